@@ -1,0 +1,31 @@
+"""Exception hierarchy: everything symfisher raises is a :class:`SymfisherError`."""
+
+from __future__ import annotations
+
+__all__ = [
+    "SymfisherError",
+    "ModelError",
+    "NotSupportedError",
+    "RegularityError",
+    "BudgetExceeded",
+]
+
+
+class SymfisherError(Exception):
+    """Root of every error symfisher raises; catch this one type."""
+
+
+class ModelError(SymfisherError, ValueError):
+    """The model (density, symbols, support or parameters) is malformed."""
+
+
+class NotSupportedError(SymfisherError):
+    """A valid request that symfisher cannot handle yet."""
+
+
+class RegularityError(SymfisherError):
+    """A mathematical impossibility: e.g. a singular information matrix where an inverse is needed."""
+
+
+class BudgetExceeded(SymfisherError, TimeoutError):
+    """A symbolic step ran past its time budget (or an expression past its size limit)."""
