@@ -1,0 +1,137 @@
+"""Hard time limits around symbolic work: run it in a forked worker that is killed at the deadline.
+
+SymPy ignores signals inside C-level loops and can recurse for minutes, so a soft check is not
+enough. ``run_with_deadline`` forks (cheap, copy-on-write), runs the call in the child and waits on
+a pipe; at the deadline the child is killed. ``stream_with_deadline`` does the same for a generator,
+handing back every item produced before the deadline.
+"""
+
+from __future__ import annotations
+
+import multiprocessing as mp
+import os
+import pickle
+import sys
+import time
+import traceback
+from dataclasses import dataclass
+from typing import Any, Callable, Iterator
+
+from .errors import BudgetExceeded
+
+_CAN_FORK = sys.platform != "win32" and "fork" in mp.get_all_start_methods()
+_IN_WORKER = False
+
+
+@dataclass(frozen=True)
+class Budget:
+    """A wall-clock deadline shared by the stages of one derivation."""
+
+    deadline: float
+
+    @classmethod
+    def of(cls, seconds: float) -> Budget:
+        return cls(time.monotonic() + float(seconds))
+
+    def left(self) -> float:
+        return max(0.0, self.deadline - time.monotonic())
+
+    def slice(self, seconds: float) -> float:
+        """``min(seconds, time left)``."""
+        return min(float(seconds), self.left())
+
+    def expired(self) -> bool:
+        return self.left() <= 0.0
+
+
+class _Failure:
+    def __init__(self, exc: BaseException):
+        self.exc = exc
+        self.text = "".join(traceback.format_exception(type(exc), exc, exc.__traceback__))
+
+
+def _child(conn: Any, fn: Callable[..., Any], args: tuple, stream: bool) -> None:
+    global _IN_WORKER
+    _IN_WORKER = True
+    try:
+        if stream:
+            for item in fn(*args):
+                conn.send_bytes(pickle.dumps(("item", item)))
+            conn.send_bytes(pickle.dumps(("done", None)))
+        else:
+            conn.send_bytes(pickle.dumps(("done", fn(*args))))
+    except BaseException as exc:  # noqa: BLE001 - forwarded to the parent
+        try:
+            conn.send_bytes(pickle.dumps(("error", _Failure(exc))))
+        except Exception:  # unpicklable exception
+            conn.send_bytes(pickle.dumps(("error", _Failure(RuntimeError(repr(exc))))))
+    finally:
+        conn.close()
+        os._exit(0)
+
+
+def _messages(fn: Callable[..., Any], args: tuple, seconds: float, stream: bool) -> Iterator[tuple[str, Any]]:
+    ctx = mp.get_context("fork")
+    parent, child = ctx.Pipe(duplex=False)
+    proc = ctx.Process(target=_child, args=(child, fn, args, stream), daemon=True)
+    proc.start()
+    child.close()
+    deadline = time.monotonic() + max(0.0, seconds)
+    try:
+        while True:
+            left = deadline - time.monotonic()
+            if left <= 0 or not parent.poll(left):
+                raise BudgetExceeded(f"gave up after {seconds:.3g} s")
+            try:
+                kind, payload = pickle.loads(parent.recv_bytes())
+            except EOFError:
+                raise BudgetExceeded("the worker process died (out of memory or killed)") from None
+            yield kind, payload
+            if kind in ("done", "error"):
+                return
+    finally:
+        if proc.is_alive():
+            proc.kill()
+        proc.join(1.0)
+        parent.close()
+
+
+def _raise(failure: _Failure) -> None:
+    raise failure.exc
+
+
+def run_with_deadline(fn: Callable[..., Any], args: tuple = (), seconds: float = 10.0) -> Any:
+    """``fn(*args)`` under a hard wall-clock limit.
+
+    Raises:
+        BudgetExceeded: The call did not finish in ``seconds`` (the worker was killed).
+        Exception: Whatever ``fn`` raised, re-raised here.
+    """
+    if seconds <= 0:
+        raise BudgetExceeded("no time left")
+    if not _CAN_FORK or _IN_WORKER and os.environ.get("SYMFISHER_NESTED_FORK") == "0":
+        return fn(*args)
+    for kind, payload in _messages(fn, args, seconds, stream=False):
+        if kind == "error":
+            _raise(payload)
+        return payload
+    raise AssertionError("unreachable")
+
+
+def stream_with_deadline(gen_fn: Callable[..., Iterator[Any]], args: tuple, seconds: float) -> Iterator[Any]:
+    """Items of ``gen_fn(*args)`` produced within ``seconds``; stops quietly at the deadline.
+
+    Raises:
+        Exception: Whatever the generator raised, re-raised here.
+    """
+    if not _CAN_FORK:
+        yield from gen_fn(*args)
+        return
+    try:
+        for kind, payload in _messages(gen_fn, args, seconds, stream=True):
+            if kind == "item":
+                yield payload
+            elif kind == "error":
+                _raise(payload)
+    except BudgetExceeded:
+        return

@@ -1,0 +1,76 @@
+"""Random parameter points and data points inside their domains (for numeric evidence)."""
+
+from __future__ import annotations
+
+import math
+import random
+from typing import Iterable, Mapping
+
+import sympy as sp
+
+
+def _to_float(v: sp.Expr) -> float:
+    try:
+        return float(v)
+    except TypeError:
+        return math.nan
+
+
+def _rational(v: float) -> sp.Rational:
+    return sp.Rational(round(v * 1000), 1000)
+
+
+def domain_of(sym: sp.Symbol) -> sp.Set:
+    """The set a symbol ranges over, read from its SymPy assumptions."""
+    if sym.is_integer:
+        if sym.is_positive:
+            return sp.S.Naturals
+        if sym.is_nonnegative:
+            return sp.S.Naturals0
+        return sp.S.Integers
+    if sym.is_positive:
+        return sp.Interval.open(0, sp.oo)
+    if sym.is_nonnegative:
+        return sp.Interval(0, sp.oo)
+    if sym.is_negative:
+        return sp.Interval.open(-sp.oo, 0)
+    return sp.S.Reals
+
+
+def draw(domain: sp.Set, rng: random.Random, integer: bool = False) -> sp.Rational:
+    """One exact rational value well inside ``domain`` (away from its edges)."""
+    if integer or isinstance(domain, (sp.Range,)) or domain in (sp.S.Naturals, sp.S.Naturals0, sp.S.Integers):
+        lo = domain.inf if domain.inf.is_finite else sp.Integer(-3)
+        lo = max(_to_float(lo), 1.0) if domain.is_subset(sp.S.Naturals0) else _to_float(lo)
+        return sp.Integer(int(lo) + rng.randint(0, 6))
+    if isinstance(domain, sp.FiniteSet):
+        return rng.choice(sorted(domain.args, key=_to_float))
+    lo, hi = _to_float(domain.inf), _to_float(domain.sup)
+    if math.isinf(lo) and math.isinf(hi):
+        return _rational(rng.uniform(-1.5, 1.5))
+    if math.isinf(hi):
+        return _rational(lo + rng.uniform(0.6, 2.5)) if lo == 0 else _rational(lo + rng.uniform(0.5, 2.0))
+    if math.isinf(lo):
+        return _rational(hi - rng.uniform(0.5, 2.0))
+    return _rational(lo + (hi - lo) * rng.uniform(0.15, 0.85))
+
+
+def parameter_points(
+    symbols: Iterable[sp.Symbol],
+    domains: Mapping[sp.Symbol, sp.Set],
+    count: int,
+    seed: int,
+    valid: "callable | None" = None,
+    tries: int = 40,
+) -> list[dict[sp.Symbol, sp.Rational]]:
+    """``count`` random points, each accepted by ``valid(point)`` (when given)."""
+    rng = random.Random(seed)
+    symbols = list(symbols)
+    points: list[dict[sp.Symbol, sp.Rational]] = []
+    for _ in range(count * tries):
+        if len(points) == count:
+            break
+        point = {s: draw(domains.get(s, domain_of(s)), rng, bool(s.is_integer)) for s in symbols}
+        if valid is None or valid(point):
+            points.append(point)
+    return points

@@ -1,0 +1,1 @@
+"""Numeric backends: quadrature for evidence, lambdified NumPy functions."""

@@ -1,0 +1,206 @@
+"""Shared pieces of the expectation engine: the result type, the model context, the linear split."""
+
+from __future__ import annotations
+
+import random
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Iterable, Mapping
+
+import sympy as sp
+
+from .._points import domain_of, draw
+from ..model import is_discrete_set
+
+if TYPE_CHECKING:
+    from ..model import Model
+
+
+@dataclass(frozen=True)
+class Expectation:
+    """E_θ[f(X)]: a value and how it was obtained.
+
+    Attributes:
+        value: The closed form, or an expression holding unevaluated ``Integral``/``Sum`` atoms.
+        strategies: Names of the strategies that produced it (in order of first use).
+        closed: ``True`` when ``value`` has no unevaluated integral or sum.
+        detail: One-line account of the intermediate result (for the proof).
+    """
+
+    value: sp.Expr
+    strategies: tuple[str, ...]
+    closed: bool = True
+    detail: str = ""
+
+    @property
+    def strategy(self) -> str:
+        return "+".join(self.strategies) if self.strategies else "none"
+
+
+def _refined_symbol(x: sp.Symbol, s: sp.Set) -> sp.Symbol:
+    """A dummy standing for ``x`` with assumptions read off its support (positive on (0, oo) ...)."""
+    discrete = is_discrete_set(s)
+    lo = s.inf
+    assume: dict[str, bool] = {"real": True}
+    if discrete:
+        assume["integer"] = True
+    if lo.is_number and lo.is_finite:
+        if lo > 0 or (lo == 0 and not discrete and not s.contains(0) == sp.true):
+            assume["positive"] = True
+        elif lo >= 0:
+            assume["nonnegative"] = True
+    return sp.Dummy(x.name, **assume)
+
+
+def _force_log(expr: sp.Expr) -> sp.Expr:
+    return sp.expand_log(sp.expand(expr, power_exp=False, mul=False, multinomial=False, log=True), force=True)
+
+
+@dataclass(frozen=True)
+class Context:
+    """A model seen by the engine: data replaced by dummies that carry their support's assumptions.
+
+    Attributes:
+        data: Refined data dummies, in the model's order.
+        to_user: Dummy → the user's data symbol (to translate results back).
+        logpdf: log p with logarithms expanded where the density allows it.
+        density: p.
+        support: Dummy → support set.
+        params: Parameters θ.
+        others: Covariates and free constants (conditioned on, never integrated).
+    """
+
+    data: tuple[sp.Symbol, ...]
+    to_user: Mapping[sp.Symbol, sp.Symbol]
+    logpdf: sp.Expr
+    density: sp.Expr
+    support: Mapping[sp.Symbol, sp.Set]
+    params: tuple[sp.Symbol, ...]
+    others: tuple[sp.Symbol, ...]
+    domains: Mapping[sp.Symbol, sp.Set] = field(default_factory=dict)
+    label: str = "model"
+
+    @classmethod
+    def of(cls, model: Model) -> Context:
+        sub = {x: _refined_symbol(x, s) for x, s in model.support}
+        logpdf = model.logpdf.xreplace(sub)
+        density = model.density.xreplace(sub)
+        expanded = _force_log(logpdf)
+        if expanded != logpdf and not _same_at_random_point(expanded, logpdf, list(sub.values())):
+            expanded = logpdf
+        others = tuple(sorted((expanded.free_symbols | density.free_symbols) - set(sub.values()) - set(model.params),
+                              key=str))
+        return cls(
+            data=tuple(sub.values()),
+            to_user={v: k for k, v in sub.items()},
+            logpdf=expanded,
+            density=density,
+            support={sub[x]: s for x, s in model.support},
+            params=model.params,
+            others=others,
+            domains=model.domain_map,
+            label=model.name,
+        )
+
+    @property
+    def discrete(self) -> bool:
+        return all(is_discrete_set(s) for s in self.support.values())
+
+    @property
+    def univariate(self) -> bool:
+        return len(self.data) == 1
+
+    @property
+    def support_depends_on_params(self) -> bool:
+        return any(s.free_symbols & set(self.params) for s in self.support.values())
+
+    def point(self, seed: int) -> dict[sp.Symbol, sp.Expr]:
+        """A random value for every parameter, covariate and free constant."""
+        rng = random.Random(seed)
+        return {s: draw(self.domains.get(s, domain_of(s)), rng, bool(s.is_integer)) for s in (*self.params, *self.others)}
+
+    def unevaluated(self, f: sp.Expr) -> sp.Expr:
+        """E[f] written out as an unevaluated ``Integral`` / ``Sum`` over the support."""
+        expr = f * self.density
+        for x, s in self.support.items():
+            if isinstance(s, sp.FiniteSet):
+                expr = sp.Add(*[expr.subs(x, v) for v in s.args], evaluate=False)
+                continue
+            lo, hi = s.inf, s.sup
+            expr = sp.Sum(expr, (x, lo, hi)) if is_discrete_set(s) else sp.Integral(expr, (x, lo, hi))
+        return expr
+
+
+def _same_at_random_point(a: sp.Expr, b: sp.Expr, data: list[sp.Symbol]) -> bool:
+    rng = random.Random(11)
+    syms = sorted((a.free_symbols | b.free_symbols), key=str)
+    for _ in range(2):
+        point = {s: draw(domain_of(s), rng, bool(s.is_integer)) for s in syms}
+        point = {s: (v if not s.is_positive or v > 0 else sp.Rational(1, 3)) for s, v in point.items()}
+        for s in data:
+            if s.is_nonnegative or s.is_positive:
+                point[s] = sp.Rational(rng.randint(1, 9), 10) if not s.is_integer else sp.Integer(rng.randint(0, 1))
+        try:
+            va, vb = complex(sp.N(a.subs(point))), complex(sp.N(b.subs(point)))
+        except (TypeError, ValueError):
+            return False
+        if abs(va - vb) > 1e-9 * max(1.0, abs(vb)):
+            return False
+    return True
+
+
+def opaque(expr: sp.Expr, data: Iterable[sp.Symbol]) -> tuple[sp.Expr, dict[sp.Symbol, sp.Expr]]:
+    """Replace maximal data-free compound subexpressions by dummies (keeps expansion cheap)."""
+    data = set(data)
+    back: dict[sp.Symbol, sp.Expr] = {}
+    fwd: dict[sp.Expr, sp.Symbol] = {}
+
+    def walk(e: sp.Expr) -> sp.Expr:
+        if not (e.free_symbols & data):
+            if e.is_Atom or e.is_number:
+                return e
+            if e not in fwd:
+                d = sp.Dummy("c", **_assumptions_of(e))
+                fwd[e], back[d] = d, e
+            return fwd[e]
+        if e.is_Atom:
+            return e
+        return e.func(*[walk(a) for a in e.args])
+
+    return walk(expr), back
+
+
+def _assumptions_of(e: sp.Expr) -> dict[str, bool]:
+    out: dict[str, bool] = {}
+    if e.is_positive:
+        out["positive"] = True
+    elif e.is_real:
+        out["real"] = True
+    return out
+
+
+def linear_terms(f: sp.Expr, data: Iterable[sp.Symbol]) -> list[tuple[sp.Expr, sp.Expr]]:
+    """Split f = Σ c_i(θ)·g_i(x) into pairs (c_i, g_i), the g_i distinct and monic.
+
+    Data-free blocks are made opaque first, so only the data structure is expanded.
+    """
+    data = tuple(data)
+    g_opaque, back = opaque(f, data)
+    dens: dict[sp.Expr, sp.Symbol] = {}
+
+    def protect(e):  # keep data-dependent denominators such as (1 + x²)⁻² unexpanded
+        if e.base not in dens:
+            dens[e.base] = sp.Dummy("q")
+        return dens[e.base] ** -e.exp
+
+    g_opaque = g_opaque.replace(
+        lambda e: e.is_Pow and e.exp.is_negative and e.base.is_Add and bool(e.base.free_symbols & set(data)),
+        protect)
+    restore = {d: 1 / b for b, d in dens.items()}
+    expanded = sp.expand(g_opaque, deep=True, mul=True, multinomial=True, power_exp=False, power_base=False,
+                         log=False, basic=True)
+    groups: dict[sp.Expr, sp.Expr] = {}
+    for term in sp.Add.make_args(expanded):
+        coeff, atom = term.as_independent(*data, *restore, as_Add=False)
+        atom = atom.xreplace(restore)
+        groups[atom] = groups.get(atom, sp.Integer(0)) + coeff
+    return [(c.xreplace(back), g.xreplace(back)) for g, c in groups.items() if c != 0]

@@ -1,0 +1,120 @@
+"""The expectation engine: E_θ[f(X)] by strategies under one time budget, memoized per model."""
+
+from __future__ import annotations
+
+import math
+from typing import Callable
+
+import sympy as sp
+
+from .._deadline import Budget, run_with_deadline
+from ..backends.quadrature import numeric_expectation, numeric_value
+from ..config import Config
+from ..errors import BudgetExceeded, SymfisherError
+from . import registry
+from .base import Context, Expectation, linear_terms
+
+SPOT_CHECK_RTOL = 1e-6
+
+
+class Engine:
+    """Computes expectations under one model.
+
+    Expression strategies see the whole E[f]; when none applies, f is split by linearity into
+    Σ c_i(θ) g_i(x) and every distinct atom E[g_i] is computed once (memoized) by the atom
+    strategies. An atom no strategy closes stays an unevaluated ``Integral``/``Sum``.
+    """
+
+    def __init__(self, ctx: Context, budget: Budget, config: Config | None = None, depth: int = 0):
+        self.ctx = ctx
+        self.budget = budget
+        self.config = config or Config.defaults()
+        self.depth = depth
+        self.memo: dict[object, object] = {}
+        self._atoms: dict[sp.Expr, Expectation] = {}
+
+    # ---------------------------------------------------------------- public
+    def expect(self, f: sp.Expr) -> Expectation:
+        """E_θ[f(X)] (f in the context's data dummies)."""
+        f = sp.sympify(f)
+        if sp.count_ops(f) > self.config.max_expression_ops:
+            from ..errors import BudgetExceeded as _BE
+
+            raise _BE(f"expression too large to take an expectation of ({sp.count_ops(f)} operations)")
+        for name, strategy in registry.EXPRESSION:
+            if self.budget.expired():
+                break
+            result = self._try(strategy, f)
+            if result is not None:
+                return result
+        return self.by_linearity(f)
+
+    def by_linearity(self, f: sp.Expr) -> Expectation:
+        """Σ c_i(θ) E[g_i(X)] with each atom from the atom strategies."""
+        total, used, closed, details = sp.Integer(0), [], True, []
+        for coeff, atom in linear_terms(f, self.ctx.data):
+            r = self.atom(atom)
+            total += coeff * r.value
+            closed &= r.closed
+            used.extend(s for s in r.strategies if s not in used)
+            if r.detail:
+                details.append(r.detail)
+        strategies = tuple(used) if len(used) <= 1 and used else ("linearity", *used)
+        return Expectation(total, strategies, closed, "; ".join(dict.fromkeys(details)))
+
+    def atom(self, g: sp.Expr) -> Expectation:
+        """E[g(X)] for one atom, memoized."""
+        if g in self._atoms:
+            return self._atoms[g]
+        result = None
+        if not (g.free_symbols & set(self.ctx.data)):
+            result = Expectation(g, ("data-free",))
+        for name, strategy in registry.ATOM:
+            if result is not None or self.budget.expired():
+                break
+            result = self._try(strategy, g)
+        if result is None:
+            result = Expectation(self.ctx.unevaluated(g), ("unevaluated",), closed=False,
+                                 detail=f"no strategy found E[{g}] in closed form")
+        self._atoms[g] = result
+        return result
+
+    # ---------------------------------------------------------------- helpers for strategies
+    def cached(self, key: object, compute: Callable[[], object]) -> object:
+        """Per-model memo shared by strategies (e.g. a detected exponential-family structure)."""
+        if key not in self.memo:
+            self.memo[key] = compute()
+        return self.memo[key]
+
+    def hard(self, fn: Callable, *args, seconds: float | None = None):
+        """``fn(*args)`` in a worker killed after ``seconds`` (default: the atom timeout)."""
+        limit = self.budget.slice(self.config.atom_timeout if seconds is None else seconds)
+        return run_with_deadline(fn, args, limit)
+
+    def spot_check(self, g: sp.Expr, value: sp.Expr, seed: int = 3) -> bool | None:
+        """Compare a closed form of E[g] with quadrature at a random point (``None``: undecided)."""
+        point = self.ctx.point(self.config.seed + seed)
+        try:
+            closed = numeric_value(value, point, 20)
+            numeric = numeric_expectation(g, self.ctx.density, self.ctx.support, point)
+        except Exception:  # noqa: BLE001 - no numeric evidence either way
+            return None
+        if isinstance(closed, complex) or not (math.isfinite(closed) and math.isfinite(numeric)):
+            return None
+        return abs(closed - numeric) <= SPOT_CHECK_RTOL * max(1.0, abs(numeric)) + 1e-9
+
+    def _try(self, strategy, f):
+        try:
+            return strategy(self, f)
+        except (BudgetExceeded, RecursionError):
+            return None
+        except SymfisherError:
+            raise
+        except Exception:  # noqa: BLE001 - a strategy that breaks declines; the next one tries
+            return None
+
+
+def engine_for(model, budget: Budget | None = None, config: Config | None = None) -> Engine:
+    """An engine for a :class:`~symfisher.model.Model`."""
+    config = config or Config.defaults()
+    return Engine(Context.of(model), budget or Budget.of(config.timeout), config)

@@ -1,0 +1,143 @@
+"""Euler integrals in closed form: the Beta and Gamma integrals that most densities reduce to.
+
+* on (0, 1):  ∫ x^A (1-x)^B dx = B(A+1, B+1),             for A > -1, B > -1;
+* on (0, ∞):  ∫ x^A exp(-L x^K) dx = Γ((A+1)/K) / (K L^((A+1)/K)),  for (A+1)/K > 0, L > 0, K > 0;
+* on (0, ∞):  ∫ x^A (1 + L x^K)^(-C) dx = L^(-s) B(s, C - s) / K with s = (A+1)/K,  for 0 < s < C
+  (the Beta-prime integral: Student-t, Cauchy, F and log-logistic kernels);
+* on ℝ:       ∫ exp(-L x² + B x) dx = √(π/L) exp(B²/(4L)),  for L > 0.
+
+``euler_integral`` recognises the integrand's shape (a data-free constant times these factors) and
+returns the value with its convergence conditions; the caller decides whether they hold.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import sympy as sp
+
+
+@dataclass(frozen=True)
+class EulerResult:
+    value: sp.Expr
+    conditions: tuple[sp.Expr, ...]  # each must be positive for the integral to converge
+    rule: str
+
+
+def _binomial(base: sp.Expr, x: sp.Symbol):
+    """(c, L, K) with base = c·(1 + L·x^K), c and L free of x, or ``None``."""
+    terms = sp.Add.make_args(sp.expand(base))
+    if len(terms) != 2:
+        return None
+    c = [t for t in terms if not t.has(x)]
+    v = [t for t in terms if t.has(x)]
+    if len(c) != 1 or len(v) != 1:
+        return None
+    coeff, power = v[0].as_independent(x, as_Add=False)
+    b, k = power.as_base_exp()
+    if b != x or k.has(x):
+        return None
+    return c[0], coeff / c[0], k
+
+
+def _factors(expr: sp.Expr, x: sp.Symbol):
+    const, rest = expr.as_independent(x, as_Add=False)
+    a, b = sp.Integer(0), sp.Integer(0)
+    exp_arg = sp.Integer(0)
+    binomials: dict[tuple[sp.Expr, sp.Expr], sp.Expr] = {}
+    for factor in sp.Mul.make_args(rest):
+        if factor.func is sp.exp:
+            exp_arg += factor.args[0]
+            continue
+        base, e = factor.as_base_exp()
+        if e.has(x):
+            if base is sp.E:
+                exp_arg += e
+                continue
+            return None
+        if base == x:
+            a += e
+        elif sp.expand(base - (1 - x)) == 0:
+            b += e
+        elif base.func is sp.exp:
+            exp_arg += base.args[0] * e
+        elif (bi := _binomial(base, x)) is not None:
+            c, lam, k = bi
+            const *= c**e
+            binomials[(sp.simplify(lam), k)] = binomials.get((sp.simplify(lam), k), 0) + e
+        else:
+            return None
+    if len(binomials) > 1:
+        return None
+    return const, a, b, sp.expand(exp_arg), next(iter(binomials.items()), None)
+
+
+def euler_integral(integrand: sp.Expr, x: sp.Symbol, lo: sp.Expr, hi: sp.Expr) -> EulerResult | None:
+    """∫_lo^hi integrand dx when it is an Euler (Beta/Gamma/Gaussian) integral, else ``None``."""
+    parts = _factors(sp.powsimp(integrand, combine="exp"), x)
+    if parts is None:
+        return None
+    const, a, b, arg, binomial = parts
+    if binomial is not None:
+        (lam, k), e = binomial
+        if lo == 0 and hi is sp.oo and arg == 0 and b == 0:
+            s = (a + 1) / k
+            return EulerResult(const * lam**(-s) * sp.beta(s, -e - s) / k, (s, -e - s, lam, k), "Beta-prime integral")
+        return None
+    if lo == 0 and hi == 1 and arg == 0:
+        return EulerResult(const * sp.beta(a + 1, b + 1), (a + 1, b + 1), "Beta integral")
+    if b != 0:
+        return None
+    if lo == 0 and hi is sp.oo:
+        if arg == 0:
+            return None
+        coeff, power = arg.as_independent(x, as_Add=False)
+        if sp.Add.make_args(arg) != (arg,):
+            return None
+        base, k = power.as_base_exp()
+        if base != x or k.has(x):
+            return None
+        lam = -coeff
+        s = (a + 1) / k
+        return EulerResult(const * sp.gamma(s) / (k * lam**s), (s, lam, k), "Gamma integral")
+    if lo is -sp.oo and hi is sp.oo and a == 0:
+        poly = sp.Poly(arg, x) if arg.is_polynomial(x) else None
+        if poly is None or poly.degree() != 2:
+            return None
+        c2, c1, c0 = poly.all_coeffs()
+        lam = -c2
+        return EulerResult(const * sp.exp(c0) * sp.sqrt(sp.pi / lam) * sp.exp(c1**2 / (4 * lam)), (lam,),
+                           "Gaussian integral")
+    return None
+
+
+def converges(result: EulerResult) -> bool | None:
+    """Whether every convergence condition holds (``None``: SymPy cannot tell)."""
+    signs = [c.is_positive for c in result.conditions]
+    if all(signs):
+        return True
+    if any(s is False for s in signs):
+        return False
+    return None
+
+
+from .base import Expectation  # noqa: E402
+from .registry import register  # noqa: E402
+
+
+@register("euler-integral", "atom")
+def euler_atom(engine, g: sp.Expr) -> Expectation | None:
+    """E[g] when g·p is itself an Euler integral (no transform needed)."""
+    ctx = engine.ctx
+    if not ctx.univariate or ctx.discrete or ctx.support_depends_on_params:
+        return None
+    x = ctx.data[0]
+    s = ctx.support[x]
+    integrand = sp.powsimp(sp.expand_power_base(g * ctx.density, force=True))
+    r = euler_integral(integrand, x, s.inf, s.sup)
+    if r is None:
+        return None
+    ok = converges(r)
+    if ok is False or (ok is None and engine.spot_check(g, r.value) is not True):
+        return None
+    return Expectation(r.value, ("euler-integral",), detail=r.rule)

@@ -1,0 +1,39 @@
+"""The ordered strategy registry.
+
+Two levels, each tried in a fixed order until one returns a result (``None`` means "does not
+apply"): *expression* strategies see the whole E[f], *atom* strategies one term g(x) of the linear
+split f = Σ c_i(θ) g_i(x). Registration order is the order of trial.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Callable, Optional
+
+import sympy as sp
+
+if TYPE_CHECKING:
+    from .base import Expectation
+    from .engine import Engine
+
+StrategyFn = Callable[["Engine", sp.Expr], Optional["Expectation"]]
+
+EXPRESSION: list[tuple[str, StrategyFn]] = []
+ATOM: list[tuple[str, StrategyFn]] = []
+
+
+def register(name: str, level: str) -> Callable[[StrategyFn], StrategyFn]:
+    """Decorator adding a strategy at ``level`` ("expression" or "atom")."""
+    table = {"expression": EXPRESSION, "atom": ATOM}[level]
+
+    def deco(fn: StrategyFn) -> StrategyFn:
+        if any(n == name for n, _ in table):
+            raise ValueError(f"strategy {name!r} registered twice")
+        table.append((name, fn))
+        return fn
+
+    return deco
+
+
+def names(level: str) -> list[str]:
+    """Strategy names at ``level``, in the order they are tried."""
+    return [n for n, _ in {"expression": EXPRESSION, "atom": ATOM}[level]]

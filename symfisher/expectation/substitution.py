@@ -1,0 +1,111 @@
+"""Substitutions that map a density onto a simpler one, then reuse the whole engine there.
+
+* power:  u = x^k when the density holds exp(−c·x^k) (Weibull-type kernels become exponential);
+* exponential: u = e^{−x} on ℝ when the density holds exp(−e^{−x}) (Gumbel-type kernels);
+* probability integral transform: u = F(x) with F the CDF in closed form, so U is uniform on (0, 1)
+  and every atom becomes a function on (0, 1) (logistic-type kernels become Beta integrals).
+The change of variables is exact: q(u) = p(x(u))·|dx/du|.
+"""
+
+from __future__ import annotations
+
+import sympy as sp
+
+from .base import Context, Expectation, _force_log
+from .registry import register
+
+
+def _simplify_powers(e: sp.Expr) -> sp.Expr:
+    e = sp.powsimp(sp.expand_power_base(sp.powdenest(e, force=True), force=True), force=True)
+    return e.replace(lambda w: w.is_Pow and not w.exp.is_number, lambda w: w.base ** sp.cancel(w.exp))
+
+
+def _power_exponents(density: sp.Expr, x: sp.Symbol):
+    for e in density.atoms(sp.exp):
+        for term in sp.Add.make_args(sp.expand(e.args[0])):
+            _, rest = term.as_independent(x, as_Add=False)
+            base, k = rest.as_base_exp()
+            if base == x and k != 1 and not k.has(x):
+                yield k
+
+
+def _cdf_inverse(density, x, lo):
+    F = sp.integrate(density, (x, lo, x), conds="none")
+    if F.has(sp.Integral):
+        return None
+    F = sp.simplify(F)
+    u = sp.Dummy("u", positive=True)
+    sols = [s for s in sp.solve(sp.Eq(F, u), x) if not s.has(sp.I)]
+    return (F, u, sols[0]) if len(sols) == 1 else None
+
+
+def _even(ctx, x) -> bool:
+    p = ctx.logpdf
+    return sp.expand(p.xreplace({x: -x}) - p) == 0
+
+
+def _candidates(engine):
+    """(label, u, x(u), support of u, even_only) for each applicable change of variables."""
+    ctx = engine.ctx
+    x = ctx.data[0]
+    s = ctx.support[x]
+    if s == sp.S.Reals and _even(ctx, x):
+        u = sp.Dummy("u", positive=True)
+        yield "u = |x| (symmetric density, even integrand)", u, u, sp.Interval.open(0, sp.oo), True
+    if s in (sp.Interval.open(0, sp.oo), sp.Interval(0, sp.oo)):
+        for k in dict.fromkeys(_power_exponents(ctx.density, x)):
+            u = sp.Dummy("u", positive=True)
+            yield f"u = x**({sp.sstr(k)})", u, u ** (1 / k), sp.Interval.open(0, sp.oo), False
+    if s == sp.S.Reals:
+        if any(e.args[0].has(sp.exp) for e in ctx.density.atoms(sp.exp)):
+            u = sp.Dummy("u", positive=True)
+            yield "u = exp(-x)", u, -sp.log(u), sp.Interval.open(0, sp.oo), False
+    if s.inf.is_number and s.sup.is_number:
+        found = engine.hard(_cdf_inverse, ctx.density, x, s.inf)
+        if found is not None:
+            F, u, inv = found
+            yield f"u = F(x) = {sp.sstr(F.xreplace(ctx.to_user))}", u, inv, sp.Interval.open(0, 1), False
+
+
+def _substituted(ctx, u, inverse, target, even_only=False):
+    x = ctx.data[0]
+    jac = 2 if even_only else sp.Abs(sp.diff(inverse, u))
+    q = _simplify_powers(sp.simplify(ctx.density.xreplace({x: inverse}) * jac))
+    if q.has(x):
+        return None
+    logq = _force_log(sp.log(q))
+    params = tuple(p for p in ctx.params if q.has(p))
+    return Context(data=(u,), to_user={u: sp.Symbol("u", positive=True)}, logpdf=logq, density=q,
+                   support={u: target}, params=params,
+                   others=tuple(sorted(q.free_symbols - {u} - set(params), key=str)),
+                   domains=ctx.domains, label=f"{ctx.label} after substitution")
+
+
+@register("substitution", "atom")
+def substitution(engine, g: sp.Expr) -> Expectation | None:
+    ctx = engine.ctx
+    if engine.depth > 1 or not ctx.univariate or ctx.discrete or ctx.support_depends_on_params:
+        return None
+    from .engine import Engine
+
+    subs = engine.cached("substitutions", lambda: [])
+    if not engine.memo.get("substitutions-built"):
+        engine.memo["substitutions-built"] = True
+        for label, u, inverse, target, even_only in _candidates(engine):
+            sub_ctx = _substituted(ctx, u, inverse, target, even_only)
+            if sub_ctx is not None:
+                sub = Engine(sub_ctx, engine.budget, engine.config, engine.depth + 1)
+                subs.append((label, u, inverse, even_only, sub))
+    x = ctx.data[0]
+    for label, u, inverse, even_only, sub in subs:
+        if even_only and sp.expand(g.xreplace({x: -x}) - g) != 0:
+            continue
+        h = _simplify_powers(sp.expand_log(g.xreplace({x: inverse}), force=True))
+        r = sub.expect(h)
+        if r.closed:
+            value = sp.simplify(r.value)
+            if engine.spot_check(g, value) is False:
+                continue
+            detail = f"substitution {label}, density {sp.sstr(sub.ctx.density.xreplace({u: sp.Symbol('u')}))}"
+            return Expectation(value, ("substitution", *r.strategies), detail=detail + (f"; {r.detail}" if r.detail else ""))
+    return None
