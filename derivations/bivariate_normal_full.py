@@ -24,6 +24,7 @@ rho = sp.Symbol("rho", real=True)
 _u = (x - mu1) / sigma1
 _w = (y - mu2) / sigma2
 _D = 1 - rho**2
+_s12 = sigma1 * sigma2
 
 FAMILY = Family(
     name="bivariate-normal-full",
@@ -35,10 +36,10 @@ FAMILY = Family(
     support={x: sp.S.Reals, y: sp.S.Reals},
     fisher=sp.Matrix(
         [
-            [1 / (sigma1**2 * _D), -rho / (sigma1 * sigma2 * _D), 0, 0, 0],
-            [-rho / (sigma1 * sigma2 * _D), 1 / (sigma2**2 * _D), 0, 0, 0],
-            [0, 0, (2 - rho**2) / (sigma1**2 * _D), -(rho**2) / (sigma1 * sigma2 * _D), -rho / (sigma1 * _D)],
-            [0, 0, -(rho**2) / (sigma1 * sigma2 * _D), (2 - rho**2) / (sigma2**2 * _D), -rho / (sigma2 * _D)],
+            [1 / (sigma1**2 * _D), -rho / (_s12 * _D), 0, 0, 0],
+            [-rho / (_s12 * _D), 1 / (sigma2**2 * _D), 0, 0, 0],
+            [0, 0, (2 - rho**2) / (sigma1**2 * _D), -(rho**2) / (_s12 * _D), -rho / (sigma1 * _D)],
+            [0, 0, -(rho**2) / (_s12 * _D), (2 - rho**2) / (sigma2**2 * _D), -rho / (sigma2 * _D)],
             [0, 0, -rho / (sigma1 * _D), -rho / (sigma2 * _D), (1 + rho**2) / _D**2],
         ]
     ),
