@@ -26,5 +26,5 @@ FAMILY = Family(
         "2nd ed., Sec. 7.3.2."
     ),
     domain={p: sp.Interval.open(0, 1)},
-    notes="n is a known positive integer (a symbol, not a parameter); p is the success probability.",
+    notes="n is a known positive integer (a symbol, not a parameter); p = success probability.",
 )

@@ -24,8 +24,9 @@ FAMILY = Family(
     support=sp.Interval(-sp.pi, sp.pi),
     fisher=sp.Matrix([[kappa * _A, 0], [0, 1 - _A / kappa - _A**2]]),
     source=(
-        "Mardia & Jupp (2000), Directional Statistics, Wiley, Ch. 5 (point estimation; inference for "
-        "the von Mises distribution: asymptotic variances 1/(nκA(κ)) and 1/(nA'(κ)))."
+        "Mardia & Jupp (2000), Directional Statistics, Wiley, Ch. 5 (point estimation; "
+        "inference for the von Mises distribution: asymptotic variances 1/(nκA(κ)) and "
+        "1/(nA'(κ)))."
     ),
     notes=(
         "x is an angle in [-π, π]; μ is real (the density is 2π-periodic in μ, so the "
