@@ -74,6 +74,9 @@ MAX_RADICAND_DIGITS = 300
 MAX_GAMMA_ARGUMENT = 200
 #: Numeric orders of ``polygamma`` must satisfy ``|order| <= MAX_POLYGAMMA_ORDER``.
 MAX_POLYGAMMA_ORDER = 20
+#: Abs, floor, Min, ... of numeric non-algebraic arguments possibly above 10**this
+#: stay unevaluated (deciding them needs high-precision numerics).
+MAX_EVALF_DIGITS = 100
 #: Maximum length of a symbol name.
 MAX_NAME_LENGTH = 30
 
@@ -470,6 +473,9 @@ def _decimal_literal(source: _Source, node: ast.Constant) -> sp.Rational:
 # ------------------------------------------------------------------------ building
 
 _LOG10_2 = math.log10(2)
+#: Numeric sub-expressions bounded by 10**this are evaluated (to 15 digits) to
+#: tighten the structural magnitude bound.
+_REFINE_DIGITS = 15.0
 
 
 class _Builder:
@@ -488,6 +494,14 @@ class _Builder:
         if cached is not None:
             return cached
         result = self._bound(expr)
+        if _LOG10_2 < result <= _REFINE_DIGITS and not expr.is_Rational:
+            # Small enough to evaluate cheaply: use the actual magnitude.
+            try:
+                value = abs(complex(expr.evalf(15)))
+            except (TypeError, ValueError, ArithmeticError):
+                value = math.inf
+            if math.isfinite(value):
+                result = min(result, math.log10(1 + value) * (1 + 1e-9) + 1e-12)
         self._bounds[expr] = result
         return result
 
@@ -628,7 +642,8 @@ class _Builder:
             ):
                 fail(node, f"a number that may exceed 10**{MAX_MAGNITUDE_DIGITS}")
         if name in _NUMERIC_EVALUATING and any(
-            not a.free_symbols and not _cheap_numeric(a) for a in args
+            not a.free_symbols and not _cheap_numeric(a) and self.bound(a) > MAX_EVALF_DIGITS
+            for a in args
         ):
             # Deciding e.g. floor(exp(pi**pi)) needs high-precision numerics; keep it unevaluated.
             return self.check(node, function(*args, evaluate=False))
