@@ -473,8 +473,8 @@ def _decimal_literal(source: _Source, node: ast.Constant) -> sp.Rational:
 # ------------------------------------------------------------------------ building
 
 _LOG10_2 = math.log10(2)
-#: Numeric sub-expressions bounded by 10**this are evaluated (to 15 digits) to
-#: tighten the structural magnitude bound.
+#: Numeric sub-expressions whose arguments are bounded by 10**this are evaluated (to
+#: 15 digits) to replace the structural magnitude bound by the actual magnitude.
 _REFINE_DIGITS = 15.0
 
 
@@ -494,11 +494,11 @@ class _Builder:
         if cached is not None:
             return cached
         result = self._bound(expr)
-        if _LOG10_2 < result <= _REFINE_DIGITS and not expr.is_Rational:
-            # Small enough to evaluate cheaply: use the actual magnitude.
+        if not expr.is_Atom and all(self.bound(a) <= _REFINE_DIGITS for a in expr.args):
+            # Moderate arguments: evaluating is cheap, so use the actual magnitude.
             try:
                 value = abs(complex(expr.evalf(15)))
-            except (TypeError, ValueError, ArithmeticError):
+            except (TypeError, ValueError, ArithmeticError, RecursionError):
                 value = math.inf
             if math.isfinite(value):
                 result = min(result, math.log10(1 + value) * (1 + 1e-9) + 1e-12)
