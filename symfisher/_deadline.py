@@ -73,7 +73,7 @@ def _child(conn: Any, fn: Callable[..., Any], args: tuple, stream: bool) -> None
 def _messages(fn: Callable[..., Any], args: tuple, seconds: float, stream: bool) -> Iterator[tuple[str, Any]]:
     ctx = mp.get_context("fork")
     parent, child = ctx.Pipe(duplex=False)
-    proc = ctx.Process(target=_child, args=(child, fn, args, stream), daemon=True)
+    proc = ctx.Process(target=_child, args=(child, fn, args, stream), daemon=False)
     proc.start()
     child.close()
     deadline = time.monotonic() + max(0.0, seconds)

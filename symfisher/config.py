@@ -21,7 +21,7 @@ class Config:
     """
 
     timeout: float = 60.0
-    atom_timeout: float = 8.0
+    atom_timeout: float = 4.0
     simplify_timeout: float = 5.0
     normalization_timeout: float = 3.0
     numeric_points: int = 3

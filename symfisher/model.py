@@ -243,9 +243,9 @@ class Model:
         for p in params_t:
             if p not in free:
                 raise ModelError(f"model {name}: parameter {p} does not appear in the density")
-        if not (free & set(data_t)):
-            raise ModelError(f"model {name}: the density does not depend on the data {list(data_t)}")
         sup = cls._support(support, data_t, name)
+        if not (free & set(data_t)) and not any(s.free_symbols & set(params_t) for _, s in sup):
+            raise ModelError(f"model {name}: the density does not depend on the data {list(data_t)}")
         for x, s in sup:
             if s.free_symbols & set(data_t):
                 raise ModelError(f"model {name}: the support of {x} ({s}) depends on the data")

@@ -13,6 +13,7 @@ from typing import TYPE_CHECKING
 import numpy as np
 import sympy as sp
 
+from ._deadline import run_with_deadline
 from ._points import parameter_points
 from .backends.quadrature import numeric_expectation
 from .errors import ModelError
@@ -21,6 +22,7 @@ if TYPE_CHECKING:
     from .model import Model
 
 NORMALIZATION_TOL = 1e-6
+NUMERIC_SECONDS = 5.0
 NOT_NORMALIZED = (
     "model {name}: the density is not normalized: it {verb} to {mass:.6g} over {support} at {point}; "
     "a density must integrate (a mass function sum) to 1 for every parameter value"
@@ -75,7 +77,9 @@ def validate_model(model: Model, points: int = 2, seed: int = 7) -> None:
     assumptions (positive, real) and a draw makes the density negative, the draw is retried, so
     only a density negative at *every* tried point is reported.
     """
-    symbols = (*model.params, *model.given)
+    constants = sorted(model.logpdf.free_symbols.union(*(s.free_symbols for _, s in model.support))
+                       - set(model.data) - set(model.params) - set(model.given), key=str)
+    symbols = (*model.params, *model.given, *constants)
     domains = model.domain_map
     candidates = parameter_points(symbols, domains, points * 6, seed)
     narrowed = {s: (sp.Interval.open(0, 1) if s.is_positive and s not in dict(model.domain) and not s.is_integer
@@ -96,8 +100,9 @@ def validate_model(model: Model, points: int = 2, seed: int = 7) -> None:
         raise ModelError(NEGATIVE.format(name=model.name, value=value, where=f"{where_s} with {_fmt(point)}"))
     for point in good:
         try:
-            mass = numeric_expectation(sp.Integer(1), model.density, model.support_map, point)
-        except Exception:  # noqa: BLE001 - numeric failure is not evidence of a bad model
+            mass = run_with_deadline(numeric_expectation, (sp.Integer(1), model.density, model.support_map, point),
+                                     NUMERIC_SECONDS)
+        except Exception:  # noqa: BLE001 - numeric failure or time-out is not evidence of a bad model
             continue
         if not math.isfinite(mass) or abs(mass - 1) > NORMALIZATION_TOL * max(1.0, abs(mass)):
             raise ModelError(NOT_NORMALIZED.format(

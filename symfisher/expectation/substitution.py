@@ -67,10 +67,45 @@ def _candidates(engine):
             yield f"u = F(x) = {sp.sstr(F.xreplace(ctx.to_user))}", u, inv, sp.Interval.open(0, 1), False
 
 
+def _unit_interval(expr: sp.Expr, u: sp.Symbol) -> sp.Expr:
+    """Canonical form for u ∈ (0, 1): |u − 1| → 1 − u and log(±u^a (u−1)^b) → a log u + b log(1 − u)."""
+    def fix_abs(e):
+        inner = e.args[0]
+        if sp.Poly(inner, u).degree() == 1 if inner.is_polynomial(u) else False:
+            mid = inner.subs(u, sp.Rational(1, 2))
+            return inner if mid > 0 else -inner
+        return e
+
+    def fix_log(e):
+        num, den = sp.fraction(sp.factor(e.args[0]))
+        total, sign = sp.Integer(0), sp.Integer(1)
+        for part, k in ((num, 1), (den, -1)):
+            c, factors = sp.factor_list(part, u)
+            sign *= sp.sign(c) ** k
+            total += k * sp.log(sp.Abs(c))
+            for f, m in factors:
+                if f == u:
+                    total += k * m * sp.log(u)
+                elif sp.expand(f - (u - 1)) == 0:
+                    total += k * m * sp.log(1 - u)
+                    sign *= (-1) ** m
+                elif sp.expand(f - (1 - u)) == 0:
+                    total += k * m * sp.log(1 - u)
+                else:
+                    return e
+        return total if sign == 1 else e
+
+    expr = expr.replace(lambda e: isinstance(e, sp.Abs) and e.has(u), fix_abs)
+    return expr.replace(lambda e: e.func is sp.log and e.has(u) and e.args[0].is_rational_function(u), fix_log)
+
+
 def _substituted(ctx, u, inverse, target, even_only=False):
     x = ctx.data[0]
     jac = 2 if even_only else sp.Abs(sp.diff(inverse, u))
-    q = _simplify_powers(sp.simplify(ctx.density.xreplace({x: inverse}) * jac))
+    q = ctx.density.xreplace({x: inverse}) * jac
+    if target == sp.Interval.open(0, 1):
+        q = _unit_interval(q, u)
+    q = _simplify_powers(sp.simplify(q))
     if q.has(x):
         return None
     logq = _force_log(sp.log(q))
@@ -100,7 +135,10 @@ def substitution(engine, g: sp.Expr) -> Expectation | None:
     for label, u, inverse, even_only, sub in subs:
         if even_only and sp.expand(g.xreplace({x: -x}) - g) != 0:
             continue
-        h = _simplify_powers(sp.expand_log(g.xreplace({x: inverse}), force=True))
+        h = g.xreplace({x: inverse})
+        if sub.ctx.support[u] == sp.Interval.open(0, 1):
+            h = _unit_interval(h, u)
+        h = _simplify_powers(sp.expand_log(h, force=True))
         r = sub.expect(h)
         if r.closed:
             value = sp.simplify(r.value)

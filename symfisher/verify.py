@@ -1,0 +1,145 @@
+"""Three-valued verdicts: "proved", "refuted" (with a concrete point), or "inconclusive" (with evidence).
+
+"proved" needs a residual that simplifies to exactly zero; "refuted" needs a parameter point where
+the two sides differ numerically far beyond rounding (closed forms are evaluated to 30 digits);
+everything else is "inconclusive", never "proved".
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass, field
+from typing import Literal, Mapping, Sequence
+
+import sympy as sp
+
+from ._deadline import run_with_deadline
+from .backends.quadrature import numeric_value
+from .errors import BudgetExceeded
+
+Status = Literal["proved", "refuted", "inconclusive"]
+REFUTE_RTOL = 1e-12  # closed forms at 30 digits: anything above this is a real difference
+
+
+@dataclass(frozen=True)
+class Evidence:
+    """Numeric values at one parameter point: the entries compared and their difference."""
+
+    point: Mapping[sp.Symbol, sp.Expr]
+    left: tuple[float, ...]
+    right: tuple[float, ...]
+    max_abs_diff: float
+
+    def __str__(self) -> str:
+        at = ", ".join(f"{k}={v}" for k, v in self.point.items())
+        return f"at {at}: max |difference| = {self.max_abs_diff:.3g}"
+
+
+@dataclass(frozen=True)
+class Verdict:
+    """The outcome of an equality check.
+
+    Attributes:
+        status: "proved", "refuted" or "inconclusive".
+        reason: What was shown, or why it fails / could not be decided.
+        residual: The simplified difference (a SymPy matrix), when computed.
+        evidence: Numeric comparisons at random parameter points.
+        counterexample: For "refuted": a point where the sides differ.
+        facts: Regularity facts established on the way.
+    """
+
+    status: Status
+    reason: str
+    residual: sp.ImmutableMatrix | None = None
+    evidence: tuple[Evidence, ...] = ()
+    counterexample: Mapping[sp.Symbol, sp.Expr] | None = None
+    facts: tuple[str, ...] = field(default=())
+
+    def __post_init__(self) -> None:
+        if self.status not in ("proved", "refuted", "inconclusive"):
+            raise ValueError(f"unknown verdict status {self.status!r}")
+        if self.status == "refuted" and self.counterexample is None:
+            raise ValueError("a refuted verdict needs a counterexample")
+
+    def __bool__(self) -> bool:
+        return self.status == "proved"
+
+    def __repr__(self) -> str:
+        return f"Verdict({self.status}: {self.reason})"
+
+    def _repr_markdown_(self) -> str:
+        return f"**{self.status}** — {self.reason}"
+
+
+def simplify_within(expr: sp.Expr, seconds: float) -> sp.Expr:
+    """``simplify`` under a hard time limit (the input back when it runs out)."""
+    expr = sp.sympify(expr)
+    if expr.is_number and expr.is_Rational or expr.is_Symbol:
+        return expr
+    try:
+        return run_with_deadline(_simplify, (expr,), seconds)
+    except BudgetExceeded:
+        return expr
+
+
+def _simplify(expr: sp.Expr) -> sp.Expr:
+    out = sp.simplify(expr)
+    if out.has(sp.beta, sp.polygamma, sp.gamma, sp.catalan):
+        alt = sp.simplify(sp.gammasimp(out.rewrite(sp.gamma)))
+        if sp.count_ops(alt) <= sp.count_ops(out):
+            out = alt
+    return out
+
+
+def compare_numerically(
+    left: sp.Matrix, right: sp.Matrix, points: Sequence[Mapping[sp.Symbol, sp.Expr]]
+) -> tuple[list[Evidence], Evidence | None]:
+    """Evidence at each point, and the first point where the sides clearly differ (or ``None``)."""
+    evidence, witness = [], None
+    for point in points:
+        lv = [numeric_value(e, point) for e in left]
+        rv = [numeric_value(e, point) for e in right]
+        diffs = [abs(a - b) for a, b in zip(lv, rv)]
+        if any(isinstance(d, float) and math.isnan(d) for d in diffs):
+            continue
+        scale = max([1.0] + [abs(v) for v in (*lv, *rv)])
+        ev = Evidence(dict(point), tuple(map(_real, lv)), tuple(map(_real, rv)), max(diffs))
+        evidence.append(ev)
+        if witness is None and ev.max_abs_diff > REFUTE_RTOL * scale:
+            witness = ev
+    return evidence, witness
+
+
+def _real(v) -> float:
+    return float(v.real) if isinstance(v, complex) else float(v)
+
+
+def matrices_equal(
+    left: sp.Matrix,
+    right: sp.Matrix,
+    points: Sequence[Mapping[sp.Symbol, sp.Expr]],
+    what: str,
+    simplify_seconds: float = 5.0,
+    irregular_reason: str = "",
+    facts: tuple[str, ...] = (),
+) -> Verdict:
+    """Decide ``left == right`` soundly: simplify the residual, else compare at random points."""
+    if left.has(sp.Integral, sp.Sum) or right.has(sp.Integral, sp.Sum):
+        open_entries = [f"({i + 1},{j + 1})" for i in range(left.rows) for j in range(left.cols)
+                        if left[i, j].has(sp.Integral, sp.Sum) or right[i, j].has(sp.Integral, sp.Sum)]
+        return Verdict("inconclusive", f"{what}: entries {', '.join(open_entries)} have no closed form "
+                       "(unevaluated expectations), so the identity could not be decided symbolically",
+                       facts=facts)
+    residual = sp.ImmutableMatrix(left.rows, left.cols,
+                                  [simplify_within(a - b, simplify_seconds) for a, b in zip(left, right)])
+    if all(e == 0 for e in residual):
+        return Verdict("proved", f"{what}: the residual simplifies to the zero matrix", residual, facts=facts)
+    evidence, witness = compare_numerically(left, right, points)
+    if witness is not None:
+        at = ", ".join(f"{k} = {v}" for k, v in witness.point.items())
+        reason = f"{what}: they differ at {at} by up to {witness.max_abs_diff:.6g}"
+        if irregular_reason:
+            reason += f"; {irregular_reason}"
+        return Verdict("refuted", reason, residual, tuple(evidence), dict(witness.point), facts)
+    return Verdict("inconclusive", f"{what}: the residual does not simplify to zero but vanishes numerically "
+                   f"at {len(evidence)} random points (evidence, not proof)", residual, tuple(evidence), facts=facts)
