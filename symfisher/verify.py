@@ -13,7 +13,7 @@ from typing import Literal, Mapping, Sequence
 
 import sympy as sp
 
-from ._deadline import run_with_deadline
+from ._simplify import is_zero, tidy
 from .backends.quadrature import numeric_value
 from .errors import BudgetExceeded
 
@@ -72,23 +72,8 @@ class Verdict:
 
 
 def simplify_within(expr: sp.Expr, seconds: float) -> sp.Expr:
-    """``simplify`` under a hard time limit (the input back when it runs out)."""
-    expr = sp.sympify(expr)
-    if expr.is_number and expr.is_Rational or expr.is_Symbol:
-        return expr
-    try:
-        return run_with_deadline(_simplify, (expr,), seconds)
-    except BudgetExceeded:
-        return expr
-
-
-def _simplify(expr: sp.Expr) -> sp.Expr:
-    out = sp.simplify(expr)
-    if out.has(sp.beta, sp.polygamma, sp.gamma, sp.catalan):
-        alt = sp.simplify(sp.gammasimp(out.rewrite(sp.gamma)))
-        if sp.count_ops(alt) <= sp.count_ops(out):
-            out = alt
-    return out
+    """A short equivalent form under a hard time limit (the input back when it runs out)."""
+    return tidy(expr, seconds)
 
 
 def compare_numerically(
@@ -130,9 +115,10 @@ def matrices_equal(
         return Verdict("inconclusive", f"{what}: entries {', '.join(open_entries)} have no closed form "
                        "(unevaluated expectations), so the identity could not be decided symbolically",
                        facts=facts)
-    residual = sp.ImmutableMatrix(left.rows, left.cols,
-                                  [simplify_within(a - b, simplify_seconds) for a, b in zip(left, right)])
-    if all(e == 0 for e in residual):
+    zero = [is_zero(a - b, simplify_seconds) for a, b in zip(left, right)]
+    residual = sp.ImmutableMatrix(left.rows, left.cols, [
+        sp.Integer(0) if z else simplify_within(a - b, simplify_seconds) for z, a, b in zip(zero, left, right)])
+    if all(zero):
         return Verdict("proved", f"{what}: the residual simplifies to the zero matrix", residual, facts=facts)
     evidence, witness = compare_numerically(left, right, points)
     if witness is not None:

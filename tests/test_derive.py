@@ -106,7 +106,7 @@ def test_bad_inputs_raise_model_errors():
         sf.Model.from_pdf(-NORMAL, x, [mu, sigma], sp.Reals)
     with pytest.raises(sf.ModelError, match=r"no support given and data symbol y has no assumptions"):
         y = sp.Symbol("y")
-        sf.Model.from_pdf(sp.exp(-y), y, [lam * 0 + lam], None)
+        sf.Model.from_pdf(lam * sp.exp(-lam * y), y, [lam], None)
     with pytest.raises(sf.ModelError, match=r"must be 2×2"):
         sf.check(sf.Model.from_pdf(NORMAL, x, [mu, sigma], sp.Reals), sp.Matrix([[1]]))
     with pytest.raises(sf.ModelError, match=r"derive needs a symfisher Model"):
