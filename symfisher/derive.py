@@ -185,6 +185,7 @@ def derive(model: Model, timeout: float = 60.0, *, config: Config | None = None)
         raise ModelError(f"timeout must be a positive number of seconds, got {timeout!r}")
     config = (config or Config.defaults()).merge(timeout=float(timeout))
     start = time.perf_counter()
+    _preload()
     budget = Budget.of(max(0.5, config.timeout * 0.85))
     results: dict[str, Any] = {"mean": {}, "fisher": {}, "neh": {}, "timings": {}}
     for key, value in stream_with_deadline(_pipeline, (model, config, budget), config.timeout * 0.9):
@@ -196,6 +197,15 @@ def derive(model: Model, timeout: float = 60.0, *, config: Config | None = None)
         else:
             results[key] = value
     return _assemble(model, config, results, start)
+
+
+def _preload() -> None:
+    """Import, once in this process, what ``sympy.simplify`` imports lazily on every call.
+
+    ``simplify`` runs ``from sympy.physics.units import Quantity``; done first inside a forked worker,
+    that import (1–2 s) is repeated by every worker and lost with it.
+    """
+    import sympy.physics.units  # noqa: F401
 
 
 def _assemble(model: Model, config: Config, results: dict, start: float) -> Derivation:
