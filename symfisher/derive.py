@@ -122,11 +122,11 @@ def _pipeline(model: Model, config: Config, budget: Budget) -> Iterator[tuple[st
     k = len(params)
     score = [sp.diff(model.logpdf, p) for p in params]
     small = sum(sp.count_ops(e) for e in score) < 400 and k <= 6
-    score = [simplify_within(e, config.simplify_timeout) if small else e for e in score]
+    score = [_simplify_derivative(e, config) if small else e for e in score]
     yield "score", score
     hessian = {(i, j): sp.diff(score[i], params[j]) for i, j in _entries(k)}
     if small:
-        hessian = {ij: simplify_within(e, config.simplify_timeout) for ij, e in hessian.items()}
+        hessian = {ij: _simplify_derivative(e, config) for ij, e in hessian.items()}
     yield "hessian", hessian
     yield "timing", ("differentiate", time.perf_counter() - t0)
 
@@ -151,6 +151,18 @@ def _pipeline(model: Model, config: Config, budget: Budget) -> Iterator[tuple[st
         r = engine.expect(-hessian[(i, j)].xreplace(to_dummy))
         yield "neh", ((i, j), _finish(r, ctx, small, config))
     yield "timing", ("neg_expected_hessian", time.perf_counter() - t0)
+
+
+KINKS = (sp.sign, sp.Abs, sp.DiracDelta, sp.Heaviside)
+
+
+def _simplify_derivative(e: sp.Expr, config: Config) -> sp.Expr:
+    """A simplified score/Hessian entry; entries with kinks (sign, |·|, δ) are kept as they are.
+
+    ``simplify`` rewrites sign(x − μ) into a Piecewise and 2δ(x − μ) into ``zoo`` on {x = μ},
+    which loses the point mass that −E[H] needs (see :mod:`symfisher.expectation.dirac`).
+    """
+    return e if e.has(*KINKS) else simplify_within(e, config.simplify_timeout)
 
 
 def _finish(r, ctx: Context, simplify: bool, config: Config) -> tuple[sp.Expr, str, str]:
