@@ -180,9 +180,9 @@ def _tidy(value: sp.Expr) -> sp.Expr:
 
 def _finish(r, ctx: Context, simplify: bool, config: Config) -> tuple[sp.Expr, str, str]:
     value = _to_user(r.value, ctx)
-    if simplify or sp.count_ops(value) < 60:
+    if simplify:
         value = simplify_within(value, config.simplify_timeout)
-    elif r.closed and not value.has(*KINKS):
+    elif r.closed and not value.has(*KINKS):  # many parameters: no fork per entry
         value = _tidy(value)
     detail = r.detail
     return value, r.strategy, detail
