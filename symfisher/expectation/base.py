@@ -140,7 +140,7 @@ def _same_at_random_point(a: sp.Expr, b: sp.Expr, data: list[sp.Symbol]) -> bool
             if s.is_nonnegative or s.is_positive:
                 point[s] = sp.Rational(rng.randint(1, 9), 10) if not s.is_integer else sp.Integer(rng.randint(0, 1))
         try:
-            va, vb = complex(sp.N(a.subs(point))), complex(sp.N(b.subs(point)))
+            va, vb = complex(sp.N(a.xreplace(point))), complex(sp.N(b.xreplace(point)))
         except (TypeError, ValueError):
             return False
         if abs(va - vb) > 1e-9 * max(1.0, abs(vb)):

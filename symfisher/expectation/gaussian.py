@@ -27,11 +27,18 @@ def _structure(ctx):
     if poly.total_degree() != 2:
         return None
     k = len(xs)
-    zero = {x: 0 for x in xs}
-    P = sp.Matrix(k, k, lambda i, j: -sp.diff(logp, xs[i], xs[j]))
-    if P.has(*xs):
-        return None
-    b = sp.Matrix(k, 1, lambda i, _: sp.diff(logp, xs[i]).xreplace(zero))
+    P, b = sp.zeros(k, k), sp.zeros(k, 1)
+    for alpha, coeff in poly.terms():  # read P and b off the coefficients (no k² derivatives)
+        idx = [i for i, a in enumerate(alpha) for _ in range(a)]
+        if len(idx) == 1:
+            b[idx[0]] += coeff
+        elif len(idx) == 2:
+            i, j = idx
+            if i == j:
+                P[i, i] += -2 * coeff
+            else:
+                P[i, j] += -coeff
+                P[j, i] += -coeff
     if P.is_diagonal():
         diag = [sp.simplify(P[i, i]) for i in range(k)]
         if not all(d.is_positive for d in diag):
@@ -96,6 +103,7 @@ def gaussian(engine, f: sp.Expr) -> Expectation | None:
             total += coeff * mom
     if total.free_symbols and sp.count_ops(total) > 40:
         total = sp.factor(total)
-    detail = "Gaussian data: moments by Stein's identity E[C_i h(C)] = Σ_j Σ_ij E[∂_j h(C)], " \
-             f"mean {sp.sstr(list(m))}, covariance {sp.sstr(sigma.tolist())}"
+    detail = engine.cached("gaussian-detail", lambda: (
+        "Gaussian data: moments by Stein's identity E[C_i h(C)] = Σ_j Σ_ij E[∂_j h(C)], "
+        f"mean {sp.sstr(list(m))}, covariance {sp.sstr(sigma.tolist())}"))
     return Expectation(total, ("gaussian",), detail=detail)
