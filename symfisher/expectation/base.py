@@ -85,7 +85,7 @@ class Context:
         logpdf = model.logpdf.xreplace(sub)
         density = model.density.xreplace(sub)
         expanded = _force_log(logpdf)
-        if expanded != logpdf and not _same_at_random_point(expanded, logpdf, list(sub.values())):
+        if expanded != logpdf and not _same_at_random_point(expanded, logpdf, list(sub.values()), model.domain_map):
             expanded = logpdf
         others = tuple(sorted((expanded.free_symbols | density.free_symbols) - set(sub.values()) - set(model.params),
                               key=str))
@@ -130,11 +130,13 @@ class Context:
         return expr
 
 
-def _same_at_random_point(a: sp.Expr, b: sp.Expr, data: list[sp.Symbol]) -> bool:
+def _same_at_random_point(a: sp.Expr, b: sp.Expr, data: list[sp.Symbol],
+                          domains: Mapping[sp.Symbol, sp.Set] | None = None) -> bool:
     rng = random.Random(11)
     syms = sorted((a.free_symbols | b.free_symbols), key=str)
+    domains = domains or {}
     for _ in range(2):
-        point = {s: draw(domain_of(s), rng, bool(s.is_integer)) for s in syms}
+        point = {s: draw(domains.get(s, domain_of(s)), rng, bool(s.is_integer)) for s in syms}
         point = {s: (v if not s.is_positive or v > 0 else sp.Rational(1, 3)) for s, v in point.items()}
         for s in data:
             if s.is_nonnegative or s.is_positive:
