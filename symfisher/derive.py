@@ -121,12 +121,12 @@ def _pipeline(model: Model, config: Config, budget: Budget) -> Iterator[tuple[st
     params = model.params
     k = len(params)
     score = [sp.diff(model.logpdf, p) for p in params]
-    small = sum(sp.count_ops(e) for e in score) < 400 and k <= 6
-    score = [simplify_within(e, config.simplify_timeout) if small else e for e in score]
+    small = sum(sp.count_ops(e) for e in score) < 400 and k <= 3  # simplify forks per entry: only few
+    score = [_simplify_derivative(e, config) if small else e for e in score]
     yield "score", score
     hessian = {(i, j): sp.diff(score[i], params[j]) for i, j in _entries(k)}
     if small:
-        hessian = {ij: simplify_within(e, config.simplify_timeout) for ij, e in hessian.items()}
+        hessian = {ij: _simplify_derivative(e, config) for ij, e in hessian.items()}
     yield "hessian", hessian
     yield "timing", ("differentiate", time.perf_counter() - t0)
 
@@ -134,7 +134,10 @@ def _pipeline(model: Model, config: Config, budget: Budget) -> Iterator[tuple[st
     ctx = Context.of(model)
     engine = Engine(ctx, budget, config)
     to_dummy = {u: d for d, u in ctx.to_user.items()}
-    s_d = [e.xreplace(to_dummy) for e in score]
+    # The engine differentiates the log-density with its logarithms expanded (ctx.logpdf, checked
+    # equal to log p): log(exp(q)) stays a polynomial q, so Gaussian/exp-family structure is visible.
+    s_d = [sp.diff(ctx.logpdf, p) for p in params]
+    h_d = {(i, j): sp.diff(s_d[i], params[j]) for i, j in _entries(k)}
     for i in range(k):
         r = engine.expect(s_d[i])
         yield "mean", (i, _finish(r, ctx, small, config))
@@ -148,15 +151,39 @@ def _pipeline(model: Model, config: Config, budget: Budget) -> Iterator[tuple[st
 
     t0 = time.perf_counter()
     for i, j in _entries(k):
-        r = engine.expect(-hessian[(i, j)].xreplace(to_dummy))
+        r = engine.expect(-h_d[(i, j)])
         yield "neh", ((i, j), _finish(r, ctx, small, config))
     yield "timing", ("neg_expected_hessian", time.perf_counter() - t0)
 
 
+KINKS = (sp.sign, sp.Abs, sp.DiracDelta, sp.Heaviside)
+
+
+def _simplify_derivative(e: sp.Expr, config: Config) -> sp.Expr:
+    """A simplified score/Hessian entry; entries with kinks (sign, |·|, δ) are kept as they are.
+
+    ``simplify`` rewrites sign(x − μ) into a Piecewise and 2δ(x − μ) into ``zoo`` on {x = μ},
+    which loses the point mass that −E[H] needs (see :mod:`symfisher.expectation.dirac`).
+    """
+    return e if e.has(*KINKS) else simplify_within(e, config.simplify_timeout)
+
+
+def _tidy(value: sp.Expr) -> sp.Expr:
+    """A cheap in-process tidy for large entries (no fork): cancel, then factor if that helps."""
+    try:
+        out = sp.cancel(sp.together(value))
+        fac = sp.factor(out)
+        return fac if sp.count_ops(fac) <= sp.count_ops(out) else out
+    except (sp.PolynomialError, NotImplementedError, TypeError, ValueError):
+        return value
+
+
 def _finish(r, ctx: Context, simplify: bool, config: Config) -> tuple[sp.Expr, str, str]:
     value = _to_user(r.value, ctx)
-    if simplify or sp.count_ops(value) < 60:
+    if simplify:
         value = simplify_within(value, config.simplify_timeout)
+    elif r.closed and not value.has(*KINKS):  # many parameters: no fork per entry
+        value = _tidy(value)
     detail = r.detail
     return value, r.strategy, detail
 
@@ -185,6 +212,7 @@ def derive(model: Model, timeout: float = 60.0, *, config: Config | None = None)
         raise ModelError(f"timeout must be a positive number of seconds, got {timeout!r}")
     config = (config or Config.defaults()).merge(timeout=float(timeout))
     start = time.perf_counter()
+    _preload()
     budget = Budget.of(max(0.5, config.timeout * 0.85))
     results: dict[str, Any] = {"mean": {}, "fisher": {}, "neh": {}, "timings": {}}
     for key, value in stream_with_deadline(_pipeline, (model, config, budget), config.timeout * 0.9):
@@ -196,6 +224,15 @@ def derive(model: Model, timeout: float = 60.0, *, config: Config | None = None)
         else:
             results[key] = value
     return _assemble(model, config, results, start)
+
+
+def _preload() -> None:
+    """Import, once in this process, what ``sympy.simplify`` imports lazily on every call.
+
+    ``simplify`` runs ``from sympy.physics.units import Quantity``; done first inside a forked worker,
+    that import (1–2 s) is repeated by every worker and lost with it.
+    """
+    import sympy.physics.units  # noqa: F401
 
 
 def _assemble(model: Model, config: Config, results: dict, start: float) -> Derivation:

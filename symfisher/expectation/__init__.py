@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from . import finite, expfamily, standardize  # noqa: F401  (expression strategies, in order)
-from . import symmetry, euler, transform, substitution, direct  # noqa: F401  (atom strategies, in order)
+from . import finite, gaussian, expfamily, standardize, support  # noqa: F401  (expression strategies, in order)
+from . import dirac, symmetry, euler, transform, substitution, direct  # noqa: F401  (atom strategies, in order)
 from .base import Context, Expectation
 from .engine import Engine, engine_for
 

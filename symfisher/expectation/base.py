@@ -85,7 +85,7 @@ class Context:
         logpdf = model.logpdf.xreplace(sub)
         density = model.density.xreplace(sub)
         expanded = _force_log(logpdf)
-        if expanded != logpdf and not _same_at_random_point(expanded, logpdf, list(sub.values())):
+        if expanded != logpdf and not _same_at_random_point(expanded, logpdf, list(sub.values()), model.domain_map):
             expanded = logpdf
         others = tuple(sorted((expanded.free_symbols | density.free_symbols) - set(sub.values()) - set(model.params),
                               key=str))
@@ -130,17 +130,19 @@ class Context:
         return expr
 
 
-def _same_at_random_point(a: sp.Expr, b: sp.Expr, data: list[sp.Symbol]) -> bool:
+def _same_at_random_point(a: sp.Expr, b: sp.Expr, data: list[sp.Symbol],
+                          domains: Mapping[sp.Symbol, sp.Set] | None = None) -> bool:
     rng = random.Random(11)
     syms = sorted((a.free_symbols | b.free_symbols), key=str)
+    domains = domains or {}
     for _ in range(2):
-        point = {s: draw(domain_of(s), rng, bool(s.is_integer)) for s in syms}
+        point = {s: draw(domains.get(s, domain_of(s)), rng, bool(s.is_integer)) for s in syms}
         point = {s: (v if not s.is_positive or v > 0 else sp.Rational(1, 3)) for s, v in point.items()}
         for s in data:
             if s.is_nonnegative or s.is_positive:
                 point[s] = sp.Rational(rng.randint(1, 9), 10) if not s.is_integer else sp.Integer(rng.randint(0, 1))
         try:
-            va, vb = complex(sp.N(a.subs(point))), complex(sp.N(b.subs(point)))
+            va, vb = complex(sp.N(a.xreplace(point))), complex(sp.N(b.xreplace(point)))
         except (TypeError, ValueError):
             return False
         if abs(va - vb) > 1e-9 * max(1.0, abs(vb)):
@@ -155,6 +157,8 @@ def opaque(expr: sp.Expr, data: Iterable[sp.Symbol]) -> tuple[sp.Expr, dict[sp.S
     fwd: dict[sp.Expr, sp.Symbol] = {}
 
     def walk(e: sp.Expr) -> sp.Expr:
+        if not isinstance(e, sp.Expr):  # Piecewise pairs, conditions: keep their structure
+            return e.func(*[walk(a) for a in e.args]) if e.args else e
         if not (e.free_symbols & data):
             if e.is_Atom or e.is_number:
                 return e
@@ -204,3 +208,41 @@ def linear_terms(f: sp.Expr, data: Iterable[sp.Symbol]) -> list[tuple[sp.Expr, s
         atom = atom.xreplace(restore)
         groups[atom] = groups.get(atom, sp.Integer(0)) + coeff
     return [(c.xreplace(back), g.xreplace(back)) for g, c in groups.items() if c != 0]
+
+
+def almost_everywhere(g: sp.Expr, ctx: Context) -> sp.Expr:
+    """g with sign/absolute-value products replaced by what they equal almost everywhere.
+
+    For continuous data, a nonconstant e(x) vanishes on a null set only, so sign(e)² = 1,
+    sign(e)·|e| = e and |e|² = e² hold except on a set of probability zero: the expectation is
+    unchanged. (Discrete data keep g as it is: a point can carry mass there.)
+    """
+    if ctx.discrete or not g.has(sp.sign, sp.Abs):
+        return g
+    data = set(ctx.data)
+
+    def on_data(e: sp.Expr) -> bool:
+        return bool(e.free_symbols & data)
+
+    def fix_pow(e: sp.Expr) -> sp.Expr:
+        base, k = e.base, e.exp
+        if isinstance(base, sp.sign) and on_data(base) and k.is_Integer:
+            return sp.Integer(1) if k % 2 == 0 else base
+        if isinstance(base, sp.Abs) and on_data(base) and k.is_Integer and k % 2 == 0 and base.args[0].is_real:
+            return base.args[0] ** k
+        return e
+
+    def fix_mul(e: sp.Expr) -> sp.Expr:
+        factors = list(sp.Mul.make_args(e))
+        for s in [f for f in factors if isinstance(f, sp.sign) and on_data(f)]:
+            if s not in factors:
+                continue
+            a = sp.Abs(s.args[0])
+            if a in factors:
+                factors.remove(s)
+                factors.remove(a)
+                factors.append(s.args[0])
+        return sp.Mul(*factors)
+
+    g = g.replace(lambda e: e.is_Pow and isinstance(e.base, (sp.sign, sp.Abs)), fix_pow)
+    return g.replace(lambda e: e.is_Mul and e.has(sp.sign), fix_mul)

@@ -18,7 +18,7 @@ def _direct(expr, limits, discrete):
     return None if r.has(sp.Integral) else r
 
 
-@register("integrate", "atom")
+@register("integrate", "atom", expensive=True)
 def integrate(engine, g: sp.Expr) -> Expectation | None:
     ctx = engine.ctx
     limits = [(x, ctx.support[x].inf, ctx.support[x].sup) for x in ctx.data]

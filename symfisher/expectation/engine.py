@@ -12,7 +12,7 @@ from ..backends.quadrature import numeric_expectation, numeric_value
 from ..config import Config
 from ..errors import BudgetExceeded, SymfisherError
 from . import registry
-from .base import Context, Expectation, linear_terms
+from .base import Context, Expectation, almost_everywhere, linear_terms
 
 SPOT_CHECK_RTOL = 1e-6
 
@@ -32,6 +32,7 @@ class Engine:
         self.depth = depth
         self.memo: dict[object, object] = {}
         self._atoms: dict[sp.Expr, Expectation] = {}
+        self._tried: dict[sp.Expr, set[str]] = {}
 
     # ---------------------------------------------------------------- public
     def expect(self, f: sp.Expr) -> Expectation:
@@ -50,10 +51,25 @@ class Engine:
         return self.by_linearity(f)
 
     def by_linearity(self, f: sp.Expr) -> Expectation:
-        """Σ c_i(θ) E[g_i(X)] with each atom from the atom strategies."""
+        """Σ c_i(θ) E[g_i(X)] with each atom from the atom strategies.
+
+        Cheap strategies run on every atom first; the expensive ones (direct integration under a
+        hard time limit) only on atoms still open, and not at all once one atom of the sum is known
+        to stay open (the entry cannot close then, so the time would be lost).
+        """
+        terms = [(c, almost_everywhere(g, self.ctx)) for c, g in linear_terms(f, self.ctx.data)]
+        results = {g: self.atom(g, expensive=False) for _, g in terms}
+        if all(r.closed for r in results.values()):
+            pass
+        else:
+            for g, r in list(results.items()):
+                if not r.closed:
+                    results[g] = self.atom(g, expensive=True)
+                    if not results[g].closed:
+                        break
         total, used, closed, details = sp.Integer(0), [], True, []
-        for coeff, atom in linear_terms(f, self.ctx.data):
-            r = self.atom(atom)
+        for coeff, atom in terms:
+            r = results[atom]
             total += coeff * r.value
             closed &= r.closed
             used.extend(s for s in r.strategies if s not in used)
@@ -62,20 +78,26 @@ class Engine:
         strategies = tuple(used) if len(used) <= 1 and used else ("linearity", *used)
         return Expectation(total, strategies, closed, "; ".join(dict.fromkeys(details)))
 
-    def atom(self, g: sp.Expr) -> Expectation:
-        """E[g(X)] for one atom, memoized."""
+    def atom(self, g: sp.Expr, expensive: bool = True) -> Expectation:
+        """E[g(X)] for one atom, memoized (``expensive=False``: skip the costly strategies)."""
         if g in self._atoms:
             return self._atoms[g]
         result = None
         if not (g.free_symbols & set(self.ctx.data)):
             result = Expectation(g, ("data-free",))
+        tried = self._tried.setdefault(g, set())
         for name, strategy in registry.ATOM:
             if result is not None or self.budget.expired():
                 break
+            if name in tried or (not expensive and name in registry.EXPENSIVE):
+                continue
+            tried.add(name)
             result = self._try(strategy, g)
         if result is None:
             result = Expectation(self.ctx.unevaluated(g), ("unevaluated",), closed=False,
                                  detail=f"no strategy found E[{g}] in closed form")
+            if not expensive:
+                return result
         self._atoms[g] = result
         return result
 

@@ -27,6 +27,7 @@ class ExpFamily:
     log_partition: sp.Expr  # A(θ)
     chosen: tuple[sp.Symbol, ...]  # S
     jinv: sp.Matrix  # J_S⁻¹, rows: S, columns: j
+    trig: bool = False  # statistics found after expanding trigonometric sums
 
     def d(self, j: int, F: sp.Expr) -> sp.Expr:
         """∂F/∂η_j."""
@@ -34,12 +35,23 @@ class ExpFamily:
 
 
 def detect(ctx) -> ExpFamily | None:
-    """The exponential-family structure of the model, or ``None``."""
+    """The exponential-family structure of the model, or ``None``.
+
+    A log-density with trigonometric terms in x − θ (von Mises: κ cos(x − μ)) is tried again with
+    the angle-sum formulas expanded, which exposes T = (cos x, sin x).
+    """
+    found = _detect(ctx, ctx.logpdf)
+    if found is None and ctx.logpdf.has(sp.cos, sp.sin):
+        found = _detect(ctx, sp.expand(ctx.logpdf, trig=True), trig=True)
+    return found
+
+
+def _detect(ctx, logpdf: sp.Expr, trig: bool = False) -> ExpFamily | None:
     if ctx.support_depends_on_params:
         return None
     params = set(ctx.params)
     stats, naturals, A = [], [], sp.Integer(0)
-    for coeff, atom in linear_terms(ctx.logpdf, ctx.data):
+    for coeff, atom in linear_terms(logpdf, ctx.data):
         if atom.free_symbols & params:
             return None
         if atom == 1:
@@ -57,8 +69,23 @@ def detect(ctx) -> ExpFamily | None:
         if det == 0 or det.is_zero:
             continue
         jinv = sp.simplify(block.inv())  # rows: chosen params, cols: j  (∂θ_i/∂η_j)
-        return ExpFamily(tuple(stats), tuple(naturals), A, tuple(ctx.params[c] for c in cols), jinv)
+        return ExpFamily(tuple(stats), tuple(naturals), A, tuple(ctx.params[c] for c in cols), jinv, trig)
     return None
+
+
+def _lower_bessel(e: sp.Expr) -> sp.Expr:
+    """Modified Bessel functions of integer order ≥ 2 rewritten through I₀ and I₁.
+
+    I_n(z) = I_{n−2}(z) − 2(n − 1)/z · I_{n−1}(z), so results read like the literature's
+    A(κ) = I₁(κ)/I₀(κ) (derivatives of log I₀ bring in I₂, I₃, ...).
+    """
+    def lower(b):
+        n, z = b.args
+        if n.is_Integer and n >= 2:
+            return _lower_bessel(sp.besseli(n - 2, z) - 2 * (n - 1) / z * sp.besseli(n - 1, z))
+        return b
+
+    return e.replace(lambda b: isinstance(b, sp.besseli), lower) if e.has(sp.besseli) else e
 
 
 def _powers(e: sp.Expr) -> dict[sp.Expr, sp.Expr]:
@@ -73,8 +100,10 @@ def decompose(atom: sp.Expr, stats: tuple[sp.Expr, ...]) -> tuple[int, ...] | No
     def sub(a: Mapping, b: Mapping) -> dict | None:
         out = dict(a)
         for k, v in b.items():
-            left = out.get(k, 0) - v
-            if not (left.is_number and left >= 0):
+            have = sp.sympify(out.get(k, 0))
+            left = have - v
+            # the remaining exponent must shrink towards 0 without changing sign (x⁻² = x⁻¹·x⁻¹)
+            if not (left.is_number and have.is_number and (left == 0 or (left * have > 0 and abs(left) < abs(have)))):
                 return None
             if left == 0:
                 out.pop(k, None)
@@ -108,7 +137,7 @@ def moment(engine, fam: ExpFamily, idx: tuple[int, ...]) -> sp.Expr:
         return engine.memo[key]
     j, rest = idx[0], idx[1:]
     inner = moment(engine, fam, rest)
-    value = sp.together(fam.d(j, inner) + fam.d(j, fam.log_partition) * inner)
+    value = sp.together(_lower_bessel(fam.d(j, inner) + fam.d(j, fam.log_partition) * inner))
     engine.memo[key] = value
     return value
 
@@ -123,6 +152,8 @@ def whole_expression(engine, f: sp.Expr) -> Expectation | None:
     if fam is None:
         return None
     total = sp.Integer(0)
+    if fam.trig:
+        f = sp.expand(f, trig=True)
     for coeff, atom in linear_terms(f, engine.ctx.data):
         r = exponential_family_atom(engine, atom)
         if r is None:

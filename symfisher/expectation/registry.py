@@ -19,16 +19,23 @@ StrategyFn = Callable[["Engine", sp.Expr], Optional["Expectation"]]
 
 EXPRESSION: list[tuple[str, StrategyFn]] = []
 ATOM: list[tuple[str, StrategyFn]] = []
+EXPENSIVE: set[str] = set()  # atom strategies tried only after the cheap ones failed on every atom
 
 
-def register(name: str, level: str) -> Callable[[StrategyFn], StrategyFn]:
-    """Decorator adding a strategy at ``level`` ("expression" or "atom")."""
+def register(name: str, level: str, expensive: bool = False) -> Callable[[StrategyFn], StrategyFn]:
+    """Decorator adding a strategy at ``level`` ("expression" or "atom").
+
+    ``expensive`` atom strategies (long symbolic integration) run in a second pass, see
+    :meth:`symfisher.expectation.engine.Engine.by_linearity`.
+    """
     table = {"expression": EXPRESSION, "atom": ATOM}[level]
 
     def deco(fn: StrategyFn) -> StrategyFn:
         if any(n == name for n, _ in table):
             raise ValueError(f"strategy {name!r} registered twice")
         table.append((name, fn))
+        if expensive:
+            EXPENSIVE.add(name)
         return fn
 
     return deco

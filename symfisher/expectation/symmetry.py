@@ -25,6 +25,8 @@ def _absolutely_integrable(engine, g: sp.Expr, x: sp.Symbol) -> bool:
         lim = sp.limit(x**2 * sp.Abs(g) * p, x, sp.oo)
         return bool(lim.is_finite)
 
+    if g.is_Mul:  # |sign(·)| ≤ 1: a bound for |g| without its sign factors is enough
+        g = sp.Mul(*[f for f in g.args if not isinstance(f, sp.sign)])
     return bool(engine.hard(check, g, ctx.density, x, seconds=min(4.0, engine.config.atom_timeout)))
 
 

@@ -1,0 +1,274 @@
+"""Benchmark: derive the whole catalog cold, against naive per-entry ``sympy.integrate``.
+
+Run as ``python -m symfisher.bench``. For every family it prints the seconds ``derive`` took, the
+expectation strategies used, the verdict on I(θ) = −E[H], a numeric spot check of I(θ) against
+quadrature of s_i s_j at one random parameter point, and beside it the naive approach: SymPy's
+``integrate(s_i s_j p, conds="none")`` (``summation`` for counts) per entry, in a worker killed
+at ``--naive-cap`` seconds for the whole family ("timeout" when capped), with the ratio
+naive / engine. The scale section times the multivariate normal mean in dimension k (identity
+covariance) and logistic regression with p coefficients (covariates given) for growing k = p.
+"""
+
+from __future__ import annotations
+
+import argparse
+import datetime
+import math
+import os
+import platform
+import statistics
+import sys
+import time
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Sequence
+
+import sympy as sp
+
+from ._deadline import run_with_deadline
+from ._points import parameter_points
+from .derive import derive
+from .errors import BudgetExceeded
+from .model import Model, is_discrete_set
+
+__all__ = ["FamilyResult", "bench_family", "main", "naive_fisher", "scale_models", "spot_check"]
+
+SIZES = (2, 4, 8, 16, 32, 64)
+CURVE_STOP_SECONDS = 60.0
+HIDDEN = {"linearity", "data-free"}
+
+
+@dataclass(frozen=True)
+class FamilyResult:
+    """One row of the catalog table."""
+
+    name: str
+    seconds: float
+    strategies: tuple[str, ...]
+    verdict: str
+    closed: bool
+    spot: str
+    naive: float | None  # None: capped
+
+    @property
+    def ratio(self) -> float | None:
+        return None if self.naive is None else self.naive / max(self.seconds, 1e-9)
+
+
+def _constants(model: Model) -> list[sp.Symbol]:
+    known = set(model.data) | set(model.params) | set(model.given)
+    return sorted(model.logpdf.free_symbols - known, key=str)
+
+
+def _point(model: Model, seed: int) -> dict:
+    symbols = (*model.params, *model.given, *_constants(model))
+    return parameter_points(symbols, model.domain_map, 1, seed)[0]
+
+
+def spot_check(d, seed: int = 20261125) -> str:
+    """Max relative difference between I(θ) and quadrature of s_i s_j at one random point.
+
+    >>> import sympy as sp
+    >>> x = sp.Symbol("x", positive=True); lam = sp.Symbol("lambda", positive=True)
+    >>> spot_check(derive(Model.from_pdf(lam * sp.exp(-lam * x), x, [lam], sp.Interval.open(0, sp.oo))))[:2]
+    'ok'
+    """
+    from .backends.quadrature import numeric_expectation, numeric_value
+
+    if not d.closed:
+        return "open"
+    model = d.model
+    point = _point(model, seed)
+    worst = 0.0
+    k = len(model.params)
+    for i in range(k):
+        for j in range(i, k):
+            closed = numeric_value(d.fisher[i, j], point)
+            numeric = numeric_expectation(d.score[i] * d.score[j], model.density, model.support_map, point)
+            if isinstance(closed, complex) or not math.isfinite(closed):
+                return "no value"
+            worst = max(worst, abs(closed - numeric) / max(1.0, abs(numeric)))
+    return f"ok ({worst:.0e})" if worst <= 1e-6 else f"FAIL ({worst:.1e})"
+
+
+def _naive_entries(model: Model) -> bool:
+    """sympy.integrate / summation of E[s_i s_j] for every entry; True when all closed."""
+    score = [sp.diff(model.logpdf, p) for p in model.params]
+    p = model.density
+    for i in range(len(score)):
+        for j in range(i, len(score)):
+            expr = score[i] * score[j] * p
+            for x, s in model.support:
+                if isinstance(s, sp.FiniteSet):
+                    expr = sp.Add(*[expr.subs(x, v) for v in s.args])
+                elif is_discrete_set(s):
+                    expr = sp.summation(expr, (x, s.inf, s.sup))
+                else:
+                    expr = sp.integrate(expr, (x, s.inf, s.sup), conds="none")
+            if expr.has(sp.Integral, sp.Sum):
+                return False
+    return True
+
+
+def naive_fisher(model: Model, cap: float) -> float | None:
+    """Seconds the naive per-entry integration takes, or ``None`` when it hits ``cap``.
+
+    An entry left as an unevaluated integral counts as capped too (the naive route failed).
+
+    >>> import sympy as sp
+    >>> x = sp.Symbol("x", positive=True); lam = sp.Symbol("lambda", positive=True)
+    >>> naive_fisher(Model.from_pdf(lam * sp.exp(-lam * x), x, [lam], sp.Interval.open(0, sp.oo)), 30) is not None
+    True
+    """
+    t0 = time.perf_counter()
+    try:
+        ok = run_with_deadline(_naive_entries, (model,), cap)
+    except BudgetExceeded:
+        return None
+    except Exception:  # noqa: BLE001 - SymPy failing is a failed naive route
+        return None
+    return time.perf_counter() - t0 if ok else None
+
+
+def _strategies(d) -> tuple[str, ...]:
+    names: dict[str, None] = {}
+    for value in d.strategies.values():
+        for part in value.split("+"):
+            if part not in HIDDEN:
+                names[part] = None
+    return tuple(names)
+
+
+def bench_family(name: str, naive_cap: float, timeout: float = 60.0) -> FamilyResult:
+    """Derive one catalog family cold and time it against the naive route."""
+    import derivations
+
+    fam = derivations.get(name)
+    model = fam.model()
+    t0 = time.perf_counter()
+    d = derive(model, timeout=timeout)
+    seconds = time.perf_counter() - t0
+    spot = spot_check(d)
+    naive = naive_fisher(model, naive_cap) if naive_cap > 0 else None
+    return FamilyResult(fam.name, seconds, _strategies(d), d.equality.status, d.closed, spot, naive)
+
+
+def scale_models(kind: str, k: int) -> Model:
+    """The scale-section models: ``"mvn-mean"`` (N(μ, I) in dimension k) or ``"logistic"`` (p = k).
+
+    >>> scale_models("mvn-mean", 2).params
+    (mu1, mu2)
+    """
+    if kind == "mvn-mean":
+        xs = sp.symbols(f"x1:{k + 1}", real=True)
+        mus = sp.symbols(f"mu1:{k + 1}", real=True)
+        logp = sum(-(x - m) ** 2 / 2 for x, m in zip(xs, mus)) - k * sp.log(2 * sp.pi) / 2
+        return Model.from_logpdf(logp, xs, mus, {x: sp.S.Reals for x in xs}, name=f"mvn-mean-{k}", validate=False)
+    y = sp.Symbol("y", integer=True, nonnegative=True)
+    betas = sp.symbols(f"beta1:{k + 1}", real=True)
+    zs = sp.symbols(f"z1:{k + 1}", real=True)
+    eta = sum(b * z for b, z in zip(betas, zs))
+    return Model.from_logpdf(y * eta - sp.log(1 + sp.exp(eta)), y, betas, sp.FiniteSet(0, 1), given=zs,
+                             name=f"logistic-regression-{k}", validate=False)
+
+
+def _scale_curve(kind: str, sizes: Sequence[int], out) -> list[tuple[int, float | None, bool]]:
+    rows: list[tuple[int, float | None, bool]] = []
+    for k in sizes:
+        model = scale_models(kind, k)
+        t0 = time.perf_counter()
+        d = derive(model, timeout=max(60.0, CURVE_STOP_SECONDS * 2))
+        seconds = time.perf_counter() - t0
+        rows.append((k, seconds, d.closed))
+        print(f"  {kind:9s} k = {k:3d}: {seconds:8.2f} s  closed={d.closed}", file=out, flush=True)
+        if seconds > CURVE_STOP_SECONDS:
+            break
+    return rows
+
+
+def _fmt(v: float | None) -> str:
+    return "timeout" if v is None else f"{v:.2f}"
+
+
+def _table(results: Sequence[FamilyResult], cap: float) -> list[str]:
+    lines = ["| family | seconds | strategies | verdict | spot check | naive integrate (s) | naive / engine |",
+             "|---|---:|---|---|---|---:|---:|"]
+    for r in results:
+        ratio = "—" if r.ratio is None else f"{r.ratio:.1f}×"
+        naive = f"timeout (>{cap:g})" if r.naive is None else f"{r.naive:.2f}"
+        lines.append(f"| {r.name} | {r.seconds:.2f} | {', '.join(r.strategies)} | {r.verdict} | {r.spot} | "
+                     f"{naive} | {ratio} |")
+    return lines
+
+
+def _summary(results: Sequence[FamilyResult]) -> list[str]:
+    secs = [r.seconds for r in results]
+    closed = sum(r.closed for r in results)
+    capped = sum(r.naive is None for r in results)
+    return [f"total {sum(secs):.1f} s, median {statistics.median(secs):.2f} s, max {max(secs):.2f} s; "
+            f"{closed}/{len(results)} closed; naive integrate capped/failed on {capped}/{len(results)}"]
+
+
+def _machine() -> str:
+    return f"{platform.platform()}, Python {platform.python_version()}, SymPy {sp.__version__}, " \
+           f"{os.cpu_count()} CPUs, load average {os.getloadavg()[0]:.1f}" if hasattr(os, "getloadavg") \
+        else platform.platform()
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Command line entry point; returns the exit status."""
+    ap = argparse.ArgumentParser(prog="python -m symfisher.bench", description=__doc__.splitlines()[0])
+    ap.add_argument("--naive-cap", type=float, default=60.0, help="seconds for the naive integrate per family")
+    ap.add_argument("--families", nargs="*", default=None, help="catalog names (default: all)")
+    ap.add_argument("--scale", action="store_true", help="also run the scale section")
+    ap.add_argument("--sizes", type=int, nargs="*", default=list(SIZES), help="scale sizes k = p")
+    ap.add_argument("--write-readme", action="store_true", help="write the tables to derivations/README.md")
+    args = ap.parse_args(argv)
+    import sympy.physics.units  # noqa: F401  (the one-time import simplify needs, outside the timings)
+
+    import derivations
+
+    names = [derivations.get(n).name for n in (args.families or derivations.names())]
+    out = sys.stdout
+    results = []
+    for name in names:
+        r = bench_family(name, args.naive_cap)
+        results.append(r)
+        print(f"{r.name:24s} {r.seconds:7.2f} s  {r.verdict:12s} {r.spot:14s} naive {_fmt(r.naive):>8s}  "
+              f"{'+'.join(r.strategies)}", file=out, flush=True)
+    table = _table(results, args.naive_cap)
+    summary = _summary(results)
+    print("\n".join(["", *table, "", *summary]), file=out)
+    curves: dict[str, list] = {}
+    if args.scale:
+        print("\nScale (seconds per derive):", file=out)
+        for kind in ("mvn-mean", "logistic"):
+            curves[kind] = _scale_curve(kind, args.sizes, out)
+    if args.write_readme:
+        _write_readme(table, summary, curves, args.naive_cap)
+    return 0 if all(r.closed for r in results) else 1
+
+
+def _write_readme(table, summary, curves, cap) -> None:
+    path = Path(__file__).resolve().parent.parent / "derivations" / "README.md"
+    now = datetime.datetime.now(datetime.timezone.utc).strftime("%Y-%m-%d %H:%M UTC")
+    lines = ["# Catalog benchmark", "",
+             f"Generated by `python -m symfisher.bench --scale --write-readme` on {now}; machine: {_machine()}.",
+             "", f"Each family derived cold with `derive(model, timeout=60)`; naive = SymPy `integrate(s_i s_j p, "
+             f"conds=\"none\")` per entry, capped at {cap:g} s per family. Spot check: max relative "
+             "difference of I(θ) from quadrature at one random point.", "", *table, "", *summary]
+    if curves:
+        lines += ["", "## Scale", "", "| k = p | MVN mean, identity covariance (s) | logistic regression (s) |",
+                  "|---:|---:|---:|"]
+        sizes = sorted({k for rows in curves.values() for k, _, _ in rows})
+        for k in sizes:
+            cells = []
+            for kind in ("mvn-mean", "logistic"):
+                row = next((r for r in curves.get(kind, []) if r[0] == k), None)
+                cells.append("—" if row is None else f"{row[1]:.2f}" + ("" if row[2] else " (open)"))
+            lines.append(f"| {k} | {cells[0]} | {cells[1]} |")
+    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+
+
+if __name__ == "__main__":  # pragma: no cover
+    raise SystemExit(main())
