@@ -47,7 +47,8 @@ from . import _runtime
 
 __all__ = ["NumericModel", "NumericPrinter", "lambdify_derivation", "module_source"]
 
-_RUNTIME_NAMES = ("_TRIGAMMA_SERIES", "trigamma", "stack", "expect_1d", "as_arrays", "split_data", "open_entries")
+_RUNTIME_NAMES = ("_TRIGAMMA_SERIES", "trigamma", "stack", "expect_1d", "mode_scale", "_XGK", "_WGK", "_WG", "gauss_kronrod",
+                  "as_arrays", "split_data", "open_entries")
 _RESERVED = {"numpy", "scipy", "out", "shape", "point", "fn", "lo", "hi", *_RUNTIME_NAMES, "logpdf", "score",
              "hessian", "fisher", "neg_expected_hessian", "MODEL", "DATA", "PARAMS", "GIVEN", "DISCRETE",
              "SUPPORT_VALUES", "GIVEN_ARGS", "FISHER_OPEN", "NEH_OPEN"}
@@ -280,7 +281,7 @@ def module_source(d: Any) -> str:
         f"Arguments broadcast like NumPy; the score has a trailing axis (k,), matrices (k, k), k = {k}.\n"
         f"Entries of I(θ) or −E[H] without a closed form are computed by quadrature per parameter point.\n"
         f'"""\n',
-        "import numpy\nimport scipy.integrate\nimport scipy.special\n",
+        "import numpy\nimport scipy.special\n",
         f"MODEL = {model.name!r}\nDATA = {tuple(map(str, model.data))!r}\nPARAMS = {tuple(ptheta)!r}\n"
         f"GIVEN = {tuple(map(str, model.given))!r}\nGIVEN_ARGS = {tuple(gn)!r}\nDISCRETE = {discrete!r}\nSUPPORT_VALUES = {values!r}\n"
         f"FISHER_OPEN = {fis_open!r}\nNEH_OPEN = {neh_open!r}\n\n",
