@@ -258,13 +258,27 @@ def _closed(d: Any, num: Any, pos: list[float], kw: dict[str, float]) -> tuple[n
     neh = np.asarray(num.neg_expected_hessian(*pos, **kw), dtype=float)
     point = {s: sp.Float(v) for s, v in zip(d.model.params, pos)}
     point.update({s: sp.Float(kw[str(s)]) for s in d.model.given})
-    mean = []
-    for e in d.mean_score:
+    mean, quad = [], None
+    for i, e in enumerate(d.mean_score):
+        e = sp.sympify(e)
+        if e.has(sp.Integral, sp.Sum):  # no closed form: the quadrature value of E[s_i]
+            quad = _quadrature_mean(num, pos, kw) if quad is None else quad
+            mean.append(float(quad[i]))
+            continue
         try:
-            mean.append(float(sp.N(sp.sympify(e).subs(point))))
+            mean.append(float(sp.N(e.subs(point))))
         except (TypeError, ValueError):
-            mean.append(0.0)
+            mean.append(math.nan)
     return fisher, neh, np.array(mean)
+
+
+def _quadrature_mean(num: Any, pos: list[float], kw: dict[str, float]) -> np.ndarray:
+    from .backends._runtime import expect_1d
+
+    ns, given = num.namespace, [kw[g] for g in num.given]
+    lo, hi, values = _support(num, pos, kw)
+    return expect_1d(lambda x: ns["_score_full"](x, *pos, *given), lambda x: ns["_logpdf_kernel"](x, *pos, *given)[0],
+                     lo, hi, ns["DISCRETE"], values)
 
 
 def _labels(num: Any) -> list[tuple[str, str, tuple[int, ...]]]:
