@@ -79,6 +79,17 @@ def _cmd_derive(args) -> int:
     return EXIT[d.equality.status]
 
 
+def _cmd_export(args) -> int:
+    from .derive import derive
+    from .export.code import export_code
+
+    model = load_model(args.target)
+    d = derive(model, timeout=args.timeout)
+    path = export_code(d, args.to)
+    print(f"wrote {path} (logpdf, score, hessian, fisher, neg_expected_hessian for {model.name})")
+    return 0
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="symfisher", description="Fisher information in closed form.")
     sub = parser.add_subparsers(dest="command", required=True)
@@ -88,6 +99,12 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--timeout", type=float, default=60.0, help="hard time limit in seconds (default 60)")
     p.add_argument("--strategies", action="store_true", help="print which strategy produced each entry")
     p.set_defaults(func=_cmd_derive)
+    p = sub.add_parser("export", help="write standalone NumPy code (logpdf, score, hessian, fisher) to a module",
+                       description=f"TARGET is a catalog family (see 'symfisher list') or {FILE_WARNING}.")
+    p.add_argument("target", help="family name, or path/to/file.py:model_name")
+    p.add_argument("--to", required=True, help="the module to write, e.g. normal_fisher.py")
+    p.add_argument("--timeout", type=float, default=60.0, help="hard time limit in seconds (default 60)")
+    p.set_defaults(func=_cmd_export)
     p = sub.add_parser("list", help="list the catalog families")
     p.set_defaults(func=_cmd_list)
     return parser

@@ -105,6 +105,25 @@ class Derivation:
                 rf"$-\mathbb{{E}}[H] = {sp.latex(self.neg_expected_hessian)}$ "
                 rf"(information equality: \textrm{{{self.equality.status}}})")
 
+    def lambdify(self, backend: str = "numpy") -> Any:
+        """Vectorized numeric functions: ``logpdf``, ``score``, ``hessian``, ``fisher``, ``neg_expected_hessian``.
+
+        Args:
+            backend: ``"numpy"`` (NumPy/SciPy); ``"jax"`` or ``"torch"`` when installed.
+
+        Returns:
+            A :class:`~symfisher.backends.numpy.NumericModel` (see there for broadcasting and error rules).
+
+        >>> import sympy as sp
+        >>> x = sp.Symbol("x", positive=True); lam = sp.Symbol("lambda", positive=True)
+        >>> d = derive(Model.from_pdf(lam * sp.exp(-lam * x), x, [lam], sp.Interval.open(0, sp.oo)))
+        >>> d.lambdify().fisher([1.0, 2.0])[..., 0, 0].tolist()  # I(λ) = 1/λ²
+        [1.0, 0.25]
+        """
+        from .backends.numpy import lambdify_derivation
+
+        return lambdify_derivation(self, backend)
+
 
 # ---------------------------------------------------------------------------------------------- stages
 def _entries(k: int):

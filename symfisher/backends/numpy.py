@@ -1,0 +1,477 @@
+"""NumPy/SciPy backend: a :class:`~symfisher.derive.Derivation` as fast vectorized functions.
+
+:func:`lambdify_derivation` turns the closed forms into one Python module of NumPy/SciPy code (the
+source that :func:`symfisher.export.code.export_code` writes to disk) and wraps it in a
+:class:`NumericModel` that validates its arguments.
+
+How the code is generated:
+
+* ``sympy.lambdify(..., cse=True)`` once per quantity (log p, score, Hessian upper triangle, I(θ),
+  −E[H]), with :class:`NumericPrinter`: small integer powers become products (``sigma**-2`` →
+  ``1/(sigma*sigma)``, ~2-7× faster than ``numpy.power``), ``log Γ`` → ``gammaln``, ψ → ``digamma``,
+  ψ1 → a vectorized :func:`~symfisher.backends._runtime.trigamma` (~5× faster than
+  ``scipy.special.polygamma(1, ·)``), and SciPy for the other special functions (erf, Bessel …).
+* ``log(b**e)`` with b > 0 is rewritten e·log(b) before printing (no overflow of b**e).
+
+Conventions of every :class:`NumericModel` method:
+
+* Arguments broadcast like NumPy; results are float64 arrays of the broadcast shape, with a trailing
+  axis (k,) for the score and (k, k) for matrices — also for data-free entries and scalar input.
+* Multivariate data (m data symbols): ``x`` has a trailing axis of size m, one column per data symbol
+  in the order of ``Model.data``.
+* Covariates (``Model.given``) are keyword arguments.
+* Parameter values outside their domain (σ ≤ 0, p ∉ (0, 1) …) raise :class:`~symfisher.errors.ModelError`
+  naming the parameter and the first bad value. NaN parameters propagate as NaN. Data are not
+  checked against the support: the formulas are evaluated as they stand.
+* Unevaluated expectations (entries of I(θ) or −E[H] still holding an ``Integral``/``Sum``) are
+  evaluated per parameter point by adaptive quadrature of E[s_i s_j] (resp. E[−H_ij]) over the support
+  (one-dimensional data; ``scipy.integrate.quad_vec`` or summation); with several data symbols they
+  raise :class:`~symfisher.errors.NotSupportedError` naming the entry.
+"""
+
+from __future__ import annotations
+
+import inspect
+import keyword
+from dataclasses import dataclass, field
+from typing import Any, Mapping, Sequence
+
+import numpy as np
+import sympy as sp
+from sympy.printing.numpy import SciPyPrinter
+from sympy.printing.precedence import PRECEDENCE
+
+from ..errors import ModelError, NotSupportedError
+from ..model import is_discrete_set
+from . import _runtime
+
+__all__ = ["NumericModel", "NumericPrinter", "lambdify_derivation", "module_source"]
+
+_RUNTIME_NAMES = ("_TRIGAMMA_SERIES", "trigamma", "stack", "expect_1d", "mode_scale", "_XGK", "_WGK", "_WG", "gauss_kronrod",
+                  "as_arrays", "split_data", "open_entries")
+_RESERVED = {"numpy", "scipy", "out", "shape", "point", "fn", "lo", "hi", *_RUNTIME_NAMES, "logpdf", "score",
+             "hessian", "fisher", "neg_expected_hessian", "MODEL", "DATA", "PARAMS", "GIVEN", "DISCRETE",
+             "SUPPORT_VALUES", "GIVEN_ARGS", "FISHER_OPEN", "NEH_OPEN"}
+
+
+class NumericPrinter(SciPyPrinter):
+    """SciPy printer with fast small integer powers, ``gammaln``, ``digamma`` and a fast ``trigamma``.
+
+    >>> import sympy as sp
+    >>> s = sp.Symbol("sigma", positive=True)
+    >>> NumericPrinter().doprint(s**-2)
+    '(1/(sigma*sigma))'
+    """
+
+    def __init__(self, settings: Mapping[str, Any] | None = None) -> None:
+        super().__init__({"fully_qualified_modules": True, "strict": True, **dict(settings or {})})
+
+    def _print_Pow(self, expr: sp.Pow, rational: bool = False) -> str:
+        b, e = expr.base, expr.exp
+        if e.is_Integer and not b.is_number and 2 <= abs(int(e)) <= 8:
+            base = self.parenthesize(b, PRECEDENCE["Mul"], strict=False)
+            prod = "*".join([base] * abs(int(e)))
+            return f"({prod})" if e > 0 else f"(1/({prod}))"
+        if e == -1 and not b.is_number:
+            return f"(1/({self._print(b)}))"
+        if e == sp.S.Half:
+            return f"numpy.sqrt({self._print(b)})"
+        if e == -sp.S.Half:
+            return f"(1/numpy.sqrt({self._print(b)}))"
+        return super()._print_Pow(expr, rational=rational)
+
+    def _print_polygamma(self, expr: sp.Expr) -> str:
+        n, z = expr.args
+        if n == 0:
+            return f"scipy.special.digamma({self._print(z)})"
+        if n == 1:
+            return f"trigamma({self._print(z)})"
+        return f"scipy.special.polygamma({self._print(n)}, {self._print(z)})"
+
+    def _print_log(self, expr: sp.Expr) -> str:
+        (arg,) = expr.args
+        if isinstance(arg, sp.gamma):
+            return f"scipy.special.gammaln({self._print(arg.args[0])})"
+        if isinstance(arg, sp.factorial):
+            return f"scipy.special.gammaln({self._print(arg.args[0] + 1)})"
+        return super()._print_log(expr)
+
+    def _print_loggamma(self, expr: sp.Expr) -> str:
+        return f"scipy.special.gammaln({self._print(expr.args[0])})"
+
+    def _print_Pi(self, expr: sp.Expr) -> str:
+        return "numpy.pi"
+
+
+# ---------------------------------------------------------------------------------------------- helpers
+def _tame_logs(expr: sp.Expr) -> sp.Expr:
+    """log(b**e) → e·log(b) and log(Π b_i**e_i) → Σ e_i·log(b_i) when the bases are positive."""
+
+    def bad(e: sp.Expr) -> bool:
+        return isinstance(e, sp.log) and e.args[0].has(sp.Pow) and any(
+            isinstance(p, sp.Pow) and not p.exp.is_number for p in sp.preorder_traversal(e.args[0]))
+
+    def fix(e: sp.Expr) -> sp.Expr:
+        arg = e.args[0]
+        if isinstance(arg, sp.Pow) and arg.base.is_positive:
+            return arg.exp * sp.log(arg.base)
+        out = sp.expand_log(e, force=False)
+        return out if not bad(out) else e
+
+    return expr.replace(bad, fix) if isinstance(expr, sp.Basic) else expr
+
+
+def _safe_name(sym: sp.Symbol, taken: set[str]) -> str:
+    name = "".join(c if (c.isalnum() or c == "_") else "_" for c in sym.name) or "v"
+    if name[0].isdigit():
+        name = "v" + name
+    while keyword.iskeyword(name) or name in _RESERVED or name in taken:
+        name += "_"
+    taken.add(name)
+    return name
+
+
+def _is_open(expr: sp.Expr, printer: NumericPrinter) -> bool:
+    if expr.has(sp.Integral, sp.Sum):
+        return True
+    try:
+        printer.doprint(expr)
+    except Exception:  # noqa: BLE001 - sympy raises PrintMethodNotImplementedError (or others) for no SciPy form
+        return True
+    return False
+
+
+def _kernel(name: str, args: Sequence[sp.Symbol], exprs: Sequence[sp.Expr], what: str, model: str) -> str:
+    """The source of ``def name(*args): return [exprs]`` from ``sympy.lambdify(..., cse=True)``."""
+    printer = NumericPrinter()
+    for e, label in exprs:
+        try:
+            printer.doprint(e)
+        except Exception:  # noqa: BLE001
+            raise NotSupportedError(f"model {model}: {what} entry {label} has no NumPy/SciPy form: {sp.sstr(e)}") from None
+    fn = sp.lambdify(list(args), [e for e, _ in exprs], modules=[{"numpy": np}], printer=printer, cse=True,
+                     docstring_limit=0)
+    src = inspect.getsource(fn)
+    return src.replace("def _lambdifygenerated(", f"def {name}(", 1)
+
+
+def _upper(k: int) -> list[tuple[int, int]]:
+    return [(i, j) for i in range(k) for j in range(i, k)]
+
+
+def _set_bounds(s: sp.Set) -> tuple[sp.Expr, sp.Expr, tuple[float, ...] | None]:
+    if isinstance(s, sp.FiniteSet):
+        if not all(v.is_number for v in s.args):
+            raise NotSupportedError(f"a finite support with symbolic values is not supported: {s}")
+        vals = tuple(float(v) for v in s.args)
+        return sp.Float(min(vals)), sp.Float(max(vals)), vals
+    if isinstance(s, sp.Range):
+        return s.inf, s.sup, None
+    return s.inf, s.sup, None
+
+
+def _domain_check(s: sp.Set) -> tuple[float, float, bool, bool] | None:
+    """Numeric bounds of a parameter domain (lo, hi, lo_open, hi_open), or None when unchecked."""
+    if s == sp.S.Reals or not isinstance(s, sp.Interval) or not (s.inf.is_number and s.sup.is_number):
+        return None
+    return float(s.inf), float(s.sup), bool(s.left_open), bool(s.right_open)
+
+
+def _doc_formulas(labels: Sequence[str], exprs: Sequence[sp.Expr], indent: str = "    ") -> str:
+    return "\n".join(f"{indent}{lab} = {sp.sstr(e)}" for lab, e in zip(labels, exprs))
+
+
+# ---------------------------------------------------------------------------------------------- generator
+def module_source(d: Any) -> str:
+    """Standalone NumPy/SciPy module source for a derivation (no symfisher import).
+
+    Functions: ``logpdf``, ``score``, ``hessian``, ``fisher``, ``neg_expected_hessian``; docstrings give
+    each formula. See the module docstring of :mod:`symfisher.backends.numpy` for the conventions.
+    """
+    model = d.model
+    printer = NumericPrinter()
+    taken: set[str] = set()
+    names = {s: _safe_name(s, taken) for s in (*model.data, *model.params, *model.given)}
+    sub = {s: sp.Symbol(n) for s, n in names.items()}
+    xs = [sub[s] for s in model.data]
+    ps = [sub[s] for s in model.params]
+    gs = [sub[s] for s in model.given]
+    k, m = len(ps), len(xs)
+    pn = [names[s] for s in model.params]
+    gn = [names[s] for s in model.given]
+    xn = [names[s] for s in model.data]
+
+    def prep(e: sp.Expr) -> sp.Expr:
+        return _tame_logs(sp.sympify(e)).xreplace(sub)
+
+    up = _upper(k)
+    logp = prep(model.logpdf)
+    score = [prep(e) for e in d.score]
+    hess = [prep(d.hessian[i, j]) for i, j in up]
+    fis = [prep(d.fisher[i, j]) for i, j in up]
+    neh = [prep(d.neg_expected_hessian[i, j]) for i, j in up]
+    fis_open = [ij for ij, e in zip(up, fis) if _is_open(e, printer)]
+    neh_open = [ij for ij, e in zip(up, neh) if _is_open(e, printer)]
+    fis = [sp.Float(0) if ij in fis_open else e for ij, e in zip(up, fis)]
+    neh = [sp.Float(0) if ij in neh_open else e for ij, e in zip(up, neh)]
+
+    ptheta = [f"{model.params[i]}" for i in range(k)]
+    lab_s = [f"s[{p}]" for p in ptheta]
+    lab_h = [f"H[{ptheta[i]}, {ptheta[j]}]" for i, j in up]
+    lab_f = [f"I[{ptheta[i]}, {ptheta[j]}]" for i, j in up]
+    lab_n = [f"-E[H][{ptheta[i]}, {ptheta[j]}]" for i, j in up]
+    data_args, theta_args = [*xs, *ps, *gs], [*ps, *gs]
+    kernels = [
+        _kernel("_logpdf_kernel", data_args, [(logp, "log p")], "log-density", model.name),
+        _kernel("_score_kernel", data_args, list(zip(score, lab_s)), "score", model.name),
+        _kernel("_hessian_kernel", data_args, list(zip(hess, lab_h)), "Hessian", model.name),
+        _kernel("_fisher_kernel", theta_args, list(zip(fis, lab_f)), "Fisher information", model.name),
+        _kernel("_neh_kernel", theta_args, list(zip(neh, lab_n)), "−E[H]", model.name),
+    ]
+    discrete = bool(model.discrete)
+    values = None
+    if m == 1:
+        try:
+            lo, hi, values = _set_bounds(model.support[0][1])
+            kernels.append(_kernel("_support_kernel", theta_args, [(prep(lo), "inf"), (prep(hi), "sup")],
+                                   "support bound", model.name))
+        except NotSupportedError:
+            kernels.append("def _support_kernel(*args):\n    raise NotImplementedError('no numeric support')\n")
+    else:
+        kernels.append("def _support_kernel(*args):\n    raise NotImplementedError('multivariate data')\n")
+
+    runtime = inspect.getsource(_runtime)
+    runtime = runtime[runtime.index("# Bernoulli numbers"):]
+    sig_theta = ", ".join(pn) + (", *, " + ", ".join(gn) if gn else "")
+    call_theta = ", ".join([*pn, *gn])
+    x_sig = "x" if m > 1 else xn[0]
+    split = f"    {', '.join(xn)} = split_data(x, {m})\n" if m > 1 else ""
+    data_call = ", ".join([*xn, *pn, *gn])
+    theta_doc = ", ".join(ptheta)
+    data_names = ", ".join(map(str, model.data))
+    data_doc = (f"Data: {', '.join(map(str, model.data))}" + (f" (pass x with a trailing axis of size {m}, columns in "
+                                                               f"this order)" if m > 1 else ""))
+    given_doc = f"Covariates (keyword-only): {', '.join(map(str, model.given))}." if gn else "No covariates."
+
+    def wrapper(name: str, doc: str, kernel: str, layout: str, with_data: bool, post: str = "") -> str:
+        args = f"{x_sig}, {sig_theta}" if with_data else sig_theta
+        arr = data_call if with_data else call_theta
+        body = (f"def {name}({args}):\n    \"\"\"{doc}\n    \"\"\"\n{split if with_data else ''}"
+                f"    ({arr},), shape = as_arrays({arr})\n"
+                f"    out = stack(shape, {kernel}({arr}), {layout})\n{post}")
+        return body
+
+    def fill_open(entries: list, factory: str, what: str) -> str:
+        if not entries:
+            return "    return out\n"
+        if m != 1:
+            i, j = entries[0]
+            return (f"    raise NotImplementedError(\"{what} entry ({i}, {j}) has no closed form and no quadrature "
+                    f"(data are not one-dimensional)\")\n")
+        return (f"    return open_entries(out, {entries!r}, shape, ({call_theta},), {factory}, _logpdf_factory, "
+                f"_support_kernel, DISCRETE, SUPPORT_VALUES)\n")
+
+    fis_doc = _doc_formulas(lab_f, [d.fisher[i, j] for i, j in up])
+    neh_doc = _doc_formulas(lab_n, [d.neg_expected_hessian[i, j] for i, j in up])
+    parts = [
+        f'"""Numeric log-density, score, Hessian and Fisher information of the model {model.name!r}.\n\n'
+        f"Generated by symfisher (export_code); needs NumPy and SciPy only.\n\n"
+        f"    log p({', '.join(map(str, model.data))} | {theta_doc}) = {sp.sstr(model.logpdf)}\n\n"
+        f"Parameters θ = ({theta_doc}). {data_doc}. {given_doc}\n"
+        f"Arguments broadcast like NumPy; the score has a trailing axis (k,), matrices (k, k), k = {k}.\n"
+        f"Entries of I(θ) or −E[H] without a closed form are computed by quadrature per parameter point.\n"
+        f'"""\n',
+        "import numpy\nimport scipy.special\n",
+        f"MODEL = {model.name!r}\nDATA = {tuple(map(str, model.data))!r}\nPARAMS = {tuple(ptheta)!r}\n"
+        f"GIVEN = {tuple(map(str, model.given))!r}\nGIVEN_ARGS = {tuple(gn)!r}\nDISCRETE = {discrete!r}\nSUPPORT_VALUES = {values!r}\n"
+        f"FISHER_OPEN = {fis_open!r}\nNEH_OPEN = {neh_open!r}\n\n",
+        runtime,
+        "\n# ---- kernels generated by sympy.lambdify(..., cse=True)\n",
+        *kernels,
+        "\n# ---- public functions\n",
+        wrapper("logpdf", f"log p({data_names} | {theta_doc}) = {sp.sstr(model.logpdf)}", "_logpdf_kernel", "(1,)", True,
+                "    return out[..., 0]\n"),
+        "\n\n",
+        wrapper("score", f"Score s = ∇θ log p, shape (..., {k}).\n\n{_doc_formulas(lab_s, list(d.score))}",
+                "_score_kernel", f"({k},)", True, "    return out\n"),
+        "\n\n",
+        wrapper("hessian", f"Hessian H = ∇²θ log p, shape (..., {k}, {k}).\n\n"
+                f"{_doc_formulas(lab_h, [d.hessian[i, j] for i, j in up])}", "_hessian_kernel", f"({k}, {k})",
+                True, "    return out\n"),
+        "\n\n",
+        f"def _score_full(*args):\n    return stack(numpy.shape(args[0]), _score_kernel(*args), ({k},))\n\n\n"
+        f"def _hessian_full(*args):\n    return stack(numpy.shape(args[0]), _hessian_kernel(*args), ({k}, {k}))\n\n\n"
+        f"def _logpdf_factory(point):\n    return lambda x: _logpdf_kernel(x, *point)[0]\n\n\n"
+        f"def _outer_factory(point):\n    def fn(x):\n        s = _score_full(x, *point)\n"
+        f"        return numpy.stack([s[..., i] * s[..., j] for i, j in FISHER_OPEN], axis=-1)\n    return fn\n\n\n"
+        f"def _neg_hessian_factory(point):\n    def fn(x):\n        h = _hessian_full(x, *point)\n"
+        f"        return numpy.stack([-h[..., i, j] for i, j in NEH_OPEN], axis=-1)\n    return fn\n\n\n",
+        wrapper("fisher", f"Fisher information I(θ) = E[s sᵀ], shape (..., {k}, {k}).\n\n{fis_doc}", "_fisher_kernel",
+                f"({k}, {k})", False, fill_open(fis_open, "_outer_factory", "Fisher information")),
+        "\n\n",
+        wrapper("neg_expected_hessian", f"−E[H], shape (..., {k}, {k}).\n\n{neh_doc}", "_neh_kernel", f"({k}, {k})",
+                False, fill_open(neh_open, "_neg_hessian_factory", "−E[H]")),
+    ]
+    return "".join(parts)
+
+
+# ---------------------------------------------------------------------------------------------- the model
+@dataclass(frozen=True)
+class NumericModel:
+    """Vectorized numeric functions of a derivation (see the module docstring for the conventions).
+
+    Attributes:
+        name: The model name.
+        data: Data symbol names (multivariate x: trailing axis in this order).
+        params: Parameter names θ, in the order of the positional arguments.
+        given: Covariate names (keyword arguments).
+        backend: ``"numpy"``.
+        source: The generated module source (what ``export_code`` writes).
+        fisher_open: Entries (i, j) of I(θ) evaluated by quadrature (no closed form).
+        neh_open: Entries (i, j) of −E[H] evaluated by quadrature.
+
+    >>> import sympy as sp, symfisher as sf
+    >>> x = sp.Symbol("x", positive=True); lam = sp.Symbol("lambda", positive=True)
+    >>> num = sf.derive(sf.Model.from_pdf(lam * sp.exp(-lam * x), x, [lam], sp.Interval.open(0, sp.oo))).lambdify()
+    >>> num.score([1.0, 2.0], 0.5).tolist(), num.fisher(0.5).tolist()
+    ([[1.0], [0.0]], [[4.0]])
+    """
+
+    name: str
+    data: tuple[str, ...]
+    params: tuple[str, ...]
+    given: tuple[str, ...]
+    backend: str
+    source: str = field(repr=False)
+    fisher_open: tuple[tuple[int, int], ...] = ()
+    neh_open: tuple[tuple[int, int], ...] = ()
+    domains: tuple[tuple[str, Any], ...] = field(default=(), repr=False)
+    namespace: Mapping[str, Any] = field(default_factory=dict, repr=False, compare=False)
+
+    def __repr__(self) -> str:
+        given = f"; given {', '.join(self.given)}" if self.given else ""
+        return f"NumericModel({self.name}; θ = ({', '.join(self.params)}); data {', '.join(self.data)}{given}; {self.backend})"
+
+    # ------------------------------------------------------------------ validation
+    def _check(self, x: Any, params: Sequence[Any], given: Mapping[str, Any]) -> tuple[Any, ...]:
+        k = len(self.params)
+        if len(params) != k:
+            raise ModelError(f"model {self.name}: expected {k} parameter value(s) ({', '.join(self.params)}), "
+                             f"got {len(params)}")
+        unknown = sorted(set(given) - set(self.given))
+        if unknown:
+            raise ModelError(f"model {self.name}: unknown keyword argument {unknown[0]!r}; covariates: "
+                             f"{', '.join(self.given) or 'none'}")
+        missing = [g for g in self.given if g not in given]
+        if missing:
+            raise ModelError(f"model {self.name}: covariate {missing[0]!r} must be given as a keyword argument")
+        values = (*params, *(given[g] for g in self.given))
+        shapes = [np.shape(v) for v in values]
+        if x is not None:
+            xshape = np.shape(x)
+            if len(self.data) > 1:
+                if not xshape or xshape[-1] != len(self.data):
+                    raise ModelError(f"model {self.name}: the data need a trailing axis of size {len(self.data)} "
+                                     f"({', '.join(self.data)}), got shape {xshape}")
+                xshape = xshape[:-1]
+            shapes.insert(0, xshape)
+        try:
+            np.broadcast_shapes(*shapes)
+        except ValueError:
+            raise ModelError(f"model {self.name}: argument shapes {', '.join(map(str, shapes))} do not broadcast "
+                             f"together") from None
+        for (pname, bounds), v in zip(self.domains, values):
+            if bounds is None:
+                continue
+            lo, hi, lo_open, hi_open = bounds
+            a = np.asarray(v, dtype=float)
+            bad = (a < lo) | (a > hi)
+            if lo_open:
+                bad |= a == lo
+            if hi_open:
+                bad |= a == hi
+            if np.any(bad):
+                first = a[bad].flat[0] if a.ndim else float(a)
+                dom = f"{'(' if lo_open else '['}{lo:g}, {hi:g}{')' if hi_open else ']'}"
+                raise ModelError(f"model {self.name}: parameter {pname} = {float(first)!r} is outside its domain {dom}")
+        return values
+
+    # ------------------------------------------------------------------ public
+    def logpdf(self, x: Any, *params: Any, **given: Any) -> np.ndarray:
+        """log p(x | θ), of the broadcast shape of the arguments."""
+        args = self._check(x, params, given)
+        return self._call("logpdf", x, args)
+
+    def score(self, x: Any, *params: Any, **given: Any) -> np.ndarray:
+        """s = ∇θ log p(x | θ), shape (..., k)."""
+        return self._call("score", x, self._check(x, params, given))
+
+    def hessian(self, x: Any, *params: Any, **given: Any) -> np.ndarray:
+        """H = ∇²θ log p(x | θ), shape (..., k, k)."""
+        return self._call("hessian", x, self._check(x, params, given))
+
+    def fisher(self, *params: Any, **given: Any) -> np.ndarray:
+        """I(θ) = E[s sᵀ], shape (..., k, k) (entries without closed form: quadrature per point)."""
+        args = self._check(None, params, given)
+        self._open_ok(self.fisher_open, "Fisher information")
+        return self._call("fisher", None, args)
+
+    def neg_expected_hessian(self, *params: Any, **given: Any) -> np.ndarray:
+        """−E[H], shape (..., k, k) (entries without closed form: quadrature per point)."""
+        args = self._check(None, params, given)
+        self._open_ok(self.neh_open, "−E[H]")
+        return self._call("neg_expected_hessian", None, args)
+
+    def _open_ok(self, entries: Sequence[tuple[int, int]], what: str) -> None:
+        if entries and len(self.data) != 1:
+            i, j = entries[0]
+            raise NotSupportedError(f"model {self.name}: {what} entry ({self.params[i]}, {self.params[j]}) has no "
+                                    f"closed form and quadrature needs one-dimensional data")
+
+    def _call(self, name: str, x: Any, args: Sequence[Any]) -> np.ndarray:
+        k = len(self.params)
+        pos, kw = list(args[:k]), dict(zip(self.namespace["GIVEN_ARGS"], args[k:]))
+        fn = self.namespace[name]
+        with np.errstate(all="ignore"):
+            return fn(*pos, **kw) if x is None else fn(x, *pos, **kw)
+
+
+def lambdify_derivation(d: Any, backend: str = "numpy") -> Any:
+    """Numeric functions of a derivation for ``backend`` ("numpy"; "jax" or "torch" when installed).
+
+    Args:
+        d: A :class:`~symfisher.derive.Derivation`.
+        backend: Array library of the generated code.
+
+    Returns:
+        A :class:`NumericModel` (NumPy) or the backend's equivalent.
+
+    Raises:
+        NotSupportedError: Unknown backend, its package missing, or an entry with no numeric form.
+
+    >>> import sympy as sp, symfisher as sf
+    >>> x = sp.Symbol("x", positive=True); lam = sp.Symbol("lambda", positive=True)
+    >>> d = sf.derive(sf.Model.from_pdf(lam * sp.exp(-lam * x), x, [lam], sp.Interval.open(0, sp.oo)))
+    >>> float(lambdify_derivation(d).fisher(2.0)[0, 0])  # 1/λ²
+    0.25
+    """
+    if backend == "numpy":
+        return _numpy_model(d)
+    if backend in ("jax", "torch"):
+        from importlib import import_module
+
+        return import_module(f"{__package__}.{backend}").lambdify_derivation(d)
+    raise NotSupportedError(f"unknown backend {backend!r}; available: numpy, jax, torch")
+
+
+def _numpy_model(d: Any) -> NumericModel:
+    model = d.model
+    src = module_source(d)
+    ns: dict[str, Any] = {"__name__": f"symfisher_generated_{model.name}"}
+    exec(compile(src, f"<symfisher generated {model.name}>", "exec"), ns)  # noqa: S102 - our own generated code
+    dmap = model.domain_map
+    domains = tuple((str(s), _domain_check(dmap.get(s, sp.S.Reals))) for s in (*model.params, *model.given))
+    return NumericModel(name=model.name, data=tuple(map(str, model.data)), params=tuple(map(str, model.params)),
+                        given=tuple(map(str, model.given)), backend="numpy", source=src,
+                        fisher_open=tuple(ns["FISHER_OPEN"]), neh_open=tuple(ns["NEH_OPEN"]), domains=domains,
+                        namespace=ns)

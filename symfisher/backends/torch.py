@@ -1,0 +1,31 @@
+"""PyTorch backend (optional): imported only when asked for; needs the package ``torch``."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from ..errors import NotSupportedError
+
+__all__ = ["lambdify_derivation"]
+
+
+def lambdify_derivation(d: Any) -> Any:
+    """Closed forms of ``d`` as torch functions (see :mod:`symfisher.backends._arraylib`).
+
+    Raises:
+        NotSupportedError: torch is not installed.
+    """
+    try:
+        import torch  # noqa: F401
+    except ImportError:
+        raise NotSupportedError("backend 'torch' needs the package 'torch', which is not installed") from None
+    from ._arraylib import build
+
+    import torch
+
+    def stack(entries: list, layout: tuple) -> Any:
+        tensors = [torch.as_tensor(e, dtype=torch.float64) for e in entries]
+        out = torch.stack(torch.broadcast_tensors(*tensors), dim=-1)
+        return out.reshape(out.shape[:-1] + tuple(layout))
+
+    return build(d, "torch", "torch", stack)

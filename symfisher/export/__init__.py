@@ -1,0 +1,1 @@
+"""Exporters: standalone numeric code (:mod:`symfisher.export.code`)."""

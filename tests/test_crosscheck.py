@@ -1,0 +1,96 @@
+"""cross_check: Monte Carlo and quadrature agree with the closed forms; it catches wrong ones."""
+
+from __future__ import annotations
+
+import dataclasses
+
+import numpy as np
+import pytest
+import sympy as sp
+
+from _numeric_cases import NAMES, derivation, numeric, points
+from symfisher import ModelError, NotSupportedError
+from symfisher.crosscheck import CrossCheck, cross_check, sample
+
+CASE_POINTS = [pytest.param(name, i, id=f"{name}-{i}") for name in NAMES for i in range(2)]
+
+
+@pytest.mark.parametrize("name,i", CASE_POINTS)
+def test_monte_carlo_agrees(name, i):
+    report = cross_check(derivation(name), points(name)[i], n=200_000, seed=i, method="monte-carlo")
+    assert report.passed, report
+    assert report.method == "monte-carlo" and report.n == 200_000
+    k = len(derivation(name).params)
+    assert len(report.entries) == k * (k + 1) + k
+    assert all(abs(e.score) < 5 for e in report.entries)
+
+
+@pytest.mark.parametrize("name,i", CASE_POINTS)
+def test_quadrature_agrees(name, i):
+    report = cross_check(derivation(name), points(name)[i], method="auto")
+    assert report.method == "quadrature" and report.passed, report
+    assert max(e.score for e in report.entries) < 1e-6
+
+
+def test_reproducible_and_readable():
+    d = derivation("gamma-rate")
+    a = cross_check(d, {"alpha": 2.0, "beta": 0.5}, n=5000, seed=11, method="monte-carlo")
+    b = cross_check(d, {sp.Symbol("alpha", positive=True): 2.0, "beta": 0.5}, n=5000, seed=11, method="mc")
+    assert a.entries == b.entries
+    assert isinstance(a, CrossCheck)
+    with pytest.raises(dataclasses.FrozenInstanceError):
+        a.n = 3  # type: ignore[misc]
+    text = repr(a)
+    assert text.startswith("CrossCheck(gamma-rate at alpha = 2, beta = 0.5; monte-carlo, n = 5000, seed = 11: passed")
+    assert "I[alpha, beta]" in text and "E[s_beta]" in text
+
+
+def test_detects_a_wrong_closed_form():
+    d = derivation("normal")
+    wrong = dataclasses.replace(d, fisher=sp.ImmutableMatrix(d.fisher) * sp.Rational(11, 10))
+    for method in ("monte-carlo", "quadrature"):
+        report = cross_check(wrong, {"mu": 0.0, "sigma": 1.5}, n=200_000, method=method)
+        assert not report.passed
+        assert {e.label for e in report.failures} == {"I[mu, mu]", "I[sigma, sigma]"}
+        assert "FAILED" in repr(report)
+
+
+def test_samplers_match_moments():
+    rng_mean = np.mean(sample(numeric("beta"), [0.6, 0.9], {}, 200_000, 1))
+    assert rng_mean == pytest.approx(0.6 / 1.5, abs=5 * np.sqrt(0.6 * 0.9 / (1.5**2 * 2.5) / 200_000))
+    pois = sample(numeric("poisson"), [4.0], {}, 100_000, 2)
+    assert set(np.unique(pois)) <= set(np.arange(0.0, 40.0))
+    assert pois.mean() == pytest.approx(4.0, abs=5 * np.sqrt(4.0 / 100_000))
+    assert np.array_equal(sample(numeric("exponential"), [2.0], {}, 1000, 5),
+                          sample(numeric("exponential"), [2.0], {}, 1000, 5))
+
+
+def test_bad_requests():
+    d = derivation("normal")
+    with pytest.raises(ModelError, match=r"^model normal: no value given for sigma$"):
+        cross_check(d, {"mu": 0.0})
+    with pytest.raises(ModelError, match=r"^model normal: 'tau' is not a parameter or covariate \(mu, sigma\)$"):
+        cross_check(d, {"mu": 0.0, "sigma": 1.0, "tau": 2.0})
+    with pytest.raises(ModelError, match=r"^model normal: parameter sigma = -1\.0 is outside its domain \(0, inf\)$"):
+        cross_check(d, {"mu": 0.0, "sigma": -1.0})
+    with pytest.raises(ModelError, match=r"^method must be 'auto', 'monte-carlo' or 'quadrature', got 'exact'$"):
+        cross_check(d, {"mu": 0.0, "sigma": 1.0}, method="exact")
+    with pytest.raises(ModelError, match=r"^n must be an integer ≥ 2, got 1$"):
+        cross_check(d, {"mu": 0.0, "sigma": 1.0}, n=1)
+
+
+def test_multivariate_data_not_supported():
+    import symfisher as sf
+
+    x1, x2, mu = sp.Symbol("x1", real=True), sp.Symbol("x2", real=True), sp.Symbol("mu", real=True)
+    model = sf.Model.from_logpdf(-(x1 - mu) ** 2 / 2 - (x2 - mu) ** 2 / 2 - sp.log(2 * sp.pi), [x1, x2], [mu],
+                                 {x1: sp.S.Reals, x2: sp.S.Reals}, name="two-normals", validate=False)
+    d = sf.derive(model, timeout=20)
+    with pytest.raises(NotSupportedError, match=r"^model two-normals: cross_check needs one data symbol"):
+        cross_check(d, {"mu": 0.0})
+    num = d.lambdify()
+    x = np.array([[0.5, 1.5], [1.0, -1.0], [0.0, 0.0]])
+    np.testing.assert_allclose(num.score(x, 0.25), [[1.5], [-0.5], [-0.5]], rtol=1e-15)
+    assert num.fisher(np.zeros(3)).tolist() == [[[2.0]]] * 3
+    with pytest.raises(ModelError, match=r"^model two-normals: the data need a trailing axis of size 2 \(x1, x2\), got shape \(3,\)$"):
+        num.score(np.zeros(3), 0.0)

@@ -1,0 +1,232 @@
+"""Lambdified numeric functions: values against SciPy and finite differences, shapes, errors."""
+
+from __future__ import annotations
+
+import math
+
+import numpy as np
+import pytest
+import sympy as sp
+from scipy import special
+
+import derivations
+from _numeric_cases import CASES, NAMES, derivation, numeric, points, split
+from symfisher import ModelError, NotSupportedError
+from symfisher.backends._runtime import gauss_kronrod, trigamma
+from symfisher.backends.numpy import NumericPrinter
+from symfisher.empirical import empirical_fisher, observed_information
+
+CASE_POINTS = [pytest.param(name, i, id=f"{name}-{i}") for name in NAMES for i in range(2)]
+
+
+def _data(name: str, n: int = 64, seed: int = 3) -> np.ndarray:
+    return CASES[name]["data"](np.random.default_rng(seed), n)
+
+
+@pytest.mark.parametrize("name,i", CASE_POINTS)
+def test_logpdf_matches_scipy(name, i):
+    theta, given = split(name, points(name)[i])
+    x = _data(name)
+    got = numeric(name).logpdf(x, *theta, **given)
+    want = CASES[name]["scipy"](x, *theta, *given.values())
+    np.testing.assert_allclose(got, want, rtol=1e-12, atol=1e-12)
+
+
+@pytest.mark.parametrize("name,i", CASE_POINTS)
+def test_score_and_hessian_match_finite_differences(name, i):
+    theta, given = split(name, points(name)[i])
+    num = numeric(name)
+    x = _data(name, 16)
+    s = num.score(x, *theta, **given)
+    h = num.hessian(x, *theta, **given)
+    for j in range(len(theta)):
+        step = 1e-5 * max(1.0, abs(theta[j]))
+        up, down = list(theta), list(theta)
+        up[j] += step
+        down[j] -= step
+        fd_s = (num.logpdf(x, *up, **given) - num.logpdf(x, *down, **given)) / (2 * step)
+        np.testing.assert_allclose(s[:, j], fd_s, rtol=1e-6, atol=1e-6)
+        fd_h = (num.score(x, *up, **given) - num.score(x, *down, **given)) / (2 * step)
+        np.testing.assert_allclose(h[:, :, j], fd_h, rtol=1e-5, atol=1e-5)
+    np.testing.assert_array_equal(h, np.swapaxes(h, -1, -2))
+
+
+@pytest.mark.parametrize("name,i", CASE_POINTS)
+def test_fisher_matches_literature(name, i):
+    point = points(name)[i]
+    theta, given = split(name, point)
+    fam = derivations.get(name)
+    subs = {s: sp.Float(point[str(s)]) for s in (*fam.params, *fam.given)}
+    want = np.array(sp.N(fam.fisher.subs(subs)).tolist(), dtype=float)
+    num = numeric(name)
+    np.testing.assert_allclose(num.fisher(*theta, **given), want, rtol=1e-8, atol=1e-12)
+    if not (name in ("gamma-rate", "weibull") and num.neh_open):
+        np.testing.assert_allclose(num.neg_expected_hessian(*theta, **given), want, rtol=1e-8, atol=1e-12)
+
+
+# ---------------------------------------------------------------------------------------------- shapes
+def test_shapes_broadcast_like_numpy():
+    num = numeric("normal")
+    assert num.score(0.5, 0.0, 1.0).shape == (2,)
+    assert num.hessian(0.5, 0.0, 1.0).shape == (2, 2)
+    assert num.logpdf(0.5, 0.0, 1.0).shape == ()
+    x = np.linspace(-1, 1, 5)
+    sigma = np.array([[1.0], [2.0], [3.0]])
+    assert num.score(x, 0.0, sigma).shape == (3, 5, 2)
+    assert num.hessian(x, np.zeros(5), sigma).shape == (3, 5, 2, 2)
+    assert num.logpdf([[0.1, 0.2]], [0.0], 1.0).shape == (1, 2)
+    np.testing.assert_allclose(num.score(x, 0.0, sigma)[2, :, 0], x / 9.0, rtol=1e-15)
+
+
+def test_data_free_entries_come_back_as_full_arrays():
+    num = numeric("normal")
+    f = num.fisher(np.zeros(4), 2.0)
+    assert isinstance(f, np.ndarray) and f.shape == (4, 2, 2)
+    np.testing.assert_array_equal(f[:, 0, 1], np.zeros(4))
+    np.testing.assert_allclose(f[:, 1, 1], np.full(4, 0.5))
+    f0 = num.fisher(0.0, 2.0)
+    assert isinstance(f0, np.ndarray) and f0.shape == (2, 2)
+    assert f0.tolist() == [[0.25, 0.0], [0.0, 0.5]]
+    assert numeric("exponential").fisher([1.0, 2.0]).tolist() == [[[1.0]], [[0.25]]]
+
+
+def test_covariates_are_keyword_arguments_and_broadcast():
+    num = numeric("logistic-regression")
+    z = np.array([-1.0, 0.0, 2.0])
+    f = num.fisher(0.3, -0.5, z=z)
+    assert f.shape == (3, 2, 2)
+    eta = 0.3 - 0.5 * z
+    w = special.expit(eta) * special.expit(-eta)
+    np.testing.assert_allclose(f[:, 0, 1], w * z, rtol=1e-12, atol=1e-15)
+    s = num.score(np.array([0.0, 1.0, 1.0]), 0.3, -0.5, z=z)
+    np.testing.assert_allclose(s[:, 1], (np.array([0.0, 1.0, 1.0]) - special.expit(eta)) * z, rtol=1e-12, atol=1e-15)
+
+
+# ---------------------------------------------------------------------------------------------- bad input
+def test_wrong_number_of_parameters():
+    with pytest.raises(ModelError, match=r"^model normal: expected 2 parameter value\(s\) \(mu, sigma\), got 1$"):
+        numeric("normal").score(0.0, 1.0)
+    with pytest.raises(ModelError, match=r"^model normal: expected 2 parameter value\(s\) \(mu, sigma\), got 3$"):
+        numeric("normal").fisher(0.0, 1.0, 2.0)
+
+
+def test_shapes_that_do_not_broadcast():
+    with pytest.raises(ModelError, match=r"^model normal: argument shapes \(3,\), \(4,\), \(\) do not broadcast together$"):
+        numeric("normal").score(np.zeros(3), np.zeros(4), 1.0)
+
+
+@pytest.mark.parametrize("name,args,message", [
+    ("normal", (0.0, -1.0), r"^model normal: parameter sigma = -1\.0 is outside its domain \(0, inf\)$"),
+    ("normal", (0.0, [1.0, 0.0]), r"^model normal: parameter sigma = 0\.0 is outside its domain \(0, inf\)$"),
+    ("bernoulli", (1.5,), r"^model bernoulli: parameter p = 1\.5 is outside its domain \(0, 1\)$"),
+    ("bernoulli", (0.0,), r"^model bernoulli: parameter p = 0\.0 is outside its domain \(0, 1\)$"),
+])
+def test_parameters_outside_their_domain_raise(name, args, message):
+    with pytest.raises(ModelError, match=message):
+        numeric(name).fisher(*args)
+    with pytest.raises(ModelError, match=message):
+        numeric(name).score(0.0, *args)
+
+
+def test_nan_parameters_propagate():
+    s = numeric("normal").score(np.array([0.0, 1.0]), 0.0, np.array([np.nan, 1.0]))
+    assert np.isnan(s[0]).all() and s[1].tolist() == [1.0, 0.0]
+
+
+def test_covariate_errors():
+    num = numeric("logistic-regression")
+    with pytest.raises(ModelError, match=r"^model logistic-regression: covariate 'z' must be given as a keyword argument$"):
+        num.fisher(0.0, 1.0)
+    with pytest.raises(ModelError, match=r"^model logistic-regression: unknown keyword argument 'w'; covariates: z$"):
+        num.fisher(0.0, 1.0, z=1.0, w=2.0)
+
+
+@pytest.mark.parametrize("backend", ["jax", "torch"])
+def test_optional_backends_name_the_missing_package(backend):
+    try:
+        __import__(backend)
+    except ImportError:
+        with pytest.raises(NotSupportedError, match=rf"^backend '{backend}' needs the package '{backend}', which is not installed$"):
+            derivation("normal").lambdify(backend)
+    else:  # pragma: no cover - only where the library is installed
+        m = derivation("normal").lambdify(backend)
+        assert np.allclose(np.asarray(m.fisher(0.0, 2.0)), [[0.25, 0.0], [0.0, 0.5]])
+
+
+def test_unknown_backend():
+    with pytest.raises(NotSupportedError, match=r"^unknown backend 'cupy'; available: numpy, jax, torch$"):
+        derivation("normal").lambdify("cupy")
+
+
+# ---------------------------------------------------------------------------------------------- printer, helpers
+@pytest.mark.parametrize("expr,code", [
+    ("sigma**(-2)", "(1/(sigma*sigma))"),
+    ("sigma**3", "(sigma*sigma*sigma)"),
+    ("(x - mu)**2", "((-mu + x)*(-mu + x))"),
+    ("1/sigma", "(1/(sigma))"),
+    ("sqrt(sigma)", "numpy.sqrt(sigma)"),
+    ("polygamma(1, a)", "trigamma(a)"),
+    ("polygamma(0, a)", "scipy.special.digamma(a)"),
+    ("log(gamma(a))", "scipy.special.gammaln(a)"),
+    ("log(factorial(x))", "scipy.special.gammaln(x + 1)"),
+    ("pi", "numpy.pi"),
+    ("erf(x)", "scipy.special.erf(x)"),
+])
+def test_printer(expr, code):
+    assert NumericPrinter().doprint(sp.sympify(expr)) == code
+
+
+def test_trigamma_is_accurate():
+    x = np.concatenate([np.logspace(-6, 10, 400), np.linspace(0.01, 30, 3000), [-0.5, -2.5]])
+    np.testing.assert_allclose(trigamma(x), special.polygamma(1, x), rtol=2e-15)
+    assert trigamma(1.0) == pytest.approx(math.pi**2 / 6, rel=1e-15)
+
+
+def test_gauss_kronrod_vector_valued():
+    f = lambda x: np.stack([np.exp(-x), x**-0.5, np.log(x) ** 2], axis=-1)  # noqa: E731
+    np.testing.assert_allclose(gauss_kronrod(f, 0.0, 1.0, 1e-10), [1 - math.exp(-1), 2.0, 2.0], rtol=1e-8)
+
+
+# ---------------------------------------------------------------------------------------------- empirical
+def test_empirical_fisher_and_observed_information():
+    d, num = derivation("normal"), numeric("normal")
+    x = np.random.default_rng(1).normal(0.5, 2.0, size=1001)
+    s = num.score(x, 0.5, 2.0)
+    want = s.T @ s / len(x)
+    np.testing.assert_allclose(empirical_fisher(d, x, {"mu": 0.5, "sigma": 2.0}), want, rtol=1e-12)
+    np.testing.assert_allclose(empirical_fisher(d, x, {sp.Symbol("mu", real=True): 0.5, "sigma": 2.0}, chunk=7),
+                               want, rtol=1e-12)
+    obs = observed_information(d, x, {"mu": 0.5, "sigma": 2.0}, chunk=100)
+    np.testing.assert_allclose(obs, -num.hessian(x, 0.5, 2.0).sum(axis=0), rtol=1e-12)
+    assert obs[0, 0] == pytest.approx(len(x) / 4.0, rel=1e-14)
+
+
+def test_empirical_with_covariate_per_observation():
+    d, num = derivation("logistic-regression"), numeric("logistic-regression")
+    rng = np.random.default_rng(2)
+    z = rng.normal(size=500)
+    y = (rng.random(500) < special.expit(0.2 + 0.7 * z)).astype(float)
+    s = num.score(y, 0.2, 0.7, z=z)
+    np.testing.assert_allclose(empirical_fisher(d, y, {"beta0": 0.2, "beta1": 0.7, "z": z}, chunk=64),
+                               s.T @ s / 500, rtol=1e-12)
+    with pytest.raises(ModelError, match=r"^model logistic-regression: covariate z has 3 values for 500 observations$"):
+        empirical_fisher(d, y, {"beta0": 0.2, "beta1": 0.7, "z": z[:3]})
+
+
+def test_empirical_errors():
+    d = derivation("normal")
+    with pytest.raises(ModelError, match=r"^model normal: no value given for sigma$"):
+        empirical_fisher(d, [1.0], {"mu": 0.0})
+    with pytest.raises(ModelError, match=r"^chunk must be a positive integer, got 0$"):
+        observed_information(d, [1.0], {"mu": 0.0, "sigma": 1.0}, chunk=0)
+
+
+def test_empirical_accepts_dask_arrays():
+    da = pytest.importorskip("dask.array")
+    d, num = derivation("gamma-rate"), numeric("gamma-rate")
+    x = np.random.default_rng(4).gamma(2.0, size=3000)
+    dx = da.from_array(x, chunks=700)
+    point = {"alpha": 2.0, "beta": 1.0}
+    s = num.score(x, 2.0, 1.0)
+    np.testing.assert_allclose(empirical_fisher(d, dx, point), s.T @ s / len(x), rtol=1e-12)
+    np.testing.assert_allclose(observed_information(d, dx, point), -num.hessian(x, 2.0, 1.0).sum(axis=0), rtol=1e-12)
