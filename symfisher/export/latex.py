@@ -36,6 +36,7 @@ __all__ = [
     "latex_name",
     "math_latex",
     "escape_text",
+    "detail_to_latex",
     "numeric_functions",
     "numeric_latex",
 ]
@@ -523,6 +524,19 @@ class _Detail:
         return out
 
 
+def detail_to_latex(text: str, symbols: Iterable[sp.Symbol] = ()) -> str:
+    r"""One line of engine text (``Step.detail``, ``Verdict.facts``) as LaTeX with the math typeset.
+
+    Chunks that parse as expressions over ``symbols`` become inline math; code-like rest is set in
+    ``\texttt``; everything is escaped.
+
+    >>> sigma = sp.Symbol("sigma", positive=True)
+    >>> print(detail_to_latex("exponential family (η = -1/(2*sigma**2), T = x**2)", [sigma]))
+    exponential family ($\eta = - \frac{1}{2 \sigma^{2}}$, $T = x^{2}$)
+    """
+    return _inline_latex(_Detail(symbols).inline(text))
+
+
 def _balanced(text: str) -> bool:
     depth = 0
     for ch in text:
@@ -768,13 +782,13 @@ class _Proof:
     def strategy_note(self, step, label: str) -> None:
         strat = _strategy_text(step.strategy)
         key = (step.strategy, step.detail)
-        segs: list[_Seg] = [_T("Strategy: "), _Seg("e", strat)]
+        segs: list[_Seg] = [_T("Strategy "), _Seg("e", strat)]
         if key in self.seen:
             segs += [_T(", as for "), _Seg("r", self.seen[key]), _T(".")]
         else:
             self.seen[key] = self.pre + label
             if step.detail:
-                segs += [_T(". ")] + self.detail.inline(step.detail) + [_T(".")]
+                segs += [_T(": ")] + self.detail.inline(step.detail) + [_T(".")]
             else:
                 segs.append(_T("."))
         self.para(*segs)
@@ -1104,6 +1118,8 @@ PREAMBLE = r"""\documentclass[11pt]{article}
 \usepackage{amsmath,amssymb}
 \usepackage{adjustbox}
 \usepackage{booktabs}
+\setlength{\parindent}{0pt}
+\setlength{\parskip}{0.6ex plus 0.3ex}
 \emergencystretch=3em
 \allowdisplaybreaks
 """
@@ -1174,7 +1190,7 @@ def derivation_repr_latex(d: Derivation) -> str:
     >>> x = sp.Symbol("x", positive=True); lam = sp.Symbol("lambda", positive=True)
     >>> d = derive(Model.from_pdf(lam * sp.exp(-lam * x), x, [lam], sp.Interval.open(0, sp.oo)))
     >>> print(derivation_repr_latex(d))
-    $$\begin{aligned} \mathcal{I}(\lambda) &= \mathbb{E}[s s^{\top}] = \begin{bmatrix} \frac{1}{\lambda^{2}} \end{bmatrix} \\ -\mathbb{E}[H] &= \begin{bmatrix} \frac{1}{\lambda^{2}} \end{bmatrix} \\ &\text{information equality: proved} \end{aligned}$$
+    $$\begin{aligned} \mathcal{I}(\lambda) &= \mathbb{E}[s s^{\top}] = \begin{bmatrix} \dfrac{1}{\lambda^{2}} \end{bmatrix} \\ -\mathbb{E}[H] &= \begin{bmatrix} \dfrac{1}{\lambda^{2}} \end{bmatrix} \\ &\text{information equality: proved} \end{aligned}$$
     """
     theta = ", ".join(latex_name(p.name) for p in d.params)
     fis = _matrix_tex([[math_latex(e) for e in d.fisher.row(i)] for i in range(d.fisher.rows)])
