@@ -135,9 +135,11 @@ def escape_text(text: str) -> str:
 def _escape_code(text: str) -> str:
     """Code-like text for ``\\texttt``: escaped, with break points after operators and commas."""
     out = []
-    for ch in str(text):
+    text = str(text)
+    for n, ch in enumerate(text):
+        next_is_star = text[n + 1:n + 2] == "*"
         out.append(escape_text(ch))
-        if ch in "*+,(/=;":
+        if ch in "*+,(/=;" and not (ch == "*" and next_is_star):
             out.append(r"\allowbreak{}")
     return "".join(out)
 
@@ -505,8 +507,18 @@ class _Detail:
         return out + self._words(c)
 
     def _words(self, text: str) -> _Inline:
+        words = [w for w, sep in _split_top(text, (" ",)) for w in (w, sep) if w]
+        merged: list[str] = []
+        k = 0
+        while k < len(words):  # "x ∈ Interval(0, theta)" and "a = b" inside prose: one formula
+            if k + 4 < len(words) and words[k + 2] in ("∈", "=", "≠") and self.expr(words[k]) is not None and self.expr(words[k + 4].rstrip(",.;:")) is not None:
+                merged.append("".join(words[k:k + 5]))
+                k += 5
+            else:
+                merged.append(words[k])
+                k += 1
         out: _Inline = []
-        for w in re.split(r"( +)", text):
+        for w in merged:
             if not w:
                 continue
             if w.isspace() or re.fullmatch(r"[A-Za-z\-'.:;,()]+|[\u0370-\u03ff]|[=<>≠∈+*/−-]+", w) and not self.symbols.get(w):
@@ -630,11 +642,11 @@ def _layout(parts: Sequence[str], budget: float = LINE_EM) -> list[tuple[str, st
     return lines
 
 
-def _fit(tex: str, budget: float, latex: bool) -> str:
-    """Shrink a piece wider than ``budget`` to the line width (LaTeX only; MathJax scrolls)."""
-    if not latex or _width(tex) <= budget:
+def _fit(tex: str, budget: float, offset: float) -> str:
+    """Shrink a piece wider than ``budget`` em to the line width less ``offset`` em (what precedes it)."""
+    if _width(tex) <= budget:
         return tex
-    return r"\adjustbox{max width=\dimexpr\linewidth-4em\relax}{$\displaystyle " + tex + "$}"
+    return (rf"\adjustbox{{max width=\dimexpr\linewidth-{offset:.1f}em\relax}}{{$\displaystyle " + tex + "$}")
 
 
 def _matrix_tex(rows: Sequence[Sequence[str]]) -> str:
@@ -663,11 +675,11 @@ def _eq_latex(eq: _Eq) -> str:
     if total <= LINE_EM:
         return f"\\begin{{{env}}}{label}\n  " + " = ".join(eq.parts) + f"\n\\end{{{env}}}"
     lines = _layout(eq.parts)
-    indent = _width(eq.parts[0]) + 2.5
+    indent = _width(eq.parts[0]) + 3.0  # left side, "=" or \quad, and some slack
     rows = []
     for left, right in lines:
         op, _, rest = right.partition(" ")
-        rows.append(f"  {left} &{op} {_fit(rest, LINE_EM - indent, True)}")
+        rows.append(f"  {left} &{op} {_fit(rest, LINE_EM - indent + 2.0, indent + 0.5)}")
     return (f"\\begin{{{env}}}{label}\n\\begin{{split}}\n" + " \\\\\n".join(rows) +
             f"\n\\end{{split}}\n\\end{{{env}}}")
 
