@@ -69,6 +69,9 @@ def _cmd_list(args) -> int:
 def _cmd_derive(args) -> int:
     from .derive import derive
 
+    engine = _latex_engine() if getattr(args, "pdf", None) else None
+    if getattr(args, "pdf", None) and engine is None:
+        raise InputError("--pdf needs a LaTeX engine: neither latexmk nor pdflatex was found on PATH")
     model = load_model(args.target)
     d = derive(model, timeout=args.timeout)
     print(d)
@@ -76,6 +79,7 @@ def _cmd_derive(args) -> int:
         print("\nStrategies:")
         for key, name in d.strategies.items():
             print(f"  {key}: {name}")
+    _write_exports(d, args, engine)
     return EXIT[d.equality.status]
 
 
@@ -90,6 +94,48 @@ def _cmd_export(args) -> int:
     return 0
 
 
+def _latex_engine() -> str | None:
+    import shutil
+
+    return shutil.which("latexmk") or shutil.which("pdflatex")
+
+
+def _write_exports(d, args, engine: str | None) -> None:
+    """--latex / --markdown / --pdf: write the proof (compiling with -halt-on-error for PDF)."""
+    import shutil
+    import subprocess
+    import tempfile
+
+    try:
+        if getattr(args, "latex", None):
+            Path(args.latex).write_text(d.to_latex(), encoding="utf-8")
+        if getattr(args, "markdown", None):
+            Path(args.markdown).write_text(d.to_markdown(), encoding="utf-8")
+    except OSError as exc:
+        raise InputError(f"cannot write {exc.filename}: {exc.strerror}") from None
+    if not getattr(args, "pdf", None):
+        return
+    with tempfile.TemporaryDirectory(prefix="symfisher-") as tmp:
+        (Path(tmp) / "proof.tex").write_text(d.to_latex(), encoding="utf-8")
+        flags = ["-halt-on-error", "-interaction=nonstopmode"]
+        runs = ([[engine, "-pdf", "-quiet", *flags, "proof.tex"]] if Path(engine).name.startswith("latexmk")
+                else [[engine, *flags, "proof.tex"]] * 2)
+        for cmd in runs:
+            try:
+                done = subprocess.run(cmd, cwd=tmp, capture_output=True, text=True, timeout=300)
+            except subprocess.TimeoutExpired:
+                raise InputError(f"{Path(engine).name} took longer than 300 s on the proof") from None
+            if done.returncode != 0:
+                log = (Path(tmp) / "proof.log")
+                text = log.read_text(errors="replace") if log.is_file() else done.stdout
+                first = next((ln for ln in text.splitlines() if ln.startswith("!")), f"exit status {done.returncode}")
+                raise InputError(f"{Path(engine).name} failed on the proof: {first}")
+        try:
+            shutil.copyfile(Path(tmp) / "proof.pdf", args.pdf)
+        except OSError as exc:
+            raise InputError(f"cannot write {exc.filename}: {exc.strerror}") from None
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="symfisher", description="Fisher information in closed form.")
     sub = parser.add_subparsers(dest="command", required=True)
@@ -98,6 +144,9 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("target", help="family name, or path/to/file.py:model_name")
     p.add_argument("--timeout", type=float, default=60.0, help="hard time limit in seconds (default 60)")
     p.add_argument("--strategies", action="store_true", help="print which strategy produced each entry")
+    p.add_argument("--latex", metavar="OUT.tex", help="write the step-by-step proof as a LaTeX document")
+    p.add_argument("--markdown", metavar="OUT.md", help="write the proof as Markdown with MathJax math")
+    p.add_argument("--pdf", metavar="OUT.pdf", help="compile the proof to PDF (needs latexmk or pdflatex)")
     p.set_defaults(func=_cmd_derive)
     p = sub.add_parser("export", help="write standalone NumPy code (logpdf, score, hessian, fisher) to a module",
                        description=f"TARGET is a catalog family (see 'symfisher list') or {FILE_WARNING}.")

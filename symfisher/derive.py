@@ -100,10 +100,42 @@ class Derivation:
         return "\n".join(lines)
 
     def _repr_latex_(self) -> str:
-        theta = ", ".join(sp.latex(p) for p in self.params)
-        return (rf"$\mathcal{{I}}({theta}) = {sp.latex(self.fisher)}$, "
-                rf"$-\mathbb{{E}}[H] = {sp.latex(self.neg_expected_hessian)}$ "
-                rf"(information equality: \textrm{{{self.equality.status}}})")
+        from .export.latex import derivation_repr_latex
+
+        return derivation_repr_latex(self)
+
+    def _repr_markdown_(self) -> str:
+        return self.to_markdown()
+
+    def to_latex(self, document: bool = True) -> str:
+        r"""A step-by-step proof as LaTeX: a standalone document, or (``document=False``) the body for ``\input``.
+
+        Model, log-likelihood ℓ, score s = ∇θ ℓ, Hessian H, each expectation with its strategy,
+        I(θ) = E[s sᵀ] and −E[H], the verdict, and an appendix with the numeric code as math.
+        See :func:`symfisher.export.latex.derivation_to_latex`.
+
+        >>> import sympy as sp
+        >>> x = sp.Symbol("x", positive=True); lam = sp.Symbol("lambda", positive=True)
+        >>> d = derive(Model.from_pdf(lam * sp.exp(-lam * x), x, [lam], sp.Interval.open(0, sp.oo)))
+        >>> d.to_latex(document=False).startswith(r"\section{Model}")
+        True
+        """
+        from .export.latex import derivation_to_latex
+
+        return derivation_to_latex(self, document)
+
+    def to_markdown(self) -> str:
+        """The same proof as Markdown with MathJax math (``$$ … $$`` displays).
+
+        >>> import sympy as sp
+        >>> x = sp.Symbol("x", positive=True); lam = sp.Symbol("lambda", positive=True)
+        >>> d = derive(Model.from_pdf(lam * sp.exp(-lam * x), x, [lam], sp.Interval.open(0, sp.oo)))
+        >>> "$$" in d.to_markdown()
+        True
+        """
+        from .export.latex import derivation_to_markdown
+
+        return derivation_to_markdown(self)
 
     def lambdify(self, backend: str = "numpy") -> Any:
         """Vectorized numeric functions: ``logpdf``, ``score``, ``hessian``, ``fisher``, ``neg_expected_hessian``.

@@ -70,6 +70,11 @@ class Verdict:
     def _repr_markdown_(self) -> str:
         return f"**{self.status}** — {self.reason}"
 
+    def _repr_latex_(self) -> str:
+        from .export.latex import verdict_to_latex
+
+        return verdict_to_latex(self)
+
 
 def simplify_within(expr: sp.Expr, seconds: float) -> sp.Expr:
     """A short equivalent form under a hard time limit (the input back when it runs out)."""

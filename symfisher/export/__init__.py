@@ -1,1 +1,3 @@
-"""Exporters: standalone numeric code (:mod:`symfisher.export.code`)."""
+"""Exporters: standalone numeric code (``code``), LaTeX / Markdown proofs (``latex``) and the catalog proofs (``proofs``)."""
+
+from __future__ import annotations

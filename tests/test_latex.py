@@ -1,0 +1,344 @@
+"""LaTeX / Markdown proofs: exact strings for small pieces, compiling every catalog proof, the numeric
+appendix against the formulas, notebook reprs, the CLI flags and the proofs generator."""
+
+from __future__ import annotations
+
+import math
+import random
+import re
+import shutil
+import subprocess
+from concurrent.futures import ThreadPoolExecutor
+from pathlib import Path
+from types import SimpleNamespace
+
+import pytest
+import sympy as sp
+
+import derivations
+from symfisher import Model, derive
+from symfisher.cli import main
+from symfisher.export import latex as L
+from symfisher.export import proofs
+from symfisher.verify import Verdict
+
+PROOFS = Path(derivations.__file__).resolve().parent / "proofs"
+PDFLATEX = shutil.which("pdflatex")
+needs_tex = pytest.mark.skipif(PDFLATEX is None, reason="no LaTeX engine (pdflatex) on PATH")
+
+
+# ---------------------------------------------------------------------------------------------- exact strings
+@pytest.mark.parametrize("name, tex", [
+    ("x", "x"),
+    ("sigma", r"\sigma"),
+    ("Gamma", r"\Gamma"),
+    ("Beta", r"\mathrm{B}"),
+    ("lambda", r"\lambda"),
+    ("α", r"\alpha"),
+    ("σ2", r"\sigma_{2}"),
+    ("x_1_2", "x_{1,2}"),
+    ("x12", "x_{12}"),
+    ("mu_x", r"\mu_{x}"),
+    ("theta_0", r"\theta_{0}"),
+    ("λ_max", r"\lambda_{\mathit{max}}"),
+    ("rate", r"\mathit{rate}"),
+    ("a#b", r"\text{a\#b}"),
+    ("_", r"\text{\_}"),
+    ("x__2", "x_{2}"),
+    ("café", r"\text{cafe}"),
+])
+def test_latex_name(name, tex):
+    assert L.latex_name(name) == tex
+
+
+@pytest.mark.parametrize("text, tex", [
+    ("plain", "plain"),
+    ("50% & $5 #1 {x}_y", r"50\% \& \$5 \#1 \{x\}\_y"),
+    ("a\\b ~ c^d", r"a\textbackslash{}b \textasciitilde{} c\textasciicircum{}d"),
+    ("σ ≠ ∞", r"$\sigma$ $\neq$ $\infty$"),
+    ("x ∈ ℝ — fine…", r"x $\in$ $\mathbb{R}$ --- fine\ldots{}"),
+    ("a < b | c", r"a \ensuremath{<} b \ensuremath{|} c"),
+    ("汉", "?"),
+])
+def test_escape_text(text, tex):
+    assert L.escape_text(text) == tex
+
+
+a, b = sp.symbols("alpha beta", positive=True)
+x = sp.Symbol("x", real=True)
+
+
+@pytest.mark.parametrize("expr, tex", [
+    (sp.polygamma(1, a), r"\psi'\!\left(\alpha\right)"),
+    (sp.polygamma(0, a + b), r"\psi\!\left(\alpha + \beta\right)"),
+    (sp.polygamma(3, a), r"\psi^{(3)}\!\left(\alpha\right)"),
+    (sp.polygamma(1, a) ** 2, r"\left(\psi'\!\left(\alpha\right)\right)^{2}"),
+    (sp.loggamma(a), r"\log\Gamma\!\left(\alpha\right)"),
+    (sp.log(a), r"\log{\left(\alpha \right)}"),
+    (1 / sp.Symbol("σ2") ** 2, r"\frac{1}{\sigma_{2}^{2}}"),
+    (sp.Symbol("x_1_2") + sp.Symbol("mu_x"), r"\mu_{x} + x_{1,2}"),
+    (sp.Interval.open(0, sp.oo), r"\left(0, \infty\right)"),
+    (sp.Function("f_1")(x), r"\operatorname{f\_1}\left(x\right)"),
+    (sp.Function("g")(x), r"g\left(x\right)"),
+])
+def test_math_latex(expr, tex):
+    assert L.math_latex(expr) == tex
+
+
+SIGMA, MU = sp.Symbol("sigma", positive=True), sp.Symbol("mu", real=True)
+
+
+@pytest.mark.parametrize("text, tex", [
+    ("SymPy integrate of the atom", "SymPy integrate of the atom"),
+    ("exponential family (η = -1/(2*sigma**2), T = x**2)",
+     r"exponential family ($\eta = - \frac{1}{2 \sigma^{2}}$, $T = x^{2}$)"),
+    ("log-partition A = mu**2/(2*sigma**2) + log(sigma)",
+     r"log-partition $A = \frac{\mu^{2}}{2 \sigma^{2}} + \log{\left(\sigma \right)}$"),
+    ("E[s] = 0 (proved)", r"$\mathbb{E}[s] = 0$ (proved)"),
+    ("they differ at sigma = 433/200 by up to 0.426692",
+     r"they differ at $\sigma = \frac{433}{200}$ by up to $0.426692$"),
+    ("support independent of θ", r"support independent of $\theta$"),
+    ("support x ∈ Interval.open(0, sigma) depends on sigma",
+     r"support $x \in \left(0, \sigma\right)$ depends on $\sigma$"),
+    ("E[s] = [-1/sigma]", r"$\mathbb{E}[s] = \left[- \frac{1}{\sigma}\right]$"),
+    ("no strategy found E[log(_x*sigma)**2] in closed form",
+     r"no strategy found \texttt{E[log(\allowbreak{}\_x*\allowbreak{}sigma)**\allowbreak{}2]} in closed form"),
+    ("rate = lambda", "rate = lambda"),
+    ("E[s sᵀ] versus −E[H]", r"$\mathbb{E}[s s^{\top}]$ versus $-\mathbb{E}[H]$"),
+])
+def test_detail_to_latex(text, tex):
+    assert L.detail_to_latex(text, [SIGMA, MU, x]) == tex
+
+
+def test_long_sum_is_split_into_lines_that_fit():
+    terms = sum(sp.Symbol(f"c_{k}") * sp.polygamma(1, a + k) for k in range(12))
+    tex = L._eq_latex(L._Eq((r"\mathcal{I}_{\alpha\alpha}", L.math_latex(terms)), "eq:t", True))
+    assert tex.startswith("\\begin{equation}\\label{eq:t}\n\\begin{split}\n")
+    rows = tex.split("\\\\\n")
+    assert len(rows) >= 3
+    assert all(L._width(r.split("&", 1)[1]) <= L.LINE_EM for r in rows)
+    assert "adjustbox" not in tex
+
+
+def test_split_terms_respects_brackets():
+    tex = L.math_latex(sp.Symbol("y") * (a - b) + sp.exp(-(a + b)) - 1)
+    assert L._split_terms(tex) == [r"y \left(\alpha - \beta\right)", r"+ e^{- \alpha - \beta}", "- 1"]
+
+
+# ---------------------------------------------------------------------------------------------- derivations used below
+@pytest.fixture(scope="module")
+def exponential():
+    xx, lam = sp.Symbol("x", positive=True), sp.Symbol("lambda", positive=True)
+    return derive(Model.from_pdf(lam * sp.exp(-lam * xx), xx, [lam], sp.Interval.open(0, sp.oo),
+                                 name="exponential"))
+
+
+@pytest.fixture(scope="module")
+def weird():
+    """Symbol and model names that are not valid LaTeX."""
+    data, mean, sd = sp.Symbol("x_1_2", real=True), sp.Symbol("mu_x", real=True), sp.Symbol("σ2", positive=True)
+    density = sp.exp(-(data - mean) ** 2 / (2 * sd ** 2)) / (sp.sqrt(2 * sp.pi) * sd)
+    return derive(Model.from_pdf(density, data, [mean, sd], sp.S.Reals, name="weird_name #1 & σ {x}"))
+
+
+def _compile(tex_path: Path) -> tuple[int, str]:
+    """One pdflatex pass (draft mode: no PDF written), returning (exit status, log)."""
+    done = subprocess.run([PDFLATEX, "-halt-on-error", "-interaction=nonstopmode", "-draftmode", tex_path.name],
+                          cwd=tex_path.parent, capture_output=True, text=True, timeout=120)
+    log = tex_path.with_suffix(".log")
+    return done.returncode, log.read_text(errors="replace") if log.is_file() else done.stdout
+
+
+def _problems(rc: int, log: str) -> list[str]:
+    out = [ln for ln in log.splitlines() if ln.startswith("!")]
+    out += [ln for ln in log.splitlines() if ln.startswith("Overfull \\hbox")]
+    if rc != 0 and not out:
+        out.append(f"exit status {rc}")
+    return out
+
+
+# ---------------------------------------------------------------------------------------------- documents
+def test_document_structure(exponential):
+    tex = exponential.to_latex()
+    assert tex.startswith("\\documentclass[11pt]{article}\n") and tex.endswith("\\end{document}\n")
+    assert tex.isascii()
+    for needle in (r"\usepackage{amsmath,amssymb}", r"\section{Model}", r"p(x \mid \lambda) = \lambda e^{- \lambda x}",
+                   r"s_{\lambda} = \frac{\partial \ell}{\partial \lambda} = - x + \frac{1}{\lambda}",
+                   r"\mathcal{I}_{\lambda\lambda} = \mathbb{E}\left[s_{\lambda}\, s_{\lambda}\right] = \frac{1}{\lambda^{2}}",
+                   r"\begin{bmatrix} \dfrac{1}{\lambda^{2}} \end{bmatrix}", "Strategy \\emph{exponential-family}",
+                   r"the information equality is proved", r"\section{Numeric implementation}",
+                   r"\mathcal{I}_{\lambda\lambda}(\lambda) = {\lambda}^{-2.0}"):
+        assert needle in tex, needle
+    assert tex.count("\\begin{equation}") == len(re.findall(r"\\label\{eq:exponential:", tex))
+    body = exponential.to_latex(document=False)
+    assert body.startswith("\\section{Model}") and "\\documentclass" not in body and "\\end{document}" not in body
+
+
+def test_refuted_document_shows_counterexample():
+    d = derive(derivations.get("uniform").model())
+    assert d.equality.status == "refuted"
+    tex = d.to_latex()
+    assert "is refuted" in tex and "Counterexample: at" in tex and r"\toprule" in tex
+    assert r"support $x \in \left(0, \theta\right)$ depends on $\theta$" in tex
+    md = d.to_markdown()
+    assert "Counterexample: at $\\theta = " in md and "| point | entries of I | entries of J | max \\|difference\\| |" in md
+
+
+def test_bad_names_are_escaped(weird):
+    tex = weird.to_latex()
+    assert tex.isascii()
+    assert r"\title{Fisher information of the weird\_name \#1 \& $\sigma$ \{x\} model}" in tex
+    assert r"p(x_{1,2} \mid \mu_{x}, \sigma_{2})" in tex
+    assert r"\mathcal{I}_{\sigma_{2}\sigma_{2}}(\mu_{x}, \sigma_{2}) = \frac{2}{{\sigma_{2}}^{2}}" in tex
+    assert "symfisherarg" not in tex and "σ" not in tex
+
+
+@needs_tex
+def test_bad_names_compile(weird, tmp_path):
+    path = tmp_path / "weird.tex"
+    path.write_text(weird.to_latex(), encoding="utf-8")
+    rc, log = _compile(path)
+    assert _problems(rc, log) == []
+
+
+# ---------------------------------------------------------------------------------------------- the catalog proofs
+CATALOG_TEX = sorted(PROOFS.glob("*.tex"))
+
+
+def test_every_family_has_a_proof():
+    assert sorted(p.stem for p in CATALOG_TEX) == sorted(derivations.names())
+    assert sorted(p.stem for p in PROOFS.glob("*.md")) == sorted(derivations.names())
+
+
+@pytest.fixture(scope="module")
+def compiled(tmp_path_factory):
+    """Compile every checked-in proof once (one pass each, in parallel): {name: problems}."""
+    work = tmp_path_factory.mktemp("proofs")
+
+    def one(src: Path):
+        dst = work / src.name
+        shutil.copyfile(src, dst)
+        return src.stem, _problems(*_compile(dst))
+
+    with ThreadPoolExecutor(4) as pool:
+        return dict(pool.map(one, CATALOG_TEX))
+
+
+@needs_tex
+@pytest.mark.parametrize("name", [p.stem for p in CATALOG_TEX])
+def test_catalog_proof_compiles_without_overfull_boxes(compiled, name):
+    assert compiled[name] == []
+
+
+# ---------------------------------------------------------------------------------------------- numeric appendix
+def _stand_in(fam) -> SimpleNamespace:
+    """A derivation-shaped object holding a family's literature Fisher matrix."""
+    return SimpleNamespace(fisher=sp.ImmutableMatrix(fam.fisher), params=tuple(fam.params))
+
+
+def _random_point(symbols, domains, rng):
+    point = {}
+    for s in symbols:
+        dom = domains.get(s)
+        if dom is not None and dom.is_subset(sp.Interval(0, 1)):
+            point[s] = rng.uniform(0.1, 0.9)
+        elif s.is_positive or (dom is not None and dom.is_subset(sp.Interval(0, sp.oo))):
+            point[s] = rng.uniform(0.6, 4.0)
+        elif s.is_integer:
+            point[s] = rng.randint(2, 6)
+        else:
+            point[s] = rng.uniform(-2.0, 2.0)
+    return point
+
+
+@pytest.mark.parametrize("name", derivations.names())
+def test_numeric_code_equals_formula(name):
+    """Code generated from each literature Fisher entry evaluates to the formula at random points."""
+    fam = derivations.get(name)
+    d = _stand_in(fam)
+    funcs = L.numeric_functions(d)
+    rendered = L.numeric_latex(d)
+    assert set(funcs) == set(rendered)
+    domains = {**{s: sp.S.Reals for s in fam.params}, **dict(fam.domain)}
+    rng = random.Random(name)
+    for (i, j), f in funcs.items():
+        entry = d.fisher[i, j]
+        args = L._numeric_args(d, entry)
+        for _ in range(3):
+            point = _random_point(args, domains, rng)
+            code = float(f(*[point[s] for s in args]))
+            formula = float(sp.N(entry.subs(point), 30))
+            assert math.isclose(code, formula, rel_tol=1e-9, abs_tol=1e-12), (i, j, point)
+        tex = rendered[(i, j)]
+        assert tex.startswith(r"\mathcal{I}_{") and "symfisherarg" not in tex and tex.isascii()
+
+
+def test_numeric_latex_exact(exponential):
+    assert L.numeric_latex(exponential) == {(0, 0): r"\mathcal{I}_{\lambda\lambda}(\lambda) = {\lambda}^{-2.0}"}
+
+
+def test_unevaluated_entries_get_no_code():
+    y, t = sp.Symbol("y", positive=True), sp.Symbol("t", positive=True)
+    open_entry = sp.Integral(sp.exp(-t * y) * sp.log(y) ** 2, (y, 0, sp.oo))
+    d = SimpleNamespace(fisher=sp.ImmutableMatrix([[open_entry, 1 / t], [1 / t, 2 / t ** 2]]), params=(t, y))
+    assert set(L.numeric_functions(d)) == {(0, 1), (1, 1)}
+
+
+# ---------------------------------------------------------------------------------------------- markdown / notebook
+def test_markdown(exponential):
+    md = exponential.to_markdown()
+    assert md.startswith("# Fisher information of the exponential model\n\n## Model\n")
+    assert "$$\np(x \\mid \\lambda) = \\lambda e^{- \\lambda x} \\tag{1}\n$$" in md
+    assert md.count("$$\n") == 2 * md.count("\\tag{")
+    assert "\\label" not in md and "\\eqref" not in md and "adjustbox" not in md
+    assert "Strategy *exponential-family*, as for (5)." in md
+    assert exponential._repr_markdown_() == md
+
+
+def test_repr_latex(exponential):
+    assert exponential._repr_latex_() == (
+        r"$$\begin{aligned} \mathcal{I}(\lambda) &= \mathbb{E}[s s^{\top}] = \begin{bmatrix} \dfrac{1}{\lambda^{2}} "
+        r"\end{bmatrix} \\ -\mathbb{E}[H] &= \begin{bmatrix} \dfrac{1}{\lambda^{2}} \end{bmatrix} \\ "
+        r"&\text{information equality: proved} \end{aligned}$$")
+
+
+@pytest.mark.parametrize("verdict, tex", [
+    (Verdict("proved", "the residual is 0"), r"$\textbf{proved}$: the residual is 0"),
+    (Verdict("inconclusive", "costs $5"), r"$\textbf{inconclusive}$: costs \$5"),
+    (Verdict("refuted", "differ at θ = 1", counterexample={sp.Symbol("theta"): 1}),
+     r"$\textbf{refuted}$: differ at θ = 1"),
+])
+def test_verdict_repr_latex(verdict, tex):
+    assert verdict._repr_latex_() == tex
+
+
+# ---------------------------------------------------------------------------------------------- CLI and generator
+def test_cli_writes_latex_and_markdown(tmp_path, capsys):
+    tex, md = tmp_path / "e.tex", tmp_path / "e.md"
+    assert main(["derive", "exponential", "--latex", str(tex), "--markdown", str(md)]) == 0
+    assert tex.read_text().startswith("\\documentclass") and md.read_text().startswith("# Fisher information")
+
+
+def test_cli_pdf_without_engine(tmp_path, capsys, monkeypatch):
+    monkeypatch.setattr(shutil, "which", lambda name: None)
+    assert main(["derive", "exponential", "--pdf", str(tmp_path / "e.pdf")]) == 3
+    err = capsys.readouterr().err
+    assert err == ("symfisher: error: --pdf needs a LaTeX engine: neither latexmk nor pdflatex was found on PATH\n")
+    assert not (tmp_path / "e.pdf").exists()
+
+
+@needs_tex
+def test_cli_pdf(tmp_path, capsys):
+    out = tmp_path / "e.pdf"
+    assert main(["derive", "exponential", "--pdf", str(out)]) == 0
+    assert out.read_bytes().startswith(b"%PDF")
+
+
+def test_proofs_generator_and_check(tmp_path, capsys):
+    assert proofs.main(["exponential", "--out", str(tmp_path), "--jobs", "1"]) == 0
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["exponential.md", "exponential.tex"]
+    assert proofs.main(["exponential", "--out", str(tmp_path), "--jobs", "1", "--check"]) == 0
+    (tmp_path / "exponential.md").write_text("stale")
+    assert proofs.main(["exponential", "--out", str(tmp_path), "--jobs", "1", "--check"]) == 1
+    assert f"proofs: stale: {tmp_path / 'exponential.md'}" in capsys.readouterr().err
+    assert proofs.main(["no-such-family", "--out", str(tmp_path)]) == 2
