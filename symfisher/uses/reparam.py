@@ -35,7 +35,10 @@ def _check(model: Model, mapping: Mapping, new_params: Sequence[sp.Symbol],
     if not isinstance(mapping, Mapping) or not mapping:
         raise ModelError(f"model {model.name}: reparametrize needs a non-empty dict {{old parameter: expression}}, "
                          f"got {mapping!r}")
-    new = _as_tuple(new_params, "new_params")
+    try:
+        new = _as_tuple(new_params, "new_params")
+    except ModelError as exc:
+        raise ModelError(f"model {model.name}: {exc}") from None
     if not new:
         raise ModelError(f"model {model.name}: reparametrize needs at least one new parameter")
     sub: dict[sp.Symbol, sp.Expr] = {}
