@@ -136,6 +136,29 @@ def _write_exports(d, args, engine: str | None) -> None:
             raise InputError(f"cannot write {exc.filename}: {exc.strerror}") from None
 
 
+def _cmd_plot(args) -> int:
+    from .uses import plot
+
+    args.out = args.out or f"{args.what}.png"
+    if args.what == "likelihood":
+        r = plot.plot_likelihood(out=args.out)
+        for c in r["curves"]:
+            lo, hi = c["interval"]
+            print(f"{c['successes']}/{c['trials']}: p̂ = {c['p_hat']:.4g}, observed information J = "
+                  f"{c['observed_information']:.6g}, 95% Wald interval [{lo:.4f}, {hi:.4f}]")
+    elif args.what == "information":
+        if not args.family:
+            raise InputError("plot information needs a FAMILY, e.g. 'symfisher plot information bernoulli'")
+        r = plot.plot_information(args.family, args.param, out=args.out)
+        print(f"I_{r['param']}{r['param']} = {r['expr']}")
+    else:
+        r = plot.plot_kl(out=args.out)
+        for c in r["pairs"]:
+            print(f"N{c['theta']} vs N{c['theta2']}: Euclidean distance {c['euclidean']:.4g}, KL = {c['kl']:.6g}")
+    print(f"wrote {r['path']}")
+    return 0
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="symfisher", description="Fisher information in closed form.")
     sub = parser.add_subparsers(dest="command", required=True)
@@ -156,6 +179,13 @@ def build_parser() -> argparse.ArgumentParser:
     p.set_defaults(func=_cmd_export)
     p = sub.add_parser("list", help="list the catalog families")
     p.set_defaults(func=_cmd_list)
+    p = sub.add_parser("plot", help="pictures: likelihood curvature, I(θ) of a family, KL vs distance "
+                       "(needs matplotlib)")
+    p.add_argument("what", choices=["likelihood", "information", "kl"])
+    p.add_argument("family", nargs="?", help="catalog family (for 'information')")
+    p.add_argument("--param", help="parameter on the x axis (for 'information'; default the first)")
+    p.add_argument("--out", help="output file (.png, .svg or .pdf; default WHAT.png)")
+    p.set_defaults(func=_cmd_plot)
     return parser
 
 

@@ -156,6 +156,23 @@ class Derivation:
 
         return lambdify_derivation(self, backend)
 
+    def reparametrize(self, mapping: Mapping[sp.Symbol, sp.Expr], new_params: tuple[sp.Symbol, ...] | list[sp.Symbol],
+                      **kwargs: Any) -> Derivation:
+        """This derivation in new parameters θ_old = θ_old(θ_new): I_new = Jᵀ I_old J, J = ∂θ_old/∂θ_new.
+
+        Returns a full Derivation of the reparametrized model; see
+        :func:`symfisher.uses.reparam.reparametrize_derivation`.
+
+        >>> import sympy as sp
+        >>> x, lam, t = sp.Symbol("x", positive=True), sp.Symbol("lambda", positive=True), sp.Symbol("t", real=True)
+        >>> d = derive(Model.from_pdf(lam * sp.exp(-lam * x), x, [lam], sp.Interval.open(0, sp.oo)))
+        >>> d.reparametrize({lam: sp.exp(t)}, [t]).fisher
+        Matrix([[1]])
+        """
+        from .uses.reparam import reparametrize_derivation
+
+        return reparametrize_derivation(self, mapping, new_params, **kwargs)
+
 
 # ---------------------------------------------------------------------------------------------- stages
 def _entries(k: int):

@@ -285,3 +285,19 @@ class Model:
         if len(data_t) != 1:
             raise ModelError(f"model {name}: with several data symbols, give support as a dict symbol → Set")
         return ((data_t[0], _as_set(support, data_t[0])),)
+
+    # ------------------------------------------------------------------ uses
+    def reparametrize(self, mapping: Mapping[sp.Symbol, sp.Expr], new_params: Sequence[sp.Symbol], **kwargs) -> Model:
+        """The model in new parameters θ_old = expression(θ_new); the data are untouched.
+
+        See :func:`symfisher.uses.reparam.reparametrize_model`.
+
+        >>> import sympy as sp
+        >>> x, lam, t = sp.Symbol("x", positive=True), sp.Symbol("lambda", positive=True), sp.Symbol("t", real=True)
+        >>> Model.from_pdf(lam * sp.exp(-lam * x), x, [lam], sp.Interval.open(0, sp.oo)).reparametrize(
+        ...     {lam: sp.exp(t)}, [t]).params
+        (t,)
+        """
+        from .uses.reparam import reparametrize_model
+
+        return reparametrize_model(self, mapping, new_params, **kwargs)

@@ -1,0 +1,50 @@
+"""What Fisher information is used for, in statistics and machine learning.
+
+Each module states its mathematics in its docstrings:
+
+- :mod:`.reparam` — reparametrization, I(η) = Jᵀ I(θ) J (``Model.reparametrize``, ``Derivation.reparametrize``);
+- :mod:`.bounds` — the Cramér–Rao bound I(θ)⁻¹/n and ∇gᵀ I⁻¹ ∇g / n;
+- :mod:`.prior` — the Jeffreys prior √det I(θ) and whether it is proper;
+- :mod:`.estimate` — MLE, observed vs expected information, standard errors, Wald intervals;
+- :mod:`.kl` — KL(p_θ ‖ p_{θ+δ}) = ½ δᵀ I(θ) δ + O(‖δ‖³), proved;
+- :mod:`.optimize` — natural gradient, Fisher scoring, Newton (generated with ``lambdify``);
+- :mod:`.approx` — the diagonal Fisher (Adam, EWC) and the EWC penalty;
+- :mod:`.plot` — pictures (optional ``matplotlib``).
+"""
+
+from __future__ import annotations
+
+from .approx import DiagonalFisher, EWCPenalty, diagonal_fisher, ewc_penalty
+from .bounds import cramer_rao_bound
+from .estimate import MLEResult, mle, standard_errors, wald_intervals
+from .kl import KLExpansion, kl_expansion
+from .optimize import (IterationResult, UpdateRule, fisher_scoring_step, gradient_ascent_step, iterate,
+                       natural_gradient_step, newton_step)
+from .prior import JeffreysPrior, jeffreys_prior
+from .reparam import jacobian, reparametrize_derivation, reparametrize_model
+
+__all__ = [
+    "DiagonalFisher",
+    "EWCPenalty",
+    "IterationResult",
+    "JeffreysPrior",
+    "KLExpansion",
+    "MLEResult",
+    "UpdateRule",
+    "cramer_rao_bound",
+    "diagonal_fisher",
+    "ewc_penalty",
+    "fisher_scoring_step",
+    "gradient_ascent_step",
+    "iterate",
+    "jacobian",
+    "jeffreys_prior",
+    "kl_expansion",
+    "mle",
+    "natural_gradient_step",
+    "newton_step",
+    "reparametrize_derivation",
+    "reparametrize_model",
+    "standard_errors",
+    "wald_intervals",
+]

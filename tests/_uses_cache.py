@@ -1,0 +1,21 @@
+"""Derivations of catalog families, derived once per test session (symfisher.derive takes seconds)."""
+
+from __future__ import annotations
+
+from functools import lru_cache
+
+import derivations
+import symfisher as sf
+
+
+# generous per-step limits: these tests check results, not speed (a loaded machine must not flip them)
+CONFIG = sf.Config.defaults().merge(atom_timeout=20.0, simplify_timeout=15.0)
+
+
+def derive(model: sf.Model) -> sf.Derivation:
+    return sf.derive(model, timeout=180.0, config=CONFIG)
+
+
+@lru_cache(maxsize=None)
+def derived(name: str) -> sf.Derivation:
+    return derive(derivations.get(name).model())

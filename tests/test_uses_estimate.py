@@ -1,0 +1,89 @@
+"""MLE, observed vs expected information, standard errors and Wald intervals on simulated data."""
+
+from __future__ import annotations
+
+import math
+
+import numpy as np
+import pytest
+import sympy as sp
+from _uses_cache import derived
+from scipy import stats
+from scipy.special import polygamma
+
+import derivations
+import symfisher as sf
+from symfisher.uses import mle, standard_errors, wald_intervals
+
+RNG = np.random.default_rng(20261125)
+Z95 = 1.959963984540054
+
+
+def test_poisson_mle_is_the_mean():
+    x = RNG.poisson(3.2, size=400)
+    fit = mle(derived("poisson"), x)
+    m, n = x.mean(), x.size
+    assert fit.estimate[0] == pytest.approx(m, rel=1e-10) and fit.converged and fit.n == n
+    for kind in ("observed", "expected"):
+        assert standard_errors(fit, kind=kind)[0] == pytest.approx(math.sqrt(m / n), rel=1e-8)
+        lo, hi = wald_intervals(fit, level=0.95, kind=kind)[0]
+        assert (lo, hi) == pytest.approx((m - Z95 * math.sqrt(m / n), m + Z95 * math.sqrt(m / n)), rel=1e-8)
+    assert fit.observed_information[0, 0] == pytest.approx(fit.expected_information[0, 0], rel=1e-8)
+
+
+def test_normal_mle_and_standard_errors():
+    x = RNG.normal(1.5, 2.0, size=300)
+    fit = mle(derived("normal"), x)
+    mu_hat, s_hat, n = x.mean(), x.std(), x.size          # MLE of σ divides by n
+    assert fit.estimate == pytest.approx([mu_hat, s_hat], rel=1e-9)
+    for kind in ("observed", "expected"):
+        assert standard_errors(fit, kind=kind) == pytest.approx([s_hat / math.sqrt(n), s_hat / math.sqrt(2 * n)],
+                                                                rel=1e-7)
+
+
+def test_gamma_mle_matches_scipy_and_informations():
+    x = RNG.gamma(3.0, 1 / 2.0, size=800)                 # shape 3, rate 2
+    fit = mle(derived("gamma-rate"), x)
+    a_ref, _, scale_ref = stats.gamma.fit(x, floc=0)
+    a, b = fit.estimate
+    assert a == pytest.approx(a_ref, rel=1e-4) and b == pytest.approx(1 / scale_ref, rel=1e-4)
+    n = x.size
+    expected = n * np.array([[polygamma(1, a), -1 / b], [-1 / b, a / b**2]])
+    assert fit.expected_information == pytest.approx(expected, rel=1e-9)
+    assert fit.observed_information == pytest.approx(expected, rel=1e-6)   # equal at the MLE (canonical statistic)
+    se = standard_errors(fit, kind="expected")
+    assert se == pytest.approx(np.sqrt(np.diag(np.linalg.inv(expected))), rel=1e-9)
+    assert fit.method == "fisher-scoring" and fit.iterations < 15
+
+
+def test_model_without_derivation_uses_newton_and_has_no_expected_information():
+    x = RNG.exponential(0.5, size=200)
+    fit = mle(derivations.get("exponential").model(), x)
+    assert fit.estimate[0] == pytest.approx(1 / x.mean(), rel=1e-9) and fit.method == "newton"
+    assert standard_errors(fit)[0] == pytest.approx(fit.estimate[0] / math.sqrt(x.size), rel=1e-7)
+    with pytest.raises(sf.NotSupportedError, match=r"^model exponential: no closed-form I\(θ\), so no expected "
+                       r"information; use kind='observed' or fit a Derivation$"):
+        standard_errors(fit, kind="expected")
+
+
+def test_logistic_regression_observed_equals_expected():
+    z = RNG.normal(size=400)
+    y = (RNG.random(400) < 1 / (1 + np.exp(-(0.3 - 0.8 * z)))).astype(float)
+    fit = mle(derived("logistic-regression"), {"y": y, "z": z})
+    assert fit.observed_information == pytest.approx(fit.expected_information, rel=1e-9)   # canonical link
+    score = [np.sum(y - 1 / (1 + np.exp(-(fit.estimate[0] + fit.estimate[1] * z)))) ]
+    assert abs(score[0]) < 1e-8
+
+
+def test_constants_and_errors():
+    x = RNG.normal(0.7, 3.0, size=50)
+    fit = mle(derived("normal-mean"), x, constants={"sigma": 3.0})
+    assert fit.estimate[0] == pytest.approx(x.mean()) and standard_errors(fit)[0] == pytest.approx(3 / math.sqrt(50))
+    with pytest.raises(sf.ModelError, match=r"^model normal-mean: give a numeric value for the constant sigma "
+                       r"\(constants=\{sigma: \.\.\.\}\)$"):
+        mle(derived("normal-mean"), x)
+    with pytest.raises(sf.ModelError, match=r"^model logistic-regression: the data has no values for z$"):
+        mle(derived("logistic-regression"), {"y": [0, 1]})
+    with pytest.raises(sf.ModelError, match=r"^level must be a probability in \(0, 1\), got 95$"):
+        wald_intervals(fit, level=95)
+    assert sp.Symbol("sigma", positive=True) not in fit.params
