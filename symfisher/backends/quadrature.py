@@ -15,12 +15,27 @@ import numpy as np
 import sympy as sp
 
 _MODULES = ["scipy", "numpy"]
+
+
+def _warm() -> None:
+    """Import SciPy and fill lambdify's namespace once, in the parent process.
+
+    Symbolic work runs in forked workers (:mod:`symfisher._deadline`); a worker inherits what the
+    parent imported, so without this every worker would import SciPy again (seconds each).
+    """
+    import scipy.integrate  # noqa: F401
+    import scipy.special  # noqa: F401
+
+    sp.lambdify([], sp.Integer(0), modules=_MODULES)
+
+
+_warm()
 _MAX_TERMS = 200_000
 _BLOCK = 2_000
 
 
 def _lambda(args: Sequence[sp.Symbol], expr: sp.Expr):
-    return sp.lambdify(list(args), expr, modules=_MODULES)
+    return sp.lambdify(list(args), expr, modules=_MODULES, dummify=True)
 
 
 def _bounds(s: sp.Set) -> tuple[float, float]:
