@@ -16,7 +16,7 @@ import sympy as sp
 from ._deadline import Budget, run_with_deadline, stream_with_deadline
 from ._points import parameter_points
 from .config import Config
-from .errors import BudgetExceeded, ModelError, SymfisherError
+from .errors import BudgetExceeded, ModelError, NotSupportedError, SymfisherError
 from .expectation import Context, Engine
 from .model import Model
 from .verify import Verdict, matrices_equal, simplify_within
@@ -187,14 +187,21 @@ def derive(model: Model, timeout: float = 60.0, *, config: Config | None = None)
     start = time.perf_counter()
     budget = Budget.of(max(0.5, config.timeout * 0.85))
     results: dict[str, Any] = {"mean": {}, "fisher": {}, "neh": {}, "timings": {}}
-    for key, value in stream_with_deadline(_pipeline, (model, config, budget), config.timeout * 0.9):
-        if key in ("mean", "fisher", "neh"):
-            idx, payload = value
-            results[key][idx] = payload
-        elif key == "timing":
-            results["timings"][value[0]] = value[1]
-        else:
-            results[key] = value
+    try:
+        for key, value in stream_with_deadline(_pipeline, (model, config, budget), config.timeout * 0.9):
+            if key in ("mean", "fisher", "neh"):
+                idx, payload = value
+                results[key][idx] = payload
+            elif key == "timing":
+                results["timings"][value[0]] = value[1]
+            else:
+                results[key] = value
+    except SymfisherError:
+        raise
+    except Exception as exc:  # noqa: BLE001 - a SymPy failure inside the worker: one clear error, not a crash
+        detail = str(exc).splitlines()[0][:120] if str(exc) else ""
+        raise NotSupportedError(f"model {model.name}: the derivation failed inside SymPy "
+                                f"({type(exc).__name__}{': ' + detail if detail else ''})") from exc
     return _assemble(model, config, results, start)
 
 

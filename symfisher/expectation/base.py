@@ -155,7 +155,7 @@ def opaque(expr: sp.Expr, data: Iterable[sp.Symbol]) -> tuple[sp.Expr, dict[sp.S
     fwd: dict[sp.Expr, sp.Symbol] = {}
 
     def walk(e: sp.Expr) -> sp.Expr:
-        if not (e.free_symbols & data):
+        if not (e.free_symbols & data) and isinstance(e, sp.Expr):  # not (0, True) pairs of a Piecewise
             if e.is_Atom or e.is_number:
                 return e
             if e not in fwd:

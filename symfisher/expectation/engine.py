@@ -50,7 +50,18 @@ class Engine:
         return self.by_linearity(f)
 
     def by_linearity(self, f: sp.Expr) -> Expectation:
-        """Σ c_i(θ) E[g_i(X)] with each atom from the atom strategies."""
+        """Σ c_i(θ) E[g_i(X)] with each atom from the atom strategies.
+
+        Raises:
+            BudgetExceeded: Expanding f would give more than ``Config.max_expression_ops`` terms.
+        """
+        terms = expanded_size(f, self.ctx.data)
+        if terms > self.config.max_expression_ops:
+            text = sp.sstr(f.xreplace(dict(self.ctx.to_user)))
+            text = text if len(text) <= 60 else text[:57] + "..."
+            raise BudgetExceeded(f"model {self.ctx.label}: expanding {text} would give about {terms:.3g} terms, "
+                                 f"more than the limit of {self.config.max_expression_ops} "
+                                 "(Config.max_expression_ops)")
         total, used, closed, details = sp.Integer(0), [], True, []
         for coeff, atom in linear_terms(f, self.ctx.data):
             r = self.atom(atom)
@@ -118,3 +129,29 @@ def engine_for(model, budget: Budget | None = None, config: Config | None = None
     """An engine for a :class:`~symfisher.model.Model`."""
     config = config or Config.defaults()
     return Engine(Context.of(model), budget or Budget.of(config.timeout), config)
+
+
+def expanded_size(f: sp.Expr, data) -> float:
+    """An upper estimate of the number of terms of ``f`` expanded multinomially in the data.
+
+    A power (a_1 + … + a_m)^n of a sum involving the data expands into C(n+m-1, m-1) terms;
+    products multiply, sums add. Cheap: no expansion is done.
+    """
+    data = set(data)
+
+    def size(e: sp.Basic) -> float:
+        if not (e.free_symbols & data) or e.is_Atom:
+            return 1.0
+        if e.is_Add:
+            return float(sum(size(a) for a in e.args))
+        if e.is_Mul:
+            return float(math.prod(size(a) for a in e.args))
+        if e.is_Pow and e.exp.is_Integer and e.exp > 1:
+            m, n = size(e.base), int(e.exp)
+            if m <= 1:
+                return 1.0
+            log_terms = math.lgamma(n + m) - math.lgamma(n + 1) - math.lgamma(m)  # log C(n+m-1, n)
+            return math.exp(min(log_terms, 700.0))
+        return 1.0
+
+    return size(f)
