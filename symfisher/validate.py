@@ -15,7 +15,7 @@ import sympy as sp
 
 from ._deadline import Budget, run_with_deadline
 from ._points import parameter_points
-from .backends.quadrature import numeric_expectation
+from .backends.quadrature import numeric_expectation, safe_lambdify
 from .errors import BudgetExceeded, ModelError
 
 if TYPE_CHECKING:
@@ -57,7 +57,7 @@ def _negative_at(model: Model, point: dict) -> tuple[float, dict] | None:
     data = list(model.data)
     dens = model.density.subs(point)
     try:
-        fn = sp.lambdify(data, dens, modules=["scipy", "numpy"], dummify=True)
+        fn = safe_lambdify(data, dens)
     except Exception:  # noqa: BLE001 - unprintable densities are checked symbolically later
         return None
     grids = [_data_probes(s, point) for _, s in model.support]
@@ -156,7 +156,7 @@ def _check_not_huge(model: Model, point: dict) -> None:
     """
     data = list(model.data)
     try:
-        fn = sp.lambdify(data, model.logpdf.subs(point), modules="mpmath", dummify=True)
+        fn = safe_lambdify(data, model.logpdf.subs(point), "mpmath")
     except Exception:  # noqa: BLE001
         return
     grids = [_data_probes(s, point) for _, s in model.support]

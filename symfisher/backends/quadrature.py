@@ -34,8 +34,18 @@ _MAX_TERMS = 200_000
 _BLOCK = 2_000
 
 
+def safe_lambdify(args: Sequence[sp.Symbol], expr: sp.Expr, modules=_MODULES):
+    """``lambdify`` with the arguments renamed to fresh dummies first.
+
+    lambdify puts every argument into the generated function's namespace under its name, so a data
+    symbol called ``gamma`` or ``beta`` would shadow the gamma/beta functions in the same expression.
+    """
+    fresh = [sp.Dummy(f"arg{i}") for i in range(len(args))]
+    return sp.lambdify(fresh, sp.sympify(expr).xreplace(dict(zip(args, fresh))), modules=modules)
+
+
 def _lambda(args: Sequence[sp.Symbol], expr: sp.Expr):
-    return sp.lambdify(list(args), expr, modules=_MODULES, dummify=True)
+    return safe_lambdify(list(args), expr)
 
 
 def _bounds(s: sp.Set) -> tuple[float, float]:
