@@ -137,10 +137,8 @@ def _validate(model: Model, points: int, seed: int, budget: Budget) -> None:
         try:
             mass = run_with_deadline(numeric_expectation, (sp.Integer(1), model.density, model.support_map, point),
                                      seconds)
-        except Exception:  # noqa: BLE001 - numeric failure or time-out is not evidence of a bad model
-            mass = math.nan
-        if not math.isfinite(mass):
-            _check_not_huge(model, point)  # overflow: is the density itself astronomically large?
+        except Exception:  # noqa: BLE001 - numeric failure or time-out is not evidence of a bad model...
+            _check_not_huge(model, point)  # ...unless the density itself is astronomically large (overflow)
             continue
         if not math.isfinite(mass) or abs(mass - 1) > NORMALIZATION_TOL * max(1.0, abs(mass)):
             raise ModelError(NOT_NORMALIZED.format(
