@@ -177,7 +177,12 @@ class Model:
         >>> Model.from_logpdf(-(x - mu)**2 / 2 - sp.log(2 * sp.pi) / 2, x, [mu], sp.S.Reals).iid(5).n_obs
         5
         """
-        n = sp.sympify(n)
+        try:  # strict: never sympify (eval) strings
+            n = sp.sympify(n, strict=True)
+        except (sp.SympifyError, TypeError):
+            raise ModelError(f"iid(n) needs a positive integer or a SymPy expression, got {n!r}") from None
+        if not isinstance(n, sp.Expr):
+            raise ModelError(f"iid(n) needs a positive integer or a SymPy expression, got {n!r}")
         if n.is_number and not (n.is_integer and n.is_positive):
             raise ModelError(f"iid(n) needs a positive integer number of observations, got {n}")
         if not n.is_number and n.is_positive is False:

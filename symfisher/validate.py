@@ -106,6 +106,11 @@ def validate_model(model: Model, points: int = 2, seed: int = 7, timeout: float 
     except (MemoryError, OverflowError) as exc:
         raise ModelError(f"model {model.name}: evaluating the density failed ({type(exc).__name__}); "
                          "it is too large") from None
+    except Exception as exc:  # noqa: BLE001 - SymPy/NumPy failed on this density: one clear error
+        detail = str(exc).splitlines()[0][:80] if str(exc) else ""
+        raise ModelError(f"model {model.name}: the density could not be evaluated to validate it "
+                         f"({type(exc).__name__}{': ' + detail if detail else ''}); pass validate=False to skip "
+                         "the check") from None
 
 
 def _validate(model: Model, points: int, seed: int, budget: Budget) -> None:

@@ -164,3 +164,10 @@ def test_sympy_failures_inside_the_worker_become_symfisher_errors(monkeypatch):
     with pytest.raises(sf.NotSupportedError, match=r"^model exponential: the derivation failed inside SymPy "
                        r"\(ZeroDivisionError: boom\)$"):
         sf.derive(EXPONENTIAL, timeout=5)
+
+
+def test_iid_does_not_evaluate_strings():
+    with pytest.raises(sf.ModelError, match=r"^iid\(n\) needs a positive integer or a SymPy expression, got "
+                       r"\"__import__\('os'\).getpid\(\)\"$"):
+        EXPONENTIAL.iid("__import__('os').getpid()")
+    assert EXPONENTIAL.iid(3).n_obs == 3
