@@ -11,6 +11,7 @@ from __future__ import annotations
 import multiprocessing as mp
 import os
 import pickle
+import signal
 import sys
 import time
 import traceback
@@ -50,8 +51,29 @@ class _Failure:
         self.text = "".join(traceback.format_exception(type(exc), exc, exc.__traceback__))
 
 
-def _child(conn: Any, fn: Callable[..., Any], args: tuple, stream: bool) -> None:
+def _die_with_parent(parent_pid: int) -> None:
+    """Linux: have the kernel kill this worker when its parent dies (PR_SET_PDEATHSIG), so a killed
+    worker takes its own nested workers with it instead of leaving them running as orphans."""
+    if sys.platform.startswith("linux"):
+        try:
+            import ctypes
+
+            ctypes.CDLL(None, use_errno=True).prctl(1, signal.SIGKILL)  # 1 = PR_SET_PDEATHSIG
+        except (OSError, AttributeError):  # pragma: no cover - no prctl: the process group still applies
+            pass
+    if os.getppid() != parent_pid:  # the parent died before prctl took effect
+        os._exit(1)
+
+
+def _child(conn: Any, fn: Callable[..., Any], args: tuple, stream: bool, top: bool, parent_pid: int) -> None:
     global _IN_WORKER
+    if top:  # a process group of its own: the caller kills the whole group (nested workers too)
+        try:
+            os.setpgid(0, 0)
+        except OSError:  # pragma: no cover
+            pass
+    else:
+        _die_with_parent(parent_pid)
     _IN_WORKER = True
     try:
         if stream:
@@ -73,7 +95,8 @@ def _child(conn: Any, fn: Callable[..., Any], args: tuple, stream: bool) -> None
 def _messages(fn: Callable[..., Any], args: tuple, seconds: float, stream: bool) -> Iterator[tuple[str, Any]]:
     ctx = mp.get_context("fork")
     parent, child = ctx.Pipe(duplex=False)
-    proc = ctx.Process(target=_child, args=(child, fn, args, stream), daemon=False)
+    top = not _IN_WORKER
+    proc = ctx.Process(target=_child, args=(child, fn, args, stream, top, os.getpid()), daemon=False)
     proc.start()
     child.close()
     deadline = time.monotonic() + max(0.0, seconds)
@@ -90,6 +113,11 @@ def _messages(fn: Callable[..., Any], args: tuple, seconds: float, stream: bool)
             if kind in ("done", "error"):
                 return
     finally:
+        if top and proc.pid is not None:  # the worker and everything it started (not yet reaped: pid is ours)
+            try:
+                os.killpg(proc.pid, signal.SIGKILL)
+            except OSError:
+                pass
         if proc.is_alive():
             proc.kill()
         proc.join(1.0)
@@ -127,11 +155,14 @@ def stream_with_deadline(gen_fn: Callable[..., Iterator[Any]], args: tuple, seco
     if not _CAN_FORK:
         yield from gen_fn(*args)
         return
+    failure = None
     try:
         for kind, payload in _messages(gen_fn, args, seconds, stream=True):
             if kind == "item":
                 yield payload
             elif kind == "error":
-                _raise(payload)
-    except BudgetExceeded:
+                failure = payload
+    except BudgetExceeded:  # the deadline (or the worker died): stop quietly
         return
+    if failure is not None:  # raised by the generator itself, a BudgetExceeded included: pass it on
+        _raise(failure)

@@ -8,6 +8,7 @@ from __future__ import annotations
 import argparse
 import importlib.util
 import sys
+import time
 from pathlib import Path
 from typing import Sequence
 
@@ -66,14 +67,32 @@ def _cmd_list(args) -> int:
     return 0
 
 
+def _model_from_args(args):
+    """The model named by TARGET, or parsed safely (no eval) from --pdf/--logpdf text."""
+    text = args.pdf if args.pdf is not None else args.logpdf
+    if text is None:
+        if args.target is None:
+            raise InputError("give a TARGET (family or file.py:name) or a density with --pdf/--logpdf")
+        return load_model(args.target)
+    if args.target is not None:
+        raise InputError("give either a TARGET or --pdf/--logpdf, not both")
+    if args.params is None:
+        raise InputError("--pdf/--logpdf needs --params, e.g. --params \"mu:real sigma:positive\"")
+    from .model import Model
+
+    return Model.from_string(text, args.data, args.params, args.support, "pdf" if args.pdf is not None else "logpdf",
+                             args.given, name=args.name, timeout=args.timeout)
+
+
 def _cmd_derive(args) -> int:
     from .derive import derive
 
     engine = _latex_engine() if getattr(args, "pdf", None) else None
     if getattr(args, "pdf", None) and engine is None:
         raise InputError("--pdf needs a LaTeX engine: neither latexmk nor pdflatex was found on PATH")
-    model = load_model(args.target)
-    d = derive(model, timeout=args.timeout)
+    start = time.monotonic()
+    model = _model_from_args(args)
+    d = derive(model, timeout=max(0.5, args.timeout - (time.monotonic() - start)))
     print(d)
     if args.strategies:
         print("\nStrategies:")
@@ -163,9 +182,22 @@ def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="symfisher", description="Fisher information in closed form.")
     sub = parser.add_subparsers(dest="command", required=True)
     p = sub.add_parser("derive", help="derive score, Fisher information, −E[H] and the verdict",
-                       description=f"TARGET is a catalog family (see 'symfisher list') or {FILE_WARNING}.")
-    p.add_argument("target", help="family name, or path/to/file.py:model_name")
-    p.add_argument("--timeout", type=float, default=60.0, help="hard time limit in seconds (default 60)")
+                       description=f"TARGET is a catalog family (see 'symfisher list') or {FILE_WARNING}. "
+                       "Instead of a TARGET, --pdf/--logpdf give the model as text, parsed safely (never executed), "
+                       "e.g. --pdf \"exp(-(x-mu)^2/(2*sigma^2))/sqrt(2*pi*sigma^2)\" --data x "
+                       "--params \"mu:real sigma:positive\" --support \"(-oo, oo)\".")
+    p.add_argument("target", nargs="?", help="family name, or path/to/file.py:model_name (executes that file)")
+    text = p.add_mutually_exclusive_group()
+    text.add_argument("--pdf", help="density or mass function as text, e.g. \"lam*exp(-lam*x)\"")
+    text.add_argument("--logpdf", help="log-density as text")
+    p.add_argument("--data", default="x", help="data symbols with assumptions (default \"x\", real)")
+    p.add_argument("--params", help="parameters with assumptions, e.g. \"mu:real sigma:positive\"")
+    p.add_argument("--support", help="support of the data, e.g. \"(-oo, oo)\", \"(0, theta]\", \"Naturals0\"; "
+                   "several data symbols: \"x: (0, oo); y: (0, 1)\" (default: from the data assumptions)")
+    p.add_argument("--given", help="covariates with assumptions, e.g. \"z:real\"")
+    p.add_argument("--name", default="model", help="model name for the output")
+    p.add_argument("--timeout", type=float, default=60.0,
+                   help="hard time limit in seconds for validating and deriving (default 60)")
     p.add_argument("--strategies", action="store_true", help="print which strategy produced each entry")
     p.add_argument("--latex", metavar="OUT.tex", help="write the step-by-step proof as a LaTeX document")
     p.add_argument("--markdown", metavar="OUT.md", help="write the proof as Markdown with MathJax math")

@@ -13,10 +13,10 @@ from typing import Any, Iterator, Literal, Mapping
 
 import sympy as sp
 
-from ._deadline import Budget, stream_with_deadline
+from ._deadline import Budget, run_with_deadline, stream_with_deadline
 from ._points import parameter_points
 from .config import Config
-from .errors import ModelError, SymfisherError
+from .errors import BudgetExceeded, ModelError, NotSupportedError, SymfisherError
 from .expectation import Context, Engine
 from .model import Model
 from .verify import Verdict, matrices_equal, simplify_within
@@ -276,21 +276,28 @@ def derive(model: Model, timeout: float = 60.0, *, config: Config | None = None)
     """
     if not isinstance(model, Model):
         raise ModelError(f"derive needs a symfisher Model, got {type(model).__name__}")
-    if not (isinstance(timeout, (int, float)) and timeout > 0):
+    if isinstance(timeout, bool) or not (isinstance(timeout, (int, float)) and 0 < timeout < float("inf")):
         raise ModelError(f"timeout must be a positive number of seconds, got {timeout!r}")
     config = (config or Config.defaults()).merge(timeout=float(timeout))
     start = time.perf_counter()
     _preload()
     budget = Budget.of(max(0.5, config.timeout * 0.85))
     results: dict[str, Any] = {"mean": {}, "fisher": {}, "neh": {}, "timings": {}}
-    for key, value in stream_with_deadline(_pipeline, (model, config, budget), config.timeout * 0.9):
-        if key in ("mean", "fisher", "neh"):
-            idx, payload = value
-            results[key][idx] = payload
-        elif key == "timing":
-            results["timings"][value[0]] = value[1]
-        else:
-            results[key] = value
+    try:
+        for key, value in stream_with_deadline(_pipeline, (model, config, budget), config.timeout * 0.9):
+            if key in ("mean", "fisher", "neh"):
+                idx, payload = value
+                results[key][idx] = payload
+            elif key == "timing":
+                results["timings"][value[0]] = value[1]
+            else:
+                results[key] = value
+    except SymfisherError:
+        raise
+    except Exception as exc:  # noqa: BLE001 - a SymPy failure inside the worker: one clear error, not a crash
+        detail = str(exc).splitlines()[0][:120] if str(exc) else ""
+        raise NotSupportedError(f"model {model.name}: the derivation failed inside SymPy "
+                                f"({type(exc).__name__}{': ' + detail if detail else ''})") from exc
     return _assemble(model, config, results, start)
 
 
@@ -325,7 +332,8 @@ def _assemble(model: Model, config: Config, results: dict, start: float) -> Deri
     mean_m = sp.ImmutableMatrix(k, 1, [m[0] for m in mean])
 
     t0 = time.perf_counter()
-    verdict = _verdict(model, config, fisher, negH, mean_m, timed_out)
+    verdict = _bounded_verdict(model, config, fisher, negH, mean_m, timed_out,
+                               config.timeout - (time.perf_counter() - start))
     timings = dict(results["timings"], verdict=time.perf_counter() - t0, total=time.perf_counter() - start)
 
     n = model.n_obs
@@ -372,6 +380,18 @@ def _verdict(model: Model, config: Config, fisher, negH, mean, timed_out: bool) 
         return Verdict("inconclusive", "the time budget ran out before every expectation was found; "
                        + verdict.reason, verdict.residual, verdict.evidence, facts=tuple(facts))
     return verdict
+
+
+def _bounded_verdict(model: Model, config: Config, fisher, negH, mean, timed_out: bool, seconds: float) -> Verdict:
+    """:func:`_verdict` under a hard limit of ``seconds`` (at least 0.25 s): "inconclusive" when it runs out."""
+    seconds = max(0.25, seconds)
+    entries = max(1, fisher.rows * (fisher.rows + 1) // 2)
+    config = config.merge(simplify_timeout=max(0.05, min(config.simplify_timeout, seconds / (entries + 1))))
+    try:
+        return run_with_deadline(_verdict, (model, config, fisher, negH, mean, timed_out), seconds)
+    except BudgetExceeded:
+        return Verdict("inconclusive", f"the time budget ran out while comparing E[s sᵀ] with −E[H] "
+                       f"({seconds:.3g} s left)")
 
 
 def _constants(model: Model) -> list[sp.Symbol]:
@@ -423,26 +443,81 @@ def check(model: Model, claimed: sp.Matrix | Any, timeout: float = 60.0) -> Verd
     """Is ``claimed`` the Fisher information E[s sᵀ] of ``model``?
 
     "proved" when it equals the derived closed form exactly, "refuted" with a parameter point where
-    they differ (and by how much), else "inconclusive".
+    they differ (and by how much), else "inconclusive". The whole check (derivation, simplification
+    and quadrature) stops within about ``timeout`` seconds; what is not finished by then makes the
+    verdict "inconclusive".
+
+    Args:
+        model: The model.
+        claimed: A k×k SymPy matrix (or nested lists / a number for k = 1) of SymPy expressions in
+            the model's parameters; strings are refused (they would be ``eval``-ed by SymPy).
+        timeout: Hard bound in seconds.
+
+    Raises:
+        ModelError: ``claimed`` is not a k×k matrix of expressions in the model's symbols.
+
+    >>> import sympy as sp
+    >>> x = sp.Symbol("x", positive=True); lam = sp.Symbol("lambda", positive=True)
+    >>> m = Model.from_pdf(lam * sp.exp(-lam * x), x, [lam], sp.Interval.open(0, sp.oo))
+    >>> check(m, sp.Matrix([[1 / lam**2]])).status, check(m, sp.Matrix([[2 / lam**2]])).status
+    ('proved', 'refuted')
     """
-    from .verify import compare_numerically
-
-    claimed_m = _as_matrix(claimed, len(model.params))
-    d = derive(model, timeout)
+    if not isinstance(model, Model):
+        raise ModelError(f"check needs a symfisher Model, got {type(model).__name__}")
+    claimed_m = _as_matrix(claimed, model)
+    if isinstance(timeout, bool) or not (isinstance(timeout, (int, float)) and 0 < timeout < float("inf")):
+        raise ModelError(f"timeout must be a positive number of seconds, got {timeout!r}")
+    start = time.perf_counter()
+    d = derive(model, timeout * 0.75)
+    left = max(0.25, timeout - (time.perf_counter() - start))
     points = parameter_points((*model.params, *model.given, *_constants(model)), model.domain_map, 3, 99)
-    if d.fisher.has(sp.Integral, sp.Sum):
-        return _check_by_quadrature(model, d, claimed_m, points)
-    return matrices_equal(claimed_m, d.fisher, points, "claimed versus derived Fisher information")
-
-
-def _as_matrix(claimed, k: int) -> sp.ImmutableMatrix:
     try:
-        m = sp.ImmutableMatrix(claimed) if not isinstance(claimed, sp.Basic) or isinstance(claimed, sp.MatrixBase) \
-            else sp.ImmutableMatrix([[claimed]])
-    except (TypeError, ValueError, sp.SympifyError):
-        raise ModelError(f"the claimed Fisher information must be a SymPy matrix, got {claimed!r}") from None
+        if d.fisher.has(sp.Integral, sp.Sum):
+            return run_with_deadline(_check_by_quadrature, (model, d, claimed_m, points), left)
+        entries = max(1, len(claimed_m))
+        return run_with_deadline(matrices_equal, (claimed_m, d.fisher, points, "claimed versus derived Fisher "
+                                 "information", max(0.05, min(5.0, left / (entries + 1)))), left)
+    except BudgetExceeded:
+        return Verdict("inconclusive", f"the time budget ({timeout:g} s) ran out while comparing the claim "
+                       "with the derived Fisher information")
+
+
+def _as_matrix(claimed, model: Model) -> sp.ImmutableMatrix:
+    """The claim as a k×k matrix of SymPy expressions; never sympifies strings (that would ``eval``)."""
+    k = len(model.params)
+    bad = f"the claimed Fisher information must be a {k}×{k} SymPy matrix of expressions"
+    if hasattr(claimed, "tolist") and not isinstance(claimed, sp.Basic):  # SymPy or NumPy matrices
+        claimed = claimed.tolist()
+    elif isinstance(claimed, sp.MatrixBase):
+        claimed = claimed.tolist()
+    if isinstance(claimed, (list, tuple)):
+        rows = [list(r) if isinstance(r, (list, tuple)) else [r] for r in claimed]
+    else:
+        rows = [[claimed]]
+
+    def entry(v: Any) -> sp.Expr:
+        if isinstance(v, str):
+            raise ModelError(f"{bad}, got the string {v[:40]!r}; parse text with symfisher.parse.parse_expression")
+        try:
+            e = sp.sympify(v, strict=True)
+        except (sp.SympifyError, TypeError, ValueError):
+            raise ModelError(f"{bad}, got {type(v).__name__} {str(v)[:40]!r}") from None
+        if not isinstance(e, sp.Expr):
+            raise ModelError(f"{bad}, got {type(e).__name__} {str(e)[:40]!r}")
+        if e.has(sp.nan, sp.zoo, sp.I) or e.has(sp.oo, -sp.oo):
+            raise ModelError(f"{bad}; entry {sp.sstr(e)[:40]} contains nan, an infinity or the imaginary unit")
+        return e
+
+    if not rows or any(len(r) != len(rows[0]) for r in rows):
+        raise ModelError(f"{bad}, got rows of unequal length")
+    m = sp.ImmutableMatrix([[entry(v) for v in r] for r in rows])
     if m.shape != (k, k):
         raise ModelError(f"the claimed Fisher information must be {k}×{k} for {k} parameter(s), got {m.shape[0]}×{m.shape[1]}")
+    known = set(model.params) | set(model.given) | set(_constants(model))
+    extra = sorted(map(str, m.free_symbols - known))
+    if extra:
+        raise ModelError(f"the claimed Fisher information uses {', '.join(extra)}, which is not a parameter, "
+                         f"covariate or constant of model {model.name}")
     return m
 
 

@@ -47,8 +47,11 @@ def _as_set(value: object, sym: sp.Symbol) -> sp.Set:
     if isinstance(value, sp.Set):
         return value
     if isinstance(value, (tuple, list)) and len(value) == 2:
-        lo, hi = (sp.sympify(v) for v in value)
-        return sp.Interval(lo, hi)
+        try:  # strict: never sympify (eval) strings
+            lo, hi = (sp.sympify(v, strict=True) for v in value)
+            return sp.Interval(lo, hi)
+        except (sp.SympifyError, TypeError, ValueError):
+            raise ModelError(f"support of {sym} must be a SymPy Set or a pair of SymPy bounds, got {value!r}") from None
     raise ModelError(
         f"support of {sym} must be a SymPy Set (Interval, Range, FiniteSet, S.Reals, S.Naturals0 ...), "
         f"got {value!r} of type {type(value).__name__}"
@@ -104,6 +107,7 @@ class Model:
         domain: Mapping[sp.Symbol, sp.Set] | None = None,
         name: str = "model",
         validate: bool = True,
+        timeout: float = 20.0,
     ) -> Model:
         """A model from its density (continuous data) or mass function (discrete data).
 
@@ -114,7 +118,7 @@ class Model:
         """
         density = cls._sympify(density, "density")
         logpdf = sp.expand_log(sp.log(density), force=False)
-        return cls._build(logpdf, density, data, params, support, given, domain, name, validate)
+        return cls._build(logpdf, density, data, params, support, given, domain, name, validate, timeout)
 
     @classmethod
     def from_logpdf(
@@ -128,6 +132,7 @@ class Model:
         domain: Mapping[sp.Symbol, sp.Set] | None = None,
         name: str = "model",
         validate: bool = True,
+        timeout: float = 20.0,
     ) -> Model:
         """A model from its log-density log p(x | θ).
 
@@ -137,7 +142,7 @@ class Model:
         (x,)
         """
         logpdf = cls._sympify(logpdf, "log-density")
-        return cls._build(logpdf, sp.exp(logpdf), data, params, support, given, domain, name, validate)
+        return cls._build(logpdf, sp.exp(logpdf), data, params, support, given, domain, name, validate, timeout)
 
     @classmethod
     def from_stats(cls, random_symbol: sp.Expr, params: Sequence[sp.Symbol], *, name: str | None = None) -> Model:
@@ -172,7 +177,12 @@ class Model:
         >>> Model.from_logpdf(-(x - mu)**2 / 2 - sp.log(2 * sp.pi) / 2, x, [mu], sp.S.Reals).iid(5).n_obs
         5
         """
-        n = sp.sympify(n)
+        try:  # strict: never sympify (eval) strings
+            n = sp.sympify(n, strict=True)
+        except (sp.SympifyError, TypeError):
+            raise ModelError(f"iid(n) needs a positive integer or a SymPy expression, got {n!r}") from None
+        if not isinstance(n, sp.Expr):
+            raise ModelError(f"iid(n) needs a positive integer or a SymPy expression, got {n!r}")
         if n.is_number and not (n.is_integer and n.is_positive):
             raise ModelError(f"iid(n) needs a positive integer number of observations, got {n}")
         if not n.is_number and n.is_positive is False:
@@ -226,7 +236,7 @@ class Model:
         return out
 
     @classmethod
-    def _build(cls, logpdf, density, data, params, support, given, domain, name, validate) -> Model:
+    def _build(cls, logpdf, density, data, params, support, given, domain, name, validate, timeout=20.0) -> Model:
         data_t = _as_tuple(data, "data")
         params_t = _as_tuple(params, "params")
         given_t = _as_tuple(given, "given")
@@ -260,7 +270,7 @@ class Model:
         if validate:
             from .validate import validate_model
 
-            validate_model(model)
+            validate_model(model, timeout=timeout)
         return model
 
     @staticmethod
@@ -301,3 +311,43 @@ class Model:
         from .uses.reparam import reparametrize_model
 
         return reparametrize_model(self, mapping, new_params, **kwargs)
+
+    # ------------------------------------------------------------------ untrusted text
+    @classmethod
+    def from_string(
+        cls,
+        pdf: str,
+        data: str,
+        params: str,
+        support: str | None = None,
+        kind: str = "pdf",
+        given: str | None = None,
+        *,
+        name: str = "model",
+        timeout: float = 20.0,
+    ) -> Model:
+        """A model from untrusted text, parsed safely (no ``eval``); see :mod:`symfisher.untrusted`.
+
+        Args:
+            pdf: The density (``kind="pdf"``) or log-density (``kind="logpdf"``), e.g.
+                ``"exp(-(x-mu)^2/(2*sigma^2))/sqrt(2*pi*sigma^2)"``.
+            data: Data symbols with assumptions, e.g. ``"x"`` or ``"k:nonnegative_integer"``.
+            params: Parameters with assumptions, e.g. ``"mu:real sigma:positive"``.
+            support: The data's support, e.g. ``"(-oo, oo)"``, ``"(0, theta]"``, ``"Naturals0"``;
+                with several data symbols ``"x: (0, oo); y: (0, 1)"``. ``None``: from the
+                data assumptions.
+            kind: ``"pdf"`` or ``"logpdf"``.
+            given: Covariates, e.g. ``"z:real"``.
+            name: A label for messages.
+            timeout: Hard bound in seconds on validating the model.
+
+        Raises:
+            ModelError: On any malformed text, with a one-line message saying what and where.
+            BudgetExceeded: Validation did not finish within ``timeout``.
+
+        >>> Model.from_string("lam*exp(-lam*x)", "x", "lam:positive", "(0, oo)").params
+        (lam,)
+        """
+        from .untrusted import model_from_string
+
+        return model_from_string(pdf, data, params, support, kind, given, name=name, timeout=timeout)

@@ -158,8 +158,14 @@ ASSUMPTIONS: Mapping[str, Mapping[str, bool]] = {
     "nonnegative_integer": {"integer": True, "nonnegative": True},
 }
 
+#: Function names that are also common parameter names (Gamma(alpha, beta), Cauchy scale
+#: gamma): they may be declared as symbols.  This is unambiguous, because
+#: :func:`parse_expression` reads a called name (``gamma(alpha)``) as the function and
+#: a bare name (``gamma * x``) as the declared symbol.
+SYMBOL_FUNCTION_NAMES = frozenset({"beta", "gamma"})
+
 #: Names a declared symbol may not take.
-_RESERVED_NAMES = frozenset(FUNCTIONS) | frozenset(CONSTANTS) | {"I"}
+_RESERVED_NAMES = (frozenset(FUNCTIONS) - SYMBOL_FUNCTION_NAMES) | frozenset(CONSTANTS) | {"I"}
 
 # ------------------------------------------------------------------------ messages
 
@@ -183,7 +189,9 @@ SYMBOLS_HELP = (
     + ", ".join(ASSUMPTIONS)
     + f". Names must be Python identifiers of at most {MAX_NAME_LENGTH} characters, "
     "in Unicode NFKC normal form, not keywords, not starting with '__', not a function "
-    "name (" + ", ".join(FUNCTIONS) + ") and not a constant (pi, E, oo, I); "
+    "name (" + ", ".join(sorted(set(FUNCTIONS) - SYMBOL_FUNCTION_NAMES)) + "; but "
+    + " and ".join(sorted(SYMBOL_FUNCTION_NAMES)) + " may be symbols, read as the functions "
+    "only when called) and not a constant (pi, E, oo, I); "
     "each name may appear once."
 )
 
@@ -848,7 +856,7 @@ def _check_name(name: str, where: str) -> None:
         problem = "is not in Unicode NFKC normal form"
     elif len(name) > MAX_NAME_LENGTH:
         problem = f"is longer than {MAX_NAME_LENGTH} characters"
-    elif name in FUNCTIONS:
+    elif name in FUNCTIONS and name not in SYMBOL_FUNCTION_NAMES:
         problem = "is the name of a function"
     elif name in _RESERVED_NAMES:
         problem = "is the name of a constant"

@@ -13,10 +13,10 @@ from typing import TYPE_CHECKING
 import numpy as np
 import sympy as sp
 
-from ._deadline import run_with_deadline
+from ._deadline import Budget, run_with_deadline
 from ._points import parameter_points
-from .backends.quadrature import numeric_expectation
-from .errors import ModelError
+from .backends.quadrature import numeric_expectation, safe_lambdify
+from .errors import BudgetExceeded, ModelError
 
 if TYPE_CHECKING:
     from .model import Model
@@ -27,6 +27,9 @@ NOT_NORMALIZED = (
     "model {name}: the density is not normalized: it {verb} to {mass:.6g} over {support} at {point}; "
     "a density must integrate (a mass function sum) to 1 for every parameter value"
 )
+HUGE_LOG = 690.0
+TOO_LARGE = ("model {name}: the density is not normalized: it is about 10^{digits:.0f} at {where} with {point}, "
+             "far too large for a density (check exponents and the normalizing constant)")
 NEGATIVE = "model {name}: the density is negative ({value:.4g}) at {where}"
 
 
@@ -54,7 +57,7 @@ def _negative_at(model: Model, point: dict) -> tuple[float, dict] | None:
     data = list(model.data)
     dens = model.density.subs(point)
     try:
-        fn = sp.lambdify(data, dens, modules=["scipy", "numpy"])
+        fn = safe_lambdify(data, dens)
     except Exception:  # noqa: BLE001 - unprintable densities are checked symbolically later
         return None
     grids = [_data_probes(s, point) for _, s in model.support]
@@ -70,13 +73,47 @@ def _negative_at(model: Model, point: dict) -> tuple[float, dict] | None:
     return None
 
 
-def validate_model(model: Model, points: int = 2, seed: int = 7) -> None:
+VALIDATION_SECONDS = 20.0
+TIMED_OUT = ("model {name}: validating the density did not finish within {seconds:g} s (evaluating it is "
+             "too costly); simplify the density, raise timeout=, or pass validate=False to skip the check")
+
+
+def validate_model(model: Model, points: int = 2, seed: int = 7, timeout: float = VALIDATION_SECONDS) -> None:
     """Raise :class:`ModelError` when the density is negative or not normalized.
 
     Random parameter points are drawn from the parameter domains; where the domain comes only from
     assumptions (positive, real) and a draw makes the density negative, the draw is retried, so
-    only a density negative at *every* tried point is reported.
+    only a density negative at *every* tried point is reported. The whole check runs under a hard
+    wall-clock limit of ``timeout`` seconds (a forked worker, killed at the deadline); a
+    normalization integral that alone does not finish in time is skipped (no evidence either way).
+
+    Raises:
+        ModelError: The density is negative, not normalized, or ``timeout`` is not a positive number.
+        BudgetExceeded: The check did not finish within ``timeout`` seconds.
     """
+    if isinstance(timeout, bool) or not isinstance(timeout, (int, float)) or not timeout > 0 \
+            or not math.isfinite(timeout):
+        raise ModelError(f"model {model.name}: timeout must be a positive number of seconds, got {timeout!r}")
+    budget = Budget.of(timeout)
+    try:
+        run_with_deadline(_validate, (model, points, seed, budget), timeout)
+    except BudgetExceeded:
+        raise BudgetExceeded(TIMED_OUT.format(name=model.name, seconds=timeout)) from None
+    except (ModelError, BudgetExceeded):
+        raise
+    except RecursionError:
+        raise ModelError(f"model {model.name}: the density is nested too deeply to evaluate") from None
+    except (MemoryError, OverflowError) as exc:
+        raise ModelError(f"model {model.name}: evaluating the density failed ({type(exc).__name__}); "
+                         "it is too large") from None
+    except Exception as exc:  # noqa: BLE001 - SymPy/NumPy failed on this density: one clear error
+        detail = str(exc).splitlines()[0][:80] if str(exc) else ""
+        raise ModelError(f"model {model.name}: the density could not be evaluated to validate it "
+                         f"({type(exc).__name__}{': ' + detail if detail else ''}); pass validate=False to skip "
+                         "the check") from None
+
+
+def _validate(model: Model, points: int, seed: int, budget: Budget) -> None:
     constants = sorted(model.logpdf.free_symbols.union(*(s.free_symbols for _, s in model.support))
                        - set(model.data) - set(model.params) - set(model.given), key=str)
     symbols = (*model.params, *model.given, *constants)
@@ -99,17 +136,44 @@ def validate_model(model: Model, points: int = 2, seed: int = 7) -> None:
         where_s = ", ".join(f"{k}={v:g}" for k, v in where.items())
         raise ModelError(NEGATIVE.format(name=model.name, value=value, where=f"{where_s} with {_fmt(point)}"))
     for point in good:
+        seconds = min(NUMERIC_SECONDS, budget.left() - 0.25)
+        if seconds <= 0:
+            break
         try:
             args = (sp.Integer(1), model.density, model.support_map, point)
             # 1-D quadrature and sums take milliseconds; only cubature over several variables can drag on
             mass = numeric_expectation(*args) if len(model.data) == 1 else run_with_deadline(
-                numeric_expectation, args, NUMERIC_SECONDS)
-        except Exception:  # noqa: BLE001 - numeric failure or time-out is not evidence of a bad model
+                numeric_expectation, args, seconds)
+        except Exception:  # noqa: BLE001 - numeric failure or time-out is not evidence of a bad model...
+            _check_not_huge(model, point)  # ...unless the density itself is astronomically large (overflow)
             continue
         if not math.isfinite(mass) or abs(mass - 1) > NORMALIZATION_TOL * max(1.0, abs(mass)):
             raise ModelError(NOT_NORMALIZED.format(
                 name=model.name, verb="sums" if model.discrete else "integrates", mass=mass,
                 support=", ".join(f"{x} ∈ {s}" for x, s in model.support), point=_fmt(point)))
+
+
+def _check_not_huge(model: Model, point: dict) -> None:
+    """Raise when log p exceeds :data:`HUGE_LOG` at a probe (evaluated in arbitrary precision).
+
+    A density above e^690 ≈ 1e300 at an ordinary data point cannot integrate to 1 (it would need a
+    support narrower than 1e-300); float quadrature only overflows on it, so say so plainly.
+    """
+    data = list(model.data)
+    try:
+        fn = safe_lambdify(data, model.logpdf.subs(point), "mpmath")
+    except Exception:  # noqa: BLE001
+        return
+    grids = [_data_probes(s, point) for _, s in model.support]
+    for combo in zip(*grids) if len(grids) > 1 else ((g,) for g in grids[0]):
+        try:
+            v = complex(fn(*combo))
+        except Exception:  # noqa: BLE001 - not evaluable here: no evidence
+            continue
+        if abs(v.imag) < 1e-9 and v.real > HUGE_LOG:
+            where = ", ".join(f"{k}={c:g}" for k, c in zip(data, combo))
+            raise ModelError(TOO_LARGE.format(name=model.name, digits=v.real / math.log(10), where=where,
+                                              point=_fmt(point)))
 
 
 def _fmt(point: dict) -> str:

@@ -15,12 +15,37 @@ import numpy as np
 import sympy as sp
 
 _MODULES = ["scipy", "numpy"]
+
+
+def _warm() -> None:
+    """Import SciPy and fill lambdify's namespace once, in the parent process.
+
+    Symbolic work runs in forked workers (:mod:`symfisher._deadline`); a worker inherits what the
+    parent imported, so without this every worker would import SciPy again (seconds each).
+    """
+    import scipy.integrate  # noqa: F401
+    import scipy.special  # noqa: F401
+
+    sp.lambdify([], sp.Integer(0), modules=_MODULES)
+
+
+_warm()
 _MAX_TERMS = 200_000
 _BLOCK = 2_000
 
 
+def safe_lambdify(args: Sequence[sp.Symbol], expr: sp.Expr, modules=_MODULES):
+    """``lambdify`` with the arguments renamed to fresh dummies first.
+
+    lambdify puts every argument into the generated function's namespace under its name, so a data
+    symbol called ``gamma`` or ``beta`` would shadow the gamma/beta functions in the same expression.
+    """
+    fresh = [sp.Dummy(f"arg{i}") for i in range(len(args))]
+    return sp.lambdify(fresh, sp.sympify(expr).xreplace(dict(zip(args, fresh))), modules=modules)
+
+
 def _lambda(args: Sequence[sp.Symbol], expr: sp.Expr):
-    return sp.lambdify(list(args), expr, modules=_MODULES)
+    return safe_lambdify(list(args), expr)
 
 
 def _bounds(s: sp.Set) -> tuple[float, float]:

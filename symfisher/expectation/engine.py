@@ -56,7 +56,17 @@ class Engine:
         Cheap strategies run on every atom first; the expensive ones (direct integration under a
         hard time limit) only on atoms still open, and not at all once one atom of the sum is known
         to stay open (the entry cannot close then, so the time would be lost).
+
+        Raises:
+            BudgetExceeded: Expanding f would give more than ``Config.max_expression_ops`` terms.
         """
+        size = expanded_size(f, self.ctx.data)
+        if size > self.config.max_expression_ops:
+            text = sp.sstr(f.xreplace(dict(self.ctx.to_user)))
+            text = text if len(text) <= 60 else text[:57] + "..."
+            raise BudgetExceeded(f"model {self.ctx.label}: expanding {text} would give about {size:.3g} terms, "
+                                 f"more than the limit of {self.config.max_expression_ops} "
+                                 "(Config.max_expression_ops)")
         terms = [(c, almost_everywhere(g, self.ctx)) for c, g in linear_terms(f, self.ctx.data)]
         results = {g: self.atom(g, expensive=False) for _, g in terms}
         if all(r.closed for r in results.values()):
@@ -140,3 +150,29 @@ def engine_for(model, budget: Budget | None = None, config: Config | None = None
     """An engine for a :class:`~symfisher.model.Model`."""
     config = config or Config.defaults()
     return Engine(Context.of(model), budget or Budget.of(config.timeout), config)
+
+
+def expanded_size(f: sp.Expr, data) -> float:
+    """An upper estimate of the number of terms of ``f`` expanded multinomially in the data.
+
+    A power (a_1 + … + a_m)^n of a sum involving the data expands into C(n+m-1, m-1) terms;
+    products multiply, sums add. Cheap: no expansion is done.
+    """
+    data = set(data)
+
+    def size(e: sp.Basic) -> float:
+        if not (e.free_symbols & data) or e.is_Atom:
+            return 1.0
+        if e.is_Add:
+            return float(sum(size(a) for a in e.args))
+        if e.is_Mul:
+            return float(math.prod(size(a) for a in e.args))
+        if e.is_Pow and e.exp.is_Integer and e.exp > 1:
+            m, n = size(e.base), int(e.exp)
+            if m <= 1:
+                return 1.0
+            log_terms = math.lgamma(n + m) - math.lgamma(n + 1) - math.lgamma(m)  # log C(n+m-1, n)
+            return math.exp(min(log_terms, 700.0))
+        return 1.0
+
+    return size(f)

@@ -1,0 +1,156 @@
+"""Model.from_string, the CLI's --pdf/--logpdf, and symbol names shared with functions."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+import sympy as sp
+
+import symfisher as sf
+from symfisher.cli import main
+from symfisher.parse import parse_expression, parse_symbols
+
+NORMAL = "exp(-(x-mu)^2/(2*sigma^2))/sqrt(2*pi*sigma^2)"
+
+
+def test_normal_from_string_has_declared_assumptions_and_fisher():
+    m = sf.Model.from_string(NORMAL, "x", "mu:real sigma:positive", "(-oo, oo)", name="normal")
+    mu, sigma = m.params
+    assert (mu.name, mu.is_real, mu.is_positive) == ("mu", True, None)
+    assert (sigma.name, sigma.is_positive) == ("sigma", True)
+    assert m.support_map == {m.data[0]: sp.Interval(-sp.oo, sp.oo)}
+    assert sf.derive(m, timeout=60).fisher == sp.Matrix([[sigma**-2, 0], [0, 2 / sigma**2]])
+
+
+def test_logpdf_kind_and_support_from_assumptions():
+    m = sf.Model.from_string("log(lam) - lam*x", "x:positive", "lam:positive", kind="logpdf")
+    assert m.support == ((m.data[0], sp.Interval.open(0, sp.oo)),)
+    assert sp.simplify(m.density - m.params[0] * sp.exp(-m.params[0] * m.data[0])) == 0
+
+
+def test_discrete_support_refines_data_symbol_to_integer():
+    m = sf.Model.from_string("lam^k*exp(-lam)/factorial(k)", "k", "lam:positive", "Naturals0")
+    k = m.data[0]
+    assert (k.is_integer, k.is_nonnegative, m.discrete) == (True, True, True)
+    assert sf.derive(m, timeout=60).fisher == sp.Matrix([[1 / m.params[0]]])
+
+
+def test_support_depending_on_parameter():
+    m = sf.Model.from_string("1/theta", "x", "theta:positive", "(0, theta]")
+    assert m.support_depends_on_params
+    assert m.support_map[m.data[0]] == sp.Interval.Lopen(0, m.params[0])
+
+
+def test_several_data_symbols_and_covariates():
+    m = sf.Model.from_string("exp(-(y-b*z)^2/2)/sqrt(2*pi)", "y", "b", "Reals", given="z")
+    assert [s.name for s in m.given] == ["z"]
+    two = sf.Model.from_string("exp(-(x-mu)^2/2 - (y-nu)^2/2)/(2*pi)", "x y", "mu nu", "x: Reals; y: (-oo, oo)")
+    assert [x.name for x, _ in two.support] == ["x", "y"]
+
+
+def test_gamma_rate_with_beta_and_gamma_names():
+    m = sf.Model.from_string("beta^alpha*x^(alpha-1)*exp(-beta*x)/gamma(alpha)", "x", "alpha:positive beta:positive",
+                             "(0, oo)")
+    alpha, beta = m.params
+    assert m.logpdf.has(sp.gamma(alpha)) and beta.name == "beta"
+    claim = sp.Matrix([[sp.polygamma(1, alpha), -1 / beta], [-1 / beta, alpha / beta**2]])
+    assert sf.check(m, claim, timeout=60).status in ("proved", "inconclusive")
+    assert sf.check(m, claim * 2, timeout=60).status == "refuted"
+
+
+def test_parse_symbols_allows_beta_and_gamma_but_not_other_functions():
+    beta, gamma = parse_symbols("beta:positive gamma:positive")
+    assert parse_expression("gamma*beta(gamma, 2) + gamma(beta)", {"beta": beta, "gamma": gamma}) == (
+        gamma * sp.beta(gamma, 2) + sp.gamma(beta)
+    )
+    with pytest.raises(sf.ModelError, match=r"^symbol name 'exp' is the name of a function: 'exp' at column 1$"):
+        parse_symbols("exp")
+
+
+def test_a_data_symbol_named_gamma_does_not_shadow_the_function_numerically():
+    m = sf.Model.from_string("gamma^(a-1)*exp(-gamma)/gamma(a)", "gamma", "a:positive", "(0, oo)")
+    assert m.data[0].name == "gamma"
+    with pytest.raises(sf.ModelError, match=r"^model model: the density is not normalized: it integrates to 2 "):
+        sf.Model.from_string("2*gamma^(a-1)*exp(-gamma)/gamma(a)", "gamma", "a:positive", "(0, oo)")
+
+
+BAD = [
+    (("__import__('os').system('true')", "x", "mu"),
+     r"attribute access is not allowed in a model expression: \"__import__\('os'\).system\" at column 1"),
+    ((NORMAL, "x", "mu:real sigma:positive nu"), r"model model: parameter nu does not appear in the density"),
+    (("exp(-(x-mu)^2/2)/sqrt(2*pi) + y", "x", "mu"),
+     r"undeclared name 'y' in a model expression at column 31; declared symbols: mu, x"),
+    ((NORMAL, "x", "mu sigma:positive", "(0, oo)"),
+     r"model model: the density is not normalized: it integrates to .* over x ∈ Interval.open\(0, oo\) at .*"),
+    ((NORMAL, "x:positive", "mu sigma:positive", "Reals"),
+     r"model model: data symbol x is declared positive but its support Reals contains negative values"),
+    ((NORMAL, "x", "mu sigma:positive", "(0, x)"),
+     r"model model: support of x: in the upper bound of the set '\(0, x\)': undeclared name 'x' .*"),
+    ((NORMAL, "x", "mu sigma:positive", "(oo, 0)"), r"model model: support of x: the set '\(oo, 0\)' is empty"),
+    ((NORMAL, "x", "mu sigma:positive", "bananas"), r"model model: support of x: not a set: 'bananas'; .*"),
+    ((NORMAL, "x", "mu x"), r"model model: symbol 'x' is declared as both data and a parameter"),
+    ((NORMAL, "x", ""), r"model model: no parameter declared \(params=''\)"),
+    ((NORMAL, "x", "mu:complex"), r"unknown assumption 'complex' in symbol specification: 'mu:complex' at column 1; .*"),
+    (("x^(10^6)*exp(-x)", "x", "mu"), r"an exponent beyond 10000 .*|.*exponent.*"),
+    (("x^9999*exp(-mu*x)", "x:positive", "mu:positive"),
+     r"model model: the density is not normalized: it is about 10\^\d+ at x=.* far too large for a density .*"),
+    (("-exp(-x/mu)/mu", "x:positive", "mu:positive"), r"model model: the density is negative .*"),
+    (("sqrt(-mu)*exp(-x)", "x:positive", "mu:positive"), r"a non-real value is not allowed in a model expression: .*"),
+    (("(oo - oo)*x + mu", "x", "mu"), r".*(nan|not allowed|undefined).*"),
+    (("", "x", "mu"), r"a model expression may not be empty"),
+    ((NORMAL, "x", "mu sigma:positive", "(-oo, oo)", "cdf"), r"kind must be 'pdf' or 'logpdf', got 'cdf'"),
+    ((NORMAL, "x", "mu sigma:positive", "x: Reals; x: Reals"), r"model model: the support of x is given twice"),
+    ((NORMAL, "x y", "mu sigma:positive", "(0, 1)"),
+     r"model model: with several data symbols \(x, y\), a support is one set .*"),
+]
+
+
+@pytest.mark.parametrize(("args", "message"), BAD, ids=[str(i) for i in range(len(BAD))])
+def test_malformed_text_raises_one_line_model_error(args, message):
+    with pytest.raises(sf.ModelError) as info:
+        sf.Model.from_string(*args)
+    text = str(info.value)
+    assert "\n" not in text
+    assert re.fullmatch(message, text), text
+
+
+def test_non_text_arguments_and_bad_timeout():
+    with pytest.raises(sf.ModelError, match=r"^the density must be given as text \(str\), got Symbol$"):
+        sf.Model.from_string(sp.Symbol("x"), "x", "mu")
+    with pytest.raises(sf.ModelError, match=r"^timeout must be a positive number of seconds, got -1$"):
+        sf.Model.from_string(NORMAL, "x", "mu sigma:positive", timeout=-1)
+    with pytest.raises(sf.ModelError, match=r"^timeout must be a positive number of seconds, got nan$"):
+        sf.Model.from_string(NORMAL, "x", "mu sigma:positive", timeout=float("nan"))
+
+
+def test_cli_pdf_derives_and_exits_by_verdict(capsys):
+    assert main(["derive", "--pdf", "lam*exp(-lam*x)", "--params", "lam:positive", "--support", "(0, oo)",
+                 "--timeout", "60"]) == 0
+    out = capsys.readouterr().out
+    assert "proved" in out and "lam" in out
+    assert main(["derive", "--logpdf=-log(theta)", "--params", "theta:positive", "--support", "(0, theta]"]) == 1
+
+
+@pytest.mark.parametrize(
+    ("argv", "message"),
+    [
+        (["derive"], "give a TARGET (family or file.py:name) or a density with --pdf/--logpdf"),
+        (["derive", "normal", "--pdf", "x"], "give either a TARGET or --pdf/--logpdf, not both"),
+        (["derive", "--pdf", "lam*exp(-lam*x)"], '--pdf/--logpdf needs --params, e.g. --params "mu:real sigma:positive"'),
+        (["derive", "--pdf", "lam*exp(-lam*x)+import", "--params", "lam:positive"],
+         "invalid syntax in a model expression: invalid syntax at column 17"),
+    ],
+)
+def test_cli_bad_text_is_one_line_error(argv, message, capsys):
+    assert main(argv) == 3
+    err = capsys.readouterr().err
+    assert err == f"symfisher: error: {message}\n"
+
+
+def test_cli_help_says_files_execute_and_text_does_not(capsys):
+    from symfisher.cli import build_parser
+
+    sub = build_parser()._subparsers._group_actions[0].choices["derive"]
+    text = " ".join(sub.format_help().split())
+    assert "EXECUTES the file's code" in text and "parsed safely (never executed)" in text
