@@ -14,6 +14,22 @@ from .derive import Derivation, Step, check, derive, fisher_information
 from .errors import BudgetExceeded, ModelError, NotSupportedError, RegularityError, SymfisherError
 from .model import Model
 from .verify import Evidence, Verdict
+from .crosscheck import CrossCheck, cross_check
+from .empirical import empirical_fisher, observed_information
+from .export.code import export_code
+from .uses import (
+    cramer_rao_bound,
+    diagonal_fisher,
+    ewc_penalty,
+    fisher_scoring_step,
+    jeffreys_prior,
+    kl_expansion,
+    mle,
+    natural_gradient_step,
+    newton_step,
+    standard_errors,
+    wald_intervals,
+)
 
 __all__ = [
     "BudgetExceeded",
@@ -27,8 +43,24 @@ __all__ = [
     "Step",
     "SymfisherError",
     "Verdict",
+    "CrossCheck",
     "check",
+    "cramer_rao_bound",
+    "cross_check",
     "derive",
+    "diagonal_fisher",
+    "empirical_fisher",
+    "ewc_penalty",
+    "export_code",
     "fisher_information",
+    "fisher_scoring_step",
+    "jeffreys_prior",
+    "kl_expansion",
+    "mle",
+    "natural_gradient_step",
+    "newton_step",
+    "observed_information",
+    "standard_errors",
+    "wald_intervals",
 ]
 __version__ = "0.1.0"
