@@ -6,8 +6,11 @@ import derivations
 import symfisher as sf
 from symfisher.uses import fisher_scoring_step, gradient_ascent_step, iterate, natural_gradient_step, newton_step
 
+# generous per-step limits, so that a busy machine still closes every expectation
+CONFIG = sf.Config.defaults().merge(atom_timeout=20.0, simplify_timeout=15.0)
+
 rng = np.random.default_rng(7)
-gamma = sf.derive(derivations.get("gamma-rate").model(), timeout=120)
+gamma = sf.derive(derivations.get("gamma-rate").model(), timeout=180, config=CONFIG)
 x = rng.gamma(3.0, 1 / 2.0, size=500)
 for rule in (fisher_scoring_step(gamma), newton_step(gamma), natural_gradient_step(gamma, lr=0.5),
              gradient_ascent_step(gamma, lr=1.0)):
