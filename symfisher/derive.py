@@ -227,8 +227,8 @@ def _assemble(model: Model, config: Config, results: dict, start: float) -> Deri
     mean_m = sp.ImmutableMatrix(k, 1, [m[0] for m in mean])
 
     t0 = time.perf_counter()
-    verdict = _bounded_verdict(model, config, fisher, negH, mean_m, timed_out,
-                               config.timeout - (time.perf_counter() - start))
+    verdict = _bounded_verdict(model, config, fisher, negH, mean_m, timed_out,  # margin: reaping workers
+                               config.timeout * 0.97 - (time.perf_counter() - start))
     timings = dict(results["timings"], verdict=time.perf_counter() - t0, total=time.perf_counter() - start)
 
     n = model.n_obs

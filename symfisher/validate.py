@@ -94,9 +94,10 @@ def validate_model(model: Model, points: int = 2, seed: int = 7, timeout: float 
     if isinstance(timeout, bool) or not isinstance(timeout, (int, float)) or not timeout > 0 \
             or not math.isfinite(timeout):
         raise ModelError(f"model {model.name}: timeout must be a positive number of seconds, got {timeout!r}")
-    budget = Budget.of(timeout)
+    seconds = max(0.05, min(timeout * 0.9, timeout - 0.2))  # leave time to kill and reap the worker
+    budget = Budget.of(seconds)
     try:
-        run_with_deadline(_validate, (model, points, seed, budget), timeout)
+        run_with_deadline(_validate, (model, points, seed, budget), seconds)
     except BudgetExceeded:
         raise BudgetExceeded(TIMED_OUT.format(name=model.name, seconds=timeout)) from None
     except (ModelError, BudgetExceeded):
