@@ -10,7 +10,7 @@ symbols, wrong supports, NaN-producing and huge expressions.
 ``derive`` must return a :class:`~symfisher.Derivation` whose verdict is one of the three statuses,
 or raise a :class:`~symfisher.SymfisherError`; never another exception, and never later than its
 timeout plus one second. Outcomes are counted; set ``SYMFISHER_FUZZ_REPORT=path.json`` to write
-the counts and ``SYMFISHER_FUZZ_EXAMPLES=n`` for longer runs by hand.
+the counts, ``SYMFISHER_FUZZ_EXAMPLES=n`` and ``SYMFISHER_FUZZ_TIMEOUT=seconds`` for longer runs by hand.
 """
 
 from __future__ import annotations
@@ -28,7 +28,7 @@ from hypothesis import strategies as st
 
 import symfisher as sf
 
-TIMEOUT = 5.0
+TIMEOUT = float(os.environ.get("SYMFISHER_FUZZ_TIMEOUT", "5"))
 EXAMPLES = int(os.environ.get("SYMFISHER_FUZZ_EXAMPLES", "0"))
 OUTCOMES: Counter[str] = Counter()
 SETTINGS = dict(deadline=None, derandomize=not EXAMPLES, database=None,
