@@ -84,6 +84,10 @@ def simplify_within(expr: sp.Expr, seconds: float) -> sp.Expr:
 
 def _simplify(expr: sp.Expr) -> sp.Expr:
     out = sp.simplify(expr)
+    if out != 0 and out.has(sp.cosh, sp.sinh, sp.tanh):  # e.g. 1/(4 cosh²(t/2)) versus logistic terms in exp
+        alt = sp.simplify(out.rewrite(sp.exp))
+        if alt == 0 or sp.count_ops(alt) <= sp.count_ops(out):
+            out = alt
     if out.has(sp.beta, sp.polygamma, sp.gamma, sp.catalan):
         alt = sp.simplify(sp.gammasimp(out.rewrite(sp.gamma)))
         if sp.count_ops(alt) <= sp.count_ops(out):
