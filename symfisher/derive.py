@@ -121,6 +121,8 @@ def _pipeline(model: Model, config: Config, budget: Budget) -> Iterator[tuple[st
     params = model.params
     k = len(params)
     score = [sp.diff(model.logpdf, p) for p in params]
+    yield "score", score  # unsimplified first: if time runs out, the parent need not differentiate again
+    yield "hessian", {(i, j): sp.diff(score[i], params[j]) for i, j in _entries(k)}
     small = sum(sp.count_ops(e) for e in score) < 400 and k <= 6
     score = [simplify_within(e, config.simplify_timeout) if small else e for e in score]
     yield "score", score
@@ -185,10 +187,11 @@ def derive(model: Model, timeout: float = 60.0, *, config: Config | None = None)
         raise ModelError(f"timeout must be a positive number of seconds, got {timeout!r}")
     config = (config or Config.defaults()).merge(timeout=float(timeout))
     start = time.perf_counter()
-    budget = Budget.of(max(0.5, config.timeout * 0.85))
+    stream_seconds = config.timeout * 0.9 - min(1.0, config.timeout * 0.1)  # the rest: assembly and verdict
+    budget = Budget.of(max(0.5, stream_seconds * 0.95))
     results: dict[str, Any] = {"mean": {}, "fisher": {}, "neh": {}, "timings": {}}
     try:
-        for key, value in stream_with_deadline(_pipeline, (model, config, budget), config.timeout * 0.9):
+        for key, value in stream_with_deadline(_pipeline, (model, config, budget), stream_seconds):
             if key in ("mean", "fisher", "neh"):
                 idx, payload = value
                 results[key][idx] = payload
