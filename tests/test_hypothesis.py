@@ -29,6 +29,8 @@ from hypothesis import strategies as st
 import symfisher as sf
 
 TIMEOUT = float(os.environ.get("SYMFISHER_FUZZ_TIMEOUT", "5"))
+#: Allowed lateness in seconds (the issue's "within a second"); raise it on a heavily overloaded machine.
+SLACK = float(os.environ.get("SYMFISHER_TIME_SLACK", "1"))
 EXAMPLES = int(os.environ.get("SYMFISHER_FUZZ_EXAMPLES", "0"))
 OUTCOMES: Counter[str] = Counter()
 SETTINGS = dict(deadline=None, derandomize=not EXAMPLES, database=None,
@@ -54,13 +56,13 @@ def _outcome(kind: str, fn, seconds: float):
         message = str(exc)
         assert message and "\n" not in message, f"not a one-line message: {message!r}"
         OUTCOMES[f"{kind}: {type(exc).__name__}"] += 1
-        assert elapsed < seconds + 1, f"{kind} raised after {elapsed:.1f} s (limit {seconds} s)"
+        assert elapsed < seconds + SLACK, f"{kind} raised after {elapsed:.1f} s (limit {seconds} s)"
         return exc
     except Exception as exc:  # pragma: no cover - the property under test
         OUTCOMES[f"{kind}: CRASH {type(exc).__name__}"] += 1
         raise
     elapsed = time.monotonic() - start
-    assert elapsed < seconds + 1, f"{kind} returned after {elapsed:.1f} s (limit {seconds} s)"
+    assert elapsed < seconds + SLACK, f"{kind} returned after {elapsed:.1f} s (limit {seconds} s)"
     return result
 
 
