@@ -189,6 +189,8 @@ def _pipeline(model: Model, config: Config, budget: Budget) -> Iterator[tuple[st
     params = model.params
     k = len(params)
     score = [sp.diff(model.logpdf, p) for p in params]
+    yield "score", score  # unsimplified first: if time runs out, the parent need not differentiate again
+    yield "hessian", {(i, j): sp.diff(score[i], params[j]) for i, j in _entries(k)}
     small = sum(sp.count_ops(e) for e in score) < 400 and k <= 3  # simplify forks per entry: only few
     score = [_simplify_derivative(e, config) if small else e for e in score]
     yield "score", score
@@ -281,10 +283,11 @@ def derive(model: Model, timeout: float = 60.0, *, config: Config | None = None)
     config = (config or Config.defaults()).merge(timeout=float(timeout))
     start = time.perf_counter()
     _preload()
-    budget = Budget.of(max(0.5, config.timeout * 0.85))
+    stream_seconds = config.timeout * 0.9 - min(1.0, config.timeout * 0.1)  # the rest: assembly and verdict
+    budget = Budget.of(max(0.5, stream_seconds * 0.95))
     results: dict[str, Any] = {"mean": {}, "fisher": {}, "neh": {}, "timings": {}}
     try:
-        for key, value in stream_with_deadline(_pipeline, (model, config, budget), config.timeout * 0.9):
+        for key, value in stream_with_deadline(_pipeline, (model, config, budget), stream_seconds):
             if key in ("mean", "fisher", "neh"):
                 idx, payload = value
                 results[key][idx] = payload
@@ -332,8 +335,8 @@ def _assemble(model: Model, config: Config, results: dict, start: float) -> Deri
     mean_m = sp.ImmutableMatrix(k, 1, [m[0] for m in mean])
 
     t0 = time.perf_counter()
-    verdict = _bounded_verdict(model, config, fisher, negH, mean_m, timed_out,
-                               config.timeout - (time.perf_counter() - start))
+    verdict = _bounded_verdict(model, config, fisher, negH, mean_m, timed_out,  # margin: reaping workers
+                               config.timeout * 0.97 - (time.perf_counter() - start))
     timings = dict(results["timings"], verdict=time.perf_counter() - t0, total=time.perf_counter() - start)
 
     n = model.n_obs

@@ -91,9 +91,10 @@ def model_from_string(
         raise ModelError(f"name must be printable text of at most {_MAX_NAME} characters, got {name!r}")
     if isinstance(timeout, bool) or not isinstance(timeout, (int, float)) or not 0 < timeout < math.inf:
         raise ModelError(f"timeout must be a positive number of seconds, got {timeout!r}")
-    budget = Budget.of(timeout)
+    seconds = max(0.05, min(timeout * 0.95, timeout - 0.1))  # leave time to kill and reap the worker
+    budget = Budget.of(seconds)
     try:
-        return run_with_deadline(_build, (pdf, data, params, support, kind, given, name, budget), timeout)
+        return run_with_deadline(_build, (pdf, data, params, support, kind, given, name, budget), seconds)
     except BudgetExceeded as exc:
         if str(exc).startswith(f"model {name}:"):
             raise

@@ -30,7 +30,7 @@ NOT_NORMALIZED = (
 HUGE_LOG = 690.0
 TOO_LARGE = ("model {name}: the density is not normalized: it is about 10^{digits:.0f} at {where} with {point}, "
              "far too large for a density (check exponents and the normalizing constant)")
-NEGATIVE = "model {name}: the density is negative ({value:.4g}) at {where}"
+NEGATIVE = "model {name}: the density is negative or not real ({value:.4g}) at {where}"
 
 
 def _data_probes(s: sp.Set, point: dict) -> list[float]:
@@ -68,7 +68,7 @@ def _negative_at(model: Model, point: dict) -> tuple[float, dict] | None:
                 v = complex(fn(*combo))
             except (ValueError, TypeError, ZeroDivisionError, OverflowError):
                 continue
-            if abs(v.imag) > 1e-12 or v.real < -1e-12:
+            if math.isnan(v.real) or math.isnan(v.imag) or abs(v.imag) > 1e-12 or v.real < -1e-12:
                 return v.real, dict(zip(data, combo))
     return None
 
@@ -94,9 +94,10 @@ def validate_model(model: Model, points: int = 2, seed: int = 7, timeout: float 
     if isinstance(timeout, bool) or not isinstance(timeout, (int, float)) or not timeout > 0 \
             or not math.isfinite(timeout):
         raise ModelError(f"model {model.name}: timeout must be a positive number of seconds, got {timeout!r}")
-    budget = Budget.of(timeout)
+    seconds = max(0.05, min(timeout * 0.9, timeout - 0.2))  # leave time to kill and reap the worker
+    budget = Budget.of(seconds)
     try:
-        run_with_deadline(_validate, (model, points, seed, budget), timeout)
+        run_with_deadline(_validate, (model, points, seed, budget), seconds)
     except BudgetExceeded:
         raise BudgetExceeded(TIMED_OUT.format(name=model.name, seconds=timeout)) from None
     except (ModelError, BudgetExceeded):

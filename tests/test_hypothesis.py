@@ -10,7 +10,7 @@ symbols, wrong supports, NaN-producing and huge expressions.
 ``derive`` must return a :class:`~symfisher.Derivation` whose verdict is one of the three statuses,
 or raise a :class:`~symfisher.SymfisherError`; never another exception, and never later than its
 timeout plus one second. Outcomes are counted; set ``SYMFISHER_FUZZ_REPORT=path.json`` to write
-the counts and ``SYMFISHER_FUZZ_EXAMPLES=n`` for longer runs by hand.
+the counts, ``SYMFISHER_FUZZ_EXAMPLES=n`` and ``SYMFISHER_FUZZ_TIMEOUT=seconds`` for longer runs by hand.
 """
 
 from __future__ import annotations
@@ -28,7 +28,9 @@ from hypothesis import strategies as st
 
 import symfisher as sf
 
-TIMEOUT = 5.0
+TIMEOUT = float(os.environ.get("SYMFISHER_FUZZ_TIMEOUT", "5"))
+#: Allowed lateness in seconds (the issue's "within a second"); raise it on a heavily overloaded machine.
+SLACK = float(os.environ.get("SYMFISHER_TIME_SLACK", "1"))
 EXAMPLES = int(os.environ.get("SYMFISHER_FUZZ_EXAMPLES", "0"))
 OUTCOMES: Counter[str] = Counter()
 SETTINGS = dict(deadline=None, derandomize=not EXAMPLES, database=None,
@@ -54,13 +56,13 @@ def _outcome(kind: str, fn, seconds: float):
         message = str(exc)
         assert message and "\n" not in message, f"not a one-line message: {message!r}"
         OUTCOMES[f"{kind}: {type(exc).__name__}"] += 1
-        assert elapsed < seconds + 1, f"{kind} raised after {elapsed:.1f} s (limit {seconds} s)"
+        assert elapsed < seconds + SLACK, f"{kind} raised after {elapsed:.1f} s (limit {seconds} s)"
         return exc
     except Exception as exc:  # pragma: no cover - the property under test
         OUTCOMES[f"{kind}: CRASH {type(exc).__name__}"] += 1
         raise
     elapsed = time.monotonic() - start
-    assert elapsed < seconds + 1, f"{kind} returned after {elapsed:.1f} s (limit {seconds} s)"
+    assert elapsed < seconds + SLACK, f"{kind} returned after {elapsed:.1f} s (limit {seconds} s)"
     return result
 
 

@@ -96,6 +96,8 @@ BAD = [
     (("x^9999*exp(-mu*x)", "x:positive", "mu:positive"),
      r"model model: the density is not normalized: it is about 10\^\d+ at x=.* far too large for a density .*"),
     (("-exp(-x/mu)/mu", "x:positive", "mu:positive"), r"model model: the density is negative .*"),
+    (("b^a*x^(a-1)*exp(-b*x)/gamma(a)", "x", "a:positive b:positive", "(-oo, oo)"),
+     r"model model: the density is negative or not real \(.*\) at x=-3.1 with .*"),
     (("sqrt(-mu)*exp(-x)", "x:positive", "mu:positive"), r"a non-real value is not allowed in a model expression: .*"),
     (("(oo - oo)*x + mu", "x", "mu"), r".*(nan|not allowed|undefined).*"),
     (("", "x", "mu"), r"a model expression may not be empty"),

@@ -41,7 +41,11 @@ def safe_lambdify(args: Sequence[sp.Symbol], expr: sp.Expr, modules=_MODULES):
     symbol called ``gamma`` or ``beta`` would shadow the gamma/beta functions in the same expression.
     """
     fresh = [sp.Dummy(f"arg{i}") for i in range(len(args))]
-    return sp.lambdify(fresh, sp.sympify(expr).xreplace(dict(zip(args, fresh))), modules=modules)
+    expr = sp.sympify(expr).xreplace(dict(zip(args, fresh)))
+    # Numeric powers such as (297/1000)**(849/1000) stay exact in SymPy as roots of huge integers,
+    # which overflow a float in the generated code: evaluate them first.
+    numeric = {e: e.evalf(30) for e in expr.atoms(sp.Pow) if e.is_number}
+    return sp.lambdify(fresh, expr.xreplace(numeric) if numeric else expr, modules=modules)
 
 
 def _lambda(args: Sequence[sp.Symbol], expr: sp.Expr):
