@@ -15,7 +15,6 @@ import sympy as sp
 
 from ._simplify import is_zero, tidy
 from .backends.quadrature import numeric_value
-from .errors import BudgetExceeded
 
 Status = Literal["proved", "refuted", "inconclusive"]
 REFUTE_RTOL = 1e-12  # closed forms at 30 digits: anything above this is a real difference
