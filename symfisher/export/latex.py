@@ -1048,7 +1048,7 @@ def _render_markdown(blocks: Sequence[_Block]) -> str:
         elif b.kind == "items":
             out.append("\n".join("- " + _inline_markdown(r, numbers) for r in b.items))
         elif b.kind == "table":
-            out.append("| " + " | ".join(b.items) + " |\n|" + "---|" * len(b.items) + "\n" +
+            out.append("| " + " | ".join(_MD_SPECIAL.sub(r"\\\1", h) for h in b.items) + " |\n|" + "---|" * len(b.items) + "\n" +
                        "\n".join("| " + " | ".join(_inline_markdown(c, numbers) for c in row) + " |" for row in b.rows))
     return "\n\n".join(out) + "\n"
 
