@@ -780,7 +780,6 @@ class _Proof:
         self.blocks: list[_Block] = []
         self.seen: dict[tuple[str, str], str] = {}
         self.pn = [latex_name(s.name) for s in self.p]
-        self.theta = r"\theta" if self.k > 1 or self.pn[0] != r"\theta" else r"\theta"
 
     # -- helpers
     def h(self, text: str, level: int = 1, inline: Sequence[_Seg] | None = None) -> None:
