@@ -233,7 +233,10 @@ def math_latex(expr: object) -> str:
     >>> math_latex(sp.polygamma(1, sp.Symbol("alpha")) / sp.Symbol("σ2"))
     "\\frac{\\psi'\\!\\left(\\alpha\\right)}{\\sigma_{2}}"
     """
-    return _Printer(_SETTINGS).doprint(sp.sympify(expr) if not isinstance(expr, sp.Basic) else expr)
+    expr = sp.sympify(expr) if not isinstance(expr, sp.Basic) else expr
+    # ordering the terms of a sum evaluates numeric ones: never do that to an unevaluated integral
+    settings = dict(_SETTINGS, order="none") if expr.has(sp.Integral, sp.Sum) else _SETTINGS
+    return _Printer(settings).doprint(expr)
 
 
 # ---------------------------------------------------------------------------------------------- widths
@@ -749,6 +752,11 @@ def _M(tex: str) -> _Seg:
     return _Seg("m", tex)
 
 
+def _join(first: str, second: str) -> str:
+    """Two names side by side (``\\mu`` then ``b`` must not become ``\\mub``)."""
+    return first + ("{}" if re.search(r"\\[A-Za-z]+$", first) and second[:1].isalpha() else "") + second
+
+
 def _label_prefix(name: str) -> str:
     return "eq:" + (re.sub(r"[^A-Za-z0-9]+", "-", name).strip("-") or "model") + ":"
 
@@ -772,7 +780,6 @@ class _Proof:
         self.blocks: list[_Block] = []
         self.seen: dict[tuple[str, str], str] = {}
         self.pn = [latex_name(s.name) for s in self.p]
-        self.theta = r"\theta" if self.k > 1 or self.pn[0] != r"\theta" else r"\theta"
 
     # -- helpers
     def h(self, text: str, level: int = 1, inline: Sequence[_Seg] | None = None) -> None:
@@ -789,7 +796,7 @@ class _Proof:
         self.blocks.append(_Block("items", items=tuple(tuple(r) for r in rows)))
 
     def sub(self, i: int, j: int | None = None) -> str:
-        return "{" + self.pn[i] + (self.pn[j] if j is not None else "") + "}"
+        return "{" + _join(self.pn[i], self.pn[j]) + "}" if j is not None else "{" + self.pn[i] + "}"
 
     def strategy_note(self, step, label: str) -> None:
         strat = _strategy_text(step.strategy)
@@ -1040,7 +1047,7 @@ def _render_markdown(blocks: Sequence[_Block]) -> str:
         elif b.kind == "items":
             out.append("\n".join("- " + _inline_markdown(r, numbers) for r in b.items))
         elif b.kind == "table":
-            out.append("| " + " | ".join(b.items) + " |\n|" + "---|" * len(b.items) + "\n" +
+            out.append("| " + " | ".join(_MD_SPECIAL.sub(r"\\\1", h) for h in b.items) + " |\n|" + "---|" * len(b.items) + "\n" +
                        "\n".join("| " + " | ".join(_inline_markdown(c, numbers) for c in row) + " |" for row in b.rows))
     return "\n\n".join(out) + "\n"
 
@@ -1105,7 +1112,7 @@ def numeric_latex(d: Derivation) -> dict[tuple[int, int], str]:
                 body = body.replace(r"\mathrm{" + _PLACEHOLDER.format(n) + "}", "{" + latex_name(args[n].name) + "}")
                 body = body.replace(_PLACEHOLDER.format(n), "{" + latex_name(args[n].name) + "}")
             names = ", ".join(latex_name(a.name) for a in args)
-            pn = latex_name(d.params[i].name) + latex_name(d.params[j].name)
+            pn = _join(latex_name(d.params[i].name), latex_name(d.params[j].name))
             out[(i, j)] = rf"\mathcal{{I}}_{{{pn}}}({names}) = {body}"
     return out
 

@@ -20,7 +20,11 @@ __all__ = ["proof_texts", "default_directory", "main"]
 
 
 def default_directory() -> Path:
-    """``derivations/proofs`` next to the catalog modules."""
+    """``derivations/proofs`` next to the catalog modules.
+
+    >>> default_directory().name
+    'proofs'
+    """
     import derivations
 
     return Path(derivations.__file__).resolve().parent / "proofs"
@@ -35,6 +39,9 @@ def proof_texts(name: str, timeout: float = 60.0) -> dict[str, str]:
 
     Raises:
         KeyError: unknown family.
+
+    >>> sorted(proof_texts("exponential"))
+    ['exponential.md', 'exponential.tex']
     """
     import derivations
 
