@@ -436,6 +436,9 @@ class NumericModel:
             return fn(*pos, **kw) if x is None else fn(x, *pos, **kw)
 
 
+_CACHE: dict[int, tuple[Any, NumericModel]] = {}  # id(derivation) → (derivation, model); the last 32
+
+
 def lambdify_derivation(d: Any, backend: str = "numpy") -> Any:
     """Numeric functions of a derivation for ``backend`` ("numpy"; "jax" or "torch" when installed).
 
@@ -456,7 +459,14 @@ def lambdify_derivation(d: Any, backend: str = "numpy") -> Any:
     0.25
     """
     if backend == "numpy":
-        return _numpy_model(d)
+        hit = _CACHE.get(id(d))
+        if hit is not None and hit[0] is d:
+            return hit[1]
+        num = _numpy_model(d)
+        if len(_CACHE) >= 32:
+            _CACHE.pop(next(iter(_CACHE)))
+        _CACHE[id(d)] = (d, num)
+        return num
     if backend in ("jax", "torch"):
         from importlib import import_module
 
