@@ -42,7 +42,6 @@ from sympy.printing.numpy import SciPyPrinter
 from sympy.printing.precedence import PRECEDENCE
 
 from ..errors import ModelError, NotSupportedError
-from ..model import is_discrete_set
 from . import _runtime
 
 __all__ = ["NumericModel", "NumericPrinter", "lambdify_derivation", "module_source"]
