@@ -100,7 +100,8 @@ def test_multivariate_data():
                                          r"got shape \(3,\)$"):
         num.score(np.zeros(3), 0.0)
     t = sp.Symbol("t", real=True)
-    open_d = dataclasses.replace(d, fisher=sp.ImmutableMatrix([[sp.Integral(sp.exp(-t**2) * mu**2, (t, 0, 1))]]))
+    integral = sp.ImmutableMatrix([[sp.Integral(sp.exp(-t**2) * mu**2, (t, 0, 1))]])
+    open_d = dataclasses.replace(d, fisher=integral, neg_expected_hessian=integral)
     with pytest.raises(NotSupportedError, match=r"^model two-normals: Fisher information entry \(mu, mu\) has no closed "
                                                 r"form and quadrature needs one-dimensional data$"):
         open_d.lambdify().fisher(0.0)
