@@ -46,8 +46,10 @@ def test_reproducible_and_readable():
 
 
 def test_detects_a_wrong_closed_form():
+    import derivations
+
     d = derivation("normal")
-    wrong = dataclasses.replace(d, fisher=sp.ImmutableMatrix(d.fisher) * sp.Rational(11, 10))
+    wrong = dataclasses.replace(d, fisher=sp.ImmutableMatrix(derivations.get("normal").fisher) * sp.Rational(11, 10))
     for method in ("monte-carlo", "quadrature"):
         report = cross_check(wrong, {"mu": 0.0, "sigma": 1.5}, n=200_000, method=method)
         assert not report.passed
