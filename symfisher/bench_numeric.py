@@ -145,6 +145,8 @@ def run(families: Sequence[str] = ("normal", "gamma-rate", "beta"), n: int = N, 
                          f"{diff:.1e}")
     lines += ["", _jax_line(n, repeat)]
     if crosscheck:
+        import scipy.stats.sampling  # noqa: F401 - import once before timing (it takes seconds)
+
         lines.append("")
         for name in families:
             d = derived[name]
