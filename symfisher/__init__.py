@@ -14,7 +14,8 @@ from .derive import Derivation, Step, check, derive, fisher_information
 from .errors import BudgetExceeded, ModelError, NotSupportedError, RegularityError, SymfisherError
 from .model import Model
 from .verify import Evidence, Verdict
-from .crosscheck import CrossCheck, cross_check
+from .backends.numpy import NumericModel
+from .crosscheck import CheckEntry, CrossCheck, cross_check
 from .empirical import empirical_fisher, observed_information
 from .export.code import export_code
 from .uses import (
@@ -45,7 +46,9 @@ __all__ = [
     "Step",
     "SymfisherError",
     "Verdict",
+    "CheckEntry",
     "CrossCheck",
+    "NumericModel",
     "check",
     "cramer_rao_bound",
     "cross_check",

@@ -13,7 +13,7 @@ from scipy import stats
 import derivations
 from symfisher import derive
 
-DERIVE_TIMEOUT = 30.0
+DERIVE_TIMEOUT = 60.0  # generous: a loaded machine must not turn closed forms into open ones
 
 # family → parameter ranges (uniform draws), covariate ranges, a data sampler for checks, SciPy log p
 CASES = {

@@ -46,8 +46,10 @@ def test_reproducible_and_readable():
 
 
 def test_detects_a_wrong_closed_form():
+    import derivations
+
     d = derivation("normal")
-    wrong = dataclasses.replace(d, fisher=sp.ImmutableMatrix(d.fisher) * sp.Rational(11, 10))
+    wrong = dataclasses.replace(d, fisher=sp.ImmutableMatrix(derivations.get("normal").fisher) * sp.Rational(11, 10))
     for method in ("monte-carlo", "quadrature"):
         report = cross_check(wrong, {"mu": 0.0, "sigma": 1.5}, n=200_000, method=method)
         assert not report.passed
@@ -79,18 +81,29 @@ def test_bad_requests():
         cross_check(d, {"mu": 0.0, "sigma": 1.0}, n=1)
 
 
-def test_multivariate_data_not_supported():
+def test_multivariate_data():
     import symfisher as sf
+    from symfisher.verify import Verdict
 
     x1, x2, mu = sp.Symbol("x1", real=True), sp.Symbol("x2", real=True), sp.Symbol("mu", real=True)
     model = sf.Model.from_logpdf(-(x1 - mu) ** 2 / 2 - (x2 - mu) ** 2 / 2 - sp.log(2 * sp.pi), [x1, x2], [mu],
                                  {x1: sp.S.Reals, x2: sp.S.Reals}, name="two-normals", validate=False)
-    d = sf.derive(model, timeout=20)
-    with pytest.raises(NotSupportedError, match=r"^model two-normals: cross_check needs one data symbol"):
+    score = sp.ImmutableMatrix([sp.diff(model.logpdf, mu)])
+    d = sf.Derivation(model, score, sp.ImmutableMatrix([[sp.diff(score[0], mu)]]), sp.ImmutableMatrix([[2]]),
+                      sp.ImmutableMatrix([[2]]), Verdict("proved", "by hand"), sp.ImmutableMatrix([0]))
+    with pytest.raises(NotSupportedError, match=r"^model two-normals: cross_check needs one data symbol \(no sampler "
+                                                r"or quadrature for 2 data symbols yet\)$"):
         cross_check(d, {"mu": 0.0})
     num = d.lambdify()
     x = np.array([[0.5, 1.5], [1.0, -1.0], [0.0, 0.0]])
     np.testing.assert_allclose(num.score(x, 0.25), [[1.5], [-0.5], [-0.5]], rtol=1e-15)
     assert num.fisher(np.zeros(3)).tolist() == [[[2.0]]] * 3
-    with pytest.raises(ModelError, match=r"^model two-normals: the data need a trailing axis of size 2 \(x1, x2\), got shape \(3,\)$"):
+    with pytest.raises(ModelError, match=r"^model two-normals: the data need a trailing axis of size 2 \(x1, x2\), "
+                                         r"got shape \(3,\)$"):
         num.score(np.zeros(3), 0.0)
+    t = sp.Symbol("t", real=True)
+    integral = sp.ImmutableMatrix([[sp.Integral(sp.exp(-t**2) * mu**2, (t, 0, 1))]])
+    open_d = dataclasses.replace(d, fisher=integral, neg_expected_hessian=integral)
+    with pytest.raises(NotSupportedError, match=r"^model two-normals: Fisher information entry \(mu, mu\) has no closed "
+                                                r"form and quadrature needs one-dimensional data$"):
+        open_d.lambdify().fisher(0.0)

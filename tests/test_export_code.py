@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import subprocess
 import sys
+from pathlib import Path
 
 import numpy as np
 import pytest
@@ -17,30 +18,47 @@ from symfisher.export.code import export_code
 RUNNER = r"""
 import importlib.util, json, sys
 import numpy as np
-spec = importlib.util.spec_from_file_location("exported", sys.argv[1])
-mod = importlib.util.module_from_spec(spec)
-spec.loader.exec_module(mod)
-assert "symfisher" not in sys.modules, "the exported module imported symfisher"
-job = json.loads(sys.argv[2])
-x, theta, given = np.array(job["x"]), job["theta"], job["given"]
-out = {"logpdf": mod.logpdf(x, *theta, **given).tolist(), "score": mod.score(x, *theta, **given).tolist(),
-       "hessian": mod.hessian(x, *theta, **given).tolist(), "fisher": mod.fisher(*theta, **given).tolist(),
-       "neh": mod.neg_expected_hessian(*theta, **given).tolist()}
-print(json.dumps(out))
+results = {}
+for name, job in json.loads(sys.stdin.read()).items():
+    spec = importlib.util.spec_from_file_location(name.replace("-", "_"), job["path"])
+    mod = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(mod)
+    x, theta, given = np.array(job["x"]), job["theta"], job["given"]
+    results[name] = {"logpdf": mod.logpdf(x, *theta, **given).tolist(), "score": mod.score(x, *theta, **given).tolist(),
+                     "hessian": mod.hessian(x, *theta, **given).tolist(), "fisher": mod.fisher(*theta, **given).tolist(),
+                     "neh": mod.neg_expected_hessian(*theta, **given).tolist()}
+assert "symfisher" not in sys.modules, "an exported module imported symfisher"
+print(json.dumps(results))
 """
 
 
-@pytest.mark.parametrize("name", NAMES)
-def test_exported_module_matches_lambdify(name, tmp_path):
-    path = export_code(derivation(name), tmp_path / f"{name.replace('-', '_')}.py")
-    text = path.read_text()
-    assert "import symfisher" not in text and "from symfisher" not in text
+def _inputs(name):
     theta, given = split(name, points(name)[0])
-    x = CASES[name]["data"](np.random.default_rng(0), 7)
-    job = json.dumps({"x": x.tolist(), "theta": theta, "given": given})
-    proc = subprocess.run([sys.executable, "-c", RUNNER, str(path), job], capture_output=True, text=True, timeout=120)
+    return CASES[name]["data"](np.random.default_rng(0), 7), theta, given
+
+
+@pytest.fixture(scope="module")
+def exported(tmp_path_factory):
+    """Every family exported, then evaluated in ONE fresh interpreter (no symfisher on its path)."""
+    folder = tmp_path_factory.mktemp("exported")
+    jobs = {}
+    for name in NAMES:
+        path = export_code(derivation(name), folder / f"{name.replace('-', '_')}.py")
+        x, theta, given = _inputs(name)
+        jobs[name] = {"path": str(path), "x": x.tolist(), "theta": theta, "given": given}
+    proc = subprocess.run([sys.executable, "-I", "-c", RUNNER], input=json.dumps(jobs), capture_output=True,
+                          text=True, timeout=600, cwd=folder)
     assert proc.returncode == 0, proc.stderr
-    got = json.loads(proc.stdout)
+    return {name: Path(job["path"]) for name, job in jobs.items()}, json.loads(proc.stdout)
+
+
+@pytest.mark.parametrize("name", NAMES)
+def test_exported_module_matches_lambdify(name, exported):
+    paths, results = exported
+    text = paths[name].read_text()
+    assert "import symfisher" not in text and "from symfisher" not in text
+    got = results[name]
+    x, theta, given = _inputs(name)
     num = numeric(name)
     want = {"logpdf": num.logpdf(x, *theta, **given), "score": num.score(x, *theta, **given),
             "hessian": num.hessian(x, *theta, **given), "fisher": num.fisher(*theta, **given),

@@ -64,7 +64,7 @@ def stack(shape, entries, layout):
             e = next(it)
             out[..., i, j] = e
             if j != i:
-                out[..., j, i] = out[..., i, j]
+                out[..., j, i] = e
     return out
 
 

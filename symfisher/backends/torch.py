@@ -16,12 +16,10 @@ def lambdify_derivation(d: Any) -> Any:
         NotSupportedError: torch is not installed.
     """
     try:
-        import torch  # noqa: F401
+        import torch
     except ImportError:
         raise NotSupportedError("backend 'torch' needs the package 'torch', which is not installed") from None
     from ._arraylib import build
-
-    import torch
 
     def stack(entries: list, layout: tuple) -> Any:
         tensors = [torch.as_tensor(e, dtype=torch.float64) for e in entries]
