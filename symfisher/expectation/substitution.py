@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import sympy as sp
 
+from ..errors import BudgetExceeded
 from .base import Context, Expectation, _force_log
 from .registry import register
 
@@ -61,7 +62,10 @@ def _candidates(engine):
             u = sp.Dummy("u", positive=True)
             yield "u = exp(-x)", u, -sp.log(u), sp.Interval.open(0, sp.oo), False
     if s.inf.is_number and s.sup.is_number:
-        found = engine.hard(_cdf_inverse, ctx.density, x, s.inf)
+        try:
+            found = engine.hard(_cdf_inverse, ctx.density, x, s.inf)
+        except BudgetExceeded:  # no CDF in time: the other candidates still count
+            found = None
         if found is not None:
             F, u, inv = found
             yield f"u = F(x) = {sp.sstr(F.xreplace(ctx.to_user))}", u, inv, sp.Interval.open(0, 1), False
