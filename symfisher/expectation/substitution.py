@@ -143,6 +143,8 @@ def substitution(engine, g: sp.Expr) -> Expectation | None:
     ctx = engine.ctx
     if engine.depth > 1 or not ctx.univariate or ctx.discrete or ctx.support_depends_on_params:
         return None
+    if g.has(sp.DiracDelta):  # a point mass may sit on the boundary of the new support: not sound
+        return None
     from .engine import Engine
 
     subs = engine.cached("substitutions", lambda: [])
