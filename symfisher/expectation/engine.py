@@ -42,13 +42,16 @@ class Engine:
             from ..errors import BudgetExceeded as _BE
 
             raise _BE(f"expression too large to take an expectation of ({sp.count_ops(f)} operations)")
+        result = None
         for name, strategy in registry.EXPRESSION:
             if self.budget.expired():
                 break
             result = self._try(strategy, f)
             if result is not None:
-                return result
-        return self.by_linearity(f)
+                break
+        if result is None:
+            result = self.by_linearity(f)
+        return tidy(result) if self.depth == 0 else result
 
     def by_linearity(self, f: sp.Expr) -> Expectation:
         """Σ c_i(θ) E[g_i(X)] with each atom from the atom strategies.
@@ -134,6 +137,29 @@ class Engine:
             raise
         except Exception:  # noqa: BLE001 - a strategy that breaks declines; the next one tries
             return None
+
+
+def tidy(result: Expectation) -> Expectation:
+    """A canonical form for closed results, cheap and in-process.
+
+    Beta functions and ratios of Gamma functions are rewritten through ``gammasimp`` (Γ(ν/2 + 5/2)/
+    Γ(ν/2 + 1/2) becomes a polynomial in ν); numeric-only constants such as ``catalan`` that SymPy's
+    simplification can introduce never appear, because nothing here calls ``simplify``. Sums of
+    rational functions (finite supports, exp(η) in GLMs) are put over one denominator.
+    """
+    value = result.value
+    if not result.closed or sp.count_ops(value) > 400:
+        return result
+    try:
+        if value.has(sp.beta, sp.gamma):
+            value = sp.gammasimp(value.rewrite(sp.gamma))
+        if value.has(sp.exp) and not value.has(sp.besseli, sp.log):
+            alt = sp.factor(sp.cancel(sp.together(value)))
+            if sp.count_ops(alt) <= sp.count_ops(value):
+                value = alt
+    except (sp.PolynomialError, NotImplementedError, TypeError, ValueError, RecursionError):
+        return result
+    return Expectation(value, result.strategies, result.closed, result.detail)
 
 
 def engine_for(model, budget: Budget | None = None, config: Config | None = None) -> Engine:
