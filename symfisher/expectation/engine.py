@@ -139,6 +139,28 @@ class Engine:
             return None
 
 
+def _shift_gammas(value: sp.Expr) -> sp.Expr:
+    """Γ(b + n) = (b)_n Γ(b) for integer n ≥ 1, so ratios Γ(ν/2 + 5/2)/Γ(ν/2 + 3/2) cancel.
+
+    ``gammasimp`` misses such ratios when b has a half-integer part; here every Γ argument is
+    written against the smallest argument that differs from it by an integer.
+    """
+    args = sorted({g.args[0] for g in value.atoms(sp.gamma)}, key=sp.default_sort_key)
+    if len(args) < 2:
+        return value
+    rep = {}
+    for a in args:
+        for b in args:
+            n = sp.simplify(a - b)
+            if n.is_Integer and n > 0 and (a not in rep or n > rep[a][1]):
+                rep[a] = (b, n)
+    if not rep:
+        return value
+    sub = {sp.gamma(a): sp.expand_func(sp.rf(b, n)) * sp.gamma(b) for a, (b, n) in rep.items()}
+    out = sp.factor(sp.cancel(value.xreplace(sub)))
+    return out if sp.count_ops(out) <= sp.count_ops(value) else value
+
+
 def tidy(result: Expectation) -> Expectation:
     """A canonical form for closed results, cheap and in-process.
 
@@ -152,7 +174,7 @@ def tidy(result: Expectation) -> Expectation:
         return result
     try:
         if value.has(sp.beta, sp.gamma):
-            value = sp.gammasimp(value.rewrite(sp.gamma))
+            value = _shift_gammas(sp.gammasimp(value.rewrite(sp.gamma)))
         if value.has(sp.exp) and not value.has(sp.besseli, sp.log):
             alt = sp.factor(sp.cancel(sp.together(value)))
             if sp.count_ops(alt) <= sp.count_ops(value):
