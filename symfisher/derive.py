@@ -170,12 +170,9 @@ def _simplify_derivative(e: sp.Expr, config: Config) -> sp.Expr:
 
 def _tidy(value: sp.Expr) -> sp.Expr:
     """A cheap in-process tidy for large entries (no fork): cancel, then factor if that helps."""
-    try:
-        out = sp.cancel(sp.together(value))
-        fac = sp.factor(out)
-        return fac if sp.count_ops(fac) <= sp.count_ops(out) else out
-    except (sp.PolynomialError, NotImplementedError, TypeError, ValueError):
-        return value
+    from .expectation.engine import rational_tidy
+
+    return rational_tidy(value)
 
 
 def _finish(r, ctx: Context, simplify: bool, config: Config) -> tuple[sp.Expr, str, str]:

@@ -161,6 +161,24 @@ def _shift_gammas(value: sp.Expr) -> sp.Expr:
     return out if sp.count_ops(out) <= sp.count_ops(value) else value
 
 
+def rational_tidy(value: sp.Expr) -> sp.Expr:
+    """One denominator for a rational function of exponentials, with each exp(η) held opaque.
+
+    exp(β₀ + β₁z) is first combined and replaced by one symbol, so cancellation works over a
+    few generators instead of factoring in every exp(βᵢ zᵢ) (GLMs with many coefficients).
+    """
+    try:
+        w = sp.powsimp(value, combine="exp")
+        gens = {e: sp.Dummy("E") for e in w.atoms(sp.exp)}
+        w = sp.cancel(sp.together(w.xreplace(gens)))
+        if len(w.free_symbols) <= 6:
+            w = sp.factor(w)
+        out = w.xreplace({d: e for e, d in gens.items()})
+    except (sp.PolynomialError, NotImplementedError, TypeError, ValueError, RecursionError):
+        return value
+    return out if sp.count_ops(out) <= sp.count_ops(value) else value
+
+
 def tidy(result: Expectation) -> Expectation:
     """A canonical form for closed results, cheap and in-process.
 
@@ -176,9 +194,7 @@ def tidy(result: Expectation) -> Expectation:
         if value.has(sp.beta, sp.gamma):
             value = _shift_gammas(sp.gammasimp(value.rewrite(sp.gamma)))
         if value.has(sp.exp) and not value.has(sp.besseli, sp.log):
-            alt = sp.factor(sp.cancel(sp.together(value)))
-            if sp.count_ops(alt) <= sp.count_ops(value):
-                value = alt
+            value = rational_tidy(value)
     except (sp.PolynomialError, NotImplementedError, TypeError, ValueError, RecursionError):
         return result
     return Expectation(value, result.strategies, result.closed, result.detail)
