@@ -178,7 +178,11 @@ def _tidy(value: sp.Expr) -> sp.Expr:
 def _finish(r, ctx: Context, simplify: bool, config: Config) -> tuple[sp.Expr, str, str]:
     value = _to_user(r.value, ctx)
     if simplify:
-        value = simplify_within(value, config.simplify_timeout)
+        simpler = simplify_within(value, config.simplify_timeout)
+        hyperbolic = (sp.cosh, sp.sinh, sp.tanh)
+        # simplify likes 1/(4 cosh²(η/2)) for e^η/(1 + e^η)²; keep the exponential form users compare to
+        if not (simpler.has(*hyperbolic) and not value.has(*hyperbolic)):
+            value = simpler
     elif r.closed and not value.has(*KINKS):  # many parameters: no fork per entry
         value = _tidy(value)
     detail = r.detail
