@@ -67,8 +67,8 @@ def _candidates(engine):
     if s.inf.is_number and s.sup.is_number:
         try:
             found = engine.hard(_cdf_inverse, ctx.density, x, s.inf, seconds=2 * engine.config.atom_timeout)
-        except BudgetExceeded:  # no CDF in time: the other candidates still count
-            found = None
+        except (BudgetExceeded, NotImplementedError, ValueError, TypeError):
+            found = None  # no CDF or no inverse (in time): the other candidates still count
         if found is not None:
             F, u, inv = found
             yield f"u = F(x) = {sp.sstr(F.xreplace(ctx.to_user))}", u, inv, sp.Interval.open(0, 1), False
