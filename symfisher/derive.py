@@ -183,7 +183,7 @@ def _finish(r, ctx: Context, simplify: bool, config: Config) -> tuple[sp.Expr, s
         # simplify likes 1/(4 cosh²(η/2)) for e^η/(1 + e^η)²; keep the exponential form users compare to
         if not (simpler.has(*hyperbolic) and not value.has(*hyperbolic)):
             value = simpler
-    elif r.closed and not value.has(*KINKS):  # many parameters: no fork per entry
+    elif r.closed and not value.has(*KINKS, sp.exp):  # many parameters: no fork per entry (exp: tidied by the engine)
         value = _tidy(value)
     detail = r.detail
     return value, r.strategy, detail

@@ -170,7 +170,7 @@ def rational_tidy(value: sp.Expr) -> sp.Expr:
     try:
         w = sp.powsimp(value, combine="exp")
         gens = {e: sp.Dummy("E") for e in w.atoms(sp.exp)}
-        w = sp.cancel(sp.together(w.xreplace(gens)))
+        w = sp.cancel(w.xreplace(gens))
         if len(w.free_symbols) <= 6:
             w = sp.factor(w)
         out = w.xreplace({d: e for e, d in gens.items()})
