@@ -72,7 +72,7 @@ def _quadrature(f: sp.Expr, model, point) -> float:
 
     with np.errstate(all="ignore"), warnings.catch_warnings():
         warnings.simplefilter("ignore")
-        return float(integrate.quad(lambda t: float(np.nan_to_num(fn(t), nan=0.0, posinf=0.0)), lo, hi,
+        return float(integrate.quad(lambda t: float(np.nan_to_num(fn(t), nan=0.0, posinf=0.0, neginf=0.0)), lo, hi,
                                     limit=200, epsabs=1e-13, epsrel=1e-11)[0])
 
 
