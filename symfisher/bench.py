@@ -136,7 +136,7 @@ def _strategies(d) -> tuple[str, ...]:
         for part in value.split("+"):
             if part not in HIDDEN:
                 names[part] = None
-    return tuple(names)
+    return tuple(names) or ("data-free",)
 
 
 def bench_family(name: str, naive_cap: float, timeout: float = 60.0) -> FamilyResult:

@@ -240,19 +240,20 @@ def _simplify_derivative(e: sp.Expr, config: Config) -> sp.Expr:
 
 def _tidy(value: sp.Expr) -> sp.Expr:
     """A cheap in-process tidy for large entries (no fork): cancel, then factor if that helps."""
-    try:
-        out = sp.cancel(sp.together(value))
-        fac = sp.factor(out)
-        return fac if sp.count_ops(fac) <= sp.count_ops(out) else out
-    except (sp.PolynomialError, NotImplementedError, TypeError, ValueError):
-        return value
+    from .expectation.engine import rational_tidy
+
+    return rational_tidy(value)
 
 
 def _finish(r, ctx: Context, simplify: bool, config: Config) -> tuple[sp.Expr, str, str]:
     value = _to_user(r.value, ctx)
     if simplify:
-        value = simplify_within(value, config.simplify_timeout)
-    elif r.closed and not value.has(*KINKS):  # many parameters: no fork per entry
+        simpler = simplify_within(value, config.simplify_timeout)
+        hyperbolic = (sp.cosh, sp.sinh, sp.tanh)
+        # simplify likes 1/(4 cosh²(η/2)) for e^η/(1 + e^η)²; keep the exponential form users compare to
+        if not (simpler.has(*hyperbolic) and not value.has(*hyperbolic)):
+            value = simpler
+    elif r.closed and not value.has(*KINKS, sp.exp):  # many parameters: no fork per entry (exp: tidied by the engine)
         value = _tidy(value)
     detail = r.detail
     return value, r.strategy, detail

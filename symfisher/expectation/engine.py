@@ -42,13 +42,16 @@ class Engine:
             from ..errors import BudgetExceeded as _BE
 
             raise _BE(f"expression too large to take an expectation of ({sp.count_ops(f)} operations)")
+        result = None
         for name, strategy in registry.EXPRESSION:
             if self.budget.expired():
                 break
             result = self._try(strategy, f)
             if result is not None:
-                return result
-        return self.by_linearity(f)
+                break
+        if result is None:
+            result = self.by_linearity(f)
+        return tidy(result) if self.depth == 0 else result
 
     def by_linearity(self, f: sp.Expr) -> Expectation:
         """Σ c_i(θ) E[g_i(X)] with each atom from the atom strategies.
@@ -144,6 +147,67 @@ class Engine:
             raise
         except Exception:  # noqa: BLE001 - a strategy that breaks declines; the next one tries
             return None
+
+
+def _shift_gammas(value: sp.Expr) -> sp.Expr:
+    """Γ(b + n) = (b)_n Γ(b) for integer n ≥ 1, so ratios Γ(ν/2 + 5/2)/Γ(ν/2 + 3/2) cancel.
+
+    ``gammasimp`` misses such ratios when b has a half-integer part; here every Γ argument is
+    written against the smallest argument that differs from it by an integer.
+    """
+    args = sorted({g.args[0] for g in value.atoms(sp.gamma)}, key=sp.default_sort_key)
+    if len(args) < 2:
+        return value
+    rep = {}
+    for a in args:
+        for b in args:
+            n = sp.simplify(a - b)
+            if n.is_Integer and n > 0 and (a not in rep or n > rep[a][1]):
+                rep[a] = (b, n)
+    if not rep:
+        return value
+    sub = {sp.gamma(a): sp.expand_func(sp.rf(b, n)) * sp.gamma(b) for a, (b, n) in rep.items()}
+    out = sp.factor(sp.cancel(value.xreplace(sub)))
+    return out if sp.count_ops(out) <= sp.count_ops(value) else value
+
+
+def rational_tidy(value: sp.Expr) -> sp.Expr:
+    """One denominator for a rational function of exponentials, with each exp(η) held opaque.
+
+    exp(β₀ + β₁z) is first combined and replaced by one symbol, so cancellation works over a
+    few generators instead of factoring in every exp(βᵢ zᵢ) (GLMs with many coefficients).
+    """
+    try:
+        w = sp.powsimp(value, combine="exp")
+        gens = {e: sp.Dummy("E") for e in w.atoms(sp.exp)}
+        w = sp.cancel(w.xreplace(gens))
+        if len(w.free_symbols) <= 6:
+            w = sp.factor(w)
+        out = w.xreplace({d: e for e, d in gens.items()})
+    except (sp.PolynomialError, NotImplementedError, TypeError, ValueError, RecursionError):
+        return value
+    return out if sp.count_ops(out) <= sp.count_ops(value) else value
+
+
+def tidy(result: Expectation) -> Expectation:
+    """A canonical form for closed results, cheap and in-process.
+
+    Beta functions and ratios of Gamma functions are rewritten through ``gammasimp`` (Γ(ν/2 + 5/2)/
+    Γ(ν/2 + 1/2) becomes a polynomial in ν); numeric-only constants such as ``catalan`` that SymPy's
+    simplification can introduce never appear, because nothing here calls ``simplify``. Sums of
+    rational functions (finite supports, exp(η) in GLMs) are put over one denominator.
+    """
+    value = result.value
+    if not result.closed or sp.count_ops(value) > 400:
+        return result
+    try:
+        if value.has(sp.beta, sp.gamma):
+            value = _shift_gammas(sp.gammasimp(value.rewrite(sp.gamma)))
+        if value.has(sp.exp) and not value.has(sp.besseli, sp.log):
+            value = rational_tidy(value)
+    except (sp.PolynomialError, NotImplementedError, TypeError, ValueError, RecursionError):
+        return result
+    return Expectation(value, result.strategies, result.closed, result.detail)
 
 
 def engine_for(model, budget: Budget | None = None, config: Config | None = None) -> Engine:

@@ -4,7 +4,8 @@ When log p is a quadratic polynomial in the data x ∈ ℝᵏ, log p = −½ x�
 positive definite, X ~ N(m, Σ) with Σ = P⁻¹ and m = Σb. For a polynomial f, write X = m + C;
 the centered moments follow from Stein's identity E[C_i h(C)] = Σ_j Σ_ij E[∂_j h(C)], i.e.
 E[C^α] = Σ_j Σ_ij (α − e_i)_j E[C^(α − e_i − e_j)]  (odd total degree: 0; Isserlis' theorem).
-No integral is computed; the cost is polynomial in the degree and the dimension.
+No integral is computed; the cost is polynomial in the degree and the dimension. Used for
+multivariate data (k ≥ 2); one Gaussian variable is left to the exponential-family strategy.
 """
 
 from __future__ import annotations
@@ -17,6 +18,8 @@ from .registry import register
 
 def _structure(ctx):
     """(m, Σ) when log p is quadratic in the data with a positive-definite P, else ``None``."""
+    if len(ctx.data) < 2:  # one variable: the exponential-family strategy covers it
+        return None
     if ctx.discrete or any(s != sp.S.Reals for s in ctx.support.values()):
         return None
     xs = ctx.data

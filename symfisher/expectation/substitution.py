@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import sympy as sp
 
+from ..errors import BudgetExceeded
 from .base import Context, Expectation, _force_log
 from .registry import register
 
@@ -30,8 +31,11 @@ def _power_exponents(density: sp.Expr, x: sp.Symbol):
 
 
 def _cdf_inverse(density, x, lo):
-    F = sp.integrate(density, (x, lo, x), conds="none")
+    F = sp.integrate(density, x)  # an antiderivative, then its limit at the lower end (cheaper than definite)
     if F.has(sp.Integral):
+        return None
+    F = F - sp.limit(F, x, lo)
+    if F.has(sp.Limit, sp.nan, sp.oo, -sp.oo, sp.zoo):
         return None
     F = sp.simplify(F)
     u = sp.Dummy("u", positive=True)
@@ -61,7 +65,10 @@ def _candidates(engine):
             u = sp.Dummy("u", positive=True)
             yield "u = exp(-x)", u, -sp.log(u), sp.Interval.open(0, sp.oo), False
     if s.inf.is_number and s.sup.is_number:
-        found = engine.hard(_cdf_inverse, ctx.density, x, s.inf)
+        try:
+            found = engine.hard(_cdf_inverse, ctx.density, x, s.inf, seconds=2 * engine.config.atom_timeout)
+        except (BudgetExceeded, NotImplementedError, ValueError, TypeError):
+            found = None  # no CDF or no inverse (in time): the other candidates still count
         if found is not None:
             F, u, inv = found
             yield f"u = F(x) = {sp.sstr(F.xreplace(ctx.to_user))}", u, inv, sp.Interval.open(0, 1), False
@@ -99,6 +106,19 @@ def _unit_interval(expr: sp.Expr, u: sp.Symbol) -> sp.Expr:
     return expr.replace(lambda e: e.func is sp.log and e.has(u) and e.args[0].is_rational_function(u), fix_log)
 
 
+def _rational_on_unit(h: sp.Expr, u: sp.Symbol) -> sp.Expr:
+    """Bring h, rational in u, log u and log(1 − u), to P/(u^a (1 − u)^b): Mellin-ready atoms."""
+    L1, L2 = sp.Dummy("L1"), sp.Dummy("L2")
+    w = h.xreplace({sp.log(u): L1, sp.log(1 - u): L2})
+    if w.has(u) and not w.is_rational_function(u, L1, L2) or w.has(sp.log):
+        return h
+    num, den = sp.fraction(sp.cancel(w))
+    den = sp.factor(den).replace(lambda e: e.is_Pow and sp.expand(e.base - (u - 1)) == 0 and e.exp.is_Integer,
+                                 lambda e: (-1) ** e.exp * (1 - u) ** e.exp)
+    den = den.replace(lambda e: sp.expand(e - (u - 1)) == 0 and e.is_Add, lambda e: -(1 - u))
+    return (sp.expand(num) / den).xreplace({L1: sp.log(u), L2: sp.log(1 - u)})
+
+
 def _substituted(ctx, u, inverse, target, even_only=False):
     x = ctx.data[0]
     jac = 2 if even_only else sp.Abs(sp.diff(inverse, u))
@@ -106,6 +126,8 @@ def _substituted(ctx, u, inverse, target, even_only=False):
     if target == sp.Interval.open(0, 1):
         q = _unit_interval(q, u)
     q = _simplify_powers(sp.simplify(q))
+    if target == sp.Interval.open(0, 1) and q.has(sp.Abs, sp.log):  # simplify may bring |u − 1| back
+        q = _simplify_powers(sp.cancel(_unit_interval(q, u)))
     if q.has(x):
         return None
     logq = _force_log(sp.log(q))
@@ -120,6 +142,8 @@ def _substituted(ctx, u, inverse, target, even_only=False):
 def substitution(engine, g: sp.Expr) -> Expectation | None:
     ctx = engine.ctx
     if engine.depth > 1 or not ctx.univariate or ctx.discrete or ctx.support_depends_on_params:
+        return None
+    if g.has(sp.DiracDelta):  # a point mass may sit on the boundary of the new support: not sound
         return None
     from .engine import Engine
 
@@ -137,7 +161,7 @@ def substitution(engine, g: sp.Expr) -> Expectation | None:
             continue
         h = g.xreplace({x: inverse})
         if sub.ctx.support[u] == sp.Interval.open(0, 1):
-            h = _unit_interval(h, u)
+            h = _rational_on_unit(sp.expand_log(_unit_interval(h, u), force=True), u)
         h = _simplify_powers(sp.expand_log(h, force=True))
         r = sub.expect(h)
         if r.closed:

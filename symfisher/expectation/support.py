@@ -16,7 +16,6 @@ import sympy as sp
 
 from .base import Expectation
 from .registry import register
-from .substitution import _simplify_powers, _substituted, _unit_interval
 
 CANONICAL = (sp.Interval.open(0, 1), sp.Interval(0, 1), sp.Interval.open(0, sp.oo), sp.Interval(0, sp.oo), sp.S.Reals)
 
@@ -46,6 +45,7 @@ def support_map(engine, f: sp.Expr) -> Expectation | None:
     if not isinstance(s, sp.Interval) or s in CANONICAL or not f.has(x):
         return None
     from .engine import Engine
+    from .substitution import _rational_on_unit, _simplify_powers, _substituted, _unit_interval
 
     def build():
         out = []
@@ -58,7 +58,7 @@ def support_map(engine, f: sp.Expr) -> Expectation | None:
     for label, u, inverse, sub in engine.cached("support-maps", build):
         h = f.xreplace({x: inverse})
         if sub.ctx.support[u] == sp.Interval.open(0, 1):
-            h = _unit_interval(h, u)
+            h = _rational_on_unit(sp.expand_log(_unit_interval(h, u), force=True), u)
         h = _simplify_powers(sp.expand_log(h, force=True))
         r = sub.expect(h)
         if not r.closed or engine.spot_check(f, r.value) is False:
