@@ -28,7 +28,7 @@ def _exp_rational(expr: sp.Expr) -> sp.Expr | None:
     ratios = {a: sp.cancel(a / base) for a in args}
     if not all(r.is_Rational for r in ratios.values()):
         return None
-    den = sp.ilcm(*[r.q for r in ratios.values()])
+    den = sp.ilcm(1, 1, *[r.q for r in ratios.values()])
     w = sp.Dummy("w", positive=True)
     rational = expr.xreplace({sp.exp(a): w ** (r * den) for a, r in ratios.items()})
     if rational.has(sp.exp):
