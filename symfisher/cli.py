@@ -69,7 +69,7 @@ def _cmd_list(args) -> int:
 
 def _model_from_args(args):
     """The model named by TARGET, or parsed safely (no eval) from --pdf/--logpdf text."""
-    text = args.pdf if args.pdf is not None else args.logpdf
+    text = args.pdf_text if args.pdf_text is not None else args.logpdf
     if text is None:
         if args.target is None:
             raise InputError("give a TARGET (family or file.py:name) or a density with --pdf/--logpdf")
@@ -80,15 +80,18 @@ def _model_from_args(args):
         raise InputError("--pdf/--logpdf needs --params, e.g. --params \"mu:real sigma:positive\"")
     from .model import Model
 
-    return Model.from_string(text, args.data, args.params, args.support, "pdf" if args.pdf is not None else "logpdf",
+    return Model.from_string(text, args.data, args.params, args.support, "pdf" if args.pdf_text is not None else "logpdf",
                              args.given, name=args.name, timeout=args.timeout)
 
 
 def _cmd_derive(args) -> int:
     from .derive import derive
 
-    engine = _latex_engine() if getattr(args, "pdf", None) else None
-    if getattr(args, "pdf", None) and engine is None:
+    # --pdf is the density text when --params is given (issue #7), else the proof's PDF output (issue #5)
+    text_mode = args.pdf is not None and args.params is not None
+    args.pdf_text, args.pdf_out = (args.pdf, None) if text_mode else (None, args.pdf)
+    engine = _latex_engine() if args.pdf_out else None
+    if args.pdf_out and engine is None:
         raise InputError("--pdf needs a LaTeX engine: neither latexmk nor pdflatex was found on PATH")
     start = time.monotonic()
     model = _model_from_args(args)
@@ -132,7 +135,7 @@ def _write_exports(d, args, engine: str | None) -> None:
             Path(args.markdown).write_text(d.to_markdown(), encoding="utf-8")
     except OSError as exc:
         raise InputError(f"cannot write {exc.filename}: {exc.strerror}") from None
-    if not getattr(args, "pdf", None):
+    if not getattr(args, "pdf_out", None):
         return
     with tempfile.TemporaryDirectory(prefix="symfisher-") as tmp:
         (Path(tmp) / "proof.tex").write_text(d.to_latex(), encoding="utf-8")
@@ -150,7 +153,7 @@ def _write_exports(d, args, engine: str | None) -> None:
                 first = next((ln for ln in text.splitlines() if ln.startswith("!")), f"exit status {done.returncode}")
                 raise InputError(f"{Path(engine).name} failed on the proof: {first}")
         try:
-            shutil.copyfile(Path(tmp) / "proof.pdf", args.pdf)
+            shutil.copyfile(Path(tmp) / "proof.pdf", args.pdf_out)
         except OSError as exc:
             raise InputError(f"cannot write {exc.filename}: {exc.strerror}") from None
 
@@ -188,7 +191,9 @@ def build_parser() -> argparse.ArgumentParser:
                        "--params \"mu:real sigma:positive\" --support \"(-oo, oo)\".")
     p.add_argument("target", nargs="?", help="family name, or path/to/file.py:model_name (executes that file)")
     text = p.add_mutually_exclusive_group()
-    text.add_argument("--pdf", help="density or mass function as text, e.g. \"lam*exp(-lam*x)\"")
+    text.add_argument("--pdf", metavar="EXPR_OR_OUT.pdf",
+                      help="with --params: the density or mass function as text, e.g. \"lam*exp(-lam*x)\"; "
+                           "otherwise: compile the proof to this PDF (needs latexmk or pdflatex)")
     text.add_argument("--logpdf", help="log-density as text")
     p.add_argument("--data", default="x", help="data symbols with assumptions (default \"x\", real)")
     p.add_argument("--params", help="parameters with assumptions, e.g. \"mu:real sigma:positive\"")
@@ -201,7 +206,6 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--strategies", action="store_true", help="print which strategy produced each entry")
     p.add_argument("--latex", metavar="OUT.tex", help="write the step-by-step proof as a LaTeX document")
     p.add_argument("--markdown", metavar="OUT.md", help="write the proof as Markdown with MathJax math")
-    p.add_argument("--pdf", metavar="OUT.pdf", help="compile the proof to PDF (needs latexmk or pdflatex)")
     p.set_defaults(func=_cmd_derive)
     p = sub.add_parser("export", help="write standalone NumPy code (logpdf, score, hessian, fisher) to a module",
                        description=f"TARGET is a catalog family (see 'symfisher list') or {FILE_WARNING}.")
