@@ -138,8 +138,9 @@ def test_cli_pdf_derives_and_exits_by_verdict(capsys):
     ("argv", "message"),
     [
         (["derive"], "give a TARGET (family or file.py:name) or a density with --pdf/--logpdf"),
-        (["derive", "normal", "--pdf", "x"], "give either a TARGET or --pdf/--logpdf, not both"),
-        (["derive", "--pdf", "lam*exp(-lam*x)"], '--pdf/--logpdf needs --params, e.g. --params "mu:real sigma:positive"'),
+        (["derive", "normal", "--pdf", "x", "--params", "lam:positive"],
+         "give either a TARGET or --pdf/--logpdf, not both"),
+        (["derive", "--logpdf=-lam*x"], '--pdf/--logpdf needs --params, e.g. --params "mu:real sigma:positive"'),
         (["derive", "--pdf", "lam*exp(-lam*x)+import", "--params", "lam:positive"],
          "invalid syntax in a model expression: invalid syntax at column 17"),
     ],
