@@ -46,7 +46,7 @@ def _is_zero(matrix: sp.Matrix) -> bool:
     return all(sp.simplify(e) == 0 for e in matrix)
 
 
-@pytest.mark.parametrize("name", _cases())
+@pytest.mark.parametrize("name", list(_cases()))
 def test_family_closes_and_matches_literature(name: str) -> None:
     fam = FAMILIES[name]
     d = _derived(name)
@@ -76,7 +76,7 @@ def _quadrature(f: sp.Expr, model, point) -> float:
                                     limit=200, epsabs=1e-13, epsrel=1e-11)[0])
 
 
-@pytest.mark.parametrize("name", _cases())
+@pytest.mark.parametrize("name", list(_cases()))
 def test_family_fisher_agrees_with_quadrature(name: str) -> None:
     fam = FAMILIES[name]
     d = _derived(name)
