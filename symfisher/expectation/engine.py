@@ -38,10 +38,9 @@ class Engine:
     def expect(self, f: sp.Expr) -> Expectation:
         """E_θ[f(X)] (f in the context's data dummies)."""
         f = sp.sympify(f)
-        if sp.count_ops(f) > self.config.max_expression_ops:
-            from ..errors import BudgetExceeded as _BE
-
-            raise _BE(f"expression too large to take an expectation of ({sp.count_ops(f)} operations)")
+        ops = sp.count_ops(f)
+        if ops > self.config.max_expression_ops:
+            raise BudgetExceeded(f"expression too large to take an expectation of ({ops} operations)")
         result = None
         for name, strategy in registry.EXPRESSION:
             if self.budget.expired():
