@@ -19,7 +19,7 @@ _HYPERBOLIC = (sp.cosh, sp.sinh, sp.tanh, sp.coth, sp.sech, sp.csch)
 _GAMMA_LIKE = (sp.beta, sp.gamma, sp.catalan, sp.polygamma, sp.factorial, sp.binomial)
 
 
-def _exp_rational(expr: sp.Expr) -> sp.Expr | None:
+def exp_as_rational(expr: sp.Expr) -> sp.Expr | None:
     """Exponentials exp(r_i·a) with rational r_i written as w^{r_i}, cancelled, and put back."""
     args = {e.args[0] for e in expr.atoms(sp.exp)}
     if not args:
@@ -38,7 +38,7 @@ def _exp_rational(expr: sp.Expr) -> sp.Expr | None:
 
 def _forms(expr: sp.Expr) -> list[sp.Expr]:
     out = [expr]
-    via_w = _exp_rational(expr)
+    via_w = exp_as_rational(expr)
     if via_w is not None:
         out.append(via_w)
         if via_w == 0:
@@ -87,7 +87,7 @@ def _numerically_nonzero(expr: sp.Expr, seed: int = 5) -> bool:
 
 
 def _zero_forms(expr: sp.Expr) -> bool:
-    if sp.expand(expr) == 0 or _exp_rational(expr) == 0:
+    if sp.expand(expr) == 0 or exp_as_rational(expr) == 0:
         return True
     return any(f == 0 for f in _forms(expr))
 

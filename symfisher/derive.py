@@ -17,7 +17,9 @@ from ._deadline import Budget, run_with_deadline, stream_with_deadline
 from ._points import parameter_points
 from .config import Config
 from .errors import BudgetExceeded, ModelError, NotSupportedError, SymfisherError
+from ._simplify import is_zero
 from .expectation import Context, Engine
+from .linear_predictor import LinearPredictors, find_linear_predictors
 from .model import Model
 from .verify import Verdict, matrices_equal, simplify_within
 
@@ -186,28 +188,64 @@ def _to_user(expr: sp.Expr, ctx: Context) -> sp.Expr:
 def _pipeline(model: Model, config: Config, budget: Budget) -> Iterator[tuple[str, Any]]:
     """The symbolic work, as a stream of (key, value) results; runs inside the worker."""
     t0 = time.perf_counter()
-    params = model.params
-    k = len(params)
-    score = [sp.diff(model.logpdf, p) for p in params]
-    yield "score", score  # unsimplified first: if time runs out, the parent need not differentiate again
-    yield "hessian", {(i, j): sp.diff(score[i], params[j]) for i, j in _entries(k)}
-    small = sum(sp.count_ops(e) for e in score) < 400 and k <= 3  # simplify forks per entry: only few
-    score = [_simplify_derivative(e, config) if small else e for e in score]
-    yield "score", score
-    hessian = {(i, j): sp.diff(score[i], params[j]) for i, j in _entries(k)}
-    if small:
-        hessian = {ij: _simplify_derivative(e, config) for ij, e in hessian.items()}
-    yield "hessian", hessian
+    k = len(model.params)
+    predictors = _predictors(model) if k > 1 else None
+    if predictors is not None:
+        yield from _derivatives_by_chain_rule(model, predictors, config)
+    else:
+        yield from _derivatives(model, config)
     yield "timing", ("differentiate", time.perf_counter() - t0)
+    if predictors is not None:
+        yield from _expectations_by_chain_rule(model, predictors, config, budget)
+    else:
+        yield from _expectations(model, config, budget, _small(model))
 
+
+def _small(model: Model) -> bool:
+    """Few parameters and a short log-density: worth a forked ``simplify`` per entry."""
+    return len(model.params) <= 3 and sum(sp.count_ops(sp.diff(model.logpdf, p)) for p in model.params) < 400
+
+
+def _derivatives(model: Model, config: Config) -> Iterator[tuple[str, Any]]:
+    """s = ∇θ log p and H = ∇²θ log p (upper triangle), simplified entry by entry when small."""
+    params, k = model.params, len(model.params)
+    score = [sp.diff(model.logpdf, p) for p in params]
+    hessian = {(i, j): sp.diff(score[i], params[j]) for i, j in _entries(k)}
+    yield "score", score  # unsimplified first: if time runs out, the parent need not differentiate again
+    yield "hessian", hessian
+    if _small(model):
+        score = [_simplify_derivative(e, config) for e in score]
+        yield "score", score
+        hessian = {(i, j): _simplify_derivative(sp.diff(score[i], params[j]), config) for i, j in _entries(k)}
+        yield "hessian", hessian
+
+
+def _derivatives_by_chain_rule(model: Model, lp: LinearPredictors, config: Config) -> Iterator[tuple[str, Any]]:
+    """s_θ = Jᵀ s_φ and H_θ = Jᵀ H_φ J from the derivatives in the few predictors φ = Jθ."""
+    m, k, J = len(lp.symbols), len(model.params), lp.jacobian
+    s_phi = [sp.diff(lp.logpdf, p) for p in lp.symbols]
+    small = m <= 3 and sum(sp.count_ops(e) for e in s_phi) < 400
+    s_phi = [_simplify_derivative(e, config) if small else e for e in s_phi]
+    h_phi = {(a, b): sp.diff(s_phi[a], lp.symbols[b]) for a, b in _entries(m)}
+    h_phi = {ab: _simplify_derivative(e, config) if small else e for ab, e in h_phi.items()}
+    s_phi = [e.xreplace(lp.back) for e in s_phi]
+    h_phi = {ab: e.xreplace(lp.back) for ab, e in h_phi.items()}
+    h_phi.update({(b, a): e for (a, b), e in list(h_phi.items())})
+    yield "score", [sp.Add(*[J[a, i] * s_phi[a] for a in range(m)]) for i in range(k)]
+    yield "hessian", {(i, j): sp.Add(*[J[a, i] * J[b, j] * h_phi[(a, b)] for a in range(m) for b in range(m)])
+                      for i, j in _entries(k)}
+
+
+def _expectations(model: Model, config: Config, budget: Budget, small: bool) -> Iterator[tuple[str, Any]]:
+    """E[s], E[s sᵀ] and −E[H], entry by entry, each with the strategy that produced it."""
+    k = len(model.params)
     t0 = time.perf_counter()
     ctx = Context.of(model)
     engine = Engine(ctx, budget, config)
-    to_dummy = {u: d for d, u in ctx.to_user.items()}
     # The engine differentiates the log-density with its logarithms expanded (ctx.logpdf, checked
     # equal to log p): log(exp(q)) stays a polynomial q, so Gaussian/exp-family structure is visible.
-    s_d = [sp.diff(ctx.logpdf, p) for p in params]
-    h_d = {(i, j): sp.diff(s_d[i], params[j]) for i, j in _entries(k)}
+    s_d = [sp.diff(ctx.logpdf, p) for p in model.params]
+    h_d = {(i, j): sp.diff(s_d[i], model.params[j]) for i, j in _entries(k)}
     for i in range(k):
         r = engine.expect(s_d[i])
         yield "mean", (i, _finish(r, ctx, small, config))
@@ -224,6 +262,70 @@ def _pipeline(model: Model, config: Config, budget: Budget) -> Iterator[tuple[st
         r = engine.expect(-h_d[(i, j)])
         yield "neh", ((i, j), _finish(r, ctx, small, config))
     yield "timing", ("neg_expected_hessian", time.perf_counter() - t0)
+
+
+def _predictors(model: Model) -> LinearPredictors | None:
+    """The model's linear predictors when they leave fewer parameters than θ has (else ``None``)."""
+    support_symbols = set().union(*(s.free_symbols for _, s in model.support))
+    found = find_linear_predictors(model.logpdf, model.density, model.params, model.data, support_symbols)
+    return found if found is not None and len(found.symbols) < len(model.params) else None
+
+
+def _expectations_by_chain_rule(model: Model, lp: LinearPredictors, config: Config,
+                                budget: Budget) -> Iterator[tuple[str, Any]]:
+    """E[s], E[s sᵀ] and −E[H] of the reduced model in φ = Jθ, mapped back: Jᵀ E[s_φ], Jᵀ I_φ J, Jᵀ(−E[H_φ])J.
+
+    When −E[H_φ] = I_φ is proved on the (small) reduced model, both full matrices are built from I_φ,
+    so the verdict on the full model needs no further simplification.
+    """
+    t0 = time.perf_counter()
+    given = tuple(c for c in model.given if c in lp.logpdf.free_symbols | lp.density.free_symbols)
+    reduced = Model(logpdf=lp.logpdf, data=model.data, params=lp.symbols, support=model.support, given=given,
+                    domain=tuple((p, s) for p, s in model.domain if p in lp.symbols or p in given),
+                    name=f"{model.name} (linear predictors)", density_expr=lp.density)
+    ctx = Context.of(reduced)
+    engine = Engine(ctx, budget, config)
+    m = len(lp.symbols)
+    s_d = [sp.diff(ctx.logpdf, p) for p in lp.symbols]
+    small = m <= 3 and sum(sp.count_ops(e) for e in s_d) < 400
+    mean = [_finish(engine.expect(s_d[a]), ctx, small, config) for a in range(m)]
+    J, back, how = lp.jacobian, lp.back, lp.describe()
+    for i in range(len(model.params)):
+        value = sum((J[a, i] * mean[a][0].xreplace(back) for a in range(m)), sp.Integer(0))
+        yield "mean", (i, (value, _joined("linear-predictor", [mean[a][1] for a in range(m) if J[a, i] != 0]), how))
+    yield "timing", ("regularity", time.perf_counter() - t0)
+
+    t0 = time.perf_counter()
+    fisher = {ab: _finish(engine.expect(s_d[ab[0]] * s_d[ab[1]]), ctx, small, config) for ab in _entries(m)}
+    yield from _mapped("fisher", fisher, lp, how)
+    yield "timing", ("fisher", time.perf_counter() - t0)
+
+    t0 = time.perf_counter()
+    neh = {(a, b): _finish(engine.expect(-sp.diff(s_d[a], lp.symbols[b])), ctx, small, config) for a, b in _entries(m)}
+    closed = not any(v[0].has(sp.Integral, sp.Sum) for v in (*fisher.values(), *neh.values()))
+    if closed and all(is_zero(fisher[ab][0] - neh[ab][0], config.simplify_timeout) for ab in _entries(m)):
+        neh = {ab: (fisher[ab][0], neh[ab][1], (neh[ab][2] + "; " if neh[ab][2] else "")
+                    + "−E[H_φ] = I_φ proved on the reduced model") for ab in _entries(m)}
+    yield from _mapped("neh", neh, lp, how)
+    yield "timing", ("neg_expected_hessian", time.perf_counter() - t0)
+
+
+def _joined(first: str, strategies: list[str]) -> str:
+    parts = dict.fromkeys([first] + [p for s in strategies for p in s.split("+") if p])
+    return "+".join(parts)
+
+
+def _mapped(key: str, reduced: dict, lp: LinearPredictors, how: str) -> Iterator[tuple[str, Any]]:
+    """Entries (i, j) of Jᵀ M J for the reduced matrix M (upper triangle given), in the original θ."""
+    m, k, J = len(lp.symbols), lp.jacobian.cols, lp.jacobian
+    full = {(a, b): v[0].xreplace(lp.back) for (a, b), v in reduced.items()}
+    full.update({(b, a): v for (a, b), v in list(full.items())})
+    for i, j in _entries(k):
+        pairs = [(a, b) for a in range(m) for b in range(m) if J[a, i] != 0 and J[b, j] != 0]
+        value = sp.Add(*[J[a, i] * J[b, j] * full[(a, b)] for a, b in pairs])
+        strategy = _joined("linear-predictor", [reduced[(min(ab), max(ab))][1] for ab in pairs])
+        detail = "; ".join(dict.fromkeys([how] + [reduced[(min(ab), max(ab))][2] for ab in pairs if reduced[(min(ab), max(ab))][2]]))
+        yield key, ((i, j), (value, strategy, detail))
 
 
 KINKS = (sp.sign, sp.Abs, sp.DiracDelta, sp.Heaviside)

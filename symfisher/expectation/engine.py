@@ -8,6 +8,7 @@ from typing import Callable
 import sympy as sp
 
 from .._deadline import Budget, run_with_deadline
+from .._simplify import exp_as_rational
 from ..backends.quadrature import numeric_expectation, numeric_value
 from ..config import Config
 from ..errors import BudgetExceeded, SymfisherError
@@ -177,6 +178,10 @@ def rational_tidy(value: sp.Expr) -> sp.Expr:
     few generators instead of factoring in every exp(βᵢ zᵢ) (GLMs with many coefficients).
     """
     try:
+        # exp(2η) and exp(η) as w² and w: e^η/(1 + e^η)² from (e^η + e^2η)/(1 + e^η)³
+        via_w = exp_as_rational(value) if len(value.free_symbols) <= 6 else None
+        if via_w is not None and sp.count_ops(via_w) <= sp.count_ops(value):
+            return via_w
         w = sp.powsimp(value, combine="exp")
         gens = {e: sp.Dummy("E") for e in w.atoms(sp.exp)}
         w = sp.cancel(w.xreplace(gens))
