@@ -21,6 +21,8 @@ _GAMMA_LIKE = (sp.beta, sp.gamma, sp.catalan, sp.polygamma, sp.factorial, sp.bin
 
 def exp_as_rational(expr: sp.Expr) -> sp.Expr | None:
     """Exponentials exp(r_i·a) with rational r_i written as w^{r_i}, cancelled, and put back."""
+    if expr.has(sp.Integral, sp.Sum):  # an exp of the integration variable must not leave its integral
+        return None
     args = {e.args[0] for e in expr.atoms(sp.exp)}
     if not args:
         return None

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import time
 from dataclasses import dataclass, field
-from typing import Any, Iterator, Literal, Mapping
+from typing import Any, Iterator, Literal, Mapping, NamedTuple
 
 import sympy as sp
 
@@ -65,6 +65,8 @@ class Derivation:
         steps: The derivation, step by step.
         timings: Seconds per stage.
         strategies: Matrix entry → strategy, e.g. ``{("fisher", 0, 1): "exponential-family"}``.
+        conditions: Relations on θ under which the closed forms hold (integrals that converge only
+            there, e.g. ``k > 1/2``); empty when they hold on the whole parameter domain.
     """
 
     model: Model
@@ -77,10 +79,16 @@ class Derivation:
     steps: tuple[Step, ...] = ()
     timings: Mapping[str, float] = field(default_factory=dict)
     strategies: Mapping[tuple, str] = field(default_factory=dict)
+    conditions: tuple[sp.Basic, ...] = ()
 
     @property
     def params(self) -> tuple[sp.Symbol, ...]:
         return self.model.params
+
+    @property
+    def infinite(self) -> bool:
+        """Whether some entry of I(θ) is +∞ (E[s_i²] diverges): the information is infinite."""
+        return bool(_infinite_entries(self.fisher))
 
     @property
     def closed(self) -> bool:
@@ -99,6 +107,11 @@ class Derivation:
         lines += ["", "Fisher information I(θ) = E[s sᵀ]:", sp.pretty(self.fisher, use_unicode=True), "",
                   "−E[H]:", sp.pretty(self.neg_expected_hessian, use_unicode=True), "",
                   f"Information equality: {self.equality.status} — {self.equality.reason}"]
+        if self.conditions:
+            lines.insert(-1, f"Valid for: {_and(self.conditions)}")
+        if self.infinite:
+            lines.insert(-1, "The Fisher information is infinite: E[s_i²] diverges for entries "
+                             + ", ".join(f"({i + 1},{i + 1})" for i, j in _infinite_entries(self.fisher) if i == j))
         return "\n".join(lines)
 
     def _repr_latex_(self) -> str:
@@ -177,6 +190,15 @@ class Derivation:
 
 
 # ---------------------------------------------------------------------------------------------- stages
+class Entry(NamedTuple):
+    """One matrix entry as the worker sends it: value (user symbols), strategy, detail, conditions on θ."""
+
+    value: sp.Expr
+    strategy: str
+    detail: str
+    conditions: tuple[sp.Basic, ...] = ()
+
+
 def _entries(k: int):
     return [(i, j) for i in range(k) for j in range(i, k)]
 
@@ -289,10 +311,12 @@ def _expectations_by_chain_rule(model: Model, lp: LinearPredictors, config: Conf
     s_d = [sp.diff(ctx.logpdf, p) for p in lp.symbols]
     small = m <= 3 and sum(sp.count_ops(e) for e in s_d) < 400
     mean = [_finish(engine.expect(s_d[a]), ctx, small, config) for a in range(m)]
-    J, back, how = lp.jacobian, lp.back, lp.describe()
+    J, how = lp.jacobian, lp.describe()
     for i in range(len(model.params)):
-        value = sum((J[a, i] * mean[a][0].xreplace(back) for a in range(m)), sp.Integer(0))
-        yield "mean", (i, (value, _joined("linear-predictor", [mean[a][1] for a in range(m) if J[a, i] != 0]), how))
+        used = [mean[a] for a in range(m) if J[a, i] != 0]
+        value = sp.Add(*[J[a, i] * mean[a].value.xreplace(lp.back) for a in range(m)])
+        yield "mean", (i, Entry(value, _joined("linear-predictor", [e.strategy for e in used]), how,
+                                _conditions(used, lp)))
     yield "timing", ("regularity", time.perf_counter() - t0)
 
     t0 = time.perf_counter()
@@ -302,10 +326,10 @@ def _expectations_by_chain_rule(model: Model, lp: LinearPredictors, config: Conf
 
     t0 = time.perf_counter()
     neh = {(a, b): _finish(engine.expect(-sp.diff(s_d[a], lp.symbols[b])), ctx, small, config) for a, b in _entries(m)}
-    closed = not any(v[0].has(sp.Integral, sp.Sum) for v in (*fisher.values(), *neh.values()))
-    if closed and all(is_zero(fisher[ab][0] - neh[ab][0], config.simplify_timeout) for ab in _entries(m)):
-        neh = {ab: (fisher[ab][0], neh[ab][1], (neh[ab][2] + "; " if neh[ab][2] else "")
-                    + "−E[H_φ] = I_φ proved on the reduced model") for ab in _entries(m)}
+    closed = not any(v.value.has(sp.Integral, sp.Sum) for v in (*fisher.values(), *neh.values()))
+    if closed and all(is_zero(fisher[ab].value - neh[ab].value, config.simplify_timeout) for ab in _entries(m)):
+        neh = {ab: neh[ab]._replace(value=fisher[ab].value, detail=(neh[ab].detail + "; " if neh[ab].detail else "")
+                                    + "−E[H_φ] = I_φ proved on the reduced model") for ab in _entries(m)}
     yield from _mapped("neh", neh, lp, how)
     yield "timing", ("neg_expected_hessian", time.perf_counter() - t0)
 
@@ -318,14 +342,19 @@ def _joined(first: str, strategies: list[str]) -> str:
 def _mapped(key: str, reduced: dict, lp: LinearPredictors, how: str) -> Iterator[tuple[str, Any]]:
     """Entries (i, j) of Jᵀ M J for the reduced matrix M (upper triangle given), in the original θ."""
     m, k, J = len(lp.symbols), lp.jacobian.cols, lp.jacobian
-    full = {(a, b): v[0].xreplace(lp.back) for (a, b), v in reduced.items()}
+    full = {(a, b): v.value.xreplace(lp.back) for (a, b), v in reduced.items()}
     full.update({(b, a): v for (a, b), v in list(full.items())})
     for i, j in _entries(k):
         pairs = [(a, b) for a in range(m) for b in range(m) if J[a, i] != 0 and J[b, j] != 0]
         value = sp.Add(*[J[a, i] * J[b, j] * full[(a, b)] for a, b in pairs])
-        strategy = _joined("linear-predictor", [reduced[(min(ab), max(ab))][1] for ab in pairs])
-        detail = "; ".join(dict.fromkeys([how] + [reduced[(min(ab), max(ab))][2] for ab in pairs if reduced[(min(ab), max(ab))][2]]))
-        yield key, ((i, j), (value, strategy, detail))
+        used = [reduced[(min(ab), max(ab))] for ab in pairs]
+        detail = "; ".join(dict.fromkeys([how] + [e.detail for e in used if e.detail]))
+        yield key, ((i, j), Entry(value, _joined("linear-predictor", [e.strategy for e in used]), detail,
+                                  _conditions(used, lp)))
+
+
+def _conditions(entries: list[Entry], lp: LinearPredictors) -> tuple[sp.Basic, ...]:
+    return tuple(dict.fromkeys(c.xreplace(lp.back) for e in entries for c in e.conditions))
 
 
 KINKS = (sp.sign, sp.Abs, sp.DiracDelta, sp.Heaviside)
@@ -337,7 +366,21 @@ def _simplify_derivative(e: sp.Expr, config: Config) -> sp.Expr:
     ``simplify`` rewrites sign(x − μ) into a Piecewise and 2δ(x − μ) into ``zoo`` on {x = μ},
     which loses the point mass that −E[H] needs (see :mod:`symfisher.expectation.dirac`).
     """
-    return e if e.has(*KINKS) else simplify_within(e, config.simplify_timeout)
+    return e if e.has(*KINKS) else _simplified(e, config)
+
+
+HYPERBOLIC = (sp.cosh, sp.sinh, sp.tanh)
+
+
+def _simplified(value: sp.Expr, config: Config) -> sp.Expr:
+    """``simplify`` under the time limit, keeping exponentials where it would bring in cosh/sinh/tanh.
+
+    simplify likes 1/(4 cosh²(η/2)) for e^η/(1 + e^η)²; users compare with the exponential form.
+    """
+    simpler = simplify_within(value, config.simplify_timeout)
+    if simpler.has(*HYPERBOLIC) and not value.has(*HYPERBOLIC):
+        return _tidy(value)
+    return simpler
 
 
 def _tidy(value: sp.Expr) -> sp.Expr:
@@ -347,18 +390,13 @@ def _tidy(value: sp.Expr) -> sp.Expr:
     return rational_tidy(value)
 
 
-def _finish(r, ctx: Context, simplify: bool, config: Config) -> tuple[sp.Expr, str, str]:
+def _finish(r, ctx: Context, simplify: bool, config: Config) -> Entry:
     value = _to_user(r.value, ctx)
     if simplify:
-        simpler = simplify_within(value, config.simplify_timeout)
-        hyperbolic = (sp.cosh, sp.sinh, sp.tanh)
-        # simplify likes 1/(4 cosh²(η/2)) for e^η/(1 + e^η)²; keep the exponential form users compare to
-        if not (simpler.has(*hyperbolic) and not value.has(*hyperbolic)):
-            value = simpler
+        value = _simplified(value, config)
     elif r.closed and not value.has(*KINKS, sp.exp):  # many parameters: no fork per entry (exp: tidied by the engine)
         value = _tidy(value)
-    detail = r.detail
-    return value, r.strategy, detail
+    return Entry(value, r.strategy, r.detail, r.conditions)
 
 
 # ---------------------------------------------------------------------------------------------- public
@@ -424,8 +462,8 @@ def _assemble(model: Model, config: Config, results: dict, start: float) -> Deri
     hess = results.get("hessian") or {(i, j): sp.diff(score[i], params[j]) for i, j in _entries(k)}
     timed_out = not ("neh" in results and len(results["neh"]) == len(_entries(k)))
 
-    def open_entry(f: sp.Expr) -> tuple[sp.Expr, str, str]:
-        return _to_user(ctx.unevaluated(f.xreplace(to_dummy)), ctx), "unevaluated (time budget)", ""
+    def open_entry(f: sp.Expr) -> Entry:
+        return Entry(_to_user(ctx.unevaluated(f.xreplace(to_dummy)), ctx), "unevaluated (time budget)", "")
 
     mean = [results["mean"].get(i) or open_entry(score[i]) for i in range(k)]
     fis = {ij: results["fisher"].get(ij) or open_entry(score[ij[0]] * score[ij[1]]) for ij in _entries(k)}
@@ -436,9 +474,10 @@ def _assemble(model: Model, config: Config, results: dict, start: float) -> Deri
     H = sp.ImmutableMatrix(k, k, lambda i, j: hess[(min(i, j), max(i, j))])
     S = sp.ImmutableMatrix(k, 1, score)
     mean_m = sp.ImmutableMatrix(k, 1, [m[0] for m in mean])
+    conditions = tuple(dict.fromkeys(c for e in (*mean, *fis.values(), *neh.values()) for c in e.conditions))
 
     t0 = time.perf_counter()
-    verdict = _bounded_verdict(model, config, fisher, negH, mean_m, timed_out,  # margin: reaping workers
+    verdict = _bounded_verdict(model, config, fisher, negH, mean_m, timed_out, conditions,  # margin: reaping workers
                                config.timeout * 0.97 - (time.perf_counter() - start))
     timings = dict(results["timings"], verdict=time.perf_counter() - t0, total=time.perf_counter() - start)
 
@@ -451,7 +490,7 @@ def _assemble(model: Model, config: Config, results: dict, start: float) -> Deri
     strategies.update({("mean_score", i): m[1] for i, m in enumerate(mean)})
     if n != 1:
         S, H = _sample_sums(model, S, H, n)
-    return Derivation(model, S, H, fisher, negH, verdict, mean_m, tuple(steps), timings, strategies)
+    return Derivation(model, S, H, fisher, negH, verdict, mean_m, tuple(steps), timings, strategies, conditions)
 
 
 def _sample_sums(model: Model, S, H, n):
@@ -461,8 +500,8 @@ def _sample_sums(model: Model, S, H, n):
     return S.applyfunc(lambda e: sp.Sum(e.xreplace(sub), (i, 1, n))), H.applyfunc(lambda e: sp.Sum(e.xreplace(sub), (i, 1, n)))
 
 
-def _verdict(model: Model, config: Config, fisher, negH, mean, timed_out: bool) -> Verdict:
-    facts = []
+def _verdict(model: Model, config: Config, fisher, negH, mean, timed_out: bool, conditions: tuple = ()) -> Verdict:
+    facts = [f"the closed forms hold for {_and(conditions)} (convergence)"] if conditions else []
     irregular = ""
     if model.support_depends_on_params:
         dep = sorted({str(p) for _, s in model.support for p in s.free_symbols & set(model.params)})
@@ -476,7 +515,9 @@ def _verdict(model: Model, config: Config, fisher, negH, mean, timed_out: bool) 
     elif not mean.has(sp.Integral, sp.Sum):
         facts.append(f"E[s] = {sp.sstr(list(mean))}")
     points = parameter_points((*model.params, *model.given, *_constants(model)), model.domain_map,
-                              config.numeric_points, config.seed)
+                              config.numeric_points, config.seed, _satisfies(conditions))
+    if _infinite_entries(fisher) or _infinite_entries(negH):
+        return _infinite_verdict(fisher, negH, points, tuple(facts))
     verdict = matrices_equal(fisher, negH, points, "E[s sᵀ] versus −E[H]", config.simplify_timeout,
                              irregular, tuple(facts))
     if verdict.status == "proved":
@@ -488,16 +529,57 @@ def _verdict(model: Model, config: Config, fisher, negH, mean, timed_out: bool) 
     return verdict
 
 
-def _bounded_verdict(model: Model, config: Config, fisher, negH, mean, timed_out: bool, seconds: float) -> Verdict:
+def _bounded_verdict(model: Model, config: Config, fisher, negH, mean, timed_out: bool, conditions: tuple,
+                     seconds: float) -> Verdict:
     """:func:`_verdict` under a hard limit of ``seconds`` (at least 0.25 s): "inconclusive" when it runs out."""
     seconds = max(0.25, seconds)
     entries = max(1, fisher.rows * (fisher.rows + 1) // 2)
     config = config.merge(simplify_timeout=max(0.05, min(config.simplify_timeout, seconds / (entries + 1))))
     try:
-        return run_with_deadline(_verdict, (model, config, fisher, negH, mean, timed_out), seconds)
+        return run_with_deadline(_verdict, (model, config, fisher, negH, mean, timed_out, conditions), seconds)
     except BudgetExceeded:
         return Verdict("inconclusive", f"the time budget ran out while comparing E[s sᵀ] with −E[H] "
                        f"({seconds:.3g} s left)")
+
+
+def _and(conditions: tuple) -> str:
+    return " and ".join(sp.sstr(c) for c in conditions)
+
+
+def _satisfies(conditions: tuple):
+    """A filter for parameter points: every condition true there (``None`` when there are none)."""
+    if not conditions:
+        return None
+    def holds(point) -> bool:
+        try:
+            return all(bool(c.xreplace(point)) for c in conditions)
+        except TypeError:  # a relation that does not evaluate to true or false there
+            return False
+
+    return holds
+
+
+def _infinite_entries(m: sp.Matrix) -> list[tuple[int, int]]:
+    return [(i, j) for i in range(m.rows) for j in range(i, m.cols) if m[i, j] in (sp.oo, -sp.oo)]
+
+
+def _infinite_verdict(fisher, negH, points, facts: tuple[str, ...]) -> Verdict:
+    """I(θ) or −E[H] has an infinite entry: "refuted" when the other side is finite there, else "inconclusive"."""
+    def names(m) -> str:
+        return ", ".join(f"({i + 1},{j + 1})" for i, j in _infinite_entries(m))
+
+    parts = [f"{what} is infinite at entries {names(m)} (the integral diverges)"
+             for what, m in (("I(θ) = E[s sᵀ]", fisher), ("−E[H]", negH)) if _infinite_entries(m)]
+    reason = "; ".join(parts)
+    one_sided = [(i, j) for i, j in set(_infinite_entries(fisher)) ^ set(_infinite_entries(negH))
+                 if not (fisher[i, j].has(sp.Integral, sp.Sum, sp.nan, sp.zoo)
+                         or negH[i, j].has(sp.Integral, sp.Sum, sp.nan, sp.zoo))]
+    if one_sided and points:
+        i, j = one_sided[0]
+        return Verdict("refuted", f"{reason}; entry ({i + 1},{j + 1}) is finite on the other side, so the "
+                       "information equality fails", counterexample=dict(points[0]), facts=facts)
+    return Verdict("inconclusive", f"{reason}, so the information equality is not an identity of finite "
+                   "matrices", facts=facts)
 
 
 def _constants(model: Model) -> list[sp.Symbol]:

@@ -24,12 +24,14 @@ class Expectation:
         strategies: Names of the strategies that produced it (in order of first use).
         closed: ``True`` when ``value`` has no unevaluated integral or sum.
         detail: One-line account of the intermediate result (for the proof).
+        conditions: Relations on θ under which ``value`` holds (convergence); empty: on the whole domain.
     """
 
     value: sp.Expr
     strategies: tuple[str, ...]
     closed: bool = True
     detail: str = ""
+    conditions: tuple[sp.Basic, ...] = ()
 
     @property
     def strategy(self) -> str:

@@ -80,16 +80,34 @@ class Engine:
                     results[g] = self.atom(g, expensive=True)
                     if not results[g].closed:
                         break
-        total, used, closed, details = sp.Integer(0), [], True, []
+        total, used, closed, details, conditions = sp.Integer(0), [], True, [], []
         for coeff, atom in terms:
             r = results[atom]
             total += coeff * r.value
             closed &= r.closed
             used.extend(s for s in r.strategies if s not in used)
+            conditions.extend(c for c in r.conditions if c not in conditions)
             if r.detail:
                 details.append(r.detail)
         strategies = tuple(used) if len(used) <= 1 and used else ("linearity", *used)
-        return Expectation(total, strategies, closed, "; ".join(dict.fromkeys(details)))
+        detail = "; ".join(dict.fromkeys(details))
+        infinite = [(c, results[g]) for c, g in terms if results[g].value in (sp.oo, -sp.oo)]
+        if infinite:
+            return self._divergent(f, infinite, closed, strategies, detail, tuple(conditions))
+        return Expectation(total, strategies, closed, detail, tuple(conditions))
+
+    def _divergent(self, f, infinite, closed, strategies, detail, conditions) -> Expectation:
+        """E[Σ c_i g_i] with some E[g_i] = ±∞: ±∞ when exactly one diverges (the rest finite), else left open.
+
+        One divergent atom beside integrable ones makes the whole integral diverge; two could cancel.
+        """
+        if len(infinite) == 1 and closed:
+            coeff, r = infinite[0]
+            sign = 1 if coeff.is_positive else -1 if coeff.is_negative else 0
+            if sign:
+                return Expectation(sign * r.value, strategies, True, detail, conditions)
+        return Expectation(self.ctx.unevaluated(f), (*strategies, "unevaluated"), closed=False,
+                           detail=f"{detail}; several divergent parts (∞ − ∞ or an unknown sign): left open")
 
     def atom(self, g: sp.Expr, expensive: bool = True) -> Expectation:
         """E[g(X)] for one atom, memoized (``expensive=False``: skip the costly strategies)."""
@@ -211,7 +229,7 @@ def tidy(result: Expectation) -> Expectation:
             value = rational_tidy(value)
     except (sp.PolynomialError, NotImplementedError, TypeError, ValueError, RecursionError):
         return result
-    return Expectation(value, result.strategies, result.closed, result.detail)
+    return Expectation(value, result.strategies, result.closed, result.detail, result.conditions)
 
 
 def engine_for(model, budget: Budget | None = None, config: Config | None = None) -> Engine:

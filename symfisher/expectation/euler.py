@@ -7,7 +7,9 @@
 * on ℝ:       ∫ exp(-L x² + B x) dx = √(π/L) exp(B²/(4L)),  for L > 0.
 
 ``euler_integral`` recognises the integrand's shape (a data-free constant times these factors) and
-returns the value with its convergence conditions; the caller decides whether they hold.
+returns the value with its convergence conditions; :func:`settle` decides them. Every kernel is
+positive, so when an exponent condition fails (and the shape conditions hold) the integral is
+±∞ with the sign of the constant: that is how an infinite Fisher information is proved.
 """
 
 from __future__ import annotations
@@ -19,9 +21,19 @@ import sympy as sp
 
 @dataclass(frozen=True)
 class EulerResult:
+    """∫ integrand = value when every condition and requirement is positive.
+
+    Attributes:
+        conditions: Exponent conditions: with the requirements met, one ≤ 0 means the integral diverges.
+        requires: Shape conditions (L > 0, K > 0): the formula says nothing when one fails.
+        sign: Sign of the (positive-kernel) integrand's constant: 1, -1, or 0 when unknown.
+    """
+
     value: sp.Expr
-    conditions: tuple[sp.Expr, ...]  # each must be positive for the integral to converge
+    conditions: tuple[sp.Expr, ...]
     rule: str
+    requires: tuple[sp.Expr, ...] = ()
+    sign: int = 0
 
 
 def _binomial(base: sp.Expr, x: sp.Symbol):
@@ -93,14 +105,16 @@ def euler_integral(integrand: sp.Expr, x: sp.Symbol, lo: sp.Expr, hi: sp.Expr) -
     if parts is None:
         return None
     const, a, b, arg, binomial = parts
+    sign = 1 if const.is_positive else -1 if const.is_negative else 0
     if binomial is not None:
         (lam, k), e = binomial
         if lo == 0 and hi is sp.oo and arg == 0 and b == 0:
             s = (a + 1) / k
-            return EulerResult(const * lam**(-s) * sp.beta(s, -e - s) / k, (s, -e - s, lam, k), "Beta-prime integral")
+            return EulerResult(const * lam**(-s) * sp.beta(s, -e - s) / k, (s, -e - s), "Beta-prime integral",
+                               (lam, k), sign)
         return None
     if lo == 0 and hi == 1 and arg == 0:
-        return EulerResult(const * sp.beta(a + 1, b + 1), (a + 1, b + 1), "Beta integral")
+        return EulerResult(const * sp.beta(a + 1, b + 1), (a + 1, b + 1), "Beta integral", (), sign)
     if b != 0:
         return None
     if lo == 0 and hi is sp.oo:
@@ -114,7 +128,7 @@ def euler_integral(integrand: sp.Expr, x: sp.Symbol, lo: sp.Expr, hi: sp.Expr) -
             return None
         lam = -coeff
         s = (a + 1) / k
-        return EulerResult(const * sp.gamma(s) / (k * lam**s), (s, lam, k), "Gamma integral")
+        return EulerResult(const * sp.gamma(s) / (k * lam**s), (a + 1, lam), "Gamma integral", (k,), sign)
     if lo is -sp.oo and hi is sp.oo and a == 0:
         poly = sp.Poly(arg, x) if arg.is_polynomial(x) else None
         if poly is None or poly.degree() != 2:
@@ -122,18 +136,45 @@ def euler_integral(integrand: sp.Expr, x: sp.Symbol, lo: sp.Expr, hi: sp.Expr) -
         c2, c1, c0 = poly.all_coeffs()
         lam = -c2
         return EulerResult(const * sp.exp(c0) * sp.sqrt(sp.pi / lam) * sp.exp(c1**2 / (4 * lam)), (lam,),
-                           "Gaussian integral")
+                           "Gaussian integral", (), sign)
     return None
 
 
-def converges(result: EulerResult) -> bool | None:
-    """Whether every convergence condition holds (``None``: SymPy cannot tell)."""
-    signs = [c.is_positive for c in result.conditions]
-    if all(signs):
-        return True
-    if any(s is False for s in signs):
-        return False
-    return None
+def settle(result: EulerResult) -> tuple[str, tuple[sp.Basic, ...]]:
+    """"converges", "conditional" (with the conditions left, as relations), "diverges" or "unknown".
+
+    >>> k = sp.Symbol("k", positive=True); x = sp.Symbol("x", positive=True)
+    >>> settle(euler_integral(x**(k - 2) * sp.exp(-x), x, 0, sp.oo))
+    ('conditional', (k > 1,))
+    >>> settle(euler_integral(x**-1 * sp.exp(-x), x, 0, sp.oo))[0]
+    'diverges'
+    """
+    requires = [c.is_positive for c in result.requires]
+    if any(r is False for r in requires):
+        return "unknown", ()
+    conditions = [c.is_positive for c in result.conditions]
+    if any(c is False for c in conditions):
+        return ("diverges", ()) if all(requires) and result.sign else ("unknown", ())
+    pending = [c for c, ok in zip((*result.requires, *result.conditions), (*requires, *conditions)) if not ok]
+    if not pending:
+        return "converges", ()
+    return "conditional", tuple(dict.fromkeys(positive_relation(c) for c in pending))
+
+
+def positive_relation(c: sp.Expr) -> sp.Basic:
+    """c > 0 as a relation, solved for its symbol when it has one (2 − 1/k > 0 becomes k > 1/2)."""
+    syms = c.free_symbols
+    if len(syms) == 1:
+        sym = next(iter(syms))
+        try:
+            solved = sp.solve_univariate_inequality(c > 0, sym, relational=True, domain=sp.S.Reals)
+            solved = solved.subs({sym > 0: sp.true, sym < sp.oo: sp.true}) if sym.is_positive else solved
+            solved = sp.simplify(solved.subs(sym < sp.oo, sp.true))
+            if solved not in (sp.true, sp.false) and sp.count_ops(solved) <= 6:
+                return solved
+        except (NotImplementedError, ValueError, TypeError):
+            pass
+    return sp.StrictGreaterThan(c, 0)
 
 
 from .base import Expectation  # noqa: E402
@@ -152,7 +193,10 @@ def euler_atom(engine, g: sp.Expr) -> Expectation | None:
     r = euler_integral(integrand, x, s.inf, s.sup)
     if r is None:
         return None
-    ok = converges(r)
-    if ok is False or (ok is None and engine.spot_check(g, r.value) is not True):
+    status, pending = settle(r)
+    if status == "diverges":
+        failing = ", ".join(f"{sp.sstr(c)} ≤ 0" for c in r.conditions if c.is_positive is False)
+        return Expectation(r.sign * sp.oo, ("euler-integral",), detail=f"{r.rule} diverges ({failing})")
+    if status == "unknown":
         return None
-    return Expectation(r.value, ("euler-integral",), detail=r.rule)
+    return Expectation(r.value, ("euler-integral",), detail=r.rule, conditions=pending)

@@ -87,4 +87,4 @@ def location_scale(engine, f: sp.Expr) -> Expectation | None:
     detail = f"{what}: x = {sp.sstr(mu + sig * sp.Symbol('y'))} with y from the standard density {sp.sstr(sub_ctx.density.xreplace({y: sp.Symbol('y')}))}"
     if inner.detail:
         detail += f"; {inner.detail}"
-    return Expectation(inner.value, ("location-scale", *inner.strategies), inner.closed, detail)
+    return Expectation(inner.value, ("location-scale", *inner.strategies), inner.closed, detail, inner.conditions)

@@ -169,5 +169,6 @@ def substitution(engine, g: sp.Expr) -> Expectation | None:
             if engine.spot_check(g, value) is False:
                 continue
             detail = f"substitution {label}, density {sp.sstr(sub.ctx.density.xreplace({u: sp.Symbol('u')}))}"
-            return Expectation(value, ("substitution", *r.strategies), detail=detail + (f"; {r.detail}" if r.detail else ""))
+            return Expectation(value, ("substitution", *r.strategies), detail=detail + (f"; {r.detail}" if r.detail else ""),
+                               conditions=r.conditions)
     return None

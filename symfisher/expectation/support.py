@@ -65,5 +65,6 @@ def support_map(engine, f: sp.Expr) -> Expectation | None:
             continue
         density = sp.sstr(sub.ctx.density.xreplace({u: sp.Symbol("u")}))
         detail = f"support map {label}, density {density} on {sp.sstr(sub.ctx.support[u])}"
-        return Expectation(r.value, ("support-map", *r.strategies), detail=detail + (f"; {r.detail}" if r.detail else ""))
+        return Expectation(r.value, ("support-map", *r.strategies), detail=detail + (f"; {r.detail}" if r.detail else ""),
+                           conditions=r.conditions)
     return None

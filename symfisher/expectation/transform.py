@@ -14,7 +14,7 @@ from __future__ import annotations
 import sympy as sp
 
 from .base import Expectation
-from .euler import euler_integral
+from .euler import EulerResult, euler_integral, settle
 from .registry import register
 
 
@@ -88,18 +88,18 @@ def _generating_function(engine, kind: str):
         t = sp.Dummy("z", positive=True)
         kernel = t**x
     integrand = sp.powsimp(sp.expand_power_base(kernel * ctx.density, force=True))
-    rule = None
+    rule, euler = None, None
     if kind in ("mellin", "mgf"):
-        e = euler_integral(integrand, x, lo, hi)
-        if e is not None:
-            value, rule = e.value, e.rule
+        euler = euler_integral(integrand, x, lo, hi)
+        if euler is not None:
+            value, rule = euler.value, euler.rule
         else:
             value = engine.hard(_integrate, integrand, x, lo, hi)
     else:
         value = engine.hard(_sum, integrand, x, lo, hi)
     if value is None:
         return None
-    return t, u, sp.simplify(value) if sp.count_ops(value) < 200 else value, rule
+    return t, u, sp.simplify(value) if sp.count_ops(value) < 200 else value, rule, euler
 
 
 def _accept(engine, g, value) -> bool:
@@ -124,7 +124,7 @@ def transform(engine, g: sp.Expr) -> Expectation | None:
         gf = engine.cached("pgf", lambda: _generating_function(engine, "pgf"))
         if gf is None:
             return None
-        z, _, G, _ = gf
+        z, _, G, _, _ = gf
         value = sp.Integer(0)
         for (deg,), coeff in poly.terms():
             fact = sum(sp.functions.combinatorial.numbers.stirling(deg, j) * sp.diff(G, z, j).subs(z, 1)
@@ -140,8 +140,11 @@ def transform(engine, g: sp.Expr) -> Expectation | None:
         gf = engine.cached("mellin", lambda: _generating_function(engine, "mellin"))
         if gf is None:
             return None
-        t, u, M, rule = gf
+        t, u, M, rule, euler = gf
         a, b, m, n = parts
+        status, conditions = _conditions_at(euler, {t: a, u: b})
+        if status in ("diverges", "unknown"):
+            return None
         value = sp.diff(M, t, m, u, n) if n else sp.diff(M, t, m)
         value = sp.simplify(value.subs({t: a, u: b}))
         name = "transform:mellin"
@@ -153,11 +156,22 @@ def transform(engine, g: sp.Expr) -> Expectation | None:
         gf = engine.cached("mgf", lambda: _generating_function(engine, "mgf"))
         if gf is None:
             return None
-        t, _, M, rule = gf
+        t, _, M, rule, euler = gf
         c, m = parts
+        status, conditions = _conditions_at(euler, {t: c})
+        if status in ("diverges", "unknown"):
+            return None
         value = sp.simplify(sp.diff(M, t, m).subs(t, c))
         name = "transform:mgf"
         detail = f"moment generating function M(t) = {sp.sstr(M.xreplace({t: sp.Symbol('t')}))}"
     else:
         return None
-    return Expectation(value, (name,), detail=detail) if _accept(engine, g, value) else None
+    return Expectation(value, (name,), detail=detail, conditions=conditions) if _accept(engine, g, value) else None
+
+
+def _conditions_at(euler: EulerResult | None, at: dict) -> tuple[str, tuple[sp.Basic, ...]]:
+    """Whether the transform's Euler integral converges at the point used (see :func:`settle`)."""
+    if euler is None:  # found by integrate/summation and checked by quadrature: no conditions known
+        return "converges", ()
+    return settle(EulerResult(euler.value, tuple(c.subs(at) for c in euler.conditions), euler.rule,
+                              tuple(c.subs(at) for c in euler.requires), euler.sign))
