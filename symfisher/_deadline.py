@@ -4,6 +4,12 @@ SymPy ignores signals inside C-level loops and can recurse for minutes, so a sof
 enough. ``run_with_deadline`` forks (cheap, copy-on-write), runs the call in the child and waits on
 a pipe; at the deadline the child is killed. ``stream_with_deadline`` does the same for a generator,
 handing back every item produced before the deadline.
+
+Inside a worker, nested limits (one ``simplify`` per matrix entry, one ``integrate`` per atom) use
+an interval timer instead of another fork: the alarm raises :class:`_Alarm` (a ``BaseException``,
+so SymPy's ``except Exception`` clauses cannot swallow it) and re-fires every 50 ms until the call
+returns. Should a C-level loop ignore it, the enclosing worker is still killed at its own deadline.
+A fork and a pickled round trip cost ~50 ms each; the timer costs microseconds.
 """
 
 from __future__ import annotations
@@ -13,6 +19,7 @@ import os
 import pickle
 import signal
 import sys
+import threading
 import time
 import traceback
 from dataclasses import dataclass
@@ -21,7 +28,57 @@ from typing import Any, Callable, Iterator
 from .errors import BudgetExceeded
 
 _CAN_FORK = sys.platform != "win32" and "fork" in mp.get_all_start_methods()
+_CAN_ALARM = hasattr(signal, "setitimer")
 _IN_WORKER = False
+_REFIRE = 0.05
+
+
+class _Alarm(BaseException):
+    """Raised by the timer at an in-process deadline (not an ``Exception``: nothing may catch it by accident)."""
+
+
+_deadlines: list[float] = []  # active in-process deadlines, innermost last
+_shield = [0]  # > 0 while the deadline stack is being changed: the alarm waits
+
+
+def _on_alarm(signum: int, frame: Any) -> None:
+    if not _shield[0] and _deadlines and time.monotonic() >= min(_deadlines):
+        raise _Alarm()
+
+
+def _rearm() -> None:
+    if _deadlines:
+        signal.setitimer(signal.ITIMER_REAL, max(1e-3, min(_deadlines) - time.monotonic()), _REFIRE)
+    else:
+        signal.setitimer(signal.ITIMER_REAL, 0)
+
+
+def _run_in_process(fn: Callable[..., Any], args: tuple, seconds: float) -> Any:
+    """``fn(*args)`` in this process, interrupted by the interval timer at the deadline."""
+    deadline = time.monotonic() + seconds
+    alarmed, result = False, None
+    _shield[0] += 1
+    try:
+        if signal.getsignal(signal.SIGALRM) is not _on_alarm:
+            signal.signal(signal.SIGALRM, _on_alarm)
+        _deadlines.append(deadline)
+        _rearm()
+        _shield[0] -= 1
+        try:
+            result = fn(*args)
+        finally:
+            _shield[0] += 1
+    except _Alarm:
+        alarmed = True
+    finally:
+        _deadlines.remove(deadline)
+        _rearm()
+        _shield[0] -= 1
+    if alarmed:
+        if time.monotonic() >= deadline:
+            raise BudgetExceeded(f"gave up after {seconds:.3g} s")
+        raise _Alarm()  # an enclosing deadline: pass it on
+    return result
 
 
 @dataclass(frozen=True)
@@ -137,8 +194,11 @@ def run_with_deadline(fn: Callable[..., Any], args: tuple = (), seconds: float =
     """
     if seconds <= 0:
         raise BudgetExceeded("no time left")
-    if not _CAN_FORK or _IN_WORKER and os.environ.get("SYMFISHER_NESTED_FORK") == "0":
+    if not _CAN_FORK:
         return fn(*args)
+    if _IN_WORKER and _CAN_ALARM and threading.current_thread() is threading.main_thread() \
+            and os.environ.get("SYMFISHER_NESTED_FORK") != "1":
+        return _run_in_process(fn, args, seconds)
     for kind, payload in _messages(fn, args, seconds, stream=False):
         if kind == "error":
             _raise(payload)

@@ -6,7 +6,8 @@ quadrature of s_i s_j at one random parameter point, and beside it the naive app
 ``integrate(s_i s_j p, conds="none")`` (``summation`` for counts) per entry, in a worker killed
 at ``--naive-cap`` seconds for the whole family ("timeout" when capped), with the ratio
 naive / engine. The scale section times the multivariate normal mean in dimension k (identity
-covariance) and logistic regression with p coefficients (covariates given) for growing k = p.
+covariance) and logistic regression with p coefficients (covariates given) for k = p = 2 … 64,
+each beside the naive route until that first hits its cap.
 """
 
 from __future__ import annotations
@@ -31,7 +32,7 @@ from .derive import derive
 from .errors import BudgetExceeded
 from .model import Model, is_discrete_set
 
-__all__ = ["FamilyResult", "bench_family", "main", "naive_fisher", "scale_models", "spot_check"]
+__all__ = ["FamilyResult", "ScaleRow", "bench_family", "main", "naive_fisher", "scale_models", "spot_check"]
 
 SIZES = (2, 4, 8, 16, 32, 64)
 CURVE_STOP_SECONDS = 60.0
@@ -172,15 +173,32 @@ def scale_models(kind: str, k: int) -> Model:
                              name=f"logistic-regression-{k}", validate=False)
 
 
-def _scale_curve(kind: str, sizes: Sequence[int], out) -> list[tuple[int, float | None, bool]]:
-    rows: list[tuple[int, float | None, bool]] = []
+@dataclass(frozen=True)
+class ScaleRow:
+    """One point of a scale curve: derive's seconds beside the naive route's (``None``: capped or not run)."""
+
+    k: int
+    seconds: float
+    closed: bool
+    verdict: str
+    strategies: tuple[str, ...]
+    naive: float | None
+
+
+def _scale_curve(kind: str, sizes: Sequence[int], naive_cap: float, out) -> list[ScaleRow]:
+    """derive at each size until one takes over a minute; the naive route until it first hits its cap."""
+    rows: list[ScaleRow] = []
+    naive_on = naive_cap > 0
     for k in sizes:
         model = scale_models(kind, k)
         t0 = time.perf_counter()
         d = derive(model, timeout=max(60.0, CURVE_STOP_SECONDS * 2))
         seconds = time.perf_counter() - t0
-        rows.append((k, seconds, d.closed))
-        print(f"  {kind:9s} k = {k:3d}: {seconds:8.2f} s  closed={d.closed}", file=out, flush=True)
+        naive = naive_fisher(model, naive_cap) if naive_on else None
+        naive_on = naive_on and naive is not None
+        rows.append(ScaleRow(k, seconds, d.closed, d.equality.status, _strategies(d), naive))
+        print(f"  {kind:9s} k = {k:3d}: {seconds:8.2f} s  closed={d.closed} {d.equality.status:9s} "
+              f"naive {_fmt(naive):>8s}  {'+'.join(_strategies(d))}", file=out, flush=True)
         if seconds > CURVE_STOP_SECONDS:
             break
     return rows
@@ -190,23 +208,32 @@ def _fmt(v: float | None) -> str:
     return "timeout" if v is None else f"{v:.2f}"
 
 
+def _naive_cell(value: float | None, cap: float) -> str:
+    if cap <= 0:
+        return "not run"
+    return f"capped or failed (>{cap:g})" if value is None else f"{value:.2f}"
+
+
 def _table(results: Sequence[FamilyResult], cap: float) -> list[str]:
     lines = ["| family | seconds | strategies | verdict | spot check | naive integrate (s) | naive / engine |",
              "|---|---:|---|---|---|---:|---:|"]
     for r in results:
         ratio = "—" if r.ratio is None else f"{r.ratio:.1f}×"
-        naive = f"timeout (>{cap:g})" if r.naive is None else f"{r.naive:.2f}"
+        naive = _naive_cell(r.naive, cap)
         lines.append(f"| {r.name} | {r.seconds:.2f} | {', '.join(r.strategies)} | {r.verdict} | {r.spot} | "
                      f"{naive} | {ratio} |")
     return lines
 
 
-def _summary(results: Sequence[FamilyResult]) -> list[str]:
+def _summary(results: Sequence[FamilyResult], cap: float) -> list[str]:
     secs = [r.seconds for r in results]
     closed = sum(r.closed for r in results)
     capped = sum(r.naive is None for r in results)
-    return [f"total {sum(secs):.1f} s, median {statistics.median(secs):.2f} s, max {max(secs):.2f} s; "
-            f"{closed}/{len(results)} closed; naive integrate capped/failed on {capped}/{len(results)}"]
+    naive = (f"naive integrate capped ({cap:g} s) or failed on {capped}/{len(results)}" if cap > 0
+             else "naive integrate not run")
+    slowest = max(results, key=lambda r: r.seconds)
+    return [f"total {sum(secs):.1f} s, median {statistics.median(secs):.2f} s, max {slowest.seconds:.2f} s "
+            f"({slowest.name}); {closed}/{len(results)} closed; {naive}"]
 
 
 def _machine() -> str:
@@ -237,13 +264,13 @@ def main(argv: Sequence[str] | None = None) -> int:
         print(f"{r.name:24s} {r.seconds:7.2f} s  {r.verdict:12s} {r.spot:14s} naive {_fmt(r.naive):>8s}  "
               f"{'+'.join(r.strategies)}", file=out, flush=True)
     table = _table(results, args.naive_cap)
-    summary = _summary(results)
+    summary = _summary(results, args.naive_cap)
     print("\n".join(["", *table, "", *summary]), file=out)
     curves: dict[str, list] = {}
     if args.scale:
         print("\nScale (seconds per derive):", file=out)
         for kind in ("mvn-mean", "logistic"):
-            curves[kind] = _scale_curve(kind, args.sizes, out)
+            curves[kind] = _scale_curve(kind, args.sizes, args.naive_cap, out)
     if args.write_readme:
         _write_readme(table, summary, curves, args.naive_cap)
     return 0 if all(r.closed for r in results) else 1
@@ -258,15 +285,23 @@ def _write_readme(table, summary, curves, cap) -> None:
              f"conds=\"none\")` per entry, capped at {cap:g} s per family. Spot check: max relative "
              "difference of I(θ) from quadrature at one random point.", "", *table, "", *summary]
     if curves:
-        lines += ["", "## Scale", "", "| k = p | MVN mean, identity covariance (s) | logistic regression (s) |",
-                  "|---:|---:|---:|"]
-        sizes = sorted({k for rows in curves.values() for k, _, _ in rows})
+        lines += ["", "## Scale", "", "Seconds per `derive` (both routes and the verdict), beside the naive per-entry "
+                  f"integrate/summation capped at {cap:g} s (not run again once it has hit the cap).", "",
+                  "| k = p | MVN mean, identity covariance (s) | naive (s) | logistic regression, p coefficients (s) "
+                  "| naive (s) |", "|---:|---:|---:|---:|---:|"]
+        sizes = sorted({r.k for rows in curves.values() for r in rows})
         for k in sizes:
             cells = []
             for kind in ("mvn-mean", "logistic"):
-                row = next((r for r in curves.get(kind, []) if r[0] == k), None)
-                cells.append("—" if row is None else f"{row[1]:.2f}" + ("" if row[2] else " (open)"))
-            lines.append(f"| {k} | {cells[0]} | {cells[1]} |")
+                row = next((r for r in curves.get(kind, []) if r.k == k), None)
+                if row is None:
+                    cells += ["—", "—"]
+                    continue
+                cells.append(f"{row.seconds:.2f} ({row.verdict}, {'+'.join(row.strategies)})"
+                             + ("" if row.closed else " (open)"))
+                cells.append(_naive_cell(row.naive, cap) if row.naive is not None or k == min(
+                    (r.k for r in curves[kind] if r.naive is None), default=None) else "—")
+            lines.append(f"| {k} | {' | '.join(cells)} |")
     path.write_text("\n".join(lines) + "\n", encoding="utf-8")
 
 

@@ -19,3 +19,14 @@ def test_scale_model_shapes() -> None:
     m = bench.scale_models("logistic", 3)
     assert [str(p) for p in m.params] == ["beta1", "beta2", "beta3"]
     assert [str(z) for z in m.given] == ["z1", "z2", "z3"]
+
+
+def test_scale_curve_reports_strategy_verdict_and_naive(capsys) -> None:
+    import sys
+
+    rows = bench._scale_curve("logistic", [2, 3], 30.0, sys.stdout)
+    assert [r.k for r in rows] == [2, 3]
+    assert all(r.closed and r.verdict == "proved" for r in rows)
+    assert rows[0].strategies == ("linear-predictor", "finite-support")
+    assert rows[0].naive is not None and rows[0].naive > 0  # a two-point sum: the naive route closes too
+    assert "logistic  k =   3" in capsys.readouterr().out

@@ -138,6 +138,20 @@ def _substituted(ctx, u, inverse, target, even_only=False):
                    domains=ctx.domains, label=f"{ctx.label} after substitution")
 
 
+def _substitutions(engine):
+    """The substituted engines, built lazily and memoized: the costly CDF candidate only when the cheap ones fail."""
+    from .engine import Engine
+
+    built = engine.cached("substitutions", lambda: [])
+    pending = engine.cached("substitutions-pending", lambda: _candidates(engine))
+    yield from list(built)
+    for label, u, inverse, target, even_only in pending:
+        sub_ctx = _substituted(engine.ctx, u, inverse, target, even_only)
+        if sub_ctx is not None:
+            built.append((label, u, inverse, even_only, Engine(sub_ctx, engine.budget, engine.config, engine.depth + 1)))
+            yield built[-1]
+
+
 @register("substitution", "atom")
 def substitution(engine, g: sp.Expr) -> Expectation | None:
     ctx = engine.ctx
@@ -145,18 +159,8 @@ def substitution(engine, g: sp.Expr) -> Expectation | None:
         return None
     if g.has(sp.DiracDelta):  # a point mass may sit on the boundary of the new support: not sound
         return None
-    from .engine import Engine
-
-    subs = engine.cached("substitutions", lambda: [])
-    if not engine.memo.get("substitutions-built"):
-        engine.memo["substitutions-built"] = True
-        for label, u, inverse, target, even_only in _candidates(engine):
-            sub_ctx = _substituted(ctx, u, inverse, target, even_only)
-            if sub_ctx is not None:
-                sub = Engine(sub_ctx, engine.budget, engine.config, engine.depth + 1)
-                subs.append((label, u, inverse, even_only, sub))
     x = ctx.data[0]
-    for label, u, inverse, even_only, sub in subs:
+    for label, u, inverse, even_only, sub in _substitutions(engine):
         if even_only and sp.expand(g.xreplace({x: -x}) - g) != 0:
             continue
         h = g.xreplace({x: inverse})
