@@ -379,7 +379,9 @@ def _simplified(value: sp.Expr, config: Config) -> sp.Expr:
     """
     simpler = simplify_within(value, config.simplify_timeout)
     if simpler.has(*HYPERBOLIC) and not value.has(*HYPERBOLIC):
-        return _tidy(value)
+        exponential = _tidy(value)
+        if sp.count_ops(exponential) <= 1.5 * sp.count_ops(simpler) + 2:  # unless much longer
+            return exponential
     return simpler
 
 

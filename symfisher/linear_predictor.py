@@ -50,8 +50,10 @@ class LinearPredictors:
 
     def describe(self) -> str:
         """One line for the proof: the predictors and the chain rule used."""
-        etas = ", ".join(f"{s} = {sp.sstr(f)}" for s, f in self.back.items())
-        return f"log p depends on the parameters through {etas}; I_θ = Jᵀ I_φ J and −E[H_θ] = Jᵀ(−E[H_φ])J"
+        etas = " and ".join(f"{s} = {sp.sstr(f)}" for s, f in self.back.items())
+        return (f"log p depends on the parameters only through the linear predictor {etas}; chain rule with "
+                f"J = {sp.sstr(self.jacobian.tolist())}: each matrix is J-transpose times the reduced model's "
+                "matrix times J")
 
 
 def _linear_form(terms: list[sp.Expr], params: set[sp.Symbol], data: set[sp.Symbol]) -> sp.Expr | None:
