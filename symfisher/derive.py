@@ -19,6 +19,8 @@ from .config import Config
 from .errors import BudgetExceeded, ModelError, NotSupportedError, SymfisherError
 from ._simplify import is_zero
 from .expectation import Context, Engine
+from .expectation.base import Expectation
+from .expectation.independence import independent_blocks
 from .linear_predictor import LinearPredictors, find_linear_predictors
 from .model import Model
 from .verify import Verdict, matrices_equal, simplify_within
@@ -268,14 +270,19 @@ def _expectations(model: Model, config: Config, budget: Budget, small: bool) -> 
     # equal to log p): log(exp(q)) stays a polynomial q, so Gaussian/exp-family structure is visible.
     s_d = [sp.diff(ctx.logpdf, p) for p in model.params]
     h_d = {(i, j): sp.diff(s_d[i], model.params[j]) for i, j in _entries(k)}
+    means = []
     for i in range(k):
-        r = engine.expect(s_d[i])
-        yield "mean", (i, _finish(r, ctx, small, config))
+        means.append(engine.expect(s_d[i]))
+        yield "mean", (i, _finish(means[-1], ctx, small, config))
     yield "timing", ("regularity", time.perf_counter() - t0)
 
     t0 = time.perf_counter()
+    blocks = independent_blocks(ctx)
     for i, j in _entries(k):
-        r = engine.expect(s_d[i] * s_d[j])
+        if blocks is not None and blocks[model.params[i]] != blocks[model.params[j]]:
+            r = _product_of_means(means[i], means[j], model.params[i], model.params[j])
+        else:
+            r = engine.expect(s_d[i] * s_d[j])
         yield "fisher", ((i, j), _finish(r, ctx, small, config))
     yield "timing", ("fisher", time.perf_counter() - t0)
 
@@ -284,6 +291,14 @@ def _expectations(model: Model, config: Config, budget: Budget, small: bool) -> 
         r = engine.expect(-h_d[(i, j)])
         yield "neh", ((i, j), _finish(r, ctx, small, config))
     yield "timing", ("neg_expected_hessian", time.perf_counter() - t0)
+
+
+def _product_of_means(a: Expectation, b: Expectation, p: sp.Symbol, q: sp.Symbol) -> Expectation:
+    """E[s_p s_q] = E[s_p] E[s_q] for scores over independent blocks of the data."""
+    detail = (f"log p separates into independent blocks of the data and {p}, {q} lie in different ones: "
+              f"E[s_{p} s_{q}] = E[s_{p}] E[s_{q}]")
+    return Expectation(a.value * b.value, ("independence",), a.closed and b.closed, detail,
+                       tuple(dict.fromkeys((*a.conditions, *b.conditions))))
 
 
 def _predictors(model: Model) -> LinearPredictors | None:
@@ -521,7 +536,7 @@ def _verdict(model: Model, config: Config, fisher, negH, mean, timed_out: bool, 
     if _infinite_entries(fisher) or _infinite_entries(negH):
         return _infinite_verdict(fisher, negH, points, tuple(facts))
     verdict = matrices_equal(fisher, negH, points, "E[s sᵀ] versus −E[H]", config.simplify_timeout,
-                             irregular, tuple(facts))
+                             irregular, tuple(facts), symmetric=True)
     if verdict.status == "proved":
         reason = f"I(θ) = E[s sᵀ] equals −E[H]: the residual simplifies to zero; {'; '.join(facts)}"
         return Verdict("proved", reason, verdict.residual, facts=tuple(facts))

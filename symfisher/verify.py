@@ -111,18 +111,23 @@ def matrices_equal(
     simplify_seconds: float = 5.0,
     irregular_reason: str = "",
     facts: tuple[str, ...] = (),
+    symmetric: bool = False,
 ) -> Verdict:
-    """Decide ``left == right`` soundly: simplify the residual, else compare at random points."""
+    """Decide ``left == right`` soundly: simplify the residual, else compare at random points.
+
+    ``symmetric``: both sides are symmetric by construction, so the upper triangle decides.
+    """
     if left.has(sp.Integral, sp.Sum) or right.has(sp.Integral, sp.Sum):
         open_entries = [f"({i + 1},{j + 1})" for i in range(left.rows) for j in range(left.cols)
                         if left[i, j].has(sp.Integral, sp.Sum) or right[i, j].has(sp.Integral, sp.Sum)]
         return Verdict("inconclusive", f"{what}: entries {', '.join(open_entries)} have no closed form "
                        "(unevaluated expectations), so the identity could not be decided symbolically",
                        facts=facts)
-    zero = [is_zero(a - b, simplify_seconds) for a, b in zip(left, right)]
-    residual = sp.ImmutableMatrix(left.rows, left.cols, [
-        sp.Integer(0) if z else simplify_within(a - b, simplify_seconds) for z, a, b in zip(zero, left, right)])
-    if all(zero):
+    cells = [(i, j) for i in range(left.rows) for j in range(left.cols) if not symmetric or j >= i]
+    zero = {ij: is_zero(left[ij] - right[ij], simplify_seconds) for ij in cells}
+    upper = {ij: sp.Integer(0) if z else simplify_within(left[ij] - right[ij], simplify_seconds) for ij, z in zero.items()}
+    residual = sp.ImmutableMatrix(left.rows, left.cols, lambda i, j: upper[(i, j) if (i, j) in upper else (j, i)])
+    if all(zero.values()):
         return Verdict("proved", f"{what}: the residual simplifies to the zero matrix", residual, facts=facts)
     evidence, witness = compare_numerically(left, right, points)
     if witness is not None:

@@ -39,6 +39,8 @@ class Engine:
     def expect(self, f: sp.Expr) -> Expectation:
         """E_θ[f(X)] (f in the context's data dummies)."""
         f = sp.sympify(f)
+        if not (f.free_symbols & set(self.ctx.data)):  # a constant of the data: E[f] = f
+            return Expectation(f, ("data-free",))
         ops = sp.count_ops(f)
         if ops > self.config.max_expression_ops:
             raise BudgetExceeded(f"expression too large to take an expectation of ({ops} operations)")
