@@ -8,15 +8,13 @@ non-negative and integrate (or sum) to one.
 
 from __future__ import annotations
 
-import math
 from dataclasses import dataclass, field, replace
 from typing import Iterable, Mapping, Sequence
 
 import sympy as sp
 
-from ._deadline import run_with_deadline
-from ._points import domain_of, parameter_points
-from .errors import BudgetExceeded, ModelError, SymfisherError
+from ._points import domain_of
+from .errors import ModelError
 
 __all__ = ["Model"]
 

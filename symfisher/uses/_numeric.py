@@ -1,7 +1,11 @@
-"""Compiled per-observation log-density, score, Hessian and Fisher information (``sympy.lambdify``, cse=True).
+"""Sums over a data set of log p, the score, the Hessian and I(θ), for estimation and optimization.
 
-Each function takes ``(*data, *covariates, *params)`` and broadcasts over NumPy arrays of
-observations; :class:`NumericModel` sums over a data set.
+Each compiled function takes ``(*data, *covariates, *params)`` and broadcasts over NumPy arrays of
+observations; :class:`SampleModel` sums over a data set. Unlike
+:class:`symfisher.backends.numpy.NumericModel` (per-point functions of a finished derivation) it also
+works from a bare :class:`~symfisher.model.Model` (maximum likelihood needs no expectation) and
+substitutes known constants. Both compile with the same printer
+(:class:`symfisher.backends.numpy.NumericPrinter`: fast small powers, ``gammaln``, a fast trigamma).
 """
 
 from __future__ import annotations
@@ -17,11 +21,14 @@ import sympy as sp
 from ..errors import ModelError
 from ._common import constants_of, data_arrays
 
-MODULES = ["scipy", "numpy"]
-
-
 def _compile(args: list[sp.Symbol], exprs: list[sp.Expr]) -> Callable:
-    return sp.lambdify(args, exprs, modules=MODULES, cse=True)
+    import scipy.special
+
+    from ..backends._runtime import trigamma
+    from ..backends.numpy import NumericPrinter
+
+    namespace = {"numpy": np, "scipy": scipy, "trigamma": trigamma}
+    return sp.lambdify(args, exprs, modules=[namespace], printer=NumericPrinter(), cse=True)
 
 
 def _domain_bounds(model) -> list[tuple[float, float, bool, bool]]:
@@ -36,7 +43,7 @@ def _domain_bounds(model) -> list[tuple[float, float, bool, bool]]:
 
 
 @dataclass(frozen=True)
-class NumericModel:
+class SampleModel:
     """A model compiled to NumPy: sums of log p, score, Hessian and Fisher information over a data set.
 
     Attributes:
@@ -51,7 +58,7 @@ class NumericModel:
     _fns: dict = field(default_factory=dict, repr=False, compare=False)
 
     @classmethod
-    def of(cls, derivation_or_model: Any, constants: Mapping | None = None) -> NumericModel:
+    def of(cls, derivation_or_model: Any, constants: Mapping | None = None) -> SampleModel:
         from ..derive import Derivation
 
         if isinstance(derivation_or_model, Derivation):

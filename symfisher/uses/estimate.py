@@ -22,7 +22,7 @@ import numpy as np
 import sympy as sp
 
 from ..errors import ModelError, NotSupportedError, RegularityError
-from ._numeric import NumericModel
+from ._numeric import SampleModel
 from .optimize import UpdateRule, _newton, _scoring, iterate
 
 __all__ = ["MLEResult", "mle", "standard_errors", "wald_intervals"]
@@ -57,7 +57,7 @@ class MLEResult:
     converged: bool
     method: str
     model_name: str = "model"
-    numeric: NumericModel | None = field(default=None, repr=False, compare=False)
+    numeric: SampleModel | None = field(default=None, repr=False, compare=False)
 
     def as_dict(self) -> dict[str, float]:
         """Parameter name → estimate."""
@@ -68,7 +68,7 @@ class MLEResult:
         return f"MLEResult({self.model_name}: {est}; n = {self.n}; {self.method}, {self.iterations} iterations)"
 
 
-def _scipy_fit(num: NumericModel, cols, n, start) -> tuple[np.ndarray, int, bool, str]:
+def _scipy_fit(num: SampleModel, cols, n, start) -> tuple[np.ndarray, int, bool, str]:
     from scipy.optimize import minimize
 
     bounds = [(None if not math.isfinite(lo) else lo + (1e-10 if lo_open else 0.0),
@@ -110,7 +110,7 @@ def mle(model_or_derivation: Any, data: Any, start: Sequence[float] | None = Non
     >>> round(float(fit.estimate[0]), 8)                      # the sample mean
     4.0
     """
-    num = NumericModel.of(model_or_derivation, constants)
+    num = SampleModel.of(model_or_derivation, constants)
     cols, n = num.arrays(data)
     start_v = num.default_start() if start is None else np.asarray(start, dtype=float).ravel()
     rule = UpdateRule("fisher-scoring", "θ + F(θ)⁻¹ ∇ℓ", 1.0, num, _scoring) if num.has_fisher \

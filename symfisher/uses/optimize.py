@@ -21,7 +21,7 @@ from typing import Any, Callable, Mapping, Sequence
 import numpy as np
 
 from ..errors import ModelError, NotSupportedError, RegularityError
-from ._numeric import NumericModel
+from ._numeric import SampleModel
 
 __all__ = ["IterationResult", "UpdateRule", "fisher_scoring_step", "gradient_ascent_step", "iterate",
            "natural_gradient_step", "newton_step"]
@@ -41,7 +41,7 @@ class UpdateRule:
     name: str
     formula: str
     lr: float
-    numeric: NumericModel = field(repr=False)
+    numeric: SampleModel = field(repr=False)
     _direction: Callable = field(repr=False, compare=False, default=None)
 
     @property
@@ -88,7 +88,7 @@ def _rule(derivation: Any, name: str, formula: str, lr: float, fn, needs_fisher:
           constants: Mapping | None) -> UpdateRule:
     if not (isinstance(lr, (int, float)) and lr > 0):
         raise ModelError(f"the step size lr must be a positive number, got {lr!r}")
-    num = NumericModel.of(derivation, constants)
+    num = SampleModel.of(derivation, constants)
     if needs_fisher and not num.has_fisher:
         raise NotSupportedError(f"model {num.model.name}: {name} needs the Fisher information in closed form; "
                                 "pass a Derivation whose fisher has no unevaluated expectations")

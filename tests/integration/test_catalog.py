@@ -78,7 +78,6 @@ def _quadrature(f: sp.Expr, model, point) -> float:
 
 @pytest.mark.parametrize("name", list(_cases()))
 def test_family_fisher_agrees_with_quadrature(name: str) -> None:
-    fam = FAMILIES[name]
     d = _derived(name)
     model = d.model
     assert d.closed
