@@ -16,6 +16,7 @@ from scipy.integrate import quad
 
 import symfisher as sf
 from symfisher._simplify import exp_as_rational, is_zero
+from symfisher.expectation.base import settle_conditions, with_conditions
 from symfisher.expectation.euler import euler_integral, settle
 
 x = sp.Symbol("x", real=True)
@@ -73,3 +74,15 @@ def test_exp_rewriting_never_moves_a_factor_out_of_its_integral():
     yv = sp.Dummy("y", real=True)
     open_entry = sp.Integral(sp.exp(-sp.sqrt(sp.Abs(yv))) / sp.Abs(yv), (yv, -sp.oo, sp.oo)) / 4
     assert exp_as_rational(open_entry) is None
+
+
+def test_sympy_convergence_conditions_are_kept_and_decided_on_the_domain():
+    nu = sp.Symbol("nu", positive=True)
+    p = sp.Symbol("p", positive=True)
+    t = sp.Symbol("t", positive=True)
+    piecewise = sp.integrate(t ** (nu - 2) * sp.exp(-t), (t, 0, sp.oo), conds="piecewise")
+    assert with_conditions(piecewise) == (sp.gamma(nu - 1), (nu > 1,))
+    assert with_conditions(sp.Integral(sp.exp(-(t**t)), (t, 0, 1))) is None
+    assert settle_conditions((nu > 1,), {}) == ("conditional", (nu > 1,))
+    assert settle_conditions((sp.Abs(p - 1) < 1,), {p: sp.Interval.open(0, 1)}) == ("converges", ())
+    assert settle_conditions((p < 0,), {})[0] == "diverges"

@@ -160,7 +160,7 @@ def test_sympy_failures_inside_the_worker_become_symfisher_errors(monkeypatch):
         raise ZeroDivisionError("boom")
         yield  # pragma: no cover
 
-    monkeypatch.setattr(derive_module, "_pipeline", broken)
+    monkeypatch.setattr(derive_module, "pipeline", broken)
     with pytest.raises(sf.NotSupportedError, match=r"^model exponential: the derivation failed inside SymPy "
                        r"\(ZeroDivisionError: boom\)$"):
         sf.derive(EXPONENTIAL, timeout=5)

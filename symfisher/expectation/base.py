@@ -248,3 +248,54 @@ def almost_everywhere(g: sp.Expr, ctx: Context) -> sp.Expr:
 
     g = g.replace(lambda e: e.is_Pow and isinstance(e.base, (sp.sign, sp.Abs)), fix_pow)
     return g.replace(lambda e: e.is_Mul and e.has(sp.sign), fix_mul)
+
+
+def with_conditions(r: sp.Expr) -> tuple[sp.Expr, tuple[sp.Basic, ...]] | None:
+    """SymPy's ``Piecewise((value, cond), (unevaluated, True))`` as (value, (cond,)); ``None`` if still open.
+
+    ``integrate(..., conds="piecewise")`` and ``summation`` say where their closed form holds this
+    way (e.g. Γ(ν − 1) only for ν > 1); the condition is kept instead of dropped.
+    """
+    conditions: list[sp.Basic] = []
+
+    def take(pw: sp.Piecewise) -> sp.Expr:
+        (value, cond), *rest = pw.args
+        if len(rest) != 1 or rest[0][1] is not sp.true or not rest[0][0].has(sp.Integral, sp.Sum) \
+                or value.has(sp.Integral, sp.Sum):
+            return pw
+        conditions.append(cond)
+        return value
+
+    r = r.replace(lambda e: isinstance(e, sp.Piecewise) and e.has(sp.Integral, sp.Sum), take)
+    if r.has(sp.Integral, sp.Sum) or any(c is sp.false for c in conditions):
+        return None
+    return r, tuple(dict.fromkeys(c for c in conditions if c is not sp.true))
+
+
+def settle_conditions(conditions: tuple[sp.Basic, ...], domains) -> tuple[str, tuple[sp.Basic, ...]]:
+    """"converges" (every condition holds on the parameter domain), "diverges" (one holds nowhere
+    there) or "conditional" with the conditions that remain.
+
+    A condition in one parameter is decided against that parameter's domain (|p − 1| < 1 holds on
+    p ∈ (0, 1)); others are kept as they are.
+    """
+    pending = []
+    for c in conditions:
+        if c is sp.true:
+            continue
+        if c is sp.false:
+            return "diverges", ()
+        syms = c.free_symbols
+        if len(syms) == 1:
+            sym = next(iter(syms))
+            domain = domains.get(sym) or domain_of(sym)
+            try:
+                where = c.as_set()
+                if domain.is_subset(where):
+                    continue
+                if where.intersect(domain) is sp.S.EmptySet:
+                    return "diverges", ()
+            except (NotImplementedError, TypeError, ValueError, AttributeError):
+                pass
+        pending.append(c)
+    return ("conditional", tuple(pending)) if pending else ("converges", ())

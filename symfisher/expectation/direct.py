@@ -1,21 +1,19 @@
-"""Direct integration / summation with SymPy, under a hard time limit, checked by quadrature."""
+"""Direct integration / summation with SymPy, under a hard time limit, checked by quadrature.
+
+SymPy's convergence conditions are kept with the result (:func:`with_conditions`).
+"""
 
 from __future__ import annotations
 
 import sympy as sp
 
-from .base import Expectation
+from .base import Expectation, settle_conditions, with_conditions
 from .registry import register
 
 
 def _direct(expr, limits, discrete):
-    if discrete:
-        r = sp.summation(expr, *limits)
-        if isinstance(r, sp.Piecewise):
-            r = r.args[0][0]
-        return None if r.has(sp.Sum) else r
-    r = sp.integrate(expr, *limits, conds="none")
-    return None if r.has(sp.Integral) else r
+    r = sp.summation(expr, *limits) if discrete else sp.integrate(expr, *limits, conds="piecewise")
+    return with_conditions(r)
 
 
 @register("integrate", "atom", expensive=True)
@@ -24,10 +22,14 @@ def integrate(engine, g: sp.Expr) -> Expectation | None:
     limits = [(x, ctx.support[x].inf, ctx.support[x].sup) for x in ctx.data]
     if any(isinstance(ctx.support[x], sp.FiniteSet) for x in ctx.data):
         return None
-    value = engine.hard(_direct, g * ctx.density, limits, ctx.discrete)
-    if value is None or value.has(sp.nan, sp.zoo) or value in (sp.oo, -sp.oo):
+    found = engine.hard(_direct, g * ctx.density, limits, ctx.discrete)
+    if found is None:
+        return None
+    value, conditions = found
+    status, conditions = settle_conditions(conditions, ctx.domains)
+    if status == "diverges" or value.has(sp.nan, sp.zoo) or value in (sp.oo, -sp.oo):
         return None
     if engine.spot_check(g, value) is not True:  # SymPy's integrate can be wrong: demand agreement
         return None
     name = "summation" if ctx.discrete else "integrate"
-    return Expectation(value, (name,), detail=f"SymPy {name} of the atom")
+    return Expectation(value, (name,), detail=f"SymPy {name} of the atom", conditions=conditions)

@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import sympy as sp
 
-from .base import Expectation
+from .base import Expectation, settle_conditions, with_conditions
 from .euler import EulerResult, euler_integral, settle
 from .registry import register
 
@@ -63,15 +63,11 @@ def _mgf_parts(g: sp.Expr, x: sp.Symbol):
 
 
 def _integrate(expr, x, lo, hi):
-    r = sp.integrate(expr, (x, lo, hi), conds="none")
-    return None if r.has(sp.Integral) else r
+    return with_conditions(sp.integrate(expr, (x, lo, hi), conds="piecewise"))
 
 
 def _sum(expr, x, lo, hi):
-    r = sp.summation(expr, (x, lo, hi))
-    if isinstance(r, sp.Piecewise):
-        r = r.args[0][0]
-    return None if r.has(sp.Sum) else r
+    return with_conditions(sp.summation(expr, (x, lo, hi)))
 
 
 def _generating_function(engine, kind: str):
@@ -88,18 +84,20 @@ def _generating_function(engine, kind: str):
         t = sp.Dummy("z", positive=True)
         kernel = t**x
     integrand = sp.powsimp(sp.expand_power_base(kernel * ctx.density, force=True))
-    rule, euler = None, None
+    rule, euler, conditions = None, None, ()
     if kind in ("mellin", "mgf"):
         euler = euler_integral(integrand, x, lo, hi)
         if euler is not None:
             value, rule = euler.value, euler.rule
         else:
-            value = engine.hard(_integrate, integrand, x, lo, hi)
+            found = engine.hard(_integrate, integrand, x, lo, hi)
+            value, conditions = found if found is not None else (None, ())
     else:
-        value = engine.hard(_sum, integrand, x, lo, hi)
+        found = engine.hard(_sum, integrand, x, lo, hi)
+        value, conditions = found if found is not None else (None, ())
     if value is None:
         return None
-    return t, u, sp.simplify(value) if sp.count_ops(value) < 200 else value, rule, euler
+    return t, u, sp.simplify(value) if sp.count_ops(value) < 200 else value, rule, euler or conditions
 
 
 def _accept(engine, g, value) -> bool:
@@ -124,7 +122,10 @@ def transform(engine, g: sp.Expr) -> Expectation | None:
         gf = engine.cached("pgf", lambda: _generating_function(engine, "pgf"))
         if gf is None:
             return None
-        z, _, G, _, _ = gf
+        z, _, G, _, found = gf
+        status, conditions = _conditions_at(engine, found, {z: 1})
+        if status == "diverges":
+            return None
         value = sp.Integer(0)
         for (deg,), coeff in poly.terms():
             fact = sum(sp.functions.combinatorial.numbers.stirling(deg, j) * sp.diff(G, z, j).subs(z, 1)
@@ -132,7 +133,8 @@ def transform(engine, g: sp.Expr) -> Expectation | None:
             value += coeff * fact
         value = sp.simplify(value)
         detail = f"probability generating function G(z) = {sp.sstr(G.xreplace({z: sp.Symbol('z')}))}"
-        return Expectation(value, ("transform:pgf",), detail=detail) if _accept(engine, g, value) else None
+        return Expectation(value, ("transform:pgf",), detail=detail, conditions=conditions) \
+            if _accept(engine, g, value) else None
     if s.inf == 0 and s.sup in (1, sp.oo):
         parts = _mellin_parts(g, x, unit=s.sup == 1)
         if parts is None:
@@ -142,7 +144,7 @@ def transform(engine, g: sp.Expr) -> Expectation | None:
             return None
         t, u, M, rule, euler = gf
         a, b, m, n = parts
-        status, conditions = _conditions_at(euler, {t: a, u: b})
+        status, conditions = _conditions_at(engine, euler, {t: a, u: b})
         if status in ("diverges", "unknown"):
             return None
         value = sp.diff(M, t, m, u, n) if n else sp.diff(M, t, m)
@@ -158,7 +160,7 @@ def transform(engine, g: sp.Expr) -> Expectation | None:
             return None
         t, _, M, rule, euler = gf
         c, m = parts
-        status, conditions = _conditions_at(euler, {t: c})
+        status, conditions = _conditions_at(engine, euler, {t: c})
         if status in ("diverges", "unknown"):
             return None
         value = sp.simplify(sp.diff(M, t, m).subs(t, c))
@@ -169,9 +171,13 @@ def transform(engine, g: sp.Expr) -> Expectation | None:
     return Expectation(value, (name,), detail=detail, conditions=conditions) if _accept(engine, g, value) else None
 
 
-def _conditions_at(euler: EulerResult | None, at: dict) -> tuple[str, tuple[sp.Basic, ...]]:
-    """Whether the transform's Euler integral converges at the point used (see :func:`settle`)."""
-    if euler is None:  # found by integrate/summation and checked by quadrature: no conditions known
-        return "converges", ()
+def _conditions_at(engine, found: EulerResult | tuple, at: dict) -> tuple[str, tuple[sp.Basic, ...]]:
+    """Whether the transform's integral converges at the point used, and the conditions left on θ.
+
+    ``found``: the Euler integral behind the transform (see :func:`settle`), or SymPy's conditions.
+    """
+    if not isinstance(found, EulerResult):
+        return settle_conditions(tuple(sp.sympify(c).subs(at) for c in found), engine.ctx.domains)
+    euler = found
     return settle(EulerResult(euler.value, tuple(c.subs(at) for c in euler.conditions), euler.rule,
                               tuple(c.subs(at) for c in euler.requires), euler.sign))
