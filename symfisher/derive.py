@@ -87,7 +87,7 @@ class Derivation:
     @property
     def infinite(self) -> bool:
         """Whether some entry of I(θ) is +∞ (E[s_i²] diverges): the information is infinite."""
-        return bool(_infiniteentries(self.fisher))
+        return bool(_infinite_entries(self.fisher))
 
     @property
     def closed(self) -> bool:
@@ -110,7 +110,7 @@ class Derivation:
             lines.insert(-1, f"Valid for: {_and(self.conditions)}")
         if self.infinite:
             lines.insert(-1, "The Fisher information is infinite: E[s_i²] diverges for entries "
-                             + ", ".join(f"({i + 1},{i + 1})" for i, j in _infiniteentries(self.fisher) if i == j))
+                             + ", ".join(f"({i + 1},{i + 1})" for i, j in _infinite_entries(self.fisher) if i == j))
         return "\n".join(lines)
 
     def _repr_latex_(self) -> str:
@@ -268,7 +268,7 @@ def _assemble(model: Model, config: Config, results: dict, start: float) -> Deri
 
     t0 = time.perf_counter()
     verdict = _bounded_verdict(model, config, fisher, negH, mean_m, timed_out, conditions,  # margin: reaping workers
-                               config.timeout * 0.97 - (time.perf_counter() - start))
+                               config.timeout * 0.97 - (time.perf_counter() - start), S, H)
     timings = dict(results["timings"], verdict=time.perf_counter() - t0, total=time.perf_counter() - start)
 
     n = model.n_obs
@@ -290,7 +290,8 @@ def _sample_sums(model: Model, S, H, n):
     return S.applyfunc(lambda e: sp.Sum(e.xreplace(sub), (i, 1, n))), H.applyfunc(lambda e: sp.Sum(e.xreplace(sub), (i, 1, n)))
 
 
-def _verdict(model: Model, config: Config, fisher, negH, mean, timed_out: bool, conditions: tuple = ()) -> Verdict:
+def _verdict(model: Model, config: Config, fisher, negH, mean, timed_out: bool, conditions: tuple = (),
+             score: sp.Matrix | None = None, hessian: sp.Matrix | None = None) -> Verdict:
     facts = [f"the closed forms hold for {_and(conditions)} (convergence)"] if conditions else []
     irregular = ""
     if model.support_depends_on_params:
@@ -306,10 +307,17 @@ def _verdict(model: Model, config: Config, fisher, negH, mean, timed_out: bool, 
         facts.append(f"E[s] = {sp.sstr(list(mean))}")
     points = parameter_points((*model.params, *model.given, *_constants(model)), model.domain_map,
                               config.numeric_points, config.seed, _satisfies(conditions))
-    if _infiniteentries(fisher) or _infiniteentries(negH):
+    if _infinite_entries(fisher) or _infinite_entries(negH):
         return _infinite_verdict(fisher, negH, points, tuple(facts))
     verdict = matrices_equal(fisher, negH, points, "E[s sᵀ] versus −E[H]", config.simplify_timeout,
                              irregular, tuple(facts), symmetric=True)
+    if verdict.status == "inconclusive" and not verdict.evidence and score is not None and hessian is not None:
+        evidence = _quadrature_evidence(model, score, hessian, fisher, negH, points[:2])
+        if evidence:
+            worst = max(e.max_abs_diff for e in evidence)
+            verdict = Verdict("inconclusive", f"{verdict.reason}; by quadrature at {len(evidence)} point(s) the two "
+                              f"sides differ by at most {worst:.3g} (evidence, not proof)", verdict.residual,
+                              tuple(evidence), facts=tuple(facts))
     if verdict.status == "proved":
         reason = f"I(θ) = E[s sᵀ] equals −E[H]: the residual simplifies to zero; {'; '.join(facts)}"
         return Verdict("proved", reason, verdict.residual, facts=tuple(facts))
@@ -319,14 +327,49 @@ def _verdict(model: Model, config: Config, fisher, negH, mean, timed_out: bool, 
     return verdict
 
 
+MAX_QUADRATURE_ENTRIES = 10
+
+
+def _quadrature_evidence(model: Model, score, hessian, fisher, negH, points) -> list:
+    """Both sides at each point, open entries by quadrature of s_i s_j p and −H_ij p (few parameters only)."""
+    from .backends.quadrature import numeric_expectation, numeric_value
+    from .verify import Evidence
+
+    k = fisher.rows
+    cells = entries(k)
+    if len(cells) > MAX_QUADRATURE_ENTRIES:
+        return []
+
+    def value(closed: sp.Expr, integrand: sp.Expr, point) -> float:
+        if not closed.has(sp.Integral, sp.Sum):
+            v = numeric_value(closed, point)
+            return v if isinstance(v, float) else float("nan")
+        if integrand.has(sp.DiracDelta):  # a point mass quadrature would miss: no evidence
+            return float("nan")
+        return numeric_expectation(integrand, model.density, model.support_map, point)
+
+    out = []
+    for point in points:
+        try:
+            left = [value(fisher[i, j], score[i] * score[j], point) for i, j in cells]
+            right = [value(negH[i, j], -hessian[i, j], point) for i, j in cells]
+        except Exception:  # noqa: BLE001 - quadrature failing at a point is no evidence either way
+            continue
+        diffs = [abs(a - b) for a, b in zip(left, right)]
+        if all(d == d for d in diffs):  # no nan
+            out.append(Evidence(dict(point), tuple(left), tuple(right), max(diffs)))
+    return out
+
+
 def _bounded_verdict(model: Model, config: Config, fisher, negH, mean, timed_out: bool, conditions: tuple,
-                     seconds: float) -> Verdict:
+                     seconds: float, score=None, hessian=None) -> Verdict:
     """:func:`_verdict` under a hard limit of ``seconds`` (at least 0.25 s): "inconclusive" when it runs out."""
     seconds = max(0.25, seconds)
     entries = max(1, fisher.rows * (fisher.rows + 1) // 2)
     config = config.merge(simplify_timeout=max(0.05, min(config.simplify_timeout, seconds / (entries + 1))))
     try:
-        return run_with_deadline(_verdict, (model, config, fisher, negH, mean, timed_out, conditions), seconds)
+        return run_with_deadline(_verdict, (model, config, fisher, negH, mean, timed_out, conditions, score, hessian),
+                                 seconds)
     except BudgetExceeded:
         return Verdict("inconclusive", f"the time budget ran out while comparing E[s sᵀ] with −E[H] "
                        f"({seconds:.3g} s left)")
@@ -349,19 +392,19 @@ def _satisfies(conditions: tuple):
     return holds
 
 
-def _infiniteentries(m: sp.Matrix) -> list[tuple[int, int]]:
+def _infinite_entries(m: sp.Matrix) -> list[tuple[int, int]]:
     return [(i, j) for i in range(m.rows) for j in range(i, m.cols) if m[i, j] in (sp.oo, -sp.oo)]
 
 
 def _infinite_verdict(fisher, negH, points, facts: tuple[str, ...]) -> Verdict:
     """I(θ) or −E[H] has an infinite entry: "refuted" when the other side is finite there, else "inconclusive"."""
     def names(m) -> str:
-        return ", ".join(f"({i + 1},{j + 1})" for i, j in _infiniteentries(m))
+        return ", ".join(f"({i + 1},{j + 1})" for i, j in _infinite_entries(m))
 
     parts = [f"{what} is infinite at entries {names(m)} (the integral diverges)"
-             for what, m in (("I(θ) = E[s sᵀ]", fisher), ("−E[H]", negH)) if _infiniteentries(m)]
+             for what, m in (("I(θ) = E[s sᵀ]", fisher), ("−E[H]", negH)) if _infinite_entries(m)]
     reason = "; ".join(parts)
-    one_sided = [(i, j) for i, j in set(_infiniteentries(fisher)) ^ set(_infiniteentries(negH))
+    one_sided = [(i, j) for i, j in set(_infinite_entries(fisher)) ^ set(_infinite_entries(negH))
                  if not (fisher[i, j].has(sp.Integral, sp.Sum, sp.nan, sp.zoo)
                          or negH[i, j].has(sp.Integral, sp.Sum, sp.nan, sp.zoo))]
     if one_sided and points:

@@ -132,3 +132,15 @@ def test_given_covariate_logistic_regression():
     w = sp.exp(eta) / (1 + sp.exp(eta)) ** 2
     assert sp.simplify(d.fisher - w * sp.Matrix([[1, z], [z, z**2]])) == sp.zeros(2)
     assert d.equality.status == "proved"
+
+
+def test_open_entries_get_quadrature_evidence():
+    """Hyperbolic secant location: no strategy closes E[s²] in time; quadrature gives π²/8 on both sides."""
+    m = sf.Model.from_pdf(sp.sech(sp.pi * (x - mu) / 2) / 2, x, [mu], sp.S.Reals, name="hyperbolic-secant")
+    d = sf.derive(m, timeout=10)
+    assert d.equality.status == "inconclusive"
+    assert "by quadrature at" in d.equality.reason and "evidence, not proof" in d.equality.reason
+    assert d.equality.evidence
+    for ev in d.equality.evidence:
+        assert ev.left[0] == pytest.approx(float(sp.pi**2 / 8), rel=1e-8)
+        assert ev.right[0] == pytest.approx(float(sp.pi**2 / 8), rel=1e-8)
