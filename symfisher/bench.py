@@ -4,10 +4,10 @@ Run as ``python -m symfisher.bench``. For every family it prints the seconds ``d
 expectation strategies used, the verdict on I(θ) = −E[H], a numeric spot check of I(θ) against
 quadrature of s_i s_j at one random parameter point, and beside it the naive approach: SymPy's
 ``integrate(s_i s_j p, conds="none")`` (``summation`` for counts) per entry, in a worker killed
-at ``--naive-cap`` seconds for the whole family ("timeout" when capped), with the ratio
-naive / engine. The scale section times the multivariate normal mean in dimension k (identity
-covariance) and logistic regression with p coefficients (covariates given) for k = p = 2 … 64,
-each beside the naive route until that first hits its cap.
+at ``--naive-cap`` seconds for the whole family, with its outcome (closed, timeout, left an
+integral, SymPy error) and the ratio naive / engine. The scale section times the multivariate
+normal mean in dimension k (identity covariance) and logistic regression with p coefficients
+(covariates given) for k = p = 2 … 64, each beside the naive route until that first fails.
 """
 
 from __future__ import annotations
@@ -32,11 +32,29 @@ from .derive import derive
 from .errors import BudgetExceeded
 from .model import Model, is_discrete_set
 
-__all__ = ["FamilyResult", "ScaleRow", "bench_family", "main", "naive_fisher", "scale_models", "spot_check"]
+__all__ = ["FamilyResult", "NaiveResult", "ScaleRow", "bench_family", "main", "naive_route", "scale_models", "spot_check"]
 
 SIZES = (2, 4, 8, 16, 32, 64)
 CURVE_STOP_SECONDS = 60.0
 HIDDEN = {"linearity", "data-free"}
+
+
+@dataclass(frozen=True)
+class NaiveResult:
+    """The naive route on one model: "closed", "timeout" (hit the cap), "open" (left an integral or sum),
+    "error" (SymPy raised) or "not run", with the seconds it took."""
+
+    outcome: str
+    seconds: float = 0.0
+
+    @property
+    def closed(self) -> bool:
+        return self.outcome == "closed"
+
+    def cell(self, cap: float) -> str:
+        return {"closed": f"{self.seconds:.2f}", "timeout": f"timeout (>{cap:g})",
+                "open": f"left an integral ({self.seconds:.1f} s)", "error": f"SymPy error ({self.seconds:.1f} s)",
+                "not run": "not run"}[self.outcome]
 
 
 @dataclass(frozen=True)
@@ -49,11 +67,11 @@ class FamilyResult:
     verdict: str
     closed: bool
     spot: str
-    naive: float | None  # None: capped
+    naive: NaiveResult
 
     @property
     def ratio(self) -> float | None:
-        return None if self.naive is None else self.naive / max(self.seconds, 1e-9)
+        return self.naive.seconds / max(self.seconds, 1e-9) if self.naive.closed else None
 
 
 def _constants(model: Model) -> list[sp.Symbol]:
@@ -111,24 +129,24 @@ def _naive_entries(model: Model) -> bool:
     return True
 
 
-def naive_fisher(model: Model, cap: float) -> float | None:
-    """Seconds the naive per-entry integration takes, or ``None`` when it hits ``cap``.
-
-    An entry left as an unevaluated integral counts as capped too (the naive route failed).
+def naive_route(model: Model, cap: float) -> NaiveResult:
+    """The naive per-entry integration of E[s_i s_j] under a hard limit of ``cap`` seconds.
 
     >>> import sympy as sp
     >>> x = sp.Symbol("x", positive=True); lam = sp.Symbol("lambda", positive=True)
-    >>> naive_fisher(Model.from_pdf(lam * sp.exp(-lam * x), x, [lam], sp.Interval.open(0, sp.oo)), 30) is not None
-    True
+    >>> naive_route(Model.from_pdf(lam * sp.exp(-lam * x), x, [lam], sp.Interval.open(0, sp.oo)), 30).outcome
+    'closed'
     """
+    if cap <= 0:
+        return NaiveResult("not run")
     t0 = time.perf_counter()
     try:
         ok = run_with_deadline(_naive_entries, (model,), cap)
     except BudgetExceeded:
-        return None
+        return NaiveResult("timeout", cap)
     except Exception:  # noqa: BLE001 - SymPy failing is a failed naive route
-        return None
-    return time.perf_counter() - t0 if ok else None
+        return NaiveResult("error", time.perf_counter() - t0)
+    return NaiveResult("closed" if ok else "open", time.perf_counter() - t0)
 
 
 def _strategies(d) -> tuple[str, ...]:
@@ -150,7 +168,7 @@ def bench_family(name: str, naive_cap: float, timeout: float = 60.0) -> FamilyRe
     d = derive(model, timeout=timeout)
     seconds = time.perf_counter() - t0
     spot = spot_check(d)
-    naive = naive_fisher(model, naive_cap) if naive_cap > 0 else None
+    naive = naive_route(model, naive_cap)
     return FamilyResult(fam.name, seconds, _strategies(d), d.equality.status, d.closed, spot, naive)
 
 
@@ -175,14 +193,14 @@ def scale_models(kind: str, k: int) -> Model:
 
 @dataclass(frozen=True)
 class ScaleRow:
-    """One point of a scale curve: derive's seconds beside the naive route's (``None``: capped or not run)."""
+    """One point of a scale curve: derive's seconds beside the naive route's."""
 
     k: int
     seconds: float
     closed: bool
     verdict: str
     strategies: tuple[str, ...]
-    naive: float | None
+    naive: NaiveResult
 
 
 def _scale_curve(kind: str, sizes: Sequence[int], naive_cap: float, out) -> list[ScaleRow]:
@@ -194,24 +212,14 @@ def _scale_curve(kind: str, sizes: Sequence[int], naive_cap: float, out) -> list
         t0 = time.perf_counter()
         d = derive(model, timeout=max(60.0, CURVE_STOP_SECONDS * 2))
         seconds = time.perf_counter() - t0
-        naive = naive_fisher(model, naive_cap) if naive_on else None
-        naive_on = naive_on and naive is not None
+        naive = naive_route(model, naive_cap if naive_on else 0)
+        naive_on = naive_on and naive.closed
         rows.append(ScaleRow(k, seconds, d.closed, d.equality.status, _strategies(d), naive))
         print(f"  {kind:9s} k = {k:3d}: {seconds:8.2f} s  closed={d.closed} {d.equality.status:9s} "
-              f"naive {_fmt(naive):>8s}  {'+'.join(_strategies(d))}", file=out, flush=True)
+              f"naive {naive.cell(naive_cap):>10s}  {'+'.join(_strategies(d))}", file=out, flush=True)
         if seconds > CURVE_STOP_SECONDS:
             break
     return rows
-
-
-def _fmt(v: float | None) -> str:
-    return "timeout" if v is None else f"{v:.2f}"
-
-
-def _naive_cell(value: float | None, cap: float) -> str:
-    if cap <= 0:
-        return "not run"
-    return f"capped or failed (>{cap:g})" if value is None else f"{value:.2f}"
 
 
 def _table(results: Sequence[FamilyResult], cap: float) -> list[str]:
@@ -219,7 +227,7 @@ def _table(results: Sequence[FamilyResult], cap: float) -> list[str]:
              "|---|---:|---|---|---|---:|---:|"]
     for r in results:
         ratio = "—" if r.ratio is None else f"{r.ratio:.1f}×"
-        naive = _naive_cell(r.naive, cap)
+        naive = r.naive.cell(cap)
         lines.append(f"| {r.name} | {r.seconds:.2f} | {', '.join(r.strategies)} | {r.verdict} | {r.spot} | "
                      f"{naive} | {ratio} |")
     return lines
@@ -228,9 +236,10 @@ def _table(results: Sequence[FamilyResult], cap: float) -> list[str]:
 def _summary(results: Sequence[FamilyResult], cap: float) -> list[str]:
     secs = [r.seconds for r in results]
     closed = sum(r.closed for r in results)
-    capped = sum(r.naive is None for r in results)
-    naive = (f"naive integrate capped ({cap:g} s) or failed on {capped}/{len(results)}" if cap > 0
-             else "naive integrate not run")
+    outcomes = [r.naive.outcome for r in results]
+    naive = (f"naive integrate closed {outcomes.count('closed')}/{len(results)} (timeout at {cap:g} s: "
+             f"{outcomes.count('timeout')}, left an integral: {outcomes.count('open')}, SymPy error: "
+             f"{outcomes.count('error')})" if cap > 0 else "naive integrate not run")
     slowest = max(results, key=lambda r: r.seconds)
     return [f"total {sum(secs):.1f} s, median {statistics.median(secs):.2f} s, max {slowest.seconds:.2f} s "
             f"({slowest.name}); {closed}/{len(results)} closed; {naive}"]
@@ -261,7 +270,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     for name in names:
         r = bench_family(name, args.naive_cap)
         results.append(r)
-        print(f"{r.name:24s} {r.seconds:7.2f} s  {r.verdict:12s} {r.spot:14s} naive {_fmt(r.naive):>8s}  "
+        print(f"{r.name:24s} {r.seconds:7.2f} s  {r.verdict:12s} {r.spot:14s} naive {r.naive.cell(args.naive_cap):>10s}  "
               f"{'+'.join(r.strategies)}", file=out, flush=True)
     table = _table(results, args.naive_cap)
     summary = _summary(results, args.naive_cap)
@@ -299,8 +308,7 @@ def _write_readme(table, summary, curves, cap) -> None:
                     continue
                 cells.append(f"{row.seconds:.2f} ({row.verdict}, {'+'.join(row.strategies)})"
                              + ("" if row.closed else " (open)"))
-                cells.append(_naive_cell(row.naive, cap) if row.naive is not None or k == min(
-                    (r.k for r in curves[kind] if r.naive is None), default=None) else "—")
+                cells.append(row.naive.cell(cap) if row.naive.outcome != "not run" else "—")
             lines.append(f"| {k} | {' | '.join(cells)} |")
     path.write_text("\n".join(lines) + "\n", encoding="utf-8")
 

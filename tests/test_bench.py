@@ -28,5 +28,5 @@ def test_scale_curve_reports_strategy_verdict_and_naive(capsys) -> None:
     assert [r.k for r in rows] == [2, 3]
     assert all(r.closed and r.verdict == "proved" for r in rows)
     assert rows[0].strategies == ("linear-predictor", "finite-support")
-    assert rows[0].naive is not None and rows[0].naive > 0  # a two-point sum: the naive route closes too
+    assert rows[0].naive.closed and rows[0].naive.seconds > 0  # a two-point sum: the naive route closes too
     assert "logistic  k =   3" in capsys.readouterr().out
