@@ -135,12 +135,23 @@ def test_given_covariate_logistic_regression():
 
 
 def test_open_entries_get_quadrature_evidence():
-    """Hyperbolic secant location: no strategy closes E[s²] in time; quadrature gives π²/8 on both sides."""
-    m = sf.Model.from_pdf(sp.sech(sp.pi * (x - mu) / 2) / 2, x, [mu], sp.S.Reals, name="hyperbolic-secant")
-    d = sf.derive(m, timeout=10)
+    """The symmetric two-component mixture ½N(μ, 1) + ½N(−μ, 1) has no closed-form Fisher information."""
+    pdf = (sp.exp(-(x - mu) ** 2 / 2) + sp.exp(-(x + mu) ** 2 / 2)) / (2 * sp.sqrt(2 * sp.pi))
+    d = sf.derive(sf.Model.from_pdf(pdf, x, [mu], sp.S.Reals, name="two-normal-mixture"), timeout=10)
     assert d.equality.status == "inconclusive"
     assert "by quadrature at" in d.equality.reason and "evidence, not proof" in d.equality.reason
     assert d.equality.evidence
     for ev in d.equality.evidence:
-        assert ev.left[0] == pytest.approx(float(sp.pi**2 / 8), rel=1e-8)
-        assert ev.right[0] == pytest.approx(float(sp.pi**2 / 8), rel=1e-8)
+        assert 0 < ev.left[0] < 1 and ev.left[0] == pytest.approx(ev.right[0], rel=1e-9)
+
+
+def test_hyperbolic_secant_location_closes_through_u_equals_exp():
+    """p(x | μ) = ½ sech(π(x − μ)/2): E[s²] = (π²/4) E[tanh²] = π²/8; u = e^{−πy/2} makes Y half-Cauchy in u."""
+    m = sf.Model.from_pdf(sp.sech(sp.pi * (x - mu) / 2) / 2, x, [mu], sp.S.Reals, name="hyperbolic-secant")
+    d = sf.derive(m, timeout=30)
+    assert d.fisher == sp.Matrix([[sp.pi**2 / 8]]) and d.equality.status == "proved"
+    assert "substitution" in d.strategies[("fisher", 0, 0)]
+    assert "u = exp(" in next(s.detail for s in d.steps if s.stage == "fisher")
+    from symfisher.bench import spot_check
+
+    assert spot_check(d).startswith("ok")  # quadrature of s² p at a random μ

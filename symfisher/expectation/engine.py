@@ -31,6 +31,7 @@ class Engine:
         self.budget = budget
         self.config = config or Config.defaults()
         self.depth = depth
+        self.expensive = True  # False: skip the costly atom strategies (a caller's quick first try)
         self.memo: dict[object, object] = {}
         self._atoms: dict[sp.Expr, Expectation] = {}
         self._tried: dict[sp.Expr, set[str]] = {}
@@ -74,9 +75,7 @@ class Engine:
                                  "(Config.max_expression_ops)")
         terms = [(c, almost_everywhere(g, self.ctx)) for c, g in linear_terms(f, self.ctx.data)]
         results = {g: self.atom(g, expensive=False) for _, g in terms}
-        if all(r.closed for r in results.values()):
-            pass
-        else:
+        if not all(r.closed for r in results.values()) and self.expensive:
             for g, r in list(results.items()):
                 if not r.closed:
                     results[g] = self.atom(g, expensive=True)

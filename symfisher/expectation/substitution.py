@@ -1,7 +1,8 @@
 """Substitutions that map a density onto a simpler one, then reuse the whole engine there.
 
 * power:  u = x^k when the density holds exp(−c·x^k) (Weibull-type kernels become exponential);
-* exponential: u = e^{−x} on ℝ when the density holds exp(−e^{−x}) (Gumbel-type kernels);
+* exponential: u = e^{cx} on ℝ when the density holds e^{a + cx} (Gumbel, logistic and, once cosh, sech
+  and tanh are written with exponentials, hyperbolic-secant kernels become Gamma or Beta-prime ones);
 * probability integral transform: u = F(x) with F the CDF in closed form, so U is uniform on (0, 1)
   and every atom becomes a function on (0, 1) (logistic-type kernels become Beta integrals).
 The change of variables is exact: q(u) = p(x(u))·|dx/du|.
@@ -43,6 +44,25 @@ def _cdf_inverse(density, x, lo):
     return (F, u, sols[0]) if len(sols) == 1 else None
 
 
+HYPERBOLIC = (sp.sinh, sp.cosh, sp.tanh, sp.coth, sp.sech, sp.csch)
+
+
+def _exponential_form(e: sp.Expr) -> sp.Expr:
+    """Hyperbolic functions written with exponentials (sech(x) = 2/(eˣ + e⁻ˣ)), so u = e^{cx} reaches them."""
+    return e.rewrite(sp.exp) if e.has(*HYPERBOLIC) else e
+
+
+def _exp_rates(density: sp.Expr, x: sp.Symbol) -> list[sp.Expr]:
+    """The rates c of the exponentials e^{a + cx} in the density (negative first: Gumbel, logistic)."""
+    rates: dict[sp.Expr, None] = {}
+    for e in sp.powsimp(sp.expand(_exponential_form(density), power_exp=True)).atoms(sp.exp):
+        arg = sp.expand(e.args[0])
+        c = arg.coeff(x)
+        if c != 0 and not c.has(x) and (arg - c * x).free_symbols.isdisjoint({x}) and c.is_real:
+            rates[c] = None
+    return sorted(rates, key=lambda c: (not c.is_negative, sp.default_sort_key(c)))[:1]
+
+
 def _even(ctx, x) -> bool:
     p = ctx.logpdf
     return sp.expand(p.xreplace({x: -x}) - p) == 0
@@ -53,6 +73,10 @@ def _candidates(engine):
     ctx = engine.ctx
     x = ctx.data[0]
     s = ctx.support[x]
+    if s == sp.S.Reals:
+        for c in _exp_rates(ctx.density, x):
+            u = sp.Dummy("u", positive=True)
+            yield f"u = exp({sp.sstr(c)}*x)", u, sp.log(u) / c, sp.Interval.open(0, sp.oo), False
     if s == sp.S.Reals and _even(ctx, x):
         u = sp.Dummy("u", positive=True)
         yield "u = |x| (symmetric density, even integrand)", u, u, sp.Interval.open(0, sp.oo), True
@@ -60,10 +84,13 @@ def _candidates(engine):
         for k in dict.fromkeys(_power_exponents(ctx.density, x)):
             u = sp.Dummy("u", positive=True)
             yield f"u = x**({sp.sstr(k)})", u, u ** (1 / k), sp.Interval.open(0, sp.oo), False
-    if s == sp.S.Reals:
-        if any(e.args[0].has(sp.exp) for e in ctx.density.atoms(sp.exp)):
-            u = sp.Dummy("u", positive=True)
-            yield "u = exp(-x)", u, -sp.log(u), sp.Interval.open(0, sp.oo), False
+
+
+def _cdf_candidate(engine):
+    """u = F(x) when the CDF and its inverse have closed forms (costly: an antiderivative and a solve)."""
+    ctx = engine.ctx
+    x = ctx.data[0]
+    s = ctx.support[x]
     if s.inf.is_number and s.sup.is_number:
         try:
             found = engine.hard(_cdf_inverse, ctx.density, x, s.inf, seconds=2 * engine.config.atom_timeout)
@@ -122,7 +149,7 @@ def _rational_on_unit(h: sp.Expr, u: sp.Symbol) -> sp.Expr:
 def _substituted(ctx, u, inverse, target, even_only=False):
     x = ctx.data[0]
     jac = 2 if even_only else sp.Abs(sp.diff(inverse, u))
-    q = ctx.density.xreplace({x: inverse}) * jac
+    q = _exponential_form(ctx.density).xreplace({x: inverse}) * jac
     if target == sp.Interval.open(0, 1):
         q = _unit_interval(q, u)
     q = _simplify_powers(sp.simplify(q))
@@ -138,18 +165,24 @@ def _substituted(ctx, u, inverse, target, even_only=False):
                    domains=ctx.domains, label=f"{ctx.label} after substitution")
 
 
-def _substitutions(engine):
-    """The substituted engines, built lazily and memoized: the costly CDF candidate only when the cheap ones fail."""
+def _substitutions(engine, kind: str):
+    """The substituted engines of one kind ("cheap" or "cdf"), built lazily and memoized."""
     from .engine import Engine
 
-    built = engine.cached("substitutions", lambda: [])
-    pending = engine.cached("substitutions-pending", lambda: _candidates(engine))
+    built = engine.cached(f"substitutions-{kind}", lambda: [])
+    pending = engine.cached(f"substitutions-{kind}-pending",
+                            lambda: _candidates(engine) if kind == "cheap" else _cdf_candidate(engine))
     yield from list(built)
     for label, u, inverse, target, even_only in pending:
         sub_ctx = _substituted(engine.ctx, u, inverse, target, even_only)
         if sub_ctx is not None:
             built.append((label, u, inverse, even_only, Engine(sub_ctx, engine.budget, engine.config, engine.depth + 1)))
             yield built[-1]
+
+
+PASSES = (("cheap", False), ("cdf", False), ("cheap", True), ("cdf", True))
+"""(candidates, expensive strategies allowed in the substituted engine): every change of variables gets
+a quick try before any of them may spend seconds on SymPy's integrate."""
 
 
 @register("substitution", "atom")
@@ -160,19 +193,32 @@ def substitution(engine, g: sp.Expr) -> Expectation | None:
     if g.has(sp.DiracDelta):  # a point mass may sit on the boundary of the new support: not sound
         return None
     x = ctx.data[0]
-    for label, u, inverse, even_only, sub in _substitutions(engine):
-        if even_only and sp.expand(g.xreplace({x: -x}) - g) != 0:
-            continue
-        h = g.xreplace({x: inverse})
-        if sub.ctx.support[u] == sp.Interval.open(0, 1):
-            h = _rational_on_unit(sp.expand_log(_unit_interval(h, u), force=True), u)
-        h = _simplify_powers(sp.expand_log(h, force=True))
-        r = sub.expect(h)
-        if r.closed:
-            value = sp.simplify(r.value)
-            if engine.spot_check(g, value) is False:
+    for kind, expensive in PASSES:
+        for label, u, inverse, even_only, sub in _substitutions(engine, kind):
+            if even_only and sp.expand(g.xreplace({x: -x}) - g) != 0:
                 continue
-            detail = f"substitution {label}, density {sp.sstr(sub.ctx.density.xreplace({u: sp.Symbol('u')}))}"
-            return Expectation(value, ("substitution", *r.strategies), detail=detail + (f"; {r.detail}" if r.detail else ""),
-                               conditions=r.conditions)
+            found = _expect_after(engine, sub, g, x, u, inverse, label, expensive)
+            if found is not None:
+                return found
+    return None
+
+
+def _expect_after(engine, sub, g, x, u, inverse, label: str, expensive: bool) -> Expectation | None:
+    """E[g(X)] as E[h(U)] in the substituted engine, checked against quadrature."""
+    h = _exponential_form(g).xreplace({x: inverse})
+    if h.has(u) and h.is_rational_function(u) and not h.is_polynomial(u):
+        num, den = sp.fraction(sp.cancel(h))  # tanh(log u) = (u² − 1)/(u² + 1): one fraction with a
+        h = sp.expand(num) / sp.factor(den)  # factored denominator, ready for the Beta-prime integral
+    if sub.ctx.support[u] == sp.Interval.open(0, 1):
+        h = _rational_on_unit(sp.expand_log(_unit_interval(h, u), force=True), u)
+    h = _simplify_powers(sp.expand_log(h, force=True))
+    sub.expensive = expensive
+    r = sub.expect(h)
+    if r.closed:
+        value = sp.simplify(r.value)
+        if engine.spot_check(g, value) is False:
+            return None
+        detail = f"substitution {label}, density {sp.sstr(sub.ctx.density.xreplace({u: sp.Symbol('u')}))}"
+        return Expectation(value, ("substitution", *r.strategies), detail=detail + (f"; {r.detail}" if r.detail else ""),
+                           conditions=r.conditions)
     return None
