@@ -10,6 +10,7 @@ an interval timer instead of another fork: the alarm raises :class:`_Alarm` (a `
 so SymPy's ``except Exception`` clauses cannot swallow it) and re-fires every 50 ms until the call
 returns. Should a C-level loop ignore it, the enclosing worker is still killed at its own deadline.
 A fork and a pickled round trip cost ~50 ms each; the timer costs microseconds.
+``SYMFISHER_NESTED_FORK=1`` in the environment makes nested limits fork as well.
 """
 
 from __future__ import annotations

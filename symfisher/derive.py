@@ -383,6 +383,7 @@ def _satisfies(conditions: tuple):
     """A filter for parameter points: every condition true there (``None`` when there are none)."""
     if not conditions:
         return None
+
     def holds(point) -> bool:
         try:
             return all(bool(c.xreplace(point)) for c in conditions)
