@@ -295,7 +295,9 @@ def _write_readme(table, summary, curves, cap) -> None:
              "difference of I(θ) from quadrature at one random point.", "", *table, "", *summary]
     if curves:
         lines += ["", "## Scale", "", "Seconds per `derive` (both routes and the verdict), beside the naive per-entry "
-                  f"integrate/summation capped at {cap:g} s (not run again once it has hit the cap).", "",
+                  f"integrate/summation capped at {cap:g} s (not run again once it has failed). The naive route computes "
+                  "E[s sᵀ] only — no −E[H], no simplification, no verdict — so for logistic regression, whose "
+                  "support has two points, it is a two-term sum per entry.", "",
                   "| k = p | MVN mean, identity covariance (s) | naive (s) | logistic regression, p coefficients (s) "
                   "| naive (s) |", "|---:|---:|---:|---:|---:|"]
         sizes = sorted({r.k for rows in curves.values() for r in rows})
