@@ -35,6 +35,8 @@ from .model import Model, is_discrete_set
 __all__ = ["FamilyResult", "NaiveResult", "ScaleRow", "bench_family", "main", "naive_route", "scale_models", "spot_check"]
 
 SIZES = (2, 4, 8, 16, 32, 64)
+SCALE_KINDS = {"mvn-mean": "MVN mean, identity covariance", "logistic": "logistic regression, p coefficients",
+               "mvn-precision": "MVN mean, symbolic precision Λ"}
 CURVE_STOP_SECONDS = 60.0
 HIDDEN = {"linearity", "data-free"}
 
@@ -173,16 +175,25 @@ def bench_family(name: str, naive_cap: float, timeout: float = 60.0) -> FamilyRe
 
 
 def scale_models(kind: str, k: int) -> Model:
-    """The scale-section models: ``"mvn-mean"`` (N(μ, I) in dimension k) or ``"logistic"`` (p = k).
+    """The scale-section models: ``"mvn-mean"`` (N(μ, I) in dimension k), ``"mvn-precision"`` (N(μ, Λ⁻¹)
+    with k(k + 1)/2 precision symbols) or ``"logistic"`` (p = k).
 
     >>> scale_models("mvn-mean", 2).params
     (mu1, mu2)
     """
-    if kind == "mvn-mean":
+    if kind in ("mvn-mean", "mvn-precision"):
         xs = sp.symbols(f"x1:{k + 1}", real=True)
         mus = sp.symbols(f"mu1:{k + 1}", real=True)
-        logp = sum(-(x - m) ** 2 / 2 for x, m in zip(xs, mus)) - k * sp.log(2 * sp.pi) / 2
-        return Model.from_logpdf(logp, xs, mus, {x: sp.S.Reals for x in xs}, name=f"mvn-mean-{k}", validate=False)
+        if kind == "mvn-mean":
+            logp = sum(-(x - m) ** 2 / 2 for x, m in zip(xs, mus)) - k * sp.log(2 * sp.pi) / 2
+        else:  # known precision Λ = Σ⁻¹ of k(k + 1)/2 symbols; D stands for det Λ
+            lam = {(i, j): sp.Symbol(f"lambda_{i + 1}_{j + 1}", positive=i == j, real=True)
+                   for i in range(k) for j in range(i, k)}
+            c = [x - m for x, m in zip(xs, mus)]
+            quad = sum(lam[(i, i)] * c[i] ** 2 for i in range(k)) + 2 * sum(
+                lam[(i, j)] * c[i] * c[j] for i in range(k) for j in range(i + 1, k))
+            logp = -quad / 2 + sp.log(sp.Symbol("D", positive=True)) / 2 - k * sp.log(2 * sp.pi) / 2
+        return Model.from_logpdf(logp, xs, mus, {x: sp.S.Reals for x in xs}, name=f"{kind}-{k}", validate=False)
     y = sp.Symbol("y", integer=True, nonnegative=True)
     betas = sp.symbols(f"beta1:{k + 1}", real=True)
     zs = sp.symbols(f"z1:{k + 1}", real=True)
@@ -278,7 +289,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     curves: dict[str, list] = {}
     if args.scale:
         print("\nScale (seconds per derive):", file=out)
-        for kind in ("mvn-mean", "logistic"):
+        for kind in SCALE_KINDS:
             curves[kind] = _scale_curve(kind, args.sizes, args.naive_cap, out)
     if args.write_readme:
         _write_readme(table, summary, curves, args.naive_cap)
@@ -294,17 +305,17 @@ def _write_readme(table, summary, curves, cap) -> None:
              f"conds=\"none\")` per entry, capped at {cap:g} s per family. Spot check: max relative "
              "difference of I(θ) from quadrature at one random point.", "", *table, "", *summary]
     if curves:
+        header = " | ".join(f"{title} (s) | naive (s)" for kind, title in SCALE_KINDS.items() if kind in curves)
         lines += ["", "## Scale", "", "Seconds per `derive` (both routes and the verdict), beside the naive per-entry "
                   f"integrate/summation capped at {cap:g} s (not run again once it has failed). The naive route computes "
                   "E[s sᵀ] only — no −E[H], no simplification, no verdict — so for logistic regression, whose "
                   "support has two points, it is a two-term sum per entry.", "",
-                  "| k = p | MVN mean, identity covariance (s) | naive (s) | logistic regression, p coefficients (s) "
-                  "| naive (s) |", "|---:|---:|---:|---:|---:|"]
+                  f"| k = p | {header} |", "|---:|" + "---:|---:|" * len(curves)]
         sizes = sorted({r.k for rows in curves.values() for r in rows})
         for k in sizes:
             cells = []
-            for kind in ("mvn-mean", "logistic"):
-                row = next((r for r in curves.get(kind, []) if r.k == k), None)
+            for kind in (kind for kind in SCALE_KINDS if kind in curves):
+                row = next((r for r in curves[kind] if r.k == k), None)
                 if row is None:
                     cells += ["—", "—"]
                     continue

@@ -54,3 +54,13 @@ def test_mvn_mean_cross_entries_are_free():
     d = sf.derive(scale_models("mvn-mean", 6))
     assert d.fisher == sp.eye(6) and d.equality.status == "proved"
     assert sum(v == "independence" for k, v in d.strategies.items() if k[0] == "fisher") == 15
+
+
+def test_mvn_mean_with_symbolic_precision_needs_no_inverse():
+    """N(μ, Λ⁻¹) with a full symbolic 6×6 precision Λ: s = Λ(x − μ), E[s sᵀ] = Λ by integration by parts."""
+    d = sf.derive(scale_models("mvn-precision", 6))
+    lam = {(i, j): sp.Symbol(f"lambda_{i + 1}_{j + 1}", positive=i == j, real=True) for i in range(6) for j in range(i, 6)}
+    assert d.fisher == sp.Matrix(6, 6, lambda i, j: lam[(min(i, j), max(i, j))])
+    assert d.equality.status == "proved"
+    assert d.strategies[("fisher", 1, 4)] == "gaussian"
+    assert "integration by parts" in next(s.detail for s in d.steps if s.stage == "fisher")

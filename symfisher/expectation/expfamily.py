@@ -14,6 +14,7 @@ from typing import Mapping
 
 import sympy as sp
 
+from ..errors import BudgetExceeded
 from .base import Expectation, linear_terms
 from .registry import register
 
@@ -143,7 +144,15 @@ def moment(engine, fam: ExpFamily, idx: tuple[int, ...]) -> sp.Expr:
 
 
 def family(engine) -> ExpFamily | None:
-    return engine.cached("expfamily", lambda: detect(engine.ctx))
+    """The detected structure, memoized; ``None`` also when detecting it runs past the atom time limit
+    (inverting a large symbolic Jacobian ∂η/∂θ, e.g. a 16×16 precision matrix)."""
+    def bounded() -> ExpFamily | None:
+        try:
+            return engine.hard(detect, engine.ctx)
+        except BudgetExceeded:
+            return None
+
+    return engine.cached("expfamily", bounded)
 
 
 @register("exponential-family", "expression")
