@@ -209,7 +209,8 @@ def reparametrize_derivation(derivation: Derivation, mapping: Mapping, new_param
     score, hess, fisher, neh, mean = simplify_matrices((score, hess, fisher, neh, mean), SIMPLIFY_SECONDS * 4)
     config = Config.defaults()
     timed_out = not derivation.closed
-    verdict = _verdict(model, config, fisher, neh, mean, timed_out)
+    conditions = tuple(c.xreplace(sub) for c in derivation.conditions)  # where the old closed forms hold
+    verdict = _verdict(model, config, fisher, neh, mean, timed_out, conditions)
     I = sp.ImmutableMatrix
     label = "Jᵀ I J (reparametrized)"
     strategies = {key: label for key in derivation.strategies if key[0] in ("fisher", "neg_expected_hessian")}
@@ -227,4 +228,5 @@ def reparametrize_derivation(derivation: Derivation, mapping: Mapping, new_param
               for i in range(k) for j in range(i, k)]
     steps.append(Step("verdict", verdict.status, sp.Integer(0), detail=verdict.reason))
     timings = {"reparametrize": time.perf_counter() - start, "total": time.perf_counter() - start}
-    return Derivation(model, I(score), I(hess), I(fisher), I(neh), verdict, I(mean), tuple(steps), timings, strategies)
+    return Derivation(model, I(score), I(hess), I(fisher), I(neh), verdict, I(mean), tuple(steps), timings, strategies,
+                      conditions)
