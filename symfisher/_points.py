@@ -74,3 +74,61 @@ def parameter_points(
         if valid is None or valid(point):
             points.append(point)
     return points
+
+
+SPREAD_DENOMINATOR = 999_983  # a prime: drawn values are never multiples of 1/1000 (or any round grid)
+
+
+def _spread_value(domain: sp.Set, rng: random.Random, mode: int) -> sp.Rational:
+    """One value of ``domain``: ordinary (mode 0), close to an edge (1) or far out (2)."""
+    lo, hi = _to_float(domain.inf), _to_float(domain.sup)
+    magnitude = (rng.uniform(0.2, 4.0), 10 ** rng.uniform(-3, -0.5), 10 ** rng.uniform(1, 7))[mode]
+    far = mode > 0
+    if math.isinf(lo) and math.isinf(hi):
+        v = rng.choice((-1, 1)) * magnitude
+    elif math.isinf(hi):
+        v = lo + magnitude
+    elif math.isinf(lo):
+        v = hi - magnitude
+    else:
+        u = 10 ** rng.uniform(-4, 0) if far else rng.uniform(0.1, 0.9)
+        u = u if rng.random() < 0.5 else 1 - u
+        v = lo + (hi - lo) * min(max(u, 1e-4), 1 - 1e-4)
+    value = sp.Rational(round(v * SPREAD_DENOMINATOR), SPREAD_DENOMINATOR)
+    return value if value in domain else draw(domain, rng)
+
+
+def spread_points(
+    symbols: Iterable[sp.Symbol],
+    domains: Mapping[sp.Symbol, sp.Set],
+    count: int,
+    seed: int,
+    valid: "callable | None" = None,
+    tries: int = 40,
+) -> list[dict[sp.Symbol, sp.Rational]]:
+    """``count`` points for refuting a claim, in turn of ordinary size, close to an edge of the domain
+    (10⁻³ … 0.3 from it) and far out (10 … 10⁷), at values off every decimal grid."""
+    rng = random.Random(seed)
+    symbols = list(symbols)
+    points: list[dict[sp.Symbol, sp.Rational]] = []
+    for _ in range(count * tries):
+        if len(points) == count:
+            break
+        mode = len(points) % 3
+        far = mode > 0
+        point = {}
+        for s in symbols:
+            domain = domains.get(s, domain_of(s))
+            if s.is_integer or _is_discrete(domain):
+                point[s] = draw(domain, rng, True) + (rng.randint(0, 10**rng.randint(1, 3)) if far else 0)
+                if point[s] not in domain:
+                    point[s] = draw(domain, rng, True)
+            else:
+                point[s] = _spread_value(domain, rng, mode)
+        if valid is None or valid(point):
+            points.append(point)
+    return points
+
+
+def _is_discrete(domain: sp.Set) -> bool:
+    return isinstance(domain, (sp.Range, sp.FiniteSet)) or domain in (sp.S.Naturals, sp.S.Naturals0, sp.S.Integers)

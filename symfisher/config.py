@@ -24,7 +24,7 @@ class Config:
     atom_timeout: float = 4.0
     simplify_timeout: float = 5.0
     normalization_timeout: float = 3.0
-    numeric_points: int = 3
+    numeric_points: int = 8
     max_expression_ops: int = 20_000
     seed: int = 20261124
 

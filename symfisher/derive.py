@@ -14,10 +14,11 @@ from typing import Any, Literal, Mapping
 import sympy as sp
 
 from ._deadline import Budget, run_with_deadline, stream_with_deadline
-from ._points import parameter_points
+from ._points import spread_points
 from .config import Config
 from .errors import BudgetExceeded, ModelError, NotSupportedError, SymfisherError
 from .expectation import Context
+from .indicators import non_numbers, theta_indicators
 from .model import Model
 from .pipeline import Entry, entries, pipeline, to_user
 from .verify import Verdict, matrices_equal
@@ -91,8 +92,9 @@ class Derivation:
 
     @property
     def closed(self) -> bool:
-        """Whether both matrices are free of unevaluated expectations."""
-        return not (self.fisher.has(sp.Integral, sp.Sum) or self.neg_expected_hessian.has(sp.Integral, sp.Sum))
+        """Whether both matrices are free of unevaluated expectations and of non-numbers (``DiracDelta(0)``)."""
+        both = (*self.fisher, *self.neg_expected_hessian)
+        return not any(e.has(sp.Integral, sp.Sum) or non_numbers(e) for e in both)
 
     def __repr__(self) -> str:
         theta = ", ".join(map(str, self.params))
@@ -294,30 +296,47 @@ def _verdict(model: Model, config: Config, fisher, negH, mean, timed_out: bool, 
              score: sp.Matrix | None = None, hessian: sp.Matrix | None = None) -> Verdict:
     facts = [f"the closed forms hold for {_and(conditions)} (convergence)"] if conditions else []
     irregular = ""
-    if model.support_depends_on_params:
+    indicators = theta_indicators(model.density, model.data, model.params)
+    if indicators:
+        shown = ", ".join(sp.sstr(f) for f in indicators[:3])
+        facts.append(f"the density contains {shown}, which ties the data to θ: its effective support may "
+                     "depend on θ")
+    elif model.support_depends_on_params:
         dep = sorted({str(p) for _, s in model.support for p in s.free_symbols & set(model.params)})
         sup = ", ".join(f"{x} ∈ {s}" for x, s in model.support)
         irregular = IRREGULAR.format(support=sup, params=", ".join(dep), mean=sp.sstr(list(mean)))
         facts.append(f"support {sup} depends on {', '.join(dep)}")
     else:
         facts.append("support independent of θ")
-    if all(m == 0 for m in mean):
+    if any(non_numbers(m) for m in mean) or mean.has(sp.Integral, sp.Sum):
+        pass  # no fact about E[s]
+    elif all(m == 0 for m in mean) and not indicators:
         facts.append("E[s] = 0 (proved)")
-    elif not mean.has(sp.Integral, sp.Sum):
+    else:
         facts.append(f"E[s] = {sp.sstr(list(mean))}")
-    points = parameter_points((*model.params, *model.given, *_constants(model)), model.domain_map,
-                              config.numeric_points, config.seed, _satisfies(conditions))
+    points = spread_points((*model.params, *model.given, *_constants(model)), model.domain_map,
+                           config.numeric_points, config.seed, _satisfies(conditions))
     if _infinite_entries(fisher) or _infinite_entries(negH):
-        return _infinite_verdict(fisher, negH, points, tuple(facts))
+        return _infinite_verdict(fisher, negH, points, tuple(facts)).with_conditions(conditions)
+    return _regularity_verdict(model, config, fisher, negH, timed_out, score, hessian, irregular, facts, points,
+                               indicators).with_conditions(conditions)
+
+
+def _regularity_verdict(model, config, fisher, negH, timed_out, score, hessian, irregular, facts, points,
+                        indicators) -> Verdict:
     verdict = matrices_equal(fisher, negH, points, "E[s sᵀ] versus −E[H]", config.simplify_timeout,
                              irregular, tuple(facts), symmetric=True)
     if verdict.status == "inconclusive" and not verdict.evidence and score is not None and hessian is not None:
-        evidence = _quadrature_evidence(model, score, hessian, fisher, negH, points[:2])
+        evidence = _quadrature_evidence(model, score, hessian, fisher, negH, points[::2][:2])
         if evidence:
             worst = max(e.max_abs_diff for e in evidence)
             verdict = Verdict("inconclusive", f"{verdict.reason}; by quadrature at {len(evidence)} point(s) the two "
                               f"sides differ by at most {worst:.3g} (evidence, not proof)", verdict.residual,
                               tuple(evidence), facts=tuple(facts))
+    if verdict.status == "proved" and indicators:
+        return Verdict("inconclusive", f"I(θ) = E[s sᵀ] and −E[H] agree symbolically, but {facts[-1]}, so "
+                       "differentiating under the integral sign is not justified", verdict.residual,
+                       facts=tuple(facts))
     if verdict.status == "proved":
         reason = f"I(θ) = E[s sᵀ] equals −E[H]: the residual simplifies to zero; {'; '.join(facts)}"
         return Verdict("proved", reason, verdict.residual, facts=tuple(facts))
@@ -492,16 +511,38 @@ def check(model: Model, claimed: sp.Matrix | Any, timeout: float = 60.0) -> Verd
     start = time.perf_counter()
     d = derive(model, timeout * 0.75)
     left = max(0.25, timeout - (time.perf_counter() - start))
-    points = parameter_points((*model.params, *model.given, *_constants(model)), model.domain_map, 3, 99)
+    symbols = (*model.params, *model.given, *_constants(model))
+    points = spread_points(symbols, model.domain_map, Config.defaults().numeric_points, 99, _satisfies(d.conditions))
+    if d.infinite:
+        return _check_infinite(d, claimed_m, points)
     try:
         if d.fisher.has(sp.Integral, sp.Sum):
-            return run_with_deadline(_check_by_quadrature, (model, d, claimed_m, points), left)
-        entries = max(1, len(claimed_m))
-        return run_with_deadline(matrices_equal, (claimed_m, d.fisher, points, "claimed versus derived Fisher "
-                                 "information", max(0.05, min(5.0, left / (entries + 1)))), left)
+            verdict = run_with_deadline(_check_by_quadrature, (model, d, claimed_m, points[::2]), left)
+        else:
+            entries = max(1, len(claimed_m))
+            verdict = run_with_deadline(matrices_equal, (claimed_m, d.fisher, points, "claimed versus derived "
+                                        "Fisher information", max(0.05, min(5.0, left / (entries + 1)))), left)
     except BudgetExceeded:
-        return Verdict("inconclusive", f"the time budget ({timeout:g} s) ran out while comparing the claim "
-                       "with the derived Fisher information")
+        verdict = Verdict("inconclusive", f"the time budget ({timeout:g} s) ran out while comparing the claim "
+                          "with the derived Fisher information")
+    if verdict.status == "proved" and d.equality.status != "proved" and theta_indicators(
+            model.density, model.data, model.params):
+        verdict = Verdict("inconclusive", f"{verdict.reason}, but the derivation rests on a density with "
+                          f"indicators of θ ({d.equality.reason})", verdict.residual, facts=d.equality.facts)
+    return verdict.with_conditions(d.conditions)
+
+
+def _check_infinite(d: Derivation, claimed: sp.ImmutableMatrix, points) -> Verdict:
+    """The derived information has ±∞ entries: a claim finite there is refuted at any parameter point."""
+    cells = [(i, j) for i, j in _infinite_entries(d.fisher) if claimed[i, j] != d.fisher[i, j]]
+    if not cells:
+        return Verdict("inconclusive", "the claim and the derivation agree that the information is infinite",
+                       facts=d.equality.facts).with_conditions(d.conditions)
+    i, j = cells[0]
+    at = dict(points[0]) if points else {p: sp.Integer(1) for p in d.params}
+    return Verdict("refuted", f"entry ({i + 1},{j + 1}) of the Fisher information is {sp.sstr(d.fisher[i, j])} "
+                   f"(E[s_i s_j] diverges), but the claim is {sp.sstr(claimed[i, j])}", counterexample=at,
+                   facts=d.equality.facts)
 
 
 def _as_matrix(claimed, model: Model) -> sp.ImmutableMatrix:
@@ -526,8 +567,9 @@ def _as_matrix(claimed, model: Model) -> sp.ImmutableMatrix:
             raise ModelError(f"{bad}, got {type(v).__name__} {str(v)[:40]!r}") from None
         if not isinstance(e, sp.Expr):
             raise ModelError(f"{bad}, got {type(e).__name__} {str(e)[:40]!r}")
-        if e.has(sp.nan, sp.zoo, sp.I) or e.has(sp.oo, -sp.oo):
-            raise ModelError(f"{bad}; entry {sp.sstr(e)[:40]} contains nan, an infinity or the imaginary unit")
+        if e.has(sp.nan, sp.zoo, sp.I) or (e.has(sp.oo, -sp.oo) and e not in (sp.oo, -sp.oo)) or e.has(sp.DiracDelta):
+            raise ModelError(f"{bad}; entry {sp.sstr(e)[:40]} contains nan, an infinity, DiracDelta or the "
+                             "imaginary unit, which is not a number")
         return e
 
     if not rows or any(len(r) != len(rows[0]) for r in rows):

@@ -15,6 +15,7 @@ import sympy as sp
 
 from ._points import domain_of
 from .errors import ModelError
+from .indicators import absorb_indicators
 
 __all__ = ["Model"]
 
@@ -259,6 +260,10 @@ class Model:
                 raise ModelError(f"model {name}: the support of {x} ({s}) depends on the data")
             if s.is_empty:
                 raise ModelError(f"model {name}: the support of {x} is empty")
+        absorbed = absorb_indicators(density, data_t, sup, params_t)
+        if absorbed is not None:  # indicator factors are support: Heaviside(θ − x)/θ on (0, ∞) is 1/θ on (0, θ)
+            density, sup = absorbed
+            logpdf = sp.expand_log(sp.log(density), force=False)
         dom = tuple((p, _as_set(s, p)) for p, s in (domain or {}).items())
         for p, _ in dom:
             if p not in params_t and p not in given_t:

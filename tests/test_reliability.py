@@ -127,7 +127,7 @@ def test_expansion_beyond_the_size_limit_raises_budget_exceeded():
         ([["__import__('os').getpid()"]], r"the claimed Fisher information must be a 1×1 SymPy matrix of "
                                           r"expressions, got the string .*"),
         (sp.Matrix([[sp.nan]]), r"the claimed Fisher information must be a 1×1 SymPy matrix of expressions; entry "
-                                r"nan contains nan, an infinity or the imaginary unit"),
+                                r"nan contains nan, an infinity, DiracDelta or the imaginary unit, which is not a number"),
         (sp.Matrix([[1, 0], [0, 1]]), r"the claimed Fisher information must be 1×1 for 1 parameter\(s\), got 2×2"),
         (sp.Matrix([[1 / mu**2]]), r"the claimed Fisher information uses mu, which is not a parameter, covariate or "
                                    r"constant of model exponential"),

@@ -1,0 +1,137 @@
+"""Supports written inside the density: indicator factors, and values that are not numbers.
+
+A density such as ``Heaviside(θ − x)·Heaviside(x + θ)/(2θ)`` on ℝ is Uniform(−θ, θ): its *effective*
+support {x : p(x | θ) > 0} = (−θ, θ) depends on θ, although the declared support ℝ does not. Such a
+model is irregular (E[s] ≠ 0, I ≠ −E[H]), and treating the indicators as smooth factors gives
+``DiracDelta(0)`` in the "closed forms". This module
+
+* moves indicator factors into the support where their region solves to an interval
+  (:func:`absorb_indicators`),
+* names the indicator functions that remain and tie the data to θ (:func:`theta_indicators`), so the
+  verdict never calls such a model regular, and
+* finds the parts of a parameter-only expression that are not numbers (:func:`non_numbers`):
+  ``DiracDelta(…)``, ``zoo``, ``nan``, or an infinity inside a larger expression.
+"""
+
+from __future__ import annotations
+
+from typing import Sequence
+
+import sympy as sp
+
+INDICATORS = (sp.Heaviside, sp.Piecewise, sp.sign, sp.Max, sp.Min, sp.floor, sp.ceiling, sp.DiracDelta,
+              sp.frac, sp.KroneckerDelta)
+
+
+def theta_indicators(expr: sp.Expr, data: Sequence[sp.Symbol], params: Sequence[sp.Symbol]) -> list[sp.Expr]:
+    """The indicator-like sub-expressions (Heaviside, Piecewise, sign, Max, Min, …) of ``expr`` that
+    involve both a data symbol and a parameter: places where the effective support may move with θ."""
+    data_set, param_set = set(data), set(params)
+    found = [f for f in expr.atoms(*INDICATORS)
+             if f.free_symbols & data_set and f.free_symbols & param_set]
+    return sorted(found, key=sp.default_sort_key)
+
+
+def non_numbers(expr: sp.Expr) -> list[sp.Expr]:
+    """Parts of a parameter-only expression that make it not a (finite or infinite) number.
+
+    ``DiracDelta(0)`` or ``DiracDelta(θ)`` is a distribution, not a value; ``zoo`` and ``nan`` are
+    undefined; ``oo`` inside a larger expression (``oo·θ − 2``) is not a closed form either. An entry
+    that *is* ±∞ is a value (infinite information) and is not listed.
+    """
+    expr = sp.sympify(expr)
+    if expr in (sp.oo, -sp.oo):
+        return []
+    bad: list[sp.Expr] = sorted(expr.atoms(sp.DiracDelta), key=sp.default_sort_key)
+    bad += [a for a in (sp.zoo, sp.nan) if expr.has(a)]
+    if expr.has(sp.oo, -sp.oo):
+        bad.append(sp.oo)
+    return bad
+
+
+def absorb_indicators(
+    density: sp.Expr, data: Sequence[sp.Symbol], support: Sequence[tuple[sp.Symbol, sp.Set]],
+    params: Sequence[sp.Symbol],
+) -> tuple[sp.Expr, tuple[tuple[sp.Symbol, sp.Set], ...]] | None:
+    """Move indicator factors of a univariate continuous density into its support.
+
+    p = g·1{x ∈ A(θ)} on S equals g on S ∩ A(θ) (up to a null set, which no expectation sees).
+    Factors handled: ``Heaviside(u)`` (region u > 0), ``(1 + sign(u))/2``, and ``Piecewise((g, c),
+    (0, True))`` (region c), where the region solves to an interval in x. Returns the new density
+    and support, or ``None`` when nothing could be moved (other indicators stay for the verdict to
+    flag with :func:`theta_indicators`).
+    """
+    if len(data) != 1 or len(support) != 1:
+        return None
+    x, domain = support[0]
+    if not isinstance(domain, sp.Interval) and domain != sp.S.Reals:
+        return None  # discrete data: the boundary points carry mass, so indicators cannot be dropped
+    params_set = set(params)
+    kept, region, moved = [], domain, False
+    for factor in sp.Mul.make_args(sp.factor_terms(density)):
+        base, exponent = factor.as_base_exp()
+        if not (base.free_symbols & {x} and base.free_symbols & params_set and base.has(*INDICATORS)):
+            kept.append(factor)
+            continue
+        split = _indicator_region(base, x)
+        if split is None or not (exponent.is_positive and exponent.is_number):
+            kept.append(factor)
+            continue
+        value, where = split
+        new_region = _intersect(region, where, x)
+        if new_region is None:
+            kept.append(factor)
+            continue
+        region, moved = new_region, True
+        kept.append(value ** exponent)
+    if not moved:
+        return None
+    return sp.Mul(*kept), ((x, region),)
+
+
+def _indicator_region(base: sp.Expr, x: sp.Symbol) -> tuple[sp.Expr, sp.Set] | None:
+    """(value on the region, region in x) for an indicator factor, or ``None``."""
+    if base.has(sp.sign) and not base.has(sp.Heaviside, sp.Piecewise):
+        rewritten = sp.simplify(base.rewrite(sp.Heaviside))
+        if not rewritten.has(sp.sign):
+            base = rewritten
+    coeff, base = base.as_coeff_Mul()
+    if isinstance(base, sp.Heaviside) and coeff.is_positive:
+        where = _solve(base.args[0] > 0, x)
+        return None if where is None else (coeff, where)
+    if isinstance(base, sp.Piecewise) and len(base.args) == 2:
+        (value, cond), (other, last) = base.args
+        if other == 0 and last == sp.true and not value.has(*INDICATORS):
+            where = _solve(cond, x)
+            return None if where is None else (coeff * value, where)
+    return None
+
+
+def _solve(condition: sp.Basic, x: sp.Symbol) -> sp.Set | None:
+    if isinstance(condition, sp.And):  # a ∧ b: the intersection of the two regions
+        region: sp.Set | None = sp.S.Reals
+        for part in condition.args:
+            where = _solve(part, x)
+            region = None if where is None or region is None else _intersect(region, where, x)
+        return region
+    try:
+        where = sp.solveset(condition, x, sp.S.Reals)
+    except (NotImplementedError, ValueError, TypeError):
+        return None
+    return where if isinstance(where, sp.Interval) and x not in where.free_symbols else None
+
+
+def _intersect(region: sp.Set, where: sp.Set, x: sp.Symbol) -> sp.Set | None:
+    """region ∩ where as one interval with bounds free of x, deciding the order of symbolic bounds."""
+    lo = _extreme(sp.Max, region.inf, where.inf)
+    hi = _extreme(sp.Min, region.sup, where.sup)
+    if lo is None or hi is None:
+        return None
+    out = sp.Interval.open(lo, hi)
+    return out if isinstance(out, sp.Interval) and x not in out.free_symbols else None
+
+
+def _extreme(pick, a: sp.Expr, b: sp.Expr) -> sp.Expr | None:
+    """``max(a, b)`` / ``min(a, b)`` when SymPy can decide it from the assumptions, else ``None``."""
+    value = pick(a, b)
+    return value if not isinstance(value, (sp.Max, sp.Min)) else None
