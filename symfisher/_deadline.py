@@ -11,10 +11,17 @@ so SymPy's ``except Exception`` clauses cannot swallow it) and re-fires every 50
 returns. Should a C-level loop ignore it, the enclosing worker is still killed at its own deadline.
 A fork and a pickled round trip cost ~50 ms each; the timer costs microseconds.
 ``SYMFISHER_NESTED_FORK=1`` in the environment makes nested limits fork as well.
+
+A worker never outlives its parent, even one killed by SIGKILL (which runs no clean-up): the kernel's
+parent-death signal (Linux ``PR_SET_PDEATHSIG``) kills it at once, a watchdog thread that sees
+``getppid()`` change kills it (and the process group it leads) within 0.2 s on any POSIX system, and
+the worker holds no copy of the pipe's read end, so a write to a parent that is gone fails instead of
+blocking forever.
 """
 
 from __future__ import annotations
 
+import _thread
 import multiprocessing as mp
 import os
 import pickle
@@ -23,6 +30,7 @@ import sys
 import threading
 import time
 import traceback
+import warnings
 from dataclasses import dataclass
 from typing import Any, Callable, Iterator
 
@@ -109,29 +117,75 @@ class _Failure:
         self.text = "".join(traceback.format_exception(type(exc), exc, exc.__traceback__))
 
 
-def _die_with_parent(parent_pid: int) -> None:
-    """Linux: have the kernel kill this worker when its parent dies (PR_SET_PDEATHSIG), so a killed
-    worker takes its own nested workers with it instead of leaving them running as orphans."""
-    if sys.platform.startswith("linux"):
-        try:
-            import ctypes
+def _find_prctl() -> Callable[..., int] | None:
+    """libc's ``prctl`` (Linux), looked up once here so that a worker need not load ctypes itself."""
+    if not sys.platform.startswith("linux"):
+        return None
+    try:
+        import ctypes
 
-            ctypes.CDLL(None, use_errno=True).prctl(1, signal.SIGKILL)  # 1 = PR_SET_PDEATHSIG
-        except (OSError, AttributeError):  # pragma: no cover - no prctl: the process group still applies
-            pass
-    if os.getppid() != parent_pid:  # the parent died before prctl took effect
-        os._exit(1)
+        return ctypes.CDLL(None, use_errno=True).prctl
+    except (OSError, AttributeError):  # pragma: no cover - no prctl: the watchdog still applies
+        return None
 
 
-def _child(conn: Any, fn: Callable[..., Any], args: tuple, stream: bool, top: bool, parent_pid: int) -> None:
+_PRCTL = _find_prctl()
+_PDEATHSIG = _PRCTL is not None  # use the kernel's parent-death signal
+_WATCH_PERIOD = 0.2  # seconds between the watchdog's looks at the parent; 0 turns the watchdog off
+
+
+def _set_pdeathsig() -> None:
+    """Linux: the kernel sends this process SIGKILL when the thread that forked it exits."""
+    if _PRCTL is not None:
+        _PRCTL(1, signal.SIGKILL)  # 1 = PR_SET_PDEATHSIG
+
+
+def _orphaned(parent_pid: int) -> None:
+    """The parent is gone: kill this worker's process group when it leads one (its nested workers with
+    it), then exit. Never a group led by someone else: that would be the caller's own."""
+    try:
+        if os.getpgid(0) == os.getpid():
+            os.killpg(os.getpid(), signal.SIGKILL)
+    except OSError:  # pragma: no cover
+        pass
+    os._exit(1)
+
+
+def _watch(parent_pid: int, period: float) -> None:
+    """Watchdog thread: poll ``getppid()``; a new parent (init or a subreaper) means ours died."""
+    if hasattr(signal, "pthread_sigmask"):  # signals (the SIGALRM of nested limits) go to the main thread
+        signal.pthread_sigmask(signal.SIG_BLOCK, signal.valid_signals())
+    while os.getppid() == parent_pid:
+        time.sleep(period)
+    _orphaned(parent_pid)
+
+
+def _die_with_parent(parent_pid: int, pdeathsig: bool) -> None:
+    """Make sure this worker does not outlive its parent (a SIGKILLed parent runs no clean-up).
+
+    Two guards: the kernel's parent-death signal (Linux), and a portable watchdog thread that sees
+    ``getppid()`` change. PR_SET_PDEATHSIG fires when the *thread* that forked exits, so the caller
+    passes ``pdeathsig=False`` where that thread might end before the worker (a stream forked off the
+    main thread); the watchdog then does the job within :data:`_WATCH_PERIOD`.
+    """
+    if pdeathsig and _PDEATHSIG:
+        _set_pdeathsig()
+    if os.getppid() != parent_pid:  # the parent died before the guards were in place
+        _orphaned(parent_pid)
+    if _WATCH_PERIOD > 0:
+        _thread.start_new_thread(_watch, (parent_pid, _WATCH_PERIOD))  # unlike Thread.start, no wait
+
+
+def _child(conn: Any, reader: Any, fn: Callable[..., Any], args: tuple, stream: bool, top: bool,
+           parent_pid: int, pdeathsig: bool) -> None:
     global _IN_WORKER
+    reader.close()  # the parent's end: once the parent is gone a write fails (EPIPE) instead of blocking
     if top:  # a process group of its own: the caller kills the whole group (nested workers too)
         try:
             os.setpgid(0, 0)
         except OSError:  # pragma: no cover
             pass
-    else:
-        _die_with_parent(parent_pid)
+    _die_with_parent(parent_pid, pdeathsig)
     _IN_WORKER = True
     try:
         if stream:
@@ -143,19 +197,38 @@ def _child(conn: Any, fn: Callable[..., Any], args: tuple, stream: bool, top: bo
     except BaseException as exc:  # noqa: BLE001 - forwarded to the parent
         try:
             conn.send_bytes(pickle.dumps(("error", _Failure(exc))))
-        except Exception:  # unpicklable exception
-            conn.send_bytes(pickle.dumps(("error", _Failure(RuntimeError(repr(exc))))))
+        except Exception:  # unpicklable exception, or the parent is gone (broken pipe)
+            try:
+                conn.send_bytes(pickle.dumps(("error", _Failure(RuntimeError(repr(exc))))))
+            except Exception:  # noqa: BLE001 - nobody left to tell
+                pass
     finally:
-        conn.close()
-        os._exit(0)
+        try:
+            conn.close()
+        finally:
+            os._exit(0)
+
+
+def _start(ctx: Any, child: Any, parent: Any, fn: Callable[..., Any], args: tuple, stream: bool, top: bool) -> Any:
+    """Fork the worker. The parent-death signal is tied to the forking thread, so a stream forked off
+    the main thread (its generator may be resumed from another thread) relies on the watchdog."""
+    pdeathsig = not stream or threading.current_thread() is threading.main_thread()
+    proc = ctx.Process(target=_child, args=(child, parent, fn, args, stream, top, os.getpid(), pdeathsig),
+                       daemon=False)
+    if not _IN_WORKER:
+        proc.start()
+        return proc
+    with warnings.catch_warnings():  # Python >= 3.12 warns on fork with threads; a worker's is the idle watchdog
+        warnings.simplefilter("ignore", DeprecationWarning)
+        proc.start()
+    return proc
 
 
 def _messages(fn: Callable[..., Any], args: tuple, seconds: float, stream: bool) -> Iterator[tuple[str, Any]]:
     ctx = mp.get_context("fork")
     parent, child = ctx.Pipe(duplex=False)
     top = not _IN_WORKER
-    proc = ctx.Process(target=_child, args=(child, fn, args, stream, top, os.getpid()), daemon=False)
-    proc.start()
+    proc = _start(ctx, child, parent, fn, args, stream, top)
     child.close()
     deadline = time.monotonic() + max(0.0, seconds)
     try:

@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
+import threading
 import time
 
 import pytest
 
-from symfisher._deadline import run_with_deadline
+from symfisher._deadline import run_with_deadline, stream_with_deadline
 from symfisher.errors import BudgetExceeded
 
 
@@ -59,3 +60,29 @@ def test_results_and_errors_pass_through_nested_limits():
 def test_top_level_limit_kills_the_worker():
     kind, seconds = _timed(run_with_deadline, _stubborn, (), 0.3)
     assert kind == "budget" and seconds < 2.0
+
+
+def _big() -> bytes:
+    return b"x" * (1 << 22)
+
+
+def test_a_result_larger_than_a_pipe_buffer_comes_back():
+    assert run_with_deadline(_big, (), 20) == _big()
+
+
+def _slow_count(n: int):
+    for i in range(n):
+        time.sleep(0.3)
+        yield i
+
+
+def test_a_stream_outlives_the_thread_that_started_it():
+    """PR_SET_PDEATHSIG fires when the forking *thread* exits: a stream forked off the main thread must
+    not use it, or the worker dies with that thread while the generator is still being read."""
+    gen = stream_with_deadline(_slow_count, (3,), 30)
+    first: list[int] = []
+    starter = threading.Thread(target=lambda: first.append(next(gen)))
+    starter.start()
+    starter.join(30)
+    assert first == [0]
+    assert list(gen) == [1, 2]

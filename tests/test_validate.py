@@ -1,0 +1,101 @@
+"""Model validation accepts valid models whose mass is hard to compute in floats, and still rejects
+unnormalized ones, with a true one-line statement about a named parameter point."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+import sympy as sp
+
+import symfisher as sf
+
+n = sp.Symbol("n", integer=True, nonnegative=True)
+k = sp.Symbol("k", integer=True, nonnegative=True)
+j = sp.Symbol("j", integer=True, positive=True)
+p = sp.Symbol("p", positive=True)
+r = sp.Symbol("r", positive=True, integer=True)
+s = sp.Symbol("s", positive=True)
+lam = sp.Symbol("lam", positive=True)
+x = sp.Symbol("x", real=True)
+mu = sp.Symbol("mu", real=True)
+sigma = sp.Symbol("sigma", positive=True)
+UNIT = {p: sp.Interval.open(0, 1)}
+
+
+def _normal(loc, scale):
+    return sp.exp(-(x - loc) ** 2 / (2 * scale**2)) / sp.sqrt(2 * sp.pi * scale**2)
+
+
+def _negbin(r_):
+    """C(k + r − 1, k) p^r (1 − p)^k: lambdified as a ratio of gamma functions, which overflow."""
+    return sp.binomial(k + r_ - 1, k) * p**r_ * (1 - p) ** k
+
+
+VALID = {
+    "negative binomial, binomial(n + 2, n), p in (0, 1)":
+        (sp.binomial(n + 2, n) * p**3 * (1 - p) ** n, n, [p], sp.S.Naturals0, UNIT),
+    "negative binomial on Range(0, oo)":
+        (sp.binomial(n + 2, n) * p**3 * (1 - p) ** n, n, [p], sp.Range(0, sp.oo), UNIT),
+    "negative binomial r = 5, p only positive": (_negbin(5), k, [p], sp.S.Naturals0, None),
+    "negative binomial r a symbol, p only positive": (_negbin(r), k, [p], sp.S.Naturals0, None),
+    "zeta distribution (power-law tail)":
+        (1 / (j**s * sp.zeta(s)), j, [s], sp.S.Naturals, {s: sp.Interval.open(1, sp.oo)}),
+    "Poisson with its mass near 10^4": (lam**n * sp.exp(-lam) / sp.factorial(n), n, [lam], sp.S.Naturals0,
+                                        {lam: sp.Interval.open(10**4, 10**4 + 1)}),
+    "normal, sd 10^7": (_normal(mu, sp.Integer(10**7)), x, [mu], sp.S.Reals, None),
+    "normal, sd 10^-7": (_normal(mu, sp.Rational(1, 10**7)), x, [mu], sp.S.Reals, None),
+    "normal, sd a parameter in (10^6, 10^8)": (_normal(mu, sigma), x, [mu, sigma], sp.S.Reals,
+                                               {sigma: sp.Interval.open(10**6, 10**8)}),
+    "normal, mean near 10^6": (_normal(mu, 1), x, [mu], sp.S.Reals, {mu: sp.Interval.open(10**6, 10**6 + 1)}),
+    "normal times Bernoulli (data of both kinds)":
+        (_normal(mu, 1) * p**n * (1 - p) ** (1 - n), [x, n], [mu, p], {x: sp.S.Reals, n: sp.FiniteSet(0, 1)}, UNIT),
+    "normal times Poisson (data of both kinds)":
+        (_normal(mu, 1) * lam**n * sp.exp(-lam) / sp.factorial(n), [x, n], [mu, lam],
+         {x: sp.S.Reals, n: sp.S.Naturals0}, None),
+}
+
+
+@pytest.mark.parametrize("case", list(VALID))
+def test_valid_models_validate(case):
+    density, data, params, support, domain = VALID[case]
+    sf.Model.from_pdf(density, data, params, support, domain=domain)
+
+
+INVALID = {
+    "twice the normal": ((2 * _normal(mu, 1), x, [mu], sp.S.Reals, None), r"it integrates to 2 "),
+    "1.01 times a normal of sd 10^7": ((sp.Rational(101, 100) * _normal(mu, sp.Integer(10**7)), x, [mu], sp.S.Reals,
+                                        None), r"it integrates to 1\.01 "),
+    "half a negative binomial": ((sp.binomial(n + 2, n) * p**3 * (1 - p) ** n / 2, n, [p], sp.S.Naturals0, UNIT),
+                                 r"it sums to 0\.5 "),
+    "half a Poisson":
+        ((lam**n * sp.exp(-lam) / sp.factorial(n) / 2, n, [lam], sp.S.Naturals0, None), r"it sums to 0\.5 "),
+    "0.9 times the zeta distribution": ((sp.Rational(9, 10) / (j**s * sp.zeta(s)), j, [s], sp.S.Naturals,
+                                         {s: sp.Interval.open(1, sp.oo)}), r"it sums to 0\.9 "),
+    "a divergent series": ((j ** (-s), j, [s], sp.S.Naturals, {s: sp.Interval.open(sp.Rational(1, 2), 1)}),
+                           r"it sums to more than \d+\.?\d* "),
+    "twice normal times Poisson": ((2 * _normal(mu, 1) * lam**n * sp.exp(-lam) / sp.factorial(n), [x, n], [mu, lam],
+                                    {x: sp.S.Reals, n: sp.S.Naturals0}, None), r"it integrates to 2 "),
+    "negative somewhere": (((x - mu + 1) * _normal(mu, 1), x, [mu], sp.S.Reals, None),
+                           r"the density is negative or not real \(.*\) at x=.* with mu=.*"),
+}
+
+
+@pytest.mark.parametrize("case", list(INVALID))
+def test_unnormalized_models_are_rejected_in_one_line(case):
+    (density, data, params, support, domain), message = INVALID[case]
+    with pytest.raises(sf.ModelError) as info:
+        sf.Model.from_pdf(density, data, params, support, domain=domain)
+    text = str(info.value)
+    assert "\n" not in text
+    assert re.search(message, text), text
+
+
+def test_the_named_point_is_one_where_the_claim_holds():
+    """Half a negative binomial sums to 1/2 for every p in (0, 1): the point named must be in (0, 1)."""
+    with pytest.raises(sf.ModelError) as info:
+        sf.Model.from_pdf(sp.binomial(n + 2, n) * p**3 * (1 - p) ** n / 2, n, [p], sp.S.Naturals0, domain=UNIT)
+    value = sp.Rational(re.search(r"at p=(\S+);", str(info.value)).group(1))
+    assert 0 < value < 1
+    assert sp.summation((sp.binomial(n + 2, n) * p**3 * (1 - p) ** n / 2).subs(p, value), (n, 0, sp.oo)) == \
+        sp.Rational(1, 2)
