@@ -93,19 +93,24 @@ class CrossCheck:
         return tuple(e for e in self.entries if not e.passed)
 
     def __repr__(self) -> str:
-        at = ", ".join(f"{k} = {v:g}" for k, v in self.point)
-        head = (f"CrossCheck({self.model} at {at}; {self.method}"
+        at = ", ".join(f"{_shown(k)} = {v:g}" for k, v in self.point)
+        head = (f"CrossCheck({_shown(self.model)} at {at}; {self.method}"
                 + (f", n = {self.n}, seed = {self.seed}" if self.method == "monte-carlo" else "")
                 + f": {'passed' if self.passed else 'FAILED'}, {len(self.failures)}/{len(self.entries)} failing)")
         col = "z" if self.method == "monte-carlo" else "rel err"
         rows = [f"  {'entry':24s} {'closed':>14s} {'estimate':>14s} {'std err':>10s} {col:>9s}  ok"]
         for e in self.entries:
-            rows.append(f"  {e.label:24s} {e.closed:14.8g} {e.estimate:14.8g} {e.stderr:10.3g} {e.score:9.3g}  "
+            rows.append(f"  {_shown(e.label):24s} {e.closed:14.8g} {e.estimate:14.8g} {e.stderr:10.3g} {e.score:9.3g}  "
                         f"{'yes' if e.passed else 'NO'}")
         return "\n".join([head, *rows])
 
 
 # ---------------------------------------------------------------------------------------------- helpers
+def _shown(text: str) -> str:
+    """``text`` on one line for a report: characters that are not printable become escapes (``\\n``, ``\\u2028``)."""
+    return "".join(c if c.isprintable() else repr(c)[1:-1] for c in str(text))
+
+
 def resolve_point(model: Any, params: Mapping[Any, Any]) -> tuple[list[float], dict[str, float]]:
     """Positional parameter values and covariate keywords from a dict symbol→value or name→value."""
     if not isinstance(params, Mapping):
@@ -127,10 +132,17 @@ def resolve_point(model: Any, params: Mapping[Any, Any]) -> tuple[list[float], d
 
 
 def _floats(model: Any, pos: list, kw: dict) -> tuple[list[float], dict[str, float]]:
-    try:
-        return [float(v) for v in pos], {k: float(v) for k, v in kw.items()}
-    except (TypeError, ValueError):
-        raise ModelError(f"model {model.name}: cross_check needs one number per parameter and covariate") from None
+    """One float per parameter and covariate (checked by :func:`~symfisher.backends.numpy.real_argument`)."""
+    from .backends.numpy import real_argument
+
+    def one(v: Any, what: str) -> float:
+        v = real_argument(v, what, model.name)
+        if np.size(v) != 1:
+            raise ModelError(f"model {model.name}: cross_check needs one number per parameter and covariate")
+        return float(np.asarray(v, dtype=float).reshape(()))
+
+    return ([one(v, f"parameter {s}") for v, s in zip(pos, model.params)],
+            {k: one(v, f"covariate {k}") for k, v in kw.items()})
 
 
 def _support(num: Any, pos: list[float], kw: dict[str, float]) -> tuple[float, float, tuple[float, ...] | None]:

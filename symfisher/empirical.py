@@ -10,6 +10,7 @@ from typing import Any, Mapping
 
 import numpy as np
 
+from .backends.numpy import real_argument
 from .crosscheck import resolve_point
 from .errors import ModelError
 
@@ -50,7 +51,9 @@ def _reduce(derivation: Any, data: Any, params: Mapping[Any, Any], what: str, ch
                 total -= num.hessian(xc, *pos, **kwc).reshape(-1, k, k).sum(axis=0)
         return total, n
 
-    covariates = [kw[g] for g in num.given]
+    data = real_argument(data, "data " + (str(model.data[0]) if m == 1 else f"({', '.join(map(str, model.data))})"),
+                         model.name)
+    covariates = [real_argument(kw[g], f"covariate {g}", model.name) for g in num.given]
     n_data = np.shape(data)[0] if np.ndim(data) else 0
     if n_data == 0:
         raise ModelError(f"model {model.name}: no observations given")

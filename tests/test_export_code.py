@@ -100,3 +100,27 @@ def test_cli_export(tmp_path, capsys):
     assert "def fisher(lambda_):" in target.read_text()
     assert capsys.readouterr().out.startswith(f"wrote {target}")
     assert main(["export", "no-such-family", "--to", str(target)]) == 3
+
+
+def test_nasty_names_export_a_module_that_imports_in_a_fresh_interpreter(tmp_path):
+    import sympy as sp
+
+    import symfisher as sf
+
+    text = '"""and open(chr(99),chr(119))and"""\n# \r\u2028\x0b\x0c\\\'\'\''
+    x, lam = sp.Symbol("x" + text, positive=True), sp.Symbol("lam" + text, positive=True)
+    model = sf.Model.from_pdf(lam * sp.exp(-lam * x), x, [lam], sp.Interval.open(0, sp.oo), name=text)
+    d = sf.derive(model, timeout=30)
+    path = export_code(d, tmp_path / "nasty.py")
+    runner = ("import importlib.util, json, sys\nspec = importlib.util.spec_from_file_location('nasty', sys.argv[1])\n"
+              "mod = importlib.util.module_from_spec(spec)\nspec.loader.exec_module(mod)\n"
+              "print(json.dumps({'model': mod.MODEL, 'params': mod.PARAMS, 'score': mod.score([0.5, 3.0], 2.0).tolist(),"
+              " 'fisher': mod.fisher(2.0).tolist(), 'doc': mod.fisher.__doc__}))\n")
+    proc = subprocess.run([sys.executable, "-I", "-B", "-c", runner, str(path)], capture_output=True, text=True,
+                          timeout=120, cwd=tmp_path)
+    assert proc.returncode == 0, proc.stderr
+    got = json.loads(proc.stdout)
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["nasty.py"]  # no file "c"
+    assert got["model"] == text and got["params"] == ["lam" + text]
+    np.testing.assert_array_equal(got["score"], d.lambdify().score([0.5, 3.0], 2.0))
+    assert got["fisher"] == [[0.25]] and f"I[lam{text}, lam{text}] = " in got["doc"]

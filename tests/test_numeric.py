@@ -230,3 +230,91 @@ def test_empirical_accepts_dask_arrays():
     s = num.score(x, 2.0, 1.0)
     np.testing.assert_allclose(empirical_fisher(d, dx, point), s.T @ s / len(x), rtol=1e-12)
     np.testing.assert_allclose(observed_information(d, dx, point), -num.hessian(x, 2.0, 1.0).sum(axis=0), rtol=1e-12)
+
+
+# ---------------------------------------------------------------------------------------------- argument types
+_REAL = r"must be a real number or array of reals, got "
+BAD_VALUES = [
+    ("1.0", r"str '1\.0'"),
+    (None, r"None"),
+    (True, r"bool True"),
+    (False, r"bool False"),
+    (np.bool_(True), r"bool (np\.)?True_?"),
+    (1 + 2j, r"complex \(1\+2j\)"),
+    (np.complex128(1.5), r"complex128 (np\.complex128\(1\.5\+0j\)|\(1\.5\+0j\))"),
+    ([[1, 2], [3]], r"ragged list \[\[1, 2\], \[3\]\]"),
+    (np.array([1, "a"], dtype=object), r"object array containing str 'a'"),
+    (np.array([None]), r"object array containing None"),
+    (10**400, r"int 1000000000000000000000000000000000000000… \(401 characters\)"),
+    ([1.0, 10**400], r"list containing int 1000000000000000000000000000000000000000… \(401 characters\)"),
+    (["1.0"], r"list containing str '1\.0'"),
+    ((1, "2"), r"tuple containing str '2'"),
+    ([True, False], r"list containing bool True"),
+    ([1.0, None], r"list containing None"),
+    (np.array([1 + 1j]), r"complex128 array containing complex \(1\+1j\)"),
+    (np.array(["x"]), r"<U1 array containing str 'x'"),
+    (np.array([True]), r"bool array containing bool True"),
+    ({"a": 1}, r"dict \{'a': 1\}"),
+    (b"1", r"bytes b'1'"),
+]
+
+
+@pytest.mark.parametrize("value,got", BAD_VALUES, ids=[repr(v)[:30] for v, _ in BAD_VALUES])
+def test_bad_parameter_values_raise_one_line_model_errors(value, got):
+    num = numeric("exponential")
+    message = rf"^model exponential: parameter lambda {_REAL}{got}$"
+    for call in (lambda: num.fisher(value), lambda: num.neg_expected_hessian(value),
+                 lambda: num.score(1.0, value), lambda: num.logpdf(1.0, value), lambda: num.hessian(1.0, value)):
+        with pytest.raises(ModelError, match=message):
+            call()
+
+
+@pytest.mark.parametrize("value,got", BAD_VALUES, ids=[repr(v)[:30] for v, _ in BAD_VALUES])
+def test_bad_data_and_covariates_raise_one_line_model_errors(value, got):
+    with pytest.raises(ModelError, match=rf"^model exponential: data x {_REAL}{got}$"):
+        numeric("exponential").score(value, 2.0)
+    with pytest.raises(ModelError, match=rf"^model logistic-regression: covariate z {_REAL}{got}$"):
+        numeric("logistic-regression").fisher(0.1, 0.2, z=value)
+    with pytest.raises(ModelError, match=rf"^model logistic-regression: data y {_REAL}{got}$"):
+        numeric("logistic-regression").logpdf(value, 0.1, 0.2, z=1.0)
+
+
+def test_bad_values_in_empirical_and_cross_check():
+    from symfisher.crosscheck import cross_check
+
+    d = derivation("normal")
+    with pytest.raises(ModelError, match=rf"^model normal: data x {_REAL}list containing str 'a'$"):
+        empirical_fisher(d, [1.0, "a"], {"mu": 0.0, "sigma": 1.0})
+    with pytest.raises(ModelError, match=rf"^model normal: parameter sigma {_REAL}str '1'$"):
+        observed_information(d, [1.0, 2.0], {"mu": 0.0, "sigma": "1"})
+    with pytest.raises(ModelError, match=rf"^model normal: parameter mu {_REAL}bool True$"):
+        cross_check(d, {"mu": True, "sigma": 1.0})
+    big = r"int 1000000000000000000000000000000000000000… \(401 characters\)"
+    with pytest.raises(ModelError, match=rf"^model normal: parameter sigma {_REAL}{big}$"):
+        cross_check(d, {"mu": 0.0, "sigma": 10**400})
+    with pytest.raises(ModelError, match=r"^model normal: cross_check needs one number per parameter and covariate$"):
+        cross_check(d, {"mu": [0.0, 1.0], "sigma": 1.0})
+
+
+@pytest.mark.parametrize("value", [2, 2.0, np.float32(2.0), np.int64(2), np.array(2.0), np.array([2, 4]),
+                                   np.array([2.0, 4.0], dtype=np.float32), [2, 4], (2.0, 4), [[2.0], [4.0]],
+                                   np.array([2.0, 4.0], dtype=object), sp.Float(2.0), sp.Integer(2)],
+                         ids=repr)
+def test_real_values_of_every_kind_are_accepted(value):
+    num = numeric("exponential")
+    want = 1.0 / np.asarray(value, dtype=float) ** 2
+    np.testing.assert_allclose(num.fisher(value)[..., 0, 0], want, rtol=1e-15)
+    np.testing.assert_allclose(num.score(1.0, value)[..., 0], 1.0 / np.asarray(value, dtype=float) - 1.0, rtol=1e-15)
+
+
+def test_fractions_decimals_and_dask_arrays_are_accepted():
+    import decimal
+    import fractions
+
+    num = numeric("exponential")
+    assert num.fisher(fractions.Fraction(1, 2)).tolist() == [[4.0]]
+    assert num.fisher(decimal.Decimal("0.5")).tolist() == [[4.0]]
+    da = pytest.importorskip("dask.array")
+    np.testing.assert_allclose(num.score(da.from_array(np.array([1.0, 2.0]), chunks=1), 0.5), [[1.0], [0.0]])
+    with pytest.raises(ModelError, match=rf"^model exponential: data x {_REAL}Array of dtype complex128$"):
+        num.score(da.from_array(np.array([1.0 + 1j]), chunks=1), 0.5)

@@ -66,8 +66,23 @@ def build(d: Any, backend: str, modules: Any, stack: Callable) -> ArrayModel:
             functions[key] = _unsupported(m.name, key, backend)
             continue
         args = ps + gs if key in ("fisher", "neg_expected_hessian") else xs + ps + gs
+        _check_free_symbols(m.name, key, exprs, args)
         functions[key] = sp.lambdify(args, exprs, modules=modules, cse=True)
     return ArrayModel(m.name, backend, k, len(xs), functions, stack)
+
+
+def _check_free_symbols(name: str, key: str, exprs: list, args: list) -> None:
+    """Refuse a symbol that is not an argument and whose name is not an identifier (it would be printed as code).
+
+    Arguments are safe: ``sympy.lambdify`` replaces those whose names are not identifiers by dummies.
+    """
+    from .numpy import _check_names
+
+    stand_in = {a: sp.Dummy() for a in args}
+    try:
+        _check_names([sp.sympify(e).xreplace(stand_in) for e in exprs])
+    except NotSupportedError as exc:
+        raise NotSupportedError(f"model {name}: {key}: {exc}") from None
 
 
 def _unsupported(name: str, key: str, backend: str) -> Callable:

@@ -12,6 +12,13 @@ How the code is generated:
   ψ1 → a vectorized :func:`~symfisher.backends._runtime.trigamma` (~5× faster than
   ``scipy.special.polygamma(1, ·)``), and SciPy for the other special functions (erf, Bessel …).
 * ``log(b**e)`` with b > 0 is rewritten e·log(b) before printing (no overflow of b**e).
+* Overflow-prone forms are rewritten before printing (:func:`stabilize`): log(1 + e^u) →
+  ``numpy.logaddexp(0, u)``, e^u/(1 + e^u) and 1/(1 + e^-u) → ``scipy.special.expit(u)``,
+  e^u/(1 + e^u)² → expit(u)·expit(−u), log(1 + y) → ``numpy.log1p(y)`` (logistic regression stays finite
+  at |η| = 800).
+* User text (model name, symbol names, formulas, labels) enters the source only as string literals made
+  by :func:`py_literal` or :func:`docstring_literal`; argument names are identifiers made from the symbol
+  names, and :class:`NumericPrinter` refuses to print any other symbol name.
 
 Conventions of every :class:`NumericModel` method:
 
@@ -20,6 +27,9 @@ Conventions of every :class:`NumericModel` method:
 * Multivariate data (m data symbols): ``x`` has a trailing axis of size m, one column per data symbol
   in the order of ``Model.data``.
 * Covariates (``Model.given``) are keyword arguments.
+* Every argument must be a real number or an array of reals (ints, floats, NumPy scalars and arrays,
+  lists of numbers, Dask arrays); complex, bool, str, None, object or ragged input raises
+  :class:`~symfisher.errors.ModelError` naming the argument and the bad value.
 * Parameter values outside their domain (σ ≤ 0, p ∉ (0, 1) …) raise :class:`~symfisher.errors.ModelError`
   naming the parameter and the first bad value. NaN parameters propagate as NaN. Data are not
   checked against the support: the formulas are evaluated as they stand.
@@ -34,8 +44,11 @@ Conventions of every :class:`NumericModel` method:
 
 from __future__ import annotations
 
+import decimal
 import inspect
 import keyword
+import numbers
+import unicodedata
 from dataclasses import dataclass, field
 from typing import Any, Mapping, Sequence
 
@@ -47,13 +60,255 @@ from sympy.printing.precedence import PRECEDENCE
 from ..errors import ModelError, NotSupportedError
 from . import _runtime
 
-__all__ = ["NumericModel", "NumericPrinter", "lambdify_derivation", "module_source"]
+__all__ = ["Expit", "Log1p", "NumericModel", "NumericPrinter", "Softplus", "docstring_literal", "docstring_text",
+           "lambdify_derivation", "module_source", "py_literal", "real_argument", "stabilize"]
 
 _RUNTIME_NAMES = ("_TRIGAMMA_SERIES", "trigamma", "stack", "expect_1d", "mode_scale", "_XGK", "_WGK", "_WG", "gauss_kronrod",
                   "as_arrays", "split_data", "open_entries")
 _RESERVED = {"numpy", "scipy", "out", "shape", "point", "fn", "lo", "hi", *_RUNTIME_NAMES, "logpdf", "score",
-             "hessian", "fisher", "neg_expected_hessian", "MODEL", "DATA", "PARAMS", "GIVEN", "DISCRETE",
+             "hessian", "fisher", "neg_expected_hessian", "_logpdf_kernel", "_score_kernel",
+             "_hessian_kernel", "_fisher_kernel", "_neh_kernel", "_support_kernel", "_score_full", "_hessian_full",
+             "_logpdf_factory", "_outer_factory", "_neg_hessian_factory", "MODEL", "DATA", "PARAMS", "GIVEN", "DISCRETE",
              "SUPPORT_VALUES", "GIVEN_ARGS", "FISHER_FROM_NEH", "FISHER_OPEN", "NEH_OPEN"}
+
+
+# ---------------------------------------------------------------------------------------------- source safety
+# Every piece of user-controlled text (model name, symbol names, sp.sstr of expressions, labels) reaches
+# generated source only through py_literal (a repr) or docstring_literal (escaped docstring text); names in
+# code are identifiers made by _safe_name, and NumericPrinter refuses to print a symbol that is not one.
+_LITERAL_TYPES = (str, int, float, bool, type(None))
+
+
+def py_literal(value: Any) -> str:
+    r"""Python source of ``value`` (str, int, float, bool, None, or tuples/lists of them) via ``repr``.
+
+    ``repr`` of these built-in types is a literal that reads back as exactly the value, so no text
+    inside it can become code.
+
+    >>> print(py_literal("it's \\ \n"))
+    "it's \\ \n"
+
+    Raises:
+        TypeError: Another type, or an infinite or NaN float (their ``repr`` is no literal).
+    """
+    if isinstance(value, (tuple, list)):
+        for v in value:
+            py_literal(v)
+    elif not isinstance(value, _LITERAL_TYPES) or (isinstance(value, float) and not np.isfinite(value)):
+        raise TypeError(f"py_literal: {value!r} of type {type(value).__name__} has no literal")
+    return repr(value)
+
+
+def _escape_char(c: str) -> str:
+    r"""``c`` as an escape sequence of a Python string literal (``\xNN``, ``\uNNNN`` or ``\UNNNNNNNN``)."""
+    o = ord(c)
+    return f"\\x{o:02x}" if o < 0x100 else (f"\\u{o:04x}" if o < 0x10000 else f"\\U{o:08x}")
+
+
+def docstring_text(text: str) -> str:
+    r"""``text`` escaped for the inside of a triple-quoted, non-raw string literal (a docstring).
+
+    Backslashes and double quotes get a backslash, so no quote inside can end the literal; every
+    character that is not printable (``\r``, ``\x0b``, ``\x0c``, ``\u2028``, NUL, lone surrogates …)
+    except the newline becomes an escape sequence. Three double quotes, then the result, then three
+    double quotes is a literal whose value is exactly ``text``.
+
+    >>> print(docstring_text('a "b" \\ c\rd'))
+    a \"b\" \\ c\x0dd
+    """
+    out = []
+    for c in str(text):
+        if c in ('"', "\\"):
+            out.append("\\" + c)
+        elif c == "\n" or c.isprintable():
+            out.append(c)
+        else:
+            out.append(_escape_char(c))
+    return "".join(out)
+
+
+def docstring_literal(text: str) -> str:
+    """A triple-quoted string literal (a docstring) whose value is exactly ``text`` (see :func:`docstring_text`)."""
+    return '"""' + docstring_text(text) + '"""'
+
+
+def _is_identifier(name: str) -> bool:
+    return name.isidentifier() and not keyword.iskeyword(name)
+
+
+def _check_names(expr: Any) -> None:
+    """Raise NotSupportedError for a symbol (Symbol, Dummy, IndexedBase label, MatrixSymbol) of ``expr`` whose
+    name is not a Python identifier: printers write such names into the code verbatim."""
+    if isinstance(expr, (list, tuple)):
+        for e in expr:
+            _check_names(e)
+        return
+    if not isinstance(expr, sp.Basic):
+        return
+    for atom in expr.atoms(sp.Symbol, sp.MatrixSymbol):
+        if not str(atom.name).isidentifier():  # keywords are fine: the printer appends "_"
+            raise NotSupportedError(f"symbol {str(atom.name)!r} is not a Python identifier (only arguments of the "
+                                    f"generated code, renamed to identifiers, may appear in it)")
+
+
+# ---------------------------------------------------------------------------------------------- stable functions
+class Softplus(sp.Function):
+    """softplus(u) = log(1 + e^u); NumPy code ``numpy.logaddexp(0, u)`` (no overflow of e^u)."""
+
+    nargs = 1
+
+    def elementary(self) -> sp.Expr:
+        """The same value written with log and exp."""
+        return sp.log(1 + sp.exp(self.args[0]))
+
+    def fdiff(self, argindex: int = 1) -> sp.Expr:
+        return Expit(self.args[0])
+
+    def _eval_evalf(self, prec: int) -> sp.Expr:
+        return self.elementary()._eval_evalf(prec)
+
+
+class Expit(sp.Function):
+    """The logistic function expit(u) = 1/(1 + e^-u); NumPy code ``scipy.special.expit(u)``."""
+
+    nargs = 1
+
+    def elementary(self) -> sp.Expr:
+        """The same value written with exp."""
+        return 1 / (1 + sp.exp(-self.args[0]))
+
+    def fdiff(self, argindex: int = 1) -> sp.Expr:
+        return Expit(self.args[0]) * Expit(-self.args[0])
+
+    def _eval_evalf(self, prec: int) -> sp.Expr:
+        return self.elementary()._eval_evalf(prec)
+
+
+class Log1p(sp.Function):
+    """log1p(y) = log(1 + y); NumPy code ``numpy.log1p(y)`` (accurate for small y)."""
+
+    nargs = 1
+
+    def elementary(self) -> sp.Expr:
+        """The same value written with log."""
+        return sp.log(1 + self.args[0])
+
+    def fdiff(self, argindex: int = 1) -> sp.Expr:
+        return 1 / (1 + self.args[0])
+
+    def _eval_evalf(self, prec: int) -> sp.Expr:
+        return self.elementary()._eval_evalf(prec)
+
+
+# ---------------------------------------------------------------------------------------------- stable rewrites
+def _one_plus_exp(e: sp.Expr) -> sp.Expr | None:
+    """u when ``e`` is 1 + e^u, else None."""
+    if isinstance(e, sp.Add) and len(e.args) == 2 and sp.S.One in e.args:
+        other = e.args[1] if e.args[0] == sp.S.One else e.args[0]
+        if isinstance(other, sp.exp):
+            return other.args[0]
+    return None
+
+
+def _exp_ratio(w: sp.Expr, u: sp.Expr) -> sp.Expr | None:
+    """The number a with w = a·u, or None (cheap tests only)."""
+    if w == u:
+        return sp.S.One
+    if sp.count_ops(w) + sp.count_ops(u) > 60:
+        return None
+    try:
+        if sp.expand(w - u) == 0:
+            return sp.S.One
+        a = sp.cancel(w / u)
+    except (sp.PolynomialError, TypeError, ValueError):  # pragma: no cover - exotic arguments: no rewrite
+        return None
+    return a if a.is_number and a.is_real else None
+
+
+def _stable_log(e: sp.log) -> sp.Expr:
+    (a,) = e.args
+    u = _one_plus_exp(a)
+    if u is not None:  # log(1 + e^u) → softplus(u)
+        return Softplus(u)
+    if isinstance(a, Expit):  # log expit(v) = −softplus(−v)
+        return -Softplus(-a.args[0])
+    if isinstance(a, sp.Pow) and isinstance(a.base, Expit) and a.exp.is_real:
+        return -a.exp * Softplus(-a.base.args[0])
+    if isinstance(a, sp.Add) and sp.S.One in a.args:  # log(1 + y) → log1p(y)
+        return Log1p(a - 1)
+    return e
+
+
+def _stable_pow(e: sp.Pow) -> sp.Expr:
+    u = _one_plus_exp(e.base)
+    if u is not None and e.exp.is_number and e.exp.is_negative:  # (1 + e^u)^-b → expit(−u)^b
+        return Expit(-u) ** (-e.exp)
+    return e
+
+
+def _stable_mul(e: sp.Mul) -> sp.Expr:
+    """e^(a·u) · expit(−u)^b → expit(u)^a · expit(−u)^(b−a) for 0 < a ≤ b (no overflow of e^(a·u))."""
+    exps = [f for f in e.args if isinstance(f, sp.exp)]
+    if not exps:
+        return e
+    ex = exps[0]  # SymPy merges the exponentials of a product into one
+    for f in e.args:
+        base, b = (f.base, f.exp) if isinstance(f, sp.Pow) else (f, sp.S.One)
+        if not (isinstance(base, Expit) and b.is_number and b.is_positive):
+            continue
+        u = -base.args[0]
+        a = _exp_ratio(ex.args[0], u)
+        if a is not None and a.is_positive and (a <= b) is sp.true:
+            rest = [g for g in e.args if g is not ex and g is not f]
+            return sp.Mul(*rest, Expit(u) ** a, Expit(-u) ** (b - a))
+    return e
+
+
+def _stable_add(e: sp.Add) -> sp.Expr:
+    """1 − expit(u) → expit(−u) (no cancellation)."""
+    if sp.S.One not in e.args:
+        return e
+    for t in e.args:
+        if isinstance(t, sp.Mul) and len(t.args) == 2 and t.args[0] == -1 and isinstance(t.args[1], Expit):
+            rest = [g for g in e.args if g is not t and g != sp.S.One]
+            return sp.Add(*rest, Expit(-t.args[1].args[0]))
+    return e
+
+
+_STABLE_RULES = ((sp.log, _stable_log), (sp.Pow, _stable_pow), (sp.Mul, _stable_mul), (sp.Add, _stable_add))
+
+
+def stabilize(expr: Any) -> Any:
+    """Rewrite overflow- and cancellation-prone forms bottom-up, for numeric code.
+
+    log(1 + e^u) → :class:`Softplus` (u); (1 + e^u)^-b → :class:`Expit` (−u)^b, so e^u/(1 + e^u) → expit(u),
+    1/(1 + e^-u) → expit(u) and e^u/(1 + e^u)² → expit(u)·expit(−u); log expit(u) → −softplus(−u);
+    1 − expit(u) → expit(−u); log(1 + y) → :class:`Log1p` (y). The value is unchanged.
+
+    >>> u = sp.Symbol("u", real=True)
+    >>> stabilize(sp.exp(u) / (1 + sp.exp(u))**2 - sp.log(1 + sp.exp(u)))
+    Expit(-u)*Expit(u) - Softplus(u)
+    """
+    if not isinstance(expr, sp.Basic):
+        return expr
+    memo: dict[sp.Basic, sp.Basic] = {}
+
+    def walk(e: sp.Basic) -> sp.Basic:
+        if e.is_Atom or not e.args:
+            return e
+        hit = memo.get(e)
+        if hit is not None:
+            return hit
+        args = tuple(walk(a) for a in e.args)
+        out = e.func(*args) if args != e.args else e
+        for cls, rule in _STABLE_RULES:
+            if isinstance(out, cls):
+                out = rule(out)
+                break
+        memo[e] = out
+        return out
+
+    return walk(expr)
 
 
 class NumericPrinter(SciPyPrinter):
@@ -104,6 +359,20 @@ class NumericPrinter(SciPyPrinter):
     def _print_Pi(self, expr: sp.Expr) -> str:
         return "numpy.pi"
 
+    def doprint(self, expr: Any, assign_to: Any = None) -> str:
+        """Code of ``expr``; refuses a symbol whose name is not an identifier (its name would become code)."""
+        _check_names(expr)
+        return super().doprint(expr, assign_to)
+
+    def _print_Softplus(self, expr: sp.Expr) -> str:
+        return f"numpy.logaddexp(0, {self._print(expr.args[0])})"
+
+    def _print_Expit(self, expr: sp.Expr) -> str:
+        return f"scipy.special.expit({self._print(expr.args[0])})"
+
+    def _print_Log1p(self, expr: sp.Expr) -> str:
+        return f"numpy.log1p({self._print(expr.args[0])})"
+
 
 # ---------------------------------------------------------------------------------------------- helpers
 def _tame_logs(expr: sp.Expr) -> sp.Expr:
@@ -124,10 +393,14 @@ def _tame_logs(expr: sp.Expr) -> sp.Expr:
 
 
 def _safe_name(sym: sp.Symbol, taken: set[str]) -> str:
-    name = "".join(c if (c.isalnum() or c == "_") else "_" for c in sym.name) or "v"
-    if name[0].isdigit():
+    """A fresh Python identifier for ``sym`` in generated code (NFKC form, other characters → ``_``)."""
+    raw = unicodedata.normalize("NFKC", str(sym.name))
+    name = "".join(c if ("_" + c).isidentifier() else "_" for c in raw) or "v"
+    if not name.isidentifier() or name.startswith("_Dummy"):  # a leading digit or combining mark; lambdify's names
         name = "v" + name
-    while keyword.iskeyword(name) or name in _RESERVED or name in taken:
+    if not name.isidentifier():  # pragma: no cover - defensive: NFKC edge cases
+        name = "v"
+    while not _is_identifier(name) or name in _RESERVED or name in taken:
         name += "_"
     taken.add(name)
     return name
@@ -149,6 +422,8 @@ def _kernel(name: str, args: Sequence[sp.Symbol], exprs: Sequence[sp.Expr], what
     for e, label in exprs:
         try:
             printer.doprint(e)
+        except NotSupportedError as exc:
+            raise NotSupportedError(f"model {model}: {what} entry {label}: {exc}") from None
         except Exception:  # noqa: BLE001
             raise NotSupportedError(f"model {model}: {what} entry {label} has no NumPy/SciPy form: {sp.sstr(e)}") from None
     fn = sp.lambdify(list(args), [e for e, _ in exprs], modules=[{"numpy": np}], printer=printer, cse=True,
@@ -204,7 +479,7 @@ def module_source(d: Any) -> str:
     xn = [names[s] for s in model.data]
 
     def prep(e: sp.Expr) -> sp.Expr:
-        return _tame_logs(sp.sympify(e)).xreplace(sub)
+        return stabilize(_tame_logs(sp.sympify(e))).xreplace(sub)
 
     up = _upper(k)
     logp = prep(model.logpdf)
@@ -263,7 +538,8 @@ def module_source(d: Any) -> str:
     def wrapper(name: str, doc: str, kernel: str, layout: str, with_data: bool, post: str = "") -> str:
         args = f"{x_sig}, {sig_theta}" if with_data else sig_theta
         arr = data_call if with_data else call_theta
-        body = (f"def {name}({args}):\n    \"\"\"{doc}\n    \"\"\"\n{split if with_data else ''}"
+        doc_src = docstring_literal(doc + "\n    ")
+        body = (f"def {name}({args}):\n    {doc_src}\n{split if with_data else ''}"
                 f"    ({arr},), shape = as_arrays({arr})\n"
                 f"    out = stack(shape, {kernel}({arr}), {layout})\n{post}")
         return body
@@ -273,9 +549,9 @@ def module_source(d: Any) -> str:
             return "    return out\n"
         if m != 1:
             i, j = entries[0]
-            return (f"    raise NotImplementedError(\"{what} entry ({i}, {j}) has no closed form and no quadrature "
-                    f"(data are not one-dimensional)\")\n")
-        return (f"    return open_entries(out, {entries!r}, shape, ({call_theta},), {factory}, _logpdf_factory, "
+            message = f"{what} entry ({i}, {j}) has no closed form and no quadrature (data are not one-dimensional)"
+            return f"    raise NotImplementedError({py_literal(message)})\n"
+        return (f"    return open_entries(out, {py_literal(entries)}, shape, ({call_theta},), {factory}, _logpdf_factory, "
                 f"_support_kernel, DISCRETE, SUPPORT_VALUES)\n")
 
     fis_doc = _doc_formulas(lab_f, [d.neg_expected_hessian[i, j] if (i, j) in fis_from_neh else d.fisher[i, j]
@@ -284,18 +560,21 @@ def module_source(d: Any) -> str:
         fis_doc += ("\n\n    E[s sᵀ] did not close for " + ", ".join(lab_f[up.index(ij)] for ij in fis_from_neh)
                     + "; those entries are −E[H] (information equality; the support does not depend on θ).")
     neh_doc = _doc_formulas(lab_n, [d.neg_expected_hessian[i, j] for i, j in up])
-    parts = [
-        f'"""Numeric log-density, score, Hessian and Fisher information of the model {model.name!r}.\n\n'
+    module_doc = (
+        f"Numeric log-density, score, Hessian and Fisher information of the model {model.name!r}.\n\n"
         f"Generated by symfisher (export_code); needs NumPy and SciPy only.\n\n"
-        f"    log p({', '.join(map(str, model.data))} | {theta_doc}) = {sp.sstr(model.logpdf)}\n\n"
+        f"    log p({data_names} | {theta_doc}) = {sp.sstr(model.logpdf)}\n\n"
         f"Parameters θ = ({theta_doc}). {data_doc}. {given_doc}\n"
         f"Arguments broadcast like NumPy; the score has a trailing axis (k,), matrices (k, k), k = {k}.\n"
-        f"Entries of I(θ) or −E[H] without a closed form are computed by quadrature per parameter point.\n"
-        f'"""\n',
+        f"Entries of I(θ) or −E[H] without a closed form are computed by quadrature per parameter point.\n")
+    constants = {"MODEL": model.name, "DATA": tuple(map(str, model.data)), "PARAMS": tuple(ptheta),
+                 "GIVEN": tuple(map(str, model.given)), "GIVEN_ARGS": tuple(gn), "DISCRETE": discrete,
+                 "SUPPORT_VALUES": values, "FISHER_OPEN": fis_open, "NEH_OPEN": neh_open,
+                 "FISHER_FROM_NEH": fis_from_neh}
+    parts = [
+        docstring_literal(module_doc) + "\n",
         "import numpy\nimport scipy.special\n",
-        f"MODEL = {model.name!r}\nDATA = {tuple(map(str, model.data))!r}\nPARAMS = {tuple(ptheta)!r}\n"
-        f"GIVEN = {tuple(map(str, model.given))!r}\nGIVEN_ARGS = {tuple(gn)!r}\nDISCRETE = {discrete!r}\nSUPPORT_VALUES = {values!r}\n"
-        f"FISHER_OPEN = {fis_open!r}\nNEH_OPEN = {neh_open!r}\nFISHER_FROM_NEH = {fis_from_neh!r}\n\n",
+        "".join(f"{key} = {py_literal(value)}\n" for key, value in constants.items()) + "\n",
         runtime,
         "\n# ---- kernels generated by sympy.lambdify(..., cse=True)\n",
         *kernels,
@@ -324,6 +603,95 @@ def module_source(d: Any) -> str:
                 False, fill_open(neh_open, "_neg_hessian_factory", "−E[H]")),
     ]
     return "".join(parts)
+
+
+# ---------------------------------------------------------------------------------------------- argument checks
+_REAL_KINDS = "iuf"  # NumPy dtype kinds accepted as real numbers (not bool, complex, object, str …)
+
+
+def _real_scalar(v: Any) -> float | None:
+    """``v`` as a float when it is one real number (not bool), else None."""
+    if isinstance(v, (bool, np.bool_)):
+        return None
+    if isinstance(v, (numbers.Real, decimal.Decimal)) or (isinstance(v, sp.Expr) and v.is_number and v.is_real):
+        try:
+            return float(v)
+        except (TypeError, ValueError, OverflowError):
+            return None
+    return None
+
+
+def _describe(v: Any) -> str:
+    """``type value`` of one value for a message: one line, at most about 60 characters."""
+    if v is None:
+        return "None"
+    text = " ".join(repr(v).split())
+    if len(text) > 50:
+        text = text[:40] + f"… ({len(text)} characters)"
+    return f"{type(v).__name__} {text}"
+
+
+def _first_bad(v: Any) -> tuple[bool, Any]:
+    """(True, the first entry of the list/tuple/array ``v`` that is not a real number), or (False, None)."""
+    for e in (v.flat if isinstance(v, np.ndarray) else v):
+        if isinstance(e, (list, tuple, np.ndarray)):
+            found, bad = _first_bad(e)
+            if found:
+                return found, bad
+            continue
+        item = e.item() if isinstance(e, np.generic) else e
+        if _real_scalar(item) is None:
+            return True, item
+    return False, None
+
+
+def _array_argument(v: Any, what: str, model: str) -> np.ndarray:
+    """A list, tuple or ndarray checked to hold real numbers only; object arrays of numbers become float64."""
+    fail = f"model {model}: {what} must be a real number or array of reals, got"
+    try:
+        a = np.asarray(v)
+    except ValueError:
+        raise ModelError(f"{fail} ragged {_describe(v)}") from None
+    except (TypeError, OverflowError):
+        raise ModelError(f"{fail} {_describe(v)}") from None
+    if a.dtype.kind in _REAL_KINDS:
+        return a
+    container = f"{a.dtype} array" if isinstance(v, np.ndarray) else type(v).__name__
+    found, bad = _first_bad(v)
+    if found or a.dtype.kind != "O":
+        raise ModelError(f"{fail} {container}" + (f" containing {_describe(bad)}" if found else ""))
+    return np.array([_real_scalar(e) for e in a.flat], dtype=float).reshape(a.shape)
+
+
+def real_argument(value: Any, what: str, model: str) -> Any:
+    """``value`` checked to be a real number or an array of reals, for the argument ``what`` of ``model``.
+
+    Accepts ints, floats, NumPy scalars and integer/float arrays (returned unchanged), lists and tuples
+    of numbers (returned as float64 arrays) and array-likes with a ``dtype`` such as Dask arrays (dtype
+    checked, not computed).
+
+    Raises:
+        ModelError: Complex, bool, str, None, object values, ragged lists, ints beyond the float range;
+            the one-line message names the model, the argument and the bad value.
+
+    >>> real_argument(2, "parameter lam", "exponential")
+    2.0
+    >>> real_argument("1.0", "parameter lam", "exponential")
+    Traceback (most recent call last):
+    ...
+    symfisher.errors.ModelError: model exponential: parameter lam must be a real number or array of reals, got str '1.0'
+    """
+    if isinstance(value, (list, tuple, np.ndarray)):
+        return _array_argument(value, what, model)
+    if isinstance(value, np.generic) or not hasattr(value, "dtype"):
+        x = _real_scalar(value)
+        if x is None:
+            raise ModelError(f"model {model}: {what} must be a real number or array of reals, got {_describe(value)}")
+        return x
+    if getattr(value.dtype, "kind", None) not in tuple(_REAL_KINDS):
+        raise ModelError(f"model {model}: {what} must be a real number or array of reals, got {type(value).__name__} "
+                         f"of dtype {value.dtype}")
+    return value
 
 
 # ---------------------------------------------------------------------------------------------- the model
@@ -367,7 +735,9 @@ class NumericModel:
         return f"NumericModel({self.name}; θ = ({', '.join(self.params)}); data {', '.join(self.data)}{given}; {self.backend})"
 
     # ------------------------------------------------------------------ validation
-    def _check(self, x: Any, params: Sequence[Any], given: Mapping[str, Any]) -> tuple[Any, ...]:
+    def _check(self, x: Any, params: Sequence[Any], given: Mapping[str, Any],
+               has_data: bool = True) -> tuple[Any, tuple[Any, ...]]:
+        """The data (None without data) and parameter/covariate values, checked (count, types, shapes, domains)."""
         k = len(self.params)
         if len(params) != k:
             raise ModelError(f"model {self.name}: expected {k} parameter value(s) ({', '.join(self.params)}), "
@@ -379,9 +749,12 @@ class NumericModel:
         missing = [g for g in self.given if g not in given]
         if missing:
             raise ModelError(f"model {self.name}: covariate {missing[0]!r} must be given as a keyword argument")
-        values = (*params, *(given[g] for g in self.given))
+        labels = [*(f"parameter {p}" for p in self.params), *(f"covariate {g}" for g in self.given)]
+        values = tuple(real_argument(v, what, self.name)
+                       for v, what in zip((*params, *(given[g] for g in self.given)), labels))
         shapes = [np.shape(v) for v in values]
-        if x is not None:
+        if has_data:
+            x = real_argument(x, self._data_label(), self.name)
             xshape = np.shape(x)
             if len(self.data) > 1:
                 if not xshape or xshape[-1] != len(self.data):
@@ -408,33 +781,35 @@ class NumericModel:
                 first = a[bad].flat[0] if a.ndim else float(a)
                 dom = f"{'(' if lo_open else '['}{lo:g}, {hi:g}{')' if hi_open else ']'}"
                 raise ModelError(f"model {self.name}: parameter {pname} = {float(first)!r} is outside its domain {dom}")
-        return values
+        return x, values
+
+    def _data_label(self) -> str:
+        return f"data {self.data[0]}" if len(self.data) == 1 else f"data ({', '.join(self.data)})"
 
     # ------------------------------------------------------------------ public
     def logpdf(self, x: Any, *params: Any, **given: Any) -> np.ndarray:
         """log p(x | θ), of the broadcast shape of the arguments."""
-        args = self._check(x, params, given)
-        return self._call("logpdf", x, args)
+        return self._call("logpdf", *self._check(x, params, given))
 
     def score(self, x: Any, *params: Any, **given: Any) -> np.ndarray:
         """s = ∇θ log p(x | θ), shape (..., k)."""
-        return self._call("score", x, self._check(x, params, given))
+        return self._call("score", *self._check(x, params, given))
 
     def hessian(self, x: Any, *params: Any, **given: Any) -> np.ndarray:
         """H = ∇²θ log p(x | θ), shape (..., k, k)."""
-        return self._call("hessian", x, self._check(x, params, given))
+        return self._call("hessian", *self._check(x, params, given))
 
     def fisher(self, *params: Any, **given: Any) -> np.ndarray:
         """I(θ) = E[s sᵀ], shape (..., k, k) (entries without closed form: quadrature per point)."""
-        args = self._check(None, params, given)
+        checked = self._check(None, params, given, has_data=False)
         self._open_ok(self.fisher_open, "Fisher information")
-        return self._call("fisher", None, args)
+        return self._call("fisher", *checked)
 
     def neg_expected_hessian(self, *params: Any, **given: Any) -> np.ndarray:
         """−E[H], shape (..., k, k) (entries without closed form: quadrature per point)."""
-        args = self._check(None, params, given)
+        checked = self._check(None, params, given, has_data=False)
         self._open_ok(self.neh_open, "−E[H]")
-        return self._call("neg_expected_hessian", None, args)
+        return self._call("neg_expected_hessian", *checked)
 
     def _open_ok(self, entries: Sequence[tuple[int, int]], what: str) -> None:
         if entries and len(self.data) != 1:
@@ -492,7 +867,7 @@ def _numpy_model(d: Any) -> NumericModel:
     model = d.model
     src = module_source(d)
     ns: dict[str, Any] = {"__name__": f"symfisher_generated_{model.name}"}
-    exec(compile(src, f"<symfisher generated {model.name}>", "exec"), ns)  # noqa: S102 - our own generated code
+    exec(compile(src, f"<symfisher generated {model.name!r}>", "exec"), ns)  # noqa: S102 - our own generated code
     dmap = model.domain_map
     domains = tuple((str(s), _domain_check(dmap.get(s, sp.S.Reals))) for s in (*model.params, *model.given))
     return NumericModel(name=model.name, data=tuple(map(str, model.data)), params=tuple(map(str, model.params)),

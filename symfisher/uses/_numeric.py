@@ -5,7 +5,8 @@ observations; :class:`SampleModel` sums over a data set. Unlike
 :class:`symfisher.backends.numpy.NumericModel` (per-point functions of a finished derivation) it also
 works from a bare :class:`~symfisher.model.Model` (maximum likelihood needs no expectation) and
 substitutes known constants. Both compile with the same printer
-(:class:`symfisher.backends.numpy.NumericPrinter`: fast small powers, ``gammaln``, a fast trigamma).
+(:class:`symfisher.backends.numpy.NumericPrinter`: fast small powers, ``gammaln``, a fast trigamma) after
+the same overflow-safe rewrites (:func:`symfisher.backends.numpy.stabilize`: softplus, expit, log1p).
 """
 
 from __future__ import annotations
@@ -21,14 +22,16 @@ import sympy as sp
 from ..errors import ModelError
 from ._common import constants_of, data_arrays
 
+
 def _compile(args: list[sp.Symbol], exprs: list[sp.Expr]) -> Callable:
+    """NumPy function of ``args`` returning ``exprs``, after the overflow-safe rewrites of ``stabilize``."""
     import scipy.special
 
     from ..backends._runtime import trigamma
-    from ..backends.numpy import NumericPrinter
+    from ..backends.numpy import NumericPrinter, stabilize
 
     namespace = {"numpy": np, "scipy": scipy, "trigamma": trigamma}
-    return sp.lambdify(args, exprs, modules=[namespace], printer=NumericPrinter(), cse=True)
+    return sp.lambdify(args, [stabilize(e) for e in exprs], modules=[namespace], printer=NumericPrinter(), cse=True)
 
 
 def _domain_bounds(model) -> list[tuple[float, float, bool, bool]]:
