@@ -8,7 +8,7 @@ with psi1 the trigamma function.
 
 import sympy as sp
 
-from ._family import Family
+from symfisher.catalog._family import Family
 
 x = sp.Symbol("x", positive=True)
 a = sp.Symbol("a", positive=True)

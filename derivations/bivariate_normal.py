@@ -6,7 +6,7 @@ Fisher information  I(rho) = (1 + rho^2) / (1 - rho^2)^2.
 
 import sympy as sp
 
-from ._family import Family
+from symfisher.catalog._family import Family
 
 x = sp.Symbol("x", real=True)
 y = sp.Symbol("y", real=True)

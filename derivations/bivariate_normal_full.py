@@ -11,7 +11,7 @@ Fisher information (order mu1, mu2, sigma1, sigma2, rho; D = 1 - rho^2): block d
 
 import sympy as sp
 
-from ._family import Family
+from symfisher.catalog._family import Family
 
 x = sp.Symbol("x", real=True)
 y = sp.Symbol("y", real=True)

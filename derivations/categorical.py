@@ -8,7 +8,7 @@ Fisher information  I(p1, p2) = diag(1/p1, 1/p2) + (1/p3) * [[1, 1], [1, 1]].
 
 import sympy as sp
 
-from ._family import Family
+from symfisher.catalog._family import Family
 
 x = sp.Symbol("x", integer=True, nonnegative=True)
 p1 = sp.Symbol("p1", positive=True)

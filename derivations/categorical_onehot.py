@@ -7,7 +7,7 @@ Fisher information  I(p1, p2) = diag(1/p1, 1/p2) + (1/p3) * [[1, 1], [1, 1]],  p
 
 import sympy as sp
 
-from ._family import Family
+from symfisher.catalog._family import Family
 
 x1 = sp.Symbol("x1", integer=True, nonnegative=True)
 x2 = sp.Symbol("x2", integer=True, nonnegative=True)

@@ -6,7 +6,7 @@ Fisher information  I(x0, gamma) = diag(1/(2 gamma^2), 1/(2 gamma^2)).
 
 import sympy as sp
 
-from ._family import Family
+from symfisher.catalog._family import Family
 
 x = sp.Symbol("x", real=True)
 x0 = sp.Symbol("x0", real=True)

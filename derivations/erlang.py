@@ -6,7 +6,7 @@ Fisher information  I(lambda) = k / lambda^2.
 
 import sympy as sp
 
-from ._family import Family
+from symfisher.catalog._family import Family
 
 x = sp.Symbol("x", positive=True)
 k = sp.Symbol("k", integer=True, positive=True)

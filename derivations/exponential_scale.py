@@ -6,7 +6,7 @@ Fisher information  I(theta) = 1 / theta^2.
 
 import sympy as sp
 
-from ._family import Family
+from symfisher.catalog._family import Family
 
 x = sp.Symbol("x", positive=True)
 theta = sp.Symbol("theta", positive=True)

@@ -6,7 +6,7 @@ Fisher information  I(alpha, beta) = [[psi1(alpha), -1/beta], [-1/beta, alpha/be
 
 import sympy as sp
 
-from ._family import Family
+from symfisher.catalog._family import Family
 
 x = sp.Symbol("x", positive=True)
 alpha = sp.Symbol("alpha", positive=True)

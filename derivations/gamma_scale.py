@@ -6,7 +6,7 @@ Fisher information  I(k, theta) = [[psi1(k), 1/theta], [1/theta, k/theta^2]].
 
 import sympy as sp
 
-from ._family import Family
+from symfisher.catalog._family import Family
 
 x = sp.Symbol("x", positive=True)
 k = sp.Symbol("k", positive=True)

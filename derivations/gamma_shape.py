@@ -6,7 +6,7 @@ Fisher information  I(alpha) = psi1(alpha)  (trigamma).
 
 import sympy as sp
 
-from ._family import Family
+from symfisher.catalog._family import Family
 
 x = sp.Symbol("x", positive=True)
 alpha = sp.Symbol("alpha", positive=True)

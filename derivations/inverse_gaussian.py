@@ -6,7 +6,7 @@ Fisher information  I(mu, lambda) = diag(lambda/mu^3, 1/(2 lambda^2)).
 
 import sympy as sp
 
-from ._family import Family
+from symfisher.catalog._family import Family
 
 x = sp.Symbol("x", positive=True)
 mu = sp.Symbol("mu", positive=True)

@@ -6,7 +6,7 @@ Fisher information  I(mu, b) = diag(1/b^2, 1/b^2).
 
 import sympy as sp
 
-from ._family import Family
+from symfisher.catalog._family import Family
 
 x = sp.Symbol("x", real=True)
 mu = sp.Symbol("mu", real=True)

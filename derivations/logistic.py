@@ -6,7 +6,7 @@ Fisher information  I(mu, s) = diag(1/(3 s^2), (pi^2 + 3)/(9 s^2)).
 
 import sympy as sp
 
-from ._family import Family
+from symfisher.catalog._family import Family
 
 x = sp.Symbol("x", real=True)
 mu = sp.Symbol("mu", real=True)

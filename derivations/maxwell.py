@@ -6,7 +6,7 @@ Fisher information  I(a) = 6 / a^2.
 
 import sympy as sp
 
-from ._family import Family
+from symfisher.catalog._family import Family
 
 x = sp.Symbol("x", positive=True)
 a = sp.Symbol("a", positive=True)

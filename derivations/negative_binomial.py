@@ -6,7 +6,7 @@ Fisher information  I(p) = r / (p^2 (1-p)).
 
 import sympy as sp
 
-from ._family import Family
+from symfisher.catalog._family import Family
 
 x = sp.Symbol("x", integer=True, nonnegative=True)
 r = sp.Symbol("r", positive=True)

@@ -6,7 +6,7 @@ Fisher information  I(mu, sigma) = diag(1/sigma^2, 2/sigma^2).
 
 import sympy as sp
 
-from ._family import Family
+from symfisher.catalog._family import Family
 
 x = sp.Symbol("x", real=True)
 mu = sp.Symbol("mu", real=True)

@@ -6,7 +6,7 @@ Fisher information  I(mu, v) = diag(1/v, 1/(2 v^2)).
 
 import sympy as sp
 
-from ._family import Family
+from symfisher.catalog._family import Family
 
 x = sp.Symbol("x", real=True)
 mu = sp.Symbol("mu", real=True)

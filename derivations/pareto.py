@@ -6,7 +6,7 @@ Fisher information  I(alpha) = 1 / alpha^2.
 
 import sympy as sp
 
-from ._family import Family
+from symfisher.catalog._family import Family
 
 x = sp.Symbol("x", positive=True)
 alpha = sp.Symbol("alpha", positive=True)

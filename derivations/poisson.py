@@ -6,7 +6,7 @@ Fisher information  I(lambda) = 1 / lambda.
 
 import sympy as sp
 
-from ._family import Family
+from symfisher.catalog._family import Family
 
 x = sp.Symbol("x", integer=True, nonnegative=True)
 lam = sp.Symbol("lambda", positive=True)

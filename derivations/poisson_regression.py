@@ -7,7 +7,7 @@ Fisher information (one observation)
 
 import sympy as sp
 
-from ._family import Family
+from symfisher.catalog._family import Family
 
 y = sp.Symbol("y", integer=True, nonnegative=True)
 z = sp.Symbol("z", real=True)

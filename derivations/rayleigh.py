@@ -6,7 +6,7 @@ Fisher information  I(sigma) = 4 / sigma^2.
 
 import sympy as sp
 
-from ._family import Family
+from symfisher.catalog._family import Family
 
 x = sp.Symbol("x", positive=True)
 sigma = sp.Symbol("sigma", positive=True)

@@ -7,7 +7,7 @@ E[s s^T] = diag(lambda^2, 1/lambda^2) in the order (theta, lambda), while
 
 import sympy as sp
 
-from ._family import Family
+from symfisher.catalog._family import Family
 
 x = sp.Symbol("x", real=True)
 theta = sp.Symbol("theta", real=True)

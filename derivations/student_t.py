@@ -7,7 +7,7 @@ Fisher information  I(mu, sigma) = diag((nu+1)/((nu+3) sigma^2), 2 nu/((nu+3) si
 
 import sympy as sp
 
-from ._family import Family
+from symfisher.catalog._family import Family
 
 x = sp.Symbol("x", real=True)
 mu = sp.Symbol("mu", real=True)

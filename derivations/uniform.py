@@ -6,7 +6,7 @@ E[s^2] = 1/theta^2 with s = -1/theta, while -E[d^2 log f / d theta^2] = -1/theta
 
 import sympy as sp
 
-from ._family import Family
+from symfisher.catalog._family import Family
 
 x = sp.Symbol("x", positive=True)
 theta = sp.Symbol("theta", positive=True)

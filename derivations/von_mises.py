@@ -7,7 +7,7 @@ With A(kappa) = I1(kappa)/I0(kappa), the Fisher information is
 
 import sympy as sp
 
-from ._family import Family
+from symfisher.catalog._family import Family
 
 x = sp.Symbol("x", real=True)
 mu = sp.Symbol("mu", real=True)

@@ -8,7 +8,7 @@ Fisher information, with Euler's constant gamma_E,
 
 import sympy as sp
 
-from ._family import Family
+from symfisher.catalog._family import Family
 
 x = sp.Symbol("x", positive=True)
 k = sp.Symbol("k", positive=True)

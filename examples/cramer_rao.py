@@ -2,7 +2,7 @@
 
 import sympy as sp
 
-import derivations
+import symfisher.catalog as derivations
 import symfisher as sf
 from symfisher.uses import cramer_rao_bound
 

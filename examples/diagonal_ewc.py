@@ -1,6 +1,6 @@
 """The diagonal Fisher (what Adam's second moment estimates) and the EWC penalty."""
 
-import derivations
+import symfisher.catalog as derivations
 import symfisher as sf
 from symfisher.uses import diagonal_fisher, ewc_penalty
 

@@ -1,6 +1,6 @@
 """Jeffreys priors √det I(θ): Bernoulli → Beta(½, ½) (proper); normal location → flat (improper)."""
 
-import derivations
+import symfisher.catalog as derivations
 import symfisher as sf
 from symfisher.uses import jeffreys_prior
 

@@ -1,6 +1,6 @@
 """KL(p_θ ‖ p_{θ+δ}) = ½ δᵀ I(θ) δ + O(‖δ‖³), proved from the closed-form KL."""
 
-import derivations
+import symfisher.catalog as derivations
 import symfisher as sf
 from symfisher.uses import kl_expansion
 

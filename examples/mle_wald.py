@@ -2,7 +2,7 @@
 
 import numpy as np
 
-import derivations
+import symfisher.catalog as derivations
 import symfisher as sf
 from symfisher.uses import mle, standard_errors, wald_intervals
 

@@ -2,7 +2,7 @@
 
 import numpy as np
 
-import derivations
+import symfisher.catalog as derivations
 import symfisher as sf
 from symfisher.uses import fisher_scoring_step, gradient_ascent_step, iterate, natural_gradient_step, newton_step
 

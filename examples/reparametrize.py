@@ -2,7 +2,7 @@
 
 import sympy as sp
 
-import derivations
+import symfisher.catalog as derivations
 import symfisher as sf
 
 model = derivations.get("normal").model()

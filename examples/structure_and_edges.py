@@ -5,7 +5,7 @@ import time
 import sympy as sp
 
 import symfisher as sf
-from symfisher.bench import scale_models
+from benchmarks.bench import scale_models
 
 # Logistic regression with 32 coefficients: log p depends on β only through η = zᵀβ, so the engine
 # derives the one-parameter Bernoulli model in η and maps back: I(β) = z zᵀ · e^η/(1 + e^η)².

@@ -9,16 +9,16 @@ Matrix([[1]])
 
 from __future__ import annotations
 
-from .config import Config
-from .derive import Derivation, Step, check, derive, fisher_information
-from .errors import BudgetExceeded, ModelError, NotSupportedError, RegularityError, SymfisherError
-from .model import Model
-from .verify import Evidence, Verdict
-from .backends.numpy import NumericModel
-from .crosscheck import CheckEntry, CrossCheck, cross_check
-from .empirical import empirical_fisher, observed_information
-from .export.code import export_code
-from .uses import (
+from symfisher.config import Config
+from symfisher.core.derivation import Derivation, Step, check, derive, fisher_information
+from symfisher.errors import BudgetExceeded, ModelError, NotSupportedError, RegularityError, SymfisherError
+from symfisher.core.model import Model
+from symfisher.core.verdict import Evidence, Verdict
+from symfisher.numeric.compiler import NumericModel
+from symfisher.numeric.crosscheck import CheckEntry, CrossCheck, cross_check
+from symfisher.numeric.empirical import empirical_fisher, observed_information
+from symfisher.export.code import export_code
+from symfisher.uses import (
     cramer_rao_bound,
     diagonal_fisher,
     ewc_penalty,

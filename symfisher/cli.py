@@ -1,4 +1,4 @@
-"""Command line: a thin wrapper over :func:`symfisher.derive` (no logic of its own).
+"""Command line: a thin wrapper over :func:`symfisher.core.derivation` (no logic of its own).
 
 Exit codes: 0 proved, 1 refuted, 2 inconclusive, 3 bad input.
 """
@@ -12,7 +12,7 @@ import time
 from pathlib import Path
 from typing import Sequence
 
-from .errors import SymfisherError
+from symfisher.errors import SymfisherError
 
 EXIT = {"proved": 0, "refuted": 1, "inconclusive": 2}
 BAD_INPUT = 3
@@ -26,7 +26,7 @@ class InputError(SymfisherError):
 
 def load_model(target: str):
     """A catalog family by name, or ``path/to/file.py:name`` (a Model, or a callable returning one)."""
-    from .model import Model
+    from symfisher.core.model import Model
 
     if ":" in target and target.split(":", 1)[0].endswith(".py"):
         path_s, attr = target.rsplit(":", 1)
@@ -50,7 +50,7 @@ def load_model(target: str):
         if not isinstance(obj, Model):
             raise InputError(f"{target} is a {type(obj).__name__}, not a symfisher Model")
         return obj
-    import derivations
+    import symfisher.catalog as derivations
 
     try:
         return derivations.get(target).model()
@@ -59,7 +59,7 @@ def load_model(target: str):
 
 
 def _cmd_list(args) -> int:
-    import derivations
+    import symfisher.catalog as derivations
 
     for name, fam in derivations.FAMILIES.items():
         params = ", ".join(map(str, fam.params))
@@ -78,14 +78,14 @@ def _model_from_args(args):
         raise InputError("give either a TARGET or --pdf/--logpdf, not both")
     if args.params is None:
         raise InputError("--pdf/--logpdf needs --params, e.g. --params \"mu:real sigma:positive\"")
-    from .model import Model
+    from symfisher.core.model import Model
 
     return Model.from_string(text, args.data, args.params, args.support, "pdf" if args.pdf_text is not None else "logpdf",
                              args.given, name=args.name, timeout=args.timeout)
 
 
 def _cmd_derive(args) -> int:
-    from .derive import derive
+    from symfisher.core.derivation import derive
 
     # --pdf is the density text when --params is given (issue #7), else the proof's PDF output (issue #5)
     text_mode = args.pdf is not None and args.params is not None
@@ -106,8 +106,8 @@ def _cmd_derive(args) -> int:
 
 
 def _cmd_export(args) -> int:
-    from .derive import derive
-    from .export.code import export_code
+    from symfisher.core.derivation import derive
+    from symfisher.export.code import export_code
 
     model = load_model(args.target)
     d = derive(model, timeout=args.timeout)
@@ -159,7 +159,7 @@ def _write_exports(d, args, engine: str | None) -> None:
 
 
 def _cmd_plot(args) -> int:
-    from .uses import plot
+    from symfisher.uses import plot
 
     args.out = args.out or f"{args.what}.png"
     if args.what == "likelihood":

@@ -11,7 +11,7 @@ class Config:
     """Knobs of a derivation.
 
     Attributes:
-        timeout: Hard wall-clock bound for a whole :func:`symfisher.derive`, in seconds.
+        timeout: Hard wall-clock bound for a whole :func:`symfisher.core.derivation`, in seconds.
         atom_timeout: Hard bound for one fallback integral/sum (run in a worker process).
         simplify_timeout: Hard bound for simplifying one matrix entry.
         normalization_timeout: Bound for the symbolic normalization check of a model.

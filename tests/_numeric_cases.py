@@ -10,8 +10,8 @@ from functools import lru_cache
 import numpy as np
 from scipy import stats
 
-import derivations
-from symfisher import derive
+import symfisher.catalog as derivations
+from symfisher.core import derive
 
 DERIVE_TIMEOUT = 60.0  # generous: a loaded machine must not turn closed forms into open ones
 

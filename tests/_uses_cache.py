@@ -1,10 +1,10 @@
-"""Derivations of catalog families, derived once per test session (symfisher.derive takes seconds)."""
+"""Derivations of catalog families, derived once per test session (symfisher.core.derivation takes seconds)."""
 
 from __future__ import annotations
 
 from functools import lru_cache
 
-import derivations
+import symfisher.catalog as derivations
 import symfisher as sf
 
 

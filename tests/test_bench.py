@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from symfisher import bench
+from benchmarks import bench
 
 
 def test_bench_one_family(capsys) -> None:

@@ -19,7 +19,7 @@ import pytest
 import sympy as sp
 from scipy import integrate
 
-from derivations import FAMILIES, get
+from symfisher.catalog import FAMILIES, get
 
 RTOL = 1e-6
 SEED = 20240611

@@ -14,11 +14,11 @@ from hypothesis import strategies as st
 
 import symfisher as sf
 from symfisher import NotSupportedError
-from symfisher.backends._arraylib import build
-from symfisher.backends.numpy import (NumericPrinter, _safe_name, docstring_literal, docstring_text, module_source,
+from symfisher.numeric._arraylib import build
+from symfisher.numeric.compiler import (NumericPrinter, _safe_name, docstring_literal, docstring_text, module_source,
                                       py_literal)
-from symfisher.crosscheck import cross_check
-from symfisher.empirical import empirical_fisher, observed_information
+from symfisher.numeric.crosscheck import cross_check
+from symfisher.numeric.empirical import empirical_fisher, observed_information
 from symfisher.export.code import export_code
 
 REPRODUCER = '"""and open(chr(99),chr(119))and"""'

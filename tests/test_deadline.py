@@ -7,7 +7,7 @@ import time
 
 import pytest
 
-from symfisher._deadline import run_with_deadline, stream_with_deadline
+from symfisher.core.deadline import run_with_deadline, stream_with_deadline
 from symfisher.errors import BudgetExceeded
 
 

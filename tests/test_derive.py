@@ -152,6 +152,6 @@ def test_hyperbolic_secant_location_closes_through_u_equals_exp():
     assert d.fisher == sp.Matrix([[sp.pi**2 / 8]]) and d.equality.status == "proved"
     assert "substitution" in d.strategies[("fisher", 0, 0)]
     assert "u = exp(" in next(s.detail for s in d.steps if s.stage == "fisher")
-    from symfisher.bench import spot_check
+    from benchmarks.bench import spot_check
 
     assert spot_check(d).startswith("ok")  # quadrature of s² p at a random μ

@@ -5,9 +5,9 @@ from __future__ import annotations
 import sympy as sp
 
 import symfisher as sf
-from symfisher.bench import scale_models, spot_check
-from symfisher.expectation import Context
-from symfisher.expectation.independence import independent_blocks
+from benchmarks.bench import scale_models, spot_check
+from symfisher.core.expectation import Context
+from symfisher.core.structure.independence import independent_blocks
 
 x1, x2, m1, m2 = sp.symbols("x1 x2 mu1 mu2", real=True)
 s1, s2 = sp.symbols("sigma1 sigma2", positive=True)

@@ -15,9 +15,9 @@ import sympy as sp
 from scipy.integrate import quad
 
 import symfisher as sf
-from symfisher._simplify import exp_as_rational, is_zero
-from symfisher.expectation.base import settle_conditions, with_conditions
-from symfisher.expectation.euler import euler_integral, settle
+from symfisher.core.simplify import exp_as_rational, is_zero
+from symfisher.core.expectation.base import settle_conditions, with_conditions
+from symfisher.core.expectation.strategies.euler import euler_integral, settle
 
 x = sp.Symbol("x", real=True)
 mu = sp.Symbol("mu", real=True)

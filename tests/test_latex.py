@@ -15,12 +15,12 @@ from types import SimpleNamespace
 import pytest
 import sympy as sp
 
-import derivations
+import symfisher.catalog as derivations
 from symfisher import Model, derive
 from symfisher.cli import main
 from symfisher.export import latex as L
-from symfisher.export import proofs
-from symfisher.verify import Verdict
+from scripts import proofs
+from symfisher.core.verdict import Verdict
 
 PROOFS = Path(derivations.__file__).resolve().parent / "proofs"
 PDFLATEX = shutil.which("pdflatex")

@@ -6,9 +6,9 @@ import pytest
 import sympy as sp
 
 import symfisher as sf
-from symfisher._simplify import is_zero
-from symfisher.bench import scale_models, spot_check
-from symfisher.linear_predictor import find_linear_predictors
+from symfisher.core.simplify import is_zero
+from benchmarks.bench import scale_models, spot_check
+from symfisher.core.structure.linear_predictor import find_linear_predictors
 
 x, y, z = sp.symbols("x y z", real=True)
 b0, b1, g0, g1 = sp.symbols("beta0 beta1 gamma0 gamma1", real=True)
@@ -64,7 +64,7 @@ def test_logistic_regression_p8_is_z_zT_times_the_bernoulli_weight():
 
 
 def test_catalog_regressions_go_through_the_predictor_and_check_numerically():
-    import derivations
+    import symfisher.catalog as derivations
 
     for name in ("logistic-regression", "poisson-regression"):
         fam = derivations.get(name)
@@ -96,9 +96,9 @@ def _negative_binomial_glm():
 @pytest.mark.parametrize("make", [_gamma_glm, _negative_binomial_glm], ids=["gamma-glm", "negative-binomial-glm"])
 def test_chain_rule_agrees_with_the_direct_route(make, monkeypatch):
     """The same model derived with and without the linear-predictor reduction: equal at random points."""
-    from symfisher import pipeline
-    from symfisher._points import parameter_points
-    from symfisher.backends.quadrature import numeric_value
+    from symfisher.core import pipeline
+    from symfisher.core.points import parameter_points
+    from symfisher.core.evidence import numeric_value
 
     model, literature = make()
     reduced = sf.derive(model)

@@ -9,12 +9,12 @@ import pytest
 import sympy as sp
 from scipy import special
 
-import derivations
+import symfisher.catalog as derivations
 from _numeric_cases import CASES, NAMES, derivation, numeric, points, split
 from symfisher import ModelError, NotSupportedError
-from symfisher.backends._runtime import gauss_kronrod, trigamma
-from symfisher.backends.numpy import NumericPrinter
-from symfisher.empirical import empirical_fisher, observed_information
+from symfisher.numeric._runtime import gauss_kronrod, trigamma
+from symfisher.numeric.compiler import NumericPrinter
+from symfisher.numeric.empirical import empirical_fisher, observed_information
 
 CASE_POINTS = [pytest.param(name, i, id=f"{name}-{i}") for name in NAMES for i in range(2)]
 
@@ -280,7 +280,7 @@ def test_bad_data_and_covariates_raise_one_line_model_errors(value, got):
 
 
 def test_bad_values_in_empirical_and_cross_check():
-    from symfisher.crosscheck import cross_check
+    from symfisher.numeric.crosscheck import cross_check
 
     d = derivation("normal")
     with pytest.raises(ModelError, match=rf"^model normal: data x {_REAL}list containing str 'a'$"):

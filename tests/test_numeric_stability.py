@@ -12,9 +12,9 @@ import pytest
 import sympy as sp
 
 from _numeric_cases import derivation, numeric
-from symfisher.backends.numpy import Expit, Log1p, NumericPrinter, Softplus, stabilize
+from symfisher.numeric.compiler import Expit, Log1p, NumericPrinter, Softplus, stabilize
 from symfisher.export.code import export_code
-from symfisher.uses._numeric import SampleModel
+from symfisher.numeric.sample import SampleModel
 
 u = sp.Symbol("u", real=True)
 y = sp.Symbol("y", real=True)

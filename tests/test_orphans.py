@@ -16,7 +16,7 @@ from pathlib import Path
 
 import pytest
 
-import symfisher._deadline as sf_deadline
+import symfisher.core.deadline as sf_deadline
 
 pytestmark = pytest.mark.skipif(not hasattr(os, "fork") or sys.platform == "win32", reason="needs fork")
 
@@ -30,7 +30,7 @@ out, mode, package = sys.argv[1:4]
 stub = types.ModuleType("symfisher")  # load symfisher/_deadline.py (and errors.py) without the package's
 stub.__path__ = [package]             # heavy __init__ (SymPy, SciPy): seconds per interpreter saved
 sys.modules["symfisher"] = stub
-import symfisher._deadline as d
+import symfisher.core.deadline as d
 
 if mode.endswith(("-watchdog", "pipe")):
     d._PDEATHSIG = False             # no parent-death signal: only the portable watchdog...

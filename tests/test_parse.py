@@ -1,4 +1,4 @@
-"""Tests of the safe parser :mod:`symfisher.parse`."""
+"""Tests of the safe parser :mod:`symfisher.text.parse`."""
 
 from __future__ import annotations
 
@@ -9,7 +9,7 @@ import pytest
 import sympy as sp
 
 from symfisher.errors import ModelError
-from symfisher.parse import parse_expression, parse_set, parse_symbols
+from symfisher.text.parse import parse_expression, parse_set, parse_symbols
 
 x, mu = sp.symbols("x mu", real=True)
 sigma, theta = sp.symbols("sigma theta", positive=True)

@@ -1,4 +1,4 @@
-"""Property tests of :mod:`symfisher.parse`: round trips and robustness on junk."""
+"""Property tests of :mod:`symfisher.text.parse`: round trips and robustness on junk."""
 
 from __future__ import annotations
 
@@ -9,7 +9,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from symfisher.errors import ModelError
-from symfisher.parse import FUNCTIONS, parse_expression, parse_set, parse_symbols
+from symfisher.text.parse import FUNCTIONS, parse_expression, parse_set, parse_symbols
 
 x, mu = sp.symbols("x mu", real=True)
 sigma = sp.Symbol("sigma", positive=True)

@@ -9,8 +9,8 @@ import pytest
 import sympy as sp
 
 import symfisher as sf
-from symfisher import _deadline
-from symfisher.expectation.engine import engine_for, expanded_size
+from symfisher.core import _deadline
+from symfisher.core.expectation.engine import engine_for, expanded_size
 
 x = sp.Symbol("x", real=True)
 mu = sp.Symbol("mu", real=True)
@@ -91,7 +91,7 @@ def _slow_probe(model, point):
 
 
 def test_model_validation_is_bounded(monkeypatch):
-    from symfisher import validate
+    from symfisher.core import validate
 
     monkeypatch.setattr(validate, "_negative_at", _slow_probe)  # inherited by the forked worker
     start = time.monotonic()
@@ -123,7 +123,7 @@ def test_expansion_beyond_the_size_limit_raises_budget_exceeded():
     ("claimed", "message"),
     [
         ("1/lambda**2", r"the claimed Fisher information must be a 1×1 SymPy matrix of expressions, got the string "
-                        r"'1/lambda\*\*2'; parse text with symfisher.parse.parse_expression"),
+                        r"'1/lambda\*\*2'; parse text with symfisher.text.parse.parse_expression"),
         ([["__import__('os').getpid()"]], r"the claimed Fisher information must be a 1×1 SymPy matrix of "
                                           r"expressions, got the string .*"),
         (sp.Matrix([[sp.nan]]), r"the claimed Fisher information must be a 1×1 SymPy matrix of expressions; entry "
@@ -154,7 +154,7 @@ def test_support_bounds_given_as_strings_are_not_evaluated():
 def test_sympy_failures_inside_the_worker_become_symfisher_errors(monkeypatch):
     import sys
 
-    derive_module = sys.modules["symfisher.derive"]
+    derive_module = sys.modules["symfisher.core.derivation"]
 
     def broken(*args):
         raise ZeroDivisionError("boom")

@@ -4,7 +4,7 @@ For every catalog family the literature matrix ``fam.fisher`` is perturbed four 
 constant (one entry × 8/7), a digamma for a trigamma (or, without polygamma, one entry times a
 parameter: a wrong power), a dropped off-diagonal term (when nonzero) and two parameters swapped
 (when that changes the matrix). Each claim is compared with the derived Fisher information by
-:func:`symfisher.verify.matrices_equal`, the logic :func:`symfisher.check` uses: every perturbation
+:func:`symfisher.core.verdict.matrices_equal`, the logic :func:`symfisher.check` uses: every perturbation
 must be "refuted" and the literature matrix "proved". Where the derivation has no closed form, the
 comparison goes through ``check``'s quadrature path, which may say "refuted" or "inconclusive" but
 never "proved", and must not refute the literature matrix. Each family is derived once, with
@@ -22,13 +22,13 @@ from collections import Counter
 import pytest
 import sympy as sp
 
-import derivations
+import symfisher.catalog as derivations
 import symfisher as sf
-from symfisher._points import parameter_points
-from symfisher.backends import quadrature
-from symfisher.verify import matrices_equal
+from symfisher.core.points import parameter_points
+from symfisher.core import quadrature
+from symfisher.core.verdict import matrices_equal
 
-_derive_module = sys.modules["symfisher.derive"]
+_derive_module = sys.modules["symfisher.core.derivation"]
 COUNTS: Counter[str] = Counter()
 _NUMERIC: dict = {}
 TIMEOUT = float(os.environ.get("SYMFISHER_SOUNDNESS_TIMEOUT", "20"))

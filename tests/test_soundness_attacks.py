@@ -9,9 +9,9 @@ import pytest
 import sympy as sp
 
 import symfisher as sf
-from symfisher._points import spread_points
-from symfisher.indicators import absorb_indicators, non_numbers, theta_indicators
-from symfisher.verify import clearly_differ
+from symfisher.core.points import spread_points
+from symfisher.core.indicators import absorb_indicators, non_numbers, theta_indicators
+from symfisher.core.verdict import clearly_differ
 
 x = sp.Symbol("x", real=True)
 xp = sp.Symbol("x", positive=True)
@@ -71,7 +71,7 @@ def test_numbers_are_numbers(expr):
 
 
 def test_a_verdict_on_non_numbers_is_never_proved():
-    from symfisher.verify import matrices_equal
+    from symfisher.core.verdict import matrices_equal
 
     m = sp.Matrix([[(4 * theta * sp.DiracDelta(0) - 2) / (2 * theta**2)]])
     v = matrices_equal(m, m, [], "self")
@@ -141,7 +141,7 @@ def test_claims_wrong_on_part_of_the_domain_are_refuted(error):
 
 
 def test_inconclusive_verdicts_say_which_points_were_tried():
-    from symfisher.verify import matrices_equal
+    from symfisher.core.verdict import matrices_equal
 
     left = sp.Matrix([[sp.gamma(sigma + 1) / sp.gamma(sigma)]])
     pts = spread_points([sigma], {}, 6, 1)

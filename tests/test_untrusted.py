@@ -9,7 +9,7 @@ import sympy as sp
 
 import symfisher as sf
 from symfisher.cli import main
-from symfisher.parse import parse_expression, parse_symbols
+from symfisher.text.parse import parse_expression, parse_symbols
 
 NORMAL = "exp(-(x-mu)^2/(2*sigma^2))/sqrt(2*pi*sigma^2)"
 

@@ -11,7 +11,7 @@ from _uses_cache import derived
 from scipy import stats
 from scipy.special import polygamma
 
-import derivations
+import symfisher.catalog as derivations
 import symfisher as sf
 from symfisher.uses import mle, standard_errors, wald_intervals
 

@@ -6,7 +6,7 @@ import pytest
 import sympy as sp
 from _uses_cache import derive, derived
 
-import derivations
+import symfisher.catalog as derivations
 import symfisher as sf
 from symfisher.uses import jacobian
 

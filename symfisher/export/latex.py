@@ -1,4 +1,4 @@
-r"""LaTeX and Markdown proofs of a :class:`~symfisher.derive.Derivation`.
+r"""LaTeX and Markdown proofs of a :class:`~symfisher.core.derivation.Derivation`.
 
 The proof follows :attr:`Derivation.steps`: the model (density, support, parameter domain), the
 log-likelihood ℓ(θ) = log p(x | θ), the score s = ∇θ ℓ, the Hessian H = ∇²θ ℓ, every expectation with
@@ -25,8 +25,8 @@ from sympy.core.function import AppliedUndef
 from sympy.printing.latex import LatexPrinter
 
 if TYPE_CHECKING:  # pragma: no cover
-    from ..derive import Derivation
-    from ..verify import Verdict
+    from symfisher.core.derivation import Derivation
+    from symfisher.core.verdict import Verdict
 
 __all__ = [
     "derivation_to_latex",
@@ -404,7 +404,7 @@ class _Detail:
 
     # -- math recognition
     def _names_ok(self, text: str) -> dict[str, sp.Symbol] | None:
-        from ..parse import CONSTANTS, FUNCTIONS
+        from symfisher.text.parse import CONSTANTS, FUNCTIONS
 
         table = dict(self.symbols)
         for name in _IDENT.findall(text):
@@ -420,8 +420,8 @@ class _Detail:
 
     def expr(self, text: str) -> str | None:
         """LaTeX for ``text`` if it is an expression, a list of them, a set or ``E[...]``; else None."""
-        from ..errors import SymfisherError
-        from ..parse import parse_expression
+        from symfisher.errors import SymfisherError
+        from symfisher.text.parse import parse_expression
 
         t = text.strip()
         if not t or len(t) > 600:
@@ -1221,7 +1221,7 @@ def derivation_repr_latex(d: Derivation) -> str:
 def verdict_to_latex(v: Verdict) -> str:
     r"""A verdict as one MathJax/LaTeX line: the status in bold, then the reason as text.
 
-    >>> from symfisher.verify import Verdict
+    >>> from symfisher.core.verdict import Verdict
     >>> print(verdict_to_latex(Verdict("proved", "the residual is 0")))
     $\textbf{proved}$: the residual is 0
     """

@@ -14,14 +14,14 @@ Each module states its mathematics in its docstrings:
 
 from __future__ import annotations
 
-from .approx import DiagonalFisher, EWCPenalty, diagonal_fisher, ewc_penalty
-from .bounds import cramer_rao_bound
-from .estimate import MLEResult, mle, standard_errors, wald_intervals
-from .kl import KLExpansion, kl_expansion
-from .optimize import (IterationResult, UpdateRule, fisher_scoring_step, gradient_ascent_step, iterate,
+from symfisher.uses.approx import DiagonalFisher, EWCPenalty, diagonal_fisher, ewc_penalty
+from symfisher.uses.bounds import cramer_rao_bound
+from symfisher.uses.estimate import MLEResult, mle, standard_errors, wald_intervals
+from symfisher.uses.kl import KLExpansion, kl_expansion
+from symfisher.uses.optimize import (IterationResult, UpdateRule, fisher_scoring_step, gradient_ascent_step, iterate,
                        natural_gradient_step, newton_step)
-from .prior import JeffreysPrior, jeffreys_prior
-from .reparam import jacobian, reparametrize_derivation, reparametrize_model
+from symfisher.uses.prior import JeffreysPrior, jeffreys_prior
+from symfisher.uses.reparam import jacobian, reparametrize_derivation, reparametrize_model
 
 __all__ = [
     "DiagonalFisher",

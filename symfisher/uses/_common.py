@@ -7,13 +7,13 @@ from typing import Any, Mapping, Sequence
 import numpy as np
 import sympy as sp
 
-from ..errors import ModelError, NotSupportedError
+from symfisher.errors import ModelError, NotSupportedError
 
 
 def as_derivation(obj: Any, timeout: float = 60.0):
-    """A :class:`~symfisher.derive.Derivation` from a Derivation or a Model (derived here)."""
-    from ..derive import Derivation, derive
-    from ..model import Model
+    """A :class:`~symfisher.core.derivation.Derivation` from a Derivation or a Model (derived here)."""
+    from symfisher.core.derivation import Derivation, derive
+    from symfisher.core.model import Model
 
     if isinstance(obj, Derivation):
         return obj

@@ -16,10 +16,10 @@ from typing import Any, Callable, Mapping, Sequence
 import numpy as np
 import sympy as sp
 
-from .._deadline import run_with_deadline
-from ..backends.quadrature import numeric_value
-from ..errors import BudgetExceeded, ModelError
-from ._common import as_derivation, point_map, require_closed
+from symfisher.core.deadline import run_with_deadline
+from symfisher.core.evidence import numeric_value
+from symfisher.errors import BudgetExceeded, ModelError
+from symfisher.uses._common import as_derivation, point_map, require_closed
 
 __all__ = ["DiagonalFisher", "EWCPenalty", "diagonal_fisher", "ewc_penalty"]
 
@@ -62,7 +62,7 @@ def diagonal_fisher(derivation: Any, at: Mapping | Sequence | None = None, timeo
     """The diagonal approximation diag I(θ), with its relative error ‖I − diag I‖_F / ‖I‖_F.
 
     Args:
-        derivation: A :class:`~symfisher.derive.Derivation` (or a Model, derived here).
+        derivation: A :class:`~symfisher.core.derivation.Derivation` (or a Model, derived here).
         at: Optional parameter point (and values of covariates/constants) for a numeric error.
         timeout: Seconds allowed for simplifying the error.
 
@@ -131,7 +131,7 @@ def ewc_penalty(derivation: Any, theta_star: Mapping | Sequence, strength: float
     """The EWC penalty (λ/2) Σ_i F_ii(θ*) (θ_i − θ*_i)², with F = I(θ) at the old optimum θ*.
 
     Args:
-        derivation: A :class:`~symfisher.derive.Derivation` (or a Model, derived here).
+        derivation: A :class:`~symfisher.core.derivation.Derivation` (or a Model, derived here).
         theta_star: θ* (dict or values in parameter order).
         strength: λ.
         covariates: For regression models, arrays of the old task's covariates; F_ii is averaged over them.

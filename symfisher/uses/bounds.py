@@ -12,9 +12,9 @@ from typing import Any, Mapping, Sequence
 
 import sympy as sp
 
-from .._deadline import run_with_deadline
-from ..errors import BudgetExceeded, ModelError, RegularityError
-from ._common import as_derivation, point_map, require_closed
+from symfisher.core.deadline import run_with_deadline
+from symfisher.errors import BudgetExceeded, ModelError, RegularityError
+from symfisher.uses._common import as_derivation, point_map, require_closed
 
 __all__ = ["cramer_rao_bound"]
 
@@ -43,7 +43,7 @@ def cramer_rao_bound(derivation: Any, n: int | sp.Expr = 1, g: sp.Expr | Sequenc
     """The Cramér–Rao lower bound I(θ)⁻¹/n, or ∇gᵀ I(θ)⁻¹ ∇g / n for a function g(θ).
 
     Args:
-        derivation: A :class:`~symfisher.derive.Derivation` (or a Model, derived here).
+        derivation: A :class:`~symfisher.core.derivation.Derivation` (or a Model, derived here).
         n: Number of i.i.d. observations (a positive integer or a positive Symbol).
         g: A SymPy expression in the parameters (bound on the variance of an unbiased estimator of
             g(θ)); a list of expressions gives the matrix G I⁻¹ Gᵀ / n with G = ∂g/∂θ.

@@ -21,9 +21,9 @@ from typing import Any, Literal, Mapping, Sequence
 import numpy as np
 import sympy as sp
 
-from ..errors import ModelError, NotSupportedError, RegularityError
-from ._numeric import SampleModel
-from .optimize import UpdateRule, _newton, _scoring, iterate
+from symfisher.errors import ModelError, NotSupportedError, RegularityError
+from symfisher.numeric.sample import SampleModel
+from symfisher.uses.optimize import UpdateRule, _newton, _scoring, iterate
 
 __all__ = ["MLEResult", "mle", "standard_errors", "wald_intervals"]
 

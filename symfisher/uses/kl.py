@@ -19,12 +19,12 @@ from typing import Any, Literal, Mapping
 
 import sympy as sp
 
-from .._deadline import Budget, run_with_deadline
-from .._points import parameter_points
-from ..backends.quadrature import numeric_value
-from ..config import Config
-from ..errors import BudgetExceeded
-from ._common import as_derivation, constants_of, require_closed
+from symfisher.core.deadline import Budget, run_with_deadline
+from symfisher.core.points import parameter_points
+from symfisher.core.evidence import numeric_value
+from symfisher.config import Config
+from symfisher.errors import BudgetExceeded
+from symfisher.uses._common import as_derivation, constants_of, require_closed
 
 __all__ = ["KLExpansion", "kl_expansion"]
 
@@ -63,7 +63,7 @@ class KLExpansion:
 
 
 def _exact_kl(model, deltas: tuple[sp.Symbol, ...], seconds: float) -> sp.Expr | None:
-    from ..expectation import Context, Engine
+    from symfisher.core.expectation import Context, Engine
 
     ctx = Context.of(model)
     ctx = replace(ctx, others=ctx.others + deltas,
@@ -120,7 +120,7 @@ def kl_expansion(derivation: Any, timeout: float = 60.0) -> KLExpansion:
     order term is ½ δᵀ I δ.
 
     Args:
-        derivation: A :class:`~symfisher.derive.Derivation` (or a Model, derived here).
+        derivation: A :class:`~symfisher.core.derivation.Derivation` (or a Model, derived here).
         timeout: Hard limit in seconds for the symbolic work.
 
     Returns:

@@ -20,8 +20,8 @@ from typing import Any, Callable, Mapping, Sequence
 
 import numpy as np
 
-from ..errors import ModelError, NotSupportedError, RegularityError
-from ._numeric import SampleModel
+from symfisher.errors import ModelError, NotSupportedError, RegularityError
+from symfisher.numeric.sample import SampleModel
 
 __all__ = ["IterationResult", "UpdateRule", "fisher_scoring_step", "gradient_ascent_step", "iterate",
            "natural_gradient_step", "newton_step"]
@@ -99,7 +99,7 @@ def natural_gradient_step(derivation: Any, lr: float = 1.0, *, constants: Mappin
     """The natural-gradient update θ ← θ + η Ī(θ)⁻¹ ḡ(θ) (average score ḡ, average information Ī).
 
     Args:
-        derivation: A :class:`~symfisher.derive.Derivation` with a closed-form Fisher matrix.
+        derivation: A :class:`~symfisher.core.derivation.Derivation` with a closed-form Fisher matrix.
         lr: Step size η (η = 1 is Fisher scoring).
         constants: Values of free constants of the model (e.g. a known σ).
 

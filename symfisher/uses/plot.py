@@ -20,7 +20,7 @@ from typing import Any, Mapping, Sequence
 import numpy as np
 import sympy as sp
 
-from ..errors import ModelError, NotSupportedError
+from symfisher.errors import ModelError, NotSupportedError
 
 __all__ = ["plot_information", "plot_kl", "plot_likelihood"]
 
@@ -65,9 +65,9 @@ def plot_likelihood(successes: Sequence[int] = (6, 60), trials: Sequence[int] = 
     """
     from scipy.stats import norm
 
-    import derivations
+    import symfisher.catalog as derivations
 
-    from .estimate import mle
+    from symfisher.uses.estimate import mle
 
     if len(successes) != len(trials) or not successes:
         raise ModelError("give as many success counts as trial counts")
@@ -140,9 +140,9 @@ def plot_information(family: str, param: str | None = None, *, fixed: Mapping[st
     >>> r["expr"], bool(np.allclose(r["information"], 1 / (r["theta"] * (1 - r["theta"]))))
     (-1/(p*(p - 1)), True)
     """
-    import derivations
+    import symfisher.catalog as derivations
 
-    from ..derive import derive
+    from symfisher.core.derivation import derive
 
     try:
         fam = derivations.get(family)
@@ -197,9 +197,9 @@ def plot_kl(pairs: Sequence[tuple[tuple[float, float], tuple[float, float]]] = (
     >>> [round(c["kl"], 6) for c in r["pairs"]]              # 1/(2·0.25) and 1/(2·25)
     [2.0, 0.02]
     """
-    import derivations
+    import symfisher.catalog as derivations
 
-    from .kl import _exact_kl
+    from symfisher.uses.kl import _exact_kl
 
     model = derivations.get("normal").model()
     mu, sigma = model.params

@@ -13,9 +13,9 @@ from typing import Any
 
 import sympy as sp
 
-from .._deadline import run_with_deadline
-from ..errors import BudgetExceeded
-from ._common import as_derivation, require_closed
+from symfisher.core.deadline import run_with_deadline
+from symfisher.errors import BudgetExceeded
+from symfisher.uses._common import as_derivation, require_closed
 
 __all__ = ["JeffreysPrior", "jeffreys_prior"]
 
@@ -99,7 +99,7 @@ def jeffreys_prior(derivation: Any, timeout: float = 20.0) -> JeffreysPrior:
     """The Jeffreys prior √det I(θ), and whether it is proper on the parameter domain.
 
     Args:
-        derivation: A :class:`~symfisher.derive.Derivation` (or a Model, derived here).
+        derivation: A :class:`~symfisher.core.derivation.Derivation` (or a Model, derived here).
         timeout: Seconds allowed for each integral over a parameter.
 
     Returns:

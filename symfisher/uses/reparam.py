@@ -15,13 +15,13 @@ from typing import TYPE_CHECKING, Mapping, Sequence
 
 import sympy as sp
 
-from .._points import domain_of, parameter_points
-from .._deadline import run_with_deadline
-from ..errors import BudgetExceeded, ModelError
+from symfisher.core.points import domain_of, parameter_points
+from symfisher.core.deadline import run_with_deadline
+from symfisher.errors import BudgetExceeded, ModelError
 
 if TYPE_CHECKING:
-    from ..derive import Derivation
-    from ..model import Model
+    from symfisher.core.derivation import Derivation
+    from symfisher.core.model import Model
 
 __all__ = ["jacobian", "reparametrize_derivation", "reparametrize_model"]
 
@@ -30,7 +30,7 @@ SIMPLIFY_SECONDS = 3.0
 
 def _check(model: Model, mapping: Mapping, new_params: Sequence[sp.Symbol],
            domain: Mapping | None) -> tuple[dict, tuple[sp.Symbol, ...]]:
-    from ..model import _as_tuple
+    from symfisher.core.model import _as_tuple
 
     if not isinstance(mapping, Mapping) or not mapping:
         raise ModelError(f"model {model.name}: reparametrize needs a non-empty dict {{old parameter: expression}}, "
@@ -129,7 +129,7 @@ def reparametrize_model(model: Model, mapping: Mapping, new_params: Sequence[sp.
         validate: Check the new density numerically (normalized, non-negative), as constructors do.
 
     Returns:
-        A new, validated :class:`~symfisher.model.Model`.
+        A new, validated :class:`~symfisher.core.model.Model`.
 
     Raises:
         ModelError: Unknown parameter, a parameter neither replaced nor kept, or a mapping that leaves
@@ -142,7 +142,7 @@ def reparametrize_model(model: Model, mapping: Mapping, new_params: Sequence[sp.
     >>> reparametrize_model(m, {lam: sp.exp(t)}, [t]).logpdf
     t - x*exp(t)
     """
-    from ..model import Model
+    from symfisher.core.model import Model
 
     sub, new = _check(model, mapping, new_params, domain)
     logpdf = model.logpdf.xreplace(sub)
@@ -160,7 +160,7 @@ def reparametrize_derivation(derivation: Derivation, mapping: Mapping, new_param
                              domain: Mapping | None = None, name: str | None = None) -> Derivation:
     """Transform a derivation to new parameters without re-deriving: I_new = Jᵀ I_old J.
 
-    Returns a full :class:`~symfisher.derive.Derivation` of the reparametrized model, consistent
+    Returns a full :class:`~symfisher.core.derivation.Derivation` of the reparametrized model, consistent
     entry by entry: score Jᵀ s, Hessian Jᵀ H J + Σ_i s_i ∂²θ_i/∂η², I = Jᵀ I J,
     −E[H] = Jᵀ (−E[H]) J − Σ_i E[s_i] ∂²θ_i/∂η², E[s] = Jᵀ E[s], with J = ∂θ_old/∂θ_new evaluated
     at θ_old = θ_old(θ_new). The verdict on I = −E[H] is decided afresh on the new matrices.
@@ -180,8 +180,8 @@ def reparametrize_derivation(derivation: Derivation, mapping: Mapping, new_param
     >>> reparametrize_derivation(d, {lam: sp.exp(t)}, [t]).fisher   # Jᵀ λ⁻² J with J = e^t
     Matrix([[1]])
     """
-    from ..config import Config
-    from ..derive import Derivation, Step, _verdict
+    from symfisher.config import Config
+    from symfisher.core.derivation import Derivation, Step, _verdict
 
     start = time.perf_counter()
     old = derivation.model

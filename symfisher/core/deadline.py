@@ -1,0 +1,302 @@
+"""Hard time limits around symbolic work: run it in a forked worker that is killed at the deadline.
+
+SymPy ignores signals inside C-level loops and can recurse for minutes, so a soft check is not
+enough. ``run_with_deadline`` forks (cheap, copy-on-write), runs the call in the child and waits on
+a pipe; at the deadline the child is killed. ``stream_with_deadline`` does the same for a generator,
+handing back every item produced before the deadline.
+
+Inside a worker, nested limits (one ``simplify`` per matrix entry, one ``integrate`` per atom) use
+an interval timer instead of another fork: the alarm raises :class:`_Alarm` (a ``BaseException``,
+so SymPy's ``except Exception`` clauses cannot swallow it) and re-fires every 50 ms until the call
+returns. Should a C-level loop ignore it, the enclosing worker is still killed at its own deadline.
+A fork and a pickled round trip cost ~50 ms each; the timer costs microseconds.
+``SYMFISHER_NESTED_FORK=1`` in the environment makes nested limits fork as well.
+
+A worker never outlives its parent, even one killed by SIGKILL (which runs no clean-up): the kernel's
+parent-death signal (Linux ``PR_SET_PDEATHSIG``) kills it at once, a watchdog thread that sees
+``getppid()`` change kills it (and the process group it leads) within 0.2 s on any POSIX system, and
+the worker holds no copy of the pipe's read end, so a write to a parent that is gone fails instead of
+blocking forever.
+"""
+
+from __future__ import annotations
+
+import _thread
+import multiprocessing as mp
+import os
+import pickle
+import signal
+import sys
+import threading
+import time
+import traceback
+import warnings
+from dataclasses import dataclass
+from typing import Any, Callable, Iterator
+
+from symfisher.errors import BudgetExceeded
+
+_CAN_FORK = sys.platform != "win32" and "fork" in mp.get_all_start_methods()
+_CAN_ALARM = hasattr(signal, "setitimer")
+_IN_WORKER = False
+_REFIRE = 0.05
+
+
+class _Alarm(BaseException):
+    """Raised by the timer at an in-process deadline (not an ``Exception``: nothing may catch it by accident)."""
+
+
+_deadlines: list[float] = []  # active in-process deadlines, innermost last
+_shield = [0]  # > 0 while the deadline stack is being changed: the alarm waits
+
+
+def _on_alarm(signum: int, frame: Any) -> None:
+    if not _shield[0] and _deadlines and time.monotonic() >= min(_deadlines):
+        raise _Alarm()
+
+
+def _rearm() -> None:
+    if _deadlines:
+        signal.setitimer(signal.ITIMER_REAL, max(1e-3, min(_deadlines) - time.monotonic()), _REFIRE)
+    else:
+        signal.setitimer(signal.ITIMER_REAL, 0)
+
+
+def _run_in_process(fn: Callable[..., Any], args: tuple, seconds: float) -> Any:
+    """``fn(*args)`` in this process, interrupted by the interval timer at the deadline."""
+    deadline = time.monotonic() + seconds
+    alarmed, result = False, None
+    _shield[0] += 1
+    try:
+        if signal.getsignal(signal.SIGALRM) is not _on_alarm:
+            signal.signal(signal.SIGALRM, _on_alarm)
+        _deadlines.append(deadline)
+        _rearm()
+        _shield[0] -= 1
+        try:
+            result = fn(*args)
+        finally:
+            _shield[0] += 1
+    except _Alarm:
+        alarmed = True
+    finally:
+        _deadlines.remove(deadline)
+        _rearm()
+        _shield[0] -= 1
+    if alarmed:
+        if time.monotonic() >= deadline:
+            raise BudgetExceeded(f"gave up after {seconds:.3g} s")
+        raise _Alarm()  # an enclosing deadline: pass it on
+    return result
+
+
+@dataclass(frozen=True)
+class Budget:
+    """A wall-clock deadline shared by the stages of one derivation."""
+
+    deadline: float
+
+    @classmethod
+    def of(cls, seconds: float) -> Budget:
+        return cls(time.monotonic() + float(seconds))
+
+    def left(self) -> float:
+        return max(0.0, self.deadline - time.monotonic())
+
+    def slice(self, seconds: float) -> float:
+        """``min(seconds, time left)``."""
+        return min(float(seconds), self.left())
+
+    def expired(self) -> bool:
+        return self.left() <= 0.0
+
+
+class _Failure:
+    def __init__(self, exc: BaseException):
+        self.exc = exc
+        self.text = "".join(traceback.format_exception(type(exc), exc, exc.__traceback__))
+
+
+def _find_prctl() -> Callable[..., int] | None:
+    """libc's ``prctl`` (Linux), looked up once here so that a worker need not load ctypes itself."""
+    if not sys.platform.startswith("linux"):
+        return None
+    try:
+        import ctypes
+
+        return ctypes.CDLL(None, use_errno=True).prctl
+    except (OSError, AttributeError):  # pragma: no cover - no prctl: the watchdog still applies
+        return None
+
+
+_PRCTL = _find_prctl()
+_PDEATHSIG = _PRCTL is not None  # use the kernel's parent-death signal
+_WATCH_PERIOD = 0.2  # seconds between the watchdog's looks at the parent; 0 turns the watchdog off
+
+
+def _set_pdeathsig() -> None:
+    """Linux: the kernel sends this process SIGKILL when the thread that forked it exits."""
+    if _PRCTL is not None:
+        _PRCTL(1, signal.SIGKILL)  # 1 = PR_SET_PDEATHSIG
+
+
+def _orphaned(parent_pid: int) -> None:
+    """The parent is gone: kill this worker's process group when it leads one (its nested workers with
+    it), then exit. Never a group led by someone else: that would be the caller's own."""
+    try:
+        if os.getpgid(0) == os.getpid():
+            os.killpg(os.getpid(), signal.SIGKILL)
+    except OSError:  # pragma: no cover
+        pass
+    os._exit(1)
+
+
+def _watch(parent_pid: int, period: float) -> None:
+    """Watchdog thread: poll ``getppid()``; a new parent (init or a subreaper) means ours died."""
+    if hasattr(signal, "pthread_sigmask"):  # signals (the SIGALRM of nested limits) go to the main thread
+        signal.pthread_sigmask(signal.SIG_BLOCK, signal.valid_signals())
+    while os.getppid() == parent_pid:
+        time.sleep(period)
+    _orphaned(parent_pid)
+
+
+def _die_with_parent(parent_pid: int, pdeathsig: bool) -> None:
+    """Make sure this worker does not outlive its parent (a SIGKILLed parent runs no clean-up).
+
+    Two guards: the kernel's parent-death signal (Linux), and a portable watchdog thread that sees
+    ``getppid()`` change. PR_SET_PDEATHSIG fires when the *thread* that forked exits, so the caller
+    passes ``pdeathsig=False`` where that thread might end before the worker (a stream forked off the
+    main thread); the watchdog then does the job within :data:`_WATCH_PERIOD`.
+    """
+    if pdeathsig and _PDEATHSIG:
+        _set_pdeathsig()
+    if os.getppid() != parent_pid:  # the parent died before the guards were in place
+        _orphaned(parent_pid)
+    if _WATCH_PERIOD > 0:
+        _thread.start_new_thread(_watch, (parent_pid, _WATCH_PERIOD))  # unlike Thread.start, no wait
+
+
+def _child(conn: Any, reader: Any, fn: Callable[..., Any], args: tuple, stream: bool, top: bool,
+           parent_pid: int, pdeathsig: bool) -> None:
+    global _IN_WORKER
+    reader.close()  # the parent's end: once the parent is gone a write fails (EPIPE) instead of blocking
+    if top:  # a process group of its own: the caller kills the whole group (nested workers too)
+        try:
+            os.setpgid(0, 0)
+        except OSError:  # pragma: no cover
+            pass
+    _die_with_parent(parent_pid, pdeathsig)
+    _IN_WORKER = True
+    try:
+        if stream:
+            for item in fn(*args):
+                conn.send_bytes(pickle.dumps(("item", item)))
+            conn.send_bytes(pickle.dumps(("done", None)))
+        else:
+            conn.send_bytes(pickle.dumps(("done", fn(*args))))
+    except BaseException as exc:  # noqa: BLE001 - forwarded to the parent
+        try:
+            conn.send_bytes(pickle.dumps(("error", _Failure(exc))))
+        except Exception:  # unpicklable exception, or the parent is gone (broken pipe)
+            try:
+                conn.send_bytes(pickle.dumps(("error", _Failure(RuntimeError(repr(exc))))))
+            except Exception:  # noqa: BLE001 - nobody left to tell
+                pass
+    finally:
+        try:
+            conn.close()
+        finally:
+            os._exit(0)
+
+
+def _start(ctx: Any, child: Any, parent: Any, fn: Callable[..., Any], args: tuple, stream: bool, top: bool) -> Any:
+    """Fork the worker. The parent-death signal is tied to the forking thread, so a stream forked off
+    the main thread (its generator may be resumed from another thread) relies on the watchdog."""
+    pdeathsig = not stream or threading.current_thread() is threading.main_thread()
+    proc = ctx.Process(target=_child, args=(child, parent, fn, args, stream, top, os.getpid(), pdeathsig),
+                       daemon=False)
+    if not _IN_WORKER:
+        proc.start()
+        return proc
+    with warnings.catch_warnings():  # Python >= 3.12 warns on fork with threads; a worker's is the idle watchdog
+        warnings.simplefilter("ignore", DeprecationWarning)
+        proc.start()
+    return proc
+
+
+def _messages(fn: Callable[..., Any], args: tuple, seconds: float, stream: bool) -> Iterator[tuple[str, Any]]:
+    ctx = mp.get_context("fork")
+    parent, child = ctx.Pipe(duplex=False)
+    top = not _IN_WORKER
+    proc = _start(ctx, child, parent, fn, args, stream, top)
+    child.close()
+    deadline = time.monotonic() + max(0.0, seconds)
+    try:
+        while True:
+            left = deadline - time.monotonic()
+            if left <= 0 or not parent.poll(left):
+                raise BudgetExceeded(f"gave up after {seconds:.3g} s")
+            try:
+                kind, payload = pickle.loads(parent.recv_bytes())
+            except EOFError:
+                raise BudgetExceeded("the worker process died (out of memory or killed)") from None
+            yield kind, payload
+            if kind in ("done", "error"):
+                return
+    finally:
+        if top and proc.pid is not None:  # the worker and everything it started (not yet reaped: pid is ours)
+            try:
+                os.killpg(proc.pid, signal.SIGKILL)
+            except OSError:
+                pass
+        if proc.is_alive():
+            proc.kill()
+        proc.join(1.0)
+        parent.close()
+
+
+def _raise(failure: _Failure) -> None:
+    raise failure.exc
+
+
+def run_with_deadline(fn: Callable[..., Any], args: tuple = (), seconds: float = 10.0) -> Any:
+    """``fn(*args)`` under a hard wall-clock limit.
+
+    Raises:
+        BudgetExceeded: The call did not finish in ``seconds`` (the worker was killed).
+        Exception: Whatever ``fn`` raised, re-raised here.
+    """
+    if seconds <= 0:
+        raise BudgetExceeded("no time left")
+    if not _CAN_FORK:
+        return fn(*args)
+    if _IN_WORKER and _CAN_ALARM and threading.current_thread() is threading.main_thread() \
+            and os.environ.get("SYMFISHER_NESTED_FORK") != "1":
+        return _run_in_process(fn, args, seconds)
+    for kind, payload in _messages(fn, args, seconds, stream=False):
+        if kind == "error":
+            _raise(payload)
+        return payload
+    raise AssertionError("unreachable")
+
+
+def stream_with_deadline(gen_fn: Callable[..., Iterator[Any]], args: tuple, seconds: float) -> Iterator[Any]:
+    """Items of ``gen_fn(*args)`` produced within ``seconds``; stops quietly at the deadline.
+
+    Raises:
+        Exception: Whatever the generator raised, re-raised here.
+    """
+    if not _CAN_FORK:
+        yield from gen_fn(*args)
+        return
+    failure = None
+    try:
+        for kind, payload in _messages(gen_fn, args, seconds, stream=True):
+            if kind == "item":
+                yield payload
+            elif kind == "error":
+                failure = payload
+    except BudgetExceeded:  # the deadline (or the worker died): stop quietly
+        return
+    if failure is not None:  # raised by the generator itself, a BudgetExceeded included: pass it on
+        _raise(failure)

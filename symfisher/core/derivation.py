@@ -1,0 +1,613 @@
+"""The derivation pipeline: differentiate → regularity facts → expectations → verdict.
+
+``derive`` runs the symbolic work in a worker process that is killed at the deadline, so it always
+returns: entries that were not reached stay unevaluated expectations and the verdict is then
+"inconclusive".
+"""
+
+from __future__ import annotations
+
+import time
+from dataclasses import dataclass, field
+from typing import Any, Literal, Mapping
+
+import sympy as sp
+
+from symfisher.core.deadline import Budget, run_with_deadline, stream_with_deadline
+from symfisher.core.points import spread_points
+from symfisher.config import Config
+from symfisher.errors import BudgetExceeded, ModelError, NotSupportedError, SymfisherError
+from symfisher.core.expectation import Context
+from symfisher.core.indicators import non_numbers, theta_indicators
+from symfisher.core.model import Model
+from symfisher.core.pipeline import Entry, entries, pipeline, to_user
+from symfisher.core.verdict import Verdict, matrices_equal
+
+__all__ = ["Derivation", "Step", "derive", "fisher_information"]
+
+IRREGULAR = ("the support {support} depends on {params}, so differentiating under the integral sign is not "
+             "allowed: E[s] = {mean} ≠ 0 and the information equality fails")
+
+
+@dataclass(frozen=True)
+class Step:
+    """One step of the derivation, in order (what the LaTeX proof prints).
+
+    Attributes:
+        stage: "model", "score", "hessian", "regularity", "fisher", "neg_expected_hessian" or "verdict".
+        label: What the expression is, e.g. ``"E[s_mu s_sigma]"``.
+        expr: The expression (in the user's symbols).
+        strategy: The expectation strategy that produced it ("" for algebra).
+        detail: The intermediate result of the strategy, one line.
+        index: Matrix position (i, j) or (i,) where relevant.
+    """
+
+    stage: str
+    label: str
+    expr: sp.Expr
+    strategy: str = ""
+    detail: str = ""
+    index: tuple[int, ...] = ()
+
+
+@dataclass(frozen=True)
+class Derivation:
+    """Closed forms for one model; immutable, with SymPy matrices inside.
+
+    Attributes:
+        model: The model derived from.
+        score: s(θ) = ∇θ log p(x | θ), a k×1 matrix (for ``iid(n)``: the sum over the sample).
+        hessian: H = ∇²θ log p(x | θ), k×k.
+        fisher: I(θ) = E[s sᵀ], k×k.
+        neg_expected_hessian: −E[H], k×k.
+        equality: The verdict on I(θ) = −E[H].
+        mean_score: E[s], k×1 (zero for regular models).
+        steps: The derivation, step by step.
+        timings: Seconds per stage.
+        strategies: Matrix entry → strategy, e.g. ``{("fisher", 0, 1): "exponential-family"}``.
+        conditions: Relations on θ under which the closed forms hold (integrals that converge only
+            there, e.g. ``k > 1/2``); empty when they hold on the whole parameter domain.
+    """
+
+    model: Model
+    score: sp.ImmutableMatrix
+    hessian: sp.ImmutableMatrix
+    fisher: sp.ImmutableMatrix
+    neg_expected_hessian: sp.ImmutableMatrix
+    equality: Verdict
+    mean_score: sp.ImmutableMatrix
+    steps: tuple[Step, ...] = ()
+    timings: Mapping[str, float] = field(default_factory=dict)
+    strategies: Mapping[tuple, str] = field(default_factory=dict)
+    conditions: tuple[sp.Basic, ...] = ()
+
+    @property
+    def params(self) -> tuple[sp.Symbol, ...]:
+        return self.model.params
+
+    @property
+    def infinite(self) -> bool:
+        """Whether some entry of I(θ) is +∞ (E[s_i²] diverges): the information is infinite."""
+        return bool(_infinite_entries(self.fisher))
+
+    @property
+    def closed(self) -> bool:
+        """Whether both matrices are free of unevaluated expectations and of non-numbers (``DiracDelta(0)``)."""
+        both = (*self.fisher, *self.neg_expected_hessian)
+        return not any(e.has(sp.Integral, sp.Sum) or non_numbers(e) for e in both)
+
+    def __repr__(self) -> str:
+        theta = ", ".join(map(str, self.params))
+        return (f"Derivation({self.model.name}; θ = ({theta}); fisher = {sp.sstr(self.fisher.tolist())}; "
+                f"equality: {self.equality.status})")
+
+    def __str__(self) -> str:
+        lines = [f"Model: {self.model.name}    θ = ({', '.join(map(str, self.params))})",
+                 f"log p = {sp.sstr(self.model.logpdf)}", "", "Score s(θ):"]
+        lines += [f"  ∂/∂{p}: {sp.sstr(e)}" for p, e in zip(self.params, self.score)]
+        lines += ["", "Fisher information I(θ) = E[s sᵀ]:", sp.pretty(self.fisher, use_unicode=True), "",
+                  "−E[H]:", sp.pretty(self.neg_expected_hessian, use_unicode=True), "",
+                  f"Information equality: {self.equality.status} — {self.equality.reason}"]
+        if self.conditions:
+            lines.insert(-1, f"Valid for: {_and(self.conditions)}")
+        if self.infinite:
+            lines.insert(-1, "The Fisher information is infinite: E[s_i²] diverges for entries "
+                             + ", ".join(f"({i + 1},{i + 1})" for i, j in _infinite_entries(self.fisher) if i == j))
+        return "\n".join(lines)
+
+    def _repr_latex_(self) -> str:
+        from symfisher.export.latex import derivation_repr_latex
+
+        return derivation_repr_latex(self)
+
+    def _repr_markdown_(self) -> str:
+        return self.to_markdown()
+
+    def to_latex(self, document: bool = True) -> str:
+        r"""A step-by-step proof as LaTeX: a standalone document, or (``document=False``) the body for ``\input``.
+
+        Model, log-likelihood ℓ, score s = ∇θ ℓ, Hessian H, each expectation with its strategy,
+        I(θ) = E[s sᵀ] and −E[H], the verdict, and an appendix with the numeric code as math.
+        See :func:`symfisher.export.latex.derivation_to_latex`.
+
+        >>> import sympy as sp
+        >>> x = sp.Symbol("x", positive=True); lam = sp.Symbol("lambda", positive=True)
+        >>> d = derive(Model.from_pdf(lam * sp.exp(-lam * x), x, [lam], sp.Interval.open(0, sp.oo)))
+        >>> d.to_latex(document=False).startswith(r"\section{Model}")
+        True
+        """
+        from symfisher.export.latex import derivation_to_latex
+
+        return derivation_to_latex(self, document)
+
+    def to_markdown(self) -> str:
+        """The same proof as Markdown with MathJax math (``$$ … $$`` displays).
+
+        >>> import sympy as sp
+        >>> x = sp.Symbol("x", positive=True); lam = sp.Symbol("lambda", positive=True)
+        >>> d = derive(Model.from_pdf(lam * sp.exp(-lam * x), x, [lam], sp.Interval.open(0, sp.oo)))
+        >>> "$$" in d.to_markdown()
+        True
+        """
+        from symfisher.export.latex import derivation_to_markdown
+
+        return derivation_to_markdown(self)
+
+    def lambdify(self, backend: str = "numpy") -> Any:
+        """Vectorized numeric functions: ``logpdf``, ``score``, ``hessian``, ``fisher``, ``neg_expected_hessian``.
+
+        Args:
+            backend: ``"numpy"`` (NumPy/SciPy); ``"jax"`` or ``"torch"`` when installed.
+
+        Returns:
+            A :class:`~symfisher.numeric.compiler.NumericModel` (see there for broadcasting and error rules).
+
+        >>> import sympy as sp
+        >>> x = sp.Symbol("x", positive=True); lam = sp.Symbol("lambda", positive=True)
+        >>> d = derive(Model.from_pdf(lam * sp.exp(-lam * x), x, [lam], sp.Interval.open(0, sp.oo)))
+        >>> d.lambdify().fisher([1.0, 2.0])[..., 0, 0].tolist()  # I(λ) = 1/λ²
+        [1.0, 0.25]
+        """
+        from symfisher.numeric.compiler import lambdify_derivation
+
+        return lambdify_derivation(self, backend)
+
+    def reparametrize(self, mapping: Mapping[sp.Symbol, sp.Expr], new_params: tuple[sp.Symbol, ...] | list[sp.Symbol],
+                      **kwargs: Any) -> Derivation:
+        """This derivation in new parameters θ_old = θ_old(θ_new): I_new = Jᵀ I_old J, J = ∂θ_old/∂θ_new.
+
+        Returns a full Derivation of the reparametrized model; see
+        :func:`symfisher.uses.reparam.reparametrize_derivation`.
+
+        >>> import sympy as sp
+        >>> x, lam, t = sp.Symbol("x", positive=True), sp.Symbol("lambda", positive=True), sp.Symbol("t", real=True)
+        >>> d = derive(Model.from_pdf(lam * sp.exp(-lam * x), x, [lam], sp.Interval.open(0, sp.oo)))
+        >>> d.reparametrize({lam: sp.exp(t)}, [t]).fisher
+        Matrix([[1]])
+        """
+        from symfisher.uses.reparam import reparametrize_derivation
+
+        return reparametrize_derivation(self, mapping, new_params, **kwargs)
+
+
+# ---------------------------------------------------------------------------------------------- stages
+# ---------------------------------------------------------------------------------------------- public
+def derive(model: Model, timeout: float = 60.0, *, config: Config | None = None) -> Derivation:
+    """Score, Hessian, I(θ) = E[s sᵀ], −E[H] and the verdict on their equality.
+
+    Args:
+        model: The model.
+        timeout: Hard bound in seconds for the whole derivation.
+        config: Further limits (per-step timeouts, numeric points, seed).
+
+    Returns:
+        An immutable :class:`Derivation`.
+
+    >>> import sympy as sp
+    >>> x = sp.Symbol("x", integer=True, nonnegative=True); lam = sp.Symbol("lambda", positive=True)
+    >>> d = derive(Model.from_pdf(lam**x * sp.exp(-lam) / sp.factorial(x), x, [lam], sp.S.Naturals0))
+    >>> d.fisher, d.equality.status
+    (Matrix([[1/lambda]]), 'proved')
+    """
+    if not isinstance(model, Model):
+        raise ModelError(f"derive needs a symfisher Model, got {type(model).__name__}")
+    if isinstance(timeout, bool) or not (isinstance(timeout, (int, float)) and 0 < timeout < float("inf")):
+        raise ModelError(f"timeout must be a positive number of seconds, got {timeout!r}")
+    config = (config or Config.defaults()).merge(timeout=float(timeout))
+    start = time.perf_counter()
+    _preload()
+    stream_seconds = config.timeout * 0.9 - min(1.0, config.timeout * 0.1)  # the rest: assembly and verdict
+    budget = Budget.of(max(0.5, stream_seconds * 0.95))
+    results: dict[str, Any] = {"mean": {}, "fisher": {}, "neh": {}, "timings": {}}
+    try:
+        for key, value in stream_with_deadline(pipeline, (model, config, budget), stream_seconds):
+            if key in ("mean", "fisher", "neh"):
+                idx, payload = value
+                results[key][idx] = payload
+            elif key == "timing":
+                results["timings"][value[0]] = value[1]
+            else:
+                results[key] = value
+    except SymfisherError:
+        raise
+    except Exception as exc:  # noqa: BLE001 - a SymPy failure inside the worker: one clear error, not a crash
+        detail = str(exc).splitlines()[0][:120] if str(exc) else ""
+        raise NotSupportedError(f"model {model.name}: the derivation failed inside SymPy "
+                                f"({type(exc).__name__}{': ' + detail if detail else ''})") from exc
+    return _assemble(model, config, results, start)
+
+
+def _preload() -> None:
+    """Import, once in this process, what ``sympy.simplify`` imports lazily on every call.
+
+    ``simplify`` runs ``from sympy.physics.units import Quantity``; done first inside a forked worker,
+    that import (1–2 s) is repeated by every worker and lost with it.
+    """
+    import sympy.physics.units  # noqa: F401
+
+
+def _assemble(model: Model, config: Config, results: dict, start: float) -> Derivation:
+    params, k = model.params, len(model.params)
+    ctx = Context.of(model)
+    to_dummy = {u: d for d, u in ctx.to_user.items()}
+    score = results.get("score") or [sp.diff(model.logpdf, p) for p in params]
+    hess = results.get("hessian") or {(i, j): sp.diff(score[i], params[j]) for i, j in entries(k)}
+    timed_out = not ("neh" in results and len(results["neh"]) == len(entries(k)))
+
+    def open_entry(f: sp.Expr) -> Entry:
+        return Entry(to_user(ctx.unevaluated(f.xreplace(to_dummy)), ctx), "unevaluated (time budget)", "")
+
+    mean = [results["mean"].get(i) or open_entry(score[i]) for i in range(k)]
+    fis = {ij: results["fisher"].get(ij) or open_entry(score[ij[0]] * score[ij[1]]) for ij in entries(k)}
+    neh = {ij: results["neh"].get(ij) or open_entry(-hess[ij]) for ij in entries(k)}
+
+    sym = lambda table: sp.ImmutableMatrix(k, k, lambda i, j: table[(min(i, j), max(i, j))][0])  # noqa: E731
+    fisher, negH = sym(fis), sym(neh)
+    H = sp.ImmutableMatrix(k, k, lambda i, j: hess[(min(i, j), max(i, j))])
+    S = sp.ImmutableMatrix(k, 1, score)
+    mean_m = sp.ImmutableMatrix(k, 1, [m[0] for m in mean])
+    conditions = tuple(dict.fromkeys(c for e in (*mean, *fis.values(), *neh.values()) for c in e.conditions))
+
+    t0 = time.perf_counter()
+    verdict = _bounded_verdict(model, config, fisher, negH, mean_m, timed_out, conditions,  # margin: reaping workers
+                               config.timeout * 0.97 - (time.perf_counter() - start), S, H)
+    timings = dict(results["timings"], verdict=time.perf_counter() - t0, total=time.perf_counter() - start)
+
+    n = model.n_obs
+    if n != 1:
+        fisher, negH = n * fisher, n * negH
+    steps = _steps(model, S, H, mean, fis, neh, verdict)
+    strategies = {("fisher", *ij): v[1] for ij, v in fis.items()}
+    strategies.update({("neg_expected_hessian", *ij): v[1] for ij, v in neh.items()})
+    strategies.update({("mean_score", i): m[1] for i, m in enumerate(mean)})
+    if n != 1:
+        S, H = _sample_sums(model, S, H, n)
+    return Derivation(model, S, H, fisher, negH, verdict, mean_m, tuple(steps), timings, strategies, conditions)
+
+
+def _sample_sums(model: Model, S, H, n):
+    """Score and Hessian of the sample: Σ_{i=1}^{n} of the per-observation ones at x_i."""
+    i = sp.Symbol("i", integer=True, positive=True)
+    sub = {x: sp.Indexed(sp.IndexedBase(x.name), i) for x in model.data}
+    return S.applyfunc(lambda e: sp.Sum(e.xreplace(sub), (i, 1, n))), H.applyfunc(lambda e: sp.Sum(e.xreplace(sub), (i, 1, n)))
+
+
+def _verdict(model: Model, config: Config, fisher, negH, mean, timed_out: bool, conditions: tuple = (),
+             score: sp.Matrix | None = None, hessian: sp.Matrix | None = None) -> Verdict:
+    facts = [f"the closed forms hold for {_and(conditions)} (convergence)"] if conditions else []
+    irregular = ""
+    indicators = theta_indicators(model.density, model.data, model.params)
+    if indicators:
+        shown = ", ".join(sp.sstr(f) for f in indicators[:3])
+        facts.append(f"the density contains {shown}, which ties the data to θ: its effective support may "
+                     "depend on θ")
+    elif model.support_depends_on_params:
+        dep = sorted({str(p) for _, s in model.support for p in s.free_symbols & set(model.params)})
+        sup = ", ".join(f"{x} ∈ {s}" for x, s in model.support)
+        irregular = IRREGULAR.format(support=sup, params=", ".join(dep), mean=sp.sstr(list(mean)))
+        facts.append(f"support {sup} depends on {', '.join(dep)}")
+    else:
+        facts.append("support independent of θ")
+    if any(non_numbers(m) for m in mean) or mean.has(sp.Integral, sp.Sum):
+        pass  # no fact about E[s]
+    elif all(m == 0 for m in mean) and not indicators:
+        facts.append("E[s] = 0 (proved)")
+    else:
+        facts.append(f"E[s] = {sp.sstr(list(mean))}")
+    points = spread_points((*model.params, *model.given, *_constants(model)), model.domain_map,
+                           config.numeric_points, config.seed, _satisfies(conditions))
+    if _infinite_entries(fisher) or _infinite_entries(negH):
+        return _infinite_verdict(fisher, negH, points, tuple(facts)).with_conditions(conditions)
+    return _regularity_verdict(model, config, fisher, negH, timed_out, score, hessian, irregular, facts, points,
+                               indicators).with_conditions(conditions)
+
+
+def _regularity_verdict(model, config, fisher, negH, timed_out, score, hessian, irregular, facts, points,
+                        indicators) -> Verdict:
+    verdict = matrices_equal(fisher, negH, points, "E[s sᵀ] versus −E[H]", config.simplify_timeout,
+                             irregular, tuple(facts), symmetric=True)
+    if verdict.status == "inconclusive" and not verdict.evidence and score is not None and hessian is not None:
+        evidence = _quadrature_evidence(model, score, hessian, fisher, negH, points[::2][:2])
+        if evidence:
+            worst = max(e.max_abs_diff for e in evidence)
+            verdict = Verdict("inconclusive", f"{verdict.reason}; by quadrature at {len(evidence)} point(s) the two "
+                              f"sides differ by at most {worst:.3g} (evidence, not proof)", verdict.residual,
+                              tuple(evidence), facts=tuple(facts))
+    if verdict.status == "proved" and indicators:
+        return Verdict("inconclusive", f"I(θ) = E[s sᵀ] and −E[H] agree symbolically, but {facts[-1]}, so "
+                       "differentiating under the integral sign is not justified", verdict.residual,
+                       facts=tuple(facts))
+    if verdict.status == "proved":
+        reason = f"I(θ) = E[s sᵀ] equals −E[H]: the residual simplifies to zero; {'; '.join(facts)}"
+        return Verdict("proved", reason, verdict.residual, facts=tuple(facts))
+    if timed_out and verdict.status == "inconclusive":
+        return Verdict("inconclusive", "the time budget ran out before every expectation was found; "
+                       + verdict.reason, verdict.residual, verdict.evidence, facts=tuple(facts))
+    return verdict
+
+
+MAX_QUADRATURE_ENTRIES = 10
+
+
+def _quadrature_evidence(model: Model, score, hessian, fisher, negH, points) -> list:
+    """Both sides at each point, open entries by quadrature of s_i s_j p and −H_ij p (few parameters only)."""
+    from symfisher.core.evidence import numeric_expectation, numeric_value
+    from symfisher.core.verdict import Evidence
+
+    k = fisher.rows
+    cells = entries(k)
+    if len(cells) > MAX_QUADRATURE_ENTRIES:
+        return []
+
+    def value(closed: sp.Expr, integrand: sp.Expr, point) -> float:
+        if not closed.has(sp.Integral, sp.Sum):
+            v = numeric_value(closed, point)
+            return v if isinstance(v, float) else float("nan")
+        if integrand.has(sp.DiracDelta):  # a point mass quadrature would miss: no evidence
+            return float("nan")
+        return numeric_expectation(integrand, model.density, model.support_map, point)
+
+    out = []
+    for point in points:
+        try:
+            left = [value(fisher[i, j], score[i] * score[j], point) for i, j in cells]
+            right = [value(negH[i, j], -hessian[i, j], point) for i, j in cells]
+        except Exception:  # noqa: BLE001 - quadrature failing at a point is no evidence either way
+            continue
+        diffs = [abs(a - b) for a, b in zip(left, right)]
+        if all(d == d for d in diffs):  # no nan
+            out.append(Evidence(dict(point), tuple(left), tuple(right), max(diffs)))
+    return out
+
+
+def _bounded_verdict(model: Model, config: Config, fisher, negH, mean, timed_out: bool, conditions: tuple,
+                     seconds: float, score=None, hessian=None) -> Verdict:
+    """:func:`_verdict` under a hard limit of ``seconds`` (at least 0.25 s): "inconclusive" when it runs out."""
+    seconds = max(0.25, seconds)
+    entries = max(1, fisher.rows * (fisher.rows + 1) // 2)
+    config = config.merge(simplify_timeout=max(0.05, min(config.simplify_timeout, seconds / (entries + 1))))
+    try:
+        return run_with_deadline(_verdict, (model, config, fisher, negH, mean, timed_out, conditions, score, hessian),
+                                 seconds)
+    except BudgetExceeded:
+        return Verdict("inconclusive", f"the time budget ran out while comparing E[s sᵀ] with −E[H] "
+                       f"({seconds:.3g} s left)")
+
+
+def _and(conditions: tuple) -> str:
+    return " and ".join(sp.sstr(c) for c in conditions)
+
+
+def _satisfies(conditions: tuple):
+    """A filter for parameter points: every condition true there (``None`` when there are none)."""
+    if not conditions:
+        return None
+
+    def holds(point) -> bool:
+        try:
+            return all(bool(c.xreplace(point)) for c in conditions)
+        except TypeError:  # a relation that does not evaluate to true or false there
+            return False
+
+    return holds
+
+
+def _infinite_entries(m: sp.Matrix) -> list[tuple[int, int]]:
+    return [(i, j) for i in range(m.rows) for j in range(i, m.cols) if m[i, j] in (sp.oo, -sp.oo)]
+
+
+def _infinite_verdict(fisher, negH, points, facts: tuple[str, ...]) -> Verdict:
+    """I(θ) or −E[H] has an infinite entry: "refuted" when the other side is finite there, else "inconclusive"."""
+    def names(m) -> str:
+        return ", ".join(f"({i + 1},{j + 1})" for i, j in _infinite_entries(m))
+
+    parts = [f"{what} is infinite at entries {names(m)} (the integral diverges)"
+             for what, m in (("I(θ) = E[s sᵀ]", fisher), ("−E[H]", negH)) if _infinite_entries(m)]
+    reason = "; ".join(parts)
+    one_sided = [(i, j) for i, j in set(_infinite_entries(fisher)) ^ set(_infinite_entries(negH))
+                 if not (fisher[i, j].has(sp.Integral, sp.Sum, sp.nan, sp.zoo)
+                         or negH[i, j].has(sp.Integral, sp.Sum, sp.nan, sp.zoo))]
+    if one_sided and points:
+        i, j = one_sided[0]
+        return Verdict("refuted", f"{reason}; entry ({i + 1},{j + 1}) is finite on the other side, so the "
+                       "information equality fails", counterexample=dict(points[0]), facts=facts)
+    return Verdict("inconclusive", f"{reason}, so the information equality is not an identity of finite "
+                   "matrices", facts=facts)
+
+
+def _constants(model: Model) -> list[sp.Symbol]:
+    known = set(model.data) | set(model.params) | set(model.given)
+    return sorted(model.logpdf.free_symbols - known, key=str)
+
+
+def _steps(model, S, H, mean, fis, neh, verdict) -> list[Step]:
+    p = model.params
+    steps = [Step("model", "log-likelihood", model.logpdf)]
+    steps += [Step("score", f"d/d{p[i]} log p", S[i], index=(i,)) for i in range(len(p))]
+    steps += [Step("hessian", f"d2/d{p[i]}d{p[j]} log p", H[i, j], index=(i, j)) for i, j in entries(len(p))]
+    steps += [Step("regularity", f"E[s_{p[i]}]", m[0], m[1], m[2], (i,)) for i, m in enumerate(mean)]
+    steps += [Step("fisher", f"E[s_{p[i]} s_{p[j]}]", v[0], v[1], v[2], (i, j)) for (i, j), v in fis.items()]
+    steps += [Step("neg_expected_hessian", f"-E[H_{p[i]}{p[j]}]", v[0], v[1], v[2], (i, j)) for (i, j), v in neh.items()]
+    steps.append(Step("verdict", verdict.status, sp.Integer(0), detail=verdict.reason))
+    return steps
+
+
+def fisher_information(model: Model, method: Literal["auto", "outer", "hessian"] = "auto",
+                       timeout: float = 60.0) -> sp.ImmutableMatrix:
+    """The Fisher information matrix.
+
+    Args:
+        model: The model.
+        method: ``"outer"`` for E[s sᵀ], ``"hessian"`` for −E[H], ``"auto"`` for E[s sᵀ] unless only
+            −E[H] has a closed form and the equality is not refuted.
+
+    >>> import sympy as sp
+    >>> x = sp.Symbol("x", positive=True); lam = sp.Symbol("lambda", positive=True)
+    >>> fisher_information(Model.from_pdf(lam * sp.exp(-lam * x), x, [lam], sp.Interval.open(0, sp.oo)))
+    Matrix([[lambda**(-2)]])
+    """
+    if method not in ("auto", "outer", "hessian"):
+        raise ModelError(f"method must be 'auto', 'outer' or 'hessian', got {method!r}")
+    d = derive(model, timeout)
+    if method == "outer":
+        return d.fisher
+    if method == "hessian":
+        return d.neg_expected_hessian
+    outer_open = d.fisher.has(sp.Integral, sp.Sum)
+    if outer_open and not d.neg_expected_hessian.has(sp.Integral, sp.Sum) and d.equality.status != "refuted" \
+            and not model.support_depends_on_params:
+        return d.neg_expected_hessian
+    return d.fisher
+
+
+def check(model: Model, claimed: sp.Matrix | Any, timeout: float = 60.0) -> Verdict:
+    """Is ``claimed`` the Fisher information E[s sᵀ] of ``model``?
+
+    "proved" when it equals the derived closed form exactly, "refuted" with a parameter point where
+    they differ (and by how much), else "inconclusive". The whole check (derivation, simplification
+    and quadrature) stops within about ``timeout`` seconds; what is not finished by then makes the
+    verdict "inconclusive".
+
+    Args:
+        model: The model.
+        claimed: A k×k SymPy matrix (or nested lists / a number for k = 1) of SymPy expressions in
+            the model's parameters; strings are refused (they would be ``eval``-ed by SymPy).
+        timeout: Hard bound in seconds.
+
+    Raises:
+        ModelError: ``claimed`` is not a k×k matrix of expressions in the model's symbols.
+
+    >>> import sympy as sp
+    >>> x = sp.Symbol("x", positive=True); lam = sp.Symbol("lambda", positive=True)
+    >>> m = Model.from_pdf(lam * sp.exp(-lam * x), x, [lam], sp.Interval.open(0, sp.oo))
+    >>> check(m, sp.Matrix([[1 / lam**2]])).status, check(m, sp.Matrix([[2 / lam**2]])).status
+    ('proved', 'refuted')
+    """
+    if not isinstance(model, Model):
+        raise ModelError(f"check needs a symfisher Model, got {type(model).__name__}")
+    claimed_m = _as_matrix(claimed, model)
+    if isinstance(timeout, bool) or not (isinstance(timeout, (int, float)) and 0 < timeout < float("inf")):
+        raise ModelError(f"timeout must be a positive number of seconds, got {timeout!r}")
+    start = time.perf_counter()
+    d = derive(model, timeout * 0.75)
+    left = max(0.25, timeout - (time.perf_counter() - start))
+    symbols = (*model.params, *model.given, *_constants(model))
+    points = spread_points(symbols, model.domain_map, Config.defaults().numeric_points, 99, _satisfies(d.conditions))
+    if d.infinite:
+        return _check_infinite(d, claimed_m, points)
+    try:
+        if d.fisher.has(sp.Integral, sp.Sum):
+            verdict = run_with_deadline(_check_by_quadrature, (model, d, claimed_m, points[::2]), left)
+        else:
+            entries = max(1, len(claimed_m))
+            verdict = run_with_deadline(matrices_equal, (claimed_m, d.fisher, points, "claimed versus derived "
+                                        "Fisher information", max(0.05, min(5.0, left / (entries + 1)))), left)
+    except BudgetExceeded:
+        verdict = Verdict("inconclusive", f"the time budget ({timeout:g} s) ran out while comparing the claim "
+                          "with the derived Fisher information")
+    if verdict.status == "proved" and d.equality.status != "proved" and theta_indicators(
+            model.density, model.data, model.params):
+        verdict = Verdict("inconclusive", f"{verdict.reason}, but the derivation rests on a density with "
+                          f"indicators of θ ({d.equality.reason})", verdict.residual, facts=d.equality.facts)
+    return verdict.with_conditions(d.conditions)
+
+
+def _check_infinite(d: Derivation, claimed: sp.ImmutableMatrix, points) -> Verdict:
+    """The derived information has ±∞ entries: a claim finite there is refuted at any parameter point."""
+    cells = [(i, j) for i, j in _infinite_entries(d.fisher) if claimed[i, j] != d.fisher[i, j]]
+    if not cells:
+        return Verdict("inconclusive", "the claim and the derivation agree that the information is infinite",
+                       facts=d.equality.facts).with_conditions(d.conditions)
+    i, j = cells[0]
+    at = dict(points[0]) if points else {p: sp.Integer(1) for p in d.params}
+    return Verdict("refuted", f"entry ({i + 1},{j + 1}) of the Fisher information is {sp.sstr(d.fisher[i, j])} "
+                   f"(E[s_i s_j] diverges), but the claim is {sp.sstr(claimed[i, j])}", counterexample=at,
+                   facts=d.equality.facts)
+
+
+def _as_matrix(claimed, model: Model) -> sp.ImmutableMatrix:
+    """The claim as a k×k matrix of SymPy expressions; never sympifies strings (that would ``eval``)."""
+    k = len(model.params)
+    bad = f"the claimed Fisher information must be a {k}×{k} SymPy matrix of expressions"
+    if hasattr(claimed, "tolist") and not isinstance(claimed, sp.Basic):  # SymPy or NumPy matrices
+        claimed = claimed.tolist()
+    elif isinstance(claimed, sp.MatrixBase):
+        claimed = claimed.tolist()
+    if isinstance(claimed, (list, tuple)):
+        rows = [list(r) if isinstance(r, (list, tuple)) else [r] for r in claimed]
+    else:
+        rows = [[claimed]]
+
+    def entry(v: Any) -> sp.Expr:
+        if isinstance(v, str):
+            raise ModelError(f"{bad}, got the string {v[:40]!r}; parse text with symfisher.text.parse.parse_expression")
+        try:
+            e = sp.sympify(v, strict=True)
+        except (sp.SympifyError, TypeError, ValueError):
+            raise ModelError(f"{bad}, got {type(v).__name__} {str(v)[:40]!r}") from None
+        if not isinstance(e, sp.Expr):
+            raise ModelError(f"{bad}, got {type(e).__name__} {str(e)[:40]!r}")
+        if e.has(sp.nan, sp.zoo, sp.I) or (e.has(sp.oo, -sp.oo) and e not in (sp.oo, -sp.oo)) or e.has(sp.DiracDelta):
+            raise ModelError(f"{bad}; entry {sp.sstr(e)[:40]} contains nan, an infinity, DiracDelta or the "
+                             "imaginary unit, which is not a number")
+        return e
+
+    if not rows or any(len(r) != len(rows[0]) for r in rows):
+        raise ModelError(f"{bad}, got rows of unequal length")
+    m = sp.ImmutableMatrix([[entry(v) for v in r] for r in rows])
+    if m.shape != (k, k):
+        raise ModelError(f"the claimed Fisher information must be {k}×{k} for {k} parameter(s), got {m.shape[0]}×{m.shape[1]}")
+    known = set(model.params) | set(model.given) | set(_constants(model))
+    extra = sorted(map(str, m.free_symbols - known))
+    if extra:
+        raise ModelError(f"the claimed Fisher information uses {', '.join(extra)}, which is not a parameter, "
+                         f"covariate or constant of model {model.name}")
+    return m
+
+
+def _check_by_quadrature(model, d, claimed, points) -> Verdict:
+    """Derived entries with no closed form: compare the claim against quadrature (evidence only)."""
+    from symfisher.core.evidence import numeric_expectation, numeric_value
+    from symfisher.core.verdict import Evidence
+
+    evidence, witness = [], None
+    score = list(d.score)
+    for point in points:
+        try:
+            num = [numeric_expectation(score[i] * score[j], model.density, model.support_map, point)
+                   for i in range(len(score)) for j in range(len(score))]
+        except Exception:  # noqa: BLE001
+            continue
+        cl = [numeric_value(e, point) for e in claimed]
+        diff = max(abs(a - b) for a, b in zip(cl, num))
+        ev = Evidence(dict(point), tuple(float(abs(c)) for c in cl), tuple(num), diff)
+        evidence.append(ev)
+        if witness is None and diff > 1e-5 * max([1.0] + [abs(v) for v in num]):
+            witness = ev
+    if witness is not None:
+        at = ", ".join(f"{k} = {v}" for k, v in witness.point.items())
+        return Verdict("refuted", f"the claim differs from E[s sᵀ] computed by quadrature at {at} by "
+                       f"{witness.max_abs_diff:.6g} (the derived closed form is incomplete)",
+                       evidence=tuple(evidence), counterexample=dict(witness.point))
+    return Verdict("inconclusive", "no closed form for E[s sᵀ]; the claim agrees with quadrature at "
+                   f"{len(evidence)} points (evidence, not proof)", evidence=tuple(evidence))

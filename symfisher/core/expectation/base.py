@@ -1,0 +1,301 @@
+"""Shared pieces of the expectation engine: the result type, the model context, the linear split."""
+
+from __future__ import annotations
+
+import random
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Iterable, Mapping
+
+import sympy as sp
+
+from symfisher.core.points import domain_of, draw
+from symfisher.core.model import is_discrete_set
+
+if TYPE_CHECKING:
+    from symfisher.core.model import Model
+
+
+@dataclass(frozen=True)
+class Expectation:
+    """E_θ[f(X)]: a value and how it was obtained.
+
+    Attributes:
+        value: The closed form, or an expression holding unevaluated ``Integral``/``Sum`` atoms.
+        strategies: Names of the strategies that produced it (in order of first use).
+        closed: ``True`` when ``value`` has no unevaluated integral or sum.
+        detail: One-line account of the intermediate result (for the proof).
+        conditions: Relations on θ under which ``value`` holds (convergence); empty: on the whole domain.
+    """
+
+    value: sp.Expr
+    strategies: tuple[str, ...]
+    closed: bool = True
+    detail: str = ""
+    conditions: tuple[sp.Basic, ...] = ()
+
+    @property
+    def strategy(self) -> str:
+        return "+".join(self.strategies) if self.strategies else "none"
+
+
+def _refined_symbol(x: sp.Symbol, s: sp.Set) -> sp.Symbol:
+    """A dummy standing for ``x`` with assumptions read off its support (positive on (0, oo) ...)."""
+    discrete = is_discrete_set(s)
+    lo = s.inf
+    assume: dict[str, bool] = {"real": True}
+    if discrete:
+        assume["integer"] = True
+    if lo.is_number and lo.is_finite:
+        if lo > 0 or (lo == 0 and not discrete and not s.contains(0) == sp.true):
+            assume["positive"] = True
+        elif lo >= 0:
+            assume["nonnegative"] = True
+    return sp.Dummy(x.name, **assume)
+
+
+def _force_log(expr: sp.Expr) -> sp.Expr:
+    return sp.expand_log(sp.expand(expr, power_exp=False, mul=False, multinomial=False, log=True), force=True)
+
+
+@dataclass(frozen=True)
+class Context:
+    """A model seen by the engine: data replaced by dummies that carry their support's assumptions.
+
+    Attributes:
+        data: Refined data dummies, in the model's order.
+        to_user: Dummy → the user's data symbol (to translate results back).
+        logpdf: log p with logarithms expanded where the density allows it.
+        density: p.
+        support: Dummy → support set.
+        params: Parameters θ.
+        others: Covariates and free constants (conditioned on, never integrated).
+    """
+
+    data: tuple[sp.Symbol, ...]
+    to_user: Mapping[sp.Symbol, sp.Symbol]
+    logpdf: sp.Expr
+    density: sp.Expr
+    support: Mapping[sp.Symbol, sp.Set]
+    params: tuple[sp.Symbol, ...]
+    others: tuple[sp.Symbol, ...]
+    domains: Mapping[sp.Symbol, sp.Set] = field(default_factory=dict)
+    label: str = "model"
+
+    @classmethod
+    def of(cls, model: Model) -> Context:
+        sub = {x: _refined_symbol(x, s) for x, s in model.support}
+        logpdf = model.logpdf.xreplace(sub)
+        density = model.density.xreplace(sub)
+        expanded = _force_log(logpdf)
+        if expanded != logpdf and not _same_at_random_point(expanded, logpdf, list(sub.values()), model.domain_map):
+            expanded = logpdf
+        others = tuple(sorted((expanded.free_symbols | density.free_symbols) - set(sub.values()) - set(model.params),
+                              key=str))
+        return cls(
+            data=tuple(sub.values()),
+            to_user={v: k for k, v in sub.items()},
+            logpdf=expanded,
+            density=density,
+            support={sub[x]: s for x, s in model.support},
+            params=model.params,
+            others=others,
+            domains=model.domain_map,
+            label=model.name,
+        )
+
+    @property
+    def discrete(self) -> bool:
+        return all(is_discrete_set(s) for s in self.support.values())
+
+    @property
+    def univariate(self) -> bool:
+        return len(self.data) == 1
+
+    @property
+    def support_depends_on_params(self) -> bool:
+        return any(s.free_symbols & set(self.params) for s in self.support.values())
+
+    def point(self, seed: int) -> dict[sp.Symbol, sp.Expr]:
+        """A random value for every parameter, covariate and free constant."""
+        rng = random.Random(seed)
+        return {s: draw(self.domains.get(s, domain_of(s)), rng, bool(s.is_integer)) for s in (*self.params, *self.others)}
+
+    def unevaluated(self, f: sp.Expr) -> sp.Expr:
+        """E[f] written out as an unevaluated ``Integral`` / ``Sum`` over the support."""
+        expr = f * self.density
+        for x, s in self.support.items():
+            if isinstance(s, sp.FiniteSet):
+                expr = sp.Add(*[expr.subs(x, v) for v in s.args], evaluate=False)
+                continue
+            lo, hi = s.inf, s.sup
+            expr = sp.Sum(expr, (x, lo, hi)) if is_discrete_set(s) else sp.Integral(expr, (x, lo, hi))
+        return expr
+
+
+def _same_at_random_point(a: sp.Expr, b: sp.Expr, data: list[sp.Symbol],
+                          domains: Mapping[sp.Symbol, sp.Set] | None = None) -> bool:
+    rng = random.Random(11)
+    syms = sorted((a.free_symbols | b.free_symbols), key=str)
+    domains = domains or {}
+    for _ in range(2):
+        point = {s: draw(domains.get(s, domain_of(s)), rng, bool(s.is_integer)) for s in syms}
+        point = {s: (v if not s.is_positive or v > 0 else sp.Rational(1, 3)) for s, v in point.items()}
+        for s in data:
+            if s.is_nonnegative or s.is_positive:
+                point[s] = sp.Rational(rng.randint(1, 9), 10) if not s.is_integer else sp.Integer(rng.randint(0, 1))
+        try:
+            va, vb = complex(sp.N(a.xreplace(point))), complex(sp.N(b.xreplace(point)))
+        except (TypeError, ValueError):
+            return False
+        if abs(va - vb) > 1e-9 * max(1.0, abs(vb)):
+            return False
+    return True
+
+
+def opaque(expr: sp.Expr, data: Iterable[sp.Symbol]) -> tuple[sp.Expr, dict[sp.Symbol, sp.Expr]]:
+    """Replace maximal data-free compound subexpressions by dummies (keeps expansion cheap)."""
+    data = set(data)
+    back: dict[sp.Symbol, sp.Expr] = {}
+    fwd: dict[sp.Expr, sp.Symbol] = {}
+
+    def walk(e: sp.Expr) -> sp.Expr:
+        if not isinstance(e, sp.Expr):  # Piecewise pairs, conditions: keep their structure
+            return e.func(*[walk(a) for a in e.args]) if e.args else e
+        if not (e.free_symbols & data):
+            if e.is_Atom or e.is_number:
+                return e
+            if e not in fwd:
+                d = sp.Dummy("c", **_assumptions_of(e))
+                fwd[e], back[d] = d, e
+            return fwd[e]
+        if e.is_Atom:
+            return e
+        return e.func(*[walk(a) for a in e.args])
+
+    return walk(expr), back
+
+
+def _assumptions_of(e: sp.Expr) -> dict[str, bool]:
+    out: dict[str, bool] = {}
+    if e.is_positive:
+        out["positive"] = True
+    elif e.is_real:
+        out["real"] = True
+    return out
+
+
+def linear_terms(f: sp.Expr, data: Iterable[sp.Symbol]) -> list[tuple[sp.Expr, sp.Expr]]:
+    """Split f = Σ c_i(θ)·g_i(x) into pairs (c_i, g_i), the g_i distinct and monic.
+
+    Data-free blocks are made opaque first, so only the data structure is expanded.
+    """
+    data = tuple(data)
+    g_opaque, back = opaque(f, data)
+    dens: dict[sp.Expr, sp.Symbol] = {}
+
+    def protect(e):  # keep data-dependent denominators such as (1 + x²)⁻² unexpanded
+        if e.base not in dens:
+            dens[e.base] = sp.Dummy("q")
+        return dens[e.base] ** -e.exp
+
+    g_opaque = g_opaque.replace(
+        lambda e: e.is_Pow and e.exp.is_negative and e.base.is_Add and bool(e.base.free_symbols & set(data)),
+        protect)
+    restore = {d: 1 / b for b, d in dens.items()}
+    expanded = sp.expand(g_opaque, deep=True, mul=True, multinomial=True, power_exp=False, power_base=False,
+                         log=False, basic=True)
+    groups: dict[sp.Expr, sp.Expr] = {}
+    for term in sp.Add.make_args(expanded):
+        coeff, atom = term.as_independent(*data, *restore, as_Add=False)
+        atom = atom.xreplace(restore)
+        groups[atom] = groups.get(atom, sp.Integer(0)) + coeff
+    return [(c.xreplace(back), g.xreplace(back)) for g, c in groups.items() if c != 0]
+
+
+def almost_everywhere(g: sp.Expr, ctx: Context) -> sp.Expr:
+    """g with sign/absolute-value products replaced by what they equal almost everywhere.
+
+    For continuous data, a nonconstant e(x) vanishes on a null set only, so sign(e)² = 1,
+    sign(e)·|e| = e and |e|² = e² hold except on a set of probability zero: the expectation is
+    unchanged. (Discrete data keep g as it is: a point can carry mass there.)
+    """
+    if ctx.discrete or not g.has(sp.sign, sp.Abs):
+        return g
+    data = set(ctx.data)
+
+    def on_data(e: sp.Expr) -> bool:
+        return bool(e.free_symbols & data)
+
+    def fix_pow(e: sp.Expr) -> sp.Expr:
+        base, k = e.base, e.exp
+        if isinstance(base, sp.sign) and on_data(base) and k.is_Integer:
+            return sp.Integer(1) if k % 2 == 0 else base
+        if isinstance(base, sp.Abs) and on_data(base) and k.is_Integer and k % 2 == 0 and base.args[0].is_real:
+            return base.args[0] ** k
+        return e
+
+    def fix_mul(e: sp.Expr) -> sp.Expr:
+        factors = list(sp.Mul.make_args(e))
+        for s in [f for f in factors if isinstance(f, sp.sign) and on_data(f)]:
+            if s not in factors:
+                continue
+            a = sp.Abs(s.args[0])
+            if a in factors:
+                factors.remove(s)
+                factors.remove(a)
+                factors.append(s.args[0])
+        return sp.Mul(*factors)
+
+    g = g.replace(lambda e: e.is_Pow and isinstance(e.base, (sp.sign, sp.Abs)), fix_pow)
+    return g.replace(lambda e: e.is_Mul and e.has(sp.sign), fix_mul)
+
+
+def with_conditions(r: sp.Expr) -> tuple[sp.Expr, tuple[sp.Basic, ...]] | None:
+    """SymPy's ``Piecewise((value, cond), (unevaluated, True))`` as (value, (cond,)); ``None`` if still open.
+
+    ``integrate(..., conds="piecewise")`` and ``summation`` say where their closed form holds this
+    way (e.g. Γ(ν − 1) only for ν > 1); the condition is kept instead of dropped.
+    """
+    conditions: list[sp.Basic] = []
+
+    def take(pw: sp.Piecewise) -> sp.Expr:
+        (value, cond), *rest = pw.args
+        if len(rest) != 1 or rest[0][1] is not sp.true or not rest[0][0].has(sp.Integral, sp.Sum) \
+                or value.has(sp.Integral, sp.Sum):
+            return pw
+        conditions.append(cond)
+        return value
+
+    r = r.replace(lambda e: isinstance(e, sp.Piecewise) and e.has(sp.Integral, sp.Sum), take)
+    if r.has(sp.Integral, sp.Sum) or any(c is sp.false for c in conditions):
+        return None
+    return r, tuple(dict.fromkeys(c for c in conditions if c is not sp.true))
+
+
+def settle_conditions(conditions: tuple[sp.Basic, ...], domains) -> tuple[str, tuple[sp.Basic, ...]]:
+    """"converges" (every condition holds on the parameter domain), "diverges" (one holds nowhere
+    there) or "conditional" with the conditions that remain.
+
+    A condition in one parameter is decided against that parameter's domain (|p − 1| < 1 holds on
+    p ∈ (0, 1)); others are kept as they are.
+    """
+    pending = []
+    for c in conditions:
+        if c is sp.true:
+            continue
+        if c is sp.false:
+            return "diverges", ()
+        syms = c.free_symbols
+        if len(syms) == 1:
+            sym = next(iter(syms))
+            domain = domains.get(sym) or domain_of(sym)
+            try:
+                where = c.as_set()
+                if domain.is_subset(where):
+                    continue
+                if where.intersect(domain) is sp.S.EmptySet:
+                    return "diverges", ()
+            except (NotImplementedError, TypeError, ValueError, AttributeError):
+                pass
+        pending.append(c)
+    return ("conditional", tuple(pending)) if pending else ("converges", ())

@@ -1,0 +1,265 @@
+"""The expectation engine: E_θ[f(X)] by strategies under one time budget, memoized per model."""
+
+from __future__ import annotations
+
+import math
+from typing import Callable
+
+import sympy as sp
+
+from symfisher.core.deadline import Budget, run_with_deadline
+from symfisher.core.simplify import exp_as_rational
+from symfisher.core.evidence import numeric_expectation, numeric_value
+from symfisher.config import Config
+from symfisher.errors import BudgetExceeded, SymfisherError
+from symfisher.core.expectation import registry
+from symfisher.core.expectation.base import Context, Expectation, almost_everywhere, linear_terms
+
+SPOT_CHECK_RTOL = 1e-6
+
+
+class Engine:
+    """Computes expectations under one model.
+
+    Expression strategies see the whole E[f]; when none applies, f is split by linearity into
+    Σ c_i(θ) g_i(x) and every distinct atom E[g_i] is computed once (memoized) by the atom
+    strategies. An atom no strategy closes stays an unevaluated ``Integral``/``Sum``.
+    """
+
+    def __init__(self, ctx: Context, budget: Budget, config: Config | None = None, depth: int = 0):
+        self.ctx = ctx
+        self.budget = budget
+        self.config = config or Config.defaults()
+        self.depth = depth
+        self.expensive = True  # False: skip the costly atom strategies (a caller's quick first try)
+        self.memo: dict[object, object] = {}
+        self._atoms: dict[sp.Expr, Expectation] = {}
+        self._tried: dict[sp.Expr, set[str]] = {}
+
+    # ---------------------------------------------------------------- public
+    def expect(self, f: sp.Expr) -> Expectation:
+        """E_θ[f(X)] (f in the context's data dummies)."""
+        f = sp.sympify(f)
+        if not (f.free_symbols & set(self.ctx.data)):  # a constant of the data: E[f] = f
+            return Expectation(f, ("data-free",))
+        ops = sp.count_ops(f)
+        if ops > self.config.max_expression_ops:
+            raise BudgetExceeded(f"expression too large to take an expectation of ({ops} operations)")
+        result = None
+        for name, strategy in registry.EXPRESSION:
+            if self.budget.expired():
+                break
+            result = self._try(strategy, f)
+            if result is not None:
+                break
+        if result is None:
+            result = self.by_linearity(f)
+        return tidy(result) if self.depth == 0 else result
+
+    def by_linearity(self, f: sp.Expr) -> Expectation:
+        """Σ c_i(θ) E[g_i(X)] with each atom from the atom strategies.
+
+        Cheap strategies run on every atom first; the expensive ones (direct integration under a
+        hard time limit) only on atoms still open, and not at all once one atom of the sum is known
+        to stay open (the entry cannot close then, so the time would be lost).
+
+        Raises:
+            BudgetExceeded: Expanding f would give more than ``Config.max_expression_ops`` terms.
+        """
+        size = expanded_size(f, self.ctx.data)
+        if size > self.config.max_expression_ops:
+            text = sp.sstr(f.xreplace(dict(self.ctx.to_user)))
+            text = text if len(text) <= 60 else text[:57] + "..."
+            raise BudgetExceeded(f"model {self.ctx.label}: expanding {text} would give about {size:.3g} terms, "
+                                 f"more than the limit of {self.config.max_expression_ops} "
+                                 "(Config.max_expression_ops)")
+        terms = [(c, almost_everywhere(g, self.ctx)) for c, g in linear_terms(f, self.ctx.data)]
+        results = {g: self.atom(g, expensive=False) for _, g in terms}
+        if not all(r.closed for r in results.values()) and self.expensive:
+            for g, r in list(results.items()):
+                if not r.closed:
+                    results[g] = self.atom(g, expensive=True)
+                    if not results[g].closed:
+                        break
+        total, used, closed, details, conditions = sp.Integer(0), [], True, [], []
+        for coeff, atom in terms:
+            r = results[atom]
+            total += coeff * r.value
+            closed &= r.closed
+            used.extend(s for s in r.strategies if s not in used)
+            conditions.extend(c for c in r.conditions if c not in conditions)
+            if r.detail:
+                details.append(r.detail)
+        strategies = tuple(used) if len(used) <= 1 and used else ("linearity", *used)
+        detail = "; ".join(dict.fromkeys(details))
+        infinite = [(c, results[g]) for c, g in terms if results[g].value in (sp.oo, -sp.oo)]
+        if infinite:
+            return self._divergent(f, infinite, closed, strategies, detail, tuple(conditions))
+        return Expectation(total, strategies, closed, detail, tuple(conditions))
+
+    def _divergent(self, f, infinite, closed, strategies, detail, conditions) -> Expectation:
+        """E[Σ c_i g_i] with some E[g_i] = ±∞: ±∞ when exactly one diverges (the rest finite), else left open.
+
+        One divergent atom beside integrable ones makes the whole integral diverge; two could cancel.
+        """
+        if len(infinite) == 1 and closed:
+            coeff, r = infinite[0]
+            sign = 1 if coeff.is_positive else -1 if coeff.is_negative else 0
+            if sign:
+                return Expectation(sign * r.value, strategies, True, detail, conditions)
+        return Expectation(self.ctx.unevaluated(f), (*strategies, "unevaluated"), closed=False,
+                           detail=f"{detail}; several divergent parts (∞ − ∞ or an unknown sign): left open")
+
+    def atom(self, g: sp.Expr, expensive: bool = True) -> Expectation:
+        """E[g(X)] for one atom, memoized (``expensive=False``: skip the costly strategies)."""
+        if g in self._atoms:
+            return self._atoms[g]
+        result = None
+        if not (g.free_symbols & set(self.ctx.data)):
+            result = Expectation(g, ("data-free",))
+        tried = self._tried.setdefault(g, set())
+        for name, strategy in registry.ATOM:
+            if result is not None or self.budget.expired():
+                break
+            if name in tried or (not expensive and name in registry.EXPENSIVE):
+                continue
+            tried.add(name)
+            result = self._try(strategy, g)
+        if result is None:
+            result = Expectation(self.ctx.unevaluated(g), ("unevaluated",), closed=False,
+                                 detail=f"no strategy found E[{g}] in closed form")
+            if not expensive:
+                return result
+        self._atoms[g] = result
+        return result
+
+    # ---------------------------------------------------------------- helpers for strategies
+    def cached(self, key: object, compute: Callable[[], object]) -> object:
+        """Per-model memo shared by strategies (e.g. a detected exponential-family structure)."""
+        if key not in self.memo:
+            self.memo[key] = compute()
+        return self.memo[key]
+
+    def hard(self, fn: Callable, *args, seconds: float | None = None):
+        """``fn(*args)`` in a worker killed after ``seconds`` (default: the atom timeout)."""
+        limit = self.budget.slice(self.config.atom_timeout if seconds is None else seconds)
+        return run_with_deadline(fn, args, limit)
+
+    def spot_check(self, g: sp.Expr, value: sp.Expr, seed: int = 3) -> bool | None:
+        """Compare a closed form of E[g] with quadrature at a random point (``None``: undecided)."""
+        point = self.ctx.point(self.config.seed + seed)
+        try:
+            closed = numeric_value(value, point, 20)
+            numeric = numeric_expectation(g, self.ctx.density, self.ctx.support, point)
+        except Exception:  # noqa: BLE001 - no numeric evidence either way
+            return None
+        if isinstance(closed, complex) or not (math.isfinite(closed) and math.isfinite(numeric)):
+            return None
+        return abs(closed - numeric) <= SPOT_CHECK_RTOL * max(1.0, abs(numeric)) + 1e-9
+
+    def _try(self, strategy, f):
+        try:
+            return strategy(self, f)
+        except (BudgetExceeded, RecursionError):
+            return None
+        except SymfisherError:
+            raise
+        except Exception:  # noqa: BLE001 - a strategy that breaks declines; the next one tries
+            return None
+
+
+def _shift_gammas(value: sp.Expr) -> sp.Expr:
+    """Γ(b + n) = (b)_n Γ(b) for integer n ≥ 1, so ratios Γ(ν/2 + 5/2)/Γ(ν/2 + 3/2) cancel.
+
+    ``gammasimp`` misses such ratios when b has a half-integer part; here every Γ argument is
+    written against the smallest argument that differs from it by an integer.
+    """
+    args = sorted({g.args[0] for g in value.atoms(sp.gamma)}, key=sp.default_sort_key)
+    if len(args) < 2:
+        return value
+    rep = {}
+    for a in args:
+        for b in args:
+            n = sp.simplify(a - b)
+            if n.is_Integer and n > 0 and (a not in rep or n > rep[a][1]):
+                rep[a] = (b, n)
+    if not rep:
+        return value
+    sub = {sp.gamma(a): sp.expand_func(sp.rf(b, n)) * sp.gamma(b) for a, (b, n) in rep.items()}
+    out = sp.factor(sp.cancel(value.xreplace(sub)))
+    return out if sp.count_ops(out) <= sp.count_ops(value) else value
+
+
+def rational_tidy(value: sp.Expr) -> sp.Expr:
+    """One denominator for a rational function of exponentials, with each exp(η) held opaque.
+
+    exp(β₀ + β₁z) is first combined and replaced by one symbol, so cancellation works over a
+    few generators instead of factoring in every exp(βᵢ zᵢ) (GLMs with many coefficients).
+    """
+    try:
+        # exp(2η) and exp(η) as w² and w: e^η/(1 + e^η)² from (e^η + e^2η)/(1 + e^η)³
+        via_w = exp_as_rational(value) if len(value.free_symbols) <= 6 else None
+        if via_w is not None and sp.count_ops(via_w) <= sp.count_ops(value):
+            return via_w
+        w = sp.powsimp(value, combine="exp")
+        gens = {e: sp.Dummy("E") for e in w.atoms(sp.exp)}
+        w = sp.cancel(w.xreplace(gens))
+        if len(w.free_symbols) <= 6:
+            w = sp.factor(w)
+        out = w.xreplace({d: e for e, d in gens.items()})
+    except (sp.PolynomialError, NotImplementedError, TypeError, ValueError, RecursionError):
+        return value
+    return out if sp.count_ops(out) <= sp.count_ops(value) else value
+
+
+def tidy(result: Expectation) -> Expectation:
+    """A canonical form for closed results, cheap and in-process.
+
+    Beta functions and ratios of Gamma functions are rewritten through ``gammasimp`` (Γ(ν/2 + 5/2)/
+    Γ(ν/2 + 1/2) becomes a polynomial in ν); numeric-only constants such as ``catalan`` that SymPy's
+    simplification can introduce never appear, because nothing here calls ``simplify``. Sums of
+    rational functions (finite supports, exp(η) in GLMs) are put over one denominator.
+    """
+    value = result.value
+    if not result.closed or sp.count_ops(value) > 400:
+        return result
+    try:
+        if value.has(sp.beta, sp.gamma):
+            value = _shift_gammas(sp.gammasimp(value.rewrite(sp.gamma)))
+        if value.has(sp.exp) and not value.has(sp.besseli, sp.log):
+            value = rational_tidy(value)
+    except (sp.PolynomialError, NotImplementedError, TypeError, ValueError, RecursionError):
+        return result
+    return Expectation(value, result.strategies, result.closed, result.detail, result.conditions)
+
+
+def engine_for(model, budget: Budget | None = None, config: Config | None = None) -> Engine:
+    """An engine for a :class:`~symfisher.core.model.Model`."""
+    config = config or Config.defaults()
+    return Engine(Context.of(model), budget or Budget.of(config.timeout), config)
+
+
+def expanded_size(f: sp.Expr, data) -> float:
+    """An upper estimate of the number of terms of ``f`` expanded multinomially in the data.
+
+    A power (a_1 + … + a_m)^n of a sum involving the data expands into C(n+m-1, m-1) terms;
+    products multiply, sums add. Cheap: no expansion is done.
+    """
+    data = set(data)
+
+    def size(e: sp.Basic) -> float:
+        if not (e.free_symbols & data) or e.is_Atom:
+            return 1.0
+        if e.is_Add:
+            return float(sum(size(a) for a in e.args))
+        if e.is_Mul:
+            return float(math.prod(size(a) for a in e.args))
+        if e.is_Pow and e.exp.is_Integer and e.exp > 1:
+            m, n = size(e.base), int(e.exp)
+            if m <= 1:
+                return 1.0
+            log_terms = math.lgamma(n + m) - math.lgamma(n + 1) - math.lgamma(m)  # log C(n+m-1, n)
+            return math.exp(min(log_terms, 700.0))
+        return 1.0
+
+    return size(f)

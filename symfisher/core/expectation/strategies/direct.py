@@ -1,0 +1,35 @@
+"""Direct integration / summation with SymPy, under a hard time limit, checked by quadrature.
+
+SymPy's convergence conditions are kept with the result (:func:`with_conditions`).
+"""
+
+from __future__ import annotations
+
+import sympy as sp
+
+from symfisher.core.expectation.base import Expectation, settle_conditions, with_conditions
+from symfisher.core.expectation.registry import register
+
+
+def _direct(expr, limits, discrete):
+    r = sp.summation(expr, *limits) if discrete else sp.integrate(expr, *limits, conds="piecewise")
+    return with_conditions(r)
+
+
+@register("integrate", "atom", expensive=True)
+def integrate(engine, g: sp.Expr) -> Expectation | None:
+    ctx = engine.ctx
+    limits = [(x, ctx.support[x].inf, ctx.support[x].sup) for x in ctx.data]
+    if any(isinstance(ctx.support[x], sp.FiniteSet) for x in ctx.data):
+        return None
+    found = engine.hard(_direct, g * ctx.density, limits, ctx.discrete)
+    if found is None:
+        return None
+    value, conditions = found
+    status, conditions = settle_conditions(conditions, ctx.domains)
+    if status == "diverges" or value.has(sp.nan, sp.zoo) or value in (sp.oo, -sp.oo):
+        return None
+    if engine.spot_check(g, value) is not True:  # SymPy's integrate can be wrong: demand agreement
+        return None
+    name = "summation" if ctx.discrete else "integrate"
+    return Expectation(value, (name,), detail=f"SymPy {name} of the atom", conditions=conditions)

@@ -1,0 +1,202 @@
+"""Euler integrals in closed form: the Beta and Gamma integrals that most densities reduce to.
+
+* on (0, 1):  ∫ x^A (1-x)^B dx = B(A+1, B+1),             for A > -1, B > -1;
+* on (0, ∞):  ∫ x^A exp(-L x^K) dx = Γ((A+1)/K) / (K L^((A+1)/K)),  for (A+1)/K > 0, L > 0, K > 0;
+* on (0, ∞):  ∫ x^A (1 + L x^K)^(-C) dx = L^(-s) B(s, C - s) / K with s = (A+1)/K,  for 0 < s < C
+  (the Beta-prime integral: Student-t, Cauchy, F and log-logistic kernels);
+* on ℝ:       ∫ exp(-L x² + B x) dx = √(π/L) exp(B²/(4L)),  for L > 0.
+
+``euler_integral`` recognises the integrand's shape (a data-free constant times these factors) and
+returns the value with its convergence conditions; :func:`settle` decides them. Every kernel is
+positive, so when an exponent condition fails (and the shape conditions hold) the integral is
+±∞ with the sign of the constant: that is how an infinite Fisher information is proved.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import sympy as sp
+
+
+@dataclass(frozen=True)
+class EulerResult:
+    """∫ integrand = value when every condition and requirement is positive.
+
+    Attributes:
+        conditions: Exponent conditions: with the requirements met, one ≤ 0 means the integral diverges.
+        requires: Shape conditions (L > 0, K > 0): the formula says nothing when one fails.
+        sign: Sign of the (positive-kernel) integrand's constant: 1, -1, or 0 when unknown.
+    """
+
+    value: sp.Expr
+    conditions: tuple[sp.Expr, ...]
+    rule: str
+    requires: tuple[sp.Expr, ...] = ()
+    sign: int = 0
+
+
+def _binomial(base: sp.Expr, x: sp.Symbol):
+    """(c, L, K) with base = c·(1 + L·x^K), c and L free of x, or ``None``."""
+    terms = sp.Add.make_args(sp.expand(base))
+    if len(terms) != 2:
+        return None
+    c = [t for t in terms if not t.has(x)]
+    v = [t for t in terms if t.has(x)]
+    if len(c) != 1 or len(v) != 1:
+        return None
+    coeff, power = v[0].as_independent(x, as_Add=False)
+    b, k = power.as_base_exp()
+    if b != x or k.has(x):
+        return None
+    return c[0], coeff / c[0], k
+
+
+def _factors(expr: sp.Expr, x: sp.Symbol):
+    const, rest = expr.as_independent(x, as_Add=False)
+    a, b = sp.Integer(0), sp.Integer(0)
+    exp_arg = sp.Integer(0)
+    binomials: dict[tuple[sp.Expr, sp.Expr], sp.Expr] = {}
+    for factor in sp.Mul.make_args(rest):
+        if factor.func is sp.exp:
+            exp_arg += factor.args[0]
+            continue
+        base, e = factor.as_base_exp()
+        if e.has(x):
+            if base is sp.E:
+                exp_arg += e
+                continue
+            return None
+        if base == x:
+            a += e
+        elif sp.expand(base - (1 - x)) == 0:
+            b += e
+        elif base.func is sp.exp:
+            exp_arg += base.args[0] * e
+        elif (bi := _binomial(base, x)) is not None:
+            c, lam, k = bi
+            const *= c**e
+            binomials[(sp.simplify(lam), k)] = binomials.get((sp.simplify(lam), k), 0) + e
+        else:
+            return None
+    if len(binomials) > 1:
+        return None
+    return const, a, b, sp.expand(exp_arg), next(iter(binomials.items()), None)
+
+
+def _exp_log_to_power(e: sp.Expr) -> sp.Expr:
+    """exp(c·log B + r) → B^c·exp(r): standardized densities often carry powers in that form."""
+    def fix(w):
+        keep, powers = [], []
+        for term in sp.Add.make_args(sp.expand(w.args[0])):
+            c, rest = term.as_independent(sp.log, as_Add=False)
+            if isinstance(rest, sp.log):
+                powers.append(rest.args[0] ** c)
+            else:
+                keep.append(term)
+        return sp.Mul(*powers) * sp.exp(sp.Add(*keep)) if powers else w
+
+    return e.replace(lambda w: w.func is sp.exp and w.args[0].has(sp.log), fix) if e.has(sp.log) else e
+
+
+def euler_integral(integrand: sp.Expr, x: sp.Symbol, lo: sp.Expr, hi: sp.Expr) -> EulerResult | None:
+    """∫_lo^hi integrand dx when it is an Euler (Beta/Gamma/Gaussian) integral, else ``None``."""
+    parts = _factors(sp.powsimp(_exp_log_to_power(integrand), combine="exp"), x)
+    if parts is None:
+        return None
+    const, a, b, arg, binomial = parts
+    sign = 1 if const.is_positive else -1 if const.is_negative else 0
+    if binomial is not None:
+        (lam, k), e = binomial
+        if lo == 0 and hi is sp.oo and arg == 0 and b == 0:
+            s = (a + 1) / k
+            return EulerResult(const * lam**(-s) * sp.beta(s, -e - s) / k, (s, -e - s), "Beta-prime integral",
+                               (lam, k), sign)
+        return None
+    if lo == 0 and hi == 1 and arg == 0:
+        return EulerResult(const * sp.beta(a + 1, b + 1), (a + 1, b + 1), "Beta integral", (), sign)
+    if b != 0:
+        return None
+    if lo == 0 and hi is sp.oo:
+        if arg == 0:
+            return None
+        coeff, power = arg.as_independent(x, as_Add=False)
+        if sp.Add.make_args(arg) != (arg,):
+            return None
+        base, k = power.as_base_exp()
+        if base != x or k.has(x):
+            return None
+        lam = -coeff
+        s = (a + 1) / k
+        return EulerResult(const * sp.gamma(s) / (k * lam**s), (a + 1, lam), "Gamma integral", (k,), sign)
+    if lo is -sp.oo and hi is sp.oo and a == 0:
+        poly = sp.Poly(arg, x) if arg.is_polynomial(x) else None
+        if poly is None or poly.degree() != 2:
+            return None
+        c2, c1, c0 = poly.all_coeffs()
+        lam = -c2
+        return EulerResult(const * sp.exp(c0) * sp.sqrt(sp.pi / lam) * sp.exp(c1**2 / (4 * lam)), (lam,),
+                           "Gaussian integral", (), sign)
+    return None
+
+
+def settle(result: EulerResult) -> tuple[str, tuple[sp.Basic, ...]]:
+    """"converges", "conditional" (with the conditions left, as relations), "diverges" or "unknown".
+
+    >>> k = sp.Symbol("k", positive=True); x = sp.Symbol("x", positive=True)
+    >>> settle(euler_integral(x**(k - 2) * sp.exp(-x), x, 0, sp.oo))
+    ('conditional', (k > 1,))
+    >>> settle(euler_integral(x**-1 * sp.exp(-x), x, 0, sp.oo))[0]
+    'diverges'
+    """
+    requires = [c.is_positive for c in result.requires]
+    if any(r is False for r in requires):
+        return "unknown", ()
+    conditions = [c.is_positive for c in result.conditions]
+    if any(c is False for c in conditions):
+        return ("diverges", ()) if all(requires) and result.sign else ("unknown", ())
+    pending = [c for c, ok in zip((*result.requires, *result.conditions), (*requires, *conditions)) if not ok]
+    if not pending:
+        return "converges", ()
+    return "conditional", tuple(dict.fromkeys(positive_relation(c) for c in pending))
+
+
+def positive_relation(c: sp.Expr) -> sp.Basic:
+    """c > 0 as a relation, solved for its symbol when it has one (2 − 1/k > 0 becomes k > 1/2)."""
+    syms = c.free_symbols
+    if len(syms) == 1:
+        sym = next(iter(syms))
+        try:
+            solved = sp.solve_univariate_inequality(c > 0, sym, relational=True, domain=sp.S.Reals)
+            solved = solved.subs({sym > 0: sp.true, sym < sp.oo: sp.true}) if sym.is_positive else solved
+            solved = sp.simplify(solved.subs(sym < sp.oo, sp.true))
+            if solved not in (sp.true, sp.false) and sp.count_ops(solved) <= 6:
+                return solved
+        except (NotImplementedError, ValueError, TypeError):
+            pass
+    return sp.StrictGreaterThan(c, 0)
+
+
+from symfisher.core.expectation.base import Expectation  # noqa: E402
+from symfisher.core.expectation.registry import register  # noqa: E402
+
+
+@register("euler-integral", "atom")
+def euler_atom(engine, g: sp.Expr) -> Expectation | None:
+    """E[g] when g·p is itself an Euler integral (no transform needed)."""
+    ctx = engine.ctx
+    if not ctx.univariate or ctx.discrete or ctx.support_depends_on_params:
+        return None
+    x = ctx.data[0]
+    s = ctx.support[x]
+    integrand = sp.powsimp(sp.expand_power_base(g * ctx.density, force=True))
+    r = euler_integral(integrand, x, s.inf, s.sup)
+    if r is None:
+        return None
+    status, pending = settle(r)
+    if status == "diverges":
+        failing = ", ".join(f"{sp.sstr(c)} ≤ 0" for c in r.conditions if c.is_positive is False)
+        return Expectation(r.sign * sp.oo, ("euler-integral",), detail=f"{r.rule} diverges ({failing})")
+    if status == "unknown":
+        return None
+    return Expectation(r.value, ("euler-integral",), detail=r.rule, conditions=pending)

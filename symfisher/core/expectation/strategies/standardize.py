@@ -1,0 +1,90 @@
+"""Location–scale reduction: E_θ[f(X)] = E[f(μ + σY)] with Y from the parameter-free standard density.
+
+A parameter μ is a location when p(x | θ) depends on x and μ only through x − μ, and σ a scale when
+p(x | θ) = f((x − μ)/σ)/σ. Both are checked by substitution: p(μ + σy)·σ must be free of μ and σ.
+The standardized model (shape parameters kept) gets an engine of its own, so its atoms are
+integrals of fixed functions instead of θ-dependent ones.
+"""
+
+from __future__ import annotations
+
+import sympy as sp
+
+from symfisher.core.expectation.base import Context, Expectation, _force_log
+from symfisher.core.expectation.registry import register
+
+
+def _tidy(expr: sp.Expr, y: sp.Symbol) -> sp.Expr:
+    """Factor the bases of data-dependent powers so θ-factors split off: (σ²+σ²y²)⁻² → σ⁻⁴(1+y²)⁻²."""
+    def fix(e):
+        if e.is_Pow and e.base.has(y) and e.base.is_Add:
+            return sp.factor(e.base) ** e.exp
+        return e
+
+    return expr.replace(lambda e: e.is_Pow and e.base.has(y) and e.base.is_Add, fix)
+
+
+def _candidates(ctx):
+    real = [p for p in ctx.params if p.is_real and not p.is_positive]
+    pos = [p for p in ctx.params if p.is_positive]
+    s = next(iter(ctx.support.values()))
+    for loc in real + [None]:
+        for scale in pos + [None]:
+            if loc is None and scale is None:
+                continue
+            if loc is not None and s != sp.S.Reals:
+                continue
+            yield loc, scale
+
+
+def find(ctx):
+    """(location, scale, standardized Context) or ``None``."""
+    if not ctx.univariate or ctx.discrete or ctx.support_depends_on_params:
+        return None
+    x = ctx.data[0]
+    s = ctx.support[x]
+    if s not in (sp.S.Reals, sp.Interval.open(0, sp.oo), sp.Interval(0, sp.oo)):
+        return None
+    for loc, scale in _candidates(ctx):
+        y = sp.Dummy("y", real=True) if s == sp.S.Reals else sp.Dummy("y", positive=True)
+        mu = loc if loc is not None else sp.Integer(0)
+        sig = scale if scale is not None else sp.Integer(1)
+        std = _force_log(ctx.logpdf.xreplace({x: mu + sig * y}) + sp.log(sig))
+        std = sp.expand(std, power_exp=False, mul=True, multinomial=False, log=False)
+        gone = {p for p in (loc, scale) if p is not None}
+        if std.free_symbols & gone:
+            std = sp.simplify(std)
+            if std.free_symbols & gone:
+                continue
+        params = tuple(p for p in ctx.params if p not in gone and std.has(p))
+        density = sp.powsimp(sp.expand(sp.exp(std), power_exp=True, deep=False))
+        sub = Context(
+            data=(y,), to_user={y: sp.Symbol("y", real=True)}, logpdf=std, density=density,
+            support={y: s}, params=params, others=tuple(sorted(std.free_symbols - {y} - set(params), key=str)),
+            domains=ctx.domains, label=f"standardized {ctx.label}",
+        )
+        return loc, scale, sub
+    return None
+
+
+@register("location-scale", "expression")
+def location_scale(engine, f: sp.Expr) -> Expectation | None:
+    if engine.depth > 0:
+        return None
+    found = engine.cached("location-scale", lambda: find(engine.ctx))
+    if found is None:
+        return None
+    loc, scale, sub_ctx = found
+    from symfisher.core.expectation.engine import Engine
+
+    sub = engine.cached("location-scale-engine", lambda: Engine(sub_ctx, engine.budget, engine.config, engine.depth + 1))
+    x, y = engine.ctx.data[0], sub_ctx.data[0]
+    mu = loc if loc is not None else 0
+    sig = scale if scale is not None else 1
+    g = _tidy(sp.expand_log(f.xreplace({x: mu + sig * y}), force=True), y)
+    inner = sub.expect(g)
+    what = " and ".join(f"{k} {p}" for k, p in (("location", loc), ("scale", scale)) if p is not None)
+    detail = f"{what}: x = {sp.sstr(mu + sig * sp.Symbol('y'))} with y from the standard density {sp.sstr(sub_ctx.density.xreplace({y: sp.Symbol('y')}))}"
+    if inner.detail:
+        detail += f"; {inner.detail}"
+    return Expectation(inner.value, ("location-scale", *inner.strategies), inner.closed, detail, inner.conditions)

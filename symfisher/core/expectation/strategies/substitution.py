@@ -1,0 +1,224 @@
+"""Substitutions that map a density onto a simpler one, then reuse the whole engine there.
+
+* power:  u = x^k when the density holds exp(−c·x^k) (Weibull-type kernels become exponential);
+* exponential: u = e^{cx} on ℝ when the density holds e^{a + cx} (Gumbel, logistic and, once cosh, sech
+  and tanh are written with exponentials, hyperbolic-secant kernels become Gamma or Beta-prime ones);
+* probability integral transform: u = F(x) with F the CDF in closed form, so U is uniform on (0, 1)
+  and every atom becomes a function on (0, 1) (logistic-type kernels become Beta integrals).
+The change of variables is exact: q(u) = p(x(u))·|dx/du|.
+"""
+
+from __future__ import annotations
+
+import sympy as sp
+
+from symfisher.errors import BudgetExceeded
+from symfisher.core.expectation.base import Context, Expectation, _force_log
+from symfisher.core.expectation.registry import register
+
+
+def _simplify_powers(e: sp.Expr) -> sp.Expr:
+    e = sp.powsimp(sp.expand_power_base(sp.powdenest(e, force=True), force=True), force=True)
+    return e.replace(lambda w: w.is_Pow and not w.exp.is_number, lambda w: w.base ** sp.cancel(w.exp))
+
+
+def _power_exponents(density: sp.Expr, x: sp.Symbol):
+    for e in density.atoms(sp.exp):
+        for term in sp.Add.make_args(sp.expand(e.args[0])):
+            _, rest = term.as_independent(x, as_Add=False)
+            base, k = rest.as_base_exp()
+            if base == x and k != 1 and not k.has(x):
+                yield k
+
+
+def _cdf_inverse(density, x, lo):
+    F = sp.integrate(density, x)  # an antiderivative, then its limit at the lower end (cheaper than definite)
+    if F.has(sp.Integral):
+        return None
+    F = F - sp.limit(F, x, lo)
+    if F.has(sp.Limit, sp.nan, sp.oo, -sp.oo, sp.zoo):
+        return None
+    F = sp.simplify(F)
+    u = sp.Dummy("u", positive=True)
+    sols = [s for s in sp.solve(sp.Eq(F, u), x) if not s.has(sp.I)]
+    return (F, u, sols[0]) if len(sols) == 1 else None
+
+
+HYPERBOLIC = (sp.sinh, sp.cosh, sp.tanh, sp.coth, sp.sech, sp.csch)
+
+
+def _exponential_form(e: sp.Expr) -> sp.Expr:
+    """Hyperbolic functions written with exponentials (sech(x) = 2/(eˣ + e⁻ˣ)), so u = e^{cx} reaches them."""
+    return e.rewrite(sp.exp) if e.has(*HYPERBOLIC) else e
+
+
+def _exp_rates(density: sp.Expr, x: sp.Symbol) -> list[sp.Expr]:
+    """The rates c of the exponentials e^{a + cx} in the density (negative first: Gumbel, logistic)."""
+    rates: dict[sp.Expr, None] = {}
+    for e in sp.powsimp(sp.expand(_exponential_form(density), power_exp=True)).atoms(sp.exp):
+        arg = sp.expand(e.args[0])
+        c = arg.coeff(x)
+        if c != 0 and not c.has(x) and (arg - c * x).free_symbols.isdisjoint({x}) and c.is_real:
+            rates[c] = None
+    return sorted(rates, key=lambda c: (not c.is_negative, sp.default_sort_key(c)))[:1]
+
+
+def _even(ctx, x) -> bool:
+    p = ctx.logpdf
+    return sp.expand(p.xreplace({x: -x}) - p) == 0
+
+
+def _candidates(engine):
+    """(label, u, x(u), support of u, even_only) for each applicable change of variables."""
+    ctx = engine.ctx
+    x = ctx.data[0]
+    s = ctx.support[x]
+    if s == sp.S.Reals:
+        for c in _exp_rates(ctx.density, x):
+            u = sp.Dummy("u", positive=True)
+            yield f"u = exp({sp.sstr(c)}*x)", u, sp.log(u) / c, sp.Interval.open(0, sp.oo), False
+    if s == sp.S.Reals and _even(ctx, x):
+        u = sp.Dummy("u", positive=True)
+        yield "u = |x| (symmetric density, even integrand)", u, u, sp.Interval.open(0, sp.oo), True
+    if s in (sp.Interval.open(0, sp.oo), sp.Interval(0, sp.oo)):
+        for k in dict.fromkeys(_power_exponents(ctx.density, x)):
+            u = sp.Dummy("u", positive=True)
+            yield f"u = x**({sp.sstr(k)})", u, u ** (1 / k), sp.Interval.open(0, sp.oo), False
+
+
+def _cdf_candidate(engine):
+    """u = F(x) when the CDF and its inverse have closed forms (costly: an antiderivative and a solve)."""
+    ctx = engine.ctx
+    x = ctx.data[0]
+    s = ctx.support[x]
+    if s.inf.is_number and s.sup.is_number:
+        try:
+            found = engine.hard(_cdf_inverse, ctx.density, x, s.inf, seconds=2 * engine.config.atom_timeout)
+        except (BudgetExceeded, NotImplementedError, ValueError, TypeError):
+            found = None  # no CDF or no inverse (in time): the other candidates still count
+        if found is not None:
+            F, u, inv = found
+            yield f"u = F(x) = {sp.sstr(F.xreplace(ctx.to_user))}", u, inv, sp.Interval.open(0, 1), False
+
+
+def _unit_interval(expr: sp.Expr, u: sp.Symbol) -> sp.Expr:
+    """Canonical form for u ∈ (0, 1): |u − 1| → 1 − u and log(±u^a (u−1)^b) → a log u + b log(1 − u)."""
+    def fix_abs(e):
+        inner = e.args[0]
+        if sp.Poly(inner, u).degree() == 1 if inner.is_polynomial(u) else False:
+            mid = inner.subs(u, sp.Rational(1, 2))
+            return inner if mid > 0 else -inner
+        return e
+
+    def fix_log(e):
+        num, den = sp.fraction(sp.factor(e.args[0]))
+        total, sign = sp.Integer(0), sp.Integer(1)
+        for part, k in ((num, 1), (den, -1)):
+            c, factors = sp.factor_list(part, u)
+            sign *= sp.sign(c) ** k
+            total += k * sp.log(sp.Abs(c))
+            for f, m in factors:
+                if f == u:
+                    total += k * m * sp.log(u)
+                elif sp.expand(f - (u - 1)) == 0:
+                    total += k * m * sp.log(1 - u)
+                    sign *= (-1) ** m
+                elif sp.expand(f - (1 - u)) == 0:
+                    total += k * m * sp.log(1 - u)
+                else:
+                    return e
+        return total if sign == 1 else e
+
+    expr = expr.replace(lambda e: isinstance(e, sp.Abs) and e.has(u), fix_abs)
+    return expr.replace(lambda e: e.func is sp.log and e.has(u) and e.args[0].is_rational_function(u), fix_log)
+
+
+def _rational_on_unit(h: sp.Expr, u: sp.Symbol) -> sp.Expr:
+    """Bring h, rational in u, log u and log(1 − u), to P/(u^a (1 − u)^b): Mellin-ready atoms."""
+    L1, L2 = sp.Dummy("L1"), sp.Dummy("L2")
+    w = h.xreplace({sp.log(u): L1, sp.log(1 - u): L2})
+    if w.has(u) and not w.is_rational_function(u, L1, L2) or w.has(sp.log):
+        return h
+    num, den = sp.fraction(sp.cancel(w))
+    den = sp.factor(den).replace(lambda e: e.is_Pow and sp.expand(e.base - (u - 1)) == 0 and e.exp.is_Integer,
+                                 lambda e: (-1) ** e.exp * (1 - u) ** e.exp)
+    den = den.replace(lambda e: sp.expand(e - (u - 1)) == 0 and e.is_Add, lambda e: -(1 - u))
+    return (sp.expand(num) / den).xreplace({L1: sp.log(u), L2: sp.log(1 - u)})
+
+
+def _substituted(ctx, u, inverse, target, even_only=False):
+    x = ctx.data[0]
+    jac = 2 if even_only else sp.Abs(sp.diff(inverse, u))
+    q = _exponential_form(ctx.density).xreplace({x: inverse}) * jac
+    if target == sp.Interval.open(0, 1):
+        q = _unit_interval(q, u)
+    q = _simplify_powers(sp.simplify(q))
+    if target == sp.Interval.open(0, 1) and q.has(sp.Abs, sp.log):  # simplify may bring |u − 1| back
+        q = _simplify_powers(sp.cancel(_unit_interval(q, u)))
+    if q.has(x):
+        return None
+    logq = _force_log(sp.log(q))
+    params = tuple(p for p in ctx.params if q.has(p))
+    return Context(data=(u,), to_user={u: sp.Symbol("u", positive=True)}, logpdf=logq, density=q,
+                   support={u: target}, params=params,
+                   others=tuple(sorted(q.free_symbols - {u} - set(params), key=str)),
+                   domains=ctx.domains, label=f"{ctx.label} after substitution")
+
+
+def _substitutions(engine, kind: str):
+    """The substituted engines of one kind ("cheap" or "cdf"), built lazily and memoized."""
+    from symfisher.core.expectation.engine import Engine
+
+    built = engine.cached(f"substitutions-{kind}", lambda: [])
+    pending = engine.cached(f"substitutions-{kind}-pending",
+                            lambda: _candidates(engine) if kind == "cheap" else _cdf_candidate(engine))
+    yield from list(built)
+    for label, u, inverse, target, even_only in pending:
+        sub_ctx = _substituted(engine.ctx, u, inverse, target, even_only)
+        if sub_ctx is not None:
+            built.append((label, u, inverse, even_only, Engine(sub_ctx, engine.budget, engine.config, engine.depth + 1)))
+            yield built[-1]
+
+
+PASSES = (("cheap", False), ("cdf", False), ("cheap", True), ("cdf", True))
+"""(candidates, expensive strategies allowed in the substituted engine): every change of variables gets
+a quick try before any of them may spend seconds on SymPy's integrate."""
+
+
+@register("substitution", "atom")
+def substitution(engine, g: sp.Expr) -> Expectation | None:
+    ctx = engine.ctx
+    if engine.depth > 1 or not ctx.univariate or ctx.discrete or ctx.support_depends_on_params:
+        return None
+    if g.has(sp.DiracDelta):  # a point mass may sit on the boundary of the new support: not sound
+        return None
+    x = ctx.data[0]
+    for kind, expensive in PASSES:
+        for label, u, inverse, even_only, sub in _substitutions(engine, kind):
+            if even_only and sp.expand(g.xreplace({x: -x}) - g) != 0:
+                continue
+            found = _expect_after(engine, sub, g, x, u, inverse, label, expensive)
+            if found is not None:
+                return found
+    return None
+
+
+def _expect_after(engine, sub, g, x, u, inverse, label: str, expensive: bool) -> Expectation | None:
+    """E[g(X)] as E[h(U)] in the substituted engine, checked against quadrature."""
+    h = _exponential_form(g).xreplace({x: inverse})
+    if h.has(u) and h.is_rational_function(u) and not h.is_polynomial(u):
+        num, den = sp.fraction(sp.cancel(h))  # tanh(log u) = (u² − 1)/(u² + 1): one fraction with a
+        h = sp.expand(num) / sp.factor(den)  # factored denominator, ready for the Beta-prime integral
+    if sub.ctx.support[u] == sp.Interval.open(0, 1):
+        h = _rational_on_unit(sp.expand_log(_unit_interval(h, u), force=True), u)
+    h = _simplify_powers(sp.expand_log(h, force=True))
+    sub.expensive = expensive
+    r = sub.expect(h)
+    if r.closed:
+        value = sp.simplify(r.value)
+        if engine.spot_check(g, value) is False:
+            return None
+        detail = f"substitution {label}, density {sp.sstr(sub.ctx.density.xreplace({u: sp.Symbol('u')}))}"
+        return Expectation(value, ("substitution", *r.strategies), detail=detail + (f"; {r.detail}" if r.detail else ""),
+                           conditions=r.conditions)
+    return None

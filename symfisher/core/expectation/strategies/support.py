@@ -1,0 +1,70 @@
+"""Support maps: move a support that is not (0, 1), (0, ∞) or ℝ onto one of them, exactly.
+
+* (a, b) finite:      x = a + (b − a)·u,  u ∈ (0, 1);
+* (a, ∞), a > 0:      x = a/u,            u ∈ (0, 1)   (Pareto-type tails become Beta kernels);
+* (a, ∞):             x = a + y,          y ∈ (0, ∞)   (shifted / threshold models);
+* (−∞, b):            x = b − y,          y ∈ (0, ∞).
+
+The bounds may depend on θ (Uniform(0, θ), shifted exponential): for a fixed θ the change of
+variables is just a substitution in the integral, q(u) = p(x(u))·|x'(u)|, and the mapped model has
+a fixed support, so every other strategy applies to it. Results are checked by quadrature.
+"""
+
+from __future__ import annotations
+
+import sympy as sp
+
+from symfisher.core.expectation.base import Expectation
+from symfisher.core.expectation.registry import register
+
+CANONICAL = (sp.Interval.open(0, 1), sp.Interval(0, 1), sp.Interval.open(0, sp.oo), sp.Interval(0, sp.oo), sp.S.Reals)
+
+
+def _maps(s: sp.Set):
+    """(label, u, x(u), target support) for each applicable map, best first."""
+    lo, hi = s.inf, s.sup
+    unit, half = sp.Interval.open(0, 1), sp.Interval.open(0, sp.oo)
+    u = sp.Dummy("u", positive=True)
+    if lo.is_finite and hi.is_finite:
+        yield f"x = {sp.sstr(lo)} + ({sp.sstr(hi - lo)})·u", u, lo + (hi - lo) * u, unit
+    elif lo.is_finite and hi is sp.oo:
+        if lo.is_positive:
+            yield f"x = {sp.sstr(lo)}/u", u, lo / u, unit
+        yield f"x = {sp.sstr(lo)} + y", u, lo + u, half
+    elif lo is -sp.oo and hi.is_finite:
+        yield f"x = {sp.sstr(hi)} − y", u, hi - u, half
+
+
+@register("support-map", "expression")
+def support_map(engine, f: sp.Expr) -> Expectation | None:
+    ctx = engine.ctx
+    if not ctx.univariate or ctx.discrete or engine.depth > 1:
+        return None
+    x = ctx.data[0]
+    s = ctx.support[x]
+    if not isinstance(s, sp.Interval) or s in CANONICAL or not f.has(x):
+        return None
+    from symfisher.core.expectation.engine import Engine
+    from symfisher.core.expectation.strategies.substitution import _rational_on_unit, _simplify_powers, _substituted, _unit_interval
+
+    def build():
+        out = []
+        for label, u, inverse, target in _maps(s):
+            sub_ctx = _substituted(ctx, u, inverse, target)
+            if sub_ctx is not None:
+                out.append((label, u, inverse, Engine(sub_ctx, engine.budget, engine.config, engine.depth + 1)))
+        return out
+
+    for label, u, inverse, sub in engine.cached("support-maps", build):
+        h = f.xreplace({x: inverse})
+        if sub.ctx.support[u] == sp.Interval.open(0, 1):
+            h = _rational_on_unit(sp.expand_log(_unit_interval(h, u), force=True), u)
+        h = _simplify_powers(sp.expand_log(h, force=True))
+        r = sub.expect(h)
+        if not r.closed or engine.spot_check(f, r.value) is False:
+            continue
+        density = sp.sstr(sub.ctx.density.xreplace({u: sp.Symbol("u")}))
+        detail = f"support map {label}, density {density} on {sp.sstr(sub.ctx.support[u])}"
+        return Expectation(r.value, ("support-map", *r.strategies), detail=detail + (f"; {r.detail}" if r.detail else ""),
+                           conditions=r.conditions)
+    return None

@@ -1,0 +1,45 @@
+"""Symmetry: under a density even about 0 on ℝ, E[g(X)] = 0 for every odd, absolutely integrable g."""
+
+from __future__ import annotations
+
+import sympy as sp
+
+from symfisher.core.expectation.base import Expectation
+from symfisher.core.expectation.registry import register
+
+
+def _even_density(ctx) -> bool:
+    x = ctx.data[0]
+    p = ctx.logpdf
+    return sp.expand(p.xreplace({x: -x}) - p) == 0 or sp.simplify(p.xreplace({x: -x}) - p) == 0
+
+
+def _absolutely_integrable(engine, g: sp.Expr, x: sp.Symbol) -> bool:
+    """|g|·p is continuous on ℝ and O(|x|^-2) at infinity (so ∫|g| p < ∞)."""
+    ctx = engine.ctx
+    from sympy.calculus.util import continuous_domain
+
+    def check(g, p, x):
+        if continuous_domain(g, x, sp.S.Reals) != sp.S.Reals:
+            return False
+        lim = sp.limit(x**2 * sp.Abs(g) * p, x, sp.oo)
+        return bool(lim.is_finite)
+
+    if g.is_Mul:  # |sign(·)| ≤ 1: a bound for |g| without its sign factors is enough
+        g = sp.Mul(*[f for f in g.args if not isinstance(f, sp.sign)])
+    return bool(engine.hard(check, g, ctx.density, x, seconds=min(4.0, engine.config.atom_timeout)))
+
+
+@register("symmetry", "atom")
+def odd_atom(engine, g: sp.Expr) -> Expectation | None:
+    ctx = engine.ctx
+    if not ctx.univariate or ctx.discrete or ctx.support[ctx.data[0]] != sp.S.Reals:
+        return None
+    x = ctx.data[0]
+    if sp.expand(g.xreplace({x: -x}) + g) != 0:
+        return None
+    if not engine.cached("even-density", lambda: _even_density(ctx)):
+        return None
+    if not _absolutely_integrable(engine, g, x):
+        return None
+    return Expectation(sp.Integer(0), ("symmetry",), detail="odd integrand under a density symmetric about 0")

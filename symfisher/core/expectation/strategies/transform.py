@@ -1,0 +1,183 @@
+"""Transforms: compute one generating function in closed form, then differentiate it.
+
+* positive support: the Mellin transform M(t, u) = E[X^t (1−X)^u] (u only on (0, 1)), and
+  E[X^a (1−X)^b (log X)^m (log(1−X))^n] = ∂^m_t ∂^n_u M at (a, b);
+* real support:     the moment generating function M(t) = E[e^{tX}], and E[X^m e^{cX}] = M^{(m)}(c);
+* counts on ℕ₀:     the probability generating function G(z) = E[z^X], E[X^m] from its derivatives
+  at z = 1 through Stirling numbers of the second kind.
+M is found once per model (Euler integrals first, then ``integrate``/``summation`` under a hard
+time limit) and checked by quadrature at a random point before use.
+"""
+
+from __future__ import annotations
+
+import sympy as sp
+
+from symfisher.core.expectation.base import Expectation, settle_conditions, with_conditions
+from symfisher.core.expectation.strategies.euler import EulerResult, euler_integral, settle
+from symfisher.core.expectation.registry import register
+
+
+def _mellin_parts(g: sp.Expr, x: sp.Symbol, unit: bool):
+    """(a, b, m, n) with g = x^a (1−x)^b log(x)^m log(1−x)^n, or ``None``."""
+    a = b = sp.Integer(0)
+    m = n = 0
+    for factor in sp.Mul.make_args(g):
+        base, e = factor.as_base_exp()
+        if e.has(x):
+            return None
+        if base == x:
+            a += e
+        elif unit and sp.expand(base - (1 - x)) == 0:
+            b += e
+        elif base.func is sp.log and e.is_Integer and e > 0:
+            arg = base.args[0]
+            if arg == x:
+                m += int(e)
+            elif unit and sp.expand(arg - (1 - x)) == 0:
+                n += int(e)
+            else:
+                return None
+        else:
+            return None
+    return a, b, m, n
+
+
+def _mgf_parts(g: sp.Expr, x: sp.Symbol):
+    """(c, m) with g = x^m e^{c x}, or ``None``."""
+    c, m = sp.Integer(0), 0
+    for factor in sp.Mul.make_args(sp.powsimp(g)):
+        if factor.func is sp.exp:
+            lin = sp.expand(factor.args[0])
+            coeff, rest = lin.as_independent(x, as_Add=False)
+            if rest != x:
+                return None
+            c += coeff
+            continue
+        base, e = factor.as_base_exp()
+        if base == x and e.is_Integer and e > 0:
+            m += int(e)
+        else:
+            return None
+    return c, m
+
+
+def _integrate(expr, x, lo, hi):
+    return with_conditions(sp.integrate(expr, (x, lo, hi), conds="piecewise"))
+
+
+def _sum(expr, x, lo, hi):
+    return with_conditions(sp.summation(expr, (x, lo, hi)))
+
+
+def _generating_function(engine, kind: str):
+    ctx = engine.ctx
+    x = ctx.data[0]
+    s = ctx.support[x]
+    lo, hi = s.inf, s.sup
+    t, u = sp.Dummy("t", real=True), sp.Dummy("u", real=True)
+    if kind == "mellin":
+        kernel = x**t * ((1 - x) ** u if hi == 1 else 1)
+    elif kind == "mgf":
+        kernel = sp.exp(t * x)
+    else:
+        t = sp.Dummy("z", positive=True)
+        kernel = t**x
+    integrand = sp.powsimp(sp.expand_power_base(kernel * ctx.density, force=True))
+    rule, euler, conditions = None, None, ()
+    if kind in ("mellin", "mgf"):
+        euler = euler_integral(integrand, x, lo, hi)
+        if euler is not None:
+            value, rule = euler.value, euler.rule
+        else:
+            found = engine.hard(_integrate, integrand, x, lo, hi)
+            value, conditions = found if found is not None else (None, ())
+    else:
+        found = engine.hard(_sum, integrand, x, lo, hi)
+        value, conditions = found if found is not None else (None, ())
+    if value is None:
+        return None
+    return t, u, sp.simplify(value) if sp.count_ops(value) < 200 else value, rule, euler or conditions
+
+
+def _accept(engine, g, value) -> bool:
+    if value.has(sp.nan, sp.zoo, sp.oo, -sp.oo) or not value.is_finite and value.is_finite is not None:
+        return False
+    return engine.spot_check(g, value) is not False
+
+
+@register("transform", "atom")
+def transform(engine, g: sp.Expr) -> Expectation | None:
+    ctx = engine.ctx
+    if not ctx.univariate or ctx.support_depends_on_params:
+        return None
+    x = ctx.data[0]
+    s = ctx.support[x]
+    if ctx.discrete:
+        if s.inf != 0:
+            return None
+        poly = sp.Poly(g, x) if g.is_polynomial(x) else None
+        if poly is None:
+            return None
+        gf = engine.cached("pgf", lambda: _generating_function(engine, "pgf"))
+        if gf is None:
+            return None
+        z, _, G, _, found = gf
+        status, conditions = _conditions_at(engine, found, {z: 1})
+        if status == "diverges":
+            return None
+        value = sp.Integer(0)
+        for (deg,), coeff in poly.terms():
+            fact = sum(sp.functions.combinatorial.numbers.stirling(deg, j) * sp.diff(G, z, j).subs(z, 1)
+                       for j in range(deg + 1))
+            value += coeff * fact
+        value = sp.simplify(value)
+        detail = f"probability generating function G(z) = {sp.sstr(G.xreplace({z: sp.Symbol('z')}))}"
+        return Expectation(value, ("transform:pgf",), detail=detail, conditions=conditions) \
+            if _accept(engine, g, value) else None
+    if s.inf == 0 and s.sup in (1, sp.oo):
+        parts = _mellin_parts(g, x, unit=s.sup == 1)
+        if parts is None:
+            return None
+        gf = engine.cached("mellin", lambda: _generating_function(engine, "mellin"))
+        if gf is None:
+            return None
+        t, u, M, rule, euler = gf
+        a, b, m, n = parts
+        status, conditions = _conditions_at(engine, euler, {t: a, u: b})
+        if status in ("diverges", "unknown"):
+            return None
+        value = sp.diff(M, t, m, u, n) if n else sp.diff(M, t, m)
+        value = sp.simplify(value.subs({t: a, u: b}))
+        name = "transform:mellin"
+        detail = f"Mellin transform E[X^t{'(1-X)^u' if s.sup == 1 else ''}] = {sp.sstr(M.xreplace({t: sp.Symbol('t'), u: sp.Symbol('u')}))}" + (f" ({rule})" if rule else "")
+    elif s == sp.S.Reals:
+        parts = _mgf_parts(g, x)
+        if parts is None:
+            return None
+        gf = engine.cached("mgf", lambda: _generating_function(engine, "mgf"))
+        if gf is None:
+            return None
+        t, _, M, rule, euler = gf
+        c, m = parts
+        status, conditions = _conditions_at(engine, euler, {t: c})
+        if status in ("diverges", "unknown"):
+            return None
+        value = sp.simplify(sp.diff(M, t, m).subs(t, c))
+        name = "transform:mgf"
+        detail = f"moment generating function M(t) = {sp.sstr(M.xreplace({t: sp.Symbol('t')}))}"
+    else:
+        return None
+    return Expectation(value, (name,), detail=detail, conditions=conditions) if _accept(engine, g, value) else None
+
+
+def _conditions_at(engine, found: EulerResult | tuple, at: dict) -> tuple[str, tuple[sp.Basic, ...]]:
+    """Whether the transform's integral converges at the point used, and the conditions left on θ.
+
+    ``found``: the Euler integral behind the transform (see :func:`settle`), or SymPy's conditions.
+    """
+    if not isinstance(found, EulerResult):
+        return settle_conditions(tuple(sp.sympify(c).subs(at) for c in found), engine.ctx.domains)
+    euler = found
+    return settle(EulerResult(euler.value, tuple(c.subs(at) for c in euler.conditions), euler.rule,
+                              tuple(c.subs(at) for c in euler.requires), euler.sign))

@@ -1,0 +1,252 @@
+"""The symbolic stages inside the derivation worker: differentiate, then take the expectations.
+
+``pipeline`` streams (key, value) results — score, Hessian, E[s], E[s sᵀ] and −E[H] entry by entry,
+each with the strategy that produced it — so that whatever is done by the deadline survives. Two
+structures skip most of the work: linear predictors (log p = g(x, Jθ), so every matrix is Jᵀ M J
+for the few predictors' M) and independent blocks of the data (cross-block E[s_i s_j] = E[s_i]E[s_j]).
+"""
+
+from __future__ import annotations
+
+import time
+from typing import Any, Iterator, NamedTuple
+
+import sympy as sp
+
+from symfisher.core.deadline import Budget
+from symfisher.core.simplify import is_zero
+from symfisher.config import Config
+from symfisher.core.expectation import Context, Engine
+from symfisher.core.expectation.base import Expectation
+from symfisher.core.structure.independence import independent_blocks
+from symfisher.core.structure.linear_predictor import LinearPredictors, find_linear_predictors
+from symfisher.core.model import Model
+from symfisher.core.verdict import simplify_within
+
+__all__ = ["Entry", "entries", "pipeline", "to_user"]
+
+
+class Entry(NamedTuple):
+    """One matrix entry as the worker sends it: value (user symbols), strategy, detail, conditions on θ."""
+
+    value: sp.Expr
+    strategy: str
+    detail: str
+    conditions: tuple[sp.Basic, ...] = ()
+
+
+def entries(k: int) -> list[tuple[int, int]]:
+    """The upper triangle (i ≤ j) of a k×k matrix, row by row."""
+    return [(i, j) for i in range(k) for j in range(i, k)]
+
+
+def to_user(expr: sp.Expr, ctx: Context) -> sp.Expr:
+    """An engine result in the user's data symbols."""
+    return expr.xreplace(dict(ctx.to_user))
+
+
+def pipeline(model: Model, config: Config, budget: Budget) -> Iterator[tuple[str, Any]]:
+    """The symbolic work, as a stream of (key, value) results; runs inside the worker."""
+    t0 = time.perf_counter()
+    k = len(model.params)
+    predictors = _predictors(model) if k > 1 else None
+    if predictors is not None:
+        yield from _derivatives_by_chain_rule(model, predictors, config)
+    else:
+        yield from _derivatives(model, config)
+    yield "timing", ("differentiate", time.perf_counter() - t0)
+    if predictors is not None:
+        yield from _expectations_by_chain_rule(model, predictors, config, budget)
+    else:
+        yield from _expectations(model, config, budget, _small(model))
+
+
+def _small(model: Model) -> bool:
+    """Few parameters and short scores: worth a ``simplify`` (under its own time limit) per entry."""
+    return len(model.params) <= 3 and sum(sp.count_ops(sp.diff(model.logpdf, p)) for p in model.params) < 400
+
+
+def _derivatives(model: Model, config: Config) -> Iterator[tuple[str, Any]]:
+    """s = ∇θ log p and H = ∇²θ log p (upper triangle), simplified entry by entry when small."""
+    params, k = model.params, len(model.params)
+    score = [sp.diff(model.logpdf, p) for p in params]
+    hessian = {(i, j): sp.diff(score[i], params[j]) for i, j in entries(k)}
+    yield "score", score  # unsimplified first: if time runs out, the parent need not differentiate again
+    yield "hessian", hessian
+    if _small(model):
+        score = [_simplify_derivative(e, config) for e in score]
+        yield "score", score
+        hessian = {(i, j): _simplify_derivative(sp.diff(score[i], params[j]), config) for i, j in entries(k)}
+        yield "hessian", hessian
+
+
+def _derivatives_by_chain_rule(model: Model, lp: LinearPredictors, config: Config) -> Iterator[tuple[str, Any]]:
+    """s_θ = Jᵀ s_φ and H_θ = Jᵀ H_φ J from the derivatives in the few predictors φ = Jθ."""
+    m, k, J = len(lp.symbols), len(model.params), lp.jacobian
+    s_phi = [sp.diff(lp.logpdf, p) for p in lp.symbols]
+    small = m <= 3 and sum(sp.count_ops(e) for e in s_phi) < 400
+    s_phi = [_simplify_derivative(e, config) if small else e for e in s_phi]
+    h_phi = {(a, b): sp.diff(s_phi[a], lp.symbols[b]) for a, b in entries(m)}
+    h_phi = {ab: _simplify_derivative(e, config) if small else e for ab, e in h_phi.items()}
+    s_phi = [e.xreplace(lp.back) for e in s_phi]
+    h_phi = {ab: e.xreplace(lp.back) for ab, e in h_phi.items()}
+    h_phi.update({(b, a): e for (a, b), e in list(h_phi.items())})
+    yield "score", [sp.Add(*[J[a, i] * s_phi[a] for a in range(m)]) for i in range(k)]
+    yield "hessian", {(i, j): sp.Add(*[J[a, i] * J[b, j] * h_phi[(a, b)] for a in range(m) for b in range(m)])
+                      for i, j in entries(k)}
+
+
+def _expectations(model: Model, config: Config, budget: Budget, small: bool) -> Iterator[tuple[str, Any]]:
+    """E[s], E[s sᵀ] and −E[H], entry by entry, each with the strategy that produced it."""
+    k = len(model.params)
+    t0 = time.perf_counter()
+    ctx = Context.of(model)
+    engine = Engine(ctx, budget, config)
+    # The engine differentiates the log-density with its logarithms expanded (ctx.logpdf, checked
+    # equal to log p): log(exp(q)) stays a polynomial q, so Gaussian/exp-family structure is visible.
+    s_d = [sp.diff(ctx.logpdf, p) for p in model.params]
+    h_d = {(i, j): sp.diff(s_d[i], model.params[j]) for i, j in entries(k)}
+    means = []
+    for i in range(k):
+        means.append(engine.expect(s_d[i]))
+        yield "mean", (i, _finish(means[-1], ctx, small, config))
+    yield "timing", ("regularity", time.perf_counter() - t0)
+
+    t0 = time.perf_counter()
+    blocks = independent_blocks(ctx)
+    for i, j in entries(k):
+        if blocks is not None and blocks[model.params[i]] != blocks[model.params[j]]:
+            r = _product_of_means(means[i], means[j], model.params[i], model.params[j])
+        else:
+            r = engine.expect(s_d[i] * s_d[j])
+        yield "fisher", ((i, j), _finish(r, ctx, small, config))
+    yield "timing", ("fisher", time.perf_counter() - t0)
+
+    t0 = time.perf_counter()
+    for i, j in entries(k):
+        r = engine.expect(-h_d[(i, j)])
+        yield "neh", ((i, j), _finish(r, ctx, small, config))
+    yield "timing", ("neg_expected_hessian", time.perf_counter() - t0)
+
+
+def _product_of_means(a: Expectation, b: Expectation, p: sp.Symbol, q: sp.Symbol) -> Expectation:
+    """E[s_p s_q] = E[s_p] E[s_q] for scores over independent blocks of the data."""
+    detail = (f"log p separates into independent blocks of the data and {p}, {q} lie in different ones: "
+              f"E[s_{p} s_{q}] = E[s_{p}] E[s_{q}]")
+    return Expectation(a.value * b.value, ("independence",), a.closed and b.closed, detail,
+                       tuple(dict.fromkeys((*a.conditions, *b.conditions))))
+
+
+def _predictors(model: Model) -> LinearPredictors | None:
+    """The model's linear predictors when they leave fewer parameters than θ has (else ``None``)."""
+    support_symbols = set().union(*(s.free_symbols for _, s in model.support))
+    found = find_linear_predictors(model.logpdf, model.density, model.params, model.data, support_symbols)
+    return found if found is not None and len(found.symbols) < len(model.params) else None
+
+
+def _expectations_by_chain_rule(model: Model, lp: LinearPredictors, config: Config,
+                                budget: Budget) -> Iterator[tuple[str, Any]]:
+    """E[s], E[s sᵀ] and −E[H] of the reduced model in φ = Jθ, mapped back: Jᵀ E[s_φ], Jᵀ I_φ J, Jᵀ(−E[H_φ])J.
+
+    When −E[H_φ] = I_φ is proved on the (small) reduced model, both full matrices are built from I_φ,
+    so the verdict on the full model needs no further simplification.
+    """
+    t0 = time.perf_counter()
+    given = tuple(c for c in model.given if c in lp.logpdf.free_symbols | lp.density.free_symbols)
+    reduced = Model(logpdf=lp.logpdf, data=model.data, params=lp.symbols, support=model.support, given=given,
+                    domain=tuple((p, s) for p, s in model.domain if p in lp.symbols or p in given),
+                    name=f"{model.name} (linear predictors)", density_expr=lp.density)
+    ctx = Context.of(reduced)
+    engine = Engine(ctx, budget, config)
+    m = len(lp.symbols)
+    s_d = [sp.diff(ctx.logpdf, p) for p in lp.symbols]
+    small = m <= 3 and sum(sp.count_ops(e) for e in s_d) < 400
+    mean = [_finish(engine.expect(s_d[a]), ctx, small, config) for a in range(m)]
+    J, how = lp.jacobian, lp.describe()
+    for i in range(len(model.params)):
+        used = [mean[a] for a in range(m) if J[a, i] != 0]
+        value = sp.Add(*[J[a, i] * mean[a].value.xreplace(lp.back) for a in range(m)])
+        yield "mean", (i, Entry(value, _joined("linear-predictor", [e.strategy for e in used]), how,
+                                _conditions(used, lp)))
+    yield "timing", ("regularity", time.perf_counter() - t0)
+
+    t0 = time.perf_counter()
+    fisher = {ab: _finish(engine.expect(s_d[ab[0]] * s_d[ab[1]]), ctx, small, config) for ab in entries(m)}
+    yield from _mapped("fisher", fisher, lp, how)
+    yield "timing", ("fisher", time.perf_counter() - t0)
+
+    t0 = time.perf_counter()
+    neh = {(a, b): _finish(engine.expect(-sp.diff(s_d[a], lp.symbols[b])), ctx, small, config) for a, b in entries(m)}
+    closed = not any(v.value.has(sp.Integral, sp.Sum) for v in (*fisher.values(), *neh.values()))
+    if closed and all(is_zero(fisher[ab].value - neh[ab].value, config.simplify_timeout) for ab in entries(m)):
+        neh = {ab: neh[ab]._replace(value=fisher[ab].value, detail=(neh[ab].detail + "; " if neh[ab].detail else "")
+                                    + "−E[H_φ] = I_φ proved on the reduced model") for ab in entries(m)}
+    yield from _mapped("neh", neh, lp, how)
+    yield "timing", ("neg_expected_hessian", time.perf_counter() - t0)
+
+
+def _joined(first: str, strategies: list[str]) -> str:
+    parts = dict.fromkeys([first] + [p for s in strategies for p in s.split("+") if p])
+    return "+".join(parts)
+
+
+def _mapped(key: str, reduced: dict, lp: LinearPredictors, how: str) -> Iterator[tuple[str, Any]]:
+    """Entries (i, j) of Jᵀ M J for the reduced matrix M (upper triangle given), in the original θ."""
+    m, k, J = len(lp.symbols), lp.jacobian.cols, lp.jacobian
+    full = {(a, b): v.value.xreplace(lp.back) for (a, b), v in reduced.items()}
+    full.update({(b, a): v for (a, b), v in list(full.items())})
+    for i, j in entries(k):
+        pairs = [(a, b) for a in range(m) for b in range(m) if J[a, i] != 0 and J[b, j] != 0]
+        value = sp.Add(*[J[a, i] * J[b, j] * full[(a, b)] for a, b in pairs])
+        used = [reduced[(min(ab), max(ab))] for ab in pairs]
+        detail = "; ".join(dict.fromkeys([how] + [e.detail for e in used if e.detail]))
+        yield key, ((i, j), Entry(value, _joined("linear-predictor", [e.strategy for e in used]), detail,
+                                  _conditions(used, lp)))
+
+
+def _conditions(entries: list[Entry], lp: LinearPredictors) -> tuple[sp.Basic, ...]:
+    return tuple(dict.fromkeys(c.xreplace(lp.back) for e in entries for c in e.conditions))
+
+
+KINKS = (sp.sign, sp.Abs, sp.DiracDelta, sp.Heaviside)
+
+
+def _simplify_derivative(e: sp.Expr, config: Config) -> sp.Expr:
+    """A simplified score/Hessian entry; entries with kinks (sign, |·|, δ) are kept as they are.
+
+    ``simplify`` rewrites sign(x − μ) into a Piecewise and 2δ(x − μ) into ``zoo`` on {x = μ},
+    which loses the point mass that −E[H] needs (see :mod:`symfisher.core.expectation.strategies.dirac`).
+    """
+    return e if e.has(*KINKS) else _simplified(e, config)
+
+
+HYPERBOLIC = (sp.cosh, sp.sinh, sp.tanh)
+
+
+def _simplified(value: sp.Expr, config: Config) -> sp.Expr:
+    """``simplify`` under the time limit, keeping exponentials where it would bring in cosh/sinh/tanh.
+
+    simplify likes 1/(4 cosh²(η/2)) for e^η/(1 + e^η)²; users compare with the exponential form.
+    """
+    simpler = simplify_within(value, config.simplify_timeout)
+    if simpler.has(*HYPERBOLIC) and not value.has(*HYPERBOLIC):
+        exponential = _tidy(value)
+        if sp.count_ops(exponential) <= 1.5 * sp.count_ops(simpler) + 2:  # unless much longer
+            return exponential
+    return simpler
+
+
+def _tidy(value: sp.Expr) -> sp.Expr:
+    """A cheap in-process tidy for large entries (no fork): cancel, then factor if that helps."""
+    from symfisher.core.expectation.engine import rational_tidy
+
+    return rational_tidy(value)
+
+
+def _finish(r, ctx: Context, simplify: bool, config: Config) -> Entry:
+    value = to_user(r.value, ctx)
+    if simplify:
+        value = _simplified(value, config)
+    elif r.closed and not value.has(*KINKS, sp.exp):  # many parameters: no fork per entry (exp: tidied by the engine)
+        value = _tidy(value)
+    return Entry(value, r.strategy, r.detail, r.conditions)

@@ -1,0 +1,109 @@
+"""Simplification under hard time limits, and a sound zero test.
+
+``tidy`` returns the shortest of a few normal forms (``cancel``, ``simplify``, exponentials and
+gamma functions rewritten). ``is_zero`` answers True only when some symbolic normal form is exactly
+0 — numeric values are used only to answer False early (a clearly nonzero value at a random point).
+"""
+
+from __future__ import annotations
+
+import random
+
+import sympy as sp
+
+from symfisher.core.deadline import run_with_deadline
+from symfisher.core.points import domain_of, draw
+from symfisher.errors import BudgetExceeded
+
+_HYPERBOLIC = (sp.cosh, sp.sinh, sp.tanh, sp.coth, sp.sech, sp.csch)
+_GAMMA_LIKE = (sp.beta, sp.gamma, sp.catalan, sp.polygamma, sp.factorial, sp.binomial)
+
+
+def exp_as_rational(expr: sp.Expr) -> sp.Expr | None:
+    """Exponentials exp(r_i·a) with rational r_i written as w^{r_i}, cancelled, and put back."""
+    if expr.has(sp.Integral, sp.Sum):  # an exp of the integration variable must not leave its integral
+        return None
+    args = {e.args[0] for e in expr.atoms(sp.exp)}
+    if not args:
+        return None
+    base = min(args, key=sp.count_ops)
+    ratios = {a: sp.cancel(a / base) for a in args}
+    if not all(r.is_Rational for r in ratios.values()):
+        return None
+    den = sp.ilcm(1, 1, *[r.q for r in ratios.values()])
+    w = sp.Dummy("w", positive=True)
+    rational = expr.xreplace({sp.exp(a): w ** (r * den) for a, r in ratios.items()})
+    if rational.has(sp.exp):
+        return None
+    return sp.factor(sp.cancel(rational)).xreplace({w: sp.exp(base / den)})
+
+
+def _forms(expr: sp.Expr) -> list[sp.Expr]:
+    out = [expr]
+    via_w = exp_as_rational(expr)
+    if via_w is not None:
+        out.append(via_w)
+        if via_w == 0:
+            return out
+    try:
+        out.append(sp.cancel(sp.together(expr)))
+    except (sp.PolynomialError, TypeError, ValueError):
+        pass
+    s = sp.simplify(expr)
+    out.append(s)
+    if s.has(*_HYPERBOLIC) or expr.has(sp.exp):
+        out.append(sp.cancel(sp.powsimp(sp.expand(s.rewrite(sp.exp)))))
+    if s.has(*_GAMMA_LIKE):
+        out.append(sp.simplify(sp.gammasimp(s.rewrite(sp.gamma))))
+    return out
+
+
+def _shortest(expr: sp.Expr) -> sp.Expr:
+    forms = _forms(expr)
+    return min(forms, key=lambda e: (sp.count_ops(e), len(sp.srepr(e))))
+
+
+def tidy(expr: sp.Expr, seconds: float = 5.0) -> sp.Expr:
+    """A short equivalent form of ``expr`` (``expr`` itself when time runs out)."""
+    expr = sp.sympify(expr)
+    if expr.is_Atom or (expr.is_number and expr.is_Rational):
+        return expr
+    try:
+        return run_with_deadline(_shortest, (expr,), seconds)
+    except BudgetExceeded:
+        return expr
+
+
+def _numerically_nonzero(expr: sp.Expr, seed: int = 5) -> bool:
+    rng = random.Random(seed)
+    syms = sorted(expr.free_symbols, key=str)
+    for _ in range(2):
+        point = {s: draw(domain_of(s), rng, bool(s.is_integer)) for s in syms}
+        try:
+            v = complex(sp.N(expr.subs(point), 30))
+        except (TypeError, ValueError, ZeroDivisionError):
+            return False
+        if abs(v) > 1e-15:
+            return True
+    return False
+
+
+def _zero_forms(expr: sp.Expr) -> bool:
+    if sp.expand(expr) == 0 or exp_as_rational(expr) == 0:
+        return True
+    return any(f == 0 for f in _forms(expr))
+
+
+def is_zero(expr: sp.Expr, seconds: float = 5.0) -> bool | None:
+    """True: some normal form is exactly 0. False: clearly nonzero at a point. None: undecided."""
+    expr = sp.sympify(expr)
+    if expr == 0:
+        return True
+    if expr.has(sp.Integral, sp.Sum):
+        return None
+    if expr.free_symbols and _numerically_nonzero(expr):
+        return False
+    try:
+        return True if run_with_deadline(_zero_forms, (expr,), seconds) else None
+    except BudgetExceeded:
+        return None

@@ -1,0 +1,256 @@
+"""Model validation: the density is non-negative and normalized, checked at random parameter points.
+
+Numeric checks here only ever *reject* a model; a symbolic proof of normalization is a regularity
+fact recorded by :func:`symfisher.core.derivation`. A rejection names a parameter point and what the density
+integrates (sums) to there, so that claim must be true: for one data variable a mass ≠ 1 from the fast
+screen is recomputed by methods without its blind spots (quadrature scaled to the density around its
+mode, in floats and in arbitrary precision; sums outward from the mode with overflowing terms redone in
+arbitrary precision, and Levin-accelerated sums for slow tails) and reported only when two agree.
+"""
+
+from __future__ import annotations
+
+import math
+import warnings
+from typing import TYPE_CHECKING
+
+import numpy as np
+import sympy as sp
+
+from symfisher.core.deadline import Budget, run_with_deadline
+from symfisher.core.points import parameter_points
+from symfisher.core.evidence import levin_sum, partial_sum, safe_lambdify, scaled_mass, total_mass
+from symfisher.errors import BudgetExceeded, ModelError
+
+if TYPE_CHECKING:
+    from symfisher.core.model import Model
+
+NORMALIZATION_TOL = 1e-6
+NUMERIC_SECONDS = 20.0
+NOT_NORMALIZED = (
+    "model {name}: the density is not normalized: it {verb} {mass} over {support} at {point}; "
+    "a density must integrate (a mass function sum) to 1 for every parameter value"
+)
+AGREE = 0.1  # two estimates confirm a mass m when they differ by less than this fraction of |m − 1|
+HUGE_LOG = 690.0
+TOO_LARGE = ("model {name}: the density is not normalized: it is about 10^{digits:.0f} at {where} with {point}, "
+             "far too large for a density (check exponents and the normalizing constant)")
+NEGATIVE = "model {name}: the density is negative or not real ({value:.4g}) at {where}"
+
+
+def _data_probes(s: sp.Set, point: dict) -> list[float]:
+    s = s.subs(point) if s.free_symbols else s
+    lo, hi = float(s.inf), float(s.sup)
+    if isinstance(s, sp.FiniteSet):
+        return [float(v) for v in s.args]
+    discrete = isinstance(s, sp.Range) or s in (sp.S.Naturals, sp.S.Naturals0, sp.S.Integers)
+    if discrete:
+        start = lo if math.isfinite(lo) else -3.0
+        stop = hi if math.isfinite(hi) else start + 8
+        return [float(v) for v in np.arange(start, min(stop, start + 8) + 1)]
+    if math.isinf(lo) and math.isinf(hi):
+        return [-3.1, -1.3, -0.4, 0.2, 0.9, 2.7]
+    if math.isinf(hi):
+        return [lo + d for d in (0.05, 0.4, 1.1, 2.9, 7.3)]
+    if math.isinf(lo):
+        return [hi - d for d in (0.05, 0.4, 1.1, 2.9, 7.3)]
+    return [lo + (hi - lo) * f for f in (0.03, 0.27, 0.5, 0.71, 0.97)]
+
+
+def _negative_at(model: Model, point: dict) -> tuple[float, dict] | None:
+    """A data point (and value) where the density is negative or not real, else ``None``."""
+    data = list(model.data)
+    dens = model.density.subs(point)
+    try:
+        fn = safe_lambdify(data, dens)
+    except Exception:  # noqa: BLE001 - unprintable densities are checked symbolically later
+        return None
+    grids = [_data_probes(s, point) for _, s in model.support]
+    with warnings.catch_warnings(), np.errstate(all="ignore"):
+        warnings.simplefilter("ignore")
+        for combo in zip(*grids) if len(grids) > 1 else ((g,) for g in grids[0]):
+            try:
+                v = complex(fn(*combo))
+            except (ValueError, TypeError, ZeroDivisionError, OverflowError):
+                continue
+            if math.isnan(v.real) or math.isnan(v.imag) or abs(v.imag) > 1e-12 or v.real < -1e-12:
+                return v.real, dict(zip(data, combo))
+    return None
+
+
+VALIDATION_SECONDS = 20.0
+TIMED_OUT = ("model {name}: validating the density did not finish within {seconds:g} s (evaluating it is "
+             "too costly); simplify the density, raise timeout=, or pass validate=False to skip the check")
+
+
+def validate_model(model: Model, points: int = 2, seed: int = 7, timeout: float = VALIDATION_SECONDS) -> None:
+    """Raise :class:`ModelError` when the density is negative or not normalized.
+
+    Random parameter points are drawn from the parameter domains; where the domain comes only from
+    assumptions (positive, real) and a draw makes the density negative, the draw is retried, so
+    only a density negative at *every* tried point is reported. The whole check runs under a hard
+    wall-clock limit of ``timeout`` seconds (a forked worker, killed at the deadline); a
+    normalization integral that alone does not finish in time is skipped (no evidence either way).
+
+    Raises:
+        ModelError: The density is negative, not normalized, or ``timeout`` is not a positive number.
+        BudgetExceeded: The check did not finish within ``timeout`` seconds.
+    """
+    if isinstance(timeout, bool) or not isinstance(timeout, (int, float)) or not timeout > 0 \
+            or not math.isfinite(timeout):
+        raise ModelError(f"model {model.name}: timeout must be a positive number of seconds, got {timeout!r}")
+    seconds = max(0.05, min(timeout * 0.9, timeout - 0.2))  # leave time to kill and reap the worker
+    budget = Budget.of(seconds)
+    try:
+        run_with_deadline(_validate, (model, points, seed, budget), seconds)
+    except BudgetExceeded:
+        raise BudgetExceeded(TIMED_OUT.format(name=model.name, seconds=timeout)) from None
+    except (ModelError, BudgetExceeded):
+        raise
+    except RecursionError:
+        raise ModelError(f"model {model.name}: the density is nested too deeply to evaluate") from None
+    except (MemoryError, OverflowError) as exc:
+        raise ModelError(f"model {model.name}: evaluating the density failed ({type(exc).__name__}); "
+                         "it is too large") from None
+    except Exception as exc:  # noqa: BLE001 - SymPy/NumPy failed on this density: one clear error
+        detail = str(exc).splitlines()[0][:80] if str(exc) else ""
+        raise ModelError(f"model {model.name}: the density could not be evaluated to validate it "
+                         f"({type(exc).__name__}{': ' + detail if detail else ''}); pass validate=False to skip "
+                         "the check") from None
+
+
+def _validate(model: Model, points: int, seed: int, budget: Budget) -> None:
+    constants = sorted(model.logpdf.free_symbols.union(*(s.free_symbols for _, s in model.support))
+                       - set(model.data) - set(model.params) - set(model.given), key=str)
+    symbols = (*model.params, *model.given, *constants)
+    domains = model.domain_map
+    candidates = parameter_points(symbols, domains, points * 6, seed)
+    narrowed = {s: (sp.Interval.open(0, 1) if s.is_positive and s not in dict(model.domain) and not s.is_integer
+                    else d) for s, d in domains.items()}
+    candidates += parameter_points(symbols, narrowed, points * 6, seed + 1)
+    good, first_bad = [], None
+    for point in candidates:
+        bad = _negative_at(model, point)
+        if bad is None:
+            good.append(point)
+            if len(good) == points:
+                break
+        elif first_bad is None:
+            first_bad = (point, bad)
+    if not good:
+        point, (value, where) = first_bad
+        where_s = ", ".join(f"{k}={v:g}" for k, v in where.items())
+        raise ModelError(NEGATIVE.format(name=model.name, value=value, where=f"{where_s} with {_fmt(point)}"))
+    for point in good:
+        seconds = min(NUMERIC_SECONDS, budget.left() - 0.25)
+        if seconds <= 0:
+            break
+        failure = _mass_failure(model, point, seconds)
+        if failure is not None:
+            verb, mass = failure
+            raise ModelError(NOT_NORMALIZED.format(
+                name=model.name, verb=verb, mass=_num(mass),
+                support=", ".join(f"{x} ∈ {s}" for x, s in model.support), point=_fmt(point)))
+
+
+def _is_one(mass) -> bool:
+    return mass is not None and math.isfinite(mass) and abs(mass - 1) <= NORMALIZATION_TOL * max(1.0, abs(mass))
+
+
+def _agree(best, other) -> bool:
+    """``other`` confirms ``best``: both finite, closer to each other than a tenth of |best − 1|."""
+    return other is not None and math.isfinite(best) and math.isfinite(other) \
+        and abs(best - other) < AGREE * abs(best - 1)
+
+
+def _mass_failure(model: Model, point: dict, seconds: float) -> tuple[str, float] | None:
+    """(verb, mass) when the density is shown not to be normalized at ``point``, else ``None``.
+
+    A fast screen (quadrature over the support, or a sum from its first value) settles the usual case,
+    mass = 1. Otherwise, for one data variable, the mass is computed again in ways that do not share
+    the screen's blind spots (:func:`_confirm_sum`, :func:`_confirm_integral`), and a mass is reported
+    only when two of them agree on it: a claim about a point is never a numerical artefact.
+    """
+    args = (model.density, model.support_map, point)
+    try:  # 1-D quadrature and sums take milliseconds; only cubature over several variables can drag on
+        mass = total_mass(*args) if len(model.data) == 1 else run_with_deadline(total_mass, args, seconds)
+    except Exception:  # noqa: BLE001 - numeric failure or time-out is not evidence of a bad model...
+        mass = None
+    if _is_one(mass):
+        return None
+    if mass is None or not math.isfinite(mass):
+        _check_not_huge(model, point)  # ...unless the density itself is astronomically large (overflow)
+    verb = "sums to" if model.discrete else "integrates to"
+    if len(model.data) != 1:
+        return None if mass is None else (verb, mass)
+    (x, s), dens = model.support[0], model.density.subs(point)
+    s = s.subs(point) if s.free_symbols else s
+    try:
+        return _confirm_sum(dens, x, s) if model.discrete else _confirm_integral(dens, x, s, mass)
+    except Exception:  # noqa: BLE001 - the second opinion failed: no evidence either way
+        return None
+
+
+def _confirm_sum(dens: sp.Expr, x: sp.Symbol, s: sp.Set) -> tuple[str, float] | None:
+    """Σ p from the mode outward, term by term (a complete sum stands alone) and by Levin's
+    acceleration; failing agreement, a partial sum of non-negative terms above 1 is a lower bound."""
+    partial, complete, nonneg = partial_sum(dens, x, s)
+    if _is_one(partial):
+        return None
+    if complete and math.isfinite(partial):
+        return "sums to", partial
+    levin = levin_sum(dens, x, s)
+    levin = None if levin is None else float(levin)
+    if _is_one(levin):
+        return None
+    if levin is not None and _agree(levin, partial):
+        return "sums to", levin
+    if nonneg and partial > 1 + NORMALIZATION_TOL:
+        return "sums to more than", partial
+    return None
+
+
+def _confirm_integral(dens: sp.Expr, x: sp.Symbol, s: sp.Set, screen: float | None) -> tuple[str, float] | None:
+    """∫ p by pieces scaled to the density around its mode, in floats and in arbitrary precision; the
+    latter is reported when it is accurate and the float quadrature (or the screen) agrees with it."""
+    found = scaled_mass(dens, x, s)
+    if found is None:
+        return None
+    fl, mp_value, err = found
+    if _is_one(fl) or _is_one(float(mp_value)):
+        return None
+    value = float(mp_value)
+    if err < AGREE * abs(value - 1) and (_agree(value, fl) or _agree(value, screen)):
+        return "integrates to", value
+    return None
+
+
+def _check_not_huge(model: Model, point: dict) -> None:
+    """Raise when log p exceeds :data:`HUGE_LOG` at a probe (evaluated in arbitrary precision).
+
+    A density above e^690 ≈ 1e300 at an ordinary data point cannot integrate to 1 (it would need a
+    support narrower than 1e-300); float quadrature only overflows on it, so say so plainly.
+    """
+    data = list(model.data)
+    try:
+        fn = safe_lambdify(data, model.logpdf.subs(point), "mpmath")
+    except Exception:  # noqa: BLE001
+        return
+    grids = [_data_probes(s, point) for _, s in model.support]
+    for combo in zip(*grids) if len(grids) > 1 else ((g,) for g in grids[0]):
+        try:
+            v = complex(fn(*combo))
+        except Exception:  # noqa: BLE001 - not evaluable here: no evidence
+            continue
+        if abs(v.imag) < 1e-9 and v.real > HUGE_LOG:
+            where = ", ".join(f"{k}={c:g}" for k, c in zip(data, combo))
+            raise ModelError(TOO_LARGE.format(name=model.name, digits=v.real / math.log(10), where=where,
+                                              point=_fmt(point)))
+
+
+def _fmt(point: dict) -> str:
+    return ", ".join(f"{k}={v}" for k, v in point.items())
+
+
+def _num(value: float) -> str:
+    return f"{value:.6g}"

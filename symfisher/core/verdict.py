@@ -1,0 +1,189 @@
+"""Three-valued verdicts: "proved", "refuted" (with a concrete point), or "inconclusive" (with evidence).
+
+"proved" needs a residual that simplifies to exactly zero; "refuted" needs a parameter point where
+the two sides differ numerically far beyond rounding (closed forms are evaluated to 30 digits);
+everything else is "inconclusive", never "proved".
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass, field, replace
+from typing import Literal, Mapping, Sequence
+
+import sympy as sp
+
+from symfisher.core.simplify import is_zero, tidy
+from symfisher.core.evidence import numeric_value
+from symfisher.core.indicators import non_numbers
+
+Status = Literal["proved", "refuted", "inconclusive"]
+REFUTE_RTOL = 1e-10  # closed forms at 30 digits: a relative difference above this is real
+REFUTE_FLOOR = 1e-20  # ... unless it is this small next to the largest entry compared (rounding of a zero)
+
+
+@dataclass(frozen=True)
+class Evidence:
+    """Numeric values at one parameter point: the entries compared and their difference."""
+
+    point: Mapping[sp.Symbol, sp.Expr]
+    left: tuple[float, ...]
+    right: tuple[float, ...]
+    max_abs_diff: float
+
+    def __str__(self) -> str:
+        at = ", ".join(f"{k}={v}" for k, v in self.point.items())
+        return f"at {at}: max |difference| = {self.max_abs_diff:.3g}"
+
+
+@dataclass(frozen=True)
+class Verdict:
+    """The outcome of an equality check.
+
+    Attributes:
+        status: "proved", "refuted" or "inconclusive".
+        reason: What was shown, or why it fails / could not be decided.
+        residual: The simplified difference (a SymPy matrix), when computed.
+        evidence: Numeric comparisons at random parameter points.
+        counterexample: For "refuted": a point where the sides differ.
+        facts: Regularity facts established on the way.
+    """
+
+    status: Status
+    reason: str
+    residual: sp.ImmutableMatrix | None = None
+    evidence: tuple[Evidence, ...] = ()
+    counterexample: Mapping[sp.Symbol, sp.Expr] | None = None
+    facts: tuple[str, ...] = field(default=())
+    conditions: tuple[sp.Basic, ...] = ()
+
+    def __post_init__(self) -> None:
+        if self.status not in ("proved", "refuted", "inconclusive"):
+            raise ValueError(f"unknown verdict status {self.status!r}")
+        if self.status == "refuted" and self.counterexample is None:
+            raise ValueError("a refuted verdict needs a counterexample")
+        if self.status == "proved" and self.residual is not None and any(non_numbers(e) for e in self.residual):
+            raise ValueError("a proved verdict cannot rest on entries that are not numbers")
+
+    def __bool__(self) -> bool:
+        return self.status == "proved"
+
+    def __repr__(self) -> str:
+        where = f" [for {' and '.join(map(sp.sstr, self.conditions))}]" if self.conditions else ""
+        return f"Verdict({self.status}{where}: {self.reason})"
+
+    def with_conditions(self, conditions: tuple[sp.Basic, ...]) -> Verdict:
+        """The same verdict, holding only where every condition holds (proofs inherit them)."""
+        new = tuple(c for c in conditions if c not in self.conditions)
+        if not new:
+            return self
+        reason = self.reason
+        if self.status == "proved":
+            reason += f"; valid only for {' and '.join(map(sp.sstr, (*self.conditions, *new)))}"
+        return replace(self, conditions=(*self.conditions, *new), reason=reason)
+
+    def _repr_markdown_(self) -> str:
+        return f"**{self.status}** — {self.reason}"
+
+    def _repr_latex_(self) -> str:
+        from symfisher.export.latex import verdict_to_latex
+
+        return verdict_to_latex(self)
+
+
+def simplify_within(expr: sp.Expr, seconds: float) -> sp.Expr:
+    """A short equivalent form under a hard time limit (the input back when it runs out)."""
+    return tidy(expr, seconds)
+
+
+def compare_numerically(
+    left: sp.Matrix, right: sp.Matrix, points: Sequence[Mapping[sp.Symbol, sp.Expr]]
+) -> tuple[list[Evidence], Evidence | None]:
+    """Evidence at each point, and the first point where the sides clearly differ (or ``None``)."""
+    evidence, witness = [], None
+    for point in points:
+        lv = [numeric_value(e, point) for e in left]
+        rv = [numeric_value(e, point) for e in right]
+        diffs = [abs(a - b) for a, b in zip(lv, rv)]
+        if any(isinstance(d, float) and math.isnan(d) for d in diffs):
+            continue
+        ev = Evidence(dict(point), tuple(map(_real, lv)), tuple(map(_real, rv)), max(diffs))
+        evidence.append(ev)
+        if witness is None and clearly_differ(lv, rv):
+            witness = ev
+    return evidence, witness
+
+
+def clearly_differ(left: Sequence[complex | float], right: Sequence[complex | float]) -> bool:
+    """Whether some entry differs relative to its own size: |a − b| > 1e-10·max(|a|, |b|).
+
+    Relative per entry, so I = 10⁻¹⁴ versus a claim of 2·10⁻¹⁴ differs; differences below 10⁻²⁰ of
+    the largest entry compared are rounding (a zero evaluated at 30 digits), not a difference.
+    """
+    scale = max([abs(v) for v in (*left, *right)] or [0.0])
+    for a, b in zip(left, right):
+        if math.isinf(abs(a)) or math.isinf(abs(b)):
+            if a != b:
+                return True
+            continue
+        d = abs(a - b)
+        if d > REFUTE_RTOL * max(abs(a), abs(b)) and d > REFUTE_FLOOR * scale:
+            return True
+    return False
+
+
+def _real(v) -> float:
+    return float(v.real) if isinstance(v, complex) else float(v)
+
+
+def matrices_equal(
+    left: sp.Matrix,
+    right: sp.Matrix,
+    points: Sequence[Mapping[sp.Symbol, sp.Expr]],
+    what: str,
+    simplify_seconds: float = 5.0,
+    irregular_reason: str = "",
+    facts: tuple[str, ...] = (),
+    symmetric: bool = False,
+) -> Verdict:
+    """Decide ``left == right`` soundly: simplify the residual, else compare at random points.
+
+    ``symmetric``: both sides are symmetric by construction, so the upper triangle decides.
+    """
+    undefined = sorted({sp.sstr(b) for e in (*left, *right) for b in non_numbers(e)})
+    if undefined:
+        return Verdict("inconclusive", f"{what}: entries contain {', '.join(undefined)}, which is not a number "
+                       "(a derivative of an indicator or an undefined value), so nothing can be proved", facts=facts)
+    if left.has(sp.Integral, sp.Sum) or right.has(sp.Integral, sp.Sum):
+        open_entries = [f"({i + 1},{j + 1})" for i in range(left.rows) for j in range(left.cols)
+                        if left[i, j].has(sp.Integral, sp.Sum) or right[i, j].has(sp.Integral, sp.Sum)]
+        return Verdict("inconclusive", f"{what}: entries {', '.join(open_entries)} have no closed form "
+                       "(unevaluated expectations), so the identity could not be decided symbolically",
+                       facts=facts)
+    cells = [(i, j) for i in range(left.rows) for j in range(left.cols) if not symmetric or j >= i]
+    zero = {ij: is_zero(left[ij] - right[ij], simplify_seconds) for ij in cells}
+    upper = {ij: sp.Integer(0) if z else simplify_within(left[ij] - right[ij], simplify_seconds) for ij, z in zero.items()}
+    residual = sp.ImmutableMatrix(left.rows, left.cols, lambda i, j: upper[(i, j) if (i, j) in upper else (j, i)])
+    if all(zero.values()):
+        return Verdict("proved", f"{what}: the residual simplifies to the zero matrix", residual, facts=facts)
+    evidence, witness = compare_numerically(left, right, points)
+    if witness is not None:
+        at = ", ".join(f"{k} = {v}" for k, v in witness.point.items())
+        reason = f"{what}: they differ at {at} by up to {witness.max_abs_diff:.6g}"
+        if irregular_reason:
+            reason += f"; {irregular_reason}"
+        return Verdict("refuted", reason, residual, tuple(evidence), dict(witness.point), facts)
+    return Verdict("inconclusive", f"{what}: the residual does not simplify to zero but vanishes numerically "
+                   f"at {len(evidence)} random points ({_tried(evidence)}; evidence, not proof)", residual,
+                   tuple(evidence), facts=facts)
+
+
+def _tried(evidence: Sequence[Evidence]) -> str:
+    """The points tried, in short: ``sigma ∈ [0.0013, 4.1e+06]`` per parameter."""
+    if not evidence:
+        return "no point evaluated"
+    parts = []
+    for sym in evidence[0].point:
+        values = [float(e.point[sym]) for e in evidence]
+        parts.append(f"{sym} ∈ [{min(values):.3g}, {max(values):.3g}]")
+    return "tried " + ", ".join(parts) if parts else "no parameters"

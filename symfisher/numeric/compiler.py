@@ -1,0 +1,877 @@
+"""NumPy/SciPy backend: a :class:`~symfisher.core.derivation.Derivation` as fast vectorized functions.
+
+:func:`lambdify_derivation` turns the closed forms into one Python module of NumPy/SciPy code (the
+source that :func:`symfisher.export.code.export_code` writes to disk) and wraps it in a
+:class:`NumericModel` that validates its arguments.
+
+How the code is generated:
+
+* ``sympy.lambdify(..., cse=True)`` once per quantity (log p, score, Hessian upper triangle, I(θ),
+  −E[H]), with :class:`NumericPrinter`: small integer powers become products (``sigma**-2`` →
+  ``1/(sigma*sigma)``, ~2-7× faster than ``numpy.power``), ``log Γ`` → ``gammaln``, ψ → ``digamma``,
+  ψ1 → a vectorized :func:`~symfisher.numeric._runtime.trigamma` (~5× faster than
+  ``scipy.special.polygamma(1, ·)``), and SciPy for the other special functions (erf, Bessel …).
+* ``log(b**e)`` with b > 0 is rewritten e·log(b) before printing (no overflow of b**e).
+* Overflow-prone forms are rewritten before printing (:func:`stabilize`): log(1 + e^u) →
+  ``numpy.logaddexp(0, u)``, e^u/(1 + e^u) and 1/(1 + e^-u) → ``scipy.special.expit(u)``,
+  e^u/(1 + e^u)² → expit(u)·expit(−u), log(1 + y) → ``numpy.log1p(y)`` (logistic regression stays finite
+  at |η| = 800).
+* User text (model name, symbol names, formulas, labels) enters the source only as string literals made
+  by :func:`py_literal` or :func:`docstring_literal`; argument names are identifiers made from the symbol
+  names, and :class:`NumericPrinter` refuses to print any other symbol name.
+
+Conventions of every :class:`NumericModel` method:
+
+* Arguments broadcast like NumPy; results are float64 arrays of the broadcast shape, with a trailing
+  axis (k,) for the score and (k, k) for matrices — also for data-free entries and scalar input.
+* Multivariate data (m data symbols): ``x`` has a trailing axis of size m, one column per data symbol
+  in the order of ``Model.data``.
+* Covariates (``Model.given``) are keyword arguments.
+* Every argument must be a real number or an array of reals (ints, floats, NumPy scalars and arrays,
+  lists of numbers, Dask arrays); complex, bool, str, None, object or ragged input raises
+  :class:`~symfisher.errors.ModelError` naming the argument and the bad value.
+* Parameter values outside their domain (σ ≤ 0, p ∉ (0, 1) …) raise :class:`~symfisher.errors.ModelError`
+  naming the parameter and the first bad value. NaN parameters propagate as NaN. Data are not
+  checked against the support: the formulas are evaluated as they stand.
+* An entry of I(θ) = E[s sᵀ] that did not close (``Integral``/``Sum`` left) is taken from the closed
+  −E[H] entry when the support does not depend on θ and the information equality is not refuted
+  (``NumericModel.fisher_from_neh`` lists them; :func:`~symfisher.numeric.crosscheck.cross_check` tests exactly
+  this by sampling E[s sᵀ]).
+* Remaining unevaluated expectations are evaluated per parameter point by adaptive quadrature of E[s_i s_j] (resp. E[−H_ij]) over the support
+  (one-dimensional data; ``scipy.integrate.quad_vec`` or summation); with several data symbols they
+  raise :class:`~symfisher.errors.NotSupportedError` naming the entry.
+"""
+
+from __future__ import annotations
+
+import decimal
+import inspect
+import keyword
+import numbers
+import unicodedata
+from dataclasses import dataclass, field
+from typing import Any, Mapping, Sequence
+
+import numpy as np
+import sympy as sp
+from sympy.printing.numpy import SciPyPrinter
+from sympy.printing.precedence import PRECEDENCE
+
+from symfisher.errors import ModelError, NotSupportedError
+from symfisher.numeric import _runtime
+
+__all__ = ["Expit", "Log1p", "NumericModel", "NumericPrinter", "Softplus", "docstring_literal", "docstring_text",
+           "lambdify_derivation", "module_source", "py_literal", "real_argument", "stabilize"]
+
+_RUNTIME_NAMES = ("_TRIGAMMA_SERIES", "trigamma", "stack", "expect_1d", "mode_scale", "_XGK", "_WGK", "_WG", "gauss_kronrod",
+                  "as_arrays", "split_data", "open_entries")
+_RESERVED = {"numpy", "scipy", "out", "shape", "point", "fn", "lo", "hi", *_RUNTIME_NAMES, "logpdf", "score",
+             "hessian", "fisher", "neg_expected_hessian", "_logpdf_kernel", "_score_kernel",
+             "_hessian_kernel", "_fisher_kernel", "_neh_kernel", "_support_kernel", "_score_full", "_hessian_full",
+             "_logpdf_factory", "_outer_factory", "_neg_hessian_factory", "MODEL", "DATA", "PARAMS", "GIVEN", "DISCRETE",
+             "SUPPORT_VALUES", "GIVEN_ARGS", "FISHER_FROM_NEH", "FISHER_OPEN", "NEH_OPEN"}
+
+
+# ---------------------------------------------------------------------------------------------- source safety
+# Every piece of user-controlled text (model name, symbol names, sp.sstr of expressions, labels) reaches
+# generated source only through py_literal (a repr) or docstring_literal (escaped docstring text); names in
+# code are identifiers made by _safe_name, and NumericPrinter refuses to print a symbol that is not one.
+_LITERAL_TYPES = (str, int, float, bool, type(None))
+
+
+def py_literal(value: Any) -> str:
+    r"""Python source of ``value`` (str, int, float, bool, None, or tuples/lists of them) via ``repr``.
+
+    ``repr`` of these built-in types is a literal that reads back as exactly the value, so no text
+    inside it can become code.
+
+    >>> print(py_literal("it's \\ \n"))
+    "it's \\ \n"
+
+    Raises:
+        TypeError: Another type, or an infinite or NaN float (their ``repr`` is no literal).
+    """
+    if isinstance(value, (tuple, list)):
+        for v in value:
+            py_literal(v)
+    elif not isinstance(value, _LITERAL_TYPES) or (isinstance(value, float) and not np.isfinite(value)):
+        raise TypeError(f"py_literal: {value!r} of type {type(value).__name__} has no literal")
+    return repr(value)
+
+
+def _escape_char(c: str) -> str:
+    r"""``c`` as an escape sequence of a Python string literal (``\xNN``, ``\uNNNN`` or ``\UNNNNNNNN``)."""
+    o = ord(c)
+    return f"\\x{o:02x}" if o < 0x100 else (f"\\u{o:04x}" if o < 0x10000 else f"\\U{o:08x}")
+
+
+def docstring_text(text: str) -> str:
+    r"""``text`` escaped for the inside of a triple-quoted, non-raw string literal (a docstring).
+
+    Backslashes and double quotes get a backslash, so no quote inside can end the literal; every
+    character that is not printable (``\r``, ``\x0b``, ``\x0c``, ``\u2028``, NUL, lone surrogates …)
+    except the newline becomes an escape sequence. Three double quotes, then the result, then three
+    double quotes is a literal whose value is exactly ``text``.
+
+    >>> print(docstring_text('a "b" \\ c\rd'))
+    a \"b\" \\ c\x0dd
+    """
+    out = []
+    for c in str(text):
+        if c in ('"', "\\"):
+            out.append("\\" + c)
+        elif c == "\n" or c.isprintable():
+            out.append(c)
+        else:
+            out.append(_escape_char(c))
+    return "".join(out)
+
+
+def docstring_literal(text: str) -> str:
+    """A triple-quoted string literal (a docstring) whose value is exactly ``text`` (see :func:`docstring_text`)."""
+    return '"""' + docstring_text(text) + '"""'
+
+
+def _is_identifier(name: str) -> bool:
+    return name.isidentifier() and not keyword.iskeyword(name)
+
+
+def _check_names(expr: Any) -> None:
+    """Raise NotSupportedError for a symbol (Symbol, Dummy, IndexedBase label, MatrixSymbol) of ``expr`` whose
+    name is not a Python identifier: printers write such names into the code verbatim."""
+    if isinstance(expr, (list, tuple)):
+        for e in expr:
+            _check_names(e)
+        return
+    if not isinstance(expr, sp.Basic):
+        return
+    for atom in expr.atoms(sp.Symbol, sp.MatrixSymbol):
+        if not str(atom.name).isidentifier():  # keywords are fine: the printer appends "_"
+            raise NotSupportedError(f"symbol {str(atom.name)!r} is not a Python identifier (only arguments of the "
+                                    f"generated code, renamed to identifiers, may appear in it)")
+
+
+# ---------------------------------------------------------------------------------------------- stable functions
+class Softplus(sp.Function):
+    """softplus(u) = log(1 + e^u); NumPy code ``numpy.logaddexp(0, u)`` (no overflow of e^u)."""
+
+    nargs = 1
+
+    def elementary(self) -> sp.Expr:
+        """The same value written with log and exp."""
+        return sp.log(1 + sp.exp(self.args[0]))
+
+    def fdiff(self, argindex: int = 1) -> sp.Expr:
+        return Expit(self.args[0])
+
+    def _eval_evalf(self, prec: int) -> sp.Expr:
+        return self.elementary()._eval_evalf(prec)
+
+
+class Expit(sp.Function):
+    """The logistic function expit(u) = 1/(1 + e^-u); NumPy code ``scipy.special.expit(u)``."""
+
+    nargs = 1
+
+    def elementary(self) -> sp.Expr:
+        """The same value written with exp."""
+        return 1 / (1 + sp.exp(-self.args[0]))
+
+    def fdiff(self, argindex: int = 1) -> sp.Expr:
+        return Expit(self.args[0]) * Expit(-self.args[0])
+
+    def _eval_evalf(self, prec: int) -> sp.Expr:
+        return self.elementary()._eval_evalf(prec)
+
+
+class Log1p(sp.Function):
+    """log1p(y) = log(1 + y); NumPy code ``numpy.log1p(y)`` (accurate for small y)."""
+
+    nargs = 1
+
+    def elementary(self) -> sp.Expr:
+        """The same value written with log."""
+        return sp.log(1 + self.args[0])
+
+    def fdiff(self, argindex: int = 1) -> sp.Expr:
+        return 1 / (1 + self.args[0])
+
+    def _eval_evalf(self, prec: int) -> sp.Expr:
+        return self.elementary()._eval_evalf(prec)
+
+
+# ---------------------------------------------------------------------------------------------- stable rewrites
+def _one_plus_exp(e: sp.Expr) -> sp.Expr | None:
+    """u when ``e`` is 1 + e^u, else None."""
+    if isinstance(e, sp.Add) and len(e.args) == 2 and sp.S.One in e.args:
+        other = e.args[1] if e.args[0] == sp.S.One else e.args[0]
+        if isinstance(other, sp.exp):
+            return other.args[0]
+    return None
+
+
+def _exp_ratio(w: sp.Expr, u: sp.Expr) -> sp.Expr | None:
+    """The number a with w = a·u, or None (cheap tests only)."""
+    if w == u:
+        return sp.S.One
+    if sp.count_ops(w) + sp.count_ops(u) > 60:
+        return None
+    try:
+        if sp.expand(w - u) == 0:
+            return sp.S.One
+        a = sp.cancel(w / u)
+    except (sp.PolynomialError, TypeError, ValueError):  # pragma: no cover - exotic arguments: no rewrite
+        return None
+    return a if a.is_number and a.is_real else None
+
+
+def _stable_log(e: sp.log) -> sp.Expr:
+    (a,) = e.args
+    u = _one_plus_exp(a)
+    if u is not None:  # log(1 + e^u) → softplus(u)
+        return Softplus(u)
+    if isinstance(a, Expit):  # log expit(v) = −softplus(−v)
+        return -Softplus(-a.args[0])
+    if isinstance(a, sp.Pow) and isinstance(a.base, Expit) and a.exp.is_real:
+        return -a.exp * Softplus(-a.base.args[0])
+    if isinstance(a, sp.Add) and sp.S.One in a.args:  # log(1 + y) → log1p(y)
+        return Log1p(a - 1)
+    return e
+
+
+def _stable_pow(e: sp.Pow) -> sp.Expr:
+    u = _one_plus_exp(e.base)
+    if u is not None and e.exp.is_number and e.exp.is_negative:  # (1 + e^u)^-b → expit(−u)^b
+        return Expit(-u) ** (-e.exp)
+    return e
+
+
+def _stable_mul(e: sp.Mul) -> sp.Expr:
+    """e^(a·u) · expit(−u)^b → expit(u)^a · expit(−u)^(b−a) for 0 < a ≤ b (no overflow of e^(a·u))."""
+    exps = [f for f in e.args if isinstance(f, sp.exp)]
+    if not exps:
+        return e
+    ex = exps[0]  # SymPy merges the exponentials of a product into one
+    for f in e.args:
+        base, b = (f.base, f.exp) if isinstance(f, sp.Pow) else (f, sp.S.One)
+        if not (isinstance(base, Expit) and b.is_number and b.is_positive):
+            continue
+        u = -base.args[0]
+        a = _exp_ratio(ex.args[0], u)
+        if a is not None and a.is_positive and (a <= b) is sp.true:
+            rest = [g for g in e.args if g is not ex and g is not f]
+            return sp.Mul(*rest, Expit(u) ** a, Expit(-u) ** (b - a))
+    return e
+
+
+def _stable_add(e: sp.Add) -> sp.Expr:
+    """1 − expit(u) → expit(−u) (no cancellation)."""
+    if sp.S.One not in e.args:
+        return e
+    for t in e.args:
+        if isinstance(t, sp.Mul) and len(t.args) == 2 and t.args[0] == -1 and isinstance(t.args[1], Expit):
+            rest = [g for g in e.args if g is not t and g != sp.S.One]
+            return sp.Add(*rest, Expit(-t.args[1].args[0]))
+    return e
+
+
+_STABLE_RULES = ((sp.log, _stable_log), (sp.Pow, _stable_pow), (sp.Mul, _stable_mul), (sp.Add, _stable_add))
+
+
+def stabilize(expr: Any) -> Any:
+    """Rewrite overflow- and cancellation-prone forms bottom-up, for numeric code.
+
+    log(1 + e^u) → :class:`Softplus` (u); (1 + e^u)^-b → :class:`Expit` (−u)^b, so e^u/(1 + e^u) → expit(u),
+    1/(1 + e^-u) → expit(u) and e^u/(1 + e^u)² → expit(u)·expit(−u); log expit(u) → −softplus(−u);
+    1 − expit(u) → expit(−u); log(1 + y) → :class:`Log1p` (y). The value is unchanged.
+
+    >>> u = sp.Symbol("u", real=True)
+    >>> stabilize(sp.exp(u) / (1 + sp.exp(u))**2 - sp.log(1 + sp.exp(u)))
+    Expit(-u)*Expit(u) - Softplus(u)
+    """
+    if not isinstance(expr, sp.Basic):
+        return expr
+    memo: dict[sp.Basic, sp.Basic] = {}
+
+    def walk(e: sp.Basic) -> sp.Basic:
+        if e.is_Atom or not e.args:
+            return e
+        hit = memo.get(e)
+        if hit is not None:
+            return hit
+        args = tuple(walk(a) for a in e.args)
+        out = e.func(*args) if args != e.args else e
+        for cls, rule in _STABLE_RULES:
+            if isinstance(out, cls):
+                out = rule(out)
+                break
+        memo[e] = out
+        return out
+
+    return walk(expr)
+
+
+class NumericPrinter(SciPyPrinter):
+    """SciPy printer with fast small integer powers, ``gammaln``, ``digamma`` and a fast ``trigamma``.
+
+    >>> import sympy as sp
+    >>> s = sp.Symbol("sigma", positive=True)
+    >>> NumericPrinter().doprint(s**-2)
+    '(1/(sigma*sigma))'
+    """
+
+    def __init__(self, settings: Mapping[str, Any] | None = None) -> None:
+        super().__init__({"fully_qualified_modules": True, "strict": True, **dict(settings or {})})
+
+    def _print_Pow(self, expr: sp.Pow, rational: bool = False) -> str:
+        b, e = expr.base, expr.exp
+        if e.is_Integer and not b.is_number and 2 <= abs(int(e)) <= 8:
+            base = self.parenthesize(b, PRECEDENCE["Mul"], strict=False)
+            prod = "*".join([base] * abs(int(e)))
+            return f"({prod})" if e > 0 else f"(1/({prod}))"
+        if e == -1 and not b.is_number:
+            return f"(1/({self._print(b)}))"
+        if e == sp.S.Half:
+            return f"numpy.sqrt({self._print(b)})"
+        if e == -sp.S.Half:
+            return f"(1/numpy.sqrt({self._print(b)}))"
+        return super()._print_Pow(expr, rational=rational)
+
+    def _print_polygamma(self, expr: sp.Expr) -> str:
+        n, z = expr.args
+        if n == 0:
+            return f"scipy.special.digamma({self._print(z)})"
+        if n == 1:
+            return f"trigamma({self._print(z)})"
+        return f"scipy.special.polygamma({self._print(n)}, {self._print(z)})"
+
+    def _print_log(self, expr: sp.Expr) -> str:
+        (arg,) = expr.args
+        if isinstance(arg, sp.gamma):
+            return f"scipy.special.gammaln({self._print(arg.args[0])})"
+        if isinstance(arg, sp.factorial):
+            return f"scipy.special.gammaln({self._print(arg.args[0] + 1)})"
+        return super()._print_log(expr)
+
+    def _print_loggamma(self, expr: sp.Expr) -> str:
+        return f"scipy.special.gammaln({self._print(expr.args[0])})"
+
+    def _print_Pi(self, expr: sp.Expr) -> str:
+        return "numpy.pi"
+
+    def doprint(self, expr: Any, assign_to: Any = None) -> str:
+        """Code of ``expr``; refuses a symbol whose name is not an identifier (its name would become code)."""
+        _check_names(expr)
+        return super().doprint(expr, assign_to)
+
+    def _print_Softplus(self, expr: sp.Expr) -> str:
+        return f"numpy.logaddexp(0, {self._print(expr.args[0])})"
+
+    def _print_Expit(self, expr: sp.Expr) -> str:
+        return f"scipy.special.expit({self._print(expr.args[0])})"
+
+    def _print_Log1p(self, expr: sp.Expr) -> str:
+        return f"numpy.log1p({self._print(expr.args[0])})"
+
+
+# ---------------------------------------------------------------------------------------------- helpers
+def _tame_logs(expr: sp.Expr) -> sp.Expr:
+    """log(b**e) → e·log(b) and log(Π b_i**e_i) → Σ e_i·log(b_i) when the bases are positive."""
+
+    def bad(e: sp.Expr) -> bool:
+        return isinstance(e, sp.log) and e.args[0].has(sp.Pow) and any(
+            isinstance(p, sp.Pow) and not p.exp.is_number for p in sp.preorder_traversal(e.args[0]))
+
+    def fix(e: sp.Expr) -> sp.Expr:
+        arg = e.args[0]
+        if isinstance(arg, sp.Pow) and arg.base.is_positive:
+            return arg.exp * sp.log(arg.base)
+        out = sp.expand_log(e, force=False)
+        return out if not bad(out) else e
+
+    return expr.replace(bad, fix) if isinstance(expr, sp.Basic) else expr
+
+
+def _safe_name(sym: sp.Symbol, taken: set[str]) -> str:
+    """A fresh Python identifier for ``sym`` in generated code (NFKC form, other characters → ``_``)."""
+    raw = unicodedata.normalize("NFKC", str(sym.name))
+    name = "".join(c if ("_" + c).isidentifier() else "_" for c in raw) or "v"
+    if not name.isidentifier() or name.startswith("_Dummy"):  # a leading digit or combining mark; lambdify's names
+        name = "v" + name
+    if not name.isidentifier():  # pragma: no cover - defensive: NFKC edge cases
+        name = "v"
+    while not _is_identifier(name) or name in _RESERVED or name in taken:
+        name += "_"
+    taken.add(name)
+    return name
+
+
+def _is_open(expr: sp.Expr, printer: NumericPrinter) -> bool:
+    if expr.has(sp.Integral, sp.Sum):
+        return True
+    try:
+        printer.doprint(expr)
+    except Exception:  # noqa: BLE001 - sympy raises PrintMethodNotImplementedError (or others) for no SciPy form
+        return True
+    return False
+
+
+def _kernel(name: str, args: Sequence[sp.Symbol], exprs: Sequence[sp.Expr], what: str, model: str) -> str:
+    """The source of ``def name(*args): return [exprs]`` from ``sympy.lambdify(..., cse=True)``."""
+    printer = NumericPrinter()
+    for e, label in exprs:
+        try:
+            printer.doprint(e)
+        except NotSupportedError as exc:
+            raise NotSupportedError(f"model {model}: {what} entry {label}: {exc}") from None
+        except Exception:  # noqa: BLE001
+            raise NotSupportedError(f"model {model}: {what} entry {label} has no NumPy/SciPy form: {sp.sstr(e)}") from None
+    fn = sp.lambdify(list(args), [e for e, _ in exprs], modules=[{"numpy": np}], printer=printer, cse=True,
+                     docstring_limit=0)
+    src = inspect.getsource(fn)
+    return src.replace("def _lambdifygenerated(", f"def {name}(", 1)
+
+
+def _upper(k: int) -> list[tuple[int, int]]:
+    return [(i, j) for i in range(k) for j in range(i, k)]
+
+
+def _set_bounds(s: sp.Set) -> tuple[sp.Expr, sp.Expr, tuple[float, ...] | None]:
+    if isinstance(s, sp.FiniteSet):
+        if not all(v.is_number for v in s.args):
+            raise NotSupportedError(f"a finite support with symbolic values is not supported: {s}")
+        vals = tuple(float(v) for v in s.args)
+        return sp.Float(min(vals)), sp.Float(max(vals)), vals
+    if isinstance(s, sp.Range):
+        return s.inf, s.sup, None
+    return s.inf, s.sup, None
+
+
+def _domain_check(s: sp.Set) -> tuple[float, float, bool, bool] | None:
+    """Numeric bounds of a parameter domain (lo, hi, lo_open, hi_open), or None when unchecked."""
+    if s == sp.S.Reals or not isinstance(s, sp.Interval) or not (s.inf.is_number and s.sup.is_number):
+        return None
+    return float(s.inf), float(s.sup), bool(s.left_open), bool(s.right_open)
+
+
+def _doc_formulas(labels: Sequence[str], exprs: Sequence[sp.Expr], indent: str = "    ") -> str:
+    return "\n".join(f"{indent}{lab} = {sp.sstr(e)}" for lab, e in zip(labels, exprs))
+
+
+# ---------------------------------------------------------------------------------------------- generator
+def module_source(d: Any) -> str:
+    """Standalone NumPy/SciPy module source for a derivation (no symfisher import).
+
+    Functions: ``logpdf``, ``score``, ``hessian``, ``fisher``, ``neg_expected_hessian``; docstrings give
+    each formula. See the module docstring of :mod:`symfisher.numeric.compiler` for the conventions.
+    """
+    model = d.model
+    printer = NumericPrinter()
+    taken: set[str] = set()
+    names = {s: _safe_name(s, taken) for s in (*model.data, *model.params, *model.given)}
+    sub = {s: sp.Symbol(n) for s, n in names.items()}
+    xs = [sub[s] for s in model.data]
+    ps = [sub[s] for s in model.params]
+    gs = [sub[s] for s in model.given]
+    k, m = len(ps), len(xs)
+    pn = [names[s] for s in model.params]
+    gn = [names[s] for s in model.given]
+    xn = [names[s] for s in model.data]
+
+    def prep(e: sp.Expr) -> sp.Expr:
+        return stabilize(_tame_logs(sp.sympify(e))).xreplace(sub)
+
+    up = _upper(k)
+    logp = prep(model.logpdf)
+    score = [prep(e) for e in d.score]
+    hess = [prep(d.hessian[i, j]) for i, j in up]
+    fis = [prep(d.fisher[i, j]) for i, j in up]
+    neh = [prep(d.neg_expected_hessian[i, j]) for i, j in up]
+    fis_open = [ij for ij, e in zip(up, fis) if _is_open(e, printer)]
+    neh_open = [ij for ij, e in zip(up, neh) if _is_open(e, printer)]
+    fis_from_neh = []
+    if d.equality.status != "refuted" and not model.support_depends_on_params:
+        fis_from_neh = [ij for ij in fis_open if ij not in neh_open]
+        fis = [neh[n] if ij in fis_from_neh else e for n, (ij, e) in enumerate(zip(up, fis))]
+        fis_open = [ij for ij in fis_open if ij not in fis_from_neh]
+    fis = [sp.Float(0) if ij in fis_open else e for ij, e in zip(up, fis)]
+    neh = [sp.Float(0) if ij in neh_open else e for ij, e in zip(up, neh)]
+
+    ptheta = [f"{model.params[i]}" for i in range(k)]
+    lab_s = [f"s[{p}]" for p in ptheta]
+    lab_h = [f"H[{ptheta[i]}, {ptheta[j]}]" for i, j in up]
+    lab_f = [f"I[{ptheta[i]}, {ptheta[j]}]" for i, j in up]
+    lab_n = [f"-E[H][{ptheta[i]}, {ptheta[j]}]" for i, j in up]
+    data_args, theta_args = [*xs, *ps, *gs], [*ps, *gs]
+    kernels = [
+        _kernel("_logpdf_kernel", data_args, [(logp, "log p")], "log-density", model.name),
+        _kernel("_score_kernel", data_args, list(zip(score, lab_s)), "score", model.name),
+        _kernel("_hessian_kernel", data_args, list(zip(hess, lab_h)), "Hessian", model.name),
+        _kernel("_fisher_kernel", theta_args, list(zip(fis, lab_f)), "Fisher information", model.name),
+        _kernel("_neh_kernel", theta_args, list(zip(neh, lab_n)), "−E[H]", model.name),
+    ]
+    discrete = bool(model.discrete)
+    values = None
+    if m == 1:
+        try:
+            lo, hi, values = _set_bounds(model.support[0][1])
+            kernels.append(_kernel("_support_kernel", theta_args, [(prep(lo), "inf"), (prep(hi), "sup")],
+                                   "support bound", model.name))
+        except NotSupportedError:
+            kernels.append("def _support_kernel(*args):\n    raise NotImplementedError('no numeric support')\n")
+    else:
+        kernels.append("def _support_kernel(*args):\n    raise NotImplementedError('multivariate data')\n")
+
+    runtime = inspect.getsource(_runtime)
+    runtime = runtime[runtime.index("# Bernoulli numbers"):]
+    sig_theta = ", ".join(pn) + (", *, " + ", ".join(gn) if gn else "")
+    call_theta = ", ".join([*pn, *gn])
+    x_sig = "x" if m > 1 else xn[0]
+    split = f"    {', '.join(xn)} = split_data(x, {m})\n" if m > 1 else ""
+    data_call = ", ".join([*xn, *pn, *gn])
+    theta_doc = ", ".join(ptheta)
+    data_names = ", ".join(map(str, model.data))
+    data_doc = (f"Data: {', '.join(map(str, model.data))}" + (f" (pass x with a trailing axis of size {m}, columns in "
+                                                               f"this order)" if m > 1 else ""))
+    given_doc = f"Covariates (keyword-only): {', '.join(map(str, model.given))}." if gn else "No covariates."
+
+    def wrapper(name: str, doc: str, kernel: str, layout: str, with_data: bool, post: str = "") -> str:
+        args = f"{x_sig}, {sig_theta}" if with_data else sig_theta
+        arr = data_call if with_data else call_theta
+        doc_src = docstring_literal(doc + "\n    ")
+        body = (f"def {name}({args}):\n    {doc_src}\n{split if with_data else ''}"
+                f"    ({arr},), shape = as_arrays({arr})\n"
+                f"    out = stack(shape, {kernel}({arr}), {layout})\n{post}")
+        return body
+
+    def fill_open(entries: list, factory: str, what: str) -> str:
+        if not entries:
+            return "    return out\n"
+        if m != 1:
+            i, j = entries[0]
+            message = f"{what} entry ({i}, {j}) has no closed form and no quadrature (data are not one-dimensional)"
+            return f"    raise NotImplementedError({py_literal(message)})\n"
+        return (f"    return open_entries(out, {py_literal(entries)}, shape, ({call_theta},), {factory}, _logpdf_factory, "
+                f"_support_kernel, DISCRETE, SUPPORT_VALUES)\n")
+
+    fis_doc = _doc_formulas(lab_f, [d.neg_expected_hessian[i, j] if (i, j) in fis_from_neh else d.fisher[i, j]
+                                    for i, j in up])
+    if fis_from_neh:
+        fis_doc += ("\n\n    E[s sᵀ] did not close for " + ", ".join(lab_f[up.index(ij)] for ij in fis_from_neh)
+                    + "; those entries are −E[H] (information equality; the support does not depend on θ).")
+    neh_doc = _doc_formulas(lab_n, [d.neg_expected_hessian[i, j] for i, j in up])
+    module_doc = (
+        f"Numeric log-density, score, Hessian and Fisher information of the model {model.name!r}.\n\n"
+        f"Generated by symfisher (export_code); needs NumPy and SciPy only.\n\n"
+        f"    log p({data_names} | {theta_doc}) = {sp.sstr(model.logpdf)}\n\n"
+        f"Parameters θ = ({theta_doc}). {data_doc}. {given_doc}\n"
+        f"Arguments broadcast like NumPy; the score has a trailing axis (k,), matrices (k, k), k = {k}.\n"
+        f"Entries of I(θ) or −E[H] without a closed form are computed by quadrature per parameter point.\n")
+    constants = {"MODEL": model.name, "DATA": tuple(map(str, model.data)), "PARAMS": tuple(ptheta),
+                 "GIVEN": tuple(map(str, model.given)), "GIVEN_ARGS": tuple(gn), "DISCRETE": discrete,
+                 "SUPPORT_VALUES": values, "FISHER_OPEN": fis_open, "NEH_OPEN": neh_open,
+                 "FISHER_FROM_NEH": fis_from_neh}
+    parts = [
+        docstring_literal(module_doc) + "\n",
+        "import numpy\nimport scipy.special\n",
+        "".join(f"{key} = {py_literal(value)}\n" for key, value in constants.items()) + "\n",
+        runtime,
+        "\n# ---- kernels generated by sympy.lambdify(..., cse=True)\n",
+        *kernels,
+        "\n# ---- public functions\n",
+        wrapper("logpdf", f"log p({data_names} | {theta_doc}) = {sp.sstr(model.logpdf)}", "_logpdf_kernel", "(1,)", True,
+                "    return out[..., 0]\n"),
+        "\n\n",
+        wrapper("score", f"Score s = ∇θ log p, shape (..., {k}).\n\n{_doc_formulas(lab_s, list(d.score))}",
+                "_score_kernel", f"({k},)", True, "    return out\n"),
+        "\n\n",
+        wrapper("hessian", f"Hessian H = ∇²θ log p, shape (..., {k}, {k}).\n\n"
+                f"{_doc_formulas(lab_h, [d.hessian[i, j] for i, j in up])}", "_hessian_kernel", f"({k}, {k})",
+                True, "    return out\n"),
+        "\n\n",
+        f"def _score_full(*args):\n    return stack(numpy.shape(args[0]), _score_kernel(*args), ({k},))\n\n\n"
+        f"def _hessian_full(*args):\n    return stack(numpy.shape(args[0]), _hessian_kernel(*args), ({k}, {k}))\n\n\n"
+        f"def _logpdf_factory(point):\n    return lambda x: _logpdf_kernel(x, *point)[0]\n\n\n"
+        f"def _outer_factory(point):\n    def fn(x):\n        s = _score_full(x, *point)\n"
+        f"        return numpy.stack([s[..., i] * s[..., j] for i, j in FISHER_OPEN], axis=-1)\n    return fn\n\n\n"
+        f"def _neg_hessian_factory(point):\n    def fn(x):\n        h = _hessian_full(x, *point)\n"
+        f"        return numpy.stack([-h[..., i, j] for i, j in NEH_OPEN], axis=-1)\n    return fn\n\n\n",
+        wrapper("fisher", f"Fisher information I(θ) = E[s sᵀ], shape (..., {k}, {k}).\n\n{fis_doc}", "_fisher_kernel",
+                f"({k}, {k})", False, fill_open(fis_open, "_outer_factory", "Fisher information")),
+        "\n\n",
+        wrapper("neg_expected_hessian", f"−E[H], shape (..., {k}, {k}).\n\n{neh_doc}", "_neh_kernel", f"({k}, {k})",
+                False, fill_open(neh_open, "_neg_hessian_factory", "−E[H]")),
+    ]
+    return "".join(parts)
+
+
+# ---------------------------------------------------------------------------------------------- argument checks
+_REAL_KINDS = "iuf"  # NumPy dtype kinds accepted as real numbers (not bool, complex, object, str …)
+
+
+def _real_scalar(v: Any) -> float | None:
+    """``v`` as a float when it is one real number (not bool), else None."""
+    if isinstance(v, (bool, np.bool_)):
+        return None
+    if isinstance(v, (numbers.Real, decimal.Decimal)) or (isinstance(v, sp.Expr) and v.is_number and v.is_real):
+        try:
+            return float(v)
+        except (TypeError, ValueError, OverflowError):
+            return None
+    return None
+
+
+def _describe(v: Any) -> str:
+    """``type value`` of one value for a message: one line, at most about 60 characters."""
+    if v is None:
+        return "None"
+    text = " ".join(repr(v).split())
+    if len(text) > 50:
+        text = text[:40] + f"… ({len(text)} characters)"
+    return f"{type(v).__name__} {text}"
+
+
+def _first_bad(v: Any) -> tuple[bool, Any]:
+    """(True, the first entry of the list/tuple/array ``v`` that is not a real number), or (False, None)."""
+    for e in (v.flat if isinstance(v, np.ndarray) else v):
+        if isinstance(e, (list, tuple, np.ndarray)):
+            found, bad = _first_bad(e)
+            if found:
+                return found, bad
+            continue
+        item = e.item() if isinstance(e, np.generic) else e
+        if _real_scalar(item) is None:
+            return True, item
+    return False, None
+
+
+def _array_argument(v: Any, what: str, model: str) -> np.ndarray:
+    """A list, tuple or ndarray checked to hold real numbers only; object arrays of numbers become float64."""
+    fail = f"model {model}: {what} must be a real number or array of reals, got"
+    try:
+        a = np.asarray(v)
+    except ValueError:
+        raise ModelError(f"{fail} ragged {_describe(v)}") from None
+    except (TypeError, OverflowError):
+        raise ModelError(f"{fail} {_describe(v)}") from None
+    if a.dtype.kind in _REAL_KINDS:
+        return a
+    container = f"{a.dtype} array" if isinstance(v, np.ndarray) else type(v).__name__
+    found, bad = _first_bad(v)
+    if found or a.dtype.kind != "O":
+        raise ModelError(f"{fail} {container}" + (f" containing {_describe(bad)}" if found else ""))
+    return np.array([_real_scalar(e) for e in a.flat], dtype=float).reshape(a.shape)
+
+
+def real_argument(value: Any, what: str, model: str) -> Any:
+    """``value`` checked to be a real number or an array of reals, for the argument ``what`` of ``model``.
+
+    Accepts ints, floats, NumPy scalars and integer/float arrays (returned unchanged), lists and tuples
+    of numbers (returned as float64 arrays) and array-likes with a ``dtype`` such as Dask arrays (dtype
+    checked, not computed).
+
+    Raises:
+        ModelError: Complex, bool, str, None, object values, ragged lists, ints beyond the float range;
+            the one-line message names the model, the argument and the bad value.
+
+    >>> real_argument(2, "parameter lam", "exponential")
+    2.0
+    >>> real_argument("1.0", "parameter lam", "exponential")
+    Traceback (most recent call last):
+    ...
+    symfisher.errors.ModelError: model exponential: parameter lam must be a real number or array of reals, got str '1.0'
+    """
+    if isinstance(value, (list, tuple, np.ndarray)):
+        return _array_argument(value, what, model)
+    if isinstance(value, np.generic) or not hasattr(value, "dtype"):
+        x = _real_scalar(value)
+        if x is None:
+            raise ModelError(f"model {model}: {what} must be a real number or array of reals, got {_describe(value)}")
+        return x
+    if getattr(value.dtype, "kind", None) not in tuple(_REAL_KINDS):
+        raise ModelError(f"model {model}: {what} must be a real number or array of reals, got {type(value).__name__} "
+                         f"of dtype {value.dtype}")
+    return value
+
+
+# ---------------------------------------------------------------------------------------------- the model
+@dataclass(frozen=True)
+class NumericModel:
+    """Vectorized numeric functions of a derivation (see the module docstring for the conventions).
+
+    Attributes:
+        name: The model name.
+        data: Data symbol names (multivariate x: trailing axis in this order).
+        params: Parameter names θ, in the order of the positional arguments.
+        given: Covariate names (keyword arguments).
+        backend: ``"numpy"``.
+        source: The generated module source (what ``export_code`` writes).
+        fisher_open: Entries (i, j) of I(θ) evaluated by quadrature (no closed form).
+        neh_open: Entries (i, j) of −E[H] evaluated by quadrature.
+        fisher_from_neh: Entries (i, j) of I(θ) whose E[s sᵀ] did not close, taken from the closed −E[H]
+            (the information equality; only when the support does not depend on θ and it is not refuted).
+
+    >>> import sympy as sp, symfisher as sf
+    >>> x = sp.Symbol("x", positive=True); lam = sp.Symbol("lambda", positive=True)
+    >>> num = sf.derive(sf.Model.from_pdf(lam * sp.exp(-lam * x), x, [lam], sp.Interval.open(0, sp.oo))).lambdify()
+    >>> num.score([1.0, 2.0], 0.5).tolist(), num.fisher(0.5).tolist()
+    ([[1.0], [0.0]], [[4.0]])
+    """
+
+    name: str
+    data: tuple[str, ...]
+    params: tuple[str, ...]
+    given: tuple[str, ...]
+    backend: str
+    source: str = field(repr=False)
+    fisher_open: tuple[tuple[int, int], ...] = ()
+    neh_open: tuple[tuple[int, int], ...] = ()
+    fisher_from_neh: tuple[tuple[int, int], ...] = ()
+    domains: tuple[tuple[str, Any], ...] = field(default=(), repr=False)
+    namespace: Mapping[str, Any] = field(default_factory=dict, repr=False, compare=False)
+
+    def __repr__(self) -> str:
+        given = f"; given {', '.join(self.given)}" if self.given else ""
+        return f"NumericModel({self.name}; θ = ({', '.join(self.params)}); data {', '.join(self.data)}{given}; {self.backend})"
+
+    # ------------------------------------------------------------------ validation
+    def _check(self, x: Any, params: Sequence[Any], given: Mapping[str, Any],
+               has_data: bool = True) -> tuple[Any, tuple[Any, ...]]:
+        """The data (None without data) and parameter/covariate values, checked (count, types, shapes, domains)."""
+        k = len(self.params)
+        if len(params) != k:
+            raise ModelError(f"model {self.name}: expected {k} parameter value(s) ({', '.join(self.params)}), "
+                             f"got {len(params)}")
+        unknown = sorted(set(given) - set(self.given))
+        if unknown:
+            raise ModelError(f"model {self.name}: unknown keyword argument {unknown[0]!r}; covariates: "
+                             f"{', '.join(self.given) or 'none'}")
+        missing = [g for g in self.given if g not in given]
+        if missing:
+            raise ModelError(f"model {self.name}: covariate {missing[0]!r} must be given as a keyword argument")
+        labels = [*(f"parameter {p}" for p in self.params), *(f"covariate {g}" for g in self.given)]
+        values = tuple(real_argument(v, what, self.name)
+                       for v, what in zip((*params, *(given[g] for g in self.given)), labels))
+        shapes = [np.shape(v) for v in values]
+        if has_data:
+            x = real_argument(x, self._data_label(), self.name)
+            xshape = np.shape(x)
+            if len(self.data) > 1:
+                if not xshape or xshape[-1] != len(self.data):
+                    raise ModelError(f"model {self.name}: the data need a trailing axis of size {len(self.data)} "
+                                     f"({', '.join(self.data)}), got shape {xshape}")
+                xshape = xshape[:-1]
+            shapes.insert(0, xshape)
+        try:
+            np.broadcast_shapes(*shapes)
+        except ValueError:
+            raise ModelError(f"model {self.name}: argument shapes {', '.join(map(str, shapes))} do not broadcast "
+                             f"together") from None
+        for (pname, bounds), v in zip(self.domains, values):
+            if bounds is None:
+                continue
+            lo, hi, lo_open, hi_open = bounds
+            a = np.asarray(v, dtype=float)
+            bad = (a < lo) | (a > hi)
+            if lo_open:
+                bad |= a == lo
+            if hi_open:
+                bad |= a == hi
+            if np.any(bad):
+                first = a[bad].flat[0] if a.ndim else float(a)
+                dom = f"{'(' if lo_open else '['}{lo:g}, {hi:g}{')' if hi_open else ']'}"
+                raise ModelError(f"model {self.name}: parameter {pname} = {float(first)!r} is outside its domain {dom}")
+        return x, values
+
+    def _data_label(self) -> str:
+        return f"data {self.data[0]}" if len(self.data) == 1 else f"data ({', '.join(self.data)})"
+
+    # ------------------------------------------------------------------ public
+    def logpdf(self, x: Any, *params: Any, **given: Any) -> np.ndarray:
+        """log p(x | θ), of the broadcast shape of the arguments."""
+        return self._call("logpdf", *self._check(x, params, given))
+
+    def score(self, x: Any, *params: Any, **given: Any) -> np.ndarray:
+        """s = ∇θ log p(x | θ), shape (..., k)."""
+        return self._call("score", *self._check(x, params, given))
+
+    def hessian(self, x: Any, *params: Any, **given: Any) -> np.ndarray:
+        """H = ∇²θ log p(x | θ), shape (..., k, k)."""
+        return self._call("hessian", *self._check(x, params, given))
+
+    def fisher(self, *params: Any, **given: Any) -> np.ndarray:
+        """I(θ) = E[s sᵀ], shape (..., k, k) (entries without closed form: quadrature per point)."""
+        checked = self._check(None, params, given, has_data=False)
+        self._open_ok(self.fisher_open, "Fisher information")
+        return self._call("fisher", *checked)
+
+    def neg_expected_hessian(self, *params: Any, **given: Any) -> np.ndarray:
+        """−E[H], shape (..., k, k) (entries without closed form: quadrature per point)."""
+        checked = self._check(None, params, given, has_data=False)
+        self._open_ok(self.neh_open, "−E[H]")
+        return self._call("neg_expected_hessian", *checked)
+
+    def _open_ok(self, entries: Sequence[tuple[int, int]], what: str) -> None:
+        if entries and len(self.data) != 1:
+            i, j = entries[0]
+            raise NotSupportedError(f"model {self.name}: {what} entry ({self.params[i]}, {self.params[j]}) has no "
+                                    f"closed form and quadrature needs one-dimensional data")
+
+    def _call(self, name: str, x: Any, args: Sequence[Any]) -> np.ndarray:
+        k = len(self.params)
+        pos, kw = list(args[:k]), dict(zip(self.namespace["GIVEN_ARGS"], args[k:]))
+        fn = self.namespace[name]
+        with np.errstate(all="ignore"):
+            return fn(*pos, **kw) if x is None else fn(x, *pos, **kw)
+
+
+_CACHE: dict[int, tuple[Any, NumericModel]] = {}  # id(derivation) → (derivation, model); the last 32
+
+
+def lambdify_derivation(d: Any, backend: str = "numpy") -> Any:
+    """Numeric functions of a derivation for ``backend`` ("numpy"; "jax" or "torch" when installed).
+
+    Args:
+        d: A :class:`~symfisher.core.derivation.Derivation`.
+        backend: Array library of the generated code.
+
+    Returns:
+        A :class:`NumericModel` (NumPy) or the backend's equivalent.
+
+    Raises:
+        NotSupportedError: Unknown backend, its package missing, or an entry with no numeric form.
+
+    >>> import sympy as sp, symfisher as sf
+    >>> x = sp.Symbol("x", positive=True); lam = sp.Symbol("lambda", positive=True)
+    >>> d = sf.derive(sf.Model.from_pdf(lam * sp.exp(-lam * x), x, [lam], sp.Interval.open(0, sp.oo)))
+    >>> float(lambdify_derivation(d).fisher(2.0)[0, 0])  # 1/λ²
+    0.25
+    """
+    if backend == "numpy":
+        hit = _CACHE.get(id(d))
+        if hit is not None and hit[0] is d:
+            return hit[1]
+        num = _numpy_model(d)
+        if len(_CACHE) >= 32:
+            _CACHE.pop(next(iter(_CACHE)))
+        _CACHE[id(d)] = (d, num)
+        return num
+    if backend in ("jax", "torch"):
+        from importlib import import_module
+
+        return import_module(f"{__package__}.{backend}").lambdify_derivation(d)
+    raise NotSupportedError(f"unknown backend {backend!r}; available: numpy, jax, torch")
+
+
+def _numpy_model(d: Any) -> NumericModel:
+    model = d.model
+    src = module_source(d)
+    ns: dict[str, Any] = {"__name__": f"symfisher_generated_{model.name}"}
+    exec(compile(src, f"<symfisher generated {model.name!r}>", "exec"), ns)  # noqa: S102 - our own generated code
+    dmap = model.domain_map
+    domains = tuple((str(s), _domain_check(dmap.get(s, sp.S.Reals))) for s in (*model.params, *model.given))
+    return NumericModel(name=model.name, data=tuple(map(str, model.data)), params=tuple(map(str, model.params)),
+                        given=tuple(map(str, model.given)), backend="numpy", source=src,
+                        fisher_open=tuple(ns["FISHER_OPEN"]), neh_open=tuple(ns["NEH_OPEN"]),
+                        fisher_from_neh=tuple(ns["FISHER_FROM_NEH"]), domains=domains,
+                        namespace=ns)
