@@ -45,7 +45,7 @@ class Family:
 
     def model(self):
         """Build the :class:`symfisher.Model` for this family."""
-        from symfisher import Model
+        from symfisher.core.model import Model
 
         build = Model.from_pdf if self.kind == "pdf" else Model.from_logpdf
         return build(

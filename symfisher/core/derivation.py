@@ -13,6 +13,7 @@ from typing import Any, Literal, Mapping
 
 import sympy as sp
 
+from symfisher.core import outer
 from symfisher.core.deadline import Budget, run_with_deadline, stream_with_deadline
 from symfisher.core.points import spread_points
 from symfisher.config import Config
@@ -116,9 +117,7 @@ class Derivation:
         return "\n".join(lines)
 
     def _repr_latex_(self) -> str:
-        from symfisher.export.latex import derivation_repr_latex
-
-        return derivation_repr_latex(self)
+        return outer.derivation_repr_latex(self)
 
     def _repr_markdown_(self) -> str:
         return self.to_markdown()
@@ -136,9 +135,7 @@ class Derivation:
         >>> d.to_latex(document=False).startswith(r"\section{Model}")
         True
         """
-        from symfisher.export.latex import derivation_to_latex
-
-        return derivation_to_latex(self, document)
+        return outer.derivation_latex(self, document)
 
     def to_markdown(self) -> str:
         """The same proof as Markdown with MathJax math (``$$ … $$`` displays).
@@ -149,9 +146,7 @@ class Derivation:
         >>> "$$" in d.to_markdown()
         True
         """
-        from symfisher.export.latex import derivation_to_markdown
-
-        return derivation_to_markdown(self)
+        return outer.derivation_markdown(self)
 
     def lambdify(self, backend: str = "numpy") -> Any:
         """Vectorized numeric functions: ``logpdf``, ``score``, ``hessian``, ``fisher``, ``neg_expected_hessian``.
@@ -168,9 +163,7 @@ class Derivation:
         >>> d.lambdify().fisher([1.0, 2.0])[..., 0, 0].tolist()  # I(λ) = 1/λ²
         [1.0, 0.25]
         """
-        from symfisher.numeric.compiler import lambdify_derivation
-
-        return lambdify_derivation(self, backend)
+        return outer.lambdify(self, backend)
 
     def reparametrize(self, mapping: Mapping[sp.Symbol, sp.Expr], new_params: tuple[sp.Symbol, ...] | list[sp.Symbol],
                       **kwargs: Any) -> Derivation:
@@ -185,9 +178,7 @@ class Derivation:
         >>> d.reparametrize({lam: sp.exp(t)}, [t]).fisher
         Matrix([[1]])
         """
-        from symfisher.uses.reparam import reparametrize_derivation
-
-        return reparametrize_derivation(self, mapping, new_params, **kwargs)
+        return outer.reparametrize_derivation(self, mapping, new_params, **kwargs)
 
 
 # ---------------------------------------------------------------------------------------------- stages
@@ -314,7 +305,7 @@ def _verdict(model: Model, config: Config, fisher, negH, mean, timed_out: bool, 
         facts.append("E[s] = 0 (proved)")
     else:
         facts.append(f"E[s] = {sp.sstr(list(mean))}")
-    points = spread_points((*model.params, *model.given, *_constants(model)), model.domain_map,
+    points = spread_points((*model.params, *model.given, *model.constants), model.domain_map,
                            config.numeric_points, config.seed, _satisfies(conditions))
     if _infinite_entries(fisher) or _infinite_entries(negH):
         return _infinite_verdict(fisher, negH, points, tuple(facts)).with_conditions(conditions)
@@ -435,10 +426,6 @@ def _infinite_verdict(fisher, negH, points, facts: tuple[str, ...]) -> Verdict:
                    "matrices", facts=facts)
 
 
-def _constants(model: Model) -> list[sp.Symbol]:
-    known = set(model.data) | set(model.params) | set(model.given)
-    return sorted(model.logpdf.free_symbols - known, key=str)
-
 
 def _steps(model, S, H, mean, fis, neh, verdict) -> list[Step]:
     p = model.params
@@ -511,7 +498,7 @@ def check(model: Model, claimed: sp.Matrix | Any, timeout: float = 60.0) -> Verd
     start = time.perf_counter()
     d = derive(model, timeout * 0.75)
     left = max(0.25, timeout - (time.perf_counter() - start))
-    symbols = (*model.params, *model.given, *_constants(model))
+    symbols = (*model.params, *model.given, *model.constants)
     points = spread_points(symbols, model.domain_map, Config.defaults().numeric_points, 99, _satisfies(d.conditions))
     if d.infinite:
         return _check_infinite(d, claimed_m, points)
@@ -577,7 +564,7 @@ def _as_matrix(claimed, model: Model) -> sp.ImmutableMatrix:
     m = sp.ImmutableMatrix([[entry(v) for v in r] for r in rows])
     if m.shape != (k, k):
         raise ModelError(f"the claimed Fisher information must be {k}×{k} for {k} parameter(s), got {m.shape[0]}×{m.shape[1]}")
-    known = set(model.params) | set(model.given) | set(_constants(model))
+    known = set(model.params) | set(model.given) | set(model.constants)
     extra = sorted(map(str, m.free_symbols - known))
     if extra:
         raise ModelError(f"the claimed Fisher information uses {', '.join(extra)}, which is not a parameter, "

@@ -13,7 +13,7 @@ from typing import Iterable, Mapping, Sequence
 
 import sympy as sp
 
-from symfisher.core.points import domain_of
+from symfisher.core.points import domain_of, is_discrete_set
 from symfisher.errors import ModelError
 from symfisher.core.indicators import absorb_indicators
 
@@ -55,17 +55,6 @@ def _as_set(value: object, sym: sp.Symbol) -> sp.Set:
         f"support of {sym} must be a SymPy Set (Interval, Range, FiniteSet, S.Reals, S.Naturals0 ...), "
         f"got {value!r} of type {type(value).__name__}"
     )
-
-
-def is_discrete_set(s: sp.Set) -> bool:
-    """Whether a support set is discrete (sums) rather than continuous (integrals)."""
-    if isinstance(s, (sp.Range, sp.FiniteSet)):
-        return True
-    if s in (sp.S.Naturals, sp.S.Naturals0, sp.S.Integers):
-        return True
-    if isinstance(s, sp.Intersection) and any(a in (sp.S.Integers, sp.S.Naturals0) for a in s.args):
-        return True
-    return False
 
 
 @dataclass(frozen=True)
@@ -206,6 +195,14 @@ class Model:
         return out
 
     @property
+    def constants(self) -> tuple[sp.Symbol, ...]:
+        """Free symbols of log p and of the support that are neither data, parameters nor covariates
+        (fixed numbers the user left symbolic, e.g. a known shape ``k``), sorted by name."""
+        known = set(self.data) | set(self.params) | set(self.given)
+        free = self.logpdf.free_symbols.union(*(s.free_symbols for _, s in self.support))
+        return tuple(sorted(free - known, key=str))
+
+    @property
     def discrete(self) -> bool:
         """True when every data symbol ranges over a discrete set."""
         return all(is_discrete_set(s) for _, s in self.support)
@@ -311,9 +308,9 @@ class Model:
         ...     {lam: sp.exp(t)}, [t]).params
         (t,)
         """
-        from symfisher.uses.reparam import reparametrize_model
+        from symfisher.core import outer
 
-        return reparametrize_model(self, mapping, new_params, **kwargs)
+        return outer.reparametrize_model(self, mapping, new_params, **kwargs)
 
     # ------------------------------------------------------------------ untrusted text
     @classmethod
@@ -351,6 +348,6 @@ class Model:
         >>> Model.from_string("lam*exp(-lam*x)", "x", "lam:positive", "(0, oo)").params
         (lam,)
         """
-        from symfisher.text.untrusted import model_from_string
+        from symfisher.core import outer
 
-        return model_from_string(pdf, data, params, support, kind, given, name=name, timeout=timeout)
+        return outer.model_from_string(pdf, data, params, support, kind, given, name=name, timeout=timeout)

@@ -37,6 +37,17 @@ def domain_of(sym: sp.Symbol) -> sp.Set:
     return sp.S.Reals
 
 
+def is_discrete_set(s: sp.Set) -> bool:
+    """Whether a support set is discrete (sums) rather than continuous (integrals)."""
+    if isinstance(s, (sp.Range, sp.FiniteSet)):
+        return True
+    if s in (sp.S.Naturals, sp.S.Naturals0, sp.S.Integers):
+        return True
+    if isinstance(s, sp.Intersection) and any(a in (sp.S.Integers, sp.S.Naturals0) for a in s.args):
+        return True
+    return False
+
+
 def draw(domain: sp.Set, rng: random.Random, integer: bool = False) -> sp.Rational:
     """One exact rational value well inside ``domain`` (away from its edges)."""
     if integer or isinstance(domain, (sp.Range,)) or domain in (sp.S.Naturals, sp.S.Naturals0, sp.S.Integers):

@@ -86,9 +86,9 @@ class Verdict:
         return f"**{self.status}** — {self.reason}"
 
     def _repr_latex_(self) -> str:
-        from symfisher.export.latex import verdict_to_latex
+        from symfisher.core import outer
 
-        return verdict_to_latex(self)
+        return outer.verdict_latex(self)
 
 
 def simplify_within(expr: sp.Expr, seconds: float) -> sp.Expr:

@@ -20,7 +20,6 @@ import numpy as np
 import sympy as sp
 
 from symfisher.errors import ModelError
-from symfisher.uses._common import constants_of, data_arrays
 
 
 def _compile(args: list[sp.Symbol], exprs: list[sp.Expr]) -> Callable:
@@ -73,7 +72,7 @@ class SampleModel:
             model, fisher = derivation_or_model, None
         consts = {}
         given = {str(k): v for k, v in (constants or {}).items()}
-        for c in constants_of(model):
+        for c in model.constants:
             if c not in (constants or {}) and c.name not in given:
                 raise ModelError(f"model {model.name}: give a numeric value for the constant {c} "
                                  f"(constants={{{c.name}: ...}})")
@@ -156,3 +155,36 @@ class SampleModel:
         import inspect
 
         return inspect.getsource(self._fns[name])
+
+
+def data_arrays(model, data: Any) -> tuple[dict[sp.Symbol, np.ndarray], int]:
+    """Data symbol / covariate → 1-D float array, and the sample size.
+
+    ``data`` is a 1-D array when the model has one data symbol and no covariates, else a mapping
+    whose keys are the data and covariate symbols (or their names).
+    """
+    needed = (*model.data, *model.given)
+    if isinstance(data, Mapping):
+        by_name = {str(k): v for k, v in data.items()}
+        out = {}
+        for s in needed:
+            if s in data:
+                out[s] = data[s]
+            elif s.name in by_name:
+                out[s] = by_name[s.name]
+            else:
+                raise ModelError(f"model {model.name}: the data has no values for {s}")
+    else:
+        if len(needed) != 1:
+            raise ModelError(f"model {model.name}: pass the data as a dict with keys "
+                             f"{', '.join(map(str, needed))}")
+        out = {needed[0]: data}
+    arrays = {s: np.asarray(v, dtype=float).ravel() for s, v in out.items()}
+    sizes = {a.size for a in arrays.values()}
+    if len(sizes) != 1 or 0 in sizes:
+        raise ModelError(f"model {model.name}: the data arrays must be non-empty and of equal length, "
+                         f"got lengths {sorted(sizes)}")
+    for s, a in arrays.items():
+        if not np.all(np.isfinite(a)):
+            raise ModelError(f"model {model.name}: the data for {s} contain nan or inf")
+    return arrays, sizes.pop()

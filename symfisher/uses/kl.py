@@ -24,7 +24,7 @@ from symfisher.core.points import parameter_points
 from symfisher.core.evidence import numeric_value
 from symfisher.config import Config
 from symfisher.errors import BudgetExceeded
-from symfisher.uses._common import as_derivation, constants_of, require_closed
+from symfisher.uses._common import as_derivation, require_closed
 
 __all__ = ["KLExpansion", "kl_expansion"]
 
@@ -101,7 +101,7 @@ def _work(model, deltas, fisher, mean, neh, seconds):
 
 
 def _witness(model, deltas, residual: sp.Expr) -> dict | None:
-    symbols = (*model.params, *model.given, *constants_of(model))
+    symbols = (*model.params, *model.given, *model.constants)
     for point in parameter_points(symbols, model.domain_map, 4, 5):
         point = {**point, **{d: sp.Rational(1, 20) for d in deltas}}
         try:

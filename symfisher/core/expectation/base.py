@@ -8,8 +8,7 @@ from typing import TYPE_CHECKING, Iterable, Mapping
 
 import sympy as sp
 
-from symfisher.core.points import domain_of, draw
-from symfisher.core.model import is_discrete_set
+from symfisher.core.points import domain_of, draw, is_discrete_set
 
 if TYPE_CHECKING:
     from symfisher.core.model import Model
