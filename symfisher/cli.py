@@ -1,4 +1,4 @@
-"""Command line: a thin wrapper over :func:`symfisher.core.derivation` (no logic of its own).
+"""Command line: a thin wrapper over :func:`symfisher.derive` (no logic of its own).
 
 Exit codes: 0 proved, 1 refuted, 2 inconclusive, 3 bad input.
 """

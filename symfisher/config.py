@@ -2,8 +2,14 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass, fields, replace
+import math
+import os
+from dataclasses import dataclass, field, fields, replace
 from typing import Any
+
+from symfisher.errors import ConfigError
+
+STRICT_ENV = "SYMFISHER_STRICT"  # "1": strategies' unexpected exceptions are raised (the test suite sets it)
 
 
 @dataclass(frozen=True)
@@ -11,13 +17,18 @@ class Config:
     """Knobs of a derivation.
 
     Attributes:
-        timeout: Hard wall-clock bound for a whole :func:`symfisher.core.derivation`, in seconds.
+        timeout: Hard wall-clock bound for a whole :func:`symfisher.derive`, in seconds.
         atom_timeout: Hard bound for one fallback integral/sum (run in a worker process).
         simplify_timeout: Hard bound for simplifying one matrix entry.
         normalization_timeout: Bound for the symbolic normalization check of a model.
         numeric_points: Random parameter points used for numeric evidence.
         max_expression_ops: Size limit (``count_ops``) on an expression before it is expanded.
         seed: Seed of the random parameter points (reproducible evidence).
+        strict: Raise an expectation strategy's unexpected exception (a bug) instead of recording it
+            on the derivation; defaults to ``SYMFISHER_STRICT=1`` in the environment.
+
+    Raises:
+        ConfigError: A time limit that is not a positive finite number, or a count below 1.
     """
 
     timeout: float = 60.0
@@ -27,6 +38,17 @@ class Config:
     numeric_points: int = 8
     max_expression_ops: int = 20_000
     seed: int = 20261124
+    strict: bool = field(default_factory=lambda: os.environ.get(STRICT_ENV) == "1")
+
+    def __post_init__(self) -> None:
+        for name in ("timeout", "atom_timeout", "simplify_timeout", "normalization_timeout"):
+            value = getattr(self, name)
+            if isinstance(value, bool) or not isinstance(value, (int, float)) or not (0 < value < math.inf):
+                raise ConfigError(f"Config.{name} must be a positive number of seconds, got {value!r}")
+        for name in ("numeric_points", "max_expression_ops"):
+            value = getattr(self, name)
+            if isinstance(value, bool) or not isinstance(value, int) or value < 1:
+                raise ConfigError(f"Config.{name} must be a positive integer, got {value!r}")
 
     @classmethod
     def defaults(cls) -> Config:

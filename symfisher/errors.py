@@ -8,6 +8,8 @@ __all__ = [
     "NotSupportedError",
     "RegularityError",
     "BudgetExceeded",
+    "StrategyBug",
+    "ConfigError",
 ]
 
 
@@ -29,3 +31,11 @@ class RegularityError(SymfisherError):
 
 class BudgetExceeded(SymfisherError, TimeoutError):
     """A symbolic step ran past its time budget (or an expression past its size limit)."""
+
+
+class StrategyBug(SymfisherError, RuntimeError):
+    """An expectation strategy raised an unexpected exception while ``Config.strict`` is on (the tests)."""
+
+
+class ConfigError(SymfisherError, ValueError):
+    """A :class:`~symfisher.config.Config` option out of range (a non-positive time limit ...)."""

@@ -1,4 +1,4 @@
-"""Derivations of catalog families, derived once per test session (symfisher.core.derivation takes seconds)."""
+"""Derivations of catalog families, derived once per test session (symfisher.derive takes seconds)."""
 
 from __future__ import annotations
 

@@ -68,6 +68,9 @@ class Derivation:
         strategies: Matrix entry → strategy, e.g. ``{("fisher", 0, 1): "exponential-family"}``.
         conditions: Relations on θ under which the closed forms hold (integrals that converge only
             there, e.g. ``k > 1/2``); empty when they hold on the whole parameter domain.
+        failures: Expectation strategies that raised an unexpected exception (bugs, reported
+            instead of hidden; the next strategy tried in their place), e.g.
+            ``"strategy 'transform' raised TypeError: ..."``.
     """
 
     model: Model
@@ -81,6 +84,7 @@ class Derivation:
     timings: Mapping[str, float] = field(default_factory=dict)
     strategies: Mapping[tuple, str] = field(default_factory=dict)
     conditions: tuple[sp.Basic, ...] = ()
+    failures: tuple[str, ...] = ()
 
     @property
     def params(self) -> tuple[sp.Symbol, ...]:
@@ -209,7 +213,7 @@ def derive(model: Model, timeout: float = 60.0, *, config: Config | None = None)
     _preload()
     stream_seconds = config.timeout * 0.9 - min(1.0, config.timeout * 0.1)  # the rest: assembly and verdict
     budget = Budget.of(max(0.5, stream_seconds * 0.95))
-    results: dict[str, Any] = {"mean": {}, "fisher": {}, "neh": {}, "timings": {}}
+    results: dict[str, Any] = {"mean": {}, "fisher": {}, "neh": {}, "timings": {}, "failures": ()}
     try:
         for key, value in stream_with_deadline(pipeline, (model, config, budget), stream_seconds):
             if key in ("mean", "fisher", "neh"):
@@ -273,7 +277,8 @@ def _assemble(model: Model, config: Config, results: dict, start: float) -> Deri
     strategies.update({("mean_score", i): m[1] for i, m in enumerate(mean)})
     if n != 1:
         S, H = _sample_sums(model, S, H, n)
-    return Derivation(model, S, H, fisher, negH, verdict, mean_m, tuple(steps), timings, strategies, conditions)
+    return Derivation(model, S, H, fisher, negH, verdict, mean_m, tuple(steps), timings, strategies, conditions,
+                      tuple(results["failures"]))
 
 
 def _sample_sums(model: Model, S, H, n):

@@ -212,6 +212,10 @@ class Model:
         """Whether some support bound involves a parameter (an irregular model)."""
         return any(s.free_symbols & set(self.params) for _, s in self.support)
 
+    def __post_init__(self) -> None:
+        """Invariants, checked on every construction (``Model(...)``, ``replace``, the constructors)."""
+        _check_structure(self)
+
     def __str__(self) -> str:
         sup = ", ".join(f"{x} ∈ {s}" for x, s in self.support)
         return f"Model {self.name}: log p = {self.logpdf}  ({sup}; θ = {', '.join(map(str, self.params))})"
@@ -236,35 +240,17 @@ class Model:
         data_t = _as_tuple(data, "data")
         params_t = _as_tuple(params, "params")
         given_t = _as_tuple(given, "given")
-        if not data_t:
-            raise ModelError(f"model {name}: no data symbol given")
-        if not params_t:
-            raise ModelError(f"model {name}: no parameter given")
-        for a, b, what in ((data_t, params_t, "both data and a parameter"), (data_t, given_t, "both data and a covariate"),
-                           (params_t, given_t, "both a parameter and a covariate")):
-            both = set(a) & set(b)
-            if both:
-                raise ModelError(f"model {name}: symbol {sorted(map(str, both))[0]} is {what}")
-        free = logpdf.free_symbols
-        for p in params_t:
-            if p not in free:
-                raise ModelError(f"model {name}: parameter {p} does not appear in the density")
         sup = cls._support(support, data_t, name)
-        if not (free & set(data_t)) and not any(s.free_symbols & set(params_t) for _, s in sup):
+        for p in params_t:  # before indicators move into the support: Heaviside(θ − x) alone mentions θ
+            if p not in logpdf.free_symbols:
+                raise ModelError(f"model {name}: parameter {p} does not appear in the density")
+        if not (logpdf.free_symbols & set(data_t)) and not any(s.free_symbols & set(params_t) for _, s in sup):
             raise ModelError(f"model {name}: the density does not depend on the data {list(data_t)}")
-        for x, s in sup:
-            if s.free_symbols & set(data_t):
-                raise ModelError(f"model {name}: the support of {x} ({s}) depends on the data")
-            if s.is_empty:
-                raise ModelError(f"model {name}: the support of {x} is empty")
         absorbed = absorb_indicators(density, data_t, sup, params_t)
         if absorbed is not None:  # indicator factors are support: Heaviside(θ − x)/θ on (0, ∞) is 1/θ on (0, θ)
             density, sup = absorbed
             logpdf = sp.expand_log(sp.log(density), force=False)
         dom = tuple((p, _as_set(s, p)) for p, s in (domain or {}).items())
-        for p, _ in dom:
-            if p not in params_t and p not in given_t:
-                raise ModelError(f"model {name}: domain given for {p}, which is not a parameter")
         model = cls(logpdf=logpdf, data=data_t, params=params_t, support=sup, given=given_t, domain=dom,
                     name=name, density_expr=density)
         if validate:
@@ -351,3 +337,50 @@ class Model:
         from symfisher.core import outer
 
         return outer.model_from_string(pdf, data, params, support, kind, given, name=name, timeout=timeout)
+
+
+def _check_structure(m: Model) -> None:
+    """The structural invariants of a model (cheap; the numeric checks are in :mod:`.validation`).
+
+    Raises:
+        ModelError: The first violated invariant, in one line that names the model and the symbol.
+    """
+    name = m.name
+    if not isinstance(name, str) or not name.isprintable() or len(name) > 200:
+        raise ModelError(f"a model name must be printable text of at most 200 characters, got {name!r:.80}")
+    if not isinstance(m.logpdf, sp.Expr) or m.logpdf.has(sp.nan, sp.zoo):
+        raise ModelError(f"model {name}: log p must be a SymPy expression without nan or zoo, got {m.logpdf!r:.80}")
+    for role, symbols in (("data", m.data), ("params", m.params), ("given", m.given)):
+        if not isinstance(symbols, tuple) or not all(isinstance(s, sp.Symbol) for s in symbols):
+            raise ModelError(f"model {name}: {role} must be a tuple of SymPy Symbols, got {symbols!r:.80}")
+        if len(set(symbols)) != len(symbols):
+            raise ModelError(f"model {name}: {role} lists a symbol twice: {list(symbols)}")
+    if not m.data:
+        raise ModelError(f"model {name}: no data symbol given")
+    if not m.params:
+        raise ModelError(f"model {name}: no parameter given")
+    for a, b, what in ((m.data, m.params, "both data and a parameter"), (m.data, m.given, "both data and a covariate"),
+                       (m.params, m.given, "both a parameter and a covariate")):
+        both = set(a) & set(b)
+        if both:
+            raise ModelError(f"model {name}: symbol {sorted(map(str, both))[0]} is {what}")
+    if not isinstance(m.support, tuple) or [x for x, _ in m.support] != list(m.data) or not all(
+            isinstance(s, sp.Set) for _, s in m.support):
+        raise ModelError(f"model {name}: support must pair each data symbol, in order, with a SymPy Set")
+    for x, s in m.support:
+        if s.free_symbols & set(m.data):
+            raise ModelError(f"model {name}: the support of {x} ({s}) depends on the data")
+        if s.is_empty:
+            raise ModelError(f"model {name}: the support of {x} is empty")
+    free = m.logpdf.free_symbols.union(*(s.free_symbols for _, s in m.support))
+    for p in m.params:
+        if p not in free:
+            raise ModelError(f"model {name}: parameter {p} appears neither in the density nor in the support")
+    for p, s in m.domain:
+        if p not in m.params and p not in m.given:
+            raise ModelError(f"model {name}: domain given for {p}, which is not a parameter")
+        if not isinstance(s, sp.Set):
+            raise ModelError(f"model {name}: the domain of {p} must be a SymPy Set, got {s!r:.60}")
+    n = m.n_obs
+    if not isinstance(n, sp.Expr) or (n.is_number and not (n.is_integer and n.is_positive)) or n.is_positive is False:
+        raise ModelError(f"model {name}: the number of observations must be a positive integer, got {n}")

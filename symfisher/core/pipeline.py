@@ -110,6 +110,7 @@ def _expectations(model: Model, config: Config, budget: Budget, small: bool) -> 
     for i in range(k):
         means.append(engine.expect(s_d[i]))
         yield "mean", (i, _finish(means[-1], ctx, small, config))
+        yield from _failures(engine)
     yield "timing", ("regularity", time.perf_counter() - t0)
 
     t0 = time.perf_counter()
@@ -120,13 +121,22 @@ def _expectations(model: Model, config: Config, budget: Budget, small: bool) -> 
         else:
             r = engine.expect(s_d[i] * s_d[j])
         yield "fisher", ((i, j), _finish(r, ctx, small, config))
+        yield from _failures(engine)
     yield "timing", ("fisher", time.perf_counter() - t0)
 
     t0 = time.perf_counter()
     for i, j in entries(k):
         r = engine.expect(-h_d[(i, j)])
         yield "neh", ((i, j), _finish(r, ctx, small, config))
+        yield from _failures(engine)
     yield "timing", ("neg_expected_hessian", time.perf_counter() - t0)
+
+
+def _failures(engine: Engine) -> Iterator[tuple[str, Any]]:
+    """Every strategy failure so far, whenever a new one was recorded (so a timeout loses none)."""
+    if len(engine.failures) > engine.failures_sent:
+        engine.failures_sent = len(engine.failures)
+        yield "failures", tuple(str(f) for f in engine.failures)
 
 
 def _product_of_means(a: Expectation, b: Expectation, p: sp.Symbol, q: sp.Symbol) -> Expectation:
@@ -173,6 +183,7 @@ def _expectations_by_chain_rule(model: Model, lp: LinearPredictors, config: Conf
     t0 = time.perf_counter()
     fisher = {ab: _finish(engine.expect(s_d[ab[0]] * s_d[ab[1]]), ctx, small, config) for ab in entries(m)}
     yield from _mapped("fisher", fisher, lp, how)
+    yield from _failures(engine)
     yield "timing", ("fisher", time.perf_counter() - t0)
 
     t0 = time.perf_counter()
@@ -182,6 +193,7 @@ def _expectations_by_chain_rule(model: Model, lp: LinearPredictors, config: Conf
         neh = {ab: neh[ab]._replace(value=fisher[ab].value, detail=(neh[ab].detail + "; " if neh[ab].detail else "")
                                     + "−E[H_φ] = I_φ proved on the reduced model") for ab in entries(m)}
     yield from _mapped("neh", neh, lp, how)
+    yield from _failures(engine)
     yield "timing", ("neg_expected_hessian", time.perf_counter() - t0)
 
 

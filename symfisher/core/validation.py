@@ -1,7 +1,7 @@
 """Model validation: the density is non-negative and normalized, checked at random parameter points.
 
 Numeric checks here only ever *reject* a model; a symbolic proof of normalization is a regularity
-fact recorded by :func:`symfisher.core.derivation`. A rejection names a parameter point and what the density
+fact recorded by :func:`symfisher.derive`. A rejection names a parameter point and what the density
 integrates (sums) to there, so that claim must be true: for one data variable a mass ≠ 1 from the fast
 screen is recomputed by methods without its blind spots (quadrature scaled to the density around its
 mode, in floats and in arbitrary precision; sums outward from the mode with overflowing terms redone in

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import math
+from dataclasses import dataclass
 from typing import Callable
 
 import sympy as sp
@@ -11,7 +12,7 @@ from symfisher.core.deadline import Budget, run_with_deadline
 from symfisher.core.simplify import exp_as_rational
 from symfisher.core.evidence import numeric_expectation, numeric_value
 from symfisher.config import Config
-from symfisher.errors import BudgetExceeded, SymfisherError
+from symfisher.errors import BudgetExceeded, StrategyBug, SymfisherError
 from symfisher.core.expectation import registry
 from symfisher.core.expectation.base import Context, Expectation, almost_everywhere, linear_terms
 
@@ -35,6 +36,8 @@ class Engine:
         self.memo: dict[object, object] = {}
         self._atoms: dict[sp.Expr, Expectation] = {}
         self._tried: dict[sp.Expr, set[str]] = {}
+        self.failures: list[StrategyFailure] = []  # unexpected exceptions of strategies (bugs), in order
+        self.failures_sent = 0  # how many of them the pipeline has reported
 
     # ---------------------------------------------------------------- public
     def expect(self, f: sp.Expr) -> Expectation:
@@ -46,10 +49,10 @@ class Engine:
         if ops > self.config.max_expression_ops:
             raise BudgetExceeded(f"expression too large to take an expectation of ({ops} operations)")
         result = None
-        for name, strategy in registry.EXPRESSION:
+        for name, strategy in registry.strategies("expression"):
             if self.budget.expired():
                 break
-            result = self._try(strategy, f)
+            result = self._try(name, strategy, f)
             if result is not None:
                 break
         if result is None:
@@ -118,13 +121,13 @@ class Engine:
         if not (g.free_symbols & set(self.ctx.data)):
             result = Expectation(g, ("data-free",))
         tried = self._tried.setdefault(g, set())
-        for name, strategy in registry.ATOM:
+        for name, strategy in registry.strategies("atom"):
             if result is not None or self.budget.expired():
                 break
             if name in tried or (not expensive and name in registry.EXPENSIVE):
                 continue
             tried.add(name)
-            result = self._try(strategy, g)
+            result = self._try(name, strategy, g)
         if result is None:
             result = Expectation(self.ctx.unevaluated(g), ("unevaluated",), closed=False,
                                  detail=f"no strategy found E[{g}] in closed form")
@@ -157,15 +160,34 @@ class Engine:
             return None
         return abs(closed - numeric) <= SPOT_CHECK_RTOL * max(1.0, abs(numeric)) + 1e-9
 
-    def _try(self, strategy, f):
+    def _try(self, name: str, strategy, f):
+        """One strategy on ``f``. Running out of time or stack is "does not apply"; any other
+        exception is a bug in the strategy: raised in strict mode (the tests), else recorded in
+        :attr:`failures` (and on the derivation) while the next strategy tries."""
         try:
             return strategy(self, f)
         except (BudgetExceeded, RecursionError):
             return None
         except SymfisherError:
             raise
-        except Exception:  # noqa: BLE001 - a strategy that breaks declines; the next one tries
+        except Exception as exc:  # noqa: BLE001 - see the docstring
+            failure = StrategyFailure(name, type(exc).__name__, str(exc).splitlines()[0][:200] if str(exc) else "")
+            if self.config.strict:
+                raise StrategyBug(f"strategy {name!r} raised {failure.exception}: {failure.message}") from exc
+            self.failures.append(failure)
             return None
+
+
+@dataclass(frozen=True)
+class StrategyFailure:
+    """A strategy that raised an unexpected exception (a bug), recorded instead of hidden."""
+
+    strategy: str
+    exception: str
+    message: str
+
+    def __str__(self) -> str:
+        return f"strategy {self.strategy!r} raised {self.exception}: {self.message}"
 
 
 def _shift_gammas(value: sp.Expr) -> sp.Expr:

@@ -1,13 +1,14 @@
-"""The ordered strategy registry.
+"""The strategy registry: an explicit ``ORDER`` of trial, and the functions registered under it.
 
-Two levels, each tried in a fixed order until one returns a result (``None`` means "does not
-apply"): *expression* strategies see the whole E[f], *atom* strategies one term g(x) of the linear
-split f = Σ c_i(θ) g_i(x). Registration order is the order of trial.
+Two levels, each tried in the order of ``ORDER`` until one strategy returns a result (``None``
+means "does not apply"): *expression* strategies see the whole E[f], *atom* strategies one term
+g(x) of the linear split f = Σ c_i(θ) g_i(x). Registering a name that ``ORDER`` does not list is an
+error, so the order in which strategies are tried never depends on the order of imports.
 """
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Callable, Optional
+from typing import TYPE_CHECKING, Callable, Mapping, Optional
 
 import sympy as sp
 
@@ -17,30 +18,63 @@ if TYPE_CHECKING:
 
 StrategyFn = Callable[["Engine", sp.Expr], Optional["Expectation"]]
 
-EXPRESSION: list[tuple[str, StrategyFn]] = []
-ATOM: list[tuple[str, StrategyFn]] = []
-EXPENSIVE: set[str] = set()  # atom strategies tried only after the cheap ones failed on every atom
+ORDER: Mapping[str, tuple[str, ...]] = {
+    "expression": (
+        "finite-support",      # strategies/finite.py
+        "gaussian",            # strategies/gaussian.py
+        "gaussian-parts",      # strategies/gaussian.py
+        "exponential-family",  # strategies/expfamily.py
+        "location-scale",      # strategies/standardize.py
+        "support-map",         # strategies/support.py
+    ),
+    "atom": (
+        "exponential-family",  # strategies/expfamily.py
+        "dirac",               # strategies/dirac.py
+        "symmetry",            # strategies/symmetry.py
+        "euler-integral",      # strategies/euler.py
+        "transform",           # strategies/transform.py
+        "substitution",        # strategies/substitution.py
+        "integrate",           # strategies/direct.py
+    ),
+}
+EXPENSIVE = frozenset({"integrate"})  # atom strategies tried only after the cheap ones failed on every atom
+
+_REGISTERED: dict[str, dict[str, StrategyFn]] = {level: {} for level in ORDER}
 
 
-def register(name: str, level: str, expensive: bool = False) -> Callable[[StrategyFn], StrategyFn]:
-    """Decorator adding a strategy at ``level`` ("expression" or "atom").
+def register(name: str, level: str) -> Callable[[StrategyFn], StrategyFn]:
+    """Decorator adding a strategy at ``level`` ("expression" or "atom") under a name ``ORDER`` lists.
 
-    ``expensive`` atom strategies (long symbolic integration) run in a second pass, see
-    :meth:`symfisher.core.expectation.engine.Engine.by_linearity`.
+    Raises:
+        ValueError: Unknown level, a name missing from ``ORDER[level]``, or a name registered twice.
     """
-    table = {"expression": EXPRESSION, "atom": ATOM}[level]
+    if level not in ORDER:
+        raise ValueError(f"unknown strategy level {level!r}; levels: {', '.join(ORDER)}")
+    if name not in ORDER[level]:
+        raise ValueError(f"strategy {name!r} is not in registry.ORDER[{level!r}]; add it there to say when it is tried")
 
     def deco(fn: StrategyFn) -> StrategyFn:
-        if any(n == name for n, _ in table):
-            raise ValueError(f"strategy {name!r} registered twice")
-        table.append((name, fn))
-        if expensive:
-            EXPENSIVE.add(name)
+        if name in _REGISTERED[level]:
+            raise ValueError(f"strategy {name!r} registered twice at level {level!r}")
+        _REGISTERED[level][name] = fn
         return fn
 
     return deco
 
 
+def strategies(level: str) -> list[tuple[str, StrategyFn]]:
+    """(name, function) at ``level`` in the order of ``ORDER``.
+
+    Raises:
+        RuntimeError: A name in ``ORDER`` has no registered function (its module was not imported).
+    """
+    missing = [n for n in ORDER[level] if n not in _REGISTERED[level]]
+    if missing:
+        raise RuntimeError(f"strategies {', '.join(missing)} are in registry.ORDER but not registered; "
+                           "import symfisher.core.expectation.strategies")
+    return [(n, _REGISTERED[level][n]) for n in ORDER[level]]
+
+
 def names(level: str) -> list[str]:
     """Strategy names at ``level``, in the order they are tried."""
-    return [n for n, _ in {"expression": EXPRESSION, "atom": ATOM}[level]]
+    return list(ORDER[level])

@@ -1,0 +1,18 @@
+"""The expectation strategies, one module each; importing this package registers them all.
+
+The order in which they are tried is ``registry.ORDER``, not the order of these imports.
+"""
+
+from symfisher.core.expectation.strategies import (  # noqa: F401
+    dirac,
+    direct,
+    euler,
+    expfamily,
+    finite,
+    gaussian,
+    standardize,
+    substitution,
+    support,
+    symmetry,
+    transform,
+)
