@@ -376,6 +376,24 @@ def _quadrature_evidence(model: Model, score, hessian, fisher, negH, points) -> 
     return out
 
 
+def information_verdict(model: Model, fisher: sp.Matrix, neg_expected_hessian: sp.Matrix, mean_score: sp.Matrix, *,
+                        conditions: tuple[sp.Basic, ...] = (), complete: bool = True, timeout: float = 60.0,
+                        config: Config | None = None) -> Verdict:
+    """The verdict on I(θ) = −E[H] for matrices derived elsewhere (e.g. transformed by a Jacobian).
+
+    Args:
+        model: The model the matrices belong to.
+        fisher, neg_expected_hessian, mean_score: E[s sᵀ], −E[H] and E[s] of one observation.
+        conditions: Relations on θ under which the matrices hold.
+        complete: ``False`` when some expectation was left open by a time limit.
+        timeout: Hard bound in seconds for the whole verdict.
+        config: Limits and the seed of the numeric points.
+    """
+    config = (config or Config.defaults()).merge(timeout=timeout)
+    return _bounded_verdict(model, config, sp.ImmutableMatrix(fisher), sp.ImmutableMatrix(neg_expected_hessian),
+                            sp.ImmutableMatrix(mean_score), not complete, tuple(conditions), timeout)
+
+
 def _bounded_verdict(model: Model, config: Config, fisher, negH, mean, timed_out: bool, conditions: tuple,
                      seconds: float, score=None, hessian=None) -> Verdict:
     """:func:`_verdict` under a hard limit of ``seconds`` (at least 0.25 s): "inconclusive" when it runs out."""

@@ -25,7 +25,7 @@ NORMALIZATION_HELP = (
 )
 
 
-def _as_tuple(symbols: sp.Symbol | Iterable[sp.Symbol] | None, role: str) -> tuple[sp.Symbol, ...]:
+def symbol_tuple(symbols: sp.Symbol | Iterable[sp.Symbol] | None, role: str) -> tuple[sp.Symbol, ...]:
     if symbols is None:
         return ()
     if isinstance(symbols, sp.Basic):
@@ -237,9 +237,9 @@ class Model:
 
     @classmethod
     def _build(cls, logpdf, density, data, params, support, given, domain, name, validate, timeout=20.0) -> Model:
-        data_t = _as_tuple(data, "data")
-        params_t = _as_tuple(params, "params")
-        given_t = _as_tuple(given, "given")
+        data_t = symbol_tuple(data, "data")
+        params_t = symbol_tuple(params, "params")
+        given_t = symbol_tuple(given, "given")
         sup = cls._support(support, data_t, name)
         for p in params_t:  # before indicators move into the support: Heaviside(θ − x) alone mentions θ
             if p not in logpdf.free_symbols:

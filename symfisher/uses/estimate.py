@@ -23,7 +23,7 @@ import sympy as sp
 
 from symfisher.errors import ModelError, NotSupportedError, RegularityError
 from symfisher.numeric.sample import SampleModel
-from symfisher.uses.optimize import UpdateRule, _newton, _scoring, iterate
+from symfisher.uses.optimize import UpdateRule, newton_rule, scoring_rule, iterate
 
 __all__ = ["MLEResult", "mle", "standard_errors", "wald_intervals"]
 
@@ -113,8 +113,8 @@ def mle(model_or_derivation: Any, data: Any, start: Sequence[float] | None = Non
     num = SampleModel.of(model_or_derivation, constants)
     cols, n = num.arrays(data)
     start_v = num.default_start() if start is None else np.asarray(start, dtype=float).ravel()
-    rule = UpdateRule("fisher-scoring", "θ + F(θ)⁻¹ ∇ℓ", 1.0, num, _scoring) if num.has_fisher \
-        else UpdateRule("newton", "θ − H(θ)⁻¹ ∇ℓ", 1.0, num, _newton)
+    rule = UpdateRule("fisher-scoring", "θ + F(θ)⁻¹ ∇ℓ", 1.0, num, scoring_rule) if num.has_fisher \
+        else UpdateRule("newton", "θ − H(θ)⁻¹ ∇ℓ", 1.0, num, newton_rule)
     try:
         r = iterate(rule, start_v, data, tol=tol, max_iter=max_iter)
         theta, its, ok, method = r.theta, r.iterations, r.converged, rule.name

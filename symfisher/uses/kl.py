@@ -62,7 +62,7 @@ class KLExpansion:
         return f"KLExpansion({self.status}: {self.reason})"
 
 
-def _exact_kl(model, deltas: tuple[sp.Symbol, ...], seconds: float) -> sp.Expr | None:
+def exact_kl(model, deltas: tuple[sp.Symbol, ...], seconds: float) -> sp.Expr | None:
     from symfisher.core.expectation import Context, Engine
 
     ctx = Context.of(model)
@@ -87,7 +87,7 @@ def _taylor(kl: sp.Expr, deltas) -> tuple[sp.Expr, sp.Expr, sp.Expr]:
 
 
 def _work(model, deltas, fisher, mean, neh, seconds):
-    kl = _exact_kl(model, deltas, seconds * 0.6)
+    kl = exact_kl(model, deltas, seconds * 0.6)
     quad = sp.simplify((sp.Matrix([deltas]) * fisher * sp.Matrix(deltas))[0, 0] / 2)
     d = sp.Matrix(deltas)
     if kl is not None:

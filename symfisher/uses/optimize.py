@@ -72,11 +72,11 @@ def _natural(num, theta, cols, n, lr):
                        num.model.name)
 
 
-def _scoring(num, theta, cols, n, lr):
+def scoring_rule(num, theta, cols, n, lr):
     return _solve(num.fisher(theta, cols, n), num.score(theta, cols, n), "Fisher information", num.model.name)
 
 
-def _newton(num, theta, cols, n, lr):
+def newton_rule(num, theta, cols, n, lr):
     return -_solve(num.hessian(theta, cols, n), num.score(theta, cols, n), "Hessian", num.model.name)
 
 
@@ -124,7 +124,7 @@ def fisher_scoring_step(derivation: Any, *, constants: Mapping | None = None) ->
     >>> fisher_scoring_step(d)([1.0], np.array([0.5, 1.5, 2.0]))   # 1 + (1 − 4/3) = 2/3
     array([0.66666667])
     """
-    return _rule(derivation, "fisher-scoring", "θ + F(θ)⁻¹ ∇ℓ", 1.0, _scoring, True, constants)
+    return _rule(derivation, "fisher-scoring", "θ + F(θ)⁻¹ ∇ℓ", 1.0, scoring_rule, True, constants)
 
 
 def newton_step(derivation: Any, *, constants: Mapping | None = None) -> UpdateRule:
@@ -137,7 +137,7 @@ def newton_step(derivation: Any, *, constants: Mapping | None = None) -> UpdateR
     >>> newton_step(m)([1.0], np.array([0.5, 1.5, 2.0]))   # H = −n/λ²: same as scoring here
     array([0.66666667])
     """
-    return _rule(derivation, "newton", "θ − H(θ)⁻¹ ∇ℓ", 1.0, _newton, False, constants)
+    return _rule(derivation, "newton", "θ − H(θ)⁻¹ ∇ℓ", 1.0, newton_rule, False, constants)
 
 
 def gradient_ascent_step(derivation: Any, lr: float = 0.1, *, constants: Mapping | None = None) -> UpdateRule:

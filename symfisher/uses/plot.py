@@ -199,12 +199,12 @@ def plot_kl(pairs: Sequence[tuple[tuple[float, float], tuple[float, float]]] = (
     """
     import symfisher.catalog as derivations
 
-    from symfisher.uses.kl import _exact_kl
+    from symfisher.uses.kl import exact_kl
 
     model = derivations.get("normal").model()
     mu, sigma = model.params
     deltas = (sp.Symbol("delta_mu", real=True), sp.Symbol("delta_sigma", real=True))
-    kl = _exact_kl(model, deltas, 30.0)
+    kl = exact_kl(model, deltas, 30.0)
     if kl is None:  # pragma: no cover - the engine closes the normal KL
         raise NotSupportedError("model normal: the KL divergence has no closed form")
     kl_fn = sp.lambdify([mu, sigma, *deltas], kl, modules=["numpy"])

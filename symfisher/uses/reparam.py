@@ -17,6 +17,7 @@ import sympy as sp
 
 from symfisher.core.points import domain_of, parameter_points
 from symfisher.core.deadline import run_with_deadline
+from symfisher.config import Config
 from symfisher.errors import BudgetExceeded, ModelError
 
 if TYPE_CHECKING:
@@ -30,13 +31,13 @@ SIMPLIFY_SECONDS = 3.0
 
 def _check(model: Model, mapping: Mapping, new_params: Sequence[sp.Symbol],
            domain: Mapping | None) -> tuple[dict, tuple[sp.Symbol, ...]]:
-    from symfisher.core.model import _as_tuple
+    from symfisher.core.model import symbol_tuple
 
     if not isinstance(mapping, Mapping) or not mapping:
         raise ModelError(f"model {model.name}: reparametrize needs a non-empty dict {{old parameter: expression}}, "
                          f"got {mapping!r}")
     try:
-        new = _as_tuple(new_params, "new_params")
+        new = symbol_tuple(new_params, "new_params")
     except ModelError as exc:
         raise ModelError(f"model {model.name}: {exc}") from None
     if not new:
@@ -157,7 +158,8 @@ def reparametrize_model(model: Model, mapping: Mapping, new_params: Sequence[sp.
 
 
 def reparametrize_derivation(derivation: Derivation, mapping: Mapping, new_params: Sequence[sp.Symbol], *,
-                             domain: Mapping | None = None, name: str | None = None) -> Derivation:
+                             domain: Mapping | None = None, name: str | None = None, timeout: float = 60.0,
+                             config: Config | None = None) -> Derivation:
     """Transform a derivation to new parameters without re-deriving: I_new = Jᵀ I_old J.
 
     Returns a full :class:`~symfisher.core.derivation.Derivation` of the reparametrized model, consistent
@@ -172,6 +174,8 @@ def reparametrize_derivation(derivation: Derivation, mapping: Mapping, new_param
         new_params: The new parameters, in order.
         domain: Domains of new parameters beyond their assumptions.
         name: Name of the new model.
+        timeout: Hard bound in seconds for the verdict on the new matrices.
+        config: Limits and seed for the verdict (the defaults when ``None``).
 
     >>> import sympy as sp
     >>> from symfisher import Model, derive
@@ -180,8 +184,7 @@ def reparametrize_derivation(derivation: Derivation, mapping: Mapping, new_param
     >>> reparametrize_derivation(d, {lam: sp.exp(t)}, [t]).fisher   # Jᵀ λ⁻² J with J = e^t
     Matrix([[1]])
     """
-    from symfisher.config import Config
-    from symfisher.core.derivation import Derivation, Step, _verdict
+    from symfisher.core.derivation import Derivation, Step, information_verdict
 
     start = time.perf_counter()
     old = derivation.model
@@ -207,10 +210,9 @@ def reparametrize_derivation(derivation: Derivation, mapping: Mapping, new_param
     fisher = congruence(derivation.fisher)
     mean = J.T * mean_old
     score, hess, fisher, neh, mean = simplify_matrices((score, hess, fisher, neh, mean), SIMPLIFY_SECONDS * 4)
-    config = Config.defaults()
-    timed_out = not derivation.closed
     conditions = tuple(c.xreplace(sub) for c in derivation.conditions)  # where the old closed forms hold
-    verdict = _verdict(model, config, fisher, neh, mean, timed_out, conditions)
+    verdict = information_verdict(model, fisher, neh, mean, conditions=conditions, complete=derivation.closed,
+                                  timeout=timeout, config=config)
     I = sp.ImmutableMatrix
     label = "Jᵀ I J (reparametrized)"
     strategies = {key: label for key in derivation.strategies if key[0] in ("fisher", "neg_expected_hessian")}

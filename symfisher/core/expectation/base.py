@@ -52,7 +52,7 @@ def _refined_symbol(x: sp.Symbol, s: sp.Set) -> sp.Symbol:
     return sp.Dummy(x.name, **assume)
 
 
-def _force_log(expr: sp.Expr) -> sp.Expr:
+def force_log(expr: sp.Expr) -> sp.Expr:
     return sp.expand_log(sp.expand(expr, power_exp=False, mul=False, multinomial=False, log=True), force=True)
 
 
@@ -85,7 +85,7 @@ class Context:
         sub = {x: _refined_symbol(x, s) for x, s in model.support}
         logpdf = model.logpdf.xreplace(sub)
         density = model.density.xreplace(sub)
-        expanded = _force_log(logpdf)
+        expanded = force_log(logpdf)
         if expanded != logpdf and not _same_at_random_point(expanded, logpdf, list(sub.values()), model.domain_map):
             expanded = logpdf
         others = tuple(sorted((expanded.free_symbols | density.free_symbols) - set(sub.values()) - set(model.params),

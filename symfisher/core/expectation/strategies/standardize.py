@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import sympy as sp
 
-from symfisher.core.expectation.base import Context, Expectation, _force_log
+from symfisher.core.expectation.base import Context, Expectation, force_log
 from symfisher.core.expectation.registry import register
 
 
@@ -49,7 +49,7 @@ def find(ctx):
         y = sp.Dummy("y", real=True) if s == sp.S.Reals else sp.Dummy("y", positive=True)
         mu = loc if loc is not None else sp.Integer(0)
         sig = scale if scale is not None else sp.Integer(1)
-        std = _force_log(ctx.logpdf.xreplace({x: mu + sig * y}) + sp.log(sig))
+        std = force_log(ctx.logpdf.xreplace({x: mu + sig * y}) + sp.log(sig))
         std = sp.expand(std, power_exp=False, mul=True, multinomial=False, log=False)
         gone = {p for p in (loc, scale) if p is not None}
         if std.free_symbols & gone:

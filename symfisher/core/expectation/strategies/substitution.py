@@ -13,11 +13,11 @@ from __future__ import annotations
 import sympy as sp
 
 from symfisher.errors import BudgetExceeded
-from symfisher.core.expectation.base import Context, Expectation, _force_log
+from symfisher.core.expectation.base import Context, Expectation, force_log
 from symfisher.core.expectation.registry import register
 
 
-def _simplify_powers(e: sp.Expr) -> sp.Expr:
+def simplify_powers(e: sp.Expr) -> sp.Expr:
     e = sp.powsimp(sp.expand_power_base(sp.powdenest(e, force=True), force=True), force=True)
     return e.replace(lambda w: w.is_Pow and not w.exp.is_number, lambda w: w.base ** sp.cancel(w.exp))
 
@@ -101,7 +101,7 @@ def _cdf_candidate(engine):
             yield f"u = F(x) = {sp.sstr(F.xreplace(ctx.to_user))}", u, inv, sp.Interval.open(0, 1), False
 
 
-def _unit_interval(expr: sp.Expr, u: sp.Symbol) -> sp.Expr:
+def unit_interval(expr: sp.Expr, u: sp.Symbol) -> sp.Expr:
     """Canonical form for u ∈ (0, 1): |u − 1| → 1 − u and log(±u^a (u−1)^b) → a log u + b log(1 − u)."""
     def fix_abs(e):
         inner = e.args[0]
@@ -133,7 +133,7 @@ def _unit_interval(expr: sp.Expr, u: sp.Symbol) -> sp.Expr:
     return expr.replace(lambda e: e.func is sp.log and e.has(u) and e.args[0].is_rational_function(u), fix_log)
 
 
-def _rational_on_unit(h: sp.Expr, u: sp.Symbol) -> sp.Expr:
+def rational_on_unit(h: sp.Expr, u: sp.Symbol) -> sp.Expr:
     """Bring h, rational in u, log u and log(1 − u), to P/(u^a (1 − u)^b): Mellin-ready atoms."""
     L1, L2 = sp.Dummy("L1"), sp.Dummy("L2")
     w = h.xreplace({sp.log(u): L1, sp.log(1 - u): L2})
@@ -146,18 +146,18 @@ def _rational_on_unit(h: sp.Expr, u: sp.Symbol) -> sp.Expr:
     return (sp.expand(num) / den).xreplace({L1: sp.log(u), L2: sp.log(1 - u)})
 
 
-def _substituted(ctx, u, inverse, target, even_only=False):
+def substituted(ctx, u, inverse, target, even_only=False):
     x = ctx.data[0]
     jac = 2 if even_only else sp.Abs(sp.diff(inverse, u))
     q = _exponential_form(ctx.density).xreplace({x: inverse}) * jac
     if target == sp.Interval.open(0, 1):
-        q = _unit_interval(q, u)
-    q = _simplify_powers(sp.simplify(q))
+        q = unit_interval(q, u)
+    q = simplify_powers(sp.simplify(q))
     if target == sp.Interval.open(0, 1) and q.has(sp.Abs, sp.log):  # simplify may bring |u − 1| back
-        q = _simplify_powers(sp.cancel(_unit_interval(q, u)))
+        q = simplify_powers(sp.cancel(unit_interval(q, u)))
     if q.has(x):
         return None
-    logq = _force_log(sp.log(q))
+    logq = force_log(sp.log(q))
     params = tuple(p for p in ctx.params if q.has(p))
     return Context(data=(u,), to_user={u: sp.Symbol("u", positive=True)}, logpdf=logq, density=q,
                    support={u: target}, params=params,
@@ -174,7 +174,7 @@ def _substitutions(engine, kind: str):
                             lambda: _candidates(engine) if kind == "cheap" else _cdf_candidate(engine))
     yield from list(built)
     for label, u, inverse, target, even_only in pending:
-        sub_ctx = _substituted(engine.ctx, u, inverse, target, even_only)
+        sub_ctx = substituted(engine.ctx, u, inverse, target, even_only)
         if sub_ctx is not None:
             built.append((label, u, inverse, even_only, Engine(sub_ctx, engine.budget, engine.config, engine.depth + 1)))
             yield built[-1]
@@ -210,8 +210,8 @@ def _expect_after(engine, sub, g, x, u, inverse, label: str, expensive: bool) ->
         num, den = sp.fraction(sp.cancel(h))  # tanh(log u) = (u² − 1)/(u² + 1): one fraction with a
         h = sp.expand(num) / sp.factor(den)  # factored denominator, ready for the Beta-prime integral
     if sub.ctx.support[u] == sp.Interval.open(0, 1):
-        h = _rational_on_unit(sp.expand_log(_unit_interval(h, u), force=True), u)
-    h = _simplify_powers(sp.expand_log(h, force=True))
+        h = rational_on_unit(sp.expand_log(unit_interval(h, u), force=True), u)
+    h = simplify_powers(sp.expand_log(h, force=True))
     sub.expensive = expensive
     r = sub.expect(h)
     if r.closed:

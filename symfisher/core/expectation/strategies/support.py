@@ -45,12 +45,12 @@ def support_map(engine, f: sp.Expr) -> Expectation | None:
     if not isinstance(s, sp.Interval) or s in CANONICAL or not f.has(x):
         return None
     from symfisher.core.expectation.engine import Engine
-    from symfisher.core.expectation.strategies.substitution import _rational_on_unit, _simplify_powers, _substituted, _unit_interval
+    from symfisher.core.expectation.strategies.substitution import rational_on_unit, simplify_powers, substituted, unit_interval
 
     def build():
         out = []
         for label, u, inverse, target in _maps(s):
-            sub_ctx = _substituted(ctx, u, inverse, target)
+            sub_ctx = substituted(ctx, u, inverse, target)
             if sub_ctx is not None:
                 out.append((label, u, inverse, Engine(sub_ctx, engine.budget, engine.config, engine.depth + 1)))
         return out
@@ -58,8 +58,8 @@ def support_map(engine, f: sp.Expr) -> Expectation | None:
     for label, u, inverse, sub in engine.cached("support-maps", build):
         h = f.xreplace({x: inverse})
         if sub.ctx.support[u] == sp.Interval.open(0, 1):
-            h = _rational_on_unit(sp.expand_log(_unit_interval(h, u), force=True), u)
-        h = _simplify_powers(sp.expand_log(h, force=True))
+            h = rational_on_unit(sp.expand_log(unit_interval(h, u), force=True), u)
+        h = simplify_powers(sp.expand_log(h, force=True))
         r = sub.expect(h)
         if not r.closed or engine.spot_check(f, r.value) is False:
             continue
