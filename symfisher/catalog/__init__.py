@@ -1,6 +1,6 @@
 """The symfisher catalog: textbook families with their literature Fisher information.
 
-``FAMILIES`` maps each CLI name to its :class:`~derivations._family.Family`, sorted by name;
+``FAMILIES`` maps each CLI name to its :class:`~symfisher.catalog._family.Family`, sorted by name;
 ``get(name)`` looks one up. Only SymPy is imported.
 """
 
@@ -8,10 +8,17 @@ from __future__ import annotations
 
 import difflib
 from importlib import import_module
+from pathlib import Path
 
 from symfisher.catalog._family import Family
 
 __all__ = ["Family", "FAMILIES", "get", "names"]
+
+# The family modules live in the repository's top-level derivations/ folder; a wheel installs them
+# into this package (see setup.py). Run from a checkout, the package reads them from there.
+_CHECKOUT = Path(__file__).resolve().parents[2] / "derivations"
+if not (Path(__file__).parent / "normal.py").exists() and _CHECKOUT.is_dir():
+    __path__.append(str(_CHECKOUT))
 
 _MODULES = (
     "bernoulli",
