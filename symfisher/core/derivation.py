@@ -86,6 +86,25 @@ class Derivation:
     conditions: tuple[sp.Basic, ...] = ()
     failures: tuple[str, ...] = ()
 
+    def __post_init__(self) -> None:
+        """Shapes and keys, checked on construction: k×1 vectors, k×k matrices, strategy keys in range."""
+        if not isinstance(self.model, Model):
+            raise ModelError(f"a Derivation needs a symfisher Model, got {type(self.model).__name__}")
+        if not isinstance(self.equality, Verdict):
+            raise ModelError(f"a Derivation needs a Verdict, got {type(self.equality).__name__}")
+        k = len(self.model.params)
+        for name, shape in (("score", (k, 1)), ("hessian", (k, k)), ("fisher", (k, k)),
+                            ("neg_expected_hessian", (k, k)), ("mean_score", (k, 1))):
+            value = getattr(self, name)
+            if not isinstance(value, sp.ImmutableMatrix) or value.shape != shape:
+                got = getattr(value, "shape", type(value).__name__)
+                raise ModelError(f"model {self.model.name}: Derivation.{name} must be an immutable {shape[0]}×{shape[1]} "
+                                 f"SymPy matrix for {k} parameter(s), got {got}")
+        for key in self.strategies:
+            if not _valid_strategy_key(key, k):
+                raise ModelError(f"model {self.model.name}: unknown strategy key {key!r}; keys are ('fisher', i, j), "
+                                 "('neg_expected_hessian', i, j) or ('mean_score', i) with 0 ≤ i, j < k")
+
     @property
     def params(self) -> tuple[sp.Symbol, ...]:
         return self.model.params
@@ -183,6 +202,14 @@ class Derivation:
         Matrix([[1]])
         """
         return outer.reparametrize_derivation(self, mapping, new_params, **kwargs)
+
+
+def _valid_strategy_key(key: object, k: int) -> bool:
+    if not isinstance(key, tuple) or not key:
+        return False
+    kind, *index = key
+    arity = {"fisher": 2, "neg_expected_hessian": 2, "mean_score": 1}.get(kind)  # type: ignore[call-overload]
+    return arity == len(index) and all(isinstance(i, int) and 0 <= i < k for i in index)
 
 
 # ---------------------------------------------------------------------------------------------- stages
