@@ -5,13 +5,13 @@ text such as ``"exp(-(x-mu)^2/(2*sigma^2))/sqrt(2*pi*sigma^2)"`` into a validate
 :class:`~symfisher.core.model.Model`:
 
 1. the symbol specifications (``"mu:real sigma:positive"``) are read by
-   :func:`symfisher.text.parse.parse_symbols`: each symbol's assumptions come from its spec, and a
+   :func:`symfisher.text.symbols.parse_symbols`: each symbol's assumptions come from its spec, and a
    parameter's domain from its assumptions (``positive`` → (0, ∞));
-2. the support (``"(-oo, oo)"``, ``"(0, theta]"``, ``"Naturals0"``) by
-   :func:`symfisher.text.parse.parse_set`; its bounds may use parameters and covariates, never data.
+2. the support (``"(-oo, oo)"``, ``"(0, theta]"``, ``"Naturals0"``, ``"x: (0, oo); y: (0, 1)"``) by
+   :func:`symfisher.text.sets.parse_supports`; its bounds may use parameters and covariates, never data.
    The data symbols are refined to their support (integer on a discrete set, positive on
    (0, ∞), ...), and a declaration that contradicts the support is an error;
-3. the density by :func:`symfisher.text.parse.parse_expression` (an allow-list over :mod:`ast`);
+3. the density by :func:`symfisher.text.expressions.parse_expression` (an allow-list over :mod:`ast`);
 4. the model is built and validated (normalized, non-negative) by
    :meth:`~symfisher.core.model.Model.from_pdf` / :meth:`~symfisher.core.model.Model.from_logpdf`.
 
@@ -23,24 +23,19 @@ with a one-line message; no other exception escapes.
 from __future__ import annotations
 
 import math
-import re
 
 import sympy as sp
 
 from symfisher.core.deadline import Budget, run_with_deadline
 from symfisher.errors import BudgetExceeded, ModelError, SymfisherError
 from symfisher.core.model import Model, is_discrete_set
-from symfisher.text.parse import parse_expression, parse_set, parse_symbols
+from symfisher.text.expressions import parse_expression
+from symfisher.text.sets import SUPPORT_HELP, parse_supports
+from symfisher.text.symbols import parse_symbols
 
 __all__ = ["model_from_string", "SUPPORT_HELP"]
 
-SUPPORT_HELP = (
-    "a support is one set for a single data symbol, e.g. '(-oo, oo)', '(0, theta]', 'Naturals0', "
-    "'{0, 1}', 'range(0, n + 1)', or 'NAME: SET' items separated by ';' for several data symbols, "
-    "e.g. 'x: (0, oo); y: (0, 1)'"
-)
 TIMED_OUT = "model {name}: building the model from text did not finish within {seconds:g} s"
-_NAMED = re.compile(r"\s*([^\W\d]\w*)\s*:(.*)", re.DOTALL)
 _MAX_NAME = 60
 
 
@@ -139,34 +134,10 @@ def _build(pdf: str, data: str, params: str, support: str | None, kind: str, giv
 def _supports(text: str | None, data: list[sp.Symbol], outer: dict[str, sp.Symbol],
               name: str) -> dict[str, sp.Set] | None:
     """Data name → support set, parsed from ``text`` (``None`` when no support is given)."""
-    if text is None or not text.strip():
-        return None
-    names = [x.name for x in data]
-    pieces = [p for p in text.split(";") if p.strip()]
-    named = [_NAMED.fullmatch(p) for p in pieces]
-    if len(pieces) == 1 and (named[0] is None or named[0].group(1) not in names):
-        if len(names) != 1:
-            raise ModelError(f"model {name}: with several data symbols ({', '.join(names)}), {SUPPORT_HELP}")
-        return {names[0]: _set(pieces[0], outer, names[0], name)}
-    out: dict[str, sp.Set] = {}
-    for piece, match in zip(pieces, named):
-        if match is None or match.group(1) not in names:
-            raise ModelError(f"model {name}: {piece.strip()[:40]!r} does not name a data symbol; {SUPPORT_HELP}")
-        key = match.group(1)
-        if key in out:
-            raise ModelError(f"model {name}: the support of {key} is given twice")
-        out[key] = _set(match.group(2), outer, key, name)
-    missing = [n for n in names if n not in out]
-    if missing:
-        raise ModelError(f"model {name}: no support given for data symbol(s) {', '.join(missing)}; {SUPPORT_HELP}")
-    return out
-
-
-def _set(text: str, outer: dict[str, sp.Symbol], data_name: str, name: str) -> sp.Set:
     try:
-        return parse_set(text, outer)
+        return parse_supports(text, [x.name for x in data], outer)
     except ModelError as exc:
-        raise ModelError(f"model {name}: support of {data_name}: {exc}") from None
+        raise ModelError(f"model {name}: {exc}") from None
 
 
 def _refine(x: sp.Symbol, s: sp.Set, name: str) -> sp.Symbol:

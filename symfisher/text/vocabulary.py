@@ -1,0 +1,78 @@
+"""The names an expression may use: the allow-listed functions and constants.
+
+In the expression grammar (:mod:`symfisher.text.expressions`)::
+
+    function = ? a key of FUNCTIONS ? ;       (* only as a callee: exp(x), beta(a, b) *)
+    constant = "pi" | "E" | "oo" ;           (* CONSTANTS; "I" is never a name *)
+
+Nothing else is callable, and no name starting with ``__`` is accepted anywhere.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping
+
+import sympy as sp
+
+__all__ = ["FUNCTIONS", "CONSTANTS", "is_dunder"]
+
+
+def _lgamma(x: sp.Expr) -> sp.Expr:
+    return sp.loggamma(x)
+
+
+def _abs(x: sp.Expr) -> sp.Expr:
+    return sp.Abs(x)
+
+
+#: Callable functions: name -> (SymPy constructor, minimum and maximum argument
+#: count; ``None`` means unbounded).
+FUNCTIONS: Mapping[str, tuple[Callable[..., sp.Expr], int, int | None]] = {
+    "exp": (sp.exp, 1, 1),
+    "log": (sp.log, 1, 2),
+    "sqrt": (sp.sqrt, 1, 1),
+    "sin": (sp.sin, 1, 1),
+    "cos": (sp.cos, 1, 1),
+    "tan": (sp.tan, 1, 1),
+    "sinh": (sp.sinh, 1, 1),
+    "cosh": (sp.cosh, 1, 1),
+    "tanh": (sp.tanh, 1, 1),
+    "asin": (sp.asin, 1, 1),
+    "acos": (sp.acos, 1, 1),
+    "atan": (sp.atan, 1, 1),
+    "atan2": (sp.atan2, 2, 2),
+    "gamma": (sp.gamma, 1, 1),
+    "loggamma": (sp.loggamma, 1, 1),
+    "lgamma": (_lgamma, 1, 1),
+    "beta": (sp.beta, 2, 2),
+    "digamma": (sp.digamma, 1, 1),
+    "trigamma": (sp.trigamma, 1, 1),
+    "polygamma": (sp.polygamma, 2, 2),
+    "erf": (sp.erf, 1, 1),
+    "erfc": (sp.erfc, 1, 1),
+    "besseli": (sp.besseli, 2, 2),
+    "besselj": (sp.besselj, 2, 2),
+    "besselk": (sp.besselk, 2, 2),
+    "factorial": (sp.factorial, 1, 1),
+    "binomial": (sp.binomial, 2, 2),
+    "Abs": (sp.Abs, 1, 1),
+    "abs": (_abs, 1, 1),
+    "sign": (sp.sign, 1, 1),
+    "Heaviside": (sp.Heaviside, 1, 2),
+    "Min": (sp.Min, 1, None),
+    "Max": (sp.Max, 1, None),
+    "floor": (sp.floor, 1, 1),
+    "ceiling": (sp.ceiling, 1, 1),
+}
+
+#: Named constants.  ``I`` is deliberately absent: models are real-valued.
+CONSTANTS: Mapping[str, sp.Expr] = {"pi": sp.pi, "E": sp.E, "oo": sp.oo}
+
+
+def is_dunder(name: str) -> bool:
+    """Whether ``name`` starts with ``__`` (never a symbol, function or constant).
+
+    >>> is_dunder("__class__"), is_dunder("_x")
+    (True, False)
+    """
+    return name.startswith("__")
