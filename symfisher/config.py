@@ -59,10 +59,10 @@ class Config:
         """A copy with ``overrides`` applied; ``None`` values are ignored.
 
         Raises:
-            TypeError: On an unknown option name.
+            ConfigError: On an unknown option name (also a ``TypeError``, as before).
         """
         known = {f.name for f in fields(self)}
         unknown = sorted(set(overrides) - known)
         if unknown:
-            raise TypeError(f"unknown Config option(s): {', '.join(unknown)}; known: {', '.join(sorted(known))}")
+            raise ConfigError(f"unknown Config option(s): {', '.join(unknown)}; known: {', '.join(sorted(known))}")
         return replace(self, **{k: v for k, v in overrides.items() if v is not None})

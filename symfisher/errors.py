@@ -37,5 +37,5 @@ class StrategyBug(SymfisherError, RuntimeError):
     """An expectation strategy raised an unexpected exception while ``Config.strict`` is on (the tests)."""
 
 
-class ConfigError(SymfisherError, ValueError):
-    """A :class:`~symfisher.config.Config` option out of range (a non-positive time limit ...)."""
+class ConfigError(SymfisherError, ValueError, TypeError):
+    """A :class:`~symfisher.config.Config` option out of range (a non-positive time limit ...) or unknown."""

@@ -42,6 +42,8 @@ def non_numbers(expr: sp.Expr) -> list[sp.Expr]:
     expr = sp.sympify(expr)
     if expr in (sp.oo, -sp.oo):
         return []
+    # an unevaluated Integral/Sum is an open entry, not a non-number: its limits may well be ±∞
+    expr = expr.xreplace({e: sp.Dummy() for e in expr.atoms(sp.Integral, sp.Sum)})
     bad: list[sp.Expr] = sorted(expr.atoms(sp.DiracDelta), key=sp.default_sort_key)
     bad += [a for a in (sp.zoo, sp.nan) if expr.has(a)]
     if expr.has(sp.oo, -sp.oo):

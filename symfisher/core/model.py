@@ -383,4 +383,5 @@ def _check_structure(m: Model) -> None:
             raise ModelError(f"model {name}: the domain of {p} must be a SymPy Set, got {s!r:.60}")
     n = m.n_obs
     if not isinstance(n, sp.Expr) or (n.is_number and not (n.is_integer and n.is_positive)) or n.is_positive is False:
-        raise ModelError(f"model {name}: the number of observations must be a positive integer, got {n}")
+        raise ModelError(f"model {name}: the number of observations must be a positive integer or a positive symbol "
+                         f"as a SymPy expression, got {type(n).__name__} {n}")

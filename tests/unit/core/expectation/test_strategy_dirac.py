@@ -1,0 +1,38 @@
+"""Strategy "dirac" (strategies/dirac.py): the sifting property E[h(X)·δ(aX + c)] = h(x₀)·p(x₀)/|a|."""
+
+from __future__ import annotations
+
+import pytest
+import sympy as sp
+
+from _strategy_cases import BERNOULLI, LAPLACE, UNIFORM, apply, b, mu, n, same, theta, x, xr
+
+
+@pytest.mark.parametrize("g, expected", [
+    pytest.param(sp.DiracDelta(xr - mu), 1 / (2 * b), id="laplace-density-at-mu"),
+    pytest.param(xr * sp.DiracDelta(xr - mu), mu / (2 * b), id="times-a-function"),
+    pytest.param(sp.DiracDelta(2 * xr - 2 * mu), 1 / (4 * b), id="scaled-argument"),
+    pytest.param(sp.DiracDelta(mu - xr) / b, 1 / (2 * b**2), id="laplace-minus-expected-hessian"),
+])
+def test_closed_forms(g, expected):
+    r = apply("atom", "dirac", LAPLACE, g)
+    assert r.strategies == ("dirac",)
+    assert same(r.value, expected)
+
+
+def test_detail_states_the_point():
+    r = apply("atom", "dirac", LAPLACE, sp.DiracDelta(xr - mu))
+    assert r.detail.startswith("sifting property: ") and r.detail.endswith(" at x = mu")
+
+
+@pytest.mark.parametrize("model, g", [
+    pytest.param(LAPLACE, xr, id="no-delta"),
+    pytest.param(LAPLACE, sp.DiracDelta(xr - mu) * sp.DiracDelta(xr + mu), id="two-deltas"),
+    pytest.param(LAPLACE, sp.DiracDelta(xr**2 - mu), id="nonlinear-argument"),
+    pytest.param(LAPLACE, sp.DiracDelta(xr - mu, 1), id="derivative-of-delta"),
+    pytest.param(UNIFORM, sp.DiracDelta(x - theta), id="root-on-the-boundary"),
+    pytest.param(UNIFORM, sp.DiracDelta(x - 2 * theta), id="root-outside-the-support"),
+    pytest.param(BERNOULLI, sp.DiracDelta(n), id="discrete"),
+])
+def test_does_not_apply(model, g):
+    assert apply("atom", "dirac", model, g) is None

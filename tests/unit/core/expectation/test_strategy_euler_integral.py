@@ -1,0 +1,52 @@
+"""Strategy "euler-integral" (strategies/euler.py): E[g] when g·p is a Beta, Gamma, Beta-prime or Gaussian
+integral, with its convergence conditions; a divergent positive kernel gives ±∞."""
+
+from __future__ import annotations
+
+import pytest
+import sympy as sp
+
+from _strategy_cases import (BERNOULLI, EXPONENTIAL, GAMMA_SHAPE, POS, UNIFORM, apply, k, lam, model, n, same, theta,
+                             x)
+
+a = sp.Symbol("a", positive=True)
+POWER = model(a * x ** (a - 1), x, [a], sp.Interval.open(0, 1), "power-function")  # Beta(a, 1)
+LOG_LOGISTIC = model(2 * theta * x / (1 + theta * x**2) ** 2, x, [theta], POS, "beta-prime")
+
+
+@pytest.mark.parametrize("m, g, expected, conditions", [
+    pytest.param(GAMMA_SHAPE, x, k, (), id="gamma-mean"),
+    pytest.param(GAMMA_SHAPE, x**2, k * (k + 1), (), id="gamma-second-moment"),
+    pytest.param(GAMMA_SHAPE, 1 / x, 1 / (k - 1), (k > 1,), id="gamma-inverse-moment-conditional"),
+    pytest.param(EXPONENTIAL, x**3, 6 / lam**3, (), id="exponential-third-moment"),
+    pytest.param(POWER, x, a / (a + 1), (), id="beta-integral"),
+    pytest.param(POWER, 1 - x, 1 / (a + 1), (), id="beta-integral-with-one-minus-x"),
+    pytest.param(LOG_LOGISTIC, sp.Integer(1), 1, (), id="beta-prime-integral"),
+])
+def test_closed_forms(m, g, expected, conditions):
+    r = apply("atom", "euler-integral", m, g)
+    assert r.strategies == ("euler-integral",)
+    assert same(r.value, expected)
+    assert r.conditions == conditions
+
+
+def test_rule_is_the_detail():
+    assert apply("atom", "euler-integral", GAMMA_SHAPE, x).detail == "Gamma integral"
+    assert apply("atom", "euler-integral", POWER, x).detail == "Beta integral"
+
+
+def test_a_divergent_positive_kernel_is_infinite():
+    """E[1/X] under Exponential(λ): ∫ λ e^{−λx}/x dx = ∞."""
+    r = apply("atom", "euler-integral", EXPONENTIAL, 1 / x)
+    assert r.value == sp.oo and r.strategies == ("euler-integral",)
+    assert r.detail.startswith("Gamma integral diverges")
+
+
+@pytest.mark.parametrize("m, g", [
+    pytest.param(GAMMA_SHAPE, sp.log(x), id="logarithm"),
+    pytest.param(GAMMA_SHAPE, x + 1, id="a-sum"),
+    pytest.param(UNIFORM, x, id="support-depends-on-theta"),
+    pytest.param(BERNOULLI, n, id="discrete"),
+])
+def test_does_not_apply(m, g):
+    assert apply("atom", "euler-integral", m, g) is None

@@ -1,0 +1,55 @@
+"""Strategy "exponential-family" (strategies/expfamily.py), at both levels: moments of the sufficient statistic
+from the log-partition, E[T_j m(T)] = ∂E[m]/∂η_j + (∂A/∂η_j) E[m], with no integral."""
+
+from __future__ import annotations
+
+import pytest
+import sympy as sp
+
+from _strategy_cases import (BERNOULLI, EXPONENTIAL, LAPLACE, NORMAL, POISSON, UNIFORM, apply, lam, mu, n, p, same,
+                             sigma, x, xr)
+
+
+@pytest.mark.parametrize("model, f, expected", [
+    pytest.param(EXPONENTIAL, x, 1 / lam, id="exponential-mean"),
+    pytest.param(EXPONENTIAL, x**2, 2 / lam**2, id="exponential-second-moment"),
+    pytest.param(EXPONENTIAL, (1 / lam - x) ** 2, 1 / lam**2, id="exponential-fisher-information"),
+    pytest.param(NORMAL, xr**2, mu**2 + sigma**2, id="normal-second-moment"),
+    pytest.param(NORMAL, (xr - mu) ** 4, 3 * sigma**4, id="normal-fourth-central-moment"),
+    pytest.param(POISSON, n**2, lam**2 + lam, id="poisson-second-moment"),
+    pytest.param(POISSON, (n / lam - 1) ** 2, 1 / lam, id="poisson-fisher-information"),
+    pytest.param(BERNOULLI, n, p, id="bernoulli-mean"),
+])
+def test_expression_closed_forms(model, f, expected):
+    r = apply("expression", "exponential-family", model, f)
+    assert r.strategies == ("exponential-family",)
+    assert same(r.value, expected)
+    assert r.detail.startswith("exponential family (")
+
+
+def test_expression_detail_names_the_natural_parameter_and_statistic():
+    r = apply("expression", "exponential-family", EXPONENTIAL, x)
+    assert r.detail.startswith("exponential family (") and "η = -lambda, T = x" in r.detail
+
+
+@pytest.mark.parametrize("model, g, expected", [
+    pytest.param(EXPONENTIAL, sp.Integer(1), 1, id="one"),
+    pytest.param(EXPONENTIAL, x, 1 / lam, id="statistic"),
+    pytest.param(EXPONENTIAL, x**3, 6 / lam**3, id="power-of-the-statistic"),
+    pytest.param(NORMAL, xr**3, mu**3 + 3 * mu * sigma**2, id="normal-third-moment"),
+])
+def test_atom_closed_forms(model, g, expected):
+    r = apply("atom", "exponential-family", model, g)
+    assert r.strategies == ("exponential-family",)
+    assert same(r.value, expected)
+
+
+@pytest.mark.parametrize("level, model, f", [
+    pytest.param("expression", LAPLACE, xr, id="laplace-is-not-an-exponential-family"),
+    pytest.param("expression", UNIFORM, x, id="support-depends-on-theta"),
+    pytest.param("expression", EXPONENTIAL, sp.log(x), id="not-a-monomial-in-T"),
+    pytest.param("atom", EXPONENTIAL, sp.sqrt(x), id="fractional-power-of-T"),
+    pytest.param("atom", EXPONENTIAL, sp.exp(-x), id="function-of-T"),
+])
+def test_does_not_apply(level, model, f):
+    assert apply(level, "exponential-family", model, f) is None

@@ -1,0 +1,163 @@
+"""symfisher.core.pipeline: the stream of (key, value) results the derivation worker sends."""
+
+from __future__ import annotations
+
+import functools
+
+import pytest
+import sympy as sp
+
+from symfisher.config import Config
+from symfisher.core.deadline import Budget
+from symfisher.core.expectation import registry
+from symfisher.core.model import Model
+from symfisher.core.pipeline import Entry, entries, pipeline
+from symfisher.core.simplify import is_zero
+from symfisher.errors import StrategyBug
+
+x = sp.Symbol("x", positive=True)
+xr = sp.Symbol("x", real=True)
+lam = sp.Symbol("lambda", positive=True)
+mu = sp.Symbol("mu", real=True)
+sigma = sp.Symbol("sigma", positive=True)
+POS = sp.Interval.open(0, sp.oo)
+
+EXPONENTIAL = Model(sp.log(lam) - lam * x, (x,), (lam,), ((x, POS),), name="exponential")
+NORMAL = Model(-(xr - mu) ** 2 / (2 * sigma**2) - sp.log(sigma) - sp.log(2 * sp.pi) / 2, (xr,), (mu, sigma),
+               ((xr, sp.S.Reals),), name="normal")
+
+
+def run(model: Model, config: Config | None = None) -> list[tuple[str, object]]:
+    if config is None:
+        return list(_default_run(model))
+    return list(pipeline(model, config, Budget.of(30)))
+
+
+@functools.lru_cache(maxsize=None)
+def _default_run(model: Model) -> tuple[tuple[str, object], ...]:
+    """The stream under the default Config, computed once per model (the normal model takes seconds)."""
+    return tuple(pipeline(model, Config(), Budget.of(30)))
+
+
+def matrix(stream, key: str, k: int) -> dict[tuple[int, int], Entry]:
+    out = {ij: v for name, (ij, v) in ((n, v) for n, v in stream if n == key)}
+    assert sorted(out) == entries(k)
+    return out
+
+
+def test_entries_is_the_upper_triangle_row_by_row():
+    assert entries(0) == []
+    assert entries(1) == [(0, 0)]
+    assert entries(2) == [(0, 0), (0, 1), (1, 1)]
+    assert entries(3) == [(0, 0), (0, 1), (0, 2), (1, 1), (1, 2), (2, 2)]
+
+
+@pytest.mark.parametrize("model, keys", [
+    pytest.param(EXPONENTIAL, ["score", "hessian", "score", "hessian", "timing", "mean", "timing", "fisher", "timing",
+                               "neh", "timing"], id="exponential"),
+    pytest.param(NORMAL, ["score", "hessian", "score", "hessian", "timing", "mean", "mean", "timing",
+                          "fisher", "fisher", "fisher", "timing", "neh", "neh", "neh", "timing"], id="normal"),
+])
+def test_keys_stream_in_order(model, keys):
+    """Derivatives unsimplified, then simplified; then E[s], E[s sᵀ] and −E[H], each stage timed."""
+    stream = run(model)
+    assert [key for key, _ in stream] == keys
+    timings = [value for key, value in stream if key == "timing"]
+    assert [stage for stage, _ in timings] == ["differentiate", "regularity", "fisher", "neg_expected_hessian"]
+    assert all(isinstance(t, float) and t >= 0 for _, t in timings)
+
+
+def test_exponential_values():
+    """I(λ) = 1/λ² = −E[∂²ℓ/∂λ²], E[s] = 0."""
+    stream = run(EXPONENTIAL)
+    score = [v for key, v in stream if key == "score"]
+    assert all(sp.simplify(s[0] - (1 / lam - x)) == 0 for s in score)
+    hessian = [v for key, v in stream if key == "hessian"]
+    assert all(h == {(0, 0): -1 / lam**2} for h in hessian)
+    means = [v for key, v in stream if key == "mean"]
+    assert means == [(0, Entry(sp.Integer(0), "exponential-family", means[0][1].detail))]
+    fisher, neh = matrix(stream, "fisher", 1), matrix(stream, "neh", 1)
+    assert isinstance(fisher[(0, 0)], Entry)
+    assert fisher[(0, 0)].value == 1 / lam**2 and fisher[(0, 0)].strategy == "exponential-family"
+    assert fisher[(0, 0)].detail.startswith("exponential family")
+    assert neh[(0, 0)] == Entry(1 / lam**2, "data-free", "")
+
+
+def test_normal_values():
+    """Normal (μ, σ): I = diag(1/σ², 2/σ²) (e.g. Lehmann & Casella, Theory of Point Estimation, Ex. 2.6.2)."""
+    stream = run(NORMAL)
+    expected = {(0, 0): 1 / sigma**2, (0, 1): sp.Integer(0), (1, 1): 2 / sigma**2}
+    for key in ("fisher", "neh"):
+        got = matrix(stream, key, 2)
+        assert all(is_zero(got[ij].value - value) for ij, value in expected.items()), key
+        assert all(e.conditions == () for e in got.values())
+    assert [v[1].value for key, v in stream if key == "mean"] == [0, 0]
+    assert matrix(stream, "fisher", 2)[(0, 1)].strategy == "exponential-family"
+
+
+def test_independent_blocks_give_products_of_means():
+    """Two independent normal means: E[s₁ s₂] = E[s₁] E[s₂] = 0 without an integral."""
+    x1, x2 = sp.symbols("x1 x2", real=True)
+    m1, m2 = sp.symbols("mu1 mu2", real=True)
+    model = Model(-(x1 - m1) ** 2 / 2 - (x2 - m2) ** 2 / 2 - sp.log(2 * sp.pi), (x1, x2), (m1, m2),
+                  ((x1, sp.S.Reals), (x2, sp.S.Reals)), name="two-means")
+    fisher = matrix(run(model), "fisher", 2)
+    assert fisher[(0, 1)].value == 0 and fisher[(0, 1)].strategy == "independence"
+    assert fisher[(0, 0)].value == 1 and fisher[(1, 1)].value == 1
+
+
+def test_linear_predictor_path_for_logistic_regression():
+    """Logistic regression η = β0 + β1 z: I = z zᵀ e^η/(1 + e^η)² from the one-predictor model."""
+    y, z = sp.Symbol("y", integer=True), sp.Symbol("z", real=True)
+    b0, b1 = sp.symbols("beta0 beta1", real=True)
+    eta = b0 + b1 * z
+    model = Model(y * eta - sp.log(1 + sp.exp(eta)), (y,), (b0, b1), ((y, sp.FiniteSet(0, 1)),), given=(z,),
+                  name="logistic")
+    stream = run(model)
+    assert [key for key, _ in stream] == ["score", "hessian", "timing", "mean", "mean", "timing", "fisher", "fisher",
+                                          "fisher", "timing", "neh", "neh", "neh", "timing"]
+    weight = sp.exp(eta) / (1 + sp.exp(eta)) ** 2
+    row = (1, z)
+    for key in ("fisher", "neh"):
+        got = matrix(stream, key, 2)
+        for (i, j), e in got.items():
+            assert is_zero(e.value - row[i] * row[j] * weight), (key, i, j)
+            assert e.strategy.startswith("linear-predictor+")
+            assert "linear predictor eta = beta0 + beta1*z" in e.detail
+    assert matrix(stream, "fisher", 2)[(0, 1)].strategy == "linear-predictor+finite-support"
+    assert "proved on the reduced model" in matrix(stream, "neh", 2)[(1, 1)].detail
+    assert [v[1].value for key, v in stream if key == "mean"] == [0, 0]
+    score = [v for key, v in stream if key == "score"][0]
+    assert is_zero(score[1] - z * (y - sp.exp(eta) / (1 + sp.exp(eta))))
+
+
+def _break_first_strategy(monkeypatch):
+    """Make "finite-support", the first expression strategy, raise on every call."""
+    original = registry.strategies
+
+    def broken(engine, f):
+        raise ZeroDivisionError("boom")
+
+    def patched(level):
+        return [(name, broken if (level, name) == ("expression", "finite-support") else fn)
+                for name, fn in original(level)]
+
+    monkeypatch.setattr(registry, "strategies", patched)
+
+
+def test_strategy_failures_are_streamed_when_not_strict(monkeypatch):
+    _break_first_strategy(monkeypatch)
+    stream = run(EXPONENTIAL, Config(strict=False))
+    failures = [value for key, value in stream if key == "failures"]
+    assert failures, [key for key, _ in stream]
+    assert all(set(f) == {"strategy 'finite-support' raised ZeroDivisionError: boom"} for f in failures)
+    assert [len(f) for f in failures] == sorted(len(f) for f in failures)  # cumulative, never shrinking
+    keys = [key for key, _ in stream]
+    assert keys.index("failures") == keys.index("mean") + 1  # sent right after the entry that hit it
+    assert matrix(stream, "fisher", 1)[(0, 0)].value == 1 / lam**2  # the next strategy still answers
+
+
+def test_strategy_failures_raise_when_strict(monkeypatch):
+    _break_first_strategy(monkeypatch)
+    with pytest.raises(StrategyBug, match=r"^strategy 'finite-support' raised ZeroDivisionError: boom$"):
+        run(EXPONENTIAL, Config(strict=True))
