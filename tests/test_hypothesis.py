@@ -27,6 +27,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 import symfisher as sf
+from symfisher.errors import StrategyBug
 
 TIMEOUT = float(os.environ.get("SYMFISHER_FUZZ_TIMEOUT", "5"))
 #: Allowed lateness in seconds (the issue's "within a second"); raise it on a heavily overloaded machine.
@@ -51,6 +52,9 @@ def _outcome(kind: str, fn, seconds: float):
     start = time.monotonic()
     try:
         result = fn()
+    except StrategyBug:  # a bug inside a strategy (strict mode): never an acceptable outcome
+        OUTCOMES[f"{kind}: StrategyBug"] += 1
+        raise
     except sf.SymfisherError as exc:
         elapsed = time.monotonic() - start
         message = str(exc)

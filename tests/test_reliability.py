@@ -9,7 +9,7 @@ import pytest
 import sympy as sp
 
 import symfisher as sf
-from symfisher.core import _deadline
+from symfisher.core import deadline as _deadline
 from symfisher.core.expectation.engine import engine_for, expanded_size
 
 x = sp.Symbol("x", real=True)
@@ -91,7 +91,7 @@ def _slow_probe(model, point):
 
 
 def test_model_validation_is_bounded(monkeypatch):
-    from symfisher.core import validate
+    from symfisher.core import validation as validate
 
     monkeypatch.setattr(validate, "_negative_at", _slow_probe)  # inherited by the forked worker
     start = time.monotonic()

@@ -25,7 +25,7 @@ import sympy as sp
 import symfisher.catalog as derivations
 import symfisher as sf
 from symfisher.core.points import parameter_points
-from symfisher.core import quadrature
+from symfisher.core import evidence as quadrature
 from symfisher.core.verdict import matrices_equal
 
 _derive_module = sys.modules["symfisher.core.derivation"]
@@ -102,7 +102,7 @@ def cached_quadrature(monkeypatch):
 
 
 def _points(model, count=3):
-    return parameter_points((*model.params, *model.given, *_derive_module._constants(model)), model.domain_map,
+    return parameter_points((*model.params, *model.given, *model.constants), model.domain_map,
                             count, 99)
 
 

@@ -14,7 +14,7 @@ import pytest
 import sympy as sp
 
 from symfisher.catalog import FAMILIES
-from symfisher.core import derive
+from symfisher import derive
 from symfisher.core.points import parameter_points
 from symfisher.core.evidence import numeric_expectation, numeric_value
 
