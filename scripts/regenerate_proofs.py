@@ -1,6 +1,6 @@
 """Generate (or check) the LaTeX and Markdown proofs of every catalog family.
 
-``python -m scripts.regenerate_proofs`` derives each family of :data:`derivations.FAMILIES` and writes
+``python -m scripts.regenerate_proofs`` derives each family of :data:`symfisher.catalog.FAMILIES` and writes
 ``derivations/proofs/<name>.tex`` (a standalone document) and ``<name>.md`` (MathJax Markdown).
 ``--check`` writes nothing and exits 1 if any file is missing or differs from what would be
 generated (stale), 0 otherwise. A family whose derivation fails is reported and makes the exit
@@ -20,14 +20,12 @@ __all__ = ["proof_texts", "default_directory", "main"]
 
 
 def default_directory() -> Path:
-    """``derivations/proofs`` next to the catalog modules.
+    """``derivations/proofs`` of the repository, next to the catalog's family modules.
 
-    >>> default_directory().name
-    'proofs'
+    >>> default_directory().relative_to(Path(__file__).resolve().parents[1]).as_posix()
+    'derivations/proofs'
     """
-    import symfisher.catalog as derivations
-
-    return Path(derivations.__file__).resolve().parent / "proofs"
+    return Path(__file__).resolve().parents[1] / "derivations" / "proofs"
 
 
 def proof_texts(name: str, timeout: float = 60.0) -> dict[str, str]:

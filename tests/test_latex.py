@@ -8,6 +8,7 @@ import random
 import re
 import shutil
 import subprocess
+import sys
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 from types import SimpleNamespace
@@ -18,11 +19,13 @@ import sympy as sp
 import symfisher.catalog as derivations
 from symfisher import Model, derive
 from symfisher.cli import main
-from symfisher.export import latex as L
-from scripts import proofs
+from symfisher.core.note import MEAN_SCORE, NEG_HESSIAN, OUTER, THETA, ExpectedValue, Note, eq, listed, member
 from symfisher.core.verdict import Verdict
+from symfisher.export import latex as L
+from symfisher.export.latex import appendix, blocks, document, layout, markdown
+from scripts import regenerate_proofs as proofs
 
-PROOFS = Path(derivations.__file__).resolve().parent / "proofs"
+PROOFS = proofs.default_directory()
 PDFLATEX = shutil.which("pdflatex")
 needs_tex = pytest.mark.skipif(PDFLATEX is None, reason="no LaTeX engine (pdflatex) on PATH")
 
@@ -88,41 +91,75 @@ def test_math_latex(expr, tex):
 SIGMA, MU = sp.Symbol("sigma", positive=True), sp.Symbol("mu", real=True)
 
 
-@pytest.mark.parametrize("text, tex", [
-    ("SymPy integrate of the atom", "SymPy integrate of the atom"),
-    ("exponential family (η = -1/(2*sigma**2), T = x**2)",
+@pytest.mark.parametrize("note, tex", [
+    (Note("SymPy integrate of the atom"), "SymPy integrate of the atom"),
+    (Note.of("exponential family (", eq(sp.Symbol("η"), -1 / (2 * SIGMA**2)), ", ", eq(sp.Symbol("T"), x**2), ")"),
      r"exponential family ($\eta = - \frac{1}{2 \sigma^{2}}$, $T = x^{2}$)"),
-    ("log-partition A = mu**2/(2*sigma**2) + log(sigma)",
+    (Note.of("log-partition ", eq(sp.Symbol("A"), MU**2 / (2 * SIGMA**2) + sp.log(SIGMA))),
      r"log-partition $A = \frac{\mu^{2}}{2 \sigma^{2}} + \log{\left(\sigma \right)}$"),
-    ("E[s] = 0 (proved)", r"$\mathbb{E}[s] = 0$ (proved)"),
-    ("they differ at sigma = 433/200 by up to 0.426692",
-     r"they differ at $\sigma = \frac{433}{200}$ by up to $0.426692$"),
-    ("support independent of θ", r"support independent of $\theta$"),
-    ("support x ∈ Interval.open(0, sigma) depends on sigma",
+    (Note.of(eq(MEAN_SCORE, 0), " (proved)"), r"$\mathbb{E}[s] = 0$ (proved)"),
+    (Note.of("they differ at ", eq(SIGMA, sp.Rational(433, 200)), " by up to 0.426692"),
+     r"they differ at $\sigma = \frac{433}{200}$ by up to 0.426692"),
+    (Note.of("support independent of ", THETA), r"support independent of $\theta$"),
+    (Note.of("support ", member(x, sp.Interval.open(0, SIGMA)), " depends on ", SIGMA),
      r"support $x \in \left(0, \sigma\right)$ depends on $\sigma$"),
-    ("E[s] = [-1/sigma]", r"$\mathbb{E}[s] = \left[- \frac{1}{\sigma}\right]$"),
-    ("no strategy found E[log(_x*sigma)**2] in closed form",
-     r"no strategy found \texttt{E[log(\allowbreak{}\_x*\allowbreak{}sigma)**\allowbreak{}2]} in closed form"),
+    (Note.of(eq(MEAN_SCORE, sp.ImmutableMatrix([[-1 / SIGMA]]))),
+     r"$\mathbb{E}[s] = \left[\begin{matrix}- \frac{1}{\sigma}\end{matrix}\right]$"),
+    (Note.of("no strategy found ", ExpectedValue(sp.log(sp.Dummy("x") * SIGMA) ** 2), " in closed form"),
+     r"no strategy found $\mathbb{E}\left[\log{\left(x \sigma \right)}^{2}\right]$ in closed form"),
+    (Note.of(OUTER, " versus ", NEG_HESSIAN), r"$\mathbb{E}[s s^{\top}]$ versus $-\mathbb{E}[H]$"),
+    (Note.of("tried ", SIGMA, " ∈ [0.0013, 4.1e+06]"), r"tried $\sigma$ $\in$ [0.0013, 4.1e+06]"),
+    (Note.of("at the point ", (MU, SIGMA)), r"at the point $\left(\mu, \sigma\right)$"),
+    (Note.of("valid only for ", *listed([MU > 1, SIGMA < 2], " and ")), r"valid only for $\mu > 1$ and $\sigma < 2$"),
+    # text without parts is text, never parsed: no math is guessed from it
     ("rate = lambda", "rate = lambda"),
-    ("E[s sᵀ] versus −E[H]", r"$\mathbb{E}[s s^{\top}]$ versus $-\mathbb{E}[H]$"),
+    ("E[s] = [-1/sigma] costs 5% of σ", r"E[s] = [-1/sigma] costs 5\% of $\sigma$"),
+    (Note("exponential family (η = -1/(2*sigma**2))"), r"exponential family ($\eta$ = -1/(2*sigma**2))"),
 ])
-def test_detail_to_latex(text, tex):
-    assert L.detail_to_latex(text, [SIGMA, MU, x]) == tex
+def test_detail_to_latex(note, tex):
+    assert L.detail_to_latex(note) == tex
+
+
+def test_notes_in_markdown_and_verdicts():
+    note = Note.of("they differ at ", eq(SIGMA, sp.Rational(433, 200)), " by up to 0.4_2 [x]")
+    assert document.verdict_to_latex(Verdict("inconclusive", note)) == (
+        r"$\textbf{inconclusive}$: they differ at $\sigma = \frac{433}{200}$ by up to 0.4_2 [x]")
+    assert markdown.inline_markdown(blocks.note_segments(note), {}) == (
+        r"they differ at $\sigma = \frac{433}{200}$ by up to 0.4\_2 \[x\]")
+
+
+def test_the_exporter_never_parses_engine_text():
+    """No module of export/latex imports the text parser, and rendering a proof does not load it."""
+    package = Path(L.__file__).parent
+    for path in package.glob("*.py"):
+        source = path.read_text()
+        assert "symfisher.text" not in source and "parse_expression" not in source, path.name
+    code = ("import sys, sympy as sp\n"
+            "from symfisher.core.derivation import derive\n"
+            "from symfisher.core.model import Model\n"
+            "x, lam = sp.Symbol('x', positive=True), sp.Symbol('lambda', positive=True)\n"
+            "d = derive(Model.from_pdf(lam * sp.exp(-lam * x), x, [lam], sp.Interval.open(0, sp.oo)))\n"
+            "d.to_latex(); d.to_markdown()\n"
+            "print(sorted(m for m in sys.modules if m.startswith('symfisher.text')))\n")
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=300,
+                          cwd=Path(__file__).resolve().parents[1])
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.strip() == "[]"
 
 
 def test_long_sum_is_split_into_lines_that_fit():
     terms = sum(sp.Symbol(f"c_{k}") * sp.polygamma(1, a + k) for k in range(12))
-    tex = L._eq_latex(L._Eq((r"\mathcal{I}_{\alpha\alpha}", L.math_latex(terms)), "eq:t", True))
+    tex = document.display_latex(blocks.Display((r"\mathcal{I}_{\alpha\alpha}", L.math_latex(terms)), "eq:t", True))
     assert tex.startswith("\\begin{equation}\\label{eq:t}\n\\begin{split}\n")
     rows = tex.split("\\\\\n")
     assert len(rows) >= 3
-    assert all(L._width(r.split("&", 1)[1]) <= L.LINE_EM for r in rows)
+    assert all(layout.tex_width(r.split("&", 1)[1]) <= layout.LINE_EM for r in rows)
     assert "adjustbox" not in tex
 
 
 def test_split_terms_respects_brackets():
     tex = L.math_latex(sp.Symbol("y") * (a - b) + sp.exp(-(a + b)) - 1)
-    assert L._split_terms(tex) == [r"y \left(\alpha - \beta\right)", r"+ e^{- \alpha - \beta}", "- 1"]
+    assert layout.split_terms(tex) == [r"y \left(\alpha - \beta\right)", r"+ e^{- \alpha - \beta}", "- 1"]
 
 
 # ---------------------------------------------------------------------------------------------- derivations used below
@@ -180,6 +217,9 @@ def test_refuted_document_shows_counterexample():
     tex = d.to_latex()
     assert "is refuted" in tex and "Counterexample: at" in tex and r"\toprule" in tex
     assert r"support $x \in \left(0, \theta\right)$ depends on $\theta$" in tex
+    fact = d.equality.facts[0]  # a Note: the support and the parameter are SymPy objects, not text
+    assert isinstance(fact, Note) and fact == "support x ∈ Interval.open(0, theta) depends on theta"
+    assert [type(p).__name__ for p in fact.parts] == ["str", "Contains", "str", "Symbol"]
     md = d.to_markdown()
     assert "Counterexample: at $\\theta = " in md and "| point | entries of I | entries of J | max \\|difference\\| |" in md
 
@@ -263,7 +303,7 @@ def test_numeric_code_equals_formula(name):
     rng = random.Random(name)
     for (i, j), f in funcs.items():
         entry = d.fisher[i, j]
-        args = L._numeric_args(d, entry)
+        args = appendix.numeric_args(d, entry)
         for _ in range(3):
             point = _random_point(args, domains, rng)
             code = float(f(*[point[s] for s in args]))

@@ -21,13 +21,12 @@ from symfisher.errors import BudgetExceeded, ModelError, NotSupportedError, Symf
 from symfisher.core.expectation import Context
 from symfisher.core.indicators import non_numbers, theta_indicators
 from symfisher.core.model import Model
+from symfisher.core.note import (FISHER, MEAN_SCORE, NEG_HESSIAN, OUTER, THETA, ExpectedValue, Note, eq, listed,
+                                 member)
 from symfisher.core.pipeline import Entry, entries, pipeline, to_user
 from symfisher.core.verdict import Verdict, matrices_equal
 
 __all__ = ["Derivation", "Step", "derive", "fisher_information"]
-
-IRREGULAR = ("the support {support} depends on {params}, so differentiating under the integral sign is not "
-             "allowed: E[s] = {mean} ≠ 0 and the information equality fails")
 
 
 @dataclass(frozen=True)
@@ -252,7 +251,8 @@ def derive(model: Model, timeout: float = 60.0, *, config: Config | None = None)
                 results[key] = value
     except SymfisherError:
         raise
-    except Exception as exc:  # noqa: BLE001 - a SymPy failure inside the worker: one clear error, not a crash
+    except Exception as exc:  # noqa: BLE001 - boundary: whatever the worker raised (a SymPy failure in
+        # differentiation or assembly, forwarded across the fork) becomes one clear error, not a crash
         detail = str(exc).splitlines()[0][:120] if str(exc) else ""
         raise NotSupportedError(f"model {model.name}: the derivation failed inside SymPy "
                                 f"({type(exc).__name__}{': ' + detail if detail else ''})") from exc
@@ -317,26 +317,27 @@ def _sample_sums(model: Model, S, H, n):
 
 def _verdict(model: Model, config: Config, fisher, negH, mean, timed_out: bool, conditions: tuple = (),
              score: sp.Matrix | None = None, hessian: sp.Matrix | None = None) -> Verdict:
-    facts = [f"the closed forms hold for {_and(conditions)} (convergence)"] if conditions else []
-    irregular = ""
+    facts = [Note.of("the closed forms hold for ", *listed(conditions, " and "), " (convergence)")] \
+        if conditions else []
+    irregular = Note()
     indicators = theta_indicators(model.density, model.data, model.params)
+    mean_row = eq(MEAN_SCORE, sp.ImmutableMatrix(1, len(mean), list(mean)))
     if indicators:
-        shown = ", ".join(sp.sstr(f) for f in indicators[:3])
-        facts.append(f"the density contains {shown}, which ties the data to θ: its effective support may "
-                     "depend on θ")
+        facts.append(Note.of("the density contains ", *listed(indicators[:3]), ", which ties the data to ", THETA,
+                             ": its effective support may depend on ", THETA))
     elif model.support_depends_on_params:
-        dep = sorted({str(p) for _, s in model.support for p in s.free_symbols & set(model.params)})
-        sup = ", ".join(f"{x} ∈ {s}" for x, s in model.support)
-        irregular = IRREGULAR.format(support=sup, params=", ".join(dep), mean=sp.sstr(list(mean)))
-        facts.append(f"support {sup} depends on {', '.join(dep)}")
+        dep = sorted({p for _, s in model.support for p in s.free_symbols & set(model.params)}, key=str)
+        sup = listed(member(x, s) for x, s in model.support)
+        irregular = _irregular(sup, listed(dep), mean_row)
+        facts.append(Note.of("support ", *sup, " depends on ", *listed(dep)))
     else:
-        facts.append("support independent of θ")
+        facts.append(Note.of("support independent of ", THETA))
     if any(non_numbers(m) for m in mean) or mean.has(sp.Integral, sp.Sum):
         pass  # no fact about E[s]
     elif all(m == 0 for m in mean) and not indicators:
-        facts.append("E[s] = 0 (proved)")
+        facts.append(Note.of(eq(MEAN_SCORE, 0), " (proved)"))
     else:
-        facts.append(f"E[s] = {sp.sstr(list(mean))}")
+        facts.append(Note.of(mean_row))
     points = spread_points((*model.params, *model.given, *model.constants), model.domain_map,
                            config.numeric_points, config.seed, _satisfies(conditions))
     if _infinite_entries(fisher) or _infinite_entries(negH):
@@ -345,27 +346,34 @@ def _verdict(model: Model, config: Config, fisher, negH, mean, timed_out: bool, 
                                indicators).with_conditions(conditions)
 
 
+def _irregular(support: list, params: list, mean: sp.Eq) -> Note:
+    """Why the equality fails for a support that moves with θ (support and θ as note pieces, ``mean``: E[s] = …)."""
+    return Note.of("the support ", *support, " depends on ", *params, ", so differentiating under the integral sign "
+                   "is not allowed: ", mean, " ≠ 0 and the information equality fails")
+
+
 def _regularity_verdict(model, config, fisher, negH, timed_out, score, hessian, irregular, facts, points,
                         indicators) -> Verdict:
-    verdict = matrices_equal(fisher, negH, points, "E[s sᵀ] versus −E[H]", config.simplify_timeout,
+    verdict = matrices_equal(fisher, negH, points, Note.of(OUTER, " versus ", NEG_HESSIAN), config.simplify_timeout,
                              irregular, tuple(facts), symmetric=True)
     if verdict.status == "inconclusive" and not verdict.evidence and score is not None and hessian is not None:
         evidence = _quadrature_evidence(model, score, hessian, fisher, negH, points[::2][:2])
         if evidence:
             worst = max(e.max_abs_diff for e in evidence)
-            verdict = Verdict("inconclusive", f"{verdict.reason}; by quadrature at {len(evidence)} point(s) the two "
-                              f"sides differ by at most {worst:.3g} (evidence, not proof)", verdict.residual,
+            verdict = Verdict("inconclusive", Note.of(verdict.reason, f"; by quadrature at {len(evidence)} point(s) "
+                              f"the two sides differ by at most {worst:.3g} (evidence, not proof)"), verdict.residual,
                               tuple(evidence), facts=tuple(facts))
     if verdict.status == "proved" and indicators:
-        return Verdict("inconclusive", f"I(θ) = E[s sᵀ] and −E[H] agree symbolically, but {facts[-1]}, so "
-                       "differentiating under the integral sign is not justified", verdict.residual,
+        return Verdict("inconclusive", Note.of(eq(FISHER, OUTER), " and ", NEG_HESSIAN, " agree symbolically, but ",
+                       facts[-1], ", so differentiating under the integral sign is not justified"), verdict.residual,
                        facts=tuple(facts))
     if verdict.status == "proved":
-        reason = f"I(θ) = E[s sᵀ] equals −E[H]: the residual simplifies to zero; {'; '.join(facts)}"
+        reason = Note.of(eq(FISHER, OUTER), " equals ", NEG_HESSIAN, ": the residual simplifies to zero; ",
+                         Note.join("; ", facts))
         return Verdict("proved", reason, verdict.residual, facts=tuple(facts))
     if timed_out and verdict.status == "inconclusive":
-        return Verdict("inconclusive", "the time budget ran out before every expectation was found; "
-                       + verdict.reason, verdict.residual, verdict.evidence, facts=tuple(facts))
+        return Verdict("inconclusive", Note.of("the time budget ran out before every expectation was found; ",
+                       verdict.reason), verdict.residual, verdict.evidence, facts=tuple(facts))
     return verdict
 
 
@@ -374,7 +382,7 @@ MAX_QUADRATURE_ENTRIES = 10
 
 def _quadrature_evidence(model: Model, score, hessian, fisher, negH, points) -> list:
     """Both sides at each point, open entries by quadrature of s_i s_j p and −H_ij p (few parameters only)."""
-    from symfisher.core.evidence import numeric_expectation, numeric_value
+    from symfisher.core.evidence import NUMERIC_FAILURES, numeric_expectation, numeric_value
     from symfisher.core.verdict import Evidence
 
     k = fisher.rows
@@ -395,7 +403,7 @@ def _quadrature_evidence(model: Model, score, hessian, fisher, negH, points) -> 
         try:
             left = [value(fisher[i, j], score[i] * score[j], point) for i, j in cells]
             right = [value(negH[i, j], -hessian[i, j], point) for i, j in cells]
-        except Exception:  # noqa: BLE001 - quadrature failing at a point is no evidence either way
+        except NUMERIC_FAILURES:  # quadrature failing at a point is no evidence either way
             continue
         diffs = [abs(a - b) for a, b in zip(left, right)]
         if all(d == d for d in diffs):  # no nan
@@ -431,8 +439,8 @@ def _bounded_verdict(model: Model, config: Config, fisher, negH, mean, timed_out
         return run_with_deadline(_verdict, (model, config, fisher, negH, mean, timed_out, conditions, score, hessian),
                                  seconds)
     except BudgetExceeded:
-        return Verdict("inconclusive", f"the time budget ran out while comparing E[s sᵀ] with −E[H] "
-                       f"({seconds:.3g} s left)")
+        return Verdict("inconclusive", Note.of("the time budget ran out while comparing ", OUTER, " with ", NEG_HESSIAN,
+                                               f" ({seconds:.3g} s left)"))
 
 
 def _and(conditions: tuple) -> str:
@@ -462,18 +470,18 @@ def _infinite_verdict(fisher, negH, points, facts: tuple[str, ...]) -> Verdict:
     def names(m) -> str:
         return ", ".join(f"({i + 1},{j + 1})" for i, j in _infinite_entries(m))
 
-    parts = [f"{what} is infinite at entries {names(m)} (the integral diverges)"
-             for what, m in (("I(θ) = E[s sᵀ]", fisher), ("−E[H]", negH)) if _infinite_entries(m)]
-    reason = "; ".join(parts)
+    parts = [Note.of(what, f" is infinite at entries {names(m)} (the integral diverges)")
+             for what, m in ((eq(FISHER, OUTER), fisher), (NEG_HESSIAN, negH)) if _infinite_entries(m)]
+    reason = Note.join("; ", parts)
     one_sided = [(i, j) for i, j in set(_infinite_entries(fisher)) ^ set(_infinite_entries(negH))
                  if not (fisher[i, j].has(sp.Integral, sp.Sum, sp.nan, sp.zoo)
                          or negH[i, j].has(sp.Integral, sp.Sum, sp.nan, sp.zoo))]
     if one_sided and points:
         i, j = one_sided[0]
-        return Verdict("refuted", f"{reason}; entry ({i + 1},{j + 1}) is finite on the other side, so the "
-                       "information equality fails", counterexample=dict(points[0]), facts=facts)
-    return Verdict("inconclusive", f"{reason}, so the information equality is not an identity of finite "
-                   "matrices", facts=facts)
+        return Verdict("refuted", Note.of(reason, f"; entry ({i + 1},{j + 1}) is finite on the other side, so the "
+                       "information equality fails"), counterexample=dict(points[0]), facts=facts)
+    return Verdict("inconclusive", Note.of(reason, ", so the information equality is not an identity of finite "
+                   "matrices"), facts=facts)
 
 
 
@@ -560,12 +568,13 @@ def check(model: Model, claimed: sp.Matrix | Any, timeout: float = 60.0) -> Verd
             verdict = run_with_deadline(matrices_equal, (claimed_m, d.fisher, points, "claimed versus derived "
                                         "Fisher information", max(0.05, min(5.0, left / (entries + 1)))), left)
     except BudgetExceeded:
-        verdict = Verdict("inconclusive", f"the time budget ({timeout:g} s) ran out while comparing the claim "
-                          "with the derived Fisher information")
+        verdict = Verdict("inconclusive", Note(f"the time budget ({timeout:g} s) ran out while comparing the claim "
+                          "with the derived Fisher information"))
     if verdict.status == "proved" and d.equality.status != "proved" and theta_indicators(
             model.density, model.data, model.params):
-        verdict = Verdict("inconclusive", f"{verdict.reason}, but the derivation rests on a density with "
-                          f"indicators of θ ({d.equality.reason})", verdict.residual, facts=d.equality.facts)
+        verdict = Verdict("inconclusive", Note.of(verdict.reason, ", but the derivation rests on a density with "
+                          "indicators of ", THETA, " (", d.equality.reason, ")"), verdict.residual,
+                          facts=d.equality.facts)
     return verdict.with_conditions(d.conditions)
 
 
@@ -573,12 +582,13 @@ def _check_infinite(d: Derivation, claimed: sp.ImmutableMatrix, points) -> Verdi
     """The derived information has ±∞ entries: a claim finite there is refuted at any parameter point."""
     cells = [(i, j) for i, j in _infinite_entries(d.fisher) if claimed[i, j] != d.fisher[i, j]]
     if not cells:
-        return Verdict("inconclusive", "the claim and the derivation agree that the information is infinite",
+        return Verdict("inconclusive", Note("the claim and the derivation agree that the information is infinite"),
                        facts=d.equality.facts).with_conditions(d.conditions)
     i, j = cells[0]
     at = dict(points[0]) if points else {p: sp.Integer(1) for p in d.params}
-    return Verdict("refuted", f"entry ({i + 1},{j + 1}) of the Fisher information is {sp.sstr(d.fisher[i, j])} "
-                   f"(E[s_i s_j] diverges), but the claim is {sp.sstr(claimed[i, j])}", counterexample=at,
+    s_i_s_j = ExpectedValue(sp.Symbol("s_i") * sp.Symbol("s_j"))
+    return Verdict("refuted", Note.of(f"entry ({i + 1},{j + 1}) of the Fisher information is ", d.fisher[i, j], " (",
+                   s_i_s_j, " diverges), but the claim is ", claimed[i, j]), counterexample=at,
                    facts=d.equality.facts)
 
 
@@ -624,7 +634,7 @@ def _as_matrix(claimed, model: Model) -> sp.ImmutableMatrix:
 
 def _check_by_quadrature(model, d, claimed, points) -> Verdict:
     """Derived entries with no closed form: compare the claim against quadrature (evidence only)."""
-    from symfisher.core.evidence import numeric_expectation, numeric_value
+    from symfisher.core.evidence import NUMERIC_FAILURES, numeric_expectation, numeric_value
     from symfisher.core.verdict import Evidence
 
     evidence, witness = [], None
@@ -633,7 +643,7 @@ def _check_by_quadrature(model, d, claimed, points) -> Verdict:
         try:
             num = [numeric_expectation(score[i] * score[j], model.density, model.support_map, point)
                    for i in range(len(score)) for j in range(len(score))]
-        except Exception:  # noqa: BLE001
+        except NUMERIC_FAILURES:  # quadrature failing at a point is no evidence either way
             continue
         cl = [numeric_value(e, point) for e in claimed]
         diff = max(abs(a - b) for a, b in zip(cl, num))
@@ -642,9 +652,9 @@ def _check_by_quadrature(model, d, claimed, points) -> Verdict:
         if witness is None and diff > 1e-5 * max([1.0] + [abs(v) for v in num]):
             witness = ev
     if witness is not None:
-        at = ", ".join(f"{k} = {v}" for k, v in witness.point.items())
-        return Verdict("refuted", f"the claim differs from E[s sᵀ] computed by quadrature at {at} by "
-                       f"{witness.max_abs_diff:.6g} (the derived closed form is incomplete)",
+        at = listed(eq(k, v) if isinstance(v, (sp.Basic, int)) else f"{k} = {v}" for k, v in witness.point.items())
+        return Verdict("refuted", Note.of("the claim differs from ", OUTER, " computed by quadrature at ", *at,
+                                          f" by {witness.max_abs_diff:.6g} (the derived closed form is incomplete)"),
                        evidence=tuple(evidence), counterexample=dict(witness.point))
-    return Verdict("inconclusive", "no closed form for E[s sᵀ]; the claim agrees with quadrature at "
-                   f"{len(evidence)} points (evidence, not proof)", evidence=tuple(evidence))
+    return Verdict("inconclusive", Note.of("no closed form for ", OUTER, "; the claim agrees with quadrature at "
+                                           f"{len(evidence)} points (evidence, not proof)"), evidence=tuple(evidence))

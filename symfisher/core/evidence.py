@@ -13,8 +13,16 @@ from typing import Iterator, Mapping, Sequence
 
 import numpy as np
 import sympy as sp
+from mpmath.libmp import NoConvergence
 
 _MODULES = ["scipy", "numpy"]
+
+#: What evaluating a density or a closed form numerically raises where it cannot be done: domain and
+#: overflow errors, complex or non-numeric values, a function with no numeric form (SymPy's printers
+#: raise NotImplementedError), mpmath's non-convergence. Catching these means "no evidence here";
+#: anything else (NameError, AttributeError, KeyError ...) is a bug of ours and propagates.
+NUMERIC_FAILURES: tuple[type[Exception], ...] = (ArithmeticError, ValueError, TypeError, NotImplementedError,
+                                                 NoConvergence)
 
 
 def _warm() -> None:
@@ -39,13 +47,29 @@ def safe_lambdify(args: Sequence[sp.Symbol], expr: sp.Expr, modules=_MODULES):
 
     lambdify puts every argument into the generated function's namespace under its name, so a data
     symbol called ``gamma`` or ``beta`` would shadow the gamma/beta functions in the same expression.
+    A function the modules have no numeric form for (``DiracDelta`` in NumPy) is printed by its bare
+    name and fails only when called; that ``NameError`` becomes ``NotImplementedError`` (one of
+    :data:`NUMERIC_FAILURES`), so a ``NameError`` elsewhere still shows a bug.
     """
     fresh = [sp.Dummy(f"arg{i}") for i in range(len(args))]
     expr = sp.sympify(expr).xreplace(dict(zip(args, fresh)))
     # Numeric powers such as (297/1000)**(849/1000) stay exact in SymPy as roots of huge integers,
     # which overflow a float in the generated code: evaluate them first.
     numeric = {e: e.evalf(30) for e in expr.atoms(sp.Pow) if e.is_number}
-    return sp.lambdify(fresh, expr.xreplace(numeric) if numeric else expr, modules=modules)
+    fn = sp.lambdify(fresh, expr.xreplace(numeric) if numeric else expr, modules=modules)
+
+    def evaluate(*values):
+        try:
+            return fn(*values)
+        except NameError as exc:
+            tb = exc.__traceback__
+            while tb is not None and tb.tb_next is not None:
+                tb = tb.tb_next
+            if tb is None or not tb.tb_frame.f_code.co_filename.startswith("<lambdifygenerated"):
+                raise
+            raise NotImplementedError(f"no numeric form for {exc.name} in {modules}") from exc
+
+    return evaluate
 
 
 def _lambda(args: Sequence[sp.Symbol], expr: sp.Expr):
@@ -173,7 +197,7 @@ def _log_density(fmp):
         try:
             v = _mp_real(fmp(mpmath.mpf(x)))
             return float(mpmath.log(v)) if v > 0 else -math.inf
-        except Exception:  # noqa: BLE001 - not evaluable here
+        except NUMERIC_FAILURES:  # not evaluable here
             return -math.inf
     return logp
 
@@ -324,7 +348,7 @@ def _terms(fn, fmp, ks: np.ndarray) -> np.ndarray:
     for i in np.flatnonzero(~np.isfinite(block)):
         try:
             block[i] = float(_mp_real(fmp(mpmath.mpf(int(ks[i])))))
-        except Exception:  # noqa: BLE001 - stays nan: the sum is then no evidence
+        except NUMERIC_FAILURES:  # stays nan: the sum is then no evidence
             pass
     return block
 
@@ -390,7 +414,7 @@ def levin_sum(density: sp.Expr, x: sp.Symbol, s: sp.Set) -> "mpmath.mpf | None":
             try:
                 total += _mp_real(mpmath.nsum(lambda j, a=first, b=step: fmp(a + b * j), [0, mpmath.inf],
                                               method="levin"))
-            except Exception:  # noqa: BLE001 - no estimate from this method
+            except NUMERIC_FAILURES:  # no estimate from this method
                 return None
     return total
 

@@ -21,6 +21,7 @@ from symfisher.core.expectation.base import Expectation
 from symfisher.core.structure.independence import independent_blocks
 from symfisher.core.structure.linear_predictor import LinearPredictors, find_linear_predictors
 from symfisher.core.model import Model
+from symfisher.core.note import ExpectedValue, Note, REDUCED_FISHER, REDUCED_NEG_HESSIAN, eq
 from symfisher.core.verdict import simplify_within
 
 __all__ = ["Entry", "entries", "pipeline", "to_user"]
@@ -141,8 +142,9 @@ def _failures(engine: Engine) -> Iterator[tuple[str, Any]]:
 
 def _product_of_means(a: Expectation, b: Expectation, p: sp.Symbol, q: sp.Symbol) -> Expectation:
     """E[s_p s_q] = E[s_p] E[s_q] for scores over independent blocks of the data."""
-    detail = (f"log p separates into independent blocks of the data and {p}, {q} lie in different ones: "
-              f"E[s_{p} s_{q}] = E[s_{p}] E[s_{q}]")
+    s_p, s_q = sp.Symbol(f"s_{p}"), sp.Symbol(f"s_{q}")
+    detail = Note.of("log p separates into independent blocks of the data and ", p, ", ", q, " lie in different ones: ",
+                     eq(ExpectedValue(s_p * s_q), ExpectedValue(s_p) * ExpectedValue(s_q)), rule="independence")
     return Expectation(a.value * b.value, ("independence",), a.closed and b.closed, detail,
                        tuple(dict.fromkeys((*a.conditions, *b.conditions))))
 
@@ -190,8 +192,10 @@ def _expectations_by_chain_rule(model: Model, lp: LinearPredictors, config: Conf
     neh = {(a, b): _finish(engine.expect(-sp.diff(s_d[a], lp.symbols[b])), ctx, small, config) for a, b in entries(m)}
     closed = not any(v.value.has(sp.Integral, sp.Sum) for v in (*fisher.values(), *neh.values()))
     if closed and all(is_zero(fisher[ab].value - neh[ab].value, config.simplify_timeout) for ab in entries(m)):
-        neh = {ab: neh[ab]._replace(value=fisher[ab].value, detail=(neh[ab].detail + "; " if neh[ab].detail else "")
-                                    + "−E[H_φ] = I_φ proved on the reduced model") for ab in entries(m)}
+        proved = Note.of(eq(REDUCED_NEG_HESSIAN, REDUCED_FISHER), " proved on the reduced model")
+        neh = {ab: neh[ab]._replace(value=fisher[ab].value,
+                                    detail=Note.join("; ", [d for d in (neh[ab].detail, proved) if d]))
+               for ab in entries(m)}
     yield from _mapped("neh", neh, lp, how)
     yield from _failures(engine)
     yield "timing", ("neg_expected_hessian", time.perf_counter() - t0)
@@ -211,7 +215,7 @@ def _mapped(key: str, reduced: dict, lp: LinearPredictors, how: str) -> Iterator
         pairs = [(a, b) for a in range(m) for b in range(m) if J[a, i] != 0 and J[b, j] != 0]
         value = sp.Add(*[J[a, i] * J[b, j] * full[(a, b)] for a, b in pairs])
         used = [reduced[(min(ab), max(ab))] for ab in pairs]
-        detail = "; ".join(dict.fromkeys([how] + [e.detail for e in used if e.detail]))
+        detail = Note.join("; ", dict.fromkeys([how] + [e.detail for e in used if e.detail]))
         yield key, ((i, j), Entry(value, _joined("linear-predictor", [e.strategy for e in used]), detail,
                                   _conditions(used, lp)))
 
@@ -261,4 +265,5 @@ def _finish(r, ctx: Context, simplify: bool, config: Config) -> Entry:
         value = _simplified(value, config)
     elif r.closed and not value.has(*KINKS, sp.exp):  # many parameters: no fork per entry (exp: tidied by the engine)
         value = _tidy(value)
-    return Entry(value, r.strategy, r.detail, r.conditions)
+    detail = r.detail.xreplace(dict(ctx.to_user)) if isinstance(r.detail, Note) else r.detail
+    return Entry(value, r.strategy, detail, r.conditions)

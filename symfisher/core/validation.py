@@ -19,7 +19,7 @@ import sympy as sp
 
 from symfisher.core.deadline import Budget, run_with_deadline
 from symfisher.core.points import parameter_points
-from symfisher.core.evidence import levin_sum, partial_sum, safe_lambdify, scaled_mass, total_mass
+from symfisher.core.evidence import NUMERIC_FAILURES, levin_sum, partial_sum, safe_lambdify, scaled_mass, total_mass
 from symfisher.errors import BudgetExceeded, ModelError
 
 if TYPE_CHECKING:
@@ -63,7 +63,7 @@ def _negative_at(model: Model, point: dict) -> tuple[float, dict] | None:
     dens = model.density.subs(point)
     try:
         fn = safe_lambdify(data, dens)
-    except Exception:  # noqa: BLE001 - unprintable densities are checked symbolically later
+    except (*NUMERIC_FAILURES, SyntaxError):  # lambdify cannot print it: checked symbolically later
         return None
     grids = [_data_probes(s, point) for _, s in model.support]
     with warnings.catch_warnings(), np.errstate(all="ignore"):
@@ -112,7 +112,8 @@ def validate_model(model: Model, points: int = 2, seed: int = 7, timeout: float 
     except (MemoryError, OverflowError) as exc:
         raise ModelError(f"model {model.name}: evaluating the density failed ({type(exc).__name__}); "
                          "it is too large") from None
-    except Exception as exc:  # noqa: BLE001 - SymPy/NumPy failed on this density: one clear error
+    except Exception as exc:  # noqa: BLE001 - boundary: SymPy/NumPy failed on this (user's) density in the
+        # worker: one clear ModelError naming the exception, instead of a crash
         detail = str(exc).splitlines()[0][:80] if str(exc) else ""
         raise ModelError(f"model {model.name}: the density could not be evaluated to validate it "
                          f"({type(exc).__name__}{': ' + detail if detail else ''}); pass validate=False to skip "
@@ -174,7 +175,7 @@ def _mass_failure(model: Model, point: dict, seconds: float) -> tuple[str, float
     args = (model.density, model.support_map, point)
     try:  # 1-D quadrature and sums take milliseconds; only cubature over several variables can drag on
         mass = total_mass(*args) if len(model.data) == 1 else run_with_deadline(total_mass, args, seconds)
-    except Exception:  # noqa: BLE001 - numeric failure or time-out is not evidence of a bad model...
+    except (*NUMERIC_FAILURES, BudgetExceeded):  # numeric failure or time-out is not evidence of a bad model...
         mass = None
     if _is_one(mass):
         return None
@@ -187,7 +188,7 @@ def _mass_failure(model: Model, point: dict, seconds: float) -> tuple[str, float
     s = s.subs(point) if s.free_symbols else s
     try:
         return _confirm_sum(dens, x, s) if model.discrete else _confirm_integral(dens, x, s, mass)
-    except Exception:  # noqa: BLE001 - the second opinion failed: no evidence either way
+    except NUMERIC_FAILURES:  # the second opinion failed: no evidence either way
         return None
 
 
@@ -234,13 +235,13 @@ def _check_not_huge(model: Model, point: dict) -> None:
     data = list(model.data)
     try:
         fn = safe_lambdify(data, model.logpdf.subs(point), "mpmath")
-    except Exception:  # noqa: BLE001
+    except (*NUMERIC_FAILURES, SyntaxError):  # lambdify cannot print it: no evidence
         return
     grids = [_data_probes(s, point) for _, s in model.support]
     for combo in zip(*grids) if len(grids) > 1 else ((g,) for g in grids[0]):
         try:
             v = complex(fn(*combo))
-        except Exception:  # noqa: BLE001 - not evaluable here: no evidence
+        except NUMERIC_FAILURES:  # not evaluable here: no evidence
             continue
         if abs(v.imag) < 1e-9 and v.real > HUGE_LOG:
             where = ", ".join(f"{k}={c:g}" for k, c in zip(data, combo))

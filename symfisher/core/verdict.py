@@ -16,6 +16,7 @@ import sympy as sp
 from symfisher.core.simplify import is_zero, tidy
 from symfisher.core.evidence import numeric_value
 from symfisher.core.indicators import non_numbers
+from symfisher.core.note import Note, eq, listed
 
 Status = Literal["proved", "refuted", "inconclusive"]
 REFUTE_RTOL = 1e-10  # closed forms at 30 digits: a relative difference above this is real
@@ -79,7 +80,7 @@ class Verdict:
             return self
         reason = self.reason
         if self.status == "proved":
-            reason += f"; valid only for {' and '.join(map(sp.sstr, (*self.conditions, *new)))}"
+            reason = Note.of(reason, "; valid only for ", *listed((*self.conditions, *new), " and "))
         return replace(self, conditions=(*self.conditions, *new), reason=reason)
 
     def _repr_markdown_(self) -> str:
@@ -150,40 +151,41 @@ def matrices_equal(
 
     ``symmetric``: both sides are symmetric by construction, so the upper triangle decides.
     """
-    undefined = sorted({sp.sstr(b) for e in (*left, *right) for b in non_numbers(e)})
+    undefined = sorted({b for e in (*left, *right) for b in non_numbers(e)}, key=sp.sstr)
     if undefined:
-        return Verdict("inconclusive", f"{what}: entries contain {', '.join(undefined)}, which is not a number "
-                       "(a derivative of an indicator or an undefined value), so nothing can be proved", facts=facts)
+        return Verdict("inconclusive", Note.of(what, ": entries contain ", *listed(undefined), ", which is not a "
+                       "number (a derivative of an indicator or an undefined value), so nothing can be proved"),
+                       facts=facts)
     if left.has(sp.Integral, sp.Sum) or right.has(sp.Integral, sp.Sum):
         open_entries = [f"({i + 1},{j + 1})" for i in range(left.rows) for j in range(left.cols)
                         if left[i, j].has(sp.Integral, sp.Sum) or right[i, j].has(sp.Integral, sp.Sum)]
-        return Verdict("inconclusive", f"{what}: entries {', '.join(open_entries)} have no closed form "
-                       "(unevaluated expectations), so the identity could not be decided symbolically",
+        return Verdict("inconclusive", Note.of(what, f": entries {', '.join(open_entries)} have no closed form "
+                       "(unevaluated expectations), so the identity could not be decided symbolically"),
                        facts=facts)
     cells = [(i, j) for i in range(left.rows) for j in range(left.cols) if not symmetric or j >= i]
     zero = {ij: is_zero(left[ij] - right[ij], simplify_seconds) for ij in cells}
     upper = {ij: sp.Integer(0) if z else simplify_within(left[ij] - right[ij], simplify_seconds) for ij, z in zero.items()}
     residual = sp.ImmutableMatrix(left.rows, left.cols, lambda i, j: upper[(i, j) if (i, j) in upper else (j, i)])
     if all(zero.values()):
-        return Verdict("proved", f"{what}: the residual simplifies to the zero matrix", residual, facts=facts)
+        return Verdict("proved", Note.of(what, ": the residual simplifies to the zero matrix"), residual, facts=facts)
     evidence, witness = compare_numerically(left, right, points)
     if witness is not None:
-        at = ", ".join(f"{k} = {v}" for k, v in witness.point.items())
-        reason = f"{what}: they differ at {at} by up to {witness.max_abs_diff:.6g}"
+        at = listed([eq(k, v) if isinstance(v, (sp.Basic, int)) else f"{k} = {v}" for k, v in witness.point.items()])
+        reason = Note.of(what, ": they differ at ", *at, f" by up to {witness.max_abs_diff:.6g}")
         if irregular_reason:
-            reason += f"; {irregular_reason}"
+            reason = Note.of(reason, "; ", irregular_reason)
         return Verdict("refuted", reason, residual, tuple(evidence), dict(witness.point), facts)
-    return Verdict("inconclusive", f"{what}: the residual does not simplify to zero but vanishes numerically "
-                   f"at {len(evidence)} random points ({_tried(evidence)}; evidence, not proof)", residual,
+    return Verdict("inconclusive", Note.of(what, ": the residual does not simplify to zero but vanishes numerically "
+                   f"at {len(evidence)} random points (", _tried(evidence), "; evidence, not proof)"), residual,
                    tuple(evidence), facts=facts)
 
 
-def _tried(evidence: Sequence[Evidence]) -> str:
+def _tried(evidence: Sequence[Evidence]) -> Note:
     """The points tried, in short: ``sigma ∈ [0.0013, 4.1e+06]`` per parameter."""
     if not evidence:
-        return "no point evaluated"
+        return Note("no point evaluated")
     parts = []
     for sym in evidence[0].point:
         values = [float(e.point[sym]) for e in evidence]
-        parts.append(f"{sym} ∈ [{min(values):.3g}, {max(values):.3g}]")
-    return "tried " + ", ".join(parts) if parts else "no parameters"
+        parts.append(Note.of(sym, f" ∈ [{min(values):.3g}, {max(values):.3g}]"))
+    return Note.of("tried ", *listed(parts)) if parts else Note("no parameters")

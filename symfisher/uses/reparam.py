@@ -17,6 +17,7 @@ import sympy as sp
 
 from symfisher.core.points import domain_of, parameter_points
 from symfisher.core.deadline import run_with_deadline
+from symfisher.core.note import Note, eq, listed
 from symfisher.config import Config
 from symfisher.errors import BudgetExceeded, ModelError
 
@@ -217,9 +218,9 @@ def reparametrize_derivation(derivation: Derivation, mapping: Mapping, new_param
     label = "Jᵀ I J (reparametrized)"
     strategies = {key: label for key in derivation.strategies if key[0] in ("fisher", "neg_expected_hessian")}
     strategies.update({("mean_score", i): "Jᵀ E[s] (reparametrized)" for i in range(k)})
-    old_strats = "; ".join(sorted(set(derivation.strategies.values())))
+    old_strats = Note("; ".join(sorted(set(derivation.strategies.values()))))
     steps = [Step("model", "log-likelihood", model.logpdf),
-             Step("reparametrize", "J = ∂θ_old/∂θ_new", J, detail=", ".join(f"{a} = {b}" for a, b in sub.items()))]
+             Step("reparametrize", "J = ∂θ_old/∂θ_new", J, detail=Note.of(*listed(eq(a, b) for a, b in sub.items())))]
     steps += [Step("score", f"d/d{new[i]} log p", score[i], index=(i,)) for i in range(k)]
     steps += [Step("hessian", f"d2/d{new[i]}d{new[j]} log p", hess[i, j], index=(i, j))
               for i in range(k) for j in range(i, k)]

@@ -22,7 +22,8 @@ class Expectation:
         value: The closed form, or an expression holding unevaluated ``Integral``/``Sum`` atoms.
         strategies: Names of the strategies that produced it (in order of first use).
         closed: ``True`` when ``value`` has no unevaluated integral or sum.
-        detail: One-line account of the intermediate result (for the proof).
+        detail: One-line account of the intermediate result (for the proof), a
+            :class:`~symfisher.core.note.Note` holding its formulas as SymPy objects.
         conditions: Relations on θ under which ``value`` holds (convergence); empty: on the whole domain.
     """
 

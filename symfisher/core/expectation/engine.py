@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import math
+import os
+import traceback
 from dataclasses import dataclass
 from typing import Callable
 
@@ -10,11 +12,12 @@ import sympy as sp
 
 from symfisher.core.deadline import Budget, run_with_deadline
 from symfisher.core.simplify import exp_as_rational
-from symfisher.core.evidence import numeric_expectation, numeric_value
+from symfisher.core.evidence import NUMERIC_FAILURES, numeric_expectation, numeric_value
 from symfisher.config import Config
 from symfisher.errors import BudgetExceeded, StrategyBug, SymfisherError
 from symfisher.core.expectation import registry
 from symfisher.core.expectation.base import Context, Expectation, almost_everywhere, linear_terms
+from symfisher.core.note import ExpectedValue, Note
 
 SPOT_CHECK_RTOL = 1e-6
 
@@ -94,7 +97,7 @@ class Engine:
             if r.detail:
                 details.append(r.detail)
         strategies = tuple(used) if len(used) <= 1 and used else ("linearity", *used)
-        detail = "; ".join(dict.fromkeys(details))
+        detail = Note.join("; ", dict.fromkeys(details))
         infinite = [(c, results[g]) for c, g in terms if results[g].value in (sp.oo, -sp.oo)]
         if infinite:
             return self._divergent(f, infinite, closed, strategies, detail, tuple(conditions))
@@ -111,7 +114,7 @@ class Engine:
             if sign:
                 return Expectation(sign * r.value, strategies, True, detail, conditions)
         return Expectation(self.ctx.unevaluated(f), (*strategies, "unevaluated"), closed=False,
-                           detail=f"{detail}; several divergent parts (∞ − ∞ or an unknown sign): left open")
+                           detail=Note.of(detail, "; several divergent parts (∞ − ∞ or an unknown sign): left open"))
 
     def atom(self, g: sp.Expr, expensive: bool = True) -> Expectation:
         """E[g(X)] for one atom, memoized (``expensive=False``: skip the costly strategies)."""
@@ -130,13 +133,20 @@ class Engine:
             result = self._try(name, strategy, g)
         if result is None:
             result = Expectation(self.ctx.unevaluated(g), ("unevaluated",), closed=False,
-                                 detail=f"no strategy found E[{g}] in closed form")
+                                 detail=Note.of("no strategy found ", ExpectedValue(g), " in closed form"))
             if not expensive:
                 return result
         self._atoms[g] = result
         return result
 
     # ---------------------------------------------------------------- helpers for strategies
+    def child(self, ctx: Context) -> Engine:
+        """An engine for a transformed model (standardized, substituted) under the same budget and config,
+        one level deeper; it records into this engine's :attr:`failures`, so a bug met there is reported."""
+        sub = Engine(ctx, self.budget, self.config, self.depth + 1)
+        sub.failures = self.failures
+        return sub
+
     def cached(self, key: object, compute: Callable[[], object]) -> object:
         """Per-model memo shared by strategies (e.g. a detected exponential-family structure)."""
         if key not in self.memo:
@@ -154,7 +164,7 @@ class Engine:
         try:
             closed = numeric_value(value, point, 20)
             numeric = numeric_expectation(g, self.ctx.density, self.ctx.support, point)
-        except Exception:  # noqa: BLE001 - no numeric evidence either way
+        except NUMERIC_FAILURES:  # quadrature cannot be done at this point: no numeric evidence either way
             return None
         if isinstance(closed, complex) or not (math.isfinite(closed) and math.isfinite(numeric)):
             return None
@@ -171,9 +181,10 @@ class Engine:
         except SymfisherError:
             raise
         except Exception as exc:  # noqa: BLE001 - see the docstring
-            failure = StrategyFailure(name, type(exc).__name__, str(exc).splitlines()[0][:200] if str(exc) else "")
+            failure = StrategyFailure(name, type(exc).__name__, str(exc).splitlines()[0][:200] if str(exc) else "",
+                                      _call_site(exc))
             if self.config.strict:
-                raise StrategyBug(f"strategy {name!r} raised {failure.exception}: {failure.message}") from exc
+                raise StrategyBug(str(failure)) from exc
             self.failures.append(failure)
             return None
 
@@ -185,9 +196,29 @@ class StrategyFailure:
     strategy: str
     exception: str
     message: str
+    where: str = ""  # file:line of the call in symfisher that raised (see :func:`_call_site`)
 
     def __str__(self) -> str:
-        return f"strategy {self.strategy!r} raised {self.exception}: {self.message}"
+        at = f" (at {self.where})" if self.where else ""
+        return f"strategy {self.strategy!r} raised {self.exception}: {self.message}{at}"
+
+
+_PACKAGE = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))  # .../symfisher
+_PLUMBING = (os.path.join(_PACKAGE, "core", "deadline.py"), os.path.abspath(__file__))
+
+
+def _call_site(exc: BaseException) -> str:
+    """The innermost frame of ``exc``'s traceback in symfisher's own code, as ``path:line``.
+
+    The engine and the deadline machinery are skipped, so an exception forwarded from a forked worker
+    (its traceback stayed in the worker) points at the strategy's ``engine.hard`` call.
+    """
+    where = ""
+    for frame in traceback.extract_tb(exc.__traceback__):
+        path = os.path.abspath(frame.filename)
+        if path.startswith(_PACKAGE + os.sep) and path not in _PLUMBING:
+            where = f"{os.path.relpath(path, os.path.dirname(_PACKAGE))}:{frame.lineno}"
+    return where
 
 
 def _shift_gammas(value: sp.Expr) -> sp.Expr:

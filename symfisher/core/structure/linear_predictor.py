@@ -18,6 +18,7 @@ from dataclasses import dataclass
 
 import sympy as sp
 
+from symfisher.core.note import Note, eq
 from symfisher.core.points import domain_of, draw
 
 __all__ = ["LinearPredictors", "find_linear_predictors"]
@@ -48,12 +49,12 @@ class LinearPredictors:
         """η_g → Σ a_i θ_i (to write reduced results in the original parameters)."""
         return {s: f for s, f in zip(self.symbols, self.forms) if s != f}
 
-    def describe(self) -> str:
+    def describe(self) -> Note:
         """One line for the proof: the predictors and the chain rule used."""
-        etas = " and ".join(f"{s} = {sp.sstr(f)}" for s, f in self.back.items())
-        return (f"log p depends on the parameters only through the linear predictor {etas}; chain rule with "
-                f"J = {sp.sstr(self.jacobian.tolist())}: each matrix is J-transpose times the reduced model's "
-                "matrix times J")
+        etas = [piece for k, (s, f) in enumerate(self.back.items()) for piece in (" and " if k else "", eq(s, f))]
+        return Note.of("log p depends on the parameters only through the linear predictor ", *etas,
+                       "; chain rule with ", eq(sp.Symbol("J"), self.jacobian), ": each matrix is J-transpose times "
+                       "the reduced model's matrix times J", rule="chain rule")
 
 
 def _linear_form(terms: list[sp.Expr], params: set[sp.Symbol], data: set[sp.Symbol]) -> sp.Expr | None:

@@ -14,6 +14,7 @@ import sympy as sp
 
 from symfisher.core.expectation.base import Expectation
 from symfisher.core.expectation.registry import register
+from symfisher.core.note import ExpectedValue, Note, eq
 
 
 def _split(g: sp.Expr, x: sp.Symbol):
@@ -51,5 +52,8 @@ def dirac_atom(engine, g: sp.Expr) -> Expectation | None:
     value = (h * ctx.density).subs(x, x0) / sp.Abs(a)
     if value.has(sp.nan, sp.zoo):
         return None
+    xu = ctx.to_user.get(x, x)
+    sifted = ExpectedValue(sp.Function("h")(xu) * sp.DiracDelta(xu - x0.xreplace(ctx.to_user)))
     return Expectation(sp.simplify(value), ("dirac",),
-                       detail=f"sifting property: E[h(x)·δ(x − {sp.sstr(x0)})] = h·p at x = {sp.sstr(x0)}")
+                       detail=Note.of("sifting property: ", eq(sifted, sp.Symbol("h") * sp.Symbol("p")), " at ",
+                                      eq(xu, x0.xreplace(ctx.to_user)), rule="sifting property"))

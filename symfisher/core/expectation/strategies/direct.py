@@ -9,10 +9,14 @@ import sympy as sp
 
 from symfisher.core.expectation.base import Expectation, settle_conditions, with_conditions
 from symfisher.core.expectation.registry import register
+from symfisher.core.note import Note
 
 
 def _direct(expr, limits, discrete):
-    r = sp.summation(expr, *limits) if discrete else sp.integrate(expr, *limits, conds="piecewise")
+    try:
+        r = sp.summation(expr, *limits) if discrete else sp.integrate(expr, *limits, conds="piecewise")
+    except NotImplementedError:  # SymPy's "cannot": e.g. a Piecewise antiderivative needing a limit at a variable point
+        return None
     return with_conditions(r)
 
 
@@ -32,4 +36,5 @@ def integrate(engine, g: sp.Expr) -> Expectation | None:
     if engine.spot_check(g, value) is not True:  # SymPy's integrate can be wrong: demand agreement
         return None
     name = "summation" if ctx.discrete else "integrate"
-    return Expectation(value, (name,), detail=f"SymPy {name} of the atom", conditions=conditions)
+    return Expectation(value, (name,), detail=Note(f"SymPy {name} of the atom", rule=name),
+                       conditions=conditions)

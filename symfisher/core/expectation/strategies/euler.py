@@ -179,6 +179,7 @@ def positive_relation(c: sp.Expr) -> sp.Basic:
 
 from symfisher.core.expectation.base import Expectation  # noqa: E402
 from symfisher.core.expectation.registry import register  # noqa: E402
+from symfisher.core.note import Note, listed  # noqa: E402
 
 
 @register("euler-integral", "atom")
@@ -195,8 +196,9 @@ def euler_atom(engine, g: sp.Expr) -> Expectation | None:
         return None
     status, pending = settle(r)
     if status == "diverges":
-        failing = ", ".join(f"{sp.sstr(c)} ≤ 0" for c in r.conditions if c.is_positive is False)
-        return Expectation(r.sign * sp.oo, ("euler-integral",), detail=f"{r.rule} diverges ({failing})")
+        failing = [sp.Le(c, 0, evaluate=False) for c in r.conditions if c.is_positive is False]
+        return Expectation(r.sign * sp.oo, ("euler-integral",),
+                           detail=Note.of(r.rule, " diverges (", *listed(failing), ")", rule=r.rule))
     if status == "unknown":
         return None
-    return Expectation(r.value, ("euler-integral",), detail=r.rule, conditions=pending)
+    return Expectation(r.value, ("euler-integral",), detail=Note(r.rule, rule=r.rule), conditions=pending)

@@ -17,6 +17,7 @@ import sympy as sp
 from symfisher.errors import BudgetExceeded
 from symfisher.core.expectation.base import Expectation, linear_terms
 from symfisher.core.expectation.registry import register
+from symfisher.core.note import Note, eq
 
 MAX_DEGREE = 6
 
@@ -184,7 +185,12 @@ def exponential_family_atom(engine, g: sp.Expr) -> Expectation | None:
     return Expectation(moment(engine, fam, idx), ("exponential-family",), detail=_describe(fam, engine.ctx))
 
 
-def _describe(fam: ExpFamily, ctx) -> str:
+ETA, STAT, LOG_PARTITION = sp.Symbol("η"), sp.Symbol("T"), sp.Symbol("A")
+
+
+def _describe(fam: ExpFamily, ctx) -> Note:
     user = ctx.to_user
-    pairs = ", ".join(f"η = {sp.sstr(n)}, T = {sp.sstr(t.xreplace(user))}" for n, t in zip(fam.naturals, fam.stats))
-    return f"exponential family ({pairs}; log-partition A = {sp.sstr(fam.log_partition)})"
+    pairs = [piece for k, (n, t) in enumerate(zip(fam.naturals, fam.stats))
+             for piece in (", " if k else "", eq(ETA, n), ", ", eq(STAT, t.xreplace(user)))]
+    return Note.of("exponential family (", *pairs, "; log-partition ", eq(LOG_PARTITION, fam.log_partition), ")",
+                   rule="exponential family")

@@ -8,6 +8,7 @@ import sympy as sp
 
 from symfisher.core.expectation.base import Expectation
 from symfisher.core.expectation.registry import register
+from symfisher.core.note import Note
 
 
 @register("finite-support", "expression")
@@ -23,4 +24,5 @@ def finite_support(engine, f: sp.Expr) -> Expectation | None:
         sub = dict(zip(ctx.data, combo))
         total += (f * ctx.density).xreplace(sub)
     n = "·".join(str(len(s)) for s in sets)
-    return Expectation(total, ("finite-support",), detail=f"summing over the {n} support points")
+    return Expectation(total, ("finite-support",),
+                       detail=Note(f"summing over the {n} support points", rule="finite sum"))

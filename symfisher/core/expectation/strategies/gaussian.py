@@ -14,6 +14,7 @@ import sympy as sp
 
 from symfisher.core.expectation.base import Expectation
 from symfisher.core.expectation.registry import register
+from symfisher.core.note import GAUSSIAN_BY_PARTS, STEIN_IDENTITY, Note
 
 
 def _quadratic(ctx):
@@ -116,9 +117,10 @@ def gaussian(engine, f: sp.Expr) -> Expectation | None:
             total += coeff * mom
     if total.free_symbols and sp.count_ops(total) > 40:
         total = sp.factor(total)
-    detail = engine.cached("gaussian-detail", lambda: (
-        "Gaussian data: moments by Stein's identity E[C_i h(C)] = Σ_j Σ_ij E[∂_j h(C)], "
-        f"mean {sp.sstr(list(m))}, covariance {sp.sstr(sigma.tolist())}"))
+    detail = engine.cached("gaussian-detail", lambda: Note.of(
+        "Gaussian data: moments by Stein's identity ", STEIN_IDENTITY, ", mean ",
+        sp.ImmutableMatrix(1, len(m), list(m)).xreplace(dict(ctx.to_user)), ", covariance ",
+        sp.ImmutableMatrix(sigma).xreplace(dict(ctx.to_user)), rule="Stein's identity"))
     return Expectation(total, ("gaussian",), detail=detail)
 
 
@@ -207,5 +209,6 @@ def gaussian_by_parts(engine, f: sp.Expr) -> Expectation | None:
     value = _by_parts(f, xs, P, b, rows)
     if value is None:
         return None
-    return Expectation(value, ("gaussian",), detail="Gaussian data, integration by parts: "
-                       "E[(P(x − m))_a h(x)] = E[∂h/∂x_a] with P the precision read off log p")
+    return Expectation(value, ("gaussian",), detail=Note.of("Gaussian data, integration by parts: ", GAUSSIAN_BY_PARTS,
+                                                            " with ", sp.Symbol("P"), " the precision read off log p",
+                                                            rule="integration by parts"))

@@ -12,6 +12,7 @@ import sympy as sp
 
 from symfisher.core.expectation.base import Context, Expectation, force_log
 from symfisher.core.expectation.registry import register
+from symfisher.core.note import Note, eq
 
 
 def _tidy(expr: sp.Expr, y: sp.Symbol) -> sp.Expr:
@@ -53,7 +54,10 @@ def find(ctx):
         std = sp.expand(std, power_exp=False, mul=True, multinomial=False, log=False)
         gone = {p for p in (loc, scale) if p is not None}
         if std.free_symbols & gone:
-            std = sp.simplify(std)
+            try:
+                std = sp.simplify(std)
+            except ValueError:  # piecewise_simplify builds Max(nan, ·) from indicator densities (Max(0, sign(θ − |x|)))
+                continue
             if std.free_symbols & gone:
                 continue
         params = tuple(p for p in ctx.params if p not in gone and std.has(p))
@@ -75,16 +79,18 @@ def location_scale(engine, f: sp.Expr) -> Expectation | None:
     if found is None:
         return None
     loc, scale, sub_ctx = found
-    from symfisher.core.expectation.engine import Engine
-
-    sub = engine.cached("location-scale-engine", lambda: Engine(sub_ctx, engine.budget, engine.config, engine.depth + 1))
+    sub = engine.cached("location-scale-engine", lambda: engine.child(sub_ctx))
     x, y = engine.ctx.data[0], sub_ctx.data[0]
     mu = loc if loc is not None else 0
     sig = scale if scale is not None else 1
     g = _tidy(sp.expand_log(f.xreplace({x: mu + sig * y}), force=True), y)
     inner = sub.expect(g)
-    what = " and ".join(f"{k} {p}" for k, p in (("location", loc), ("scale", scale)) if p is not None)
-    detail = f"{what}: x = {sp.sstr(mu + sig * sp.Symbol('y'))} with y from the standard density {sp.sstr(sub_ctx.density.xreplace({y: sp.Symbol('y')}))}"
-    if inner.detail:
-        detail += f"; {inner.detail}"
+    what: list = []
+    for kind, p in (("location", loc), ("scale", scale)):
+        if p is not None:
+            what += [" and " if what else "", kind + " ", p]
+    y_user = sp.Symbol("y")
+    detail = Note.of(*what, ": ", eq(sp.Symbol("x"), mu + sig * y_user), " with ", y_user, " from the standard density ",
+                     sub_ctx.density.xreplace({y: y_user}), *(("; ", inner.detail) if inner.detail else ()),
+                     rule="location-scale")
     return Expectation(inner.value, ("location-scale", *inner.strategies), inner.closed, detail, inner.conditions)

@@ -15,6 +15,7 @@ import sympy as sp
 from symfisher.errors import BudgetExceeded
 from symfisher.core.expectation.base import Context, Expectation, force_log
 from symfisher.core.expectation.registry import register
+from symfisher.core.note import Note, eq
 
 
 def simplify_powers(e: sp.Expr) -> sp.Expr:
@@ -73,17 +74,19 @@ def _candidates(engine):
     ctx = engine.ctx
     x = ctx.data[0]
     s = ctx.support[x]
+    xu, v = ctx.to_user.get(x, x), sp.Symbol("u")  # as the notes show them
     if s == sp.S.Reals:
         for c in _exp_rates(ctx.density, x):
             u = sp.Dummy("u", positive=True)
-            yield f"u = exp({sp.sstr(c)}*x)", u, sp.log(u) / c, sp.Interval.open(0, sp.oo), False
+            yield Note.of(eq(v, sp.exp(c * xu))), u, sp.log(u) / c, sp.Interval.open(0, sp.oo), False
     if s == sp.S.Reals and _even(ctx, x):
         u = sp.Dummy("u", positive=True)
-        yield "u = |x| (symmetric density, even integrand)", u, u, sp.Interval.open(0, sp.oo), True
+        label = Note.of(eq(v, sp.Abs(xu)), " (symmetric density, even integrand)")
+        yield label, u, u, sp.Interval.open(0, sp.oo), True
     if s in (sp.Interval.open(0, sp.oo), sp.Interval(0, sp.oo)):
         for k in dict.fromkeys(_power_exponents(ctx.density, x)):
             u = sp.Dummy("u", positive=True)
-            yield f"u = x**({sp.sstr(k)})", u, u ** (1 / k), sp.Interval.open(0, sp.oo), False
+            yield Note.of(eq(v, xu ** k)), u, u ** (1 / k), sp.Interval.open(0, sp.oo), False
 
 
 def _cdf_candidate(engine):
@@ -98,7 +101,10 @@ def _cdf_candidate(engine):
             found = None  # no CDF or no inverse (in time): the other candidates still count
         if found is not None:
             F, u, inv = found
-            yield f"u = F(x) = {sp.sstr(F.xreplace(ctx.to_user))}", u, inv, sp.Interval.open(0, 1), False
+            xu = ctx.to_user.get(x, x)
+            cdf = sp.Function("F")(xu)
+            yield (Note.of(eq(sp.Symbol("u"), cdf), " with ", eq(cdf, F.xreplace(ctx.to_user))), u, inv,
+                   sp.Interval.open(0, 1), False)
 
 
 def unit_interval(expr: sp.Expr, u: sp.Symbol) -> sp.Expr:
@@ -152,7 +158,10 @@ def substituted(ctx, u, inverse, target, even_only=False):
     q = _exponential_form(ctx.density).xreplace({x: inverse}) * jac
     if target == sp.Interval.open(0, 1):
         q = unit_interval(q, u)
-    q = simplify_powers(sp.simplify(q))
+    try:
+        q = simplify_powers(sp.simplify(q))
+    except ValueError:  # piecewise_simplify builds Max(nan, ·) from indicator densities (Heaviside·Max(0, sign))
+        return None
     if target == sp.Interval.open(0, 1) and q.has(sp.Abs, sp.log):  # simplify may bring |u − 1| back
         q = simplify_powers(sp.cancel(unit_interval(q, u)))
     if q.has(x):
@@ -167,8 +176,6 @@ def substituted(ctx, u, inverse, target, even_only=False):
 
 def _substitutions(engine, kind: str):
     """The substituted engines of one kind ("cheap" or "cdf"), built lazily and memoized."""
-    from symfisher.core.expectation.engine import Engine
-
     built = engine.cached(f"substitutions-{kind}", lambda: [])
     pending = engine.cached(f"substitutions-{kind}-pending",
                             lambda: _candidates(engine) if kind == "cheap" else _cdf_candidate(engine))
@@ -176,7 +183,7 @@ def _substitutions(engine, kind: str):
     for label, u, inverse, target, even_only in pending:
         sub_ctx = substituted(engine.ctx, u, inverse, target, even_only)
         if sub_ctx is not None:
-            built.append((label, u, inverse, even_only, Engine(sub_ctx, engine.budget, engine.config, engine.depth + 1)))
+            built.append((label, u, inverse, even_only, engine.child(sub_ctx)))
             yield built[-1]
 
 
@@ -218,7 +225,7 @@ def _expect_after(engine, sub, g, x, u, inverse, label: str, expensive: bool) ->
         value = sp.simplify(r.value)
         if engine.spot_check(g, value) is False:
             return None
-        detail = f"substitution {label}, density {sp.sstr(sub.ctx.density.xreplace({u: sp.Symbol('u')}))}"
-        return Expectation(value, ("substitution", *r.strategies), detail=detail + (f"; {r.detail}" if r.detail else ""),
-                           conditions=r.conditions)
+        detail = Note.of("substitution ", label, ", density ", sub.ctx.density.xreplace({u: sp.Symbol("u")}),
+                         *(("; ", r.detail) if r.detail else ()), rule="substitution")
+        return Expectation(value, ("substitution", *r.strategies), detail=detail, conditions=r.conditions)
     return None

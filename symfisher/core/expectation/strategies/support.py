@@ -16,6 +16,7 @@ import sympy as sp
 
 from symfisher.core.expectation.base import Expectation
 from symfisher.core.expectation.registry import register
+from symfisher.core.note import Note, eq
 
 CANONICAL = (sp.Interval.open(0, 1), sp.Interval(0, 1), sp.Interval.open(0, sp.oo), sp.Interval(0, sp.oo), sp.S.Reals)
 
@@ -25,14 +26,15 @@ def _maps(s: sp.Set):
     lo, hi = s.inf, s.sup
     unit, half = sp.Interval.open(0, 1), sp.Interval.open(0, sp.oo)
     u = sp.Dummy("u", positive=True)
+    x, v, y = sp.Symbol("x"), sp.Symbol("u"), sp.Symbol("y")
     if lo.is_finite and hi.is_finite:
-        yield f"x = {sp.sstr(lo)} + ({sp.sstr(hi - lo)})·u", u, lo + (hi - lo) * u, unit
+        yield Note.of(eq(x, lo + (hi - lo) * v)), u, lo + (hi - lo) * u, unit
     elif lo.is_finite and hi is sp.oo:
         if lo.is_positive:
-            yield f"x = {sp.sstr(lo)}/u", u, lo / u, unit
-        yield f"x = {sp.sstr(lo)} + y", u, lo + u, half
+            yield Note.of(eq(x, lo / v)), u, lo / u, unit
+        yield Note.of(eq(x, lo + y)), u, lo + u, half
     elif lo is -sp.oo and hi.is_finite:
-        yield f"x = {sp.sstr(hi)} − y", u, hi - u, half
+        yield Note.of(eq(x, hi - y)), u, hi - u, half
 
 
 @register("support-map", "expression")
@@ -44,7 +46,6 @@ def support_map(engine, f: sp.Expr) -> Expectation | None:
     s = ctx.support[x]
     if not isinstance(s, sp.Interval) or s in CANONICAL or not f.has(x):
         return None
-    from symfisher.core.expectation.engine import Engine
     from symfisher.core.expectation.strategies.substitution import rational_on_unit, simplify_powers, substituted, unit_interval
 
     def build():
@@ -52,7 +53,7 @@ def support_map(engine, f: sp.Expr) -> Expectation | None:
         for label, u, inverse, target in _maps(s):
             sub_ctx = substituted(ctx, u, inverse, target)
             if sub_ctx is not None:
-                out.append((label, u, inverse, Engine(sub_ctx, engine.budget, engine.config, engine.depth + 1)))
+                out.append((label, u, inverse, engine.child(sub_ctx)))
         return out
 
     for label, u, inverse, sub in engine.cached("support-maps", build):
@@ -63,8 +64,8 @@ def support_map(engine, f: sp.Expr) -> Expectation | None:
         r = sub.expect(h)
         if not r.closed or engine.spot_check(f, r.value) is False:
             continue
-        density = sp.sstr(sub.ctx.density.xreplace({u: sp.Symbol("u")}))
-        detail = f"support map {label}, density {density} on {sp.sstr(sub.ctx.support[u])}"
-        return Expectation(r.value, ("support-map", *r.strategies), detail=detail + (f"; {r.detail}" if r.detail else ""),
-                           conditions=r.conditions)
+        density = sub.ctx.density.xreplace({u: sp.Symbol("u")})
+        detail = Note.of("support map ", label, ", density ", density, " on ", sub.ctx.support[u],
+                         *(("; ", r.detail) if r.detail else ()), rule="support map")
+        return Expectation(r.value, ("support-map", *r.strategies), detail=detail, conditions=r.conditions)
     return None

@@ -6,6 +6,7 @@ import sympy as sp
 
 from symfisher.core.expectation.base import Expectation
 from symfisher.core.expectation.registry import register
+from symfisher.core.note import Note
 
 
 def _even_density(ctx) -> bool:
@@ -20,13 +21,16 @@ def _absolutely_integrable(engine, g: sp.Expr, x: sp.Symbol) -> bool:
     from sympy.calculus.util import continuous_domain
 
     def check(g, p, x):
-        if continuous_domain(g, x, sp.S.Reals) != sp.S.Reals:
+        try:
+            if continuous_domain(g, x, sp.S.Reals) != sp.S.Reals:
+                return False
+        except NotImplementedError:  # SymPy cannot find the domain of sign, DiracDelta, Heaviside ...
             return False
         lim = sp.limit(x**2 * sp.Abs(g) * p, x, sp.oo)
         return bool(lim.is_finite)
 
-    if g.is_Mul:  # |sign(·)| ≤ 1: a bound for |g| without its sign factors is enough
-        g = sp.Mul(*[f for f in g.args if not isinstance(f, sp.sign)])
+    # |sign(·)| ≤ 1: a bound for |g| without its sign factors is enough (g = sign(x) alone bounds by 1)
+    g = sp.Mul(*[f for f in sp.Mul.make_args(g) if not isinstance(f, sp.sign)])
     return bool(engine.hard(check, g, ctx.density, x, seconds=min(4.0, engine.config.atom_timeout)))
 
 
@@ -42,4 +46,5 @@ def odd_atom(engine, g: sp.Expr) -> Expectation | None:
         return None
     if not _absolutely_integrable(engine, g, x):
         return None
-    return Expectation(sp.Integer(0), ("symmetry",), detail="odd integrand under a density symmetric about 0")
+    return Expectation(sp.Integer(0), ("symmetry",),
+                       detail=Note("odd integrand under a density symmetric about 0", rule="symmetry"))

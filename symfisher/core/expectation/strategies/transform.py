@@ -16,6 +16,7 @@ import sympy as sp
 from symfisher.core.expectation.base import Expectation, settle_conditions, with_conditions
 from symfisher.core.expectation.strategies.euler import EulerResult, euler_integral, settle
 from symfisher.core.expectation.registry import register
+from symfisher.core.note import ExpectedValue, Note, eq
 
 
 def _mellin_parts(g: sp.Expr, x: sp.Symbol, unit: bool):
@@ -124,7 +125,7 @@ def transform(engine, g: sp.Expr) -> Expectation | None:
             return None
         z, _, G, _, found = gf
         status, conditions = _conditions_at(engine, found, {z: 1})
-        if status == "diverges":
+        if status in ("diverges", "unknown"):
             return None
         value = sp.Integer(0)
         for (deg,), coeff in poly.terms():
@@ -132,7 +133,9 @@ def transform(engine, g: sp.Expr) -> Expectation | None:
                        for j in range(deg + 1))
             value += coeff * fact
         value = sp.simplify(value)
-        detail = f"probability generating function G(z) = {sp.sstr(G.xreplace({z: sp.Symbol('z')}))}"
+        zu = sp.Symbol("z")
+        detail = Note.of("probability generating function ", eq(sp.Function("G")(zu), G.xreplace({z: zu})),
+                         rule="probability generating function")
         return Expectation(value, ("transform:pgf",), detail=detail, conditions=conditions) \
             if _accept(engine, g, value) else None
     if s.inf == 0 and s.sup in (1, sp.oo):
@@ -150,7 +153,10 @@ def transform(engine, g: sp.Expr) -> Expectation | None:
         value = sp.diff(M, t, m, u, n) if n else sp.diff(M, t, m)
         value = sp.simplify(value.subs({t: a, u: b}))
         name = "transform:mellin"
-        detail = f"Mellin transform E[X^t{'(1-X)^u' if s.sup == 1 else ''}] = {sp.sstr(M.xreplace({t: sp.Symbol('t'), u: sp.Symbol('u')}))}" + (f" ({rule})" if rule else "")
+        X, tu, uu = sp.Symbol("X"), sp.Symbol("t"), sp.Symbol("u")
+        moment = ExpectedValue(X**tu * (1 - X)**uu if s.sup == 1 else X**tu)
+        detail = Note.of("Mellin transform ", eq(moment, M.xreplace({t: tu, u: uu})), f" ({rule})" if rule else "",
+                         rule="Mellin transform")
     elif s == sp.S.Reals:
         parts = _mgf_parts(g, x)
         if parts is None:
@@ -165,7 +171,9 @@ def transform(engine, g: sp.Expr) -> Expectation | None:
             return None
         value = sp.simplify(sp.diff(M, t, m).subs(t, c))
         name = "transform:mgf"
-        detail = f"moment generating function M(t) = {sp.sstr(M.xreplace({t: sp.Symbol('t')}))}"
+        tu = sp.Symbol("t")
+        detail = Note.of("moment generating function ", eq(sp.Function("M")(tu), M.xreplace({t: tu})),
+                         rule="moment generating function")
     else:
         return None
     return Expectation(value, (name,), detail=detail, conditions=conditions) if _accept(engine, g, value) else None
@@ -177,7 +185,11 @@ def _conditions_at(engine, found: EulerResult | tuple, at: dict) -> tuple[str, t
     ``found``: the Euler integral behind the transform (see :func:`settle`), or SymPy's conditions.
     """
     if not isinstance(found, EulerResult):
-        return settle_conditions(tuple(sp.sympify(c).subs(at) for c in found), engine.ctx.domains)
+        try:
+            there = tuple(sp.sympify(c).subs(at) for c in found)
+        except TypeError:  # SymPy's condition is undefined there: |arg(t)| ≤ π/2 at t = 0 ("Invalid NaN comparison")
+            return "unknown", ()
+        return settle_conditions(there, engine.ctx.domains)
     euler = found
     return settle(EulerResult(euler.value, tuple(c.subs(at) for c in euler.conditions), euler.rule,
                               tuple(c.subs(at) for c in euler.requires), euler.sign))

@@ -1,0 +1,59 @@
+"""SymPy's LaTeX printer with safe symbol names and textbook special functions: :func:`math_latex`."""
+
+from __future__ import annotations
+
+import sympy as sp
+from sympy.core.function import AppliedUndef
+from sympy.printing.latex import LatexPrinter
+
+from symfisher.export.latex.text import escape_text, latex_name
+
+__all__ = ["math_latex"]
+
+
+class _Printer(LatexPrinter):
+    """SymPy's LaTeX printer with safe symbol names and textbook special functions."""
+
+    def _print_Symbol(self, expr, style="plain"):  # noqa: D401 - sympy hook
+        return latex_name(expr.name)
+
+    _print_Dummy = _print_Symbol
+
+    def _print_polygamma(self, expr, exp=None):
+        n, z = expr.args
+        arg = self._print(z)
+        head = {0: r"\psi", 1: r"\psi'", 2: r"\psi''"}.get(n, None) if n.is_Integer else None
+        if head is None:
+            head = r"\psi^{(" + self._print(n) + ")}"
+        tex = head + r"\!\left(" + arg + r"\right)"
+        return r"\left(" + tex + r"\right)^{" + exp + "}" if exp else tex
+
+    def _print_loggamma(self, expr, exp=None):
+        tex = r"\log\Gamma\!\left(" + self._print(expr.args[0]) + r"\right)"
+        return r"\left(" + tex + r"\right)^{" + exp + "}" if exp else tex
+
+    def _print_Function(self, expr, exp=None):
+        if isinstance(expr, AppliedUndef):
+            name = expr.func.__name__
+            head = latex_name(name) if len(name) == 1 or name.isidentifier() is False else \
+                r"\operatorname{" + escape_text(name) + "}"
+            if len(name) == 1:
+                head = latex_name(name)
+            tex = head + r"\left(" + ", ".join(self._print(a) for a in expr.args) + r"\right)"
+            return r"\left(" + tex + r"\right)^{" + exp + "}" if exp else tex
+        return super()._print_Function(expr, exp)
+
+
+_SETTINGS = {"ln_notation": False, "long_frac_ratio": None}
+
+
+def math_latex(expr: object) -> str:
+    r"""A SymPy object (expression, matrix, set) as LaTeX math with safe symbol names.
+
+    >>> math_latex(sp.polygamma(1, sp.Symbol("alpha")) / sp.Symbol("σ2"))
+    "\\frac{\\psi'\\!\\left(\\alpha\\right)}{\\sigma_{2}}"
+    """
+    expr = sp.sympify(expr) if not isinstance(expr, sp.Basic) else expr
+    # ordering the terms of a sum evaluates numeric ones: never do that to an unevaluated integral
+    settings = dict(_SETTINGS, order="none") if expr.has(sp.Integral, sp.Sum) else _SETTINGS
+    return _Printer(settings).doprint(expr)
