@@ -1,0 +1,131 @@
+"""The strategy registry: an explicit ORDER, registration checked against it, bugs surfaced, README in step."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import pytest
+import sympy as sp
+
+import symfisher as sf
+from symfisher.config import Config
+from symfisher.core.expectation import registry
+from symfisher.errors import StrategyBug
+
+README = Path(__file__).resolve().parents[1] / "README.md"
+
+x = sp.Symbol("x", positive=True)
+lam = sp.Symbol("lambda", positive=True)
+EXPONENTIAL = sf.Model.from_pdf(lam * sp.exp(-lam * x), x, [lam], sp.Interval(0, sp.oo), name="exponential")
+
+BUG = "strategy 'exponential-family' raised NameError: name 'undefined_helper' is not defined"
+
+
+def _noop(engine, f):
+    return None
+
+
+@pytest.fixture
+def empty_registry(monkeypatch):
+    """A registry with nothing registered (the real one is restored afterwards)."""
+    monkeypatch.setattr(registry, "_REGISTERED", {level: {} for level in registry.ORDER})
+
+
+@pytest.mark.parametrize(("name", "level", "message"), [
+    ("quadrature", "atom", r"^strategy 'quadrature' is not in registry\.ORDER\['atom'\]; add it there to say when "
+                           r"it is tried$"),
+    ("dirac", "expression", r"^strategy 'dirac' is not in registry\.ORDER\['expression'\]; add it there to say "
+                            r"when it is tried$"),
+    ("dirac", "moment", r"^unknown strategy level 'moment'; levels: expression, atom$"),
+])
+def test_registering_a_name_not_in_order_raises(name, level, message):
+    with pytest.raises(ValueError, match=message):
+        registry.register(name, level)
+
+
+def test_registering_a_name_twice_raises():
+    before = dict(registry._REGISTERED["atom"])
+    with pytest.raises(ValueError, match=r"^strategy 'integrate' registered twice at level 'atom'$"):
+        registry.register("integrate", "atom")(_noop)
+    assert registry._REGISTERED["atom"] == before  # the first registration stands
+
+
+@pytest.mark.parametrize("level", list(registry.ORDER))
+def test_strategies_come_in_order_whatever_the_order_of_registration(empty_registry, level):
+    names = list(registry.ORDER[level])
+    for name in (*names[1::2], *reversed(names[::2])):  # a scrambled order of registration
+        registry.register(name, level)(_noop)
+    assert [n for n, _ in registry.strategies(level)] == names
+    assert registry.names(level) == names
+
+
+def test_the_installed_strategies_come_in_order():
+    for level, names in registry.ORDER.items():
+        assert [n for n, _ in registry.strategies(level)] == list(names)
+
+
+def test_a_strategy_in_order_but_never_registered_is_an_error(empty_registry):
+    registry.register("integrate", "atom")(_noop)
+    with pytest.raises(RuntimeError, match=r"^strategies exponential-family, dirac, symmetry, euler-integral, "
+                       r"transform, substitution are in registry\.ORDER but not registered; import "
+                       r"symfisher\.core\.expectation\.strategies$"):
+        registry.strategies("atom")
+
+
+# ------------------------------------------------------------------------ an unexpected exception is a bug
+@pytest.fixture
+def broken_expfamily(monkeypatch):
+    """The expression-level exponential-family strategy with a bug (the forked workers inherit it)."""
+    def broken(engine, f):
+        return undefined_helper(engine, f)  # noqa: F821 - the bug
+
+    monkeypatch.setitem(registry._REGISTERED["expression"], "exponential-family", broken)
+
+
+def test_a_broken_strategy_raises_strategy_bug_in_strict_mode(broken_expfamily):
+    assert Config.defaults().strict  # tests/conftest.py sets SYMFISHER_STRICT=1
+    with pytest.raises(StrategyBug, match=rf"^{re.escape(BUG)}$"):
+        sf.derive(EXPONENTIAL, timeout=30)
+
+
+def test_a_broken_strategy_is_recorded_and_the_next_one_answers_when_not_strict(broken_expfamily):
+    d = sf.derive(EXPONENTIAL, timeout=30, config=Config(strict=False))
+    assert d.failures and set(d.failures) == {BUG}
+    assert d.fisher == sp.Matrix([[1 / lam**2]])  # from the atom-level exponential-family strategy
+    assert d.equality.status == "proved"
+
+
+def test_a_sound_derivation_records_no_failures():
+    d = sf.derive(EXPONENTIAL, timeout=30, config=Config(strict=False))
+    assert d.failures == ()
+    assert d.fisher == sp.Matrix([[1 / lam**2]])
+
+
+# ------------------------------------------------------------------------ the README lists ORDER exactly
+def _readme_strategy_tables() -> dict[str, list[str]]:
+    """{"expression": names, "atom": names} from the tables under "## How it works", in README order."""
+    section = README.read_text(encoding="utf-8").split("\n## How it works\n", 1)[1].split("\n## ", 1)[0]
+    tables: dict[str, list[str]] = {}
+    current = None
+    for line in section.splitlines():
+        if not line.startswith("|"):
+            current = None
+            continue
+        cells = [c.strip() for c in line.strip().strip("|").split("|")]
+        if current is None:  # a header row
+            match = re.fullmatch(r"(expression|atom) strategy", cells[0])
+            current = match.group(1) if match else ""
+            if current:
+                assert current not in tables, f"two {current} strategy tables"
+                tables[current] = []
+        elif current and not set(cells[0]) <= set("-: "):
+            tables[current].append(cells[0])
+    return tables
+
+
+def test_readme_tables_list_the_registry_order_exactly():
+    tables = _readme_strategy_tables()
+    assert list(tables) == ["expression", "atom"]
+    for level, names in tables.items():
+        assert names == list(registry.ORDER[level]), level
