@@ -11,7 +11,7 @@ import numpy as np
 from scipy import stats
 
 import symfisher.catalog as derivations
-from symfisher.core import derive
+from symfisher.core.derivation import derive
 
 DERIVE_TIMEOUT = 60.0  # generous: a loaded machine must not turn closed forms into open ones
 

@@ -1,7 +1,8 @@
-"""Shared code of the optional array-library backends (JAX, PyTorch): lambdified closed forms, stacked.
+"""Shared code of the optional array-library backends (JAX, PyTorch): compiled closed forms, stacked.
 
-Only closed-form entries are supported (no quadrature); these backends are untested where the library
-is not installed.
+Every quantity is compiled by :func:`symfisher.numeric.compiler.compile_function` with the backend's printer
+(the same stable rewrites and argument names as the NumPy code). Only closed-form entries are supported (no
+quadrature); these backends are untested where the library is not installed.
 """
 
 from __future__ import annotations
@@ -12,6 +13,7 @@ from typing import Any, Callable
 import sympy as sp
 
 from symfisher.errors import NotSupportedError
+from symfisher.numeric.compiler import check_names, compile_function, get_backend
 
 
 @dataclass(frozen=True)
@@ -51,8 +53,21 @@ class ArrayModel:
         return self._run("neg_expected_hessian", None, params, given, (self.k, self.k))
 
 
-def build(d: Any, backend: str, modules: Any, stack: Callable) -> ArrayModel:
-    """Lambdify every quantity of ``d`` with ``modules`` (full matrices, row-major)."""
+def build(d: Any, backend: str, modules: Any = None, stack: Callable | None = None) -> ArrayModel:
+    """Compile every quantity of ``d`` for ``backend`` (full matrices, row-major) into an :class:`ArrayModel`.
+
+    Args:
+        d: A :class:`~symfisher.core.derivation.Derivation`.
+        backend: ``"jax"``, ``"torch"`` (or ``"numpy"``, for tests without those libraries).
+        modules: Ignored (the backend's own namespace is used); kept for old callers.
+        stack: ``stack(entries, layout)``; default the backend's.
+
+    Raises:
+        NotSupportedError: The library is not installed, or a free symbol's name is no identifier. A quantity
+            with an unevaluated expectation or no code in the library raises only when called.
+    """
+    be = get_backend(backend)
+    be.namespace()  # a missing library fails here, not at the first call
     m = d.model
     k = len(m.params)
     xs, ps, gs = list(m.data), list(m.params), list(m.given)
@@ -63,31 +78,32 @@ def build(d: Any, backend: str, modules: Any, stack: Callable) -> ArrayModel:
     functions = {}
     for key, exprs in quantities.items():
         if any(sp.sympify(e).has(sp.Integral, sp.Sum) for e in exprs):
-            functions[key] = _unsupported(m.name, key, backend)
+            functions[key] = _unsupported(m.name, key, f"has an unevaluated expectation, which the {backend} backend "
+                                                       f"cannot compute")
             continue
         args = ps + gs if key in ("fisher", "neg_expected_hessian") else xs + ps + gs
         _check_free_symbols(m.name, key, exprs, args)
-        functions[key] = sp.lambdify(args, exprs, modules=modules, cse=True)
-    return ArrayModel(m.name, backend, k, len(xs), functions, stack)
+        try:
+            functions[key] = compile_function(args, exprs, backend=backend, name=key)
+        except NotSupportedError as exc:  # no code in this library (names were checked above)
+            functions[key] = _unsupported(m.name, key, f"cannot be compiled for {backend} ({exc})")
+    return ArrayModel(m.name, backend, k, len(xs), functions, stack if stack is not None else be.stack)
 
 
 def _check_free_symbols(name: str, key: str, exprs: list, args: list) -> None:
     """Refuse a symbol that is not an argument and whose name is not an identifier (it would be printed as code).
 
-    Arguments are safe: ``sympy.lambdify`` replaces those whose names are not identifiers by dummies.
+    Arguments are safe: :func:`~symfisher.numeric.compiler.compile_function` renames them to identifiers.
     """
-    from symfisher.numeric.compiler import _check_names
-
     stand_in = {a: sp.Dummy() for a in args}
     try:
-        _check_names([sp.sympify(e).xreplace(stand_in) for e in exprs])
+        check_names([sp.sympify(e).xreplace(stand_in) for e in exprs])
     except NotSupportedError as exc:
         raise NotSupportedError(f"model {name}: {key}: {exc}") from None
 
 
-def _unsupported(name: str, key: str, backend: str) -> Callable:
+def _unsupported(name: str, key: str, problem: str) -> Callable:
     def fn(*args: Any) -> Any:
-        raise NotSupportedError(f"model {name}: {key} has an unevaluated expectation, which the {backend} backend "
-                                f"cannot compute (use backend='numpy')")
+        raise NotSupportedError(f"model {name}: {key} {problem} (use backend='numpy')")
 
     return fn

@@ -1,8 +1,14 @@
-"""NumPy/SciPy backend: a :class:`~symfisher.core.derivation.Derivation` as fast vectorized functions.
+"""The one numeric compiler: SymPy expressions → NumPy/SciPy (or JAX, PyTorch) code.
 
-:func:`lambdify_derivation` turns the closed forms into one Python module of NumPy/SciPy code (the
-source that :func:`symfisher.export.code.export_code` writes to disk) and wraps it in a
-:class:`NumericModel` that validates its arguments.
+Everything in symfisher that turns SymPy into numeric code goes through :func:`kernel_source`:
+
+* :func:`compile_function` (and :func:`compiled_source`, its text): any expressions as one function — used by
+  :class:`~symfisher.numeric.sample.SampleModel` (estimation, optimization), the JAX and PyTorch models, the
+  uses (EWC, plots) and the LaTeX appendix; :func:`get_backend` picks the printer per backend;
+* :func:`module_source`: a :class:`~symfisher.core.derivation.Derivation` as one Python module of NumPy/SciPy
+  code (the source that :func:`symfisher.export.code.export_code` writes to disk), which
+  :func:`lambdify_derivation` wraps in a :class:`NumericModel` that validates its arguments (cross-checks,
+  empirical and observed information use it).
 
 How the code is generated:
 
@@ -44,13 +50,18 @@ Conventions of every :class:`NumericModel` method:
 
 from __future__ import annotations
 
+import builtins
 import decimal
+import functools
 import inspect
+import itertools
 import keyword
+import linecache
 import numbers
 import unicodedata
+import weakref
 from dataclasses import dataclass, field
-from typing import Any, Mapping, Sequence
+from typing import Any, Callable, Mapping, Sequence
 
 import numpy as np
 import sympy as sp
@@ -60,8 +71,10 @@ from sympy.printing.precedence import PRECEDENCE
 from symfisher.errors import ModelError, NotSupportedError
 from symfisher.numeric import _runtime
 
-__all__ = ["Expit", "Log1p", "NumericModel", "NumericPrinter", "Softplus", "docstring_literal", "docstring_text",
-           "lambdify_derivation", "module_source", "py_literal", "real_argument", "stabilize"]
+__all__ = ["Backend", "Expit", "Log1p", "NumericModel", "NumericPrinter", "Softplus", "check_names",
+           "compile_function", "compiled_source", "docstring_literal", "docstring_text", "get_backend",
+           "kernel_source", "lambdify_derivation", "module_source", "prepare", "py_literal", "real_argument",
+           "stabilize"]
 
 _RUNTIME_NAMES = ("_TRIGAMMA_SERIES", "trigamma", "stack", "expect_1d", "mode_scale", "_XGK", "_WGK", "_WG", "gauss_kronrod",
                   "as_arrays", "split_data", "open_entries")
@@ -136,12 +149,20 @@ def _is_identifier(name: str) -> bool:
     return name.isidentifier() and not keyword.iskeyword(name)
 
 
-def _check_names(expr: Any) -> None:
+def check_names(expr: Any) -> None:
     """Raise NotSupportedError for a symbol (Symbol, Dummy, IndexedBase label, MatrixSymbol) of ``expr`` whose
-    name is not a Python identifier: printers write such names into the code verbatim."""
+    name is not a Python identifier: printers write such names into the code verbatim.
+
+    Every backend's printer calls it first (:class:`NumericPrinter`, and the JAX and PyTorch printers).
+
+    >>> check_names(sp.Symbol("a b") + 1)  # doctest: +ELLIPSIS
+    Traceback (most recent call last):
+    ...
+    symfisher.errors.NotSupportedError: symbol 'a b' is not a Python identifier (only arguments of the generated ...
+    """
     if isinstance(expr, (list, tuple)):
         for e in expr:
-            _check_names(e)
+            check_names(e)
         return
     if not isinstance(expr, sp.Basic):
         return
@@ -361,7 +382,7 @@ class NumericPrinter(SciPyPrinter):
 
     def doprint(self, expr: Any, assign_to: Any = None) -> str:
         """Code of ``expr``; refuses a symbol whose name is not an identifier (its name would become code)."""
-        _check_names(expr)
+        check_names(expr)
         return super().doprint(expr, assign_to)
 
     def _print_Softplus(self, expr: sp.Expr) -> str:
@@ -416,20 +437,254 @@ def _is_open(expr: sp.Expr, printer: NumericPrinter) -> bool:
     return False
 
 
-def _kernel(name: str, args: Sequence[sp.Symbol], exprs: Sequence[sp.Expr], what: str, model: str) -> str:
-    """The source of ``def name(*args): return [exprs]`` from ``sympy.lambdify(..., cse=True)``."""
-    printer = NumericPrinter()
-    for e, label in exprs:
+def _kernel(name: str, args: Sequence[sp.Symbol], exprs: Sequence[tuple[sp.Expr, str]], what: str, model: str) -> str:
+    """One kernel of :func:`module_source`: ``def name(*args): return [exprs]`` (arguments already identifiers)."""
+    return kernel_source(name, args, [e for e, _ in exprs], NUMPY,
+                         labels=[f"model {model}: {what} entry {label}" for _, label in exprs])
+
+
+# ---------------------------------------------------------------------------------------------- the one compiler
+# Every place that turns SymPy into numeric code goes through kernel_source: module_source (NumericModel,
+# export_code) directly, everything else through compile_function / compiled_source (SampleModel, the JAX and
+# PyTorch models, the uses, the LaTeX appendix). One printer per backend, the same rewrites (prepare), the same
+# renaming of arguments to fresh identifiers (_safe_name), the same refusal of other non-identifier names.
+_LAMBDIFY_GLOBALS = ("builtins", "range")  # names sympy.lambdify adds to the globals of its functions
+
+
+@dataclass(frozen=True)
+class Backend:
+    """One array library of generated code; a plug-in that imports its library only in ``namespace``.
+
+    Attributes:
+        name: ``"numpy"``, ``"jax"`` or ``"torch"``.
+        title: The library's name in messages (``"NumPy/SciPy"``).
+        printer: Makes a new printer of SymPy expressions as this library's code. It refuses symbol names that
+            are not identifiers (:func:`check_names`) and prints :class:`Softplus`, :class:`Expit` and
+            :class:`Log1p` with the library's stable functions.
+        namespace: The globals of the generated functions (imports the library; raises
+            :class:`~symfisher.errors.NotSupportedError` when it is not installed).
+        stack: ``stack(entries, layout)``: broadcastable entries → one array of shape broadcast + ``layout``
+            (row-major).
+        broadcast: ``broadcast(value, shape)``: one computed value as a float64 array of ``shape`` (NumPy), or
+            ``None`` to return the values as the library computes them.
+        names: The global names of the generated code (taken: no argument or function gets one).
+    """
+
+    name: str
+    title: str
+    printer: Callable[[], Any]
+    namespace: Callable[[], dict[str, Any]]
+    stack: Callable[[Sequence[Any], tuple[int, ...]], Any]
+    broadcast: Callable[[Any, tuple[int, ...]], Any] | None
+    names: tuple[str, ...]
+
+
+def _numpy_namespace() -> dict[str, Any]:
+    import scipy
+    import scipy.special  # noqa: F401 - printed as scipy.special.<name>
+
+    return {"numpy": np, "scipy": scipy, "trigamma": _runtime.trigamma}
+
+
+def _numpy_broadcast(value: Any, shape: tuple[int, ...]) -> np.ndarray:
+    a = np.asarray(value, dtype=float)
+    return a if a.shape == shape else np.broadcast_to(a, shape).copy()
+
+
+def _numpy_stack(entries: Sequence[Any], layout: tuple[int, ...]) -> np.ndarray:
+    arrays = np.broadcast_arrays(*[np.asarray(e, dtype=float) for e in entries])
+    if not arrays:
+        return np.empty(tuple(layout))
+    out = np.stack(arrays, axis=-1)
+    return out.reshape(out.shape[:-1] + tuple(layout))
+
+
+NUMPY = Backend("numpy", "NumPy/SciPy", NumericPrinter, _numpy_namespace, _numpy_stack, _numpy_broadcast,
+                ("numpy", "scipy", "trigamma"))
+BACKENDS = ("numpy", "jax", "torch")
+
+
+def get_backend(name: str) -> Backend:
+    """The :class:`Backend` called ``name``: NumPy here; JAX and PyTorch from their modules, loaded only when asked.
+
+    Raises:
+        NotSupportedError: An unknown name.
+
+    >>> get_backend("numpy").title
+    'NumPy/SciPy'
+    """
+    if name == "numpy":
+        return NUMPY
+    if name in BACKENDS:
+        from importlib import import_module
+
+        return import_module(f"{__package__}.{name}").BACKEND
+    raise NotSupportedError(f"unknown backend {name!r}; available: {', '.join(BACKENDS)}")
+
+
+def prepare(expr: Any) -> sp.Expr:
+    """The form of ``expr`` that is printed: log(b**e) → e·log(b) for b > 0, then :func:`stabilize`.
+
+    >>> u = sp.Symbol("u", real=True)
+    >>> prepare(sp.log(1 + sp.exp(u)))
+    Softplus(u)
+    """
+    return stabilize(_tame_logs(sp.sympify(expr, strict=True)))
+
+
+def kernel_source(name: str, args: Sequence[sp.Symbol], exprs: Any, backend: Backend | None = None, *,
+                  cse: bool = True, labels: Sequence[str] | None = None) -> str:
+    """The source ``def name(*args): return exprs`` that ``sympy.lambdify`` writes with the backend's printer.
+
+    The low-level step shared by :func:`module_source` and :func:`compiled_source`: ``args`` must already be
+    plain symbols named by identifiers, ``exprs`` prepared (:func:`prepare`); one expression gives
+    ``return expr``, a list ``return [e0, e1, …]``.
+
+    Raises:
+        NotSupportedError: An entry with a symbol name that is no identifier, or with no code in the library;
+            the message starts with the entry's label.
+    """
+    backend = NUMPY if backend is None else backend
+    printer = backend.printer()
+    entries = exprs if isinstance(exprs, list) else [exprs]
+    labels = labels if labels is not None else ([name] if not isinstance(exprs, list)
+                                                else [f"{name}: entry {i}" for i in range(len(entries))])
+    for e, label in zip(entries, labels):
         try:
             printer.doprint(e)
         except NotSupportedError as exc:
-            raise NotSupportedError(f"model {model}: {what} entry {label}: {exc}") from None
-        except Exception:  # noqa: BLE001
-            raise NotSupportedError(f"model {model}: {what} entry {label} has no NumPy/SciPy form: {sp.sstr(e)}") from None
-    fn = sp.lambdify(list(args), [e for e, _ in exprs], modules=[{"numpy": np}], printer=printer, cse=True,
-                     docstring_limit=0)
+            raise NotSupportedError(f"{label}: {exc}") from None
+        except Exception:  # noqa: BLE001 - sympy raises PrintMethodNotImplementedError (or others) for no form
+            raise NotSupportedError(f"{label} has no {backend.title} form: {sp.sstr(e)}") from None
+    fn = sp.lambdify(list(args), exprs, modules=[{}], printer=printer, cse=cse, docstring_limit=0)
     src = inspect.getsource(fn)
     return src.replace("def _lambdifygenerated(", f"def {name}(", 1)
+
+
+def _layout(exprs: Any) -> tuple[Any, tuple[int, ...] | None]:
+    """(one expression or a list of them, the matrix shape or None): a matrix becomes its entries, row-major."""
+    def one(e: Any) -> sp.Expr:
+        try:
+            out = sp.sympify(e, strict=True)
+        except sp.SympifyError:
+            out = None
+        if not isinstance(out, sp.Expr):
+            raise NotSupportedError(f"compile_function: {e!r} of type {type(e).__name__} is not a SymPy expression")
+        return out
+
+    if isinstance(exprs, sp.MatrixBase):
+        return [one(e) for e in exprs], tuple(exprs.shape)
+    if isinstance(exprs, (list, tuple)):
+        return [one(e) for e in exprs], None
+    return one(exprs), None
+
+
+def _generate(args: Sequence[sp.Symbol], exprs: Any, name: str, backend: Backend,
+              cse: bool) -> tuple[str, tuple[int, ...] | None, bool]:
+    """(source, matrix layout or None, whether one expression): rename, prepare, print."""
+    reserved = {*backend.names, *_LAMBDIFY_GLOBALS}
+    if not isinstance(name, str) or not _is_identifier(name) or name in reserved:
+        raise NotSupportedError(f"compile_function: the function name {name!r} is not a free Python identifier")
+    args = list(args)
+    for a in args:
+        if not isinstance(a, sp.Symbol):
+            raise NotSupportedError(f"compile_function: argument {a!r} of type {type(a).__name__} is not a SymPy "
+                                    f"Symbol")
+    if len(set(args)) != len(args):
+        raise NotSupportedError(f"compile_function: the arguments {sp.sstr(args)} repeat a symbol")
+    body, layout = _layout(exprs)
+    single = not isinstance(body, list)
+    prepared = [prepare(e) for e in ([body] if single else body)]
+    free = set().union(*(e.free_symbols for e in prepared)) - set(args)
+    # Plain symbols print as their names; without assumptions, cse's temporaries x0, x1 … avoid them.
+    plain = {s: sp.Symbol(s.name) for s in free if type(s) is sp.Symbol}
+    taken = {str(s.name) for s in free} | {name} | reserved
+    renamed = {a: sp.Symbol(_safe_name(a, taken)) for a in args}
+    printed = [e.xreplace({**plain, **renamed}) for e in prepared]
+    src = kernel_source(name, [renamed[a] for a in args], printed[0] if single else printed, backend, cse=cse)
+    return src, layout, single
+
+
+_COMPILED = itertools.count()
+
+
+def _load(src: str, name: str, namespace: Mapping[str, Any]) -> Callable:
+    """Execute ``src`` in a copy of ``namespace``; register it in ``linecache`` as lambdify does (so
+    ``inspect.getsource`` and latexify read it) until the function is garbage collected."""
+    filename = f"<symfisher-compiled-{next(_COMPILED)}>"
+    globs = {**namespace, "builtins": builtins, "range": range}
+    exec(compile(src, filename, "exec"), globs)  # noqa: S102 - our own generated code (names checked)
+    linecache.cache[filename] = (len(src), None, src.splitlines(True), filename)
+    fn = globs[name]
+    weakref.finalize(fn, linecache.cache.pop, filename, None)
+    return fn
+
+
+def compiled_source(args: Sequence[sp.Symbol], exprs: Any, name: str = "compiled", *, backend: str = "numpy",
+                    cse: bool = True) -> str:
+    """The Python source that :func:`compile_function` runs for the same arguments (``sympy.lambdify`` + cse).
+
+    ``inspect.getsource`` of the compiled function returns exactly this text (it is registered in
+    ``linecache``), so latexify-py can read the function back; a matrix compiles to the list of its entries.
+
+    >>> x, s = sp.symbols("x sigma", positive=True)
+    >>> print(compiled_source([x, s], -x**2 / (2 * s**2) - sp.log(s), "logp"), end="")
+    def logp(x, sigma):
+        return -numpy.log(sigma) - 1/2*(x*x)/(sigma*sigma)
+    """
+    be = get_backend(backend)
+    be.namespace()  # a missing library: NotSupportedError (lambdify imports the printer's modules)
+    return _generate(args, exprs, name, be, cse)[0]
+
+
+def compile_function(args: Sequence[sp.Symbol], exprs: Any, *, backend: str = "numpy", name: str = "compiled",
+                     cse: bool = True) -> Callable:
+    """Compile SymPy expressions into a numeric function of ``args``: the one path from SymPy to numeric code.
+
+    The expressions are rewritten for stability (:func:`prepare`: softplus, expit, log1p, log(b**e) → e·log(b)),
+    the arguments renamed to fresh identifiers, and the source generated by ``sympy.lambdify(..., cse=True)``
+    with the backend's printer (:class:`NumericPrinter` for NumPy: fast small powers, ``gammaln``, a fast
+    trigamma). :func:`module_source` (:class:`NumericModel`, ``export_code``) builds its kernels the same way.
+
+    Args:
+        args: The arguments, SymPy Symbols (any names: renamed to identifiers in the code).
+        exprs: One expression, a list/tuple of expressions, or a matrix.
+        backend: ``"numpy"``, ``"jax"`` or ``"torch"``.
+        name: Name of the generated function (``inspect.getsource`` shows ``def name(...)``).
+        cse: Eliminate common subexpressions.
+
+    Returns:
+        A function of the argument values, broadcasting like the library. NumPy: one expression gives a float64
+        array of the broadcast shape of the arguments (constants broadcast too), a list gives a list of such
+        arrays, a matrix an array of shape broadcast + (rows, cols). JAX/PyTorch: the values as the library
+        computes them (a matrix stacked the same way).
+
+    Raises:
+        NotSupportedError: A symbol that is not an argument and whose name is no identifier, an expression with
+            no code in the library, a bad function name or argument, an unknown backend or a missing library.
+
+    >>> x, s = sp.symbols("x sigma", positive=True)
+    >>> f = compile_function([x, s], -x**2 / (2 * s**2) - sp.log(s), name="logp")
+    >>> f(np.array([1.0, 2.0]), 1.0).tolist()
+    [-0.5, -2.0]
+    >>> compile_function([s], sp.Matrix([[1 / s**2, 0], [0, 2 / s**2]]))(np.array([1.0, 2.0])).shape
+    (2, 2, 2)
+    """
+    be = get_backend(backend)
+    namespace = be.namespace()
+    src, layout, single = _generate(args, exprs, name, be, cse)
+    kernel = _load(src, name, namespace)
+    if be.broadcast is None and layout is None:
+        return kernel
+
+    def compiled(*values: Any) -> Any:
+        out = kernel(*values)
+        if be.broadcast is not None:
+            shape = np.broadcast_shapes(*(np.shape(v) for v in values))
+            out = be.broadcast(out, shape) if single else [be.broadcast(v, shape) for v in out]
+        return out if layout is None else be.stack(out, layout)
+
+    return functools.update_wrapper(compiled, kernel)  # __wrapped__: inspect.getsource gives the kernel's source
 
 
 def _upper(k: int) -> list[tuple[int, int]]:
@@ -479,7 +734,7 @@ def module_source(d: Any) -> str:
     xn = [names[s] for s in model.data]
 
     def prep(e: sp.Expr) -> sp.Expr:
-        return stabilize(_tame_logs(sp.sympify(e))).xreplace(sub)
+        return prepare(e).xreplace(sub)
 
     up = _upper(k)
     logp = prep(model.logpdf)
@@ -860,7 +1115,7 @@ def lambdify_derivation(d: Any, backend: str = "numpy") -> Any:
         from importlib import import_module
 
         return import_module(f"{__package__}.{backend}").lambdify_derivation(d)
-    raise NotSupportedError(f"unknown backend {backend!r}; available: numpy, jax, torch")
+    raise NotSupportedError(f"unknown backend {backend!r}; available: {', '.join(BACKENDS)}")
 
 
 def _numpy_model(d: Any) -> NumericModel:

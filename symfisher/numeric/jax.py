@@ -1,12 +1,74 @@
-"""JAX backend (optional): imported only when asked for; needs the package ``jax``."""
+"""JAX backend (optional): imported only when asked for; needs the package ``jax``.
+
+Its :data:`BACKEND` (printer, namespace, stacking) is what :func:`symfisher.numeric.compiler.compile_function`
+uses for ``backend="jax"``.
+"""
 
 from __future__ import annotations
 
-from typing import Any
+import math
+from typing import Any, Mapping, Sequence
+
+import sympy as sp
+from sympy.printing.numpy import JaxPrinter
 
 from symfisher.errors import NotSupportedError
+from symfisher.numeric.compiler import Backend, check_names
 
-__all__ = ["lambdify_derivation"]
+__all__ = ["BACKEND", "JaxNumericPrinter", "lambdify_derivation"]
+
+
+class JaxNumericPrinter(JaxPrinter):
+    """SymPy's JAX printer with fully qualified names, the stable functions, and checked symbol names.
+
+    >>> from symfisher.numeric.compiler import Softplus
+    >>> JaxNumericPrinter().doprint(Softplus(sp.Symbol("u")))
+    'jax.numpy.logaddexp(0, u)'
+    """
+
+    def __init__(self, settings: Mapping[str, Any] | None = None) -> None:
+        super().__init__({"fully_qualified_modules": True, "strict": True, **dict(settings or {})})
+
+    def doprint(self, expr: Any, assign_to: Any = None) -> str:
+        """Code of ``expr``; refuses a symbol whose name is not an identifier (its name would become code)."""
+        check_names(expr)
+        return super().doprint(expr, assign_to)
+
+    def _print_Softplus(self, expr: sp.Expr) -> str:
+        return f"{self._module_format('jax.numpy.logaddexp')}(0, {self._print(expr.args[0])})"
+
+    def _print_Expit(self, expr: sp.Expr) -> str:
+        return f"{self._module_format('jax.scipy.special.expit')}({self._print(expr.args[0])})"
+
+    def _print_Log1p(self, expr: sp.Expr) -> str:
+        return f"{self._module_format('jax.numpy.log1p')}({self._print(expr.args[0])})"
+
+
+def namespace() -> dict[str, Any]:
+    """Globals of generated JAX code.
+
+    Raises:
+        NotSupportedError: jax is not installed.
+    """
+    try:
+        import jax
+        import jax.numpy  # noqa: F401
+        import jax.scipy.special  # noqa: F401
+    except ImportError:
+        raise NotSupportedError("backend 'jax' needs the package 'jax', which is not installed") from None
+    return {"jax": jax, "math": math}
+
+
+def stack(entries: Sequence[Any], layout: tuple[int, ...]) -> Any:
+    """Broadcast ``entries`` and stack them into shape broadcast + ``layout`` (row-major)."""
+    import jax.numpy as jnp
+
+    arrays = jnp.broadcast_arrays(*[jnp.asarray(e, dtype=float) for e in entries])
+    out = jnp.stack(arrays, axis=-1)
+    return out.reshape(out.shape[:-1] + tuple(layout))
+
+
+BACKEND = Backend("jax", "JAX", JaxNumericPrinter, namespace, stack, None, ("jax", "math"))
 
 
 def lambdify_derivation(d: Any) -> Any:
@@ -15,17 +77,6 @@ def lambdify_derivation(d: Any) -> Any:
     Raises:
         NotSupportedError: jax is not installed.
     """
-    try:
-        import jax  # noqa: F401
-    except ImportError:
-        raise NotSupportedError("backend 'jax' needs the package 'jax', which is not installed") from None
     from symfisher.numeric._arraylib import build
 
-    import jax.numpy as jnp
-
-    def stack(entries: list, layout: tuple) -> Any:
-        arrays = jnp.broadcast_arrays(*[jnp.asarray(e, dtype=float) for e in entries])
-        out = jnp.stack(arrays, axis=-1)
-        return out.reshape(out.shape[:-1] + tuple(layout))
-
-    return build(d, "jax", "jax", stack)
+    return build(d, "jax")

@@ -4,9 +4,8 @@ Each compiled function takes ``(*data, *covariates, *params)`` and broadcasts ov
 observations; :class:`SampleModel` sums over a data set. Unlike
 :class:`symfisher.numeric.compiler.NumericModel` (per-point functions of a finished derivation) it also
 works from a bare :class:`~symfisher.core.model.Model` (maximum likelihood needs no expectation) and
-substitutes known constants. Both compile with the same printer
-(:class:`symfisher.numeric.compiler.NumericPrinter`: fast small powers, ``gammaln``, a fast trigamma) after
-the same overflow-safe rewrites (:func:`symfisher.numeric.compiler.stabilize`: softplus, expit, log1p).
+substitutes known constants (``Model.constants``). Both compile through the one compiler,
+:func:`symfisher.numeric.compiler.compile_function` (the same printer, stable rewrites and argument names).
 """
 
 from __future__ import annotations
@@ -14,23 +13,13 @@ from __future__ import annotations
 import math
 import warnings
 from dataclasses import dataclass, field
-from typing import Any, Callable, Mapping
+from typing import Any, Mapping
 
 import numpy as np
 import sympy as sp
 
 from symfisher.errors import ModelError
-
-
-def _compile(args: list[sp.Symbol], exprs: list[sp.Expr]) -> Callable:
-    """NumPy function of ``args`` returning ``exprs``, after the overflow-safe rewrites of ``stabilize``."""
-    import scipy.special
-
-    from symfisher.numeric._runtime import trigamma
-    from symfisher.numeric.compiler import NumericPrinter, stabilize
-
-    namespace = {"numpy": np, "scipy": scipy, "trigamma": trigamma}
-    return sp.lambdify(args, [stabilize(e) for e in exprs], modules=[namespace], printer=NumericPrinter(), cse=True)
+from symfisher.numeric.compiler import compile_function
 
 
 def _domain_bounds(model) -> list[tuple[float, float, bool, bool]]:
@@ -84,11 +73,11 @@ class SampleModel:
         score = [sp.diff(logpdf, p) for p in model.params]
         k = len(model.params)
         hess = [sp.diff(score[i], model.params[j]) for i in range(k) for j in range(k)]
-        out._fns["loglik"] = _compile(args, [logpdf])
-        out._fns["score"] = _compile(args, score)
-        out._fns["hessian"] = _compile(args, hess)
+        out._fns["loglik"] = compile_function(args, [logpdf], name="loglik")
+        out._fns["score"] = compile_function(args, score, name="score")
+        out._fns["hessian"] = compile_function(args, hess, name="hessian")
         if fisher is not None:
-            out._fns["fisher"] = _compile(args, list(fisher.xreplace(sub)))
+            out._fns["fisher"] = compile_function(args, list(fisher.xreplace(sub)), name="fisher")
         out._fns["bounds"] = _domain_bounds(model)
         return out
 
@@ -109,7 +98,7 @@ class SampleModel:
         with warnings.catch_warnings(), np.errstate(all="ignore"):
             warnings.simplefilter("ignore")
             vals = self._fns[name](*cols, *np.asarray(theta, dtype=float))
-        return np.array([np.sum(np.broadcast_to(np.asarray(v, dtype=float), (n,))) for v in vals])
+        return np.array([np.sum(np.broadcast_to(v, (n,))) for v in vals])
 
     def loglik(self, theta, cols, n) -> float:
         """Σ_i log p(x_i | θ)."""
@@ -151,7 +140,7 @@ class SampleModel:
         return np.array(out)
 
     def source(self, name: str) -> str:
-        """The generated Python source of one compiled function."""
+        """The generated source of one compiled function: ``"loglik"``, ``"score"``, ``"hessian"`` or ``"fisher"``."""
         import inspect
 
         return inspect.getsource(self._fns[name])

@@ -1,12 +1,77 @@
-"""PyTorch backend (optional): imported only when asked for; needs the package ``torch``."""
+"""PyTorch backend (optional): imported only when asked for; needs the package ``torch``.
+
+Its :data:`BACKEND` (printer, namespace, stacking) is what :func:`symfisher.numeric.compiler.compile_function`
+uses for ``backend="torch"``.
+"""
 
 from __future__ import annotations
 
-from typing import Any
+import math
+from typing import Any, Mapping, Sequence
+
+import sympy as sp
+from sympy.printing.pytorch import TorchPrinter
 
 from symfisher.errors import NotSupportedError
+from symfisher.numeric.compiler import Backend, check_names
 
-__all__ = ["lambdify_derivation"]
+__all__ = ["BACKEND", "TorchNumericPrinter", "lambdify_derivation"]
+
+#: softplus(u) is returned as u above this: u + log1p(e^-u) rounds to u in float64 from u ≈ 37 on.
+SOFTPLUS_THRESHOLD = 40.0
+
+
+class TorchNumericPrinter(TorchPrinter):
+    """SymPy's PyTorch printer with fully qualified names, the stable functions, and checked symbol names.
+
+    >>> from symfisher.numeric.compiler import Expit
+    >>> TorchNumericPrinter().doprint(Expit(sp.Symbol("u")))
+    'torch.sigmoid(u)'
+    """
+
+    def __init__(self, settings: Mapping[str, Any] | None = None) -> None:
+        super().__init__({"fully_qualified_modules": True, "strict": True, **dict(settings or {})})
+
+    def doprint(self, expr: Any, assign_to: Any = None) -> str:
+        """Code of ``expr``; refuses a symbol whose name is not an identifier (its name would become code)."""
+        check_names(expr)
+        return super().doprint(expr, assign_to)
+
+    def _print_Softplus(self, expr: sp.Expr) -> str:
+        return (f"{self._module_format('torch.nn.functional.softplus')}({self._print(expr.args[0])}, "
+                f"beta=1.0, threshold={SOFTPLUS_THRESHOLD!r})")
+
+    def _print_Expit(self, expr: sp.Expr) -> str:
+        return f"{self._module_format('torch.sigmoid')}({self._print(expr.args[0])})"
+
+    def _print_Log1p(self, expr: sp.Expr) -> str:
+        return f"{self._module_format('torch.log1p')}({self._print(expr.args[0])})"
+
+
+def namespace() -> dict[str, Any]:
+    """Globals of generated PyTorch code.
+
+    Raises:
+        NotSupportedError: torch is not installed.
+    """
+    try:
+        import torch
+        import torch.nn.functional  # noqa: F401
+    except ImportError:
+        raise NotSupportedError("backend 'torch' needs the package 'torch', which is not installed") from None
+    return {"torch": torch, "math": math}
+
+
+def stack(entries: Sequence[Any], layout: tuple[int, ...]) -> Any:
+    """Broadcast ``entries`` and stack them into shape broadcast + ``layout`` (row-major)."""
+    import torch
+
+    tensors = [torch.as_tensor(e, dtype=torch.float64) for e in entries]
+    out = torch.stack(torch.broadcast_tensors(*tensors), dim=-1)
+    return out.reshape(out.shape[:-1] + tuple(layout))
+
+
+BACKEND = Backend("torch", "PyTorch", TorchNumericPrinter, namespace, stack, None, ("torch", "math"))
 
 
 def lambdify_derivation(d: Any) -> Any:
@@ -15,15 +80,6 @@ def lambdify_derivation(d: Any) -> Any:
     Raises:
         NotSupportedError: torch is not installed.
     """
-    try:
-        import torch
-    except ImportError:
-        raise NotSupportedError("backend 'torch' needs the package 'torch', which is not installed") from None
     from symfisher.numeric._arraylib import build
 
-    def stack(entries: list, layout: tuple) -> Any:
-        tensors = [torch.as_tensor(e, dtype=torch.float64) for e in entries]
-        out = torch.stack(torch.broadcast_tensors(*tensors), dim=-1)
-        return out.reshape(out.shape[:-1] + tuple(layout))
-
-    return build(d, "torch", "torch", stack)
+    return build(d, "torch")

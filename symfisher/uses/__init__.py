@@ -7,7 +7,7 @@ Each module states its mathematics in its docstrings:
 - :mod:`.prior` — the Jeffreys prior √det I(θ) and whether it is proper;
 - :mod:`.estimate` — MLE, observed vs expected information, standard errors, Wald intervals;
 - :mod:`.kl` — KL(p_θ ‖ p_{θ+δ}) = ½ δᵀ I(θ) δ + O(‖δ‖³), proved;
-- :mod:`.optimize` — natural gradient, Fisher scoring, Newton (generated with ``lambdify``);
+- :mod:`.optimize` — natural gradient, Fisher scoring, Newton (compiled by ``numeric.compiler.compile_function``);
 - :mod:`.approx` — the diagonal Fisher (Adam, EWC) and the EWC penalty;
 - :mod:`.plot` — pictures (optional ``matplotlib``).
 """

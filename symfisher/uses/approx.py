@@ -19,6 +19,7 @@ import sympy as sp
 from symfisher.core.deadline import run_with_deadline
 from symfisher.core.evidence import numeric_value
 from symfisher.errors import BudgetExceeded, ModelError
+from symfisher.numeric.compiler import compile_function
 from symfisher.uses._common import as_derivation, point_map, require_closed
 
 __all__ = ["DiagonalFisher", "EWCPenalty", "diagonal_fisher", "ewc_penalty"]
@@ -109,7 +110,8 @@ class EWCPenalty:
         weights: F_ii(θ*) per parameter (floats).
         theta_star: The old optimum θ* (floats, parameter order).
         params: The parameters.
-        function: The penalty as a NumPy function of θ (a sequence in parameter order).
+        function: The penalty as a NumPy function of the parameters (one positional argument each), compiled by
+            :func:`~symfisher.numeric.compiler.compile_function`.
     """
 
     expr: sp.Expr
@@ -149,32 +151,34 @@ def ewc_penalty(derivation: Any, theta_star: Mapping | Sequence, strength: float
     if not (isinstance(strength, (int, float)) and strength >= 0):
         raise ModelError(f"the EWC strength must be a non-negative number, got {strength!r}")
     star = point_map(d.params, theta_star, f"model {d.model.name}")
-    consts = {sp.Symbol(k) if isinstance(k, str) else k: v for k, v in (constants or {}).items()}
-    by_name = {s.name: v for s, v in consts.items()}
+    by_name = {str(k): v for k, v in (constants or {}).items()}
+    # known values: the model's constants (Model.constants) and a symbolic number of observations n
+    fixed = (*d.model.constants, *sorted(sp.sympify(d.model.n_obs).free_symbols, key=str))
+    known = {c: sp.sympify(by_name[c.name]) for c in fixed if c.name in by_name}
     weights, exact = [], []
     for i, p in enumerate(d.params):
-        f = d.fisher[i, i].xreplace(star)
-        f = f.xreplace({s: sp.sympify(by_name[s.name]) for s in f.free_symbols if s.name in by_name})
-        cov = [s for s in f.free_symbols if s in d.model.given]
+        f = d.fisher[i, i].xreplace(star).xreplace(known)
+        cov = [s for s in d.model.given if s in f.free_symbols]
+        rest = sorted(map(str, f.free_symbols - set(cov)))
+        if rest:
+            raise ModelError(f"model {d.model.name}: F_{p}{p}(θ*) still depends on {rest[0]}; pass constants={{...}}")
         if cov:
             if not covariates:
                 raise ModelError(f"model {d.model.name}: F_{p}{p} depends on the covariate {cov[0]}; pass "
                                  "covariates={...} (arrays of the old task's covariates)")
             cov_names = {str(k): v for k, v in covariates.items()}
-            fn = sp.lambdify(cov, f, modules=["scipy", "numpy"])
-            size = np.asarray(cov_names[cov[0].name]).shape
-            vals = fn(*[np.asarray(cov_names[c.name], dtype=float) for c in cov])
-            w = float(np.mean(np.broadcast_to(np.asarray(vals, dtype=float), size)))
+            missing = [c.name for c in cov if c.name not in cov_names]
+            if missing:
+                raise ModelError(f"model {d.model.name}: covariates has no values for {missing[0]}")
+            fn = compile_function(cov, f, name=f"F_{i}{i}")
+            w = float(np.mean(fn(*[np.asarray(cov_names[c.name], dtype=float) for c in cov])))
             exact.append(sp.Float(w, 15))
         else:
-            if f.free_symbols:
-                raise ModelError(f"model {d.model.name}: F_{p}{p}(θ*) still depends on "
-                                 f"{sorted(map(str, f.free_symbols))[0]}; pass constants={{...}}")
             w = float(f)
             exact.append(sp.simplify(f) if all(v.is_Rational for v in star.values()) else sp.Float(w, 15))
         if not (math.isfinite(w) and w >= 0):
             raise ModelError(f"model {d.model.name}: F_{p}{p}(θ*) = {w} is not a finite non-negative weight")
         weights.append(w)
     expr = sp.nsimplify(strength) / 2 * sum(w * (p - star[p]) ** 2 for w, p in zip(exact, d.params))
-    fn = sp.lambdify(list(d.params), expr, modules=["scipy", "numpy"], cse=True)
+    fn = compile_function(list(d.params), expr, name="ewc_penalty")
     return EWCPenalty(sp.factor_terms(expr), tuple(weights), tuple(float(star[p]) for p in d.params), d.params, fn)

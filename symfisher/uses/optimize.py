@@ -8,7 +8,8 @@ information F = Σ_i I(θ; z_i) (n·I(θ) without covariates):
 - Newton–Raphson:    θ ← θ − H⁻¹ g;
 - gradient ascent:   θ ← θ + η ḡ  (the first-order baseline).
 
-The per-observation score, Hessian and I(θ) are compiled with ``sympy.lambdify(..., cse=True)``;
+The per-observation score, Hessian and I(θ) are compiled by
+:func:`symfisher.numeric.compiler.compile_function` (``sympy.lambdify(..., cse=True)`` underneath);
 :func:`iterate` runs an update to convergence, halving a step that leaves the parameter domain or
 lowers the log-likelihood.
 """

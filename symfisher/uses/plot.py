@@ -21,6 +21,7 @@ import numpy as np
 import sympy as sp
 
 from symfisher.errors import ModelError, NotSupportedError
+from symfisher.numeric.compiler import compile_function
 
 __all__ = ["plot_information", "plot_kl", "plot_likelihood"]
 
@@ -159,14 +160,19 @@ def plot_information(family: str, param: str | None = None, *, fixed: Mapping[st
     if expr.has(sp.Integral, sp.Sum):
         raise NotSupportedError(f"model {model.name}: I_{target}{target} has no closed form to plot")
     fixed = dict(fixed or {})
+    held = sorted((s for s in (*model.params, *model.given, *model.constants)
+                   if s != target and s in expr.free_symbols), key=str)
+    other = sorted(map(str, expr.free_symbols - {target, *held}))
+    if other:
+        raise NotSupportedError(f"model {model.name}: I_{target}{target} depends on {other[0]}, which is no parameter, "
+                                f"covariate or constant of the model")
     values = {}
-    for s in sorted(expr.free_symbols - {target}, key=str):
+    for s in held:
         dom = model.domain_map.get(s)
         values[s.name] = float(fixed.get(s.name, _default(dom) if dom is not None else 1.0))
-    fn = sp.lambdify([target], expr.xreplace({sp.Symbol(k): v for k, v in values.items()}).xreplace(
-        {s: values[s.name] for s in expr.free_symbols if s.name in values}), modules=["scipy", "numpy"])
+    fn = compile_function([target], expr.xreplace({s: values[s.name] for s in held}), name="information")
     grid = _grid(model.domain_map[target])
-    info = np.broadcast_to(np.asarray(fn(grid), dtype=float), grid.shape).copy()
+    info = fn(grid)
     path = None
     if out is not None:
         fig, ax = _figure()
@@ -207,7 +213,7 @@ def plot_kl(pairs: Sequence[tuple[tuple[float, float], tuple[float, float]]] = (
     kl = exact_kl(model, deltas, 30.0)
     if kl is None:  # pragma: no cover - the engine closes the normal KL
         raise NotSupportedError("model normal: the KL divergence has no closed form")
-    kl_fn = sp.lambdify([mu, sigma, *deltas], kl, modules=["numpy"])
+    kl_fn = compile_function([mu, sigma, *deltas], kl, name="kl")
     out_pairs = []
     for (m1, s1), (m2, s2) in pairs:
         if s1 <= 0 or s2 <= 0:
