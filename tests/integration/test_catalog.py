@@ -18,6 +18,8 @@ from symfisher import derive
 from symfisher.core.points import parameter_points
 from symfisher.core.evidence import numeric_expectation, numeric_value
 
+pytestmark = pytest.mark.slow  # whole catalog
+
 # Families the engine cannot close yet: name -> reason (strict xfail, so a fix is noticed).
 KNOWN_GAPS: dict[str, str] = {}
 

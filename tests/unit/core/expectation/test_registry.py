@@ -13,7 +13,7 @@ from symfisher.config import Config
 from symfisher.core.expectation import registry
 from symfisher.errors import StrategyBug
 
-README = Path(__file__).resolve().parents[1] / "README.md"
+README = Path(__file__).resolve().parents[4] / "README.md"
 
 x = sp.Symbol("x", positive=True)
 lam = sp.Symbol("lambda", positive=True)

@@ -142,7 +142,7 @@ def test_the_exporter_never_parses_engine_text():
             "d.to_latex(); d.to_markdown()\n"
             "print(sorted(m for m in sys.modules if m.startswith('symfisher.text')))\n")
     done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=300,
-                          cwd=Path(__file__).resolve().parents[1])
+                          cwd=Path(__file__).resolve().parents[3])
     assert done.returncode == 0, done.stderr
     assert done.stdout.strip() == "[]"
 
@@ -265,6 +265,7 @@ def compiled(tmp_path_factory):
 
 
 @needs_tex
+@pytest.mark.slow  # compiles every catalog proof with pdflatex
 @pytest.mark.parametrize("name", [p.stem for p in CATALOG_TEX])
 def test_catalog_proof_compiles_without_overfull_boxes(compiled, name):
     assert compiled[name] == []
@@ -291,6 +292,7 @@ def _random_point(symbols, domains, rng):
     return point
 
 
+@pytest.mark.slow  # every catalog family
 @pytest.mark.parametrize("name", derivations.names())
 def test_numeric_code_equals_formula(name):
     """Code generated from each literature Fisher entry evaluates to the formula at random points."""

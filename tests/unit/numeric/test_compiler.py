@@ -261,7 +261,7 @@ def _lambdify_uses(path: Path) -> list[int]:
 
 
 def test_no_lambdify_outside_the_compiler():
-    package = Path(__file__).resolve().parent.parent / "symfisher"
+    package = Path(__file__).resolve().parents[3] / "symfisher"
     # TEMPORARY allowance: the LaTeX appendix (export/latex/appendix.py: numeric_functions, numeric_latex) still calls
     # sympy.lambdify; it moves to compile_function / compiled_source with the export/latex split. Remove it then.
     temporary = ("export/latex.py", "export/latex/")

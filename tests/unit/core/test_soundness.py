@@ -28,6 +28,8 @@ from symfisher.core.points import parameter_points
 from symfisher.core import evidence as quadrature
 from symfisher.core.verdict import matrices_equal
 
+pytestmark = pytest.mark.slow  # perturbs every catalog family's literature matrix
+
 _derive_module = sys.modules["symfisher.core.derivation"]
 COUNTS: Counter[str] = Counter()
 _NUMERIC: dict = {}

@@ -30,10 +30,10 @@ UNIFORM_FORMS = [
     pytest.param((1 + sp.sign(theta - x)) * (1 + sp.sign(x + theta)) / (8 * theta), "refuted", id="sign-product"),
     pytest.param(sp.Piecewise((1 / (2 * theta), sp.Abs(x) < theta), (0, True)), "refuted", id="piecewise-abs"),
     pytest.param(sp.Piecewise((1 / (2 * theta), (x < theta) & (x > -theta)), (0, True)), "refuted", id="piecewise-and"),
-    pytest.param(sp.Max(0, sp.sign(theta - sp.Abs(x))) / (2 * theta), "inconclusive", id="max-sign"),
-    pytest.param(sp.Min(H(theta - x), H(theta + x)) / (2 * theta), "inconclusive", id="min-heaviside"),
-    pytest.param(H(theta - x) * sp.Max(0, sp.sign(x + theta)) / (2 * theta), "inconclusive", id="heaviside-max"),
-    pytest.param((sp.sign(theta - sp.Abs(x)) + 1) / (4 * theta), "inconclusive", id="sign-abs"),
+    pytest.param(sp.Max(0, sp.sign(theta - sp.Abs(x))) / (2 * theta), "inconclusive", id="max-sign", marks=pytest.mark.slow),
+    pytest.param(sp.Min(H(theta - x), H(theta + x)) / (2 * theta), "inconclusive", id="min-heaviside", marks=pytest.mark.slow),
+    pytest.param(H(theta - x) * sp.Max(0, sp.sign(x + theta)) / (2 * theta), "inconclusive", id="heaviside-max", marks=pytest.mark.slow),
+    pytest.param((sp.sign(theta - sp.Abs(x)) + 1) / (4 * theta), "inconclusive", id="sign-abs", marks=pytest.mark.slow),
 ]
 
 

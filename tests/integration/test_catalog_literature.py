@@ -21,6 +21,8 @@ from scipy import integrate
 
 from symfisher.catalog import FAMILIES, get
 
+pytestmark = pytest.mark.slow  # whole catalog against the literature
+
 RTOL = 1e-6
 SEED = 20240611
 COVARIATE_VALUES = (0.7, -0.4)

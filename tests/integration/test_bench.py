@@ -2,7 +2,11 @@
 
 from __future__ import annotations
 
+import pytest
+
 from benchmarks import bench
+
+pytestmark = pytest.mark.slow  # runs the benchmark command
 
 
 def test_bench_one_family(capsys) -> None:

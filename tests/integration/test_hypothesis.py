@@ -29,6 +29,8 @@ from hypothesis import strategies as st
 import symfisher as sf
 from symfisher.errors import StrategyBug
 
+pytestmark = pytest.mark.slow  # property-based runs over random models and text
+
 TIMEOUT = float(os.environ.get("SYMFISHER_FUZZ_TIMEOUT", "5"))
 #: Allowed lateness in seconds (the issue's "within a second"); raise it on a heavily overloaded machine.
 SLACK = float(os.environ.get("SYMFISHER_TIME_SLACK", "1"))
