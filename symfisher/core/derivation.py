@@ -334,7 +334,9 @@ def _verdict(model: Model, config: Config, fisher, negH, mean, timed_out: bool, 
         facts.append(Note.of("support independent of ", THETA))
     if any(non_numbers(m) for m in mean) or mean.has(sp.Integral, sp.Sum):
         pass  # no fact about E[s]
-    elif all(m == 0 for m in mean) and not indicators:
+    elif indicators:
+        pass  # E[s] with θ-indicators differentiated is distributional (Dirac terms), not the classical E[s]
+    elif all(m == 0 for m in mean):
         facts.append(Note.of(eq(MEAN_SCORE, 0), " (proved)"))
     else:
         facts.append(Note.of(mean_row))

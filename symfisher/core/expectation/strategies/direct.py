@@ -17,6 +17,10 @@ def _direct(expr, limits, discrete):
         r = sp.summation(expr, *limits) if discrete else sp.integrate(expr, *limits, conds="piecewise")
     except NotImplementedError:  # SymPy's "cannot": e.g. a Piecewise antiderivative needing a limit at a variable point
         return None
+    except ValueError as exc:  # evalf inside integrate: "got complex zero with unknown accuracy"
+        if "complex zero with unknown accuracy" in str(exc):
+            return None
+        raise
     return with_conditions(r)
 
 
