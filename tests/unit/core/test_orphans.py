@@ -27,7 +27,7 @@ SCRIPT = r"""
 import os, sys, time, types
 
 out, mode, package = sys.argv[1:4]
-stub = types.ModuleType("symfisher")  # load symfisher/_deadline.py (and errors.py) without the package's
+stub = types.ModuleType("symfisher")  # load symfisher/core/deadline.py (and errors.py) without the package's
 stub.__path__ = [package]             # heavy __init__ (SymPy, SciPy): seconds per interpreter saved
 sys.modules["symfisher"] = stub
 import symfisher.core.deadline as d
@@ -129,7 +129,7 @@ def test_workers_die_when_the_parent_is_killed(tmp_path, mode, tags):
     ``thread``: a stream forked off the main thread; ``pipe``: neither guard, the worker's write of
     its result must fail once the reader is gone instead of blocking forever."""
     env = {k: v for k, v in os.environ.items() if k != "SYMFISHER_NESTED_FORK"}
-    package = str(Path(sf_deadline.__file__).parent)
+    package = str(Path(sf_deadline.__file__).parents[1])  # the symfisher folder (core/deadline.py inside)
     proc = subprocess.Popen([sys.executable, "-c", SCRIPT, str(tmp_path), mode, package], env=env, cwd=tmp_path,
                             stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
     pids: list[int] = []
