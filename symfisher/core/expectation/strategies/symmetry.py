@@ -28,8 +28,8 @@ def _absolutely_integrable(engine, g: sp.Expr, x: sp.Symbol) -> bool:
             return False
         try:
             lim = sp.limit(x**2 * sp.Abs(g) * p, x, sp.oo)
-        except ValueError as exc:  # gruntz: "Result depends on the sign of" a symbol with no sign assumption
-            if "depends on the sign" in str(exc):
+        except (ValueError, NotImplementedError) as exc:  # gruntz: "Result depends on the sign of" a symbol
+            if "depends on the sign" in str(exc):  # with no sign assumption (ValueError or NotImplementedError)
                 return False
             raise
         return bool(lim.is_finite)
