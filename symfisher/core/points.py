@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import math
 import random
-from typing import Iterable, Mapping
+from typing import Callable, Iterable, Mapping
 
 import sympy as sp
 
@@ -66,25 +66,35 @@ def draw(domain: sp.Set, rng: random.Random, integer: bool = False) -> sp.Ration
     return _rational(lo + (hi - lo) * rng.uniform(0.15, 0.85))
 
 
+def _accepted(draw_point: Callable[[int], dict], count: int, valid: Callable | None, tries: int) -> list[dict]:
+    """Up to ``count`` points ``draw_point(number accepted so far)`` that ``valid`` accepts, in
+    ``count * tries`` draws at most."""
+    points: list[dict] = []
+    for _ in range(count * tries):
+        if len(points) == count:
+            break
+        point = draw_point(len(points))
+        if valid is None or valid(point):
+            points.append(point)
+    return points
+
+
 def parameter_points(
     symbols: Iterable[sp.Symbol],
     domains: Mapping[sp.Symbol, sp.Set],
     count: int,
     seed: int,
-    valid: "callable | None" = None,
+    valid: Callable | None = None,
     tries: int = 40,
 ) -> list[dict[sp.Symbol, sp.Rational]]:
     """``count`` random points, each accepted by ``valid(point)`` (when given)."""
     rng = random.Random(seed)
     symbols = list(symbols)
-    points: list[dict[sp.Symbol, sp.Rational]] = []
-    for _ in range(count * tries):
-        if len(points) == count:
-            break
-        point = {s: draw(domains.get(s, domain_of(s)), rng, bool(s.is_integer)) for s in symbols}
-        if valid is None or valid(point):
-            points.append(point)
-    return points
+
+    def point(_: int) -> dict:
+        return {s: draw(domains.get(s, domain_of(s)), rng, bool(s.is_integer)) for s in symbols}
+
+    return _accepted(point, count, valid, tries)
 
 
 SPREAD_DENOMINATOR = 999_983  # a prime: drawn values are never multiples of 1/1000 (or any round grid)
@@ -114,32 +124,25 @@ def spread_points(
     domains: Mapping[sp.Symbol, sp.Set],
     count: int,
     seed: int,
-    valid: "callable | None" = None,
+    valid: Callable | None = None,
     tries: int = 40,
 ) -> list[dict[sp.Symbol, sp.Rational]]:
     """``count`` points for refuting a claim, in turn of ordinary size, close to an edge of the domain
     (10⁻³ … 0.3 from it) and far out (10 … 10⁷), at values off every decimal grid."""
     rng = random.Random(seed)
     symbols = list(symbols)
-    points: list[dict[sp.Symbol, sp.Rational]] = []
-    for _ in range(count * tries):
-        if len(points) == count:
-            break
-        mode = len(points) % 3
-        far = mode > 0
-        point = {}
+
+    def point(accepted: int) -> dict:
+        mode = accepted % 3
+        out = {}
         for s in symbols:
             domain = domains.get(s, domain_of(s))
-            if s.is_integer or _is_discrete(domain):
-                point[s] = draw(domain, rng, True) + (rng.randint(0, 10**rng.randint(1, 3)) if far else 0)
-                if point[s] not in domain:
-                    point[s] = draw(domain, rng, True)
+            if s.is_integer or is_discrete_set(domain):
+                out[s] = draw(domain, rng, True) + (rng.randint(0, 10**rng.randint(1, 3)) if mode else 0)
+                if out[s] not in domain:
+                    out[s] = draw(domain, rng, True)
             else:
-                point[s] = _spread_value(domain, rng, mode)
-        if valid is None or valid(point):
-            points.append(point)
-    return points
+                out[s] = _spread_value(domain, rng, mode)
+        return out
 
-
-def _is_discrete(domain: sp.Set) -> bool:
-    return isinstance(domain, (sp.Range, sp.FiniteSet)) or domain in (sp.S.Naturals, sp.S.Naturals0, sp.S.Integers)
+    return _accepted(point, count, valid, tries)
