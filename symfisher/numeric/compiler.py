@@ -332,7 +332,20 @@ def stabilize(expr: Any) -> Any:
     return walk(expr)
 
 
-class NumericPrinter(SciPyPrinter):
+class CheckedPrinter:
+    """Mixin for every code printer of the compiler: fully qualified module names, strict printing,
+    and no symbol whose name is not an identifier (its name would become code)."""
+
+    def __init__(self, settings: Mapping[str, Any] | None = None) -> None:
+        super().__init__({"fully_qualified_modules": True, "strict": True, **dict(settings or {})})
+
+    def doprint(self, expr: Any, assign_to: Any = None) -> str:
+        """Code of ``expr``; refuses a symbol whose name is not an identifier (its name would become code)."""
+        check_names(expr)
+        return super().doprint(expr, assign_to)
+
+
+class NumericPrinter(CheckedPrinter, SciPyPrinter):
     """SciPy printer with fast small integer powers, ``gammaln``, ``digamma`` and a fast ``trigamma``.
 
     >>> import sympy as sp
@@ -340,9 +353,6 @@ class NumericPrinter(SciPyPrinter):
     >>> NumericPrinter().doprint(s**-2)
     '(1/(sigma*sigma))'
     """
-
-    def __init__(self, settings: Mapping[str, Any] | None = None) -> None:
-        super().__init__({"fully_qualified_modules": True, "strict": True, **dict(settings or {})})
 
     def _print_Pow(self, expr: sp.Pow, rational: bool = False) -> str:
         b, e = expr.base, expr.exp
@@ -379,11 +389,6 @@ class NumericPrinter(SciPyPrinter):
 
     def _print_Pi(self, expr: sp.Expr) -> str:
         return "numpy.pi"
-
-    def doprint(self, expr: Any, assign_to: Any = None) -> str:
-        """Code of ``expr``; refuses a symbol whose name is not an identifier (its name would become code)."""
-        check_names(expr)
-        return super().doprint(expr, assign_to)
 
     def _print_Softplus(self, expr: sp.Expr) -> str:
         return f"numpy.logaddexp(0, {self._print(expr.args[0])})"

@@ -7,32 +7,24 @@ uses for ``backend="jax"``.
 from __future__ import annotations
 
 import math
-from typing import Any, Mapping, Sequence
+from typing import Any, Sequence
 
 import sympy as sp
 from sympy.printing.numpy import JaxPrinter
 
 from symfisher.errors import NotSupportedError
-from symfisher.numeric.compiler import Backend, check_names
+from symfisher.numeric.compiler import Backend, CheckedPrinter
 
 __all__ = ["BACKEND", "JaxNumericPrinter", "lambdify_derivation"]
 
 
-class JaxNumericPrinter(JaxPrinter):
+class JaxNumericPrinter(CheckedPrinter, JaxPrinter):
     """SymPy's JAX printer with fully qualified names, the stable functions, and checked symbol names.
 
     >>> from symfisher.numeric.compiler import Softplus
     >>> JaxNumericPrinter().doprint(Softplus(sp.Symbol("u")))
     'jax.numpy.logaddexp(0, u)'
     """
-
-    def __init__(self, settings: Mapping[str, Any] | None = None) -> None:
-        super().__init__({"fully_qualified_modules": True, "strict": True, **dict(settings or {})})
-
-    def doprint(self, expr: Any, assign_to: Any = None) -> str:
-        """Code of ``expr``; refuses a symbol whose name is not an identifier (its name would become code)."""
-        check_names(expr)
-        return super().doprint(expr, assign_to)
 
     def _print_Softplus(self, expr: sp.Expr) -> str:
         return f"{self._module_format('jax.numpy.logaddexp')}(0, {self._print(expr.args[0])})"

@@ -7,13 +7,13 @@ uses for ``backend="torch"``.
 from __future__ import annotations
 
 import math
-from typing import Any, Mapping, Sequence
+from typing import Any, Sequence
 
 import sympy as sp
 from sympy.printing.pytorch import TorchPrinter
 
 from symfisher.errors import NotSupportedError
-from symfisher.numeric.compiler import Backend, check_names
+from symfisher.numeric.compiler import Backend, CheckedPrinter
 
 __all__ = ["BACKEND", "TorchNumericPrinter", "lambdify_derivation"]
 
@@ -21,21 +21,13 @@ __all__ = ["BACKEND", "TorchNumericPrinter", "lambdify_derivation"]
 SOFTPLUS_THRESHOLD = 40.0
 
 
-class TorchNumericPrinter(TorchPrinter):
+class TorchNumericPrinter(CheckedPrinter, TorchPrinter):
     """SymPy's PyTorch printer with fully qualified names, the stable functions, and checked symbol names.
 
     >>> from symfisher.numeric.compiler import Expit
     >>> TorchNumericPrinter().doprint(Expit(sp.Symbol("u")))
     'torch.sigmoid(u)'
     """
-
-    def __init__(self, settings: Mapping[str, Any] | None = None) -> None:
-        super().__init__({"fully_qualified_modules": True, "strict": True, **dict(settings or {})})
-
-    def doprint(self, expr: Any, assign_to: Any = None) -> str:
-        """Code of ``expr``; refuses a symbol whose name is not an identifier (its name would become code)."""
-        check_names(expr)
-        return super().doprint(expr, assign_to)
 
     def _print_Softplus(self, expr: sp.Expr) -> str:
         return (f"{self._module_format('torch.nn.functional.softplus')}({self._print(expr.args[0])}, "
