@@ -1,0 +1,1 @@
+"""Derivation cache on disk (being built; see issue #16)."""

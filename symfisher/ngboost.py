@@ -1,0 +1,1 @@
+"""NGBoost distributions from symfisher derivations (being built; see issue #15)."""
