@@ -116,7 +116,7 @@ def compare_numerically(
 
 
 def clearly_differ(left: Sequence[complex | float], right: Sequence[complex | float]) -> bool:
-    """Whether some entry differs relative to its own size: |a − b| > 1e-10·max(|a|, |b|).
+    """Whether some entry differs relative to its own size: ``|a − b| > 1e-10·max(|a|, |b|)``.
 
     Relative per entry, so I = 10⁻¹⁴ versus a claim of 2·10⁻¹⁴ differs; differences below 10⁻²⁰ of
     the largest entry compared are rounding (a zero evaluated at 30 digits), not a difference.

@@ -4,12 +4,12 @@
 entry, with
 
 * **quadrature** (one data symbol): E[f(X)] = ∫ f p dx by adaptive quadrature, or Σ f p over a discrete
-  support; an entry passes when |estimate − closed| ≤ rtol·scale (rtol = 1e-6; scale = |closed|, at
+  support; an entry passes when ``|estimate − closed| ≤ rtol·scale`` (rtol = 1e-6; scale = ``|closed|``, at
   least √(I_ii I_jj) so that zero entries get a meaningful tolerance);
 * **Monte Carlo**: n samples drawn from the model itself — numeric inversion of the CDF for continuous
   one-dimensional data (SciPy's ``NumericalInversePolynomial``, with a grid-based inversion as
   fallback), a cumulative table for discrete data — and the sample means of s sᵀ, −H and s with their
-  standard errors; an entry passes when |z| < 5.
+  standard errors; an entry passes when ``|z| < 5``.
 
 ``method="auto"`` uses quadrature for one-dimensional data (both continuous and discrete); models
 with several data symbols have no sampler or quadrature yet (``NotSupportedError``).
@@ -46,7 +46,7 @@ class CheckEntry:
         closed: The closed form's value.
         estimate: The numeric estimate.
         stderr: Its standard error (Monte Carlo) or 0 (quadrature).
-        score: z = (estimate − closed)/stderr (Monte Carlo) or the scaled error |estimate − closed|/scale.
+        score: z = (estimate − closed)/stderr (Monte Carlo) or the scaled error ``|estimate − closed|/scale``.
         passed: Whether the entry agrees.
     """
 
@@ -322,7 +322,7 @@ def cross_check(derivation: Any, params: Mapping[Any, Any], n: int = 10**6, seed
         method: ``"monte-carlo"``, ``"quadrature"`` or ``"auto"`` (quadrature for one data symbol).
 
     Returns:
-        An immutable :class:`CrossCheck`; ``.passed`` when every entry agrees (|z| < 5 for Monte Carlo,
+        An immutable :class:`CrossCheck`; ``.passed`` when every entry agrees (``|z| < 5`` for Monte Carlo,
         relative error < 1e-6 for quadrature).
 
     Raises:

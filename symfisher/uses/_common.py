@@ -11,14 +11,15 @@ from symfisher.errors import ModelError, NotSupportedError
 
 
 def as_derivation(obj: Any, timeout: float = 60.0):
-    """A :class:`~symfisher.core.derivation.Derivation` from a Derivation or a Model (derived here)."""
-    from symfisher.core.derivation import Derivation, derive
+    """A :class:`~symfisher.core.derivation.Derivation` from a Derivation or a Model (derived here, or from the cache)."""
+    from symfisher.cache import derive_cached
+    from symfisher.core.derivation import Derivation
     from symfisher.core.model import Model
 
     if isinstance(obj, Derivation):
         return obj
     if isinstance(obj, Model):
-        return derive(obj, timeout)
+        return derive_cached(obj, timeout)
     raise ModelError(f"expected a symfisher Model or Derivation, got {type(obj).__name__}")
 
 

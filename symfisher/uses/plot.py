@@ -143,13 +143,13 @@ def plot_information(family: str, param: str | None = None, *, fixed: Mapping[st
     """
     import symfisher.catalog as derivations
 
-    from symfisher.core.derivation import derive
+    from symfisher.cache import derive_cached
 
     try:
         fam = derivations.get(family)
     except KeyError as exc:
         raise ModelError(str(exc.args[0])) from None
-    d = derive(fam.model(), timeout)
+    d = derive_cached(fam.model(), timeout)  # the cache on disk: instant when derived before
     model = d.model
     names = [p.name for p in model.params]
     j = 0 if param is None else (names.index(param) if param in names else -1)

@@ -1,6 +1,6 @@
 """The Jeffreys prior π(θ) ∝ √det I(θ), invariant under reparametrization.
 
-Because I(η) = Jᵀ I(θ) J, √det I(η) = √det I(θ) · |det J|: the prior transforms like a density, so
+Because I(η) = Jᵀ I(θ) J, √det I(η) = √det I(θ) · ``|det J|``: the prior transforms like a density, so
 every parametrization gives the same prior. It is *proper* when ∫ √det I(θ) dθ over the parameter
 domain is finite, and then normalized by that integral (Bernoulli: Beta(½, ½) = 1/(π √(p(1−p))));
 location families give a flat, improper prior.
