@@ -12,10 +12,13 @@ import time
 from pathlib import Path
 from typing import Sequence
 
+from symfisher import cache
 from symfisher.errors import SymfisherError
 
 EXIT = {"proved": 0, "refuted": 1, "inconclusive": 2}
 BAD_INPUT = 3
+CLOSED_PIPE = 141  # 128 + SIGPIPE: the reader of stdout closed the pipe
+NO_CACHE_HELP = "derive again instead of using the cache on disk (see symfisher.cache; SYMFISHER_NO_CACHE=1)"
 FILE_WARNING = ("PATH.py:NAME loads a model from a Python file: that EXECUTES the file's code, "
                 "so only load files you trust")
 
@@ -67,50 +70,238 @@ def _cmd_list(args) -> int:
     return 0
 
 
-def _model_from_args(args):
-    """The model named by TARGET, or parsed safely (no eval) from --pdf/--logpdf text."""
-    text = args.pdf_text if args.pdf_text is not None else args.logpdf
-    if text is None:
+TEXT_ONLY = ("data", "params", "support", "given")  # options that describe a density given as text
+
+
+def _check_derive_args(args) -> None:
+    """One-line errors for misused options, before any work (no LaTeX engine is looked for first)."""
+    text = args.density is not None or args.logdensity is not None
+    if args.old_logpdf is not None:
+        raise InputError("--logpdf is now --logdensity (the log-density as text); --pdf names the proof's PDF file")
+    if args.pdf is not None and not args.pdf.lower().endswith(".pdf"):
+        raise InputError(f"--pdf names the proof's output file and must end in .pdf, got {args.pdf!r}; "
+                         "give the density as text with --density (or --logdensity)")
+    if not text:
         if args.target is None:
-            raise InputError("give a TARGET (family or file.py:name) or a density with --pdf/--logpdf")
-        return load_model(args.target)
+            raise InputError("give a TARGET (family or file.py:name) or a density with --density/--logdensity")
+        used = [f"--{name}" for name in TEXT_ONLY if getattr(args, name) is not None]
+        if used:
+            raise InputError(f"{', '.join(used)} {'describes' if len(used) == 1 else 'describe'} a density given "
+                             f"with --density/--logdensity; a TARGET ({args.target}) brings its own")
+        return
     if args.target is not None:
-        raise InputError("give either a TARGET or --pdf/--logpdf, not both")
+        raise InputError("give either a TARGET or --density/--logdensity, not both")
     if args.params is None:
-        raise InputError("--pdf/--logpdf needs --params, e.g. --params \"mu:real sigma:positive\"")
+        raise InputError("--density/--logdensity needs --params (the parameters with their domains), "
+                         "e.g. --params \"p:(0,1)\" or --params \"mu:real sigma:positive\"")
+
+
+def _model_from_args(args):
+    """The model named by TARGET, or parsed safely (no eval) from --density/--logdensity text."""
+    from dataclasses import replace
+
+    text = args.density if args.density is not None else args.logdensity
+    if text is None:
+        model = load_model(args.target)
+        return replace(model, name=args.name) if args.name else model
     from symfisher.core.model import Model
 
-    return Model.from_string(text, args.data, args.params, args.support, "pdf" if args.pdf_text is not None else "logpdf",
-                             args.given, name=args.name, timeout=args.timeout)
+    kind = "pdf" if args.density is not None else "logpdf"
+    return Model.from_string(text, args.data or "x", args.params, args.support, kind, args.given,
+                             name=args.name, timeout=args.timeout)
 
 
 def _cmd_derive(args) -> int:
-    from symfisher.core.derivation import derive
-
-    # --pdf is the density text when --params is given (issue #7), else the proof's PDF output (issue #5)
-    text_mode = args.pdf is not None and args.params is not None
-    args.pdf_text, args.pdf_out = (args.pdf, None) if text_mode else (None, args.pdf)
-    engine = _latex_engine() if args.pdf_out else None
-    if args.pdf_out and engine is None:
+    _check_derive_args(args)
+    engine = _latex_engine() if args.pdf else None
+    if args.pdf and engine is None:
         raise InputError("--pdf needs a LaTeX engine: neither latexmk nor pdflatex was found on PATH")
     start = time.monotonic()
     model = _model_from_args(args)
-    d = derive(model, timeout=max(0.5, args.timeout - (time.monotonic() - start)))
-    print(d)
+    d = cache.derive_cached(model, timeout=max(0.5, args.timeout - (time.monotonic() - start)))
+    print(render_derivation(d))
     if args.strategies:
-        print("\nStrategies:")
-        for key, name in d.strategies.items():
-            print(f"  {key}: {name}")
+        print("\n" + strategies_table(d))
     _write_exports(d, args, engine)
     return EXIT[d.equality.status]
 
 
+def _replay_inputs(args) -> dict | None:
+    """What a `derive` that only prints, for a catalog family or a model as text, depends on; else None."""
+    if args.func is not _cmd_derive or ":" in (args.target or "") or any(
+            getattr(args, name, None) for name in ("latex", "markdown", "pdf")):
+        return None
+    return {k: v for k, v in vars(args).items() if k != "func"}
+
+
+# ------------------------------------------------------------------------------------ terminal output
+def package_version() -> str:
+    """The installed distribution's version (importlib.metadata), else ``symfisher.__version__``."""
+    from importlib import metadata
+
+    try:
+        return metadata.version("symfisher")
+    except metadata.PackageNotFoundError:
+        import symfisher
+
+        return getattr(symfisher, "__version__", "unknown")
+
+
+_PSI = {0: "ψ", 1: "ψ′", 2: "ψ″", 3: "ψ‴"}
+
+
+def _printer_class():
+    from sympy.printing.pretty.pretty import PrettyPrinter
+
+    class TerminalPrinter(PrettyPrinter):
+        """SymPy's Unicode pretty printer with ψ, ψ′, ψ″ for polygamma and log Γ for loggamma."""
+
+        def _print_polygamma(self, e):
+            order, arg = e.args
+            if not (order.is_Integer and int(order) in _PSI):
+                return self._print_Function(e)
+            return self._helper_print_function(e.func, (arg,), func_name=_PSI[int(order)])
+
+        def _print_loggamma(self, e):
+            return self._print_Function(e, func_name="log Γ")
+
+    return TerminalPrinter
+
+
+def pretty(expr) -> str:
+    """``expr`` in SymPy's Unicode pretty form, with ψ′(a) for polygamma(1, a) (as the terminal shows matrices)."""
+    from sympy.printing.pretty.pretty_symbology import pretty_use_unicode
+
+    printer = _printer_class()({"use_unicode": True})
+    flag = pretty_use_unicode(True)
+    try:
+        return printer.doprint(expr)
+    finally:
+        pretty_use_unicode(flag)
+
+
+def _labelled(label: str, expr) -> str:
+    """``label`` followed by the pretty form of ``expr``, the label on the expression's baseline."""
+    from sympy.printing.pretty.pretty_symbology import pretty_use_unicode
+    from sympy.printing.pretty.stringpict import prettyForm
+
+    printer = _printer_class()({"use_unicode": True})
+    flag = pretty_use_unicode(True)
+    try:
+        return prettyForm(*prettyForm(label).right(printer._print(expr))).render(wrap_line=False)
+    finally:
+        pretty_use_unicode(flag)
+
+
+def display_logpdf(model):
+    """log p with logs of products and powers expanded where the support and the domains make it exact:
+    log((1 - x)**(b - 1)) → (b - 1)·log(1 - x) on x ∈ (0, 1); never log(x²) → 2·log(x) for real x."""
+    import sympy as sp
+
+    expr = model.logpdf
+    inside = _interior_substitution(model)
+    replacements = {}
+    for term in expr.atoms(sp.log):
+        if not term.free_symbols:  # log(2π) stays as written
+            continue
+        forced = sp.expand_log(term, force=True)
+        if forced == term:
+            continue
+        arguments = [a.args[0] for a in forced.atoms(sp.log)]
+        if all(s.is_real for s in forced.free_symbols) and all(_positive(a, inside) for a in arguments):
+            replacements[term] = forced
+    return expr.xreplace(replacements)
+
+
+def _interior_substitution(model) -> dict:
+    """Each data symbol, parameter and covariate with an interval range, written through a positive
+    dummy t so that positivity on the interval's interior is an assumption: (a, b) ∋ (a + b t)/(1 + t)."""
+    import sympy as sp
+
+    ranges = {**model.domain_map, **model.support_map}
+    out = {}
+    for s, r in ranges.items():
+        if not isinstance(r, sp.Interval) or r == sp.S.Reals:
+            continue
+        t = sp.Dummy("t", positive=True)
+        lo, hi = r.inf, r.sup
+        if lo.is_finite and hi.is_finite:
+            out[s] = (lo + hi * t) / (1 + t)
+        elif lo.is_finite:
+            out[s] = lo + t
+        elif hi.is_finite:
+            out[s] = hi - t
+    return out
+
+
+def _positive(expr, inside: dict) -> bool:
+    import sympy as sp
+
+    if expr.is_positive:
+        return True
+    return bool(sp.factor(sp.together(expr.xreplace(inside))).is_positive)
+
+
+def render_derivation(d) -> str:
+    """The terminal report of a derivation: log p, the score, I(θ), −E[H] in Unicode pretty form, and
+    the verdict."""
+    import sympy as sp
+
+    params = d.params
+    lines = [f"Model: {d.model.name}    θ = ({', '.join(map(str, params))})", "",
+             _labelled("log p = ", display_logpdf(d.model)), "", "Score s(θ) = ∇θ log p:"]
+    lines += [_labelled(f"  ∂/∂{pretty(p)}: ", e) for p, e in zip(params, d.score)]
+    lines += ["", "Fisher information I(θ) = E[s sᵀ]:", pretty(d.fisher), ""]
+    lines += _block_lines(d)
+    lines += ["−E[H]:", pretty(d.neg_expected_hessian), ""]
+    if d.conditions:
+        lines.append("Valid for: " + " and ".join(sp.sstr(c) for c in d.conditions))
+    if d.infinite:
+        lines.append("The Fisher information is infinite: E[s_i²] diverges for entries "
+                     + ", ".join(f"({i + 1},{i + 1})" for i in range(len(params)) if d.fisher[i, i] == sp.oo))
+    lines.append(f"Information equality: {d.equality.status} — {d.equality.reason}")
+    return "\n".join(lines)
+
+
+def _block_lines(d) -> list[str]:
+    """I(θ) by the model's named parameter groups (upper blocks), nothing for a model without groups."""
+    groups = d.model.param_groups
+    if not groups:
+        return []
+    names = [g for g, _ in groups]
+    blocks = d.blocks()
+    lines = ["I(θ) by blocks (" + "; ".join(f"{g}: {', '.join(map(str, ps))}" for g, ps in groups) + "):"]
+    for n, a in enumerate(names):
+        for b in names[n:]:
+            block = blocks[(a, b)]
+            text = "0" if block.is_zero_matrix else pretty(block)
+            lines += [f"  I[{a}, {b}] =", *("    " + line for line in text.splitlines())]
+    return lines + [""]
+
+
+def strategies_table(d) -> str:
+    """Which expectation strategy produced each entry, as a table: entry (θi, θj) → strategy of
+    E[s_i s_j] and of −E[H_ij], then E[s_i] (the mean score)."""
+    names = [str(p) for p in d.params]
+    k = len(names)
+    rows = [("entry", "I(θ) = E[s sᵀ]", "−E[H]")]
+    rows += [(f"({names[i]}, {names[j]})", d.strategies.get(("fisher", i, j), "—"),
+              d.strategies.get(("neg_expected_hessian", i, j), "—")) for i in range(k) for j in range(i, k)]
+    rows += [(f"E[s] ({names[i]})", d.strategies.get(("mean_score", i), "—"), "") for i in range(k)]
+    widths = [max(len(r[c]) for r in rows) for c in range(3)]
+    out = ["Strategies (which expectation strategy produced each entry):"]
+    for n, row in enumerate(rows):
+        out.append("  " + "  ".join(cell.ljust(w) for cell, w in zip(row, widths)).rstrip())
+        if n == 0:
+            out.append("  " + "  ".join("─" * w for w in widths))
+    return "\n".join(out)
+
+
 def _cmd_export(args) -> int:
-    from symfisher.core.derivation import derive
     from symfisher.export.code import export_code
 
     model = load_model(args.target)
-    d = derive(model, timeout=args.timeout)
+    d = cache.derive_cached(model, timeout=args.timeout)
     path = export_code(d, args.to)
     print(f"wrote {path} (logpdf, score, hessian, fisher, neg_expected_hessian for {model.name})")
     return 0
@@ -135,7 +326,7 @@ def _write_exports(d, args, engine: str | None) -> None:
             Path(args.markdown).write_text(d.to_markdown(), encoding="utf-8")
     except OSError as exc:
         raise InputError(f"cannot write {exc.filename}: {exc.strerror}") from None
-    if not getattr(args, "pdf_out", None):
+    if not getattr(args, "pdf", None):
         return
     with tempfile.TemporaryDirectory(prefix="symfisher-") as tmp:
         (Path(tmp) / "proof.tex").write_text(d.to_latex(), encoding="utf-8")
@@ -153,7 +344,7 @@ def _write_exports(d, args, engine: str | None) -> None:
                 first = next((ln for ln in text.splitlines() if ln.startswith("!")), f"exit status {done.returncode}")
                 raise InputError(f"{Path(engine).name} failed on the proof: {first}")
         try:
-            shutil.copyfile(Path(tmp) / "proof.pdf", args.pdf_out)
+            shutil.copyfile(Path(tmp) / "proof.pdf", args.pdf)
         except OSError as exc:
             raise InputError(f"cannot write {exc.filename}: {exc.strerror}") from None
 
@@ -181,38 +372,56 @@ def _cmd_plot(args) -> int:
     return 0
 
 
+def _cmd_design(args) -> int:
+    from symfisher.uses import design
+
+    d = cache.derive_cached(load_model(args.target), timeout=args.timeout)
+    r = design.optimal_design(d, design.bounds_from_text(args.bounds), design.point_from_text(args.at),
+                              args.criterion, args.n_support)
+    print(r)
+    if args.plot:
+        print(f"wrote {design.plot_design(r, args.plot)['path']}")
+    return 0
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="symfisher", description="Fisher information in closed form.")
+    parser.add_argument("--version", action="version", version=f"symfisher {package_version()}")
     sub = parser.add_subparsers(dest="command", required=True)
     p = sub.add_parser("derive", help="derive score, Fisher information, −E[H] and the verdict",
                        description=f"TARGET is a catalog family (see 'symfisher list') or {FILE_WARNING}. "
-                       "Instead of a TARGET, --pdf/--logpdf give the model as text, parsed safely (never executed), "
-                       "e.g. --pdf \"exp(-(x-mu)^2/(2*sigma^2))/sqrt(2*pi*sigma^2)\" --data x "
-                       "--params \"mu:real sigma:positive\" --support \"(-oo, oo)\".")
+                       "Instead of a TARGET, --density/--logdensity give the model as text, parsed safely "
+                       "(never executed), e.g. --density \"exp(-(x-mu)^2/(2*sigma^2))/sqrt(2*pi*sigma^2)\" "
+                       "--data x --params \"mu:real sigma:positive\" --support \"(-oo, oo)\".")
     p.add_argument("target", nargs="?", help="family name, or path/to/file.py:model_name (executes that file)")
     text = p.add_mutually_exclusive_group()
-    text.add_argument("--pdf", metavar="EXPR_OR_OUT.pdf",
-                      help="with --params: the density or mass function as text, e.g. \"lam*exp(-lam*x)\"; "
-                           "otherwise: compile the proof to this PDF (needs latexmk or pdflatex)")
-    text.add_argument("--logpdf", help="log-density as text")
-    p.add_argument("--data", default="x", help="data symbols with assumptions (default \"x\", real)")
-    p.add_argument("--params", help="parameters with assumptions, e.g. \"mu:real sigma:positive\"")
+    text.add_argument("--density", metavar="TEXT",
+                      help="the density or mass function as text, e.g. \"lam*exp(-lam*x)\" (needs --params)")
+    text.add_argument("--logdensity", metavar="TEXT", help="the log-density as text (needs --params)")
+    text.add_argument("--logpdf", dest="old_logpdf", help=argparse.SUPPRESS)  # renamed: a one-line error
+    p.add_argument("--data", help="data symbols with assumptions or intervals (default \"x\", real), "
+                   "e.g. \"x:(0,1)\"")
+    p.add_argument("--params", help="parameters with their domains: assumption words (real, positive, "
+                   "nonnegative, integer, ...) or intervals, e.g. \"p:(0,1) mu:real sigma:positive\"")
     p.add_argument("--support", help="support of the data, e.g. \"(-oo, oo)\", \"(0, theta]\", \"Naturals0\"; "
-                   "several data symbols: \"x: (0, oo); y: (0, 1)\" (default: from the data assumptions)")
-    p.add_argument("--given", help="covariates with assumptions, e.g. \"z:real\"")
-    p.add_argument("--name", default="model", help="model name for the output")
+                   "several data symbols: \"x: (0, oo); y: (0, 1)\" (default: from the data declaration)")
+    p.add_argument("--given", help="covariates with assumptions or intervals, e.g. \"z:real\"")
+    p.add_argument("--name", help="model name for the output (default: the family, or the density text)")
     p.add_argument("--timeout", type=float, default=60.0,
                    help="hard time limit in seconds for validating and deriving (default 60)")
     p.add_argument("--strategies", action="store_true", help="print which strategy produced each entry")
     p.add_argument("--latex", metavar="OUT.tex", help="write the step-by-step proof as a LaTeX document")
     p.add_argument("--markdown", metavar="OUT.md", help="write the proof as Markdown with MathJax math")
+    p.add_argument("--pdf", metavar="OUT.pdf", help="compile the proof to this PDF file (needs latexmk or pdflatex)")
     p.set_defaults(func=_cmd_derive)
+    p.add_argument("--no-cache", action="store_true", help=NO_CACHE_HELP)
     p = sub.add_parser("export", help="write standalone NumPy code (logpdf, score, hessian, fisher) to a module",
                        description=f"TARGET is a catalog family (see 'symfisher list') or {FILE_WARNING}.")
     p.add_argument("target", help="family name, or path/to/file.py:model_name")
     p.add_argument("--to", required=True, help="the module to write, e.g. normal_fisher.py")
     p.add_argument("--timeout", type=float, default=60.0, help="hard time limit in seconds (default 60)")
     p.set_defaults(func=_cmd_export)
+    p.add_argument("--no-cache", action="store_true", help=NO_CACHE_HELP)
     p = sub.add_parser("list", help="list the catalog families")
     p.set_defaults(func=_cmd_list)
     p = sub.add_parser("plot", help="pictures: likelihood curvature, I(θ) of a family, KL vs distance "
@@ -222,6 +431,18 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--param", help="parameter on the x axis (for 'information'; default the first)")
     p.add_argument("--out", help="output file (.png, .svg or .pdf; default WHAT.png)")
     p.set_defaults(func=_cmd_plot)
+    p.add_argument("--no-cache", action="store_true", help=NO_CACHE_HELP)
+    p = sub.add_parser("design", help="D-, A- or E-optimal design over the covariates, with its certificate",
+                       description=f"TARGET is a catalog family with covariates or {FILE_WARNING}.")
+    p.add_argument("target", help="family name (e.g. logistic-regression), or path/to/file.py:model_name")
+    p.add_argument("--bounds", required=True, help="design region, e.g. \"z:(-3,3)\" or \"z1:(0,1); z2:(-1,1)\"")
+    p.add_argument("--at", required=True, help="parameter point θ (and fixed values), e.g. \"beta0=0 beta1=1\"")
+    p.add_argument("--criterion", choices=["D", "A", "E"], default="D", help="optimality criterion (default D)")
+    p.add_argument("--n-support", type=int, help="at most this many support points")
+    p.add_argument("--plot", metavar="OUT.png", help="plot the sensitivity function with the design points")
+    p.add_argument("--timeout", type=float, default=60.0, help="hard time limit in seconds for deriving (default 60)")
+    p.add_argument("--no-cache", action="store_true", help=NO_CACHE_HELP)
+    p.set_defaults(func=_cmd_design)
     return parser
 
 
@@ -233,10 +454,27 @@ def main(argv: Sequence[str] | None = None) -> int:
     except SystemExit as exc:
         return BAD_INPUT if exc.code not in (0, None) else 0
     try:
-        return args.func(args)
+        with cache.disabled(getattr(args, "no_cache", False)):  # a warm `derive` replays its output
+            code = cache.run_recorded(_replay_inputs(args), lambda: args.func(args))
+        sys.stdout.flush()  # a reader that closed the pipe (`symfisher list | head -2`) shows here, not at exit
+        return code
+    except BrokenPipeError:
+        return _closed_pipe()
     except SymfisherError as exc:
         print(f"symfisher: error: {exc}", file=sys.stderr)
         return BAD_INPUT
+
+
+def _closed_pipe() -> int:
+    """The reader of stdout went away: end quietly with 128 + SIGPIPE, as a killed pipe writer would."""
+    import os
+
+    try:  # the interpreter's last flush of the dead pipe must not print a traceback
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+    except (OSError, ValueError, AttributeError):  # stdout is no file (captured): nothing is left to flush
+        pass
+    return CLOSED_PIPE
 
 
 if __name__ == "__main__":

@@ -8,7 +8,7 @@ returns: entries that were not reached stay unevaluated expectations and the ver
 from __future__ import annotations
 
 import time
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any, Literal, Mapping
 
 import sympy as sp
@@ -19,11 +19,13 @@ from symfisher.core.points import spread_points
 from symfisher.config import Config
 from symfisher.errors import BudgetExceeded, ModelError, NotSupportedError, SymfisherError
 from symfisher.core.expectation import Context
+from symfisher.core.expectation.base import NO_CLOSED_FORM
 from symfisher.core.indicators import non_numbers, theta_indicators
 from symfisher.core.model import Model
 from symfisher.core.note import (FISHER, MEAN_SCORE, NEG_HESSIAN, OUTER, THETA, ExpectedValue, Note, eq, listed,
                                  member)
 from symfisher.core.pipeline import Entry, entries, pipeline, to_user
+from symfisher.core.structure.kronecker import Kronecker
 from symfisher.core.verdict import Verdict, matrices_equal
 
 __all__ = ["Derivation", "Step", "derive", "fisher_information"]
@@ -70,6 +72,9 @@ class Derivation:
         failures: Expectation strategies that raised an unexpected exception (bugs, reported
             instead of hidden; the next strategy tried in their place), e.g.
             ``"strategy 'transform' raised TypeError: ..."``.
+        kronecker: For several linear predictors sharing one covariate vector (softmax regression),
+            the factors with I(θ) = A ⊗ B (``A, B = d.kronecker``; see
+            :class:`~symfisher.core.structure.kronecker.Kronecker`), else ``None``.
     """
 
     model: Model
@@ -84,6 +89,7 @@ class Derivation:
     strategies: Mapping[tuple, str] = field(default_factory=dict)
     conditions: tuple[sp.Basic, ...] = ()
     failures: tuple[str, ...] = ()
+    kronecker: Kronecker | None = None
 
     def __post_init__(self) -> None:
         """Shapes and keys, checked on construction: k×1 vectors, k×k matrices, strategy keys in range."""
@@ -108,6 +114,23 @@ class Derivation:
     def params(self) -> tuple[sp.Symbol, ...]:
         return self.model.params
 
+    def blocks(self, which: str = "fisher") -> dict[tuple[str, str], sp.ImmutableMatrix]:
+        """I(θ) (or ``which="neg_expected_hessian"``) by the model's named parameter groups:
+        (row group, column group) → block, for every ordered pair; ``{}`` for a model without groups.
+
+        >>> import sympy as sp
+        >>> x1, x2, m = sp.symbols("x1 x2 m", real=True); s = sp.Symbol("s", positive=True)
+        >>> d = derive(Model.gaussian([m, m], [[s, 0], [0, s]], [x1, x2], [m, s]))
+        >>> d.blocks()[("covariance", "covariance")]
+        Matrix([[s**(-2)]])
+        """
+        if which not in ("fisher", "neg_expected_hessian"):
+            raise ModelError(f"blocks(which) must be 'fisher' or 'neg_expected_hessian', got {which!r}")
+        m = getattr(self, which)
+        index = {p: n for n, p in enumerate(self.params)}
+        groups = [(name, [index[p] for p in ps]) for name, ps in self.model.param_groups]
+        return {(a, b): sp.ImmutableMatrix(m.extract(ra, rb)) for a, ra in groups for b, rb in groups}
+
     @property
     def infinite(self) -> bool:
         """Whether some entry of I(θ) is +∞ (E[s_i²] diverges): the information is infinite."""
@@ -121,14 +144,17 @@ class Derivation:
 
     def __repr__(self) -> str:
         theta = ", ".join(map(str, self.params))
+        groups = "; blocks " + ", ".join(f"{g}({len(ps)})" for g, ps in self.model.param_groups) \
+            if self.model.param_groups else ""
         return (f"Derivation({self.model.name}; θ = ({theta}); fisher = {sp.sstr(self.fisher.tolist())}; "
-                f"equality: {self.equality.status})")
+                f"equality: {self.equality.status}{groups})")
 
     def __str__(self) -> str:
         lines = [f"Model: {self.model.name}    θ = ({', '.join(map(str, self.params))})",
                  f"log p = {sp.sstr(self.model.logpdf)}", "", "Score s(θ):"]
         lines += [f"  ∂/∂{p}: {sp.sstr(e)}" for p, e in zip(self.params, self.score)]
         lines += ["", "Fisher information I(θ) = E[s sᵀ]:", sp.pretty(self.fisher, use_unicode=True), "",
+                  *_block_lines(self),
                   "−E[H]:", sp.pretty(self.neg_expected_hessian, use_unicode=True), "",
                   f"Information equality: {self.equality.status} — {self.equality.reason}"]
         if self.conditions:
@@ -170,11 +196,12 @@ class Derivation:
         """
         return outer.derivation_markdown(self)
 
-    def lambdify(self, backend: str = "numpy") -> Any:
+    def lambdify(self, backend: str = "numpy", *, dtype: Any = None) -> Any:
         """Vectorized numeric functions: ``logpdf``, ``score``, ``hessian``, ``fisher``, ``neg_expected_hessian``.
 
         Args:
             backend: ``"numpy"`` (NumPy/SciPy); ``"jax"`` or ``"torch"`` when installed.
+            dtype: JAX/torch only: ``"float64"`` (the default) or ``"float32"``.
 
         Returns:
             A :class:`~symfisher.numeric.compiler.NumericModel` (see there for broadcasting and error rules).
@@ -185,7 +212,7 @@ class Derivation:
         >>> d.lambdify().fisher([1.0, 2.0])[..., 0, 0].tolist()  # I(λ) = 1/λ²
         [1.0, 0.25]
         """
-        return outer.lambdify(self, backend)
+        return outer.lambdify(self, backend, dtype)
 
     def reparametrize(self, mapping: Mapping[sp.Symbol, sp.Expr], new_params: tuple[sp.Symbol, ...] | list[sp.Symbol],
                       **kwargs: Any) -> Derivation:
@@ -201,6 +228,22 @@ class Derivation:
         Matrix([[1]])
         """
         return outer.reparametrize_derivation(self, mapping, new_params, **kwargs)
+
+
+def _block_lines(d: Derivation) -> list[str]:
+    """I(θ) by the named parameter groups, for ``str(d)`` (nothing without groups)."""
+    if not d.model.param_groups:
+        return []
+    names = [g for g, _ in d.model.param_groups]
+    lines = ["I(θ) by blocks (" + "; ".join(f"{g}: {', '.join(map(str, ps))}" for g, ps in d.model.param_groups)
+             + "):"]
+    blocks = d.blocks()
+    for a_i, a in enumerate(names):
+        for b in names[a_i:]:
+            block = blocks[(a, b)]
+            text = "0" if block.is_zero_matrix else sp.pretty(block, use_unicode=True)
+            lines += [f"  I[{a}, {b}] =", *("    " + line for line in text.splitlines())]
+    return lines + [""]
 
 
 def _valid_strategy_key(key: object, k: int) -> bool:
@@ -277,7 +320,7 @@ def _assemble(model: Model, config: Config, results: dict, start: float) -> Deri
     timed_out = not ("neh" in results and len(results["neh"]) == len(entries(k)))
 
     def open_entry(f: sp.Expr) -> Entry:
-        return Entry(to_user(ctx.unevaluated(f.xreplace(to_dummy)), ctx), "unevaluated (time budget)", "")
+        return Entry(to_user(ctx.unevaluated(f.xreplace(to_dummy)), ctx), f"{NO_CLOSED_FORM} (time budget)", "")
 
     mean = [results["mean"].get(i) or open_entry(score[i]) for i in range(k)]
     fis = {ij: results["fisher"].get(ij) or open_entry(score[ij[0]] * score[ij[1]]) for ij in entries(k)}
@@ -291,8 +334,16 @@ def _assemble(model: Model, config: Config, results: dict, start: float) -> Deri
     conditions = tuple(dict.fromkeys(c for e in (*mean, *fis.values(), *neh.values()) for c in e.conditions))
 
     t0 = time.perf_counter()
-    verdict = _bounded_verdict(model, config, fisher, negH, mean_m, timed_out, conditions,  # margin: reaping workers
-                               config.timeout * 0.97 - (time.perf_counter() - start), S, H)
+    kron = results.get("kronecker") if not timed_out else None
+    if kron is not None:  # I = A ⊗ ccᵀ and −E[H] = A' ⊗ ccᵀ (c ≠ 0) are equal exactly when A = A'
+        verdict = _bounded_verdict(model, config, kron.fisher, kron.neg_expected_hessian, mean_m, timed_out,
+                                   conditions, config.timeout * 0.97 - (time.perf_counter() - start))
+        if verdict.residual is not None:  # the residual of the full matrices: (A − A') ⊗ ccᵀ
+            a, b = (kron.outer, verdict.residual) if kron.swap else (verdict.residual, kron.outer)
+            verdict = replace(verdict, residual=sp.ImmutableMatrix(sp.kronecker_product(a, b).as_explicit()))
+    else:
+        verdict = _bounded_verdict(model, config, fisher, negH, mean_m, timed_out, conditions,  # margin: reaping
+                                   config.timeout * 0.97 - (time.perf_counter() - start), S, H)  # workers
     timings = dict(results["timings"], verdict=time.perf_counter() - t0, total=time.perf_counter() - start)
 
     n = model.n_obs
@@ -305,7 +356,7 @@ def _assemble(model: Model, config: Config, results: dict, start: float) -> Deri
     if n != 1:
         S, H = _sample_sums(model, S, H, n)
     return Derivation(model, S, H, fisher, negH, verdict, mean_m, tuple(steps), timings, strategies, conditions,
-                      tuple(results["failures"]))
+                      tuple(results["failures"]), kron.scaled(n) if kron is not None and n != 1 else kron)
 
 
 def _sample_sums(model: Model, S, H, n):

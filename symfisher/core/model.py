@@ -9,13 +9,14 @@ non-negative and integrate (or sum) to one.
 from __future__ import annotations
 
 from dataclasses import dataclass, field, replace
-from typing import Iterable, Mapping, Sequence
+from typing import Any, Iterable, Mapping, Sequence
 
 import sympy as sp
 
 from symfisher.core.points import domain_of, is_discrete_set
 from symfisher.errors import ModelError
 from symfisher.core.indicators import absorb_indicators
+from symfisher.core.structure import joint as _joint
 
 __all__ = ["Model"]
 
@@ -70,6 +71,13 @@ class Model:
         domain: Pairs (parameter, Set) of parameter domains.
         n_obs: Number of i.i.d. observations (a number or a Symbol).
         name: A label for messages and output.
+        joint_support: The set of data points when the data are constrained jointly (``support`` then
+            holds the marginal ranges): a FiniteSet of Tuples (one-hot vectors, count vectors) or a
+            ConditionSet over ``Tuple(*data)`` (``Model.simplex(data)``); ``None`` for a product support.
+        param_groups: Named groups of the parameters, e.g. ``(("mean", (mu1, mu2)), ("cov", (s11,)))``:
+            results are shown by blocks (``Derivation.blocks()``); empty when not grouped.
+        gaussian_structure: The Gaussian structure x ~ N(μ(θ), Σ(θ)) of a model made by :meth:`gaussian` (a
+            :class:`~symfisher.core.structure.gaussian.GaussianStructure`), else ``None``.
     """
 
     logpdf: sp.Expr
@@ -81,6 +89,9 @@ class Model:
     n_obs: sp.Expr = sp.Integer(1)
     name: str = "model"
     density_expr: sp.Expr | None = field(default=None, repr=False, compare=False)
+    joint_support: sp.Set | None = None
+    param_groups: tuple[tuple[str, tuple[sp.Symbol, ...]], ...] = ()
+    gaussian_structure: Any = field(default=None, repr=False, compare=False)
 
     # ------------------------------------------------------------------ constructors
     @classmethod
@@ -133,28 +144,147 @@ class Model:
         return cls._build(logpdf, sp.exp(logpdf), data, params, support, given, domain, name, validate, timeout)
 
     @classmethod
-    def from_stats(cls, random_symbol: sp.Expr, params: Sequence[sp.Symbol], *, name: str | None = None) -> Model:
-        """A model from a ``sympy.stats`` random symbol, e.g. ``Gamma("X", k, theta)``.
+    def from_stats(cls, random_symbol: sp.Expr, params: Sequence[sp.Symbol], *, name: str | None = None,
+                   domain: Mapping[sp.Symbol, sp.Set] | None = None) -> Model:
+        """A model from a ``sympy.stats`` random symbol, e.g. ``Gamma("X", k, theta)``; ``domain`` as in
+        :meth:`from_pdf` (e.g. ``{p: Interval.open(0, 1)}`` where assumptions cannot say it).
 
         >>> import sympy as sp, sympy.stats as st
         >>> lam = sp.Symbol("lambda", positive=True)
         >>> Model.from_stats(st.Exponential("X", lam), [lam]).support
         ((x, Interval(0, oo)),)
         """
+        from sympy.stats.joint_rv import JointPSpace
         from sympy.stats.rv import RandomSymbol, pspace
 
         if not isinstance(random_symbol, RandomSymbol):
             raise ModelError(f"from_stats needs a sympy.stats random symbol, got {random_symbol!r}")
         space = pspace(random_symbol)
+        from symfisher.core.structure.stats_joint import joint_parts
+
+        parts = joint_parts(random_symbol)  # Dirichlet, Multinomial: the free coordinates on their simplex
+        if parts is not None:
+            density, data, support, label = parts
+            return cls.from_pdf(density, data, params, support, name=name or label, domain=domain)
         dist = getattr(space, "distribution", None)
-        if dist is None or not hasattr(dist, "pdf"):
-            raise ModelError(f"from_stats supports univariate sympy.stats distributions, got {random_symbol}")
+        if type(dist).__name__ == "MultivariateNormalDistribution":
+            mean, cov = dist.args
+            label = str(random_symbol.name).lower() or "x"
+            xs = sp.symbols(f"{label}1:{mean.rows + 1}", real=True)
+            return cls.gaussian(mean, cov, xs, params, name=name or "MultivariateNormal", domain=domain)
+        mass = getattr(dist, "pdf", None) or getattr(dist, "pmf", None)  # finite ones (Bernoulli) have a pmf
+        if isinstance(space, JointPSpace) and isinstance(dist.set, sp.ProductSet) and mass is not None:
+            return cls._from_joint_stats(random_symbol, dist, params, name, domain)
+        if dist is None or mass is None or isinstance(space, JointPSpace):
+            raise ModelError(f"from_stats supports univariate sympy.stats distributions and joint ones on a product "
+                             f"or simplex support, got {random_symbol} ~ {type(dist).__name__}")
         support = dist.set
-        discrete = is_discrete_set(support)
+        if isinstance(support, (set, frozenset)):  # finite distributions give a Python set of their values
+            support = sp.FiniteSet(*support)
+        if isinstance(support, sp.FiniteSet) and not all(v.is_number and v.is_real for v in support):
+            raise ModelError(f"from_stats needs a random variable with numeric values; {random_symbol} ~ "
+                             f"{type(dist).__name__} takes the values {support}")
+        finite = isinstance(support, sp.FiniteSet)
+        integer = all(v.is_integer for v in support.args) if finite else is_discrete_set(support)
         label = str(random_symbol.symbol.name).lower() or "x"
-        x = sp.Symbol(label, integer=True) if discrete else sp.Symbol(label, real=True)
-        density = dist.pdf(x)
-        return cls.from_pdf(density, x, params, support, name=name or type(dist).__name__.replace("Distribution", ""))
+        x = sp.Symbol(label, integer=True) if integer else sp.Symbol(label, real=True)
+        density = _stats_density(dist, mass, x, random_symbol)
+        if finite:
+            density, support = _finite_mass(density, x, support)
+        return cls.from_pdf(density, x, params, support, domain=domain,
+                            name=name or type(dist).__name__.replace("Distribution", ""))
+
+    @classmethod
+    def _from_joint_stats(cls, random_symbol, dist, params, name, domain) -> Model:
+        """A joint ``sympy.stats`` distribution on a product set (NormalGamma, MultivariateT, …): one data
+        symbol per factor, each with that factor as its support."""
+        sets = dist.set.sets
+        label = str(random_symbol.symbol.name).lower() or "x"
+        xs = tuple(sp.Symbol(f"{label}{i}", integer=True) if is_discrete_set(s) else sp.Symbol(f"{label}{i}", real=True)
+                   for i, s in enumerate(sets, 1))
+        density = dist.pdf(*xs)
+        return cls.from_pdf(density, xs, params, dict(zip(xs, sets)), domain=domain,
+                            name=name or type(dist).__name__.replace("Distribution", ""))
+
+    @classmethod
+    def gaussian(
+        cls,
+        mean: Any,
+        cov: Any,
+        data: Sequence[sp.Symbol],
+        params: Sequence[sp.Symbol],
+        given: Sequence[sp.Symbol] | None = None,
+        *,
+        domain: Mapping[sp.Symbol, sp.Set] | None = None,
+        name: str = "gaussian",
+        param_groups: Mapping[str, Sequence[sp.Symbol]] | None = None,
+    ) -> Model:
+        """x ~ N(μ(θ, z), Σ(θ, z)) for data x ∈ ℝᵏ: its information is the Slepian–Bangs formula
+        I_ij = ∂_iμᵀ Σ⁻¹ ∂_jμ + ½ tr(Σ⁻¹ ∂_iΣ Σ⁻¹ ∂_jΣ) (see :mod:`symfisher.core.structure.gaussian`).
+
+        Args:
+            mean: μ, a k-vector of SymPy expressions.
+            cov: Σ, a k×k symmetric matrix of SymPy expressions, or a ``sympy.FunctionMatrix`` (a kernel
+                over k inputs; for k > 6 Σ⁻¹ stays a matrix expression, evaluated numerically by Cholesky).
+            data: The k data symbols.
+            params: θ.
+            given: Covariates z.
+            domain: Parameter domains (default: from the symbols' assumptions).
+            name: A label.
+            param_groups: Named groups of θ for block results; by default "mean" and "covariance" when
+                every parameter is in exactly one of them.
+
+        Raises:
+            ModelError: Shapes that do not fit, a covariance that is not symmetric or not positive
+                definite at a sampled parameter point (named in the message).
+
+        >>> import sympy as sp
+        >>> x1, x2, m = sp.symbols("x1 x2 m", real=True); s = sp.Symbol("s", positive=True)
+        >>> Model.gaussian([m, m], [[s, 0], [0, s]], [x1, x2], [m, s]).param_groups
+        (('mean', (m,)), ('covariance', (s,)))
+        """
+        from symfisher.core.structure.gaussian import gaussian_pieces
+
+        data_t = symbol_tuple(data, "data")
+        params_t = symbol_tuple(params, "params")
+        given_t = symbol_tuple(given, "given")
+        dom = tuple((p, _as_set(s, p)) for p, s in (domain or {}).items())
+        domains = {s: domain_of(s) for s in (*params_t, *given_t)}
+        domains.update(dict(dom))
+        pieces = gaussian_pieces(mean, cov, data_t, params_t, given_t, domains, name)
+        if param_groups is None:
+            in_mean = pieces.structure.mean.free_symbols
+            groups = {"mean": [p for p in params_t if p in in_mean],
+                      "covariance": [p for p in params_t if p not in in_mean]}
+            shared = [p for p in groups["mean"] if p in pieces.structure.cov.free_symbols]
+            param_groups = groups if all(groups.values()) and not shared else {}
+        return cls(logpdf=pieces.logpdf, data=data_t, params=params_t, support=tuple((x, sp.S.Reals) for x in data_t),
+                   given=given_t, domain=dom, name=name, gaussian_structure=pieces.structure,
+                   param_groups=_groups(param_groups))
+
+    def with_param_groups(self, groups: Mapping[str, Sequence[sp.Symbol]]) -> Model:
+        """The same model with its parameters in named groups (every parameter in exactly one), so that
+        the results show I(θ) by blocks.
+
+        >>> import sympy as sp
+        >>> x, mu = sp.symbols("x mu", real=True); s = sp.Symbol("sigma", positive=True)
+        >>> m = Model.from_logpdf(-(x - mu)**2 / (2 * s**2) - sp.log(s), x, [mu, s], sp.S.Reals, validate=False)
+        >>> m.with_param_groups({"location": [mu], "scale": [s]}).param_groups
+        (('location', (mu,)), ('scale', (sigma,)))
+        """
+        return replace(self, param_groups=_groups(groups))
+
+    @staticmethod
+    def simplex(data: Sequence[sp.Symbol], total: sp.Expr | int = 1, *, discrete: bool | None = None) -> sp.Set:
+        """The joint support of the free coordinates of a simplex: {x_i > 0, Σ x_i < total}, or for counts
+        {x_i ∈ {0, …, total}, Σ x_i ≤ total}; see :func:`symfisher.core.structure.joint.simplex`.
+
+        >>> import sympy as sp
+        >>> x1, x2 = sp.symbols("x1 x2", positive=True)
+        >>> Model.simplex([x1, x2]).condition
+        x1 + x2 < 1
+        """
+        return _joint.simplex(data, total, discrete=discrete)
 
     # ------------------------------------------------------------------ derived views
     def iid(self, n: int | sp.Expr) -> Model:
@@ -200,6 +330,8 @@ class Model:
         (fixed numbers the user left symbolic, e.g. a known shape ``k``), sorted by name."""
         known = set(self.data) | set(self.params) | set(self.given)
         free = self.logpdf.free_symbols.union(*(s.free_symbols for _, s in self.support))
+        if self.joint_support is not None:
+            free |= self.joint_support.free_symbols
         return tuple(sorted(free - known, key=str))
 
     @property
@@ -210,14 +342,15 @@ class Model:
     @property
     def support_depends_on_params(self) -> bool:
         """Whether some support bound involves a parameter (an irregular model)."""
-        return any(s.free_symbols & set(self.params) for _, s in self.support)
+        joint = self.joint_support.free_symbols if self.joint_support is not None else set()
+        return bool(joint & set(self.params)) or any(s.free_symbols & set(self.params) for _, s in self.support)
 
     def __post_init__(self) -> None:
         """Invariants, checked on every construction (``Model(...)``, ``replace``, the constructors)."""
         _check_structure(self)
 
     def __str__(self) -> str:
-        sup = ", ".join(f"{x} ∈ {s}" for x, s in self.support)
+        sup = _joint.describe(self.data, self.support, self.joint_support)
         return f"Model {self.name}: log p = {self.logpdf}  ({sup}; θ = {', '.join(map(str, self.params))})"
 
     # ------------------------------------------------------------------ validation
@@ -240,7 +373,8 @@ class Model:
         data_t = symbol_tuple(data, "data")
         params_t = symbol_tuple(params, "params")
         given_t = symbol_tuple(given, "given")
-        sup = cls._support(support, data_t, name)
+        split = _joint.split_support(support, data_t, name) if len(data_t) > 1 else None
+        sup, joint = split if split is not None else (cls._support(support, data_t, name), None)
         for p in params_t:  # before indicators move into the support: Heaviside(θ − x) alone mentions θ
             if p not in logpdf.free_symbols:
                 raise ModelError(f"model {name}: parameter {p} does not appear in the density")
@@ -252,7 +386,7 @@ class Model:
             logpdf = sp.expand_log(sp.log(density), force=False)
         dom = tuple((p, _as_set(s, p)) for p, s in (domain or {}).items())
         model = cls(logpdf=logpdf, data=data_t, params=params_t, support=sup, given=given_t, domain=dom,
-                    name=name, density_expr=density)
+                    name=name, density_expr=density, joint_support=joint)
         if validate:
             from symfisher.core.validation import validate_model
 
@@ -279,7 +413,8 @@ class Model:
                                  f"missing {missing}, unexpected {extra}")
             return tuple((x, _as_set(support[x], x)) for x in data_t)
         if len(data_t) != 1:
-            raise ModelError(f"model {name}: with several data symbols, give support as a dict symbol → Set")
+            raise ModelError(f"model {name}: the support {support} does not fit the {len(data_t)} data symbols; "
+                             + _joint.EXPECTED.format(data=_joint._data_text(data_t), k=len(data_t)))
         return ((data_t[0], _as_set(support, data_t[0])),)
 
     # ------------------------------------------------------------------ uses
@@ -309,7 +444,7 @@ class Model:
         kind: str = "pdf",
         given: str | None = None,
         *,
-        name: str = "model",
+        name: str | None = None,
         timeout: float = 20.0,
     ) -> Model:
         """A model from untrusted text, parsed safely (no ``eval``); see :mod:`symfisher.text.untrusted`.
@@ -324,7 +459,7 @@ class Model:
                 data assumptions.
             kind: ``"pdf"`` or ``"logpdf"``.
             given: Covariates, e.g. ``"z:real"``.
-            name: A label for messages.
+            name: A label for messages (default: the density text, shortened).
             timeout: Hard bound in seconds on validating the model.
 
         Raises:
@@ -337,6 +472,91 @@ class Model:
         from symfisher.core import outer
 
         return outer.model_from_string(pdf, data, params, support, kind, given, name=name, timeout=timeout)
+
+
+def _stats_density(dist, mass, x: sp.Symbol, random_symbol) -> sp.Expr:
+    """The density (mass function) of a ``sympy.stats`` distribution at the symbol ``x``; for a finite one
+    whose ``pmf`` needs a number, the table of its values as a Piecewise in ``x``.
+
+    Raises:
+        NotSupportedError: SymPy cannot write the density at a symbolic point.
+    """
+    from symfisher.errors import NotSupportedError
+
+    try:
+        return mass(x)
+    except (TypeError, ValueError, NotImplementedError, AttributeError) as exc:
+        table = getattr(dist, "dict", None)
+        if isinstance(table, Mapping) and table:  # finite: p(x) = Σ_k p_k [x = k]
+            return sp.Piecewise(*[(p, sp.Eq(x, k)) for k, p in table.items()], (0, True))
+        detail = str(exc).splitlines()[0][:80] if str(exc) else ""
+        raise NotSupportedError(f"sympy.stats cannot write the density of {random_symbol} ~ {type(dist).__name__} "
+                                f"at a symbolic point ({type(exc).__name__}{': ' + detail if detail else ''})") from None
+
+
+def _finite_mass(density: sp.Expr, x: sp.Symbol, support: sp.FiniteSet) -> tuple[sp.Expr, sp.FiniteSet]:
+    """A mass function on a finite support without Piecewise cases in the data alone, and its support.
+
+    A case split on ``x`` that picks the same branch at every support point is that branch
+    (``Piecewise((binomial(3, x) p^x (1-p)^(3-x), (x >= 0) & (x <= 3)), (0, True))`` on {0, …, 3}); one that
+    does not (Bernoulli's ``Piecewise((p, Eq(x, 1)), (1 - p, Eq(x, 0)), (0, True))``) becomes the table of
+    values written as p(x) = Π_k p_k^{ℓ_k(x)}, with ℓ_k the Lagrange polynomials of the support (ℓ_k(j) = [j = k]):
+    ``p**x*(1 - p)**(1 - x)``, exact at every support point and smooth in x and θ; points of mass 0 for
+    every θ leave the support.
+    """
+    points = list(support.args)
+
+    def branch(*args):
+        pw = sp.Piecewise(*args)
+        if any(c.free_symbols - {x} for _, c in args):
+            return pw
+        chosen = set()
+        for k in points:
+            truths = [c.subs(x, k) for _, c in args]
+            first = next((i for i, t in enumerate(truths) if t is sp.true or t is True), None)
+            if first is None or any(t not in (sp.true, sp.false, True, False) for t in truths[:first]):
+                return pw
+            chosen.add(first)
+        return args[chosen.pop()][0] if len(chosen) == 1 else pw
+
+    density = density.replace(lambda e: isinstance(e, sp.Piecewise), lambda e: branch(*e.args))
+    if not any(pw.has(x) for pw in density.atoms(sp.Piecewise)):
+        return density, support
+    values = {k: sp.simplify(density.subs(x, k)) for k in points}
+    kept = [k for k in points if values[k] != 0]
+    factors = []
+    for k in kept:
+        ell = sp.Mul(*[(x - j) / (k - j) for j in kept if j != k])
+        factors.append(sp.Pow(values[k], sp.factor(ell)))
+    return sp.Mul(*factors), sp.FiniteSet(*kept)
+
+
+def _groups(groups: Mapping[str, Sequence[sp.Symbol]] | None) -> tuple[tuple[str, tuple[sp.Symbol, ...]], ...]:
+    """Named parameter groups as a tuple of (name, symbols) pairs (checked against the model later)."""
+    if not groups:
+        return ()
+    if not isinstance(groups, Mapping):
+        raise ModelError(f"param_groups must be a dict name → list of parameters, got {type(groups).__name__}")
+    return tuple((name, symbol_tuple(symbols, f"param group {name!r}")) for name, symbols in groups.items())
+
+
+def _check_groups(m: Model) -> None:
+    """Every parameter in exactly one named group; names printable and distinct."""
+    seen: dict[sp.Symbol, str] = {}
+    for name, symbols in m.param_groups:
+        if not isinstance(name, str) or not name or not name.isprintable() or len(name) > 60:
+            raise ModelError(f"model {m.name}: a parameter group name must be printable text, got {name!r:.60}")
+        for p in symbols:
+            if p not in m.params:
+                raise ModelError(f"model {m.name}: param group {name!r} lists {p}, which is not a parameter")
+            if p in seen:
+                raise ModelError(f"model {m.name}: parameter {p} is in two groups, {seen[p]!r} and {name!r}")
+            seen[p] = name
+    if len({name for name, _ in m.param_groups}) != len(m.param_groups):
+        raise ModelError(f"model {m.name}: two parameter groups have the same name")
+    missing = [p for p in m.params if p not in seen]
+    if missing:
+        raise ModelError(f"model {m.name}: parameter {missing[0]} is in no group; param_groups must cover θ")
 
 
 def _check_structure(m: Model) -> None:
@@ -373,9 +593,16 @@ def _check_structure(m: Model) -> None:
         if s.is_empty:
             raise ModelError(f"model {name}: the support of {x} is empty")
     free = m.logpdf.free_symbols.union(*(s.free_symbols for _, s in m.support))
+    free |= m.joint_support.free_symbols if m.joint_support is not None else set()
     for p in m.params:
         if p not in free:
             raise ModelError(f"model {name}: parameter {p} appears neither in the density nor in the support")
+    if m.joint_support is not None:
+        if not isinstance(m.joint_support, sp.Set):
+            raise ModelError(f"model {name}: the joint support must be a SymPy Set, got {m.joint_support!r:.80}")
+        _joint.check_joint(m.joint_support, m.data, dict(m.support), name)
+    if m.param_groups:
+        _check_groups(m)
     for p, s in m.domain:
         if p not in m.params and p not in m.given:
             raise ModelError(f"model {name}: domain given for {p}, which is not a parameter")

@@ -19,11 +19,11 @@ if TYPE_CHECKING:
     from symfisher.core.verdict import Verdict
 
 
-def lambdify(derivation: Derivation, backend: str) -> Any:
+def lambdify(derivation: Derivation, backend: str, dtype: Any = None) -> Any:
     """``Derivation.lambdify`` → :func:`symfisher.numeric.compiler.lambdify_derivation`."""
     from symfisher.numeric.compiler import lambdify_derivation
 
-    return lambdify_derivation(derivation, backend)
+    return lambdify_derivation(derivation, backend, dtype=dtype)
 
 
 def derivation_latex(derivation: Derivation, document: bool) -> str:

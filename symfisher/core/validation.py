@@ -11,6 +11,7 @@ arbitrary precision, and Levin-accelerated sums for slow tails) and reported onl
 from __future__ import annotations
 
 import math
+import time
 import warnings
 from typing import TYPE_CHECKING
 
@@ -18,9 +19,10 @@ import numpy as np
 import sympy as sp
 
 from symfisher.core.deadline import Budget, run_with_deadline
-from symfisher.core.points import parameter_points
+from symfisher.core.points import is_discrete_set, parameter_points
 from symfisher.core.evidence import NUMERIC_FAILURES, levin_sum, partial_sum, safe_lambdify, scaled_mass, total_mass
 from symfisher.errors import BudgetExceeded, ModelError
+from symfisher.core.structure import joint as _joint
 
 if TYPE_CHECKING:
     from symfisher.core.model import Model
@@ -36,6 +38,8 @@ HUGE_LOG = 690.0
 TOO_LARGE = ("model {name}: the density is not normalized: it is about 10^{digits:.0f} at {where} with {point}, "
              "far too large for a density (check exponents and the normalizing constant)")
 NEGATIVE = "model {name}: the density is negative or not real ({value:.4g}) at {where}"
+CONSTRAINED = ("; if the data {data} are constrained jointly, give their joint support (support=Model.simplex(data) "
+               "for a simplex, a FiniteSet of Tuples, a ConditionSet)")
 
 
 def _data_probes(s: sp.Set, point: dict) -> list[float]:
@@ -65,10 +69,14 @@ def _negative_at(model: Model, point: dict) -> tuple[float, dict] | None:
         fn = safe_lambdify(data, dens)
     except (*NUMERIC_FAILURES, SyntaxError):  # lambdify cannot print it: checked symbolically later
         return None
-    grids = [_data_probes(s, point) for _, s in model.support]
+    if model.joint_support is not None:  # probe inside the joint support only
+        combos = _joint.joint_probes(model.joint_support, data, model.support_map, point)
+    else:
+        grids = [_data_probes(s, point) for _, s in model.support]
+        combos = zip(*grids) if len(grids) > 1 else ((g,) for g in grids[0])
     with warnings.catch_warnings(), np.errstate(all="ignore"):
         warnings.simplefilter("ignore")
-        for combo in zip(*grids) if len(grids) > 1 else ((g,) for g in grids[0]):
+        for combo in combos:
             try:
                 v = complex(fn(*combo))
             except (ValueError, TypeError, ZeroDivisionError, OverflowError):
@@ -83,14 +91,17 @@ TIMED_OUT = ("model {name}: validating the density did not finish within {second
              "too costly); simplify the density, raise timeout=, or pass validate=False to skip the check")
 
 
-def validate_model(model: Model, points: int = 2, seed: int = 7, timeout: float = VALIDATION_SECONDS) -> None:
+def validate_model(model: Model, points: int = 2, seed: int = 7, timeout: float = VALIDATION_SECONDS, *,
+                   declared: bool = False) -> None:
     """Raise :class:`ModelError` when the density is negative or not normalized.
 
     Random parameter points are drawn from the parameter domains; where the domain comes only from
     assumptions (positive, real) and a draw makes the density negative, the draw is retried, so
-    only a density negative at *every* tried point is reported. The whole check runs under a hard
-    wall-clock limit of ``timeout`` seconds (a forked worker, killed at the deadline); a
-    normalization integral that alone does not finish in time is skipped (no evidence either way).
+    only a density negative at *every* tried point is reported. With ``declared=True`` the domains
+    are the user's declaration (models from text): a density negative at any drawn point of them is
+    an error naming the point and the declared domain (``p^x (1-p)^(1-x)`` with p ∈ (0, ∞)).
+    The whole check runs under a hard wall-clock limit of ``timeout`` seconds (a forked worker, killed at
+    the deadline); a normalization integral that alone does not finish in time is skipped (no evidence either way).
 
     Raises:
         ModelError: The density is negative, not normalized, or ``timeout`` is not a positive number.
@@ -102,7 +113,7 @@ def validate_model(model: Model, points: int = 2, seed: int = 7, timeout: float 
     seconds = max(0.05, min(timeout * 0.9, timeout - 0.2))  # leave time to kill and reap the worker
     budget = Budget.of(seconds)
     try:
-        run_with_deadline(_validate, (model, points, seed, budget), seconds)
+        run_with_deadline(_validate, (model, points, seed, budget, declared), seconds)
     except BudgetExceeded:
         raise BudgetExceeded(TIMED_OUT.format(name=model.name, seconds=timeout)) from None
     except (ModelError, BudgetExceeded):
@@ -120,28 +131,33 @@ def validate_model(model: Model, points: int = 2, seed: int = 7, timeout: float 
                          "the check") from None
 
 
-def _validate(model: Model, points: int, seed: int, budget: Budget) -> None:
+def _validate(model: Model, points: int, seed: int, budget: Budget, declared: bool = False) -> None:
     constants = sorted(model.logpdf.free_symbols.union(*(s.free_symbols for _, s in model.support))
                        - set(model.data) - set(model.params) - set(model.given), key=str)
     symbols = (*model.params, *model.given, *constants)
     domains = model.domain_map
     candidates = parameter_points(symbols, domains, points * 6, seed)
-    narrowed = {s: (sp.Interval.open(0, 1) if s.is_positive and s not in dict(model.domain) and not s.is_integer
-                    else d) for s, d in domains.items()}
-    candidates += parameter_points(symbols, narrowed, points * 6, seed + 1)
+    if not declared:
+        narrowed = {s: (sp.Interval.open(0, 1) if s.is_positive and s not in dict(model.domain) and not s.is_integer
+                        else d) for s, d in domains.items()}
+        candidates += parameter_points(symbols, narrowed, points * 6, seed + 1)
     good, first_bad = [], None
     for point in candidates:
         bad = _negative_at(model, point)
         if bad is None:
             good.append(point)
-            if len(good) == points:
+            if len(good) == points and not declared:
                 break
+        elif declared and math.isfinite(bad[0]):
+            _raise_outside_declared(model, point, bad)
         elif first_bad is None:
             first_bad = (point, bad)
+    good = good[:points]
     if not good:
         point, (value, where) = first_bad
         where_s = ", ".join(f"{k}={v:g}" for k, v in where.items())
-        raise ModelError(NEGATIVE.format(name=model.name, value=value, where=f"{where_s} with {_fmt(point)}"))
+        hint = CONSTRAINED.format(data=tuple(model.data)) if len(model.data) > 1 and model.joint_support is None else ""
+        raise ModelError(NEGATIVE.format(name=model.name, value=value, where=f"{where_s} with {_fmt(point)}") + hint)
     for point in good:
         seconds = min(NUMERIC_SECONDS, budget.left() - 0.25)
         if seconds <= 0:
@@ -151,7 +167,24 @@ def _validate(model: Model, points: int, seed: int, budget: Budget) -> None:
             verb, mass = failure
             raise ModelError(NOT_NORMALIZED.format(
                 name=model.name, verb=verb, mass=_num(mass),
-                support=", ".join(f"{x} ∈ {s}" for x, s in model.support), point=_fmt(point)))
+                support=_joint.describe(model.data, model.support, model.joint_support), point=_fmt(point)))
+
+
+def _raise_outside_declared(model: Model, point: dict, bad: tuple[float, dict]) -> None:
+    """The density is negative at ``point`` of the declared domains: say so, naming those domains."""
+    value, where = bad
+    where_s = ", ".join(f"{k}={v:g}" for k, v in where.items())
+    domains = "; ".join(f"{p} ∈ {_interval(d)}" for p, d in model.domain_map.items() if p in point)
+    raise ModelError(NEGATIVE.format(name=model.name, value=value, where=f"{where_s} with {_fmt(point)}")
+                     + f", inside the declared domain ({domains}); declare the interval where it is a density, "
+                     f"e.g. {model.params[0]}:(a, b)")
+
+
+def _interval(s: sp.Set) -> str:
+    """``(0, oo)``, ``[0, 1)``: an interval as written in a declaration; other sets as SymPy prints them."""
+    if not isinstance(s, sp.Interval):
+        return str(s)
+    return f"{'(' if s.left_open else '['}{s.inf}, {s.sup}{')' if s.right_open else ']'}"
 
 
 def _is_one(mass) -> bool:
@@ -172,7 +205,10 @@ def _mass_failure(model: Model, point: dict, seconds: float) -> tuple[str, float
     the screen's blind spots (:func:`_confirm_sum`, :func:`_confirm_integral`), and a mass is reported
     only when two of them agree on it: a claim about a point is never a numerical artefact.
     """
+    if model.joint_support is not None:
+        return _joint_mass_failure(model, point, seconds)
     args = (model.density, model.support_map, point)
+    start = time.perf_counter()
     try:  # 1-D quadrature and sums take milliseconds; only cubature over several variables can drag on
         mass = total_mass(*args) if len(model.data) == 1 else run_with_deadline(total_mass, args, seconds)
     except (*NUMERIC_FAILURES, BudgetExceeded):  # numeric failure or time-out is not evidence of a bad model...
@@ -183,13 +219,101 @@ def _mass_failure(model: Model, point: dict, seconds: float) -> tuple[str, float
         _check_not_huge(model, point)  # ...unless the density itself is astronomically large (overflow)
     verb = "sums to" if model.discrete else "integrates to"
     if len(model.data) != 1:
-        return None if mass is None else (verb, mass)
+        if mass is None or any(is_discrete_set(s) for _, s in model.support):
+            return None if mass is None else (verb, mass)
+        try:  # one cubature over unbounded ranges misses heavy tails: a second one, mapped, must agree
+            other = run_with_deadline(_mapped_mass, args, seconds - (time.perf_counter() - start))
+        except (*NUMERIC_FAILURES, BudgetExceeded):
+            return None
+        return (verb, other) if _agree(other, mass) and not _is_one(other) else None
     (x, s), dens = model.support[0], model.density.subs(point)
     s = s.subs(point) if s.free_symbols else s
     try:
         return _confirm_sum(dens, x, s) if model.discrete else _confirm_integral(dens, x, s, mass)
     except NUMERIC_FAILURES:  # the second opinion failed: no evidence either way
         return None
+
+
+def _mapped_mass(density: sp.Expr, support, point: dict) -> float | None:
+    """∫ p over a product of intervals after mapping each unbounded axis onto a bounded one (x = t/(1 − t²)
+    on ℝ, x = a + t/(1 − t) on [a, ∞), x = b − t/(1 − t) on (−∞, b]): its blind spots differ from those of
+    QUADPACK's own infinite-range transform (heavy tails, mass far out)."""
+    from scipy import integrate
+
+    data = list(support)
+    maps = []
+    for x in data:
+        s = support[x].subs(point) if support[x].free_symbols else support[x]
+        lo, hi = float(s.inf), float(s.sup)
+        if math.isinf(lo) and math.isinf(hi):
+            maps.append(((-1.0, 1.0), lambda t: t / (1 - t * t), lambda t: (1 + t * t) / (1 - t * t) ** 2))
+        elif math.isinf(hi):
+            maps.append(((0.0, 1.0), lambda t, a=lo: a + t / (1 - t), lambda t: 1 / (1 - t) ** 2))
+        elif math.isinf(lo):
+            maps.append(((0.0, 1.0), lambda t, b=hi: b - t / (1 - t), lambda t: 1 / (1 - t) ** 2))
+        else:
+            maps.append(((lo, hi), lambda t: t, lambda t: 1.0))
+    fn = safe_lambdify(data, sp.sympify(density).subs(point))
+
+    def integrand(*t):
+        with np.errstate(all="ignore"):
+            v = float(np.real(fn(*(m[1](u) for m, u in zip(maps, t)))))
+        jac = math.prod(m[2](u) for m, u in zip(maps, t))
+        return v * jac if math.isfinite(v * jac) else 0.0
+
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        value, _err = integrate.nquad(integrand, [m[0] for m in maps], opts={"limit": 100})
+    return float(value)
+
+
+JOINT_CUBATURE_TOL = 1e-2  # a cubature over a joint support is one estimate: report only a clear miss
+
+
+def _joint_mass_failure(model: Model, point: dict, seconds: float) -> tuple[str, float] | None:
+    """(verb, mass) over a joint support: exact over its points (a finite or count support), by iterated
+    quadrature within the joint set for up to three continuous coordinates; no evidence otherwise."""
+    args = (model.density, model.joint_support, model.data, model.support_map, point)
+    try:
+        mass = run_with_deadline(_joint.joint_mass, args, seconds)
+    except (*NUMERIC_FAILURES, BudgetExceeded):  # no numeric evidence either way
+        return None
+    if mass is None or _is_one(mass) or not math.isfinite(mass):
+        return None
+    if model.discrete:
+        return "sums to", mass
+    if abs(mass - 1) <= JOINT_CUBATURE_TOL:
+        return None
+    try:  # a cubature over a simplex with a density singular at its faces can blow up: a sample must agree
+        other = _sampled_joint_mass(model, point)
+    except NUMERIC_FAILURES:
+        return None
+    return ("integrates to", mass) if other is not None and _agree(mass, other) else None
+
+
+def _sampled_joint_mass(model: Model, point: dict, n: int = 2 ** 14) -> float | None:
+    """∫ p over a bounded joint support by quasi-Monte Carlo (Sobol points in its bounding box, kept when
+    inside the set); ``None`` for an unbounded box. A rough estimate, only used to confirm a cubature."""
+    from scipy.stats import qmc
+
+    data = list(model.data)
+    box = []
+    for x in data:
+        s = model.support_map[x]
+        s = s.subs(point) if s.free_symbols else s
+        lo, hi = float(s.inf), float(s.sup)
+        if not (math.isfinite(lo) and math.isfinite(hi)):
+            return None
+        box.append((lo, hi))
+    joint = model.joint_support.xreplace(point) if model.joint_support.free_symbols else model.joint_support
+    fn = safe_lambdify(data, (model.density * _joint.indicator(joint, data)).subs(point))
+    u = qmc.Sobol(len(data), seed=7).random(n)
+    cols = [lo + (hi - lo) * u[:, i] for i, (lo, hi) in enumerate(box)]
+    with np.errstate(all="ignore"), warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        values = np.real(np.asarray(fn(*cols), dtype=complex)) * np.ones(n)
+    values = np.where(np.isfinite(values), values, 0.0)
+    return float(values.mean() * math.prod(hi - lo for lo, hi in box))
 
 
 def _confirm_sum(dens: sp.Expr, x: sp.Symbol, s: sp.Set) -> tuple[str, float] | None:

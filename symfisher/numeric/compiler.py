@@ -21,7 +21,7 @@ How the code is generated:
 * Overflow-prone forms are rewritten before printing (:func:`stabilize`): log(1 + e^u) →
   ``numpy.logaddexp(0, u)``, e^u/(1 + e^u) and 1/(1 + e^-u) → ``scipy.special.expit(u)``,
   e^u/(1 + e^u)² → expit(u)·expit(−u), log(1 + y) → ``numpy.log1p(y)`` (logistic regression stays finite
-  at |η| = 800).
+  at ``|η| = 800``).
 * User text (model name, symbol names, formulas, labels) enters the source only as string literals made
   by :func:`py_literal` or :func:`docstring_literal`; argument names are identifiers made from the symbol
   names, and :class:`NumericPrinter` refuses to print any other symbol name.
@@ -68,6 +68,7 @@ import sympy as sp
 from sympy.printing.numpy import SciPyPrinter
 from sympy.printing.precedence import PRECEDENCE
 
+from symfisher.core.points import domain_of
 from symfisher.errors import ModelError, NotSupportedError
 from symfisher.numeric import _runtime
 
@@ -399,6 +400,9 @@ class NumericPrinter(CheckedPrinter, SciPyPrinter):
     def _print_Log1p(self, expr: sp.Expr) -> str:
         return f"numpy.log1p({self._print(expr.args[0])})"
 
+    def _print_DiracDelta(self, expr: sp.Expr) -> str:  # pointwise: 0 off the origin, inf at it
+        return f"numpy.where(numpy.equal({self._print(expr.args[0])}, 0), numpy.inf, 0.0)"
+
 
 # ---------------------------------------------------------------------------------------------- helpers
 def _tame_logs(expr: sp.Expr) -> sp.Expr:
@@ -719,6 +723,46 @@ def _doc_formulas(labels: Sequence[str], exprs: Sequence[sp.Expr], indent: str =
 
 
 # ---------------------------------------------------------------------------------------------- generator
+def keyword_arguments(model: Any) -> tuple[sp.Symbol, ...]:
+    """The keyword-only arguments of the numeric functions: covariates, then the model's free constants.
+
+    A constant the user left symbolic (the binomial's number of trials n) is an argument like a covariate,
+    so ``fisher(p, n=10)`` works and a missing value is an error naming it, never a ``NameError``.
+    """
+    return (*model.given, *getattr(model, "constants", ()))  # duck-typed models may have no constants
+
+
+KRON_RUNTIME = """
+SWAP = {swap}  # False: θ class by class, products A ⊗ c cᵀ; True: covariate by covariate, c cᵀ ⊗ A
+
+
+def kron_vector(a, c):
+    \"\"\"a ⊗ c (or c ⊗ a) over the trailing axis, batched.\"\"\"
+    out = numpy.einsum("...r,...a->...ra", c, a) if SWAP else numpy.einsum("...a,...r->...ar", a, c)
+    return out.reshape(out.shape[:-2] + (-1,))
+
+
+def kron_matrix(a, c):
+    \"\"\"A ⊗ c cᵀ (or c cᵀ ⊗ A) over the two trailing axes, batched: the K-FAC form.\"\"\"
+    if SWAP:
+        out = numpy.einsum("...r,...s,...ab->...rasb", c, c, a)
+    else:
+        out = numpy.einsum("...ab,...r,...s->...arbs", a, c, c)
+    n = out.shape[-1] * out.shape[-2]
+    return out.reshape(out.shape[:-4] + (n, n))
+"""
+
+
+def _kron_closed(d: Any, printer: Any) -> Any:
+    """``d.kronecker`` when its factors have closed forms (else the dense matrices are compiled)."""
+    kron = getattr(d, "kronecker", None)
+    if kron is None or d.model.n_obs != 1:
+        return None
+    if any(_is_open(prepare(e), printer) for e in (*kron.fisher, *kron.neg_expected_hessian)):
+        return None
+    return kron
+
+
 def module_source(d: Any) -> str:
     """Standalone NumPy/SciPy module source for a derivation (no symfisher import).
 
@@ -728,14 +772,15 @@ def module_source(d: Any) -> str:
     model = d.model
     printer = NumericPrinter()
     taken: set[str] = set()
-    names = {s: _safe_name(s, taken) for s in (*model.data, *model.params, *model.given)}
+    given = keyword_arguments(model)
+    names = {s: _safe_name(s, taken) for s in (*model.data, *model.params, *given)}
     sub = {s: sp.Symbol(n) for s, n in names.items()}
     xs = [sub[s] for s in model.data]
     ps = [sub[s] for s in model.params]
-    gs = [sub[s] for s in model.given]
+    gs = [sub[s] for s in given]
     k, m = len(ps), len(xs)
     pn = [names[s] for s in model.params]
-    gn = [names[s] for s in model.given]
+    gn = [names[s] for s in given]
     xn = [names[s] for s in model.data]
 
     def prep(e: sp.Expr) -> sp.Expr:
@@ -743,10 +788,14 @@ def module_source(d: Any) -> str:
 
     up = _upper(k)
     logp = prep(model.logpdf)
-    score = [prep(e) for e in d.score]
-    hess = [prep(d.hessian[i, j]) for i, j in up]
-    fis = [prep(d.fisher[i, j]) for i, j in up]
-    neh = [prep(d.neg_expected_hessian[i, j]) for i, j in up]
+    kron = _kron_closed(d, printer)  # I = A ⊗ ccᵀ (softmax regression): kernels for the small factors only
+    src_s, src_h, src_f, src_n = ((kron.score, kron.hessian, kron.fisher, kron.neg_expected_hessian) if kron else
+                                  (d.score, d.hessian, d.fisher, d.neg_expected_hessian))
+    up = _upper(kron.fisher.rows) if kron else up
+    score = [prep(e) for e in src_s]
+    hess = [prep(src_h[i, j]) for i, j in up]
+    fis = [prep(src_f[i, j]) for i, j in up]
+    neh = [prep(src_n[i, j]) for i, j in up]
     fis_open = [ij for ij, e in zip(up, fis) if _is_open(e, printer)]
     neh_open = [ij for ij, e in zip(up, neh) if _is_open(e, printer)]
     fis_from_neh = []
@@ -762,6 +811,9 @@ def module_source(d: Any) -> str:
     lab_h = [f"H[{ptheta[i]}, {ptheta[j]}]" for i, j in up]
     lab_f = [f"I[{ptheta[i]}, {ptheta[j]}]" for i, j in up]
     lab_n = [f"-E[H][{ptheta[i]}, {ptheta[j]}]" for i, j in up]
+    if kron:
+        lab_s = [f"s_eta[{a}]" for a in range(len(score))]
+        lab_h, lab_f, lab_n = ([f"{what}[{a}, {b}]" for a, b in up] for what in ("H_eta", "A", "A_neh"))
     data_args, theta_args = [*xs, *ps, *gs], [*ps, *gs]
     kernels = [
         _kernel("_logpdf_kernel", data_args, [(logp, "log p")], "log-density", model.name),
@@ -770,6 +822,10 @@ def module_source(d: Any) -> str:
         _kernel("_fisher_kernel", theta_args, list(zip(fis, lab_f)), "Fisher information", model.name),
         _kernel("_neh_kernel", theta_args, list(zip(neh, lab_n)), "−E[H]", model.name),
     ]
+    if kron:
+        kernels.append(_kernel("_kron_vector_kernel", theta_args, [(prep(e), f"c[{r}]") for r, e in enumerate(
+            kron.vector)], "Kronecker vector", model.name))
+        kernels.append(KRON_RUNTIME.format(swap=kron.swap))
     discrete = bool(model.discrete)
     values = None
     if m == 1:
@@ -793,15 +849,20 @@ def module_source(d: Any) -> str:
     data_names = ", ".join(map(str, model.data))
     data_doc = (f"Data: {', '.join(map(str, model.data))}" + (f" (pass x with a trailing axis of size {m}, columns in "
                                                                f"this order)" if m > 1 else ""))
-    given_doc = f"Covariates (keyword-only): {', '.join(map(str, model.given))}." if gn else "No covariates."
+    given_doc = f"Covariates and constants (keyword-only): {', '.join(map(str, given))}." if gn else "No covariates."
 
     def wrapper(name: str, doc: str, kernel: str, layout: str, with_data: bool, post: str = "") -> str:
         args = f"{x_sig}, {sig_theta}" if with_data else sig_theta
         arr = data_call if with_data else call_theta
         doc_src = docstring_literal(doc + "\n    ")
+        make = f"stack(shape, {kernel}({arr}), {layout})"
+        if kron and name != "logpdf":  # the small factor and c, then their Kronecker product
+            fac = f"stack(shape, {kernel}({arr}), ({len(score)},{'' if name == 'score' else f' {len(score)}'}))"
+            make = f"kron_{'vector' if name == 'score' else 'matrix'}({fac}, stack(shape, _kron_vector_kernel(" \
+                   f"{call_theta}), ({kron.vector.rows},)))"
         body = (f"def {name}({args}):\n    {doc_src}\n{split if with_data else ''}"
                 f"    ({arr},), shape = as_arrays({arr})\n"
-                f"    out = stack(shape, {kernel}({arr}), {layout})\n{post}")
+                f"    out = {make}\n{post}")
         return body
 
     def fill_open(entries: list, factory: str, what: str) -> str:
@@ -814,12 +875,16 @@ def module_source(d: Any) -> str:
         return (f"    return open_entries(out, {py_literal(entries)}, shape, ({call_theta},), {factory}, _logpdf_factory, "
                 f"_support_kernel, DISCRETE, SUPPORT_VALUES)\n")
 
-    fis_doc = _doc_formulas(lab_f, [d.neg_expected_hessian[i, j] if (i, j) in fis_from_neh else d.fisher[i, j]
-                                    for i, j in up])
+    fis_doc = _doc_formulas(lab_f, [src_n[i, j] if (i, j) in fis_from_neh else src_f[i, j] for i, j in up])
     if fis_from_neh:
         fis_doc += ("\n\n    E[s sᵀ] did not close for " + ", ".join(lab_f[up.index(ij)] for ij in fis_from_neh)
                     + "; those entries are −E[H] (information equality; the support does not depend on θ).")
-    neh_doc = _doc_formulas(lab_n, [d.neg_expected_hessian[i, j] for i, j in up])
+    neh_doc = _doc_formulas(lab_n, [src_n[i, j] for i, j in up])
+    if kron:
+        product = "c cᵀ ⊗ {}" if kron.swap else "{} ⊗ c cᵀ"
+        c_doc = _doc_formulas([f"c[{r}]" for r in range(kron.vector.rows)], list(kron.vector))
+        fis_doc = f"I(θ) = {product.format('A')} (Kronecker product, formed numerically), with\n\n{fis_doc}\n{c_doc}"
+        neh_doc = f"−E[H] = {product.format('A_neh')}, with\n\n{neh_doc}\n{c_doc}"
     module_doc = (
         f"Numeric log-density, score, Hessian and Fisher information of the model {model.name!r}.\n\n"
         f"Generated by symfisher (export_code); needs NumPy and SciPy only.\n\n"
@@ -828,7 +893,7 @@ def module_source(d: Any) -> str:
         f"Arguments broadcast like NumPy; the score has a trailing axis (k,), matrices (k, k), k = {k}.\n"
         f"Entries of I(θ) or −E[H] without a closed form are computed by quadrature per parameter point.\n")
     constants = {"MODEL": model.name, "DATA": tuple(map(str, model.data)), "PARAMS": tuple(ptheta),
-                 "GIVEN": tuple(map(str, model.given)), "GIVEN_ARGS": tuple(gn), "DISCRETE": discrete,
+                 "GIVEN": tuple(map(str, given)), "GIVEN_ARGS": tuple(gn), "DISCRETE": discrete,
                  "SUPPORT_VALUES": values, "FISHER_OPEN": fis_open, "NEH_OPEN": neh_open,
                  "FISHER_FROM_NEH": fis_from_neh}
     parts = [
@@ -842,11 +907,11 @@ def module_source(d: Any) -> str:
         wrapper("logpdf", f"log p({data_names} | {theta_doc}) = {sp.sstr(model.logpdf)}", "_logpdf_kernel", "(1,)", True,
                 "    return out[..., 0]\n"),
         "\n\n",
-        wrapper("score", f"Score s = ∇θ log p, shape (..., {k}).\n\n{_doc_formulas(lab_s, list(d.score))}",
+        wrapper("score", f"Score s = ∇θ log p, shape (..., {k}).\n\n{_doc_formulas(lab_s, list(src_s))}",
                 "_score_kernel", f"({k},)", True, "    return out\n"),
         "\n\n",
         wrapper("hessian", f"Hessian H = ∇²θ log p, shape (..., {k}, {k}).\n\n"
-                f"{_doc_formulas(lab_h, [d.hessian[i, j] for i, j in up])}", "_hessian_kernel", f"({k}, {k})",
+                f"{_doc_formulas(lab_h, [src_h[i, j] for i, j in up])}", "_hessian_kernel", f"({k}, {k})",
                 True, "    return out\n"),
         "\n\n",
         f"def _score_full(*args):\n    return stack(numpy.shape(args[0]), _score_kernel(*args), ({k},))\n\n\n"
@@ -1088,12 +1153,14 @@ class NumericModel:
 _CACHE: dict[int, tuple[Any, NumericModel]] = {}  # id(derivation) → (derivation, model); the last 32
 
 
-def lambdify_derivation(d: Any, backend: str = "numpy") -> Any:
+def lambdify_derivation(d: Any, backend: str = "numpy", *, dtype: Any = None) -> Any:
     """Numeric functions of a derivation for ``backend`` ("numpy"; "jax" or "torch" when installed).
 
     Args:
         d: A :class:`~symfisher.core.derivation.Derivation`.
         backend: Array library of the generated code.
+        dtype: Floating type of the JAX/torch functions: ``"float64"`` (the default; for JAX this turns on
+            its x64 mode) or ``"float32"``. NumPy computes in float64 only.
 
     Returns:
         A :class:`NumericModel` (NumPy) or the backend's equivalent.
@@ -1107,7 +1174,17 @@ def lambdify_derivation(d: Any, backend: str = "numpy") -> Any:
     >>> float(lambdify_derivation(d).fisher(2.0)[0, 0])  # 1/λ²
     0.25
     """
+    structure = getattr(d.model, "gaussian_structure", None)
+    if structure is not None and structure.form == "matrix":  # Σ⁻¹ kept as a matrix expression: Cholesky solves
+        if backend != "numpy":
+            raise NotSupportedError(f"model {d.model.name}: a Gaussian with Σ⁻¹ kept as a matrix expression is "
+                                    "evaluated with NumPy/SciPy Cholesky solves only (backend 'numpy')")
+        from symfisher.numeric.gaussian import gaussian_numeric_model
+
+        return gaussian_numeric_model(d)
     if backend == "numpy":
+        if dtype is not None and np.dtype(str(dtype).removeprefix("torch.")) != np.float64:
+            raise NotSupportedError(f"backend 'numpy' computes in float64 only, got dtype {dtype!r}")
         hit = _CACHE.get(id(d))
         if hit is not None and hit[0] is d:
             return hit[1]
@@ -1119,7 +1196,7 @@ def lambdify_derivation(d: Any, backend: str = "numpy") -> Any:
     if backend in ("jax", "torch"):
         from importlib import import_module
 
-        return import_module(f"{__package__}.{backend}").lambdify_derivation(d)
+        return import_module(f"{__package__}.{backend}").lambdify_derivation(d, dtype=dtype)
     raise NotSupportedError(f"unknown backend {backend!r}; available: {', '.join(BACKENDS)}")
 
 
@@ -1129,9 +1206,10 @@ def _numpy_model(d: Any) -> NumericModel:
     ns: dict[str, Any] = {"__name__": f"symfisher_generated_{model.name}"}
     exec(compile(src, f"<symfisher generated {model.name!r}>", "exec"), ns)  # noqa: S102 - our own generated code
     dmap = model.domain_map
-    domains = tuple((str(s), _domain_check(dmap.get(s, sp.S.Reals))) for s in (*model.params, *model.given))
+    given = keyword_arguments(model)
+    domains = tuple((str(s), _domain_check(dmap.get(s) or domain_of(s))) for s in (*model.params, *given))
     return NumericModel(name=model.name, data=tuple(map(str, model.data)), params=tuple(map(str, model.params)),
-                        given=tuple(map(str, model.given)), backend="numpy", source=src,
+                        given=tuple(map(str, given)), backend="numpy", source=src,
                         fisher_open=tuple(ns["FISHER_OPEN"]), neh_open=tuple(ns["NEH_OPEN"]),
                         fisher_from_neh=tuple(ns["FISHER_FROM_NEH"]), domains=domains,
                         namespace=ns)

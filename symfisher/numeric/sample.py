@@ -20,6 +20,7 @@ import sympy as sp
 
 from symfisher.errors import ModelError
 from symfisher.numeric.compiler import compile_function
+from symfisher.numeric.data import data_arrays as data_arrays  # the one conversion and check of data sets
 
 
 def _domain_bounds(model) -> list[tuple[float, float, bool, bool]]:
@@ -90,8 +91,9 @@ class SampleModel:
         return "fisher" in self._fns
 
     def arrays(self, data: Any) -> tuple[list[np.ndarray], int]:
-        """The data (and covariates) as arrays in argument order, and the sample size."""
-        arrays, n = data_arrays(self.model, data)
+        """The data (and covariates) as arrays in argument order, and the sample size; a DataFrame or a dict
+        of columns by symbol name, rows outside the support refused (:func:`symfisher.numeric.data.data_arrays`)."""
+        arrays, n = data_arrays(self.model, data, self.constants)
         return [arrays[s] for s in (*self.model.data, *self.model.given)], n
 
     def _eval(self, name: str, theta: np.ndarray, cols: list[np.ndarray], n: int) -> np.ndarray:
@@ -144,36 +146,3 @@ class SampleModel:
         import inspect
 
         return inspect.getsource(self._fns[name])
-
-
-def data_arrays(model, data: Any) -> tuple[dict[sp.Symbol, np.ndarray], int]:
-    """Data symbol / covariate → 1-D float array, and the sample size.
-
-    ``data`` is a 1-D array when the model has one data symbol and no covariates, else a mapping
-    whose keys are the data and covariate symbols (or their names).
-    """
-    needed = (*model.data, *model.given)
-    if isinstance(data, Mapping):
-        by_name = {str(k): v for k, v in data.items()}
-        out = {}
-        for s in needed:
-            if s in data:
-                out[s] = data[s]
-            elif s.name in by_name:
-                out[s] = by_name[s.name]
-            else:
-                raise ModelError(f"model {model.name}: the data has no values for {s}")
-    else:
-        if len(needed) != 1:
-            raise ModelError(f"model {model.name}: pass the data as a dict with keys "
-                             f"{', '.join(map(str, needed))}")
-        out = {needed[0]: data}
-    arrays = {s: np.asarray(v, dtype=float).ravel() for s, v in out.items()}
-    sizes = {a.size for a in arrays.values()}
-    if len(sizes) != 1 or 0 in sizes:
-        raise ModelError(f"model {model.name}: the data arrays must be non-empty and of equal length, "
-                         f"got lengths {sorted(sizes)}")
-    for s, a in arrays.items():
-        if not np.all(np.isfinite(a)):
-            raise ModelError(f"model {model.name}: the data for {s} contain nan or inf")
-    return arrays, sizes.pop()

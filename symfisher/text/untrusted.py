@@ -4,16 +4,20 @@
 text such as ``"exp(-(x-mu)^2/(2*sigma^2))/sqrt(2*pi*sigma^2)"`` into a validated
 :class:`~symfisher.core.model.Model`:
 
-1. the symbol specifications (``"mu:real sigma:positive"``) are read by
-   :func:`symfisher.text.symbols.parse_symbols`: each symbol's assumptions come from its spec, and a
-   parameter's domain from its assumptions (``positive`` → (0, ∞));
+1. the symbol specifications (``"p:(0,1) mu:real sigma:positive"``) are read by
+   :func:`symfisher.text.symbols.parse_domains`: each symbol's assumptions and declared domain come
+   from its spec (an interval, or the set an assumption word implies: ``positive`` → (0, ∞)). The
+   declared domains become the model's ``domain=``, and the density must be a density on *all* of
+   them: ``p^x*(1-p)^(1-x)`` on {0, 1} with ``p:positive`` is refused (negative for p > 1), with
+   ``p:(0,1)`` it is accepted. A data symbol declared with an interval (``x:(0,1)``) has it as support;
 2. the support (``"(-oo, oo)"``, ``"(0, theta]"``, ``"Naturals0"``, ``"x: (0, oo); y: (0, 1)"``) by
    :func:`symfisher.text.sets.parse_supports`; its bounds may use parameters and covariates, never data.
    The data symbols are refined to their support (integer on a discrete set, positive on
    (0, ∞), ...), and a declaration that contradicts the support is an error;
 3. the density by :func:`symfisher.text.expressions.parse_expression` (an allow-list over :mod:`ast`);
-4. the model is built and validated (normalized, non-negative) by
-   :meth:`~symfisher.core.model.Model.from_pdf` / :meth:`~symfisher.core.model.Model.from_logpdf`.
+4. the model is built by :meth:`~symfisher.core.model.Model.from_pdf` /
+   :meth:`~symfisher.core.model.Model.from_logpdf` and validated (normalized, non-negative at every
+   drawn point of the declared domains) by :func:`~symfisher.core.validation.validate_model`.
 
 All of it runs in a worker process killed after ``timeout`` seconds. Every problem raises a
 :class:`~symfisher.errors.ModelError` (or :class:`~symfisher.errors.BudgetExceeded` on time-out)
@@ -29,11 +33,13 @@ import sympy as sp
 from symfisher.core.deadline import Budget, run_with_deadline
 from symfisher.errors import BudgetExceeded, ModelError, SymfisherError
 from symfisher.core.model import Model, is_discrete_set
+from symfisher.core.points import domain_of
+from symfisher.core.validation import validate_model
 from symfisher.text.expressions import parse_expression
 from symfisher.text.sets import SUPPORT_HELP, parse_supports
-from symfisher.text.symbols import parse_symbols
+from symfisher.text.symbols import parse_domains
 
-__all__ = ["model_from_string", "SUPPORT_HELP"]
+__all__ = ["model_from_string", "text_label", "SUPPORT_HELP"]
 
 TIMED_OUT = "model {name}: building the model from text did not finish within {seconds:g} s"
 _MAX_NAME = 60
@@ -47,7 +53,7 @@ def model_from_string(
     kind: str = "pdf",
     given: str | None = None,
     *,
-    name: str = "model",
+    name: str | None = None,
     timeout: float = 20.0,
 ) -> Model:
     """A validated model p(x | θ) from untrusted text, without ``eval``.
@@ -60,7 +66,8 @@ def model_from_string(
             data assumptions (real → (-∞, ∞), positive → (0, ∞), nonnegative_integer → ℕ₀).
         kind: ``"pdf"`` or ``"logpdf"``.
         given: Covariates (conditioned on, not integrated over), e.g. ``"z:real"``.
-        name: A label for messages.
+        name: A label for messages; default the density text in one line, shortened to 40 characters
+            (so messages read ``model lam*exp(-lam*x): ...``).
         timeout: Hard bound in seconds on parsing, building and validating.
 
     Returns:
@@ -82,6 +89,7 @@ def model_from_string(
             raise ModelError(f"{role} must be given as text (str) or None, got {type(value).__name__}")
     if kind not in ("pdf", "logpdf"):
         raise ModelError(f"kind must be 'pdf' or 'logpdf', got {kind!r}")
+    name = text_label(pdf) if name is None else name
     if not isinstance(name, str) or not name.isprintable() or len(name) > _MAX_NAME:
         raise ModelError(f"name must be printable text of at most {_MAX_NAME} characters, got {name!r}")
     if isinstance(timeout, bool) or not isinstance(timeout, (int, float)) or not 0 < timeout < math.inf:
@@ -104,11 +112,20 @@ def model_from_string(
                          + (f": {detail}" if detail else "")) from None
 
 
+def text_label(text: str, width: int = 40) -> str:
+    """A model name from its text: one line, printable, at most ``width`` characters (``…`` when cut).
+
+    >>> text_label("lam * exp(-lam*x)")
+    'lam * exp(-lam*x)'
+    """
+    one_line = "".join(c if c.isprintable() else "?" for c in " ".join(text.split()))
+    return (one_line if len(one_line) <= width else one_line[:width - 1] + "…") or "model"
+
+
 def _build(pdf: str, data: str, params: str, support: str | None, kind: str, given: str | None, name: str,
            budget: Budget) -> Model:
-    data_s = parse_symbols(data)
-    params_s = parse_symbols(params)
-    given_s = parse_symbols(given or "")
+    data_d, params_d, given_d = parse_domains(data), parse_domains(params), parse_domains(given or "")
+    data_s, params_s, given_s = list(data_d), list(params_d), list(given_d)
     if not data_s:
         raise ModelError(f"model {name}: no data symbol declared (data={data!r})")
     if not params_s:
@@ -121,14 +138,36 @@ def _build(pdf: str, data: str, params: str, support: str | None, kind: str, giv
             roles[s.name] = role
     outer = {s.name: s for s in (*params_s, *given_s)}
     sets = _supports(support, data_s, outer, name)
+    declared = {x.name: d for x, d in data_d.items() if d != domain_of(x)}  # beyond its assumptions: x:(0,1)
+    if declared:  # a data symbol declared with an interval: that interval is its support
+        sets = _declared_supports(sets, data_s, declared, name)
     if sets is not None:
         data_s = [_refine(x, sets[x.name], name) for x in data_s]
     symbols = {s.name: s for s in (*data_s, *params_s, *given_s)}
     expr = parse_expression(pdf, symbols)
     support_map = None if sets is None else {x: sets[x.name] for x in data_s}
     build = Model.from_pdf if kind == "pdf" else Model.from_logpdf
-    return build(expr, data_s, params_s, support_map, given_s or None, name=name,
-                 timeout=max(0.1, budget.left() - 0.1))
+    model = build(expr, data_s, params_s, support_map, given_s or None, domain={**params_d, **given_d}, name=name,
+                  validate=False)
+    validate_model(model, timeout=max(0.1, budget.left() - 0.1), declared=True)  # every declared value must work
+    return model
+
+
+def _declared_supports(sets: dict[str, sp.Set] | None, data: list[sp.Symbol], declared: dict[str, sp.Set],
+                       name: str) -> dict[str, sp.Set] | None:
+    """The supports with each data interval of the declaration (``x:(0, 1)``) filled in; a different
+    ``support`` for the same symbol is an error."""
+    out = dict(sets or {})
+    for x in data:
+        if x.name not in declared:
+            continue
+        if x.name in out and out[x.name] != declared[x.name]:
+            raise ModelError(f"model {name}: data symbol {x.name} is declared on {declared[x.name]} but its support "
+                             f"is given as {out[x.name]}; give one of them")
+        out[x.name] = declared[x.name]
+    if len(out) != len(data):  # some data symbols without an interval: their support from assumptions
+        out.update({x.name: domain_of(x) for x in data if x.name not in out})
+    return out
 
 
 def _supports(text: str | None, data: list[sp.Symbol], outer: dict[str, sp.Symbol],

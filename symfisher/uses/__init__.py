@@ -9,6 +9,7 @@ Each module states its mathematics in its docstrings:
 - :mod:`.kl` — KL(p_θ ‖ p_{θ+δ}) = ½ δᵀ I(θ) δ + O(‖δ‖³), proved;
 - :mod:`.optimize` — natural gradient, Fisher scoring, Newton (compiled by ``numeric.compiler.compile_function``);
 - :mod:`.approx` — the diagonal Fisher (Adam, EWC) and the EWC penalty;
+- :mod:`.design` — D-, A- and E-optimal experimental designs with the equivalence-theorem certificate;
 - :mod:`.plot` — pictures (optional ``matplotlib``).
 """
 
@@ -16,6 +17,7 @@ from __future__ import annotations
 
 from symfisher.uses.approx import DiagonalFisher, EWCPenalty, diagonal_fisher, ewc_penalty
 from symfisher.uses.bounds import cramer_rao_bound
+from symfisher.uses.design import Certificate, Design, evaluate_design, optimal_design, plot_design
 from symfisher.uses.estimate import MLEResult, mle, standard_errors, wald_intervals
 from symfisher.uses.kl import KLExpansion, kl_expansion
 from symfisher.uses.optimize import (IterationResult, UpdateRule, fisher_scoring_step, gradient_ascent_step, iterate,
@@ -24,6 +26,8 @@ from symfisher.uses.prior import JeffreysPrior, jeffreys_prior
 from symfisher.uses.reparam import jacobian, reparametrize_derivation, reparametrize_model
 
 __all__ = [
+    "Certificate",
+    "Design",
     "DiagonalFisher",
     "EWCPenalty",
     "IterationResult",
@@ -33,6 +37,7 @@ __all__ = [
     "UpdateRule",
     "cramer_rao_bound",
     "diagonal_fisher",
+    "evaluate_design",
     "ewc_penalty",
     "fisher_scoring_step",
     "gradient_ascent_step",
@@ -43,6 +48,8 @@ __all__ = [
     "mle",
     "natural_gradient_step",
     "newton_step",
+    "optimal_design",
+    "plot_design",
     "reparametrize_derivation",
     "reparametrize_model",
     "standard_errors",

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import math
 import random
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Iterable, Mapping
@@ -9,6 +10,8 @@ from typing import TYPE_CHECKING, Iterable, Mapping
 import sympy as sp
 
 from symfisher.core.points import domain_of, draw, is_discrete_set
+
+NO_CLOSED_FORM = "numeric, no closed form"  # the strategy label of an entry left open: evaluated by quadrature
 
 if TYPE_CHECKING:
     from symfisher.core.model import Model
@@ -80,6 +83,7 @@ class Context:
     others: tuple[sp.Symbol, ...]
     domains: Mapping[sp.Symbol, sp.Set] = field(default_factory=dict)
     label: str = "model"
+    joint: sp.Set | None = None  # the joint support over the data dummies (see core/structure/joint.py)
 
     @classmethod
     def of(cls, model: Model) -> Context:
@@ -101,6 +105,7 @@ class Context:
             others=others,
             domains=model.domain_map,
             label=model.name,
+            joint=model.joint_support.xreplace(sub) if model.joint_support is not None else None,
         )
 
     @property
@@ -113,6 +118,8 @@ class Context:
 
     @property
     def support_depends_on_params(self) -> bool:
+        if self.joint is not None and self.joint.free_symbols & set(self.params):
+            return True
         return any(s.free_symbols & set(self.params) for s in self.support.values())
 
     def point(self, seed: int) -> dict[sp.Symbol, sp.Expr]:
@@ -123,6 +130,10 @@ class Context:
     def unevaluated(self, f: sp.Expr) -> sp.Expr:
         """E[f] written out as an unevaluated ``Integral`` / ``Sum`` over the support."""
         expr = f * self.density
+        if self.joint is not None:
+            from symfisher.core.structure.joint import restricted
+
+            return restricted(expr, self.joint, self.data, self.support)
         for x, s in self.support.items():
             if isinstance(s, sp.FiniteSet):
                 expr = sp.Add(*[expr.subs(x, v) for v in s.args], evaluate=False)
@@ -134,22 +145,46 @@ class Context:
 
 def _same_at_random_point(a: sp.Expr, b: sp.Expr, data: list[sp.Symbol],
                           domains: Mapping[sp.Symbol, sp.Set] | None = None) -> bool:
+    """Whether ``a`` (log p with logarithms expanded) equals ``b`` (log p) at two random parameter points
+    where ``b`` is real at three data points and no θ-only logarithm of ``a`` has a negative argument:
+    log p need only be right where p is a density. Every other
+    draw takes the positive parameters small (below 1/(m + 1) for m of them), which finds such points
+    when p lives on a simplex of probabilities p_1 + … + p_m < 1. With no such point in twelve draws,
+    agreement at the first two points (complex values included) decides, as before."""
     rng = random.Random(11)
-    syms = sorted((a.free_symbols | b.free_symbols), key=str)
+    syms = sorted((a.free_symbols | b.free_symbols) - set(data), key=str)
     domains = domains or {}
-    for _ in range(2):
+    small = [s for s in syms if s.is_positive and not s.is_integer]
+    theta_logs = [g.args[0] for g in a.atoms(sp.log) if not g.args[0].free_symbols & set(data)]
+    agreed, first = 0, []
+    for attempt in range(12):
         point = {s: draw(domains.get(s, domain_of(s)), rng, bool(s.is_integer)) for s in syms}
         point = {s: (v if not s.is_positive or v > 0 else sp.Rational(1, 3)) for s, v in point.items()}
-        for s in data:
-            if s.is_nonnegative or s.is_positive:
-                point[s] = sp.Rational(rng.randint(1, 9), 10) if not s.is_integer else sp.Integer(rng.randint(0, 1))
-        try:
-            va, vb = complex(sp.N(a.xreplace(point))), complex(sp.N(b.xreplace(point)))
-        except (TypeError, ValueError):
+        if attempt % 2:
+            point.update({s: sp.Rational(rng.randint(1, 99), 100 * (len(small) + 1)) for s in small})
+        outside = any(u.xreplace(point).is_negative for u in theta_logs)  # p(x) = u(θ)^g(x)… with u(θ) < 0
+        pairs = []
+        for _ in range(3):
+            at = dict(point)
+            for s in data:
+                at[s] = draw(domain_of(s), rng, bool(s.is_integer))
+                if s.is_nonnegative or s.is_positive:
+                    at[s] = sp.Rational(rng.randint(1, 9), 10) if not s.is_integer else sp.Integer(rng.randint(0, 1))
+            try:
+                pairs.append((complex(sp.N(a.xreplace(at))), complex(sp.N(b.xreplace(at)))))
+            except (TypeError, ValueError):
+                return False
+        same = [abs(va - vb) <= 1e-9 * max(1.0, abs(vb)) for va, vb in pairs]
+        if attempt < 2:
+            first.append(same[0])
+        if outside or any(abs(vb.imag) > 1e-12 * max(1.0, abs(vb)) or not math.isfinite(vb.real) for _, vb in pairs):
+            continue  # p is not a density at this parameter point (a log of a negative number)
+        if not all(same):
             return False
-        if abs(va - vb) > 1e-9 * max(1.0, abs(vb)):
-            return False
-    return True
+        agreed += 1
+        if agreed == 2:
+            return True
+    return agreed == 1 or (agreed == 0 and len(first) == 2 and all(first))
 
 
 def opaque(expr: sp.Expr, data: Iterable[sp.Symbol]) -> tuple[sp.Expr, dict[sp.Symbol, sp.Expr]]:

@@ -20,6 +20,7 @@ StrategyFn = Callable[["Engine", sp.Expr], Optional["Expectation"]]
 
 ORDER: Mapping[str, tuple[str, ...]] = {
     "expression": (
+        "joint-support",       # strategies/joint.py (only for data with a joint support; answers all of them)
         "finite-support",      # strategies/finite.py
         "gaussian",            # strategies/gaussian.py
         "gaussian-parts",      # strategies/gaussian.py
@@ -34,10 +35,13 @@ ORDER: Mapping[str, tuple[str, ...]] = {
         "euler-integral",      # strategies/euler.py
         "transform",           # strategies/transform.py
         "substitution",        # strategies/substitution.py
+        "parametric",          # strategies/parametric.py (log h·g as ∂/∂t E[h^t g] at t = 0: after the direct ones)
+        "parity",              # strategies/parity.py (odd atoms "symmetry" could not bound: E[sign·g] finite)
         "integrate",           # strategies/direct.py
+        "meijer-g",            # strategies/meijerg.py (SymPy's Meijer-G integration, top level only, a few seconds)
     ),
 }
-EXPENSIVE = frozenset({"integrate"})  # atom strategies tried only after the cheap ones failed on every atom
+EXPENSIVE = frozenset({"integrate", "meijer-g"})  # atom strategies tried only after the cheap ones failed on every atom
 
 _REGISTERED: dict[str, dict[str, StrategyFn]] = {level: {} for level in ORDER}
 

@@ -9,9 +9,12 @@ blocks, so k(k − 1)/2 of its entries come free).
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 import sympy as sp
 
-from symfisher.core.expectation.base import Context
+if TYPE_CHECKING:  # structure/ sits below expectation/ (whose Context may consult structure.joint)
+    from symfisher.core.expectation.base import Context
 
 
 def independent_blocks(ctx: Context) -> dict[sp.Symbol, int] | None:
@@ -20,6 +23,7 @@ def independent_blocks(ctx: Context) -> dict[sp.Symbol, int] | None:
     Blocks are the connected components of the graph linking the data and parameters that share
     a term of log p. Parameters in a data-free term join the block of the other parameters there.
 
+    >>> from symfisher.core.expectation.base import Context
     >>> from symfisher.core.model import Model
     >>> x1, x2, m1, m2 = sp.symbols("x1 x2 mu1 mu2", real=True)
     >>> ctx = Context.of(Model.from_logpdf(-(x1 - m1)**2/2 - (x2 - m2)**2/2 - sp.log(2*sp.pi), (x1, x2), (m1, m2),
@@ -28,7 +32,7 @@ def independent_blocks(ctx: Context) -> dict[sp.Symbol, int] | None:
     [0, 1]
     """
     data, params = set(ctx.data), set(ctx.params)
-    if len(data) < 2:
+    if len(data) < 2 or ctx.joint is not None:  # a joint support (a simplex) couples the data whatever log p says
         return None
     parent: dict[sp.Symbol, sp.Symbol] = {s: s for s in data | params}
 

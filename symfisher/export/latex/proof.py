@@ -17,7 +17,7 @@ from symfisher.export.latex.appendix import appendix_blocks
 from symfisher.export.latex.blocks import Block, Display, Seg, formula, join_names, label_prefix, note_segments, prose
 from symfisher.export.latex.layout import LINE_EM, tex_width
 from symfisher.export.latex.printer import math_latex
-from symfisher.export.latex.text import latex_name
+from symfisher.export.latex.text import escape_text, latex_name
 
 if TYPE_CHECKING:  # pragma: no cover
     from symfisher.core.derivation import Derivation
@@ -192,10 +192,31 @@ class Proof:
         else:
             self.para(prose("In matrix form,"))
         self.eq(lhs if not fisher else lhs + r" = \mathbb{E}[s s^{\top}]", matrix=rows, label=f"{tag}mat")
+        if fisher and self.m.param_groups:
+            self.block_equations(letter)
         if scale != 1:
             self.para(prose("and for the sample of "), formula(math_latex(n)),
                       prose(" observations the information is "), formula(f"{math_latex(n)}\\, {letter}(\\theta)"),
                       prose("."))
+
+    def block_equations(self, letter: str) -> None:
+        """I(θ) by the model's named parameter groups: one display per block on or above the diagonal."""
+        groups = self.m.param_groups
+        self.para(prose("By blocks of the parameter groups "),
+                  *[piece for n, (g, ps) in enumerate(groups) for piece in (
+                      prose(("" if n == 0 else "; ") + f"{g}: "), formula(", ".join(math_latex(p) for p in ps)))],
+                  prose(":"))
+        blocks = self.d.blocks()
+        names = [g for g, _ in groups]
+        for n, a in enumerate(names):
+            for b in names[n:]:
+                block = blocks[(a, b)]
+                rows = [[math_latex(block[i, j]) for j in range(block.cols)] for i in range(block.rows)]
+                lhs = rf"{letter}_{{\text{{{escape_text(a)}}},\,\text{{{escape_text(b)}}}}}"
+                if block.is_zero_matrix:
+                    self.eq(lhs, "0", label=f"blk{n}{names.index(b)}")
+                else:
+                    self.eq(lhs, matrix=rows, label=f"blk{n}{names.index(b)}")
 
     def verdict_section(self) -> None:
         v = self.d.equality

@@ -213,22 +213,23 @@ def _evil_derivation():
     return sf.derive(model, timeout=30)
 
 
-def test_a_free_symbol_that_is_no_identifier_is_never_printed(tmp_path, monkeypatch):
+def test_a_free_symbol_that_is_no_identifier_becomes_a_renamed_argument(tmp_path, monkeypatch):
+    """A free constant is a keyword argument of the numeric functions, under an identifier of ours."""
     monkeypatch.chdir(tmp_path)
     d = _evil_derivation()
-    with pytest.raises(NotSupportedError, match=r"^model evil: log-density entry log p: symbol .* is not a Python "
-                                                r"identifier \(only arguments of the generated code, renamed to "
-                                                r"identifiers, may appear in it\)$"):
-        d.lambdify()
-    with pytest.raises(NotSupportedError, match=r"^model evil: logpdf: symbol .* is not a Python identifier"):
-        build(d, "numpy", "numpy", lambda entries, layout: entries)
+    f = d.lambdify()
+    assert f.given == (EVIL,)
+    np.testing.assert_allclose(f.fisher(2.0, **{EVIL: 3.0}), [[0.25]], rtol=1e-15)  # I(λ) = 1/λ², whatever c
+    np.testing.assert_allclose(f.score(1.0, 2.0, **{EVIL: 3.0}), [0.5 - 3.0], rtol=1e-15)  # 1/λ − c x
+    built = build(d, "numpy", "numpy", lambda entries, layout, dtype=None: entries)
+    assert built.given == (EVIL,)
     assert list(tmp_path.iterdir()) == []
 
 
 def test_array_backend_builder_still_works_with_nasty_argument_names():
     d = _derivation("m", data_name='x"""', param_name="lam\n#")
 
-    def stack(entries, layout):
+    def stack(entries, layout, dtype=None):
         arrays = np.broadcast_arrays(*[np.asarray(e, dtype=float) for e in entries])
         out = np.stack(arrays, axis=-1)
         return out.reshape(out.shape[:-1] + tuple(layout))

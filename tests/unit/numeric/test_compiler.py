@@ -192,7 +192,9 @@ def test_backends():
                                                         r"installed$"):
                 compile_function([x], x, backend=lib)
         else:  # pragma: no cover - only where the library is installed
-            assert float(compile_function([eta], sp.log(1 + sp.exp(eta)), backend=lib)(800.0)) == 800.0
+            module = __import__(lib)  # raw compiled functions take the library's arrays (torch: tensors only)
+            u = module.tensor(800.0, dtype=module.float64) if lib == "torch" else 800.0
+            assert float(compile_function([eta], sp.log(1 + sp.exp(eta)), backend=lib)(u)) == 800.0
 
 
 @pytest.mark.parametrize("backend,softplus,expit,log1p", [

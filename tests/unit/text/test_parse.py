@@ -227,7 +227,7 @@ def test_parse_symbols_assumptions() -> None:
 @pytest.mark.parametrize(
     ("spec", "message"),
     [
-        ("mu:bogus", "unknown assumption 'bogus' in symbol specification: 'mu:bogus' at column 1; allowed: real, positive, nonnegative, integer, positive_integer, nonnegative_integer"),
+        ("mu:bogus", "unknown assumption 'bogus' in symbol specification: 'mu:bogus' at column 1; allowed: real, positive, nonnegative, integer, positive_integer, nonnegative_integer, or an interval such as (0, 1)"),
         ("x 1x", "symbol name '1x' is not a valid identifier: '1x' at column 3"),
         ("lambda", "symbol name 'lambda' is a Python keyword: 'lambda' at column 1"),
         ("__class__", "symbol name '__class__' starts with '__': '__class__' at column 1"),

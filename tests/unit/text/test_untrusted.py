@@ -1,4 +1,4 @@
-"""Model.from_string, the CLI's --pdf/--logpdf, and symbol names shared with functions."""
+"""Model.from_string, the CLI's --density/--logdensity, and symbol names shared with functions."""
 
 from __future__ import annotations
 
@@ -71,47 +71,48 @@ def test_parse_symbols_allows_beta_and_gamma_but_not_other_functions():
 def test_a_data_symbol_named_gamma_does_not_shadow_the_function_numerically():
     m = sf.Model.from_string("gamma^(a-1)*exp(-gamma)/gamma(a)", "gamma", "a:positive", "(0, oo)")
     assert m.data[0].name == "gamma"
-    with pytest.raises(sf.ModelError, match=r"^model model: the density is not normalized: it integrates to 2 "):
+    with pytest.raises(sf.ModelError, match=r"^model 2\*gamma\^\(a-1\)\*exp\(-gamma\)/gamma\(a\): the density is not "
+                                            r"normalized: it integrates to 2 "):  # named by its text, not "model model"
         sf.Model.from_string("2*gamma^(a-1)*exp(-gamma)/gamma(a)", "gamma", "a:positive", "(0, oo)")
 
 
 BAD = [
     (("__import__('os').system('true')", "x", "mu"),
      r"attribute access is not allowed in a model expression: \"__import__\('os'\).system\" at column 1"),
-    ((NORMAL, "x", "mu:real sigma:positive nu"), r"model model: parameter nu does not appear in the density"),
+    ((NORMAL, "x", "mu:real sigma:positive nu"), r"model m: parameter nu does not appear in the density"),
     (("exp(-(x-mu)^2/2)/sqrt(2*pi) + y", "x", "mu"),
      r"undeclared name 'y' in a model expression at column 31; declared symbols: mu, x"),
     ((NORMAL, "x", "mu sigma:positive", "(0, oo)"),
-     r"model model: the density is not normalized: it integrates to .* over x ∈ Interval.open\(0, oo\) at .*"),
+     r"model m: the density is not normalized: it integrates to .* over x ∈ Interval.open\(0, oo\) at .*"),
     ((NORMAL, "x:positive", "mu sigma:positive", "Reals"),
-     r"model model: data symbol x is declared positive but its support Reals contains negative values"),
+     r"model m: data symbol x is declared positive but its support Reals contains negative values"),
     ((NORMAL, "x", "mu sigma:positive", "(0, x)"),
-     r"model model: support of x: in the upper bound of the set '\(0, x\)': undeclared name 'x' .*"),
-    ((NORMAL, "x", "mu sigma:positive", "(oo, 0)"), r"model model: support of x: the set '\(oo, 0\)' is empty"),
-    ((NORMAL, "x", "mu sigma:positive", "bananas"), r"model model: support of x: not a set: 'bananas'; .*"),
-    ((NORMAL, "x", "mu x"), r"model model: symbol 'x' is declared as both data and a parameter"),
-    ((NORMAL, "x", ""), r"model model: no parameter declared \(params=''\)"),
+     r"model m: support of x: in the upper bound of the set '\(0, x\)': undeclared name 'x' .*"),
+    ((NORMAL, "x", "mu sigma:positive", "(oo, 0)"), r"model m: support of x: the set '\(oo, 0\)' is empty"),
+    ((NORMAL, "x", "mu sigma:positive", "bananas"), r"model m: support of x: not a set: 'bananas'; .*"),
+    ((NORMAL, "x", "mu x"), r"model m: symbol 'x' is declared as both data and a parameter"),
+    ((NORMAL, "x", ""), r"model m: no parameter declared \(params=''\)"),
     ((NORMAL, "x", "mu:complex"), r"unknown assumption 'complex' in symbol specification: 'mu:complex' at column 1; .*"),
     (("x^(10^6)*exp(-x)", "x", "mu"), r"an exponent beyond 10000 .*|.*exponent.*"),
     (("x^9999*exp(-mu*x)", "x:positive", "mu:positive"),
-     r"model model: the density is not normalized: it is about 10\^\d+ at x=.* far too large for a density .*"),
-    (("-exp(-x/mu)/mu", "x:positive", "mu:positive"), r"model model: the density is negative .*"),
+     r"model m: the density is not normalized: it is about 10\^\d+ at x=.* far too large for a density .*"),
+    (("-exp(-x/mu)/mu", "x:positive", "mu:positive"), r"model m: the density is negative .*"),
     (("b^a*x^(a-1)*exp(-b*x)/gamma(a)", "x", "a:positive b:positive", "(-oo, oo)"),
-     r"model model: the density is negative or not real \(.*\) at x=-3.1 with .*"),
+     r"model m: the density is negative or not real \(.*\) at x=-3.1 with .*"),
     (("sqrt(-mu)*exp(-x)", "x:positive", "mu:positive"), r"a non-real value is not allowed in a model expression: .*"),
     (("(oo - oo)*x + mu", "x", "mu"), r".*(nan|not allowed|undefined).*"),
     (("", "x", "mu"), r"a model expression may not be empty"),
     ((NORMAL, "x", "mu sigma:positive", "(-oo, oo)", "cdf"), r"kind must be 'pdf' or 'logpdf', got 'cdf'"),
-    ((NORMAL, "x", "mu sigma:positive", "x: Reals; x: Reals"), r"model model: the support of x is given twice"),
+    ((NORMAL, "x", "mu sigma:positive", "x: Reals; x: Reals"), r"model m: the support of x is given twice"),
     ((NORMAL, "x y", "mu sigma:positive", "(0, 1)"),
-     r"model model: with several data symbols \(x, y\), a support is one set .*"),
+     r"model m: with several data symbols \(x, y\), a support is one set .*"),
 ]
 
 
 @pytest.mark.parametrize(("args", "message"), BAD, ids=[str(i) for i in range(len(BAD))])
 def test_malformed_text_raises_one_line_model_error(args, message):
     with pytest.raises(sf.ModelError) as info:
-        sf.Model.from_string(*args)
+        sf.Model.from_string(*args, name="m")
     text = str(info.value)
     assert "\n" not in text
     assert re.fullmatch(message, text), text
@@ -127,21 +128,22 @@ def test_non_text_arguments_and_bad_timeout():
 
 
 def test_cli_pdf_derives_and_exits_by_verdict(capsys):
-    assert main(["derive", "--pdf", "lam*exp(-lam*x)", "--params", "lam:positive", "--support", "(0, oo)",
+    assert main(["derive", "--density", "lam*exp(-lam*x)", "--params", "lam:positive", "--support", "(0, oo)",
                  "--timeout", "60"]) == 0
     out = capsys.readouterr().out
     assert "proved" in out and "lam" in out
-    assert main(["derive", "--logpdf=-log(theta)", "--params", "theta:positive", "--support", "(0, theta]"]) == 1
+    assert main(["derive", "--logdensity=-log(theta)", "--params", "theta:positive", "--support", "(0, theta]"]) == 1
 
 
 @pytest.mark.parametrize(
     ("argv", "message"),
     [
-        (["derive"], "give a TARGET (family or file.py:name) or a density with --pdf/--logpdf"),
-        (["derive", "normal", "--pdf", "x", "--params", "lam:positive"],
-         "give either a TARGET or --pdf/--logpdf, not both"),
-        (["derive", "--logpdf=-lam*x"], '--pdf/--logpdf needs --params, e.g. --params "mu:real sigma:positive"'),
-        (["derive", "--pdf", "lam*exp(-lam*x)+import", "--params", "lam:positive"],
+        (["derive"], "give a TARGET (family or file.py:name) or a density with --density/--logdensity"),
+        (["derive", "normal", "--density", "x", "--params", "lam:positive"],
+         "give either a TARGET or --density/--logdensity, not both"),
+        (["derive", "--logdensity=-lam*x"], '--density/--logdensity needs --params (the parameters with their '
+         'domains), e.g. --params "p:(0,1)" or --params "mu:real sigma:positive"'),
+        (["derive", "--density", "lam*exp(-lam*x)+import", "--params", "lam:positive"],
          "invalid syntax in a model expression: invalid syntax at column 17"),
     ],
 )

@@ -82,8 +82,29 @@ def test_constants_and_errors():
     with pytest.raises(sf.ModelError, match=r"^model normal-mean: give a numeric value for the constant sigma "
                        r"\(constants=\{sigma: \.\.\.\}\)$"):
         mle(derived("normal-mean"), x)
-    with pytest.raises(sf.ModelError, match=r"^model logistic-regression: the data has no values for z$"):
+    with pytest.raises(sf.ModelError, match=r"^model logistic-regression: the data have no column z \(columns: y\)$"):
         mle(derived("logistic-regression"), {"y": [0, 1]})
     with pytest.raises(sf.ModelError, match=r"^level must be a probability in \(0, 1\), got 95$"):
         wald_intervals(fit, level=95)
     assert sp.Symbol("sigma", positive=True) not in fit.params
+
+
+def test_mle_refuses_a_response_outside_the_support_and_accepts_a_dataframe():
+    import pandas as pd
+
+    rng = np.random.default_rng(11)
+    z = rng.normal(size=300)
+    y = (rng.random(300) < 1 / (1 + np.exp(-(-0.4 + 1.1 * z)))).astype(int)
+    d = derived("logistic-regression")
+    from_dict = mle(d, {"y": y, "z": z})
+    from_frame = mle(d, pd.DataFrame({"z": z, "y": y}))
+    np.testing.assert_array_equal(from_frame.estimate, from_dict.estimate)
+    np.testing.assert_array_equal(from_frame.observed_information, from_dict.observed_information)
+    bad = y.copy()
+    bad[41] = 2
+    with pytest.raises(sf.ModelError, match=r"^model logistic-regression: row 41 of the data: y = 2 is outside the "
+                                            r"support \{0, 1\} of y$"):
+        mle(d, pd.DataFrame({"y": bad, "z": z}))
+    with pytest.raises(sf.ModelError, match=r"^model poisson: row 2 of the data: x = 1.5 is outside the support "
+                                            r"Naturals0 of x$"):
+        mle(derived("poisson"), np.array([0.0, 3.0, 1.5]))

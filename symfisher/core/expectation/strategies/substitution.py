@@ -4,7 +4,9 @@
 * exponential: u = e^{cx} on ℝ when the density holds e^{a + cx} (Gumbel, logistic and, once cosh, sech
   and tanh are written with exponentials, hyperbolic-secant kernels become Gamma or Beta-prime ones);
 * probability integral transform: u = F(x) with F the CDF in closed form, so U is uniform on (0, 1)
-  and every atom becomes a function on (0, 1) (logistic-type kernels become Beta integrals).
+  and every atom becomes a function on (0, 1) (logistic-type kernels become Beta integrals);
+* rational and power maps onto (0, 1) for a binomial kernel (1 ± L·x^K)^e: u = L x^K/(1 + L x^K) on (0, ∞)
+  (Beta-prime kernels: Burr XII, Lomax, log-logistic, Dagum) and u = x^K on (0, 1) (Kumaraswamy).
 The change of variables is exact: q(u) = p(x(u))·|dx/du|.
 """
 
@@ -15,6 +17,7 @@ import sympy as sp
 from symfisher.errors import BudgetExceeded
 from symfisher.core.expectation.base import Context, Expectation, force_log
 from symfisher.core.expectation.registry import register
+from symfisher.core.expectation.strategies.euler import _binomial, _exp_log_to_power
 from symfisher.core.note import Note, eq
 
 
@@ -87,6 +90,42 @@ def _candidates(engine):
         for k in dict.fromkeys(_power_exponents(ctx.density, x)):
             u = sp.Dummy("u", positive=True)
             yield Note.of(eq(v, xu ** k)), u, u ** (1 / k), sp.Interval.open(0, sp.oo), False
+    yield from _binomial_candidates(ctx.density, x, s, xu, v)
+
+
+def _binomial_bases(density: sp.Expr, x: sp.Symbol):
+    """(L, K) for every factor (c + c·L·x^K)^e of the density, read after exp(e·log B) → B^e and factoring
+    (standardized densities carry (1 + y)^α as exp(α·log(1 + y)), sums of such terms as y·e^… + e^…)."""
+    try:
+        d = sp.powsimp(sp.factor(_exp_log_to_power(density)))
+    except (sp.PolynomialError, NotImplementedError, TypeError, ValueError):
+        return
+    for w in sp.Mul.make_args(d):
+        base, e = w.as_base_exp()
+        if base.is_Add and base.has(x) and not e.has(x) and (found := _binomial(base, x)) is not None:
+            yield found[1], found[2]
+
+
+def _binomial_candidates(density, x, s, xu, v):
+    """Beta and Beta-prime kernels behind a power of x inside a binomial:
+
+    * on (0, ∞), (1 + L·x^K)^e: u = L x^K/(1 + L x^K) maps onto (0, 1), and x^K, log x, log(1 + L x^K) become
+      rational in u, log u, log(1 − u) (Burr XII, Lomax, log-logistic, Dagum become Beta densities);
+    * on (0, 1), (1 − x^K)^e with K ≠ 1: u = x^K stays on (0, 1) (Kumaraswamy becomes Beta(1, b)).
+    """
+    half = s in (sp.Interval.open(0, sp.oo), sp.Interval(0, sp.oo))
+    unit = s in (sp.Interval.open(0, 1), sp.Interval(0, 1))
+    if not (half or unit):
+        return
+    for lam, k in dict.fromkeys(_binomial_bases(density, x)):
+        if not (k.is_positive or k.is_negative) or k.has(x) or lam.has(x):
+            continue
+        u = sp.Dummy("u", positive=True)
+        if half and lam.is_positive:
+            yield (Note.of(eq(v, lam * xu**k / (1 + lam * xu**k))), u, (u / (lam * (1 - u))) ** (1 / k),
+                   sp.Interval.open(0, 1), False)
+        elif unit and lam == -1 and k != 1 and k.is_positive:
+            yield Note.of(eq(v, xu**k)), u, u ** (1 / k), sp.Interval.open(0, 1), False
 
 
 def _cdf_candidate(engine):
@@ -148,14 +187,35 @@ def rational_on_unit(h: sp.Expr, u: sp.Symbol) -> sp.Expr:
     num, den = sp.fraction(sp.cancel(w))
     den = sp.factor(den).replace(lambda e: e.is_Pow and sp.expand(e.base - (u - 1)) == 0 and e.exp.is_Integer,
                                  lambda e: (-1) ** e.exp * (1 - u) ** e.exp)
-    den = den.replace(lambda e: sp.expand(e - (u - 1)) == 0 and e.is_Add, lambda e: -(1 - u))
+    if any(sp.expand(f - (u - 1)) == 0 for f in sp.Mul.make_args(den)):  # a bare u − 1: −(1 − u) would
+        den, num = den.xreplace({u - 1: 1 - u}), -num  # re-evaluate to u − 1, so move its sign to the numerator
     return (sp.expand(num) / den).xreplace({L1: sp.log(u), L2: sp.log(1 - u)})
+
+
+def pull_back(expr: sp.Expr, x: sp.Symbol, u: sp.Symbol, inverse: sp.Expr) -> sp.Expr:
+    """expr with x = inverse(u) substituted; when the map holds 1 − u (u = L x^K/(1 + L x^K)), 1 − u is
+    carried as a positive symbol w while powers are denested and bases factored, and u + w = 1 is used:
+    1 + L·x^K becomes 1/(1 − u) instead of SymPy's (−1)^(1/K)·(1/(u − 1))^(1/K) forms."""
+    w = sp.Dummy("w", positive=True)
+    inv_w = inverse.xreplace({1 - u: w})
+    if inv_w == inverse:
+        return expr.xreplace({x: inverse})
+    e = expr.xreplace({x: inv_w}).xreplace({1 - u: w, u - 1: -w})
+    e = sp.powdenest(sp.expand_power_base(e, force=True), force=True)
+
+    def unit_sum(a: sp.Expr) -> sp.Expr:
+        return sp.factor(a).xreplace({u + w: sp.Integer(1)})
+
+    e = e.replace(lambda a: a.is_Add and a.has(u) and a.has(w), unit_sum)
+    e = e.replace(lambda a: a.is_Add and a.has(u) and not a.has(w) and a.is_rational_function(u), sp.factor)
+    e = e.replace(lambda a: a.is_Add and a.has(u) and a.has(w), unit_sum)
+    return sp.powsimp(sp.expand_power_base(e, force=True)).xreplace({w: 1 - u})
 
 
 def substituted(ctx, u, inverse, target, even_only=False):
     x = ctx.data[0]
     jac = 2 if even_only else sp.Abs(sp.diff(inverse, u))
-    q = _exponential_form(ctx.density).xreplace({x: inverse}) * jac
+    q = pull_back(_exponential_form(ctx.density) * jac, x, u, inverse)
     if target == sp.Interval.open(0, 1):
         q = unit_interval(q, u)
     try:
@@ -212,7 +272,7 @@ def substitution(engine, g: sp.Expr) -> Expectation | None:
 
 def _expect_after(engine, sub, g, x, u, inverse, label: str, expensive: bool) -> Expectation | None:
     """E[g(X)] as E[h(U)] in the substituted engine, checked against quadrature."""
-    h = _exponential_form(g).xreplace({x: inverse})
+    h = pull_back(_exponential_form(g), x, u, inverse)
     if h.has(u) and h.is_rational_function(u) and not h.is_polynomial(u):
         num, den = sp.fraction(sp.cancel(h))  # tanh(log u) = (u² − 1)/(u² + 1): one fraction with a
         h = sp.expand(num) / sp.factor(den)  # factored denominator, ready for the Beta-prime integral

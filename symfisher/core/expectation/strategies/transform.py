@@ -147,11 +147,14 @@ def transform(engine, g: sp.Expr) -> Expectation | None:
             return None
         t, u, M, rule, euler = gf
         a, b, m, n = parts
-        status, conditions = _conditions_at(engine, euler, {t: a, u: b})
+        status, conditions = _conditions_at(engine, _log_orders(euler, m, n), {t: a, u: b})
         if status in ("diverges", "unknown"):
             return None
         value = sp.diff(M, t, m, u, n) if n else sp.diff(M, t, m)
-        value = sp.simplify(value.subs({t: a, u: b}))
+        value = _continued(engine, value, ((t, a), (u, b)))
+        if value is None:
+            return None
+        value = sp.simplify(value)
         name = "transform:mellin"
         X, tu, uu = sp.Symbol("X"), sp.Symbol("t"), sp.Symbol("u")
         moment = ExpectedValue(X**tu * (1 - X)**uu if s.sup == 1 else X**tu)
@@ -177,6 +180,39 @@ def transform(engine, g: sp.Expr) -> Expectation | None:
     else:
         return None
     return Expectation(value, (name,), detail=detail, conditions=conditions) if _accept(engine, g, value) else None
+
+
+def _log_orders(found, m: int, n: int):
+    """The convergence conditions of ∫ x^a (1−x)^b log(x)^m log(1−x)^n p(x) dx on (0, 1) instead of those of M.
+
+    log(x)^m vanishes like (x − 1)^m at 1 and log(1 − x)^n like xⁿ at 0, so the atom converges on a wider
+    region than the Beta integral M(t, u) (log x/(1 − x) under the uniform, Kumaraswamy's
+    x^a log²x/(1 − x^a)² for b ≤ 2). There the atom is analytic in (t, u) and θ, and equals ∂ᵐₜ∂ⁿᵤM where
+    M converges, so it is the analytic continuation of that derivative (a removable singularity of the
+    formula is resolved by a limit in :func:`_continued`)."""
+    if not isinstance(found, EulerResult) or found.rule != "Beta integral" or not (m or n):
+        return found
+    first, second = found.conditions
+    return EulerResult(found.value, (first + n, second + m), found.rule, found.requires, found.sign)
+
+
+def _continued(engine, value: sp.Expr, point) -> sp.Expr | None:
+    """value at the point ((t, a), (u, b)); where the formula is 0/0 there, its limit (``None`` if SymPy
+    cannot take it in a second)."""
+    at = value.subs(dict(point))
+    if not at.has(sp.nan, sp.zoo, sp.oo, -sp.oo):
+        return at
+
+    def limits(expr):
+        try:
+            for var, to in point:
+                expr = sp.limit(expr, var, to) if expr.has(var) else expr
+        except (NotImplementedError, ValueError, TypeError):  # gruntz cannot decide: no value
+            return None
+        return expr
+
+    found = engine.hard(limits, value, seconds=1.0)
+    return None if found is None or found.has(sp.nan, sp.zoo, sp.oo, -sp.oo, sp.Limit) else found
 
 
 def _conditions_at(engine, found: EulerResult | tuple, at: dict) -> tuple[str, tuple[sp.Basic, ...]]:

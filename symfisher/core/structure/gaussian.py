@@ -1,0 +1,643 @@
+"""Gaussian structure: x ~ N(μ(θ), Σ(θ)), whose Fisher information is the Slepian–Bangs formula.
+
+    I_ij = ∂_iμᵀ Σ⁻¹ ∂_jμ + ½ tr(Σ⁻¹ ∂_iΣ Σ⁻¹ ∂_jΣ)
+
+(Slepian 1954; Bangs 1971; Kay, *Fundamentals of Statistical Signal Processing: Estimation Theory*,
+1993, §3.9, eq. 3.31). Nothing is integrated: with r = x − μ, the moments E[r] = 0, E[rᵀBr] = tr(BΣ) and
+E[rᵀBr · rᵀCr] = tr(BΣ) tr(CΣ) + 2 tr(BΣCΣ) (Isserlis) give both sides of the information equality from
+the score and the Hessian of the Gaussian log-density written in the model's μ(θ), Σ(θ):
+
+* E[s sᵀ]: the score s_i = ½ rᵀ Σ⁻¹∂_iΣ Σ⁻¹ r + ∂_iμᵀ Σ⁻¹ r − ½ tr(Σ⁻¹∂_iΣ), squared, by Isserlis;
+* −E[H]: the Hessian H_ij = ∂_j s_i, by E[rᵀBr] = tr(BΣ).
+
+Each side is built term by term from the same concrete matrices (the traces tr(A_i) tr(A_j) and
+tr(Σ⁻¹∂_ijΣ) appear on one side and cancel there); the verdict then compares the two matrices.
+
+Three forms, by what is known in closed form:
+
+* ``"covariance"``: Σ(θ) explicit (``Model.gaussian``, ``sympy.stats.MultivariateNormal``) and small
+  (k ≤ :data:`SYMBOLIC_MAX`): Σ⁻¹ = adj Σ / det Σ symbolically;
+* ``"precision"``: read off a log-density written out, log p = −½ xᵀPx + bᵀx + c(θ): P is the
+  precision, μ = P⁻¹b; for k > :data:`SYMBOLIC_MAX` only when P does not depend on θ and the mean
+  is visible as centred forms x_a − μ_a (checked: Pμ = b), so no inverse is needed at all;
+* ``"matrix"``: Σ too large to invert symbolically (a Gaussian-process kernel over n inputs, an
+  AR(1) covariance of length n): the results keep Σ⁻¹ as a matrix expression (``MatrixSymbol`` s
+  Σ, ∂Σ/∂θ_i) and the numeric functions evaluate them with Cholesky factorisations.
+"""
+
+from __future__ import annotations
+
+import random
+from dataclasses import dataclass, field
+from typing import Any, Callable, Sequence
+
+import numpy as np
+import sympy as sp
+
+from symfisher.core.note import Note, eq
+from symfisher.core.points import domain_of, draw
+from symfisher.errors import ModelError
+
+__all__ = ["SYMBOLIC_MAX", "GaussianLogDensity", "GaussianStructure", "gaussian_pieces", "find_gaussian",
+           "derive_gaussian", "numeric_covariance"]
+
+#: Largest dimension whose covariance is inverted symbolically (adjugate / determinant).
+SYMBOLIC_MAX = 6
+
+#: Sampled parameter points at which a covariance must be positive definite.
+PD_POINTS = 4
+
+
+# ---------------------------------------------------------------------------------------------- log-density
+class GaussianLogDensity(sp.Expr):
+    """log N(x | μ, Σ), kept unevaluated: Σ is too large to invert symbolically.
+
+    Args: the data as a ``Tuple``, the mean as an n×1 matrix and the covariance (an n×n matrix or a
+    ``FunctionMatrix``). Prints as ``log N(x | mu, Sigma)``; the numeric functions evaluate it with a
+    Cholesky factorisation.
+    """
+
+    is_commutative = True
+    is_real = True
+
+    def __new__(cls, data: sp.Tuple, mean: sp.Basic, cov: sp.Basic) -> GaussianLogDensity:
+        return sp.Expr.__new__(cls, sp.Tuple(*data), mean, cov)
+
+    @property
+    def data(self) -> tuple[sp.Symbol, ...]:
+        return tuple(self.args[0])
+
+    @property
+    def mean(self) -> sp.Basic:
+        return self.args[1]
+
+    @property
+    def cov(self) -> sp.Basic:
+        return self.args[2]
+
+    def _label(self) -> str:
+        xs = self.data
+        x = f"({xs[0]}, …, {xs[-1]})" if len(xs) > 3 else f"({', '.join(map(str, xs))})"
+        return f"log N({x} | mu, Sigma; n = {len(xs)})"
+
+    def _sympystr(self, printer: Any) -> str:
+        return self._label()
+
+    def _pretty(self, printer: Any) -> Any:
+        from sympy.printing.pretty.stringpict import prettyForm
+
+        return prettyForm(self._label())
+
+    def _latex(self, printer: Any) -> str:
+        return r"\log \mathcal{N}\left(x \mid \mu(\theta), \Sigma(\theta)\right)"
+
+    def _eval_derivative(self, s: sp.Symbol) -> None:
+        return None  # the derivatives are the structure's matrix expressions (see derive_gaussian)
+
+    def _eval_evalf(self, prec: int) -> None:
+        return None
+
+
+# ---------------------------------------------------------------------------------------------- the structure
+@dataclass(frozen=True)
+class GaussianStructure:
+    """x ~ N(μ(θ), Σ(θ)) as recognised on a model.
+
+    Attributes:
+        data: The data symbols x (the coordinates, in order).
+        params: θ.
+        mean: μ(θ), an n×1 matrix.
+        form: ``"covariance"``, ``"precision"`` or ``"matrix"`` (see the module docstring).
+        cov: Σ(θ) (explicit matrix, or a ``FunctionMatrix`` in the matrix form); ``None`` in the
+            precision form when Σ is not needed (P free of θ).
+        precision: Σ⁻¹ in closed form (``None`` in the matrix form).
+        conditions: Relations on θ where Σ is positive definite (leading principal minors that are not
+            positive on the whole domain), empty when it is everywhere.
+        source: Where the structure came from: ``"constructor"``, ``"sympy.stats"`` or ``"density"``.
+    """
+
+    data: tuple[sp.Symbol, ...]
+    params: tuple[sp.Symbol, ...]
+    mean: sp.ImmutableMatrix
+    form: str
+    cov: Any = None
+    precision: sp.ImmutableMatrix | None = None
+    conditions: tuple[sp.Basic, ...] = ()
+    source: str = "constructor"
+    names: dict = field(default_factory=dict, compare=False, repr=False)
+
+    @property
+    def n(self) -> int:
+        return len(self.data)
+
+    @property
+    def symbolic(self) -> bool:
+        """Whether Σ⁻¹ is in closed form (not the matrix form)."""
+        return self.form != "matrix"
+
+    def describe(self) -> Note:
+        """One line for the proof."""
+        how = {"covariance": "Σ⁻¹ = adj Σ / det Σ in closed form",
+               "precision": "precision P = Σ⁻¹ read off log p = −½ xᵀPx + bᵀx + c"
+                            + (" (free of θ: no inverse needed)" if self.cov is None else ""),
+               "matrix": "Σ⁻¹ kept as a matrix expression (evaluated numerically by Cholesky solves)"}[self.form]
+        return Note.of(f"Gaussian data x ∈ ℝ^{self.n}: x ~ N(μ(θ), Σ(θ)), {how}; Slepian–Bangs ",
+                       SLEPIAN_BANGS, rule="Slepian–Bangs")
+
+
+SLEPIAN_BANGS = sp.Symbol("I_ij = ∂_iμᵀ Σ⁻¹ ∂_jμ + ½ tr(Σ⁻¹ ∂_iΣ Σ⁻¹ ∂_jΣ)")
+
+
+# ---------------------------------------------------------------------------------------------- numeric Σ(θ)
+class _At(sp.Function):
+    """values[index] for a numeric input vector indexed by a kernel's row/column symbol (numeric only)."""
+
+
+def _numeric_body(body: sp.Expr) -> tuple[sp.Expr, dict]:
+    """A kernel body with ``Array[i]`` and ``KroneckerDelta`` made vectorisable: (expression, namespace)."""
+    ns: dict = {}
+    rep: dict = {}
+    names: dict = {}
+    for node in sp.preorder_traversal(body):
+        if isinstance(node, sp.Indexed) and isinstance(node.args[0], sp.NDimArray):
+            array = node.args[0]
+            if array not in names:
+                names[array] = f"_input{len(names)}"
+                ns[names[array]] = np.array([float(v) for v in array], dtype=float)
+            rep[node] = sp.Function(names[array])(*node.indices)
+    out = body.xreplace(rep)
+    out = out.replace(sp.KroneckerDelta, lambda a, b: sp.Function("_delta")(a, b))
+    namespace = {k: (lambda v: (lambda idx: v[idx]))(v) for k, v in ns.items()}
+    namespace["_delta"] = lambda a, b: (np.asarray(a) == np.asarray(b)).astype(float)
+    return out, namespace
+
+
+def numeric_covariance(cov: Any, symbols: Sequence[sp.Symbol], exprs: Sequence[sp.Expr] | None = None
+                       ) -> Callable[..., list[np.ndarray]]:
+    """A function of ``symbols`` values (scalars) returning [Σ, *exprs-as-matrices] as n×n arrays.
+
+    ``cov`` is an explicit matrix or a ``FunctionMatrix``; ``exprs`` are further kernel bodies in the
+    same index symbols (e.g. ∂Σ/∂θ_i), evaluated together with common subexpressions shared.
+    """
+    n = int(cov.shape[0])
+    if isinstance(cov, sp.FunctionMatrix):
+        i, j = cov.lamda.variables
+        bodies = [cov.lamda.expr, *(exprs or [])]
+        ns: dict = {}
+        prepared = []
+        for b in bodies:
+            e, extra = _numeric_body(b)
+            prepared.append(e)
+            ns.update(extra)
+        fn = sp.lambdify((i, j, *symbols), prepared, modules=[ns, "numpy"], cse=True)
+        I = np.arange(n)[:, None]
+        J = np.arange(n)[None, :]
+
+        def evaluate(*values: float) -> list[np.ndarray]:
+            return [np.broadcast_to(np.asarray(v, dtype=float), (n, n)) for v in fn(I, J, *values)]
+
+        return evaluate
+    mats = [sp.ImmutableMatrix(cov), *(exprs or [])]
+    fn = sp.lambdify(tuple(symbols), [sp.ImmutableMatrix(m).tolist() for m in mats], modules="numpy", cse=True)
+
+    def evaluate_explicit(*values: float) -> list[np.ndarray]:
+        return [np.array(m, dtype=float).reshape(n, n) for m in fn(*values)]
+
+    return evaluate_explicit
+
+
+# ---------------------------------------------------------------------------------------------- constructor
+def _as_matrix(value: Any, what: str, name: str) -> Any:
+    if isinstance(value, str):
+        raise ModelError(f"model {name}: the {what} must be SymPy expressions, got the string {value[:40]!r}")
+    if isinstance(value, (sp.FunctionMatrix, sp.MatrixBase)):
+        return value if isinstance(value, sp.FunctionMatrix) else sp.ImmutableMatrix(value)
+    try:
+        m = sp.ImmutableMatrix(value)
+    except (TypeError, ValueError, sp.SympifyError):
+        raise ModelError(f"model {name}: the {what} must be a SymPy matrix or a list of SymPy expressions, "
+                         f"got {type(value).__name__}") from None
+    for e in m:
+        if isinstance(e, str) or not isinstance(e, sp.Expr):
+            raise ModelError(f"model {name}: the {what} must hold SymPy expressions, got {e!r:.40}")
+    return m
+
+
+def _point_text(point: dict) -> str:
+    return ", ".join(f"{k} = {v}" for k, v in point.items())
+
+
+def _check_symmetric(cov: Any, free: Sequence[sp.Symbol], domains: dict, name: str) -> None:
+    """Σ = Σᵀ: symbolically for explicit matrices, at index pairs and a sampled θ for a kernel."""
+    rng = random.Random(5)
+    point = {s: draw(domains.get(s, domain_of(s)), rng, bool(s.is_integer)) for s in free}
+    if isinstance(cov, sp.FunctionMatrix):
+        i, j = cov.lamda.variables
+        n = int(cov.shape[0])
+        body = cov.lamda.expr.xreplace(point)
+        pairs = sorted({(a % n, b % n) for a, b in ((0, 1), (1, 0), (n - 1, 0), (n // 2, n // 3), (2, n - 1))})
+        for a, b in pairs:
+            if a == b:
+                continue
+            ab, ba = body.xreplace({i: a, j: b}), body.xreplace({i: b, j: a})
+            if abs(float(ab) - float(ba)) > 1e-9 * max(1.0, abs(float(ab))):
+                raise ModelError(f"model {name}: the covariance is not symmetric: entry ({a + 1},{b + 1}) = {float(ab):.6g}"
+                                 f" but entry ({b + 1},{a + 1}) = {float(ba):.6g} at {_point_text(point)}")
+        return
+    n = cov.rows
+    for a in range(n):
+        for b in range(a + 1, n):
+            diff = cov[a, b] - cov[b, a]
+            if diff == 0 or sp.expand(diff) == 0:
+                continue
+            try:
+                value = complex(diff.xreplace(point).evalf(15))
+            except TypeError:
+                value = 1.0
+            if diff.free_symbols - set(point) or abs(value) > 1e-12 or sp.simplify(diff) != 0:
+                raise ModelError(f"model {name}: the covariance is not symmetric: entry ({a + 1},{b + 1}) is "
+                                 f"{sp.sstr(cov[a, b])} but entry ({b + 1},{a + 1}) is {sp.sstr(cov[b, a])}"
+                                 + (f" (they differ at {_point_text(point)})" if abs(value) > 1e-12 else ""))
+
+
+def _leading_minors(cov: sp.ImmutableMatrix) -> list[sp.Expr]:
+    return [sp.factor(cov[:m, :m].det(method="berkowitz")) for m in range(1, cov.rows + 1)]
+
+
+def _positive_definite_conditions(cov: Any, free: Sequence[sp.Symbol], domains: dict, name: str
+                                  ) -> tuple[sp.Basic, ...]:
+    """Where Σ(θ) is positive definite: () when it is at every sampled point, the leading principal
+    minors that are not provably positive when it is at some, and a ModelError when it fails at one
+    (kernels, large Σ) or at every sampled point (small explicit Σ)."""
+    from symfisher.core.points import parameter_points
+
+    points = parameter_points(free, domains, PD_POINTS, 20240611)
+    evaluate = numeric_covariance(cov, free)
+    failed = []
+    for point in points:
+        values = [float(point[s]) for s in free]
+        try:
+            S = evaluate(*values)[0]
+        except (TypeError, ValueError, ZeroDivisionError, OverflowError) as exc:
+            raise ModelError(f"model {name}: the covariance cannot be evaluated at {_point_text(point)} "
+                             f"({type(exc).__name__})") from None
+        if not np.all(np.isfinite(S)):
+            failed.append((point, float("nan")))
+            continue
+        try:
+            np.linalg.cholesky(S)
+        except np.linalg.LinAlgError:
+            failed.append((point, float(np.linalg.eigvalsh((S + S.T) / 2)[0])))
+    if not failed:
+        return ()
+    point, smallest = failed[0]
+    explicit = isinstance(cov, sp.MatrixBase) and cov.rows <= SYMBOLIC_MAX
+    if not explicit or len(failed) == len(points):
+        raise ModelError(f"model {name}: the covariance is not positive definite at {_point_text(point)} "
+                         f"(smallest eigenvalue {smallest:.6g})")
+    return tuple(m > 0 for m in _leading_minors(cov) if not m.is_positive)
+
+
+@dataclass(frozen=True)
+class GaussianPieces:
+    """What ``Model.gaussian`` needs: the log-density, the checked symbols and the structure."""
+
+    logpdf: sp.Expr
+    data: tuple[sp.Symbol, ...]
+    structure: GaussianStructure
+
+
+def gaussian_pieces(mean: Any, cov: Any, data: Sequence[sp.Symbol], params: Sequence[sp.Symbol],
+                    given: Sequence[sp.Symbol], domains: dict, name: str) -> GaussianPieces:
+    """Check a mean vector and a covariance and build log N(x | μ, Σ).
+
+    Raises:
+        ModelError: shapes that do not fit the data, a covariance that is not symmetric or not positive
+            definite at a sampled parameter point (named), a parameter in neither μ nor Σ.
+    """
+    m = _as_matrix(mean, "mean", name)
+    S = _as_matrix(cov, "covariance", name)
+    n = len(data)
+    if m.shape not in ((n, 1), (1, n)):
+        raise ModelError(f"model {name}: the mean must be a vector of length {n} (one entry per data symbol), "
+                         f"got shape {m.shape[0]}×{m.shape[1]}")
+    m = sp.ImmutableMatrix(n, 1, list(m))
+    if not isinstance(S.shape[0], (int, sp.Integer)) or tuple(map(int, S.shape)) != (n, n):
+        raise ModelError(f"model {name}: the covariance must be {n}×{n} for {n} data symbols, got shape "
+                         f"{S.shape[0]}×{S.shape[1]}")
+    inside = set(m.free_symbols) | set(S.free_symbols)
+    if isinstance(S, sp.FunctionMatrix):
+        inside -= set(S.lamda.variables)
+    stray = sorted(map(str, inside & set(data)))
+    if stray:
+        raise ModelError(f"model {name}: the mean or covariance depends on the data symbol {stray[0]}")
+    for p in params:
+        if p not in inside:
+            raise ModelError(f"model {name}: parameter {p} appears neither in the mean nor in the covariance")
+    free = sorted(inside, key=str)
+    _check_symmetric(S, free, domains, name)
+    conditions = _positive_definite_conditions(S, free, domains, name)
+    r = sp.ImmutableMatrix(n, 1, [x - mu for x, mu in zip(data, m)])
+    if isinstance(S, sp.MatrixBase) and n <= SYMBOLIC_MAX:
+        precision, det, adj = _inverse(S)
+        quad = (r.T * precision * r)[0, 0] if adj is None else (r.T * adj * r)[0, 0] / det
+        logpdf = -quad / 2 - sp.expand_log(sp.log(det), force=False) / 2 - n * sp.log(2 * sp.pi) / 2
+        structure = GaussianStructure(tuple(data), tuple(params), m, "covariance", S, precision, conditions)
+    else:
+        logpdf = GaussianLogDensity(sp.Tuple(*data), m, S)
+        structure = GaussianStructure(tuple(data), tuple(params), m, "matrix", S, None, conditions)
+    return GaussianPieces(logpdf, tuple(data), structure)
+
+
+def _inverse(S: sp.ImmutableMatrix) -> tuple[sp.ImmutableMatrix, sp.Expr, sp.ImmutableMatrix | None]:
+    """(Σ⁻¹, det Σ, adj Σ) with Σ⁻¹ = adj Σ / det Σ; for few symbols the entries are cancelled (the
+    tridiagonal precision of AR(1)), for a diagonal Σ it is diag(1/Σ_aa) (adj ``None``)."""
+    if S.is_diagonal():
+        return (sp.ImmutableMatrix(sp.diag(*[1 / S[a, a] for a in range(S.rows)])),
+                sp.Mul(*[S[a, a] for a in range(S.rows)]), None)
+    det = sp.factor(S.det(method="berkowitz"))
+    adj = sp.ImmutableMatrix(S.adjugate(method="berkowitz"))
+    few = len(S.free_symbols) <= 3
+    precision = sp.ImmutableMatrix(S.rows, S.cols, lambda a, b: sp.factor(adj[a, b] / det) if few else adj[a, b] / det)
+    return precision, det, None if few else adj
+
+
+# ---------------------------------------------------------------------------------------------- recognition
+def _quadratic(logpdf: sp.Expr, xs: Sequence[sp.Symbol]) -> tuple[sp.Matrix, sp.Matrix, sp.Expr] | None:
+    """(P, b, c) with log p = −½ xᵀPx + bᵀx + c, else ``None`` (terms read off the expansion, no Poly)."""
+    if not logpdf.is_polynomial(*xs):
+        return None
+    index = {x: a for a, x in enumerate(xs)}
+    k = len(xs)
+    P, b, c = sp.zeros(k, k), sp.zeros(k, 1), []
+    quad: dict = {}
+    lin: dict = {}
+    for term in sp.Add.make_args(sp.expand(logpdf, power_exp=False, log=False)):
+        coeff, rest = term.as_independent(*xs, as_Add=False)
+        if rest == 1:
+            c.append(coeff)
+            continue
+        powers = rest.as_powers_dict()
+        idx = [index[x] for x, e in powers.items() for _ in range(int(e))] \
+            if all(x in index and e.is_Integer and e > 0 for x, e in powers.items()) else None
+        if idx is None or len(idx) > 2:
+            return None
+        (lin if len(idx) == 1 else quad).setdefault(tuple(sorted(idx)), []).append(coeff)
+    if not quad:
+        return None
+    for (a,), cs in lin.items():
+        b[a] = sp.Add(*cs)
+    for (a, bb), cs in quad.items():
+        v = sp.Add(*cs)
+        if a == bb:
+            P[a, a] = -2 * v
+        else:
+            P[a, bb] = P[bb, a] = -v
+    return P, b, sp.Add(*c)
+
+
+def _centred_mean(logpdf: sp.Expr, xs: Sequence[sp.Symbol], params: set) -> sp.Matrix | None:
+    """μ read off centred forms x_a − μ_a(θ) in log p, one per data symbol, else ``None``."""
+    found: dict[sp.Symbol, set] = {x: set() for x in xs}
+    for node in sp.preorder_traversal(logpdf):
+        if not node.is_Add:
+            continue
+        inside = node.free_symbols & set(xs)
+        if len(inside) != 1:
+            continue
+        x = next(iter(inside))
+        rest = node - x
+        if rest.free_symbols & set(xs):
+            continue
+        found[x].add(-rest)
+    if not all(len(v) == 1 for v in found.values()):
+        return None
+    return sp.Matrix([next(iter(found[x])) for x in xs])
+
+
+def find_gaussian(logpdf: sp.Expr, data: Sequence[sp.Symbol], params: Sequence[sp.Symbol],
+                  support: Sequence[tuple[sp.Symbol, sp.Set]], domains: dict, seconds: float = 5.0
+                  ) -> GaussianStructure | None:
+    """The Gaussian structure of a log-density written out (≥ 2 data symbols on ℝ), else ``None``.
+
+    The precision P and b are read off log p = −½ xᵀPx + bᵀx + c(θ); μ = P⁻¹b. The θ-dependence of c
+    must be the Gaussian's, ∂_i c = −½ ∂_i(μᵀPμ) + ½ tr(Σ ∂_iP), checked symbolically (else ``None``:
+    the expectation engine takes over).
+    """
+    from symfisher.core.simplify import is_zero
+
+    xs = tuple(data)
+    if len(xs) < 2 or any(s != sp.S.Reals for _, s in support):
+        return None
+    found = _quadratic(logpdf, xs)
+    if found is None:
+        return None
+    P, b, c = found
+    k = len(xs)
+    theta = set(params)
+    if P.is_diagonal():  # independent coordinates: the independence structure handles them entry by entry
+        return None
+    if not (P.free_symbols | b.free_symbols | c.free_symbols) & theta:
+        return None
+    P_free = not (P.free_symbols & theta)
+    m = _centred_mean(logpdf, xs, theta) if P_free else None
+    if m is not None and all(sp.expand(v) == 0 for v in (P * m - b)):  # Σ never needed: no inverse
+        S = None
+        mu = sp.ImmutableMatrix(m)
+    elif k <= SYMBOLIC_MAX:
+        if not _positive_diagonal(P, domains):
+            return None
+        S = _inverse(sp.ImmutableMatrix(P))[0]
+        mu = sp.ImmutableMatrix((S * b).applyfunc(sp.cancel))
+    else:
+        return None
+    Pm = sp.ImmutableMatrix(P)
+    if P_free:  # c + ½ μᵀPμ must be free of θ (its log det part is)
+        residual = sp.expand(c + sp.Add(*[mu[a] * b[a] for a in range(k)]) / 2)
+        if residual.free_symbols & theta:
+            return None
+    for p in ([] if P_free else params):
+        dP = Pm.diff(p)
+        logdet = sp.Integer(0) if dP.is_zero_matrix else _trace_product(S, dP) / 2
+        residual = sp.diff(c, p) + sp.diff((mu.T * b)[0, 0], p) / 2 - logdet
+        if not (residual == 0 or sp.expand(residual) == 0 or is_zero(residual, seconds)):
+            return None
+    conditions: tuple = ()
+    return GaussianStructure(xs, tuple(params), mu, "precision", S, Pm, conditions, source="density")
+
+
+def _positive_diagonal(P: sp.Matrix, domains: dict) -> bool:
+    rng = random.Random(7)
+    syms = sorted(P.free_symbols, key=str)
+    point = {s: draw(domains.get(s, domain_of(s)), rng, bool(s.is_integer)) for s in syms}
+    try:
+        return all(float(P[a, a].xreplace(point)) > 0 for a in range(P.rows))
+    except TypeError:
+        return False
+
+
+# ---------------------------------------------------------------------------------------------- the formulas
+def _trace_product(A: Any, B: Any) -> sp.Expr:
+    """tr(AB) = Σ_ab A_ab B_ba, without forming AB."""
+    n = A.rows
+    return sp.Add(*[A[a, b] * B[b, a] for a in range(n) for b in range(n) if A[a, b] != 0 and B[b, a] != 0])
+
+
+def _quadratic_form(u: Any, M: Any, v: Any) -> sp.Expr:
+    n = M.rows
+    return sp.Add(*[u[a] * M[a, b] * v[b] for a in range(n) if u[a] != 0 for b in range(n) if v[b] != 0])
+
+
+@dataclass(frozen=True)
+class GaussianResult:
+    """E[s], E[s sᵀ] and −E[H] (upper triangles) from the structure, with the score and Hessian in the
+    matrix form (``None`` otherwise: the ordinary symbolic derivatives)."""
+
+    mean: list
+    fisher: dict
+    neh: dict
+    detail: Note
+    score: list | None = None
+    hessian: dict | None = None
+
+
+def derive_gaussian(g: GaussianStructure) -> GaussianResult:
+    """Both sides of the information equality from the structure (see the module docstring)."""
+    if g.form == "matrix":
+        return _derive_matrix(g)
+    params, k = g.params, len(g.params)
+    dmu = [g.mean.diff(p) for p in params]
+    P, S = g.precision, g.cov
+    if g.form == "covariance":  # A_i = Σ⁻¹ ∂_iΣ
+        A = [P * S.diff(p) for p in params]
+
+        def d2(i: int, j: int) -> sp.Expr:  # tr(Σ⁻¹ ∂_ijΣ)
+            return _trace_product(P, S.diff(params[i], params[j]))
+    else:  # precision form: ∂_iΣ = −Σ ∂_iP Σ, so A_i = Σ⁻¹∂_iΣ = −∂_iP Σ
+        dP = [P.diff(p) for p in params]
+        A = [None if d.is_zero_matrix else -(d * S) for d in dP]
+
+        def d2(i: int, j: int) -> sp.Expr:  # tr(Σ⁻¹ ∂_ijΣ) = 2 tr(∂_iPΣ∂_jPΣ) − tr(∂_ijP Σ)
+            dPij = P.diff(params[i], params[j])
+            return (2 * tt(i, j) if A[i] is not None and A[j] is not None else 0) \
+                - (0 if dPij.is_zero_matrix else _trace_product(dPij, S))
+    zero = sp.Integer(0)
+    tr = [zero if a is None else a.trace() for a in A]
+
+    def tt(i: int, j: int) -> sp.Expr:
+        return zero if A[i] is None or A[j] is None else _trace_product(A[i], A[j])
+
+    def mean_term(i: int, j: int) -> sp.Expr:
+        return _quadratic_form(dmu[i], P, dmu[j])
+
+    # E[s_i] = ½ E[rᵀ A_i Σ⁻¹ r] − ½ tr A_i = ½ tr(A_i Σ⁻¹ Σ) − ½ tr A_i
+    mean = [tr[i] / 2 - tr[i] / 2 for i in range(k)]
+    fisher, neh = {}, {}
+    for i in range(k):
+        for j in range(i, k):
+            # Isserlis: E[(½rᵀB_ir − ½tr A_i + ∂_iμᵀΣ⁻¹r)(…)_j] with E[rᵀB_ir rᵀB_jr] = tr A_i tr A_j + 2 tr(A_iA_j)
+            fisher[(i, j)] = (tr[i] * tr[j] + 2 * tt(i, j)) / 4 - tr[i] * tr[j] / 4 - tr[j] * tr[i] / 4 \
+                + tr[i] * tr[j] / 4 + mean_term(i, j)
+            # H_ij = ∂_j s_i; E[rᵀBr] = tr(BΣ): −E[H_ij] = ½tr(A_jA_i) + ½tr(A_iA_j) − ½tr(Σ⁻¹∂_ijΣ)
+            #        − ½tr(A_jA_i) + ½tr(Σ⁻¹∂_ijΣ) + ∂_iμᵀΣ⁻¹∂_jμ
+            neh[(i, j)] = tt(j, i) / 2 + tt(i, j) / 2 - d2(i, j) / 2 - tt(j, i) / 2 + d2(i, j) / 2 \
+                + mean_term(i, j)
+    return GaussianResult(mean, fisher, neh, g.describe())
+
+
+# ---------------------------------------------------------------------------------------------- matrix form
+def _canonical_trace(factors: Sequence[sp.MatrixExpr]) -> sp.Expr:
+    """tr(F_1 ⋯ F_m) in a canonical rotation/reversal (every factor symmetric: tr(ABC) = tr(CᵀBᵀAᵀ) = tr(CBA))."""
+    m = len(factors)
+    options = []
+    for seq in (list(factors), list(reversed(factors))):
+        for s in range(m):
+            rot = seq[s:] + seq[:s]
+            options.append((tuple(sp.sstr(f) for f in rot), rot))
+    _, best = min(options, key=lambda o: o[0])
+    return sp.Trace(sp.MatMul(*best))
+
+
+def matrix_names(g: GaussianStructure) -> dict:
+    """The MatrixSymbols of the matrix form: Σ, ∂Σ/∂θ_i, ∂²Σ/∂θ_i∂θ_j, ∂μ/∂θ_i (only the non-zero ones)."""
+    n, params = g.n, g.params
+    cov: sp.FunctionMatrix | sp.MatrixBase = g.cov
+    body = cov.lamda.expr if isinstance(cov, sp.FunctionMatrix) else None
+    out: dict = {"Sigma": (sp.MatrixSymbol("Sigma", n, n), body if body is not None else cov)}
+
+    def deriv(*ps: sp.Symbol) -> Any:
+        if body is not None:
+            return sp.diff(body, *ps)
+        return sp.ImmutableMatrix(cov).diff(*ps)
+
+    def nonzero(v: Any) -> bool:
+        return not (v == 0 if body is not None else v.is_zero_matrix)
+
+    for i, p in enumerate(params):
+        d = deriv(p)
+        if nonzero(d):
+            out[("dSigma", i)] = (sp.MatrixSymbol(f"Sigma_{p}", n, n), d)
+        for j in range(i, len(params)):
+            d2 = deriv(p, params[j])
+            if nonzero(d2):
+                out[("d2Sigma", i, j)] = (sp.MatrixSymbol(f"Sigma_{p}{params[j]}", n, n), d2)
+        dm = g.mean.diff(p)
+        if not dm.is_zero_matrix:
+            out[("dmu", i)] = (sp.MatrixSymbol(f"mu_{p}", n, 1), dm)
+    return out
+
+
+def _derive_matrix(g: GaussianStructure) -> GaussianResult:
+    """The matrix form: each entry a matrix expression in Σ⁻¹ (never inverted symbolically)."""
+    names = matrix_names(g)
+    n, k = g.n, len(g.params)
+    Sigma = names["Sigma"][0]
+    Q = sp.Inverse(Sigma)
+    x, mu = sp.MatrixSymbol("x", n, 1), sp.MatrixSymbol("mu", n, 1)
+    r = x - mu
+    zero = sp.Integer(0)
+
+    def dS(i):
+        return names.get(("dSigma", i), (None,))[0]
+
+    def d2S(i, j):
+        return names.get(("d2Sigma", min(i, j), max(i, j)), (None,))[0]
+
+    def dmu(i):
+        return names.get(("dmu", i), (None,))[0]
+
+    def trace(*fs):
+        return zero if any(f is None for f in fs) else _canonical_trace(fs)
+
+    def qform(u, M, v):  # uᵀMv = tr(M v uᵀ), a scalar expression (no entries written out)
+        return zero if u is None or v is None else sp.Trace(sp.MatMul(M, v, u.T))
+
+    score, hessian, mean, fisher, neh = [], {}, [], {}, {}
+    for i in range(k):
+        parts = [qform(r, Q * dS(i) * Q, r) / 2 if dS(i) is not None else zero, qform(dmu(i), Q, r),
+                 -trace(Q, dS(i)) / 2]
+        score.append(sp.Add(*parts))
+        # E[s_i] = ½ tr(Σ⁻¹∂_iΣΣ⁻¹Σ) − ½ tr(Σ⁻¹∂_iΣ): Σ⁻¹Σ = I
+        mean.append(trace(Q, dS(i)) / 2 - trace(Q, dS(i)) / 2)
+    for i in range(k):
+        for j in range(i, k):
+            tij = trace(Q, dS(i), Q, dS(j))
+            tji = trace(Q, dS(j), Q, dS(i))
+            ti, tj = trace(Q, dS(i)), trace(Q, dS(j))
+            fisher[(i, j)] = (ti * tj + 2 * tij) / 4 - ti * tj / 4 - tj * ti / 4 + ti * tj / 4 \
+                + qform(dmu(i), Q, dmu(j))
+            neh[(i, j)] = tji / 2 + tij / 2 - trace(Q, d2S(i, j)) / 2 - tji / 2 + trace(Q, d2S(i, j)) / 2 \
+                + qform(dmu(i), Q, dmu(j))
+            both = dS(i) is not None and dS(j) is not None
+            h = [-qform(r, Q * dS(j) * Q * dS(i) * Q, r) if both else zero,
+                 qform(r, Q * d2S(i, j) * Q, r) / 2 if d2S(i, j) is not None else zero,
+                 -qform(dmu(j), Q * dS(i) * Q, r) if dS(i) is not None else zero,
+                 -qform(dmu(i), Q * dS(j) * Q, r) if dS(j) is not None else zero,
+                 -qform(dmu(i), Q, dmu(j)), trace(Q, dS(j), Q, dS(i)) / 2, -trace(Q, d2S(i, j)) / 2]
+            d2m = g.mean.diff(g.params[i], g.params[j])
+            if not d2m.is_zero_matrix:
+                h.append(qform(sp.MatrixSymbol(f"mu_{g.params[i]}{g.params[j]}", n, 1), Q, r))
+            hessian[(i, j)] = sp.Add(*h)
+    detail = Note.of(g.describe(), "; ", eq(sp.Symbol("Sigma"), sp.Symbol(f"Sigma(θ) ({n}×{n})")),
+                     ", the derivatives ∂Σ/∂θ_i and ∂μ/∂θ_i evaluated entrywise")
+    return GaussianResult(mean, fisher, neh, detail, score, hessian)
