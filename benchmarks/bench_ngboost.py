@@ -266,7 +266,7 @@ def _t(mu: Any, sigma: Any, nu: Any) -> Any:
     return st.t(nu, mu, sigma)
 
 
-def heavy_tails(n_estimators: int = 100) -> str:
+def heavy_tails(n_estimators: int = N_ESTIMATORS) -> str:
     """Student-t with learned ν against NGBoost's Normal on breast-cancer "texture error" (test NLL)."""
     from ngboost import NGBRegressor
     from ngboost.distns import Normal

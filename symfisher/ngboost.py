@@ -25,11 +25,15 @@ then False). A *refuted* equality (the support depends on θ, E[s] ≠ 0) is ref
 closed in neither matrix raises :class:`~symfisher.errors.NotSupportedError` (NGBoost's own factory would fall
 back to a Monte-Carlo metric; symfisher does not guess).
 
-Bounds: an internal parameter is clipped to the range where the float64 closed forms are accurate, found by
-comparing the compiled metric with a 50-digit evaluation (``ACCURACY_RTOL``), or to ``bounds`` given in θ. The
-Student-t with learned ν needs it: on a nearly normal target the MLE is ν → ∞, where ψ′(ν/2) − ψ′((ν+1)/2) and
-the other ν terms cancel catastrophically (the metric turns negative near ν = e¹⁵ and boosting stops on NaN
-natural gradients); clipped at ν = e¹⁰ it trains, as a normal to within O(ν⁻²).
+Bounds: an internal parameter is clipped to ``bounds`` given in θ or, by default, to the range where the
+float64 metric agrees with a 50-digit evaluation (``ACCURACY_RTOL``) and, for a transformed parameter, the
+information about η_i given the others stays above ``INFORMATION_FLOOR`` per observation. The Student-t with
+learned ν needs both: on a nearly normal target the MLE is ν → ∞, where ψ′(ν/2) − ψ′((ν+1)/2) and the other ν
+terms cancel catastrophically (the metric loses accuracy beyond ν ≈ e⁸ and turns negative near ν = e¹⁵, and
+boosting stops on NaN natural gradients); and long before that the information about log ν given μ and σ
+(of order ν⁻²) is so small that the per-row natural gradient in log ν, of size ~I^(−1/2), dwarfs those of μ and σ, and NGBoost's
+line search, one step size for all parameters, shrinks until nothing moves. Clipped at ν = e⁴ ≈ 55, where
+the law is close to a normal anyway, it trains.
 
 Pickling: the classes are built at run time, so they pickle by their recipe (:class:`DistributionType`,
 registered with :mod:`copyreg`): the derivations, transforms, bounds and ``scipy_dist``. Unpickling compiles
@@ -448,8 +452,10 @@ def _accurate_bounds(kernels: _Kernels, metric_expr: sp.ImmutableMatrix, etas: l
 
     Each η_i not in ``skip`` walks from the reference point in steps of 1 (the others held there), up to
     ``ACCURACY_SPAN``; a step fails when the float64 metric differs from the 50-digit mpmath evaluation of the
-    same closed form by more than ``ACCURACY_RTOL``·√(I_ii I_jj) in some entry, or is not positive definite. The
-    bound is the last point that passed; no failure up to the span, no bound.
+    same closed form by more than ``ACCURACY_RTOL``·√(I_ii I_jj) in some entry, or is not positive definite, or
+    (``dimensionless[i]``: a log or logit η) when I_ii − I_i,r I_rr⁻¹ I_r,i, the information about η_i given the
+    others, falls below ``INFORMATION_FLOOR``. The bound is the last point that passed; no failure up to the
+    span, no bound.
     """
     import mpmath
 
@@ -617,13 +623,13 @@ def distribution(model_or_derivation: Any, internal: Mapping | None = None, scip
     (J = ∂θ/∂η), all from one compiled function each and vectorized over the rows.
 
     Bounds: each η is clipped to a box [lo, hi] before θ = g⁻¹(η) is computed, so the class is the distribution
-    at the clipped point, and ``d_score`` is the gradient projected on the box (a component that pushes an η at
-    or beyond its bound further out is 0). ``bounds`` sets the box in θ; a parameter not listed gets the range
-    where float64 evaluation of the metric is accurate: η walks from fit's default point in steps of 1 up to
+    at the clipped point, and ``d_score`` is the gradient of that clipped score (0 in a coordinate where η lies
+    beyond its bound). ``bounds`` sets the box in θ; a parameter not listed gets the range where the float64
+    metric is accurate and the parameter identified: η walks from fit's default point in steps of 1 up to
     ±``ACCURACY_SPAN`` and stops before the first point where the metric differs from a 50-digit evaluation by
-    more than ``ACCURACY_RTOL``·√(I_ii I_jj) or is not positive definite (e.g. the Student-t's degrees of freedom
-    ν ≤ e¹⁰: beyond, ψ′(ν/2) − ψ′((ν+1)/2) cancels catastrophically, and the law is a normal to within
-    O(ν⁻²) anyway). Most families need no bound (``Dist.bounds`` is then empty).
+    more than ``ACCURACY_RTOL``·√(I_ii I_jj), is not positive definite, or (log and logit η) gives less than
+    ``INFORMATION_FLOOR`` information about η_i given the others (e.g. the Student-t's degrees of freedom
+    ν ≤ e⁴: see the module docstring). Most families need no bound (``Dist.bounds`` is then empty).
 
     Args:
         model_or_derivation: A :class:`~symfisher.core.model.Model` (derived here, through the derivation cache

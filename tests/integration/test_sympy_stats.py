@@ -100,11 +100,12 @@ CASES = [_case(f) for f in fams.families()]
 def test_closed_forms_match_quadrature_and_the_verdict_matches_the_numbers(name: str) -> None:
     d = derived(name)
     assert d.closed, f"{name}: open: {fams.open_atoms(d)}"
-    errors = fams.entry_errors(d)
+    points = 1 if len(d.model.data) > 1 else 2  # cubature in several dimensions is the slow part
+    errors = fams.entry_errors(d, points)
     assert errors, f"{name}: no entry could be checked"
     bad = {k: v for k, v in errors.items() if v > TOLERANCE}
     assert not bad, f"{name}: closed forms differ from quadrature: {bad}"
-    equal = fams.numeric_equality(d)
+    equal = fams.numeric_equality(d, points)
     if d.infinite:
         assert "infinite" in d.equality.reason
     elif not equal:

@@ -107,8 +107,8 @@ def _quadrature_fisher(model: Model, point: dict) -> sp.Matrix:
     score = [sp.diff(model.logpdf, q).subs(point) for q in model.params]
     density = sp.lambdify(data, model.density.subs(point), "mpmath")
     fns = [sp.lambdify(data, si, "mpmath") for si in score]
-    lo, hi = support.inf, support.sup
-    cut = [lo, hi] if lo != -sp.oo else [lo, point.get(mu, 0), hi]
+    lo, hi = (float(e) if e.is_finite else (mpmath.inf if e > 0 else -mpmath.inf) for e in (support.inf, support.sup))
+    cut = [lo, hi] if support.inf != -sp.oo else [lo, point.get(mu, 0), hi]
     n = len(score)
     out = sp.zeros(n, n)
     for i in range(n):

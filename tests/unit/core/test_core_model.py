@@ -182,7 +182,8 @@ CONSTRUCTOR_ERRORS = [
                  r"support of x must be a SymPy Set \(Interval, Range, FiniteSet, S.Reals, S.Naturals0 \.\.\.\), "
                  r"got 'R' of type str", id="support-a-string"),
     pytest.param((lam * sp.exp(-lam * x), [x, y], [lam], POS),
-                 r"model model: with several data symbols, give support as a dict symbol → Set",
+                 r"model model: the support Interval.open\(0, oo\) does not fit the 2 data symbols; give the support "
+                 r"of the data \(x, y\) as a ProductSet with one factor per data symbol .* or a dict symbol → Set",
                  id="support-not-a-dict"),
     pytest.param((lam * sp.exp(-lam * x - y), [x, y], [lam], {x: POS}),
                  r"model model: support dict must have exactly the data symbols; missing \[y\], unexpected \[\]",

@@ -68,7 +68,8 @@ def test_the_installed_strategies_come_in_order():
 def test_a_strategy_in_order_but_never_registered_is_an_error(empty_registry):
     registry.register("integrate", "atom")(_noop)
     with pytest.raises(RuntimeError, match=r"^strategies exponential-family, dirac, symmetry, euler-integral, "
-                       r"transform, substitution are in registry\.ORDER but not registered; import "
+                       r"transform, substitution, parametric, parity, meijer-g are in registry\.ORDER but not "
+                       r"registered; import "
                        r"symfisher\.core\.expectation\.strategies$"):
         registry.strategies("atom")
 

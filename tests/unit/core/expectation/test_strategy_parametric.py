@@ -27,7 +27,9 @@ def quadrature(m, g, point):
     """E[g] under m at the parameter point, by mpmath quadrature over the support."""
     (data, support), = m.support
     f = sp.lambdify(data, (g * m.density).subs(point), "mpmath")
-    return mpmath.quad(f, [support.inf, 0, support.sup] if support.inf == -sp.oo else [support.inf, support.sup])
+    lo, hi = (mpmath.mpf(float(e)) if e.is_finite else (mpmath.inf if e > 0 else -mpmath.inf)
+              for e in (support.inf, support.sup))
+    return mpmath.quad(f, [lo, 0, hi] if support.inf == -sp.oo else [lo, hi])
 
 
 CASES = [
