@@ -11,6 +11,7 @@ session; gaps get a short time limit, since they are expected to stay open.
 
 from __future__ import annotations
 
+import os
 from functools import lru_cache
 
 import pytest
@@ -24,6 +25,9 @@ TOLERANCE = 1e-6
 CONFIG = sf.Config.defaults().merge(atom_timeout=20.0, simplify_timeout=15.0)  # results, not speed
 TIMEOUT = 120.0
 GAP_TIMEOUT = 6.0  # a known gap is expected to stay open: do not spend a minute confirming it
+# Known gaps cost CI about five minutes to confirm: they run (strict xfail) with SYMFISHER_STATS_GAPS=1, as the
+# adversarial nightly does; `python -m benchmarks.bench_stats` always tries them all.
+RUN_GAPS = os.environ.get("SYMFISHER_STATS_GAPS") == "1"
 FAST = {"Normal", "Exponential", "Poisson", "Bernoulli", "Binomial", "Uniform", "Geometric"}
 
 # sympy.stats itself is wrong or cannot evaluate the density symbolically
@@ -86,6 +90,8 @@ def _case(f: fams.StatsFamily):
         marks.append(pytest.mark.skip(reason=f.skip))
     elif f.name in SYMPY_BROKEN:
         marks.append(pytest.mark.skip(reason=SYMPY_BROKEN[f.name]))
+    elif f.name in KNOWN_GAPS and not RUN_GAPS:
+        marks.append(pytest.mark.skip(reason=f"known gap ({KNOWN_GAPS[f.name]}); SYMFISHER_STATS_GAPS=1 runs it"))
     elif f.name in KNOWN_GAPS:
         marks.append(pytest.mark.xfail(strict=True, reason=KNOWN_GAPS[f.name]))
     if f.name not in FAST:
