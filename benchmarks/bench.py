@@ -323,7 +323,16 @@ def _write_readme(table, summary, curves, cap) -> None:
                              + ("" if row.closed else " (open)"))
                 cells.append(row.naive.cell(cap) if row.naive.outcome != "not run" else "—")
             lines.append(f"| {k} | {' | '.join(cells)} |")
-    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    path.write_text("\n".join(lines) + "\n" + _stats_block(path), encoding="utf-8")
+
+
+def _stats_block(path: Path) -> str:
+    """The sympy.stats section that ``benchmarks.bench_stats`` keeps in the same file (kept as it is)."""
+    old = path.read_text(encoding="utf-8") if path.exists() else ""
+    start, end = old.find("<!-- bench_stats:start"), old.find("<!-- bench_stats:end -->")
+    if start < 0 or end < 0:
+        return ""
+    return "\n" + old[start:end + len("<!-- bench_stats:end -->")] + "\n"
 
 
 if __name__ == "__main__":  # pragma: no cover

@@ -429,28 +429,35 @@ def find_gaussian(logpdf: sp.Expr, data: Sequence[sp.Symbol], params: Sequence[s
     xs = tuple(data)
     if len(xs) < 2 or any(s != sp.S.Reals for _, s in support):
         return None
+    theta = set(params)
+    k = len(xs)
+    centred = _centred(logpdf, xs, theta)
+    if centred is not None:  # log p = −½ (x − m)ᵀP(x − m) + c₀: read in the centred coordinates (no big expansion)
+        P, mu, c0 = centred
+        if P.is_diagonal() or not _positive_diagonal(P, domains) or not (P.free_symbols | mu.free_symbols | c0.free_symbols) & theta:
+            return None  # independent coordinates: the independence structure handles them entry by entry
+        S = None if not (P.free_symbols & theta) else (_inverse(sp.ImmutableMatrix(P))[0] if k <= SYMBOLIC_MAX else None)
+        if P.free_symbols & theta and S is None:
+            return None
+        Pm = sp.ImmutableMatrix(P)
+        for p in params:  # c₀ must carry the Gaussian's ½ log det P, nothing else in θ
+            dP = Pm.diff(p)
+            logdet = sp.Integer(0) if dP.is_zero_matrix else _trace_product(S, dP) / 2
+            residual = sp.diff(c0, p) - logdet
+            if not (residual == 0 or sp.expand(residual) == 0 or is_zero(residual, seconds)):
+                return None
+        return GaussianStructure(xs, tuple(params), sp.ImmutableMatrix(mu), "precision", S, Pm, (), source="density")
     found = _quadratic(logpdf, xs)
     if found is None:
         return None
     P, b, c = found
-    k = len(xs)
-    theta = set(params)
-    if P.is_diagonal():  # independent coordinates: the independence structure handles them entry by entry
-        return None
-    if not (P.free_symbols | b.free_symbols | c.free_symbols) & theta:
+    if P.is_diagonal() or not (P.free_symbols | b.free_symbols | c.free_symbols) & theta:
         return None
     P_free = not (P.free_symbols & theta)
-    m = _centred_mean(logpdf, xs, theta) if P_free else None
-    if m is not None and all(sp.expand(v) == 0 for v in (P * m - b)):  # Σ never needed: no inverse
-        S = None
-        mu = sp.ImmutableMatrix(m)
-    elif k <= SYMBOLIC_MAX:
-        if not _positive_diagonal(P, domains):
-            return None
-        S = _inverse(sp.ImmutableMatrix(P))[0]
-        mu = sp.ImmutableMatrix((S * b).applyfunc(sp.cancel))
-    else:
+    if k > SYMBOLIC_MAX or not _positive_diagonal(P, domains):
         return None
+    S = _inverse(sp.ImmutableMatrix(P))[0]
+    mu = sp.ImmutableMatrix((S * b).applyfunc(sp.cancel))
     Pm = sp.ImmutableMatrix(P)
     if P_free:  # c + ½ μᵀPμ must be free of θ (its log det part is)
         residual = sp.expand(c + sp.Add(*[mu[a] * b[a] for a in range(k)]) / 2)
@@ -464,6 +471,21 @@ def find_gaussian(logpdf: sp.Expr, data: Sequence[sp.Symbol], params: Sequence[s
             return None
     conditions: tuple = ()
     return GaussianStructure(xs, tuple(params), mu, "precision", S, Pm, conditions, source="density")
+
+
+def _centred(logpdf: sp.Expr, xs: Sequence[sp.Symbol], theta: set) -> tuple[sp.Matrix, sp.Matrix, sp.Expr] | None:
+    """(P, m, c₀) with log p = −½ (x − m)ᵀP(x − m) + c₀ when log p is written in centred forms x_a − m_a."""
+    m = _centred_mean(logpdf, xs, theta)
+    if m is None:
+        return None
+    cs = [sp.Dummy(f"c{a}", real=True) for a in range(len(xs))]
+    found = _quadratic(logpdf.xreplace({x: m[a] + cs[a] for a, x in enumerate(xs)}), cs)
+    if found is None:
+        return None
+    P, b, c0 = found
+    if any(v != 0 and sp.expand(v) != 0 for v in b):
+        return None
+    return P, m, c0
 
 
 def _positive_diagonal(P: sp.Matrix, domains: dict) -> bool:

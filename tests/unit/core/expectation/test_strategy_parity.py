@@ -10,7 +10,7 @@ from _strategy_cases import GAMMA_SHAPE, apply, model, x, xr
 
 beta = sp.Symbol("beta", positive=True)
 EXP_POWER = model(beta / (2 * sp.gamma(1 / beta)) * sp.exp(-sp.Abs(xr) ** beta), xr, [beta], sp.S.Reals, "exp-power")
-SKEWED = model(sp.exp(-xr - sp.exp(-xr)), xr, [beta], sp.S.Reals, "gumbel")
+SKEWED = model(sp.exp(-beta * xr - sp.exp(-beta * xr)) * beta, xr, [beta], sp.S.Reals, "gumbel")
 
 
 @pytest.mark.parametrize("g", [
