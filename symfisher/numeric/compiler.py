@@ -1179,9 +1179,9 @@ def lambdify_derivation(d: Any, backend: str = "numpy", *, dtype: Any = None) ->
         if backend != "numpy":
             raise NotSupportedError(f"model {d.model.name}: a Gaussian with Σ⁻¹ kept as a matrix expression is "
                                     "evaluated with NumPy/SciPy Cholesky solves only (backend 'numpy')")
-        from symfisher.numeric.gaussian import gaussian_numeric_model
+        from importlib import import_module  # a plug-in, like the JAX/torch backends: it builds on this compiler
 
-        return gaussian_numeric_model(d)
+        return import_module(f"{__package__}.gaussian").gaussian_numeric_model(d)
     if backend == "numpy":
         if dtype is not None and np.dtype(str(dtype).removeprefix("torch.")) != np.float64:
             raise NotSupportedError(f"backend 'numpy' computes in float64 only, got dtype {dtype!r}")

@@ -215,6 +215,8 @@ class GaussianNumericModel:
 
 def gaussian_numeric_model(d: Any) -> GaussianNumericModel:
     """The numeric functions of a derivation whose model has a Gaussian structure in the matrix form."""
+    from symfisher.numeric.compiler import compile_function  # the one compiler (which dispatches here lazily)
+
     g: GaussianStructure = d.model.gaussian_structure
     if d.model.given:
         raise NotSupportedError(f"model {d.model.name}: covariates with a matrix-form covariance are not supported")
@@ -233,16 +235,17 @@ def gaussian_numeric_model(d: Any) -> GaussianNumericModel:
         found = linear_in_sigma(cov.lamda.expr, deriv, *cov.lamda.variables) if function_matrix else None
         if found is not None:
             a, b = found
-            plan.append(("linear", (sp.lambdify(params, a, "numpy"), sp.lambdify(params, b, "numpy"))))
+            plan.append(("linear", (compile_function(params, a, name="sigma_scale"),
+                                    compile_function(params, b, name="sigma_shift"))))
             continue
         plan.append(("matrix", len(extra)))
         extra.append(deriv)
     evaluate = numeric_covariance(cov, params, extra)
     dmu = [names.get(("dmu", i)) for i in range(len(params))]
-    mean_fn = None if g.mean.is_zero_matrix else sp.lambdify(params, list(g.mean), "numpy")
+    mean_fn = None if g.mean.is_zero_matrix else compile_function(params, list(g.mean), name="mean")
     mean = None
     if any(e is not None for e in dmu):
-        fns = [None if e is None else sp.lambdify(params, list(e[1]), "numpy") for e in dmu]
+        fns = [None if e is None else compile_function(params, list(e[1]), name="mean_derivative") for e in dmu]
 
         def mean(*theta: float) -> list:
             return [None if f is None else np.asarray(f(*theta), dtype=float) for f in fns]

@@ -172,6 +172,23 @@ def _numeric_body(body: sp.Expr) -> tuple[sp.Expr, dict]:
     return out, namespace
 
 
+def _hoist(bodies: Sequence[sp.Expr], index: set, theta: set) -> tuple[list[sp.Expr], dict]:
+    """Kernel bodies with their largest θ-free, index-dependent subexpressions replaced by symbols."""
+    table: dict = {}
+
+    def walk(e: sp.Basic) -> sp.Basic:
+        fs = e.free_symbols
+        if fs & index and not fs & theta and not e.is_Symbol:
+            if e not in table:
+                table[e] = sp.Dummy(f"h{len(table)}")
+            return table[e]
+        if not e.args or not fs & theta:
+            return e
+        return e.func(*[walk(a) for a in e.args])
+
+    return [walk(b) for b in bodies], table
+
+
 def numeric_covariance(cov: Any, symbols: Sequence[sp.Symbol], exprs: Sequence[sp.Expr] | None = None
                        ) -> Callable[..., list[np.ndarray]]:
     """A function of ``symbols`` values (scalars) returning [Σ, *exprs-as-matrices] as n×n arrays.
@@ -182,19 +199,22 @@ def numeric_covariance(cov: Any, symbols: Sequence[sp.Symbol], exprs: Sequence[s
     n = int(cov.shape[0])
     if isinstance(cov, sp.FunctionMatrix):
         i, j = cov.lamda.variables
-        bodies = [cov.lamda.expr, *(exprs or [])]
+        bodies, hoisted = _hoist([cov.lamda.expr, *(exprs or [])], {i, j}, set(symbols))
         ns: dict = {}
         prepared = []
-        for b in bodies:
+        for b in [*bodies, *hoisted.keys()]:
             e, extra = _numeric_body(b)
             prepared.append(e)
             ns.update(extra)
-        fn = sp.lambdify((i, j, *symbols), prepared, modules=[ns, "numpy"], cse=True)
         I = np.arange(n)[:, None]
         J = np.arange(n)[None, :]
+        # θ-free parts of the entries (the inputs' squared distances, δ_ij) are computed once, here
+        fixed = sp.lambdify((i, j), prepared[len(bodies):], modules=[ns, "numpy"], cse=True)(I, J) if hoisted else []
+        fixed = [np.broadcast_to(np.asarray(v, dtype=float), (n, n)) for v in fixed]
+        fn = sp.lambdify((*hoisted.values(), *symbols), prepared[:len(bodies)], modules=[ns, "numpy"], cse=True)
 
         def evaluate(*values: float) -> list[np.ndarray]:
-            return [np.broadcast_to(np.asarray(v, dtype=float), (n, n)) for v in fn(I, J, *values)]
+            return [np.broadcast_to(np.asarray(v, dtype=float), (n, n)) for v in fn(*fixed, *values)]
 
         return evaluate
     mats = [sp.ImmutableMatrix(cov), *(exprs or [])]
