@@ -24,7 +24,7 @@ from symfisher.core.indicators import non_numbers, theta_indicators
 from symfisher.core.model import Model
 from symfisher.core.note import (FISHER, MEAN_SCORE, NEG_HESSIAN, OUTER, THETA, ExpectedValue, Note, eq, listed,
                                  member)
-from symfisher.core.pipeline import Entry, entries, pipeline, to_user
+from symfisher.core.pipeline import Entry, entries, expand_batches, pipeline, to_user
 from symfisher.core.structure.kronecker import Kronecker
 from symfisher.core.verdict import Verdict, matrices_equal
 
@@ -315,6 +315,7 @@ def _assemble(model: Model, config: Config, results: dict, start: float) -> Deri
     params, k = model.params, len(model.params)
     ctx = Context.of(model)
     to_dummy = {u: d for d, u in ctx.to_user.items()}
+    expand_batches(results)  # many-parameter linear predictors: entries sent as a few reduced ones
     score = results.get("score") or [sp.diff(model.logpdf, p) for p in params]
     hess = results.get("hessian") or {(i, j): sp.diff(score[i], params[j]) for i, j in entries(k)}
     timed_out = not ("neh" in results and len(results["neh"]) == len(entries(k)))

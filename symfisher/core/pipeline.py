@@ -98,10 +98,18 @@ def _derivatives_by_chain_rule(model: Model, lp: LinearPredictors, config: Confi
     s_phi = [e.xreplace(lp.back) for e in s_phi]
     h_phi = {ab: e.xreplace(lp.back) for ab, e in h_phi.items()}
     h_phi.update({(b, a): e for (a, b), e in list(h_phi.items())})
-    nz = _nonzero_rows(J)
-    yield "score", [sp.Add(*[J[a, i] * s_phi[a] for a in nz[i]]) for i in range(k)]
-    yield "hessian", {(i, j): sp.Add(*[J[a, i] * J[b, j] * h_phi[(a, b)] for a in nz[i] for b in nz[j]])
-                      for i, j in entries(k)}
+    if len(entries(k)) > BATCH_ENTRIES:  # expanded by the parent: one pickle of the few reduced derivatives
+        yield "derivatives-batch", (s_phi, h_phi, J)
+        return
+    yield from _chain_rule(s_phi, h_phi, J).items()
+
+
+def _chain_rule(s_phi: list, h_phi: dict, J: sp.Matrix) -> dict[str, Any]:
+    """s_θ = Jᵀ s_φ and the upper triangle of H_θ = Jᵀ H_φ J."""
+    nz, k = _nonzero_rows(J), J.cols
+    return {"score": [sp.Add(*[J[a, i] * s_phi[a] for a in nz[i]]) for i in range(k)],
+            "hessian": {(i, j): sp.Add(*[J[a, i] * J[b, j] * h_phi[(a, b)] for a in nz[i] for b in nz[j]])
+                        for i, j in entries(k)}}
 
 
 def _nonzero_rows(J: sp.Matrix) -> list[list[int]]:
@@ -245,7 +253,7 @@ def _expectations_by_chain_rule(model: Model, lp: LinearPredictors, config: Conf
 
     t0 = time.perf_counter()
     fisher = {ab: _finish(engine.expect(s_d[ab[0]] * s_d[ab[1]]), ctx, small, config) for ab in entries(m)}
-    yield from _mapped("fisher", fisher, lp, how)
+    yield from _emit("fisher", fisher, lp, how)
     yield from _failures(engine)
     yield "timing", ("fisher", time.perf_counter() - t0)
 
@@ -257,7 +265,7 @@ def _expectations_by_chain_rule(model: Model, lp: LinearPredictors, config: Conf
         neh = {ab: neh[ab]._replace(value=fisher[ab].value,
                                     detail=Note.join("; ", [d for d in (neh[ab].detail, proved) if d]))
                for ab in entries(m)}
-    yield from _mapped("neh", neh, lp, how)
+    yield from _emit("neh", neh, lp, how)
     yield from _failures(engine)
     yield "timing", ("neg_expected_hessian", time.perf_counter() - t0)
     layout = kronecker_layout(J)
@@ -276,6 +284,30 @@ def _kronecker(lp: LinearPredictors, fisher: dict, neh: dict, vector: sp.Immutab
     hessian = sp.ImmutableMatrix(m, m, lambda a, b: sp.diff(score[a], lp.symbols[b]).xreplace(back))
     return Kronecker(square(fisher), square(neh), hessian, sp.ImmutableMatrix([e.xreplace(back) for e in score]),
                      vector, swap)
+
+
+BATCH_ENTRIES = 500  # more mapped entries than this go to the parent as one batch, expanded there
+
+
+def _emit(key: str, reduced: dict, lp: LinearPredictors, how: Note) -> Iterator[tuple[str, Any]]:
+    """The mapped entries Jᵀ M J one by one, or for many parameters the reduced M once (``"<key>-batch"``):
+    thousands of entries sharing a few subexpressions cost one pickle then, not one each."""
+    if len(entries(lp.jacobian.cols)) > BATCH_ENTRIES:
+        yield f"{key}-batch", (reduced, lp, how)
+    else:
+        yield from _mapped(key, reduced, lp, how)
+
+
+def expand_batches(results: dict) -> None:
+    """Fill the score, Hessian, ``results["fisher"]`` and ``results["neh"]`` from the batches the worker sent
+    (in the parent)."""
+    batch = results.pop("derivatives-batch", None)
+    if batch is not None:
+        results.update(_chain_rule(*batch))
+    for key in ("fisher", "neh"):
+        batch = results.pop(f"{key}-batch", None)
+        if batch is not None:
+            results[key].update(value for _, value in _mapped(key, *batch))
 
 
 def _joined(first: str, strategies: list[str]) -> str:

@@ -37,6 +37,7 @@ class Family:
     fisher: sp.Matrix  # the literature's I(θ)
     points: tuple[dict, ...]  # parameter points for the quadrature checks
     equality: str = "proved"
+    open_entries: frozenset = frozenset()  # entries still left to quadrature (see the family's comment)
 
 
 FAMILIES = {
@@ -82,7 +83,8 @@ FAMILIES = {
         ({a: 3.0, b: 1.5, p: 0.9}, {a: 1.8, b: 0.6, p: 2.5})),
     # Generalized normal / exponential power with location mu, scale alpha, shape beta: Nadarajah (2005),
     # "A generalized normal distribution", Journal of Applied Statistics 32, 685-694, Section 5
-    # (I_mu,mu needs beta > 1 on the Hessian route; the score route needs beta > 1/2).
+    # (I_mu,mu needs beta > 1 on the Hessian route; the score route needs beta > 1/2). -E[H]_mu,mu holds
+    # E[|Y|^(beta-1) delta(Y)], 0 only for beta > 1, which no strategy decides yet: left open, so "inconclusive".
     "generalized-normal": Family(
         lambda: Model.from_pdf(beta / (2 * alpha * sp.gamma(1 / beta)) * sp.exp(-(sp.Abs(xr - mu) / alpha) ** beta),
                                xr, [mu, alpha, beta], sp.Reals, name="generalized-normal"),
@@ -90,7 +92,8 @@ FAMILIES = {
                    [0, beta / alpha**2, -(1 + psi(1 + 1 / beta)) / (alpha * beta)],
                    [0, -(1 + psi(1 + 1 / beta)) / (alpha * beta),
                     ((1 + 1 / beta) * psi1(1 + 1 / beta) + psi(1 + 1 / beta) ** 2 + 2 * psi(1 + 1 / beta)) / beta**3]]),
-        ({mu: 0.3, alpha: 1.2, beta: 1.5}, {mu: -0.4, alpha: 0.8, beta: 3.0})),
+        ({mu: 0.3, alpha: 1.2, beta: 1.5}, {mu: -0.4, alpha: 0.8, beta: 3.0}), "inconclusive",
+        frozenset({("neg_expected_hessian", 0, 0)})),
     # Frechet with shape alpha and scale s: the Weibull information (Cohen 1965, Technometrics 7, 579-588)
     # under X -> 1/X, which flips the sign of the shape-scale entry.
     "frechet": Family(
@@ -146,7 +149,7 @@ def test_derivation_closes_and_matches_literature(name: str) -> None:
     t0 = time.perf_counter()
     d = sf.derive(fam.model())
     seconds = time.perf_counter() - t0
-    assert not any("no closed form" in v for v in d.strategies.values()), dict(d.strategies)
+    assert {key for key, v in d.strategies.items() if "no closed form" in v} == fam.open_entries, dict(d.strategies)
     assert all(_same(d.fisher[i, j], fam.fisher[i, j]) for i in range(d.fisher.rows) for j in range(d.fisher.cols)), \
         d.fisher.tolist()
     assert d.equality.status == fam.equality, d.equality.reason

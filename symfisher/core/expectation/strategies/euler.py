@@ -190,7 +190,8 @@ def euler_atom(engine, g: sp.Expr) -> Expectation | None:
         return None
     x = ctx.data[0]
     s = ctx.support[x]
-    integrand = sp.powsimp(sp.expand_power_base(g * ctx.density, force=True))
+    # combine exponents only: merging bases back ((α·x)^β from α^β·x^β) would hide the power of x
+    integrand = sp.powsimp(sp.expand_power_base(g * ctx.density, force=True), combine="exp")
     r = euler_integral(integrand, x, s.inf, s.sup)
     if r is None:
         return None
