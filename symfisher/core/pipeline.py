@@ -320,14 +320,18 @@ def _mapped(key: str, reduced: dict, lp: LinearPredictors, how: str) -> Iterator
     m, k, J = len(lp.symbols), lp.jacobian.cols, lp.jacobian
     full = {(a, b): v.value.xreplace(lp.back) for (a, b), v in reduced.items()}
     full.update({(b, a): v for (a, b), v in list(full.items())})
-    nz = _nonzero_rows(J)
+    nz, rows = _nonzero_rows(J), J.tolist()
+    made: dict[tuple, tuple] = {}  # the reduced entries used → (strategy, detail, conditions), built once
     for i, j in entries(k):
         pairs = [(a, b) for a in nz[i] for b in nz[j]]
-        value = sp.Add(*[J[a, i] * J[b, j] * full[(a, b)] for a, b in pairs])
-        used = [reduced[(min(ab), max(ab))] for ab in pairs]
-        detail = Note.join("; ", dict.fromkeys([how] + [e.detail for e in used if e.detail]))
-        yield key, ((i, j), Entry(value, _joined("linear-predictor", [e.strategy for e in used]), detail,
-                                  _conditions(used, lp)))
+        value = sp.Add(*[rows[a][i] * rows[b][j] * full[(a, b)] for a, b in pairs])
+        used_keys = tuple((min(ab), max(ab)) for ab in pairs)
+        if used_keys not in made:
+            used = [reduced[ab] for ab in used_keys]
+            made[used_keys] = (_joined("linear-predictor", [e.strategy for e in used]),
+                               Note.join("; ", dict.fromkeys([how] + [e.detail for e in used if e.detail])),
+                               _conditions(used, lp))
+        yield key, ((i, j), Entry(value, *made[used_keys]))
 
 
 def _conditions(entries: list[Entry], lp: LinearPredictors) -> tuple[sp.Basic, ...]:
