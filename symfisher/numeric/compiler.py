@@ -758,7 +758,7 @@ def _kron_closed(d: Any, printer: Any) -> Any:
     kron = getattr(d, "kronecker", None)
     if kron is None or d.model.n_obs != 1:
         return None
-    if any(_is_open(prepare(e), printer) for e in (*kron.fisher, *kron.neg_expected_hessian)):
+    if any(e.has(sp.Integral, sp.Sum) for e in (*kron.fisher, *kron.neg_expected_hessian)):
         return None
     return kron
 

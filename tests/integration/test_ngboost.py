@@ -300,7 +300,8 @@ def test_student_t_with_learned_nu_is_bounded_where_nu_is_identified(student_t_n
     M = manifold(LogScore, T)
     nus = np.array([0.5, 3.0, 30.0, 50.0])
     P = np.stack([np.zeros(4), np.zeros(4), np.log(nus)])
-    np.testing.assert_allclose(M(P).metric(), np.stack([_literature_t_metric(v) for v in nus]), rtol=1e-9, atol=1e-15)
+    # within the accuracy the bounds demand (ACCURACY_RTOL = 1e-6): the (ν, ν) entry cancels digits at ν = 50
+    np.testing.assert_allclose(M(P).metric(), np.stack([_literature_t_metric(v) for v in nus]), rtol=1e-7, atol=1e-15)
     y = np.array([0.3, -2.0, 5.0, 0.1])
     np.testing.assert_allclose(M(P).score(y), -st.t(nus).logpdf(y), rtol=1e-12)
     # beyond the bound ν is clipped: the law and the metric are those at ν = e⁴, and finite
