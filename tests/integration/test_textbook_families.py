@@ -154,10 +154,7 @@ def test_derivation_closes_and_matches_literature(name: str) -> None:
         d.fisher.tolist()
     assert d.equality.status == fam.equality, d.equality.reason
     assert seconds < 30, seconds
+    if name == "kumaraswamy":  # u = x^a, then Mellin; b > 0 suffices, as log factors widen the Beta strip
+        assert d.strategies[("neg_expected_hessian", 0, 0)] == "linearity+substitution+transform:mellin+data-free"
+        assert d.conditions == ()
 
-
-@pytest.mark.slow
-def test_kumaraswamy_records_the_substitution_and_the_mellin_transform() -> None:
-    d = sf.derive(FAMILIES["kumaraswamy"].model())
-    assert d.strategies[("neg_expected_hessian", 0, 0)] == "linearity+substitution+transform:mellin+data-free"
-    assert d.conditions == ()  # b > 0 suffices: the log factors widen the region where the Beta integral converges
