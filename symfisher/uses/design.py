@@ -849,7 +849,7 @@ def evaluate_design(derivation: Any, covariate_bounds: Mapping[sp.Symbol | str, 
         points: Support points: numbers (one covariate) or rows of covariate values, in the order of
             ``covariate_bounds``' covariates as they appear in the model's ``given``.
         weights: Weights (normalised to sum 1; default equal).
-        (the others as in :func:`optimal_design`.)
+        derivation, covariate_bounds, at, criterion: As in :func:`optimal_design`.
 
     Raises:
         ModelError: Points outside the region, bad weights, or the errors of :func:`optimal_design`.
