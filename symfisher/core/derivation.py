@@ -151,7 +151,8 @@ class Derivation:
 
     def __str__(self) -> str:
         lines = [f"Model: {self.model.name}    θ = ({', '.join(map(str, self.params))})",
-                 f"log p = {sp.sstr(self.model.logpdf)}", "", "Score s(θ):"]
+                 f"log p = {sp.sstr(self.model.logpdf)}",
+                 *(f"Domain: {v.note()}" for v in self.model.inferred_domains), "", "Score s(θ):"]
         lines += [f"  ∂/∂{p}: {sp.sstr(e)}" for p, e in zip(self.params, self.score)]
         lines += ["", "Fisher information I(θ) = E[s sᵀ]:", sp.pretty(self.fisher, use_unicode=True), "",
                   *_block_lines(self),

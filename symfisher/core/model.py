@@ -78,6 +78,9 @@ class Model:
             results are shown by blocks (``Derivation.blocks()``); empty when not grouped.
         gaussian_structure: The Gaussian structure x ~ N(μ(θ), Σ(θ)) of a model made by :meth:`gaussian` (a
             :class:`~symfisher.core.structure.gaussian.GaussianStructure`), else ``None``.
+        inferred_domains: How validation narrowed domains read from assumptions to where the density is
+            one (:class:`~symfisher.core.valid_domain.ValidInterval`, e.g. p ∈ (0, 1) for p positive in
+            p^x (1 − p)^(1 − x)); shown with the results and in the proof.
     """
 
     logpdf: sp.Expr
@@ -92,6 +95,7 @@ class Model:
     joint_support: sp.Set | None = None
     param_groups: tuple[tuple[str, tuple[sp.Symbol, ...]], ...] = ()
     gaussian_structure: Any = field(default=None, repr=False, compare=False)
+    inferred_domains: tuple[Any, ...] = field(default=(), repr=False, compare=False)
 
     # ------------------------------------------------------------------ constructors
     @classmethod
@@ -390,7 +394,10 @@ class Model:
         if validate:
             from symfisher.core.validation import validate_model
 
-            validate_model(model, timeout=timeout)
+            inferred = validate_model(model, timeout=timeout)
+            if inferred:  # the assumed domain was wider than where the density is one: record the narrowing
+                model = replace(model, domain=(*model.domain, *((v.param, v.interval) for v in inferred)),
+                                inferred_domains=inferred)
         return model
 
     @staticmethod

@@ -13,6 +13,7 @@ from __future__ import annotations
 import math
 import time
 import warnings
+from dataclasses import replace
 from typing import TYPE_CHECKING
 
 import numpy as np
@@ -23,6 +24,7 @@ from symfisher.core.points import is_discrete_set, parameter_points
 from symfisher.core.evidence import NUMERIC_FAILURES, levin_sum, partial_sum, safe_lambdify, scaled_mass, total_mass
 from symfisher.errors import BudgetExceeded, ModelError
 from symfisher.core.structure import joint as _joint
+from symfisher.core.valid_domain import ValidInterval, valid_interval
 
 if TYPE_CHECKING:
     from symfisher.core.model import Model
@@ -61,6 +63,14 @@ def _data_probes(s: sp.Set, point: dict) -> list[float]:
     return [lo + (hi - lo) * f for f in (0.03, 0.27, 0.5, 0.71, 0.97)]
 
 
+def _probes(model: Model, point: dict):
+    """Data points at which the density is probed (inside the joint support when there is one)."""
+    if model.joint_support is not None:
+        return _joint.joint_probes(model.joint_support, list(model.data), model.support_map, point)
+    grids = [_data_probes(s, point) for _, s in model.support]
+    return zip(*grids) if len(grids) > 1 else ((g,) for g in grids[0])
+
+
 def _negative_at(model: Model, point: dict) -> tuple[float, dict] | None:
     """A data point (and value) where the density is negative or not real, else ``None``."""
     data = list(model.data)
@@ -69,11 +79,7 @@ def _negative_at(model: Model, point: dict) -> tuple[float, dict] | None:
         fn = safe_lambdify(data, dens)
     except (*NUMERIC_FAILURES, SyntaxError):  # lambdify cannot print it: checked symbolically later
         return None
-    if model.joint_support is not None:  # probe inside the joint support only
-        combos = _joint.joint_probes(model.joint_support, data, model.support_map, point)
-    else:
-        grids = [_data_probes(s, point) for _, s in model.support]
-        combos = zip(*grids) if len(grids) > 1 else ((g,) for g in grids[0])
+    combos = _probes(model, point)
     with warnings.catch_warnings(), np.errstate(all="ignore"):
         warnings.simplefilter("ignore")
         for combo in combos:
@@ -92,12 +98,16 @@ TIMED_OUT = ("model {name}: validating the density did not finish within {second
 
 
 def validate_model(model: Model, points: int = 2, seed: int = 7, timeout: float = VALIDATION_SECONDS, *,
-                   declared: bool = False) -> None:
-    """Raise :class:`ModelError` when the density is negative or not normalized.
+                   declared: bool = False) -> tuple[ValidInterval, ...]:
+    """Raise :class:`ModelError` when the density is negative or not normalized; return the parameter
+    intervals inferred where an assumed domain is wider than where the density is one.
 
     Random parameter points are drawn from the parameter domains; where the domain comes only from
     assumptions (positive, real) and a draw makes the density negative, the draw is retried, so
-    only a density negative at *every* tried point is reported. With ``declared=True`` the domains
+    only a density negative at *every* tried point is reported; and where such a domain is wider than
+    where the density is one (p positive in p^x (1 − p)^(1 − x)), the valid interval of that parameter is
+    inferred (:mod:`symfisher.core.valid_domain`), checked like a declared domain and returned, so that
+    the model can record it. With ``declared=True`` the domains
     are the user's declaration (models from text): a density negative at any drawn point of them is
     an error naming the point and the declared domain (``p^x (1-p)^(1-x)`` with p ∈ (0, ∞)).
     The whole check runs under a hard wall-clock limit of ``timeout`` seconds (a forked worker, killed at
@@ -113,7 +123,7 @@ def validate_model(model: Model, points: int = 2, seed: int = 7, timeout: float 
     seconds = max(0.05, min(timeout * 0.9, timeout - 0.2))  # leave time to kill and reap the worker
     budget = Budget.of(seconds)
     try:
-        run_with_deadline(_validate, (model, points, seed, budget, declared), seconds)
+        return run_with_deadline(_validate, (model, points, seed, budget, declared), seconds)
     except BudgetExceeded:
         raise BudgetExceeded(TIMED_OUT.format(name=model.name, seconds=timeout)) from None
     except (ModelError, BudgetExceeded):
@@ -131,7 +141,10 @@ def validate_model(model: Model, points: int = 2, seed: int = 7, timeout: float 
                          "the check") from None
 
 
-def _validate(model: Model, points: int, seed: int, budget: Budget, declared: bool = False) -> None:
+def _validate(model: Model, points: int, seed: int, budget: Budget, declared: bool = False,
+              label: str = "declared") -> tuple[ValidInterval, ...]:
+    """The checks of :func:`validate_model`; returns the intervals inferred for parameters whose assumed
+    domain is wider than where the density is one (empty when none)."""
     constants = sorted(model.logpdf.free_symbols.union(*(s.free_symbols for _, s in model.support))
                        - set(model.data) - set(model.params) - set(model.given), key=str)
     symbols = (*model.params, *model.given, *constants)
@@ -149,7 +162,7 @@ def _validate(model: Model, points: int, seed: int, budget: Budget, declared: bo
             if len(good) == points and not declared:
                 break
         elif declared and math.isfinite(bad[0]):
-            _raise_outside_declared(model, point, bad)
+            _raise_outside_declared(model, point, bad, label)
         elif first_bad is None:
             first_bad = (point, bad)
     good = good[:points]
@@ -158,6 +171,11 @@ def _validate(model: Model, points: int, seed: int, budget: Budget, declared: bo
         where_s = ", ".join(f"{k}={v:g}" for k, v in where.items())
         hint = CONSTRAINED.format(data=tuple(model.data)) if len(model.data) > 1 and model.joint_support is None else ""
         raise ModelError(NEGATIVE.format(name=model.name, value=value, where=f"{where_s} with {_fmt(point)}") + hint)
+    inferred = () if declared else _inferred_domains(model, good[0])
+    if inferred:  # every point of the narrowed domain must work, the normalization included
+        narrowed_model = replace(model, domain=(*model.domain, *((v.param, v.interval) for v in inferred)))
+        _validate(narrowed_model, points, seed, budget, declared=True, label="inferred")
+        return inferred
     for point in good:
         seconds = min(NUMERIC_SECONDS, budget.left() - 0.25)
         if seconds <= 0:
@@ -168,16 +186,58 @@ def _validate(model: Model, points: int, seed: int, budget: Budget, declared: bo
             raise ModelError(NOT_NORMALIZED.format(
                 name=model.name, verb=verb, mass=_num(mass),
                 support=_joint.describe(model.data, model.support, model.joint_support), point=_fmt(point)))
+    return ()
 
 
-def _raise_outside_declared(model: Model, point: dict, bad: tuple[float, dict]) -> None:
-    """The density is negative at ``point`` of the declared domains: say so, naming those domains."""
+def _raise_outside_declared(model: Model, point: dict, bad: tuple[float, dict], label: str = "declared") -> None:
+    """The density is negative at ``point`` of the declared domains: say so, naming those domains and,
+    where one parameter's valid interval can be found, that interval."""
     value, where = bad
     where_s = ", ".join(f"{k}={v:g}" for k, v in where.items())
     domains = "; ".join(f"{p} ∈ {_interval(d)}" for p, d in model.domain_map.items() if p in point)
+    found = [v for v in _valid_intervals(model, point) if v.interval is not None]
+    advice = (f"it is a density for {found[0].describe()}: declare {found[0].param}:{_interval(found[0].interval)}"
+              if found else f"declare the interval where it is a density, e.g. {model.params[0]}:(a, b)")
     raise ModelError(NEGATIVE.format(name=model.name, value=value, where=f"{where_s} with {_fmt(point)}")
-                     + f", inside the declared domain ({domains}); declare the interval where it is a density, "
-                     f"e.g. {model.params[0]}:(a, b)")
+                     + f", inside the {label} domain ({domains}); {advice}")
+
+
+def _valid_intervals(model: Model, point: dict, params=None) -> list[ValidInterval]:
+    """For each continuous parameter (of ``params``, default all) on an interval domain that the support
+    does not depend on: where the density is valid along it, the others held at ``point``."""
+    support_symbols = set().union(*(s.free_symbols for _, s in model.support))
+    if model.joint_support is not None:
+        support_symbols |= model.joint_support.free_symbols
+    probes = [tuple(float(v) for v in c) for c in _probes(model, point)]
+    out = []
+    for p in params if params is not None else model.params:
+        dom = model.domain_map[p]
+        if p.is_integer or p in support_symbols or not isinstance(dom, sp.Interval) or not probes:
+            continue
+        try:
+            found = valid_interval(model.density, model.data, p, dom, point, probes)
+        except (*NUMERIC_FAILURES, SyntaxError):
+            continue
+        if found is not None:
+            out.append(found)
+    return out
+
+
+NOT_AN_INTERVAL = ("model {name}: the density is a density only for {interval} (edges found numerically), but the "
+                   "assumptions on {p} allow {p} ∈ {domain} (at {p} = {witness} it is negative or not real); "
+                   "declare the domain, e.g. domain={{{p}: Interval.open(a, b)}}")
+
+
+def _inferred_domains(model: Model, point: dict) -> tuple[ValidInterval, ...]:
+    """Intervals for the parameters whose domain comes from assumptions only and is wider than where the
+    density is a density (p positive in p^x (1 − p)^(1 − x): p ∈ (0, 1))."""
+    explicit = dict(model.domain)
+    found = _valid_intervals(model, point, [p for p in model.params if p not in explicit])
+    for v in found:
+        if v.interval is None:
+            raise ModelError(NOT_AN_INTERVAL.format(name=model.name, interval=v.describe(), p=v.param,
+                                                    domain=_interval(model.domain_map[v.param]), witness=v.witness))
+    return tuple(found)
 
 
 def _interval(s: sp.Set) -> str:

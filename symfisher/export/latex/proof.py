@@ -110,6 +110,12 @@ class Proof:
                 formula(f"{latex_name(p.name)} \\in {math_latex(dom.get(p, sp.S.Reals))}")]
         segs.append(prose("."))
         self.para(*segs)
+        for v in m.inferred_domains:  # validation narrowed a domain read from assumptions
+            self.para(prose("The assumptions on "), formula(latex_name(v.param.name)), prose(" allow "),
+                      formula(f"{latex_name(v.param.name)} \\in {math_latex(v.assumed)}"),
+                      prose(", but the density is negative or not real at "),
+                      formula(f"{latex_name(v.param.name)} = {math_latex(v.witness)}"),
+                      prose("; validation inferred the domain above, the interval where it is a density."))
         if m.given:
             self.para(prose("The covariates "), formula(", ".join(math_latex(g) for g in m.given)),
                       prose(" are conditioned on (not integrated over)."))

@@ -69,8 +69,7 @@ def test_parameter_interval_proves_and_positive_alone_is_refused(capsys):
     assert "Information equality: proved" in out
     err = error_of([*BERNOULLI, "--params", "p:positive"], capsys)
     assert err.startswith("symfisher: error: model p^x*(1-p)^(1-x): the density is negative or not real (")
-    assert err.endswith("inside the declared domain (p ∈ (0, oo)); declare the interval where it is a density, "
-                        "e.g. p:(a, b)\n")
+    assert err.endswith("inside the declared domain (p ∈ (0, oo)); it is a density for p ∈ (0, 1): declare p:(0, 1)\n")
     assert "model model" not in err
 
 

@@ -99,3 +99,65 @@ def test_the_named_point_is_one_where_the_claim_holds():
     assert 0 < value < 1
     assert sp.summation((sp.binomial(n + 2, n) * p**3 * (1 - p) ** n / 2).subs(p, value), (n, 0, sp.oo)) == \
         sp.Rational(1, 2)
+
+
+# ---------------------------------------------------------------- domains wider than where the density is one
+NARROWED = {
+    "negative binomial, p positive": (_negbin(5), k, [p], sp.Range(0, sp.oo), (p, sp.Interval.open(0, 1))),
+    "Bernoulli, p positive": (p**n * (1 - p) ** (1 - n), n, [p], sp.FiniteSet(0, 1), (p, sp.Interval.open(0, 1))),
+    "Bernoulli in q = 2p, q positive": ((s / 2) ** n * (1 - s / 2) ** (1 - n), n, [s], sp.FiniteSet(0, 1),
+                                        (s, sp.Interval.open(0, 2))),
+    "binomial in a real mean, mean real": (sp.binomial(3, n) * ((1 + mu) / 2) ** n * ((1 - mu) / 2) ** (3 - n), n,
+                                           [mu], sp.Range(0, 4), (mu, sp.Interval.open(-1, 1))),
+}
+
+
+@pytest.mark.parametrize("case", list(NARROWED))
+def test_an_assumed_domain_wider_than_the_density_is_narrowed_and_said(case):
+    """The issue's negative binomial with p only positive: validation finds where it is a density, records
+    it as the domain and says so (never "sums to inf" at a point where it sums to 1)."""
+    density, data, params, support, (param, interval) = NARROWED[case]
+    model = sf.Model.from_pdf(density, data, params, support)
+    assert model.domain_map[param] == interval
+    (note,) = model.inferred_domains
+    assert note.interval == interval and note.witness not in interval and note.witness in note.assumed
+    text = note.note()
+    assert text.startswith(f"{param} ∈ ({interval.inf}, {interval.sup}) inferred: the assumptions on {param} allow")
+
+
+def test_the_inferred_domain_is_shown_with_the_results_and_in_the_proof():
+    model = sf.Model.from_pdf(_negbin(5), k, [p], sp.Range(0, sp.oo), name="nb")
+    d = sf.derive(model)
+    assert sp.simplify(d.fisher[0, 0] - 5 / (p**2 * (1 - p))) == 0
+    assert "Domain: p ∈ (0, 1) inferred: the assumptions on p allow (0, oo), but at p = 101/100 the density is " \
+           "negative or not real" in str(d)
+    assert "validation inferred the domain above" in d.to_latex(document=False)
+    with pytest.raises(sf.ModelError, match=r"parameter p = 1\.5 is outside its domain \(0, 1\)"):
+        d.lambdify().fisher(1.5)
+
+
+def test_a_density_valid_on_its_whole_assumed_domain_is_not_narrowed():
+    model = sf.Model.from_pdf(lam**n * sp.exp(-lam) / sp.factorial(n), n, [lam], sp.S.Naturals0)
+    assert model.inferred_domains == () and model.domain == ()
+
+
+def test_an_edge_that_is_not_a_simple_rational_is_named_and_must_be_declared():
+    """P(x = 1) = p²/2 is a probability only for p < √2: the edge is found numerically and the user is told
+    to declare the domain (no rational stands in for √2)."""
+    with pytest.raises(sf.ModelError) as info:
+        sf.Model.from_pdf((p**2 / 2) ** n * (1 - p**2 / 2) ** (1 - n), n, [p], sp.FiniteSet(0, 1))
+    text = str(info.value)
+    assert "\n" not in text
+    assert re.search(r"density only for p ∈ \(0, 1\.4142135\d*\) \(edges found numerically\), but the assumptions "
+                     r"on p allow p ∈ \(0, oo\)", text), text
+    assert "domain={p: Interval.open(a, b)}" in text
+    sf.Model.from_pdf((p**2 / 2) ** n * (1 - p**2 / 2) ** (1 - n), n, [p], sp.FiniteSet(0, 1),
+                      domain={p: sp.Interval.open(0, sp.sqrt(2))})
+
+
+def test_a_text_model_names_the_interval_to_declare():
+    from symfisher.text.untrusted import model_from_string
+
+    with pytest.raises(sf.ModelError, match=r"inside the declared domain \(p ∈ \(0, oo\)\); it is a density for "
+                                            r"p ∈ \(0, 1\): declare p:\(0, 1\)"):
+        model_from_string("p^x*(1-p)^(1-x)", data="x", params="p:positive", support="{0,1}")

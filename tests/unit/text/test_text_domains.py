@@ -72,8 +72,8 @@ def test_positive_alone_is_refused_naming_the_declared_domain():
         sf.Model.from_string(BERNOULLI, "x", "p:positive", "{0, 1}", name="bernoulli")
     text = str(info.value)
     assert re.fullmatch(r"model bernoulli: the density is negative or not real \(-[\d.]+\) at x=0 with p=\S+, "
-                        r"inside the declared domain \(p ∈ \(0, oo\)\); declare the interval where it is a density, "
-                        r"e.g\. p:\(a, b\)", text), text
+                        r"inside the declared domain \(p ∈ \(0, oo\)\); it is a density for p ∈ \(0, 1\): "
+                        r"declare p:\(0, 1\)", text), text
 
 
 def test_covariate_interval_is_a_domain_and_data_interval_is_a_support():
