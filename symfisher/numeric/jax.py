@@ -25,16 +25,16 @@ import sympy as sp
 from sympy.printing.numpy import JaxPrinter
 
 from symfisher.errors import NotSupportedError
+from symfisher.numeric._special_printing import HELPERS, SpecialFunctionPrinting
 from symfisher.numeric.compiler import Backend, CheckedPrinter
 
 __all__ = ["BACKEND", "JaxNumericPrinter", "lambdify_derivation"]
 
 _S = "jax.scipy.special"
 _NP = "jax.numpy"
-HELPERS = "symfisher_special"  # global name of the helpers below in generated code
 
 
-class JaxNumericPrinter(CheckedPrinter, JaxPrinter):
+class JaxNumericPrinter(SpecialFunctionPrinting, CheckedPrinter, JaxPrinter):
     """SymPy's JAX printer with fully qualified names, the stable functions, ``jax.scipy.special`` for the
     special functions, and checked symbol names.
 
@@ -45,8 +45,7 @@ class JaxNumericPrinter(CheckedPrinter, JaxPrinter):
     'jax.scipy.special.polygamma(1, a)'
     """
 
-    def _call(self, name: str, *args: Any) -> str:
-        return f"{name}({', '.join(a if isinstance(a, str) else self._print(a) for a in args)})"
+    LIBRARY, SPECIAL, GAMMA, ZETA = "JAX", _S, f"{_S}.gamma", f"{_S}.zeta"
 
     def _print_Softplus(self, expr: sp.Expr) -> str:
         return f"{self._module_format('jax.numpy.logaddexp')}(0, {self._print(expr.args[0])})"
@@ -66,55 +65,10 @@ class JaxNumericPrinter(CheckedPrinter, JaxPrinter):
             return self._call(f"{_S}.polygamma", str(int(n)), z)
         raise NotSupportedError(f"polygamma of order {sp.sstr(n)} has no JAX form (integer orders only)")
 
-    def _print_loggamma(self, expr: sp.Expr) -> str:
-        return self._call(f"{_S}.gammaln", expr.args[0])
-
-    def _print_gamma(self, expr: sp.Expr) -> str:
-        return self._call(f"{_S}.gamma", expr.args[0])
-
     def _print_factorial(self, expr: sp.Expr) -> str:
         return self._call(f"{_S}.factorial", expr.args[0])
 
-    def _print_beta(self, expr: sp.Expr) -> str:
-        a, b = expr.args if len(expr.args) == 2 else (expr.args[0], expr.args[0])
-        return self._call(f"{HELPERS}.beta", a, b)
-
-    def _print_log(self, expr: sp.Expr) -> str:
-        (arg,) = expr.args
-        lg = f"{_S}.gammaln"
-        if isinstance(arg, sp.gamma):
-            return self._call(lg, arg.args[0])
-        if isinstance(arg, sp.factorial):
-            return self._call(lg, arg.args[0] + 1)
-        if isinstance(arg, sp.beta) and len(arg.args) == 2:
-            return self._call(f"{HELPERS}.betaln", *arg.args)
-        if isinstance(arg, sp.binomial):
-            n, k = arg.args
-            return f"({self._call(lg, n + 1)} - {self._call(lg, k + 1)} - {self._call(lg, n - k + 1)})"
-        return super()._print_log(expr)
-
-    def _print_lowergamma(self, expr: sp.Expr) -> str:
-        a, x = expr.args
-        return f"({self._call(f'{_S}.gamma', a)}*{self._call(f'{_S}.gammainc', a, x)})"
-
-    def _print_uppergamma(self, expr: sp.Expr) -> str:
-        a, x = expr.args
-        return f"({self._call(f'{_S}.gamma', a)}*{self._call(f'{_S}.gammaincc', a, x)})"
-
-    # error functions, ζ, exponential integrals
-    def _print_erf(self, expr: sp.Expr) -> str:
-        return self._call(f"{_S}.erf", expr.args[0])
-
-    def _print_erfc(self, expr: sp.Expr) -> str:
-        return self._call(f"{_S}.erfc", expr.args[0])
-
-    def _print_erfinv(self, expr: sp.Expr) -> str:
-        return self._call(f"{_S}.erfinv", expr.args[0])
-
-    def _print_zeta(self, expr: sp.Expr) -> str:
-        s, q = (expr.args[0], sp.S.One) if len(expr.args) == 1 else expr.args
-        return self._call(f"{_S}.zeta", s, q)
-
+    # exponential integrals
     def _print_expint(self, expr: sp.Expr) -> str:
         nu, z = expr.args
         if nu == 1:
@@ -136,19 +90,6 @@ class JaxNumericPrinter(CheckedPrinter, JaxPrinter):
         if nu.is_Integer:
             return self._call(f"{HELPERS}.besseli_int", str(abs(int(nu))), z)
         raise NotSupportedError(f"besseli of order {sp.sstr(nu)} has no JAX form (integer orders only)")
-
-    # Lambert W, Heaviside, Dirac delta
-    def _print_LambertW(self, expr: sp.Expr) -> str:
-        if len(expr.args) == 2 and expr.args[1] != 0:
-            raise NotSupportedError(f"LambertW branch {sp.sstr(expr.args[1])} has no JAX form (principal branch only)")
-        return self._call(f"{HELPERS}.lambertw", expr.args[0])
-
-    def _print_Heaviside(self, expr: sp.Expr) -> str:
-        h0 = expr.args[1] if len(expr.args) == 2 else sp.S.Half
-        return self._call(f"{HELPERS}.heaviside", expr.args[0], h0)
-
-    def _print_DiracDelta(self, expr: sp.Expr) -> str:
-        return self._call(f"{HELPERS}.dirac_delta", expr.args[0])
 
 
 # ---------------------------------------------------------------------------------------------- helpers

@@ -24,6 +24,7 @@ import sympy as sp
 from sympy.printing.pytorch import TorchPrinter
 
 from symfisher.errors import NotSupportedError
+from symfisher.numeric._special_printing import HELPERS, SpecialFunctionPrinting
 from symfisher.numeric.compiler import Backend, CheckedPrinter
 
 __all__ = ["BACKEND", "TorchNumericPrinter", "lambdify_derivation"]
@@ -31,10 +32,9 @@ __all__ = ["BACKEND", "TorchNumericPrinter", "lambdify_derivation"]
 #: softplus(u) is returned as u above this: u + log1p(e^-u) rounds to u in float64 from u ≈ 37 on.
 SOFTPLUS_THRESHOLD = 40.0
 _S = "torch.special"
-HELPERS = "symfisher_special"  # global name of the helpers below in generated code
 
 
-class TorchNumericPrinter(CheckedPrinter, TorchPrinter):
+class TorchNumericPrinter(SpecialFunctionPrinting, CheckedPrinter, TorchPrinter):
     """SymPy's PyTorch printer with fully qualified names, the stable functions, ``torch.special`` for the
     special functions, and checked symbol names.
 
@@ -45,8 +45,10 @@ class TorchNumericPrinter(CheckedPrinter, TorchPrinter):
     'symfisher_special.polygamma(1, a)'
     """
 
-    def _call(self, name: str, *args: Any) -> str:
-        return f"{name}({', '.join(a if isinstance(a, str) else self._print(a) for a in args)})"
+    LIBRARY, SPECIAL, GAMMA, ZETA = "PyTorch", _S, f"{HELPERS}.gamma", f"{HELPERS}.zeta"
+
+    def _print_plain_log(self, expr: sp.Expr) -> str:
+        return self._call("torch.log", expr.args[0])
 
     def _print(self, expr: Any, **kwargs: Any) -> str:
         """A real constant that is no plain number (log(2), sqrt(3), γ …) as a float literal: torch's functions
@@ -86,55 +88,10 @@ class TorchNumericPrinter(CheckedPrinter, TorchPrinter):
             return self._call(f"{HELPERS}.polygamma", str(int(n)), z)
         raise NotSupportedError(f"polygamma of order {sp.sstr(n)} has no PyTorch form (integer orders only)")
 
-    def _print_loggamma(self, expr: sp.Expr) -> str:
-        return self._call(f"{_S}.gammaln", expr.args[0])
-
-    def _print_gamma(self, expr: sp.Expr) -> str:
-        return self._call(f"{HELPERS}.gamma", expr.args[0])
-
     def _print_factorial(self, expr: sp.Expr) -> str:
         return self._call(f"{HELPERS}.gamma", expr.args[0] + 1)
 
-    def _print_beta(self, expr: sp.Expr) -> str:
-        a, b = expr.args if len(expr.args) == 2 else (expr.args[0], expr.args[0])
-        return self._call(f"{HELPERS}.beta", a, b)
-
-    def _print_log(self, expr: sp.Expr) -> str:
-        (arg,) = expr.args
-        lg = f"{_S}.gammaln"
-        if isinstance(arg, sp.gamma):
-            return self._call(lg, arg.args[0])
-        if isinstance(arg, sp.factorial):
-            return self._call(lg, arg.args[0] + 1)
-        if isinstance(arg, sp.beta) and len(arg.args) == 2:
-            return self._call(f"{HELPERS}.betaln", *arg.args)
-        if isinstance(arg, sp.binomial):
-            n, k = arg.args
-            return f"({self._call(lg, n + 1)} - {self._call(lg, k + 1)} - {self._call(lg, n - k + 1)})"
-        return self._call("torch.log", arg)
-
-    def _print_lowergamma(self, expr: sp.Expr) -> str:
-        a, x = expr.args
-        return f"({self._call(f'{HELPERS}.gamma', a)}*{self._call(f'{_S}.gammainc', a, x)})"
-
-    def _print_uppergamma(self, expr: sp.Expr) -> str:
-        a, x = expr.args
-        return f"({self._call(f'{HELPERS}.gamma', a)}*{self._call(f'{_S}.gammaincc', a, x)})"
-
-    # error functions, ζ, exponential integrals
-    def _print_erf(self, expr: sp.Expr) -> str:
-        return self._call(f"{_S}.erf", expr.args[0])
-
-    def _print_erfc(self, expr: sp.Expr) -> str:
-        return self._call(f"{_S}.erfc", expr.args[0])
-
-    def _print_erfinv(self, expr: sp.Expr) -> str:
-        return self._call(f"{_S}.erfinv", expr.args[0])
-
-    def _print_zeta(self, expr: sp.Expr) -> str:
-        s, q = (expr.args[0], sp.S.One) if len(expr.args) == 1 else expr.args
-        return self._call(f"{HELPERS}.zeta", s, q)
-
+    # exponential integrals
     def _print_expint(self, expr: sp.Expr) -> str:
         nu, z = expr.args
         if nu.is_Integer and nu >= 0:
@@ -154,20 +111,7 @@ class TorchNumericPrinter(CheckedPrinter, TorchPrinter):
             return self._call(f"{_S}.modified_bessel_k{abs(int(nu))}", z)
         raise NotSupportedError(f"besselk of order {sp.sstr(nu)} has no PyTorch form (orders 0 and 1 only)")
 
-    # Lambert W, Heaviside, Dirac delta, min/max
-    def _print_LambertW(self, expr: sp.Expr) -> str:
-        if len(expr.args) == 2 and expr.args[1] != 0:
-            raise NotSupportedError(f"LambertW branch {sp.sstr(expr.args[1])} has no PyTorch form (principal "
-                                    f"branch only)")
-        return self._call(f"{HELPERS}.lambertw", expr.args[0])
-
-    def _print_Heaviside(self, expr: sp.Expr) -> str:
-        h0 = expr.args[1] if len(expr.args) == 2 else sp.S.Half
-        return self._call(f"{HELPERS}.heaviside", expr.args[0], h0)
-
-    def _print_DiracDelta(self, expr: sp.Expr) -> str:
-        return self._call(f"{HELPERS}.dirac_delta", expr.args[0])
-
+    # min/max
     def _print_Min(self, expr: sp.Expr) -> str:
         return self._fold(f"{HELPERS}.minimum", expr.args)
 
