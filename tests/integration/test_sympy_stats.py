@@ -62,7 +62,7 @@ KNOWN_GAPS: dict[str, str] = {
     "Trapezoidal": "Piecewise densities with θ in the break points (irregular): case splits not integrated",
     "Triangular": "Piecewise densities with θ in the break points (irregular): case splits not integrated",
     "WignerSemicircle": "E[(R² − x²)^−2] diverges (infinite information), not declared",
-    "Hermite": "SymPy raises RuntimeError while differentiating the Hermite pmf",
+    "Hermite": "the pmf is a Sum over j ≤ x/2: atoms are ratios of such Sums (open, evaluated numerically)",
     "NegativeBinomial": "E[ψ(r + x)], E[ψ(r + x)²], E[ψ'(r + x)] for the shape r",
     "Skellam": "E[I_{x+1}(2√(μ1μ2))/I_x(2√(μ1μ2))]: ratios of Bessel functions over x ∈ ℤ",
     "YuleSimon": "E[ψ(ρ + x + 1)], E[ψ(ρ + x + 1)²], E[ψ'(ρ + x + 1)]",

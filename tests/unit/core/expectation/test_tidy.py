@@ -27,3 +27,15 @@ def test_shifted_arguments_fold_back(value, expected):
 ])
 def test_kept_when_not_shorter(value):
     assert shift_polygammas(value) == value
+
+
+def test_tidy_keeps_an_expression_that_sympy_cannot_simplify():
+    """SymPy's simplify raises StopIteration on a Sum up to floor(x/2) (the Hermite pmf of sympy.stats): the
+    expression comes back unchanged instead of failing the derivation."""
+    from symfisher.core.simplify import tidy
+
+    a1, a2 = sp.symbols("a1 a2", positive=True)
+    x, j = sp.symbols("x j", integer=True, nonnegative=True)
+    total = sp.Sum(a1 ** (x - 2 * j) * a2**j / (sp.factorial(j) * sp.factorial(x - 2 * j)), (j, 0, sp.floor(x / 2)))
+    score = sp.diff(sp.log(total), a1)
+    assert tidy(score) == score
