@@ -3,8 +3,9 @@
 Run as ``python -m benchmarks.bench_stats``. The families are enumerated by
 :mod:`benchmarks.stats_families` (so a new SymPy release adds rows by itself). For each one it prints the
 seconds ``derive(model, timeout=...)`` took, the expectation strategies used, the verdict on I(θ) = −E[H],
-the outcome (closed, open: some entry left an unevaluated expectation, failed: the model or the
-derivation raised, wrong: a closed form disagrees with quadrature), a numeric check of every closed entry
+the outcome (closed, open: some entry left an unevaluated expectation, refused: ``Model.from_stats``
+rightly refuses sympy.stats's own definition (:data:`benchmarks.stats_families.SYMPY_BROKEN`), failed: the
+model or the derivation raised, wrong: a closed form disagrees with quadrature), a numeric check of every closed entry
 of I(θ) and −E[H] against quadrature / summation at two random points, and beside it the plain route a
 user has without symfisher: ``sympy.stats.E(s_i s_j)`` per entry of I(θ), each capped at ``--e-cap``
 seconds (stopped at the first entry that does not close). ``--write-readme`` puts the table between
@@ -46,7 +47,7 @@ class StatsResult:
 
     family: str
     params: str
-    outcome: str  # "closed", "open", "failed", "wrong", "skipped"
+    outcome: str  # "closed", "open", "refused", "failed", "wrong", "skipped"
     seconds: float = 0.0
     strategies: tuple[str, ...] = ()
     verdict: str = ""
@@ -113,8 +114,10 @@ def bench_one(family: fams.StatsFamily, timeout: float, e_cap: float) -> StatsRe
         d = derive(model, timeout=timeout)
     except (SymfisherError, ValueError, TypeError, NotImplementedError) as exc:
         detail = str(exc).splitlines()[0] if str(exc) else type(exc).__name__
-        return StatsResult(family.name, theta, "failed", time.perf_counter() - t0,
-                           detail=f"{type(exc).__name__}: {detail[:160]}")
+        outcome = "refused" if family.name in fams.SYMPY_BROKEN and isinstance(exc, SymfisherError) else "failed"
+        why = f" — rightly: {fams.SYMPY_BROKEN[family.name]}" if outcome == "refused" else ""
+        return StatsResult(family.name, theta, outcome, time.perf_counter() - t0,
+                           detail=f"{type(exc).__name__}: {detail[:160]}{why}")
     seconds = time.perf_counter() - t0
     try:
         errors = run_with_deadline(fams.entry_errors, (d,), CHECK_SECONDS)
@@ -143,8 +146,8 @@ def _table(results: Sequence[StatsResult], e_cap: float) -> list[str]:
         if r.outcome == "skipped":
             lines.append(f"| {r.family} | — | — | — | — | skipped: {r.detail} | — | — |")
             continue
-        if r.outcome == "failed":
-            lines.append(f"| {r.family} | {r.params} | {r.seconds:.2f} | — | — | failed: {_md(r.detail)} | — | — |")
+        if r.outcome in ("failed", "refused"):
+            lines.append(f"| {r.family} | {r.params} | {r.seconds:.2f} | — | — | {r.outcome}: {_md(r.detail)} | — | — |")
             continue
         lines.append(f"| {r.family} | {r.params} | {r.seconds:.2f} | {', '.join(r.strategies)} | {r.verdict} | "
                      f"{r.outcome} | {r.check} | {r.e_route} |")
@@ -157,12 +160,13 @@ def _md(text: str) -> str:
 
 def _summary(results: Sequence[StatsResult]) -> list[str]:
     done = [r for r in results if r.outcome != "skipped"]
-    count = {o: sum(r.outcome == o for r in done) for o in ("closed", "open", "failed", "wrong")}
-    secs = [r.seconds for r in done if r.outcome != "failed"]
-    slowest = max((r for r in done if r.outcome != "failed"), key=lambda r: r.seconds, default=None)
+    count = {o: sum(r.outcome == o for r in done) for o in ("closed", "open", "refused", "failed", "wrong")}
+    secs = [r.seconds for r in done if r.outcome not in ("failed", "refused")]
+    slowest = max((r for r in done if r.outcome not in ("failed", "refused")), key=lambda r: r.seconds, default=None)
     e_closed = sum(r.e_route.split("/")[0] == r.e_route.split("/")[1].split(" ")[0]
                    for r in done if "/" in r.e_route)
     line = (f"{len(done)} families ({len(results) - len(done)} skipped): {count['closed']} closed, {count['open']} open, "
+            f"{count['refused']} refused (sympy.stats's own definition is not a usable density), "
             f"{count['failed']} failed, {count['wrong']} wrong")
     if secs:
         line += (f"; median {statistics.median(secs):.2f} s, max {slowest.seconds:.2f} s ({slowest.family}), "

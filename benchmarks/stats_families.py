@@ -51,6 +51,16 @@ GENERALITY = {"real": 3, "positive": 2, "integer": 0, "number": 0}
 SHAPES = ("scalar", "vector", "matrix")
 
 
+# sympy.stats itself is wrong (a support wider than where its density is real) or cannot evaluate the density
+# symbolically: Model.from_stats refuses these, rightly
+SYMPY_BROKEN = {
+    "Davis": "SymPy's Davis set is [0, ∞) but its pdf b^n (x − μ)^(−1−n)/… is complex for x < μ",
+    "Kumaraswamy": "SymPy's Kumaraswamy set is [0, ∞) but its pdf a b x^(a−1) (1 − x^a)^(b−1) is complex for x > 1",
+    "RobustSoliton": "SymPy's pmf needs a number (Rational(1, x*(x - 1))) and its table stays a Density object",
+    "Coin": "its values are the symbols H and T, not numbers",
+}
+
+
 @dataclass(frozen=True)
 class StatsFamily:
     """One ``sympy.stats`` factory as a model, or the reason it is not one.

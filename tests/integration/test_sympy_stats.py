@@ -30,13 +30,6 @@ GAP_TIMEOUT = 6.0  # a known gap is expected to stay open: do not spend a minute
 RUN_GAPS = os.environ.get("SYMFISHER_STATS_GAPS") == "1"
 FAST = {"Normal", "Exponential", "Poisson", "Bernoulli", "Binomial", "Uniform", "Geometric"}
 
-# sympy.stats itself is wrong or cannot evaluate the density symbolically
-SYMPY_BROKEN = {
-    "Davis": "SymPy's Davis set is [0, ∞) but its pdf b^n (x − μ)^(−1−n)/… is complex for x < μ",
-    "Kumaraswamy": "SymPy's Kumaraswamy set is [0, ∞) but its pdf a b x^(a−1) (1 − x^a)^(b−1) is complex for x > 1",
-    "RobustSoliton": "SymPy's pmf needs a number (Rational(1, x*(x - 1))) and its table stays a Density object",
-    "Coin": "its values are the symbols H and T, not numbers",
-}
 
 # the engine does not close these yet: what blocks each (the unevaluated expectations of the benchmark)
 KNOWN_GAPS: dict[str, str] = {
@@ -88,8 +81,8 @@ def _case(f: fams.StatsFamily):
     marks = []
     if f.skip:
         marks.append(pytest.mark.skip(reason=f.skip))
-    elif f.name in SYMPY_BROKEN:
-        marks.append(pytest.mark.skip(reason=SYMPY_BROKEN[f.name]))
+    elif f.name in fams.SYMPY_BROKEN:
+        marks.append(pytest.mark.skip(reason=fams.SYMPY_BROKEN[f.name]))
     elif f.name in KNOWN_GAPS and not RUN_GAPS:
         marks.append(pytest.mark.skip(reason=f"known gap ({KNOWN_GAPS[f.name]}); SYMFISHER_STATS_GAPS=1 runs it"))
     elif f.name in KNOWN_GAPS:
