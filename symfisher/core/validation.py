@@ -10,6 +10,7 @@ arbitrary precision, and Levin-accelerated sums for slow tails) and reported onl
 
 from __future__ import annotations
 
+import cmath
 import math
 import time
 import warnings
@@ -88,7 +89,7 @@ def _negative_at(model: Model, point: dict) -> tuple[float, dict] | None:
             except (ValueError, TypeError, ZeroDivisionError, OverflowError):
                 continue
             if math.isnan(v.real) or math.isnan(v.imag) or abs(v.imag) > 1e-12 or v.real < -1e-12:
-                return v.real, dict(zip(data, combo))
+                return (v if abs(v.imag) > 1e-12 else v.real), dict(zip(data, combo))
     return None
 
 
@@ -161,7 +162,7 @@ def _validate(model: Model, points: int, seed: int, budget: Budget, declared: bo
             good.append(point)
             if len(good) == points and not declared:
                 break
-        elif declared and math.isfinite(bad[0]):
+        elif declared and cmath.isfinite(bad[0]):
             _raise_outside_declared(model, point, bad, label)
         elif first_bad is None:
             first_bad = (point, bad)
