@@ -6,7 +6,11 @@ Three rows, printed side by side in one run:
   ``derive`` it (the issue's bound: k = 4, 14 parameters, ≤ 10 s);
 * numeric Slepian–Bangs for a squared-exponential Gaussian process over n = 500 inputs with 3
   hyperparameters: one ``fisher(θ)`` beside one Cholesky factorisation of the same n×n covariance
-  (SciPy ``cho_factor`` and NumPy ``cholesky``), best of ``--repeat`` (bound: ≤ 5× one Cholesky);
+  (SciPy ``cho_factor`` and NumPy ``cholesky``), best of ``--repeat`` (bound: ≤ 5× one Cholesky).
+  A second line times the LAPACK calls ``fisher`` makes, each alone on the same matrices: ``potrf``
+  (n³/3 flops), ``sygst`` for ∂Σ/∂ℓ (n³), ``trtri`` and ``lauum`` for the identity's basis
+  G = L⁻¹L⁻ᵀ that the noise and signal variances need (n³/3 each) — 2n³ flops in all, six times the
+  Cholesky's, so ≤ 5× holds only where those routines run faster per flop than ``potrf``;
 * the multivariate normal mean with a full symbolic precision (k(k + 1)/2 symbols), k = 16, 32, 64
   (bound: k = 64 within 60 s).
 """
@@ -53,6 +57,21 @@ def gp(n: int, seed: int = 0) -> tuple[Model, np.ndarray]:
     return Model.gaussian(sp.zeros(n, 1), K, sp.symbols(f"x1:{n + 1}", real=True), [v, ell, tau], name=f"gp-{n}"), t
 
 
+def _lapack_parts(num: object, theta: tuple, repeat: int) -> dict[str, float]:
+    """Milliseconds of the steps of one ``fisher(θ)`` of the GP, each timed alone on the same arrays."""
+    from scipy.linalg import lapack
+
+    evaluate = num._evaluate  # type: ignore[attr-defined]
+    S, D = (np.array(m, order="F") for m in evaluate(*theta))
+    L = lapack.dpotrf(S, lower=1, clean=0)[0]
+    A = np.ascontiguousarray(L[::-1, ::-1]).T
+    Wr = lapack.dtrtri(A, lower=1)[0]
+    steps = {"Σ, ∂Σ": lambda: evaluate(*theta), "potrf": lambda: lapack.dpotrf(S, lower=1, clean=0),
+             "sygst": lambda: lapack.dsygst(D, L, itype=1, lower=1), "trtri": lambda: lapack.dtrtri(A, lower=1),
+             "lauum": lambda: lapack.dlauum(Wr, lower=1)}
+    return {name: _best(fn, repeat) * 1e3 for name, fn in steps.items()}
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     ap = argparse.ArgumentParser(prog="python -m benchmarks.bench_gaussian", description=__doc__.splitlines()[0])
     ap.add_argument("--repeat", type=int, default=20)
@@ -89,6 +108,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     print(f"  fisher(θ) {fisher * 1e3:7.2f} ms | scipy cho_factor {scipy_chol * 1e3:6.2f} ms  "
           f"(ratio {fisher / scipy_chol:4.1f}×) | numpy cholesky {numpy_chol * 1e3:6.2f} ms "
           f"(ratio {fisher / numpy_chol:4.1f}×) | 10 points {batch * 1e3:7.1f} ms")
+    parts = _lapack_parts(num, theta, args.repeat)
+    print("  inside fisher: " + " + ".join(f"{name} {ms:.2f}" for name, ms in parts.items())
+          + f" = {sum(parts.values()):.2f} ms (each alone, best of {args.repeat})")
 
     print("\nMultivariate normal mean, full symbolic precision (derive; bound k = 64 ≤ 60 s):")
     for k in args.sizes:

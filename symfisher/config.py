@@ -19,6 +19,9 @@ class Config:
     Attributes:
         timeout: Hard wall-clock bound for a whole :func:`symfisher.derive`, in seconds.
         atom_timeout: Hard bound for one fallback integral/sum (run in a worker process).
+        entry_timeout: Bound on the expectation of one entry (E[s_i], E[s_i s_j] or E[−H_ij]): an entry no
+            strategy closes within it is left open, to be evaluated numerically, so that one hard entry
+            cannot spend the budget of the others.
         simplify_timeout: Hard bound for simplifying one matrix entry.
         normalization_timeout: Bound for the symbolic normalization check of a model.
         numeric_points: Random parameter points used for numeric evidence.
@@ -33,6 +36,7 @@ class Config:
 
     timeout: float = 60.0
     atom_timeout: float = 4.0
+    entry_timeout: float = 5.0
     simplify_timeout: float = 5.0
     normalization_timeout: float = 3.0
     numeric_points: int = 8
@@ -41,7 +45,7 @@ class Config:
     strict: bool = field(default_factory=lambda: os.environ.get(STRICT_ENV) == "1")
 
     def __post_init__(self) -> None:
-        for name in ("timeout", "atom_timeout", "simplify_timeout", "normalization_timeout"):
+        for name in ("timeout", "atom_timeout", "entry_timeout", "simplify_timeout", "normalization_timeout"):
             value = getattr(self, name)
             if isinstance(value, bool) or not isinstance(value, (int, float)) or not (0 < value < math.inf):
                 raise ConfigError(f"Config.{name} must be a positive number of seconds, got {value!r}")

@@ -393,7 +393,7 @@ def _mean_worker(model: Any, seconds: float) -> sp.Expr | None:
     from symfisher.core.expectation.engine import Engine
 
     ctx = Context.of(model)
-    engine = Engine(ctx, Budget.of(seconds), Config.defaults().merge(timeout=seconds))
+    engine = Engine(ctx, Budget.of(seconds), Config.defaults().merge(timeout=seconds, entry_timeout=seconds))
     r = engine.expect(ctx.data[0])
     if not r.closed or r.value.has(sp.Integral, sp.Sum):
         return None

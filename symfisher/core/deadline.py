@@ -12,6 +12,9 @@ returns. Should a C-level loop ignore it, the enclosing worker is still killed a
 A fork and a pickled round trip cost ~50 ms each; the timer costs microseconds.
 ``SYMFISHER_NESTED_FORK=1`` in the environment makes nested limits fork as well.
 
+:class:`Background` starts a worker at once and reads it later: independent work (simplifying the score while
+the expectations are taken) then runs on a second core, under the same guards.
+
 A worker never outlives its parent, even one killed by SIGKILL (which runs no clean-up): the kernel's
 parent-death signal (Linux ``PR_SET_PDEATHSIG``) kills it at once, a watchdog thread that sees
 ``getppid()`` change kills it (and the process group it leads) within 0.2 s on any POSIX system, and
@@ -167,6 +170,16 @@ def _threads_unsafe_for_fork() -> bool:
     if cuda is not None and getattr(cuda, "is_initialized", lambda: False)():
         return True
     return sys.version_info >= (3, 12) and _os_threads() > 1
+
+
+def in_worker() -> bool:
+    """Whether this process is a worker started by :func:`run_with_deadline` or :func:`stream_with_deadline` (it
+    ends with the call it runs, so what it remembers cannot outlive that call).
+
+    >>> in_worker()
+    False
+    """
+    return _IN_WORKER
 
 
 def start_method() -> str:
@@ -340,13 +353,25 @@ def _start(ctx: Any, child: Any, parent: Any, fn: Callable[..., Any], args: tupl
     return proc
 
 
-def _messages(fn: Callable[..., Any], args: tuple, seconds: float, stream: bool) -> Iterator[tuple[str, Any]]:
+def _start_worker(fn: Callable[..., Any], args: tuple, stream: bool) -> tuple[Any, Any, bool]:
+    """Start the worker: (process, read end of its pipe, whether it leads a process group of its own)."""
     ctx = _context(start_method())
     parent, child = ctx.Pipe(duplex=False)
     top = not _IN_WORKER
     proc = _start(ctx, child, parent, fn, args, stream, top)
     child.close()
-    deadline = time.monotonic() + max(0.0, seconds)
+    return proc, parent, top
+
+
+def _messages(fn: Callable[..., Any], args: tuple, seconds: float, stream: bool,
+              started: tuple[Any, Any, bool, float] | None = None) -> Iterator[tuple[str, Any]]:
+    """The worker's messages until "done" or "error"; ``started``: a worker already running (see
+    :class:`Background`), with its absolute deadline."""
+    if started is None:
+        proc, parent, top = _start_worker(fn, args, stream)
+        deadline = time.monotonic() + max(0.0, seconds)
+    else:
+        proc, parent, top, deadline = started
     try:
         while True:
             left = deadline - time.monotonic()
@@ -360,15 +385,20 @@ def _messages(fn: Callable[..., Any], args: tuple, seconds: float, stream: bool)
             if kind in ("done", "error"):
                 return
     finally:
-        if top and proc.pid is not None:  # the worker and everything it started (not yet reaped: pid is ours)
-            try:
-                os.killpg(proc.pid, signal.SIGKILL)
-            except OSError:
-                pass
-        if proc.is_alive():
-            proc.kill()
-        proc.join(1.0)
-        parent.close()
+        _stop(proc, parent, top)
+
+
+def _stop(proc: Any, parent: Any, top: bool) -> None:
+    """Kill the worker (and, when it leads one, its process group), reap it and close its pipe."""
+    if top and proc.pid is not None:  # the worker and everything it started (not yet reaped: pid is ours)
+        try:
+            os.killpg(proc.pid, signal.SIGKILL)
+        except OSError:
+            pass
+    if proc.is_alive():
+        proc.kill()
+    proc.join(1.0)
+    parent.close()
 
 
 def _raise(failure: _Failure) -> None:
@@ -416,3 +446,56 @@ def stream_with_deadline(gen_fn: Callable[..., Iterator[Any]], args: tuple, seco
         return
     if failure is not None:  # raised by the generator itself, a BudgetExceeded included: pass it on
         _raise(failure)
+
+
+class Background:
+    """A generator's items computed in a worker started *now*, read later: independent work that overlaps with
+    what the caller does meanwhile (the simplified score and Hessian while the expectations are taken).
+
+    Iterating yields the items produced by the deadline (``seconds`` from the start) and stops quietly there;
+    :meth:`close` (also on leaving a ``with`` block) kills the worker if it is still running. Without fork
+    (Windows) the generator runs when iterated, in this process.
+
+    >>> with Background(range, (3,), 10.0) as items:
+    ...     list(items)
+    [0, 1, 2]
+    """
+
+    def __init__(self, gen_fn: Callable[..., Iterator[Any]], args: tuple, seconds: float):
+        self._gen_fn, self._args = gen_fn, args
+        self._started = None
+        if _CAN_FORK and seconds > 0:
+            proc, parent, top = _start_worker(gen_fn, args, True)
+            self._started = (proc, parent, top, time.monotonic() + seconds)
+        self._seconds = seconds
+
+    def __iter__(self) -> Iterator[Any]:
+        if self._started is None:
+            if self._seconds > 0:
+                yield from self._gen_fn(*self._args)
+            return
+        started, self._started = self._started, None
+        failure = None
+        try:
+            for kind, payload in _messages(self._gen_fn, self._args, self._seconds, True, started):
+                if kind == "item":
+                    yield payload
+                elif kind == "error":
+                    failure = payload
+        except BudgetExceeded:  # the deadline (or the worker died): stop quietly
+            return
+        if failure is not None:
+            _raise(failure)
+
+    def close(self) -> None:
+        """Kill the worker when nobody read it to the end."""
+        if self._started is not None:
+            proc, parent, top, _ = self._started
+            self._started = None
+            _stop(proc, parent, top)
+
+    def __enter__(self) -> Background:
+        return self
+
+    def __exit__(self, *exc: Any) -> None:
+        self.close()

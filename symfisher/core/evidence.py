@@ -56,7 +56,12 @@ def safe_lambdify(args: Sequence[sp.Symbol], expr: sp.Expr, modules=_MODULES):
     # Numeric powers such as (297/1000)**(849/1000) stay exact in SymPy as roots of huge integers,
     # which overflow a float in the generated code: evaluate them first.
     numeric = {e: e.evalf(30) for e in expr.atoms(sp.Pow) if e.is_number}
-    fn = sp.lambdify(fresh, expr.xreplace(numeric) if numeric else expr, modules=modules)
+    if expr.has(sp.zoo):  # complex infinity (a Piecewise branch at a pole) has no float: NaN says "no value"
+        numeric[sp.zoo] = sp.nan
+    try:
+        fn = sp.lambdify(fresh, expr.xreplace(numeric) if numeric else expr, modules=modules)
+    except KeyError as exc:  # a constant the numeric printers do not know
+        raise NotImplementedError(f"no numeric form for {exc.args[0] if exc.args else exc} in {modules}") from exc
 
     def evaluate(*values):
         try:

@@ -4,21 +4,28 @@
 each with the strategy that produced it — so that whatever is done by the deadline survives. Two
 structures skip most of the work: linear predictors (log p = g(x, Jθ), so every matrix is Jᵀ M J
 for the few predictors' M) and independent blocks of the data (cross-block E[s_i s_j] = E[s_i]E[s_j]).
+
+On small models ``simplify`` costs about as much as the expectations themselves, and is independent of them:
+the score and Hessian are simplified in a worker of their own, and each closed entry in one started when the
+entry is found (:class:`~symfisher.core.deadline.Background`), while the engine goes on. Entries are sent as
+found, then again simplified, so a deadline in between still leaves every entry found.
 """
 
 from __future__ import annotations
 
+import contextlib
 import time
+from dataclasses import replace
 from typing import Any, Iterator, NamedTuple
 
 import sympy as sp
 
-from symfisher.core.deadline import Budget
-from symfisher.core.simplify import is_zero
+from symfisher.core.deadline import Background, Budget
+from symfisher.core.simplify import already_simple, is_zero
 from symfisher.config import Config
 from symfisher.core.expectation import Context, Engine
 from symfisher.core.expectation.base import Expectation
-from symfisher.core.structure.gaussian import GaussianStructure, derive_gaussian, find_gaussian
+from symfisher.core.structure.gaussian import GaussianStructure, derive_gaussian, find_gaussian, gaussian_derivatives
 from symfisher.core.structure.independence import independent_blocks
 from symfisher.core.structure.kronecker import Kronecker, kronecker_layout
 from symfisher.core.structure.linear_predictor import LinearPredictors, find_linear_predictors
@@ -59,13 +66,42 @@ def pipeline(model: Model, config: Config, budget: Budget) -> Iterator[tuple[str
     predictors = _predictors(model) if k > 1 else None
     if predictors is not None:
         yield from _derivatives_by_chain_rule(model, predictors, config)
-    else:
-        yield from _derivatives(model, config)
-    yield "timing", ("differentiate", time.perf_counter() - t0)
-    if predictors is not None:
+        yield "timing", ("differentiate", time.perf_counter() - t0)
         yield from _expectations_by_chain_rule(model, predictors, config, budget)
-    else:
-        yield from _expectations(model, config, budget, _small(model))
+        return
+    small = _small(model)
+    yield from _derivatives(model, config, simplify=False)
+    yield "timing", ("differentiate", time.perf_counter() - t0)
+    if not small:
+        yield from _expectations(model, config, budget, small)
+        return
+    # The expectations differentiate ctx.logpdf themselves, so simplifying s and H (a third to a half of the
+    # work on small models) is independent of them: it runs meanwhile, one worker per row (s_i, then H_ij, j ≥ i).
+    with contextlib.ExitStack() as stack:
+        rows = [stack.enter_context(Background(_simplified_row, (model, config, i), budget.left())) for i in range(k)]
+        yield from _expectations(model, config, budget, small)
+        yield from _collect_rows(model, rows)
+
+
+def _simplified_row(model: Model, config: Config, i: int) -> Iterator[tuple[Any, sp.Expr]]:
+    """s_i simplified, then H_ij = ∂s_i/∂θ_j (j ≥ i) of that simplified s_i, simplified: ((i,) or (i, j), value)."""
+    params = model.params
+    score = _simplify_derivative(sp.diff(model.logpdf, params[i]), config)
+    yield (i,), score
+    for j in range(i, len(params)):
+        yield (i, j), _simplify_derivative(sp.diff(score, params[j]), config)
+
+
+def _collect_rows(model: Model, rows: list[Background]) -> Iterator[tuple[str, Any]]:
+    """The simplified score and Hessian from the row workers, as in :func:`_simplified_derivatives`; an entry a
+    worker did not reach by the deadline stays as differentiated."""
+    params, k = model.params, len(model.params)
+    found = dict(item for row in rows for item in row)
+    score = [found.get((i,)) for i in range(k)]
+    score = [e if e is not None else sp.diff(model.logpdf, p) for e, p in zip(score, params)]
+    yield "score", score
+    yield "hessian", {(i, j): found[(i, j)] if (i, j) in found and found.get((i,)) is not None
+                      else sp.diff(score[i], params[j]) for i, j in entries(k)}
 
 
 def _small(model: Model) -> bool:
@@ -73,18 +109,24 @@ def _small(model: Model) -> bool:
     return len(model.params) <= 3 and sum(sp.count_ops(sp.diff(model.logpdf, p)) for p in model.params) < 400
 
 
-def _derivatives(model: Model, config: Config) -> Iterator[tuple[str, Any]]:
-    """s = ∇θ log p and H = ∇²θ log p (upper triangle), simplified entry by entry when small."""
+def _derivatives(model: Model, config: Config, simplify: bool = True) -> Iterator[tuple[str, Any]]:
+    """s = ∇θ log p and H = ∇²θ log p (upper triangle), simplified entry by entry when small (and ``simplify``)."""
     params, k = model.params, len(model.params)
     score = [sp.diff(model.logpdf, p) for p in params]
     hessian = {(i, j): sp.diff(score[i], params[j]) for i, j in entries(k)}
     yield "score", score  # unsimplified first: if time runs out, the parent need not differentiate again
     yield "hessian", hessian
-    if _small(model):
-        score = [_simplify_derivative(e, config) for e in score]
-        yield "score", score
-        hessian = {(i, j): _simplify_derivative(sp.diff(score[i], params[j]), config) for i, j in entries(k)}
-        yield "hessian", hessian
+    if simplify and _small(model):
+        yield from _simplified_derivatives(model, config)
+
+
+def _simplified_derivatives(model: Model, config: Config) -> Iterator[tuple[str, Any]]:
+    """The score simplified entry by entry, then the Hessian as derivatives of that score, simplified."""
+    params, k = model.params, len(model.params)
+    score = [_simplify_derivative(sp.diff(model.logpdf, p), config) for p in params]
+    yield "score", score
+    hessian = {(i, j): _simplify_derivative(sp.diff(score[i], params[j]), config) for i, j in entries(k)}
+    yield "hessian", hessian
 
 
 def _derivatives_by_chain_rule(model: Model, lp: LinearPredictors, config: Config) -> Iterator[tuple[str, Any]]:
@@ -104,11 +146,13 @@ def _derivatives_by_chain_rule(model: Model, lp: LinearPredictors, config: Confi
     yield from _chain_rule(s_phi, h_phi, J).items()
 
 
-def _chain_rule(s_phi: list, h_phi: dict, J: sp.Matrix) -> dict[str, Any]:
+def _chain_rule(s_phi: list, h_phi: dict, J: sp.Matrix, products: _Products | None = None) -> dict[str, Any]:
     """s_θ = Jᵀ s_φ and the upper triangle of H_θ = Jᵀ H_φ J."""
-    nz, k = _nonzero_rows(J), J.cols
-    return {"score": [sp.Add(*[J[a, i] * s_phi[a] for a in nz[i]]) for i in range(k)],
-            "hessian": {(i, j): sp.Add(*[J[a, i] * J[b, j] * h_phi[(a, b)] for a in nz[i] for b in nz[j]])
+    nz, k, rows = _nonzero_rows(J), J.cols, J.tolist()
+    times = products or _Products()
+    return {"score": [sp.Add(*[times(rows[a][i], s_phi[a]) for a in nz[i]]) for i in range(k)],
+            "hessian": {(i, j): sp.Add(*[times(times.coefficient(rows[a][i], rows[b][j]), h_phi[(a, b)])
+                                         for a in nz[i] for b in nz[j]])
                         for i, j in entries(k)}}
 
 
@@ -116,6 +160,74 @@ def _nonzero_rows(J: sp.Matrix) -> list[list[int]]:
     """For each column i of J, the rows a with J[a, i] ≠ 0 (one per column for softmax: I ⊗ zᵀ)."""
     rows = J.tolist()
     return [[a for a in range(J.rows) if rows[a][i] != 0] for i in range(J.cols)]
+
+
+class _Products:
+    """c·v for the many entries c·v of Jᵀ M J, each computed once (the 16,290 entries of a softmax regression
+    with K = 10, p = 20 share 45 values v and 210 coefficients c = z_r z_s).
+
+    ``Mul`` flattens v's factors again for every c; when c is a product of symbols that are no base of a factor
+    of v (z_r z_s times an expression in exponentials), flattening can only sort the factors, so the product is
+    assembled from the sorted factors directly — the same canonical expression, checked against ``c*v`` on the
+    first products (any difference turns the shortcut off).
+    """
+
+    CHECKS = 8
+
+    def __init__(self) -> None:
+        self.memo: dict[tuple[sp.Expr, sp.Expr], sp.Expr] = {}
+        self.pairs: dict[tuple[sp.Expr, sp.Expr], sp.Expr] = {}
+        self.checked = 0
+        self.direct = True
+
+    def coefficient(self, x: sp.Expr, y: sp.Expr) -> sp.Expr:
+        """x·y for two entries of J (z_r z_s), each pair multiplied once."""
+        key = (x, y)
+        out = self.pairs.get(key)
+        if out is None:
+            out = self.pairs[key] = x * y
+        return out
+
+    def __call__(self, c: sp.Expr, v: sp.Expr) -> sp.Expr:
+        key = (c, v)
+        out = self.memo.get(key)
+        if out is None:
+            out = self.memo[key] = self._product(c, v)
+        return out
+
+    def _product(self, c: sp.Expr, v: sp.Expr) -> sp.Expr:
+        if c == 1:
+            return v
+        fast = self._sorted(c, v) if self.direct else None
+        if fast is None:
+            return c * v
+        if self.checked < self.CHECKS:
+            self.checked += 1
+            slow = c * v
+            if slow != fast or slow.args != fast.args:
+                self.direct = False
+                return slow
+        return fast
+
+    @staticmethod
+    def _sorted(c: sp.Expr, v: sp.Expr) -> sp.Expr | None:
+        cf = sp.Mul.make_args(c)
+        if not all(f.is_Symbol or (f.is_Pow and f.base.is_Symbol and f.exp.is_Integer) for f in cf):
+            return None
+        if not (v.is_commutative and (v.is_Mul or v.is_Add or v.is_Pow or v.is_Function)):
+            return None
+        vf = v.args if v.is_Mul else (v,)
+        coeff, rest = (vf[:1], vf[1:]) if vf[0].is_Number else ((), vf)
+        bases = {f.as_base_exp()[0] for f in cf}
+        if any(g.as_base_exp()[0] in bases or g.is_Number for g in rest):
+            return None
+        out, at = list(rest), 0  # both in canonical order already (args of Muls): merge the few c factors in
+        for factor in cf:
+            while at < len(out) and out[at].compare(factor) < 0:
+                at += 1
+            out.insert(at, factor)
+            at += 1
+        return sp.Mul._from_args((*coeff, *out), True)
 
 
 def _expectations(model: Model, config: Config, budget: Budget, small: bool) -> Iterator[tuple[str, Any]]:
@@ -129,29 +241,78 @@ def _expectations(model: Model, config: Config, budget: Budget, small: bool) -> 
     s_d = [sp.diff(ctx.logpdf, p) for p in model.params]
     h_d = {(i, j): sp.diff(s_d[i], model.params[j]) for i, j in entries(k)}
     means = []
-    for i in range(k):
-        means.append(engine.expect(s_d[i]))
-        yield "mean", (i, _finish(means[-1], ctx, small, config))
-        yield from _failures(engine)
-    yield "timing", ("regularity", time.perf_counter() - t0)
+    with _Simplifying(ctx, config, budget, small) as finish:
+        for i in range(k):
+            means.append(engine.expect(s_d[i]))
+            yield "mean", (i, finish(means[-1], "mean", i))
+            yield from _failures(engine)
+        yield "timing", ("regularity", time.perf_counter() - t0)
 
-    t0 = time.perf_counter()
-    blocks = independent_blocks(ctx)
-    for i, j in entries(k):
-        if blocks is not None and blocks[model.params[i]] != blocks[model.params[j]]:
-            r = _product_of_means(means[i], means[j], model.params[i], model.params[j])
-        else:
-            r = engine.expect(s_d[i] * s_d[j])
-        yield "fisher", ((i, j), _finish(r, ctx, small, config))
-        yield from _failures(engine)
-    yield "timing", ("fisher", time.perf_counter() - t0)
+        t0 = time.perf_counter()
+        blocks = independent_blocks(ctx)
+        for i, j in entries(k):
+            if blocks is not None and blocks[model.params[i]] != blocks[model.params[j]]:
+                r = _product_of_means(means[i], means[j], model.params[i], model.params[j])
+            else:
+                r = engine.expect(s_d[i] * s_d[j])
+            yield "fisher", ((i, j), finish(r, "fisher", (i, j)))
+            yield from _failures(engine)
+        yield "timing", ("fisher", time.perf_counter() - t0)
 
-    t0 = time.perf_counter()
-    for i, j in entries(k):
-        r = engine.expect(-h_d[(i, j)])
-        yield "neh", ((i, j), _finish(r, ctx, small, config))
-        yield from _failures(engine)
-    yield "timing", ("neg_expected_hessian", time.perf_counter() - t0)
+        t0 = time.perf_counter()
+        for i, j in entries(k):
+            r = engine.expect(-h_d[(i, j)])
+            yield "neh", ((i, j), finish(r, "neh", (i, j)))
+            yield from _failures(engine)
+        yield "timing", ("neg_expected_hessian", time.perf_counter() - t0)
+        yield from finish.simplified()
+
+
+class _Simplifying:
+    """``_finish`` for the entries of a small model, with each closed entry's ``simplify`` (as long as the
+    expectation itself, or longer) in a worker of its own, started when the entry is found: the engine goes on
+    with the next entry meanwhile. ``finish(r, key, index)`` returns the entry as found, to be sent at once (it
+    stands if time runs out); :meth:`simplified` then yields the simplified entries. An entry met twice (E[s sᵀ]
+    and −E[H] often agree) is simplified once. Large models (``small`` false) are finished in place, as before.
+    """
+
+    def __init__(self, ctx: Context, config: Config, budget: Budget, small: bool):
+        self.ctx, self.config, self.budget, self.small = ctx, config, budget, small
+        self.workers: dict[sp.Expr, Background] = {}
+        self.waiting: list[tuple[str, Any, Entry]] = []
+
+    def __call__(self, r: Expectation, key: str, index: Any) -> Entry:
+        if not (self.small and r.closed):
+            return _finish(r, self.ctx, self.small, self.config)
+        detail = r.detail.xreplace(dict(self.ctx.to_user)) if isinstance(r.detail, Note) else r.detail
+        value = to_user(r.value, self.ctx)
+        entry = Entry(value, r.strategy, detail, r.conditions)
+        if already_simple(value):  # nothing to simplify
+            return entry
+        if value not in self.workers:
+            self.workers[value] = Background(_simplified_stream, (value, self.config), self.budget.left())
+        self.waiting.append((key, index, entry))
+        return entry
+
+    def simplified(self) -> Iterator[tuple[str, Any]]:
+        """(key, (index, entry)) for every entry waiting, its value simplified (as found where time ran out)."""
+        done: dict[sp.Expr, sp.Expr] = {}
+        for key, index, entry in self.waiting:
+            if entry.value not in done:
+                found = list(self.workers[entry.value])  # read to the end: the worker is reaped
+                done[entry.value] = found[0] if found else entry.value
+            yield key, (index, entry._replace(value=done[entry.value]))
+
+    def __enter__(self) -> _Simplifying:
+        return self
+
+    def __exit__(self, *exc: Any) -> None:
+        for worker in self.workers.values():
+            worker.close()
+
+
+def _simplified_stream(value: sp.Expr, config: Config) -> Iterator[sp.Expr]:
+    yield _simplified(value, config)
 
 
 def _failures(engine: Engine) -> Iterator[tuple[str, Any]]:
@@ -191,9 +352,12 @@ def _gaussian(model: Model, config: Config) -> GaussianStructure | None:
 
 def _by_gaussian_structure(model: Model, g: GaussianStructure, config: Config, t0: float) -> Iterator[tuple[str, Any]]:
     """E[s], E[s sᵀ] (Slepian–Bangs, by Isserlis on the score) and −E[H] (moments of the Hessian) from the
-    Gaussian structure; the score and Hessian are the ordinary derivatives (matrix expressions when Σ is
-    too large to invert)."""
+    Gaussian structure; the score and Hessian are the ordinary derivatives for up to three parameters,
+    else written from the structure in the entries of Σ⁻¹ (``gaussian_derivatives``; matrix expressions
+    when Σ is too large to invert)."""
     result = derive_gaussian(g)
+    if result.score is None and len(model.params) > 3:  # no ∂ of the expanded log-density k(k + 3)/2 times
+        result = replace(result, **dict(zip(("score", "hessian"), gaussian_derivatives(g))))
     if result.score is not None:
         yield "score", result.score
         yield "hessian", result.hessian
@@ -202,7 +366,8 @@ def _by_gaussian_structure(model: Model, g: GaussianStructure, config: Config, t
     yield "timing", ("differentiate", time.perf_counter() - t0)
     t0 = time.perf_counter()
     few = g.symbolic and len(set().union(*(e.free_symbols for e in result.fisher.values()))) <= 6
-    tidy = _tidy if few else sp.factor_terms
+    # adj Σ / det Σ kept: each entry is already one sum of products of adj Σ entries over a power of det Σ
+    tidy = (lambda v: v) if g.adjugate is not None else _tidy if few else sp.factor_terms
     for i, v in enumerate(result.mean):
         yield "mean", (i, Entry(tidy(v), "gaussian-moments", result.detail, g.conditions))
     yield "timing", ("regularity", time.perf_counter() - t0)
@@ -244,11 +409,15 @@ def _expectations_by_chain_rule(model: Model, lp: LinearPredictors, config: Conf
     small = m <= 3 and sum(sp.count_ops(e) for e in s_d) < 400
     mean = [_finish(engine.expect(s_d[a]), ctx, small, config) for a in range(m)]
     J, how = lp.jacobian, lp.describe()
+    means = []
     for i in range(len(model.params)):
         used = [mean[a] for a in range(m) if J[a, i] != 0]
         value = sp.Add(*[J[a, i] * mean[a].value.xreplace(lp.back) for a in range(m)])
-        yield "mean", (i, Entry(value, _joined("linear-predictor", [e.strategy for e in used]), how,
-                                _conditions(used, lp)))
+        means.append(Entry(value, _joined("linear-predictor", [e.strategy for e in used]), how, _conditions(used, lp)))
+    if len(entries(len(model.params))) > BATCH_ENTRIES:  # one pickle, sharing the note (one per entry is slow)
+        yield "mean-batch", means
+    else:
+        yield from (("mean", (i, e)) for i, e in enumerate(means))
     yield "timing", ("regularity", time.perf_counter() - t0)
 
     t0 = time.perf_counter()
@@ -274,16 +443,20 @@ def _expectations_by_chain_rule(model: Model, lp: LinearPredictors, config: Conf
 
 
 def _kronecker(lp: LinearPredictors, fisher: dict, neh: dict, vector: sp.ImmutableMatrix, swap: bool) -> Kronecker:
-    """The small factors of s, H, I and −E[H] in θ (the reduced model's, with η written back)."""
+    """The small factors of s, H, I and −E[H] in θ (the reduced model's, with η written back), and the same
+    factors in η (``reduced``: what the numeric code evaluates, with η computed numerically)."""
     m, back = len(lp.symbols), lp.back
 
     def square(table) -> sp.ImmutableMatrix:
-        return sp.ImmutableMatrix(m, m, lambda a, b: table[(min(a, b), max(a, b))].value.xreplace(back))
+        return sp.ImmutableMatrix(m, m, lambda a, b: table[(min(a, b), max(a, b))].value)
 
-    score = [sp.diff(lp.logpdf, e) for e in lp.symbols]
-    hessian = sp.ImmutableMatrix(m, m, lambda a, b: sp.diff(score[a], lp.symbols[b]).xreplace(back))
-    return Kronecker(square(fisher), square(neh), hessian, sp.ImmutableMatrix([e.xreplace(back) for e in score]),
-                     vector, swap)
+    score = sp.ImmutableMatrix([sp.diff(lp.logpdf, e) for e in lp.symbols])
+    hessian = sp.ImmutableMatrix(m, m, lambda a, b: sp.diff(score[a], lp.symbols[b]))
+    reduced = (score, hessian, square(fisher), square(neh))
+    fis = reduced[2].xreplace(back)
+    neh_theta = fis if reduced[3] == reduced[2] else reduced[3].xreplace(back)  # proved on the reduced model: shared
+    return Kronecker(fis, neh_theta, hessian.xreplace(back), score.xreplace(back), vector, swap, tuple(lp.symbols),
+                     tuple(lp.forms), reduced)
 
 
 BATCH_ENTRIES = 500  # more mapped entries than this go to the parent as one batch, expanded there
@@ -300,14 +473,16 @@ def _emit(key: str, reduced: dict, lp: LinearPredictors, how: Note) -> Iterator[
 
 def expand_batches(results: dict) -> None:
     """Fill the score, Hessian, ``results["fisher"]`` and ``results["neh"]`` from the batches the worker sent
-    (in the parent)."""
+    (in the parent). Entries shared by both matrices (−E[H_φ] = I_φ proved) are built once."""
+    products = _Products()
+    results["mean"].update(enumerate(results.pop("mean-batch", ())))
     batch = results.pop("derivatives-batch", None)
     if batch is not None:
-        results.update(_chain_rule(*batch))
+        results.update(_chain_rule(*batch, products))
     for key in ("fisher", "neh"):
         batch = results.pop(f"{key}-batch", None)
         if batch is not None:
-            results[key].update(value for _, value in _mapped(key, *batch))
+            results[key].update(value for _, value in _mapped(key, *batch, products))
 
 
 def _joined(first: str, strategies: list[str]) -> str:
@@ -315,21 +490,29 @@ def _joined(first: str, strategies: list[str]) -> str:
     return "+".join(parts)
 
 
-def _mapped(key: str, reduced: dict, lp: LinearPredictors, how: str) -> Iterator[tuple[str, Any]]:
+def _mapped(key: str, reduced: dict, lp: LinearPredictors, how: str,
+            products: _Products | None = None) -> Iterator[tuple[str, Any]]:
     """Entries (i, j) of Jᵀ M J for the reduced matrix M (upper triangle given), in the original θ."""
-    m, k, J = len(lp.symbols), lp.jacobian.cols, lp.jacobian
-    full = {(a, b): v.value.xreplace(lp.back) for (a, b), v in reduced.items()}
-    full.update({(b, a): v for (a, b), v in list(full.items())})
+    k, J = lp.jacobian.cols, lp.jacobian
+    times = products or _Products()
+    canon = times.memo  # equal reduced values (I_φ and −E[H_φ]) as one object, so their products are shared
+    full = {}
+    for (a, b), v in reduced.items():
+        value = v.value.xreplace(lp.back)
+        full[(a, b)] = full[(b, a)] = canon.setdefault((sp.S.One, value), value)
     nz, rows = _nonzero_rows(J), J.tolist()
     made: dict[tuple, tuple] = {}  # the reduced entries used → (strategy, detail, conditions), built once
+    notes: dict[tuple, Note] = {}  # one note per distinct list of details (printing a note's math is slow)
     for i, j in entries(k):
         pairs = [(a, b) for a in nz[i] for b in nz[j]]
-        value = sp.Add(*[rows[a][i] * rows[b][j] * full[(a, b)] for a, b in pairs])
+        value = sp.Add(*[times(times.coefficient(rows[a][i], rows[b][j]), full[(a, b)]) for a, b in pairs])
         used_keys = tuple((min(ab), max(ab)) for ab in pairs)
         if used_keys not in made:
             used = [reduced[ab] for ab in used_keys]
-            made[used_keys] = (_joined("linear-predictor", [e.strategy for e in used]),
-                               Note.join("; ", dict.fromkeys([how] + [e.detail for e in used if e.detail])),
+            details = tuple(dict.fromkeys([how] + [e.detail for e in used if e.detail]))
+            if details not in notes:
+                notes[details] = Note.join("; ", details)
+            made[used_keys] = (_joined("linear-predictor", [e.strategy for e in used]), notes[details],
                                _conditions(used, lp))
         yield key, ((i, j), Entry(value, *made[used_keys]))
 

@@ -11,7 +11,7 @@ import random
 
 import sympy as sp
 
-from symfisher.core.deadline import run_with_deadline
+from symfisher.core.deadline import in_worker, run_with_deadline
 from symfisher.core.points import domain_of, draw
 from symfisher.errors import BudgetExceeded
 
@@ -66,15 +66,42 @@ def _shortest(expr: sp.Expr) -> sp.Expr:
     return min(forms, key=lambda e: (sp.count_ops(e), len(sp.srepr(e))))
 
 
-def tidy(expr: sp.Expr, seconds: float = 5.0) -> sp.Expr:
-    """A short equivalent form of ``expr`` (``expr`` itself when time runs out)."""
-    expr = sp.sympify(expr)
+def already_simple(expr: sp.Expr) -> bool:
+    """An atom, a rational number, or a monomial c·Π pᵢ^nᵢ (c rational, pᵢ symbols, nᵢ integers): no normal form
+    is shorter, so :func:`tidy` returns it as it is without trying.
+
+    >>> s = sp.Symbol("sigma", positive=True)
+    >>> already_simple(2 / s**2), already_simple(1 / (s + 1))
+    (True, False)
+    """
     if expr.is_Atom or (expr.is_number and expr.is_Rational):
+        return True
+    factors = sp.Mul.make_args(expr)
+    return all(f.is_Rational or f.is_Symbol or (f.is_Pow and f.base.is_Symbol and f.exp.is_Integer) for f in factors)
+
+
+_TIDIED: dict[sp.Expr, sp.Expr] = {}  # expr → its tidy form, inside one derivation worker only (see tidy)
+
+
+def tidy(expr: sp.Expr, seconds: float = 5.0) -> sp.Expr:
+    """A short equivalent form of ``expr`` (``expr`` itself when time runs out).
+
+    Inside a derivation worker the forms found are remembered for the rest of that worker's life (one
+    derivation), so an entry met twice (E[s sᵀ] and −E[H] often agree) is simplified once; nothing outlives it.
+    """
+    expr = sp.sympify(expr)
+    if already_simple(expr):
         return expr
+    memo = _TIDIED if in_worker() else None
+    if memo is not None and expr in memo:
+        return memo[expr]
     try:
-        return run_with_deadline(_shortest, (expr,), seconds)
+        found = run_with_deadline(_shortest, (expr,), seconds)
     except BudgetExceeded:
         return expr
+    if memo is not None:
+        memo[expr] = found
+    return found
 
 
 def _numerically_nonzero(expr: sp.Expr, seed: int = 5) -> bool:

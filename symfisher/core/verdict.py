@@ -63,7 +63,8 @@ class Verdict:
             raise ValueError(f"unknown verdict status {self.status!r}")
         if self.status == "refuted" and self.counterexample is None:
             raise ValueError("a refuted verdict needs a counterexample")
-        if self.status == "proved" and self.residual is not None and any(non_numbers(e) for e in self.residual):
+        if self.status == "proved" and self.residual is not None \
+                and any(non_numbers(e) for e in self.residual if e != 0):
             raise ValueError("a proved verdict cannot rest on entries that are not numbers")
 
     def __bool__(self) -> bool:

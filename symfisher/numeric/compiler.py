@@ -43,9 +43,16 @@ Conventions of every :class:`NumericModel` method:
   −E[H] entry when the support does not depend on θ and the information equality is not refuted
   (``NumericModel.fisher_from_neh`` lists them; :func:`~symfisher.numeric.crosscheck.cross_check` tests exactly
   this by sampling E[s sᵀ]).
-* Remaining unevaluated expectations are evaluated per parameter point by adaptive quadrature of E[s_i s_j] (resp. E[−H_ij]) over the support
-  (one-dimensional data; ``scipy.integrate.quad_vec`` or summation); with several data symbols they
-  raise :class:`~symfisher.errors.NotSupportedError` naming the entry.
+* Remaining unevaluated expectations (labelled "numeric, no closed form" in ``Derivation.strategies``) are
+  evaluated per parameter point by :mod:`symfisher.numeric.quadrature`: adaptive Gauss–Kronrod quadrature of
+  E[s_i s_j] (resp. E[−H_ij]) over the support, nested over 2–3 data axes of a product support, summation
+  over discrete axes, the exact sum over a finite joint support (a FiniteSet of Tuples), a continuous simplex
+  {x_i > 0, Σ x_i < c} mapped onto the unit box (stick-breaking), and for discrete data the box of the
+  marginal ranges times the indicator of a ConditionSet support. ``NumericModel.fisher_error`` and
+  ``NumericModel.neg_expected_hessian_error`` give the absolute error estimate of each entry (0 for closed
+  forms). Where no quadrature exists (more than 3 continuous axes, a continuous ConditionSet other than a
+  simplex, support bounds with no numeric form) they raise
+  :class:`~symfisher.errors.NotSupportedError` naming the entry and the reason.
 """
 
 from __future__ import annotations
@@ -68,9 +75,11 @@ import sympy as sp
 from sympy.printing.numpy import SciPyPrinter
 from sympy.printing.precedence import PRECEDENCE
 
-from symfisher.core.points import domain_of
+from symfisher.core.expectation.base import NO_CLOSED_FORM
+from symfisher.core.points import domain_of, is_discrete_set
+from symfisher.core.structure.joint import indicator, membership
 from symfisher.errors import ModelError, NotSupportedError
-from symfisher.numeric import _runtime
+from symfisher.numeric import _runtime, quadrature
 
 __all__ = ["Backend", "Expit", "Log1p", "NumericModel", "NumericPrinter", "Softplus", "check_names",
            "compile_function", "compiled_source", "docstring_literal", "docstring_text", "get_backend",
@@ -78,12 +87,17 @@ __all__ = ["Backend", "Expit", "Log1p", "NumericModel", "NumericPrinter", "Softp
            "stabilize"]
 
 _RUNTIME_NAMES = ("_TRIGAMMA_SERIES", "trigamma", "stack", "expect_1d", "mode_scale", "_XGK", "_WGK", "_WG", "gauss_kronrod",
-                  "as_arrays", "split_data", "open_entries")
+                  "as_arrays", "split_data", "open_entries", "_EPS", "NESTED_INITIAL", "DEFAULT_RTOL",
+                  "gauss_kronrod_error", "_sum_integers", "_axis", "_centers", "expect", "expect_points",
+                  "_stick_breaking")
 _RESERVED = {"numpy", "scipy", "out", "shape", "point", "fn", "lo", "hi", *_RUNTIME_NAMES, "logpdf", "score",
              "hessian", "fisher", "neg_expected_hessian", "_logpdf_kernel", "_score_kernel",
              "_hessian_kernel", "_fisher_kernel", "_neh_kernel", "_support_kernel", "_score_full", "_hessian_full",
              "_logpdf_factory", "_outer_factory", "_neg_hessian_factory", "MODEL", "DATA", "PARAMS", "GIVEN", "DISCRETE",
-             "SUPPORT_VALUES", "GIVEN_ARGS", "FISHER_FROM_NEH", "FISHER_OPEN", "NEH_OPEN"}
+             "SUPPORT_VALUES", "GIVEN_ARGS", "FISHER_FROM_NEH", "FISHER_OPEN", "NEH_OPEN", "err",
+             "fisher_error", "neg_expected_hessian_error", "_fisher_both", "_neh_both", "_indicator_kernel",
+             "_indicator_factory", "_points_kernel", "SUPPORT_AXES", "SUPPORT_POINTS", "OPEN_UNSUPPORTED",
+             "SUPPORT_SIMPLEX"}
 
 
 # ---------------------------------------------------------------------------------------------- source safety
@@ -711,6 +725,86 @@ def _set_bounds(s: sp.Set) -> tuple[sp.Expr, sp.Expr, tuple[float, ...] | None]:
     return s.inf, s.sup, None
 
 
+def _quadrature_support(model: Any, prep: Callable[[sp.Expr], sp.Expr], data_args: Sequence[sp.Symbol],
+                        theta_args: Sequence[sp.Symbol]) -> tuple[list[str], dict[str, Any]]:
+    """The kernels and constants the quadrature of open entries needs (:func:`~symfisher.numeric.quadrature.open_entries`).
+
+    ``_support_kernel(θ)`` gives the bounds lo_1, hi_1, … of the data axes and ``SUPPORT_AXES`` their
+    (discrete, finite values); a FiniteSet of Tuples gives ``SUPPORT_POINTS`` (``_points_kernel(θ)`` when its
+    coordinates involve constants or parameters); a ConditionSet adds
+    ``_indicator_kernel``. ``OPEN_UNSUPPORTED`` says why no quadrature exists (else ``None``).
+    """
+    consts: dict[str, Any] = {"SUPPORT_VALUES": None, "SUPPORT_AXES": (), "SUPPORT_POINTS": None,
+                              "OPEN_UNSUPPORTED": None, "SUPPORT_SIMPLEX": False}
+    joint = model.joint_support
+    if isinstance(joint, sp.FiniteSet):
+        pts = [tuple(p) if isinstance(p, sp.Tuple) else (p,) for p in joint.args]
+        consts["SUPPORT_AXES"] = tuple((True, None) for _ in model.data)
+        kernels = ["def _support_kernel(*args):\n    return ()\n"]
+        if all(v.is_number and v.is_real for p in pts for v in p):
+            consts["SUPPORT_POINTS"] = tuple(tuple(float(v) for v in p) for p in pts)
+            return kernels, consts
+        try:  # coordinates with constants or parameters (x₂ ∈ {0, n}): evaluated at each parameter point
+            kernels.append(_kernel("_points_kernel", theta_args, [(prep(v), f"point {n}") for n, p in enumerate(pts)
+                                                                  for v in p], "support point", model.name))
+        except NotSupportedError as exc:
+            consts["OPEN_UNSUPPORTED"] = f"the points of the joint support have no numeric form ({exc})"
+        return kernels, consts
+    kernels, bounds, axes = [], [], []
+    try:
+        for x, s in model.support:
+            lo, hi, vals = _set_bounds(s)
+            bounds += [(prep(lo), f"inf {x}"), (prep(hi), f"sup {x}")]
+            axes.append((bool(is_discrete_set(s)), vals))
+        total = _simplex_total(joint, model.data) if joint is not None else None
+        if total is not None and not all(a[0] for a in axes):  # mapped onto the unit box: no kink at the face
+            consts["SUPPORT_SIMPLEX"] = True
+            bounds.append((prep(total), "simplex total"))
+        elif joint is not None and not all(a[0] for a in axes):
+            consts["OPEN_UNSUPPORTED"] = (f"the continuous joint support {sp.sstr(joint)} is not a simplex "
+                                          f"(Σ x < c), and over a box with its indicator the quadrature error "
+                                          f"estimate is not reliable")
+        kernels.append(_kernel("_support_kernel", theta_args, bounds, "support bound", model.name))
+        if joint is not None and not consts["SUPPORT_SIMPLEX"]:
+            kernels.append(_kernel("_indicator_kernel", data_args, [(prep(indicator(joint, model.data)), "indicator")],
+                                   "support indicator", model.name))
+    except NotSupportedError as exc:
+        consts["OPEN_UNSUPPORTED"] = str(exc)
+        return ["def _support_kernel(*args):\n    raise NotImplementedError('no numeric support')\n"], consts
+    continuous = sum(not a[0] for a in axes)
+    if continuous > 3:
+        consts["OPEN_UNSUPPORTED"] = (f"nested quadrature over {continuous} continuous data axes is not supported "
+                                      f"(at most 3)")
+    consts["SUPPORT_AXES"] = tuple(axes)
+    if len(axes) == 1:
+        consts["SUPPORT_VALUES"] = axes[0][1]
+    return kernels, consts
+
+
+def _simplex_total(joint: sp.Set, data: Sequence[sp.Symbol]) -> sp.Expr | None:
+    """c when the joint support is the simplex {x_i > 0, Σ x_i < c} (``Model.simplex``), else None."""
+    if not isinstance(joint, sp.ConditionSet):
+        return None
+    cond = membership(joint, data)
+    if not isinstance(cond, (sp.StrictLessThan, sp.LessThan)) or sp.expand(cond.lhs - sp.Add(*data)) != 0:
+        return None
+    if cond.rhs.free_symbols & set(data):
+        return None
+    base = joint.base_set
+    factors = base.args if isinstance(base, sp.ProductSet) else ()
+    if len(factors) != len(data) or any(f.inf != 0 for f in factors):
+        return None
+    return cond.rhs
+
+
+def _open_doc(labels: Sequence[str], error_function: str) -> str:
+    """The docstring note on the entries with no closed form (``NO_CLOSED_FORM``), or ""."""
+    if not labels:
+        return ""
+    return (f"\n\n    {', '.join(labels)}: {NO_CLOSED_FORM} — adaptive quadrature (summation) over the support per "
+            f"parameter point; {error_function}(...) gives the error estimate.")
+
+
 def _domain_check(s: sp.Set) -> tuple[float, float, bool, bool] | None:
     """Numeric bounds of a parameter domain (lo, hi, lo_open, hi_open), or None when unchecked."""
     if s == sp.S.Reals or not isinstance(s, sp.Interval) or not (s.inf.is_number and s.sup.is_number):
@@ -788,9 +882,12 @@ def module_source(d: Any) -> str:
 
     up = _upper(k)
     logp = prep(model.logpdf)
-    kron = _kron_closed(d, printer)  # I = A ⊗ ccᵀ (softmax regression): kernels for the small factors only
-    src_s, src_h, src_f, src_n = ((kron.score, kron.hessian, kron.fisher, kron.neg_expected_hessian) if kron else
-                                  (d.score, d.hessian, d.fisher, d.neg_expected_hessian))
+    kron = _kron_closed(d, printer)  # I = A ⊗ ccᵀ (softmax regression): kernels for the small factors only,
+    # written in the predictors η (short), which the wrappers compute first (η = Σ_r θ_ar c_r, numerically)
+    src_s, src_h, src_f, src_n = ([kron.in_predictors(n) for n in ("score", "hessian", "fisher", "neg_expected_hessian")]
+                                  if kron else (d.score, d.hessian, d.fisher, d.neg_expected_hessian))
+    etas = [sp.Symbol(_safe_name(e, taken)) for e in kron.predictors] if kron else []
+    sub.update(zip(kron.predictors if kron else (), etas))
     up = _upper(kron.fisher.rows) if kron else up
     score = [prep(e) for e in src_s]
     hess = [prep(src_h[i, j]) for i, j in up]
@@ -817,29 +914,27 @@ def module_source(d: Any) -> str:
     data_args, theta_args = [*xs, *ps, *gs], [*ps, *gs]
     kernels = [
         _kernel("_logpdf_kernel", data_args, [(logp, "log p")], "log-density", model.name),
-        _kernel("_score_kernel", data_args, list(zip(score, lab_s)), "score", model.name),
-        _kernel("_hessian_kernel", data_args, list(zip(hess, lab_h)), "Hessian", model.name),
-        _kernel("_fisher_kernel", theta_args, list(zip(fis, lab_f)), "Fisher information", model.name),
-        _kernel("_neh_kernel", theta_args, list(zip(neh, lab_n)), "−E[H]", model.name),
+        _kernel("_score_kernel", data_args + etas, list(zip(score, lab_s)), "score", model.name),
+        _kernel("_hessian_kernel", data_args + etas, list(zip(hess, lab_h)), "Hessian", model.name),
+        _kernel("_fisher_kernel", theta_args + etas, list(zip(fis, lab_f)), "Fisher information", model.name),
+        _kernel("_neh_kernel", theta_args + etas, list(zip(neh, lab_n)), "−E[H]", model.name),
     ]
+    if etas:
+        kernels.append(_kernel("_eta_kernel", theta_args, [(prep(f), f"{e}") for e, f in zip(etas, kron.forms)],
+                               "linear predictor", model.name))
     if kron:
         kernels.append(_kernel("_kron_vector_kernel", theta_args, [(prep(e), f"c[{r}]") for r, e in enumerate(
             kron.vector)], "Kronecker vector", model.name))
         kernels.append(KRON_RUNTIME.format(swap=kron.swap))
     discrete = bool(model.discrete)
-    values = None
-    if m == 1:
-        try:
-            lo, hi, values = _set_bounds(model.support[0][1])
-            kernels.append(_kernel("_support_kernel", theta_args, [(prep(lo), "inf"), (prep(hi), "sup")],
-                                   "support bound", model.name))
-        except NotSupportedError:
-            kernels.append("def _support_kernel(*args):\n    raise NotImplementedError('no numeric support')\n")
-    else:
-        kernels.append("def _support_kernel(*args):\n    raise NotImplementedError('multivariate data')\n")
+    support_kernels, support_constants = _quadrature_support(model, prep, data_args, theta_args)
+    kernels += support_kernels
+    values = support_constants.pop("SUPPORT_VALUES")
 
     runtime = inspect.getsource(_runtime)
     runtime = runtime[runtime.index("# Bernoulli numbers"):]
+    quad = inspect.getsource(quadrature)
+    runtime += "\n\n" + quad[quad.index("# ---- quadrature and summation"):]
     sig_theta = ", ".join(pn) + (", *, " + ", ".join(gn) if gn else "")
     call_theta = ", ".join([*pn, *gn])
     x_sig = "x" if m > 1 else xn[0]
@@ -857,7 +952,8 @@ def module_source(d: Any) -> str:
         doc_src = docstring_literal(doc + "\n    ")
         make = f"stack(shape, {kernel}({arr}), {layout})"
         if kron and name != "logpdf":  # the small factor and c, then their Kronecker product
-            fac = f"stack(shape, {kernel}({arr}), ({len(score)},{'' if name == 'score' else f' {len(score)}'}))"
+            call = f"{kernel}({arr}, *_eta_kernel({call_theta}))" if etas else f"{kernel}({arr})"
+            fac = f"stack(shape, {call}, ({len(score)},{'' if name == 'score' else f' {len(score)}'}))"
             make = f"kron_{'vector' if name == 'score' else 'matrix'}({fac}, stack(shape, _kron_vector_kernel(" \
                    f"{call_theta}), ({kron.vector.rows},)))"
         body = (f"def {name}({args}):\n    {doc_src}\n{split if with_data else ''}"
@@ -866,23 +962,36 @@ def module_source(d: Any) -> str:
         return body
 
     def fill_open(entries: list, factory: str, what: str) -> str:
+        """The tail of ``_fisher_both``/``_neh_both``: (values, error estimates), open entries by quadrature."""
         if not entries:
-            return "    return out\n"
-        if m != 1:
+            return "    return out, numpy.zeros_like(out)\n"
+        problem = support_constants["OPEN_UNSUPPORTED"]
+        if problem is not None:
             i, j = entries[0]
-            message = f"{what} entry ({i}, {j}) has no closed form and no quadrature (data are not one-dimensional)"
+            message = f"{what} entry ({ptheta[i]}, {ptheta[j]}) has no closed form and no quadrature: {problem}"
             return f"    raise NotImplementedError({py_literal(message)})\n"
-        return (f"    return open_entries(out, {py_literal(entries)}, shape, ({call_theta},), {factory}, _logpdf_factory, "
-                f"_support_kernel, DISCRETE, SUPPORT_VALUES)\n")
+        indicator = "_indicator_factory" if "_indicator_kernel" in "".join(kernels) else "None"
+        points = "_points_kernel" if "_points_kernel" in "".join(kernels) else "SUPPORT_POINTS"
+        return (f"    return open_entries(out, numpy.zeros_like(out), {py_literal(entries)}, shape, ({call_theta},), "
+                f"{factory}, _logpdf_factory, _support_kernel, SUPPORT_AXES, {points}, {indicator}, SUPPORT_SIMPLEX)\n")
+
+    def public(name: str, both: str, part: int, doc: str) -> str:
+        """``fisher`` (part 0) or ``fisher_error`` (part 1) from ``_fisher_both`` (likewise for −E[H])."""
+        call = ", ".join([*pn, *(f"{g}={g}" for g in gn)])
+        return f"def {name}({sig_theta}):\n    {docstring_literal(doc + chr(10) + '    ')}\n    return {both}({call})[{part}]\n"
 
     fis_doc = _doc_formulas(lab_f, [src_n[i, j] if (i, j) in fis_from_neh else src_f[i, j] for i, j in up])
     if fis_from_neh:
         fis_doc += ("\n\n    E[s sᵀ] did not close for " + ", ".join(lab_f[up.index(ij)] for ij in fis_from_neh)
                     + "; those entries are −E[H] (information equality; the support does not depend on θ).")
     neh_doc = _doc_formulas(lab_n, [src_n[i, j] for i, j in up])
+    fis_doc += _open_doc([lab_f[up.index(ij)] for ij in fis_open], "fisher_error")
+    neh_doc += _open_doc([lab_n[up.index(ij)] for ij in neh_open], "neg_expected_hessian_error")
     if kron:
         product = "c cᵀ ⊗ {}" if kron.swap else "{} ⊗ c cᵀ"
         c_doc = _doc_formulas([f"c[{r}]" for r in range(kron.vector.rows)], list(kron.vector))
+        if etas:
+            c_doc += "\n" + _doc_formulas([str(e) for e in kron.predictors], list(kron.forms))
         fis_doc = f"I(θ) = {product.format('A')} (Kronecker product, formed numerically), with\n\n{fis_doc}\n{c_doc}"
         neh_doc = f"−E[H] = {product.format('A_neh')}, with\n\n{neh_doc}\n{c_doc}"
     module_doc = (
@@ -891,11 +1000,16 @@ def module_source(d: Any) -> str:
         f"    log p({data_names} | {theta_doc}) = {sp.sstr(model.logpdf)}\n\n"
         f"Parameters θ = ({theta_doc}). {data_doc}. {given_doc}\n"
         f"Arguments broadcast like NumPy; the score has a trailing axis (k,), matrices (k, k), k = {k}.\n"
-        f"Entries of I(θ) or −E[H] without a closed form are computed by quadrature per parameter point.\n")
+        f"Entries of I(θ) or −E[H] without a closed form ({NO_CLOSED_FORM!r}) are computed by adaptive quadrature or\n"
+        f"summation per parameter point; fisher_error and neg_expected_hessian_error give the absolute error estimate\n"
+        f"of each entry (0 for closed forms).\n"
+        + (f"Numeric, no closed form: {', '.join(lab_f[up.index(ij)] for ij in fis_open)}"
+           f"{'; ' if fis_open and neh_open else ''}{', '.join(lab_n[up.index(ij)] for ij in neh_open)}.\n"
+           if fis_open or neh_open else ""))
     constants = {"MODEL": model.name, "DATA": tuple(map(str, model.data)), "PARAMS": tuple(ptheta),
                  "GIVEN": tuple(map(str, given)), "GIVEN_ARGS": tuple(gn), "DISCRETE": discrete,
                  "SUPPORT_VALUES": values, "FISHER_OPEN": fis_open, "NEH_OPEN": neh_open,
-                 "FISHER_FROM_NEH": fis_from_neh}
+                 "FISHER_FROM_NEH": fis_from_neh, **support_constants}
     parts = [
         docstring_literal(module_doc) + "\n",
         "import numpy\nimport scipy.special\n",
@@ -916,16 +1030,28 @@ def module_source(d: Any) -> str:
         "\n\n",
         f"def _score_full(*args):\n    return stack(numpy.shape(args[0]), _score_kernel(*args), ({k},))\n\n\n"
         f"def _hessian_full(*args):\n    return stack(numpy.shape(args[0]), _hessian_kernel(*args), ({k}, {k}))\n\n\n"
-        f"def _logpdf_factory(point):\n    return lambda x: _logpdf_kernel(x, *point)[0]\n\n\n"
-        f"def _outer_factory(point):\n    def fn(x):\n        s = _score_full(x, *point)\n"
+        f"def _logpdf_factory(point):\n    return lambda *xs: _logpdf_kernel(*xs, *point)[0]\n\n\n"
+        + ("def _indicator_factory(point):\n    return lambda *xs: _indicator_kernel(*xs, *point)[0]\n\n\n"
+           if "_indicator_kernel" in "".join(kernels) else "") +
+        f"def _outer_factory(point):\n    def fn(*xs):\n        s = _score_full(*xs, *point)\n"
         f"        return numpy.stack([s[..., i] * s[..., j] for i, j in FISHER_OPEN], axis=-1)\n    return fn\n\n\n"
-        f"def _neg_hessian_factory(point):\n    def fn(x):\n        h = _hessian_full(x, *point)\n"
+        f"def _neg_hessian_factory(point):\n    def fn(*xs):\n        h = _hessian_full(*xs, *point)\n"
         f"        return numpy.stack([-h[..., i, j] for i, j in NEH_OPEN], axis=-1)\n    return fn\n\n\n",
-        wrapper("fisher", f"Fisher information I(θ) = E[s sᵀ], shape (..., {k}, {k}).\n\n{fis_doc}", "_fisher_kernel",
+        wrapper("_fisher_both", "I(θ) and the error estimate of each entry (see fisher, fisher_error).", "_fisher_kernel",
                 f"({k}, {k})", False, fill_open(fis_open, "_outer_factory", "Fisher information")),
         "\n\n",
-        wrapper("neg_expected_hessian", f"−E[H], shape (..., {k}, {k}).\n\n{neh_doc}", "_neh_kernel", f"({k}, {k})",
-                False, fill_open(neh_open, "_neg_hessian_factory", "−E[H]")),
+        wrapper("_neh_both", "−E[H] and the error estimate of each entry (see neg_expected_hessian).", "_neh_kernel",
+                f"({k}, {k})", False, fill_open(neh_open, "_neg_hessian_factory", "−E[H]")),
+        "\n\n",
+        public("fisher_error", "_fisher_both", 1, f"Absolute error estimate of each entry of fisher(...), shape (..., {k}, "
+               f"{k}): 0 for closed forms, the quadrature or summation error estimate for entries with no closed form."),
+        "\n\n",
+        public("neg_expected_hessian_error", "_neh_both", 1, f"Absolute error estimate of each entry of "
+               f"neg_expected_hessian(...), shape (..., {k}, {k}); 0 for closed forms."),
+        "\n\n",
+        public("fisher", "_fisher_both", 0, f"Fisher information I(θ) = E[s sᵀ], shape (..., {k}, {k}).\n\n{fis_doc}"),
+        "\n\n",
+        public("neg_expected_hessian", "_neh_both", 0, f"−E[H], shape (..., {k}, {k}).\n\n{neh_doc}"),
     ]
     return "".join(parts)
 
@@ -1031,8 +1157,9 @@ class NumericModel:
         given: Covariate names (keyword arguments).
         backend: ``"numpy"``.
         source: The generated module source (what ``export_code`` writes).
-        fisher_open: Entries (i, j) of I(θ) evaluated by quadrature (no closed form).
-        neh_open: Entries (i, j) of −E[H] evaluated by quadrature.
+        fisher_open: Entries (i, j) of I(θ) evaluated by quadrature or summation (no closed form); their
+            error estimates: :meth:`fisher_error`.
+        neh_open: Entries (i, j) of −E[H] evaluated by quadrature (:meth:`neg_expected_hessian_error`).
         fisher_from_neh: Entries (i, j) of I(θ) whose E[s sᵀ] did not close, taken from the closed −E[H]
             (the information equality; only when the support does not depend on θ and it is not refuted).
 
@@ -1125,22 +1252,61 @@ class NumericModel:
         return self._call("hessian", *self._check(x, params, given))
 
     def fisher(self, *params: Any, **given: Any) -> np.ndarray:
-        """I(θ) = E[s sᵀ], shape (..., k, k) (entries without closed form: quadrature per point)."""
+        """I(θ) = E[s sᵀ], shape (..., k, k).
+
+        Entries with no closed form (``fisher_open``, labelled "numeric, no closed form") are computed by adaptive
+        quadrature or summation at each parameter point; :meth:`fisher_error` estimates their error.
+
+        Raises:
+            ModelError: A bad argument (type, shape, a parameter outside its domain).
+            NotSupportedError: An open entry whose support admits no quadrature (more than 3 continuous data axes).
+        """
         checked = self._check(None, params, given, has_data=False)
         self._open_ok(self.fisher_open, "Fisher information")
         return self._call("fisher", *checked)
 
+    def fisher_error(self, *params: Any, **given: Any) -> np.ndarray:
+        """Absolute error estimate of each entry of :meth:`fisher`, the same shape (..., k, k).
+
+        Closed-form entries (and those taken from a closed −E[H]) have error 0. For an entry with no closed form:
+        adaptive Gauss–Kronrod quadrature gives the Kronrod–Gauss differences summed over its intervals (nested axes add
+        the integral of the inner estimates); an infinite sum gives the tail beyond its last term, estimated from
+        the decay of the last terms; a finite sum gives its round-off, (log₂ n + 2)·ε·Σ|t|. The quadrature is run
+        again, so ask for both only when the error is needed.
+
+        Raises:
+            ModelError: A bad argument, as for :meth:`fisher`.
+            NotSupportedError: As for :meth:`fisher`.
+
+        >>> import sympy as sp, symfisher as sf
+        >>> x = sp.Symbol("x", positive=True); lam = sp.Symbol("lambda", positive=True)
+        >>> num = sf.derive(sf.Model.from_pdf(lam * sp.exp(-lam * x), x, [lam], sp.Interval.open(0, sp.oo))).lambdify()
+        >>> num.fisher_error([0.5, 2.0]).tolist()  # I(λ) = 1/λ² is closed: no error
+        [[[0.0]], [[0.0]]]
+        """
+        checked = self._check(None, params, given, has_data=False)
+        self._open_ok(self.fisher_open, "Fisher information")
+        return self._call("fisher_error", *checked)
+
     def neg_expected_hessian(self, *params: Any, **given: Any) -> np.ndarray:
-        """−E[H], shape (..., k, k) (entries without closed form: quadrature per point)."""
+        """−E[H], shape (..., k, k); entries with no closed form (``neh_open``) by quadrature, as in :meth:`fisher`."""
         checked = self._check(None, params, given, has_data=False)
         self._open_ok(self.neh_open, "−E[H]")
         return self._call("neg_expected_hessian", *checked)
 
+    def neg_expected_hessian_error(self, *params: Any, **given: Any) -> np.ndarray:
+        """Absolute error estimate of each entry of :meth:`neg_expected_hessian` (0 for closed forms; see
+        :meth:`fisher_error`), shape (..., k, k)."""
+        checked = self._check(None, params, given, has_data=False)
+        self._open_ok(self.neh_open, "−E[H]")
+        return self._call("neg_expected_hessian_error", *checked)
+
     def _open_ok(self, entries: Sequence[tuple[int, int]], what: str) -> None:
-        if entries and len(self.data) != 1:
+        problem = self.namespace.get("OPEN_UNSUPPORTED")
+        if entries and problem is not None:
             i, j = entries[0]
             raise NotSupportedError(f"model {self.name}: {what} entry ({self.params[i]}, {self.params[j]}) has no "
-                                    f"closed form and quadrature needs one-dimensional data")
+                                    f"closed form and no quadrature: {problem}")
 
     def _call(self, name: str, x: Any, args: Sequence[Any]) -> np.ndarray:
         k = len(self.params)

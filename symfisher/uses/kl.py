@@ -68,7 +68,7 @@ def exact_kl(model, deltas: tuple[sp.Symbol, ...], seconds: float) -> sp.Expr | 
     ctx = Context.of(model)
     ctx = replace(ctx, others=ctx.others + deltas,
                   domains={**dict(ctx.domains), **{d: DELTA_RANGE for d in deltas}})
-    engine = Engine(ctx, Budget.of(seconds), Config.defaults().merge(timeout=seconds))
+    engine = Engine(ctx, Budget.of(seconds), Config.defaults().merge(timeout=seconds, entry_timeout=seconds))
     shifted = ctx.logpdf.xreplace({p: p + d for p, d in zip(model.params, deltas)})
     r = engine.expect(ctx.logpdf - shifted)
     if not r.closed:

@@ -22,7 +22,7 @@ from benchmarks import stats_families as fams
 from symfisher.errors import ModelError, NotSupportedError
 
 TOLERANCE = 1e-6
-CONFIG = sf.Config.defaults().merge(atom_timeout=20.0, simplify_timeout=15.0)  # results, not speed
+CONFIG = sf.Config.defaults().merge(atom_timeout=20.0, entry_timeout=60.0, simplify_timeout=15.0)  # results, not speed
 TIMEOUT = 120.0
 GAP_TIMEOUT = 6.0  # a known gap is expected to stay open: do not spend a minute confirming it
 # Known gaps cost CI about five minutes to confirm: they run (strict xfail) with SYMFISHER_STATS_GAPS=1, as the

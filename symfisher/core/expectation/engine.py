@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import math
 import os
+import time
 import traceback
 from dataclasses import dataclass
 from typing import Callable
@@ -32,19 +33,36 @@ class Engine:
 
     def __init__(self, ctx: Context, budget: Budget, config: Config | None = None, depth: int = 0):
         self.ctx = ctx
-        self.budget = budget
+        self._budget = budget
+        self._entry_deadline = [math.inf]  # of the entry being computed; shared with child engines
         self.config = config or Config.defaults()
         self.depth = depth
         self.expensive = True  # False: skip the costly atom strategies (a caller's quick first try)
+        self.cheap_pass = False  # True while an atom strategy runs in the cheap pass (see :meth:`later`)
         self.memo: dict[object, object] = {}
         self._atoms: dict[sp.Expr, Expectation] = {}
         self._tried: dict[sp.Expr, set[str]] = {}
         self.failures: list[StrategyFailure] = []  # unexpected exceptions of strategies (bugs), in order
         self.failures_sent = 0  # how many of them the pipeline has reported
 
+    @property
+    def budget(self) -> Budget:
+        """The derivation's budget, cut to the current entry's ``Config.entry_timeout``."""
+        entry = self._entry_deadline[0]
+        return self._budget if entry >= self._budget.deadline else Budget(entry)
+
     # ---------------------------------------------------------------- public
     def expect(self, f: sp.Expr) -> Expectation:
-        """E_θ[f(X)] (f in the context's data dummies)."""
+        """E_θ[f(X)] (f in the context's data dummies); at the top level within ``Config.entry_timeout``."""
+        if self.depth > 0 or self._entry_deadline[0] < math.inf:
+            return self._expect(f)
+        self._entry_deadline[0] = time.monotonic() + self.config.entry_timeout
+        try:
+            return self._expect(f)
+        finally:
+            self._entry_deadline[0] = math.inf
+
+    def _expect(self, f: sp.Expr) -> Expectation:
         f = sp.sympify(f)
         if not (f.free_symbols & set(self.ctx.data)):  # a constant of the data: E[f] = f
             return Expectation(f, ("data-free",))
@@ -130,7 +148,11 @@ class Engine:
             if name in tried or (not expensive and name in registry.EXPENSIVE):
                 continue
             tried.add(name)
-            result = self._try(name, strategy, g)
+            outer, self.cheap_pass = self.cheap_pass, not expensive
+            try:
+                result = self._try(name, strategy, g)
+            finally:
+                self.cheap_pass = outer
         if result is None:
             result = Expectation(self.ctx.unevaluated(g), (NO_CLOSED_FORM,), closed=False,
                                  detail=Note.of("no strategy found ", ExpectedValue(g), " in closed form"))
@@ -140,17 +162,29 @@ class Engine:
         return result
 
     # ---------------------------------------------------------------- helpers for strategies
+    def later(self, g: sp.Expr, name: str) -> None:
+        """Strategy ``name`` skipped a costly step on atom ``g`` in the cheap pass (:attr:`cheap_pass`): it is tried
+        again, with that step, in the expensive pass, after every cheap strategy had its chance on every atom."""
+        self._tried.get(g, set()).discard(name)
+
     def child(self, ctx: Context) -> Engine:
         """An engine for a transformed model (standardized, substituted) under the same budget and config,
         one level deeper; it records into this engine's :attr:`failures`, so a bug met there is reported."""
-        sub = Engine(ctx, self.budget, self.config, self.depth + 1)
+        sub = Engine(ctx, self._budget, self.config, self.depth + 1)
+        sub._entry_deadline = self._entry_deadline
         sub.failures = self.failures
         return sub
 
     def cached(self, key: object, compute: Callable[[], object]) -> object:
-        """Per-model memo shared by strategies (e.g. a detected exponential-family structure)."""
+        """Per-model memo shared by strategies (e.g. a detected exponential-family structure). The work is
+        the model's, not the entry's: it is not charged to the entry's ``Config.entry_timeout``."""
         if key not in self.memo:
-            self.memo[key] = compute()
+            deadline, start = self._entry_deadline[0], time.monotonic()
+            self._entry_deadline[0] = math.inf
+            try:
+                self.memo[key] = compute()
+            finally:
+                self._entry_deadline[0] = deadline + (time.monotonic() - start)
         return self.memo[key]
 
     def hard(self, fn: Callable, *args, seconds: float | None = None):

@@ -28,6 +28,7 @@ Three forms, by what is known in closed form:
 from __future__ import annotations
 
 import random
+import threading
 from dataclasses import dataclass, field
 from typing import Any, Callable, Sequence
 
@@ -39,6 +40,7 @@ from symfisher.core.points import domain_of, draw
 from symfisher.errors import ModelError
 
 __all__ = ["SYMBOLIC_MAX", "GaussianLogDensity", "GaussianStructure", "gaussian_pieces", "find_gaussian",
+           "gaussian_derivatives",
            "derive_gaussian", "numeric_covariance"]
 
 #: Largest dimension whose covariance is inverted symbolically (adjugate / determinant).
@@ -114,6 +116,9 @@ class GaussianStructure:
         conditions: Relations on θ where Σ is positive definite (leading principal minors that are not
             positive on the whole domain), empty when it is everywhere.
         source: Where the structure came from: ``"constructor"``, ``"sympy.stats"`` or ``"density"``.
+        adjugate, determinant: adj Σ and det Σ when Σ⁻¹ = adj Σ / det Σ is kept uncancelled (many
+            symbols): the formulas then work with the polynomial entries of adj Σ and divide by a power
+            of det Σ once per entry, instead of carrying 1/det Σ inside every product.
     """
 
     data: tuple[sp.Symbol, ...]
@@ -125,6 +130,8 @@ class GaussianStructure:
     conditions: tuple[sp.Basic, ...] = ()
     source: str = "constructor"
     names: dict = field(default_factory=dict, compare=False, repr=False)
+    adjugate: sp.ImmutableMatrix | None = field(default=None, compare=False, repr=False)
+    determinant: sp.Expr | None = field(default=None, compare=False, repr=False)
 
     @property
     def n(self) -> int:
@@ -178,7 +185,7 @@ def _hoist(bodies: Sequence[sp.Expr], index: set, theta: set) -> tuple[list[sp.E
 
     def walk(e: sp.Basic) -> sp.Basic:
         fs = e.free_symbols
-        if fs & index and not fs & theta and not e.is_Symbol:
+        if fs & index and not fs & theta:  # a bare index symbol too: the numeric functions never see i, j
             if e not in table:
                 table[e] = sp.Dummy(f"h{len(table)}")
             return table[e]
@@ -189,12 +196,19 @@ def _hoist(bodies: Sequence[sp.Expr], index: set, theta: set) -> tuple[list[sp.E
     return [walk(b) for b in bodies], table
 
 
-def numeric_covariance(cov: Any, symbols: Sequence[sp.Symbol], exprs: Sequence[sp.Expr] | None = None
-                       ) -> Callable[..., list[np.ndarray]]:
+def numeric_covariance(cov: Any, symbols: Sequence[sp.Symbol], exprs: Sequence[sp.Expr] | None = None,
+                       lower: bool = False, block: int = 128) -> Callable[..., list[np.ndarray]]:
     """A function of ``symbols`` values (scalars) returning [Σ, *exprs-as-matrices] as n×n arrays.
 
     ``cov`` is an explicit matrix or a ``FunctionMatrix``; ``exprs`` are further kernel bodies in the
     same index symbols (e.g. ∂Σ/∂θ_i), evaluated together with common subexpressions shared.
+
+    With ``lower=True`` only the lower triangles are evaluated (what LAPACK's ``potrf`` and ``sygst``
+    read): Fortran-ordered arrays whose strict upper triangle is zero. A kernel is evaluated on
+    blocks of ``block`` rows of the upper triangle of a C-ordered array, whose transpose is that
+    Fortran-ordered lower triangle: about half the work of the full matrices. For a kernel the
+    arrays are reused by the next call in the same thread (callers may overwrite them in place, and
+    must not keep them across calls).
     """
     n = int(cov.shape[0])
     if isinstance(cov, sp.FunctionMatrix):
@@ -210,18 +224,34 @@ def numeric_covariance(cov: Any, symbols: Sequence[sp.Symbol], exprs: Sequence[s
         J = np.arange(n)[None, :]
         # θ-free parts of the entries (the inputs' squared distances, δ_ij) are computed once, here
         fixed = sp.lambdify((i, j), prepared[len(bodies):], modules=[ns, "numpy"], cse=True)(I, J) if hoisted else []
-        fixed = [np.broadcast_to(np.asarray(v, dtype=float), (n, n)) for v in fixed]
+        fixed = [np.ascontiguousarray(np.broadcast_to(np.asarray(v, dtype=float), (n, n))) for v in fixed]
         fn = sp.lambdify((*hoisted.values(), *symbols), prepared[:len(bodies)], modules=[ns, "numpy"], cse=True)
 
         def evaluate(*values: float) -> list[np.ndarray]:
             return [np.broadcast_to(np.asarray(v, dtype=float), (n, n)) for v in fn(*fixed, *values)]
 
-        return evaluate
+        work = threading.local()
+        upper = np.triu(np.ones((block, block)))  # keeps i ≤ j of a diagonal block
+
+        def evaluate_lower(*values: float) -> list[np.ndarray]:
+            outs = getattr(work, "outs", None)  # reused: fresh n×n arrays cost more in page faults than the kernel
+            if outs is None:
+                outs = work.outs = [np.zeros((n, n)) for _ in bodies]  # C order, upper triangle i ≤ j filled
+            for r0 in range(0, n, block):
+                r1 = min(n, r0 + block)
+                for out, v in zip(outs, fn(*[f[r0:r1, r0:] for f in fixed], *values)):
+                    out[r0:r1, r0:] = v
+                    diag = out[r0:r1, r0:r1]
+                    np.multiply(diag, upper[:r1 - r0, :r1 - r0], out=diag)
+            return [o.T for o in outs]  # Fortran order, lower triangle filled, strict upper zero
+
+        return evaluate_lower if lower else evaluate
     mats = [sp.ImmutableMatrix(cov), *(exprs or [])]
     fn = sp.lambdify(tuple(symbols), [sp.ImmutableMatrix(m).tolist() for m in mats], modules="numpy", cse=True)
 
     def evaluate_explicit(*values: float) -> list[np.ndarray]:
-        return [np.array(m, dtype=float).reshape(n, n) for m in fn(*values)]
+        out = [np.array(m, dtype=float).reshape(n, n) for m in fn(*values)]
+        return [np.asfortranarray(np.tril(m)) for m in out] if lower else out
 
     return evaluate_explicit
 
@@ -362,7 +392,8 @@ def gaussian_pieces(mean: Any, cov: Any, data: Sequence[sp.Symbol], params: Sequ
         precision, det, adj = _inverse(S)
         quad = (r.T * precision * r)[0, 0] if adj is None else (r.T * adj * r)[0, 0] / det
         logpdf = -quad / 2 - sp.expand_log(sp.log(det), force=False) / 2 - n * sp.log(2 * sp.pi) / 2
-        structure = GaussianStructure(tuple(data), tuple(params), m, "covariance", S, precision, conditions)
+        structure = GaussianStructure(tuple(data), tuple(params), m, "covariance", S, precision, conditions,
+                                      adjugate=adj, determinant=None if adj is None else det)
     else:
         logpdf = GaussianLogDensity(sp.Tuple(*data), m, S)
         structure = GaussianStructure(tuple(data), tuple(params), m, "matrix", S, None, conditions)
@@ -519,21 +550,135 @@ def _positive_diagonal(P: sp.Matrix, domains: dict) -> bool:
 
 
 # ---------------------------------------------------------------------------------------------- the formulas
+_ZERO = sp.S.Zero
+Rows = list  # a matrix as a list of rows (indexing a SymPy matrix entry by entry costs microseconds each)
+
+
+def _rows(M: Any) -> Rows | None:
+    """``M`` as a list of rows, ``None`` when every entry is zero."""
+    rows = M.tolist() if hasattr(M, "tolist") else M
+    return None if all(v is _ZERO for row in rows for v in row) else rows
+
+
 def _trace_product(A: Any, B: Any) -> sp.Expr:
     """tr(AB) = Σ_ab A_ab B_ba, without forming AB."""
-    n = A.rows
-    return sp.Add(*[A[a, b] * B[b, a] for a in range(n) for b in range(n) if A[a, b] != 0 and B[b, a] != 0])
+    if A is None or B is None:
+        return _ZERO
+    A, B = (m.tolist() if hasattr(m, "tolist") else m for m in (A, B))
+    n = len(A)
+    return sp.Add(*[A[a][b] * B[b][a] for a in range(n) for b in range(n)
+                    if A[a][b] is not _ZERO and B[b][a] is not _ZERO])
 
 
 def _quadratic_form(u: Any, M: Any, v: Any) -> sp.Expr:
-    n = M.rows
-    return sp.Add(*[u[a] * M[a, b] * v[b] for a in range(n) if u[a] != 0 for b in range(n) if v[b] != 0])
+    """uᵀMv (u, v sequences, ``None`` for zero; M a matrix or a list of rows)."""
+    if u is None or v is None or M is None:
+        return _ZERO
+    M = M.tolist() if hasattr(M, "tolist") else M
+    vs = [(b, w) for b, w in enumerate(v) if w is not _ZERO]
+    return sp.Add(*[u[a] * M[a][b] * w for a in range(len(M)) if u[a] is not _ZERO for b, w in vs
+                    if M[a][b] is not _ZERO])
+
+
+def _dot(u: Any, v: Any) -> sp.Expr:
+    if u is None or v is None:
+        return _ZERO
+    return sp.Add(*[a * b for a, b in zip(u, v) if a is not _ZERO and b is not _ZERO])
+
+
+def _matmul(A: Rows | None, B: Rows | None) -> Rows | None:
+    if A is None or B is None:
+        return None
+    n, m = len(A), len(B)
+    out = [[sp.Add(*[A[a][c] * B[c][b] for c in range(m) if A[a][c] is not _ZERO and B[c][b] is not _ZERO])
+            for b in range(len(B[0]))] for a in range(n)]
+    return _rows(out)
+
+
+def _negated(A: Rows | None) -> Rows | None:
+    return None if A is None else [[-e for e in row] for row in A]
+
+
+def _matvec(A: Rows | None, v: Any) -> list | None:
+    if A is None or v is None:
+        return None
+    out = [_dot(row, v) for row in A]
+    return None if all(w is _ZERO for w in out) else out
+
+
+def _vector(m: Any) -> list | None:
+    out = list(m)
+    return None if all(w is _ZERO for w in out) else out
+
+
+def _derivative(v: Sequence[sp.Expr] | None, p: sp.Symbol) -> list | None:
+    """∂v/∂p entry by entry (entries free of p are not differentiated), ``None`` when zero."""
+    return None if v is None else _vector([sp.diff(e, p) if p in e.free_symbols else _ZERO for e in v])
+
+
+class _Pieces:
+    """The concrete matrices of the covariance and precision forms, computed once and shared.
+
+    Σ⁻¹ = c · Pn with c = 1/det Σ and Pn = adj Σ when the structure keeps the adjugate, else c = 1 and
+    Pn = Σ⁻¹. Every term of the formulas is a polynomial in the entries of Pn times a power of c, so
+    an entry is one sum of such products over one power of det Σ (no per-entry cancellation needed).
+    Only parameters that Σ (or P) depends on get derivative matrices.
+    """
+
+    def __init__(self, g: GaussianStructure) -> None:
+        self.g = g
+        params = g.params
+        if g.adjugate is not None:
+            self.Pn, self.c = g.adjugate.tolist(), 1 / g.determinant
+        else:
+            self.Pn, self.c = g.precision.tolist(), sp.S.One
+        self.dmu = [_derivative(list(g.mean), p) for p in params]
+        self.covariance = g.form == "covariance"
+        if self.covariance:
+            self.M = sp.ImmutableMatrix(g.cov)  # the matrix whose derivatives enter: Σ
+        else:
+            self.M = g.precision  # ∂_iΣ = −Σ ∂_iP Σ: the precision's derivatives enter
+            self.S = None if g.cov is None else g.cov.tolist()
+        inside = self.M.free_symbols
+        self.dM = [_rows(self.M.diff(p)) if p in inside else None for p in params]
+        # the numerators of A_i = Σ⁻¹∂_iΣ = c · Pn ∂_iΣ (covariance) or −∂_iP Σ (precision)
+        if self.covariance:
+            self.An = [_matmul(self.Pn, d) for d in self.dM]
+        else:
+            self.An = [_negated(_matmul(d, self.S)) for d in self.dM]
+        self.trn = [_ZERO if a is None else sp.Add(*[a[r][r] for r in range(len(a))]) for a in self.An]
+        self._d2M: dict = {}
+
+    def d2M(self, i: int, j: int) -> Rows | None:
+        key = (min(i, j), max(i, j))
+        if key not in self._d2M:
+            p, q = self.g.params[key[0]], self.g.params[key[1]]
+            both = self.dM[key[0]] is not None and self.dM[key[1]] is not None
+            self._d2M[key] = _rows(self.M.diff(p, q)) if both else None
+        return self._d2M[key]
+
+    # the scalar pieces, each with its power of c
+    def tr(self, i: int) -> sp.Expr:  # tr(Σ⁻¹∂_iΣ)
+        return self.c * self.trn[i] if self.covariance else self.trn[i]
+
+    def tt(self, i: int, j: int) -> sp.Expr:  # tr(Σ⁻¹∂_iΣ Σ⁻¹∂_jΣ)
+        t = _trace_product(self.An[i], self.An[j])
+        return self.c**2 * t if self.covariance else t
+
+    def d2(self, i: int, j: int) -> sp.Expr:  # tr(Σ⁻¹∂_ijΣ)
+        if self.covariance:
+            return self.c * _trace_product(self.Pn, self.d2M(i, j))
+        # precision form: tr(Σ⁻¹∂_ijΣ) = 2 tr(∂_iPΣ∂_jPΣ) − tr(∂_ijP Σ)
+        return 2 * self.tt(i, j) - _trace_product(self.d2M(i, j), self.S)
+
+    def mean_term(self, i: int, j: int) -> sp.Expr:  # ∂_iμᵀ Σ⁻¹ ∂_jμ
+        return self.c * _quadratic_form(self.dmu[i], self.Pn, self.dmu[j])
 
 
 @dataclass(frozen=True)
 class GaussianResult:
     """E[s], E[s sᵀ] and −E[H] (upper triangles) from the structure, with the score and Hessian in the
-    matrix form (``None`` otherwise: the ordinary symbolic derivatives)."""
+    matrix form (``None`` otherwise: see :func:`gaussian_derivatives`)."""
 
     mean: list
     fisher: dict
@@ -547,44 +692,77 @@ def derive_gaussian(g: GaussianStructure) -> GaussianResult:
     """Both sides of the information equality from the structure (see the module docstring)."""
     if g.form == "matrix":
         return _derive_matrix(g)
-    params, k = g.params, len(g.params)
-    dmu = [g.mean.diff(p) for p in params]
-    P, S = g.precision, g.cov
-    if g.form == "covariance":  # A_i = Σ⁻¹ ∂_iΣ
-        A = [P * S.diff(p) for p in params]
-
-        def d2(i: int, j: int) -> sp.Expr:  # tr(Σ⁻¹ ∂_ijΣ)
-            return _trace_product(P, S.diff(params[i], params[j]))
-    else:  # precision form: ∂_iΣ = −Σ ∂_iP Σ, so A_i = Σ⁻¹∂_iΣ = −∂_iP Σ
-        dP = [P.diff(p) for p in params]
-        A = [None if d.is_zero_matrix else -(d * S) for d in dP]
-
-        def d2(i: int, j: int) -> sp.Expr:  # tr(Σ⁻¹ ∂_ijΣ) = 2 tr(∂_iPΣ∂_jPΣ) − tr(∂_ijP Σ)
-            dPij = P.diff(params[i], params[j])
-            return (2 * tt(i, j) if A[i] is not None and A[j] is not None else 0) \
-                - (0 if dPij.is_zero_matrix else _trace_product(dPij, S))
-    zero = sp.Integer(0)
-    tr = [zero if a is None else a.trace() for a in A]
-
-    def tt(i: int, j: int) -> sp.Expr:
-        return zero if A[i] is None or A[j] is None else _trace_product(A[i], A[j])
-
-    def mean_term(i: int, j: int) -> sp.Expr:
-        return _quadratic_form(dmu[i], P, dmu[j])
-
+    f = _Pieces(g)
+    k = len(g.params)
+    tr, tt, d2, mean_term = f.tr, f.tt, f.d2, f.mean_term
     # E[s_i] = ½ E[rᵀ A_i Σ⁻¹ r] − ½ tr A_i = ½ tr(A_i Σ⁻¹ Σ) − ½ tr A_i
-    mean = [tr[i] / 2 - tr[i] / 2 for i in range(k)]
+    mean = [tr(i) / 2 - tr(i) / 2 for i in range(k)]
     fisher, neh = {}, {}
     for i in range(k):
         for j in range(i, k):
+            ti, tj = tr(i), tr(j)
+            tij, tji = tt(i, j), tt(j, i)
+            dij, mij = (d2(i, j), mean_term(i, j))
             # Isserlis: E[(½rᵀB_ir − ½tr A_i + ∂_iμᵀΣ⁻¹r)(…)_j] with E[rᵀB_ir rᵀB_jr] = tr A_i tr A_j + 2 tr(A_iA_j)
-            fisher[(i, j)] = (tr[i] * tr[j] + 2 * tt(i, j)) / 4 - tr[i] * tr[j] / 4 - tr[j] * tr[i] / 4 \
-                + tr[i] * tr[j] / 4 + mean_term(i, j)
+            fisher[(i, j)] = (ti * tj + 2 * tij) / 4 - ti * tj / 4 - tj * ti / 4 + ti * tj / 4 + mij
             # H_ij = ∂_j s_i; E[rᵀBr] = tr(BΣ): −E[H_ij] = ½tr(A_jA_i) + ½tr(A_iA_j) − ½tr(Σ⁻¹∂_ijΣ)
             #        − ½tr(A_jA_i) + ½tr(Σ⁻¹∂_ijΣ) + ∂_iμᵀΣ⁻¹∂_jμ
-            neh[(i, j)] = tt(j, i) / 2 + tt(i, j) / 2 - d2(i, j) / 2 - tt(j, i) / 2 + d2(i, j) / 2 \
-                + mean_term(i, j)
+            neh[(i, j)] = tji / 2 + tij / 2 - dij / 2 - tji / 2 + dij / 2 + mij
     return GaussianResult(mean, fisher, neh, g.describe())
+
+
+def gaussian_derivatives(g: GaussianStructure) -> tuple[list, dict]:
+    """The score s and the upper triangle of the Hessian H of log N(x | μ(θ), Σ(θ)), from the structure.
+
+    With r = x − μ and v = Σ⁻¹r, in the covariance form (∂_iΣ⁻¹ = −Σ⁻¹∂_iΣΣ⁻¹):
+
+        s_i  = ½ vᵀ∂_iΣ v + ∂_iμᵀv − ½ tr(Σ⁻¹∂_iΣ),
+        H_ij = −vᵀ∂_jΣ Σ⁻¹ ∂_iΣ v + ½ vᵀ∂_ijΣ v − ∂_jμᵀΣ⁻¹∂_iΣ v − ∂_iμᵀΣ⁻¹∂_jΣ v − ∂_iμᵀΣ⁻¹∂_jμ
+               + ½ tr(Σ⁻¹∂_jΣ Σ⁻¹∂_iΣ) − ½ tr(Σ⁻¹∂_ijΣ) + ∂_ijμᵀv;
+
+    in the precision form (log p = −½ rᵀPr + c₀(θ), ∂_i c₀ = ½ tr(Σ∂_iP), checked by the recognition):
+
+        s_i  = ∂_iμᵀv − ½ rᵀ∂_iP r + ½ tr(Σ∂_iP),
+        H_ij = ∂_ijμᵀv + ∂_iμᵀ∂_jP r + ∂_jμᵀ∂_iP r − ∂_iμᵀP∂_jμ − ½ rᵀ∂_ijP r − ½ tr(Σ∂_jPΣ∂_iP)
+               + ½ tr(Σ∂_ijP).
+
+    These are exactly the derivatives of the log-density, written in the entries of Σ⁻¹ (or adj Σ over
+    a power of det Σ) instead of differentiating its expanded form k + k(k + 1)/2 times.
+    """
+    if g.form == "matrix":
+        raise ValueError("gaussian_derivatives: the matrix form carries its own matrix-expression derivatives")
+    f = _Pieces(g)
+    params, k, c, Pn = g.params, len(g.params), f.c, f.Pn
+    r = [x - m for x, m in zip(g.data, g.mean)]
+    vn = _matvec(Pn, r)  # v = c · vn
+    d2mu = {(i, j): _derivative(f.dmu[i], params[j]) for i in range(k) for j in range(i, k)
+            if f.dmu[i] is not None and f.dmu[j] is not None}
+    score, hessian = [], {}
+    if f.covariance:
+        w = [_matvec(d, vn) for d in f.dM]  # ∂_iΣ v / c
+        for i in range(k):
+            score.append(c**2 * _dot(vn, w[i]) / 2 + c * _dot(f.dmu[i], vn) - c * f.trn[i] / 2)
+        for i in range(k):
+            for j in range(i, k):
+                d2S = f.d2M(i, j)
+                hessian[(i, j)] = sp.Add(
+                    -c**3 * _quadratic_form(w[j], Pn, w[i]),
+                    c**2 * _quadratic_form(vn, d2S, vn) / 2,
+                    -c**2 * (_quadratic_form(f.dmu[j], Pn, w[i]) + _quadratic_form(f.dmu[i], Pn, w[j])),
+                    -c * _quadratic_form(f.dmu[i], Pn, f.dmu[j]),
+                    f.tt(j, i) / 2, -f.d2(i, j) / 2, c * _dot(d2mu.get((i, j)), vn))
+        return score, hessian
+    S, dP = f.S, f.dM
+    for i in range(k):
+        score.append(_dot(f.dmu[i], vn) - _quadratic_form(r, dP[i], r) / 2 + _trace_product(S, dP[i]) / 2)
+    for i in range(k):
+        for j in range(i, k):
+            dPij = f.d2M(i, j)
+            hessian[(i, j)] = sp.Add(
+                _dot(d2mu.get((i, j)), vn), _quadratic_form(f.dmu[i], dP[j], r), _quadratic_form(f.dmu[j], dP[i], r),
+                -_quadratic_form(f.dmu[i], Pn, f.dmu[j]), -_quadratic_form(r, dPij, r) / 2,
+                -f.tt(j, i) / 2, _trace_product(S, dPij) / 2)
+    return score, hessian
 
 
 # ---------------------------------------------------------------------------------------------- matrix form

@@ -7,7 +7,8 @@ class by class) or zᵀ ⊗ I_m (covariate by covariate). With J = I ⊗ zᵀ th
     s = s_η ⊗ z,    H = H_η ⊗ z zᵀ,    I(W) = I_η ⊗ z zᵀ = (diag π − π πᵀ) ⊗ z zᵀ,
 
 the form K-FAC approximates: two small factors instead of a (K − 1)p × (K − 1)p matrix. The numeric
-functions evaluate the factors and form the product (``einsum``), never the dense symbolic matrix.
+functions evaluate the factors as functions of the predictors η (computed numerically, η = W c) and form
+the product (``einsum``), never the dense symbolic matrix.
 """
 
 from __future__ import annotations
@@ -15,6 +16,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 import sympy as sp
+
+from symfisher.errors import ModelError
 
 __all__ = ["Kronecker", "kronecker_layout"]
 
@@ -33,6 +36,10 @@ class Kronecker:
         vector: The shared covariate vector c (p×1); the other factor is c cᵀ.
         swap: ``False``: θ runs class by class (index a·p + r), products are left ⊗ c cᵀ; ``True``:
             covariate by covariate (index r·m + a), products are c cᵀ ⊗ left.
+        predictors: The predictor symbols η_1, …, η_m (empty when not known).
+        forms: η_a in θ (η_a = Σ_r θ_ar c_r), aligned with ``predictors``.
+        reduced: The four factors written in the predictors η instead of θ — ``(score, hessian, fisher,
+            neg_expected_hessian)``, short expressions for printing and numeric code (empty when not known).
     """
 
     fisher: sp.ImmutableMatrix
@@ -41,11 +48,31 @@ class Kronecker:
     score: sp.ImmutableMatrix
     vector: sp.ImmutableMatrix
     swap: bool = False
+    predictors: tuple[sp.Symbol, ...] = ()
+    forms: tuple[sp.Expr, ...] = ()
+    reduced: tuple[sp.ImmutableMatrix, ...] = ()
+
+    def __post_init__(self) -> None:
+        m = self.fisher.rows
+        if len(self.predictors) != len(self.forms) or (self.predictors and len(self.predictors) != m) \
+                or len(self.reduced) not in (0, 4):
+            raise ModelError(f"a Kronecker structure needs m = {m} predictors with their forms and the four reduced "
+                             f"factors, got {len(self.predictors)} predictors, {len(self.forms)} forms and "
+                             f"{len(self.reduced)} factors")
 
     @property
     def outer(self) -> sp.ImmutableMatrix:
         """c cᵀ."""
         return sp.ImmutableMatrix(self.vector * self.vector.T)
+
+    def in_predictors(self, matrix: str = "fisher") -> sp.ImmutableMatrix:
+        """The factor of ``matrix`` ("score", "hessian", "fisher", "neg_expected_hessian") written in the
+        predictors η (in θ when they are not known): substituting ``forms`` for ``predictors`` gives the
+        attribute of the same name."""
+        names = ("score", "hessian", "fisher", "neg_expected_hessian")
+        if matrix not in names:
+            raise ModelError(f"unknown factor {matrix!r}; one of {', '.join(names)}")
+        return self.reduced[names.index(matrix)] if self.reduced else getattr(self, matrix)
 
     def factors(self, matrix: str = "fisher") -> tuple[sp.ImmutableMatrix, sp.ImmutableMatrix]:
         """(A, B) with the named matrix ("fisher", "neg_expected_hessian", "hessian") equal to A ⊗ B."""
@@ -59,8 +86,9 @@ class Kronecker:
 
     def scaled(self, n: sp.Expr) -> Kronecker:
         """The structure of n i.i.d. observations: the information factors times n."""
+        reduced = self.reduced and (*self.reduced[:2], self.reduced[2] * n, self.reduced[3] * n)
         return Kronecker(self.fisher * n, self.neg_expected_hessian * n, self.hessian, self.score, self.vector,
-                         self.swap)
+                         self.swap, self.predictors, self.forms, tuple(reduced))
 
     def __iter__(self):
         return iter(self.factors("fisher"))

@@ -19,6 +19,7 @@ from dataclasses import dataclass
 import sympy as sp
 
 from symfisher.core.note import Note, eq
+from symfisher.core.structure.kronecker import kronecker_layout
 from symfisher.core.points import domain_of, draw
 
 __all__ = ["LinearPredictors", "find_linear_predictors"]
@@ -52,8 +53,16 @@ class LinearPredictors:
     def describe(self) -> Note:
         """One line for the proof: the predictors and the chain rule used."""
         etas = [piece for k, (s, f) in enumerate(self.back.items()) for piece in (" and " if k else "", eq(s, f))]
+        layout = kronecker_layout(self.jacobian)
+        if layout is None:
+            jacobian = Note.of(eq(sp.Symbol("J"), self.jacobian))
+        else:  # J = I ⊗ cᵀ written out would be m·k entries, almost all zero
+            c, swap = layout
+            product = "c-transpose ⊗ I" if swap else "I ⊗ c-transpose"
+            jacobian = Note.of(f"J = {product} (I the {len(self.symbols)}×{len(self.symbols)} identity), ",
+                               eq(sp.Symbol("c"), c))
         return Note.of("log p depends on the parameters only through the linear predictor ", *etas,
-                       "; chain rule with ", eq(sp.Symbol("J"), self.jacobian), ": each matrix is J-transpose times "
+                       "; chain rule with ", jacobian, ": each matrix is J-transpose times "
                        "the reduced model's matrix times J", rule="chain rule")
 
 
@@ -63,6 +72,10 @@ def _linear_form(terms: list[sp.Expr], params: set[sp.Symbol], data: set[sp.Symb
     block = form.free_symbols & params
     if len(block) < MIN_BLOCK:
         return None
+    coeffs = _term_by_term(terms, params, data)
+    if coeffs is not None:  # each term a_i θ_i: no derivative or expansion needed (180 weights of a softmax)
+        _, form = sp.Add(*[c * p for p, c in coeffs.items()]).as_content_primitive()
+        return -form if form.could_extract_minus_sign() else form
     coeffs = {}
     for p in block:
         c = sp.diff(form, p)
@@ -73,6 +86,17 @@ def _linear_form(terms: list[sp.Expr], params: set[sp.Symbol], data: set[sp.Symb
         return None
     _, form = form.as_content_primitive()  # 2β₀ + 2β₁z → β₀ + β₁z, and no leading minus sign
     return -form if form.could_extract_minus_sign() else form
+
+
+def _term_by_term(terms: list[sp.Expr], params: set[sp.Symbol], data: set[sp.Symbol]) -> dict | None:
+    """{θ_i: a_i} when every term is a_i·θ_i with one parameter θ_i and a θ- and data-free a_i, else ``None``."""
+    coeffs: dict[sp.Symbol, sp.Expr] = {}
+    for t in terms:
+        c, p = t.as_independent(*params, as_Add=False)
+        if p not in params or c.free_symbols & (params | data):
+            return None
+        coeffs[p] = coeffs.get(p, 0) + c
+    return coeffs if all(c != 0 for c in coeffs.values()) else None
 
 
 def _candidates(logpdf: sp.Expr, params: set[sp.Symbol], data: set[sp.Symbol]) -> list[sp.Expr]:
@@ -90,13 +114,17 @@ def _candidates(logpdf: sp.Expr, params: set[sp.Symbol], data: set[sp.Symbol]) -
 
 def _pivot(form: sp.Expr, block: list[sp.Symbol]) -> sp.Symbol:
     """The parameter to solve for: a numeric coefficient if there is one (no division by a covariate)."""
-    numeric = [p for p in block if sp.diff(form, p).is_number]
+    coeffs = _term_by_term(list(sp.Add.make_args(form)), set(block), set()) or {}
+    numeric = [p for p in block if (coeffs[p] if p in coeffs else sp.diff(form, p)).is_number]
     return (numeric or block)[0]
 
 
 def _eliminate(expr: sp.Expr, form: sp.Expr, eta: sp.Symbol, params: set[sp.Symbol]) -> sp.Expr | None:
     """``expr`` with ``form`` replaced by ``eta``, or ``None`` when the block's parameters stay."""
     block = sorted(form.free_symbols & params, key=str)
+    out = expr.xreplace({form: eta})  # where the form is written as it is (η inside exp(η) and y·η)
+    if not out.free_symbols & set(block):
+        return out
     pivot = _pivot(form, block)
     coeff = sp.diff(form, pivot)
     solved = (eta - (form - coeff * pivot)) / coeff
@@ -174,5 +202,5 @@ def find_linear_predictors(logpdf: sp.Expr, density: sp.Expr, params: tuple[sp.S
     back = dict(zip(etas, forms))
     if not _agrees(logpdf, g, back):
         return None
-    jac = sp.ImmutableMatrix([[sp.diff(f, p) for p in params] for f in all_forms])
+    jac = sp.ImmutableMatrix([[sp.diff(f, p) if p in f.free_symbols else 0 for p in params] for f in all_forms])
     return LinearPredictors(tuple(symbols), tuple(all_forms), jac, g, dens)

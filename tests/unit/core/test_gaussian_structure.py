@@ -238,3 +238,45 @@ def test_bad_covariances_are_refused_in_one_line():
     K = sp.FunctionMatrix(n, n, sp.Lambda((i, j), s * sp.exp((i - j)**2 / 10)))
     with pytest.raises(ModelError, match=r"^model gaussian: the covariance is not positive definite at s = .*$"):
         Model.gaussian(sp.zeros(n, 1), K, sp.symbols(f"x1:{n + 1}", real=True), [s])
+
+
+def _agree_at_point(d, point, rows=None) -> None:
+    """The score and Hessian of the result equal ∂ log p and ∂² log p of the model's log-density at a point
+    (the data substituted first; Hessian rows ``rows``, all by default)."""
+    model = d.model
+    logpdf = model.logpdf.xreplace({x: v for x, v in point.items() if x in model.data})
+    for i, p in enumerate(model.params):
+        s = sp.diff(logpdf, p)
+        assert sp.nsimplify(d.score[i].xreplace(point) - s.xreplace(point)) == 0, p
+        if rows is not None and i not in rows:
+            continue
+        for j in range(i, len(model.params)):
+            h = sp.diff(s, model.params[j]).xreplace(point)
+            assert sp.nsimplify(d.hessian[i, j].xreplace(point) - h) == 0, (p, model.params[j])
+
+
+def test_score_and_hessian_from_the_structure_are_the_derivatives():
+    """Full covariance k = 3 (9 parameters): s and H written in adj Σ / det Σ, not by differentiating log p."""
+    xs, mus, S, cov = full_covariance(3)
+    d = derive(Model.gaussian(mus, S, xs, [*mus, *cov]), timeout=60)
+    point = at_point(3)
+    point.update({x: sp.Rational(2 * a - 1, 5) for a, x in enumerate(xs)})
+    _agree_at_point(d, point, rows=(0, 3, 4, 8))  # μ₁, s₁₁, s₁₂, s₃₃ against every parameter
+    assert d.equality.status == "proved"
+    # every entry is one sum over a power of det Σ: I[s11, s11] = (adj Σ)_11² / (2 det² Σ)
+    det = sp.factor(S.det())
+    assert sp.expand(d.fisher[3, 3] * 2 * det**2 - S.adjugate()[0, 0]**2) == 0
+
+
+def test_precision_form_score_and_hessian():
+    """The bivariate normal written out (5 parameters, precision form): s and H from the structure."""
+    x, y, m1, m2, rho = sp.symbols("x y m1 m2 rho", real=True)
+    s1, s2 = sp.symbols("s1 s2", positive=True)
+    z = (x - m1)**2 / s1**2 - 2 * rho * (x - m1) * (y - m2) / (s1 * s2) + (y - m2)**2 / s2**2
+    pdf = sp.exp(-z / (2 * (1 - rho**2))) / (2 * sp.pi * s1 * s2 * sp.sqrt(1 - rho**2))
+    model = Model.from_pdf(pdf, (x, y), [m1, m2, s1, s2, rho], {x: sp.S.Reals, y: sp.S.Reals},
+                           domain={rho: sp.Interval.open(-1, 1)})
+    d = derive(model)
+    point = {m1: sp.Rational(1, 3), m2: -1, s1: sp.Rational(3, 2), s2: sp.Rational(2, 3), rho: sp.Rational(-2, 7),
+             x: sp.Rational(1, 5), y: sp.Rational(7, 4)}
+    _agree_at_point(d, point)

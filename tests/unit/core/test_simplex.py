@@ -91,7 +91,7 @@ def test_categorical_one_hot_is_the_multinomial_with_one_trial(K):
     assert d.equality.status == "proved"
 
 
-def softmax(K: int, p: int):
+def softmax(K: int, p: int, validate: bool = True):
     y = sp.symbols(f"y1:{K}", integer=True, nonnegative=True)
     z = sp.symbols(f"z1:{p + 1}", real=True)
     W = [[sp.Symbol(f"w{a}_{r}", real=True) for r in range(1, p + 1)] for a in range(1, K)]
@@ -99,7 +99,8 @@ def softmax(K: int, p: int):
     logp = sum(yi * e for yi, e in zip(y, eta)) - sp.log(1 + sum(sp.exp(e) for e in eta))
     support = sp.FiniteSet(sp.Tuple(*[0] * (K - 1)), *[sp.Tuple(*[int(i == j) for i in range(K - 1)])
                                                          for j in range(K - 1)])
-    model = Model.from_logpdf(logp, y, [w for row in W for w in row], support, given=z, name=f"softmax-{K}-{p}")
+    model = Model.from_logpdf(logp, y, [w for row in W for w in row], support, given=z, name=f"softmax-{K}-{p}",
+                              validate=validate)
     return model, W, z, eta
 
 
@@ -135,3 +136,54 @@ def test_softmax_numeric_functions_form_the_kronecker_product():
     e = np.exp(Wv @ zv[0])
     s = num.score(y, *Wv.ravel(), **{k: v[0] for k, v in given.items()})
     np.testing.assert_allclose(s, np.kron(y - e / (1 + e.sum()), zv[0]), rtol=1e-12, atol=1e-15)
+
+
+def test_softmax_kronecker_factors_are_kept_in_the_predictors():
+    model, W, z, eta = softmax(3, 2)
+    kron = derive(model).kronecker
+    assert [str(e) for e in kron.predictors] == ["eta1", "eta2"] and list(kron.forms) == eta
+    back = dict(zip(kron.predictors, kron.forms))
+    for name in ("score", "hessian", "fisher", "neg_expected_hessian"):
+        reduced = kron.in_predictors(name)
+        assert not reduced.free_symbols & {w for row in W for w in row}
+        assert_equal(reduced.xreplace(back), getattr(kron, name))
+    e1, e2 = kron.predictors
+    pi1 = sp.exp(e1) / (1 + sp.exp(e1) + sp.exp(e2))
+    assert is_zero(kron.in_predictors("fisher")[0, 0] - pi1 * (1 - pi1))
+    assert kron.scaled(5).in_predictors("fisher") == 5 * kron.in_predictors("fisher")
+
+
+@pytest.mark.slow
+def test_many_weights_build_the_dense_matrices_from_the_factors():
+    """k = 32 weights (528 entries): the parent expands the batches, entry (a·p + r, b·p + s) = A_ab z_r z_s exactly."""
+    model, W, z, eta = softmax(3, 16, validate=False)  # validating 32 weights alone takes 20 s
+    d = derive(model)
+    kron, p = d.kronecker, len(z)
+    assert d.equality.status == "proved" and kron is not None and "J = I ⊗ c-transpose" in d.steps[-2].detail
+    for i, j in [(0, 0), (0, 17), (5, 30), (16, 31), (31, 31)]:
+        (a, r), (b, s) = divmod(i, p), divmod(j, p)
+        assert d.fisher[i, j] == kron.fisher[a, b] * z[r] * z[s] == d.fisher[j, i]
+        assert d.neg_expected_hessian[i, j] == d.fisher[i, j]
+        assert is_zero(d.hessian[i, j] - kron.hessian[a, b] * z[r] * z[s])  # H_η simplified (m = 2): same value
+    assert is_zero(d.score[17] - kron.score[1] * z[1])
+    num = d.lambdify()
+    assert "_eta_kernel(" in num.source
+    rng = np.random.default_rng(5)
+    Wv, zv = rng.normal(size=(2, p)), rng.normal(size=p)
+    F = num.fisher(*Wv.ravel(), **{str(s): v for s, v in zip(z, zv)})
+    e = np.exp(Wv @ zv)
+    pi = e / (1 + e.sum())
+    np.testing.assert_allclose(F, np.kron(np.diag(pi) - np.outer(pi, pi), np.outer(zv, zv)), rtol=1e-12, atol=1e-15)
+
+
+def test_products_of_covariates_and_factors_are_the_canonical_products():
+    from symfisher.core.pipeline import _Products
+
+    z1, z2, a, b = sp.symbols("z1 z2 a b", real=True)
+    v = -sp.exp(a) * sp.exp(b) / (1 + sp.exp(a) + sp.exp(b)) ** 2
+    times = _Products()
+    for c in (z1 * z2, z1 ** 2, z2, sp.Integer(1), 2 * z1, a):  # the last two: ordinary multiplication
+        for value in (v, 1 + sp.exp(a), sp.exp(b), a * z1 ** 3):
+            out = times(c, value)
+            assert out == c * value and out.args == (c * value).args
+    assert times.direct

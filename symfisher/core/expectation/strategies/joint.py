@@ -19,7 +19,7 @@ from __future__ import annotations
 
 import sympy as sp
 
-from symfisher.core.expectation.base import Expectation
+from symfisher.core.expectation.base import Expectation, linear_terms
 from symfisher.core.expectation.registry import register
 from symfisher.core.expectation.strategies import expfamily
 from symfisher.core.note import ExpectedValue, Note
@@ -68,6 +68,25 @@ def _finite_sum(engine, f: sp.Expr, points: list[tuple]) -> Expectation:
                        detail=Note(f"summing over the {len(points)} points of the joint support", rule="finite sum"))
 
 
+def _exponential_family(engine, f: sp.Expr) -> Expectation | None:
+    """E[f] = Σ c_i E[Π T_j] from derivatives of the log-partition, as ``expfamily.whole_expression`` computes it,
+    with its note built once per model instead of once per atom (0.6 s of a Dirichlet with K = 8)."""
+    fam = expfamily.family(engine)
+    if fam.trig:
+        return expfamily.whole_expression(engine, f)
+    total = sp.Integer(0)
+    for coeff, atom in linear_terms(f, engine.ctx.data):
+        if atom == 1:
+            total += coeff
+            continue
+        idx = expfamily.decompose(atom, fam.stats)
+        if idx is None:
+            return None
+        total += coeff * expfamily.moment(engine, fam, idx)
+    note = engine.cached("joint-support-expfamily-note", lambda: expfamily.whole_expression(engine, sp.Integer(1)))
+    return Expectation(total, ("exponential-family",), detail=note.detail)
+
+
 @register("joint-support", "expression")
 def joint_support(engine, f: sp.Expr) -> Expectation | None:
     """E[f] over a joint support: an exact finite sum, or exponential-family moments; else left open."""
@@ -76,7 +95,7 @@ def joint_support(engine, f: sp.Expr) -> Expectation | None:
         return None
     points = _points(ctx)
     if expfamily.family(engine) is not None:
-        found = expfamily.whole_expression(engine, f)
+        found = _exponential_family(engine, f)
         if found is not None:
             return found
     if points is not None and len(points) <= MAX_SUM_POINTS:

@@ -26,6 +26,8 @@ def _absolutely_integrable(engine, g: sp.Expr, x: sp.Symbol) -> bool:
                 return False
         except NotImplementedError:  # SymPy cannot find the domain of sign, DiracDelta, Heaviside ...
             return False
+        if _bounded_rational(g, x):  # continuous on ℝ and O(1) at ±∞: |g| ≤ C, so E|g| ≤ C (no limit needed)
+            return True
         try:
             lim = sp.limit(x**2 * sp.Abs(g) * p, x, sp.oo)
         except (ValueError, NotImplementedError) as exc:  # gruntz: "Result depends on the sign of" a symbol
@@ -37,6 +39,19 @@ def _absolutely_integrable(engine, g: sp.Expr, x: sp.Symbol) -> bool:
     # |sign(·)| ≤ 1: a bound for |g| without its sign factors is enough (g = sign(x) alone bounds by 1)
     g = sp.Mul(*[f for f in sp.Mul.make_args(g) if not isinstance(f, sp.sign)])
     return bool(engine.hard(check, g, ctx.density, x, seconds=min(4.0, engine.config.atom_timeout)))
+
+
+def _bounded_rational(g: sp.Expr, x: sp.Symbol) -> bool:
+    """g is a rational function of x whose numerator's degree is at most its denominator's: with no pole on ℝ it
+    is bounded there, so E|g(X)| is finite under any density (a cheap test before gruntz's limit, which takes
+    seconds on Student-t kernels)."""
+    if not g.is_rational_function(x):
+        return False
+    num, den = sp.fraction(sp.cancel(sp.together(g)))
+    try:
+        return sp.Poly(num, x).degree() <= sp.Poly(den, x).degree()
+    except sp.PolynomialError:
+        return False
 
 
 @register("symmetry", "atom")

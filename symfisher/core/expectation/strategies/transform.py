@@ -71,7 +71,9 @@ def _sum(expr, x, lo, hi):
     return with_conditions(sp.summation(expr, (x, lo, hi)))
 
 
-def _generating_function(engine, kind: str):
+def _generating_function(engine, kind: str, direct: bool = True):
+    """(t, u, M, rule, Euler result or SymPy's conditions) for the transform ``kind``, ``None`` when it has no closed
+    form, or ``DEFERRED`` when only SymPy's ``integrate`` could find it and ``direct`` is false (the cheap pass)."""
     ctx = engine.ctx
     x = ctx.data[0]
     s = ctx.support[x]
@@ -90,6 +92,8 @@ def _generating_function(engine, kind: str):
         euler = euler_integral(integrand, x, lo, hi)
         if euler is not None:
             value, rule = euler.value, euler.rule
+        elif not direct:
+            return DEFERRED
         else:
             found = engine.hard(_integrate, integrand, x, lo, hi)
             value, conditions = found if found is not None else (None, ())
@@ -99,6 +103,22 @@ def _generating_function(engine, kind: str):
     if value is None:
         return None
     return t, u, sp.simplify(value) if sp.count_ops(value) < 200 else value, rule, euler or conditions
+
+
+DEFERRED = "deferred"  # the transform needs SymPy's integrate: not in the cheap pass
+
+
+def _transform(engine, g: sp.Expr, kind: str):
+    """The generating function of ``kind`` ("mellin" or "mgf"), memoized per model. In the cheap pass only the Euler
+    integrals are tried: SymPy's ``integrate`` (seconds, often in vain) waits for the expensive pass, so a cheaper
+    strategy further down the order (a substitution) answers first where it can."""
+    if engine.cheap_pass:
+        found = engine.cached(f"{kind}-euler", lambda: _generating_function(engine, kind, direct=False))
+        if found is not DEFERRED:
+            return found
+        engine.later(g, "transform")
+        return None
+    return engine.cached(kind, lambda: _generating_function(engine, kind))
 
 
 def _accept(engine, g, value) -> bool:
@@ -142,7 +162,7 @@ def transform(engine, g: sp.Expr) -> Expectation | None:
         parts = _mellin_parts(g, x, unit=s.sup == 1)
         if parts is None:
             return None
-        gf = engine.cached("mellin", lambda: _generating_function(engine, "mellin"))
+        gf = _transform(engine, g, "mellin")
         if gf is None:
             return None
         t, u, M, rule, euler = gf
@@ -164,7 +184,7 @@ def transform(engine, g: sp.Expr) -> Expectation | None:
         parts = _mgf_parts(g, x)
         if parts is None:
             return None
-        gf = engine.cached("mgf", lambda: _generating_function(engine, "mgf"))
+        gf = _transform(engine, g, "mgf")
         if gf is None:
             return None
         t, _, M, rule, euler = gf

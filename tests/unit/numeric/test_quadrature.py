@@ -1,0 +1,226 @@
+"""Entries with no closed form: numeric values with an error estimate (symfisher.numeric.quadrature).
+
+Derivations run with a short time budget so that the entries stay open ("numeric, no closed form (time
+budget)") and the numeric path is exercised cheaply; values are checked against an independent quadrature
+of a hand-written score (scipy.integrate.quad at tight tolerance) or against known closed forms.
+"""
+
+import dataclasses
+import importlib.util
+
+import numpy as np
+import pytest
+import sympy as sp
+from scipy import integrate
+from scipy.special import gammaln, polygamma
+
+from symfisher import Model, derive
+from symfisher.core.expectation.base import NO_CLOSED_FORM
+from symfisher.errors import NotSupportedError
+from symfisher.export.code import export_code
+from symfisher.export.latex import derivation_to_latex, derivation_to_markdown
+from symfisher.numeric import quadrature
+from symfisher.numeric.compiler import lambdify_derivation
+
+x = sp.Symbol("x", real=True)
+y = sp.Symbol("y", real=True)
+m = sp.Symbol("m", real=True)
+w = sp.Symbol("w", positive=True)
+W_DOMAIN = {w: sp.Interval.open(0, 1)}
+
+
+def _phi(t):
+    return np.exp(-t * t / 2) / np.sqrt(2 * np.pi)
+
+
+def _mixture_fisher(wv: float, mv: float) -> np.ndarray:
+    """I(w, m) of w·N(0, 1) + (1 − w)·N(m, 1) by scipy.integrate.quad of the hand-written score."""
+
+    def entry(i, j):
+        def f(t):
+            p = wv * _phi(t) + (1 - wv) * _phi(t - mv)
+            s = ((_phi(t) - _phi(t - mv)) / p, (1 - wv) * (t - mv) * _phi(t - mv) / p)
+            return s[i] * s[j] * p
+
+        return integrate.quad(f, -30.0 + min(mv, 0), 30.0 + max(mv, 0), points=[0.0, mv], epsabs=1e-14, epsrel=1e-13,
+                              limit=200)[0]
+
+    return np.array([[entry(0, 0), entry(0, 1)], [entry(0, 1), entry(1, 1)]])
+
+
+@pytest.fixture(scope="module")
+def mixture():
+    pdf = w * sp.exp(-x**2 / 2) / sp.sqrt(2 * sp.pi) + (1 - w) * sp.exp(-(x - m)**2 / 2) / sp.sqrt(2 * sp.pi)
+    return derive(Model.from_pdf(pdf, x, [w, m], sp.Reals, domain=W_DOMAIN, name="mixture"), timeout=2)
+
+
+@pytest.fixture(scope="module")
+def mixture_2d():
+    """The same mixture in x with an independent N(0, 1) coordinate y: the same information, over R²."""
+    pdf = (w * sp.exp(-(x**2 + y**2) / 2) + (1 - w) * sp.exp(-((x - m)**2 + y**2) / 2)) / (2 * sp.pi)
+    return derive(Model.from_pdf(pdf, (x, y), [w, m], sp.Reals**2, domain=W_DOMAIN, name="mixture2d"), timeout=2)
+
+
+def test_mixture_fisher_matches_independent_quadrature_with_error_estimate(mixture):
+    assert all(NO_CLOSED_FORM in mixture.strategies[("fisher", i, j)] for i, j in [(0, 0), (0, 1), (1, 1)])
+    f = mixture.lambdify()
+    points = [(0.3, 1.0), (0.5, 2.0), (0.9, -0.7)]
+    ws, ms = np.array([p[0] for p in points]), np.array([p[1] for p in points])
+    got, err = f.fisher(ws, ms), f.fisher_error(ws, ms)
+    assert got.shape == err.shape == (3, 2, 2)
+    for n, point in enumerate(points):
+        ref = _mixture_fisher(*point)
+        np.testing.assert_allclose(got[n], ref, rtol=1e-8, atol=1e-12)
+        actual = np.abs(got[n] - ref)
+        assert np.all(err[n] > 0) and np.all(err[n] < 1e-9)  # small …
+        assert np.all(actual <= err[n] + 1e-12)  # … and not below the actual error (reference accurate to ~1e-13)
+    np.testing.assert_allclose(f.neg_expected_hessian(0.3, 1.0), got[0], rtol=1e-8, atol=1e-12)
+    assert np.all(f.neg_expected_hessian_error(0.3, 1.0) < 1e-9)
+
+
+def test_closed_entries_have_zero_error():
+    lam = sp.Symbol("lambda", positive=True)
+    t = sp.Symbol("t", positive=True)
+    f = derive(Model.from_pdf(lam * sp.exp(-lam * t), t, [lam], sp.Interval.open(0, sp.oo))).lambdify()
+    assert f.fisher_error([1.0, 2.0]).tolist() == [[[0.0]], [[0.0]]]
+    assert f.neg_expected_hessian_error(2.0).tolist() == [[0.0]]
+
+
+def test_two_dimensional_product_support_by_nested_quadrature(mixture_2d):
+    assert mixture_2d.model.support == ((x, sp.Reals), (y, sp.Reals))
+    assert NO_CLOSED_FORM in mixture_2d.strategies[("fisher", 1, 1)]
+    f = mixture_2d.lambdify()
+    got, err = f.fisher([0.3, 0.5], [1.0, 2.0]), f.fisher_error([0.3, 0.5], [1.0, 2.0])
+    for n, point in enumerate([(0.3, 1.0), (0.5, 2.0)]):
+        ref = _mixture_fisher(*point)
+        np.testing.assert_allclose(got[n], ref, rtol=1e-8, atol=1e-12)
+        assert np.all(np.abs(got[n] - ref) <= err[n] + 1e-12) and np.all(err[n] < 1e-9)
+    np.testing.assert_allclose(f.neg_expected_hessian(0.3, 1.0), got[0], rtol=1e-8, atol=1e-12)
+
+
+def _opened(d, matrix):
+    """``d`` with I(θ) and −E[H] made unevaluated (a Sum added): forces the numeric path of every entry."""
+    unevaluated = sp.ImmutableMatrix(matrix.rows, matrix.cols, lambda i, j: matrix[i, j] + sp.Sum(0 * x, (x, 0, 1)))
+    return dataclasses.replace(d, fisher=unevaluated, neg_expected_hessian=unevaluated)
+
+
+def test_finite_joint_support_one_hot_by_exact_summation():
+    """A categorical on one-hot vectors (a FiniteSet of Tuples): I = diag(1/p_i) + 11ᵀ/p_3, summed exactly."""
+    p1, p2 = sp.symbols("p1 p2", positive=True)
+    xs = sp.symbols("x1:4", nonnegative=True, integer=True)
+    pmf = p1**xs[0] * p2**xs[1] * (1 - p1 - p2)**xs[2]
+    onehot = sp.FiniteSet(sp.Tuple(1, 0, 0), sp.Tuple(0, 1, 0), sp.Tuple(0, 0, 1))
+    d = derive(Model.from_pdf(pmf, xs, [p1, p2], onehot, name="categorical", validate=False), timeout=2)
+    num = lambdify_derivation(_opened(d, d.fisher))
+    assert num.fisher_open == ((0, 0), (0, 1), (1, 1))
+    got, err = num.fisher(0.2, 0.5), num.fisher_error(0.2, 0.5)
+    np.testing.assert_allclose(got, [[1 / 0.2 + 1 / 0.3, 1 / 0.3], [1 / 0.3, 1 / 0.5 + 1 / 0.3]], rtol=1e-14)
+    assert np.all(err < 1e-14) and np.all(np.abs(got - [[1 / 0.2 + 1 / 0.3, 1 / 0.3], [1 / 0.3, 5 + 1 / 0.3 - 3]]) >= 0)
+
+
+def test_condition_set_support_counts_by_summation():
+    """A trinomial with n = 4 on {k1 + k2 ≤ 4} (a ConditionSet): I = n(diag(1/p_i) + 11ᵀ/p_3)."""
+    p1, p2 = sp.symbols("p1 p2", positive=True)
+    k1, k2 = sp.symbols("k1 k2", nonnegative=True, integer=True)
+    n = 4
+    pmf = (sp.factorial(n) / (sp.factorial(k1) * sp.factorial(k2) * sp.factorial(n - k1 - k2))
+           * p1**k1 * p2**k2 * (1 - p1 - p2)**(n - k1 - k2))
+    d = derive(Model.from_pdf(pmf, (k1, k2), [p1, p2], Model.simplex((k1, k2), n), name="trinomial", validate=False),
+               timeout=2)
+    num = lambdify_derivation(_opened(d, d.fisher))
+    got, err = num.fisher(0.2, 0.5), num.fisher_error(0.2, 0.5)
+    np.testing.assert_allclose(got, n * np.array([[1 / 0.2 + 1 / 0.3, 1 / 0.3], [1 / 0.3, 1 / 0.5 + 1 / 0.3]]),
+                               rtol=1e-13)
+    assert np.all(err < 1e-12)
+
+
+def test_continuous_simplex_by_stick_breaking():
+    """Dirichlet(a1, a2, 2) in its free coordinates on {x1 + x2 < 1}: I = diag ψ′(a_i) − ψ′(a0), no kink at the face."""
+    x1, x2 = sp.symbols("x1 x2", positive=True)
+    a1, a2 = sp.symbols("a1 a2", positive=True)
+    pdf = sp.gamma(a1 + a2 + 2) / (sp.gamma(a1) * sp.gamma(a2)) * x1**(a1 - 1) * x2**(a2 - 1) * (1 - x1 - x2)
+    d = derive(Model.from_pdf(pdf, (x1, x2), [a1, a2], Model.simplex((x1, x2)), name="dirichlet", validate=False),
+               timeout=2)
+    num = lambdify_derivation(_opened(d, d.fisher))
+    got, err = num.fisher(2.0, 3.0), num.fisher_error(2.0, 3.0)
+    ref = np.diag([polygamma(1, 2.0), polygamma(1, 3.0)]) - polygamma(1, 7.0)
+    np.testing.assert_allclose(got, ref, rtol=1e-11)
+    assert np.all(np.abs(got - ref) <= err) and np.all(err < 1e-10)
+
+
+def test_continuous_condition_set_other_than_a_simplex_is_refused():
+    u, v = sp.symbols("u v", positive=True)
+    a = sp.Symbol("a", positive=True)
+    triangle = sp.ConditionSet(sp.Tuple(u, v), u < v, sp.ProductSet(sp.Interval.open(0, 1), sp.Interval.open(0, 1)))
+    model = Model.from_pdf(2 * (a + 1) * v**a, (u, v), [a], triangle, name="triangle", validate=False)
+    num = lambdify_derivation(_opened(derive(model, timeout=2), sp.ImmutableMatrix([[1 / a]])))
+    with pytest.raises(NotSupportedError, match=r"^model triangle: Fisher information entry \(a, a\) has no closed form "
+                                                r"and no quadrature: the continuous joint support .* is not a simplex"):
+        num.fisher(1.0)
+
+
+@pytest.mark.parametrize(("axes", "fn", "logpdf", "expected"), [
+    pytest.param([(-np.inf, np.inf, False, None)] * 2, lambda a, b: np.stack([a * a * b * b, a * b], axis=-1),
+                 lambda a, b: -(a * a + b * b) / 2 - np.log(2 * np.pi), [1.0, 0.0], id="normal-2d"),
+    pytest.param([(0.0, np.inf, True, None), (-np.inf, np.inf, False, None)],
+                 lambda k, b: np.stack([k * k, b * b], axis=-1),  # k ~ Poisson(2), b | k ~ N(k, 1)
+                 lambda k, b: -2 + k * np.log(2.0) - gammaln(k + 1) - (b - k)**2 / 2 - np.log(2 * np.pi) / 2,
+                 [6.0, 7.0], id="poisson-then-normal"),
+    pytest.param([(0.0, 1.0, False, None), (0.0, 1.0, False, None), (0.0, np.inf, False, None)],
+                 lambda a, b, c: np.stack([a * b * c, c * c], axis=-1), lambda a, b, c: -c + 0 * a * b,
+                 [0.25, 2.0], id="uniform-uniform-exponential-3d"),
+])
+def test_expect_over_boxes(axes, fn, logpdf, expected):
+    value, error = quadrature.expect(fn, logpdf, axes)
+    np.testing.assert_allclose(value, expected, rtol=1e-9, atol=1e-12)
+    assert np.all(np.abs(value - expected) <= error + 1e-15) and np.all(error < 1e-7)
+
+
+def test_truncated_sum_reports_its_tail():
+    """Σ_k 1/k³ stops where the terms fall below 1e-17; the tail 1/(2N²) it leaves out is in the error estimate."""
+    value, error = quadrature._sum_integers(lambda k: (1 / (k * k * k))[:, None], 1.0, np.inf)
+    actual = abs(value[0] - 1.2020569031595942)  # ζ(3)
+    assert 1e-13 < actual <= error[0] < 10 * actual
+
+
+def test_finite_joint_support_with_a_constant_in_its_points():
+    """Points (1, 0), (0, a) with the constant a a keyword argument: at a = 1 a Bernoulli, I = 1/(p(1 − p))."""
+    p1 = sp.Symbol("p1", positive=True)
+    a = sp.Symbol("a", positive=True)
+    x1, x2 = sp.symbols("x1 x2", nonnegative=True, integer=True)
+    model = Model(logpdf=x1 * sp.log(p1) + x2 * sp.log(1 - p1), data=(x1, x2), params=(p1,),
+                  support=((x1, sp.FiniteSet(0, 1)), (x2, sp.FiniteSet(0, a))),
+                  joint_support=sp.FiniteSet(sp.Tuple(1, 0), sp.Tuple(0, a)), name="two-points")
+    num = lambdify_derivation(_opened(derive(model, timeout=2), sp.ImmutableMatrix([[1 / p1]])))
+    np.testing.assert_allclose(num.fisher([0.3, 0.6], a=1.0)[:, 0, 0], [1 / 0.21, 1 / 0.24], rtol=1e-14)
+
+
+def test_open_entry_without_quadrature_says_why():
+    """Four continuous data axes: nested quadrature would need ~300⁴ points, so the numeric model refuses."""
+    mu = sp.Symbol("mu", real=True)
+    xs = sp.symbols("x1:5", real=True)
+    logp = -sum((v - mu)**2 for v in xs) / 2 - 2 * sp.log(2 * sp.pi)
+    model = Model(logpdf=logp, data=xs, params=(mu,), support=tuple((v, sp.Reals) for v in xs), name="four-axes")
+    d = derive(model, timeout=2)
+    num = lambdify_derivation(_opened(d, sp.ImmutableMatrix([[4]])))
+    with pytest.raises(NotSupportedError, match=r"^model four-axes: Fisher information entry \(mu, mu\) has no closed "
+                                                r"form and no quadrature: nested quadrature over 4 continuous data "
+                                                r"axes is not supported \(at most 3\)$"):
+        num.fisher(0.3)
+    with pytest.raises(NotSupportedError, match=r"^model four-axes: −E\[H\] entry"):
+        num.neg_expected_hessian_error(0.3)
+
+
+def test_labels_in_strategies_proof_and_exported_code(mixture, tmp_path):
+    assert mixture.strategies[("fisher", 0, 1)].startswith(NO_CLOSED_FORM)
+    assert NO_CLOSED_FORM in derivation_to_latex(mixture)
+    assert NO_CLOSED_FORM in derivation_to_markdown(mixture)
+    target = export_code(mixture, tmp_path / "mixture_module.py")
+    text = target.read_text(encoding="utf-8")
+    assert f"I[w, w], I[w, m], I[m, m]: {NO_CLOSED_FORM} — adaptive quadrature" in text
+    spec = importlib.util.spec_from_file_location("mixture_module", target)
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    assert NO_CLOSED_FORM in module.fisher.__doc__ and NO_CLOSED_FORM in module.__doc__
+    np.testing.assert_allclose(module.fisher(0.3, 1.0), mixture.lambdify().fisher(0.3, 1.0), rtol=0, atol=0)
+    np.testing.assert_array_equal(module.fisher_error(0.3, 1.0), mixture.lambdify().fisher_error(0.3, 1.0))
