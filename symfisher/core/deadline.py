@@ -435,16 +435,22 @@ def stream_with_deadline(gen_fn: Callable[..., Iterator[Any]], args: tuple, seco
     if not _CAN_FORK:
         yield from gen_fn(*args)
         return
+    yield from _items(_messages(gen_fn, args, seconds, stream=True))
+
+
+def _items(messages: Iterator[tuple[str, Any]]) -> Iterator[Any]:
+    """The items of a streaming worker's messages; stops quietly at the deadline (or when the worker died) and
+    passes on an exception the generator itself raised (a BudgetExceeded included)."""
     failure = None
     try:
-        for kind, payload in _messages(gen_fn, args, seconds, stream=True):
+        for kind, payload in messages:
             if kind == "item":
                 yield payload
             elif kind == "error":
                 failure = payload
-    except BudgetExceeded:  # the deadline (or the worker died): stop quietly
+    except BudgetExceeded:
         return
-    if failure is not None:  # raised by the generator itself, a BudgetExceeded included: pass it on
+    if failure is not None:
         _raise(failure)
 
 
@@ -475,17 +481,7 @@ class Background:
                 yield from self._gen_fn(*self._args)
             return
         started, self._started = self._started, None
-        failure = None
-        try:
-            for kind, payload in _messages(self._gen_fn, self._args, self._seconds, True, started):
-                if kind == "item":
-                    yield payload
-                elif kind == "error":
-                    failure = payload
-        except BudgetExceeded:  # the deadline (or the worker died): stop quietly
-            return
-        if failure is not None:
-            _raise(failure)
+        yield from _items(_messages(self._gen_fn, self._args, self._seconds, True, started))
 
     def close(self) -> None:
         """Kill the worker when nobody read it to the end."""
