@@ -198,7 +198,7 @@ def _hoist(bodies: Sequence[sp.Expr], index: set, theta: set) -> tuple[list[sp.E
 
 def numeric_covariance(cov: Any, symbols: Sequence[sp.Symbol], exprs: Sequence[sp.Expr] | None = None,
                        lower: bool = False, block: int = 128) -> Callable[..., list[np.ndarray]]:
-    """A function of ``symbols`` values (scalars) returning [Σ, *exprs-as-matrices] as n×n arrays.
+    """A function of ``symbols`` values (scalars) returning ``[Σ, *exprs]`` (each as a matrix) as n×n arrays.
 
     ``cov`` is an explicit matrix or a ``FunctionMatrix``; ``exprs`` are further kernel bodies in the
     same index symbols (e.g. ∂Σ/∂θ_i), evaluated together with common subexpressions shared.
@@ -714,13 +714,13 @@ def derive_gaussian(g: GaussianStructure) -> GaussianResult:
 def gaussian_derivatives(g: GaussianStructure) -> tuple[list, dict]:
     """The score s and the upper triangle of the Hessian H of log N(x | μ(θ), Σ(θ)), from the structure.
 
-    With r = x − μ and v = Σ⁻¹r, in the covariance form (∂_iΣ⁻¹ = −Σ⁻¹∂_iΣΣ⁻¹):
+    With r = x − μ and v = Σ⁻¹r, in the covariance form (∂_iΣ⁻¹ = −Σ⁻¹∂_iΣΣ⁻¹)::
 
         s_i  = ½ vᵀ∂_iΣ v + ∂_iμᵀv − ½ tr(Σ⁻¹∂_iΣ),
         H_ij = −vᵀ∂_jΣ Σ⁻¹ ∂_iΣ v + ½ vᵀ∂_ijΣ v − ∂_jμᵀΣ⁻¹∂_iΣ v − ∂_iμᵀΣ⁻¹∂_jΣ v − ∂_iμᵀΣ⁻¹∂_jμ
                + ½ tr(Σ⁻¹∂_jΣ Σ⁻¹∂_iΣ) − ½ tr(Σ⁻¹∂_ijΣ) + ∂_ijμᵀv;
 
-    in the precision form (log p = −½ rᵀPr + c₀(θ), ∂_i c₀ = ½ tr(Σ∂_iP), checked by the recognition):
+    in the precision form (log p = −½ rᵀPr + c₀(θ), ∂_i c₀ = ½ tr(Σ∂_iP), checked by the recognition)::
 
         s_i  = ∂_iμᵀv − ½ rᵀ∂_iP r + ½ tr(Σ∂_iP),
         H_ij = ∂_ijμᵀv + ∂_iμᵀ∂_jP r + ∂_jμᵀ∂_iP r − ∂_iμᵀP∂_jμ − ½ rᵀ∂_ijP r − ½ tr(Σ∂_jPΣ∂_iP)
