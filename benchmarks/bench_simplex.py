@@ -32,8 +32,9 @@ def dirichlet(K: int) -> Model:
     return Model.from_pdf(dens, x, a, Model.simplex(x), name=f"dirichlet-{K}", validate=False)
 
 
-def softmax(K: int, p: int) -> Model:
-    """Softmax regression: K classes (class K the reference), p covariates, one-hot y_1..y_{K−1}."""
+def softmax_parts(K: int, p: int, validate: bool = False) -> tuple[Model, list, tuple, list]:
+    """Softmax regression: K classes (class K the reference), p covariates, one-hot y_1..y_{K−1}; returns the
+    model, the weights W (K − 1 rows of p), the covariates z and the predictors η = W z."""
     y = sp.symbols(f"y1:{K}", integer=True, nonnegative=True)
     z = sp.symbols(f"z1:{p + 1}", real=True)
     W = [[sp.Symbol(f"w{a}_{r}", real=True) for r in range(1, p + 1)] for a in range(1, K)]
@@ -41,8 +42,14 @@ def softmax(K: int, p: int) -> Model:
     logp = sum(yi * e for yi, e in zip(y, eta)) - sp.log(1 + sum(sp.exp(e) for e in eta))
     support = sp.FiniteSet(sp.Tuple(*[0] * (K - 1)), *[sp.Tuple(*[int(i == j) for i in range(K - 1)])
                                                          for j in range(K - 1)])
-    return Model.from_logpdf(logp, y, [w for row in W for w in row], support, given=z, name=f"softmax-{K}-{p}",
-                             validate=False)
+    model = Model.from_logpdf(logp, y, [w for row in W for w in row], support, given=z, name=f"softmax-{K}-{p}",
+                              validate=validate)
+    return model, W, z, eta
+
+
+def softmax(K: int, p: int) -> Model:
+    """The softmax regression model of :func:`softmax_parts` (not validated, as in the scale curves)."""
+    return softmax_parts(K, p)[0]
 
 
 def run_dirichlet(K: int) -> tuple[str, int, float, float, str]:

@@ -178,13 +178,19 @@ def test_from_stats_multivariate_normal():
     assert d.equality.status == "proved" and d.model.name == "MultivariateNormal"
 
 
-def test_bivariate_normal_written_out_is_recognised():
+def _bivariate_normal_written_out():
+    """The bivariate normal density written out in (m1, m2, s1, s2, ρ): the model and its symbols."""
     x, y, m1, m2, rho = sp.symbols("x y m1 m2 rho", real=True)
     s1, s2 = sp.symbols("s1 s2", positive=True)
     z = (x - m1)**2 / s1**2 - 2 * rho * (x - m1) * (y - m2) / (s1 * s2) + (y - m2)**2 / s2**2
     pdf = sp.exp(-z / (2 * (1 - rho**2))) / (2 * sp.pi * s1 * s2 * sp.sqrt(1 - rho**2))
     model = Model.from_pdf(pdf, (x, y), [m1, m2, s1, s2, rho], {x: sp.S.Reals, y: sp.S.Reals},
                            domain={rho: sp.Interval.open(-1, 1)})
+    return model, (x, y, m1, m2, s1, s2, rho)
+
+
+def test_bivariate_normal_written_out_is_recognised():
+    model, (x, y, m1, m2, s1, s2, rho) = _bivariate_normal_written_out()
     d = derive(model)
     assert d.strategies[("fisher", 2, 4)] == "slepian-bangs" and d.equality.status == "proved"
     S = sp.Matrix([[s1**2, rho * s1 * s2], [rho * s1 * s2, s2**2]])
@@ -270,12 +276,7 @@ def test_score_and_hessian_from_the_structure_are_the_derivatives():
 
 def test_precision_form_score_and_hessian():
     """The bivariate normal written out (5 parameters, precision form): s and H from the structure."""
-    x, y, m1, m2, rho = sp.symbols("x y m1 m2 rho", real=True)
-    s1, s2 = sp.symbols("s1 s2", positive=True)
-    z = (x - m1)**2 / s1**2 - 2 * rho * (x - m1) * (y - m2) / (s1 * s2) + (y - m2)**2 / s2**2
-    pdf = sp.exp(-z / (2 * (1 - rho**2))) / (2 * sp.pi * s1 * s2 * sp.sqrt(1 - rho**2))
-    model = Model.from_pdf(pdf, (x, y), [m1, m2, s1, s2, rho], {x: sp.S.Reals, y: sp.S.Reals},
-                           domain={rho: sp.Interval.open(-1, 1)})
+    model, (x, y, m1, m2, s1, s2, rho) = _bivariate_normal_written_out()
     d = derive(model)
     point = {m1: sp.Rational(1, 3), m2: -1, s1: sp.Rational(3, 2), s2: sp.Rational(2, 3), rho: sp.Rational(-2, 7),
              x: sp.Rational(1, 5), y: sp.Rational(7, 4)}

@@ -8,6 +8,7 @@ import pytest
 import sympy as sp
 import sympy.stats as st
 
+from benchmarks.bench_simplex import softmax_parts
 from symfisher import Model, derive
 from symfisher.core.expectation import engine_for
 from symfisher.core.simplify import is_zero
@@ -92,16 +93,8 @@ def test_categorical_one_hot_is_the_multinomial_with_one_trial(K):
 
 
 def softmax(K: int, p: int, validate: bool = True):
-    y = sp.symbols(f"y1:{K}", integer=True, nonnegative=True)
-    z = sp.symbols(f"z1:{p + 1}", real=True)
-    W = [[sp.Symbol(f"w{a}_{r}", real=True) for r in range(1, p + 1)] for a in range(1, K)]
-    eta = [sum(w * zr for w, zr in zip(row, z)) for row in W]
-    logp = sum(yi * e for yi, e in zip(y, eta)) - sp.log(1 + sum(sp.exp(e) for e in eta))
-    support = sp.FiniteSet(sp.Tuple(*[0] * (K - 1)), *[sp.Tuple(*[int(i == j) for i in range(K - 1)])
-                                                         for j in range(K - 1)])
-    model = Model.from_logpdf(logp, y, [w for row in W for w in row], support, given=z, name=f"softmax-{K}-{p}",
-                              validate=validate)
-    return model, W, z, eta
+    """(model, W, z, η) of softmax regression with K classes and p covariates (the benchmark's model)."""
+    return softmax_parts(K, p, validate)
 
 
 def test_softmax_regression_is_a_kronecker_product():
