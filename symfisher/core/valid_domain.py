@@ -85,7 +85,8 @@ def _snap(edge: float, inside: float, outside: float) -> sp.Rational | None:
     return value if lo - slack <= float(value) <= hi + slack and abs(value.q) <= 1000 else None
 
 
-def _edge(valid: Callable[[float], bool], inside: float, outside: float) -> float:
+def _edge(valid: Callable[[float], bool], inside: float, outside: float) -> tuple[float, float]:
+    """The last valid and first invalid value after bisecting between them."""
     for _ in range(BISECTIONS):
         mid = (inside + outside) / 2
         if mid in (inside, outside):
