@@ -20,7 +20,7 @@ from typing import Callable, Sequence
 import numpy as np
 import sympy as sp
 
-__all__ = ["ValidInterval", "valid_interval"]
+__all__ = ["ValidInterval", "valid_interval", "written_interval"]
 
 SNAP_TOLERANCE = 1e-7
 BISECTIONS = 60
@@ -48,8 +48,9 @@ class ValidInterval:
 
     def note(self) -> str:
         """The sentence a result shows for the inference."""
-        return (f"{self.describe()} inferred: the assumptions on {self.param} allow {_written(self.assumed)}, but "
-                f"at {self.param} = {self.witness} the density is negative or not real")
+        return (f"{self.describe()} inferred: the assumptions on {self.param} allow "
+                f"{written_interval(self.assumed)}, but at {self.param} = {self.witness} the density is negative or "
+                "not real")
 
     def describe(self) -> str:
         """``p ∈ (0, 1)``: the interval as a domain declaration reads."""
@@ -59,7 +60,8 @@ class ValidInterval:
         return f"{self.param} ∈ ({lo:.9g}, {hi:.9g})"
 
 
-def _written(s: sp.Set) -> str:
+def written_interval(s: sp.Set) -> str:
+    """``(0, oo)``, ``[0, 1)``: an interval as written in a declaration; other sets as SymPy prints them."""
     if not isinstance(s, sp.Interval):
         return str(s)
     return f"{'(' if s.left_open else '['}{s.inf}, {s.sup}{')' if s.right_open else ']'}"
