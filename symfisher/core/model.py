@@ -333,10 +333,7 @@ class Model:
         """Free symbols of log p and of the support that are neither data, parameters nor covariates
         (fixed numbers the user left symbolic, e.g. a known shape ``k``), sorted by name."""
         known = set(self.data) | set(self.params) | set(self.given)
-        free = self.logpdf.free_symbols.union(*(s.free_symbols for _, s in self.support))
-        if self.joint_support is not None:
-            free |= self.joint_support.free_symbols
-        return tuple(sorted(free - known, key=str))
+        return tuple(sorted((self.logpdf.free_symbols | self.support_symbols) - known, key=str))
 
     @property
     def discrete(self) -> bool:
@@ -344,10 +341,30 @@ class Model:
         return all(is_discrete_set(s) for _, s in self.support)
 
     @property
+    def support_symbols(self) -> frozenset[sp.Symbol]:
+        """The free symbols of the support: those of every data symbol's range and of ``joint_support``.
+
+        Every form of support a model accepts is stored as ranges plus, for data constrained jointly, a
+        joint set: one Set or a dict symbol → Set gives the ranges alone, a ProductSet its factors, a
+        FiniteSet of Tuples (one-hot or count vectors) and a ConditionSet over the data tuple (a simplex)
+        also keep the joint set, whose symbols count here too. The data are never among them (a range may
+        not mention them, a ConditionSet binds them); parameters among them make the model irregular
+        (:attr:`support_depends_on_params`), other symbols are constants such as a known total.
+
+        >>> import sympy as sp
+        >>> x, theta = sp.Symbol("x", positive=True), sp.Symbol("theta", positive=True)
+        >>> Model.from_pdf(1 / theta, x, [theta], sp.Interval(0, theta), validate=False).support_symbols
+        frozenset({theta})
+        """
+        free = set().union(*(s.free_symbols for _, s in self.support))
+        if self.joint_support is not None:
+            free |= self.joint_support.free_symbols
+        return frozenset(free)
+
+    @property
     def support_depends_on_params(self) -> bool:
         """Whether some support bound involves a parameter (an irregular model)."""
-        joint = self.joint_support.free_symbols if self.joint_support is not None else set()
-        return bool(joint & set(self.params)) or any(s.free_symbols & set(self.params) for _, s in self.support)
+        return not self.support_symbols.isdisjoint(self.params)
 
     def __post_init__(self) -> None:
         """Invariants, checked on every construction (``Model(...)``, ``replace``, the constructors)."""
@@ -599,8 +616,7 @@ def _check_structure(m: Model) -> None:
             raise ModelError(f"model {name}: the support of {x} ({s}) depends on the data")
         if s.is_empty:
             raise ModelError(f"model {name}: the support of {x} is empty")
-    free = m.logpdf.free_symbols.union(*(s.free_symbols for _, s in m.support))
-    free |= m.joint_support.free_symbols if m.joint_support is not None else set()
+    free = m.logpdf.free_symbols | m.support_symbols
     for p in m.params:
         if p not in free:
             raise ModelError(f"model {name}: parameter {p} appears neither in the density nor in the support")

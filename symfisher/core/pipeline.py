@@ -383,9 +383,7 @@ def _by_gaussian_structure(model: Model, g: GaussianStructure, config: Config, t
 
 def _predictors(model: Model) -> LinearPredictors | None:
     """The model's linear predictors when they leave fewer parameters than θ has (else ``None``)."""
-    support_symbols = set().union(*(s.free_symbols for _, s in model.support))
-    support_symbols |= model.joint_support.free_symbols if model.joint_support is not None else set()
-    found = find_linear_predictors(model.logpdf, model.density, model.params, model.data, support_symbols)
+    found = find_linear_predictors(model.logpdf, model.density, model.params, model.data, model.support_symbols)
     return found if found is not None and len(found.symbols) < len(model.params) else None
 
 

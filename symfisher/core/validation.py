@@ -207,9 +207,7 @@ def _raise_outside_declared(model: Model, point: dict, bad: tuple[float, dict], 
 def _valid_intervals(model: Model, point: dict, params=None) -> list[ValidInterval]:
     """For each continuous parameter (of ``params``, default all) on an interval domain that the support
     does not depend on: where the density is valid along it, the others held at ``point``."""
-    support_symbols = set().union(*(s.free_symbols for _, s in model.support))
-    if model.joint_support is not None:
-        support_symbols |= model.joint_support.free_symbols
+    support_symbols = model.support_symbols
     probes = [tuple(float(v) for v in c) for c in _probes(model, point)]
     out = []
     for p in params if params is not None else model.params:

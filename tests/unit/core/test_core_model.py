@@ -267,6 +267,31 @@ def test_support_depends_on_params(support, depends):
     assert model.support_depends_on_params is depends
 
 
+A = sp.Symbol("a", positive=True)
+K1, K2 = sp.symbols("k1 k2", integer=True, nonnegative=True)
+P1, P2 = sp.symbols("p1 p2", positive=True)
+TRINOMIAL = (sp.factorial(n) / (sp.factorial(K1) * sp.factorial(K2) * sp.factorial(n - K1 - K2))
+             * P1**K1 * P2**K2 * (1 - P1 - P2) ** (n - K1 - K2))
+ONE_HOT = sp.FiniteSet(sp.Tuple(1, 0), sp.Tuple(0, 1))
+
+
+@pytest.mark.parametrize("density, data, params, support, symbols", [
+    pytest.param(1 / theta, (x,), [theta], sp.Interval.open(0, theta), {theta}, id="set"),
+    pytest.param(1 / theta, (x,), [theta], {x: sp.Interval.open(A, A + theta)}, {A, theta}, id="dict"),
+    pytest.param(1 / (theta * k), (x, y), [theta], sp.Interval.open(0, theta) * sp.Interval.open(0, k), {theta, k},
+                 id="product-set"),
+    pytest.param(TRINOMIAL, (K1, K2), [P1, P2], Model.simplex([K1, K2], n), {n}, id="condition-set"),
+    pytest.param(P1**K1 * (1 - P1) ** K2, (K1, K2), [P1], ONE_HOT, set(), id="finite-set-of-tuples"),
+])
+def test_support_symbols_on_every_form_of_support(density, data, params, support, symbols):
+    """The free symbols of the ranges and of the joint set, never the data (a ConditionSet binds them)."""
+    model = Model.from_pdf(density, data, params, support, validate=False)
+    assert model.support_symbols == frozenset(symbols)
+    assert isinstance(model.support_symbols, frozenset)
+    assert model.support_depends_on_params is not model.support_symbols.isdisjoint(params)
+    assert set(model.constants) == set(symbols) - set(params)
+
+
 # ---------------------------------------------------------------------------------------------- indicators
 def test_heaviside_indicator_is_absorbed_into_the_support():
     """Heaviside(θ − x)/θ on (0, ∞) is Uniform(0, θ): density 1/θ on (0, θ)."""

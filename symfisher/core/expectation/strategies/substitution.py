@@ -44,7 +44,9 @@ def _cdf_inverse(density, x, lo):
         return None
     F = sp.simplify(F)
     u = sp.Dummy("u", positive=True)
-    sols = [s for s in sp.solve(sp.Eq(F, u), x) if not s.has(sp.I)]
+    # x = F⁻¹(u) must be defined on all of (0, 1): solve answers a piecewise density (an indicator of θ in
+    # it, 1/(t0 + 1) for x < t0 + 1) with Piecewise((…, u(t0 + 1) ≤ 0), (nan, True)), no inverse at all there
+    sols = [s for s in sp.solve(sp.Eq(F, u), x) if not s.has(sp.I, sp.nan, sp.zoo)]
     return (F, u, sols[0]) if len(sols) == 1 else None
 
 

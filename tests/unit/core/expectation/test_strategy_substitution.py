@@ -6,6 +6,7 @@ from __future__ import annotations
 import pytest
 import sympy as sp
 
+import symfisher as sf
 from _strategy_cases import BERNOULLI, LAPLACE, POS, UNIFORM, apply, model, mu, n, same, sigma, x, xr
 
 RAYLEIGH = model(x / sigma**2 * sp.exp(-x**2 / (2 * sigma**2)), x, [sigma], POS, "rayleigh")
@@ -38,3 +39,37 @@ def test_rayleigh_becomes_exponential_under_u_equal_x_squared():
 ])
 def test_does_not_apply(m, g):
     assert apply("atom", "substitution", m, g) is None
+
+
+T0 = sp.Symbol("t0")  # no assumptions: the indicator x < t0 + 1 stays in the density (it is not absorbed)
+T0_REAL = sp.Symbol("t0", real=True)
+
+
+def uniform_up_to(t: sp.Symbol) -> sf.Model:
+    """U(0, t + 1) written as a Piecewise on (0, ∞), t ∈ (−1, ∞) (an adversarial-suite model)."""
+    density = sp.Piecewise((1 / (t + 1), xr < t + 1), (0, True))
+    return sf.Model.from_pdf(density, xr, [t], POS, domain={t: sp.Interval.open(-1, sp.oo)}, validate=False,
+                             timeout=3.0)
+
+
+def test_a_cdf_with_no_inverse_on_the_unit_interval_does_not_apply():
+    """Regression: the CDF of the Piecewise density inverts to Piecewise((…, u(t0 + 1) ≤ 0), (nan, True));
+    substituting it raised "Invalid NaN comparison". No inverse on (0, 1): the candidate is dropped."""
+    assert apply("atom", "substitution", uniform_up_to(T0), xr) is None
+
+
+def test_the_piecewise_uniform_is_never_proved():
+    """The same model derived end to end: the indicator keeps θ in the density, so the equality stays open;
+    with t0 real the indicator becomes the support (0, t0 + 1) and the irregular U(0, θ) results follow:
+    I = 1/θ², −E[H] = −1/θ², E[s] = −1/θ, refuted."""
+    d = sf.derive(uniform_up_to(T0))
+    assert d.failures == ()
+    assert d.equality.status == "inconclusive"
+    assert any("ties the data to θ" in str(f) for f in d.equality.facts)
+    d = sf.derive(uniform_up_to(T0_REAL))
+    theta = T0_REAL + 1
+    assert d.model.support_map[xr] == sp.Interval.open(0, theta)
+    assert same(d.fisher[0, 0], 1 / theta**2)
+    assert same(d.neg_expected_hessian[0, 0], -1 / theta**2)
+    assert same(d.mean_score[0], -1 / theta)
+    assert d.equality.status == "refuted"
