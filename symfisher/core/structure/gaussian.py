@@ -197,7 +197,7 @@ def _hoist(bodies: Sequence[sp.Expr], index: set, theta: set) -> tuple[list[sp.E
 
 
 def numeric_covariance(cov: Any, symbols: Sequence[sp.Symbol], exprs: Sequence[sp.Expr] | None = None,
-                       lower: bool = False, block: int = 128) -> Callable[..., list[np.ndarray]]:
+                       lower: bool = False, block: int = 64) -> Callable[..., list[np.ndarray]]:
     """A function of ``symbols`` values (scalars) returning ``[Σ, *exprs]`` (each as a matrix) as n×n arrays.
 
     ``cov`` is an explicit matrix or a ``FunctionMatrix``; ``exprs`` are further kernel bodies in the
@@ -230,6 +230,40 @@ def numeric_covariance(cov: Any, symbols: Sequence[sp.Symbol], exprs: Sequence[s
         def evaluate(*values: float) -> list[np.ndarray]:
             return [np.broadcast_to(np.asarray(v, dtype=float), (n, n)) for v in fn(*fixed, *values)]
 
+        # The lower triangles, with the work on n² entries cut to what the kernel needs: θ-only factors
+        # (−1/2ℓ², v/ℓ³) become scalars computed once per call, so an entry costs one array operation per
+        # array-valued node (one exp for the squared exponential, shared by Σ and ∂Σ through cse); a term
+        # c(θ)·δ_ij is added to the diagonal instead of multiplying an n×n identity.
+        arrays = set(hoisted.values())
+        deltas = {d for e, d in hoisted.items() if isinstance(e, sp.KroneckerDelta) and set(e.args) == {i, j}}
+        scalars: dict = {}
+
+        def fold(e: sp.Expr) -> sp.Expr:
+            if not e.free_symbols & arrays:
+                return e if e.is_number else scalars.setdefault(e, sp.Dummy(f"s{len(scalars)}"))
+            if not e.args:
+                return e
+            if isinstance(e, (sp.Add, sp.Mul)):
+                inner = [fold(a) for a in e.args if a.free_symbols & arrays]
+                outer = [a for a in e.args if not a.free_symbols & arrays]
+                return e.func(*inner, *([fold(e.func(*outer))] if outer else []))
+            return e.func(*[fold(a) for a in e.args])
+
+        rests, diagonals = [], []
+        for body in bodies:
+            rest, diagonal = [], []
+            for term in sp.Add.make_args(body):
+                coeff = next((term / d for d in deltas if term.has(d)), None)
+                if coeff is not None and not coeff.free_symbols & arrays:
+                    diagonal.append(coeff)
+                else:
+                    rest.append(term)
+            rests.append(fold(sp.Add(*rest)))
+            diagonals.append(sp.Add(*diagonal))
+        scalar_fn = sp.lambdify(tuple(symbols), [_numeric_body(e)[0] for e in [*scalars, *diagonals]],
+                                modules=[ns, "numpy"], cse=True)
+        block_fn = sp.lambdify((*hoisted.values(), *scalars.values()), [_numeric_body(e)[0] for e in rests],
+                               modules=[ns, "numpy"], cse=True)
         work = threading.local()
         upper = np.triu(np.ones((block, block)))  # keeps i ≤ j of a diagonal block
 
@@ -237,12 +271,17 @@ def numeric_covariance(cov: Any, symbols: Sequence[sp.Symbol], exprs: Sequence[s
             outs = getattr(work, "outs", None)  # reused: fresh n×n arrays cost more in page faults than the kernel
             if outs is None:
                 outs = work.outs = [np.zeros((n, n)) for _ in bodies]  # C order, upper triangle i ≤ j filled
+            found = [float(v) for v in scalar_fn(*map(np.float64, values))]  # NumPy's float rules, as on arrays
+            coefficients, shifts = found[:len(scalars)], found[len(scalars):]
             for r0 in range(0, n, block):
                 r1 = min(n, r0 + block)
-                for out, v in zip(outs, fn(*[f[r0:r1, r0:] for f in fixed], *values)):
+                for out, v in zip(outs, block_fn(*[f[r0:r1, r0:] for f in fixed], *coefficients)):
                     out[r0:r1, r0:] = v
                     diag = out[r0:r1, r0:r1]
                     np.multiply(diag, upper[:r1 - r0, :r1 - r0], out=diag)
+            for out, shift in zip(outs, shifts):
+                if shift:
+                    out.reshape(-1)[::n + 1] += shift
             return [o.T for o in outs]  # Fortran order, lower triangle filled, strict upper zero
 
         return evaluate_lower if lower else evaluate

@@ -94,7 +94,7 @@ def test_kernel_without_noise_and_a_general_derivative():
 
 
 def test_lower_triangle_evaluation_matches_the_full_matrices():
-    t = inputs(150, seed=5)  # more than one block of 128 rows, the last one partial
+    t = inputs(150, seed=5)  # several blocks of 64 rows, the last one partial
     n = len(t)
     T = sp.ImmutableDenseNDimArray([sp.Float(float(x)) for x in t])
     K = sp.FunctionMatrix(n, n, sp.Lambda((I, J), se(T[I], T[J])))
@@ -104,7 +104,9 @@ def test_lower_triangle_evaluation_matches_the_full_matrices():
         lower = numeric_covariance(K, [V, ELL, TAU], extra, lower=True)(1.3, 0.8, 0.3)
         for f, lo in zip(full, lower):
             assert lo.flags.f_contiguous
-            np.testing.assert_array_equal(lo, np.tril(f))
+            assert not np.triu(lo, 1).any()
+            # θ-only factors are folded into scalars before the n² entries: equal up to rounding
+            np.testing.assert_allclose(lo, np.tril(f), rtol=1e-14, atol=0)
 
 
 def test_threads_get_their_own_work_arrays():
@@ -152,3 +154,26 @@ def test_kernel_that_is_not_symmetric_is_refused_with_the_point():
     with pytest.raises(ModelError, match=r"^model gaussian: the covariance is not symmetric: entry \(1,2\) = .* but "
                                          r"entry \(2,1\) = .* at s = .*$"):
         Model.gaussian(sp.zeros(n, 1), K, sp.symbols(f"x1:{n + 1}", real=True), [s])
+
+
+def test_basis_traces_against_the_explicit_inverse():
+    """G = L⁻¹L⁻ᵀ from the reversed factor: tr G = tr Σ⁻¹, tr G² = tr Σ⁻², tr(G B) = tr(Σ⁻²D), and
+    the triangle dot product tr(B²) = tr(Σ⁻¹DΣ⁻¹D), each against NumPy's explicit inverse."""
+    from symfisher.numeric.gaussian import _Basis, _tr_lower
+
+    rng = np.random.default_rng(7)
+    n = 30
+    X = rng.standard_normal((n, n))
+    S = X @ X.T + n * np.eye(n)
+    D = rng.standard_normal((n, n))
+    D = D + D.T
+    Si = np.linalg.inv(S)
+    L = np.asfortranarray(np.linalg.cholesky(S))
+    W = np.linalg.inv(L)
+    B = np.asfortranarray(np.tril(W @ D @ W.T))
+    basis = _Basis(L, np.full((n, n), np.nan, order="F"))  # a dirty work array: overwritten in full
+    assert basis.trace() == pytest.approx(np.trace(Si), rel=1e-12)
+    assert basis.trace_square() == pytest.approx(np.trace(Si @ Si), rel=1e-12)
+    assert basis.trace_with(B) == pytest.approx(np.trace(Si @ Si @ D), rel=1e-10, abs=1e-14)
+    assert _tr_lower(B, B) == pytest.approx(np.trace(Si @ D @ Si @ D), rel=1e-12)
+    np.testing.assert_array_equal(L, np.tril(L))  # the factor is read, not changed
