@@ -89,7 +89,8 @@ __all__ = ["Backend", "Expit", "Log1p", "NumericModel", "NumericPrinter", "Softp
 _RUNTIME_NAMES = ("_TRIGAMMA_SERIES", "trigamma", "stack", "expect_1d", "mode_scale", "_XGK", "_WGK", "_WG", "gauss_kronrod",
                   "as_arrays", "split_data", "open_entries", "_EPS", "NESTED_INITIAL", "DEFAULT_RTOL",
                   "gauss_kronrod_error", "_sum_integers", "_axis", "_centers", "expect", "expect_points",
-                  "_stick_breaking")
+                  "_stick_breaking", "_CHUNK", "_rule", "_chunked", "_segment_sum", "gauss_kronrod_batch",
+                  "_sum_integers_batch", "mode_scale_batch", "expect_1d_batch", "_batch_part")
 _RESERVED = {"numpy", "scipy", "out", "shape", "point", "fn", "lo", "hi", *_RUNTIME_NAMES, "logpdf", "score",
              "hessian", "fisher", "neg_expected_hessian", "_logpdf_kernel", "_score_kernel",
              "_hessian_kernel", "_fisher_kernel", "_neh_kernel", "_support_kernel", "_score_full", "_hessian_full",

@@ -224,3 +224,101 @@ def test_labels_in_strategies_proof_and_exported_code(mixture, tmp_path):
     assert NO_CLOSED_FORM in module.fisher.__doc__ and NO_CLOSED_FORM in module.__doc__
     np.testing.assert_allclose(module.fisher(0.3, 1.0), mixture.lambdify().fisher(0.3, 1.0), rtol=0, atol=0)
     np.testing.assert_array_equal(module.fisher_error(0.3, 1.0), mixture.lambdify().fisher_error(0.3, 1.0))
+
+
+# ---- all parameter points of one call together (one data axis)
+MIXTURE_POINTS = [(0.3, 1.0), (0.5, 2.0), (0.9, -0.7), (0.1, 4.0), (0.7, 0.0)]
+
+
+def test_vectorised_fisher_equals_the_per_point_results_within_the_error_estimate(mixture):
+    f = mixture.lambdify()
+    ws, ms = (np.array(v) for v in zip(*MIXTURE_POINTS))
+    got, err = f.fisher(ws, ms), f.fisher_error(ws, ms)
+    for n, (wv, mv) in enumerate(MIXTURE_POINTS):
+        one, one_err = f.fisher(wv, mv), f.fisher_error(wv, mv)
+        assert np.all(np.abs(got[n] - one) <= err[n] + one_err) and np.all(err[n] < 1e-9)
+    neh, neh_err = f.neg_expected_hessian(ws, ms), f.neg_expected_hessian_error(ws, ms)
+    assert np.all(np.abs(neh - got) <= neh_err + err + 1e-12)  # the information equality, numerically
+
+
+def test_error_estimate_bounds_the_error_against_mpmath(mixture):
+    """I(w, m) of the mixture at two points by mpmath.quad at 30 digits: the estimate is not below the actual error."""
+    import mpmath
+
+    mpmath.mp.dps = 30
+    try:
+        def entry(wv, mv, i, j):
+            wv, mv = mpmath.mpf(wv), mpmath.mpf(mv)
+
+            def f(t):
+                phi0, phi1 = mpmath.npdf(t), mpmath.npdf(t - mv)
+                p = wv * phi0 + (1 - wv) * phi1
+                s = ((phi0 - phi1) / p, (1 - wv) * (t - mv) * phi1 / p)
+                return s[i] * s[j] * p
+
+            return float(mpmath.quad(f, [-mpmath.inf, 0, mv, mpmath.inf]))
+
+        points = [(0.3, 1.0), (0.8, 3.0)]
+        ref = np.array([[[entry(wv, mv, i, j) for j in range(2)] for i in range(2)] for wv, mv in points])
+    finally:
+        mpmath.mp.dps = 15
+    f = mixture.lambdify()
+    ws, ms = np.array([0.3, 0.8]), np.array([1.0, 3.0])
+    got, err = f.fisher(ws, ms), f.fisher_error(ws, ms)
+    np.testing.assert_allclose(got, ref, rtol=1e-10, atol=1e-13)
+    assert np.all(np.abs(got - ref) <= err) and np.all(err < 1e-9)
+
+
+def test_nan_points_give_nan_and_leave_the_others_alone(mixture):
+    f = mixture.lambdify()
+    got, err = f.fisher([0.3, np.nan, 0.5], [1.0, 1.0, np.nan]), f.fisher_error([0.3, np.nan, 0.5], [1.0, 1.0, np.nan])
+    assert np.all(np.isnan(got[1:])) and np.all(np.isnan(err[1:]))
+    np.testing.assert_array_equal(got[0], f.fisher(0.3, 1.0))
+    assert np.all(np.isnan(f.fisher(np.nan, 1.0)))
+
+
+@pytest.mark.parametrize("shape", [(3,), (2, 3)])
+def test_shapes_of_parameter_arrays(mixture, shape):
+    f = mixture.lambdify()
+    ws = np.linspace(0.2, 0.8, int(np.prod(shape))).reshape(shape)
+    ms = np.linspace(-1.0, 2.0, int(np.prod(shape))).reshape(shape)
+    got, err = f.fisher(ws, ms), f.fisher_error(ws, ms)
+    assert got.shape == err.shape == shape + (2, 2)
+    np.testing.assert_array_equal(got, np.swapaxes(got, -1, -2))
+    for idx in np.ndindex(*shape):
+        ref = _mixture_fisher(ws[idx], ms[idx])
+        assert np.all(np.abs(got[idx] - ref) <= err[idx] + 1e-12)
+    assert f.fisher(0.4, np.array([1.0, 2.0, 3.0])).shape == (3, 2, 2)  # broadcasting
+
+
+def test_gauss_kronrod_batch_follows_each_point_like_the_scalar_rule():
+    """Per point the same subdivision as gauss_kronrod_error: the same value and error estimate (up to round-off)."""
+    c = np.array([0.5, 3.0, 40.0])  # smooth to sharply peaked: different refinement per point
+    value, error = quadrature.gauss_kronrod_batch(lambda t, p: (c[p] / (1 + (c[p] * (t - 0.3)) ** 2))[:, None], 3,
+                                                  0.0, 1.0)
+    for n, cn in enumerate(c):
+        v1, e1 = quadrature.gauss_kronrod_error(lambda t, cn=cn: (cn / (1 + (cn * (t - 0.3)) ** 2))[:, None], 0.0, 1.0)
+        np.testing.assert_allclose(value[n], v1, rtol=1e-14)
+        np.testing.assert_allclose(error[n], e1, rtol=1e-6)
+        exact = np.arctan(cn * 0.7) + np.arctan(cn * 0.3)
+        assert abs(value[n, 0] - exact) <= error[n, 0] < 1e-9
+
+
+def test_discrete_sums_per_point_with_their_own_ranges_and_tails():
+    """Binomial(n_p, 0.3) on {0, …, n_p} (exact, finite ranges) and Σ 1/k³ from k = lo_p (cut off, tail estimated)."""
+    from scipy.special import gammaln
+
+    ns = np.array([3.0, 10.0, 5000.0])
+
+    def logpmf(k, p):
+        return gammaln(ns[p] + 1) - gammaln(k + 1) - gammaln(ns[p] - k + 1) + k * np.log(0.3) + (ns[p] - k) * np.log(0.7)
+
+    value, error = quadrature.expect_1d_batch(lambda k, p: np.stack([k, k * k], axis=-1), logpmf, np.zeros(3), ns, True)
+    np.testing.assert_allclose(value, np.stack([0.3 * ns, 0.21 * ns + (0.3 * ns) ** 2], axis=-1), rtol=1e-10)  # gammaln round-off
+    assert np.all(error < 1e-9 * np.abs(value))
+    lo = np.array([1.0, 2.0])
+    value, error = quadrature._sum_integers_batch(lambda k, p: (1 / (k * k * k))[:, None], lo, np.full(2, np.inf))
+    actual = np.abs(value[:, 0] - (1.2020569031595942 - np.array([0.0, 1.0])))  # ζ(3), ζ(3) − 1
+    assert np.all((1e-13 < actual) & (actual <= error[:, 0]) & (error[:, 0] < 10 * actual))
+    single = quadrature._sum_integers(lambda k: (1 / (k * k * k))[:, None], 2.0, np.inf)
+    assert abs(value[1, 0] - single[0][0]) <= error[1, 0] + single[1][0]  # blocks of 256 (batch) and 4096 terms
