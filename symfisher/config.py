@@ -22,6 +22,10 @@ class Config:
         entry_timeout: Bound on the expectation of one entry (E[s_i], E[s_i s_j] or E[−H_ij]): an entry no
             strategy closes within it is left open, to be evaluated numerically, so that one hard entry
             cannot spend the budget of the others.
+        open_timeout: Time the entries left open may spend together. Once they have used it, each further
+            entry gets a tenth of ``entry_timeout`` and the cheap strategies only (no integration in a
+            worker): the atoms no strategy closes are known by then, so an entry made of them fails at once,
+            while an entry with a fast route still closes.
         simplify_timeout: Hard bound for simplifying one matrix entry.
         normalization_timeout: Bound for the symbolic normalization check of a model.
         numeric_points: Random parameter points used for numeric evidence.
@@ -37,6 +41,7 @@ class Config:
     timeout: float = 60.0
     atom_timeout: float = 4.0
     entry_timeout: float = 5.0
+    open_timeout: float = 5.0
     simplify_timeout: float = 5.0
     normalization_timeout: float = 3.0
     numeric_points: int = 8
@@ -45,7 +50,8 @@ class Config:
     strict: bool = field(default_factory=lambda: os.environ.get(STRICT_ENV) == "1")
 
     def __post_init__(self) -> None:
-        for name in ("timeout", "atom_timeout", "entry_timeout", "simplify_timeout", "normalization_timeout"):
+        for name in ("timeout", "atom_timeout", "entry_timeout", "open_timeout", "simplify_timeout",
+                     "normalization_timeout"):
             value = getattr(self, name)
             if isinstance(value, bool) or not isinstance(value, (int, float)) or not (0 < value < math.inf):
                 raise ConfigError(f"Config.{name} must be a positive number of seconds, got {value!r}")

@@ -140,18 +140,50 @@ def numeric_expectation(
         support: Data symbol → support set (bounds may depend on parameters).
         point: Values of every parameter and covariate.
     """
+    return numeric_expectations(expr, density, support, [point])[0]
+
+
+def numeric_expectations(
+    expr: sp.Expr,
+    density: sp.Expr,
+    support: Mapping[sp.Symbol, sp.Set],
+    points: Sequence[Mapping[sp.Symbol, sp.Expr]],
+) -> list[float]:
+    """:func:`numeric_expectation` at each of ``points``, the integrand compiled once with θ as arguments
+    (substituting each point and compiling again costs more than the quadrature on a long score)."""
+    data = list(support)
+    integrand = sp.sympify(expr * density)
+    params = sorted(integrand.free_symbols - set(data), key=str)
+    compiled = _lambda([*data, *params], integrand)
+    out = []
+    for point in points:
+        leftover = set(params) - set(point)
+        if leftover:
+            raise ValueError(f"numeric expectation needs values for {sorted(map(str, leftover))}")
+        values = [float(point[p]) for p in params]
+        sets = {x: s.subs(point) if hasattr(s, "subs") else s for x, s in support.items()}
+        out.append(_expectation(lambda *t: compiled(*t, *values), data, sets))
+    return out
+
+
+def _expectation(fn, data: list[sp.Symbol], sets: Mapping[sp.Symbol, sp.Set]) -> float:
+    """∫ fn over the sets (Σ for discrete ones): the quadrature of :func:`numeric_expectations` at one point."""
     from scipy import integrate
 
-    data = list(support)
-    integrand = sp.sympify(expr * density).subs(point)
-    sets = {x: s.subs(point) if hasattr(s, "subs") else s for x, s in support.items()}
-    leftover = integrand.free_symbols - set(data)
-    if leftover:
-        raise ValueError(f"numeric expectation needs values for {sorted(map(str, leftover))}")
-    fn = _lambda(data, integrand)
+    discrete = [_is_discrete(sets[x]) for x in data]
+    if any(discrete) and not all(discrete):  # Σ over the discrete axes of ∫ over the continuous ones
+        inner = [x for x, d in zip(data, discrete) if not d]
+        outer = [x for x, d in zip(data, discrete) if d]
+
+        def integral(*values: float) -> float:
+            fixed = dict(zip(outer, values))
+            return _expectation(lambda *t: fn(*(fixed[x] if x in fixed else t[inner.index(x)] for x in data)),
+                                inner, sets)
+
+        return _expectation(np.vectorize(integral, otypes=[float]), outer, sets)
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")
-        if all(_is_discrete(sets[x]) for x in data):
+        if all(discrete):
             if len(data) == 1:
                 return _sum_1d(fn, sets[data[0]])
             grids = [_values(sets[x]) if _values(sets[x]) is not None else np.arange(0, 400.0) for x in data]
@@ -166,9 +198,14 @@ def numeric_expectation(
 
 
 def numeric_value(expr: sp.Expr, point: Mapping[sp.Symbol, sp.Expr], digits: int = 30) -> complex | float:
-    """High-precision value of a closed form at a point (``nan`` when it does not evaluate)."""
+    """High-precision value of a closed form at a point (``nan`` when it does not evaluate).
+
+    Fractions enter as floats of ``digits + 15`` digits: exact, a power a^b of two fractions with large
+    denominators sends SymPy into factoring huge integers (minutes)."""
+    at = {s: sp.Float(v, digits + 15) if isinstance(v, sp.Rational) and not v.is_integer else v
+          for s, v in point.items()}
     try:
-        value = sp.N(sp.sympify(expr).subs(point), digits)
+        value = sp.N(sp.sympify(expr).subs(at), digits)
         if value.free_symbols or value.has(sp.Integral, sp.Sum):
             return math.nan
         c = complex(value)

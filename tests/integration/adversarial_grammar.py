@@ -540,8 +540,8 @@ def product_specs(draw, names: Sequence[str] = tuple(UNIVARIATE), timeout: float
     ref = ref + means[0] * means[1].T + means[1] * means[0].T
     spec = ModelSpec(f"product:{sa.label[7:]}*{sb.label[7:]}", sa.density * sb.density, (x, y), params,
                      {x: sa.support, y: sb.support}, None, True, timeout or _timeout(draw),
-                     (sa.components[0], sb.components[0]), moving=a.moving or b.moving,
-                     irregular=a.moving or b.moving, reference=ref, mean_reference=mean,
+                     (sa.components[0], sb.components[0]), moving=sa.moving or sb.moving,
+                     irregular=sa.irregular or sb.irregular, reference=ref, mean_reference=mean,
                      true_domain={**sa.true_domain, **sb.true_domain})
     return _finish(draw, spec)
 

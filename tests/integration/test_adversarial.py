@@ -238,7 +238,7 @@ def _lib_values(matrix, point) -> list | None:
 
 def _satisfies(conditions, point) -> bool:
     try:
-        return all(bool(c.xreplace({k: sp.Rational(v) for k, v in point.items()})) for c in conditions)
+        return all(bool(c.xreplace({k: sp.Float(sp.Rational(v), 30) for k, v in point.items()})) for c in conditions)
     except TypeError:
         return False
 

@@ -4,9 +4,11 @@ from __future__ import annotations
 
 import math
 import random
+from typing import Callable
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Iterable, Mapping
 
+import mpmath
 import sympy as sp
 
 from symfisher.core.points import domain_of, draw, is_discrete_set
@@ -156,6 +158,7 @@ def _same_at_random_point(a: sp.Expr, b: sp.Expr, data: list[sp.Symbol],
     domains = domains or {}
     small = [s for s in syms if s.is_positive and not s.is_integer]
     theta_logs = [g.args[0] for g in a.atoms(sp.log) if not g.args[0].free_symbols & set(data)]
+    value_a, value_b = _complex_value(a, [*syms, *data]), _complex_value(b, [*syms, *data])
     agreed, first = 0, []
     for attempt in range(12):
         point = {s: draw(domains.get(s, domain_of(s)), rng, bool(s.is_integer)) for s in syms}
@@ -171,7 +174,7 @@ def _same_at_random_point(a: sp.Expr, b: sp.Expr, data: list[sp.Symbol],
                 if s.is_nonnegative or s.is_positive:
                     at[s] = sp.Rational(rng.randint(1, 9), 10) if not s.is_integer else sp.Integer(rng.randint(0, 1))
             try:
-                pairs.append((complex(sp.N(a.xreplace(at))), complex(sp.N(b.xreplace(at)))))
+                pairs.append((value_a(at), value_b(at)))
             except (TypeError, ValueError):
                 return False
         same = [abs(va - vb) <= 1e-9 * max(1.0, abs(vb)) for va, vb in pairs]
@@ -185,6 +188,30 @@ def _same_at_random_point(a: sp.Expr, b: sp.Expr, data: list[sp.Symbol],
         if agreed == 2:
             return True
     return agreed == 1 or (agreed == 0 and len(first) == 2 and all(first))
+
+
+def _complex_value(expr: sp.Expr, symbols: list[sp.Symbol]) -> Callable[[Mapping[sp.Symbol, sp.Expr]], complex]:
+    """``expr`` at a point, as a complex number: compiled for mpmath at 30 digits (an exact ``xreplace``
+    followed by ``N`` costs seconds on a long log-density), exactly where mpmath lacks a function.
+
+    Raises (from the returned function):
+        TypeError, ValueError: The value is not a number there.
+    """
+    try:
+        compiled = sp.lambdify(symbols, expr, modules="mpmath")
+    except (NameError, KeyError, TypeError, SyntaxError):
+        compiled = None
+
+    def value(point: Mapping[sp.Symbol, sp.Expr]) -> complex:
+        if compiled is not None:
+            try:
+                with mpmath.workdps(30):
+                    return complex(compiled(*(mpmath.mpmathify(sp.N(point[s], 32)) for s in symbols)))
+            except (NameError, AttributeError, TypeError, ZeroDivisionError, OverflowError):
+                pass  # a function mpmath lacks, a pole: the exact route says what it is
+        return complex(sp.N(expr.xreplace(point)))
+
+    return value
 
 
 def opaque(expr: sp.Expr, data: Iterable[sp.Symbol]) -> tuple[sp.Expr, dict[sp.Symbol, sp.Expr]]:

@@ -21,6 +21,19 @@ from symfisher.core.expectation.base import NO_CLOSED_FORM, Context, Expectation
 from symfisher.core.note import ExpectedValue, Note
 
 SPOT_CHECK_RTOL = 1e-6
+FAIL_FAST_SHARE = 0.1  # of Config.entry_timeout: an entry's time once the open entries have used Config.open_timeout
+
+
+class _Clock:
+    """What one derivation's entries have spent, shared by an engine and its children: the deadline of the
+    entry being computed, the time of the entries left open, and the time of shared work (``Engine.cached``)
+    not charged to an entry."""
+
+    def __init__(self) -> None:
+        self.deadline = math.inf
+        self.open_spent = 0.0
+        self.shared_spent = 0.0
+        self.failing_fast = False  # the open entries have used Config.open_timeout: no expensive strategies
 
 
 class Engine:
@@ -34,7 +47,7 @@ class Engine:
     def __init__(self, ctx: Context, budget: Budget, config: Config | None = None, depth: int = 0):
         self.ctx = ctx
         self._budget = budget
-        self._entry_deadline = [math.inf]  # of the entry being computed; shared with child engines
+        self._clock = _Clock()  # shared with child engines
         self.config = config or Config.defaults()
         self.depth = depth
         self.expensive = True  # False: skip the costly atom strategies (a caller's quick first try)
@@ -48,19 +61,29 @@ class Engine:
     @property
     def budget(self) -> Budget:
         """The derivation's budget, cut to the current entry's ``Config.entry_timeout``."""
-        entry = self._entry_deadline[0]
+        entry = self._clock.deadline
         return self._budget if entry >= self._budget.deadline else Budget(entry)
 
     # ---------------------------------------------------------------- public
     def expect(self, f: sp.Expr) -> Expectation:
-        """E_θ[f(X)] (f in the context's data dummies); at the top level within ``Config.entry_timeout``."""
-        if self.depth > 0 or self._entry_deadline[0] < math.inf:
+        """E_θ[f(X)] (f in the context's data dummies); at the top level within ``Config.entry_timeout``, or,
+        once the entries left open have spent ``Config.open_timeout`` together, within a tenth of it and by
+        the cheap strategies only (the model's hard atoms are known by then: an entry made of them fails at
+        once, while fast routes still close)."""
+        clock = self._clock
+        if self.depth > 0 or clock.deadline < math.inf:
             return self._expect(f)
-        self._entry_deadline[0] = time.monotonic() + self.config.entry_timeout
+        clock.failing_fast = clock.open_spent >= self.config.open_timeout
+        seconds = self.config.entry_timeout * (FAIL_FAST_SHARE if clock.failing_fast else 1.0)
+        start = time.monotonic()
+        clock.deadline = start + seconds
         try:
-            return self._expect(f)
+            result = self._expect(f)
         finally:
-            self._entry_deadline[0] = math.inf
+            clock.deadline = math.inf
+        if not result.closed:
+            clock.open_spent += time.monotonic() - start
+        return result
 
     def _expect(self, f: sp.Expr) -> Expectation:
         f = sp.sympify(f)
@@ -145,7 +168,7 @@ class Engine:
         for name, strategy in registry.strategies("atom"):
             if result is not None or self.budget.expired():
                 break
-            if name in tried or (not expensive and name in registry.EXPENSIVE):
+            if name in tried or ((not expensive or self._clock.failing_fast) and name in registry.EXPENSIVE):
                 continue
             tried.add(name)
             outer, self.cheap_pass = self.cheap_pass, not expensive
@@ -171,20 +194,25 @@ class Engine:
         """An engine for a transformed model (standardized, substituted) under the same budget and config,
         one level deeper; it records into this engine's :attr:`failures`, so a bug met there is reported."""
         sub = Engine(ctx, self._budget, self.config, self.depth + 1)
-        sub._entry_deadline = self._entry_deadline
+        sub._clock = self._clock
         sub.failures = self.failures
         return sub
 
     def cached(self, key: object, compute: Callable[[], object]) -> object:
         """Per-model memo shared by strategies (e.g. a detected exponential-family structure). The work is
-        the model's, not the entry's: it is not charged to the entry's ``Config.entry_timeout``."""
+        the model's, not the entry's: it is not charged to the entry's ``Config.entry_timeout``, up to
+        ``Config.entry_timeout`` of such work in the whole derivation (beyond that, the entry pays)."""
         if key not in self.memo:
-            deadline, start = self._entry_deadline[0], time.monotonic()
-            self._entry_deadline[0] = math.inf
+            clock = self._clock
+            deadline, start = clock.deadline, time.monotonic()
+            free = max(0.0, self.config.entry_timeout - clock.shared_spent)
+            clock.deadline = min(deadline + free, self._budget.deadline)
             try:
                 self.memo[key] = compute()
             finally:
-                self._entry_deadline[0] = deadline + (time.monotonic() - start)
+                spent = time.monotonic() - start
+                clock.shared_spent += spent
+                clock.deadline = deadline + min(spent, free)
         return self.memo[key]
 
     def hard(self, fn: Callable, *args, seconds: float | None = None):

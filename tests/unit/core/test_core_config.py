@@ -46,13 +46,13 @@ def test_merge_ignores_none():
 
 
 def test_merge_rejects_an_unknown_option():
-    known = "atom_timeout, entry_timeout, max_expression_ops, normalization_timeout, numeric_points, seed, " \
+    known = "atom_timeout, entry_timeout, max_expression_ops, normalization_timeout, numeric_points, open_timeout, seed, " \
             "simplify_timeout, strict, timeout"
     with pytest.raises(ConfigError, match=rf"^unknown Config option\(s\): bogus, colour; known: {known}$"):
         Config().merge(colour=1, bogus=2)
 
 
-TIME_LIMITS = ("timeout", "atom_timeout", "entry_timeout", "simplify_timeout", "normalization_timeout")
+TIME_LIMITS = ("timeout", "atom_timeout", "entry_timeout", "open_timeout", "simplify_timeout", "normalization_timeout")
 
 
 @pytest.mark.parametrize("name", TIME_LIMITS)
