@@ -281,7 +281,7 @@ def derive(model: Model, timeout: float = 60.0, *, config: Config | None = None)
     config = (config or Config.defaults()).merge(timeout=float(timeout))
     start = time.perf_counter()
     _preload()
-    stream_seconds = config.timeout * 0.9 - min(1.0, config.timeout * 0.1)  # the rest: assembly and verdict
+    stream_seconds = config.timeout * 0.9 - min(1.0, config.timeout * 0.2)  # the rest: assembly and verdict
     budget = Budget.of(max(0.5, stream_seconds * 0.95))
     results: dict[str, Any] = {"mean": {}, "fisher": {}, "neh": {}, "timings": {}, "failures": ()}
     try:

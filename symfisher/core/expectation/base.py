@@ -4,9 +4,8 @@ from __future__ import annotations
 
 import math
 import random
-from typing import Callable
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Iterable, Mapping
+from typing import TYPE_CHECKING, Callable, Iterable, Mapping
 
 import mpmath
 import sympy as sp
