@@ -118,10 +118,14 @@ def _sum_1d(fn, s: sp.Set) -> float:
     return total
 
 
-def _finite(value, t: float) -> float:
-    """The integrand as a float; overflow (inf/inf = nan) far out in a tail counts as 0."""
-    v = float(value)
-    if math.isnan(v) and abs(t) > 30:
+def _finite(fn, *t: float) -> float:
+    """fn(*t) as a float; overflow (inf/inf = nan) far out in a tail counts as 0, and so does a pole met at
+    an end of the support where the nodes of the last subinterval round onto it (one point: no mass)."""
+    try:
+        v = float(fn(*t))
+    except ZeroDivisionError:
+        return 0.0
+    if math.isnan(v) and max(map(abs, t)) > 30:
         return 0.0
     return v
 
@@ -149,20 +153,18 @@ def numeric_expectations(
     support: Mapping[sp.Symbol, sp.Set],
     points: Sequence[Mapping[sp.Symbol, sp.Expr]],
 ) -> list[float]:
-    """:func:`numeric_expectation` at each of ``points``, the integrand compiled once with θ as arguments
-    (substituting each point and compiling again costs more than the quadrature on a long score)."""
+    """:func:`numeric_expectation` at each of ``points`` (θ substituted exactly, then compiled: the exact
+    integrand keeps the form whose floats behave at the ends of the support)."""
     data = list(support)
     integrand = sp.sympify(expr * density)
-    params = sorted(integrand.free_symbols - set(data), key=str)
-    compiled = _lambda([*data, *params], integrand)
     out = []
     for point in points:
-        leftover = set(params) - set(point)
+        at = integrand.subs(_in_floats(point, 30))
+        leftover = at.free_symbols - set(data)
         if leftover:
             raise ValueError(f"numeric expectation needs values for {sorted(map(str, leftover))}")
-        values = [float(point[p]) for p in params]
         sets = {x: s.subs(point) if hasattr(s, "subs") else s for x, s in support.items()}
-        out.append(_expectation(lambda *t: compiled(*t, *values), data, sets))
+        out.append(_expectation(_lambda(data, at), data, sets))
     return out
 
 
@@ -190,20 +192,22 @@ def _expectation(fn, data: list[sp.Symbol], sets: Mapping[sp.Symbol, sp.Set]) ->
             return float(sum(fn(*combo) for combo in itertools.product(*grids)))
         if len(data) == 1:
             lo, hi = _bounds(sets[data[0]])
-            value, _err = integrate.quad(lambda t: _finite(fn(t), t), lo, hi, limit=200, epsabs=1e-13, epsrel=1e-11)
+            value, _err = integrate.quad(lambda t: _finite(fn, t), lo, hi, limit=200, epsabs=1e-13, epsrel=1e-11)
             return float(value)
         ranges = [_bounds(sets[x]) for x in data]
-        value, _err = integrate.nquad(lambda *t: _finite(fn(*t), max(t, key=abs)), ranges, opts={"limit": 100})
+        value, _err = integrate.nquad(lambda *t: _finite(fn, *t), ranges, opts={"limit": 100})
         return float(value)
 
 
-def numeric_value(expr: sp.Expr, point: Mapping[sp.Symbol, sp.Expr], digits: int = 30) -> complex | float:
-    """High-precision value of a closed form at a point (``nan`` when it does not evaluate).
+def _in_floats(point: Mapping[sp.Symbol, sp.Expr], digits: int) -> dict[sp.Symbol, sp.Expr]:
+    """The point with its fractions as floats of ``digits`` digits: exact, a power a^b of two fractions with
+    large denominators sends SymPy into factoring huge integers (minutes); integers stay exact."""
+    return {s: sp.Float(v, digits) if isinstance(v, sp.Rational) and not v.is_integer else v for s, v in point.items()}
 
-    Fractions enter as floats of ``digits + 15`` digits: exact, a power a^b of two fractions with large
-    denominators sends SymPy into factoring huge integers (minutes)."""
-    at = {s: sp.Float(v, digits + 15) if isinstance(v, sp.Rational) and not v.is_integer else v
-          for s, v in point.items()}
+
+def numeric_value(expr: sp.Expr, point: Mapping[sp.Symbol, sp.Expr], digits: int = 30) -> complex | float:
+    """High-precision value of a closed form at a point (``nan`` when it does not evaluate)."""
+    at = _in_floats(point, digits + 15)
     try:
         value = sp.N(sp.sympify(expr).subs(at), digits)
         if value.free_symbols or value.has(sp.Integral, sp.Sum):
@@ -334,7 +338,7 @@ def scaled_mass(density: sp.Expr, x: sp.Symbol, s: sp.Set) -> tuple[float, "mpma
         m, sides = found
         total_fl, total_mp, err_mp = 0.0, mpmath.mpf(0), mpmath.mpf(0)
         for sign, d, ts in sides:
-            g = (lambda t, s_=sign, d=d: d * _finite(ffl(m + s_ * d * t), t))
+            g = (lambda t, s_=sign, d=d: d * _finite(lambda u: ffl(m + s_ * d * u), t))
             total_fl += sum(integrate.quad(g, a, b, limit=200, epsabs=1e-14, epsrel=1e-11)[0]
                             for a, b in zip(ts, ts[1:]))
             gm = (lambda t, s_=sign, d=d: d * _mp_real(fmp(m + s_ * d * t)))
@@ -515,7 +519,7 @@ def mixed_mass(density: sp.Expr, support: Mapping[sp.Symbol, sp.Set], point: Map
             part = 0.0
             for idx in shell:
                 ks = [_nth(sets[x], i) for x, i in zip(disc, idx)]
-                part += integrate.nquad(lambda *t, ks=ks: _finite(fn(*ks, *t), max(t, key=abs)), ranges,
+                part += integrate.nquad(lambda *t, ks=ks: _finite(lambda *u: fn(*ks, *u), *t), ranges,
                                         opts={"limit": 100})[0]
             total, seen = total + part, seen + len(shell)
             if seen >= math.prod(sizes) or (total > 0 and abs(part) < 1e-12 * total and seen > 1):

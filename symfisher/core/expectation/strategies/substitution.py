@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import sympy as sp
 
+from symfisher.core.deadline import run_with_deadline
 from symfisher.errors import BudgetExceeded
 from symfisher.core.expectation.base import Context, Expectation, force_log
 from symfisher.core.expectation.registry import register
@@ -214,15 +215,21 @@ def pull_back(expr: sp.Expr, x: sp.Symbol, u: sp.Symbol, inverse: sp.Expr) -> sp
     return sp.powsimp(sp.expand_power_base(e, force=True)).xreplace({w: 1 - u})
 
 
+PIECEWISE_SIMPLIFY_SECONDS = 2.0  # simplify of a changed density that is a Piecewise
+
+
 def substituted(ctx, u, inverse, target, even_only=False):
     x = ctx.data[0]
     jac = 2 if even_only else sp.Abs(sp.diff(inverse, u))
     q = pull_back(_exponential_form(ctx.density) * jac, x, u, inverse)
     if target == sp.Interval.open(0, 1):
         q = unit_interval(q, u)
-    try:
-        q = simplify_powers(sp.simplify(q))
+    try:  # a Piecewise density (Triangular) can keep simplify 9 s: then in a worker, bounded
+        q = simplify_powers(run_with_deadline(sp.simplify, (q,), PIECEWISE_SIMPLIFY_SECONDS)
+                            if q.has(sp.Piecewise) else sp.simplify(q))
     except ValueError:  # piecewise_simplify builds Max(nan, ·) from indicator densities (Heaviside·Max(0, sign))
+        return None
+    except BudgetExceeded:
         return None
     if target == sp.Interval.open(0, 1) and q.has(sp.Abs, sp.log):  # simplify may bring |u − 1| back
         q = simplify_powers(sp.cancel(unit_interval(q, u)))
