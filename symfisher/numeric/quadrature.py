@@ -76,12 +76,7 @@ def gauss_kronrod_error(f, a, b, rtol=1e-11, initial=32, max_rounds=60, max_inte
     >>> bool(abs(value[0] - (numpy.e - 1)) <= error[0] < 1e-9)
     True
     """
-    nodes = numpy.array([-v for v in _XGK[:-1]] + list(_XGK[::-1]))
-    wk = numpy.array(list(_WGK[:-1]) + list(_WGK[::-1]))
-    wg = numpy.zeros(15)
-    wg[[1, 3, 5]] = _WG[:3]
-    wg[[13, 11, 9]] = _WG[:3]
-    wg[7] = _WG[3]
+    nodes, wk, wg = _rule()
     edges = numpy.linspace(a, b, initial + 1)
     lo, hi = edges[:-1], edges[1:]
     done = None
