@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import argparse
 import dataclasses
-import time
+import timeit
 from typing import Any, Callable
 
 import numpy as np
@@ -44,15 +44,6 @@ def poisson_opened() -> tuple[Any, Callable[[int], tuple[np.ndarray, ...]]]:
     return d, lambda n: (rng.uniform(0.1, 50.0, n),)
 
 
-def best(fn: Callable[[], Any], repeat: int) -> float:
-    times = []
-    for _ in range(repeat):
-        t = time.perf_counter()
-        fn()
-        times.append(time.perf_counter() - t)
-    return min(times)
-
-
 def run(sizes: tuple[int, ...], repeat: int) -> None:
     print(f"{'family':<10} {'points':>6} {'vectorised s':>13} {'loop s':>10} {'speed-up':>9} {'max |diff|':>11} "
           f"{'max err':>10} {'diff ≤ err':>10}")
@@ -63,8 +54,9 @@ def run(sizes: tuple[int, ...], repeat: int) -> None:
         for n in sizes:
             theta = points(n)
             f.fisher(*(v[:1] for v in theta))  # warm
-            t_vec = best(lambda: f.fisher(*theta), repeat)
-            t_loop = best(lambda: [f.fisher(*(v[i] for v in theta)) for i in range(n)], 1 if n >= 1000 else repeat)
+            t_vec = min(timeit.repeat(lambda: f.fisher(*theta), number=1, repeat=repeat))
+            t_loop = min(timeit.repeat(lambda: [f.fisher(*(v[i] for v in theta)) for i in range(n)], number=1,
+                                        repeat=1 if n >= 1000 else repeat))
             vec, err = f.fisher(*theta), f.fisher_error(*theta)
             loop = np.array([f.fisher(*(v[i] for v in theta)) for i in range(n)])
             loop_err = np.array([f.fisher_error(*(v[i] for v in theta)) for i in range(n)])
