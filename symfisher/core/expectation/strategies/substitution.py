@@ -18,6 +18,7 @@ from symfisher.core.deadline import run_with_deadline
 from symfisher.errors import BudgetExceeded
 from symfisher.core.expectation.base import Context, Expectation, force_log
 from symfisher.core.expectation.registry import register
+from symfisher.core.expectation.special_forms import simplify_value
 from symfisher.core.expectation.strategies.euler import _binomial, _exp_log_to_power
 from symfisher.core.note import Note, eq
 
@@ -291,7 +292,7 @@ def _expect_after(engine, sub, g, x, u, inverse, label: str, expensive: bool) ->
     sub.expensive = expensive
     r = sub.expect(h)
     if r.closed:
-        value = sp.simplify(r.value)
+        value = simplify_value(r.value)
         if engine.spot_check(g, value) is False:
             return None
         detail = Note.of("substitution ", label, ", density ", sub.ctx.density.xreplace({u: sp.Symbol("u")}),

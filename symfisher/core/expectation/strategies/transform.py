@@ -16,6 +16,7 @@ import sympy as sp
 from symfisher.core.expectation.base import Expectation, settle_conditions, with_conditions
 from symfisher.core.expectation.strategies.euler import EulerResult, euler_integral, settle
 from symfisher.core.expectation.registry import register
+from symfisher.core.expectation.special_forms import simplify_value
 from symfisher.core.note import ExpectedValue, Note, eq
 
 
@@ -174,7 +175,7 @@ def transform(engine, g: sp.Expr) -> Expectation | None:
         value = _continued(engine, value, ((t, a), (u, b)))
         if value is None:
             return None
-        value = sp.simplify(value)
+        value = simplify_value(value)
         name = "transform:mellin"
         X, tu, uu = sp.Symbol("X"), sp.Symbol("t"), sp.Symbol("u")
         moment = ExpectedValue(X**tu * (1 - X)**uu if s.sup == 1 else X**tu)
@@ -192,7 +193,7 @@ def transform(engine, g: sp.Expr) -> Expectation | None:
         status, conditions = _conditions_at(engine, euler, {t: c})
         if status in ("diverges", "unknown"):
             return None
-        value = sp.simplify(sp.diff(M, t, m).subs(t, c))
+        value = simplify_value(sp.diff(M, t, m).subs(t, c))
         name = "transform:mgf"
         tu = sp.Symbol("t")
         detail = Note.of("moment generating function ", eq(sp.Function("M")(tu), M.xreplace({t: tu})),

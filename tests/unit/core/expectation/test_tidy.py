@@ -3,7 +3,7 @@
 import pytest
 import sympy as sp
 
-from symfisher.core.expectation.engine import shift_polygammas
+from symfisher.core.expectation.special_forms import shift_polygammas
 
 a, b = sp.symbols("a b", positive=True)
 

@@ -1,0 +1,92 @@
+"""Canonical forms for values in Γ, Beta and ψ⁽ⁿ⁾: integer shifts of their arguments written out, so that
+results come out in the form the literature prints and two routes to one entry cancel exactly."""
+
+from __future__ import annotations
+
+import sympy as sp
+
+
+def simplify_value(value: sp.Expr) -> sp.Expr:
+    """A closed value made short: SymPy's ``simplify``, except for values in ψ⁽ⁿ⁾, which are put in the canonical
+    form of :func:`canonical_polygammas` after Beta functions with an integer argument become rational
+    (B(p + 1, 1) = 1/(p + 1)). ``simplify`` spends seconds on such values (0.8 s for a sum of nine Mellin
+    derivatives of the Dagum density, against 0.1 s here) and does not apply ψ(a + 1) = ψ(a) + 1/a."""
+    if not value.has(sp.polygamma):
+        return sp.simplify(value)
+    rational = {b: sp.gammasimp(b.rewrite(sp.gamma)) for b in value.atoms(sp.beta) if any(a.is_Integer for a in b.args)}
+    value = value.xreplace(rational)
+    if value.has(sp.gamma):
+        value = shift_gammas(value)
+    return canonical_polygammas(value)
+
+
+def shift_gammas(value: sp.Expr) -> sp.Expr:
+    """Γ(b + n) = (b)_n Γ(b) for integer n ≥ 1, so ratios Γ(ν/2 + 5/2)/Γ(ν/2 + 3/2) cancel.
+
+    ``gammasimp`` misses such ratios when b has a half-integer part; here every Γ argument is
+    written against the smallest argument that differs from it by an integer.
+    """
+    args = sorted({g.args[0] for g in value.atoms(sp.gamma)}, key=sp.default_sort_key)
+    if len(args) < 2:
+        return value
+    rep = {}
+    for a in args:
+        for b in args:
+            n = sp.simplify(a - b)
+            if n.is_Integer and n > 0 and (a not in rep or n > rep[a][1]):
+                rep[a] = (b, n)
+    if not rep:
+        return value
+    sub = {sp.gamma(a): sp.expand_func(sp.rf(b, n)) * sp.gamma(b) for a, (b, n) in rep.items()}
+    out = sp.factor(sp.cancel(value.xreplace(sub)))
+    return out if sp.count_ops(out) <= sp.count_ops(value) else value
+
+
+def shift_polygammas(value: sp.Expr) -> sp.Expr:
+    """ψ⁽ⁿ⁾(a + k) (k a positive integer) written through ψ⁽ⁿ⁾(a) wherever that makes the form shorter.
+
+    ψ(a + 1) = ψ(a) + 1/a and ψ′(a + 1) = ψ′(a) − 1/a², so ψ′(a + 1) + 1/a² − ψ′(a + b) comes out
+    as ψ′(a) − ψ′(a + b), the form the literature prints; ψ′(a) + ψ′(a + 2) stays as it is.
+    """
+    for g in sorted(value.atoms(sp.polygamma), key=sp.default_sort_key):
+        n, arg = g.args
+        k = arg.as_coeff_Add()[0] if arg.is_Add else sp.S.Zero
+        if not (k.is_Integer and 0 < k <= 8 and g in value.atoms(sp.polygamma)):
+            continue
+        shifted = value.xreplace({g: sp.expand_func(g)})
+        for candidate in (shifted, sp.cancel(shifted) if len(shifted.free_symbols) <= 4 else shifted):
+            if sp.count_ops(candidate) < sp.count_ops(value):
+                value = candidate
+    return value
+
+
+def canonical_polygammas(value: sp.Expr) -> sp.Expr:
+    """ψ⁽ⁿ⁾(c + k), k a nonzero integer (|k| ≤ 8) and c free of integer parts, written through ψ⁽ⁿ⁾(c), then
+    over one denominator when that is not longer.
+
+    ψ⁽ⁿ⁾(c + k) = ψ⁽ⁿ⁾(c) + (−1)ⁿ n! Σ_{j<k} (c + j)^−(n+1) and ψ⁽ⁿ⁾(c − k) = ψ⁽ⁿ⁾(c) − (−1)ⁿ n! Σ_{1≤j≤k}
+    (c − j)^−(n+1): every entry then holds the same generators ψ⁽ⁿ⁾(c), so two routes to one entry
+    (ψ(b − 1)ψ(b) from E[s sᵀ], ψ(b + 1) from −E[H]) cancel exactly in the verdict's residual.
+
+    >>> b = sp.Symbol("b", positive=True)
+    >>> canonical_polygammas(sp.polygamma(0, b + 1) - sp.polygamma(0, b - 1))
+    1/(b - 1) + 1/b
+    """
+    rep = {}
+    for g in value.atoms(sp.polygamma):
+        n, arg = g.args
+        k, c = arg.as_coeff_Add() if arg.is_Add else (sp.S.Zero, arg)
+        if not (n.is_Integer and n >= 0 and k.is_Integer and k != 0 and abs(k) <= 8 and c.free_symbols):
+            continue
+        step = (-1) ** n * sp.factorial(n)
+        if k > 0:
+            rep[g] = sp.polygamma(n, c) + step * sp.Add(*[(c + j) ** -(n + 1) for j in range(int(k))])
+        else:
+            rep[g] = sp.polygamma(n, c) - step * sp.Add(*[(c - j) ** -(n + 1) for j in range(1, int(-k) + 1)])
+    if not rep:
+        return value
+    out = value.xreplace(rep)
+    if len(out.free_symbols) <= 4:
+        one = sp.factor(sp.cancel(sp.together(out)))
+        out = one if sp.count_ops(one) <= sp.count_ops(out) else out
+    return out
