@@ -202,11 +202,12 @@ class Engine:
     def cached(self, key: object, compute: Callable[[], object]) -> object:
         """Per-model memo shared by strategies (e.g. a detected exponential-family structure). The work is
         the model's, not the entry's: it is not charged to the entry's ``Config.entry_timeout``, up to
-        ``Config.entry_timeout`` of such work in the whole derivation (beyond that, the entry pays)."""
+        ``Config.entry_timeout`` of such work in the whole derivation (beyond that, the entry pays), and not once
+        the entries fail fast (a tenth of a second per entry must not become seconds of shared work)."""
         if key not in self.memo:
             clock = self._clock
             deadline, start = clock.deadline, time.monotonic()
-            free = max(0.0, self.config.entry_timeout - clock.shared_spent)
+            free = 0.0 if clock.failing_fast else max(0.0, self.config.entry_timeout - clock.shared_spent)
             clock.deadline = min(deadline + free, self._budget.deadline)
             try:
                 self.memo[key] = compute()
