@@ -420,7 +420,14 @@ def _regularity_verdict(model, config, fisher, negH, timed_out, score, hessian, 
     verdict = matrices_equal(fisher, negH, points, Note.of(OUTER, " versus ", NEG_HESSIAN), config.simplify_timeout,
                              irregular, tuple(facts), symmetric=True)
     if verdict.status == "inconclusive" and not verdict.evidence and score is not None and hessian is not None:
-        evidence = _quadrature_evidence(model, score, hessian, fisher, negH, points[::2][:2])
+        try:
+            evidence = run_with_deadline(_quadrature_evidence, (model, score, hessian, fisher, negH, points[::2][:2]),
+                                         QUADRATURE_EVIDENCE_SECONDS)
+        except BudgetExceeded:
+            evidence = []
+            verdict = Verdict("inconclusive", Note.of(verdict.reason, "; quadrature of the open entries did not "
+                              f"finish within {QUADRATURE_EVIDENCE_SECONDS:g} s (no numeric evidence)"),
+                              verdict.residual, facts=verdict.facts)
         if evidence:
             worst = max(e.max_abs_diff for e in evidence)
             verdict = Verdict("inconclusive", Note.of(verdict.reason, f"; by quadrature at {len(evidence)} point(s) "
@@ -441,6 +448,8 @@ def _regularity_verdict(model, config, fisher, negH, timed_out, score, hessian, 
 
 
 MAX_QUADRATURE_ENTRIES = 10
+QUADRATURE_EVIDENCE_SECONDS = 3.0  # all the open entries at two points: 0.1-2 s on one data variable; a cubature over
+# a simplex or the plane (Dirichlet, multivariate t) ran out the whole budget of derive
 
 
 def _quadrature_evidence(model: Model, score, hessian, fisher, negH, points) -> list:

@@ -32,6 +32,10 @@ if TYPE_CHECKING:
 
 NORMALIZATION_TOL = 1e-6
 NUMERIC_SECONDS = 20.0
+CUBATURE_SECONDS = 1.0  # per point, for several data variables: iterated quadrature over a simplex with a density
+# singular at its faces (Dirichlet), over the plane with heavy tails (multivariate t) or a triple sum (negative
+# multinomial) ran 15-18 s a point and rarely finished; where the mass is found (the other joint families of
+# sympy.stats), it takes 0.01-0.45 s
 NOT_NORMALIZED = (
     "model {name}: the density is not normalized: it {verb} {mass} over {support} at {point}; "
     "a density must integrate (a mass function sum) to 1 for every parameter value"
@@ -259,6 +263,8 @@ def _mass_failure(model: Model, point: dict, seconds: float) -> tuple[str, float
     the screen's blind spots (:func:`_confirm_sum`, :func:`_confirm_integral`), and a mass is reported
     only when two of them agree on it: a claim about a point is never a numerical artefact.
     """
+    if len(model.data) > 1:
+        seconds = min(seconds, CUBATURE_SECONDS)
     if model.joint_support is not None:
         return _joint_mass_failure(model, point, seconds)
     args = (model.density, model.support_map, point)
@@ -326,7 +332,8 @@ JOINT_CUBATURE_TOL = 1e-2  # a cubature over a joint support is one estimate: re
 
 def _joint_mass_failure(model: Model, point: dict, seconds: float) -> tuple[str, float] | None:
     """(verb, mass) over a joint support: exact over its points (a finite or count support), by iterated
-    quadrature within the joint set for up to three continuous coordinates; no evidence otherwise."""
+    quadrature within the joint set for up to three continuous coordinates (within ``seconds``);
+    no evidence otherwise."""
     args = (model.density, model.joint_support, model.data, model.support_map, point)
     try:
         mass = run_with_deadline(_joint.joint_mass, args, seconds)
