@@ -22,11 +22,11 @@ class Config:
         entry_timeout: Bound on the expectation of one entry (E[s_i], E[s_i s_j] or E[−H_ij]): an entry no
             strategy closes within it is left open, to be evaluated numerically, so that one hard entry
             cannot spend the budget of the others.
-        open_timeout: Time the entries left open may spend together: each entry gets what they have not yet
-            used of it (at most ``entry_timeout``). Once it is spent, each further entry gets a tenth of
-            ``entry_timeout`` and the cheap strategies only (no integration in a worker): the atoms no
-            strategy closes are known by then, so an entry made of them fails at once, while an entry with a
-            fast route still closes.
+        open_timeout: Time the entries left open may spend together: once one entry was left open, each
+            further entry gets what they have not yet used of it (at most ``entry_timeout``). Once it is
+            spent, each further entry gets a tenth of ``entry_timeout`` and the cheap strategies only (no
+            integration in a worker): the atoms no strategy closes are known by then, so an entry made of
+            them fails at once, while an entry with a fast route still closes.
         simplify_timeout: Hard bound for simplifying one matrix entry.
         normalization_timeout: Bound for the symbolic normalization check of a model.
         numeric_points: Random parameter points used for numeric evidence.

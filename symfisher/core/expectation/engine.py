@@ -67,17 +67,18 @@ class Engine:
 
     # ---------------------------------------------------------------- public
     def expect(self, f: sp.Expr) -> Expectation:
-        """E_θ[f(X)] (f in the context's data dummies); at the top level within ``Config.entry_timeout`` and what
-        the entries left open have not yet used of ``Config.open_timeout``, or, once that is spent, within a
-        tenth of ``Config.entry_timeout`` and by the cheap strategies only (the model's hard atoms are known by
-        then: an entry made of them fails at once, while fast routes still close)."""
+        """E_θ[f(X)] (f in the context's data dummies); at the top level within ``Config.entry_timeout`` and, once
+        an entry was left open, within what the entries left open have not yet used of ``Config.open_timeout``;
+        once that is spent, within a tenth of ``Config.entry_timeout`` and by the cheap strategies only (the
+        model's hard atoms are known by then: an entry made of them fails at once, while fast routes still
+        close)."""
         clock = self._clock
         if self.depth > 0 or clock.deadline < math.inf:
             return self._expect(f)
         share = self.config.entry_timeout * FAIL_FAST_SHARE
         left = self.config.open_timeout - clock.open_spent  # what the entries left open have not yet used
         clock.failing_fast = left <= share
-        seconds = min(self.config.entry_timeout, max(share, left))
+        seconds = min(self.config.entry_timeout, max(share, left)) if clock.open_spent else self.config.entry_timeout
         start = time.monotonic()
         clock.deadline = start + seconds
         try:
