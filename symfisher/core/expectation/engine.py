@@ -17,7 +17,7 @@ from symfisher.core.evidence import NUMERIC_FAILURES, numeric_expectation, numer
 from symfisher.config import Config
 from symfisher.errors import BudgetExceeded, StrategyBug, SymfisherError
 from symfisher.core.expectation import registry
-from symfisher.core.expectation.special_forms import canonical_polygammas, shift_gammas, shift_polygammas
+from symfisher.core.expectation.special_forms import canonical_polygammas, shift_betas, shift_gammas, shift_polygammas
 from symfisher.core.expectation.base import NO_CLOSED_FORM, Context, Expectation, almost_everywhere, linear_terms
 from symfisher.core.note import ExpectedValue, Note
 
@@ -319,13 +319,16 @@ def tidy(result: Expectation) -> Expectation:
     rational functions (finite supports, exp(η) in GLMs) are put over one denominator.
     """
     value = result.value
+    if result.closed and value.has(sp.beta):
+        value = shift_betas(value)
     if not result.closed or sp.count_ops(value) > 400:
-        return result
+        return result if value is result.value else Expectation(value, result.strategies, result.closed,
+                                                                 result.detail, result.conditions)
     try:
         if value.has(sp.beta, sp.gamma):
             value = shift_gammas(sp.gammasimp(value.rewrite(sp.gamma)))
         if value.has(sp.polygamma):
-            value = shift_polygammas(canonical_polygammas(value))
+            value = shift_polygammas(canonical_polygammas(sp.expand_log(value) if value.has(sp.log) else value))
         if value.has(sp.exp) and not value.has(sp.besseli, sp.log):
             value = rational_tidy(value)
     except (sp.PolynomialError, NotImplementedError, TypeError, ValueError, RecursionError):

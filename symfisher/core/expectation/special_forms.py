@@ -13,11 +13,46 @@ def simplify_value(value: sp.Expr) -> sp.Expr:
     derivatives of the Dagum density, against 0.1 s here) and does not apply ψ(a + 1) = ψ(a) + 1/a."""
     if not value.has(sp.polygamma):
         return sp.simplify(value)
+    value = shift_betas(sp.expand_log(value) if value.has(sp.log) else value)  # log(b/a) = log b − log a for a, b > 0
     rational = {b: sp.gammasimp(b.rewrite(sp.gamma)) for b in value.atoms(sp.beta) if any(a.is_Integer for a in b.args)}
     value = value.xreplace(rational)
     if value.has(sp.gamma):
         value = shift_gammas(value)
     return canonical_polygammas(value)
+
+
+def _integer_part(a: sp.Expr) -> tuple[int, sp.Expr]:
+    """(k, c) with a = c + k, k an integer (0 when a has no integer part)."""
+    k, c = a.as_coeff_Add() if a.is_Add else (sp.S.Zero, a)
+    return (int(k), c) if k.is_Integer else (0, a)
+
+
+def shift_betas(value: sp.Expr) -> sp.Expr:
+    """B(a + k, b + l) = B(a, b)·(a)_k (b)_l / (a + b)_(k+l) for integers k, l ≥ 0, with B(a, b) the Beta function
+    of the smallest arguments met: ratios such as B(d₁/2 + 1, d₂/2)/B(d₁/2, d₂/2) = d₁/(d₁ + d₂) cancel at once, by
+    substitution, on expressions of any size (``gammasimp`` over the whole value is too slow for long ones).
+
+    >>> a, b = sp.symbols("a b", positive=True)
+    >>> shift_betas(sp.beta(a + 1, b) / sp.beta(a, b))
+    a/(a + b)
+    """
+    groups: dict[tuple[sp.Expr, sp.Expr], list] = {}
+    for atom in value.atoms(sp.beta):
+        if len(atom.args) != 2:
+            continue
+        (k, c), (l, d) = (_integer_part(arg) for arg in atom.args)
+        groups.setdefault((c, d), []).append((atom, k, l))
+    rep = {}
+    for (c, d), members in groups.items():
+        if len(members) < 2:
+            continue
+        a, b = c + min(m[1] for m in members), d + min(m[2] for m in members)
+        for atom, k, l in members:
+            n, m = k - (a - c), l - (b - d)
+            if n or m:
+                rep[atom] = sp.beta(a, b) * sp.Mul(*(a + i for i in range(n))) * sp.Mul(*(b + i for i in range(m))) \
+                    / sp.Mul(*(a + b + i for i in range(n + m)))
+    return value.xreplace(rep) if rep else value
 
 
 def shift_gammas(value: sp.Expr) -> sp.Expr:
@@ -62,7 +97,7 @@ def shift_polygammas(value: sp.Expr) -> sp.Expr:
 
 def canonical_polygammas(value: sp.Expr) -> sp.Expr:
     """ψ⁽ⁿ⁾(c + k), k a nonzero integer (|k| ≤ 8) and c free of integer parts, written through ψ⁽ⁿ⁾(c), then
-    over one denominator when that is not longer.
+    over one denominator when that is not longer; arguments are expanded first (ψ((a + b)/2) is ψ(a/2 + b/2)).
 
     ψ⁽ⁿ⁾(c + k) = ψ⁽ⁿ⁾(c) + (−1)ⁿ n! Σ_{j<k} (c + j)^−(n+1) and ψ⁽ⁿ⁾(c − k) = ψ⁽ⁿ⁾(c) − (−1)ⁿ n! Σ_{1≤j≤k}
     (c − j)^−(n+1): every entry then holds the same generators ψ⁽ⁿ⁾(c), so two routes to one entry
@@ -72,6 +107,7 @@ def canonical_polygammas(value: sp.Expr) -> sp.Expr:
     >>> canonical_polygammas(sp.polygamma(0, b + 1) - sp.polygamma(0, b - 1))
     1/(b - 1) + 1/b
     """
+    value = value.xreplace({g: sp.polygamma(g.args[0], sp.expand(g.args[1])) for g in value.atoms(sp.polygamma)})
     rep = {}
     for g in value.atoms(sp.polygamma):
         n, arg = g.args
