@@ -206,22 +206,24 @@ class Note(str):
             TypeError: a piece that is neither text nor a SymPy object.
         """
         flat: list[Part] = []
+        text: list[str] = []  # a spliced note brings its text: its pieces are not printed again
         for p in parts:
-            pieces = p.parts if isinstance(p, Note) else (p,)
+            if isinstance(p, Note):
+                text.append(str(p))
+                pieces = p.parts
+            else:
+                p = str(p) if isinstance(p, str) else tuple(_basic(v) for v in p) if isinstance(p, tuple) else _basic(p)
+                text.append(plain(p))
+                pieces = (p,)
             for q in pieces:
                 if isinstance(q, str):
-                    q = str(q)
                     if not q:
                         continue
                     if flat and isinstance(flat[-1], str):
                         flat[-1] += q
                         continue
-                elif isinstance(q, tuple):
-                    q = tuple(_basic(v) for v in q)
-                else:
-                    q = _basic(q)
                 flat.append(q)
-        return cls._make("".join(plain(p) for p in flat), tuple(flat), rule)
+        return cls._make("".join(text), tuple(flat), rule)
 
     @classmethod
     def join(cls, separator: str, notes: Iterable[str]) -> Note:

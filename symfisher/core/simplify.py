@@ -121,6 +121,12 @@ def _numerically_nonzero(expr: sp.Expr, seed: int = 5) -> bool:
 def _zero_forms(expr: sp.Expr) -> bool:
     if sp.expand(expr) == 0 or exp_as_rational(expr) == 0:
         return True
+    if expr.has(sp.polygamma):  # ψ⁽ⁿ⁾(c + k) through ψ⁽ⁿ⁾(c), which simplify does not do: ψ′(a) − ψ′(a + 3) is rational
+        from symfisher.core.expectation.special_forms import canonical_polygammas, shift_betas
+
+        canonical = canonical_polygammas(shift_betas(expr))
+        if canonical == 0 or sp.cancel(sp.together(canonical)) == 0:
+            return True
     return any(f == 0 for f in _forms(expr))
 
 

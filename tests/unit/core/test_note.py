@@ -60,6 +60,13 @@ def test_of_merges_prose_and_keeps_math(pieces, parts, text):
     assert note.parts == parts and note == text
 
 
+def test_a_spliced_note_brings_its_text_which_is_its_parts_printed():
+    inner = Note.of("E[", x**2, "] = ", theta, "", rule="r")
+    outer = Note.of("by ", inner, "; ", Note.of(eq(MEAN_SCORE, 0)), " and ", 2, Note(""), (mu, sigma))
+    assert outer == "by E[x**2] = theta; E[s] = 0 and 2(mu, sigma)"
+    assert outer == "".join(plain(p) for p in outer.parts)
+
+
 def test_of_rejects_what_is_not_text_or_sympy():
     with pytest.raises(TypeError, match=r"^a note's math must be a SymPy object or an int, got float$"):
         Note.of("rate ", 0.5)
