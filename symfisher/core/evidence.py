@@ -164,8 +164,38 @@ def numeric_expectations(
         if leftover:
             raise ValueError(f"numeric expectation needs values for {sorted(map(str, leftover))}")
         sets = {x: s.subs(point) if hasattr(s, "subs") else s for x, s in support.items()}
-        out.append(_expectation(_lambda(data, at), data, sets))
+        ends = _from_the_ends(at, data[0], sets[data[0]]) if len(data) == 1 else None
+        out.append(_expectation(_lambda(data, at), data, sets) if ends is None else ends)
     return out
+
+
+def _from_the_ends(integrand: sp.Expr, x: sp.Symbol, s: sp.Set) -> float | None:
+    """∫ integrand over an interval with a finite end, in t = x − lo (and t = hi − x) from each finite end up to the
+    middle: an integrable singularity (x − lo)^(−0.93) there holds mass below the spacing of floats near lo, which
+    quadrature in x cannot see (a tenth of E[s_a s_b] for the power-function law at α = 1.065); in t it can.
+    ``None`` for a set that is not such an interval."""
+    if not isinstance(s, sp.Interval) or _is_discrete(s) or not (s.inf.is_finite or s.sup.is_finite):
+        return None
+    from scipy import integrate
+
+    t = sp.Dummy("t", nonnegative=True)
+    lo, hi = s.inf, s.sup
+    if lo.is_finite and hi.is_finite:
+        mid = (lo + hi) / 2
+        pieces = [(integrand.subs(x, lo + t), mid - lo), (integrand.subs(x, hi - t), hi - mid)]
+    elif lo.is_finite:
+        pieces = [(integrand.subs(x, lo + t), sp.oo)]
+    else:
+        pieces = [(integrand.subs(x, hi - t), sp.oo)]
+    total = 0.0
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        for piece, length in pieces:
+            fn = _lambda([t], piece)
+            value, _err = integrate.quad(lambda u, fn=fn: _finite(fn, u), 0.0, float(length), limit=200,
+                                         epsabs=1e-13, epsrel=1e-11)
+            total += value
+    return float(total)
 
 
 def _expectation(fn, data: list[sp.Symbol], sets: Mapping[sp.Symbol, sp.Set]) -> float:

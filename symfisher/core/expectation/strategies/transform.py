@@ -18,6 +18,7 @@ from symfisher.core.expectation.strategies.euler import EulerResult, euler_integ
 from symfisher.core.expectation.registry import register
 from symfisher.core.expectation.special_forms import simplify_value
 from symfisher.core.note import ExpectedValue, Note, eq
+from symfisher.errors import BudgetExceeded
 
 
 def _mellin_parts(g: sp.Expr, x: sp.Symbol, unit: bool):
@@ -87,7 +88,11 @@ def _generating_function(engine, kind: str, direct: bool = True):
     else:
         t = sp.Dummy("z", positive=True)
         kernel = t**x
-    integrand = sp.powsimp(sp.expand_power_base(kernel * ctx.density, force=True))
+    # (b·x − a·x)^c as x^c (b − a)^c: a support mapped onto (0, 1) writes the density so, and Euler's integral
+    # needs the power of x alone
+    density = ctx.density.replace(lambda e: e.is_Pow and e.base.is_Add and e.base.has(x),
+                                  lambda e: sp.factor_terms(e.base) ** e.exp)
+    integrand = sp.powsimp(sp.expand_power_base(kernel * density))  # splits off positive factors only
     rule, euler, conditions = None, None, ()
     if kind in ("mellin", "mgf"):
         euler = euler_integral(integrand, x, lo, hi)
@@ -96,7 +101,12 @@ def _generating_function(engine, kind: str, direct: bool = True):
         elif not direct:
             return DEFERRED
         else:
-            found = engine.hard(_integrate, integrand, x, lo, hi)
+            try:
+                found = engine.hard(_integrate, integrand, x, lo, hi)
+            except BudgetExceeded:
+                if engine.budget.expired():  # the entry ran out: another entry may try again
+                    raise
+                found = None  # integrate had all of Config.atom_timeout: remembered as no closed form
             value, conditions = found if found is not None else (None, ())
     else:
         found = engine.hard(_sum, integrand, x, lo, hi)
