@@ -9,8 +9,8 @@ import sympy as sp
 def simplify_value(value: sp.Expr) -> sp.Expr:
     """A closed value made short: SymPy's ``simplify``, except for values in ψ⁽ⁿ⁾, which are put in the canonical
     form of :func:`canonical_polygammas` after Beta functions with an integer argument become rational
-    (B(p + 1, 1) = 1/(p + 1)). ``simplify`` spends seconds on such values (0.8 s for a sum of nine Mellin
-    derivatives of the Dagum density, against 0.1 s here) and does not apply ψ(a + 1) = ψ(a) + 1/a."""
+    (B(p + 1, 1) = 1/(p + 1)). ``simplify`` spends seconds on such values and does not apply ψ(a + 1) = ψ(a) + 1/a:
+    with it, the Dagum density's E[s_a²] (a sum of nine Mellin derivatives) took 4.2 s, here 2.0 s."""
     if not value.has(sp.polygamma):
         return sp.simplify(value)
     value = shift_betas(sp.expand_log(value) if value.has(sp.log) else value)  # log(b/a) = log b − log a for a, b > 0
@@ -27,6 +27,11 @@ def _integer_part(a: sp.Expr) -> tuple[int, sp.Expr]:
     return (int(k), c) if k.is_Integer else (0, a)
 
 
+def _rising(a: sp.Expr, n: int) -> sp.Expr:
+    """(a)_n = a (a + 1) ⋯ (a + n − 1), written out."""
+    return sp.Mul(*(a + i for i in range(n)))
+
+
 def shift_betas(value: sp.Expr) -> sp.Expr:
     """B(a + k, b + l) = B(a, b)·(a)_k (b)_l / (a + b)_(k+l) for integers k, l ≥ 0, with B(a, b) the Beta function
     of the smallest arguments met: ratios such as B(d₁/2 + 1, d₂/2)/B(d₁/2, d₂/2) = d₁/(d₁ + d₂) cancel at once, by
@@ -38,20 +43,16 @@ def shift_betas(value: sp.Expr) -> sp.Expr:
     """
     groups: dict[tuple[sp.Expr, sp.Expr], list] = {}
     for atom in value.atoms(sp.beta):
-        if len(atom.args) != 2:
-            continue
-        (k, c), (l, d) = (_integer_part(arg) for arg in atom.args)
-        groups.setdefault((c, d), []).append((atom, k, l))
+        if len(atom.args) == 2:
+            (k, c), (j, d) = (_integer_part(arg) for arg in atom.args)
+            groups.setdefault((c, d), []).append((atom, k, j))
     rep = {}
     for (c, d), members in groups.items():
-        if len(members) < 2:
-            continue
-        a, b = c + min(m[1] for m in members), d + min(m[2] for m in members)
-        for atom, k, l in members:
-            n, m = k - (a - c), l - (b - d)
-            if n or m:
-                rep[atom] = sp.beta(a, b) * sp.Mul(*(a + i for i in range(n))) * sp.Mul(*(b + i for i in range(m))) \
-                    / sp.Mul(*(a + b + i for i in range(n + m)))
+        k0, j0 = min(m[1] for m in members), min(m[2] for m in members)
+        a, b = c + k0, d + j0
+        for atom, k, j in members:
+            if len(members) > 1 and (k, j) != (k0, j0):
+                rep[atom] = sp.beta(a, b) * _rising(a, k - k0) * _rising(b, j - j0) / _rising(a + b, k - k0 + j - j0)
     return value.xreplace(rep) if rep else value
 
 
