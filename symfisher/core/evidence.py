@@ -159,12 +159,14 @@ def numeric_expectations(
     integrand = sp.sympify(expr * density)
     out = []
     for point in points:
-        at = integrand.subs(_in_floats(point, 30))
+        floats = _in_floats(point, 30)
+        at = integrand.subs(floats)
         leftover = at.free_symbols - set(data)
         if leftover:
             raise ValueError(f"numeric expectation needs values for {sorted(map(str, leftover))}")
         sets = {x: s.subs(point) if hasattr(s, "subs") else s for x, s in support.items()}
-        ends = _from_the_ends(at, data[0], sets[data[0]]) if len(data) == 1 else None
+        # the ends as the same floats as in the integrand, so that x − lo is exactly t
+        ends = _from_the_ends(at, data[0], support[data[0]].subs(floats)) if len(data) == 1 else None
         out.append(_expectation(_lambda(data, at), data, sets) if ends is None else ends)
     return out
 
