@@ -13,6 +13,7 @@ import sympy as sp
 
 from symfisher.core.deadline import in_worker, run_with_deadline
 from symfisher.core.points import domain_of, draw
+from symfisher.core.special_forms import canonical_polygammas, shift_betas
 from symfisher.errors import BudgetExceeded
 
 _HYPERBOLIC = (sp.cosh, sp.sinh, sp.tanh, sp.coth, sp.sech, sp.csch)
@@ -122,8 +123,6 @@ def _zero_forms(expr: sp.Expr) -> bool:
     if sp.expand(expr) == 0 or exp_as_rational(expr) == 0:
         return True
     if expr.has(sp.polygamma):  # ψ⁽ⁿ⁾(c + k) through ψ⁽ⁿ⁾(c), which simplify does not do: ψ′(a) − ψ′(a + 3) is rational
-        from symfisher.core.expectation.special_forms import canonical_polygammas, shift_betas
-
         canonical = canonical_polygammas(shift_betas(expr))
         if canonical == 0 or sp.cancel(sp.together(canonical)) == 0:
             return True

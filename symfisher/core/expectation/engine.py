@@ -17,7 +17,7 @@ from symfisher.core.evidence import NUMERIC_FAILURES, numeric_expectation, numer
 from symfisher.config import Config
 from symfisher.errors import BudgetExceeded, StrategyBug, SymfisherError
 from symfisher.core.expectation import registry
-from symfisher.core.expectation.special_forms import canonical_polygammas, shift_betas, shift_gammas, shift_polygammas
+from symfisher.core.special_forms import canonical_polygammas, shift_betas, shift_gammas, shift_polygammas
 from symfisher.core.expectation.base import NO_CLOSED_FORM, Context, Expectation, almost_everywhere, linear_terms
 from symfisher.core.note import ExpectedValue, Note
 

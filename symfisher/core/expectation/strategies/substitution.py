@@ -18,7 +18,7 @@ from symfisher.core.deadline import run_with_deadline
 from symfisher.errors import BudgetExceeded
 from symfisher.core.expectation.base import Context, Expectation, force_log
 from symfisher.core.expectation.registry import register
-from symfisher.core.expectation.special_forms import simplify_value
+from symfisher.core.special_forms import simplify_value
 from symfisher.core.expectation.strategies.euler import _binomial, _exp_log_to_power
 from symfisher.core.note import Note, eq
 

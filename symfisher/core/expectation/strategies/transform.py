@@ -16,7 +16,7 @@ import sympy as sp
 from symfisher.core.expectation.base import Expectation, settle_conditions, with_conditions
 from symfisher.core.expectation.strategies.euler import EulerResult, euler_integral, settle
 from symfisher.core.expectation.registry import register
-from symfisher.core.expectation.special_forms import simplify_value
+from symfisher.core.special_forms import simplify_value
 from symfisher.core.note import ExpectedValue, Note, eq
 from symfisher.errors import BudgetExceeded
 

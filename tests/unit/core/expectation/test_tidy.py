@@ -3,7 +3,7 @@
 import pytest
 import sympy as sp
 
-from symfisher.core.expectation.special_forms import shift_polygammas
+from symfisher.core.special_forms import shift_polygammas
 
 a, b = sp.symbols("a b", positive=True)
 
@@ -42,7 +42,7 @@ def test_tidy_keeps_an_expression_that_sympy_cannot_simplify():
 
 
 def test_beta_ratios_at_integer_shifts_cancel_by_substitution() -> None:
-    from symfisher.core.expectation.special_forms import shift_betas
+    from symfisher.core.special_forms import shift_betas
 
     a, b = sp.symbols("a b", positive=True)
     value = sp.beta(a + 2, b) / sp.beta(a, b) + sp.beta(a + 1, b + 1) / sp.beta(a, b)
