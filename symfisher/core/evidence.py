@@ -178,8 +178,6 @@ def _from_the_ends(integrand: sp.Expr, x: sp.Symbol, s: sp.Set) -> float | None:
     ``None`` for a set that is not such an interval."""
     if not isinstance(s, sp.Interval) or _is_discrete(s) or not (s.inf.is_finite or s.sup.is_finite):
         return None
-    from scipy import integrate
-
     t = sp.Dummy("t", nonnegative=True)
     lo, hi = s.inf, s.sup
     if lo.is_finite and hi.is_finite:
@@ -189,15 +187,17 @@ def _from_the_ends(integrand: sp.Expr, x: sp.Symbol, s: sp.Set) -> float | None:
         pieces = [(integrand.subs(x, lo + t), sp.oo)]
     else:
         pieces = [(integrand.subs(x, hi - t), sp.oo)]
-    total = 0.0
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")
-        for piece, length in pieces:
-            fn = _lambda([t], piece)
-            value, _err = integrate.quad(lambda u, fn=fn: _finite(fn, u), 0.0, float(length), limit=200,
-                                         epsabs=1e-13, epsrel=1e-11)
-            total += value
-    return float(total)
+        return float(sum(_quad(_lambda([t], piece), 0.0, float(length)) for piece, length in pieces))
+
+
+def _quad(fn, lo: float, hi: float) -> float:
+    """∫ fn from lo to hi by QUADPACK, a non-finite value of fn counting as no mass (a pole met at an end)."""
+    from scipy import integrate
+
+    value, _err = integrate.quad(lambda t: _finite(fn, t), lo, hi, limit=200, epsabs=1e-13, epsrel=1e-11)
+    return value
 
 
 def _expectation(fn, data: list[sp.Symbol], sets: Mapping[sp.Symbol, sp.Set]) -> float:
@@ -223,9 +223,7 @@ def _expectation(fn, data: list[sp.Symbol], sets: Mapping[sp.Symbol, sp.Set]) ->
             grids = [_values(sets[x]) if _values(sets[x]) is not None else np.arange(0, 400.0) for x in data]
             return float(sum(fn(*combo) for combo in itertools.product(*grids)))
         if len(data) == 1:
-            lo, hi = _bounds(sets[data[0]])
-            value, _err = integrate.quad(lambda t: _finite(fn, t), lo, hi, limit=200, epsabs=1e-13, epsrel=1e-11)
-            return float(value)
+            return float(_quad(fn, *_bounds(sets[data[0]])))
         ranges = [_bounds(sets[x]) for x in data]
         value, _err = integrate.nquad(lambda *t: _finite(fn, *t), ranges, opts={"limit": 100})
         return float(value)
