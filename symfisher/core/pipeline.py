@@ -14,6 +14,7 @@ found, then again simplified, so a deadline in between still leaves every entry 
 from __future__ import annotations
 
 import contextlib
+import functools
 import time
 from dataclasses import replace
 from typing import Any, Iterator, NamedTuple
@@ -368,6 +369,7 @@ def _by_gaussian_structure(model: Model, g: GaussianStructure, config: Config, t
     few = g.symbolic and len(set().union(*(e.free_symbols for e in result.fisher.values()))) <= 6
     # adj Σ / det Σ kept: each entry is already one sum of products of adj Σ entries over a power of det Σ
     tidy = (lambda v: v) if g.adjugate is not None else _tidy if few else sp.factor_terms
+    tidy = functools.lru_cache(maxsize=None)(tidy)  # −E[H] repeats I's expressions: each is tidied once
     for i, v in enumerate(result.mean):
         yield "mean", (i, Entry(tidy(v), "gaussian-moments", result.detail, g.conditions))
     yield "timing", ("regularity", time.perf_counter() - t0)
