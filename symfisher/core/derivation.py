@@ -420,13 +420,14 @@ def _regularity_verdict(model, config, fisher, negH, timed_out, score, hessian, 
     verdict = matrices_equal(fisher, negH, points, Note.of(OUTER, " versus ", NEG_HESSIAN), config.simplify_timeout,
                              irregular, tuple(facts), symmetric=True)
     if verdict.status == "inconclusive" and not verdict.evidence and score is not None and hessian is not None:
+        seconds = QUADRATURE_EVIDENCE_SECONDS if len(model.data) == 1 else JOINT_EVIDENCE_SECONDS
         try:
             evidence = run_with_deadline(_quadrature_evidence, (model, score, hessian, fisher, negH, points[::2][:2]),
-                                         QUADRATURE_EVIDENCE_SECONDS)
+                                         seconds)
         except BudgetExceeded:
             evidence = []
             verdict = Verdict("inconclusive", Note.of(verdict.reason, "; quadrature of the open entries did not "
-                              f"finish within {QUADRATURE_EVIDENCE_SECONDS:g} s (no numeric evidence)"),
+                              f"finish within {seconds:g} s (no numeric evidence)"),
                               verdict.residual, facts=verdict.facts)
         if evidence:
             worst = max(e.max_abs_diff for e in evidence)
@@ -448,13 +449,16 @@ def _regularity_verdict(model, config, fisher, negH, timed_out, score, hessian, 
 
 
 MAX_QUADRATURE_ENTRIES = 10
-QUADRATURE_EVIDENCE_SECONDS = 3.0  # all the open entries at two points: 0.1-2 s on one data variable; a cubature over
-# a simplex or the plane (Dirichlet, multivariate t) ran out the whole budget of derive
+QUADRATURE_EVIDENCE_SECONDS = 3.0  # all the open entries at two points: 0.1-2 s on one data variable
+JOINT_EVIDENCE_SECONDS = 1.0  # several data variables, a cubature per entry: on the open joint families of sympy.stats
+# (Laplace, negative multinomial, Dirichlet, multivariate Beta) it did not finish within 10 s, so a longer wait buys none
 
 
 def _quadrature_evidence(model: Model, score, hessian, fisher, negH, points) -> list:
-    """Both sides at each point, open entries by quadrature of s_i s_j p and −H_ij p (few parameters only),
-    each integrand compiled once for all the points."""
+    """Both sides at each point, open entries by quadrature of s_i s_j p and −H_ij p (few parameters only):
+    all integrands at once where the data are one variable on an interval (``numeric_expectations_many``),
+    else each compiled once for all the points."""
+    from symfisher.core.batch_evidence import numeric_expectations_many
     from symfisher.core.evidence import NUMERIC_FAILURES, numeric_expectations, numeric_value
     from symfisher.core.verdict import Evidence
 
@@ -463,11 +467,12 @@ def _quadrature_evidence(model: Model, score, hessian, fisher, negH, points) -> 
     if len(cells) > MAX_QUADRATURE_ENTRIES:
         return []
 
-    def values(closed: sp.Expr, integrand: sp.Expr) -> list[float]:
-        if not closed.has(sp.Integral, sp.Sum):
-            return [v if isinstance(v, float) else float("nan") for v in (numeric_value(closed, p) for p in points)]
-        if integrand.has(sp.DiracDelta):  # a point mass quadrature would miss: no evidence
-            return [float("nan")] * len(points)
+    wanted = [integrand for i, j in cells for closed, integrand in ((fisher[i, j], score[i] * score[j]),
+                                                                   (negH[i, j], -hessian[i, j]))
+              if closed.has(sp.Integral, sp.Sum) and not integrand.has(sp.DiracDelta)]  # (a point mass: none)
+    wanted = list(dict.fromkeys(wanted))
+
+    def one_by_one(integrand: sp.Expr) -> list[float]:
         try:
             return numeric_expectations(integrand, model.density, model.support_map, points)
         except NUMERIC_FAILURES:  # point by point: one failing is no evidence either way, the others stand
@@ -478,6 +483,14 @@ def _quadrature_evidence(model: Model, score, hessian, fisher, negH, points) -> 
             return numeric_expectations(integrand, model.density, model.support_map, [point])[0]
         except NUMERIC_FAILURES:
             return float("nan")
+
+    together = numeric_expectations_many(wanted, model.density, model.support_map, points)
+    numeric = dict(zip(wanted, together)) if together is not None else {g: one_by_one(g) for g in wanted}
+
+    def values(closed: sp.Expr, integrand: sp.Expr) -> list[float]:
+        if not closed.has(sp.Integral, sp.Sum):
+            return [v if isinstance(v, float) else float("nan") for v in (numeric_value(closed, p) for p in points)]
+        return numeric.get(integrand, [float("nan")] * len(points))
 
     left = [values(fisher[i, j], score[i] * score[j]) for i, j in cells]
     right = [values(negH[i, j], -hessian[i, j]) for i, j in cells]

@@ -42,14 +42,15 @@ _MAX_TERMS = 200_000
 _BLOCK = 2_000
 
 
-def safe_lambdify(args: Sequence[sp.Symbol], expr: sp.Expr, modules=_MODULES):
+def safe_lambdify(args: Sequence[sp.Symbol], expr: sp.Expr, modules=_MODULES, cse: bool = False):
     """``lambdify`` with the arguments renamed to fresh dummies first.
 
     lambdify puts every argument into the generated function's namespace under its name, so a data
     symbol called ``gamma`` or ``beta`` would shadow the gamma/beta functions in the same expression.
     A function the modules have no numeric form for (``DiracDelta`` in NumPy) is printed by its bare
     name and fails only when called; that ``NameError`` becomes ``NotImplementedError`` (one of
-    :data:`NUMERIC_FAILURES`), so a ``NameError`` elsewhere still shows a bug.
+    :data:`NUMERIC_FAILURES`), so a ``NameError`` elsewhere still shows a bug. ``cse``: common
+    subexpressions computed once (several expressions compiled into one function).
     """
     fresh = [sp.Dummy(f"arg{i}") for i in range(len(args))]
     expr = sp.sympify(expr).xreplace(dict(zip(args, fresh)))
@@ -59,7 +60,7 @@ def safe_lambdify(args: Sequence[sp.Symbol], expr: sp.Expr, modules=_MODULES):
     if expr.has(sp.zoo):  # complex infinity (a Piecewise branch at a pole) has no float: NaN says "no value"
         numeric[sp.zoo] = sp.nan
     try:
-        fn = sp.lambdify(fresh, expr.xreplace(numeric) if numeric else expr, modules=modules)
+        fn = sp.lambdify(fresh, expr.xreplace(numeric) if numeric else expr, modules=modules, cse=cse)
     except KeyError as exc:  # a constant the numeric printers do not know
         raise NotImplementedError(f"no numeric form for {exc.args[0] if exc.args else exc} in {modules}") from exc
 

@@ -1,0 +1,159 @@
+"""Many numeric expectations E_θ[f_k(X)] of one univariate continuous model at once, as evidence.
+
+The integrands f_k·p are compiled into one function of (x, θ) that returns them all, common
+subexpressions shared, and integrated together by double-exponential (tanh-sinh) quadrature, every
+node of a piece in one vectorised call. The symbolic work and the compilation are done once for all
+integrands and all parameter points, not once per integrand and point: on the trapezoidal law,
+substituting the point into each Piecewise integrand and compiling it had taken 0.6–3 s an integrand,
+and QUADPACK (or ``scipy.integrate.quad_vec``) calling the compiled function node by node cost as much.
+
+As in :func:`symfisher.core.evidence.numeric_expectations`, an interval with a finite end is integrated
+in t = x − lo (and t = hi − x) from that end, substituted symbolically (x − lo is t exactly), so an
+integrable singularity at the end keeps its mass: tanh-sinh nodes reach t = e^(−634) there. The interval
+is cut where a Piecewise condition, or the argument of Abs, sign or Heaviside, changes sign in x, so each
+piece is smooth inside. A value is kept only where it is converged: the same within
+:data:`TOLERANCE` at half the nodes and with the outermost nodes left out (a divergent integral, such as
+E[s²] = ∞, fails the second test); else it is ``nan``, no evidence.
+"""
+
+from __future__ import annotations
+
+import math
+import warnings
+from typing import Mapping, Sequence
+
+import numpy as np
+import sympy as sp
+
+from symfisher.core.evidence import NUMERIC_FAILURES, safe_lambdify
+
+def numeric_expectations_many(
+    exprs: Sequence[sp.Expr],
+    density: sp.Expr,
+    support: Mapping[sp.Symbol, sp.Set],
+    points: Sequence[Mapping[sp.Symbol, sp.Expr]],
+) -> list[list[float]] | None:
+    """``[[E_θ[f] at each point] for f in exprs]``, or ``None`` where this route does not apply: data that
+    are not one variable on an interval, a value that is not a float, symbols the points leave free (the
+    caller then takes :func:`~symfisher.core.evidence.numeric_expectations` one by one)."""
+    if len(support) != 1 or not exprs:
+        return None
+    (x, s), = support.items()
+    if not isinstance(s, sp.Interval) or not points:
+        return None
+    syms = sorted(set(points[0]), key=sp.default_sort_key)
+    integrands = [sp.sympify(f) * density for f in exprs]
+    if any(g.free_symbols - set(syms) - {x} for g in integrands) or (s.free_symbols - set(syms)):
+        return None
+    pieces = _Pieces(integrands, x, s, syms)
+    try:
+        with warnings.catch_warnings(), np.errstate(all="ignore"):
+            warnings.simplefilter("ignore")
+            columns = [pieces.integrate([np.float64(point[v]) for v in syms]) for point in points]
+    except NUMERIC_FAILURES:
+        return None
+    return [[float(column[k]) for column in columns] for k in range(len(exprs))]
+
+
+class _Pieces:
+    """The integrands compiled for the pieces of the support: from the lower end in t = x − lo, from the
+    upper end in t = hi − x, and in x between the cuts."""
+
+    def __init__(self, integrands: list[sp.Expr], x: sp.Symbol, s: sp.Interval, syms: list[sp.Symbol]) -> None:
+        t = sp.Dummy("t", nonnegative=True)
+        self.lo, self.hi = s.inf, s.sup
+        self.bounds = safe_lambdify(syms, sp.Tuple(self.lo, self.hi))
+        roots = kinks(integrands, x)
+        self.cuts = safe_lambdify(syms, sp.Tuple(*roots)) if roots else None
+
+        def compiled(var, exprs):
+            return safe_lambdify([var, *syms], sp.Tuple(*exprs), cse=True)
+
+        self.from_lo = compiled(t, [g.xreplace({x: self.lo + t}) for g in integrands]) if self.lo.is_finite else None
+        self.from_hi = compiled(t, [g.xreplace({x: self.hi - t}) for g in integrands]) if self.hi.is_finite else None
+        self.inner = compiled(x, integrands)
+
+    def integrate(self, values: list[float]) -> np.ndarray:
+        """∫ of every integrand at one parameter point (``nan`` where not converged)."""
+        lo, hi = (float(v) for v in self.bounds(*values))
+        cuts = [] if self.cuts is None else np.atleast_1d(np.asarray(self.cuts(*values), dtype=complex))
+        cuts = sorted({float(c.real) for c in cuts if c.imag == 0 and lo < c.real < hi})
+        if not cuts and math.isfinite(lo) and math.isfinite(hi):
+            cuts = [(lo + hi) / 2]
+        total = 0.0
+        if self.from_lo is not None:
+            total = total + _segment(self.from_lo, values, 0.0, 1.0, cuts[0] - lo if cuts else math.inf)
+        if self.from_hi is not None:
+            total = total + _segment(self.from_hi, values, 0.0, 1.0, hi - cuts[-1] if cuts else math.inf)
+        for a, b in zip(cuts, cuts[1:]):
+            total = total + _segment(self.inner, values, a, 1.0, b - a)
+        # an infinite end: from the last cut (or from 0 on the whole line) outwards
+        if not math.isfinite(hi) and (cuts or not math.isfinite(lo)):
+            total = total + _segment(self.inner, values, cuts[-1] if cuts else 0.0, 1.0, math.inf)
+        if not math.isfinite(lo) and (cuts or not math.isfinite(hi)):
+            total = total + _segment(self.inner, values, cuts[0] if cuts else 0.0, -1.0, math.inf)
+        return np.asarray(total, dtype=float)
+
+
+# tanh-sinh on (0, 1): s = σ(π sinh u), u on a grid of STEP up to ±REACH (σ(−π sinh 6) = e^(−634))
+STEP, REACH, SHORT_REACH = 1 / 64, 6.0, 5.0
+FAR = 30.0  # beyond this distance from a piece's start a non-finite value counts as no mass
+TOLERANCE = 1e-7  # relative to ∫|f|: half the nodes, and the reach cut to SHORT_REACH, agree this well
+_U = np.arange(-REACH, REACH + STEP / 2, STEP)
+_S = 1 / (1 + np.exp(-np.pi * np.sinh(_U)))  # σ(z)
+_W = STEP * np.pi * np.cosh(_U) * _S / (1 + np.exp(np.pi * np.sinh(_U)))  # STEP·dσ/du = STEP·π cosh u·σ(z)σ(−z)
+_HALF = (np.arange(_U.size) - _U.size // 2) % 2 == 0
+_SHORT = np.abs(_U) <= SHORT_REACH
+
+
+def _unit(values: np.ndarray) -> np.ndarray:
+    """∫_0^1 of each row of ``values`` (the integrands at the nodes _S), ``nan`` where not converged."""
+    fine = values @ _W
+    half = values[:, _HALF] @ (2 * _W[_HALF])
+    short = values[:, _SHORT] @ _W[_SHORT]
+    scale = np.abs(values) @ _W + 1e-300  # relative to ∫|f|: a zero integral's round-off passes, a divergent tail not
+    ok = (np.abs(fine - half) <= TOLERANCE * scale) & (np.abs(fine - short) <= TOLERANCE * scale)
+    return np.where(ok, fine, np.nan)
+
+
+def _segment(fn, values: list[float], start: float, sign: float, length: float) -> np.ndarray:
+    """∫ over v = start + sign·t, t from 0 to ``length`` (∞: [0, 1] and [1, ∞) by t = 1/s), of fn(v, θ)."""
+    def at(v: np.ndarray, jacobian: np.ndarray | float) -> np.ndarray:
+        rows = []
+        for e in fn(v, *values):
+            e = np.broadcast_to(np.asarray(e), v.shape)
+            if np.iscomplexobj(e) and np.any(e.imag[np.isfinite(e)] != 0):
+                raise TypeError("a complex value of the integrand")
+            rows.append(e.real.astype(float))
+        out = np.array(rows) * jacobian
+        # no mass where a value is not finite at the outermost nodes (a pole met at an end) or far out (an
+        # overflow in a tail, |v − start| > FAR as for QUADPACK); elsewhere it stays nan: no evidence
+        negligible = ~_SHORT | (np.abs(v - start) > FAR)
+        return np.where(np.isfinite(out) | ~negligible, out, 0.0)
+
+    if math.isinf(length):
+        return _unit(at(start + sign * _S, 1.0)) + _unit(at(start + sign / _S, 1 / _S**2))
+    return length * _unit(at(start + sign * length * _S, 1.0))
+
+
+def kinks(integrands: Sequence[sp.Expr], x: sp.Symbol) -> list[sp.Expr]:
+    """Where an integrand may have a kink or a jump, as expressions in θ: the roots, linear in x, of the
+    sides of Piecewise conditions and of the arguments of Abs, sign and Heaviside."""
+    sides: dict[sp.Expr, None] = {}
+    for g in integrands:
+        for p in g.atoms(sp.Piecewise):
+            for _, cond in p.args:
+                sides.update((r.lhs - r.rhs, None) for r in cond.atoms(sp.core.relational.Relational))
+        sides.update((f.args[0], None) for f in g.atoms(sp.Abs, sp.sign, sp.Heaviside))
+    roots: dict[sp.Expr, None] = {}
+    for side in sides:
+        if not side.has(x):
+            continue
+        try:
+            poly = sp.Poly(side, x)
+        except sp.PolynomialError:
+            continue
+        if poly.degree() == 1:
+            a, b = poly.all_coeffs()
+            roots[-b / a] = None
+    return list(roots)

@@ -1,0 +1,72 @@
+"""Many expectations at once (the verdict's evidence for open entries): the same values as one-by-one QUADPACK,
+``nan`` where an integral diverges, and ``None`` where the route does not apply."""
+
+import math
+
+import pytest
+import sympy as sp
+
+from symfisher.core.batch_evidence import kinks, numeric_expectations_many
+from symfisher.core.evidence import numeric_expectations
+
+x = sp.Symbol("x", real=True)
+a, b, c = sp.symbols("a b c", real=True)
+
+
+def _triangular():
+    """Triangular law on (a, b) with mode c: a density with a kink at c, and support ends that move."""
+    pdf = sp.Piecewise((2 * (x - a) / ((b - a) * (c - a)), (x >= a) & (x < c)),
+                       (2 * (b - x) / ((b - a) * (b - c)), (x >= c) & (x <= b)), (0, True))
+    return pdf, {x: sp.Interval(a, b)}
+
+
+def test_piecewise_moments_match_one_by_one_quadrature_and_the_exact_values():
+    pdf, support = _triangular()
+    points = [{a: sp.Rational(-1), b: sp.Rational(3), c: sp.Rational(1, 2)},
+              {a: sp.Rational(2), b: sp.Rational(7, 2), c: sp.Rational(3)}]
+    exprs = [sp.Integer(1), x, x**2, sp.log(x - a)]
+    many = numeric_expectations_many(exprs, pdf, support, points)
+    for f, values in zip(exprs, many):
+        assert values == pytest.approx(numeric_expectations(f, pdf, support, points), rel=1e-9, abs=1e-12)
+    for n, p in enumerate(points):
+        mean = (p[a] + p[b] + p[c]) / 3  # E[X] of the triangular law
+        second = (p[a]**2 + p[b]**2 + p[c]**2 + p[a] * p[b] + p[a] * p[c] + p[b] * p[c]) / 6
+        assert many[0][n] == pytest.approx(1.0, rel=1e-12)
+        assert many[1][n] == pytest.approx(float(mean), rel=1e-12)
+        assert many[2][n] == pytest.approx(float(second), rel=1e-12)
+
+
+def test_the_kinks_are_the_switching_points_of_the_conditions():
+    pdf, _ = _triangular()
+    assert set(kinks([pdf, sp.Abs(x - 2 * b)], x)) == {a, c, b, 2 * b}
+
+
+def test_a_divergent_integral_is_nan_and_an_integrable_end_singularity_is_kept():
+    """Under p = 2x on (0, 1), E[1/x²] = ∫ 2/x diverges (logarithmically, at the end where the nodes crowd);
+    E[x^(−1.8)] = ∫ 2x^(−0.8) = 10 converges, with most of its mass near 0."""
+    p = sp.Symbol("p", positive=True)
+    values = numeric_expectations_many([1 / x**2, x ** (-p)], 2 * x, {x: sp.Interval(0, 1)}, [{p: sp.Rational(9, 5)}])
+    assert math.isnan(values[0][0])
+    assert values[1][0] == pytest.approx(10.0, rel=1e-7)
+
+
+def test_the_whole_line_and_a_half_line():
+    """Normal(μ, 1) on ℝ: E[(x − μ)²] = 1, E[x] = μ; Exp(λ) on (0, ∞): E[x²] = 2/λ²."""
+    mu, lam = sp.Symbol("mu", real=True), sp.Symbol("lambda", positive=True)
+    normal = sp.exp(-(x - mu) ** 2 / 2) / sp.sqrt(2 * sp.pi)
+    values = numeric_expectations_many([(x - mu) ** 2, x], normal, {x: sp.S.Reals}, [{mu: sp.Rational(3, 2)}])
+    assert values == [pytest.approx([1.0], rel=1e-10), pytest.approx([1.5], rel=1e-10)]
+    values = numeric_expectations_many([x**2], lam * sp.exp(-lam * x), {x: sp.Interval(0, sp.oo)}, [{lam: 4}])
+    assert values == [pytest.approx([2 / 16], rel=1e-10)]
+
+
+def test_not_applicable_gives_none():
+    y = sp.Symbol("y", real=True)
+    k = sp.Symbol("k", integer=True, nonnegative=True)
+    lam = sp.Symbol("lambda", positive=True)
+    two = numeric_expectations_many([x * y], sp.exp(-x - y), {x: sp.Interval(0, sp.oo), y: sp.Interval(0, sp.oo)},
+                                    [{}])
+    discrete = numeric_expectations_many([k], lam**k * sp.exp(-lam) / sp.factorial(k), {k: sp.Range(0, sp.oo)},
+                                         [{lam: 2}])
+    free = numeric_expectations_many([x * a], sp.exp(-x), {x: sp.Interval(0, sp.oo)}, [{}])
+    assert two is None and discrete is None and free is None
