@@ -130,3 +130,31 @@ def test_readme_tables_list_the_registry_order_exactly():
     assert list(tables) == ["expression", "atom"]
     for level, names in tables.items():
         assert names == list(registry.ORDER[level]), level
+
+
+def test_an_expression_strategy_that_closed_no_entry_is_skipped_once_the_entries_fail_fast(monkeypatch):
+    """Failing fast, the engine skips expression strategies tried on earlier entries that never gave a result;
+    one that gave a result, and every strategy before the entries fail fast, is still tried."""
+    from symfisher.core.deadline import Budget
+    from symfisher.core.expectation import Context, Engine
+
+    calls: list[str] = []
+
+    def barren(engine, f):
+        calls.append("barren")
+        return None
+
+    def fruitful(engine, f):
+        calls.append("fruitful")
+        return None if len(calls) > 2 else engine.by_linearity(f)
+
+    order = {**registry.ORDER, "expression": ("barren", "fruitful")}
+    monkeypatch.setattr(registry, "ORDER", order)
+    monkeypatch.setitem(registry._REGISTERED, "expression", {"barren": barren, "fruitful": fruitful})
+    engine = Engine(Context.of(EXPONENTIAL), Budget.of(30), Config())
+    x_ = engine.ctx.data[0]
+    assert engine.expect(x_).closed and calls == ["barren", "fruitful"]
+    engine._clock.open_spent = engine.config.open_timeout  # the open entries have used their time
+    calls.clear()
+    assert engine.expect(x_**2).closed
+    assert calls == ["fruitful"]  # 'barren' is skipped, 'fruitful' is tried (and closes through linearity)
