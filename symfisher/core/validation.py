@@ -185,12 +185,15 @@ def _validate(model: Model, points: int, seed: int, budget: Budget, declared: bo
         seconds = min(NUMERIC_SECONDS, budget.left() - 0.25)
         if seconds <= 0:
             break
+        start = time.perf_counter()
         failure = _mass_failure(model, point, seconds)
         if failure is not None:
             verb, mass = failure
             raise ModelError(NOT_NORMALIZED.format(
                 name=model.name, verb=verb, mass=_num(mass),
                 support=_joint.describe(model.data, model.support, model.joint_support), point=_fmt(point)))
+        if len(model.data) > 1 and time.perf_counter() - start >= CUBATURE_SECONDS:
+            break  # the cubature ran out its time at this point (no evidence): at the next it would too
     return ()
 
 
