@@ -63,6 +63,7 @@ class Engine:
         self.cheap_pass = False  # True while an atom strategy runs in the cheap pass (see :meth:`later`)
         self.memo: dict[object, object] = {}
         self._atoms: dict[sp.Expr, Expectation] = {}
+        self._open: dict[sp.Expr, Expectation] = {}  # the open result of an atom, also before it is final
         self._tried: dict[sp.Expr, set[str]] = {}
         self.failures: list[StrategyFailure] = []  # unexpected exceptions of strategies (bugs), in order
         self.failures_sent = 0  # how many of them the pipeline has reported
@@ -196,8 +197,11 @@ class Engine:
             finally:
                 self.cheap_pass = outer
         if result is None:
-            result = Expectation(self.ctx.unevaluated(g), (NO_CLOSED_FORM,), closed=False,
-                                 detail=Note.of("no strategy found ", ExpectedValue(g), " in closed form"))
+            result = self._open.get(g)
+            if result is None:  # built once per atom: printing a large series into the note took 0.02 s a time
+                result = self._open[g] = Expectation(self.ctx.unevaluated(g), (NO_CLOSED_FORM,), closed=False,
+                                                     detail=Note.of("no strategy found ", ExpectedValue(g),
+                                                                    " in closed form"))
             if not expensive:
                 return result
         self._atoms[g] = result
