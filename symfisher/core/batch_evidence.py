@@ -27,6 +27,7 @@ import sympy as sp
 
 from symfisher.core.evidence import NUMERIC_FAILURES, safe_lambdify
 
+
 def numeric_expectations_many(
     exprs: Sequence[sp.Expr],
     density: sp.Expr,
@@ -69,21 +70,26 @@ class _Pieces:
         def compiled(var, exprs):
             return safe_lambdify([var, *syms], sp.Tuple(*exprs), cse=True)
 
-        self.from_lo = compiled(t, [g.xreplace({x: self.lo + t}) for g in integrands]) if self.lo.is_finite else None
-        self.from_hi = compiled(t, [g.xreplace({x: self.hi - t}) for g in integrands]) if self.hi.is_finite else None
+        # an end that is not ±∞ is finite at every point (t0³ is, though SymPy cannot tell for a plain t0)
+        self.from_lo = compiled(t, [g.xreplace({x: self.lo + t}) for g in integrands]) if self.lo != -sp.oo else None
+        self.from_hi = compiled(t, [g.xreplace({x: self.hi - t}) for g in integrands]) if self.hi != sp.oo else None
         self.inner = compiled(x, integrands)
+        self.size = len(integrands)
 
     def integrate(self, values: list[float]) -> np.ndarray:
         """∫ of every integrand at one parameter point (``nan`` where not converged)."""
         lo, hi = (float(v) for v in self.bounds(*values))
+        unmapped = (math.isfinite(lo) and self.from_lo is None) or (math.isfinite(hi) and self.from_hi is None)
+        if not lo <= hi or unmapped:
+            return np.full(self.size, np.nan)  # bounds that are not a range here: no evidence
         cuts = [] if self.cuts is None else np.atleast_1d(np.asarray(self.cuts(*values), dtype=complex))
         cuts = sorted({float(c.real) for c in cuts if c.imag == 0 and lo < c.real < hi})
         if not cuts and math.isfinite(lo) and math.isfinite(hi):
             cuts = [(lo + hi) / 2]
-        total = 0.0
-        if self.from_lo is not None:
+        total = np.zeros(self.size)
+        if math.isfinite(lo):
             total = total + _segment(self.from_lo, values, 0.0, 1.0, cuts[0] - lo if cuts else math.inf)
-        if self.from_hi is not None:
+        if math.isfinite(hi):
             total = total + _segment(self.from_hi, values, 0.0, 1.0, hi - cuts[-1] if cuts else math.inf)
         for a, b in zip(cuts, cuts[1:]):
             total = total + _segment(self.inner, values, a, 1.0, b - a)

@@ -424,11 +424,12 @@ def _regularity_verdict(model, config, fisher, negH, timed_out, score, hessian, 
         try:
             evidence = run_with_deadline(_quadrature_evidence, (model, score, hessian, fisher, negH, points[::2][:2]),
                                          seconds)
+            missing = "had no sampled point where every entry converged (one may be infinite)" if evidence == [] else ""
         except BudgetExceeded:
-            evidence = []
-            verdict = Verdict("inconclusive", Note.of(verdict.reason, "; quadrature of the open entries did not "
-                              f"finish within {seconds:g} s (no numeric evidence)"),
-                              verdict.residual, facts=verdict.facts)
+            evidence, missing = None, f"did not finish within {seconds:g} s"
+        if missing:
+            verdict = Verdict("inconclusive", Note.of(verdict.reason, f"; quadrature of the open entries {missing} "
+                              "(no numeric evidence)"), verdict.residual, facts=verdict.facts)
         if evidence:
             worst = max(e.max_abs_diff for e in evidence)
             verdict = Verdict("inconclusive", Note.of(verdict.reason, f"; by quadrature at {len(evidence)} point(s) "
@@ -454,10 +455,10 @@ JOINT_EVIDENCE_SECONDS = 1.0  # several data variables, a cubature per entry: on
 # (Laplace, negative multinomial, Dirichlet, multivariate Beta) it did not finish within 10 s, so a longer wait buys none
 
 
-def _quadrature_evidence(model: Model, score, hessian, fisher, negH, points) -> list:
-    """Both sides at each point, open entries by quadrature of s_i s_j p and −H_ij p (few parameters only):
-    all integrands at once where the data are one variable on an interval (``numeric_expectations_many``),
-    else each compiled once for all the points."""
+def _quadrature_evidence(model: Model, score, hessian, fisher, negH, points) -> list | None:
+    """Both sides at each point where every entry has a value (``None``: too many entries, not tried), open
+    entries by quadrature of s_i s_j p and −H_ij p: all integrands at once where the data are one variable on
+    an interval (``numeric_expectations_many``), else each compiled once for all the points."""
     from symfisher.core.batch_evidence import numeric_expectations_many
     from symfisher.core.evidence import NUMERIC_FAILURES, numeric_expectations, numeric_value
     from symfisher.core.verdict import Evidence
@@ -465,7 +466,7 @@ def _quadrature_evidence(model: Model, score, hessian, fisher, negH, points) -> 
     k = fisher.rows
     cells = entries(k)
     if len(cells) > MAX_QUADRATURE_ENTRIES:
-        return []
+        return None  # not tried
 
     wanted = [integrand for i, j in cells for closed, integrand in ((fisher[i, j], score[i] * score[j]),
                                                                    (negH[i, j], -hessian[i, j]))

@@ -60,6 +60,14 @@ def test_the_whole_line_and_a_half_line():
     assert values == [pytest.approx([2 / 16], rel=1e-10)]
 
 
+def test_an_end_whose_finiteness_sympy_cannot_tell():
+    """Shifted exponential on [t0³, ∞) with a plain symbol t0 (``(t0**3).is_finite`` is None): E[x] = t0³ + 1/λ."""
+    t0, lam = sp.Symbol("t0"), sp.Symbol("lambda", positive=True)
+    values = numeric_expectations_many([x], lam * sp.exp(-lam * (x - t0**3)), {x: sp.Interval(t0**3, sp.oo)},
+                                       [{t0: sp.Rational(-3, 2), lam: 2}])
+    assert values == [pytest.approx([-27 / 8 + 1 / 2], rel=1e-10)]
+
+
 def test_not_applicable_gives_none():
     y = sp.Symbol("y", real=True)
     k = sp.Symbol("k", integer=True, nonnegative=True)
@@ -70,3 +78,16 @@ def test_not_applicable_gives_none():
                                          [{lam: 2}])
     free = numeric_expectations_many([x * a], sp.exp(-x), {x: sp.Interval(0, sp.oo)}, [{}])
     assert two is None and discrete is None and free is None
+
+
+@pytest.mark.slow
+def test_a_divergent_open_entry_leaves_the_verdict_without_numbers_and_says_why():
+    """The triangular law's E[s_a²] = ∫ (1/(x − a))² · 2(x − a)/((b − a)(c − a)) dx diverges at x = a: the verdict
+    stays inconclusive with no evidence, where QUADPACK had returned a finite number for it."""
+    import symfisher as sf
+    from benchmarks.stats_families import family
+
+    d = sf.derive(family("Triangular").model(), timeout=60)  # a < c < b as parameter domains
+    assert d.equality.status == "inconclusive" and d.equality.evidence == ()
+    assert "had no sampled point where every entry converged (one may be infinite) (no numeric evidence)" \
+        in d.equality.reason

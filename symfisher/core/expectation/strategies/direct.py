@@ -12,13 +12,18 @@ from symfisher.core.expectation.registry import register
 from symfisher.core.note import Note
 
 
+#: ValueErrors by which SymPy's integrate declines: evalf inside integrate, and a Piecewise integrand whose
+#: pieces leave part of the range undefined (the triangular law's score, with its ordered parameters)
+SYMPY_CANNOT = ("complex zero with unknown accuracy", "Can't integrate across undefined region")
+
+
 def _direct(expr, limits, discrete):
     try:
         r = sp.summation(expr, *limits) if discrete else sp.integrate(expr, *limits, conds="piecewise")
     except NotImplementedError:  # SymPy's "cannot": e.g. a Piecewise antiderivative needing a limit at a variable point
         return None
-    except ValueError as exc:  # evalf inside integrate: "got complex zero with unknown accuracy"
-        if "complex zero with unknown accuracy" in str(exc):
+    except ValueError as exc:  # SymPy's other ways of saying "cannot" (see SYMPY_CANNOT)
+        if any(text in str(exc) for text in SYMPY_CANNOT):
             return None
         raise
     return with_conditions(r)
