@@ -468,10 +468,10 @@ def _quadrature_evidence(model: Model, score, hessian, fisher, negH, points) -> 
     if len(cells) > MAX_QUADRATURE_ENTRIES:
         return None  # not tried
 
-    wanted = [integrand for i, j in cells for closed, integrand in ((fisher[i, j], score[i] * score[j]),
-                                                                   (negH[i, j], -hessian[i, j]))
-              if closed.has(sp.Integral, sp.Sum) and not integrand.has(sp.DiracDelta)]  # (a point mass: none)
-    wanted = list(dict.fromkeys(wanted))
+    # (entry, integrand) of each side, cell by cell: E[s_i s_j] beside s_i s_j p, −E[H_ij] beside −H_ij p
+    sides = [((fisher[i, j], score[i] * score[j]), (negH[i, j], -hessian[i, j])) for i, j in cells]
+    wanted = list(dict.fromkeys(integrand for pair in sides for closed, integrand in pair
+                                if closed.has(sp.Integral, sp.Sum) and not integrand.has(sp.DiracDelta)))  # δ: none
 
     def one_by_one(integrand: sp.Expr) -> list[float]:
         try:
@@ -493,8 +493,8 @@ def _quadrature_evidence(model: Model, score, hessian, fisher, negH, points) -> 
             return [v if isinstance(v, float) else float("nan") for v in (numeric_value(closed, p) for p in points)]
         return numeric.get(integrand, [float("nan")] * len(points))
 
-    left = [values(fisher[i, j], score[i] * score[j]) for i, j in cells]
-    right = [values(negH[i, j], -hessian[i, j]) for i, j in cells]
+    left = [values(*outer) for outer, _ in sides]
+    right = [values(*neg_hessian) for _, neg_hessian in sides]
     out = []
     for n, point in enumerate(points):
         diffs = [abs(a[n] - b[n]) for a, b in zip(left, right)]
