@@ -324,7 +324,8 @@ def _assemble(model: Model, config: Config, results: dict, start: float) -> Deri
     def open_entry(f: sp.Expr) -> Entry:
         ctx = contexts[0] if contexts else contexts.append(Context.of(model)) or contexts[0]
         to_dummy = {u: d for d, u in ctx.to_user.items()}
-        return Entry(to_user(ctx.unevaluated(f.xreplace(to_dummy)), ctx), f"{NO_CLOSED_FORM} (time budget)", "")
+        value = to_user(ctx.unevaluated(f.xreplace(to_dummy)), ctx, closed=False)
+        return Entry(value, f"{NO_CLOSED_FORM} (time budget)", "")
 
     mean = [results["mean"].get(i) or open_entry(score[i]) for i in range(k)]
     fis = {ij: results["fisher"].get(ij) or open_entry(score[ij[0]] * score[ij[1]]) for ij in entries(k)}

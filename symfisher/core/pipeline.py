@@ -22,6 +22,7 @@ from typing import Any, Iterator, NamedTuple
 import sympy as sp
 
 from symfisher.core.deadline import Background, Budget
+from symfisher.core.renaming import renamed
 from symfisher.core.simplify import already_simple, is_zero
 from symfisher.config import Config
 from symfisher.core.expectation import Context, Engine
@@ -51,9 +52,10 @@ def entries(k: int) -> list[tuple[int, int]]:
     return [(i, j) for i in range(k) for j in range(i, k)]
 
 
-def to_user(expr: sp.Expr, ctx: Context) -> sp.Expr:
-    """An engine result in the user's data symbols."""
-    return expr.xreplace(dict(ctx.to_user))
+def to_user(expr: sp.Expr, ctx: Context, closed: bool = True) -> sp.Expr:
+    """An engine result in the user's data symbols; an open one (unevaluated integrals or sums, often
+    piecewise) renamed without being evaluated again (:func:`~symfisher.core.renaming.renamed`)."""
+    return expr.xreplace(dict(ctx.to_user)) if closed else renamed(expr, dict(ctx.to_user))
 
 
 def pipeline(model: Model, config: Config, budget: Budget) -> Iterator[tuple[str, Any]]:
@@ -71,11 +73,15 @@ def pipeline(model: Model, config: Config, budget: Budget) -> Iterator[tuple[str
         yield from _expectations_by_chain_rule(model, predictors, config, budget)
         return
     small = _small(model)
+    if not small:
+        # The expectations differentiate ctx.logpdf themselves, so differentiating log p for the result (1.2 s of
+        # a six-parameter log-gamma series) runs meanwhile in a worker of its own.
+        with Background(_timed_derivatives, (model, config), budget.left()) as derivatives:
+            yield from _expectations(model, config, budget, small)
+            yield from derivatives
+        return
     yield from _derivatives(model, config, simplify=False)
     yield "timing", ("differentiate", time.perf_counter() - t0)
-    if not small:
-        yield from _expectations(model, config, budget, small)
-        return
     # The expectations differentiate ctx.logpdf themselves, so simplifying s and H (a third to a half of the
     # work on small models) is independent of them: it runs meanwhile, one worker per row (s_i, then H_ij, j ≥ i).
     with contextlib.ExitStack() as stack:
@@ -119,6 +125,13 @@ def _derivatives(model: Model, config: Config, simplify: bool = True) -> Iterato
     yield "hessian", hessian
     if simplify and _small(model):
         yield from _simplified_derivatives(model, config)
+
+
+def _timed_derivatives(model: Model, config: Config) -> Iterator[tuple[str, Any]]:
+    """:func:`_derivatives` unsimplified, then the seconds they took."""
+    t0 = time.perf_counter()
+    yield from _derivatives(model, config, simplify=False)
+    yield "timing", ("differentiate", time.perf_counter() - t0)
 
 
 def _simplified_derivatives(model: Model, config: Config) -> Iterator[tuple[str, Any]]:
@@ -566,7 +579,7 @@ def _finish(r, ctx: Context, simplify: bool, config: Config) -> Entry:
     costs its whole time limit and gives nothing numeric evaluation could use (measured on a
     two-component normal mixture: 39 s of 47 s went there).
     """
-    value = to_user(r.value, ctx)
+    value = to_user(r.value, ctx, r.closed)
     if simplify and r.closed:
         value = _simplified(value, config)
     elif r.closed and not value.has(*KINKS, sp.exp):  # many parameters: no fork per entry (exp: tidied by the engine)

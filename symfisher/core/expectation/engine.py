@@ -18,7 +18,8 @@ from symfisher.config import Config
 from symfisher.errors import BudgetExceeded, StrategyBug, SymfisherError
 from symfisher.core.expectation import registry
 from symfisher.core.special_forms import canonical_polygammas, shift_betas, shift_gammas, shift_polygammas
-from symfisher.core.expectation.base import NO_CLOSED_FORM, Context, Expectation, almost_everywhere, linear_terms
+from symfisher.core.expectation.base import (NO_CLOSED_FORM, Context, Expectation, almost_everywhere, depends_on,
+                                             linear_terms)
 from symfisher.core.note import ExpectedValue, Note
 
 SPOT_CHECK_RTOL = 1e-6
@@ -102,7 +103,7 @@ class Engine:
         f = sp.sympify(f)
         if not (f.free_symbols & set(self.ctx.data)):  # a constant of the data: E[f] = f
             return Expectation(f, ("data-free",))
-        ops = sp.count_ops(f)
+        ops = _operations(f, self.config.max_expression_ops)
         if ops > self.config.max_expression_ops:
             raise BudgetExceeded(f"expression too large to take an expectation of ({ops} operations)")
         result = None
@@ -361,16 +362,28 @@ def engine_for(model, budget: Budget | None = None, config: Config | None = None
     return Engine(Context.of(model), budget or Budget.of(config.timeout), config)
 
 
+def _operations(f: sp.Expr, limit: int) -> int:
+    """``count_ops(f)``, counted only when f has more nodes than ``limit`` (0 otherwise): each operation
+    count_ops finds belongs to a node of its own, and counting the nodes is 20 times faster (count_ops had
+    taken 19 ms an entry on a series density)."""
+    nodes = 0
+    for _ in sp.preorder_traversal(f):
+        nodes += 1
+        if nodes > limit:
+            return sp.count_ops(f)
+    return 0
+
+
 def expanded_size(f: sp.Expr, data) -> float:
     """An upper estimate of the number of terms of ``f`` expanded multinomially in the data.
 
     A power (a_1 + … + a_m)^n of a sum involving the data expands into C(n+m-1, m-1) terms;
     products multiply, sums add. Cheap: no expansion is done.
     """
-    data = set(data)
+    depends = depends_on(data)
 
     def size(e: sp.Basic) -> float:
-        if not (e.free_symbols & data) or e.is_Atom:
+        if e.is_Atom or not depends(e):
             return 1.0
         if e.is_Add:
             return float(sum(size(a) for a in e.args))

@@ -165,3 +165,20 @@ def test_strategy_failures_raise_when_strict(monkeypatch):
     _break_first_strategy(monkeypatch)
     with pytest.raises(StrategyBug, match=r"^strategy 'finite-support' raised ZeroDivisionError: boom$"):
         run(EXPONENTIAL, Config(strict=True))
+
+
+def test_large_model_differentiates_in_a_worker_meanwhile():
+    """Past three parameters the derivatives of log p for the result come from a worker started with the
+    expectations (which differentiate their own log-density), after them, with their own timing."""
+    a, b, c, d = sp.symbols("a b c d", positive=True)
+    rate = a * b * c * d
+    model = Model(sp.log(rate) - rate * x, (x,), (a, b, c, d), ((x, POS),), name="exponential-product")
+    stream = run(model)
+    keys = [key for key, _ in stream]
+    assert keys.index("score") > max(i for i, key in enumerate(keys) if key == "neh")
+    score = next(v for key, v in stream if key == "score")
+    assert [sp.simplify(s - (1 / p - rate / p * x)) for s, p in zip(score, (a, b, c, d))] == [0, 0, 0, 0]
+    hessian = next(v for key, v in stream if key == "hessian")
+    assert sorted(hessian) == entries(4) and sp.simplify(hessian[(0, 0)] + 1 / a**2) == 0
+    timings = dict(v for key, v in stream if key == "timing")
+    assert set(timings) == {"differentiate", "regularity", "fisher", "neg_expected_hessian"}

@@ -10,11 +10,62 @@ import sympy as sp
 from symfisher.core.expectation.base import Expectation, settle_conditions, with_conditions
 from symfisher.core.expectation.registry import register
 from symfisher.core.note import Note
+from symfisher.errors import BudgetExceeded
 
 
 #: ValueErrors by which SymPy's integrate declines: evalf inside integrate, and a Piecewise integrand whose
 #: pieces leave part of the range undefined (the triangular law's score, with its ordered parameters)
 SYMPY_CANNOT = ("complex zero with unknown accuracy", "Can't integrate across undefined region")
+
+
+def _outermost_series(expr: sp.Basic) -> set[sp.Basic]:
+    """The ``Sum`` and ``Integral`` atoms of ``expr`` not inside another one."""
+    if isinstance(expr, (sp.Sum, sp.Integral)):
+        return {expr}
+    return set().union(*(_outermost_series(a) for a in expr.args))
+
+
+#: seconds for SymPy to sum a series (or do an integral) inside an integrand, before integrating it
+SERIES_SECONDS = 1.0
+
+
+def _evaluated(series: sp.Expr) -> sp.Expr | None:
+    """``series.doit()``, or ``None`` when SymPy leaves a series or an integral in it (outside a
+    ``Piecewise``, whose conditions :func:`with_conditions` reads from the integral)."""
+    try:
+        value = series.doit()
+    except NotImplementedError:
+        return None
+    return None if value.has(sp.Sum, sp.Integral) and not isinstance(value, sp.Piecewise) else value
+
+
+def _series_evaluated(engine, expr: sp.Expr) -> sp.Expr | None:
+    """``expr`` with its series and integrals summed / integrated, as SymPy's ``integrate`` and
+    ``summation`` do first (``doit``), each within :data:`SERIES_SECONDS` and once per model (the
+    density's series is in every atom); ``None`` when one stays unevaluated.
+
+    The result would hold that one too and be no closed form: SymPy does not interchange an infinite
+    series with an integral (``Integral.doit`` returns it as it is), after seconds in ``manualintegrate``
+    and Meijer-G (7.7 s on a log-gamma series density), and trying to sum that series took 8 s.
+    """
+    every = _outermost_series(expr)
+    if any(engine.memo.get(("series evaluated", series), True) is None for series in every):
+        return None  # known to stay unevaluated: the other series need not be tried
+    done = {}
+    for series in every:
+        key = ("series evaluated", series)
+        if key not in engine.memo:
+            full = engine.budget.slice(SERIES_SECONDS) >= SERIES_SECONDS
+            try:
+                engine.memo[key] = engine.hard(_evaluated, series, seconds=SERIES_SECONDS)
+            except BudgetExceeded:
+                if full:  # it had its whole time: a later atom would wait as long for nothing
+                    engine.memo[key] = None
+                return None
+        if engine.memo[key] is None:
+            return None
+        done[series] = engine.memo[key]
+    return expr.xreplace(done)
 
 
 def _direct(expr, limits, discrete):
@@ -35,7 +86,10 @@ def integrate(engine, g: sp.Expr) -> Expectation | None:
     limits = [(x, ctx.support[x].inf, ctx.support[x].sup) for x in ctx.data]
     if any(isinstance(ctx.support[x], sp.FiniteSet) for x in ctx.data):
         return None
-    found = engine.hard(_direct, g * ctx.density, limits, ctx.discrete)
+    g, density = _series_evaluated(engine, g), _series_evaluated(engine, ctx.density)
+    if g is None or density is None:
+        return None
+    found = engine.hard(_direct, g * density, limits, ctx.discrete)
     if found is None:
         return None
     value, conditions = found

@@ -28,3 +28,26 @@ def test_closed_forms(m, g, expected, name):
 ])
 def test_does_not_apply(m, g):
     assert apply("atom", "integrate", m, g) is None
+
+
+J = sp.Symbol("j", integer=True, nonnegative=True)
+
+
+def test_a_series_sympy_sums_is_summed_first():
+    """E[Σ_j (−x)^j/j!] = E[e^(−x)] = λ/(λ + 1): SymPy sums the series, then integrates."""
+    r = apply("atom", "integrate", EXPONENTIAL, sp.Sum((-x) ** J / sp.factorial(J), (J, 0, sp.oo)))
+    assert r.strategies == ("integrate",)
+    assert same(r.value, lam / (lam + 1))
+
+
+def test_a_series_sympy_cannot_sum_is_declined_at_once():
+    """Σ_j x^j/((2^j + 1) j!) has no closed form SymPy finds: the result would hold the series (SymPy does not
+    interchange it with the integral), so the strategy declines without integrating, and remembers it."""
+    from symfisher.core.expectation.engine import engine_for
+    from symfisher.core.expectation.strategies.direct import integrate
+
+    series = sp.Sum(x**J / ((2**J + 1) * sp.factorial(J)), (J, 0, sp.oo))
+    engine = engine_for(EXPONENTIAL)
+    g = series.xreplace(dict((u, d) for d, u in engine.ctx.to_user.items()))
+    assert integrate(engine, g) is None
+    assert [v for k, v in engine.memo.items() if k[0] == "series evaluated"] == [None]
