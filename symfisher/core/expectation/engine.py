@@ -95,7 +95,7 @@ class Engine:
             return self._expect(f)
         share = self.config.entry_timeout * FAIL_FAST_SHARE
         left = self.config.open_timeout - clock.open_spent  # what the entries left open have not yet used
-        clock.failing_fast = left <= share
+        clock.failing_fast = clock.open_spent > 0 and left <= share  # only once an entry was left open
         seconds = min(self.config.entry_timeout, max(share, left)) if clock.open_spent else self.config.entry_timeout
         start = time.monotonic()
         clock.deadline = start + seconds

@@ -166,3 +166,17 @@ def test_an_expression_strategy_that_closed_no_entry_is_skipped_once_the_entries
     calls.clear()
     assert engine.expect(x_**2).closed
     assert calls == ["fruitful"]  # 'barren' and 'open_only' are skipped, 'fruitful' is tried (closes through linearity)
+
+
+def test_entries_do_not_fail_fast_before_one_was_left_open():
+    """With entry_timeout above ten times open_timeout, a tenth of the entry time exceeds the whole open budget;
+    the entries still fail fast only once one was left open (the sympy.stats integration config)."""
+    from symfisher.core.deadline import Budget
+    from symfisher.core.expectation import Context, Engine
+
+    engine = Engine(Context.of(EXPONENTIAL), Budget.of(30), Config(entry_timeout=60.0))
+    assert engine.expect(engine.ctx.data[0] ** 2).closed
+    assert not engine._clock.failing_fast
+    engine._clock.open_spent = 1.0
+    engine.expect(engine.ctx.data[0])
+    assert engine._clock.failing_fast
