@@ -26,8 +26,8 @@ class Config:
             further entry gets what they have not yet used of it (at most ``entry_timeout``). Once it is
             spent, each further entry gets a tenth of ``entry_timeout`` and the cheap strategies only (no
             integration in a worker): the atoms no strategy closes are known by then, so an entry made of
-            them fails at once, while an entry with a fast route still closes (a strategy that closed
-            none of the earlier expectations is skipped).
+            them fails at once, while an entry with a fast route still closes (an expression strategy
+            that closed none of the earlier entries is skipped).
         simplify_timeout: Hard bound for simplifying one matrix entry.
         normalization_timeout: Bound for the symbolic normalization check of a model.
         numeric_points: Random parameter points used for numeric evidence.

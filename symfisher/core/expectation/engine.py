@@ -36,22 +36,14 @@ class _Clock:
         self.open_spent = 0.0
         self.shared_spent = 0.0
         self.failing_fast = False  # the open entries have used Config.open_timeout: no expensive strategies
-        # the strategies tried, by level (on an entry or an atom, or inside a transformed one) ...
-        self.tried: dict[str, set[str]] = {level: set() for level in registry.ORDER}
-        self.closed: dict[str, set[str]] = {level: set() for level in registry.ORDER}  # ... those that closed one
+        self.tried: set[str] = set()  # expression strategies tried on a whole entry (depth 0) ...
+        self.closed: set[str] = set()  # ... and those among them that gave a result there
 
-    def barren(self, level: str, name: str) -> bool:
-        """Strategy ``name`` of ``level`` was tried on expectations of this model and closed none: once the
+    def barren(self, name: str) -> bool:
+        """Expression strategy ``name`` was tried on entries of this model and never gave a result: once the
         entries fail fast it is skipped (the support map of a Piecewise density rewrote every entry, 0.4 s
-        each, and closed none; on the exponentially modified Gaussian the substitution and symmetry atom
-        strategies took 0.5 s an entry and closed nothing)."""
-        return self.failing_fast and name in self.tried[level] and name not in self.closed[level]
-
-    def record(self, level: str, name: str, result) -> None:
-        """Strategy ``name`` of ``level`` was tried, with this result."""
-        self.tried[level].add(name)
-        if result is not None and result.closed:
-            self.closed[level].add(name)
+        each, and closed none)."""
+        return self.failing_fast and name in self.tried and name not in self.closed
 
 
 class Engine:
@@ -119,10 +111,13 @@ class Engine:
         for name, strategy in registry.strategies("expression"):
             if self.budget.expired():
                 break
-            if clock.barren("expression", name):
+            if self.depth == 0 and clock.barren(name):
                 continue
             result = self._try(name, strategy, f)
-            clock.record("expression", name, result)
+            if self.depth == 0:
+                clock.tried.add(name)
+                if result is not None:
+                    clock.closed.add(name)
             if result is not None:
                 break
         if result is None:
@@ -194,8 +189,7 @@ class Engine:
         for name, strategy in registry.strategies("atom"):
             if result is not None or self.budget.expired():
                 break
-            if name in tried or ((not expensive or self._clock.failing_fast) and name in registry.EXPENSIVE) \
-                    or self._clock.barren("atom", name):
+            if name in tried or ((not expensive or self._clock.failing_fast) and name in registry.EXPENSIVE):
                 continue
             tried.add(name)
             outer, self.cheap_pass = self.cheap_pass, not expensive
@@ -203,7 +197,6 @@ class Engine:
                 result = self._try(name, strategy, g)
             finally:
                 self.cheap_pass = outer
-            self._clock.record("atom", name, result)
         if result is None:
             result = self._open.get(g)
             if result is None:  # built once per atom: printing a large series into the note took 0.02 s a time
