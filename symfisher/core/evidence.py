@@ -15,6 +15,11 @@ import numpy as np
 import sympy as sp
 from mpmath.libmp import NoConvergence
 
+from sympy.utilities.lambdify import implemented_function
+
+from symfisher.core.renaming import renamed
+from symfisher.core.series import is_infinite_series, series_sum
+
 _MODULES = ["scipy", "numpy"]
 
 #: What evaluating a density or a closed form numerically raises where it cannot be done: domain and
@@ -50,17 +55,21 @@ def safe_lambdify(args: Sequence[sp.Symbol], expr: sp.Expr, modules=_MODULES, cs
     A function the modules have no numeric form for (``DiracDelta`` in NumPy) is printed by its bare
     name and fails only when called; that ``NameError`` becomes ``NotImplementedError`` (one of
     :data:`NUMERIC_FAILURES`), so a ``NameError`` elsewhere still shows a bug. ``cse``: common
-    subexpressions computed once (several expressions compiled into one function).
+    subexpressions computed once (several expressions compiled into one function). An infinite series
+    Σ_{k≥a} t(k) is evaluated by :func:`~symfisher.core.series.series_sum` (with NumPy/SciPy modules).
     """
     fresh = [sp.Dummy(f"arg{i}") for i in range(len(args))]
-    expr = sp.sympify(expr).xreplace(dict(zip(args, fresh)))
+    expr = renamed(sp.sympify(expr), dict(zip(args, fresh)))
+    if modules == _MODULES and expr.has(sp.Sum):
+        calls: dict[sp.Sum, sp.Expr] = {}
+        expr = expr.replace(is_infinite_series, lambda s: calls.get(s) or calls.setdefault(s, _series_call(s)))
     # Numeric powers such as (297/1000)**(849/1000) stay exact in SymPy as roots of huge integers,
     # which overflow a float in the generated code: evaluate them first.
     numeric = {e: e.evalf(30) for e in expr.atoms(sp.Pow) if e.is_number}
     if expr.has(sp.zoo):  # complex infinity (a Piecewise branch at a pole) has no float: NaN says "no value"
         numeric[sp.zoo] = sp.nan
     try:
-        fn = sp.lambdify(fresh, expr.xreplace(numeric) if numeric else expr, modules=modules, cse=cse)
+        fn = sp.lambdify(fresh, renamed(expr, numeric) if numeric else expr, modules=modules, cse=cse)
     except KeyError as exc:  # a constant the numeric printers do not know
         raise NotImplementedError(f"no numeric form for {exc.args[0] if exc.args else exc} in {modules}") from exc
 
@@ -76,6 +85,21 @@ def safe_lambdify(args: Sequence[sp.Symbol], expr: sp.Expr, modules=_MODULES, cs
             raise NotImplementedError(f"no numeric form for {exc.name} in {modules}") from exc
 
     return evaluate
+
+
+_SERIES_NAMES = itertools.count()
+
+
+def _series_call(s: sp.Sum) -> sp.Expr:
+    """``s`` as a function of its free symbols that sums its term compiled in (k, free symbols)."""
+    (k, start, _), = s.limits
+    free = sorted(s.free_symbols, key=sp.default_sort_key)
+    term = safe_lambdify([k, *free], s.function)
+
+    def total(*values):
+        return series_sum(term, int(start), *values)
+
+    return implemented_function(sp.Function(f"series{next(_SERIES_NAMES)}"), total)(*free)
 
 
 def _lambda(args: Sequence[sp.Symbol], expr: sp.Expr):

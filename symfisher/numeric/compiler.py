@@ -17,6 +17,8 @@ How the code is generated:
   ``1/(sigma*sigma)``, ~2-7× faster than ``numpy.power``), ``log Γ`` → ``gammaln``, ψ → ``digamma``,
   ψ1 → a vectorized :func:`~symfisher.numeric._runtime.trigamma` (~5× faster than
   ``scipy.special.polygamma(1, ·)``), and SciPy for the other special functions (erf, Bessel …).
+* An infinite series Σ_{k≥a} t(k) (a density written as a mixture series) becomes a call of a generated function
+  that sums the term, compiled as a kernel of (k, θ), by :func:`~symfisher.core.series.series_sum` (NumPy only).
 * ``log(b**e)`` with b > 0 is rewritten e·log(b) before printing (no overflow of b**e).
 * Overflow-prone forms are rewritten before printing (:func:`stabilize`): log(1 + e^u) →
   ``numpy.logaddexp(0, u)``, e^u/(1 + e^u) and 1/(1 + e^-u) → ``scipy.special.expit(u)``,
@@ -79,6 +81,8 @@ from symfisher.core.expectation.base import NO_CLOSED_FORM
 from symfisher.core.points import domain_of, is_discrete_set
 from symfisher.core.structure.joint import indicator, membership
 from symfisher.errors import ModelError, NotSupportedError
+from symfisher.core import series
+from symfisher.core.series import is_infinite_series
 from symfisher.numeric import _runtime, quadrature
 
 __all__ = ["Backend", "Expit", "Log1p", "NumericModel", "NumericPrinter", "Softplus", "check_names",
@@ -86,7 +90,8 @@ __all__ = ["Backend", "Expit", "Log1p", "NumericModel", "NumericPrinter", "Softp
            "kernel_source", "lambdify_derivation", "module_source", "prepare", "py_literal", "real_argument",
            "stabilize"]
 
-_RUNTIME_NAMES = ("_TRIGAMMA_SERIES", "trigamma", "stack", "expect_1d", "mode_scale", "_XGK", "_WGK", "_WG", "gauss_kronrod",
+_RUNTIME_NAMES = ("series_sum", "SERIES_BLOCK", "SERIES_MAX_TERMS", "SERIES_RTOL", "SERIES_ZERO_BLOCKS",
+                  "_TRIGAMMA_SERIES", "trigamma", "stack", "expect_1d", "mode_scale", "_XGK", "_WGK", "_WG", "gauss_kronrod",
                   "as_arrays", "split_data", "open_entries", "_EPS", "NESTED_INITIAL", "DEFAULT_RTOL",
                   "gauss_kronrod_error", "_sum_integers", "_axis", "_centers", "expect", "expect_points",
                   "_stick_breaking", "_CHUNK", "_rule", "_chunked", "_segment_sum", "gauss_kronrod_batch",
@@ -507,7 +512,7 @@ def _numpy_namespace() -> dict[str, Any]:
     import scipy
     import scipy.special  # noqa: F401 - printed as scipy.special.<name>
 
-    return {"numpy": np, "scipy": scipy, "trigamma": _runtime.trigamma}
+    return {"numpy": np, "scipy": scipy, "trigamma": _runtime.trigamma, "series_sum": series.series_sum}
 
 
 def _numpy_broadcast(value: Any, shape: tuple[int, ...]) -> np.ndarray:
@@ -524,7 +529,7 @@ def _numpy_stack(entries: Sequence[Any], layout: tuple[int, ...]) -> np.ndarray:
 
 
 NUMPY = Backend("numpy", "NumPy/SciPy", NumericPrinter, _numpy_namespace, _numpy_stack, _numpy_broadcast,
-                ("numpy", "scipy", "trigamma"))
+                ("numpy", "scipy", "trigamma", "series_sum"))
 BACKENDS = ("numpy", "jax", "torch")
 
 
@@ -570,6 +575,9 @@ def kernel_source(name: str, args: Sequence[sp.Symbol], exprs: Any, backend: Bac
     """
     backend = NUMPY if backend is None else backend
     printer = backend.printer()
+    helpers = ""
+    if backend is NUMPY:
+        exprs, helpers = _series_helpers(name, args, exprs, cse)
     entries = exprs if isinstance(exprs, list) else [exprs]
     labels = labels if labels is not None else ([name] if not isinstance(exprs, list)
                                                 else [f"{name}: entry {i}" for i in range(len(entries))])
@@ -582,7 +590,44 @@ def kernel_source(name: str, args: Sequence[sp.Symbol], exprs: Any, backend: Bac
             raise NotSupportedError(f"{label} has no {backend.title} form: {sp.sstr(e)}") from None
     fn = sp.lambdify(list(args), exprs, modules=[{}], printer=printer, cse=cse, docstring_limit=0)
     src = inspect.getsource(fn)
-    return src.replace("def _lambdifygenerated(", f"def {name}(", 1)
+    return helpers + src.replace("def _lambdifygenerated(", f"def {name}(", 1)
+
+
+class SeriesCall(sp.Function):
+    """A call of a generated function that sums an infinite series; each is a subclass named as that function."""
+
+    def _numpycode(self, printer: Any) -> str:  # the NumPy and SciPy printers call this (their printmethod) first
+        return f"{type(self).__name__}({', '.join(map(printer._print, self.args))})"
+
+
+def _series_helpers(name: str, args: Sequence[sp.Symbol], exprs: Any, cse: bool) -> tuple[Any, str]:
+    """``exprs`` with each infinite series Σ_{k≥a} t(k) replaced by a call ``{name}_series{i}(θ…)``, and the source
+    of those functions: the term compiled as a kernel of (k, θ…) and summed by ``series_sum`` (lambdify would
+    print ``sum(… for k in range(a, inf + 1))``, and its cse lifts terms in k out of the sum)."""
+    entries = exprs if isinstance(exprs, list) else [exprs]
+    if not any(e.has(sp.Sum) for e in entries):
+        return exprs, ""
+    sources: list[str] = []
+    calls: dict[sp.Sum, sp.Expr] = {}
+
+    def call(s: sp.Sum) -> sp.Expr:
+        if s not in calls:
+            (k, start, _), = s.limits
+            free = [a for a in args if a in s.free_symbols]
+            taken = {str(a) for a in s.free_symbols}
+            index = sp.Symbol(next(n for n in itertools.chain(["k"], (f"k{i}" for i in itertools.count()))
+                                   if n not in taken))
+            helper = f"{name}_series{len(calls)}"
+            sources.append(kernel_source(f"{helper}_term", [index, *free], s.function.xreplace({k: index}), NUMPY,
+                                         cse=cse))
+            values = ", ".join(map(str, free))
+            sources.append(f"def {helper}({values}):\n    return series_sum({helper}_term, {int(start)}"
+                           f"{', ' if free else ''}{values})\n")
+            calls[s] = type(helper, (SeriesCall,), {})(*free)
+        return calls[s]
+
+    swapped = [e.replace(is_infinite_series, call) for e in entries]
+    return (swapped if isinstance(exprs, list) else swapped[0]), "".join(sources)
 
 
 def _layout(exprs: Any) -> tuple[Any, tuple[int, ...] | None]:
@@ -934,6 +979,8 @@ def module_source(d: Any) -> str:
 
     runtime = inspect.getsource(_runtime)
     runtime = runtime[runtime.index("# Bernoulli numbers"):]
+    sums = inspect.getsource(series)
+    runtime += "\n\n" + sums[sums.index("# ---- infinite series"):]
     quad = inspect.getsource(quadrature)
     runtime += "\n\n" + quad[quad.index("# ---- quadrature and summation"):]
     sig_theta = ", ".join(pn) + (", *, " + ", ".join(gn) if gn else "")

@@ -283,3 +283,19 @@ def test_no_lambdify_outside_the_compiler():
         if lines:
             found[rel] = lines
     assert found == {}, f"sympy.lambdify outside numeric/compiler.py (use compile_function): {found}"
+
+
+def test_infinite_series_compile_to_a_summing_function():
+    """Σ_k over an infinite range: lambdify would print sum(… for k in range(0, inf + 1)) and lift terms in k out
+    of the sum by cse; the compiler calls series_sum on the term compiled as a function of (k, θ)."""
+    k = sp.Symbol("k", integer=True, nonnegative=True)
+    lam = sp.Symbol("lamda", positive=True)
+    pmf = sp.exp(-lam) * lam**k / sp.factorial(k)
+    logp = sp.log(sp.Sum(pmf * alpha**k, (k, 0, sp.oo)))
+    source = compiled_source([alpha, lam], logp, "logp")
+    assert "def logp_series0_term(k, alpha, lamda):" in source
+    assert "series_sum(logp_series0_term, 0, alpha, lamda)" in source
+    f = compile_function([alpha, lam], [logp, sp.Sum(pmf * k, (k, 1, sp.oo))])
+    got = f(np.array([0.5, 2.0]), 3.0)
+    np.testing.assert_allclose(got[0], 3.0 * (np.array([0.5, 2.0]) - 1), rtol=1e-13)
+    np.testing.assert_allclose(got[1], 3.0, rtol=1e-13)  # the Poisson mean, summed from k = 1
