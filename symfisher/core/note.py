@@ -28,6 +28,7 @@ import sympy as sp
 from sympy.core.relational import Relational
 
 from symfisher.core.renaming import renamed
+from symfisher.core.size import more_nodes_than
 
 __all__ = ["Note", "Part", "Label", "ExpectedValue", "eq", "member", "listed", "plain",
            "THETA", "SCORE", "MEAN_SCORE", "OUTER", "NEG_HESSIAN", "FISHER", "REDUCED_FISHER", "REDUCED_NEG_HESSIAN",
@@ -162,15 +163,11 @@ def plain(part: Part) -> str:
         return plain(part.lhs) + (" = " if isinstance(part, sp.Eq) else " ≠ ") + plain(part.rhs)
     if isinstance(part, sp.Contains):
         return plain(part.args[0]) + " ∈ " + plain(part.args[1])
-    return sp.sstr(part, order="none" if _larger_than(part, SORTED_PRINT_NODES) else None)
+    return sp.sstr(part, order="none" if more_nodes_than(part, SORTED_PRINT_NODES) else None)
 
 
 #: expressions up to this many nodes print with their terms sorted (SymPy's default order), larger ones as stored
 SORTED_PRINT_NODES = 150
-
-
-def _larger_than(expr: sp.Basic, nodes: int) -> bool:
-    return any(i >= nodes for i, _ in enumerate(sp.preorder_traversal(expr)))
 
 
 class Note(str):

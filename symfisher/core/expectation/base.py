@@ -10,6 +10,7 @@ from typing import TYPE_CHECKING, Callable, Iterable, Mapping
 import mpmath
 import sympy as sp
 
+from symfisher.core.renaming import rebuilt, renamed
 from symfisher.core.points import domain_of, draw, is_discrete_set
 
 NO_CLOSED_FORM = "numeric, no closed form"  # the strategy label of an entry left open: evaluated by quadrature
@@ -252,7 +253,7 @@ def opaque(expr: sp.Expr, data: Iterable[sp.Symbol]) -> tuple[sp.Expr, dict[sp.S
 
     def walk(e: sp.Expr) -> sp.Expr:
         if not isinstance(e, sp.Expr):  # Piecewise pairs, conditions: keep their structure
-            return e.func(*[walk(a) for a in e.args]) if e.args else e
+            return rebuilt(e, tuple(walk(a) for a in e.args)) if e.args else e
         if not depends(e):
             if e.is_Atom or e.is_number:
                 return e
@@ -262,7 +263,7 @@ def opaque(expr: sp.Expr, data: Iterable[sp.Symbol]) -> tuple[sp.Expr, dict[sp.S
             return fwd[e]
         if e.is_Atom:
             return e
-        return e.func(*[walk(a) for a in e.args])
+        return rebuilt(e, tuple(walk(a) for a in e.args))  # a piecewise as it stands: no collapse again
 
     return walk(expr), back
 
@@ -293,7 +294,7 @@ def linear_terms(f: sp.Expr, data: Iterable[sp.Symbol]) -> list[tuple[sp.Expr, s
     # a series or an integral in the data is one factor: expanding its body (deep=True reaches it) splits nothing
     # out of it and cost 0.1 s an entry on a six-parameter log-gamma series
     sums = {e: sp.Dummy("S") for e in g_opaque.atoms(sp.Sum, sp.Integral) if e.free_symbols & set(data)}
-    g_opaque = g_opaque.xreplace(sums)
+    g_opaque = renamed(g_opaque, sums)
     g_opaque = g_opaque.replace(
         lambda e: e.is_Pow and e.exp.is_negative and e.base.is_Add and bool(e.base.free_symbols & set(data)),
         protect)
@@ -303,9 +304,9 @@ def linear_terms(f: sp.Expr, data: Iterable[sp.Symbol]) -> list[tuple[sp.Expr, s
     groups: dict[sp.Expr, sp.Expr] = {}
     for term in sp.Add.make_args(expanded):
         coeff, atom = term.as_independent(*data, *restore, as_Add=False)
-        atom = atom.xreplace(restore)
+        atom = renamed(atom, restore)
         groups[atom] = groups.get(atom, sp.Integer(0)) + coeff
-    return [(c.xreplace(back), g.xreplace(back)) for g, c in groups.items() if c != 0]
+    return [(renamed(c, back), renamed(g, back)) for g, c in groups.items() if c != 0]
 
 
 def almost_everywhere(g: sp.Expr, ctx: Context) -> sp.Expr:

@@ -21,6 +21,7 @@ from symfisher.core.special_forms import canonical_polygammas, shift_betas, shif
 from symfisher.core.expectation.base import (NO_CLOSED_FORM, Context, Expectation, almost_everywhere, depends_on,
                                              linear_terms)
 from symfisher.core.note import ExpectedValue, Note
+from symfisher.core.size import more_nodes_than
 
 SPOT_CHECK_RTOL = 1e-6
 FAIL_FAST_SHARE = 0.1  # of Config.entry_timeout: an entry's time once the open entries have used Config.open_timeout
@@ -370,12 +371,7 @@ def _operations(f: sp.Expr, limit: int) -> int:
     """``count_ops(f)``, counted only when f has more nodes than ``limit`` (0 otherwise): each operation
     count_ops finds belongs to a node of its own, and counting the nodes is 20 times faster (count_ops had
     taken 19 ms an entry on a series density)."""
-    nodes = 0
-    for _ in sp.preorder_traversal(f):
-        nodes += 1
-        if nodes > limit:
-            return sp.count_ops(f)
-    return 0
+    return sp.count_ops(f) if more_nodes_than(f, limit) else 0
 
 
 def expanded_size(f: sp.Expr, data) -> float:
