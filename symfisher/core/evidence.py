@@ -18,7 +18,7 @@ from mpmath.libmp import NoConvergence
 from sympy.utilities.lambdify import implemented_function
 
 from symfisher.core.renaming import renamed
-from symfisher.core.series import is_infinite_series, series_sum
+from symfisher.core.series import is_summable, series_sum
 
 _MODULES = ["scipy", "numpy"]
 
@@ -55,14 +55,14 @@ def safe_lambdify(args: Sequence[sp.Symbol], expr: sp.Expr, modules=_MODULES, cs
     A function the modules have no numeric form for (``DiracDelta`` in NumPy) is printed by its bare
     name and fails only when called; that ``NameError`` becomes ``NotImplementedError`` (one of
     :data:`NUMERIC_FAILURES`), so a ``NameError`` elsewhere still shows a bug. ``cse``: common
-    subexpressions computed once (several expressions compiled into one function). An infinite series
-    Σ_{k≥a} t(k) is evaluated by :func:`~symfisher.core.series.series_sum` (with NumPy/SciPy modules).
+    subexpressions computed once (several expressions compiled into one function). A series Σ_{k=a}^{b} t(k)
+    is evaluated by :func:`~symfisher.core.series.series_sum` (with NumPy/SciPy modules).
     """
     fresh = [sp.Dummy(f"arg{i}") for i in range(len(args))]
     expr = renamed(sp.sympify(expr), dict(zip(args, fresh)))
     if modules == _MODULES and expr.has(sp.Sum):
         calls: dict[sp.Sum, sp.Expr] = {}
-        expr = expr.replace(is_infinite_series, lambda s: calls.get(s) or calls.setdefault(s, _series_call(s)))
+        expr = expr.replace(is_summable, lambda s: calls.get(s) or calls.setdefault(s, _series_call(s)))
     # Numeric powers such as (297/1000)**(849/1000) stay exact in SymPy as roots of huge integers,
     # which overflow a float in the generated code: evaluate them first.
     numeric = {e: e.evalf(30) for e in expr.atoms(sp.Pow) if e.is_number}
@@ -92,12 +92,13 @@ _SERIES_NAMES = itertools.count()
 
 def _series_call(s: sp.Sum) -> sp.Expr:
     """``s`` as a function of its free symbols that sums its term compiled in (k, free symbols)."""
-    (k, start, _), = s.limits
+    (k, start, stop), = s.limits
     free = sorted(s.free_symbols, key=sp.default_sort_key)
     term = safe_lambdify([k, *free], s.function)
+    upper = (lambda *values: np.inf) if stop is sp.oo else safe_lambdify(free, stop)
 
     def total(*values):
-        return series_sum(term, int(start), *values)
+        return series_sum(term, int(start), upper(*values), *values)
 
     return implemented_function(sp.Function(f"series{next(_SERIES_NAMES)}"), total)(*free)
 

@@ -82,7 +82,8 @@ from symfisher.core.points import domain_of, is_discrete_set
 from symfisher.core.structure.joint import indicator, membership
 from symfisher.errors import ModelError, NotSupportedError
 from symfisher.core import series
-from symfisher.core.series import is_infinite_series
+from symfisher.core import renaming
+from symfisher.core.series import is_summable
 from symfisher.numeric import _runtime, quadrature
 
 __all__ = ["Backend", "Expit", "Log1p", "NumericModel", "NumericPrinter", "Softplus", "check_names",
@@ -420,6 +421,9 @@ class NumericPrinter(CheckedPrinter, SciPyPrinter):
     def _print_Log1p(self, expr: sp.Expr) -> str:
         return f"numpy.log1p({self._print(expr.args[0])})"
 
+    def _print_zeta(self, expr: sp.Expr) -> str:  # Riemann ζ(s), Hurwitz ζ(s, a)
+        return f"scipy.special.zeta({', '.join(map(self._print, expr.args))})"
+
     def _print_DiracDelta(self, expr: sp.Expr) -> str:  # pointwise: 0 off the origin, inf at it
         return f"numpy.where(numpy.equal({self._print(expr.args[0])}, 0), numpy.inf, 0.0)"
 
@@ -558,7 +562,10 @@ def prepare(expr: Any) -> sp.Expr:
     >>> prepare(sp.log(1 + sp.exp(u)))
     Softplus(u)
     """
-    return stabilize(_tame_logs(sp.sympify(expr, strict=True)))
+    expr = sp.sympify(expr, strict=True)
+    if expr.has(sp.zoo):  # complex infinity (a Piecewise branch at a pole, on a null set) has no float: NaN
+        expr = renaming.renamed(expr, {sp.zoo: sp.nan})
+    return stabilize(_tame_logs(expr))
 
 
 def kernel_source(name: str, args: Sequence[sp.Symbol], exprs: Any, backend: Backend | None = None, *,
@@ -601,9 +608,10 @@ class SeriesCall(sp.Function):
 
 
 def _series_helpers(name: str, args: Sequence[sp.Symbol], exprs: Any, cse: bool) -> tuple[Any, str]:
-    """``exprs`` with each infinite series Σ_{k≥a} t(k) replaced by a call ``{name}_series{i}(θ…)``, and the source
-    of those functions: the term compiled as a kernel of (k, θ…) and summed by ``series_sum`` (lambdify would
-    print ``sum(… for k in range(a, inf + 1))``, and its cse lifts terms in k out of the sum)."""
+    """``exprs`` with each sum Σ_{k=a}^{b} t(k) (b = ∞, or b(θ, x) such as ⌊x/2⌋) replaced by a call
+    ``{name}_series{i}(θ…)``, and the source of those functions: the term and the upper limit compiled as kernels,
+    summed by ``series_sum`` (lambdify would print ``sum(… for k in range(a, b + 1))``, which needs a scalar
+    integer b, and its cse lifts terms in k out of the sum)."""
     entries = exprs if isinstance(exprs, list) else [exprs]
     if not any(e.has(sp.Sum) for e in entries):
         return exprs, ""
@@ -612,7 +620,7 @@ def _series_helpers(name: str, args: Sequence[sp.Symbol], exprs: Any, cse: bool)
 
     def call(s: sp.Sum) -> sp.Expr:
         if s not in calls:
-            (k, start, _), = s.limits
+            (k, start, stop), = s.limits
             free = [a for a in args if a in s.free_symbols]
             taken = {str(a) for a in s.free_symbols}
             index = sp.Symbol(next(n for n in itertools.chain(["k"], (f"k{i}" for i in itertools.count()))
@@ -620,13 +628,17 @@ def _series_helpers(name: str, args: Sequence[sp.Symbol], exprs: Any, cse: bool)
             helper = f"{name}_series{len(calls)}"
             sources.append(kernel_source(f"{helper}_term", [index, *free], s.function.xreplace({k: index}), NUMPY,
                                          cse=cse))
-            values = ", ".join(map(str, free))
-            sources.append(f"def {helper}({values}):\n    return series_sum({helper}_term, {int(start)}"
-                           f"{', ' if free else ''}{values})\n")
+            values = "".join(f", {a}" for a in free)
+            upper = "numpy.inf"
+            if stop is not sp.oo:
+                sources.append(kernel_source(f"{helper}_stop", free, stop, NUMPY, cse=cse))
+                upper = f"{helper}_stop({values[2:]})"
+            sources.append(f"def {helper}({values[2:]}):\n    return series_sum({helper}_term, {int(start)}, {upper}"
+                           f"{values})\n")
             calls[s] = type(helper, (SeriesCall,), {})(*free)
         return calls[s]
 
-    swapped = [e.replace(is_infinite_series, call) for e in entries]
+    swapped = [e.replace(is_summable, call) for e in entries]
     return (swapped if isinstance(exprs, list) else swapped[0]), "".join(sources)
 
 
@@ -980,7 +992,7 @@ def module_source(d: Any) -> str:
     runtime = inspect.getsource(_runtime)
     runtime = runtime[runtime.index("# Bernoulli numbers"):]
     sums = inspect.getsource(series)
-    runtime += "\n\n" + sums[sums.index("# ---- infinite series"):]
+    runtime += "\n\n" + sums[sums.index("# ---- series"):]
     quad = inspect.getsource(quadrature)
     runtime += "\n\n" + quad[quad.index("# ---- quadrature and summation"):]
     sig_theta = ", ".join(pn) + (", *, " + ", ".join(gn) if gn else "")

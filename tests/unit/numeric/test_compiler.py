@@ -294,8 +294,21 @@ def test_infinite_series_compile_to_a_summing_function():
     logp = sp.log(sp.Sum(pmf * alpha**k, (k, 0, sp.oo)))
     source = compiled_source([alpha, lam], logp, "logp")
     assert "def logp_series0_term(k, alpha, lamda):" in source
-    assert "series_sum(logp_series0_term, 0, alpha, lamda)" in source
+    assert "series_sum(logp_series0_term, 0, numpy.inf, alpha, lamda)" in source
     f = compile_function([alpha, lam], [logp, sp.Sum(pmf * k, (k, 1, sp.oo))])
     got = f(np.array([0.5, 2.0]), 3.0)
     np.testing.assert_allclose(got[0], 3.0 * (np.array([0.5, 2.0]) - 1), rtol=1e-13)
     np.testing.assert_allclose(got[1], 3.0, rtol=1e-13)  # the Poisson mean, summed from k = 1
+
+
+def test_a_sum_up_to_a_limit_in_the_data_and_zeta_compile():
+    """Σ_{j=0}^{⌊x/2⌋} (the Hermite law's pmf) has a limit that is an array; ζ(s) (the zeta law) is SciPy's zeta;
+    complex infinity in a piecewise branch at a pole (the triangular law's score) is NaN there."""
+    j = sp.Symbol("j", integer=True, nonnegative=True)
+    n = sp.Symbol("n", nonnegative=True)
+    f = compile_function([n, alpha], [sp.Sum(alpha**j, (j, 0, sp.floor(n / 2))), sp.zeta(alpha),
+                                      sp.Piecewise((sp.zoo, sp.Eq(n, 1)), (n, True))])
+    got = f(np.array([1.0, 5.0]), 2.0)
+    np.testing.assert_array_equal(got[0], [1.0, 7.0])
+    np.testing.assert_allclose(got[1], np.pi**2 / 6, rtol=1e-15)
+    assert np.isnan(got[2][0]) and got[2][1] == 5.0
