@@ -47,6 +47,7 @@ _WGK = (0.022935322010529224963732008058970, 0.063092092629978553290700663189204
 _WG = (0.129484966168869693270611432679082, 0.279705391489276667901467771423780, 0.381830050505118944950369775488975,
        0.417959183673469387755102040816327)
 _EPS = 2.220446049250313e-16
+NESTED_POINTS = 1 << 20  # points evaluated at once by nested sums (three axes of 4096 terms had asked for 512 GiB)
 NESTED_INITIAL = {2: 8, 3: 2}  # initial intervals per axis of nested quadrature (doubled on the whole real line)
 DEFAULT_RTOL = {1: 1e-11, 2: 1e-11, 3: 1e-8}  # three nested axes cost ~(300 nodes)³: a looser default tolerance
 
@@ -110,10 +111,11 @@ def gauss_kronrod_error(f, a, b, rtol=1e-11, initial=32, max_rounds=60, max_inte
     return numpy.asarray(done[0], dtype=float), numpy.asarray(done[1], dtype=float)
 
 
-def _sum_integers(h, lo, hi, check=None):
-    """Σ_{k=lo}^{hi} h(k) and its error estimate (round-off, and the tail when the sum is cut off)."""
+def _sum_integers(h, lo, hi, check=None, block=4096, max_block=numpy.inf):
+    """Σ_{k=lo}^{hi} h(k) and its error estimate (round-off, and the tail when the sum is cut off); h is called
+    on ``block`` integers at a time, doubling up to ``max_block``."""
     mask = slice(None) if check is None else numpy.asarray(check, dtype=bool)
-    total, absum, start, block, terms, count = None, None, float(lo), 4096, None, 0
+    total, absum, start, terms, count = None, None, float(lo), None, 0
     while start <= hi:
         ks = numpy.arange(start, min(start + block, hi + 1.0))
         terms = numpy.asarray(h(ks), dtype=float).reshape(len(ks), -1)
@@ -124,7 +126,7 @@ def _sum_integers(h, lo, hi, check=None):
         if tail <= 1e-17 * max(1.0, float(numpy.max(numpy.abs(total[mask])))) or start > 5e7:
             break
         start += block
-        block *= 2
+        block = min(2 * block, max_block)
     if total is None:  # an empty range
         return 0.0, 0.0
     err = (numpy.log2(count + 1.0) + 2) * _EPS * absum  # NumPy sums pairwise: round-off ~ log2(n)·ε·Σ|t|
@@ -143,17 +145,19 @@ def _sum_integers(h, lo, hi, check=None):
     return total, err
 
 
-def _axis(h, lo, hi, discrete, values, c, s, rtol, check, initial):
-    """∫ (or Σ) of h over one axis [lo, hi] and its error estimate; ``c``, ``s``: mode and scale there."""
+def _axis(h, lo, hi, discrete, values, c, s, rtol, check, initial, block=4096):
+    """∫ (or Σ) of h over one axis [lo, hi] and its error estimate; ``c``, ``s``: mode and scale there; a sum
+    calls h on at most ``block`` integers at a time after the first 4096."""
     if values is not None:
         terms = numpy.asarray(h(numpy.asarray(values, dtype=float)), dtype=float).reshape(len(values), -1)
         return terms.sum(axis=0), (numpy.log2(len(values) + 1.0) + 2) * _EPS * numpy.abs(terms).sum(axis=0)
     if discrete:
+        first = min(4096, block)  # the first block of a sum, doubling up to ``block``
         if not numpy.isfinite(lo):
-            v1, e1 = _sum_integers(h, 0.0, hi, check) if hi >= 0 else (0.0, 0.0)
-            v2, e2 = _sum_integers(lambda k: h(-k), max(1.0, -hi), -lo, check)
+            v1, e1 = _sum_integers(h, 0.0, hi, check, first, block) if hi >= 0 else (0.0, 0.0)
+            v2, e2 = _sum_integers(lambda k: h(-k), max(1.0, -hi), -lo, check, first, block)
             return v1 + v2, e1 + e2
-        return _sum_integers(h, numpy.ceil(lo), numpy.floor(hi), check)
+        return _sum_integers(h, numpy.ceil(lo), numpy.floor(hi), check, first, max(first, block))
     if numpy.isfinite(lo) and numpy.isfinite(hi):
         return gauss_kronrod_error(h, float(lo), float(hi), rtol, initial, check=check)
     if numpy.isfinite(lo):
@@ -253,7 +257,10 @@ def expect(fn, logpdf, axes, rtol=None, indicator=None):
         lo, hi, discrete, values = axes[j]
         c, s = centers[j]
         initial = NESTED_INITIAL.get(d, 2) * (1 if numpy.isfinite(lo) or numpy.isfinite(hi) else 2)
-        val, err = _axis(h, lo, hi, discrete, values, c, s, rtol, check, initial)
+        # a sum's block multiplies the points of every inner axis: each of the d − j axes left gets an equal share
+        # (a geometric one) of NESTED_POINTS
+        block = max(1, int((NESTED_POINTS // n_out) ** (1.0 / (d - j))))
+        val, err = _axis(h, lo, hi, discrete, values, c, s, rtol, check, initial, block)
         val = numpy.asarray(val, dtype=float).reshape(n_out, -1)
         err = numpy.asarray(err, dtype=float).reshape(n_out, -1)
         m = val.shape[1] // 2

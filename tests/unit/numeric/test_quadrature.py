@@ -322,3 +322,23 @@ def test_discrete_sums_per_point_with_their_own_ranges_and_tails():
     assert np.all((1e-13 < actual) & (actual <= error[:, 0]) & (error[:, 0] < 10 * actual))
     single = quadrature._sum_integers(lambda k: (1 / (k * k * k))[:, None], 2.0, np.inf)
     assert abs(value[1, 0] - single[0][0]) <= error[1, 0] + single[1][0]  # blocks of 256 (batch) and 4096 terms
+
+
+def test_nested_sums_evaluate_a_bounded_number_of_points_at_once():
+    """Three count axes with infinite ranges (the negative multinomial law): each sum's block multiplies the points of
+    the axes inside it, and blocks of 4096 at every level had asked for 512 GiB."""
+    from symfisher.numeric.quadrature import NESTED_POINTS, expect
+
+    rows = []
+
+    def fn(a, b, c):
+        rows.append(len(a))
+        return np.stack([a + b * c, a * a], axis=-1)
+
+    def logpdf(a, b, c):  # three independent Poisson(2) counts
+        return sum(k * np.log(2.0) - 2.0 - gammaln(k + 1) for k in (a, b, c))
+
+    value, error = expect(fn, logpdf, [(0.0, np.inf, True, None)] * 3)
+    np.testing.assert_allclose(value, [2.0 + 4.0, 6.0], rtol=1e-9)
+    assert np.all(error < 1e-6)
+    assert max(rows) <= NESTED_POINTS
