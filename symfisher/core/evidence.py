@@ -14,7 +14,6 @@ from typing import Iterator, Mapping, Sequence
 import numpy as np
 import sympy as sp
 from mpmath.libmp import NoConvergence
-
 from sympy.utilities.lambdify import implemented_function
 
 from symfisher.core.renaming import renamed

@@ -4,8 +4,8 @@ A density written as a mixture series (the noncentral beta and chi-squared laws:
 Beta or Gamma densities) keeps its ``Sum`` in log p, the score and the Hessian. ``sympy.lambdify`` prints
 a ``Sum`` as a Python ``sum`` over ``range(a, b + 1)``, which cannot run for b = ∞ or for a limit that is an
 array (Σ_{j=0}^{⌊x/2⌋} in the Hermite law), and its ``cse`` lifts subexpressions of the summation index out
-of the sum. :func:`series_sum` is what both the verdict's
-evidence and the numeric compiler call instead, with the term compiled as a function of (k, θ).
+of the sum. :func:`series_sum` is what both the verdict's evidence and the numeric compiler call instead,
+with the term compiled as a function of (k, θ).
 
 From the marker on, NumPy only and no symfisher import: the numeric compiler copies that part into
 exported modules.
@@ -35,9 +35,9 @@ def series_sum(term, start, stop, *args):
     (``numpy.inf`` for an infinite series; an array for a limit such as ⌊x/2⌋ that varies elementwise).
 
     Terms are summed in blocks of :data:`SERIES_BLOCK`, each term only where k ≤ stop; a finite sum takes
-    every term. An element of an infinite series is done once a block adds at most :data:`SERIES_RTOL` of its partial sum and its terms no
-    longer grow (so Poisson weights far below their peak, all tiny, do not end the sum early). Terms that
-    are all exactly zero (an underflow, as x^k at a tiny x, or of a weight e^(−λ/2) that the later terms make
+    every term. An element of an infinite series is done once a block adds at most :data:`SERIES_RTOL` of
+    its partial sum and its terms no longer grow (so Poisson weights far below their peak, all tiny, do not
+    end the sum early). Terms that are all exactly zero (an underflow, as x^k at a tiny x, or of a weight e^(−λ/2) that the later terms make
     up for) count as a sum of 0 only after :data:`SERIES_ZERO_BLOCKS` blocks. An element is ``nan`` where a
     term is not finite or the sum has not converged after :data:`SERIES_MAX_TERMS` terms: no value, rather
     than a wrong one.

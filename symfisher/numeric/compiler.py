@@ -17,8 +17,9 @@ How the code is generated:
   ``1/(sigma*sigma)``, ~2-7× faster than ``numpy.power``), ``log Γ`` → ``gammaln``, ψ → ``digamma``,
   ψ1 → a vectorized :func:`~symfisher.numeric._runtime.trigamma` (~5× faster than
   ``scipy.special.polygamma(1, ·)``), and SciPy for the other special functions (erf, Bessel …).
-* An infinite series Σ_{k≥a} t(k) (a density written as a mixture series) becomes a call of a generated function
-  that sums the term, compiled as a kernel of (k, θ), by :func:`~symfisher.core.series.series_sum` (NumPy only).
+* A sum Σ_{k=a}^{b} t(k) with b = ∞ (a density written as a mixture series) or b in the data (⌊x/2⌋) becomes a
+  call of a generated function that sums the term, compiled as a kernel of (k, θ), by
+  :func:`~symfisher.core.series.series_sum` (NumPy backend).
 * ``log(b**e)`` with b > 0 is rewritten e·log(b) before printing (no overflow of b**e).
 * Overflow-prone forms are rewritten before printing (:func:`stabilize`): log(1 + e^u) →
   ``numpy.logaddexp(0, u)``, e^u/(1 + e^u) and 1/(1 + e^-u) → ``scipy.special.expit(u)``,
@@ -81,9 +82,7 @@ from symfisher.core.expectation.base import NO_CLOSED_FORM
 from symfisher.core.points import domain_of, is_discrete_set
 from symfisher.core.structure.joint import indicator, membership
 from symfisher.errors import ModelError, NotSupportedError
-from symfisher.core import series
-from symfisher.core import renaming
-from symfisher.core.series import is_summable
+from symfisher.core import renaming, series
 from symfisher.numeric import _runtime, quadrature
 
 __all__ = ["Backend", "Expit", "Log1p", "NumericModel", "NumericPrinter", "Softplus", "check_names",
@@ -601,7 +600,7 @@ def kernel_source(name: str, args: Sequence[sp.Symbol], exprs: Any, backend: Bac
 
 
 class SeriesCall(sp.Function):
-    """A call of a generated function that sums an infinite series; each is a subclass named as that function."""
+    """A call of a generated function that sums a series; each is a subclass named as that function."""
 
     def _numpycode(self, printer: Any) -> str:  # the NumPy and SciPy printers call this (their printmethod) first
         return f"{type(self).__name__}({', '.join(map(printer._print, self.args))})"
@@ -638,7 +637,7 @@ def _series_helpers(name: str, args: Sequence[sp.Symbol], exprs: Any, cse: bool)
             calls[s] = type(helper, (SeriesCall,), {})(*free)
         return calls[s]
 
-    swapped = [e.replace(is_summable, call) for e in entries]
+    swapped = [e.replace(series.is_summable, call) for e in entries]
     return (swapped if isinstance(exprs, list) else swapped[0]), "".join(sources)
 
 

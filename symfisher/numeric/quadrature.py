@@ -145,14 +145,14 @@ def _sum_integers(h, lo, hi, check=None, block=4096, max_block=numpy.inf):
     return total, err
 
 
-def _axis(h, lo, hi, discrete, values, c, s, rtol, check, initial, block=4096):
+def _axis(h, lo, hi, discrete, values, c, s, rtol, check, initial, block=numpy.inf):
     """∫ (or Σ) of h over one axis [lo, hi] and its error estimate; ``c``, ``s``: mode and scale there; a sum
-    calls h on at most ``block`` integers at a time after the first 4096."""
+    calls h on 4096 integers (or ``block``, if fewer), then on doubling blocks of at most ``block``."""
     if values is not None:
         terms = numpy.asarray(h(numpy.asarray(values, dtype=float)), dtype=float).reshape(len(values), -1)
         return terms.sum(axis=0), (numpy.log2(len(values) + 1.0) + 2) * _EPS * numpy.abs(terms).sum(axis=0)
     if discrete:
-        first = min(4096, block)  # the first block of a sum, doubling up to ``block``
+        first = int(min(4096, block))
         if not numpy.isfinite(lo):
             v1, e1 = _sum_integers(h, 0.0, hi, check, first, block) if hi >= 0 else (0.0, 0.0)
             v2, e2 = _sum_integers(lambda k: h(-k), max(1.0, -hi), -lo, check, first, block)
