@@ -38,13 +38,12 @@ class _Clock:
         self.shared_spent = 0.0
         self.failing_fast = False  # the open entries have used Config.open_timeout: no expensive strategies
         self.tried: set[str] = set()  # expression strategies tried on a whole entry (depth 0) ...
-        self.closed: set[str] = set()  # ... and those among them that closed one there
+        self.closed: set[str] = set()  # ... and those among them that gave a result there
 
     def barren(self, name: str) -> bool:
-        """Expression strategy ``name`` was tried on entries of this model and never closed one (no result, or
-        an open one): once the entries fail fast it is skipped (the support map of a Piecewise density rewrote
-        every entry, 0.4 s each, and closed none; the location-scale map of the exponentially modified Gaussian
-        gave open results at 0.5 s each)."""
+        """Expression strategy ``name`` was tried on entries of this model and never gave a result: once the
+        entries fail fast it is skipped (the support map of a Piecewise density rewrote every entry, 0.4 s
+        each, and closed none)."""
         return self.failing_fast and name in self.tried and name not in self.closed
 
 
@@ -118,7 +117,7 @@ class Engine:
             result = self._try(name, strategy, f)
             if self.depth == 0:
                 clock.tried.add(name)
-                if result is not None and result.closed:
+                if result is not None:
                     clock.closed.add(name)
             if result is not None:
                 break
