@@ -50,6 +50,17 @@ _EPS = 2.220446049250313e-16
 NESTED_POINTS = 1 << 20  # points evaluated at once by nested sums (three axes of 4096 terms had asked for 512 GiB)
 NESTED_INITIAL = {2: 8, 3: 2}  # initial intervals per axis of nested quadrature (doubled on the whole real line)
 DEFAULT_RTOL = {1: 1e-11, 2: 1e-11, 3: 1e-8}  # three nested axes cost ~(300 nodes)³: a looser default tolerance
+# Singular points. Refinement is stuck at a singular point when, over SINGULAR_ROUNDS halvings from round
+# SINGULAR_START on, the error of the intervals refined (at most SINGULAR_INTERVALS of them: singular points, not a
+# rough integrand) has not fallen by 1 − SINGULAR_RATIO while the integral grew by about the same amount each round.
+# Each of those intervals is then followed CHAIN_ROUNDS halvings further towards its singular point (:func:`_chains`):
+# ∫_0 dx/x adds log 2 at every halving for ever (it diverges), x^-α (α < 1) adds 2^-(1-α) times less each time.
+SINGULAR_START = 8
+SINGULAR_ROUNDS = 6
+SINGULAR_RATIO = 0.99
+SINGULAR_INTERVALS = 16
+CHAIN_ROUNDS = 200
+CHAIN_NOISE = 4  # the last halvings of a chain, where x − x₀ loses its last bits, are not judged
 
 
 def gauss_kronrod(f, a, b, rtol=1e-11, initial=32, max_rounds=60, max_intervals=200000):
@@ -70,29 +81,22 @@ def gauss_kronrod_error(f, a, b, rtol=1e-11, initial=32, max_rounds=60, max_inte
     when the error left in the open intervals is below rtol·max|total|/10. Only the components where
     ``check`` (a boolean mask of length m) is true steer the refinement; the others are integrated along.
     The error estimate of a component is the Kronrod–Gauss difference K − G in absolute value, summed over the
-    intervals, and at least 50·ε·∫|f| on each.
+    intervals, and at least 50·ε·∫|f| on each. Where refinement is stuck at singular points (:func:`_stuck`), they
+    are followed to the end (:func:`_chains`): a component that diverges there (∫_0 dx/x) is ±inf, its error inf.
 
     >>> import numpy
     >>> value, error = gauss_kronrod_error(lambda x: numpy.exp(x)[:, None], 0.0, 1.0)
     >>> bool(abs(value[0] - (numpy.e - 1)) <= error[0] < 1e-9)
     True
     """
-    nodes, wk, wg = _rule()
     edges = numpy.linspace(a, b, initial + 1)
     lo, hi = edges[:-1], edges[1:]
-    done = None
+    done, history, signs = None, [], 0.0
+    steer = None if check is None else numpy.asarray(check, dtype=bool)
     for _ in range(max_rounds):
         mid, half = (lo + hi) / 2, (hi - lo) / 2
-        x = (mid[:, None] + half[:, None] * nodes[None, :]).ravel()
-        fx = numpy.asarray(f(x), dtype=float).reshape(len(mid), 15, -1)
-        fx = numpy.where(numpy.isfinite(fx), fx, 0.0)
-        kron = half[:, None] * numpy.einsum("j,ijm->im", wk, fx)
-        gauss = half[:, None] * numpy.einsum("j,ijm->im", wg, fx)
-        # |K − G|: the error estimate of the Gauss rule, an upper estimate for the Kronrod result also where the
-        # integrand has a kink (QUADPACK's rescaled (200|K − G|)^1.5 is optimistic there); at least 50·ε·∫|f|
-        diff = numpy.maximum(numpy.abs(kron - gauss),
-                             50 * _EPS * half[:, None] * numpy.einsum("j,ijm->im", wk, numpy.abs(fx)))
-        mask = slice(None) if check is None else numpy.asarray(check, dtype=bool)
+        kron, diff = _kronrod(f, lo, hi)
+        mask = slice(None) if steer is None else steer
         err = numpy.max(diff[:, mask], axis=1)
         total = kron.sum(axis=0) + (0.0 if done is None else done[0])
         scale = max(float(numpy.max(numpy.abs(total[mask]))), 1e-300)
@@ -100,15 +104,140 @@ def gauss_kronrod_error(f, a, b, rtol=1e-11, initial=32, max_rounds=60, max_inte
                                                                                               axis=1))
         if len(mid) * 2 > max_intervals or err[~ok].sum() <= 0.1 * rtol * scale:
             ok[:] = True
+        history.append((total[mask], diff[:, mask].sum(axis=0)))
+        chained = not numpy.all(ok) and _stuck(history, len(mid))
+        if chained:  # every interval of this round followed to its singular point
+            value, error, signs = _chains(lambda t, o: f(t), lo, hi, numpy.zeros(len(lo), dtype=int))
+            ok[:] = True
+            kron, diff = value, error
         acc = (kron[ok].sum(axis=0), diff[ok].sum(axis=0))
         done = acc if done is None else (done[0] + acc[0], done[1] + acc[1])
+        if chained:
+            signs = _combined(signs, numpy.zeros(len(signs), dtype=int), 1)[0]
         if numpy.all(ok):
             break
         lo, hi, mid = lo[~ok], hi[~ok], mid[~ok]
         lo, hi = numpy.concatenate([lo, mid]), numpy.concatenate([mid, hi])
     else:
         done = (done[0] + kron[~ok].sum(axis=0), done[1] + diff[~ok].sum(axis=0))
-    return numpy.asarray(done[0], dtype=float), numpy.asarray(done[1], dtype=float)
+    return _diverged(numpy.asarray(done[0], dtype=float), numpy.asarray(done[1], dtype=float), signs)
+
+
+def _kronrod(f, lo, hi):
+    """The 15-point Kronrod values K on the intervals [lo_i, hi_i] of ``f`` (x of shape (N,) → (N, m)), and their
+    error estimates |K − G| (the error of the embedded Gauss rule: an upper estimate for K also where the integrand
+    has a kink, where QUADPACK's rescaled (200|K − G|)^1.5 is optimistic), at least 50·ε·∫|f|; both (len(lo), m).
+    Non-finite values of f count as 0."""
+    nodes, wk, wg = _rule()
+    mid, half = (lo + hi) / 2, (hi - lo) / 2
+    fx = numpy.asarray(f((mid[:, None] + half[:, None] * nodes[None, :]).ravel()), dtype=float).reshape(len(mid), 15, -1)
+    fx = numpy.where(numpy.isfinite(fx), fx, 0.0)
+    kron = half[:, None] * numpy.einsum("j,ijm->im", wk, fx)
+    gauss = half[:, None] * numpy.einsum("j,ijm->im", wg, fx)
+    return kron, numpy.maximum(numpy.abs(kron - gauss), 50 * _EPS * half[:, None] * numpy.einsum("j,ijm->im", wk,
+                                                                                                 numpy.abs(fx)))
+
+
+def _steady(steps):
+    """Whether a sequence of increments (first axis, oldest first) grows steadily: one sign, none less than half
+    the one before, the last at least SINGULAR_RATIO times the first: the mark of ∫_0 dx/x, halving by halving."""
+    with numpy.errstate(all="ignore"):
+        return (numpy.all(steps * numpy.sign(steps[-1]) > 0, axis=0)
+                & numpy.all(numpy.abs(steps[1:]) >= 0.5 * numpy.abs(steps[:-1]), axis=0)
+                & (numpy.abs(steps[-1]) >= SINGULAR_RATIO * numpy.abs(steps[0])))
+
+
+def _stuck(history, count):
+    """Whether refinement is stuck at singular points (see SINGULAR_ROUNDS): ``history`` holds one (integral so far,
+    error of the intervals refined) pair per round, shapes (…, m); ``count``: the intervals refined this round, a
+    number or one per integrand (…,). Returns a bool, or one per integrand.
+
+    >>> import numpy
+    >>> rounds = [(numpy.array([[0.69 * k], [2 - 2 * 0.7 ** k]]), numpy.array([[1.85], [0.1 * 0.7 ** k]]))
+    ...           for k in range(12)]
+    >>> _stuck(rounds, numpy.array([2, 2])).tolist()  # ∫ dx/x, ∫ x^-1/2 dx
+    [True, False]
+    """
+    if len(history) < max(SINGULAR_START, SINGULAR_ROUNDS + 2):
+        return numpy.zeros(numpy.shape(count), dtype=bool)
+    last, before = history[-1][1], history[-1 - SINGULAR_ROUNDS][1]
+    with numpy.errstate(all="ignore"):
+        stuck = (last > 0) & (last >= SINGULAR_RATIO * before)
+    steady = _steady(numpy.diff([h[0] for h in history[-SINGULAR_ROUNDS - 1:]], axis=0))
+    return (numpy.asarray(count) > 0) & (numpy.asarray(count) <= SINGULAR_INTERVALS) & numpy.any(stuck & steady,
+                                                                                                   axis=-1)
+
+
+def _chains(f, lo, hi, owner):
+    """Each interval [lo_i, hi_i] followed CHAIN_ROUNDS halvings towards its singular point: halved, the half with
+    the larger error kept, the other one's Kronrod value (and error) taken, until the interval is 2^10 ulps wide or
+    the value taken falls below half the one before in every component (near a singular point x₀ ≠ 0 of the
+    data, x − x₀ loses its last bits and f its values: x^-α, α ≥ 0, never falls that fast). ``f(t, owner)`` as in :func:`gauss_kronrod_batch`.
+
+    Returns the values and error estimates (the halves taken and the last interval kept), shape (I, m), and the
+    sign (+1, −1, else 0) of each component that diverges: its SINGULAR_ROUNDS increments before the last
+    CHAIN_NOISE halvings grow steadily (:func:`_steady`).
+
+    >>> import numpy
+    >>> value, error, sign = _chains(lambda t, o: numpy.stack([1 / t, t ** -0.5], axis=-1), numpy.zeros(1),
+    ...                              numpy.full(1, 2.0 ** -10), numpy.zeros(1, dtype=int))
+    >>> sign.tolist(), bool(abs(value[0, 1] - 2 ** -4) <= error[0, 1] < 1e-8)  # ∫_0^h x^-1/2 dx = 2√h
+    ([[1.0, 0.0]], True)
+    """
+    lo, hi = numpy.array(lo, dtype=float), numpy.array(hi, dtype=float)
+    n = len(lo)
+    kept, kept_err = _kronrod(lambda t: _chunked(f, t, numpy.repeat(owner, 15)), lo, hi)
+    value, error = numpy.zeros_like(kept), numpy.zeros_like(kept)
+    steps, live = [], numpy.ones(n, dtype=bool)
+    for _ in range(CHAIN_ROUNDS):
+        mid = (lo + hi) / 2
+        live &= (lo < mid) & (mid < hi) & (hi - lo > 1024 * _EPS * numpy.maximum(numpy.abs(lo), numpy.abs(hi)))
+        if not numpy.any(live):
+            break
+        k, d = _kronrod(lambda t: _chunked(f, t, numpy.repeat(numpy.concatenate([owner, owner]), 15)),
+                        numpy.concatenate([lo, mid]), numpy.concatenate([mid, hi]))
+        left = numpy.max(d[:n], axis=1) >= numpy.max(d[n:], axis=1)  # the singular side has the larger error
+        taken = numpy.where(left[:, None], k[n:], k[:n])
+        if steps:  # a step below half the one before ends the chain: x^-α (α ≥ 0) never falls that fast
+            with numpy.errstate(invalid="ignore"):
+                live &= numpy.any((taken != 0) & (numpy.abs(taken) >= 0.5 * numpy.abs(steps[-1])), axis=1)
+        step = numpy.where(live[:, None], taken, numpy.nan)
+        steps.append(step)
+        value += numpy.where(live[:, None], taken, 0.0)
+        error += numpy.where(live[:, None], numpy.where(left[:, None], d[n:], d[:n]), 0.0)
+        kept = numpy.where(live[:, None], numpy.where(left[:, None], k[:n], k[n:]), kept)
+        kept_err = numpy.where(live[:, None], numpy.where(left[:, None], d[:n], d[n:]), kept_err)
+        lo, hi = numpy.where(live & ~left, mid, lo), numpy.where(live & left, mid, hi)
+    sign = numpy.zeros_like(value)
+    if len(steps) > SINGULAR_ROUNDS + CHAIN_NOISE:
+        steps = numpy.array(steps)  # (R, I, m), NaN after a chain ended
+        ends = numpy.sum(numpy.isfinite(steps[:, :, 0]), axis=0) - CHAIN_NOISE  # live halvings per chain, less noise
+        window = numpy.clip(ends[None, :] - SINGULAR_ROUNDS + numpy.arange(SINGULAR_ROUNDS)[:, None], 0, None)
+        raw = numpy.take_along_axis(steps, window[:, :, None], axis=0)
+        judged = (ends >= SINGULAR_ROUNDS)[:, None]
+        sign = numpy.where(_steady(raw) & judged, numpy.sign(raw[-1]), 0.0)
+        last = numpy.abs(raw)
+        with numpy.errstate(all="ignore"):  # a converging chain: the tail Σ_k s r^k beyond it, as for sums
+            r = (last[-1] / last[0]) ** (1.0 / (SINGULAR_ROUNDS - 1))
+            tail = numpy.where(last[-1] == 0, 0.0, numpy.where(r < 1, last[-1] * r / (1 - r), numpy.inf))
+        error = error + numpy.where(judged & (sign == 0), tail, 0.0)
+    return value + kept, error + kept_err, sign
+
+
+def _combined(signs, owner, n):
+    """The signs of :func:`_chains` (I, m) per integrand ``owner`` (I,): +1 or −1 where its chains diverge with one
+    sign, NaN where with both, else 0; shape (n, m)."""
+    pos = _segment_sum((signs > 0).astype(float), owner, n) > 0
+    neg = _segment_sum((signs < 0).astype(float), owner, n) > 0
+    return numpy.where(pos & neg, numpy.nan, pos * 1.0 - neg * 1.0)
+
+
+def _diverged(value, error, signs):
+    """``value`` and ``error`` with the components that diverge (``signs``: +1 or −1, NaN for both signs) set to
+    ±inf (NaN) and inf."""
+    signs = numpy.broadcast_to(signs, numpy.shape(value))
+    with numpy.errstate(invalid="ignore"):
+        return numpy.where(signs != 0, signs * numpy.inf, value), numpy.where(signs != 0, numpy.inf, error)
 
 
 def _sum_integers(h, lo, hi, check=None, block=4096, max_block=numpy.inf):
@@ -212,7 +341,8 @@ def expect(fn, logpdf, axes, rtol=None, indicator=None):
     (a ConditionSet). Terms where p(x) = 0 count as 0 (so 0·inf at the edge of the support is not nan).
     The axes are nested, the first outermost; each inner axis is integrated for all nodes of the outer ones
     at once; ``rtol`` (default 1e-11, 1e-8 for three axes) is the relative tolerance of each quadrature.
-    Returns (value, error), both of shape (m,).
+    A component that diverges (on any axis: :func:`_chains`) is ±inf (NaN where inner integrals diverged to
+    both signs), with error inf. Returns (value, error), both of shape (m,).
 
     >>> import numpy
     >>> normal = lambda x, y: -(x * x + y * y) / 2 - numpy.log(2 * numpy.pi)
@@ -247,7 +377,12 @@ def expect(fn, logpdf, axes, rtol=None, indicator=None):
         def h(x):
             x = numpy.asarray(x, dtype=float)
             cols = [numpy.tile(o, len(x)) for o in outer] + [numpy.repeat(x, n_out)]
-            return level(j + 1, cols).reshape(len(x), -1)
+            inner = level(j + 1, cols)
+            if j + 1 < d:  # an inner integral that diverges at a node makes the whole one diverge (the outer
+                m = inner.shape[1] // 2  # rule would drop its inf as a non-finite integrand value)
+                infinite[0] = infinite[0] | numpy.any(inner[:, :m] == numpy.inf, axis=0)
+                infinite[1] = infinite[1] | numpy.any(inner[:, :m] == -numpy.inf, axis=0)
+            return inner.reshape(len(x), -1)
 
         if j == d - 1:
             check = None
@@ -273,9 +408,11 @@ def expect(fn, logpdf, axes, rtol=None, indicator=None):
                          None, 32)
         return numpy.asarray(val, dtype=float), numpy.asarray(err, dtype=float)
     weighted([numpy.array([c]) for c, _ in centers])  # sets the width m of fn's output
+    infinite = [False, False]  # per component: whether an inner integral diverged to +inf, to −inf
     out = level(0, [])[0]
     m = len(out) // 2
-    return out[:m], out[m:]
+    pos, neg = (numpy.broadcast_to(i, (m,)) for i in infinite)
+    return _diverged(out[:m], out[m:], numpy.where(pos & neg, numpy.nan, pos * 1.0 - neg * 1.0))
 
 
 def expect_points(fn, logpdf, points):
@@ -398,8 +535,8 @@ def gauss_kronrod_batch(f, n, a, b, rtol=1e-11, initial=32, max_rounds=60, max_i
     ``f(t, owner)`` maps flat arrays of nodes t and their point indices (shape (N,)) to an array (N, m), evaluated
     once per round for the open intervals of all points together. Per point the rule is that of
     :func:`gauss_kronrod_error` (the same acceptance test, stopping rule and error estimate K − G): the
-    intervals of a point are refined until its own error is below rtol·max|its total|. Returns (value, error),
-    both of shape (n, m).
+    intervals of a point are refined until its own error is below rtol·max|its total|; a point stuck at singular
+    points has them followed by :func:`_chains`, and a component that diverges there is ±inf with error inf. Returns (value, error), both of shape (n, m).
 
     >>> import numpy
     >>> c = numpy.array([1.0, 2.0])
@@ -407,31 +544,36 @@ def gauss_kronrod_batch(f, n, a, b, rtol=1e-11, initial=32, max_rounds=60, max_i
     >>> numpy.round(value[:, 0], 12).tolist(), bool(numpy.all(error < 1e-9))  # (e^c − 1)/c
     ([1.718281828459, 3.194528049465], True)
     """
-    nodes, wk, wg = _rule()
     edges = numpy.linspace(a, b, initial + 1)
     lo, hi = numpy.tile(edges[:-1], n), numpy.tile(edges[1:], n)
     owner = numpy.repeat(numpy.arange(n), initial)
     value = error = None
+    history, signs = [], 0.0
     for _ in range(max_rounds):
         mid, half = (lo + hi) / 2, (hi - lo) / 2
-        t = (mid[:, None] + half[:, None] * nodes[None, :]).ravel()
-        fx = _chunked(f, t, numpy.repeat(owner, 15)).reshape(len(mid), 15, -1)
-        fx = numpy.where(numpy.isfinite(fx), fx, 0.0)
-        kron = half[:, None] * numpy.einsum("j,ijm->im", wk, fx)
-        gauss = half[:, None] * numpy.einsum("j,ijm->im", wg, fx)
-        diff = numpy.maximum(numpy.abs(kron - gauss),
-                             50 * _EPS * half[:, None] * numpy.einsum("j,ijm->im", wk, numpy.abs(fx)))
+        kron, diff = _kronrod(lambda t: _chunked(f, t, numpy.repeat(owner, 15)), lo, hi)
         if value is None:
-            value, error = numpy.zeros((n, kron.shape[1])), numpy.zeros((n, kron.shape[1]))
+            value, error, signs = (numpy.zeros((n, kron.shape[1])) for _ in range(3))
         err = numpy.max(diff, axis=1)
-        scale = numpy.maximum(numpy.max(numpy.abs(value + _segment_sum(kron, owner, n)), axis=1), 1e-300)
+        partial = value + _segment_sum(kron, owner, n)
+        scale = numpy.maximum(numpy.max(numpy.abs(partial), axis=1), 1e-300)
         ok = (err <= rtol * scale[owner] * (2 * half) / (b - a) + 1e-300) | (err <= 1e-14 * numpy.max(numpy.abs(kron),
                                                                                                     axis=1))
         count = numpy.bincount(owner, minlength=n)
         left = numpy.bincount(owner, weights=numpy.where(ok, 0.0, err), minlength=n)
         ok |= ((count * 2 > max_intervals) | (left <= 0.1 * rtol * scale))[owner]
-        value += _segment_sum(kron[ok], owner[ok], n)
-        error += _segment_sum(diff[ok], owner[ok], n)
+        history.append((partial, _segment_sum(diff, owner, n)))
+        done = numpy.bincount(owner, weights=~ok, minlength=n) == 0
+        chained = (_stuck(history, count) & ~done)[owner]  # the points stuck at singular points: followed to them
+        if numpy.any(chained):
+            cv, ce, cs = _chains(f, lo[chained], hi[chained], owner[chained])
+            value += _segment_sum(cv, owner[chained], n)
+            error += _segment_sum(ce, owner[chained], n)
+            signs = numpy.where(numpy.isin(numpy.arange(n), owner[chained])[:, None],
+                                _combined(cs, owner[chained], n), signs)
+        value += _segment_sum(kron[ok & ~chained], owner[ok & ~chained], n)
+        error += _segment_sum(diff[ok & ~chained], owner[ok & ~chained], n)
+        ok |= chained
         if numpy.all(ok):
             break
         owned = owner[~ok]
@@ -440,7 +582,7 @@ def gauss_kronrod_batch(f, n, a, b, rtol=1e-11, initial=32, max_rounds=60, max_i
     else:  # out of rounds: the intervals still open count as they are
         value += _segment_sum(kron[~ok], owned, n)
         error += _segment_sum(diff[~ok], owned, n)
-    return value, error
+    return _diverged(value, error, signs)
 
 
 def _sum_integers_batch(h, lo, hi):

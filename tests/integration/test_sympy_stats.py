@@ -14,6 +14,7 @@ from __future__ import annotations
 import os
 from functools import lru_cache
 
+import numpy as np
 import pytest
 import sympy as sp
 
@@ -166,3 +167,22 @@ def test_a_finite_table_becomes_a_smooth_mass_function() -> None:
     x = m.data[0]
     assert m.density == p**x * (1 - p)**(1 - x)
     assert m.support_map[x] == sp.FiniteSet(0, 1)
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize(("name", "point", "infinite"), [
+    ("Triangular", (-0.7, 2.8, 0.7), [(0, 0), (1, 1)]),  # a, b, c: p ∝ x − a near a, b − x near b
+    ("Arcsin", (-0.7, 2.2), [(0, 0), (1, 1)]),  # E[(x − a)^−2], E[(b − x)^−2]
+    ("WignerSemicircle", (0.9,), [(0, 0)]),  # E[(R² − x²)^−2]
+])
+def test_numeric_entries_of_infinite_information_are_infinite(name, point, infinite) -> None:
+    """Open entries whose integral diverges at an end of the support evaluate to +inf with error inf, not to the
+    finite sum of the quadrature's rounds (the triangular law's I_aa had come out as 10.75 ± 0.77); the finite
+    entries beside them keep their values (the triangular law's I_cc = 1/((c − a)(b − c)))."""
+    num = derived(name).lambdify()
+    value, error = num.fisher(*point), num.fisher_error(*point)
+    for i, j in infinite:
+        assert value[i, j] == np.inf and error[i, j] == np.inf
+    if name == "Triangular":
+        a, b, c = point
+        assert abs(value[2, 2] - 1 / ((c - a) * (b - c))) <= error[2, 2] + 1e-12
