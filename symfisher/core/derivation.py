@@ -72,6 +72,9 @@ class Derivation:
         failures: Expectation strategies that raised an unexpected exception (bugs, reported
             instead of hidden; the next strategy tried in their place), e.g.
             ``"strategy 'transform' raised TypeError: ..."``.
+        entry_conditions: Matrix entry (keyed as ``strategies``) → the relations on θ under which its closed form
+            holds, for the entries that have any: outside them its integral diverges (the numeric functions give
+            +inf for a diagonal entry of I(θ) there, NaN for the others).
         kronecker: For several linear predictors sharing one covariate vector (softmax regression),
             the factors with I(θ) = A ⊗ B (``A, B = d.kronecker``; see
             :class:`~symfisher.core.structure.kronecker.Kronecker`), else ``None``.
@@ -90,6 +93,7 @@ class Derivation:
     conditions: tuple[sp.Basic, ...] = ()
     failures: tuple[str, ...] = ()
     kronecker: Kronecker | None = None
+    entry_conditions: Mapping[tuple, tuple[sp.Basic, ...]] = field(default_factory=dict)
 
     def __post_init__(self) -> None:
         """Shapes and keys, checked on construction: k×1 vectors, k×k matrices, strategy keys in range."""
@@ -366,8 +370,12 @@ def _assemble(model: Model, config: Config, results: dict, start: float) -> Deri
     strategies.update({("mean_score", i): m[1] for i, m in enumerate(mean)})
     if n != 1:
         S, H = _sample_sums(model, S, H, n)
+    entry_conditions = {("fisher", *ij): v.conditions for ij, v in fis.items() if v.conditions}
+    entry_conditions.update({("neg_expected_hessian", *ij): v.conditions for ij, v in neh.items() if v.conditions})
+    entry_conditions.update({("mean_score", i): m.conditions for i, m in enumerate(mean) if m.conditions})
     return Derivation(model, S, H, fisher, negH, verdict, mean_m, tuple(steps), timings, strategies, conditions,
-                      tuple(results["failures"]), kron.scaled(n) if kron is not None and n != 1 else kron)
+                      tuple(results["failures"]), kron.scaled(n) if kron is not None and n != 1 else kron,
+                      entry_conditions)
 
 
 def _sample_sums(model: Model, S, H, n):

@@ -25,10 +25,16 @@ INDICATORS = (sp.Heaviside, sp.Piecewise, sp.sign, sp.Max, sp.Min, sp.floor, sp.
 
 def theta_indicators(expr: sp.Expr, data: Sequence[sp.Symbol], params: Sequence[sp.Symbol]) -> list[sp.Expr]:
     """The indicator-like sub-expressions (Heaviside, Piecewise, sign, Max, Min, …) of ``expr`` that
-    involve both a data symbol and a parameter: places where the effective support may move with θ."""
+    involve both a data symbol and a parameter (a Piecewise: in its conditions): places where the effective support
+    may move with θ."""
     data_set, param_set = set(data), set(params)
-    found = [f for f in expr.atoms(*INDICATORS)
-             if f.free_symbols & data_set and f.free_symbols & param_set]
+
+    def where(f):  # a Piecewise switches where its conditions do (θ in a branch's value moves no boundary)
+        if isinstance(f, sp.Piecewise):
+            return set().union(*(c.free_symbols for _, c in f.args))
+        return f.free_symbols
+
+    found = [f for f in expr.atoms(*INDICATORS) if where(f) & data_set and where(f) & param_set]
     return sorted(found, key=sp.default_sort_key)
 
 

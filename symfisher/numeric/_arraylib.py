@@ -17,7 +17,8 @@ import numpy as np
 import sympy as sp
 
 from symfisher.errors import ModelError, NotSupportedError
-from symfisher.numeric.compiler import check_names, compile_function, get_backend, keyword_arguments
+from symfisher.numeric.compiler import (check_names, compile_function, get_backend, guarded_entries,
+                                         keyword_arguments)
 
 
 @dataclass(frozen=True)
@@ -130,7 +131,7 @@ def build(d: Any, backend: str, modules: Any = None, stack: Callable | None = No
     xs, ps, gs = list(m.data), list(m.params), list(keyword_arguments(m))
     quantities = {
         "logpdf": [m.logpdf], "score": list(d.score), "hessian": list(d.hessian),
-        "fisher": list(d.fisher), "neg_expected_hessian": list(d.neg_expected_hessian),
+        "fisher": guarded_entries(d, "fisher"), "neg_expected_hessian": guarded_entries(d, "neg_expected_hessian"),
     }
     functions = {}
     for key, exprs in quantities.items():

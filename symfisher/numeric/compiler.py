@@ -87,8 +87,8 @@ from symfisher.numeric import _runtime, quadrature
 
 __all__ = ["Backend", "Expit", "Log1p", "NumericModel", "NumericPrinter", "Softplus", "check_names",
            "compile_function", "compiled_source", "docstring_literal", "docstring_text", "get_backend",
-           "kernel_source", "lambdify_derivation", "module_source", "prepare", "py_literal", "real_argument",
-           "stabilize"]
+           "guarded_entries", "kernel_source", "lambdify_derivation", "module_source", "prepare", "py_literal",
+           "real_argument", "stabilize"]
 
 _RUNTIME_NAMES = ("series_sum", "SERIES_BLOCK", "SERIES_MAX_TERMS", "SERIES_RTOL", "SERIES_ZERO_BLOCKS",
                   "_TRIGAMMA_SERIES", "trigamma", "stack", "expect_1d", "mode_scale", "_XGK", "_WGK", "_WG", "gauss_kronrod",
@@ -960,6 +960,11 @@ def module_source(d: Any) -> str:
         fis_open = [ij for ij in fis_open if ij not in fis_from_neh]
     fis = [sp.Float(0) if ij in fis_open else e for ij, e in zip(up, fis)]
     neh = [sp.Float(0) if ij in neh_open else e for ij, e in zip(up, neh)]
+    if not kron:  # a closed form that holds under conditions (convergence): +inf or NaN outside them
+        fis = [e if ij in fis_open else _guarded(e, d, ("neg_expected_hessian" if ij in fis_from_neh else "fisher",
+                                                         *ij), ij[0] == ij[1], prep) for ij, e in zip(up, fis)]
+        neh = [e if ij in neh_open else _guarded(e, d, ("neg_expected_hessian", *ij), False, prep)
+               for ij, e in zip(up, neh)]
 
     ptheta = [f"{model.params[i]}" for i in range(k)]
     lab_s = [f"s[{p}]" for p in ptheta]
@@ -1377,6 +1382,24 @@ class NumericModel:
 
 
 _CACHE: dict[int, tuple[Any, NumericModel]] = {}  # id(derivation) → (derivation, model); the last 32
+
+
+def _guarded(value: sp.Expr, d: Any, key: tuple, diagonal: bool, prep: Callable) -> sp.Expr:
+    """``value`` where the conditions of its closed form (``d.entry_conditions[key]``) hold; outside them the integral
+    diverges: +inf for a diagonal entry of I(θ) (E[s_i²] ≥ 0), else NaN (its sign is not known)."""
+    conditions = getattr(d, "entry_conditions", {}).get(key, ())
+    if not conditions:
+        return value
+    return sp.Piecewise((value, sp.And(*[prep(c) for c in conditions])), (sp.oo if diagonal else sp.nan, True))
+
+
+def guarded_entries(d: Any, which: str) -> list[sp.Expr]:
+    """The entries of ``d.fisher`` (``which="fisher"``) or ``d.neg_expected_hessian``, row by row, each closed
+    form that holds under conditions written as :func:`_guarded` does (for the other array libraries)."""
+    matrix = getattr(d, which)
+    k = matrix.rows
+    return [_guarded(matrix[i, j], d, (which, min(i, j), max(i, j)), which == "fisher" and i == j, lambda e: e)
+            for i in range(k) for j in range(k)]
 
 
 def lambdify_derivation(d: Any, backend: str = "numpy", *, dtype: Any = None) -> Any:

@@ -53,8 +53,6 @@ KNOWN_GAPS: dict[str, str] = {
     "RaisedCosine": "E[cos(π(x − μ)/s)/(1 + cos(π(x − μ)/s))] and its square terms",
     "StudentT": "E[(ν + x²) log(1 + x²/ν)]-type atoms of the degrees of freedom",
     "ShiftedGompertz": "E[1/(η(1 − e^{−bx}) + 1)^k], E[e^{−2bx}/(η(1 − e^{−bx}) + 1)^k]",
-    "Trapezoidal": "Piecewise densities with θ in the break points (irregular): case splits not integrated",
-    "Triangular": "Piecewise densities with θ in the break points (irregular): case splits not integrated",
     "WignerSemicircle": "E[(R² − x²)^−2] diverges (infinite information), not declared",
     "Hermite": "the pmf is a Sum over j ≤ x/2: atoms are ratios of such Sums (open, evaluated numerically)",
     "NegativeBinomial": "E[ψ(r + x)], E[ψ(r + x)²], E[ψ'(r + x)] for the shape r",
@@ -175,14 +173,19 @@ def test_a_finite_table_becomes_a_smooth_mass_function() -> None:
     ("Arcsin", (-0.7, 2.2), [(0, 0), (1, 1)]),  # E[(x − a)^−2], E[(b − x)^−2]
     ("WignerSemicircle", (0.9,), [(0, 0)]),  # E[(R² − x²)^−2]
 ])
-def test_numeric_entries_of_infinite_information_are_infinite(name, point, infinite) -> None:
-    """Open entries whose integral diverges at an end of the support evaluate to +inf with error inf, not to the
-    finite sum of the quadrature's rounds (the triangular law's I_aa had come out as 10.75 ± 0.77); the finite
-    entries beside them keep their values (the triangular law's I_cc = 1/((c − a)(b − c)))."""
-    num = derived(name).lambdify()
+def test_entries_of_infinite_information_are_infinite(name, point, infinite) -> None:
+    """Entries whose integral diverges at an end of the support are +inf in the numeric functions: in closed form
+    (the triangular law's pieces: E[u^−2] under a density ∝ u), or, where open, by quadrature with error inf, not
+    the finite sum of the quadrature's rounds (the triangular law's I_aa had come out as 10.75 ± 0.77)."""
+    d = derived(name)
+    num = d.lambdify()
     value, error = num.fisher(*point), num.fisher_error(*point)
     for i, j in infinite:
-        assert value[i, j] == np.inf and error[i, j] == np.inf
-    if name == "Triangular":
+        assert value[i, j] == np.inf
+        assert d.fisher[i, j] == sp.oo or error[i, j] == np.inf
+    if name == "Triangular":  # closed: I_cc = 1/((c − a)(b − c)), I_ab = 1/(b − a)², I_ac, I_bc
         a, b, c = point
-        assert abs(value[2, 2] - 1 / ((c - a) * (b - c))) <= error[2, 2] + 1e-12
+        assert d.closed and d.infinite
+        np.testing.assert_allclose([value[2, 2], value[0, 1], value[0, 2], value[1, 2]],
+                                   [1 / ((c - a) * (b - c)), 1 / (b - a) ** 2, 1 / ((b - a) * (c - a)),
+                                    1 / ((b - a) * (b - c))], rtol=1e-12)

@@ -173,7 +173,7 @@ class Engine:
         """
         if len(infinite) == 1 and closed:
             coeff, r = infinite[0]
-            sign = 1 if coeff.is_positive else -1 if coeff.is_negative else 0
+            sign = self.ctx.sign(coeff)
             if sign:
                 return Expectation(sign * r.value, strategies, True, detail, conditions)
         return Expectation(self.ctx.unevaluated(f), (*strategies, NO_CLOSED_FORM), closed=False,

@@ -25,6 +25,7 @@ ORDER: Mapping[str, tuple[str, ...]] = {
         "gaussian",            # strategies/gaussian.py
         "gaussian-parts",      # strategies/gaussian.py
         "exponential-family",  # strategies/expfamily.py
+        "piecewise",           # strategies/piecewise.py (a density defined on intervals: the pieces one by one)
         "location-scale",      # strategies/standardize.py
         "support-map",         # strategies/support.py
     ),

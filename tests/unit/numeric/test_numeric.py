@@ -9,6 +9,7 @@ import pytest
 import sympy as sp
 from scipy import special
 
+import symfisher as sf
 import symfisher.catalog as derivations
 from _numeric_cases import CASES, NAMES, derivation, numeric, points, split
 from symfisher import ModelError, NotSupportedError
@@ -318,3 +319,25 @@ def test_fractions_decimals_and_dask_arrays_are_accepted():
     np.testing.assert_allclose(num.score(da.from_array(np.array([1.0, 2.0]), chunks=1), 0.5), [[1.0], [0.0]])
     with pytest.raises(ModelError, match=rf"^model exponential: data x {_REAL}Array of dtype complex128$"):
         num.score(da.from_array(np.array([1.0 + 1j]), chunks=1), 0.5)
+
+
+def test_closed_forms_that_hold_under_conditions_are_infinite_or_nan_outside_them():
+    """sympy.stats' power-function law α(x − a)^(α−1)/(b − a)^α on [a, b]: E[s_a²] holds E[(x − a)^−2], which
+    converges only for α > 2; the closed form α/((b − a)²(α − 2)) is negative below 2, and had come out of the numeric
+    functions as I_aa = −0.051 at α = 0.855. Outside its conditions a diagonal entry of I(θ) is +inf (E[s_a²] ≥ 0
+    diverges), an off-diagonal one NaN; inside, the closed form. The same in the exported module and on JAX."""
+    import sympy.stats as st
+
+    alpha = sp.Symbol("alpha", positive=True)
+    a, b = sp.symbols("a b", real=True)
+    d = sf.derive(sf.Model.from_stats(st.PowerFunction("X", alpha, a, b), [alpha, a, b],
+                                      domain={a: sp.Interval.open(-sp.oo, 0), b: sp.Interval.open(0, sp.oo)}))
+    assert d.entry_conditions[("fisher", 1, 1)] == (alpha > 2, alpha > 1)
+    num = d.lambdify()
+    low, high = num.fisher(np.array([0.855, 3.3]), -1.771, 2.051)
+    assert low[1, 1] == np.inf and np.isnan(low[0, 1]) and np.isnan(low[1, 2])
+    assert low[0, 0] == pytest.approx(1 / 0.855**2, rel=1e-14)  # I_αα = 1/α² holds everywhere
+    assert high[1, 1] == pytest.approx(3.3 / ((2.051 + 1.771) ** 2 * 1.3), rel=1e-12)
+    pytest.importorskip("jax")
+    jax_low = np.asarray(d.lambdify(backend="jax").fisher(0.855, -1.771, 2.051))
+    assert jax_low[1, 1] == np.inf and np.isnan(jax_low[0, 1])

@@ -14,6 +14,7 @@ from symfisher.core.expectation.strategies import (  # noqa: F401
     meijerg,
     parametric,
     parity,
+    piecewise,
     standardize,
     substitution,
     support,

@@ -22,19 +22,19 @@ CANONICAL = (sp.Interval.open(0, 1), sp.Interval(0, 1), sp.Interval.open(0, sp.o
 
 
 def _maps(s: sp.Set):
-    """(label, u, x(u), target support) for each applicable map, best first."""
+    """(label, u, x(u), target support, |x'(u)|) for each applicable map, best first."""
     lo, hi = s.inf, s.sup
     unit, half = sp.Interval.open(0, 1), sp.Interval.open(0, sp.oo)
     u = sp.Dummy("u", positive=True)
     x, v, y = sp.Symbol("x"), sp.Symbol("u"), sp.Symbol("y")
-    if lo.is_finite and hi.is_finite:
-        yield Note.of(eq(x, lo + (hi - lo) * v)), u, lo + (hi - lo) * u, unit
+    if lo.is_finite and hi.is_finite:  # hi − lo > 0 on a support that is not empty: the Jacobian without Abs
+        yield Note.of(eq(x, lo + (hi - lo) * v)), u, lo + (hi - lo) * u, unit, hi - lo
     elif lo.is_finite and hi is sp.oo:
         if lo.is_positive:
-            yield Note.of(eq(x, lo / v)), u, lo / u, unit
-        yield Note.of(eq(x, lo + y)), u, lo + u, half
+            yield Note.of(eq(x, lo / v)), u, lo / u, unit, lo / u**2
+        yield Note.of(eq(x, lo + y)), u, lo + u, half, sp.Integer(1)
     elif lo is -sp.oo and hi.is_finite:
-        yield Note.of(eq(x, hi - y)), u, hi - u, half
+        yield Note.of(eq(x, hi - y)), u, hi - u, half, sp.Integer(1)
 
 
 @register("support-map", "expression")
@@ -50,8 +50,8 @@ def support_map(engine, f: sp.Expr) -> Expectation | None:
 
     def build():
         out = []
-        for label, u, inverse, target in _maps(s):
-            sub_ctx = substituted(ctx, u, inverse, target)
+        for label, u, inverse, target, jacobian in _maps(s):
+            sub_ctx = substituted(ctx, u, inverse, target, jacobian=jacobian)
             if sub_ctx is not None:
                 out.append((label, u, inverse, engine.child(sub_ctx)))
         return out

@@ -59,13 +59,14 @@ def test_a_cdf_with_no_inverse_on_the_unit_interval_does_not_apply():
 
 
 def test_the_piecewise_uniform_is_never_proved():
-    """The same model derived end to end: the indicator keeps θ in the density, so the equality stays open;
-    with t0 real the indicator becomes the support (0, t0 + 1) and the irregular U(0, θ) results follow:
-    I = 1/θ², −E[H] = −1/θ², E[s] = −1/θ, refuted."""
+    """The same model derived end to end: the indicator keeps θ in the density; the piecewise strategy takes it as
+    one piece on (0, t0 + 1) (a density with θ in its break point), and with t0 real the indicator becomes the
+    support (0, t0 + 1): both give the irregular U(0, θ) results I = 1/θ², −E[H] = −1/θ², E[s] = −1/θ, refuted."""
     d = sf.derive(uniform_up_to(T0))
     assert d.failures == ()
-    assert d.equality.status == "inconclusive"
-    assert any("ties the data to θ" in str(f) for f in d.equality.facts)
+    assert same(d.fisher[0, 0], 1 / (T0 + 1)**2) and same(d.neg_expected_hessian[0, 0], -1 / (T0 + 1)**2)
+    assert "piecewise" in d.strategies[("fisher", 0, 0)]
+    assert d.equality.status == "refuted"
     d = sf.derive(uniform_up_to(T0_REAL))
     theta = T0_REAL + 1
     assert d.model.support_map[xr] == sp.Interval.open(0, theta)

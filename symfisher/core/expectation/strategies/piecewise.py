@@ -1,0 +1,229 @@
+"""Piecewise densities: E[f(X)] = Σ_k P_k·E_k[f_k(X)] over the pieces on which the data lie in an interval.
+
+A density p(x) = p_k(x) for x ∈ (l_k, r_k) (the triangular and trapezoidal laws, the two-piece normal: break
+points that may be parameters) is a mixture of its pieces: piece k has probability P_k = ∫_{l_k}^{r_k} p_k dx and
+density p_k/P_k on (l_k, r_k), and f on it, f_k, is the branch of each ``Piecewise`` of f under the piece's
+condition. A branch's interval is its condition's, less those of the branches before it (the first true
+condition wins; an "otherwise" branch takes what is left); conditions of measure zero (``Eq(x, c)``) are
+dropped. Each E_k comes from the whole engine, one level deeper, after a linear map of the piece onto (0, 1) or
+(0, ∞) (:func:`_onto_standard`): Beta integrals, the divergence of E[u^-2] under a density ∝ u. A piece whose
+E_k is infinite makes E[f] infinite (P_k > 0), when every piece closes and the infinite ones share a sign.
+The ends are read off the conditions as expressions and checked, with the masses summing to 1, at sampled
+parameter points; each piece's closed form is checked by quadrature on its own piece (across a break point of
+f the quadrature is not accurate enough).
+"""
+
+from __future__ import annotations
+
+import math
+
+import sympy as sp
+
+from symfisher.core.expectation.base import Context, Expectation, force_log
+from symfisher.core.expectation.registry import register
+from symfisher.core.expectation.strategies.substitution import rational_on_unit, simplify_powers, unit_interval
+from symfisher.core.note import Note
+
+SAMPLE_SEEDS = (5, 6, 7)  # parameter points where the pieces are checked to be ordered, inside the support and of mass 1
+
+
+def _bounds(cond, x):
+    """(lower, upper) bound on x of a condition that is an interval in x (an ``And`` of relations linear in x with
+    a numeric slope; None for a missing side), or None when it is not one."""
+    rels = cond.args if isinstance(cond, sp.And) else (cond,)
+    lower, upper = [], []
+    for rel in rels:
+        if not isinstance(rel, (sp.StrictLessThan, sp.LessThan, sp.StrictGreaterThan, sp.GreaterThan)):
+            return None
+        d = sp.expand(rel.lhs - rel.rhs)  # rel: d < 0 or d > 0 (or with equality)
+        slope = d.coeff(x)
+        if not slope.is_number or slope == 0 or (d - slope * x).has(x):
+            return None
+        bound = -(d - slope * x) / slope
+        below = isinstance(rel, (sp.StrictLessThan, sp.LessThan)) == bool(slope > 0)  # x below the bound
+        (upper if below else lower).append(bound)
+    if len(lower) > 1 or len(upper) > 1:
+        return None
+    return (lower[0] if lower else None), (upper[0] if upper else None)
+
+
+def _number(e, point) -> float | None:
+    try:
+        v = complex(sp.N(e.xreplace(point), 20))
+    except (TypeError, ValueError):
+        return None
+    return v.real if abs(v.imag) <= 1e-12 * max(1.0, abs(v.real)) else None
+
+
+def _segments(branches, support, point):
+    """The data interval of each branch at one parameter point, as numbers: its condition's interval within the
+    support, less those of the branches before it (a Piecewise takes the first true condition); None for an
+    empty one, and None overall when one is not a single interval."""
+    edge = (_number(support.inf, point), _number(support.sup, point))
+    if None in edge:
+        return None
+    covered, out = [], []
+    for _, _, lo, hi in branches:
+        lo_v = edge[0] if lo is None else _number(lo, point)
+        hi_v = edge[1] if hi is None else _number(hi, point)
+        if lo_v is None or hi_v is None:
+            return None
+        parts = [(max(lo_v, edge[0]), min(hi_v, edge[1]))]
+        for c_lo, c_hi in covered:  # remove what an earlier branch took
+            parts = [q for a, b in parts for q in ((a, min(b, c_lo)), (max(a, c_hi), b))]
+        parts = [(a, b) for a, b in parts if b - a > 1e-9 * max([1.0] + [abs(v) for v in (a, b) if math.isfinite(v)])]
+        if len(parts) > 1:
+            return None
+        out.append(parts[0] if parts else None)
+        covered.append((lo_v, hi_v))
+    return out
+
+
+def _pieces_at(branches, support, points):
+    """[(condition, value, lower end, upper end)] of the branches that hold part of the support, the ends as
+    expressions (bounds of the conditions or of the support) that give the numeric segments of
+    :func:`_segments` at every sampled point; None when no such choice exists."""
+    numeric = [_segments(branches, support, point) for point in points]
+    if any(n is None for n in numeric):
+        return None
+    candidates = list(dict.fromkeys([support.inf, support.sup, *(e for b in branches for e in b[2:] if e is not None)]))
+
+    def end(k, side):
+        for e in candidates:
+            values = [_number(e, point) for point in points]
+            if all(v is not None and n[k] is not None and (v == n[k][side] or math.isfinite(v) and abs(
+                    v - n[k][side]) <= 1e-9 * max(1.0, abs(v))) for v, n in zip(values, numeric)):
+                return e
+        return None
+
+    raw = []
+    for k, (cond, value, _, _) in enumerate(branches):
+        if all(n[k] is None for n in numeric) or value == 0:
+            continue
+        lo, hi = end(k, 0), end(k, 1)
+        if lo is None or hi is None:
+            return None
+        raw.append((cond, value, lo, hi))
+    return raw or None
+
+
+def _pieces(engine):
+    """[(condition, interval (l, u_k), probability P_k, x(u), engine of the piece's density in u on (0, 1))] of the
+    context's density, or None."""
+    ctx = engine.ctx
+    x = ctx.data[0]
+    p, support = ctx.density, ctx.support[x]
+    if not isinstance(p, sp.Piecewise) or not isinstance(support, sp.Interval):
+        return None
+    branches = []  # (condition, value, lower bound or None, upper bound or None), in the Piecewise's order
+    for value, cond in p.args:
+        if isinstance(cond, sp.Eq) or value.has(sp.Piecewise):
+            if value.has(sp.Piecewise):
+                return None
+            continue
+        bounds = (None, None) if cond == sp.true else _bounds(cond, x)
+        if bounds is None:
+            return None
+        branches.append((cond, value, *bounds))
+    points = [ctx.point(engine.config.seed + s) for s in SAMPLE_SEEDS]
+    raw = _pieces_at(branches, support, points)
+    if raw is None:
+        return None
+    out = []
+    for cond, value, lo, hi in raw:
+        mass = engine.hard(sp.integrate, value, (x, lo, hi))
+        if mass.has(sp.Integral):
+            return None
+        out.append((cond, sp.Interval.open(lo, hi), sp.factor(mass), value))
+    for point in points:  # the pieces carry all the mass
+        total = _number(sp.Add(*[m for _, _, m, _ in out]), point)
+        if total is None or abs(total - 1) > 1e-9:
+            return None
+    built = []
+    u = sp.Dummy("u", positive=True)
+    for k, (cond, interval, mass, value) in enumerate(out):
+        mapped = _onto_standard(value / mass, interval, x, u)
+        if mapped is None:
+            return None
+        inverse, q, target = mapped
+        params = tuple(t for t in ctx.params if q.has(t))
+        sub = Context(data=(u,), to_user={u: sp.Symbol("u", positive=True)}, logpdf=force_log(sp.log(q)), density=q,
+                      support={u: target}, params=params,
+                      others=tuple(sorted(q.free_symbols - {u} - set(params), key=str)), domains=ctx.domains,
+                      label=f"{ctx.label}, piece {k + 1}")
+        built.append((cond, interval, mass, inverse, engine.child(sub)))
+    return built
+
+
+def _onto_standard(density, interval, x, u):
+    """(x(u), the density in u, its support) for a piece on ``interval``: x = l + (r − l)·u onto (0, 1), or
+    r − (r − l)·u so that a zero of the density (where the score has its pole) is at u = 0 (the atoms then split
+    over powers of u there, and only one of them can diverge: not every term of P(u)/(1 − u)²); x = l + u or
+    x = r − u onto (0, ∞) for a half-line. The Jacobians r − l and 1 are positive (the pieces were checked to be
+    ordered), which a support map reading |r − l| off the interval cannot know. None for the whole line."""
+    lo, hi = interval.inf, interval.sup
+    if lo.is_finite and hi.is_finite:
+        width = hi - lo
+        q = sp.factor(sp.cancel(density.xreplace({x: lo + width * u}) * width))
+        if q.subs(u, 1) == 0 and q.subs(u, 0) != 0:
+            return hi - width * u, sp.factor(sp.cancel(density.xreplace({x: hi - width * u}) * width)), \
+                sp.Interval.open(0, 1)
+        return lo + width * u, q, sp.Interval.open(0, 1)
+    if lo.is_finite or hi.is_finite:
+        inverse = lo + u if lo.is_finite else hi - u
+        return inverse, sp.powsimp(sp.factor(density.xreplace({x: inverse}))), sp.Interval.open(0, sp.oo)
+    return None
+
+
+def _branch(f: sp.Expr, cond) -> sp.Expr | None:
+    """f on the piece where ``cond`` holds: each ``Piecewise`` replaced by its branch under ``cond`` (None when one
+    has no such branch)."""
+    missing = []
+
+    def pick(pw):
+        for value, c in pw.args:
+            if c == cond:
+                return value
+        missing.append(pw)
+        return pw
+
+    out = f.replace(lambda e: isinstance(e, sp.Piecewise), pick)
+    return None if missing else out
+
+
+@register("piecewise", "expression")
+def piecewise(engine, f: sp.Expr) -> Expectation | None:
+    ctx = engine.ctx
+    if not ctx.univariate or ctx.discrete or engine.depth > 0 or not isinstance(ctx.density, sp.Piecewise):
+        return None
+    pieces = engine.cached("piecewise-pieces", lambda: _pieces(engine))
+    if not pieces:
+        return None
+    total, used, notes, conditions, signs = sp.Integer(0), [], [], [], set()
+    x, u = ctx.data[0], pieces[0][4].ctx.data[0]
+    for cond, interval, mass, inverse, sub in pieces:
+        fk = _branch(f, cond)
+        if fk is None:
+            return None
+        h = fk.xreplace({x: inverse})
+        if sub.ctx.support[u] == sp.Interval.open(0, 1):
+            h = rational_on_unit(sp.expand_log(unit_interval(h, u), force=True), u)
+        h = simplify_powers(sp.expand_log(h, force=True))
+        r = sub.expect(h)
+        if not r.closed or (r.value not in (sp.oo, -sp.oo) and sub.spot_check(h, r.value) is False):
+            return None  # checked piece by piece: quadrature across a break point of f is not accurate enough
+        used.extend(s for s in r.strategies if s not in used)
+        conditions.extend(c for c in r.conditions if c not in conditions)
+        if r.value in (sp.oo, -sp.oo):
+            signs.add(r.value)
+        else:
+            total += mass * r.value
+        notes.append(Note.of("on ", interval, " (probability ", mass, ", ", sp.Eq(sp.Symbol("x"), inverse.xreplace(
+            {u: sp.Symbol("u")})), ", density ", sub.ctx.density.xreplace({u: sp.Symbol("u")}), " on ",
+            sub.ctx.support[u], "): ", r.detail or "closed"))
+    if len(signs) > 1:
+        return None
+    value = signs.pop() if signs else total
+    detail = Note.of("piecewise density, E = Σ_k P_k E_k over its pieces: ", Note.join("; ", notes),
+                     rule="piecewise density")
+    return Expectation(value, ("piecewise", *used), detail=detail, conditions=tuple(conditions))
