@@ -162,15 +162,16 @@ def _onto_standard(density, interval, x, u):
     x = r − u onto (0, ∞) for a half-line. The Jacobians r − l and 1 are positive (the pieces were checked to be
     ordered), which a support map reading |r − l| off the interval cannot know. None for the whole line."""
     lo, hi = interval.inf, interval.sup
-    if lo.is_finite and hi.is_finite:
+    left, right = lo != -sp.oo, hi != sp.oo  # finite ends (a symbol without assumptions is not known finite)
+    if left and right:
         width = hi - lo
         q = sp.factor(sp.cancel(density.xreplace({x: lo + width * u}) * width))
         if q.subs(u, 1) == 0 and q.subs(u, 0) != 0:
             return hi - width * u, sp.factor(sp.cancel(density.xreplace({x: hi - width * u}) * width)), \
                 sp.Interval.open(0, 1)
         return lo + width * u, q, sp.Interval.open(0, 1)
-    if lo.is_finite or hi.is_finite:
-        inverse = lo + u if lo.is_finite else hi - u
+    if left or right:
+        inverse = lo + u if left else hi - u
         return inverse, sp.powsimp(sp.factor(density.xreplace({x: inverse}))), sp.Interval.open(0, sp.oo)
     return None
 
