@@ -108,8 +108,8 @@ def _pieces_at(branches, support, points):
 
 
 def _pieces(engine):
-    """[(condition, interval (l, u_k), probability P_k, x(u), engine of the piece's density in u on (0, 1))] of the
-    context's density, or None."""
+    """[(condition, interval (l, r), probability P_k, x(u), engine of the piece's density in u on (0, 1) or (0, ∞))]
+    of the context's density, or None."""
     ctx = engine.ctx
     x = ctx.data[0]
     p, support = ctx.density, ctx.support[x]
@@ -117,9 +117,9 @@ def _pieces(engine):
         return None
     branches = []  # (condition, value, lower bound or None, upper bound or None), in the Piecewise's order
     for value, cond in p.args:
-        if isinstance(cond, sp.Eq) or value.has(sp.Piecewise):
-            if value.has(sp.Piecewise):
-                return None
+        if value.has(sp.Piecewise):
+            return None
+        if isinstance(cond, sp.Eq):  # measure zero
             continue
         bounds = (None, None) if cond == sp.true else _bounds(cond, x)
         if bounds is None:
@@ -134,9 +134,10 @@ def _pieces(engine):
         mass = engine.hard(sp.integrate, value, (x, lo, hi))
         if mass.has(sp.Integral):
             return None
-        out.append((cond, sp.Interval.open(lo, hi), sp.factor(mass), value))
+        if mass != 0:  # a piece that carries no probability adds nothing
+            out.append((cond, sp.Interval.open(lo, hi), sp.factor(mass), value))
     for point in points:  # the pieces carry all the mass
-        total = _number(sp.Add(*[m for _, _, m, _ in out]), point)
+        total = _number(sp.Add(*[m for _, _, m, _ in out]), point) if out else None
         if total is None or abs(total - 1) > 1e-9:
             return None
     built = []
