@@ -93,8 +93,9 @@ __all__ = ["Backend", "Expit", "Log1p", "NumericModel", "NumericPrinter", "Softp
 _RUNTIME_NAMES = ("series_sum", "SERIES_BLOCK", "SERIES_MAX_TERMS", "SERIES_RTOL", "SERIES_ZERO_BLOCKS",
                   "_TRIGAMMA_SERIES", "trigamma", "stack", "expect_1d", "mode_scale", "_XGK", "_WGK", "_WG", "gauss_kronrod",
                   "as_arrays", "split_data", "open_entries", "_EPS", "NESTED_POINTS", "NESTED_INITIAL", "DEFAULT_RTOL",
-                  "gauss_kronrod_error", "_diverging", "DIVERGENCE_START", "DIVERGENCE_ROUNDS",
-                  "DIVERGENCE_RATIO", "DIVERGENCE_INTERVALS", "_sum_integers", "_axis", "_centers", "expect", "expect_points",
+                  "gauss_kronrod_error", "SINGULAR_START", "SINGULAR_ROUNDS", "SINGULAR_RATIO",
+                  "SINGULAR_INTERVALS", "CHAIN_ROUNDS", "CHAIN_NOISE", "_kronrod", "_steady", "_stuck", "_chains",
+                  "_combined", "_diverged", "_sum_integers", "_axis", "_centers", "expect", "expect_points",
                   "_stick_breaking", "_CHUNK", "_rule", "_chunked", "_segment_sum", "gauss_kronrod_batch",
                   "_sum_integers_batch", "mode_scale_batch", "expect_1d_batch", "_batch_part")
 _RESERVED = {"numpy", "scipy", "out", "shape", "point", "fn", "lo", "hi", *_RUNTIME_NAMES, "logpdf", "score",

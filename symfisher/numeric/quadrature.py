@@ -130,7 +130,8 @@ def _kronrod(f, lo, hi):
     Non-finite values of f count as 0."""
     nodes, wk, wg = _rule()
     mid, half = (lo + hi) / 2, (hi - lo) / 2
-    fx = numpy.asarray(f((mid[:, None] + half[:, None] * nodes[None, :]).ravel()), dtype=float).reshape(len(mid), 15, -1)
+    x = (mid[:, None] + half[:, None] * nodes[None, :]).ravel()
+    fx = numpy.asarray(f(x), dtype=float).reshape(len(mid), 15, -1)
     fx = numpy.where(numpy.isfinite(fx), fx, 0.0)
     kron = half[:, None] * numpy.einsum("j,ijm->im", wk, fx)
     gauss = half[:, None] * numpy.einsum("j,ijm->im", wg, fx)
@@ -172,7 +173,8 @@ def _chains(f, lo, hi, owner):
     """Each interval [lo_i, hi_i] followed CHAIN_ROUNDS halvings towards its singular point: halved, the half with
     the larger error kept, the other one's Kronrod value (and error) taken, until the interval is 2^10 ulps wide or
     the value taken falls below half the one before in every component (near a singular point x₀ ≠ 0 of the
-    data, x − x₀ loses its last bits and f its values: x^-α, α ≥ 0, never falls that fast). ``f(t, owner)`` as in :func:`gauss_kronrod_batch`.
+    data, x − x₀ loses its last bits and f its values: x^-α, α ≥ 0, never falls that fast). ``f(t, owner)`` as in
+    :func:`gauss_kronrod_batch`.
 
     Returns the values and error estimates (the halves taken and the last interval kept), shape (I, m), and the
     sign (+1, −1, else 0) of each component that diverges: its SINGULAR_ROUNDS increments before the last
@@ -378,8 +380,8 @@ def expect(fn, logpdf, axes, rtol=None, indicator=None):
             x = numpy.asarray(x, dtype=float)
             cols = [numpy.tile(o, len(x)) for o in outer] + [numpy.repeat(x, n_out)]
             inner = level(j + 1, cols)
-            if j + 1 < d:  # an inner integral that diverges at a node makes the whole one diverge (the outer
-                m = inner.shape[1] // 2  # rule would drop its inf as a non-finite integrand value)
+            if j + 1 < d:  # an inner integral that diverges at a node makes the whole one diverge (the outer rule
+                m = inner.shape[1] // 2  # would drop its inf as a non-finite value of its integrand)
                 infinite[0] = infinite[0] | numpy.any(inner[:, :m] == numpy.inf, axis=0)
                 infinite[1] = infinite[1] | numpy.any(inner[:, :m] == -numpy.inf, axis=0)
             return inner.reshape(len(x), -1)
@@ -536,7 +538,8 @@ def gauss_kronrod_batch(f, n, a, b, rtol=1e-11, initial=32, max_rounds=60, max_i
     once per round for the open intervals of all points together. Per point the rule is that of
     :func:`gauss_kronrod_error` (the same acceptance test, stopping rule and error estimate K − G): the
     intervals of a point are refined until its own error is below rtol·max|its total|; a point stuck at singular
-    points has them followed by :func:`_chains`, and a component that diverges there is ±inf with error inf. Returns (value, error), both of shape (n, m).
+    points has them followed by :func:`_chains`, and a component that diverges there is ±inf with error inf.
+    Returns (value, error), both of shape (n, m).
 
     >>> import numpy
     >>> c = numpy.array([1.0, 2.0])

@@ -348,7 +348,8 @@ def test_divergent_integrals_at_singular_points_are_infinite():
     """∫_0^1 dx/x, −∫ dx/(x − 0.3) from a point x₀ ≠ 0 (where x − x₀ loses its last bits), 1/|x − 1/2| inside the
     range and ∫_1^∞ dx/x all diverge logarithmically: ±inf with error inf (the adaptive rule had returned a finite
     sum of its rounds, 29.2 ± 1.8 for ∫_0^1 dx/x). Convergent components beside them keep their values."""
-    value, error = quadrature.gauss_kronrod_error(lambda t: np.stack([1 / t, -1 / t, np.ones_like(t)], axis=-1), 0.0, 1.0)
+    value, error = quadrature.gauss_kronrod_error(lambda t: np.stack([1 / t, -1 / t, np.ones_like(t)], axis=-1),
+                                                  0.0, 1.0)
     assert value[:2].tolist() == [np.inf, -np.inf] and np.all(np.isinf(error[:2]))
     assert abs(value[2] - 1) < 1e-13
     value, error = quadrature.gauss_kronrod_error(lambda t: np.stack([-1 / (t - 0.3), np.log(t)], axis=-1), 0.3, 2.0)

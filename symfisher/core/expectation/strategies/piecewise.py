@@ -24,7 +24,7 @@ from symfisher.core.expectation.registry import register
 from symfisher.core.expectation.strategies.substitution import rational_on_unit, simplify_powers, unit_interval
 from symfisher.core.note import Note
 
-SAMPLE_SEEDS = (5, 6, 7)  # parameter points where the pieces are checked to be ordered, inside the support and of mass 1
+SAMPLE_SEEDS = (5, 6, 7)  # parameter points where the pieces are checked: ordered, in the support, of mass 1
 
 
 def _bounds(cond, x):

@@ -220,8 +220,8 @@ PIECEWISE_SIMPLIFY_SECONDS = 2.0  # simplify of a changed density that is a Piec
 
 
 def substituted(ctx, u, inverse, target, even_only=False, jacobian=None):
-    """The context of u = x⁻¹(…) for x = ``inverse``(u) on ``target``: density p(x(u))·|x'(u)| (``jacobian``, when the
-    caller knows |x'(u)| in a form without Abs), or None when it does not simplify to a density in u alone."""
+    """The context of u for x = ``inverse``(u) on ``target``: density p(x(u))·|x'(u)| (``jacobian``: |x'(u)| in a
+    form without Abs, where the caller knows it), or None when it does not simplify to a density in u alone."""
     x = ctx.data[0]
     jac = 2 if even_only else sp.Abs(sp.diff(inverse, u)) if jacobian is None else jacobian
     q = pull_back(_exponential_form(ctx.density) * jac, x, u, inverse)

@@ -16,9 +16,9 @@ mu = sp.Symbol("mu", real=True)
 s1, s2 = sp.symbols("sigma1 sigma2", positive=True)
 
 # the triangular law on [0, 1] with mode c ∈ (0, 1)
-TRIANGULAR = sf.Model.from_pdf(sp.Piecewise((2 * xr / c, (xr >= 0) & (xr < c)), (2 * (1 - xr) / (1 - c), (xr >= c) & (xr <= 1)),
-                                            (0, True)), xr, [c], sp.Interval(0, 1), name="triangular",
-                               domain={c: sp.Interval.open(0, 1)})
+TRIANGULAR = sf.Model.from_pdf(sp.Piecewise((2 * xr / c, (xr >= 0) & (xr < c)),
+                                            (2 * (1 - xr) / (1 - c), (xr >= c) & (xr <= 1)), (0, True)),
+                               xr, [c], sp.Interval(0, 1), name="triangular", domain={c: sp.Interval.open(0, 1)})
 # the two-piece (split) normal with known mode μ: scale σ1 left of μ, σ2 right of it; the last branch is "otherwise"
 A = sp.sqrt(2 / sp.pi) / (s1 + s2)
 SPLIT_NORMAL = sf.Model.from_pdf(sp.Piecewise((A * sp.exp(-(xr - mu)**2 / (2 * s1**2)), xr < mu),
@@ -67,8 +67,8 @@ def test_a_piece_that_diverges_makes_the_entry_infinite():
     import sympy.stats as st
 
     a, b = sp.symbols("a b", real=True)
-    m = sf.Model.from_stats(st.Triangular("X", a, b, c), [a, b, c],
-                            domain={a: sp.Interval.open(-sp.oo, 0), c: sp.Interval.open(0, 1), b: sp.Interval.open(1, sp.oo)})
+    domain = {a: sp.Interval.open(-sp.oo, 0), c: sp.Interval.open(0, 1), b: sp.Interval.open(1, sp.oo)}
+    m = sf.Model.from_stats(st.Triangular("X", a, b, c), [a, b, c], domain=domain)
     d = sf.derive(m)
     assert d.fisher[0, 0] == sp.oo and d.fisher[1, 1] == sp.oo and d.infinite
     assert same(d.fisher[2, 2], 1 / ((c - a) * (b - c))) and same(d.fisher[0, 1], 1 / (b - a)**2)
