@@ -82,12 +82,13 @@ def test_not_applicable_gives_none():
 
 @pytest.mark.slow
 def test_a_divergent_open_entry_leaves_the_verdict_without_numbers_and_says_why():
-    """The triangular law's E[s_a²] = ∫ (1/(x − a))² · 2(x − a)/((b − a)(c − a)) dx diverges at x = a: the verdict
-    stays inconclusive with no evidence, where QUADPACK had returned a finite number for it."""
+    """The arcsine law's E[s_a²] holds E[(x − a)^−2] under a density ∝ (x − a)^−1/2, which diverges at x = a: the
+    verdict stays inconclusive with no evidence, where QUADPACK had returned a finite number for it. (The triangular
+    law, the earlier example, now closes piece by piece with I_aa = ∞.)"""
     import symfisher as sf
     from benchmarks.stats_families import family
 
-    d = sf.derive(family("Triangular").model(), timeout=60)  # a < c < b as parameter domains
+    d = sf.derive(family("Arcsin").model(), timeout=60)  # a < b as parameter domains
     assert d.equality.status == "inconclusive" and d.equality.evidence == ()
     assert "had no sampled point where every entry converged (one may be infinite) (no numeric evidence)" \
         in d.equality.reason
