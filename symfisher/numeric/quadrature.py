@@ -105,15 +105,13 @@ def gauss_kronrod_error(f, a, b, rtol=1e-11, initial=32, max_rounds=60, max_inte
         if len(mid) * 2 > max_intervals or err[~ok].sum() <= 0.1 * rtol * scale:
             ok[:] = True
         history.append((total[mask], diff[:, mask].sum(axis=0)))
-        chained = not numpy.all(ok) and _stuck(history, len(mid))
-        if chained:  # every interval of this round followed to its singular point
-            value, error, signs = _chains(lambda t, o: f(t), lo, hi, numpy.zeros(len(lo), dtype=int))
+        if not numpy.all(ok) and _stuck(history, len(mid)):  # every interval followed to its singular point
+            one = numpy.zeros(len(lo), dtype=int)
+            kron, diff, chain_signs = _chains(lambda t, o: f(t), lo, hi, one)
+            signs = _combined(chain_signs, one, 1)[0]
             ok[:] = True
-            kron, diff = value, error
         acc = (kron[ok].sum(axis=0), diff[ok].sum(axis=0))
         done = acc if done is None else (done[0] + acc[0], done[1] + acc[1])
-        if chained:
-            signs = _combined(signs, numpy.zeros(len(signs), dtype=int), 1)[0]
         if numpy.all(ok):
             break
         lo, hi, mid = lo[~ok], hi[~ok], mid[~ok]

@@ -21,7 +21,8 @@ import sympy as sp
 
 from symfisher.core.expectation.base import Context, Expectation, force_log
 from symfisher.core.expectation.registry import register
-from symfisher.core.expectation.strategies.substitution import rational_on_unit, simplify_powers, unit_interval
+from symfisher.core.expectation.strategies.substitution import canonical_in
+from symfisher.core.evidence import numeric_value
 from symfisher.core.note import Note
 
 SAMPLE_SEEDS = (5, 6, 7)  # parameter points where the pieces are checked: ordered, in the support, of mass 1
@@ -48,11 +49,9 @@ def _bounds(cond, x):
 
 
 def _number(e, point) -> float | None:
-    try:
-        v = complex(sp.N(e.xreplace(point), 20))
-    except (TypeError, ValueError):
-        return None
-    return v.real if abs(v.imag) <= 1e-12 * max(1.0, abs(v.real)) else None
+    """The real value of ``e`` at ``point`` (:func:`~symfisher.core.evidence.numeric_value`), None if it has none."""
+    v = numeric_value(e, point, 20)
+    return v if isinstance(v, float) and not math.isnan(v) else None
 
 
 def _segments(branches, support, point):
@@ -207,10 +206,7 @@ def piecewise(engine, f: sp.Expr) -> Expectation | None:
         fk = _branch(f, cond)
         if fk is None:
             return None
-        h = fk.xreplace({x: inverse})
-        if sub.ctx.support[u] == sp.Interval.open(0, 1):
-            h = rational_on_unit(sp.expand_log(unit_interval(h, u), force=True), u)
-        h = simplify_powers(sp.expand_log(h, force=True))
+        h = canonical_in(fk.xreplace({x: inverse}), u, sub.ctx.support[u])
         r = sub.expect(h)
         if not r.closed or (r.value not in (sp.oo, -sp.oo) and sub.spot_check(h, r.value) is False):
             return None  # checked piece by piece: quadrature across a break point of f is not accurate enough

@@ -182,6 +182,14 @@ def unit_interval(expr: sp.Expr, u: sp.Symbol) -> sp.Expr:
     return expr.replace(lambda e: e.func is sp.log and e.has(u) and e.args[0].is_rational_function(u), fix_log)
 
 
+def canonical_in(h: sp.Expr, u: sp.Symbol, support: sp.Set) -> sp.Expr:
+    """h(u) ready for the engine on ``support``: logarithms expanded and powers simplified, and on (0, 1) brought to
+    P/(u^a (1 − u)^b) by :func:`unit_interval` and :func:`rational_on_unit` (Mellin-ready atoms)."""
+    if support == sp.Interval.open(0, 1):
+        h = rational_on_unit(sp.expand_log(unit_interval(h, u), force=True), u)
+    return simplify_powers(sp.expand_log(h, force=True))
+
+
 def rational_on_unit(h: sp.Expr, u: sp.Symbol) -> sp.Expr:
     """Bring h, rational in u, log u and log(1 − u), to P/(u^a (1 − u)^b): Mellin-ready atoms."""
     L1, L2 = sp.Dummy("L1"), sp.Dummy("L2")
@@ -288,9 +296,7 @@ def _expect_after(engine, sub, g, x, u, inverse, label: str, expensive: bool) ->
     if h.has(u) and h.is_rational_function(u) and not h.is_polynomial(u):
         num, den = sp.fraction(sp.cancel(h))  # tanh(log u) = (u² − 1)/(u² + 1): one fraction with a
         h = sp.expand(num) / sp.factor(den)  # factored denominator, ready for the Beta-prime integral
-    if sub.ctx.support[u] == sp.Interval.open(0, 1):
-        h = rational_on_unit(sp.expand_log(unit_interval(h, u), force=True), u)
-    h = simplify_powers(sp.expand_log(h, force=True))
+    h = canonical_in(h, u, sub.ctx.support[u])
     sub.expensive = expensive
     r = sub.expect(h)
     if r.closed:

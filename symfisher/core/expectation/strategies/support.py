@@ -46,7 +46,7 @@ def support_map(engine, f: sp.Expr) -> Expectation | None:
     s = ctx.support[x]
     if not isinstance(s, sp.Interval) or s in CANONICAL or not f.has(x):
         return None
-    from symfisher.core.expectation.strategies.substitution import rational_on_unit, simplify_powers, substituted, unit_interval
+    from symfisher.core.expectation.strategies.substitution import canonical_in, substituted
 
     def build():
         out = []
@@ -57,11 +57,7 @@ def support_map(engine, f: sp.Expr) -> Expectation | None:
         return out
 
     for label, u, inverse, sub in engine.cached("support-maps", build):
-        h = f.xreplace({x: inverse})
-        if sub.ctx.support[u] == sp.Interval.open(0, 1):
-            h = rational_on_unit(sp.expand_log(unit_interval(h, u), force=True), u)
-        h = simplify_powers(sp.expand_log(h, force=True))
-        r = sub.expect(h)
+        r = sub.expect(canonical_in(f.xreplace({x: inverse}), u, sub.ctx.support[u]))
         if not r.closed or engine.spot_check(f, r.value) is False:
             continue
         density = sub.ctx.density.xreplace({u: sp.Symbol("u")})
