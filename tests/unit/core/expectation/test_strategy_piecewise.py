@@ -34,6 +34,11 @@ def test_the_mode_of_the_triangular_law():
     assert same(d.neg_expected_hessian[0, 0], -1 / (c * (1 - c))) and same(d.mean_score[0], 0)
     assert d.strategies[("fisher", 0, 0)].startswith("piecewise")
     assert d.equality.status == "refuted"
+    cv = 0.3  # and by quadrature of the hand-written score, piece by piece
+    quad = sum(integrate.quad(lambda t, f=f: f(t), lo, hi, epsabs=1e-14)[0]
+               for f, lo, hi in ((lambda t: (1 / cv) ** 2 * 2 * t / cv, 0.0, cv),
+                                 (lambda t: (1 / (1 - cv)) ** 2 * 2 * (1 - t) / (1 - cv), cv, 1.0)))
+    assert float(d.fisher[0, 0].subs(c, cv)) == pytest.approx(quad, rel=1e-12)
 
 
 def test_the_split_normal():
