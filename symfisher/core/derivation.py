@@ -427,7 +427,7 @@ def _irregular(support: list, params: list, mean: sp.Eq) -> Note:
 def _regularity_verdict(model, config, fisher, negH, timed_out, score, hessian, irregular, facts, points,
                         indicators) -> Verdict:
     verdict = matrices_equal(fisher, negH, points, Note.of(OUTER, " versus ", NEG_HESSIAN), config.simplify_timeout,
-                             irregular, tuple(facts), symmetric=True)
+                             irregular, tuple(facts), symmetric=True, domains=model.domain_map)
     if verdict.status == "inconclusive" and not verdict.evidence and score is not None and hessian is not None:
         seconds = QUADRATURE_EVIDENCE_SECONDS if len(model.data) == 1 else JOINT_EVIDENCE_SECONDS
         if any(sp.oo in (lo, hi) for series in score.atoms(sp.Sum) for _, lo, hi in series.limits):

@@ -214,15 +214,36 @@ def _from_the_ends(integrand: sp.Expr, x: sp.Symbol, s: sp.Set) -> float | None:
         pieces = [(integrand.subs(x, hi - t), sp.oo)]
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")
-        return float(sum(_quad(_lambda([t], piece), 0.0, float(length)) for piece, length in pieces))
+        return float(sum(_half_line(piece, t) if length == sp.oo else _quad(_lambda([t], piece), 0.0, float(length))
+                         for piece, length in pieces))
 
 
 def _quad(fn, lo: float, hi: float) -> float:
     """∫ fn from lo to hi by QUADPACK, a non-finite value of fn counting as no mass (a pole met at an end)."""
+    return _quad_with_error(fn, lo, hi)[0]
+
+
+def _quad_with_error(fn, lo: float, hi: float) -> tuple[float, float]:
     from scipy import integrate
 
-    value, _err = integrate.quad(lambda t: _finite(fn, t), lo, hi, limit=200, epsabs=1e-13, epsrel=1e-11)
-    return value
+    return integrate.quad(lambda t: _finite(fn, t), lo, hi, limit=200, epsabs=1e-13, epsrel=1e-11)
+
+
+LOG_SCALE_ERROR = 1e-9  # QUADPACK's error estimate on (0, ∞) above which the integral is redone in u = log t
+
+
+def _half_line(piece: sp.Expr, t: sp.Symbol) -> float:
+    """∫ piece dt over (0, ∞). A density spread over many orders of magnitude (log-Cauchy: 1/(t(1 + log² t)))
+    defeats QUADPACK's map of the half line onto (0, 1); when its own error estimate says so, the integral is
+    redone in u = log t, ∫ piece(eᵘ) eᵘ du over ℝ (written symbolically, so that log eᵘ = u holds where eᵘ
+    leaves the floats), and the estimate with the smaller error is kept."""
+    value, err = _quad_with_error(_lambda([t], piece), 0.0, math.inf)
+    if err <= LOG_SCALE_ERROR * max(1.0, abs(value)):
+        return value
+    u = sp.Dummy("u", real=True)
+    in_log = sp.expand_log(piece.subs(t, sp.exp(u)) * sp.exp(u), force=True)
+    log_value, log_err = _quad_with_error(_lambda([u], in_log), -math.inf, math.inf)
+    return log_value if log_err < err else value
 
 
 def _expectation(fn, data: list[sp.Symbol], sets: Mapping[sp.Symbol, sp.Set]) -> float:

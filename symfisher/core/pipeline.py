@@ -17,13 +17,13 @@ import contextlib
 import functools
 import time
 from dataclasses import replace
-from typing import Any, Iterator, NamedTuple
+from typing import Any, Iterator, Mapping, NamedTuple
 
 import sympy as sp
 
 from symfisher.core.deadline import Background, Budget
 from symfisher.core.renaming import renamed
-from symfisher.core.simplify import already_simple, is_zero
+from symfisher.core.simplify import already_simple, is_zero, on_domains, signed_symbols
 from symfisher.config import Config
 from symfisher.core.expectation import Context, Engine
 from symfisher.core.expectation.base import Expectation
@@ -53,9 +53,10 @@ def entries(k: int) -> list[tuple[int, int]]:
 
 
 def to_user(expr: sp.Expr, ctx: Context, closed: bool = True) -> sp.Expr:
-    """An engine result in the user's data symbols; an open one (unevaluated integrals or sums, often
-    piecewise) renamed without being evaluated again (:func:`~symfisher.core.renaming.renamed`)."""
-    return expr.xreplace(dict(ctx.to_user)) if closed else renamed(expr, dict(ctx.to_user))
+    """An engine result in the user's data symbols, a closed one with what the parameters' domains imply
+    applied (|σ| = σ on (0, ∞): :func:`~symfisher.core.simplify.on_domains`); an open one (unevaluated integrals
+    or sums, often piecewise) renamed without being evaluated again (:func:`~symfisher.core.renaming.renamed`)."""
+    return on_domains(expr.xreplace(dict(ctx.to_user)), ctx.domains) if closed else renamed(expr, dict(ctx.to_user))
 
 
 def pipeline(model: Model, config: Config, budget: Budget) -> Iterator[tuple[str, Any]]:
@@ -304,7 +305,8 @@ class _Simplifying:
         if already_simple(value):  # nothing to simplify
             return entry
         if value not in self.workers:
-            self.workers[value] = Background(_simplified_stream, (value, self.config), self.budget.left())
+            self.workers[value] = Background(_simplified_stream, (value, self.config, self.ctx.domains),
+                                             self.budget.left())
         self.waiting.append((key, index, entry))
         return entry
 
@@ -325,8 +327,8 @@ class _Simplifying:
             worker.close()
 
 
-def _simplified_stream(value: sp.Expr, config: Config) -> Iterator[sp.Expr]:
-    yield _simplified(value, config)
+def _simplified_stream(value: sp.Expr, config: Config, domains: Mapping[sp.Symbol, sp.Set]) -> Iterator[sp.Expr]:
+    yield _simplified(value, config, domains)
 
 
 def _failures(engine: Engine) -> Iterator[tuple[str, Any]]:
@@ -552,11 +554,15 @@ def _simplify_derivative(e: sp.Expr, config: Config) -> sp.Expr:
 HYPERBOLIC = (sp.cosh, sp.sinh, sp.tanh)
 
 
-def _simplified(value: sp.Expr, config: Config) -> sp.Expr:
-    """``simplify`` under the time limit, keeping exponentials where it would bring in cosh/sinh/tanh.
+def _simplified(value: sp.Expr, config: Config, domains: Mapping[sp.Symbol, sp.Set] | None = None) -> sp.Expr:
+    """``simplify`` under the time limit, keeping exponentials where it would bring in cosh/sinh/tanh; with the
+    signs the parameters' ``domains`` imply (log(1/r) + log(r) = 0 for r ∈ (1, ∞)).
 
     simplify likes 1/(4 cosh²(η/2)) for e^η/(1 + e^η)²; users compare with the exponential form.
     """
+    signs = signed_symbols(value.free_symbols, domains)
+    if signs:
+        return _simplified(value.xreplace(signs), config).xreplace({d: s for s, d in signs.items()})
     simpler = simplify_within(value, config.simplify_timeout)
     if simpler.has(*HYPERBOLIC) and not value.has(*HYPERBOLIC):
         exponential = _tidy(value)
@@ -581,7 +587,7 @@ def _finish(r, ctx: Context, simplify: bool, config: Config) -> Entry:
     """
     value = to_user(r.value, ctx, r.closed)
     if simplify and r.closed:
-        value = _simplified(value, config)
+        value = _simplified(value, config, ctx.domains)
     elif r.closed and not value.has(*KINKS, sp.exp):  # many parameters: no fork per entry (exp: tidied by the engine)
         value = _tidy(value)
     detail = r.detail.xreplace(dict(ctx.to_user)) if isinstance(r.detail, Note) else r.detail

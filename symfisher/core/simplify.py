@@ -39,6 +39,37 @@ def exp_as_rational(expr: sp.Expr) -> sp.Expr | None:
     return sp.factor(sp.cancel(rational)).xreplace({w: sp.exp(base / den)})
 
 
+def on_domains(expr: sp.Expr, domains) -> sp.Expr:
+    """``expr`` with what a parameter's declared or inferred domain implies applied (|σ| = σ and √(σ²) = σ
+    for σ ∈ (0, ∞)): a symbol without assumptions whose domain lies on one side of 0 is replaced by a dummy
+    with that sign, which SymPy's constructors use, and put back. The symbol's own assumptions are not
+    changed (they are the user's)."""
+    signs = signed_symbols(expr.free_symbols, domains)
+    return expr.xreplace(signs).xreplace({d: s for s, d in signs.items()}) if signs else expr
+
+
+def signed_symbols(symbols, domains) -> dict[sp.Symbol, sp.Dummy]:
+    """Symbol → a dummy with the sign its domain implies, for the ``symbols`` without sign assumptions whose
+    domain lies on one side of 0 (simplify under them, then map back: log(1/r) + log(r) = 0 for r > 0)."""
+    signs = {}
+    for s in set(symbols) & set(domains or {}):
+        side = _side(domains[s])
+        if side and not (s.is_extended_nonnegative or s.is_extended_nonpositive):
+            signs[s] = sp.Dummy(s.name, real=True, **{side: True})
+    return signs
+
+
+def _side(d: sp.Set) -> str | None:
+    """The sign assumption an interval with numeric ends implies (``None``: it holds both signs)."""
+    if not isinstance(d, sp.Interval) or not (d.inf.is_number and d.sup.is_number):
+        return None
+    if d.inf > 0 or d.inf == 0 and d.left_open:
+        return "positive"
+    if d.sup < 0 or d.sup == 0 and d.right_open:
+        return "negative"
+    return "nonnegative" if d.inf == 0 else "nonpositive" if d.sup == 0 else None
+
+
 def _forms(expr: sp.Expr) -> list[sp.Expr]:
     out = [expr]
     via_w = exp_as_rational(expr)

@@ -100,11 +100,26 @@ def _edge(valid: Callable[[float], bool], inside: float, outside: float) -> tupl
     return inside, outside
 
 
+def _run(marks: list[bool], at: int | None) -> tuple[int | None, int | None]:
+    """The first and last index of the run of valid marks: the only one, or (when the valid values
+    form several runs, as for 1/Γ(α) on α ∈ ℝ) the one that holds index ``at``."""
+    if at is None or not marks[at]:
+        first, last = marks.index(True), len(marks) - 1 - marks[::-1].index(True)
+        return (first, last) if all(marks[first:last + 1]) else (None, None)
+    first = last = at
+    while first > 0 and marks[first - 1]:
+        first -= 1
+    while last < len(marks) - 1 and marks[last + 1]:
+        last += 1
+    return first, last
+
+
 def valid_interval(density: sp.Expr, data: Sequence[sp.Symbol], param: sp.Symbol, domain: sp.Set,
                    point: dict, probes: Sequence[tuple[float, ...]]) -> ValidInterval | None:
     """The open interval of ``param`` inside ``domain`` where ``density`` is ≥ 0 at every data probe, the
-    other parameters at ``point``; ``None`` when the density is valid on the whole grid or nowhere on it,
-    or when the valid values are not one interval (the caller reports that as it stands).
+    other parameters at ``point``; ``None`` when the density is valid on the whole grid or nowhere on it.
+    Where the valid values form several runs (the sign of 1/Γ(α) alternates for α < 0), the run that holds
+    ``point[param]`` is taken: the interval is then a part of the valid set, on which the model is checked.
     """
     from symfisher.core.evidence import safe_lambdify
 
@@ -137,13 +152,14 @@ def valid_interval(density: sp.Expr, data: Sequence[sp.Symbol], param: sp.Symbol
             return not invalid(values(complex(theta)))
         return True
 
-    grid = [g for g in _grid(domain) if sp.Float(g) in domain]
+    here = float(point[param]) if param in point else None
+    grid = sorted({g for g in (*_grid(domain), *([here] if here is not None else [])) if sp.Float(g) in domain})
     marks = [valid(g) for g in grid]
     if all(marks) or not any(marks):
         return None
-    first, last = marks.index(True), len(marks) - 1 - marks[::-1].index(True)
-    if not all(marks[first:last + 1]):
-        return None  # valid values in several runs: not one interval
+    first, last = _run(marks, grid.index(here) if here is not None else None)
+    if first is None:
+        return None
     lo, hi = float(domain.inf), float(domain.sup)
     lo_edge = hi_edge = None
     if first > 0:

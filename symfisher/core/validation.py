@@ -156,32 +156,30 @@ def _validate(model: Model, points: int, seed: int, budget: Budget, declared: bo
     domains = model.domain_map
     candidates = parameter_points(symbols, domains, points * 6, seed)
     if not declared:
-        narrowed = {s: (sp.Interval.open(0, 1) if s.is_positive and s not in dict(model.domain) and not s.is_integer
-                        else d) for s, d in domains.items()}
+        narrowed = {s: _narrower(s, d, model) for s, d in domains.items()}
         candidates += parameter_points(symbols, narrowed, points * 6, seed + 1)
     good, first_bad = [], None
     for point in candidates:
         bad = _negative_at(model, point)
         if bad is None:
             good.append(point)
-            if len(good) == points and not declared:
+            if not declared and (len(good) >= points and any(map(_nowhere_negative, good))
+                                 or len(good) == INFERENCE_TRIES):
                 break
         elif declared and cmath.isfinite(bad[0]):
             _raise_outside_declared(model, point, bad, label)
         elif first_bad is None:
             first_bad = (point, bad)
-    good = good[:points]
     if not good:
         point, (value, where) = first_bad
         where_s = ", ".join(f"{k}={v:g}" for k, v in where.items())
         hint = CONSTRAINED.format(data=tuple(model.data)) if len(model.data) > 1 and model.joint_support is None else ""
         raise ModelError(NEGATIVE.format(name=model.name, value=value, where=f"{where_s} with {_fmt(point)}") + hint)
-    inferred = () if declared else _inferred_domains(model, good[0])
-    if inferred:  # every point of the narrowed domain must work, the normalization included
-        narrowed_model = replace(model, domain=(*model.domain, *((v.param, v.interval) for v in inferred)))
-        _validate(narrowed_model, points, seed, budget, declared=True, label="inferred")
-        return inferred
-    for point in good:
+    if not declared:
+        inferred = _narrowed(model, good, points, seed, budget)
+        if inferred:
+            return inferred
+    for point in good[:points]:
         seconds = min(NUMERIC_SECONDS, budget.left() - 0.25)
         if seconds <= 0:
             break
@@ -195,6 +193,50 @@ def _validate(model: Model, points: int, seed: int, budget: Budget, declared: bo
         if len(model.data) > 1 and time.perf_counter() - start >= CUBATURE_SECONDS:
             break  # the cubature ran out its time at this point (no evidence): at the next it would too
     return ()
+
+
+INFERENCE_TRIES = 6  # points at which a narrowed domain is inferred, until one validates
+
+
+def _narrower(s: sp.Symbol, domain: sp.Set, model: Model) -> sp.Set:
+    """Where a second round of candidate points is drawn for a parameter whose domain comes only from its
+    assumptions: (0, 1) for a positive one, (0, ∞) for a real one (shapes of sympy.stats' Dirichlet)."""
+    if s in dict(model.domain) or s.is_integer:
+        return domain
+    if s.is_positive:
+        return sp.Interval.open(0, 1)
+    return sp.Interval.open(0, sp.oo) if domain == sp.S.Reals else domain
+
+
+def _nowhere_negative(point: dict) -> bool:
+    return all(v >= 0 for v in point.values())
+
+
+def _narrowed(model: Model, good: list[dict], points: int, seed: int, budget: Budget) -> tuple[ValidInterval, ...]:
+    """The intervals inferred around the first of the ``good`` points whose narrowed model validates
+    (every point of the narrowed domain must work, the normalization included); empty when the
+    assumed domains need no narrowing. Points with fewer negative values are tried first: where the
+    valid set of a parameter has several runs (1/Γ(α) changes sign for α < 0), the run around a point
+    with a negative value may hold no density (∫ x^(α − 1) diverges there).
+
+    Raises:
+        ModelError: No narrowed model validates (the first failure).
+    """
+    failure = None
+    for point in sorted(good, key=lambda pt: sum(1 for v in pt.values() if v < 0)):
+        inferred = _inferred_domains(model, point)
+        if not inferred:
+            if failure is None:
+                return ()
+            continue
+        narrowed_model = replace(model, domain=(*model.domain, *((v.param, v.interval) for v in inferred)))
+        try:
+            _validate(narrowed_model, points, seed, budget, declared=True, label="inferred")
+        except ModelError as exc:
+            failure = failure or exc
+            continue
+        return inferred
+    raise failure
 
 
 def _raise_outside_declared(model: Model, point: dict, bad: tuple[float, dict], label: str = "declared") -> None:

@@ -13,7 +13,7 @@ from typing import Literal, Mapping, Sequence
 
 import sympy as sp
 
-from symfisher.core.simplify import is_zero, tidy
+from symfisher.core.simplify import is_zero, signed_symbols, tidy
 from symfisher.core.evidence import numeric_value
 from symfisher.core.indicators import non_numbers
 from symfisher.core.note import Note, eq, listed
@@ -147,10 +147,12 @@ def matrices_equal(
     irregular_reason: str = "",
     facts: tuple[str, ...] = (),
     symmetric: bool = False,
+    domains: Mapping[sp.Symbol, sp.Set] | None = None,
 ) -> Verdict:
     """Decide ``left == right`` soundly: simplify the residual, else compare at random points.
 
-    ``symmetric``: both sides are symmetric by construction, so the upper triangle decides.
+    ``symmetric``: both sides are symmetric by construction, so the upper triangle decides. ``domains``: the
+    parameters' domains; the residual is simplified with the sign each implies (log(1/r) + log(r) = 0 for r > 1).
     """
     undefined = sorted({b for e in (*left, *right) for b in non_numbers(e)}, key=sp.sstr)
     if undefined:
@@ -164,8 +166,12 @@ def matrices_equal(
                        "(unevaluated expectations), so the identity could not be decided symbolically"),
                        facts=facts)
     cells = [(i, j) for i in range(left.rows) for j in range(left.cols) if not symmetric or j >= i]
-    zero = {ij: is_zero(left[ij] - right[ij], simplify_seconds) for ij in cells}
-    upper = {ij: sp.Integer(0) if z else simplify_within(left[ij] - right[ij], simplify_seconds) for ij, z in zero.items()}
+    signs = signed_symbols(left.free_symbols | right.free_symbols, domains)
+    back = {d: s for s, d in signs.items()}
+    differences = {ij: (left[ij] - right[ij]).xreplace(signs) for ij in cells}
+    zero = {ij: is_zero(differences[ij], simplify_seconds) for ij in cells}
+    upper = {ij: sp.Integer(0) if z else simplify_within(differences[ij], simplify_seconds).xreplace(back)
+             for ij, z in zero.items()}
     residual = sp.ImmutableMatrix(left.rows, left.cols, lambda i, j: upper[(i, j) if (i, j) in upper else (j, i)])
     if all(zero.values()):
         return Verdict("proved", Note.of(what, ": the residual simplifies to the zero matrix"), residual, facts=facts)

@@ -23,6 +23,9 @@ from benchmarks import stats_families as fams
 from symfisher.errors import ModelError, NotSupportedError
 
 TOLERANCE = 1e-6
+# cubature over a simplex with the Dirichlet's edge singularity x^(α − 1), α < 1: about 1e-6 (the closed form is the
+# literature's ψ′(α_i) − ψ′(α₀) exactly)
+CUBATURE_TOLERANCE = 1e-5
 CONFIG = sf.Config.defaults().merge(atom_timeout=20.0, entry_timeout=60.0, simplify_timeout=15.0)  # results, not speed
 TIMEOUT = 120.0
 GAP_TIMEOUT = 6.0  # a known gap is expected to stay open: do not spend a minute confirming it
@@ -37,16 +40,13 @@ KNOWN_GAPS: dict[str, str] = {
     "Arcsin": "E[(x − a)^−2], E[(b − x)^−2] diverge (infinite information at the ends), not declared",
     "Benini": "E[1/(α + 2β log(x/σ))^k] and with log(x)^2: the score's rational function of log x",
     "BetaNoncentral": "the density is an infinite Sum over k: atoms are sums of Beta integrals",
-    "BoundedPareto": "E[log x], E[log² x] on [L, H] with the truncation factor (1 − (L/H)^α)",
     "ChiNoncentral": "E[x² I_{−1/2}(λx)²/I_{1/2}(λx)²]: ratios of Bessel functions",
     "ExGaussian": "E[exp(−z²)/erfc(z)²]-type atoms (Mills ratio of the Gaussian cdf)",
     "ExponentialPower": "E[|x − μ|^β log|x − μ|], E[|x − μ|^β log²|x − μ|] for a symbolic shape β",
     "FisherZ": "E[1/(d1 e^{2x} + d2)^k], E[e^{2x} log(d1 e^{2x} + d2)/(d1 e^{2x} + d2)]: closed in about 20 s "
                "(substitution + Mellin), not within the gaps' short limit",
     "Gompertz": "E[e^{bx}], E[x² e^{2bx}] under exp(η(1 − e^{bx})): incomplete-gamma integrals",
-    "LogCauchy": "E[1/(σ² + (log x − μ)²)^k] and with log x: the Cauchy atoms after u = log x",
     "LogLogistic": "E[log x], E[log² x], E[x^{2β} log x/(1 + (x/α)^β)²]",
-    "LogitNormal": "E[log(1 − x)^k] under the logit-normal: no closed form (numeric only)",
     "Moyal": "closed, but the verdict stays inconclusive",
     "PowerFunction": "E[(x − a)^−2], E[log(x − a)²] on [a, b] with the shape α",
     "QuadraticU": "E[(x − (a + b)/2)^−k] with k = 3, 4 under the U-quadratic density",
@@ -62,8 +62,6 @@ KNOWN_GAPS: dict[str, str] = {
     "BetaBinomial": "the shape entries are sums of ψ(α + x) over x = 0…n: closed only after 20 s",
     "MultivariateLaplace": "Bessel-K density: E of ratios K_{ν±1}/K_ν of √(xᵀΣ⁻¹x)",
     "GeneralizedMultivariateLogGamma": "the density is an infinite Sum over n: atoms are sums of Gamma integrals",
-    "Dirichlet": "sympy's Dirichlet on the simplex: atoms carry a Piecewise of the density (joint support in progress)",
-    "MultivariateBeta": "the same distribution as Dirichlet (SymPy's other name for it)",
     "MultivariateT": "E[(1 + qᵀΣ⁻¹q/ν)^−2] and its moments: the multivariate-t Beta-prime integrals",
     "NegativeMultinomial": "E[ψ(k0 + x1 + x2 + x3)], E[x_i ψ(k0 + Σx)], and the moments E[x_i x_j] are not closed",
     "MultivariateEwens": "Piecewise on Σ i·x_i = n over a product of ranges: the constraint is not a joint support",
@@ -101,9 +99,10 @@ def test_closed_forms_match_quadrature_and_the_verdict_matches_the_numbers(name:
     points = 1 if len(d.model.data) > 1 else 2  # cubature in several dimensions is the slow part
     errors = fams.entry_errors(d, points)
     assert errors, f"{name}: no entry could be checked"
-    bad = {k: v for k, v in errors.items() if v > TOLERANCE}
+    tolerance = TOLERANCE if len(d.model.data) == 1 else CUBATURE_TOLERANCE
+    bad = {k: v for k, v in errors.items() if v > tolerance}
     assert not bad, f"{name}: closed forms differ from quadrature: {bad}"
-    equal = fams.numeric_equality(d, points)
+    equal = fams.numeric_equality(d, points, checked=errors)
     if d.infinite:
         assert "infinite" in d.equality.reason
     elif not equal:

@@ -187,10 +187,14 @@ class Context:
         return expr
 
 
+DATA_DRAWS = 8  # tries for each data point of :func:`_same_at_random_point`
+
+
 def _same_at_random_point(a: sp.Expr, b: sp.Expr, data: list[sp.Symbol],
                           domains: Mapping[sp.Symbol, sp.Set] | None = None) -> bool:
     """Whether ``a`` (log p with logarithms expanded) equals ``b`` (log p) at two random parameter points
-    where ``b`` is real at three data points and no θ-only logarithm of ``a`` has a negative argument:
+    where ``b`` is real at three data points (each drawn again, up to ``DATA_DRAWS`` times, where ``b`` is not
+    real: outside a joint support such as x1 + x2 < 1) and no θ-only logarithm of ``a`` has a negative argument:
     log p need only be right where p is a density. Every other
     draw takes the positive parameters small (below 1/(m + 1) for m of them), which finds such points
     when p lives on a simplex of probabilities p_1 + … + p_m < 1. With no such point in twelve draws,
@@ -210,19 +214,23 @@ def _same_at_random_point(a: sp.Expr, b: sp.Expr, data: list[sp.Symbol],
         outside = any(u.xreplace(point).is_negative for u in theta_logs)  # p(x) = u(θ)^g(x)… with u(θ) < 0
         pairs = []
         for _ in range(3):
-            at = dict(point)
-            for s in data:
-                at[s] = draw(domain_of(s), rng, bool(s.is_integer))
-                if s.is_nonnegative or s.is_positive:
-                    at[s] = sp.Rational(rng.randint(1, 9), 10) if not s.is_integer else sp.Integer(rng.randint(0, 1))
-            try:
-                pairs.append((value_a(at), value_b(at)))
-            except (TypeError, ValueError):
-                return False
+            for _ in range(DATA_DRAWS):  # a data point where b is real: inside a joint support (x1 + x2 < 1)
+                at = dict(point)
+                for s in data:
+                    at[s] = draw(domain_of(s), rng, bool(s.is_integer))
+                    if s.is_nonnegative or s.is_positive:
+                        at[s] = sp.Rational(rng.randint(1, 9), 10) if not s.is_integer else sp.Integer(rng.randint(0, 1))
+                try:
+                    pair = (value_a(at), value_b(at))
+                except (TypeError, ValueError):
+                    return False
+                if _real(pair[1]):
+                    break
+            pairs.append(pair)
         same = [abs(va - vb) <= 1e-9 * max(1.0, abs(vb)) for va, vb in pairs]
         if attempt < 2:
             first.append(same[0])
-        if outside or any(abs(vb.imag) > 1e-12 * max(1.0, abs(vb)) or not math.isfinite(vb.real) for _, vb in pairs):
+        if outside or not all(_real(vb) for _, vb in pairs):
             continue  # p is not a density at this parameter point (a log of a negative number)
         if not all(same):
             return False
@@ -230,6 +238,10 @@ def _same_at_random_point(a: sp.Expr, b: sp.Expr, data: list[sp.Symbol],
         if agreed == 2:
             return True
     return agreed == 1 or (agreed == 0 and len(first) == 2 and all(first))
+
+
+def _real(v: complex) -> bool:
+    return abs(v.imag) <= 1e-12 * max(1.0, abs(v)) and math.isfinite(v.real)
 
 
 def _complex_value(expr: sp.Expr, symbols: list[sp.Symbol]) -> Callable[[Mapping[sp.Symbol, sp.Expr]], complex]:

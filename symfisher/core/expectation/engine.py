@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
+import contextlib
 import math
 import os
 import time
 import traceback
 from dataclasses import dataclass
-from typing import Callable
+from typing import Callable, Iterator
 
 import sympy as sp
 
@@ -61,6 +62,8 @@ class Engine:
         self._clock = _Clock()  # shared with child engines
         self.config = config or Config.defaults()
         self.depth = depth
+        self.top = depth == 0  # the model's own engine (a sibling made by :meth:`child` has depth 0 but is not)
+        self.excluded: frozenset[str] = frozenset()  # expression strategies this engine does not try
         self.expensive = True  # False: skip the costly atom strategies (a caller's quick first try)
         self.cheap_pass = False  # True while an atom strategy runs in the cheap pass (see :meth:`later`)
         self.memo: dict[object, object] = {}
@@ -84,7 +87,7 @@ class Engine:
         model's hard atoms are known by then: an entry made of them fails at once, while fast routes still
         close), skipping the expression strategies that closed no entry so far (:meth:`_Clock.barren`)."""
         clock = self._clock
-        if self.depth > 0 or clock.deadline < math.inf:
+        if not self.top or clock.deadline < math.inf:
             return self._expect(f)
         share = self.config.entry_timeout * FAIL_FAST_SHARE
         left = self.config.open_timeout - clock.open_spent  # what the entries left open have not yet used
@@ -112,10 +115,10 @@ class Engine:
         for name, strategy in registry.strategies("expression"):
             if self.budget.expired():
                 break
-            if self.depth == 0 and clock.barren(name):
+            if name in self.excluded or self.top and clock.barren(name):
                 continue
             result = self._try(name, strategy, f)
-            if self.depth == 0:
+            if self.top:
                 clock.tried.add(name)
                 if result is not None:
                     clock.closed.add(name)
@@ -123,7 +126,7 @@ class Engine:
                 break
         if result is None:
             result = self.by_linearity(f)
-        return tidy(result) if self.depth == 0 else result
+        return tidy(result) if self.top else result
 
     def by_linearity(self, f: sp.Expr) -> Expectation:
         """Σ c_i(θ) E[g_i(X)] with each atom from the atom strategies.
@@ -215,12 +218,16 @@ class Engine:
         again, with that step, in the expensive pass, after every cheap strategy had its chance on every atom."""
         self._tried.get(g, set()).discard(name)
 
-    def child(self, ctx: Context) -> Engine:
+    def child(self, ctx: Context, sibling_without: str = "") -> Engine:
         """An engine for a transformed model (standardized, substituted) under the same budget and config,
-        one level deeper; it records into this engine's :attr:`failures`, so a bug met there is reported."""
-        sub = Engine(ctx, self._budget, self.config, self.depth + 1)
+        one level deeper; it records into this engine's :attr:`failures`, so a bug met there is reported.
+        ``sibling_without``: at this engine's level instead, so that every strategy applies to the new model
+        again, except the named expression strategy (the one that made it: no endless chain of changes)."""
+        sub = Engine(ctx, self._budget, self.config, self.depth + (0 if sibling_without else 1))
         sub._clock = self._clock
         sub.failures = self.failures
+        sub.top = False
+        sub.excluded = self.excluded | ({sibling_without} if sibling_without else set())
         return sub
 
     def cached(self, key: object, compute: Callable[[], object]) -> object:
@@ -244,6 +251,18 @@ class Engine:
                 clock.shared_spent += spent
                 clock.deadline = deadline + min(spent, free)
         return self.memo[key]
+
+    @contextlib.contextmanager
+    def within(self, seconds: float) -> Iterator[None]:
+        """While the block runs, the current entry's deadline is at most ``seconds`` away (a strategy's try that
+        must not spend the entry's whole time); shared work done meanwhile (:meth:`cached`) still extends it."""
+        clock = self._clock
+        saved = clock.deadline
+        cut = clock.deadline = min(saved, time.monotonic() + seconds)
+        try:
+            yield
+        finally:
+            clock.deadline = saved + max(0.0, clock.deadline - cut)
 
     def hard(self, fn: Callable, *args, seconds: float | None = None):
         """``fn(*args)`` in a worker killed after ``seconds`` (default: the atom timeout)."""

@@ -27,6 +27,9 @@ ORDER: Mapping[str, tuple[str, ...]] = {
         "exponential-family",  # strategies/expfamily.py
         "piecewise",           # strategies/piecewise.py (a density defined on intervals: the pieces one by one)
         "location-scale",      # strategies/standardize.py
+        "inner-variable",      # strategies/inner.py (t = g(x) when the score sees x only through g)
+        "atoms-first",         # strategies/atoms_first.py (the cheap atom strategies, for a short time, before the
+                               # support map's change of variables)
         "support-map",         # strategies/support.py
     ),
     "atom": (

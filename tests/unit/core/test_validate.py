@@ -161,3 +161,24 @@ def test_a_text_model_names_the_interval_to_declare():
     with pytest.raises(sf.ModelError, match=r"inside the declared domain \(p ∈ \(0, oo\)\); it is a density for "
                                             r"p ∈ \(0, 1\): declare p:\(0, 1\)"):
         model_from_string("p^x*(1-p)^(1-x)", data="x", params="p:positive", support="{0,1}")
+
+
+def test_real_shapes_whose_valid_values_form_several_runs_are_narrowed_to_the_run_that_holds_a_density():
+    """sympy.stats' Dirichlet takes real shapes: Γ(a + b)/(Γ(a)Γ(b)) changes sign at every negative integer, so
+    the density is non-negative on several runs of each shape, but a density only for a, b > 0 (on (−2, −1)
+    it is positive and ∫ x^(a − 1) diverges). Validation narrows each shape to (0, ∞) and says so."""
+    a, b = sp.symbols("a b", real=True)
+    x = sp.Symbol("x", positive=True)
+    beta = sp.gamma(a + b) / (sp.gamma(a) * sp.gamma(b)) * x ** (a - 1) * (1 - x) ** (b - 1)
+    model = sf.Model.from_pdf(beta, x, [a, b], sp.Interval.open(0, 1))
+    assert model.domain_map == {a: sp.Interval.open(0, sp.oo), b: sp.Interval.open(0, sp.oo)}
+    assert [v.param for v in model.inferred_domains] == [a, b]
+
+
+def test_a_scale_declared_positive_by_its_domain_gives_results_without_absolute_values():
+    """σ only real, with domain (0, ∞): |σ| = σ is applied to the closed forms and to the verdict's residual."""
+    x, mu, sigma = sp.symbols("x mu sigma", real=True)
+    normal = sp.exp(-(x - mu) ** 2 / (2 * sigma**2)) / sp.sqrt(2 * sp.pi * sigma**2)
+    d = sf.derive(sf.Model.from_pdf(normal, x, [mu, sigma], sp.S.Reals, domain={sigma: sp.Interval.open(0, sp.oo)}))
+    assert d.fisher == sp.Matrix([[1 / sigma**2, 0], [0, 2 / sigma**2]])
+    assert d.equality.status == "proved"

@@ -4,12 +4,14 @@ The order in which they are tried is ``registry.ORDER``, not the order of these 
 """
 
 from symfisher.core.expectation.strategies import (  # noqa: F401
+    atoms_first,
     dirac,
     direct,
     euler,
     expfamily,
     finite,
     gaussian,
+    inner,
     joint,
     meijerg,
     parametric,

@@ -4,7 +4,9 @@
 * on (0, ∞):  ∫ x^A exp(-L x^K) dx = Γ((A+1)/K) / (K L^((A+1)/K)),  for (A+1)/K > 0, L > 0, K > 0;
 * on (0, ∞):  ∫ x^A (1 + L x^K)^(-C) dx = L^(-s) B(s, C - s) / K with s = (A+1)/K,  for 0 < s < C
   (the Beta-prime integral: Student-t, Cauchy, F and log-logistic kernels);
-* on ℝ:       ∫ exp(-L x² + B x) dx = √(π/L) exp(B²/(4L)),  for L > 0.
+* on ℝ:       ∫ exp(-L x² + B x) dx = √(π/L) exp(B²/(4L)),  for L > 0;
+* on [l, h]:   ∫ x^A dx = (h^(A+1) − l^(A+1))/(A + 1), for 0 < l < h < ∞ and A ≠ −1 (A > −1 when l = 0): the
+  power integral of truncated power laws (the bounded Pareto), whose ends may be parameters.
 
 ``euler_integral`` recognises the integrand's shape (a data-free constant times these factors) and
 returns the value with its convergence conditions; :func:`settle` decides them. Every kernel is
@@ -27,6 +29,8 @@ class EulerResult:
         conditions: Exponent conditions: with the requirements met, one ≤ 0 means the integral diverges.
         requires: Shape conditions (L > 0, K > 0): the formula says nothing when one fails.
         sign: Sign of the (positive-kernel) integrand's constant: 1, -1, or 0 when unknown.
+        nonzero: Expressions the formula divides by where the integral itself is finite (the power integral's
+            A + 1): at a zero of one the value is the formula's limit.
     """
 
     value: sp.Expr
@@ -34,6 +38,7 @@ class EulerResult:
     rule: str
     requires: tuple[sp.Expr, ...] = ()
     sign: int = 0
+    nonzero: tuple[sp.Expr, ...] = ()
 
 
 def _binomial(base: sp.Expr, x: sp.Symbol):
@@ -99,13 +104,18 @@ def _exp_log_to_power(e: sp.Expr) -> sp.Expr:
     return e.replace(lambda w: w.func is sp.exp and w.args[0].has(sp.log), fix) if e.has(sp.log) else e
 
 
-def euler_integral(integrand: sp.Expr, x: sp.Symbol, lo: sp.Expr, hi: sp.Expr) -> EulerResult | None:
-    """∫_lo^hi integrand dx when it is an Euler (Beta/Gamma/Gaussian) integral, else ``None``."""
+def euler_integral(integrand: sp.Expr, x: sp.Symbol, lo: sp.Expr, hi: sp.Expr,
+                   lo_positive: bool = False) -> EulerResult | None:
+    """∫_lo^hi integrand dx when it is an Euler (Beta/Gamma/Gaussian) or power integral, else ``None``;
+    ``lo_positive``: the caller proved lo > 0 on the parameter domain (lo may be a parameter)."""
     parts = _factors(sp.powsimp(_exp_log_to_power(integrand), combine="exp"), x)
     if parts is None:
         return None
     const, a, b, arg, binomial = parts
     sign = 1 if const.is_positive else -1 if const.is_negative else 0
+    if binomial is None and arg == 0 and b == 0 and hi.is_finite and (lo_positive or lo == 0) \
+            and (lo, hi) != (0, 1):
+        return _power_integral(const, a, lo, hi, sign)
     if binomial is not None:
         (lam, k), e = binomial
         if lo == 0 and hi is sp.oo and arg == 0 and b == 0:
@@ -138,6 +148,15 @@ def euler_integral(integrand: sp.Expr, x: sp.Symbol, lo: sp.Expr, hi: sp.Expr) -
         return EulerResult(const * sp.exp(c0) * sp.sqrt(sp.pi / lam) * sp.exp(c1**2 / (4 * lam)), (lam,),
                            "Gaussian integral", (), sign)
     return None
+
+
+def _power_integral(const: sp.Expr, a: sp.Expr, lo: sp.Expr, hi: sp.Expr, sign: int) -> EulerResult:
+    """const·∫_lo^hi x^a dx, lo = 0 or lo > 0; at a = −1 (a fixed exponent) the logarithm log(hi/lo)."""
+    if lo == 0:
+        return EulerResult(const * hi**(a + 1) / (a + 1), (a + 1,), "power integral", (), sign)
+    if (a + 1).is_zero:
+        return EulerResult(const * (sp.log(hi) - sp.log(lo)), (), "power integral", (), sign)
+    return EulerResult(const * (hi**(a + 1) - lo**(a + 1)) / (a + 1), (), "power integral", (), sign, (a + 1,))
 
 
 def settle(result: EulerResult) -> tuple[str, tuple[sp.Basic, ...]]:
@@ -186,14 +205,18 @@ from symfisher.core.note import Note, listed  # noqa: E402
 def euler_atom(engine, g: sp.Expr) -> Expectation | None:
     """E[g] when g·p is itself an Euler integral (no transform needed)."""
     ctx = engine.ctx
-    if not ctx.univariate or ctx.discrete or ctx.support_depends_on_params:
+    if not ctx.univariate or ctx.discrete:
         return None
     x = ctx.data[0]
     s = ctx.support[x]
+    moving = ctx.support_depends_on_params  # then only the power integral, whose ends may be parameters
+    if moving and not isinstance(s, sp.Interval):
+        return None
     # combine exponents only: merging bases back ((α·x)^β from α^β·x^β) would hide the power of x
     integrand = sp.powsimp(sp.expand_power_base(g * ctx.density, force=True), combine="exp")
-    r = euler_integral(integrand, x, s.inf, s.sup)
-    if r is None:
+    lo_positive = s.inf.is_finite is not False and s.inf != 0 and ctx.sign(s.inf) == 1
+    r = euler_integral(integrand, x, s.inf, s.sup, lo_positive)
+    if r is None or moving and r.rule != "power integral":
         return None
     status, pending = settle(r)
     if status == "diverges":
@@ -202,4 +225,5 @@ def euler_atom(engine, g: sp.Expr) -> Expectation | None:
                            detail=Note.of(r.rule, " diverges (", *listed(failing), ")", rule=r.rule))
     if status == "unknown":
         return None
+    pending += tuple(sp.Ne(c, 0) for c in r.nonzero if c.is_zero is None)
     return Expectation(r.value, ("euler-integral",), detail=Note(r.rule, rule=r.rule), conditions=pending)

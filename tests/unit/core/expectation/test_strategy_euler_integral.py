@@ -1,5 +1,5 @@
-"""Strategy "euler-integral" (strategies/euler.py): E[g] when g·p is a Beta, Gamma, Beta-prime or Gaussian
-integral, with its convergence conditions; a divergent positive kernel gives ±∞."""
+"""Strategy "euler-integral" (strategies/euler.py): E[g] when g·p is a Beta, Gamma, Beta-prime, Gaussian or
+power integral, with its convergence conditions; a divergent positive kernel gives ±∞."""
 
 from __future__ import annotations
 
@@ -12,6 +12,9 @@ from _strategy_cases import (BERNOULLI, EXPONENTIAL, GAMMA_SHAPE, POS, UNIFORM, 
 a = sp.Symbol("a", positive=True)
 POWER = model(a * x ** (a - 1), x, [a], sp.Interval.open(0, 1), "power-function")  # Beta(a, 1)
 LOG_LOGISTIC = model(2 * theta * x / (1 + theta * x**2) ** 2, x, [theta], POS, "beta-prime")
+# truncated power laws: the bounded Pareto on [1, 4], a power function on (0, 2)
+PARETO_1_4 = model(a * x ** (-a - 1) / (1 - sp.Integer(4) ** -a), x, [a], sp.Interval(1, 4), "bounded-pareto")
+POWER_0_2 = model(a * x ** (a - 1) / 2**a, x, [a], sp.Interval.open(0, 2), "power-function-on-(0,2)")
 
 
 @pytest.mark.parametrize("m, g, expected, conditions", [
@@ -22,6 +25,11 @@ LOG_LOGISTIC = model(2 * theta * x / (1 + theta * x**2) ** 2, x, [theta], POS, "
     pytest.param(POWER, x, a / (a + 1), (), id="beta-integral"),
     pytest.param(POWER, 1 - x, 1 / (a + 1), (), id="beta-integral-with-one-minus-x"),
     pytest.param(LOG_LOGISTIC, sp.Integer(1), 1, (), id="beta-prime-integral"),
+    pytest.param(PARETO_1_4, sp.Integer(1), 1, (), id="power-integral-mass"),
+    pytest.param(PARETO_1_4, x, a * (4 ** (1 - a) - 1) / ((1 - a) * (1 - sp.Integer(4) ** -a)), (sp.Ne(1 - a, 0),),
+                 id="power-integral-mean-with-its-removable-singularity"),
+    pytest.param(POWER_0_2, x, 2 * a / (a + 1), (), id="power-integral-from-zero"),
+    pytest.param(UNIFORM, x, theta / 2, (), id="power-integral-up-to-a-parameter"),
 ])
 def test_closed_forms(m, g, expected, conditions):
     r = apply("atom", "euler-integral", m, g)
@@ -35,6 +43,17 @@ def test_rule_is_the_detail():
     assert apply("atom", "euler-integral", POWER, x).detail == "Beta integral"
 
 
+def test_the_power_integral_agrees_with_quadrature_and_names_its_rule():
+    """E[X] of the bounded Pareto on [1, 4] at a = 3/2 (and at a = 1, the limit of the formula: log 4·4/3)."""
+    from scipy import integrate
+
+    r = apply("atom", "euler-integral", PARETO_1_4, x)
+    assert r.detail == "power integral"
+    density = sp.lambdify(x, x * PARETO_1_4.density.subs(a, sp.Rational(3, 2)))
+    assert abs(float(r.value.subs(a, sp.Rational(3, 2))) - integrate.quad(density, 1, 4)[0]) < 1e-12
+    assert same(sp.limit(r.value, a, 1), 4 * sp.log(4) / 3)
+
+
 def test_a_divergent_positive_kernel_is_infinite():
     """E[1/X] under Exponential(λ): ∫ λ e^{−λx}/x dx = ∞."""
     r = apply("atom", "euler-integral", EXPONENTIAL, 1 / x)
@@ -45,7 +64,6 @@ def test_a_divergent_positive_kernel_is_infinite():
 @pytest.mark.parametrize("m, g", [
     pytest.param(GAMMA_SHAPE, sp.log(x), id="logarithm"),
     pytest.param(GAMMA_SHAPE, x + 1, id="a-sum"),
-    pytest.param(UNIFORM, x, id="support-depends-on-theta"),
     pytest.param(BERNOULLI, n, id="discrete"),
 ])
 def test_does_not_apply(m, g):

@@ -1,0 +1,189 @@
+"""The inner variable of the score: E[f(X)] = E[F(T)] for T = g(X) when f sees x only through g.
+
+When the parameters reach the data through one function g (the logit-normal law through
+g(x) = log(x/(1 − x)), the log-Cauchy law through log x), each entry of the score products is a
+function of g(x), but splitting it into atoms (E[log x], E[log(1 − x)], …) loses that: the atoms
+have no closed form, their sum has. With g strictly monotone on the support and x = g⁻¹(t),
+
+    E[f(X)] = ∫ F(t) q(t) dt,   q(t) = p(g⁻¹(t)) |dg⁻¹/dt|,   t ∈ g(support),
+
+and the model of T (a normal law, a Cauchy law) goes to the whole engine again. Candidates for g:
+the data part of a score component ∂_i log p = a(θ) + b(θ) g(x), and the θ-free arguments of the
+logarithms in log p. A candidate is used only when F = f∘g⁻¹ is rational in t and dg⁻¹/dt has one
+sign, proved by SymPy; the map is checked by numbers (g(x(t)) = t, q integrates to 1) and the value
+by quadrature in t.
+"""
+
+from __future__ import annotations
+
+import math
+
+import sympy as sp
+
+from symfisher.core.evidence import NUMERIC_FAILURES, numeric_expectation, numeric_value
+from symfisher.core.expectation.base import Context, Expectation, _refined_symbol, force_log, linear_terms
+from symfisher.core.expectation.registry import register
+from symfisher.core.note import Note, eq
+
+MAX_CANDIDATES = 4
+SOLVE_SECONDS = 2.0  # for g(x) = t, in a worker
+CHECK_SEED = 11
+TRY_SECONDS = 1.5  # per entry in the model of T: the linear split in x still gets the rest of the entry's time
+MAX_MISSES = 1  # entries a candidate may leave open before it is no longer tried (BoundedPareto: 2.1 s each)
+
+
+def _score_parts(ctx) -> list[sp.Expr]:
+    """g for each score component ∂_i log p = a(θ) + Σ_k b_k(θ) g_k(x) whose data coefficients are
+    proportional (b_k = r_k·b, r_k numbers): g = Σ r_k g_k."""
+    x = ctx.data[0]
+    found = []
+    for theta in ctx.params:
+        terms = [(c, a) for c, a in linear_terms(sp.diff(ctx.logpdf, theta), ctx.data) if a.has(x)]
+        if not terms or any(a.free_symbols & set(ctx.params) for _, a in terms):
+            continue
+        lead = terms[0][0]
+        ratios = [sp.cancel(c / lead) for c, _ in terms]
+        if all(r.is_number for r in ratios):
+            found.append(sp.Add(*[r * a for r, (_, a) in zip(ratios, terms)]))
+    return found
+
+
+def _log_arguments(ctx) -> list[sp.Expr]:
+    """log h(x) for every θ-free, data-dependent argument h of a logarithm in log p."""
+    params = set(ctx.params)
+    return [e for e in ctx.logpdf.atoms(sp.log) if e.has(ctx.data[0]) and not e.free_symbols & params]
+
+
+def _affine(g: sp.Expr, x: sp.Symbol) -> bool:
+    return g.is_polynomial(x) and sp.degree(g, x) <= 1
+
+
+def candidates(ctx) -> list[sp.Expr]:
+    """Inner functions worth a change of variables, best first (score parts, then logarithms)."""
+    x = ctx.data[0]
+    out: dict[sp.Expr, None] = {}
+    for g in (*_score_parts(ctx), *_log_arguments(ctx)):
+        g = sp.expand(g)
+        g = g.as_independent(x, as_Add=True)[1]  # an additive constant does not change the map
+        if g.has(x) and not _affine(g, x):
+            out.setdefault(g, None)
+    return list(out)[:MAX_CANDIDATES]
+
+
+def canonical(e: sp.Expr) -> sp.Expr:
+    """Logarithms of single fractions, expanded: log(eᵗ/(eᵗ + 1)) − log(1 − eᵗ/(eᵗ + 1)) → t."""
+    return force_log(e.replace(lambda a: isinstance(a, sp.log), lambda a: sp.log(sp.factor(sp.together(a.args[0])))))
+
+
+def rational_in(h: sp.Expr, t: sp.Symbol) -> sp.Expr | None:
+    """h as a rational function of t, or ``None``; common exponential factors of sums are cancelled
+    first (e⁻ᵗ/(α e⁻ᵗ + 2β t e⁻ᵗ) → 1/(α + 2β t), the Benini score in t = log x)."""
+    if h.is_rational_function(t):
+        return h
+    h = sp.powsimp(h.replace(lambda e: e.is_Add and e.has(sp.exp), sp.factor_terms))
+    return h if h.is_rational_function(t) else None
+
+
+def _slope_sign(inverse: sp.Expr, t: sp.Symbol, image: tuple[sp.Expr, sp.Expr]) -> tuple[sp.Expr, int]:
+    """(dx/dt, its sign on the image: +1, −1, or 0 when SymPy proves neither)."""
+    slope = sp.simplify(sp.diff(inverse, t))
+    lo, hi = sorted(image, key=float) if all(e.is_number for e in image) else image
+    tries = [slope]
+    if lo.is_number and hi.is_number:  # t with the assumptions of its interval (positive on (0, ∞) ...)
+        tries.append(slope.xreplace({t: _refined_symbol(t, sp.Interval.open(lo, hi))}))
+    for s in tries:
+        if s.is_positive or s.is_negative:
+            return slope, 1 if s.is_positive else -1
+    return slope, 0
+
+
+def _checked(ctx, g, x, t, inverse, density, image) -> bool:
+    """The map checked by numbers at a random parameter point: g(x(t)) = t at points of the image, and
+    the density of T integrates to 1 over it (a wrong inverse or image would show in one or the other)."""
+    point = ctx.point(CHECK_SEED)
+    lo, hi = (float(numeric_value(e, point)) for e in (image.inf, image.sup))
+    inside = [lo + w * (hi - lo) for w in (0.2, 0.5, 0.7)] if math.isfinite(hi - lo) else (
+        [lo + w for w in (0.3, 1.0, 2.5)] if math.isfinite(lo) else [hi - w for w in (0.3, 1.0, 2.5)]
+        if math.isfinite(hi) else [-1.3, 0.2, 1.7])
+    for v in inside:
+        back = numeric_value(g.xreplace({x: inverse.xreplace({t: v})}), point)
+        if isinstance(back, complex) or not abs(back - v) <= 1e-9 * max(1.0, abs(v)):
+            return False
+    try:
+        mass = numeric_expectation(sp.Integer(1), density, {t: image}, point)
+    except NUMERIC_FAILURES:
+        return False
+    return abs(mass - 1) <= 1e-6
+
+
+def change(ctx, g: sp.Expr):
+    """(t, x(t), the Context of T = g(X)) or ``None`` when g has no inverse in closed form, is not
+    proved monotone, or the density of T keeps x."""
+    x = ctx.data[0]
+    s = ctx.support[x]
+    if not isinstance(s, sp.Interval):
+        return None
+    ends = (sp.limit(g, x, s.inf, "+"), sp.limit(g, x, s.sup, "-"))
+    if any(e.has(sp.Limit, sp.nan, sp.zoo, sp.AccumBounds) or e.is_extended_real is False for e in ends):
+        return None
+    t = sp.Dummy("t", real=True)
+    solutions = [r for r in sp.solve(sp.Eq(g, t), x) if not r.has(sp.I, sp.nan, sp.zoo, sp.LambertW)]
+    if len(solutions) != 1:
+        return None
+    inverse = solutions[0]
+    slope, sign = _slope_sign(inverse, t, ends)
+    if sign == 0:
+        return None
+    lo, hi = ends if sign > 0 else ends[::-1]  # g increasing iff x(t) increasing
+    image = sp.Interval.open(lo, hi)
+    logq = canonical(ctx.logpdf.xreplace({x: inverse}) + sp.log(sign * slope))
+    if logq.has(x) or logq.has(sp.nan, sp.zoo):
+        return None
+    if lo.is_number and hi.is_number:  # t with the assumptions of its support
+        refined = _refined_symbol(t, image)
+        inverse, logq, t = inverse.xreplace({t: refined}), logq.xreplace({t: refined}), refined
+    params = tuple(p for p in ctx.params if logq.has(p))
+    density = sp.powsimp(sp.expand(sp.exp(logq), power_exp=True, deep=False))
+    if not _checked(ctx, g, x, t, inverse, density, image):
+        return None
+    sub = Context(data=(t,), to_user={t: sp.Symbol("t", real=True)}, logpdf=force_log(logq), density=density,
+                  support={t: image}, params=params,
+                  others=tuple(sorted(logq.free_symbols - {t} - set(params), key=str)),
+                  domains=ctx.domains, label=f"{ctx.label} in t = g(x)")
+    return t, inverse, sub
+
+
+@register("inner-variable", "expression")
+def inner_variable(engine, f: sp.Expr) -> Expectation | None:
+    ctx = engine.ctx
+    if engine.depth > 0 or not ctx.univariate or ctx.discrete:
+        return None
+    x = ctx.data[0]
+    if not f.has(x):
+        return None
+    misses = engine.cached("inner-misses", dict)  # candidate → entries it left open
+    for g in engine.cached("inner-candidates", lambda: candidates(ctx)):
+        if misses.get(g, 0) >= MAX_MISSES:
+            continue
+        found = engine.cached(("inner-change", g), lambda: engine.hard(change, ctx, g, seconds=SOLVE_SECONDS))
+        if found is None:
+            continue
+        t, inverse, sub_ctx = found
+        h = rational_in(canonical(f.xreplace({x: inverse})), t)
+        if h is None:
+            continue
+        sub = engine.cached(("inner-engine", g), lambda: engine.child(sub_ctx, sibling_without="inner-variable"))
+        sub.expensive = False  # the atoms of T by the cheap strategies only: where they fail, the linear split
+        # of f in x (next) gets the time (the Benini law in t = log x needed erfc integrals: 3 s lost per entry)
+        with engine.within(TRY_SECONDS):
+            r = sub.expect(h)
+        if not r.closed:
+            misses[g] = misses.get(g, 0) + 1
+        if not r.closed or sub.spot_check(h, r.value) is False:  # quadrature in t: the log-Cauchy law's
+            continue  # mass spread over x up to e^(10⁶) defeats quadrature in x
+        user_t = sp.Symbol("t")
+        detail = Note.of("inner variable ", eq(user_t, g.xreplace(ctx.to_user)), ", density ",
+                         sub_ctx.density.xreplace({t: user_t}), " on ", sub_ctx.support[t],
+                         *(("; ", r.detail) if r.detail else ()), rule="inner variable")
+        return Expectation(r.value, ("inner-variable", *r.strategies), detail=detail, conditions=r.conditions)
+    return None
