@@ -96,9 +96,27 @@ def shift_polygammas(value: sp.Expr) -> sp.Expr:
     return value
 
 
+def _shifted(arg: sp.Expr) -> tuple[int, sp.Expr] | None:
+    """(k, c) with arg = c + k, k a nonzero integer (|k| ≤ 8) and c the representative of arg modulo integers:
+    its rational part in [0, 1) (ν/2 + 3/2 → ν/2 + 1/2, shift 1); for a rational number, its fractional part,
+    or 1 for an integer (5/2 → 1/2, where SymPy knows ψ⁽ⁿ⁾); ``None`` when arg is its own representative."""
+    k, c = arg.as_coeff_Add() if arg.is_Add else (sp.S.Zero, arg)
+    if arg.is_Rational:
+        k, c = arg, sp.S.Zero
+    if not k.is_Rational or not (c.free_symbols or c == 0):
+        return None
+    whole = sp.floor(k)
+    base = c + (k - whole)
+    if base == 0:
+        base, whole = sp.S.One, whole - 1
+    return (int(whole), base) if whole != 0 and abs(whole) <= 8 else None
+
+
 def canonical_polygammas(value: sp.Expr) -> sp.Expr:
-    """ψ⁽ⁿ⁾(c + k), k a nonzero integer (|k| ≤ 8) and c free of integer parts, written through ψ⁽ⁿ⁾(c), then
-    over one denominator when that is not longer; arguments are expanded first (ψ((a + b)/2) is ψ(a/2 + b/2)).
+    """ψ⁽ⁿ⁾(c + k), k a nonzero integer (|k| ≤ 8) and c the representative of the argument modulo integers
+    (rational part in [0, 1): ψ(ν/2 + 3/2) through ψ(ν/2 + 1/2), ψ′(5/2) through ψ′(1/2) = π²/2), written
+    through ψ⁽ⁿ⁾(c), then over one denominator when that is not longer; arguments are expanded first
+    (ψ((a + b)/2) is ψ(a/2 + b/2)).
 
     ψ⁽ⁿ⁾(c + k) = ψ⁽ⁿ⁾(c) + (−1)ⁿ n! Σ_{j<k} (c + j)^−(n+1) and ψ⁽ⁿ⁾(c − k) = ψ⁽ⁿ⁾(c) − (−1)ⁿ n! Σ_{1≤j≤k}
     (c − j)^−(n+1): every entry then holds the same generators ψ⁽ⁿ⁾(c), so two routes to one entry
@@ -112,9 +130,10 @@ def canonical_polygammas(value: sp.Expr) -> sp.Expr:
     rep = {}
     for g in value.atoms(sp.polygamma):
         n, arg = g.args
-        k, c = arg.as_coeff_Add() if arg.is_Add else (sp.S.Zero, arg)
-        if not (n.is_Integer and n >= 0 and k.is_Integer and k != 0 and abs(k) <= 8 and c.free_symbols):
+        shifted = _shifted(arg)
+        if not (n.is_Integer and n >= 0 and shifted):
             continue
+        k, c = shifted
         step = (-1) ** n * sp.factorial(n)
         if k > 0:
             rep[g] = sp.polygamma(n, c) + step * sp.Add(*[(c + j) ** -(n + 1) for j in range(int(k))])

@@ -44,7 +44,7 @@ class Expectation:
         return "+".join(self.strategies) if self.strategies else "none"
 
 
-def _refined_symbol(x: sp.Symbol, s: sp.Set) -> sp.Symbol:
+def refined_symbol(x: sp.Symbol, s: sp.Set) -> sp.Symbol:
     """A dummy standing for ``x`` with assumptions read off its support (positive on (0, oo) ...)."""
     discrete = is_discrete_set(s)
     lo = s.inf
@@ -96,7 +96,7 @@ class Context:
 
     @classmethod
     def of(cls, model: Model) -> Context:
-        sub = {x: _refined_symbol(x, s) for x, s in model.support}
+        sub = {x: refined_symbol(x, s) for x, s in model.support}
         logpdf = model.logpdf.xreplace(sub)
         density = model.density.xreplace(sub)
         expanded = force_log(logpdf)

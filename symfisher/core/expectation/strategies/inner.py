@@ -21,7 +21,7 @@ import math
 import sympy as sp
 
 from symfisher.core.evidence import NUMERIC_FAILURES, numeric_expectation, numeric_value
-from symfisher.core.expectation.base import Context, Expectation, _refined_symbol, force_log, linear_terms
+from symfisher.core.expectation.base import Context, Expectation, refined_symbol, force_log, linear_terms
 from symfisher.core.expectation.registry import register
 from symfisher.core.note import Note, eq
 
@@ -90,7 +90,7 @@ def _slope_sign(inverse: sp.Expr, t: sp.Symbol, image: tuple[sp.Expr, sp.Expr]) 
     lo, hi = sorted(image, key=float) if all(e.is_number for e in image) else image
     tries = [slope]
     if lo.is_number and hi.is_number:  # t with the assumptions of its interval (positive on (0, ∞) ...)
-        tries.append(slope.xreplace({t: _refined_symbol(t, sp.Interval.open(lo, hi))}))
+        tries.append(slope.xreplace({t: refined_symbol(t, sp.Interval.open(lo, hi))}))
     for s in tries:
         if s.is_positive or s.is_negative:
             return slope, 1 if s.is_positive else -1
@@ -140,7 +140,7 @@ def change(ctx, g: sp.Expr):
     if logq.has(x) or logq.has(sp.nan, sp.zoo):
         return None
     if lo.is_number and hi.is_number:  # t with the assumptions of its support
-        refined = _refined_symbol(t, image)
+        refined = refined_symbol(t, image)
         inverse, logq, t = inverse.xreplace({t: refined}), logq.xreplace({t: refined}), refined
     params = tuple(p for p in ctx.params if logq.has(p))
     density = sp.powsimp(sp.expand(sp.exp(logq), power_exp=True, deep=False))
@@ -175,7 +175,7 @@ def inner_variable(engine, f: sp.Expr) -> Expectation | None:
         sub = engine.cached(("inner-engine", g), lambda: engine.child(sub_ctx, sibling_without="inner-variable"))
         sub.expensive = False  # the atoms of T by the cheap strategies only: where they fail, the linear split
         # of f in x (next) gets the time (the Benini law in t = log x needed erfc integrals: 3 s lost per entry)
-        with engine.within(TRY_SECONDS):
+        with engine.within(TRY_SECONDS, hard=True):
             r = sub.expect(h)
         if not r.closed:
             misses[g] = misses.get(g, 0) + 1

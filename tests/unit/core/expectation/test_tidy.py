@@ -84,3 +84,17 @@ def test_the_zero_test_writes_shifted_polygammas_through_one():
     residual = sp.polygamma(1, c) - sp.polygamma(1, c + 3) - (1 / c**2 + 1 / (c + 1) ** 2 + 1 / (c + 2) ** 2)
     assert is_zero(residual) is True
     assert is_zero(residual + 1 / c**3) is False
+
+
+def test_polygammas_whose_arguments_differ_by_integers_share_one_generator():
+    """ψ(ν/2 + 3/2) = ψ(ν/2 + 1/2) + 2/(ν + 1): the Student-t's two routes to I_νν then cancel in the verdict;
+    ψ′(5/2) = ψ′(1/2) − 4 − 4/9 = π²/2 − 40/9 (SymPy knows ψ⁽ⁿ⁾ at 1/2): the Moyal law's."""
+    from symfisher.core.special_forms import canonical_polygammas
+
+    nu = sp.Symbol("nu", positive=True)
+    half = sp.Rational(1, 2)
+    assert sp.simplify(canonical_polygammas(sp.polygamma(0, nu / 2 + 3 * half) - sp.polygamma(0, nu / 2 + half))
+                       - 2 / (nu + 1)) == 0
+    assert sp.expand(canonical_polygammas(sp.polygamma(1, 5 * half))) == sp.pi**2 / 2 - sp.Rational(40, 9)
+    assert sp.expand(canonical_polygammas(sp.polygamma(0, -half))) == 2 - sp.EulerGamma - 2 * sp.log(2)
+    assert canonical_polygammas(sp.polygamma(1, nu + half)) == sp.polygamma(1, nu + half)  # its own representative
