@@ -236,12 +236,13 @@ def _half_line(piece: sp.Expr, t: sp.Symbol) -> float:
     """∫ piece dt over (0, ∞). A density spread over many orders of magnitude (log-Cauchy: 1/(t(1 + log² t)))
     defeats QUADPACK's map of the half line onto (0, 1); when its own error estimate says so, the integral is
     redone in u = log t, ∫ piece(eᵘ) eᵘ du over ℝ (written symbolically, so that log eᵘ = u holds where eᵘ
-    leaves the floats), and the estimate with the smaller error is kept."""
+    leaves the floats; SymPy does that for a real u, no forced expansion), and the estimate with the smaller
+    error is kept."""
     value, err = _quad_with_error(_lambda([t], piece), 0.0, math.inf)
     if err <= LOG_SCALE_ERROR * max(1.0, abs(value)):
         return value
     u = sp.Dummy("u", real=True)
-    in_log = sp.expand_log(piece.subs(t, sp.exp(u)) * sp.exp(u), force=True)
+    in_log = piece.subs(t, sp.exp(u)) * sp.exp(u)
     log_value, log_err = _quad_with_error(_lambda([u], in_log), -math.inf, math.inf)
     return log_value if log_err < err else value
 
