@@ -182,3 +182,15 @@ def test_a_scale_declared_positive_by_its_domain_gives_results_without_absolute_
     d = sf.derive(sf.Model.from_pdf(normal, x, [mu, sigma], sp.S.Reals, domain={sigma: sp.Interval.open(0, sp.oo)}))
     assert d.fisher == sp.Matrix([[1 / sigma**2, 0], [0, 2 / sigma**2]])
     assert d.equality.status == "proved"
+
+
+def test_a_narrowed_domain_on_which_the_density_is_still_not_normalized_is_an_error_naming_the_point():
+    """2a·x^(a − 1) on (0, 1) with a real: negative for a < 0, so a ∈ (0, ∞) is inferred, but there it
+    integrates to 2: no narrowed model validates, and the one-line error says so at a point of (0, ∞)."""
+    a = sp.Symbol("a", real=True)
+    x = sp.Symbol("x", positive=True)
+    with pytest.raises(sf.ModelError) as info:
+        sf.Model.from_pdf(2 * a * x ** (a - 1), x, [a], sp.Interval.open(0, 1))
+    text = str(info.value)
+    assert "\n" not in text and "not normalized" in text and "it integrates to 2" in text, text
+    assert float(re.search(r"a=(\d+/\d+|\d+)", text).group(1).split("/")[0]) > 0, text
