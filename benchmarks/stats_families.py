@@ -441,8 +441,11 @@ def families(kinds: Sequence[str] = ("continuous", "discrete", "finite", "joint"
 # ---------------------------------------------------------------------- numeric checks
 
 
+@lru_cache(maxsize=16)
 def numeric_points(model, count: int, seed: int) -> list[dict]:
-    """``count`` random parameter points where the density is a density (non-negative, mass 1)."""
+    """``count`` random parameter points where the density is a density (non-negative, mass 1); remembered,
+    since each costs a quadrature of the mass (a cubature over a joint support) and the checks of one
+    derivation ask for the same points twice. Callers must not change the list."""
     from symfisher.core.points import parameter_points
 
     known = set(model.data) | set(model.params) | set(model.given)
@@ -516,8 +519,7 @@ def numeric_equality(d, count: int = 2, seed: int = 20261125, checked: dict | No
 
         for point in numeric_points(model, count, seed):
             for i, j in ((i, j) for i in range(k) for j in range(i, k)):
-                a, b = numeric_value(d.fisher[i, j], point), numeric_value(d.neg_expected_hessian[i, j], point)
-                if abs(a - b) > 1e-5 * max(1.0, abs(a), abs(b)):
+                if _differ(numeric_value(d.fisher[i, j], point), numeric_value(d.neg_expected_hessian[i, j], point)):
                     return False
         return True
     for point in numeric_points(model, count, seed):
@@ -529,9 +531,14 @@ def numeric_equality(d, count: int = 2, seed: int = 20261125, checked: dict | No
                 b = numeric_mean(model, -d.hessian[i, j], point)
                 if a is None or b is None or not (math.isfinite(a) and math.isfinite(b)):
                     continue
-                if abs(a - b) > 1e-5 * max(1.0, abs(a), abs(b)):
+                if _differ(a, b):
                     return False
     return True
+
+
+def _differ(a: float, b: float) -> bool:
+    """E[s sᵀ] and E[−H] differ at one entry: by more than 1e-5 relative."""
+    return abs(a - b) > 1e-5 * max(1.0, abs(a), abs(b))
 
 
 def open_atoms(d) -> list[sp.Expr]:

@@ -163,7 +163,7 @@ def _validate(model: Model, points: int, seed: int, budget: Budget, declared: bo
         bad = _negative_at(model, point)
         if bad is None:
             good.append(point)
-            if not declared and (len(good) >= points and any(map(_nowhere_negative, good))
+            if not declared and (len(good) >= points and any(_negatives(pt) == 0 for pt in good)
                                  or len(good) == INFERENCE_TRIES):
                 break
         elif declared and cmath.isfinite(bad[0]):
@@ -208,8 +208,9 @@ def _narrower(s: sp.Symbol, domain: sp.Set, model: Model) -> sp.Set:
     return sp.Interval.open(0, sp.oo) if domain == sp.S.Reals else domain
 
 
-def _nowhere_negative(point: dict) -> bool:
-    return all(v >= 0 for v in point.values())
+def _negatives(point: dict) -> int:
+    """How many of the point's values are negative."""
+    return sum(1 for v in point.values() if v < 0)
 
 
 def _narrowed(model: Model, good: list[dict], points: int, seed: int, budget: Budget) -> tuple[ValidInterval, ...]:
@@ -223,7 +224,7 @@ def _narrowed(model: Model, good: list[dict], points: int, seed: int, budget: Bu
         ModelError: No narrowed model validates (the first failure).
     """
     failure = None
-    for point in sorted(good, key=lambda pt: sum(1 for v in pt.values() if v < 0)):
+    for point in sorted(good, key=_negatives):
         inferred = _inferred_domains(model, point)
         if not inferred:
             if failure is None:
