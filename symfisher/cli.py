@@ -119,7 +119,7 @@ def _cmd_derive(args) -> int:
     start = time.monotonic()
     model = _model_from_args(args)
     d = cache.derive_cached(model, timeout=max(0.5, args.timeout - (time.monotonic() - start)))
-    print(render_derivation(d))
+    print(d)
     if args.strategies:
         print("\n" + strategies_table(d))
     _write_exports(d, args, engine)
@@ -145,138 +145,6 @@ def package_version() -> str:
         import symfisher
 
         return getattr(symfisher, "__version__", "unknown")
-
-
-_PSI = {0: "ψ", 1: "ψ′", 2: "ψ″", 3: "ψ‴"}
-
-
-def _printer_class():
-    from sympy.printing.pretty.pretty import PrettyPrinter
-
-    class TerminalPrinter(PrettyPrinter):
-        """SymPy's Unicode pretty printer with ψ, ψ′, ψ″ for polygamma and log Γ for loggamma."""
-
-        def _print_polygamma(self, e):
-            order, arg = e.args
-            if not (order.is_Integer and int(order) in _PSI):
-                return self._print_Function(e)
-            return self._helper_print_function(e.func, (arg,), func_name=_PSI[int(order)])
-
-        def _print_loggamma(self, e):
-            return self._print_Function(e, func_name="log Γ")
-
-    return TerminalPrinter
-
-
-def pretty(expr) -> str:
-    """``expr`` in SymPy's Unicode pretty form, with ψ′(a) for polygamma(1, a) (as the terminal shows matrices)."""
-    from sympy.printing.pretty.pretty_symbology import pretty_use_unicode
-
-    printer = _printer_class()({"use_unicode": True})
-    flag = pretty_use_unicode(True)
-    try:
-        return printer.doprint(expr)
-    finally:
-        pretty_use_unicode(flag)
-
-
-def _labelled(label: str, expr) -> str:
-    """``label`` followed by the pretty form of ``expr``, the label on the expression's baseline."""
-    from sympy.printing.pretty.pretty_symbology import pretty_use_unicode
-    from sympy.printing.pretty.stringpict import prettyForm
-
-    printer = _printer_class()({"use_unicode": True})
-    flag = pretty_use_unicode(True)
-    try:
-        return prettyForm(*prettyForm(label).right(printer._print(expr))).render(wrap_line=False)
-    finally:
-        pretty_use_unicode(flag)
-
-
-def display_logpdf(model):
-    """log p with logs of products and powers expanded where the support and the domains make it exact:
-    log((1 - x)**(b - 1)) → (b - 1)·log(1 - x) on x ∈ (0, 1); never log(x²) → 2·log(x) for real x."""
-    import sympy as sp
-
-    expr = model.logpdf
-    inside = _interior_substitution(model)
-    replacements = {}
-    for term in expr.atoms(sp.log):
-        if not term.free_symbols:  # log(2π) stays as written
-            continue
-        forced = sp.expand_log(term, force=True)
-        if forced == term:
-            continue
-        arguments = [a.args[0] for a in forced.atoms(sp.log)]
-        if all(s.is_real for s in forced.free_symbols) and all(_positive(a, inside) for a in arguments):
-            replacements[term] = forced
-    return expr.xreplace(replacements)
-
-
-def _interior_substitution(model) -> dict:
-    """Each data symbol, parameter and covariate with an interval range, written through a positive
-    dummy t so that positivity on the interval's interior is an assumption: (a, b) ∋ (a + b t)/(1 + t)."""
-    import sympy as sp
-
-    ranges = {**model.domain_map, **model.support_map}
-    out = {}
-    for s, r in ranges.items():
-        if not isinstance(r, sp.Interval) or r == sp.S.Reals:
-            continue
-        t = sp.Dummy("t", positive=True)
-        lo, hi = r.inf, r.sup
-        if lo.is_finite and hi.is_finite:
-            out[s] = (lo + hi * t) / (1 + t)
-        elif lo.is_finite:
-            out[s] = lo + t
-        elif hi.is_finite:
-            out[s] = hi - t
-    return out
-
-
-def _positive(expr, inside: dict) -> bool:
-    import sympy as sp
-
-    if expr.is_positive:
-        return True
-    return bool(sp.factor(sp.together(expr.xreplace(inside))).is_positive)
-
-
-def render_derivation(d) -> str:
-    """The terminal report of a derivation: log p, the score, I(θ), −E[H] in Unicode pretty form, and
-    the verdict."""
-    import sympy as sp
-
-    params = d.params
-    lines = [f"Model: {d.model.name}    θ = ({', '.join(map(str, params))})", "",
-             _labelled("log p = ", display_logpdf(d.model)), "", "Score s(θ) = ∇θ log p:"]
-    lines += [_labelled(f"  ∂/∂{pretty(p)}: ", e) for p, e in zip(params, d.score)]
-    lines += ["", "Fisher information I(θ) = E[s sᵀ]:", pretty(d.fisher), ""]
-    lines += _block_lines(d)
-    lines += ["−E[H]:", pretty(d.neg_expected_hessian), ""]
-    if d.conditions:
-        lines.append("Valid for: " + " and ".join(sp.sstr(c) for c in d.conditions))
-    if d.infinite:
-        lines.append("The Fisher information is infinite: E[s_i²] diverges for entries "
-                     + ", ".join(f"({i + 1},{i + 1})" for i in range(len(params)) if d.fisher[i, i] == sp.oo))
-    lines.append(f"Information equality: {d.equality.status} — {d.equality.reason}")
-    return "\n".join(lines)
-
-
-def _block_lines(d) -> list[str]:
-    """I(θ) by the model's named parameter groups (upper blocks), nothing for a model without groups."""
-    groups = d.model.param_groups
-    if not groups:
-        return []
-    names = [g for g, _ in groups]
-    blocks = d.blocks()
-    lines = ["I(θ) by blocks (" + "; ".join(f"{g}: {', '.join(map(str, ps))}" for g, ps in groups) + "):"]
-    for n, a in enumerate(names):
-        for b in names[n:]:
-            block = blocks[(a, b)]
-            text = "0" if block.is_zero_matrix else pretty(block)
-            lines += [f"  I[{a}, {b}] =", *("    " + line for line in text.splitlines())]
-    return lines + [""]
 
 
 def strategies_table(d) -> str:

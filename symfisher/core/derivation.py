@@ -14,6 +14,7 @@ from typing import Any, Literal, Mapping
 import sympy as sp
 
 from symfisher.core import outer
+from symfisher.core.display import readable_logpdf, render
 from symfisher.core.deadline import Budget, run_with_deadline, stream_with_deadline
 from symfisher.core.points import spread_points
 from symfisher.config import Config
@@ -154,20 +155,7 @@ class Derivation:
                 f"equality: {self.equality.status}{groups})")
 
     def __str__(self) -> str:
-        lines = [f"Model: {self.model.name}    θ = ({', '.join(map(str, self.params))})",
-                 f"log p = {sp.sstr(self.model.logpdf)}",
-                 *(f"Domain: {v.note()}" for v in self.model.inferred_domains), "", "Score s(θ):"]
-        lines += [f"  ∂/∂{p}: {sp.sstr(e)}" for p, e in zip(self.params, self.score)]
-        lines += ["", "Fisher information I(θ) = E[s sᵀ]:", sp.pretty(self.fisher, use_unicode=True), "",
-                  *_block_lines(self),
-                  "−E[H]:", sp.pretty(self.neg_expected_hessian, use_unicode=True), "",
-                  f"Information equality: {self.equality.status} — {self.equality.reason}"]
-        if self.conditions:
-            lines.insert(-1, f"Valid for: {_and(self.conditions)}")
-        if self.infinite:
-            lines.insert(-1, "The Fisher information is infinite: E[s_i²] diverges for entries "
-                             + ", ".join(f"({i + 1},{i + 1})" for i, j in _infinite_entries(self.fisher) if i == j))
-        return "\n".join(lines)
+        return render(self)
 
     def _repr_latex_(self) -> str:
         return outer.derivation_repr_latex(self)
@@ -233,22 +221,6 @@ class Derivation:
         Matrix([[1]])
         """
         return outer.reparametrize_derivation(self, mapping, new_params, **kwargs)
-
-
-def _block_lines(d: Derivation) -> list[str]:
-    """I(θ) by the named parameter groups, for ``str(d)`` (nothing without groups)."""
-    if not d.model.param_groups:
-        return []
-    names = [g for g, _ in d.model.param_groups]
-    lines = ["I(θ) by blocks (" + "; ".join(f"{g}: {', '.join(map(str, ps))}" for g, ps in d.model.param_groups)
-             + "):"]
-    blocks = d.blocks()
-    for a_i, a in enumerate(names):
-        for b in names[a_i:]:
-            block = blocks[(a, b)]
-            text = "0" if block.is_zero_matrix else sp.pretty(block, use_unicode=True)
-            lines += [f"  I[{a}, {b}] =", *("    " + line for line in text.splitlines())]
-    return lines + [""]
 
 
 def _valid_strategy_key(key: object, k: int) -> bool:
@@ -549,10 +521,6 @@ def _bounded_verdict(model: Model, config: Config, fisher, negH, mean, timed_out
                                                f" ({seconds:.3g} s left)"))
 
 
-def _and(conditions: tuple) -> str:
-    return " and ".join(sp.sstr(c) for c in conditions)
-
-
 def _satisfies(conditions: tuple):
     """A filter for parameter points: every condition true there (``None`` when there are none)."""
     if not conditions:
@@ -594,7 +562,7 @@ def _infinite_verdict(fisher, negH, points, facts: tuple[str, ...]) -> Verdict:
 
 def _steps(model, S, H, mean, fis, neh, verdict) -> list[Step]:
     p = [str(q) for q in model.params]  # names once: 16,290 entries for softmax regression with 180 weights
-    steps = [Step("model", "log-likelihood", model.logpdf)]
+    steps = [Step("model", "log-likelihood", readable_logpdf(model))]
     steps += [Step("score", f"d/d{p[i]} log p", S[i], index=(i,)) for i in range(len(p))]
     steps += [Step("hessian", f"d2/d{p[i]}d{p[j]} log p", H[i, j], index=(i, j)) for i, j in entries(len(p))]
     steps += [Step("regularity", f"E[s_{p[i]}]", m[0], m[1], m[2], (i,)) for i, m in enumerate(mean)]

@@ -13,6 +13,7 @@ from typing import Any, Iterable, Mapping, Sequence
 
 import sympy as sp
 
+from symfisher.core.display import readable_logpdf
 from symfisher.core.points import domain_of, is_discrete_set
 from symfisher.errors import ModelError
 from symfisher.core.indicators import absorb_indicators
@@ -372,7 +373,7 @@ class Model:
 
     def __str__(self) -> str:
         sup = _joint.describe(self.data, self.support, self.joint_support)
-        return f"Model {self.name}: log p = {self.logpdf}  ({sup}; θ = {', '.join(map(str, self.params))})"
+        return f"Model {self.name}: log p = {readable_logpdf(self)}  ({sup}; θ = {', '.join(map(str, self.params))})"
 
     # ------------------------------------------------------------------ validation
     @staticmethod

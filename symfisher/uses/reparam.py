@@ -15,6 +15,7 @@ from typing import TYPE_CHECKING, Mapping, Sequence
 
 import sympy as sp
 
+from symfisher.core.display import readable_logpdf
 from symfisher.core.points import domain_of, parameter_points
 from symfisher.core.deadline import run_with_deadline
 from symfisher.core.note import Note, eq, listed
@@ -219,7 +220,7 @@ def reparametrize_derivation(derivation: Derivation, mapping: Mapping, new_param
     strategies = {key: label for key in derivation.strategies if key[0] in ("fisher", "neg_expected_hessian")}
     strategies.update({("mean_score", i): "Jᵀ E[s] (reparametrized)" for i in range(k)})
     old_strats = Note("; ".join(sorted(set(derivation.strategies.values()))))
-    steps = [Step("model", "log-likelihood", model.logpdf),
+    steps = [Step("model", "log-likelihood", readable_logpdf(model)),
              Step("reparametrize", "J = ∂θ_old/∂θ_new", J, detail=Note.of(*listed(eq(a, b) for a, b in sub.items())))]
     steps += [Step("score", f"d/d{new[i]} log p", score[i], index=(i,)) for i in range(k)]
     steps += [Step("hessian", f"d2/d{new[i]}d{new[j]} log p", hess[i, j], index=(i, j))

@@ -90,26 +90,6 @@ def test_score_and_log_likelihood_are_pretty_with_psi(capsys):
     assert "polygamma" not in out and "**" not in out
 
 
-def test_log_likelihood_expanded_only_where_exact():
-    x = sp.Symbol("x", real=True)
-    b = sp.Symbol("b", positive=True)
-    mu = sp.Symbol("mu", real=True)
-    from symfisher.core.model import Model
-
-    beta_like = Model(logpdf=sp.log((1 - x)**(b - 1)) + sp.log(b), data=(x,), params=(b,),
-                      support=((x, sp.Interval.open(0, 1)),))
-    assert cli.display_logpdf(beta_like) == (b - 1) * sp.log(1 - x) + sp.log(b)
-    on_reals = Model(logpdf=sp.log((x - mu)**2) - mu, data=(x,), params=(mu,), support=((x, sp.S.Reals),))
-    assert cli.display_logpdf(on_reals) == on_reals.logpdf  # log(y²) ≠ 2 log(y) for y < 0
-
-
-def test_psi_printing():
-    a = sp.Symbol("a", positive=True)
-    assert cli.pretty(sp.polygamma(1, a) + sp.digamma(a)) == "ψ(a) + ψ′(a)"
-    assert cli.pretty(sp.polygamma(2, a)) == "ψ″(a)"
-    assert cli.pretty(sp.loggamma(a)) == "log Γ(a)"
-
-
 def test_strategies_table(capsys):
     assert main(["derive", "normal", "--strategies"]) == 0
     out = capsys.readouterr().out

@@ -74,7 +74,7 @@ def test_docstrings_give_the_formulas(tmp_path):
     assert "    I[mu, mu] = sigma**(-2)\n" in text
     assert "    I[sigma, sigma] = 2/sigma**2\n" in text
     assert "    s[mu] = (-mu + x)/sigma**2\n" in text
-    assert "log p(x | mu, sigma) = -log(sigma) - log(pi)/2 - log(2)/2 - (-mu + x)**2/(2*sigma**2)" in text
+    assert "log p(x | mu, sigma) = -log(sigma) - log(2*pi)/2 - (-mu + x)**2/(2*sigma**2)" in text
     assert "    return [x0, 0, 2*x0]\n" in text  # the cse kernel of I(θ)
     compile(text, str(path), "exec")
 

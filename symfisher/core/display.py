@@ -1,0 +1,165 @@
+"""What a person reads: log p with its logarithms expanded where that is exact, and SymPy's Unicode pretty
+form with ψ, ψ′, ψ″ for the polygammas — one rendering for ``print(d)``, the CLI and the proofs.
+
+    >>> import sympy as sp
+    >>> x = sp.Symbol("x"); a, b = sp.symbols("a b", positive=True)
+    >>> readable_log(sp.log(x**(a - 1) * (1 - x)**(b - 1) / sp.beta(a, b)), {x: sp.Interval(0, 1)})
+    (a - 1)*log(x) + (b - 1)*log(1 - x) - log(beta(a, b))
+    >>> pretty(sp.polygamma(1, a) - sp.polygamma(1, a + b))
+    'ψ′(a) - ψ′(a + b)'
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Mapping
+
+import sympy as sp
+
+if TYPE_CHECKING:
+    from symfisher.core.derivation import Derivation
+    from symfisher.core.model import Model
+
+_PSI = {0: "ψ", 1: "ψ′", 2: "ψ″", 3: "ψ‴"}
+_MAX_OPS = 200  # a log argument larger than this is left as written (factor could take long)
+
+
+def readable_logpdf(model: Model) -> sp.Expr:
+    """log p as a person would write it: :func:`readable_log` on the model's support and parameter domains."""
+    return readable_log(model.logpdf, {**model.domain_map, **model.support_map})
+
+
+def readable_log(expr: sp.Expr, ranges: Mapping[sp.Symbol, sp.Set]) -> sp.Expr:
+    """``expr`` with each logarithm of a product or power expanded where that is exact on the interiors of
+    ``ranges`` (every argument after expansion proved positive there), and its constant logarithms with one
+    coefficient merged: log((1 − x)^(b−1)) → (b − 1)·log(1 − x) on x ∈ (0, 1), −log(2)/2 − log(π)/2 → −log(2π)/2;
+    never log(y²) → 2·log(y) for a real y."""
+    inside = _interior_substitution(ranges)
+    replacements = {}
+    for term in expr.atoms(sp.log):
+        if not term.free_symbols:  # log(2π) stays as written
+            continue
+        forced = sp.expand_log(term, force=True)
+        if forced == term:
+            continue
+        arguments = [a.args[0] for a in forced.atoms(sp.log)]
+        if all(s.is_real or ranges.get(s, sp.S.Complexes).is_subset(sp.S.Reals) for s in forced.free_symbols) \
+                and all(_positive(a, inside) for a in arguments):
+            replacements[term] = forced
+    return _merged_constant_logs(expr.xreplace(replacements))
+
+
+def _merged_constant_logs(expr: sp.Expr) -> sp.Expr:
+    """c·log(m) + c·log(n) → c·log(m·n) for the constant terms of a sum that share one rational coefficient."""
+    terms = sp.Add.make_args(expr)
+    constant = [t.as_coeff_Mul() for t in terms if not t.free_symbols and t.has(sp.log)]
+    if len(constant) < 2 or len({c for c, _ in constant}) > 1 or not all(isinstance(f, sp.log) for _, f in constant):
+        return expr
+    coefficient = constant[0][0]
+    merged = coefficient * sp.log(sp.Mul(*(f.args[0] for _, f in constant)), evaluate=False)
+    return sp.Add(*(t for t in terms if t.free_symbols or not t.has(sp.log)), merged)
+
+
+def _interior_substitution(ranges: Mapping[sp.Symbol, sp.Set]) -> dict:
+    """Each symbol with an interval range written through a positive dummy t, so that positivity on the
+    interval's interior is an assumption: (a, b) ∋ (a + b t)/(1 + t), (a, ∞) ∋ a + t."""
+    out = {}
+    for s, r in ranges.items():
+        if not isinstance(r, sp.Interval) or r == sp.S.Reals:
+            continue
+        t = sp.Dummy("t", positive=True)
+        lo, hi = r.inf, r.sup
+        if lo.is_finite and hi.is_finite:
+            out[s] = (lo + hi * t) / (1 + t)
+        elif lo.is_finite:
+            out[s] = lo + t
+        elif hi.is_finite:
+            out[s] = hi - t
+    return out
+
+
+def _positive(expr: sp.Expr, inside: dict) -> bool:
+    if expr.is_positive:
+        return True
+    if sp.count_ops(expr) > _MAX_OPS:
+        return False
+    if expr.has(sp.beta, sp.binomial, sp.factorial):  # Γ(a)Γ(b)/Γ(a + b): SymPy knows Γ's sign, not B's
+        expr = expr.rewrite(sp.gamma)
+    return bool(sp.factor(sp.together(expr.xreplace(inside))).is_positive)
+
+
+def _printer_class():
+    from sympy.printing.pretty.pretty import PrettyPrinter
+
+    class TerminalPrinter(PrettyPrinter):
+        """SymPy's Unicode pretty printer with ψ, ψ′, ψ″ for polygamma and log Γ for loggamma."""
+
+        def _print_polygamma(self, e):
+            order, arg = e.args
+            if not (order.is_Integer and int(order) in _PSI):
+                return self._print_Function(e)
+            return self._helper_print_function(e.func, (arg,), func_name=_PSI[int(order)])
+
+        def _print_loggamma(self, e):
+            return self._print_Function(e, func_name="log Γ")
+
+    return TerminalPrinter
+
+
+def pretty(expr) -> str:
+    """``expr`` in SymPy's Unicode pretty form, with ψ′(a) for polygamma(1, a)."""
+    from sympy.printing.pretty.pretty_symbology import pretty_use_unicode
+
+    printer = _printer_class()({"use_unicode": True})
+    flag = pretty_use_unicode(True)
+    try:
+        return printer.doprint(expr)
+    finally:
+        pretty_use_unicode(flag)
+
+
+def labelled(label: str, expr) -> str:
+    """``label`` followed by the pretty form of ``expr``, the label on the expression's baseline."""
+    from sympy.printing.pretty.pretty_symbology import pretty_use_unicode
+    from sympy.printing.pretty.stringpict import prettyForm
+
+    printer = _printer_class()({"use_unicode": True})
+    flag = pretty_use_unicode(True)
+    try:
+        return prettyForm(*prettyForm(label).right(printer._print(expr))).render(wrap_line=False)
+    finally:
+        pretty_use_unicode(flag)
+
+
+def render(d: Derivation) -> str:
+    """The terminal report of a derivation: log p, the score, I(θ), −E[H] (pretty, with ψ′), the verdict."""
+    params = d.params
+    lines = [f"Model: {d.model.name}    θ = ({', '.join(map(str, params))})", "",
+             labelled("log p = ", readable_logpdf(d.model)),
+             *(f"Domain: {v.note()}" for v in d.model.inferred_domains), "", "Score s(θ) = ∇θ log p:"]
+    lines += [labelled(f"  ∂/∂{pretty(p)}: ", e) for p, e in zip(params, d.score)]
+    lines += ["", "Fisher information I(θ) = E[s sᵀ]:", pretty(d.fisher), ""]
+    lines += block_lines(d)
+    lines += ["−E[H]:", pretty(d.neg_expected_hessian), ""]
+    if d.conditions:
+        lines.append("Valid for: " + " and ".join(sp.sstr(c) for c in d.conditions))
+    if d.infinite:
+        lines.append("The Fisher information is infinite: E[s_i²] diverges for entries "
+                     + ", ".join(f"({i + 1},{i + 1})" for i in range(len(params)) if d.fisher[i, i] == sp.oo))
+    lines.append(f"Information equality: {d.equality.status} — {d.equality.reason}")
+    return "\n".join(lines)
+
+
+def block_lines(d: Derivation) -> list[str]:
+    """I(θ) by the model's named parameter groups (upper blocks), nothing for a model without groups."""
+    groups = d.model.param_groups
+    if not groups:
+        return []
+    names = [g for g, _ in groups]
+    blocks = d.blocks()
+    lines = ["I(θ) by blocks (" + "; ".join(f"{g}: {', '.join(map(str, ps))}" for g, ps in groups) + "):"]
+    for n, a in enumerate(names):
+        for b in names[n:]:
+            block = blocks[(a, b)]
+            text = "0" if block.is_zero_matrix else pretty(block)
+            lines += [f"  I[{a}, {b}] =", *("    " + line for line in text.splitlines())]
+    return lines + [""]

@@ -1,0 +1,68 @@
+"""What a person reads: log p with logarithms expanded only where exact, ψ′ for polygamma, one report for
+``print(d)`` and the CLI, and the readable log p in the proof and the exported code."""
+
+from __future__ import annotations
+
+import sympy as sp
+
+from symfisher import Model, derive
+from symfisher.core.display import pretty, readable_log, readable_logpdf
+
+x = sp.Symbol("x")
+u = sp.Symbol("u")
+a, b, s = sp.symbols("a b s", positive=True)
+mu = sp.Symbol("mu", real=True)
+
+
+def test_log_likelihood_expanded_only_where_exact():
+    xr = sp.Symbol("x", real=True)
+    beta_like = Model(logpdf=sp.log((1 - xr)**(b - 1)) + sp.log(b), data=(xr,), params=(b,),
+                      support=((xr, sp.Interval.open(0, 1)),))
+    assert readable_logpdf(beta_like) == (b - 1) * sp.log(1 - xr) + sp.log(b)
+    on_reals = Model(logpdf=sp.log((xr - mu)**2) - mu, data=(xr,), params=(mu,), support=((xr, sp.S.Reals),))
+    assert readable_logpdf(on_reals) == on_reals.logpdf  # log(y²) ≠ 2 log(y) for y < 0
+
+
+def test_a_plain_data_symbol_is_real_on_its_interval_support():
+    """The issue's case: x without assumptions on [0, 1], log of the whole Beta density as the user wrote it."""
+    density = x**(a - 1) * (1 - x)**(b - 1) / sp.beta(a, b)
+    model = Model.from_pdf(density, x, [a, b], sp.Interval(0, 1))
+    assert model.logpdf == sp.log(density)  # the model keeps what the user wrote
+    assert readable_logpdf(model) == (a - 1) * sp.log(x) + (b - 1) * sp.log(1 - x) - sp.log(sp.beta(a, b))
+    assert str(model).startswith("Model model: log p = (a - 1)*log(x) + (b - 1)*log(1 - x) - log(beta(a, b))  (")
+
+
+def test_logit_normal_as_written_reads_as_a_sum():
+    density = sp.exp(-(sp.log(u / (1 - u)) - mu)**2 / (2 * s**2)) / (s * sp.sqrt(2 * sp.pi) * u * (1 - u))
+    model = Model.from_pdf(density, u, [mu, s], sp.Interval.open(0, 1))
+    readable = readable_logpdf(model)
+    assert not any(isinstance(f.args[0], (sp.Mul, sp.Pow, sp.exp)) for f in readable.atoms(sp.log) if f.free_symbols)
+    assert sp.Add.make_args(readable).count(-sp.log(u)) == 1 and -sp.log(2 * sp.pi, evaluate=False) / 2 in \
+        sp.Add.make_args(readable)
+    for point in ({u: sp.Rational(1, 3), mu: sp.Rational(1, 2), s: 2}, {u: sp.Rational(9, 10), mu: -3, s: 1}):
+        assert abs(float((readable - model.logpdf).subs(point).evalf(30))) < 1e-25
+
+
+def test_constant_logs_merge_only_with_one_coefficient():
+    merged = readable_log(-sp.log(2) / 2 - sp.log(sp.pi) / 2 - x**2 / 2, {x: sp.S.Reals})
+    assert sp.sstr(merged) == "-x**2/2 - log(2*pi)/2"
+    kept = -sp.log(2) - sp.log(sp.pi) / 2 + x
+    assert readable_log(kept, {x: sp.S.Reals}) == kept
+
+
+def test_psi_printing():
+    assert pretty(sp.polygamma(1, a) + sp.digamma(a)) == "ψ(a) + ψ′(a)"
+    assert pretty(sp.polygamma(2, a)) == "ψ″(a)"
+    assert pretty(sp.loggamma(a)) == "log Γ(a)"
+
+
+def test_print_of_a_derivation_is_the_cli_report_with_psi():
+    d = derive(Model.from_pdf(x**(a - 1) * (1 - x)**(b - 1) / sp.beta(a, b), x, [a, b], sp.Interval(0, 1)))
+    text = str(d)
+    assert "log p = (a - 1)⋅log(x) + (b - 1)⋅log(1 - x) - log(Β(a, b))\n" in text
+    assert "  ∂/∂a: log(x) - ψ(a) + ψ(a + b)\n" in text
+    assert "ψ′(a) - ψ′(a + b)" in text and "polygamma" not in text
+    assert text.endswith("Information equality: proved — " + str(d.equality.reason))
+    latex = d.to_latex(document=False)
+    assert r"\left(a - 1\right) \log{\left(x \right)}" in latex  # the proof's log-likelihood, expanded
+    assert "(a - 1)*log(x) + (b - 1)*log(1 - x) - log(beta(a, b))" in d.lambdify().source
