@@ -11,6 +11,7 @@ import math
 import warnings
 from typing import Iterator, Mapping, Sequence
 
+import mpmath
 import numpy as np
 import sympy as sp
 from mpmath.libmp import NoConvergence
@@ -18,6 +19,7 @@ from sympy.utilities.lambdify import implemented_function
 
 from symfisher.core.renaming import renamed
 from symfisher.core.series import is_summable, series_sum
+from symfisher.core.special_forms import ZetaDerivative, zeta_derivatives
 
 _MODULES = ["scipy", "numpy"]
 
@@ -62,6 +64,8 @@ def safe_lambdify(args: Sequence[sp.Symbol], expr: sp.Expr, modules=_MODULES, cs
     if modules == _MODULES and expr.has(sp.Sum):
         calls: dict[sp.Sum, sp.Expr] = {}
         expr = expr.replace(is_summable, lambda s: calls.get(s) or calls.setdefault(s, _series_call(s)))
+    if expr.has(sp.Derivative):
+        expr = zeta_derivatives(expr).replace(lambda e: isinstance(e, ZetaDerivative), _zeta_derivative_call)
     # Numeric powers such as (297/1000)**(849/1000) stay exact in SymPy as roots of huge integers,
     # which overflow a float in the generated code: evaluate them first.
     numeric = {e: e.evalf(30) for e in expr.atoms(sp.Pow) if e.is_number}
@@ -102,6 +106,13 @@ def _series_call(s: sp.Sum) -> sp.Expr:
     return implemented_function(sp.Function(f"series{next(_SERIES_NAMES)}"), total)(*free)
 
 
+def _zeta_derivative_call(e: ZetaDerivative) -> sp.Expr:
+    """ζ⁽ⁿ⁾(s) (the zeta law's score) as a function of s that mpmath evaluates point by point."""
+    n, z = int(e.args[0]), e.args[1]
+    value = np.vectorize(lambda t: float(mpmath.zeta(t, 1, n)) if t > 1 else np.nan, otypes=[float])
+    return implemented_function(sp.Function(f"zeta_derivative{n}"), value)(z)
+
+
 def _lambda(args: Sequence[sp.Symbol], expr: sp.Expr):
     return safe_lambdify(list(args), expr)
 
@@ -124,6 +135,9 @@ def _values(s: sp.Set) -> np.ndarray | None:
 
 
 def _sum_1d(fn, s: sp.Set) -> float:
+    """Σ fn(k) over a discrete set; a series still not converged after :data:`_MAX_TERMS` terms (a power-law tail:
+    the zeta law's E[log² X] at s = 2.2 has 1e-4 of its value beyond 200,000 terms) gets its tail by
+    :func:`_euler_maclaurin_tail`."""
     vals = _values(s)
     if vals is not None:
         return float(np.sum(np.asarray(fn(vals), dtype=float) * np.ones_like(vals)))
@@ -137,10 +151,28 @@ def _sum_1d(fn, s: sp.Set) -> float:
             block = np.asarray(fn(ks), dtype=float) * np.ones_like(ks)
         block = np.where(np.isnan(block) & (ks > start + 50), 0.0, block)
         total += float(np.sum(block))
-        if np.max(np.abs(block[-50:])) < 1e-300 or (np.max(np.abs(block[-50:])) < 1e-18 * max(1.0, abs(total))):
-            break
         k += _BLOCK
-    return total
+        if np.max(np.abs(block[-50:])) < 1e-300 or (np.max(np.abs(block[-50:])) < 1e-18 * max(1.0, abs(total))):
+            return total
+    if s.sup.is_finite and k > s.sup:
+        return total
+    return total + _euler_maclaurin_tail(fn, float(k), block)
+
+
+def _euler_maclaurin_tail(fn, k: float, last: np.ndarray) -> float:
+    """Σ_{j≥k} f(j) ≈ ∫_k^∞ f + f(k)/2 − f′(k)/12 for terms that decay smoothly (the last block of one sign and
+    shrinking in size; else 0, the truncated sum as it was): f between the integers is the compiled term itself."""
+    size = np.abs(last)
+    if not (np.all(last > 0) or np.all(last < 0)) or not np.all(np.diff(size) <= 0):
+        return 0.0
+    f = lambda x: float(np.asarray(fn(np.array([x])), dtype=float).ravel()[0])  # noqa: E731
+    h = 1e-3 * k
+    derivative = (f(k + h) - f(k - h)) / (2 * h)
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")  # ∫_k^∞ f(x) dx = k ∫_1^∞ f(k t) dt: QUADPACK's map of the half line wants t ~ 1
+        integral = k * _quad(lambda t: f(k * t), 1.0, math.inf)
+    tail = integral + f(k) / 2 - derivative / 12
+    return tail if math.isfinite(tail) else 0.0
 
 
 def _finite(fn, *t: float) -> float:
@@ -286,7 +318,8 @@ def numeric_value(expr: sp.Expr, point: Mapping[sp.Symbol, sp.Expr], digits: int
     """High-precision value of a closed form at a point (``nan`` when it does not evaluate)."""
     at = _in_floats(point, digits + 15)
     try:
-        value = sp.N(sp.sympify(expr).subs(at), digits)
+        expr = sp.sympify(expr)
+        value = sp.N((zeta_derivatives(expr) if expr.has(sp.Derivative) else expr).subs(at), digits)
         if value.free_symbols or value.has(sp.Integral, sp.Sum):
             return math.nan
         c = complex(value)

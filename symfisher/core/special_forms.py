@@ -1,9 +1,43 @@
 """Canonical forms for values in Γ, Beta and ψ⁽ⁿ⁾: integer shifts of their arguments written out, so that
-results come out in the form the literature prints and two routes to one entry cancel exactly."""
+results come out in the form the literature prints and two routes to one entry cancel exactly; and ζ⁽ⁿ⁾(s) as one
+function that numbers can be given to."""
 
 from __future__ import annotations
 
+import mpmath
 import sympy as sp
+
+
+class ZetaDerivative(sp.Function):
+    """ζ⁽ⁿ⁾(s), written ``ZetaDerivative(n, s)``: SymPy's ``Derivative(zeta(s), (s, n))`` has no numeric value once
+    s is a number (it becomes a ``Subs``), and common-subexpression elimination would take ζ(s) out of it. Evaluated
+    by mpmath; NumPy code by :func:`symfisher.numeric._runtime.zeta_derivative` (the zeta law's score).
+
+    >>> s = sp.Symbol("s")
+    >>> round(float(zeta_derivatives(sp.Derivative(sp.zeta(s), s)).subs(s, 2).evalf()), 12)  # ζ′(2)
+    -0.937548254316
+    """
+
+    nargs = 2
+
+    def elementary(self) -> sp.Expr:
+        """The same value as a SymPy derivative."""
+        n, z = self.args
+        return sp.Derivative(sp.zeta(z), (z, n))
+
+    def _eval_evalf(self, prec: int) -> sp.Expr | None:
+        n, z = self.args
+        if not (z.is_number and n.is_Integer):
+            return None
+        with mpmath.workprec(prec):
+            return sp.Float(mpmath.zeta(z._to_mpmath(prec), 1, int(n)), precision=prec)
+
+
+def zeta_derivatives(expr: sp.Expr) -> sp.Expr:
+    """Derivative(ζ(s), (s, n)) → :class:`ZetaDerivative` (n, s)."""
+    return expr.replace(lambda e: isinstance(e, sp.Derivative) and isinstance(e.expr, sp.zeta)
+                        and len(e.expr.args) == 1 and set(e.variables) == {e.expr.args[0]},
+                        lambda e: ZetaDerivative(len(e.variables), e.expr.args[0]))
 
 
 def simplify_value(value: sp.Expr) -> sp.Expr:

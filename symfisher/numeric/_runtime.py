@@ -49,6 +49,51 @@ def trigamma(x):
     return out
 
 
+# Bernoulli numbers B_2 … B_16 of the Euler–Maclaurin tail of zeta_derivative.
+_EULER_MACLAURIN = (1 / 6, -1 / 30, 1 / 42, -1 / 30, 5 / 66, -691 / 2730, 7 / 6, -3617 / 510)
+
+
+def zeta_derivative(n, s):
+    """ζ⁽ⁿ⁾(s) = Σ_k≥1 (−log k)ⁿ k⁻ˢ for real s > 1 and an integer n ≥ 0, vectorized over s.
+
+    Euler–Maclaurin with the first 11 terms summed: the tail Σ_k≥N f(k), f(x) = (log x)ⁿ x⁻ˢ, is
+    ∫_N^∞ f + f(N)/2 − Σ_j B_2j/(2j)! f⁽²ʲ⁻¹⁾(N); the integral is n!/(s − 1)ⁿ⁺¹ · e⁻ᶻ Σ_i≤n zⁱ/i! with
+    z = (s − 1) log N, and f⁽ᵐ⁾(x) = x⁻ˢ⁻ᵐ P_m(log x) with P_m+1 = −(s + m) P_m + P_m′.
+    Relative error below 1e-13 against mpmath for 1 < s ≤ 40, n ≤ 4. Other s give nan.
+
+    >>> round(float(zeta_derivative(0, 2.0)), 12), round(float(zeta_derivative(1, 2.0)), 12)  # π²/6, ζ′(2)
+    (1.644934066848, -0.937548254316)
+    """
+    s = numpy.asarray(s, dtype=float)
+    n = int(n)
+    big = 11.0
+    with numpy.errstate(all="ignore"):
+        head = 0.0
+        for k in range(2, int(big)):
+            head = head + numpy.log(k) ** n * numpy.exp(-s * numpy.log(k))
+        if n == 0:
+            head = head + 1.0
+        c, lg = s - 1.0, numpy.log(big)
+        z = c * lg
+        total, term = 0.0, 1.0
+        for i in range(n + 1):
+            total = total + term
+            term = term * z / (i + 1)
+        integral = numpy.exp(-z) * total * float(numpy.prod(numpy.arange(1, n + 1))) / c ** (n + 1)
+        poly = [0.0] * n + [1.0]  # P_0(L) = Lⁿ, coefficients of L⁰ … Lⁿ
+        powers = [lg ** i for i in range(n + 1)]
+        value = lambda p: sum(a * b for a, b in zip(p, powers))  # noqa: E731
+        tail = integral + value(poly) * big ** -s / 2
+        factorial = 1.0
+        for m in range(2 * len(_EULER_MACLAURIN)):
+            poly = [-(s + m) * poly[i] + ((i + 1) * poly[i + 1] if i < n else 0.0) for i in range(n + 1)]
+            factorial *= m + 1
+            if m % 2 == 0:  # f⁽²ʲ⁻¹⁾(N), j = m // 2 + 1
+                tail = tail - _EULER_MACLAURIN[m // 2] / (factorial * (m + 2)) * value(poly) * big ** (-s - m - 1)
+        out = (-1.0) ** n * (head + tail)
+    return numpy.where(s > 1, out, numpy.nan)
+
+
 def stack(shape, entries, layout):
     """An array of ``shape + layout`` filled with ``entries`` (broadcast), row-major.
 

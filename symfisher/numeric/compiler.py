@@ -79,6 +79,7 @@ from sympy.printing.numpy import SciPyPrinter
 from sympy.printing.precedence import PRECEDENCE
 
 from symfisher.core.display import readable_logpdf
+from symfisher.core.special_forms import zeta_derivatives
 from symfisher.core.expectation.base import NO_CLOSED_FORM
 from symfisher.core.points import domain_of, is_discrete_set
 from symfisher.core.structure.joint import indicator, membership
@@ -411,6 +412,10 @@ class NumericPrinter(CheckedPrinter, SciPyPrinter):
     def _print_loggamma(self, expr: sp.Expr) -> str:
         return f"scipy.special.gammaln({self._print(expr.args[0])})"
 
+    def _print_ZetaDerivative(self, expr: sp.Expr) -> str:
+        n, z = expr.args
+        return f"zeta_derivative({int(n)}, {self._print(z)})"
+
     def _print_Pi(self, expr: sp.Expr) -> str:
         return "numpy.pi"
 
@@ -518,7 +523,8 @@ def _numpy_namespace() -> dict[str, Any]:
     import scipy
     import scipy.special  # noqa: F401 - printed as scipy.special.<name>
 
-    return {"numpy": np, "scipy": scipy, "trigamma": _runtime.trigamma, "series_sum": series.series_sum}
+    return {"numpy": np, "scipy": scipy, "trigamma": _runtime.trigamma, "zeta_derivative": _runtime.zeta_derivative,
+            "series_sum": series.series_sum}
 
 
 def _numpy_broadcast(value: Any, shape: tuple[int, ...]) -> np.ndarray:
@@ -535,7 +541,7 @@ def _numpy_stack(entries: Sequence[Any], layout: tuple[int, ...]) -> np.ndarray:
 
 
 NUMPY = Backend("numpy", "NumPy/SciPy", NumericPrinter, _numpy_namespace, _numpy_stack, _numpy_broadcast,
-                ("numpy", "scipy", "trigamma", "series_sum"))
+                ("numpy", "scipy", "trigamma", "zeta_derivative", "series_sum"))
 BACKENDS = ("numpy", "jax", "torch")
 
 
@@ -567,6 +573,8 @@ def prepare(expr: Any) -> sp.Expr:
     expr = sp.sympify(expr, strict=True)
     if expr.has(sp.zoo):  # complex infinity (a Piecewise branch at a pole, on a null set) has no float: NaN
         expr = renaming.renamed(expr, {sp.zoo: sp.nan})
+    if expr.has(sp.Derivative):
+        expr = zeta_derivatives(expr)
     return stabilize(_tame_logs(expr))
 
 

@@ -56,7 +56,6 @@ KNOWN_GAPS: dict[str, str] = {
     "NegativeBinomial": "E[ψ(r + x)], E[ψ(r + x)²], E[ψ'(r + x)] for the shape r",
     "Skellam": "E[I_{x+1}(2√(μ1μ2))/I_x(2√(μ1μ2))]: ratios of Bessel functions over x ∈ ℤ",
     "YuleSimon": "E[ψ(ρ + x + 1)], E[ψ(ρ + x + 1)²], E[ψ'(ρ + x + 1)]",
-    "Zeta": "closed and proved, I = (ζζ'' − ζ'²)/ζ², but ζ's derivatives have no NumPy/SciPy printer: no check",
     "MultivariateLaplace": "Bessel-K density: E of ratios K_{ν±1}/K_ν of √(xᵀΣ⁻¹x)",
     "GeneralizedMultivariateLogGamma": "the density is an infinite Sum over n: atoms are sums of Gamma integrals",
     "MultivariateT": "E[(1 + qᵀΣ⁻¹q/ν)^−2] and its moments: the multivariate-t Beta-prime integrals",

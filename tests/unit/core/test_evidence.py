@@ -30,3 +30,26 @@ def test_a_density_spread_over_many_orders_of_magnitude_integrates_to_one_on_the
     second = numeric_expectation((sp.log(x) - mu) ** 2 / (s**2 + (sp.log(x) - mu) ** 2), density,
                                  {x: sp.Interval.open(0, sp.oo)}, point)
     assert abs(second - 0.5) < 1e-9  # E[Z²/(1 + Z²)] = 1/2 for a standard Cauchy Z
+
+
+def test_a_power_law_series_gets_its_tail_beyond_the_last_term():
+    """Σ_k≥1 log²(k) k^−2.2 / ζ(2.2) = ζ″(2.2)/ζ(2.2): 1e-4 of it lies beyond 200,000 terms."""
+    import mpmath
+
+    from symfisher.core.evidence import numeric_expectation
+
+    k = sp.Symbol("k", integer=True, positive=True)
+    s = sp.Symbol("s", positive=True)
+    value = numeric_expectation(sp.log(k)**2, k**-s / sp.zeta(s), {k: sp.S.Naturals}, {s: sp.Rational(11, 5)})
+    exact = float(mpmath.zeta(2.2, 1, 2) / mpmath.zeta(2.2))
+    assert abs(value - exact) < 1e-9 * exact
+
+
+def test_zeta_derivatives_have_numbers():
+    from symfisher.core.evidence import numeric_value
+
+    s = sp.Symbol("s", positive=True)
+    fisher = (sp.zeta(s) * sp.Derivative(sp.zeta(s), (s, 2)) - sp.Derivative(sp.zeta(s), s)**2) / sp.zeta(s)**2
+    assert abs(numeric_value(fisher, {s: sp.Rational(5, 2)}) - 0.350452487877413) < 1e-14
+    fn = safe_lambdify([s], fisher)
+    assert abs(float(fn(2.5)) - 0.350452487877413) < 1e-13

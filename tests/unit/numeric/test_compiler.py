@@ -312,3 +312,31 @@ def test_a_sum_up_to_a_limit_in_the_data_and_zeta_compile():
     np.testing.assert_array_equal(got[0], [1.0, 7.0])
     np.testing.assert_allclose(got[1], np.pi**2 / 6, rtol=1e-15)
     assert np.isnan(got[2][0]) and got[2][1] == 5.0
+
+
+@pytest.mark.parametrize("n", [0, 1, 2, 3, 4])
+def test_zeta_derivative_agrees_with_mpmath(n):
+    import mpmath
+
+    from symfisher.numeric._runtime import zeta_derivative
+
+    s = np.array([1.001, 1.1, 1.5, 2.0, 3.0, 7.5, 20.0, 40.0])
+    reference = np.array([float(mpmath.zeta(v, 1, n)) for v in s])
+    assert np.max(np.abs(zeta_derivative(n, s) / reference - 1)) < 1e-13
+    assert np.isnan(zeta_derivative(n, np.array([1.0, 0.5]))).all()
+
+
+def test_the_zeta_law_has_numeric_functions_and_exported_code(tmp_path):
+    from sympy.stats import Zeta
+
+    from symfisher import Model, derive, export_code
+
+    s = sp.Symbol("s", positive=True)
+    d = derive(Model.from_stats(Zeta("X", s), [s]))
+    expected = [0.350452487877413, 0.172280711506]  # (ζζ″ − ζ′²)/ζ² at s = 2.5, 3 (mpmath)
+    assert np.allclose(d.lambdify().fisher([2.5, 3.0])[:, 0, 0], expected, rtol=1e-12)
+    path = export_code(d, tmp_path / "zeta_fisher.py")
+    namespace: dict = {}
+    exec(compile(path.read_text(), str(path), "exec"), namespace)  # noqa: S102 - our own generated module
+    assert "import mpmath" not in path.read_text()
+    assert np.allclose(namespace["fisher"](np.array([2.5, 3.0]))[:, 0, 0], expected, rtol=1e-12)
