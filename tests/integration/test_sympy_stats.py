@@ -58,7 +58,6 @@ KNOWN_GAPS: dict[str, str] = {
     "YuleSimon": "E[ψ(ρ + x + 1)], E[ψ(ρ + x + 1)²], E[ψ'(ρ + x + 1)]",
     "MultivariateLaplace": "Bessel-K density: E of ratios K_{ν±1}/K_ν of √(xᵀΣ⁻¹x)",
     "GeneralizedMultivariateLogGamma": "the density is an infinite Sum over n: atoms are sums of Gamma integrals",
-    "MultivariateT": "E[(1 + qᵀΣ⁻¹q/ν)^−2] and its moments: the multivariate-t Beta-prime integrals",
     "NegativeMultinomial": "E[ψ(k0 + x1 + x2 + x3)], E[x_i ψ(k0 + Σx)], and the moments E[x_i x_j] are not closed",
     "MultivariateEwens": "Piecewise on Σ i·x_i = n over a product of ranges: the constraint is not a joint support",
 }

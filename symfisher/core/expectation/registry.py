@@ -24,6 +24,7 @@ ORDER: Mapping[str, tuple[str, ...]] = {
         "finite-support",      # strategies/finite.py
         "gaussian",            # strategies/gaussian.py
         "gaussian-parts",      # strategies/gaussian.py
+        "elliptical",          # strategies/elliptical.py (p a function of one quadratic form: radius and direction)
         "exponential-family",  # strategies/expfamily.py
         "piecewise",           # strategies/piecewise.py (a density defined on intervals: the pieces one by one)
         "location-scale",      # strategies/standardize.py

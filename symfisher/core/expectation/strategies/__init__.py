@@ -7,6 +7,7 @@ from symfisher.core.expectation.strategies import (  # noqa: F401
     atoms_first,
     dirac,
     direct,
+    elliptical,
     euler,
     expfamily,
     finite,
