@@ -491,7 +491,7 @@ def entry_errors(d, count: int = 2, seed: int = 20261125) -> dict[tuple, float]:
         for i in range(k):
             for j in range(i, k):
                 e = closed[i, j]
-                if e.has(sp.Integral, sp.Sum) or e.has(sp.oo) or integrand(i, j).has(sp.DiracDelta):
+                if e.has(sp.Integral, sp.Sum, sp.oo, -sp.oo) or integrand(i, j).has(sp.DiracDelta):
                     continue  # open, infinite, or distributional (Laplace's −E[H]: no quadrature of a δ)
                 worst = 0.0
                 for point in points:

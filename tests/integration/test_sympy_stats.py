@@ -37,7 +37,6 @@ FAST = {"Normal", "Exponential", "Poisson", "Bernoulli", "Binomial", "Uniform", 
 
 # the engine does not close these yet: what blocks each (the unevaluated expectations of the benchmark)
 KNOWN_GAPS: dict[str, str] = {
-    "Arcsin": "E[(x − a)^−2], E[(b − x)^−2] diverge (infinite information at the ends), not declared",
     "Benini": "E[1/(α + 2β log(x/σ))^k] and with log(x)^2: the score's rational function of log x",
     "BetaNoncentral": "the density is an infinite Sum over k: atoms are sums of Beta integrals",
     "ChiNoncentral": "E[x² I_{−1/2}(λx)²/I_{1/2}(λx)²]: ratios of Bessel functions",
@@ -51,7 +50,6 @@ KNOWN_GAPS: dict[str, str] = {
     "QuadraticU": "E[(x − (a + b)/2)^−k] with k = 3, 4 under the U-quadratic density",
     "RaisedCosine": "E[cos(π(x − μ)/s)/(1 + cos(π(x − μ)/s))] and its square terms",
     "ShiftedGompertz": "E[1/(η(1 − e^{−bx}) + 1)^k], E[e^{−2bx}/(η(1 − e^{−bx}) + 1)^k]",
-    "WignerSemicircle": "E[(R² − x²)^−2] diverges (infinite information), not declared",
     "Hermite": "the pmf is a Sum over j ≤ x/2: atoms are ratios of such Sums (open, evaluated numerically)",
     "NegativeBinomial": "E[ψ(r + x)], E[ψ(r + x)²], E[ψ'(r + x)] for the shape r",
     "Skellam": "E[I_{x+1}(2√(μ1μ2))/I_x(2√(μ1μ2))]: ratios of Bessel functions over x ∈ ℤ",
@@ -93,7 +91,7 @@ def test_closed_forms_match_quadrature_and_the_verdict_matches_the_numbers(name:
     assert d.closed, f"{name}: open: {fams.open_atoms(d)}"
     points = 1 if len(d.model.data) > 1 else 2  # cubature in several dimensions is the slow part
     errors = fams.entry_errors(d, points)
-    assert errors, f"{name}: no entry could be checked"
+    assert errors or d.infinite, f"{name}: no entry could be checked"  # infinite ones: see the test below
     tolerance = TOLERANCE if len(d.model.data) == 1 else CUBATURE_TOLERANCE
     bad = {k: v for k, v in errors.items() if v > tolerance}
     assert not bad, f"{name}: closed forms differ from quadrature: {bad}"

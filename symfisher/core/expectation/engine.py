@@ -25,6 +25,7 @@ from symfisher.core.note import ExpectedValue, Note
 from symfisher.core.size import more_nodes_than
 
 SPOT_CHECK_RTOL = 1e-6
+LEADING_TERM_SECONDS = 1.0  # for the behaviour of an integrand at an end of its support
 FAIL_FAST_SHARE = 0.1  # of Config.entry_timeout: an entry's time once the open entries have used Config.open_timeout
 
 
@@ -170,6 +171,31 @@ class Engine:
             return self._divergent(f, infinite, closed, strategies, detail, tuple(conditions))
         return Expectation(total, strategies, closed, detail, tuple(conditions))
 
+    def _diverging_end(self, f: sp.Expr) -> int:
+        """+1 (−1) when f·p near every finite end of the support where it is not integrable behaves as c·t^k,
+        t the distance to the end, with k ≤ −1 and c > 0 (c < 0) on the parameter domain: then ∫ f·p = +∞ (−∞)
+        whatever its parts do (the semicircle law's E[s²] splits into parts ±∞); 0 when that is not proved."""
+        ctx = self.ctx
+        if not ctx.univariate or ctx.discrete or not isinstance(ctx.support[ctx.data[0]], sp.Interval):
+            return 0
+        x, s = ctx.data[0], ctx.support[ctx.data[0]]
+        t = sp.Dummy("t", positive=True)
+        signs = set()
+        for end, side in ((s.inf, 1), (s.sup, -1)):
+            if not end.is_finite:
+                continue
+            try:
+                lead = self.hard(_leading_term, (f * ctx.density).xreplace({x: end + side * t}), t,
+                                 seconds=LEADING_TERM_SECONDS)
+            except BudgetExceeded:
+                return 0
+            if lead is None:
+                return 0
+            c, k = lead
+            if k.is_number and k <= -1:
+                signs.add(ctx.sign(c))
+        return signs.pop() if len(signs) == 1 and 0 not in signs else 0
+
     def _divergent(self, f, infinite, closed, strategies, detail, conditions) -> Expectation:
         """E[Σ c_i g_i] with some E[g_i] = ±∞: ±∞ when exactly one diverges (the rest finite), else left open.
 
@@ -180,6 +206,11 @@ class Engine:
             sign = self.ctx.sign(coeff)
             if sign:
                 return Expectation(sign * r.value, strategies, True, detail, conditions)
+        sign = self._diverging_end(f)
+        if sign:
+            return Expectation(sign * sp.oo, strategies, True, Note.of(
+                detail, "; the whole integrand behaves as c·t^k with k ≤ −1 near an end of the support (t the "
+                "distance to it), with one sign of c: the integral diverges"), conditions)
         return Expectation(self.ctx.unevaluated(f), (*strategies, NO_CLOSED_FORM), closed=False,
                            detail=Note.of(detail, "; several divergent parts (∞ − ∞ or an unknown sign): left open"))
 
@@ -304,6 +335,15 @@ class Engine:
                 raise StrategyBug(str(failure)) from exc
             self.failures.append(failure)
             return None
+
+
+def _leading_term(expr: sp.Expr, t: sp.Symbol) -> tuple[sp.Expr, sp.Expr] | None:
+    """(c, k) with expr ~ c·t^k as t → 0+, or ``None``."""
+    try:
+        c, k = expr.as_leading_term(t).as_coeff_exponent(t)
+    except (NotImplementedError, ValueError, TypeError, sp.PoleError):
+        return None
+    return None if c.has(t) or k.has(t) else (c, k)
 
 
 @dataclass(frozen=True)

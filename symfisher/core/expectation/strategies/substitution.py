@@ -18,6 +18,7 @@ from symfisher.core.deadline import run_with_deadline
 from symfisher.errors import BudgetExceeded
 from symfisher.core.expectation.base import Context, Expectation, force_log
 from symfisher.core.expectation.registry import register
+from symfisher.core.simplify import on_domains
 from symfisher.core.special_forms import simplify_value
 from symfisher.core.expectation.strategies.euler import _binomial, _exp_log_to_power
 from symfisher.core.note import Note, eq
@@ -227,6 +228,35 @@ def pull_back(expr: sp.Expr, x: sp.Symbol, u: sp.Symbol, inverse: sp.Expr) -> sp
 PIECEWISE_SIMPLIFY_SECONDS = 2.0  # simplify of a changed density that is a Piecewise
 
 
+def factored_bases(q: sp.Expr, u: sp.Symbol, target: sp.Set, domains) -> sp.Expr:
+    """Fractional powers of polynomials in u split into a θ-factor and factors of u positive on ``target``:
+    √(−u(a − b)² + (a − b)²) → √((a − b)²)·√(1 − u) on (0, 1) (the arcsine law after its support map), so that
+    Euler's integrals see u^α (1 − u)^β. A θ-factor counts when it is a square or positive on the domains."""
+    def split(w):
+        base, e = w.as_base_exp()
+        c, factors = sp.factor_list(base)
+        theta, rest = sp.sympify(c), []
+        for f, m in factors:
+            if not f.has(u):
+                theta *= f**m
+                continue
+            if target == sp.Interval.open(0, 1) and sp.expand(f + (1 - u)) == 0 or f.subs(u, _inside(target)) < 0:
+                f, theta = -f, theta * (-1)**m
+            rest.append(f**m)
+        if not rest or not all(f.subs(u, _inside(target)) > 0 for f in rest):
+            return w
+        positive = on_domains(theta, domains).is_positive or (theta.is_Pow and theta.exp.is_even and theta.base.is_real)
+        return theta**e * sp.Mul(*[f**e for f in rest]) if positive else w
+
+    return q.replace(lambda w: isinstance(w, sp.Pow) and not w.exp.is_Integer and w.base.is_Add
+                     and w.base.is_polynomial(u) and w.base.has(u), split)
+
+
+def _inside(target: sp.Set) -> sp.Expr:
+    """A point inside ``target``, (0, 1) or (0, ∞)."""
+    return sp.Rational(1, 2) if target.sup == 1 else sp.Integer(1)
+
+
 def substituted(ctx, u, inverse, target, even_only=False, jacobian=None):
     """The context of u for x = ``inverse``(u) on ``target``: density p(x(u))·|x'(u)| (``jacobian``: |x'(u)| in a
     form without Abs, where the caller knows it), or None when it does not simplify to a density in u alone."""
@@ -244,6 +274,7 @@ def substituted(ctx, u, inverse, target, even_only=False, jacobian=None):
         return None
     if target == sp.Interval.open(0, 1) and q.has(sp.Abs, sp.log):  # simplify may bring |u − 1| back
         q = simplify_powers(sp.cancel(unit_interval(q, u)))
+    q = on_domains(factored_bases(q, u, target, ctx.domains), ctx.domains)
     if q.has(x):
         return None
     logq = force_log(sp.log(q))
