@@ -173,12 +173,12 @@ def elliptical(engine, f: sp.Expr) -> Expectation | None:
         return None
     sub = engine.cached("elliptical-engine", lambda: engine.child(form.model, sibling_without="elliptical"))
     total, strategies, conditions = sp.Integer(0), [], []
-    for alpha, c in sp.Poly(g, *form.directions).terms():
+    for alpha, radial_part in sp.Poly(g, *form.directions).terms():
         weight = sphere_moment(alpha)
         if weight == 0:
             continue
         with engine.within(TRY_SECONDS, hard=True):
-            r = sub.expect(c)
+            r = sub.expect(radial_part)
         if not r.closed:
             return None
         total += weight * r.value
