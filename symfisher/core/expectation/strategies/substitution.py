@@ -229,9 +229,13 @@ PIECEWISE_SIMPLIFY_SECONDS = 2.0  # simplify of a changed density that is a Piec
 
 
 def factored_bases(q: sp.Expr, u: sp.Symbol, target: sp.Set, domains) -> sp.Expr:
-    """Fractional powers of polynomials in u split into a θ-factor and factors of u positive on ``target``:
+    """Fractional powers of polynomials in u split into a θ-factor and factors of u of one sign on ``target``:
     √(−u(a − b)² + (a − b)²) → √((a − b)²)·√(1 − u) on (0, 1) (the arcsine law after its support map), so that
-    Euler's integrals see u^α (1 − u)^β. A θ-factor counts when it is a square or positive on the domains."""
+    Euler's integrals see u^α (1 − u)^β. (θ·f)^e = θ^e f^e needs θ ≥ 0 and f > 0: the θ-factor counts when it is a
+    square or positive on the domains, a factor of u when its coefficients are numbers and it has no root inside
+    ``target`` (its sign at one inner point is then its sign there; a negative one is negated)."""
+    inner = _inside(target)
+
     def split(w):
         base, e = w.as_base_exp()
         c, factors = sp.factor_list(base)
@@ -240,16 +244,23 @@ def factored_bases(q: sp.Expr, u: sp.Symbol, target: sp.Set, domains) -> sp.Expr
             if not f.has(u):
                 theta *= f**m
                 continue
-            if target == sp.Interval.open(0, 1) and sp.expand(f + (1 - u)) == 0 or f.subs(u, _inside(target)) < 0:
+            if f.free_symbols != {u} or _root_inside(f, u, target):
+                return w
+            if f.subs(u, inner).is_negative:
                 f, theta = -f, theta * (-1)**m
             rest.append(f**m)
-        if not rest or not all(f.subs(u, _inside(target)) > 0 for f in rest):
+        square = theta.is_Pow and theta.exp.is_even and theta.base.is_real
+        if not rest or not (square or on_domains(theta, domains).is_positive):
             return w
-        positive = on_domains(theta, domains).is_positive or (theta.is_Pow and theta.exp.is_even and theta.base.is_real)
-        return theta**e * sp.Mul(*[f**e for f in rest]) if positive else w
+        return theta**e * sp.Mul(*[f**e for f in rest])
 
     return q.replace(lambda w: isinstance(w, sp.Pow) and not w.exp.is_Integer and w.base.is_Add
                      and w.base.is_polynomial(u) and w.base.has(u), split)
+
+
+def _root_inside(f: sp.Expr, u: sp.Symbol, target: sp.Set) -> bool:
+    """Whether the polynomial f (numeric coefficients) has a real root strictly inside ``target``."""
+    return any(target.inf < r < target.sup for r in sp.Poly(f, u).real_roots())
 
 
 def _inside(target: sp.Set) -> sp.Expr:
