@@ -5,14 +5,13 @@ Literature: Lange, Little & Taylor (1989), "Robust statistical modeling using th
 I_μμ = (ν + k)/(ν + k + 2) Σ⁻¹, I_νν = ¼[ψ′(ν/2) − ψ′((ν + k)/2)] − k(ν + k + 4)/(2ν(ν + k)(ν + k + 2)),
 and for Σ(θ): I_ij = (ν + k)/(2(ν + k + 2)) tr(Σ⁻¹Σ_iΣ⁻¹Σ_j) − tr(Σ⁻¹Σ_i) tr(Σ⁻¹Σ_j)/(2(ν + k + 2)),
 I_{ν,i} = −tr(Σ⁻¹Σ_i)/((ν + k)(ν + k + 2)).
+The numeric check by cubature of every entry is sympy.stats' MultivariateT in tests/integration/test_sympy_stats.py.
 """
 
 from __future__ import annotations
 
-import numpy as np
 import pytest
 import sympy as sp
-from scipy import integrate
 
 import symfisher as sf
 from _strategy_cases import apply, same
@@ -44,23 +43,6 @@ def test_the_correlated_bivariate_t_matches_lange_little_taylor():
     i_nu = (sp.polygamma(1, nu / 2) - sp.polygamma(1, nu / 2 + 1)) / 4 - 2 * (nu + 6) / (2 * nu * (nu + 2) * (nu + 4))
     assert same(d.fisher[2, 2], sp.expand_func(i_nu)) and same(d.fisher[0, 2], 0)
     assert d.strategies[("fisher", 2, 2)].startswith("elliptical")
-
-
-@pytest.mark.slow
-def test_the_bivariate_t_information_agrees_with_cubature():
-    """Cubature in x = tan(a), y = tan(b) over (−π/2, π/2)²: the heavy tails on a bounded square."""
-    d = sf.derive(T_CORRELATED)
-    at = {mu1: 0.3, mu2: -0.5, nu: 3.5}
-    score = sp.lambdify((x1, x2), [sp.diff(T_CORRELATED.logpdf, p).subs(at) for p in (mu1, nu)], ["scipy", "numpy"])
-    pdf = sp.lambdify((x1, x2), T_CORRELATED.density.subs(at), "numpy")
-    half = np.pi / 2
-    for (i, j), (a, b) in {(0, 0): (0, 0), (2, 2): (1, 1)}.items():
-        def integrand(v, w):
-            x, y = np.tan(w), np.tan(v)
-            return score(x, y)[a] * score(x, y)[b] * pdf(x, y) / (np.cos(w) * np.cos(v))**2
-
-        value = integrate.dblquad(integrand, -half, half, -half, half, epsabs=1e-12, epsrel=1e-9)[0]
-        assert value == pytest.approx(float(d.fisher[i, j].subs(at)), rel=1e-6)
 
 
 def test_a_trivariate_cauchy_law_with_a_scale():
