@@ -24,6 +24,7 @@ import sympy as sp
 from symfisher.core.evidence import NUMERIC_FAILURES, numeric_expectation
 from symfisher.core.expectation.base import Context, Expectation, force_log
 from symfisher.core.expectation.registry import register
+from symfisher.core.expectation.strategies import gaussian
 from symfisher.core.note import Note
 
 FORM_SECONDS = 3.0  # to find the quadratic form and the density of R, in a worker
@@ -52,17 +53,8 @@ def quadratic_form(ctx) -> tuple[sp.Matrix, sp.Matrix] | None:
         poly = sp.Poly(e, *xs)
         if poly.total_degree() != 2:
             continue
-        k = len(xs)
-        A, b = sp.zeros(k, k), sp.zeros(k, 1)
-        for alpha, coeff in poly.terms():
-            idx = [i for i, a in enumerate(alpha) for _ in range(a)]
-            if len(idx) == 1:
-                b[idx[0]] += coeff
-            elif len(idx) == 2:
-                i, j = idx
-                A[i, j] += coeff if i == j else coeff / 2
-                if i != j:
-                    A[j, i] += coeff / 2
+        P, b = gaussian.coefficients(poly, len(xs))
+        A = -P / 2
         return A, b
     return None
 

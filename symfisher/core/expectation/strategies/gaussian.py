@@ -30,9 +30,14 @@ def _quadratic(ctx):
     poly = sp.Poly(logp, *xs)
     if poly.total_degree() != 2:
         return None
-    k = len(xs)
+    return coefficients(poly, len(xs))
+
+
+def coefficients(poly: sp.Poly, k: int) -> tuple[sp.Matrix, sp.Matrix]:
+    """(P, b) with poly = −½ xᵀPx + bᵀx + c, read off the coefficients of a quadratic in k variables (no k²
+    derivatives)."""
     P, b = sp.zeros(k, k), sp.zeros(k, 1)
-    for alpha, coeff in poly.terms():  # read P and b off the coefficients (no k² derivatives)
+    for alpha, coeff in poly.terms():
         idx = [i for i, a in enumerate(alpha) for _ in range(a)]
         if len(idx) == 1:
             b[idx[0]] += coeff
