@@ -20,7 +20,7 @@ from symfisher.core.points import spread_points
 from symfisher.config import Config
 from symfisher.errors import BudgetExceeded, ModelError, NotSupportedError, SymfisherError
 from symfisher.core.expectation import Context
-from symfisher.core.expectation.base import NO_CLOSED_FORM
+from symfisher.core.expectation.base import NO_CLOSED_FORM, strongest
 from symfisher.core.indicators import non_numbers, theta_indicators
 from symfisher.core.model import Model
 from symfisher.core.note import (FISHER, MEAN_SCORE, NEG_HESSIAN, OUTER, THETA, ExpectedValue, Note, eq, listed,
@@ -313,7 +313,7 @@ def _assemble(model: Model, config: Config, results: dict, start: float) -> Deri
     H = square(hess.__getitem__)
     S = sp.ImmutableMatrix(k, 1, score)
     mean_m = sp.ImmutableMatrix(k, 1, [m[0] for m in mean])
-    conditions = tuple(dict.fromkeys(c for e in (*mean, *fis.values(), *neh.values()) for c in e.conditions))
+    conditions = strongest(c for e in (*mean, *fis.values(), *neh.values()) for c in e.conditions)
 
     t0 = time.perf_counter()
     kron = results.get("kronecker") if not timed_out else None

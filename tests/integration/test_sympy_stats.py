@@ -41,13 +41,7 @@ KNOWN_GAPS: dict[str, str] = {
     "BetaNoncentral": "the density is an infinite Sum over k: atoms are sums of Beta integrals",
     "ChiNoncentral": "E[x² I_{−1/2}(λx)²/I_{1/2}(λx)²]: ratios of Bessel functions",
     "ExGaussian": "E[exp(−z²)/erfc(z)²]-type atoms (Mills ratio of the Gaussian cdf)",
-    "ExponentialPower": "E[|x − μ|^β log|x − μ|], E[|x − μ|^β log²|x − μ|] for a symbolic shape β",
-    "FisherZ": "E[1/(d1 e^{2x} + d2)^k], E[e^{2x} log(d1 e^{2x} + d2)/(d1 e^{2x} + d2)]: closed in about 20 s "
-               "(substitution + Mellin), not within the gaps' short limit",
     "Gompertz": "E[e^{bx}], E[x² e^{2bx}] under exp(η(1 − e^{bx})): incomplete-gamma integrals",
-    "LogLogistic": "E[log x], E[log² x], E[x^{2β} log x/(1 + (x/α)^β)²]",
-    "PowerFunction": "E[(x − a)^−2], E[log(x − a)²] on [a, b] with the shape α",
-    "QuadraticU": "E[(x − (a + b)/2)^−k] with k = 3, 4 under the U-quadratic density",
     "RaisedCosine": "E[cos(π(x − μ)/s)/(1 + cos(π(x − μ)/s))] and its square terms",
     "ShiftedGompertz": "E[1/(η(1 − e^{−bx}) + 1)^k], E[e^{−2bx}/(η(1 − e^{−bx}) + 1)^k]",
     "Hermite": "the pmf is a Sum over j ≤ x/2: atoms are ratios of such Sums (open, evaluated numerically)",

@@ -417,6 +417,35 @@ def with_conditions(r: sp.Expr) -> tuple[sp.Expr, tuple[sp.Basic, ...]] | None:
     return r, tuple(dict.fromkeys(c for c in conditions if c is not sp.true))
 
 
+def strongest(conditions: Iterable[sp.Basic]) -> tuple[sp.Basic, ...]:
+    """The conditions without repeats and without those another one implies (β > 1/2 given β > 1), the latter
+    decided for conditions in one parameter by comparing the sets where they hold.
+
+    >>> b = sp.Symbol("b", positive=True)
+    >>> strongest([b > sp.Rational(1, 2), b > 1, b - 1 > 0])
+    (b > 1,)
+    """
+    unique = list(dict.fromkeys(conditions))
+    sets = [_where(c) for c in unique]
+
+    def implied(i: int) -> bool:
+        return sets[i] is not None and any(
+            j != i and sets[j] is not None and sets[j][0] == sets[i][0] and sets[j][1].is_subset(sets[i][1])
+            and (j < i or sets[j][1] != sets[i][1]) for j in range(len(unique)))
+
+    return tuple(c for i, c in enumerate(unique) if not implied(i))
+
+
+def _where(c: sp.Basic) -> tuple[sp.Symbol, sp.Set] | None:
+    """(θ, the set where c holds) for a condition in one parameter θ; ``None`` otherwise."""
+    if len(c.free_symbols) != 1:
+        return None
+    try:
+        return next(iter(c.free_symbols)), c.as_set()
+    except (NotImplementedError, TypeError, ValueError):
+        return None
+
+
 def settle_conditions(conditions: tuple[sp.Basic, ...], domains) -> tuple[str, tuple[sp.Basic, ...]]:
     """"converges" (every condition holds on the parameter domain), "diverges" (one holds nowhere
     there) or "conditional" with the conditions that remain.

@@ -20,7 +20,7 @@ from symfisher.errors import BudgetExceeded, StrategyBug, SymfisherError
 from symfisher.core.expectation import registry
 from symfisher.core.special_forms import canonical_polygammas, shift_betas, shift_gammas, shift_polygammas
 from symfisher.core.expectation.base import (NO_CLOSED_FORM, Context, Expectation, almost_everywhere, depends_on,
-                                             linear_terms)
+                                             linear_terms, strongest)
 from symfisher.core.note import ExpectedValue, Note
 from symfisher.core.size import more_nodes_than
 
@@ -168,8 +168,8 @@ class Engine:
         detail = Note.join("; ", dict.fromkeys(details))
         infinite = [(c, results[g]) for c, g in terms if results[g].value in (sp.oo, -sp.oo)]
         if infinite:
-            return self._divergent(f, infinite, closed, strategies, detail, tuple(conditions))
-        return Expectation(total, strategies, closed, detail, tuple(conditions))
+            return self._divergent(f, infinite, closed, strategies, detail, strongest(conditions))
+        return Expectation(total, strategies, closed, detail, strongest(conditions))
 
     def _diverging_end(self, f: sp.Expr) -> int:
         """+1 (−1) when f·p near every finite end of the support where it is not integrable behaves as c·t^k,

@@ -49,11 +49,50 @@ def dirac_atom(engine, g: sp.Expr) -> Expectation | None:
         return None
     if not a.is_nonzero:
         return None
-    value = (h * ctx.density).subs(x, x0) / sp.Abs(a)
-    if value.has(sp.nan, sp.zoo):
+    value, conditions = _value_at(h * ctx.density, x, x0)
+    if value is None:
         return None
+    value = value / sp.Abs(a)
     xu = ctx.to_user.get(x, x)
     sifted = ExpectedValue(sp.Function("h")(xu) * sp.DiracDelta(xu - x0.xreplace(ctx.to_user)))
-    return Expectation(sp.simplify(value), ("dirac",),
+    return Expectation(sp.simplify(value), ("dirac",), conditions=conditions,
                        detail=Note.of("sifting property: ", eq(sifted, sp.Symbol("h") * sp.Symbol("p")), " at ",
                                       eq(xu, x0.xreplace(ctx.to_user)), rule="sifting property"))
+
+
+def _value_at(g: sp.Expr, x: sp.Symbol, x0: sp.Expr) -> tuple[sp.Expr | None, tuple[sp.Basic, ...]]:
+    """g(x₀) and the conditions on θ under which it holds, where g = |x − x₀|^e·r(x) near x₀; ``None``: unknown."""
+    direct = g.subs(x, x0)
+    if _finite(direct):
+        return direct, ()
+    e, rest = _power_part(sp.expand_power_base(g), x, x0)
+    if e == 0 or not _finite(rest.replace(sp.sign, lambda _: sp.S.One).subs(x, x0)):  # |sign| ≤ 1
+        return None, ()
+    if e.is_positive:
+        return sp.S.Zero, ()
+    if e.is_negative or e.is_number:  # an infinite term: left to the divergence checks
+        return None, ()
+    return sp.S.Zero, ((e > 0).simplify(),)
+
+
+def _finite(value: sp.Expr) -> bool:
+    """No ∞, no nan and no 0^e with e unknown in sign (SymPy leaves 0**(beta - 1) unevaluated)."""
+    return not value.has(sp.nan, sp.zoo, sp.oo, -sp.oo) and not any(p.base == 0 for p in value.atoms(sp.Pow))
+
+
+def _power_part(g: sp.Expr, x: sp.Symbol, x0: sp.Expr) -> tuple[sp.Expr, sp.Expr]:
+    """(e, r) with g = |x − x₀|^e·r, from the factors |±(x − x₀)|^k and (±(x − x₀))^k (the latter's sign kept
+    in r)."""
+    e, rest = sp.S.Zero, []
+    shift = sp.expand(x - x0)
+    for f in sp.Mul.make_args(g):
+        base, k = f.as_base_exp()
+        absolute = isinstance(base, sp.Abs)
+        inner = base.args[0] if absolute else base
+        if sp.expand(inner**2 - shift**2) != 0 or not (absolute or k.is_integer):  # ±(x − x₀) only
+            rest.append(f)
+            continue
+        e += k
+        if not absolute:
+            rest.append(sp.sign(base) ** k)
+    return e, sp.Mul(*rest)

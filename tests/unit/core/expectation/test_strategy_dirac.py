@@ -36,3 +36,28 @@ def test_detail_states_the_point():
 ])
 def test_does_not_apply(model, g):
     assert apply("atom", "dirac", model, g) is None
+
+
+shape = sp.Symbol("beta", positive=True)
+
+
+@pytest.mark.parametrize("g, expected, conditions", [
+    pytest.param(sp.Abs(xr - mu)**shape / sp.Abs(xr - mu) * sp.DiracDelta(xr - mu), 0, (shape > 1,),
+                 id="vanishing-power-of-a-symbolic-shape"),
+    pytest.param(sp.Abs(mu - xr)**(shape + 1) / (xr - mu) * sp.DiracDelta(xr - mu), 0, (),
+                 id="vanishing-power-whatever-the-shape"),
+    pytest.param(sp.Abs(xr - mu) * sp.sign(xr - mu)**2 / (xr - mu)**2 * sp.Abs(xr - mu)**2 * sp.DiracDelta(xr - mu),
+                 0, (), id="bounded-sign-factors"),
+])
+def test_a_vanishing_power_at_the_root_is_zero_under_its_condition(g, expected, conditions):
+    """The generalized normal's −∂²/∂μ² log p holds β|x − μ|^(β−1)·δ(x − μ): 0 for β > 1 (where −E[H] exists)."""
+    r = apply("atom", "dirac", LAPLACE, g)
+    assert r.value == expected and r.conditions == conditions
+
+
+@pytest.mark.parametrize("g", [
+    pytest.param(sp.DiracDelta(xr - mu) / sp.Abs(xr - mu), id="infinite-power"),
+    pytest.param(sp.Abs(xr - mu)**(-shape) * sp.DiracDelta(xr - mu), id="negative-symbolic-power"),
+])
+def test_an_infinite_value_at_the_root_is_declined(g):
+    assert apply("atom", "dirac", LAPLACE, g) is None
