@@ -175,3 +175,25 @@ def test_entries_of_infinite_information_are_infinite(name, point, infinite) -> 
         np.testing.assert_allclose([value[2, 2], value[0, 1], value[0, 2], value[1, 2]],
                                    [1 / ((c - a) * (b - c)), 1 / (b - a) ** 2, 1 / ((b - a) * (c - a)),
                                     1 / ((b - a) * (b - c))], rtol=1e-12)
+
+
+@pytest.mark.slow
+def test_the_generalized_normal_matches_the_literature() -> None:
+    """Varanasi & Aazhang (1989), "Parametric generalized Gaussian density estimation", J. Acoust. Soc. Am. 86,
+    1404–1415: for p = β/(2αΓ(1/β))·exp(−(|x − μ|/α)^β), I_μμ = β²Γ(2 − 1/β)/(α²Γ(1/β)), I_αα = β/α²,
+    I_αβ = −(1 + ψ(1 + 1/β))/(αβ), I_ββ = [(1 + 1/β)ψ′(1 + 1/β) + ψ(1 + 1/β)² + 2ψ(1 + 1/β)]/β³, μ orthogonal
+    to (α, β); I = −E[H] holds for β > 1, where −∂²/∂μ² log p has no point mass (β|x − μ|^(β−1)δ(x − μ) = 0)."""
+    d = derived("ExponentialPower")
+    mu, alpha, beta = d.model.params
+    z = 1 + 1 / beta
+    literature = sp.Matrix([
+        [beta**2 * sp.gamma(2 - 1 / beta) / (alpha**2 * sp.gamma(1 / beta)), 0, 0],
+        [0, beta / alpha**2, -(1 + sp.polygamma(0, z)) / (alpha * beta)],
+        [0, -(1 + sp.polygamma(0, z)) / (alpha * beta),
+         (z * sp.polygamma(1, z) + sp.polygamma(0, z)**2 + 2 * sp.polygamma(0, z)) / beta**3]])
+    for point in ({mu: 0.3, alpha: 1.7, beta: 1.4}, {mu: -2, alpha: 0.6, beta: 3.5}):
+        for matrix in (d.fisher, d.neg_expected_hessian):
+            np.testing.assert_allclose(np.array(matrix.subs(point).evalf(), dtype=float),
+                                       np.array(literature.subs(point).evalf(), dtype=float), rtol=1e-12)
+    assert d.equality.status == "proved" and d.equality.conditions == (beta > 1,)
+    assert d.entry_conditions[("fisher", 0, 0)] == (beta > sp.Rational(1, 2),)
