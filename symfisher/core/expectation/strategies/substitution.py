@@ -1,7 +1,8 @@
 """Substitutions that map a density onto a simpler one, then reuse the whole engine there.
 
 * power:  u = x^k when the density holds exp(−c·x^k) (Weibull-type kernels become exponential);
-* exponential: u = e^{cx} on ℝ when the density holds e^{a + cx} (Gumbel, logistic and, once cosh, sech
+* exponential: u = e^{cx} on ℝ (onto (0, ∞)), or on a half-line (a, ∞) with c > 0 (onto (e^{ca}, ∞): Gompertz
+  becomes a shifted exponential), when the density holds e^{a + cx} (Gumbel, logistic and, once cosh, sech
   and tanh are written with exponentials, hyperbolic-secant kernels become Gamma or Beta-prime ones);
 * probability integral transform: u = F(x) with F the CDF in closed form, so U is uniform on (0, 1)
   and every atom becomes a function on (0, 1) (logistic-type kernels become Beta integrals);
@@ -72,6 +73,16 @@ def _exp_rates(density: sp.Expr, x: sp.Symbol) -> list[sp.Expr]:
     return sorted(rates, key=lambda c: (not c.is_negative, sp.default_sort_key(c)))[:1]
 
 
+def _exp_image(s: sp.Set, c: sp.Expr) -> sp.Interval | None:
+    """The image of the support under u = e^{cx}: (0, ∞) from ℝ; (e^{ca}, ∞) from a half-line (a, ∞) with c > 0
+    (Gompertz: u = e^{bx} from (0, ∞) onto (1, ∞), a shifted exponential); ``None`` for other supports."""
+    if s == sp.S.Reals:
+        return sp.Interval.open(0, sp.oo)
+    if isinstance(s, sp.Interval) and s.sup is sp.oo and s.inf.is_finite and c.is_positive:
+        return sp.Interval.open(sp.exp(c * s.inf), sp.oo)
+    return None
+
+
 def _even(ctx, x) -> bool:
     p = ctx.logpdf
     return sp.expand(p.xreplace({x: -x}) - p) == 0
@@ -83,10 +94,11 @@ def _candidates(engine):
     x = ctx.data[0]
     s = ctx.support[x]
     xu, v = ctx.to_user.get(x, x), sp.Symbol("u")  # as the notes show them
-    if s == sp.S.Reals:
-        for c in _exp_rates(ctx.density, x):
+    for c in _exp_rates(ctx.density, x):
+        target = _exp_image(s, c)
+        if target is not None:
             u = sp.Dummy("u", positive=True)
-            yield Note.of(eq(v, sp.exp(c * xu))), u, sp.log(u) / c, sp.Interval.open(0, sp.oo), False
+            yield Note.of(eq(v, sp.exp(c * xu))), u, sp.log(u) / c, target, False
     if s == sp.S.Reals and _even(ctx, x):
         u = sp.Dummy("u", positive=True)
         label = Note.of(eq(v, sp.Abs(xu)), " (symmetric density, even integrand)")
@@ -133,12 +145,22 @@ def _binomial_candidates(density, x, s, xu, v):
             yield Note.of(eq(v, xu**k)), u, u ** (1 / k), sp.Interval.open(0, 1), False
 
 
+ELEMENTARY = (sp.exp, sp.log, sp.sin, sp.cos, sp.tan, sp.cot, sp.sec, sp.csc, sp.asin, sp.acos, sp.atan, *HYPERBOLIC)
+
+
+def _elementary_in(f: sp.Expr, x: sp.Symbol) -> bool:
+    """Whether every function of x in f is elementary (no erfc(x), Bessel or Γ of x)."""
+    return all(isinstance(a, ELEMENTARY) for a in f.atoms(sp.Function) if a.has(x))
+
+
 def _cdf_candidate(engine):
-    """u = F(x) when the CDF and its inverse have closed forms (costly: an antiderivative and a solve)."""
+    """u = F(x) when the CDF and its inverse have closed forms (costly: an antiderivative and a solve). A density
+    holding a non-elementary function of x (the exponentially modified Gaussian's erfc) is not tried: the inverse
+    of its CDF would solve an equation in that function, which SymPy cannot (ExGaussian spent 4.9 s finding so)."""
     ctx = engine.ctx
     x = ctx.data[0]
     s = ctx.support[x]
-    if s.inf.is_number and s.sup.is_number:
+    if s.inf.is_number and s.sup.is_number and _elementary_in(ctx.density, x):
         try:
             found = engine.hard(_cdf_inverse, ctx.density, x, s.inf, seconds=2 * engine.config.atom_timeout)
         except (BudgetExceeded, NotImplementedError, ValueError, TypeError):

@@ -11,6 +11,9 @@ from _strategy_cases import BERNOULLI, LAPLACE, POS, UNIFORM, apply, model, mu, 
 
 RAYLEIGH = model(x / sigma**2 * sp.exp(-x**2 / (2 * sigma**2)), x, [sigma], POS, "rayleigh")
 GUMBEL = model(sp.exp(-(xr - mu) - sp.exp(-(xr - mu))), xr, [mu], sp.S.Reals, "gumbel")
+ETA = sp.Symbol("eta", positive=True)
+GOMPERTZ = model(sigma * ETA * sp.exp(ETA) * sp.exp(sigma * x) * sp.exp(-ETA * sp.exp(sigma * x)), x, [sigma, ETA], POS,
+                 "gompertz")  # rate sigma: u = e^{σx} maps (0, ∞) onto (1, ∞), where u − 1 ~ Exp(η)
 
 
 @pytest.mark.parametrize("m, g, expected", [
@@ -18,6 +21,8 @@ GUMBEL = model(sp.exp(-(xr - mu) - sp.exp(-(xr - mu))), xr, [mu], sp.S.Reals, "g
     pytest.param(RAYLEIGH, x**4, 8 * sigma**4, id="rayleigh-fourth-moment"),
     pytest.param(GUMBEL, sp.exp(-xr), sp.exp(-mu), id="gumbel-exp"),
     pytest.param(GUMBEL, sp.exp(-2 * xr), 2 * sp.exp(-2 * mu), id="gumbel-exp-squared"),
+    pytest.param(GOMPERTZ, sp.exp(sigma * x), 1 + 1 / ETA, id="gompertz-exp-on-a-half-line"),
+    pytest.param(GOMPERTZ, sp.exp(2 * sigma * x), 1 + 2 / ETA + 2 / ETA**2, id="gompertz-exp-squared"),
 ])
 def test_closed_forms(m, g, expected):
     r = apply("atom", "substitution", m, g)
