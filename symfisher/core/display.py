@@ -48,6 +48,21 @@ def readable_log(expr: sp.Expr, ranges: Mapping[sp.Symbol, sp.Set]) -> sp.Expr:
     return _merged_constant_logs(expr.xreplace(replacements))
 
 
+def tidy_log_signs(expr: sp.Expr) -> sp.Expr:
+    """Each logarithm of a quotient n/d written as (−n)/(−d) where that has fewer negative terms: log(−u/(u − 1)),
+    as SymPy leaves the logit's derivative, → log(u/(1 − u)) (the same value)."""
+    def negatives(*parts: sp.Expr) -> int:
+        return sum(t.could_extract_minus_sign() for p in parts for t in sp.Add.make_args(sp.expand(p)))
+
+    def flipped(term: sp.log) -> sp.Expr:
+        n, d = sp.fraction(term.args[0])
+        if d == 1 or negatives(-n, -d) >= negatives(n, d):
+            return term
+        return sp.log(sp.Mul(sp.expand(-n), sp.Pow(sp.expand(-d), -1), evaluate=False))
+
+    return expr.replace(lambda e: isinstance(e, sp.log), flipped)
+
+
 def _merged_constant_logs(expr: sp.Expr) -> sp.Expr:
     """c·log(m) + c·log(n) → c·log(m·n) for the constant terms of a sum that share one rational coefficient."""
     terms = sp.Add.make_args(expr)
@@ -136,7 +151,7 @@ def render(d: Derivation) -> str:
     lines = [f"Model: {d.model.name}    θ = ({', '.join(map(str, params))})", "",
              labelled("log p = ", readable_logpdf(d.model)),
              *(f"Domain: {v.note()}" for v in d.model.inferred_domains), "", "Score s(θ) = ∇θ log p:"]
-    lines += [labelled(f"  ∂/∂{pretty(p)}: ", e) for p, e in zip(params, d.score)]
+    lines += [labelled(f"  ∂/∂{pretty(p)}: ", tidy_log_signs(e)) for p, e in zip(params, d.score)]
     lines += ["", "Fisher information I(θ) = E[s sᵀ]:", pretty(d.fisher), ""]
     lines += block_lines(d)
     lines += ["−E[H]:", pretty(d.neg_expected_hessian), ""]

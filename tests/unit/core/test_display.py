@@ -6,7 +6,7 @@ from __future__ import annotations
 import sympy as sp
 
 from symfisher import Model, derive
-from symfisher.core.display import pretty, readable_log, readable_logpdf
+from symfisher.core.display import pretty, readable_log, readable_logpdf, tidy_log_signs
 
 x = sp.Symbol("x")
 u = sp.Symbol("u")
@@ -66,3 +66,13 @@ def test_print_of_a_derivation_is_the_cli_report_with_psi():
     latex = d.to_latex(document=False)
     assert r"\left(a - 1\right) \log{\left(x \right)}" in latex  # the proof's log-likelihood, expanded
     assert "(a - 1)*log(x) + (b - 1)*log(1 - x) - log(beta(a, b))" in d.lambdify().source
+
+
+
+def test_a_quotient_with_minus_signs_above_and_below_is_written_without_them():
+    """The logit-normal's score holds log(−u/(u − 1)) as SymPy writes it: log(u/(1 − u)), the same value."""
+    u, mu = sp.Symbol("u"), sp.Symbol("mu", real=True)
+    tidy = tidy_log_signs(sp.log(-u / (u - 1)) - mu)
+    assert sp.sstr(tidy) == "-mu + log(u/(1 - u))"
+    assert tidy.subs(u, sp.Rational(1, 3)) == sp.log(sp.Rational(1, 2)) - mu
+    assert tidy_log_signs(sp.log(u / (1 - u))) == sp.log(u / (1 - u))
