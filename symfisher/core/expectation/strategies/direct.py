@@ -1,6 +1,8 @@
 """Direct integration / summation with SymPy, under a hard time limit, checked by quadrature.
 
-SymPy's convergence conditions are kept with the result (:func:`with_conditions`).
+SymPy's convergence conditions are kept with the result (:func:`with_conditions`), and a result on a polar
+branch (Meijer-G integration answers ∫₁^∞ log(u)·e^{−ηu} du with log(η e^{iπ}) − Ei(η e^{iπ})) is written on the
+principal one, with E₁: :func:`principal`.
 """
 
 from __future__ import annotations
@@ -68,6 +70,22 @@ def _series_evaluated(engine, expr: sp.Expr) -> sp.Expr | None:
     return expr.xreplace(done)
 
 
+def principal(value: sp.Expr) -> sp.Expr:
+    """``value`` without ``exp_polar``: Ei of a polar argument written with E₁ (Ei(z e^{iπ}) = −E₁(z) + iπ),
+    logarithms of polar products expanded (log(z e^{iπ}) = log z + iπ), then the polar numbers made ordinary.
+    The same value (each step is an identity on the branch SymPy chose); unchanged if a polar number remains.
+
+    >>> eta = sp.Symbol("eta", positive=True)
+    >>> polar = eta * sp.exp_polar(sp.I * sp.pi)
+    >>> principal(sp.log(polar) - sp.Ei(polar))
+    log(eta) + expint(1, eta)
+    """
+    if not value.has(sp.exp_polar):
+        return value
+    out = sp.unpolarify(sp.expand_log(value.rewrite(sp.expint), force=True))
+    return value if out.has(sp.exp_polar) else out
+
+
 def _direct(expr, limits, discrete):
     try:
         r = sp.summation(expr, *limits) if discrete else sp.integrate(expr, *limits, conds="piecewise")
@@ -93,6 +111,7 @@ def integrate(engine, g: sp.Expr) -> Expectation | None:
     if found is None:
         return None
     value, conditions = found
+    value = principal(value)
     status, conditions = settle_conditions(conditions, ctx.domains)
     if status == "diverges" or value.has(sp.nan, sp.zoo) or value in (sp.oo, -sp.oo):
         return None

@@ -6,7 +6,7 @@ from __future__ import annotations
 import pytest
 import sympy as sp
 
-from _strategy_cases import BERNOULLI, EXPONENTIAL, POISSON, apply, lam, n, same, x
+from _strategy_cases import BERNOULLI, EXPONENTIAL, POISSON, apply, lam, model, n, same, x
 
 
 @pytest.mark.parametrize("m, g, expected, name", [
@@ -51,3 +51,14 @@ def test_a_series_sympy_cannot_sum_is_declined_at_once():
     g = series.xreplace(dict((u, d) for d, u in engine.ctx.to_user.items()))
     assert integrate(engine, g) is None
     assert [v for k, v in engine.memo.items() if k[0] == "series evaluated"] == [None]
+
+
+def test_a_result_on_a_polar_branch_is_written_with_the_exponential_integral():
+    """Gompertz's E[x] after u = e^{bx}: E[log U] for U − 1 ~ Exp(η) on (1, ∞) is e^η E₁(η) (Lenart 2014, "The
+    moments of the Gompertz distribution"); SymPy's answer, log(η e^{iπ}) − Ei(η e^{iπ}) − log η, holds polar
+    numbers, which printers and lambdify cannot take."""
+    u = sp.Symbol("u", positive=True)
+    shifted = model(lam * sp.exp(lam) * sp.exp(-lam * u), u, [lam], sp.Interval.open(1, sp.oo), "shifted-exponential")
+    r = apply("atom", "integrate", shifted, sp.log(u))
+    assert not r.value.has(sp.exp_polar)
+    assert sp.simplify(r.value - sp.exp(lam) * sp.expint(1, lam)) == 0
