@@ -36,9 +36,12 @@ def symbolic_shape():
 
 def test_closed_form_carries_its_convergence_condition(symbolic_shape):
     d = symbolic_shape
-    assert d.conditions == (k > sp.Rational(1, 2),)
+    assert d.entry_conditions[("fisher", 0, 0)] == (k > sp.Rational(1, 2),)
+    assert d.entry_conditions[("neg_expected_hessian", 0, 0)] == (k > 1,)  # k|y|^(k−1)δ(y) vanishes only there
+    assert d.conditions == (k > 1,)  # all closed forms together
     assert is_zero(d.fisher[0, 0] - k * (k - 1) * sp.gamma(1 - 1 / k) / sp.gamma(1 / k))
-    assert "Valid for: k > 1/2" in str(d)
+    assert is_zero(d.neg_expected_hessian[0, 0] - d.fisher[0, 0])
+    assert "Valid for: I(θ) for k > 1/2; −E[H] for k > 1" in str(d)
     assert not d.infinite
 
 

@@ -179,7 +179,7 @@ def inner_variable(engine, f: sp.Expr) -> Expectation | None:
             r = sub.expect(h)
         if not r.closed:
             misses[g] = misses.get(g, 0) + 1
-        if not r.closed or sub.spot_check(h, r.value) is False:  # quadrature in t: the log-Cauchy law's
+        if not r.closed or sub.spot_check(h, r.value, conditions=r.conditions) is False:  # quadrature in t: the log-Cauchy law's
             continue  # mass spread over x up to e^(10⁶) defeats quadrature in x
         user_t = sp.Symbol("t")
         detail = Note.of("inner variable ", eq(user_t, g.xreplace(ctx.to_user)), ", density ",

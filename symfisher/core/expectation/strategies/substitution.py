@@ -365,7 +365,7 @@ def _expect_after(engine, sub, g, x, u, inverse, label: str, expensive: bool) ->
     r = sub.expect(h)
     if r.closed:
         value = simplify_value(r.value)
-        if engine.spot_check(g, value) is False:
+        if engine.spot_check(g, value, conditions=r.conditions) is False:
             return None
         detail = Note.of("substitution ", label, ", density ", sub.ctx.density.xreplace({u: sp.Symbol("u")}),
                          *(("; ", r.detail) if r.detail else ()), rule="substitution")

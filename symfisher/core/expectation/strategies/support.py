@@ -58,7 +58,7 @@ def support_map(engine, f: sp.Expr) -> Expectation | None:
 
     for label, u, inverse, sub in engine.cached("support-maps", build):
         r = sub.expect(canonical_in(f.xreplace({x: inverse}), u, sub.ctx.support[u]))
-        if not r.closed or engine.spot_check(f, r.value) is False:
+        if not r.closed or engine.spot_check(f, r.value, conditions=r.conditions) is False:
             continue
         density = sub.ctx.density.xreplace({u: sp.Symbol("u")})
         detail = Note.of("support map ", label, ", density ", density, " on ", sub.ctx.support[u],

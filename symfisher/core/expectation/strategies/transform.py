@@ -132,10 +132,10 @@ def _transform(engine, g: sp.Expr, kind: str):
     return engine.cached(kind, lambda: _generating_function(engine, kind))
 
 
-def _accept(engine, g, value) -> bool:
+def _accept(engine, g, value, conditions=()) -> bool:
     if value.has(sp.nan, sp.zoo, sp.oo, -sp.oo) or not value.is_finite and value.is_finite is not None:
         return False
-    return engine.spot_check(g, value) is not False
+    return engine.spot_check(g, value, conditions=conditions) is not False
 
 
 @register("transform", "atom")
@@ -168,7 +168,7 @@ def transform(engine, g: sp.Expr) -> Expectation | None:
         detail = Note.of("probability generating function ", eq(sp.Function("G")(zu), G.xreplace({z: zu})),
                          rule="probability generating function")
         return Expectation(value, ("transform:pgf",), detail=detail, conditions=conditions) \
-            if _accept(engine, g, value) else None
+            if _accept(engine, g, value, conditions) else None
     if s.inf == 0 and s.sup in (1, sp.oo):
         parts = _mellin_parts(g, x, unit=s.sup == 1)
         if parts is None:
@@ -210,7 +210,8 @@ def transform(engine, g: sp.Expr) -> Expectation | None:
                          rule="moment generating function")
     else:
         return None
-    return Expectation(value, (name,), detail=detail, conditions=conditions) if _accept(engine, g, value) else None
+    return Expectation(value, (name,), detail=detail, conditions=conditions) \
+        if _accept(engine, g, value, conditions) else None
 
 
 def _log_orders(found, m: int, n: int):
