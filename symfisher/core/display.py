@@ -167,13 +167,10 @@ def render(d: Derivation) -> str:
 def validity(d: Derivation) -> str:
     """Where the closed forms hold: "k > 1", or per matrix where they differ ("I(θ) for k > 1/2; −E[H] for k > 1":
     the generalized normal's E[s²] converges for k > 1/2, its −E[H] has no point mass only for k > 1)."""
-    from symfisher.core.expectation.base import strongest
-
     def joined(conditions) -> str:
         return " and ".join(sp.sstr(c) for c in conditions)
 
-    per = {name: strongest(c for key, cs in d.entry_conditions.items() if key[0] == kind for c in cs)
-           for name, kind in (("I(θ)", "fisher"), ("−E[H]", "neg_expected_hessian"))}
+    per = {"I(θ)": d.conditions_of("fisher"), "−E[H]": d.conditions_of("neg_expected_hessian")}
     if per["I(θ)"] == per["−E[H]"]:
         return joined(d.conditions)
     return "; ".join(f"{name} for {joined(cs)}" if cs else f"{name} everywhere" for name, cs in per.items())
