@@ -8,6 +8,8 @@ non-negative and integrate (or sum) to one.
 
 from __future__ import annotations
 
+import itertools
+import math
 from dataclasses import dataclass, field, replace
 from typing import Any, Iterable, Mapping, Sequence
 
@@ -207,8 +209,8 @@ class Model:
         label = str(random_symbol.symbol.name).lower() or "x"
         xs = tuple(sp.Symbol(f"{label}{i}", integer=True) if is_discrete_set(s) else sp.Symbol(f"{label}{i}", real=True)
                    for i, s in enumerate(sets, 1))
-        density = dist.pdf(*xs)
-        return cls.from_pdf(density, xs, params, dict(zip(xs, sets)), domain=domain,
+        density, support = _finite_joint_mass(dist.pdf(*xs), xs, dict(zip(xs, sets)))
+        return cls.from_pdf(density, xs, params, support, domain=domain,
                             name=name or type(dist).__name__.replace("Distribution", ""))
 
     @classmethod
@@ -554,6 +556,35 @@ def _finite_mass(density: sp.Expr, x: sp.Symbol, support: sp.FiniteSet) -> tuple
         ell = sp.Mul(*[(x - j) / (k - j) for j in kept if j != k])
         factors.append(sp.Pow(values[k], sp.factor(ell)))
     return sp.Mul(*factors), sp.FiniteSet(*kept)
+
+
+FINITE_JOINT_POINTS = 10_000  # the most points of a finite product support enumerated for its constraint
+
+
+def _finite_joint_mass(density: sp.Expr, xs: tuple[sp.Symbol, ...], sets: dict[sp.Symbol, sp.Set]
+                       ) -> tuple[sp.Expr, Any]:
+    """A joint mass function on a finite product of ranges whose Piecewise cases in the data pick one branch where
+    the mass is not 0: that branch, on the points where it applies as a joint support (a FiniteSet of Tuples).
+    sympy.stats' Ewens sampling formula is Piecewise((…, Eq(x1 + 2 x2 + 3 x3, 3)), (0, True)) on
+    {0…3}×{0, 1}×{0, 1}: three points of sixteen. Anything else is returned as it is, with the product support."""
+    cases = [pw for pw in density.atoms(sp.Piecewise) if any(c.has(*xs) for _, c in pw.args)]
+    values = [list(s) for s in sets.values()] if all(isinstance(s, (sp.FiniteSet, sp.Range)) and s.is_finite_set
+                                                     for s in sets.values()) else None
+    if len(cases) != 1 or values is None or math.prod(map(len, values)) > FINITE_JOINT_POINTS \
+            or any(c.free_symbols - set(xs) for _, c in cases[0].args):
+        return density, sets
+    chosen, points = set(), []
+    for point in itertools.product(*values):
+        at = dict(zip(xs, point))
+        index = next((i for i, (_, c) in enumerate(cases[0].args) if c.xreplace(at) in (sp.true, True)), None)
+        if index is None:
+            return density, sets
+        if cases[0].args[index][0] != 0:
+            chosen.add(index)
+            points.append(sp.Tuple(*point))
+    if len(chosen) != 1 or not points:
+        return density, sets
+    return density.xreplace({cases[0]: cases[0].args[chosen.pop()][0]}), sp.FiniteSet(*points)
 
 
 def _groups(groups: Mapping[str, Sequence[sp.Symbol]] | None) -> tuple[tuple[str, tuple[sp.Symbol, ...]], ...]:

@@ -52,7 +52,6 @@ KNOWN_GAPS: dict[str, str] = {
     "MultivariateLaplace": "Bessel-K density: E of ratios K_{ν±1}/K_ν of √(xᵀΣ⁻¹x)",
     "GeneralizedMultivariateLogGamma": "the density is an infinite Sum over n: atoms are sums of Gamma integrals",
     "NegativeMultinomial": "E[ψ(k0 + x1 + x2 + x3)], E[x_i ψ(k0 + Σx)], and the moments E[x_i x_j] are not closed",
-    "MultivariateEwens": "Piecewise on Σ i·x_i = n over a product of ranges: the constraint is not a joint support",
 }
 
 
@@ -198,3 +197,16 @@ def test_the_generalized_normal_matches_the_literature() -> None:
                                        np.array(literature.subs(point).evalf(), dtype=float), rtol=1e-12)
     assert d.equality.status == "proved" and d.equality.conditions == (beta > 1,)
     assert d.entry_conditions[("fisher", 0, 0)] == (beta > sp.Rational(1, 2),)
+
+
+def test_the_ewens_sampling_formula_matches_the_literature() -> None:
+    """Ewens (1972), "The sampling theory of selectively neutral alleles", Theor. Popul. Biol. 3, 87–112: the number
+    of allele types K = Σ x_i is sufficient for θ, Var K = Σ_{j<n} jθ/(θ + j)², so I(θ) = Σ_{j<n} j/(θ(θ + j)²).
+    sympy.stats writes the law as a Piecewise on Σ i·x_i = n over a product of ranges; its three points for n = 3
+    become the joint support."""
+    d = derived("MultivariateEwens")
+    (theta,) = d.model.params
+    assert set(d.model.joint_support) == {sp.Tuple(3, 0, 0), sp.Tuple(1, 1, 0), sp.Tuple(0, 0, 1)}
+    literature = sum(j / (theta * (theta + j) ** 2) for j in (1, 2))
+    assert sp.simplify(d.fisher[0, 0] - literature) == 0
+    assert d.equality.status == "proved"
