@@ -306,7 +306,8 @@ class Engine:
         limit = self.budget.slice(self.config.atom_timeout if seconds is None else seconds)
         return run_with_deadline(fn, args, limit)
 
-    def spot_check(self, g: sp.Expr, value: sp.Expr, seed: int = 3, conditions: tuple[sp.Basic, ...] = ()) -> bool | None:
+    def spot_check(self, g: sp.Expr, value: sp.Expr, seed: int = 3,
+                   conditions: tuple[sp.Basic, ...] = ()) -> bool | None:
         """Compare a closed form of E[g] with quadrature at a random point where its ``conditions`` hold (a closed
         form valid for k > 1 says nothing at k = 0.4, where the integral diverges); ``None``: undecided."""
         point = self._point_where(conditions, self.config.seed + seed)

@@ -115,7 +115,7 @@ def integrate(engine, g: sp.Expr) -> Expectation | None:
     status, conditions = settle_conditions(conditions, ctx.domains)
     if status == "diverges" or value.has(sp.nan, sp.zoo) or value in (sp.oo, -sp.oo):
         return None
-    if engine.spot_check(g, value, conditions=conditions) is not True:  # SymPy's integrate can be wrong: demand agreement
+    if engine.spot_check(g, value, conditions=conditions) is not True:  # SymPy's integrate can be wrong
         return None
     name = "summation" if ctx.discrete else "integrate"
     return Expectation(value, (name,), detail=Note(f"SymPy {name} of the atom", rule=name),

@@ -179,8 +179,9 @@ def inner_variable(engine, f: sp.Expr) -> Expectation | None:
             r = sub.expect(h)
         if not r.closed:
             misses[g] = misses.get(g, 0) + 1
-        if not r.closed or sub.spot_check(h, r.value, conditions=r.conditions) is False:  # quadrature in t: the log-Cauchy law's
-            continue  # mass spread over x up to e^(10⁶) defeats quadrature in x
+        # quadrature in t: the log-Cauchy law's mass spread over x up to e^(10⁶) defeats quadrature in x
+        if not r.closed or sub.spot_check(h, r.value, conditions=r.conditions) is False:
+            continue
         user_t = sp.Symbol("t")
         detail = Note.of("inner variable ", eq(user_t, g.xreplace(ctx.to_user)), ", density ",
                          sub_ctx.density.xreplace({t: user_t}), " on ", sub_ctx.support[t],

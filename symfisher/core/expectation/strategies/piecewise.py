@@ -208,7 +208,8 @@ def piecewise(engine, f: sp.Expr) -> Expectation | None:
             return None
         h = canonical_in(fk.xreplace({x: inverse}), u, sub.ctx.support[u])
         r = sub.expect(h)
-        if not r.closed or (r.value not in (sp.oo, -sp.oo) and sub.spot_check(h, r.value, conditions=r.conditions) is False):
+        if not r.closed or (r.value not in (sp.oo, -sp.oo)
+                            and sub.spot_check(h, r.value, conditions=r.conditions) is False):
             return None  # checked piece by piece: quadrature across a break point of f is not accurate enough
         used.extend(s for s in r.strategies if s not in used)
         conditions.extend(c for c in r.conditions if c not in conditions)
