@@ -83,6 +83,8 @@ def _forms(expr: sp.Expr) -> list[sp.Expr]:
         pass
     s = sp.simplify(expr)
     out.append(s)
+    if s.is_rational_function():  # simplify leaves (θ + 1)²(θ + 2)² multiplied out in a denominator
+        out.append(sp.factor(s))
     if s.has(*_HYPERBOLIC) or expr.has(sp.exp):
         out.append(sp.cancel(sp.powsimp(sp.expand(s.rewrite(sp.exp)))))
     if s.has(*_GAMMA_LIKE):

@@ -98,3 +98,12 @@ def test_polygammas_whose_arguments_differ_by_integers_share_one_generator():
     assert sp.expand(canonical_polygammas(sp.polygamma(1, 5 * half))) == sp.pi**2 / 2 - sp.Rational(40, 9)
     assert sp.expand(canonical_polygammas(sp.polygamma(0, -half))) == 2 - sp.EulerGamma - 2 * sp.log(2)
     assert canonical_polygammas(sp.polygamma(1, nu + half)) == sp.polygamma(1, nu + half)  # its own representative
+
+
+def test_tidy_factors_a_denominator_that_simplify_multiplies_out():
+    """The Ewens sampling formula's I(θ) for n = 3: (3θ² + 8θ + 6)/(θ(θ + 1)²(θ + 2)²), not θ⁴ + 6θ³ + … below."""
+    from symfisher.core.simplify import tidy
+
+    theta = sp.Symbol("theta", positive=True)
+    value = (3 * theta**2 + 8 * theta + 6) / (theta * (theta**4 + 6 * theta**3 + 13 * theta**2 + 12 * theta + 4))
+    assert tidy(value) == (3 * theta**2 + 8 * theta + 6) / (theta * (theta + 1) ** 2 * (theta + 2) ** 2)
