@@ -20,7 +20,7 @@ from symfisher.core.points import spread_points
 from symfisher.config import Config
 from symfisher.errors import BudgetExceeded, ModelError, NotSupportedError, SymfisherError
 from symfisher.core.expectation import Context
-from symfisher.core.expectation.base import NO_CLOSED_FORM, strongest
+from symfisher.core.expectation.base import NO_CLOSED_FORM, satisfies, strongest
 from symfisher.core.indicators import non_numbers, theta_indicators
 from symfisher.core.model import Model
 from symfisher.core.note import (FISHER, MEAN_SCORE, NEG_HESSIAN, OUTER, THETA, ExpectedValue, Note, eq, listed,
@@ -390,7 +390,7 @@ def _verdict(model: Model, config: Config, fisher, negH, mean, timed_out: bool, 
     else:
         facts.append(Note.of(mean_row))
     points = spread_points((*model.params, *model.given, *model.constants), model.domain_map,
-                           config.numeric_points, config.seed, _satisfies(conditions))
+                           config.numeric_points, config.seed, satisfies(conditions))
     if _infinite_entries(fisher) or _infinite_entries(negH):
         return _infinite_verdict(fisher, negH, points, tuple(facts)).with_conditions(conditions)
     return _regularity_verdict(model, config, fisher, negH, timed_out, score, hessian, irregular, facts, points,
@@ -528,21 +528,6 @@ def _bounded_verdict(model: Model, config: Config, fisher, negH, mean, timed_out
                                                f" ({seconds:.3g} s left)"))
 
 
-def _satisfies(conditions: tuple):
-    """A filter for parameter points: every condition true there (``None`` when there are none)."""
-    if not conditions:
-        return None
-
-    def holds(point) -> bool:
-        at = {s: sp.Float(v, 30) if isinstance(v, sp.Rational) else v for s, v in point.items()}
-        try:  # in floats: Abs(t)**(-2 t) > 0 at an exact rational with a denominator near 10⁶ factors huge integers
-            return all(bool(c.xreplace(at)) for c in conditions)
-        except TypeError:  # a relation that does not evaluate to true or false there
-            return False
-
-    return holds
-
-
 def _infinite_entries(m: sp.Matrix) -> list[tuple[int, int]]:
     return [(i, j) for i in range(m.rows) for j in range(i, m.cols) if m[i, j] in (sp.oo, -sp.oo)]
 
@@ -640,7 +625,7 @@ def check(model: Model, claimed: sp.Matrix | Any, timeout: float = 60.0) -> Verd
     left = max(0.25, timeout - (time.perf_counter() - start))
     symbols = (*model.params, *model.given, *model.constants)
     conditions = d.conditions_of("fisher")  # the claim is about I(θ): where −E[H] holds does not matter
-    points = spread_points(symbols, model.domain_map, Config.defaults().numeric_points, 99, _satisfies(conditions))
+    points = spread_points(symbols, model.domain_map, Config.defaults().numeric_points, 99, satisfies(conditions))
     if d.infinite:
         return _check_infinite(d, claimed_m, points)
     try:

@@ -446,6 +446,21 @@ def _where(c: sp.Basic) -> tuple[sp.Symbol, sp.Set] | None:
         return None
 
 
+def satisfies(conditions: tuple) -> Callable[[Mapping], bool] | None:
+    """A filter for parameter points: every condition true there (``None`` when there are none)."""
+    if not conditions:
+        return None
+
+    def holds(point) -> bool:
+        at = {s: sp.Float(v, 30) if isinstance(v, sp.Rational) else v for s, v in point.items()}
+        try:  # in floats: Abs(t)**(-2 t) > 0 at an exact rational with a denominator near 10⁶ factors huge integers
+            return all(bool(c.xreplace(at)) for c in conditions)
+        except TypeError:  # a relation that does not evaluate to true or false there
+            return False
+
+    return holds
+
+
 def settle_conditions(conditions: tuple[sp.Basic, ...], domains) -> tuple[str, tuple[sp.Basic, ...]]:
     """"converges" (every condition holds on the parameter domain), "diverges" (one holds nowhere
     there) or "conditional" with the conditions that remain.

@@ -20,7 +20,7 @@ from symfisher.errors import BudgetExceeded, StrategyBug, SymfisherError
 from symfisher.core.expectation import registry
 from symfisher.core.special_forms import canonical_polygammas, shift_betas, shift_gammas, shift_polygammas
 from symfisher.core.expectation.base import (NO_CLOSED_FORM, Context, Expectation, almost_everywhere, depends_on,
-                                             linear_terms, strongest)
+                                             linear_terms, satisfies, strongest)
 from symfisher.core.note import ExpectedValue, Note
 from symfisher.core.size import more_nodes_than
 
@@ -324,13 +324,11 @@ class Engine:
 
     def _point_where(self, conditions: tuple[sp.Basic, ...], seed: int, tries: int = 20) -> dict | None:
         """A random parameter point where every condition holds (the first of ``tries`` draws), else ``None``."""
-        for n in range(tries if conditions else 1):
+        holds = satisfies(conditions)
+        for n in range(tries if holds else 1):
             point = self.ctx.point(seed + 1000 * n)
-            try:
-                if all(bool(c.xreplace(point)) for c in conditions):
-                    return point
-            except TypeError:  # a condition left symbolic at the point (a free constant): cannot tell
-                return None
+            if holds is None or holds(point):
+                return point
         return None
 
     def _try(self, name: str, strategy, f):
