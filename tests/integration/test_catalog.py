@@ -14,7 +14,7 @@ import pytest
 import sympy as sp
 
 from symfisher.catalog import FAMILIES
-from symfisher import derive
+from _uses_cache import derived
 from symfisher.core.points import parameter_points
 from symfisher.core.evidence import numeric_expectation, numeric_value
 
@@ -35,13 +35,8 @@ def _cases():
             yield pytest.param(name, id=name)
 
 
-_DERIVED: dict[str, object] = {}
-
-
 def _derived(name: str):
-    if name not in _DERIVED:
-        _DERIVED[name] = derive(FAMILIES[name].model(), timeout=60)
-    return _DERIVED[name]
+    return derived(name)  # the session's one derivation of each catalog family
 
 
 def _is_zero(matrix: sp.Matrix) -> bool:

@@ -10,10 +10,7 @@ from functools import lru_cache
 import numpy as np
 from scipy import stats
 
-import symfisher.catalog as derivations
-from symfisher.core.derivation import derive
-
-DERIVE_TIMEOUT = 60.0  # generous: a loaded machine must not turn closed forms into open ones
+from _uses_cache import derived
 
 # family → parameter ranges (uniform draws), covariate ranges, a data sampler for checks, SciPy log p
 CASES = {
@@ -40,9 +37,8 @@ CASES = {
 NAMES = list(CASES)
 
 
-@lru_cache(maxsize=None)
 def derivation(name: str):
-    return derive(derivations.get(name).model(), timeout=DERIVE_TIMEOUT)
+    return derived(name)  # the session's one derivation of each catalog family
 
 
 @lru_cache(maxsize=None)

@@ -1,4 +1,5 @@
-"""Derivations of catalog families, derived once per test session (symfisher.derive takes seconds)."""
+"""Derivations of catalog families, derived once per test session (symfisher.derive takes seconds): every test of
+the catalog (literature, soundness, numeric, backends, uses) shares them."""
 
 from __future__ import annotations
 

@@ -7,9 +7,8 @@ parameter: a wrong power), a dropped off-diagonal term (when nonzero) and two pa
 :func:`symfisher.core.verdict.matrices_equal`, the logic :func:`symfisher.check` uses: every perturbation
 must be "refuted" and the literature matrix "proved". Where the derivation has no closed form, the
 comparison goes through ``check``'s quadrature path, which may say "refuted" or "inconclusive" but
-never "proved", and must not refute the literature matrix. Each family is derived once, with
-``timeout=20`` to keep the suite near three minutes (``SYMFISHER_SOUNDNESS_TIMEOUT=60`` for the
-issue's full budget). Set ``SYMFISHER_SOUNDNESS_REPORT=path.json`` to write the counts.
+never "proved", and must not refute the literature matrix. Each family is derived once per
+session, shared with the other catalog tests (``_uses_cache``). Set ``SYMFISHER_SOUNDNESS_REPORT=path.json`` to write the counts.
 """
 
 from __future__ import annotations
@@ -21,6 +20,7 @@ from collections import Counter
 
 import pytest
 import sympy as sp
+from _uses_cache import derived as derived_once
 
 import symfisher.catalog as derivations
 import symfisher as sf
@@ -33,7 +33,6 @@ pytestmark = pytest.mark.slow  # perturbs every catalog family's literature matr
 _derive_module = importlib.import_module("symfisher.core.derivation")  # the module, not sf.derive
 COUNTS: Counter[str] = Counter()
 _NUMERIC: dict = {}
-TIMEOUT = float(os.environ.get("SYMFISHER_SOUNDNESS_TIMEOUT", "20"))
 
 
 def _perturbations(fam) -> list[tuple[str, sp.Matrix]]:
@@ -77,7 +76,7 @@ def derived():
     for name, fam in derivations.FAMILIES.items():
         model = fam.model()
         try:
-            out[name] = (model, sf.derive(model, timeout=TIMEOUT))
+            out[name] = (model, derived_once(name))
         except sf.SymfisherError as exc:
             out[name] = (model, exc)
         COUNTS["families derived closed" if isinstance(out[name][1], sf.Derivation) and out[name][1].closed
