@@ -289,10 +289,11 @@ class Engine:
         """While the block runs, the current entry's deadline is at most ``seconds`` away (a strategy's try that
         must not spend the entry's whole time); shared work done meanwhile (:meth:`cached`) still extends it,
         unless ``hard`` (a speculative try: a Mellin transform in the inner variable's model took 4 s of a 1.5 s
-        try, and the bounded Pareto's entry ran out before its atoms were tried)."""
+        try, and the bounded Pareto's entry ran out before its atoms were tried). ``seconds`` is scaled by
+        ``Config.try_scale``."""
         clock = self._clock
         saved, saved_cap = clock.deadline, clock.cap
-        cut = clock.deadline = min(saved, time.monotonic() + seconds)
+        cut = clock.deadline = min(saved, time.monotonic() + seconds * self.config.try_scale)
         if hard:
             clock.cap = min(saved_cap, cut)
         try:
@@ -302,8 +303,9 @@ class Engine:
             clock.deadline = saved + max(0.0, clock.deadline - cut)
 
     def hard(self, fn: Callable, *args, seconds: float | None = None):
-        """``fn(*args)`` in a worker killed after ``seconds`` (default: the atom timeout)."""
-        limit = self.budget.slice(self.config.atom_timeout if seconds is None else seconds)
+        """``fn(*args)`` in a worker killed after ``seconds`` (scaled by ``Config.try_scale``; default: the atom
+        timeout)."""
+        limit = self.budget.slice(self.config.atom_timeout if seconds is None else seconds * self.config.try_scale)
         return run_with_deadline(fn, args, limit)
 
     def spot_check(self, g: sp.Expr, value: sp.Expr, seed: int = 3,

@@ -18,6 +18,7 @@ DEFAULTS = [
     ("numeric_points", 8),
     ("max_expression_ops", 20_000),
     ("seed", 20261124),
+    ("try_scale", 1.0),
 ]
 
 
@@ -47,7 +48,7 @@ def test_merge_ignores_none():
 
 def test_merge_rejects_an_unknown_option():
     known = "atom_timeout, entry_timeout, max_expression_ops, normalization_timeout, numeric_points, open_timeout, seed, " \
-            "simplify_timeout, strict, timeout"
+            "simplify_timeout, strict, timeout, try_scale"
     with pytest.raises(ConfigError, match=rf"^unknown Config option\(s\): bogus, colour; known: {known}$"):
         Config().merge(colour=1, bogus=2)
 
@@ -109,3 +110,28 @@ def test_strict_defaults_from_the_environment(monkeypatch, env, strict):
 
 def test_the_test_suite_runs_strict():
     assert Config().strict is True
+
+
+@pytest.mark.parametrize("value, shown", [(0, "0"), (math.inf, "inf"), ("2", "'2'")])
+def test_the_try_scale_must_be_a_positive_factor(value, shown):
+    with pytest.raises(ConfigError, match=rf"^Config\.try_scale must be a positive factor, got {shown}$"):
+        Config(try_scale=value)
+
+
+def test_a_strategy_try_lasts_try_scale_times_its_seconds():
+    """Engine.within(s): the entry's deadline at most s·try_scale away (a loaded machine's tests raise the factor)."""
+    import time
+
+    import sympy as sp
+
+    from symfisher.core.deadline import Budget
+    from symfisher.core.expectation import Context, Engine
+    from symfisher.core.model import Model
+
+    x, lam = sp.Symbol("x", positive=True), sp.Symbol("lam", positive=True)
+    model = Model.from_pdf(lam * sp.exp(-lam * x), x, [lam], sp.Interval(0, sp.oo))
+    for scale in (1.0, 3.0):
+        engine = Engine(Context.of(model), Budget.of(60), Config(try_scale=scale))
+        engine._clock.deadline = time.monotonic() + 50
+        with engine.within(2.0):
+            assert engine._clock.deadline - time.monotonic() == pytest.approx(2.0 * scale, abs=0.5)

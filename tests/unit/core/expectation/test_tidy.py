@@ -64,7 +64,7 @@ def test_fisher_z_information_has_no_beta_ratios_and_is_proved() -> None:
     pdf = 2 * d1 ** (d1 / 2) * d2 ** (d2 / 2) * sp.exp(d1 * x) / (sp.beta(d1 / 2, d2 / 2)
                                                                   * (d1 * sp.exp(2 * x) + d2) ** (d1 / 2 + d2 / 2))
     # forms and the verdict, not speed (that is the benchmark's): entry limits no loaded machine reaches
-    roomy = sf.Config.defaults().merge(entry_timeout=30.0, open_timeout=30.0)
+    roomy = sf.Config.defaults().merge(entry_timeout=30.0, open_timeout=30.0, try_scale=4.0)
     d = sf.derive(sf.Model.from_pdf(pdf, x, [d1, d2], sp.Reals, name="fisher-z"), config=roomy)
     assert not d.fisher.has(sp.beta, sp.Integral)
     assert d.equality.status == "proved"
