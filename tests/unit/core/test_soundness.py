@@ -8,7 +8,8 @@ parameter: a wrong power), a dropped off-diagonal term (when nonzero) and two pa
 must be "refuted" and the literature matrix "proved". Where the derivation has no closed form, the
 comparison goes through ``check``'s quadrature path, which may say "refuted" or "inconclusive" but
 never "proved", and must not refute the literature matrix. Each family is derived once per
-session, shared with the other catalog tests (``_uses_cache``). Set ``SYMFISHER_SOUNDNESS_REPORT=path.json`` to write the counts.
+session, shared with the other catalog tests (``_uses_cache``). Set ``SYMFISHER_SOUNDNESS_REPORT=path.json``
+to write the counts.
 """
 
 from __future__ import annotations
