@@ -462,10 +462,15 @@ def numeric_points(model, count: int, seed: int) -> list[dict]:
 
 
 def numeric_mean(model, expr: sp.Expr, point: dict) -> float | None:
-    """E[expr] at ``point`` by quadrature / summation over the model's support (joint supports too)."""
-    from symfisher.core.evidence import numeric_expectation
+    """E[expr] at ``point`` by quadrature / summation over the model's support (joint supports too); an ``expr`` free
+    of the data is its own mean (the points are where the density has mass 1: the Dirichlet's −H_ij = ψ′ terms had
+    cost a cubature each)."""
+    from symfisher.core.evidence import numeric_expectation, numeric_value
     from symfisher.core.structure.joint import joint_mass
 
+    if not sp.sympify(expr).free_symbols & set(model.data):
+        value = numeric_value(sp.sympify(expr), point)
+        return None if isinstance(value, complex) else value
     if model.joint_support is not None:
         return joint_mass(expr * model.density, model.joint_support, model.data, model.support_map, point)
     return numeric_expectation(expr, model.density, model.support_map, point)
@@ -479,8 +484,10 @@ def numeric_means(model, exprs: Sequence[sp.Expr], point: dict) -> list[float | 
     once for all of them by symfisher's vectorised nested quadrature (:func:`symfisher.numeric.quadrature.expect`,
     the code behind the numeric functions of open entries): one ``nquad`` per entry had cost seconds (the bivariate
     t's 30 entries: 128 s, now 5 s). Other models (a simplex too: its edge singularities x^(α − 1) make the nested
-    quadrature refine without end): :func:`numeric_mean` per entry, and also where the nested quadrature finds a
-    value infinite (it takes E[log² τ] under τ^(α − 1/2) near 0, the normal-gamma law's, for divergent)."""
+    quadrature refine without end): :func:`numeric_mean` per entry, also where the nested quadrature finds a value
+    infinite (the normal-gamma law's E[s_λ s_α]: at the outermost nodes of x the inner integrand τ^(α − 1/2)e^(−Kτ)
+    peaks near τ = 0, and the halvings that reach the peak gain more each time, which the quadrature takes for a
+    divergence)."""
     if _on_a_box(model):
         mass, *means = _nested_quadrature(model, (sp.Integer(1), *exprs), point)
         if all(map(math.isfinite, (mass, *means))):
