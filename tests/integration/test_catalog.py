@@ -14,7 +14,7 @@ import pytest
 import sympy as sp
 
 from symfisher.catalog import FAMILIES
-from _uses_cache import derived
+from _uses_cache import derived  # the session's one derivation of each catalog family
 from symfisher.core.points import parameter_points
 from symfisher.core.evidence import numeric_expectation, numeric_value
 
@@ -35,10 +35,6 @@ def _cases():
             yield pytest.param(name, id=name)
 
 
-def _derived(name: str):
-    return derived(name)  # the session's one derivation of each catalog family
-
-
 def _is_zero(matrix: sp.Matrix) -> bool:
     return all(sp.simplify(e) == 0 for e in matrix)
 
@@ -46,7 +42,7 @@ def _is_zero(matrix: sp.Matrix) -> bool:
 @pytest.mark.parametrize("name", list(_cases()))
 def test_family_closes_and_matches_literature(name: str) -> None:
     fam = FAMILIES[name]
-    d = _derived(name)
+    d = derived(name)
     assert d.closed, f"open entries: {d.fisher.tolist()} / {d.neg_expected_hessian.tolist()}"
     assert _is_zero(d.fisher - fam.fisher), f"fisher = {d.fisher.tolist()}"
     assert d.equality.status == fam.equality, d.equality.reason
@@ -75,7 +71,7 @@ def _quadrature(f: sp.Expr, model, point) -> float:
 
 @pytest.mark.parametrize("name", list(_cases()))
 def test_family_fisher_agrees_with_quadrature(name: str) -> None:
-    d = _derived(name)
+    d = derived(name)
     model = d.model
     assert d.closed
     known = set(model.data) | set(model.params) | set(model.given)
