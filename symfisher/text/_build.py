@@ -104,7 +104,7 @@ class Builder:
                 return self.bound(base) * scale
             return self._power_bound(self.bound(base), self.bound(exponent))
         if isinstance(expr, sp.exp):
-            return self._power_bound(math.log10(math.e), self.bound(args[0]))
+            return self._power_bound(math.log10(math.e), self.value_bound(args[0]))
         if isinstance(expr, _BOUNDED):
             return 1.0
         if isinstance(expr, (sp.log, sp.loggamma)):
@@ -114,6 +114,14 @@ class Builder:
         # Anything else (gamma, factorial, bessel, ...): at most about x**x.
         inner = max((self.bound(a) for a in args), default=1.0) + 1
         return self._power_bound(inner, inner)
+
+    def value_bound(self, expr: sp.Basic) -> float:
+        """:meth:`bound` of an exponent: a rational by its value, not its digits (``bound`` covers the reciprocal:
+        exp(15625/4096) = 45.4 is not e^15625)."""
+        if expr.is_Rational:
+            assert isinstance(expr, sp.Rational)
+            return _value_digits(expr)
+        return self.bound(expr)
 
     @staticmethod
     def _power_bound(base_bound: float, exponent_bound: float) -> float:
@@ -228,13 +236,21 @@ class Builder:
         if name == "exp":
             argument = args[0]
             if not argument.free_symbols and (
-                self._power_bound(math.log10(math.e), self.bound(argument)) > MAX_MAGNITUDE_DIGITS
+                self._power_bound(math.log10(math.e), self.value_bound(argument)) > MAX_MAGNITUDE_DIGITS
             ):
                 fail(node, f"a number that may exceed 10**{MAX_MAGNITUDE_DIGITS}")
 
 def _rational_digits(number: sp.Rational) -> float:
     """``log10(max(|p|, q))`` of a rational ``p/q``, without converting to float."""
     return math.log10(max(abs(number.p), number.q, 1))
+
+
+def _value_digits(number: sp.Rational) -> float:
+    """An upper bound on ``log10(1 + |p/q|)``, without converting to float: log10 2 for |p/q| ≤ 1, else
+    log10|p| − log10 q + log10 2 (1 + v ≤ 2v)."""
+    if abs(number.p) <= number.q:
+        return _LOG10_2
+    return math.log10(abs(number.p)) - math.log10(number.q) + _LOG10_2
 
 
 def _cheap_numeric(expr: sp.Basic) -> bool:

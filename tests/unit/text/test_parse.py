@@ -178,6 +178,19 @@ def test_size_limits(text: str, message: str) -> None:
     assert time.perf_counter() - start < 1
 
 
+@pytest.mark.parametrize(("text", "value"), [
+    ("exp(((1.25)**2)**3)", sp.exp(sp.Rational(15625, 4096))),  # e^3.81, not e^15625: the bound of a fraction's digits
+    ("exp(-15625/4096)", sp.exp(-sp.Rational(15625, 4096))),  # covers its reciprocal, an exponent needs its value
+    ("exp(9000/7)", sp.exp(sp.Rational(9000, 7))),  # e^1286 = 10^558
+])
+def test_exp_of_a_fraction_is_bounded_by_its_value(text: str, value: sp.Expr) -> None:
+    assert parse(text) == value
+
+
+def test_exp_of_a_large_fraction_is_still_refused() -> None:
+    rejects("exp(100000/7)", not_allowed("a number that may exceed 10**4000", "exp(100000/7)", 1))
+
+
 def test_deep_nesting_is_rejected() -> None:
     deep = "(" * 10_000 + "x" + ")" * 10_000
     rejects(deep, "a model expression is limited to 2000 characters, got 20001")
