@@ -48,6 +48,8 @@ _WG = (0.129484966168869693270611432679082, 0.279705391489276667901467771423780,
        0.417959183673469387755102040816327)
 _EPS = 2.220446049250313e-16
 NESTED_POINTS = 1 << 20  # points evaluated at once by nested sums (three axes of 4096 terms had asked for 512 GiB)
+NESTED_OUTER = 1 << 12  # outer points whose inner integrals are refined together (a Dirichlet through the
+# stick-breaking map had asked for 24 GB: 30 M inner nodes × 13 components)
 NESTED_INITIAL = {2: 8, 3: 2}  # initial intervals per axis of nested quadrature (doubled on the whole real line)
 DEFAULT_RTOL = {1: 1e-11, 2: 1e-11, 3: 1e-8}  # three nested axes cost ~(300 nodes)³: a looser default tolerance
 # Singular points. Refinement is stuck at a singular point when, over SINGULAR_ROUNDS halvings from round
@@ -61,6 +63,9 @@ SINGULAR_RATIO = 0.99
 SINGULAR_INTERVALS = 16
 CHAIN_ROUNDS = 200
 CHAIN_NOISE = 4  # the last halvings of a chain, where x − x₀ loses its last bits, are not judged
+# a chain that ends by falling while wider than this many ulps has passed a peak, not lost its bits: it converges (the
+# steps before had risen towards the peak: τ^(α−1/2)·e^(−Kτ) near τ = 1/K, not a singularity at 0)
+CHAIN_WIDE = 1 << 20
 
 
 def gauss_kronrod(f, a, b, rtol=1e-11, initial=32, max_rounds=60, max_intervals=200000):
@@ -176,7 +181,8 @@ def _chains(f, lo, hi, owner):
 
     Returns the values and error estimates (the halves taken and the last interval kept), shape (I, m), and the
     sign (+1, −1, else 0) of each component that diverges: its SINGULAR_ROUNDS increments before the last
-    CHAIN_NOISE halvings grow steadily (:func:`_steady`).
+    CHAIN_NOISE halvings grow steadily (:func:`_steady`). A chain that ended by falling while still CHAIN_WIDE
+    ulps wide passed a peak, not a singular point: it is not judged.
 
     >>> import numpy
     >>> value, error, sign = _chains(lambda t, o: numpy.stack([1 / t, t ** -0.5], axis=-1), numpy.zeros(1),
@@ -188,7 +194,7 @@ def _chains(f, lo, hi, owner):
     n = len(lo)
     kept, kept_err = _kronrod(lambda t: _chunked(f, t, numpy.repeat(owner, 15)), lo, hi)
     value, error = numpy.zeros_like(kept), numpy.zeros_like(kept)
-    steps, live = [], numpy.ones(n, dtype=bool)
+    steps, live, fell = [], numpy.ones(n, dtype=bool), numpy.zeros(n, dtype=bool)
     for _ in range(CHAIN_ROUNDS):
         mid = (lo + hi) / 2
         live &= (lo < mid) & (mid < hi) & (hi - lo > 1024 * _EPS * numpy.maximum(numpy.abs(lo), numpy.abs(hi)))
@@ -200,7 +206,9 @@ def _chains(f, lo, hi, owner):
         taken = numpy.where(left[:, None], k[n:], k[:n])
         if steps:  # a step below half the one before ends the chain: x^-α (α ≥ 0) never falls that fast
             with numpy.errstate(invalid="ignore"):
-                live &= numpy.any((taken != 0) & (numpy.abs(taken) >= 0.5 * numpy.abs(steps[-1])), axis=1)
+                going = numpy.any((taken != 0) & (numpy.abs(taken) >= 0.5 * numpy.abs(steps[-1])), axis=1)
+            fell |= live & ~going & (hi - lo > CHAIN_WIDE * _EPS * numpy.maximum(numpy.abs(lo), numpy.abs(hi)))
+            live &= going
         step = numpy.where(live[:, None], taken, numpy.nan)
         steps.append(step)
         value += numpy.where(live[:, None], taken, 0.0)
@@ -214,7 +222,7 @@ def _chains(f, lo, hi, owner):
         ends = numpy.sum(numpy.isfinite(steps[:, :, 0]), axis=0) - CHAIN_NOISE  # live halvings per chain, less noise
         window = numpy.clip(ends[None, :] - SINGULAR_ROUNDS + numpy.arange(SINGULAR_ROUNDS)[:, None], 0, None)
         raw = numpy.take_along_axis(steps, window[:, :, None], axis=0)
-        judged = (ends >= SINGULAR_ROUNDS)[:, None]
+        judged = ((ends >= SINGULAR_ROUNDS) & ~fell)[:, None]
         sign = numpy.where(_steady(raw) & judged, numpy.sign(raw[-1]), 0.0)
         last = numpy.abs(raw)
         with numpy.errstate(all="ignore"):  # a converging chain: the tail Σ_k s r^k beyond it, as for sums
@@ -376,6 +384,9 @@ def expect(fn, logpdf, axes, rtol=None, indicator=None):
 
         def h(x):
             x = numpy.asarray(x, dtype=float)
+            if len(x) * n_out > NESTED_OUTER and len(x) > 1:  # the inner integrals of a bounded number of outer points
+                per = max(1, NESTED_OUTER // n_out)  # at once: their nodes, times the inner ones, are held together
+                return numpy.concatenate([h(x[k:k + per]) for k in range(0, len(x), per)])
             cols = [numpy.tile(o, len(x)) for o in outer] + [numpy.repeat(x, n_out)]
             inner = level(j + 1, cols)
             if j + 1 < d:  # an inner integral that diverges at a node makes the whole one diverge (the outer rule
