@@ -11,8 +11,12 @@ An entry of I(θ) or −E[H] that no strategy closes (labelled "numeric, no clos
 * a joint support given as a ``FiniteSet`` of ``Tuple`` (one-hot vectors): :func:`expect_points`, the
   exact sum over its points;
 * a continuous simplex {x_i > 0, Σ x_i < c} (``Model.simplex``): :func:`expect` over the unit box after the
-  stick-breaking map; discrete data on a ``ConditionSet`` (counts with Σ k ≤ n): the exact sum over the box
-  of the marginal ranges with the indicator of the set as a factor.
+  stick-breaking map, flattened at the faces where such densities are singular; discrete data on a
+  ``ConditionSet`` (counts with Σ k ≤ n): the exact sum over the box of the marginal ranges with the indicator of
+  the set as a factor.
+
+Nested quadrature keeps a time budget per parameter point (EXPECT_SECONDS): a tolerance it cannot reach (the
+round-off of x_K = c − Σ x_i at a face) ends in a value with a larger error estimate, never in a hang.
 
 Every result comes with an absolute error estimate per entry:
 
@@ -30,6 +34,8 @@ compute the same floats (and the same error estimates).
 """
 
 from __future__ import annotations
+
+import time
 
 import numpy
 
@@ -66,6 +72,15 @@ CHAIN_NOISE = 4  # the last halvings of a chain, where x − x₀ loses its last
 # a chain that ends by falling while wider than this many ulps has passed a peak, not lost its bits: it converges (the
 # steps before had risen towards the peak: τ^(α−1/2)·e^(−Kτ) near τ = 1/K, not a singularity at 0)
 CHAIN_WIDE = 1 << 20
+# An interval whose error is below NEGLIGIBLE·rtol·|total| / (the intervals open this round) is accepted whatever its
+# width: at most NEGLIGIBLE·rtol·|total| per round. Near x^-0.3 at 0 the pieces beside the singular one have errors
+# ~w^0.7, above the share rtol·w of their width w however small they get: without this, all of them were halved
+# round after round (2 → 7680 intervals, each an inner integral; a 2-D Dirichlet at rtol 1e-9 did not finish).
+NEGLIGIBLE = 1e-3
+# Nested quadrature stops refining after EXPECT_SECONDS per parameter point, with the error estimate it has then (at
+# the faces of a simplex, where x_K = c − Σ x_i loses its bits, the error can stall above the tolerance for good).
+EXPECT_SECONDS = 20.0
+FALLBACK_RTOL = 1e-7  # the tolerance of the second try, when the first one ran out of its half of EXPECT_SECONDS
 
 
 def gauss_kronrod(f, a, b, rtol=1e-11, initial=32, max_rounds=60, max_intervals=200000):
@@ -78,12 +93,14 @@ def gauss_kronrod(f, a, b, rtol=1e-11, initial=32, max_rounds=60, max_intervals=
     return gauss_kronrod_error(f, a, b, rtol, initial, max_rounds, max_intervals)[0]
 
 
-def gauss_kronrod_error(f, a, b, rtol=1e-11, initial=32, max_rounds=60, max_intervals=200000, check=None):
+def gauss_kronrod_error(f, a, b, rtol=1e-11, initial=32, max_rounds=60, max_intervals=200000, check=None,
+                        deadline=None):
     """∫_a^b f(x) dx and its absolute error estimate, per component, all intervals in one vectorized call.
 
     ``f`` maps an array of x (shape (N,)) to an array (N, m). An interval is accepted when its
     Kronrod–Gauss difference is below rtol·max|total|·(its share of [a, b]) or at round-off level; it stops
-    when the error left in the open intervals is below rtol·max|total|/10. Only the components where
+    when the error left in the open intervals is below rtol·max|total|/10, or at ``deadline`` (a
+    ``time.monotonic()`` value: the open intervals are then taken as they are, their errors counted). Only the components where
     ``check`` (a boolean mask of length m) is true steer the refinement; the others are integrated along.
     The error estimate of a component is the Kronrod–Gauss difference K − G in absolute value, summed over the
     intervals, and at least 50·ε·∫|f| on each. Where refinement is stuck at singular points (:func:`_stuck`), they
@@ -105,9 +122,10 @@ def gauss_kronrod_error(f, a, b, rtol=1e-11, initial=32, max_rounds=60, max_inte
         err = numpy.max(diff[:, mask], axis=1)
         total = kron.sum(axis=0) + (0.0 if done is None else done[0])
         scale = max(float(numpy.max(numpy.abs(total[mask]))), 1e-300)
-        ok = (err <= rtol * scale * (2 * half) / (b - a) + 1e-300) | (err <= 1e-14 * numpy.max(numpy.abs(kron[:, mask]),
-                                                                                              axis=1))
-        if len(mid) * 2 > max_intervals or err[~ok].sum() <= 0.1 * rtol * scale:
+        ok = ((err <= rtol * scale * (2 * half) / (b - a) + 1e-300) | (err <= 1e-14 * numpy.max(numpy.abs(kron[:, mask]),
+                                                                                               axis=1))
+              | (err <= NEGLIGIBLE * rtol * scale / len(mid)))
+        if len(mid) * 2 > max_intervals or err[~ok].sum() <= 0.1 * rtol * scale or _late(deadline):
             ok[:] = True
         history.append((total[mask], diff[:, mask].sum(axis=0)))
         if not numpy.all(ok) and _stuck(history, len(mid)):  # every interval followed to its singular point
@@ -124,6 +142,11 @@ def gauss_kronrod_error(f, a, b, rtol=1e-11, initial=32, max_rounds=60, max_inte
     else:
         done = (done[0] + kron[~ok].sum(axis=0), done[1] + diff[~ok].sum(axis=0))
     return _diverged(numpy.asarray(done[0], dtype=float), numpy.asarray(done[1], dtype=float), signs)
+
+
+def _late(deadline):
+    """Whether the ``time.monotonic()`` value ``deadline`` (None: none) has passed."""
+    return deadline is not None and time.monotonic() > deadline
 
 
 def _kronrod(f, lo, hi):
@@ -282,9 +305,10 @@ def _sum_integers(h, lo, hi, check=None, block=4096, max_block=numpy.inf):
     return total, err
 
 
-def _axis(h, lo, hi, discrete, values, c, s, rtol, check, initial, block=numpy.inf):
+def _axis(h, lo, hi, discrete, values, c, s, rtol, check, initial, block=numpy.inf, deadline=None):
     """∫ (or Σ) of h over one axis [lo, hi] and its error estimate; ``c``, ``s``: mode and scale there; a sum
-    calls h on 4096 integers (or ``block``, if fewer), then on doubling blocks of at most ``block``."""
+    calls h on 4096 integers (or ``block``, if fewer), then on doubling blocks of at most ``block``; an integral
+    stops refining at ``deadline`` (:func:`gauss_kronrod_error`)."""
     if values is not None:
         terms = numpy.asarray(h(numpy.asarray(values, dtype=float)), dtype=float).reshape(len(values), -1)
         return terms.sum(axis=0), (numpy.log2(len(values) + 1.0) + 2) * _EPS * numpy.abs(terms).sum(axis=0)
@@ -296,17 +320,17 @@ def _axis(h, lo, hi, discrete, values, c, s, rtol, check, initial, block=numpy.i
             return v1 + v2, e1 + e2
         return _sum_integers(h, numpy.ceil(lo), numpy.floor(hi), check, first, max(first, block))
     if numpy.isfinite(lo) and numpy.isfinite(hi):
-        return gauss_kronrod_error(h, float(lo), float(hi), rtol, initial, check=check)
+        return gauss_kronrod_error(h, float(lo), float(hi), rtol, initial, check=check, deadline=deadline)
     if numpy.isfinite(lo):
         s = max(c - lo, s)
         return gauss_kronrod_error(lambda t: h(lo + s * t / (1 - t)) * (s / (1 - t) ** 2)[:, None], 0.0, 1.0, rtol,
-                                   initial, check=check)
+                                   initial, check=check, deadline=deadline)
     if numpy.isfinite(hi):
         s = max(hi - c, s)
         return gauss_kronrod_error(lambda t: h(hi - s * t / (1 - t)) * (s / (1 - t) ** 2)[:, None], 0.0, 1.0, rtol,
-                                   initial, check=check)
+                                   initial, check=check, deadline=deadline)
     return gauss_kronrod_error(lambda t: h(c + s * t / (1 - t * t)) * (s * (1 + t * t) / (1 - t * t) ** 2)[:, None],
-                               -1.0, 1.0, rtol, initial, check=check)
+                               -1.0, 1.0, rtol, initial, check=check, deadline=deadline)
 
 
 def _centers(logpdf, axes):
@@ -340,7 +364,7 @@ def _centers(logpdf, axes):
     return out
 
 
-def expect(fn, logpdf, axes, rtol=None, indicator=None):
+def expect(fn, logpdf, axes, rtol=None, indicator=None, seconds=EXPECT_SECONDS):
     """E[fn(X)] and its absolute error estimate, for X on a box of ``len(axes)`` coordinates (1 to 3).
 
     ``axes`` holds one ``(lo, hi, discrete, values)`` per coordinate: the range, whether it is summed, and its
@@ -349,6 +373,10 @@ def expect(fn, logpdf, axes, rtol=None, indicator=None):
     (a ConditionSet). Terms where p(x) = 0 count as 0 (so 0·inf at the edge of the support is not nan).
     The axes are nested, the first outermost; each inner axis is integrated for all nodes of the outer ones
     at once; ``rtol`` (default 1e-11, 1e-8 for three axes) is the relative tolerance of each quadrature.
+    Within ``seconds`` (None: no limit): a quadrature still refining at half of them stops (the intervals still open
+    are taken as they are, their errors counted) and the whole is done again at rtol FALLBACK_RTOL with the rest of
+    the time; per component, the result with the smaller error estimate is returned. Where the integrand's own
+    round-off keeps the error above a tight rtol, refinement would otherwise chase it for ever.
     A component that diverges (on any axis: :func:`_chains`) is ±inf (NaN where inner integrals diverged to
     both signs), with error inf. Returns (value, error), both of shape (m,).
 
@@ -361,6 +389,20 @@ def expect(fn, logpdf, axes, rtol=None, indicator=None):
     """
     d = len(axes)
     rtol = DEFAULT_RTOL.get(d, 1e-8) if rtol is None else rtol
+    if seconds is None:
+        return _expect_until(fn, logpdf, axes, rtol, indicator, None)
+    start = time.monotonic()
+    value, error = _expect_until(fn, logpdf, axes, rtol, indicator, start + seconds / 2)
+    if not _late(start + seconds / 2) or rtol >= FALLBACK_RTOL:
+        return value, error
+    loose, loose_error = _expect_until(fn, logpdf, axes, FALLBACK_RTOL, indicator, start + seconds)
+    better = ~(error <= loose_error)  # NaN errors lose
+    return numpy.where(better, loose, value), numpy.where(better, loose_error, error)
+
+
+def _expect_until(fn, logpdf, axes, rtol, indicator, deadline):
+    """:func:`expect` at the relative tolerance ``rtol``, every quadrature refining until ``deadline`` at most."""
+    d = len(axes)
     centers = _centers(logpdf, axes)
     width = [None]
 
@@ -406,7 +448,7 @@ def expect(fn, logpdf, axes, rtol=None, indicator=None):
         # a sum's block multiplies the points of every inner axis: each of the d − j axes left gets an equal share
         # (a geometric one) of NESTED_POINTS
         block = max(1, int((NESTED_POINTS // n_out) ** (1.0 / (d - j))))
-        val, err = _axis(h, lo, hi, discrete, values, c, s, rtol, check, initial, block)
+        val, err = _axis(h, lo, hi, discrete, values, c, s, rtol, check, initial, block, deadline)
         val = numpy.asarray(val, dtype=float).reshape(n_out, -1)
         err = numpy.asarray(err, dtype=float).reshape(n_out, -1)
         m = val.shape[1] // 2
@@ -416,7 +458,7 @@ def expect(fn, logpdf, axes, rtol=None, indicator=None):
         lo, hi, discrete, values = axes[0]
         c, s = centers[0]
         val, err = _axis(lambda x: weighted([numpy.asarray(x, dtype=float)]), lo, hi, discrete, values, c, s, rtol,
-                         None, 32)
+                         None, 32, deadline=deadline)
         return numpy.asarray(val, dtype=float), numpy.asarray(err, dtype=float)
     weighted([numpy.array([c]) for c, _ in centers])  # sets the width m of fn's output
     infinite = [False, False]  # per component: whether an inner integral diverged to +inf, to −inf
@@ -486,15 +528,21 @@ def mode_scale(logpdf, lo, hi):
 
 def _stick_breaking(fn, logpdf, total):
     """``fn`` and ``logpdf`` on the unit box for data on the simplex {x_i > 0, Σ x_i < total}: x_1 = total·t_1,
-    x_j = (total − Σ_{i<j} x_i)·t_j, with the log-Jacobian Σ_j log(total − Σ_{i<j} x_i) added to log p."""
+    x_j = (total − Σ_{i<j} x_i)·t_j with t_j = u_j²(3 − 2u_j) (flat at both ends), and the log-Jacobian
+    Σ_j log(6u_j(1 − u_j)·(total − Σ_{i<j} x_i)) added to log p.
+
+    Densities on a simplex have their singular points on its faces (x_i^(α−1), α < 1: a Dirichlet): t = u²(3 − 2u)
+    turns t^(α−1) dt into 6u^(2α−1)(1 − u) du, and (1 − t)^(α−1) likewise, so that the error of the intervals at the
+    faces falls as w^(2α) instead of w^α. A 4-component Dirichlet (α = 0.7, 1.3, 2.1, 0.9): I within 1e-5 in 20 s,
+    within 0.15 without."""
 
     def to_x(ts):
         xs, rest, logj = [], total, 0.0
         with numpy.errstate(all="ignore"):
-            for t in ts:
-                xs.append(rest * t)
-                logj = logj + numpy.log(rest)
-                rest = rest - xs[-1]
+            for u in ts:
+                xs.append(rest * (u * u * (3 - 2 * u)))
+                logj = logj + numpy.log(6 * u * (1 - u) * rest)
+                rest = rest * ((1 - u) * (1 - u) * (1 + 2 * u))  # total − Σ x_i, without the cancellation
         return xs, logj
 
     def fn_t(*ts):
@@ -569,9 +617,10 @@ def gauss_kronrod_batch(f, n, a, b, rtol=1e-11, initial=32, max_rounds=60, max_i
         err = numpy.max(diff, axis=1)
         partial = value + _segment_sum(kron, owner, n)
         scale = numpy.maximum(numpy.max(numpy.abs(partial), axis=1), 1e-300)
-        ok = (err <= rtol * scale[owner] * (2 * half) / (b - a) + 1e-300) | (err <= 1e-14 * numpy.max(numpy.abs(kron),
-                                                                                                    axis=1))
         count = numpy.bincount(owner, minlength=n)
+        ok = ((err <= rtol * scale[owner] * (2 * half) / (b - a) + 1e-300)
+              | (err <= 1e-14 * numpy.max(numpy.abs(kron), axis=1))
+              | (err <= NEGLIGIBLE * rtol * scale[owner] / count[owner]))
         left = numpy.bincount(owner, weights=numpy.where(ok, 0.0, err), minlength=n)
         ok |= ((count * 2 > max_intervals) | (left <= 0.1 * rtol * scale))[owner]
         history.append((partial, _segment_sum(diff, owner, n)))

@@ -250,3 +250,22 @@ def test_printer_refuses_names_that_are_not_identifiers(expr):
 
 def test_printer_prints_identifiers_and_keywords():
     assert NumericPrinter().doprint(sp.Symbol("lambda") * sp.Symbol("x_1")) == "lambda_*x_1"
+
+
+def test_every_name_the_generated_module_defines_is_reserved():
+    """A symbol named like a copied helper or constant (NESTED_OUTER, time) would be shadowed by it: all reserved."""
+    import inspect
+
+    from symfisher.core import series
+    from symfisher.numeric import _runtime, compiler, quadrature
+
+    sections = [(_runtime, "# Bernoulli numbers"), (series, "# ---- series"), (quadrature, "# ---- quadrature and")]
+    defined = {"time", "numpy", "scipy"}
+    for module, start in sections:
+        source = inspect.getsource(module)
+        for node in ast.parse(source[source.index(start):]).body:
+            if isinstance(node, (ast.FunctionDef, ast.ClassDef)):
+                defined.add(node.name)
+            elif isinstance(node, ast.Assign):
+                defined.update(t.id for t in node.targets if isinstance(t, ast.Name))
+    assert defined - compiler._RESERVED == set()
