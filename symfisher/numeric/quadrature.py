@@ -375,8 +375,10 @@ def expect(fn, logpdf, axes, rtol=None, indicator=None, seconds=EXPECT_SECONDS):
     at once; ``rtol`` (default 1e-11, 1e-8 for three axes) is the relative tolerance of each quadrature.
     Within ``seconds`` (None: no limit): a quadrature still refining at half of them stops (the intervals still open
     are taken as they are, their errors counted) and the whole is done again at rtol FALLBACK_RTOL with the rest of
-    the time; per component, the result with the smaller error estimate is returned. Where the integrand's own
-    round-off keeps the error above a tight rtol, refinement would otherwise chase it for ever.
+    the time; per component, the result with the smaller error estimate is returned, its error at least the distance
+    between the two results. Where the integrand's own round-off keeps the error above a tight rtol (x_K = c − Σ x_i
+    at a face of a simplex), refinement would otherwise chase it for ever, and the rule's estimate cannot see it:
+    Dirichlet(0.7, 1.3, 0.6) is 4.5e-7 off, its own estimate 7.8e-8, the distance 9.6e-4.
     A component that diverges (on any axis: :func:`_chains`) is ±inf (NaN where inner integrals diverged to
     both signs), with error inf. Returns (value, error), both of shape (m,).
 
@@ -397,7 +399,9 @@ def expect(fn, logpdf, axes, rtol=None, indicator=None, seconds=EXPECT_SECONDS):
         return value, error
     loose, loose_error = _expect_until(fn, logpdf, axes, FALLBACK_RTOL, indicator, start + seconds)
     better = ~(error <= loose_error)  # NaN errors lose
-    return numpy.where(better, loose, value), numpy.where(better, loose_error, error)
+    with numpy.errstate(invalid="ignore"):  # two estimates of one integral: neither is closer than they are apart
+        apart = numpy.where(numpy.isfinite(value) & numpy.isfinite(loose), numpy.abs(value - loose), 0.0)
+    return numpy.where(better, loose, value), numpy.maximum(numpy.where(better, loose_error, error), apart)
 
 
 def _expect_until(fn, logpdf, axes, rtol, indicator, deadline):

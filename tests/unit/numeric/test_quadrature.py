@@ -486,3 +486,13 @@ def test_nested_quadrature_keeps_its_time_budget_and_returns_its_error():
     assert time.monotonic() - start < 4.0
     assert np.all(np.abs(value - exact) <= error)
     assert np.all(np.isfinite(error)) and np.all(error < 0.5 * np.abs(exact))
+
+
+def test_a_tolerance_lost_to_round_off_at_a_face_ends_in_an_error_that_covers_the_value():
+    """Dirichlet(0.7, 1.3, 0.6): near the face x_3 = 1 − x_1 − x_2 → 0 the density's own formula loses its bits and
+    rtol 1e-11 is out of reach: the budget ends the first try, the second at rtol 1e-7 finishes, and the error is at
+    least the distance between the two (the rule's own estimate, 8e-8, missed a 4.5e-7 error)."""
+    fn, logpdf, exact = _dirichlet_on_the_box([0.7, 1.3, 0.6])
+    value, error = quadrature.expect(fn, logpdf, [(0.0, 1.0, False, None)] * 2, rtol=1e-11, seconds=4.0)
+    assert np.all(np.abs(value - exact) <= error)
+    assert np.all(np.abs(value - exact) < 1e-3 * np.abs(exact))
