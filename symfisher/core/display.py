@@ -32,8 +32,10 @@ def readable_log(expr: sp.Expr, ranges: Mapping[sp.Symbol, sp.Set]) -> sp.Expr:
     """``expr`` with each logarithm of a product or power expanded where that is exact on the interiors of
     ``ranges`` (every argument after expansion proved positive there), and its constant logarithms with one
     coefficient merged: log((1 − x)^(b−1)) → (b − 1)·log(1 − x) on x ∈ (0, 1), −log(2)/2 − log(π)/2 → −log(2π)/2;
-    never log(y²) → 2·log(y) for a real y."""
+    never log(y²) → 2·log(y) for a real y; log Γ(b + n) − log Γ(b) → Σ_{j<n} log(b + j) for an integer n ≥ 1 and b > 0
+    (a bivariate t's log Γ(ν/2 + 1) − log Γ(ν/2) − log ν is −log 2)."""
     inside = _interior_substitution(ranges)
+    expr = _gamma_ratios_as_logs(expr, inside)
     replacements = {}
     for term in expr.atoms(sp.log):
         if not term.free_symbols:  # log(2π) stays as written
@@ -46,6 +48,24 @@ def readable_log(expr: sp.Expr, ranges: Mapping[sp.Symbol, sp.Set]) -> sp.Expr:
                 and all(_positive(a, inside) for a in arguments):
             replacements[term] = forced
     return _merged_constant_logs(expr.xreplace(replacements))
+
+
+def _gamma_ratios_as_logs(expr: sp.Expr, inside: dict) -> sp.Expr:
+    """``expr`` with log Γ(b + n) written as log Γ(b) + Σ_{j<n} log(b + j) (n = 1 … 8, b positive on the ranges)
+    wherever log Γ(b) appears too, kept only when that makes it shorter (the log Γ(b) terms cancel)."""
+    terms = {g.args[0].args[0]: g for g in expr.atoms(sp.log) if isinstance(g.args[0], sp.gamma)}
+    rep = {}
+    for arg, g in terms.items():
+        for base in terms:
+            n = sp.expand(arg - base)
+            if n.is_Integer and 0 < n <= 8 and _positive(base, inside):
+                rep[g] = terms[base] + sp.Add(*(sp.log(base + j) for j in range(int(n))))
+                break
+    if not rep:
+        return expr
+    new = set(rep.values())
+    out = sp.Add(*(sp.expand_mul(t) if t.has(*new) else t for t in sp.Add.make_args(expr.xreplace(rep))))
+    return out if sp.count_ops(out) < sp.count_ops(expr) else expr
 
 
 def tidy_log_signs(expr: sp.Expr) -> sp.Expr:

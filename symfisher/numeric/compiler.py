@@ -1349,8 +1349,10 @@ class NumericModel:
         Closed-form entries (and those taken from a closed −E[H]) have error 0. For an entry with no closed form:
         adaptive Gauss–Kronrod quadrature gives the Kronrod–Gauss differences summed over its intervals (nested axes add
         the integral of the inner estimates); an infinite sum gives the tail beyond its last term, estimated from
-        the decay of the last terms; a finite sum gives its round-off, (log₂ n + 2)·ε·Σ|t|. The quadrature is run
-        again, so ask for both only when the error is needed.
+        the decay of the last terms; a finite sum gives its round-off, (log₂ n + 2)·ε·Σ|t|. Nested quadrature (2–3
+        data axes) keeps a budget of ``quadrature.EXPECT_SECONDS`` (20 s) per parameter point: a tolerance it cannot
+        reach ends in a larger estimate, at least the distance between a tight and a looser try. The quadrature is
+        run again, so ask for both only when the error is needed.
 
         Raises:
             ModelError: A bad argument, as for :meth:`fisher`.

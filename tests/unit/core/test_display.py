@@ -50,6 +50,18 @@ def test_constant_logs_merge_only_with_one_coefficient():
     assert readable_log(kept, {x: sp.S.Reals}) == kept
 
 
+def test_gamma_ratios_an_integer_apart_read_as_logs():
+    """Γ(ν/2 + 1)/(Γ(ν/2)·ν·π), the bivariate t's constant, is 1/(2π); a ratio of Γ at a half-integer distance and
+    a lone log Γ stay as written."""
+    nu = sp.Symbol("nu", positive=True)
+    t2 = sp.log(sp.gamma(nu / 2 + 1)) - sp.log(sp.gamma(nu / 2)) - sp.log(nu) - sp.log(sp.pi) - sp.log(1 + x**2 / nu)
+    assert readable_log(t2, {x: sp.S.Reals}) == -sp.log(2 * sp.pi) - sp.log(1 + x**2 / nu)
+    shifted = 3 * sp.log(sp.gamma(a + 2)) - 3 * sp.log(sp.gamma(a)) + x
+    assert readable_log(shifted, {x: sp.S.Reals}) == 3 * sp.log(a) + 3 * sp.log(a + 1) + x
+    t1 = sp.log(sp.gamma(nu / 2 + sp.S.Half)) - sp.log(sp.gamma(nu / 2)) + sp.log(sp.gamma(a)) + x
+    assert readable_log(t1, {x: sp.S.Reals}) == t1
+
+
 def test_psi_printing():
     assert pretty(sp.polygamma(1, a) + sp.digamma(a)) == "ψ(a) + ψ′(a)"
     assert pretty(sp.polygamma(2, a)) == "ψ″(a)"
