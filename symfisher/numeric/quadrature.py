@@ -271,9 +271,10 @@ def _diverged(value, error, signs):
         return numpy.where(signs != 0, signs * numpy.inf, value), numpy.where(signs != 0, numpy.inf, error)
 
 
-def _sum_integers(h, lo, hi, check=None, block=4096, max_block=numpy.inf):
-    """Σ_{k=lo}^{hi} h(k) and its error estimate (round-off, and the tail when the sum is cut off); h is called
-    on ``block`` integers at a time, doubling up to ``max_block``."""
+def _sum_integers(h, lo, hi, check=None, block=4096, max_block=numpy.inf, deadline=None):
+    """Σ_{k=lo}^{hi} h(k) and its error estimate (round-off, and the tail when the sum is cut off: at negligible
+    terms, after 5e7 terms or at ``deadline``); h is called on ``block`` integers at a time, doubling up to
+    ``max_block``."""
     mask = slice(None) if check is None else numpy.asarray(check, dtype=bool)
     total, absum, start, terms, count = None, None, float(lo), None, 0
     while start <= hi:
@@ -283,7 +284,7 @@ def _sum_integers(h, lo, hi, check=None, block=4096, max_block=numpy.inf):
         absum = numpy.abs(terms).sum(axis=0) if absum is None else absum + numpy.abs(terms).sum(axis=0)
         last, count = ks[-1], count + len(ks)
         tail = numpy.max(numpy.abs(terms[-64:][:, mask])) if len(terms) else 0.0
-        if tail <= 1e-17 * max(1.0, float(numpy.max(numpy.abs(total[mask])))) or start > 5e7:
+        if tail <= 1e-17 * max(1.0, float(numpy.max(numpy.abs(total[mask])))) or start > 5e7 or _late(deadline):
             break
         start += block
         block = min(2 * block, max_block)
@@ -307,18 +308,18 @@ def _sum_integers(h, lo, hi, check=None, block=4096, max_block=numpy.inf):
 
 def _axis(h, lo, hi, discrete, values, c, s, rtol, check, initial, block=numpy.inf, deadline=None):
     """∫ (or Σ) of h over one axis [lo, hi] and its error estimate; ``c``, ``s``: mode and scale there; a sum
-    calls h on 4096 integers (or ``block``, if fewer), then on doubling blocks of at most ``block``; an integral
-    stops refining at ``deadline`` (:func:`gauss_kronrod_error`)."""
+    calls h on 4096 integers (or ``block``, if fewer), then on doubling blocks of at most ``block``; both stop
+    refining at ``deadline``."""
     if values is not None:
         terms = numpy.asarray(h(numpy.asarray(values, dtype=float)), dtype=float).reshape(len(values), -1)
         return terms.sum(axis=0), (numpy.log2(len(values) + 1.0) + 2) * _EPS * numpy.abs(terms).sum(axis=0)
     if discrete:
         first = int(min(4096, block))
         if not numpy.isfinite(lo):
-            v1, e1 = _sum_integers(h, 0.0, hi, check, first, block) if hi >= 0 else (0.0, 0.0)
-            v2, e2 = _sum_integers(lambda k: h(-k), max(1.0, -hi), -lo, check, first, block)
+            v1, e1 = _sum_integers(h, 0.0, hi, check, first, block, deadline) if hi >= 0 else (0.0, 0.0)
+            v2, e2 = _sum_integers(lambda k: h(-k), max(1.0, -hi), -lo, check, first, block, deadline)
             return v1 + v2, e1 + e2
-        return _sum_integers(h, numpy.ceil(lo), numpy.floor(hi), check, first, max(first, block))
+        return _sum_integers(h, numpy.ceil(lo), numpy.floor(hi), check, first, max(first, block), deadline)
     if numpy.isfinite(lo) and numpy.isfinite(hi):
         return gauss_kronrod_error(h, float(lo), float(hi), rtol, initial, check=check, deadline=deadline)
     if numpy.isfinite(lo):
