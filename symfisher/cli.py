@@ -272,7 +272,8 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--params", help="parameters with their domains: assumption words (real, positive, "
                    "nonnegative, integer, ...) or intervals, e.g. \"p:(0,1) mu:real sigma:positive\"")
     p.add_argument("--support", help="support of the data, e.g. \"(-oo, oo)\", \"(0, theta]\", \"Naturals0\"; "
-                   "several data symbols: \"x: (0, oo); y: (0, 1)\" (default: from the data declaration)")
+                   "several data symbols: \"x: (0, oo); y: (0, 1)\", or \"simplex\" / \"simplex(n)\" for "
+                   "{x_i > 0, Σ x_i < 1} (counts: Σ k_i ≤ n) (default: from the data declaration)")
     p.add_argument("--given", help="covariates with assumptions or intervals, e.g. \"z:real\"")
     p.add_argument("--name", help="model name for the output (default: the family, or the density text)")
     p.add_argument("--timeout", type=float, default=60.0,

@@ -2,7 +2,8 @@
 
 ::
 
-    supports = set | named { ";" named } ;             (* parse_supports; empty pieces ignored *)
+    supports = set | named { ";" named } | simplex ;   (* parse_supports; empty pieces ignored *)
+    simplex  = "simplex" [ "(" expression ")" ] ;       (* parse_simplex: {x_i > 0, Σ x_i < total}, total 1 *)
     named    = name ":" set ;                         (* name: a declared data symbol *)
     set      = interval | word | finite | range ;     (* parse_set; at most MAX_LENGTH characters *)
     interval = ( "(" | "[" ) expression "," expression ( ")" | "]" ) ;
@@ -27,7 +28,7 @@ from symfisher.errors import ModelError
 from symfisher.text.expressions import parse_expression
 from symfisher.text.lexer import MAX_LENGTH, snippet, split_top_level
 
-__all__ = ["parse_set", "parse_supports", "SET_HELP", "SUPPORT_HELP"]
+__all__ = ["parse_set", "parse_simplex", "parse_supports", "SET_HELP", "SUPPORT_HELP"]
 
 SET_HELP = (
     "A set is an interval '(a, b)', '[a, b]', '(a, b]' or '[a, b)' whose bounds are "
@@ -39,7 +40,8 @@ SET_HELP = (
 SUPPORT_HELP = (
     "a support is one set for a single data symbol, e.g. '(-oo, oo)', '(0, theta]', 'Naturals0', "
     "'{0, 1}', 'range(0, n + 1)', or 'NAME: SET' items separated by ';' for several data symbols, "
-    "e.g. 'x: (0, oo); y: (0, 1)'"
+    "e.g. 'x: (0, oo); y: (0, 1)', or 'simplex' / 'simplex(n)' for the free coordinates of a simplex, "
+    "{x_i > 0, Σ x_i < 1} (integer data: counts with Σ k_i ≤ n)"
 )
 
 _WORDS: Mapping[str, sp.Set] = {
@@ -51,6 +53,7 @@ _WORDS: Mapping[str, sp.Set] = {
 }
 _RANGE = re.compile(r"range\s*\(.*\)", re.DOTALL)
 _NAMED = re.compile(r"\s*([^\W\d]\w*)\s*:(.*)", re.DOTALL)
+_SIMPLEX = re.compile(r"\s*simplex\s*(?:\((.*)\))?\s*", re.DOTALL)
 
 # ------------------------------------------------------------------------------ set
 
@@ -160,6 +163,23 @@ def _range(stripped: str, symbols: Mapping[str, sp.Symbol]) -> sp.Set:
 
 
 # ------------------------------------------------------------------------- supports
+
+
+def parse_simplex(text: str | None, symbols: Mapping[str, sp.Symbol]) -> sp.Expr | None:
+    """The total of a ``"simplex"`` / ``"simplex(total)"`` support (1 when not given), else ``None``.
+
+    >>> n = sp.Symbol("n", positive=True, integer=True)
+    >>> parse_simplex("simplex", {}), parse_simplex(" simplex(n) ", {"n": n}), parse_simplex("(0, 1)", {})
+    (1, n, None)
+    """
+    match = _SIMPLEX.fullmatch(text or "")
+    if match is None:
+        return None
+    if match.group(1) is None:
+        return sp.S.One
+    if not match.group(1).strip():
+        raise ModelError("simplex() needs its total, e.g. 'simplex(n)', or no parentheses for a total of 1")
+    return parse_expression(match.group(1), symbols)
 
 
 def parse_supports(text: str | None, data: Sequence[str],

@@ -36,7 +36,7 @@ from symfisher.core.model import Model, is_discrete_set
 from symfisher.core.points import domain_of
 from symfisher.core.validation import validate_model
 from symfisher.text.expressions import parse_expression
-from symfisher.text.sets import SUPPORT_HELP, parse_supports
+from symfisher.text.sets import SUPPORT_HELP, parse_simplex, parse_supports
 from symfisher.text.symbols import parse_domains
 
 __all__ = ["model_from_string", "text_label", "SUPPORT_HELP"]
@@ -137,15 +137,23 @@ def _build(pdf: str, data: str, params: str, support: str | None, kind: str, giv
                 raise ModelError(f"model {name}: symbol {s.name!r} is declared as both {roles[s.name]} and {role}")
             roles[s.name] = role
     outer = {s.name: s for s in (*params_s, *given_s)}
-    sets = _supports(support, data_s, outer, name)
     declared = {x.name: d for x, d in data_d.items() if d != domain_of(x)}  # beyond its assumptions: x:(0,1)
-    if declared:  # a data symbol declared with an interval: that interval is its support
-        sets = _declared_supports(sets, data_s, declared, name)
+    total = _simplex_total(support, outer, name)
+    if total is not None:  # the free coordinates of a simplex: each on (0, total) (counts: 0 … total), Σ < total
+        discrete = all(x.is_integer for x in data_s)
+        margin = sp.Range(0, total + 1) if discrete else sp.Interval.open(0, total)
+        sets = _declared_supports({x.name: margin for x in data_s}, data_s, declared, name)
+    else:
+        sets = _supports(support, data_s, outer, name)
+        if declared:  # a data symbol declared with an interval: that interval is its support
+            sets = _declared_supports(sets, data_s, declared, name)
     if sets is not None:
         data_s = [_refine(x, sets[x.name], name) for x in data_s]
     symbols = {s.name: s for s in (*data_s, *params_s, *given_s)}
     expr = parse_expression(pdf, symbols)
     support_map = None if sets is None else {x: sets[x.name] for x in data_s}
+    if total is not None:
+        support_map = Model.simplex(data_s, total, discrete=discrete)
     build = Model.from_pdf if kind == "pdf" else Model.from_logpdf
     model = build(expr, data_s, params_s, support_map, given_s or None, domain={**params_d, **given_d}, name=name,
                   validate=False)
@@ -168,6 +176,14 @@ def _declared_supports(sets: dict[str, sp.Set] | None, data: list[sp.Symbol], de
     if len(out) != len(data):  # some data symbols without an interval: their support from assumptions
         out.update({x.name: domain_of(x) for x in data if x.name not in out})
     return out
+
+
+def _simplex_total(text: str | None, outer: dict[str, sp.Symbol], name: str) -> sp.Expr | None:
+    """The total of a ``simplex(total)`` support text, else ``None``."""
+    try:
+        return parse_simplex(text, outer)
+    except ModelError as exc:
+        raise ModelError(f"model {name}: {exc}") from None
 
 
 def _supports(text: str | None, data: list[sp.Symbol], outer: dict[str, sp.Symbol],

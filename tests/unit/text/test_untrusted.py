@@ -36,6 +36,41 @@ def test_discrete_support_refines_data_symbol_to_integer():
     assert sf.derive(m, timeout=60).fisher == sp.Matrix([[1 / m.params[0]]])
 
 
+DIRICHLET = "gamma(a+b+c)/(gamma(a)*gamma(b)*gamma(c))*x^(a-1)*y^(b-1)*(1-x-y)^(c-1)"
+
+
+def test_simplex_support_from_text_gives_the_dirichlet_information():
+    """'simplex': the free coordinates of a Dirichlet, I = diag ψ′(α_i) − ψ′(α₀) (Ng, Tian & Tang 2011, §2.1)."""
+    m = sf.Model.from_string(DIRICHLET, "x y", "a:positive b:positive c:positive", "simplex", name="dirichlet")
+    x, y = m.data
+    assert m.joint_support == sf.Model.simplex((x, y)) and x.is_positive and y.is_positive
+    a, b, c = m.params
+    total = sp.polygamma(1, a + b + c)
+    expected = sp.diag(sp.polygamma(1, a), sp.polygamma(1, b), sp.polygamma(1, c)) - total * sp.ones(3, 3)
+    assert sp.simplify(sf.derive(m, timeout=60).fisher - expected) == sp.zeros(3, 3)
+
+
+def test_simplex_of_counts_from_text_is_the_multinomial():
+    """'simplex(n)' with integer data: counts with k1 + k2 ≤ n; I_11 = n(1/p1 + 1/p3), p3 = 1 − p1 − p2."""
+    pmf = "factorial(5)/(factorial(k1)*factorial(k2)*factorial(5-k1-k2))*p1^k1*p2^k2*(1-p1-p2)^(5-k1-k2)"
+    m = sf.Model.from_string(pmf, "k1:integer k2:integer", "p1:(0,1/2) p2:(0,1/2)", "simplex(5)")
+    k1, k2 = m.data
+    assert m.joint_support == sf.Model.simplex((k1, k2), 5) and m.discrete
+    p1, p2 = m.params
+    fisher = sf.derive(m, timeout=60).fisher
+    assert sp.simplify(fisher[0, 0] - 5 * (1 / p1 + 1 / (1 - p1 - p2))) == 0
+    assert sp.simplify(fisher[0, 1] - 5 / (1 - p1 - p2)) == 0
+
+
+@pytest.mark.parametrize("data, support, message", [
+    ("x:(0,2) y", "simplex", "x is declared on Interval.open(0, 2) but its support is given as Interval.open(0, 1)"),
+    ("x y", "simplex()", "simplex() needs its total"),
+])
+def test_simplex_support_text_errors_name_the_problem(data, support, message):
+    with pytest.raises(sf.ModelError, match=re.escape(message)):
+        sf.Model.from_string("x*y", data, "a:positive", support)
+
+
 def test_support_depending_on_parameter():
     m = sf.Model.from_string("1/theta", "x", "theta:positive", "(0, theta]")
     assert m.support_depends_on_params
