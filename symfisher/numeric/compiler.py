@@ -98,10 +98,10 @@ _RUNTIME_NAMES = ("series_sum", "SERIES_BLOCK", "SERIES_MAX_TERMS", "SERIES_RTOL
                   "gauss_kronrod_error", "SINGULAR_START", "SINGULAR_ROUNDS", "SINGULAR_RATIO",
                   "SINGULAR_INTERVALS", "CHAIN_ROUNDS", "CHAIN_NOISE", "_kronrod", "_steady", "_stuck", "_chains",
                   "_combined", "_diverged", "_sum_integers", "_axis", "_centers", "expect", "expect_points",
-                  "_stick_breaking", "_CHUNK", "NEGLIGIBLE", "EXPECT_SECONDS", "FALLBACK_RTOL", "_late", "_expect_until", "NESTED_OUTER", "CHAIN_WIDE",
-                  "_rule", "_chunked", "_segment_sum", "gauss_kronrod_batch",
-                  "_sum_integers_batch", "mode_scale_batch", "expect_1d_batch", "_batch_part", "zeta_derivative",
-                  "_EULER_MACLAURIN")
+                  "_stick_breaking", "_CHUNK", "NEGLIGIBLE", "EXPECT_SECONDS", "FALLBACK_RTOL", "_late",
+                  "_expect_until", "NESTED_OUTER", "CHAIN_WIDE", "_rule", "_chunked", "_segment_sum",
+                  "gauss_kronrod_batch", "_sum_integers_batch", "mode_scale_batch", "expect_1d_batch", "_batch_part",
+                  "zeta_derivative", "_EULER_MACLAURIN")
 _RESERVED = {"time", "numpy", "scipy", "out", "shape", "point", "fn", "lo", "hi", *_RUNTIME_NAMES, "logpdf", "score",
              "hessian", "fisher", "neg_expected_hessian", "_logpdf_kernel", "_score_kernel",
              "_hessian_kernel", "_fisher_kernel", "_neh_kernel", "_support_kernel", "_score_full", "_hessian_full",
