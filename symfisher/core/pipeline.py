@@ -24,7 +24,6 @@ import sympy as sp
 from symfisher.core.deadline import Background, Budget
 from symfisher.core.renaming import renamed
 from symfisher.core.simplify import already_simple, is_zero, on_domains, signed_symbols
-from symfisher.core.special_forms import cancel_shifted_polygammas
 from symfisher.config import Config
 from symfisher.core.expectation import Context, Engine
 from symfisher.core.expectation.base import Expectation
@@ -121,7 +120,7 @@ def _small(model: Model) -> bool:
 def _derivatives(model: Model, config: Config, simplify: bool = True) -> Iterator[tuple[str, Any]]:
     """s = ∇θ log p and H = ∇²θ log p (upper triangle), simplified entry by entry when small (and ``simplify``)."""
     params, k = model.params, len(model.params)
-    score = [_shorter(sp.diff(model.logpdf, p)) for p in params]
+    score = [sp.diff(model.logpdf, p) for p in params]
     hessian = {(i, j): sp.diff(score[i], params[j]) for i, j in entries(k)}
     yield "score", score  # unsimplified first: if time runs out, the parent need not differentiate again
     yield "hessian", hessian
@@ -549,13 +548,7 @@ def _simplify_derivative(e: sp.Expr, config: Config) -> sp.Expr:
     ratio of infinite sums or a Piecewise with θ in its conditions it runs out its time limit for every entry
     (sympy.stats' noncentral Beta and triangular: derive waited 4.4 s and 5 s for it after the last expectation).
     """
-    return e if e.has(*KINKS, sp.Sum, sp.Integral, sp.Piecewise) else _simplified(_shorter(e), config)
-
-
-def _shorter(e: sp.Expr) -> sp.Expr:
-    """A score entry with the polygammas at shifted arguments cancelled where that is shorter (log Γ(ν/2 + 1) −
-    log Γ(ν/2) in log p leaves ψ(ν/2 + 1)/2 − ψ(ν/2)/2 = 1/ν in s_ν)."""
-    return cancel_shifted_polygammas(e) if e.has(sp.polygamma) else e
+    return e if e.has(*KINKS, sp.Sum, sp.Integral, sp.Piecewise) else _simplified(e, config)
 
 
 HYPERBOLIC = (sp.cosh, sp.sinh, sp.tanh)

@@ -160,36 +160,6 @@ def canonical_polygammas(value: sp.Expr) -> sp.Expr:
     >>> canonical_polygammas(sp.polygamma(0, b + 1) - sp.polygamma(0, b - 1))
     1/(b - 1) + 1/b
     """
-    value, rep = _canonical_replacements(value)
-    if not rep:
-        return value
-    out = value.xreplace(rep)
-    if len(out.free_symbols) <= 4:
-        one = sp.factor(sp.cancel(sp.together(out)))
-        out = one if sp.count_ops(one) <= sp.count_ops(out) else out
-    return out
-
-
-def cancel_shifted_polygammas(value: sp.Expr) -> sp.Expr:
-    """``value`` with its polygammas written as in :func:`canonical_polygammas` and the terms that hold them
-    multiplied out, where that is shorter: the score of a bivariate t, −ψ(ν/2)/2 + ψ(ν/2 + 1)/2 − 1/ν + …, loses all
-    three terms (ψ(ν/2 + 1) = ψ(ν/2) + 2/ν); for any number of symbols (no ``factor``).
-
-    >>> nu, q = sp.symbols("nu q", positive=True)
-    >>> cancel_shifted_polygammas(-sp.polygamma(0, nu/2)/2 + sp.polygamma(0, nu/2 + 1)/2 - 1/nu + q)
-    q
-    """
-    expanded, rep = _canonical_replacements(value)
-    if not rep:
-        return value
-    out = sp.Add(*(sp.expand_mul(t) if t.has(sp.polygamma) else t
-                   for t in sp.Add.make_args(expanded.xreplace(rep))))
-    return out if sp.count_ops(out) < sp.count_ops(value) else value
-
-
-def _canonical_replacements(value: sp.Expr) -> tuple[sp.Expr, dict]:
-    """``value`` with its polygamma arguments expanded, and ψ⁽ⁿ⁾(c + k) → ψ⁽ⁿ⁾(c) + the k terms of the recurrence
-    for each polygamma at a shifted argument (see :func:`canonical_polygammas`)."""
     value = value.xreplace({g: sp.polygamma(g.args[0], sp.expand(g.args[1])) for g in value.atoms(sp.polygamma)})
     rep = {}
     for g in value.atoms(sp.polygamma):
@@ -203,4 +173,10 @@ def _canonical_replacements(value: sp.Expr) -> tuple[sp.Expr, dict]:
             rep[g] = sp.polygamma(n, c) + step * sp.Add(*[(c + j) ** -(n + 1) for j in range(int(k))])
         else:
             rep[g] = sp.polygamma(n, c) - step * sp.Add(*[(c - j) ** -(n + 1) for j in range(1, int(-k) + 1)])
-    return value, rep
+    if not rep:
+        return value
+    out = value.xreplace(rep)
+    if len(out.free_symbols) <= 4:
+        one = sp.factor(sp.cancel(sp.together(out)))
+        out = one if sp.count_ops(one) <= sp.count_ops(out) else out
+    return out

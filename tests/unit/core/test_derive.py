@@ -155,19 +155,3 @@ def test_hyperbolic_secant_location_closes_through_u_equals_exp():
     from benchmarks.bench import spot_check
 
     assert spot_check(d).startswith("ok")  # quadrature of s² p at a random μ
-
-
-def test_unsimplified_scores_cancel_polygammas_a_whole_shift_apart():
-    """Scores too large for ``simplify`` (the bivariate t's) still lose ψ(ν/2 + 1)/2 − ψ(ν/2)/2 − 1/ν = 0."""
-    from symfisher.config import Config
-    from symfisher.core.pipeline import _derivatives
-
-    x1, x2 = sp.symbols("x1 x2", real=True)
-    nu = sp.Symbol("nu", positive=True)
-    q = x1**2 + x2**2
-    logpdf = (sp.log(sp.gamma(nu / 2 + 1)) - sp.log(sp.gamma(nu / 2)) - sp.log(nu) - sp.log(sp.pi)
-              - (nu / 2 + 1) * sp.log(1 + q / nu))
-    model = sf.Model(logpdf=logpdf, data=(x1, x2), params=(nu,), support=((x1, sp.S.Reals), (x2, sp.S.Reals)))
-    score = dict(_derivatives(model, Config.defaults(), simplify=False))["score"][0]
-    assert not score.has(sp.polygamma)
-    assert sp.simplify(sp.expand_func(score - sp.diff(logpdf, nu))) == 0
