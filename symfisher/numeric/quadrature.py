@@ -393,23 +393,24 @@ def expect(fn, logpdf, axes, rtol=None, indicator=None, seconds=EXPECT_SECONDS):
     """
     d = len(axes)
     rtol = DEFAULT_RTOL.get(d, 1e-8) if rtol is None else rtol
+    centers = _centers(logpdf, axes)  # shared by both tries
     if seconds is None:
-        return _expect_until(fn, logpdf, axes, rtol, indicator, None)
+        return _expect_until(fn, logpdf, axes, centers, rtol, indicator, None)
     start = time.monotonic()
-    value, error = _expect_until(fn, logpdf, axes, rtol, indicator, start + seconds / 2)
+    value, error = _expect_until(fn, logpdf, axes, centers, rtol, indicator, start + seconds / 2)
     if not _late(start + seconds / 2) or rtol >= FALLBACK_RTOL:
         return value, error
-    loose, loose_error = _expect_until(fn, logpdf, axes, FALLBACK_RTOL, indicator, start + seconds)
+    loose, loose_error = _expect_until(fn, logpdf, axes, centers, FALLBACK_RTOL, indicator, start + seconds)
     better = ~(error <= loose_error)  # NaN errors lose
     with numpy.errstate(invalid="ignore"):  # two estimates of one integral: neither is closer than they are apart
         apart = numpy.where(numpy.isfinite(value) & numpy.isfinite(loose), numpy.abs(value - loose), 0.0)
     return numpy.where(better, loose, value), numpy.maximum(numpy.where(better, loose_error, error), apart)
 
 
-def _expect_until(fn, logpdf, axes, rtol, indicator, deadline):
-    """:func:`expect` at the relative tolerance ``rtol``, every quadrature refining until ``deadline`` at most."""
+def _expect_until(fn, logpdf, axes, centers, rtol, indicator, deadline):
+    """:func:`expect` at the relative tolerance ``rtol``, every quadrature refining until ``deadline`` at most;
+    ``centers``: the mode and scale of each axis (:func:`_centers`)."""
     d = len(axes)
-    centers = _centers(logpdf, axes)
     width = [None]
 
     def weighted(xs):

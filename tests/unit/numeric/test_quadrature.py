@@ -408,7 +408,6 @@ def test_a_peak_near_a_singular_end_is_not_a_divergence():
     assert np.all(np.isfinite(value)) and np.all(np.abs(value - exact) <= error + 1e-12) and np.all(error < 1e-6)
 
 
-
 def test_nested_quadrature_refines_a_bounded_number_of_outer_points_at_once(monkeypatch):
     """The inner integrals of all outer nodes refined at once had asked for 24 GB (a Dirichlet through the
     stick-breaking map: 30 M inner nodes × 13 components); they are refined NESTED_OUTER outer points at a time,
