@@ -45,8 +45,8 @@ class Config:
 
     timeout: float = 60.0
     atom_timeout: float = 4.0
-    entry_timeout: float = 5.0
-    open_timeout: float = 5.0
+    entry_timeout: float = 4.0
+    open_timeout: float = 4.0
     simplify_timeout: float = 5.0
     normalization_timeout: float = 3.0
     try_scale: float = 1.0

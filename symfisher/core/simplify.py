@@ -17,7 +17,8 @@ from symfisher.core.special_forms import canonical_polygammas, shift_betas
 from symfisher.errors import BudgetExceeded
 
 _HYPERBOLIC = (sp.cosh, sp.sinh, sp.tanh, sp.coth, sp.sech, sp.csch)
-_GAMMA_LIKE = (sp.beta, sp.gamma, sp.catalan, sp.polygamma, sp.factorial, sp.binomial)
+# functions that rewrite(gamma) turns into Γ ratios for gammasimp (ψ⁽ⁿ⁾ has no such form: the same simplify twice)
+_GAMMA_LIKE = (sp.beta, sp.gamma, sp.catalan, sp.factorial, sp.binomial)
 
 
 def exp_as_rational(expr: sp.Expr) -> sp.Expr | None:
@@ -70,17 +71,21 @@ def _side(d: sp.Set) -> str | None:
     return "nonnegative" if d.inf == 0 else "nonpositive" if d.sup == 0 else None
 
 
-def _forms(expr: sp.Expr) -> list[sp.Expr]:
+def _forms(expr: sp.Expr, zero_test: bool = False) -> list[sp.Expr]:
+    """Equivalent forms of ``expr`` to choose the shortest from. ``simplify`` tries cancel(together(·)) itself, so
+    that form is added only for a zero test (measured on 80 entries of 7 families: it never came out shorter, and
+    took a fifth of the time of their simplification)."""
     out = [expr]
     via_w = exp_as_rational(expr)
     if via_w is not None:
         out.append(via_w)
         if via_w == 0:
             return out
-    try:
-        out.append(sp.cancel(sp.together(expr)))
-    except (sp.PolynomialError, TypeError, ValueError):
-        pass
+    if zero_test:
+        try:
+            out.append(sp.cancel(sp.together(expr)))
+        except (sp.PolynomialError, TypeError, ValueError):
+            pass
     s = sp.simplify(expr)
     out.append(s)
     if s.is_rational_function():  # simplify leaves (θ + 1)²(θ + 2)² multiplied out in a denominator
@@ -159,7 +164,7 @@ def _zero_forms(expr: sp.Expr) -> bool:
         canonical = canonical_polygammas(shift_betas(expr))
         if canonical == 0 or sp.cancel(sp.together(canonical)) == 0:
             return True
-    return any(f == 0 for f in _forms(expr))
+    return any(f == 0 for f in _forms(expr, zero_test=True))
 
 
 def is_zero(expr: sp.Expr, seconds: float = 5.0) -> bool | None:

@@ -13,6 +13,8 @@ from symfisher.errors import ConfigError, SymfisherError
 DEFAULTS = [
     ("timeout", 60.0),
     ("atom_timeout", 4.0),
+    ("entry_timeout", 4.0),
+    ("open_timeout", 4.0),
     ("simplify_timeout", 5.0),
     ("normalization_timeout", 3.0),
     ("numeric_points", 8),

@@ -26,6 +26,11 @@ from symfisher.core.note import Note, eq
 
 
 def simplify_powers(e: sp.Expr) -> sp.Expr:
+    """Powers denested, their bases expanded and recombined, symbolic exponents cancelled. Nothing to do when every
+    power has an integer exponent and there is no exponential (a rational function of u, log u and log(1 − u) after
+    :func:`rational_on_unit`: 1.6 s of the trapezoidal law's 72 pieces of entries, for no change)."""
+    if not e.has(sp.exp) and all(p.exp.is_Integer for p in e.atoms(sp.Pow)):
+        return e
     e = sp.powsimp(sp.expand_power_base(sp.powdenest(e, force=True), force=True), force=True)
     return e.replace(lambda w: w.is_Pow and not w.exp.is_number, lambda w: w.base ** sp.cancel(w.exp))
 
@@ -220,7 +225,7 @@ def rational_on_unit(h: sp.Expr, u: sp.Symbol) -> sp.Expr:
     w = h.xreplace({sp.log(u): L1, sp.log(1 - u): L2})
     if w.has(u) and not w.is_rational_function(u, L1, L2) or w.has(sp.log):
         return h
-    num, den = sp.fraction(sp.cancel(w))
+    num, den = sp.fraction(sp.cancel(sp.together(w)))  # together first: cancel alone expands the nested products
     den = sp.factor(den).replace(lambda e: e.is_Pow and sp.expand(e.base - (u - 1)) == 0 and e.exp.is_Integer,
                                  lambda e: (-1) ** e.exp * (1 - u) ** e.exp)
     if any(sp.expand(f - (u - 1)) == 0 for f in sp.Mul.make_args(den)):  # a bare u − 1: −(1 − u) would
