@@ -14,7 +14,7 @@ from typing import Any, Literal, Mapping
 import sympy as sp
 
 from symfisher.core import outer
-from symfisher.core.display import readable_logpdf, render, tidy_log_signs
+from symfisher.core.display import readable_logpdf, readable_score, render
 from symfisher.core.deadline import Budget, run_with_deadline, stream_with_deadline
 from symfisher.core.points import spread_points
 from symfisher.config import Config
@@ -555,7 +555,7 @@ def _infinite_verdict(fisher, negH, points, facts: tuple[str, ...]) -> Verdict:
 def _steps(model, S, H, mean, fis, neh, verdict) -> list[Step]:
     p = [str(q) for q in model.params]  # names once: 16,290 entries for softmax regression with 180 weights
     steps = [Step("model", "log-likelihood", readable_logpdf(model))]
-    steps += [Step("score", f"d/d{p[i]} log p", tidy_log_signs(S[i]), index=(i,)) for i in range(len(p))]
+    steps += [Step("score", f"d/d{p[i]} log p", readable_score(S[i]), index=(i,)) for i in range(len(p))]
     steps += [Step("hessian", f"d2/d{p[i]}d{p[j]} log p", H[i, j], index=(i, j)) for i, j in entries(len(p))]
     steps += [Step("regularity", f"E[s_{p[i]}]", m[0], m[1], m[2], (i,)) for i, m in enumerate(mean)]
     steps += [Step("fisher", f"E[s_{p[i]} s_{p[j]}]", v[0], v[1], v[2], (i, j)) for (i, j), v in fis.items()]
