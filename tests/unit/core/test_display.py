@@ -6,7 +6,8 @@ from __future__ import annotations
 import sympy as sp
 
 from symfisher import Model, derive
-from symfisher.core.display import pretty, readable_log, readable_logpdf, tidy_log_signs
+from symfisher.core.display import (cancelled_polygammas, pretty, readable_log, readable_logpdf, readable_score,
+                                    tidy_log_signs)
 
 x = sp.Symbol("x")
 u = sp.Symbol("u")
@@ -88,3 +89,22 @@ def test_a_quotient_with_minus_signs_above_and_below_is_written_without_them():
     assert sp.sstr(tidy) == "-mu + log(u/(1 - u))"
     assert tidy.subs(u, sp.Rational(1, 3)) == sp.log(sp.Rational(1, 2)) - mu
     assert tidy_log_signs(sp.log(u / (1 - u))) == sp.log(u / (1 - u))
+
+
+def test_printed_score_cancels_a_whole_class_of_shifted_polygammas():
+    """The bivariate t's s_ν held −ψ(ν/2)/2 + ψ(ν/2 + 1)/2 − 1/ν, which is 0; inside a product too."""
+    nu, q = sp.symbols("nu q", positive=True)
+    zero_part = -sp.polygamma(0, nu / 2) / 2 + sp.polygamma(0, nu / 2 + 1) / 2 - 1 / nu
+    score = -sp.log(1 + q / nu) / 2 + zero_part
+    assert readable_score(score) == -sp.log(1 + q / nu) / 2
+    nested = sp.exp(-q) * (q + zero_part)
+    assert readable_score(nested) == q * sp.exp(-q)
+
+
+def test_printed_score_keeps_a_polygamma_difference_that_does_not_cancel():
+    """ψ(a + b + 3) − ψ(a + b) as the literature prints it, not −1/(a + b) − 1/(a + b + 1) − 1/(a + b + 2);
+    the derivation's own score is not touched."""
+    k = sp.Symbol("k", integer=True, nonnegative=True)
+    score = sp.polygamma(0, a + k) - sp.polygamma(0, a) + sp.polygamma(0, a + b) - sp.polygamma(0, a + b + 3)
+    assert readable_score(score) == score
+    assert cancelled_polygammas(score) == score
