@@ -70,4 +70,6 @@ def test_a_heavy_tailed_bivariate_density_integrates_by_cubature():
     assert abs(numeric_expectation(sp.Integer(1), density, support, point) - 1) < 1e-8
     expected = float(sp.polygamma(0, sp.Rational(47, 20)) - sp.polygamma(0, sp.Rational(27, 20)))
     assert abs(numeric_expectation(sp.log(1 + q / nu), density, support, point) - expected) < 1e-8
+    second = float(numeric_expectation(x1**2, density, support, point))  # 10,131 regions to converge; kept at 1000
+    assert abs(second - 1.3 * 2.7 / 0.7) < 1e-6  # σ₁ν/(ν − 2); nquad had 4.99991 for 5.01429
     assert _cubature(lambda a, b: 1 / (a - 0.5), [(0.0, 1.0), (0.0, 1.0)]) is None  # not converged: QUADPACK's turn
