@@ -160,6 +160,31 @@ def test_an_expression_strategy_that_closed_no_entry_is_skipped_once_the_entries
     assert calls == ["fruitful"]  # 'barren' is skipped, 'fruitful' is tried (and closes through linearity)
 
 
+def test_an_expression_strategy_that_only_left_entries_open_is_skipped_once_the_entries_fail_fast(monkeypatch):
+    """A strategy that answered the earlier entries with open results (the ex-Gaussian's location shift: 0.3-0.7 s
+    an entry, every one left open) closed none of them: failing fast, it is skipped like one that gave nothing."""
+    from symfisher.core.deadline import Budget
+    from symfisher.core.expectation import Context, Engine
+    from symfisher.core.expectation.base import Expectation
+
+    calls: list[str] = []
+
+    def shift(engine, f):
+        calls.append("shift")
+        return Expectation(engine.ctx.unevaluated(f), ("shift",), closed=False)
+
+    order = {**registry.ORDER, "expression": ("shift",)}
+    monkeypatch.setattr(registry, "ORDER", order)
+    monkeypatch.setitem(registry._REGISTERED, "expression", {"shift": shift})
+    engine = Engine(Context.of(EXPONENTIAL), Budget.of(30), Config())
+    x_ = engine.ctx.data[0]
+    assert not engine.expect(x_).closed and calls == ["shift"]
+    engine._clock.open_spent = engine.config.open_timeout
+    calls.clear()
+    assert engine.expect(x_**2).closed  # by linearity, without the barren strategy
+    assert calls == []
+
+
 def test_entries_do_not_fail_fast_before_one_was_left_open():
     """With entry_timeout above ten times open_timeout, a tenth of the entry time exceeds the whole open budget;
     the entries still fail fast only once one was left open (the sympy.stats integration config)."""
