@@ -37,15 +37,22 @@ def _maps(s: sp.Set):
         yield Note.of(eq(x, hi - y)), u, hi - u, half, sp.Integer(1)
 
 
+def maps_support(ctx) -> bool:
+    """The support map has a change of variables for this model: one continuous variable on an interval that is not
+    already ℝ, (0, ∞) or (0, 1)."""
+    if not ctx.univariate or ctx.discrete:
+        return False
+    s = ctx.support[ctx.data[0]]
+    return isinstance(s, sp.Interval) and s not in CANONICAL
+
+
 @register("support-map", "expression")
 def support_map(engine, f: sp.Expr) -> Expectation | None:
     ctx = engine.ctx
-    if not ctx.univariate or ctx.discrete or engine.depth > 1:
+    if engine.depth > 1 or not maps_support(ctx) or not f.has(ctx.data[0]):
         return None
     x = ctx.data[0]
     s = ctx.support[x]
-    if not isinstance(s, sp.Interval) or s in CANONICAL or not f.has(x):
-        return None
     from symfisher.core.expectation.strategies.substitution import canonical_in, substituted
 
     def build():
