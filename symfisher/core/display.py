@@ -15,7 +15,7 @@ from typing import TYPE_CHECKING, Mapping
 
 import sympy as sp
 
-from symfisher.core.special_forms import _shifted, canonical_polygammas
+from symfisher.core.special_forms import canonical_polygammas, integer_shift
 
 if TYPE_CHECKING:
     from symfisher.core.derivation import Derivation
@@ -94,10 +94,11 @@ def cancelled_polygammas(expr: sp.Expr) -> sp.Expr:
 
 
 def _cancelled_in_sum(expr: sp.Expr) -> sp.Expr:
+    """:func:`cancelled_polygammas` on one sum, class by class (ψ⁽ⁿ⁾ at arguments c + k for one n and c)."""
     classes: dict[tuple[sp.Expr, sp.Expr], list[sp.Expr]] = {}
     for g in expr.atoms(sp.polygamma):
         n, arg = g.args[0], sp.expand(g.args[1])
-        shift = _shifted(arg) if n.is_Integer and n >= 0 else None
+        shift = integer_shift(arg) if n.is_Integer and n >= 0 else None
         classes.setdefault((n, shift[1] if shift else arg), []).append(g)
     for (n, base), members in classes.items():
         if len(members) < 2:

@@ -130,7 +130,7 @@ def shift_polygammas(value: sp.Expr) -> sp.Expr:
     return value
 
 
-def _shifted(arg: sp.Expr) -> tuple[int, sp.Expr] | None:
+def integer_shift(arg: sp.Expr) -> tuple[int, sp.Expr] | None:
     """(k, c) with arg = c + k, k a nonzero integer (|k| ≤ 8) and c the representative of arg modulo integers:
     its rational part in [0, 1) (ν/2 + 3/2 → ν/2 + 1/2, shift 1); for a rational number, its fractional part,
     or 1 for an integer (5/2 → 1/2, where SymPy knows ψ⁽ⁿ⁾); ``None`` when arg is its own representative."""
@@ -164,7 +164,7 @@ def canonical_polygammas(value: sp.Expr) -> sp.Expr:
     rep = {}
     for g in value.atoms(sp.polygamma):
         n, arg = g.args
-        shifted = _shifted(arg)
+        shifted = integer_shift(arg)
         if not (n.is_Integer and n >= 0 and shifted):
             continue
         k, c = shifted
