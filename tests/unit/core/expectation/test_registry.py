@@ -185,6 +185,28 @@ def test_an_expression_strategy_that_only_left_entries_open_is_skipped_once_the_
     assert calls == []
 
 
+def test_shared_work_extends_an_entry_by_at_most_a_quarter_of_its_time(monkeypatch):
+    """Work for the whole model that gives a result is not charged to the entry, but the entry still ends by
+    1.25 times its time: with 0.6 s of such work an entry of 1 s ended at 1.6 s before."""
+    import time
+
+    from symfisher.core.deadline import Budget
+    from symfisher.core.expectation import Context, Engine
+
+    def shared_then_wait(engine, f):
+        engine.cached("model-work", lambda: time.sleep(0.6) or "built")
+        while not engine.budget.expired():
+            time.sleep(0.01)
+        return None
+
+    monkeypatch.setattr(registry, "ORDER", {**registry.ORDER, "expression": ("shared",)})
+    monkeypatch.setitem(registry._REGISTERED, "expression", {"shared": shared_then_wait})
+    engine = Engine(Context.of(EXPONENTIAL), Budget.of(30), Config(entry_timeout=1.0, open_timeout=1.0))
+    start = time.monotonic()
+    engine.expect(engine.ctx.data[0])
+    assert 1.2 <= time.monotonic() - start < 1.5
+
+
 def test_entries_do_not_fail_fast_before_one_was_left_open():
     """With entry_timeout above ten times open_timeout, a tenth of the entry time exceeds the whole open budget;
     the entries still fail fast only once one was left open (the sympy.stats integration config)."""
