@@ -304,44 +304,8 @@ def _expectation(fn, data: list[sp.Symbol], sets: Mapping[sp.Symbol, sp.Set]) ->
         if len(data) == 1:
             return float(_quad(fn, *_bounds(sets[data[0]])))
         ranges = [_bounds(sets[x]) for x in data]
-        value = _cubature(fn, ranges)
-        if value is None:
-            value, _err = integrate.nquad(lambda *t: _finite(fn, *t), ranges, opts={"limit": 100})
+        value, _err = integrate.nquad(lambda *t: _finite(fn, *t), ranges, opts={"limit": 100})
         return float(value)
-
-
-CUBATURE_RTOL, CUBATURE_ATOL = 1e-9, 1.49e-8  # nquad's defaults were 1.49e-8 for both
-CUBATURE_REGIONS = 1000
-#: an estimate short of the tolerance after CUBATURE_REGIONS is kept when its own error estimate is below this share of
-#: it: E[x₁²] of a bivariate t at ν = 2.7 (10,131 regions to converge) is 1e-6 by its estimate, 3e-8 in fact, where
-#: nquad answered 4.99991 "± 4e-8" for 5.01429
-CUBATURE_KEEP = 1e-6
-
-
-def _cubature(fn, ranges: Sequence[tuple[float, float]]) -> float | None:
-    """∫ fn over a box (its ends may be infinite) by SciPy's adaptive cubature, with fn evaluated on all the nodes of
-    a region at once; ``None`` when it does not converge (nor come within :data:`CUBATURE_KEEP`) or meets a non-finite
-    value inside (then the caller's iterated QUADPACK, which also handles a pole at an end). The bivariate t's mass:
-    nquad called the Python integrand 1.25 million times (over the second it was given); this takes 0.08 s for
-    1 ± 8e-9.
-    """
-    from scipy.integrate import cubature
-
-    def on_nodes(x: np.ndarray) -> np.ndarray:
-        with np.errstate(all="ignore"):
-            v = np.asarray(fn(*x.T), dtype=float) * np.ones(len(x))
-        far = np.max(np.abs(x), axis=1) > 30  # overflow (inf/inf) far out in a tail: no mass there, as in _finite
-        return np.where(~np.isfinite(v) & far, 0.0, v)
-
-    lo, hi = np.array([r[0] for r in ranges]), np.array([r[1] for r in ranges])
-    try:
-        found = cubature(on_nodes, lo, hi, rtol=CUBATURE_RTOL, atol=CUBATURE_ATOL, max_subdivisions=CUBATURE_REGIONS)
-    except (ValueError, TypeError, ZeroDivisionError, OverflowError):
-        return None
-    value, error = float(np.asarray(found.estimate)), float(np.max(found.error))
-    if not math.isfinite(value):
-        return None
-    return value if found.status == "converged" or error <= CUBATURE_KEEP * max(1.0, abs(value)) else None
 
 
 def _in_floats(point: Mapping[sp.Symbol, sp.Expr], digits: int) -> dict[sp.Symbol, sp.Expr]:

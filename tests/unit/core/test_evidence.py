@@ -54,22 +54,3 @@ def test_zeta_derivatives_have_numbers():
     fn = safe_lambdify([s], fisher)
     assert abs(float(fn(2.5)) - 0.350452487877413) < 1e-13
 
-
-def test_a_heavy_tailed_bivariate_density_integrates_by_cubature():
-    """The bivariate t (ν = 27/10): its mass and E[log(1 + Q/ν)] = ψ(ν/2 + 1) − ψ(ν/2) over ℝ², by SciPy's vectorised
-    cubature (iterated QUADPACK ran out of its second on the mass alone); a box with a pole inside falls back to
-    QUADPACK."""
-    from symfisher.core.evidence import _cubature, numeric_expectation
-
-    x1, x2 = sp.symbols("x1 x2", real=True)
-    nu, s1, s2 = sp.symbols("nu sigma1 sigma2", positive=True)
-    q = x1**2 / s1 + x2**2 / s2
-    density = sp.gamma(nu / 2 + 1) / (sp.gamma(nu / 2) * nu * sp.pi * sp.sqrt(s1 * s2)) * (1 + q / nu) ** (-nu / 2 - 1)
-    point = {nu: sp.Rational(27, 10), s1: sp.Rational(13, 10), s2: sp.Rational(4, 5)}
-    support = {x1: sp.S.Reals, x2: sp.S.Reals}
-    assert abs(numeric_expectation(sp.Integer(1), density, support, point) - 1) < 1e-8
-    expected = float(sp.polygamma(0, sp.Rational(47, 20)) - sp.polygamma(0, sp.Rational(27, 20)))
-    assert abs(numeric_expectation(sp.log(1 + q / nu), density, support, point) - expected) < 1e-8
-    second = float(numeric_expectation(x1**2, density, support, point))  # 10,131 regions to converge; kept at 1000
-    assert abs(second - 1.3 * 2.7 / 0.7) < 1e-6  # σ₁ν/(ν − 2); nquad had 4.99991 for 5.01429
-    assert _cubature(lambda a, b: 1 / (a - 0.5), [(0.0, 1.0), (0.0, 1.0)]) is None  # not converged: QUADPACK's turn
