@@ -53,4 +53,3 @@ def test_zeta_derivatives_have_numbers():
     assert abs(numeric_value(fisher, {s: sp.Rational(5, 2)}) - 0.350452487877413) < 1e-14
     fn = safe_lambdify([s], fisher)
     assert abs(float(fn(2.5)) - 0.350452487877413) < 1e-13
-
