@@ -104,8 +104,7 @@ def _cancelled_in_sum(expr: sp.Expr) -> sp.Expr:
         if len(members) < 2:
             continue
         rep = {g: canonical_polygammas(g) for g in members}
-        out = sp.Add(*(sp.expand_mul(t, deep=False) if t.has(*rep) else t for t in sp.Add.make_args(expr)))
-        out = sp.Add(*(sp.expand_mul(t, deep=False) for t in sp.Add.make_args(out.xreplace(rep))))
+        out = sp.Add(*(sp.expand_mul(t, deep=False) for t in sp.Add.make_args(expr.xreplace(rep))))
         gone = not out.has(sp.polygamma(n, base))
         if gone and sp.count_ops(out) <= sp.count_ops(expr):
             expr = out
