@@ -345,7 +345,7 @@ def _mp_real(value) -> "mpmath.mpf":
     return value.real if isinstance(value, mpmath.mpc) else value
 
 
-def _log_density(fmp):
+def log_density(fmp):
     """x ↦ log p(x) in arbitrary precision (no underflow far from the mode); −inf where p ≤ 0."""
     import mpmath
 
@@ -413,7 +413,7 @@ def _breaks(logp_at, span: float) -> list[float]:
 
 def _sides(fmp, lo: float, hi: float):
     """(mode, [(sign, scale, t-breaks), …]) for the two sides of the mode, or ``None``."""
-    logp = _log_density(fmp)
+    logp = log_density(fmp)
     m = _mode(logp, lo, hi)
     if m is None:
         return None
@@ -469,7 +469,7 @@ def _member(s: sp.Set, v: float) -> int:
 def _discrete_mode(fmp, s: sp.Set) -> int:
     """argmax of the mass function over ``s``: the best of probes over 24 orders of magnitude, then a
     ternary search between its neighbours (assumes unimodality there)."""
-    logp = _log_density(fmp)
+    logp = log_density(fmp)
     lo, hi = _bounds(s)
     cand = sorted({_member(s, v) for v in (*_probes(lo - 0.5, hi + 0.5), lo, hi) if math.isfinite(v)})
     vals = [logp(k) for k in cand]

@@ -22,7 +22,8 @@ import sympy as sp
 
 from symfisher.core.deadline import Budget, run_with_deadline
 from symfisher.core.points import is_discrete_set, parameter_points
-from symfisher.core.evidence import NUMERIC_FAILURES, levin_sum, partial_sum, safe_lambdify, scaled_mass, total_mass
+from symfisher.core.evidence import (NUMERIC_FAILURES, levin_sum, log_density, partial_sum, safe_lambdify, scaled_mass,
+                                     total_mass)
 from symfisher.errors import BudgetExceeded, ModelError
 from symfisher.core.structure import joint as _joint
 from symfisher.core.valid_domain import ValidInterval, valid_interval, written_interval
@@ -249,7 +250,7 @@ def _raise_outside_declared(model: Model, point: dict, bad: tuple[float, dict], 
     found = [v for v in _valid_intervals(model, point) if v.interval is not None]
     advice = (f"it is a density for {found[0].describe()}: declare "
               f"{found[0].param}:{written_interval(found[0].interval)}" if found
-              else f"declare the interval where it is a density, e.g. {model.params[0]}:(a, b)")
+              else f"declare the interval where it is a density, e.g. {model.params[0]}:(low, high)")
     raise ModelError(NEGATIVE.format(name=model.name, value=value, where=f"{where_s} with {_fmt(point)}")
                      + f", inside the {label} domain ({domains}); {advice}")
 
@@ -301,7 +302,7 @@ def _agree(best, other) -> bool:
         and abs(best - other) < AGREE * abs(best - 1)
 
 
-def _mass_failure(model: Model, point: dict, seconds: float) -> tuple[str, float] | None:
+def _mass_failure(model: Model, point: dict, seconds: float) -> tuple[str, float | str] | None:
     """(verb, mass) when the density is shown not to be normalized at ``point``, else ``None``.
 
     A fast screen (quadrature over the support, or a sum from its first value) settles the usual case,
@@ -335,7 +336,9 @@ def _mass_failure(model: Model, point: dict, seconds: float) -> tuple[str, float
     (x, s), dens = model.support[0], model.density.subs(point)
     s = s.subs(point) if s.free_symbols else s
     try:
-        return _confirm_sum(dens, x, s) if model.discrete else _confirm_integral(dens, x, s, mass)
+        if model.discrete:
+            return _confirm_sum(dens, x, s)
+        return _divergent_tail(dens, x, s, mass) or _confirm_integral(dens, x, s, mass)
     except NUMERIC_FAILURES:  # the second opinion failed: no evidence either way
         return None
 
@@ -442,6 +445,32 @@ def _confirm_sum(dens: sp.Expr, x: sp.Symbol, s: sp.Set) -> tuple[str, float] | 
     return None
 
 
+TAIL_POINTS = (1e3, 1e4, 1e5, 1e6)  # distances at which a tail that does not vanish is seen
+
+
+def _divergent_tail(dens: sp.Expr, x: sp.Symbol, s: sp.Set, screen: float | None) -> tuple[str, str] | None:
+    """("integrates to", "∞ (…)") when the screen found no finite mass and the density does not vanish at an
+    infinite end of ``s``: log p, in arbitrary precision, never decreases from |x| = 10³ to 10⁶ and
+    p(10³)·10³ > 1 (λ e^(−λx) on ℝ as x → −∞). Then ∫ p = ∞; the message names the end and the size of p."""
+    if screen is not None and math.isfinite(screen):
+        return None
+    lo, hi = float(s.inf), float(s.sup)
+    try:
+        logp = log_density(safe_lambdify([x], dens, "mpmath"))
+    except (*NUMERIC_FAILURES, SyntaxError):  # not printable for mpmath: no evidence
+        return None
+    for sign, end in ((-1.0, lo), (1.0, hi)):
+        if not math.isinf(end):
+            continue
+        logs = [logp(sign * d) for d in TAIL_POINTS]
+        if all(math.isfinite(v) for v in logs) and all(a <= b for a, b in zip(logs, logs[1:])) \
+                and logs[0] + math.log(TAIL_POINTS[0]) > 0:
+            far = sign * TAIL_POINTS[-1]
+            return "integrates to", (f"∞ (the density does not vanish as {x} → {'-' if sign < 0 else ''}∞: "
+                                     f"p ≈ 10^{logs[-1] / math.log(10):.0f} at {x} = {far:g})")
+    return None
+
+
 def _confirm_integral(dens: sp.Expr, x: sp.Symbol, s: sp.Set, screen: float | None) -> tuple[str, float] | None:
     """∫ p by pieces scaled to the density around its mode, in floats and in arbitrary precision; the
     latter is reported when it is accurate and the float quadrature (or the screen) agrees with it."""
@@ -484,5 +513,5 @@ def _fmt(point: dict) -> str:
     return ", ".join(f"{k}={v}" for k, v in point.items())
 
 
-def _num(value: float) -> str:
-    return f"{value:.6g}"
+def _num(value: float | str) -> str:
+    return value if isinstance(value, str) else f"{value:.6g}"

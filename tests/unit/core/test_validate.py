@@ -76,6 +76,9 @@ INVALID = {
                            r"it sums to more than \d+\.?\d* "),
     "twice normal times Poisson": ((2 * _normal(mu, 1) * lam**n * sp.exp(-lam) / sp.factorial(n), [x, n], [mu, lam],
                                     {x: sp.S.Reals, n: sp.S.Naturals0}, None), r"it integrates to 2 "),
+    "an exponential density on the whole line": ((lam * sp.exp(-lam * x), x, [lam], sp.S.Reals, None),
+                                                 r"it integrates to ∞ \(the density does not vanish as x → -∞: "
+                                                 r"p ≈ 10\^\d+ at x = -1e\+06\) "),
     "negative somewhere": (((x - mu + 1) * _normal(mu, 1), x, [mu], sp.S.Reals, None),
                            r"the density is negative or not real \(.*\) at x=.* with mu=.*"),
 }
