@@ -336,9 +336,8 @@ def _mass_failure(model: Model, point: dict, seconds: float) -> tuple[str, float
     (x, s), dens = model.support[0], model.density.subs(point)
     s = s.subs(point) if s.free_symbols else s
     try:
-        if model.discrete:
-            return _confirm_sum(dens, x, s)
-        return _divergent_tail(dens, x, s, mass) or _confirm_integral(dens, x, s, mass)
+        return _divergent_end(dens, x, s, model.discrete) or (
+            _confirm_sum(dens, x, s) if model.discrete else _confirm_integral(dens, x, s, mass))
     except NUMERIC_FAILURES:  # the second opinion failed: no evidence either way
         return None
 
@@ -445,29 +444,38 @@ def _confirm_sum(dens: sp.Expr, x: sp.Symbol, s: sp.Set) -> tuple[str, float] | 
     return None
 
 
-TAIL_POINTS = (1e3, 1e4, 1e5, 1e6)  # distances at which a tail that does not vanish is seen
+DECADES = range(2, 13)  # distances 10^±2 … 10^±12 from an end over which a mass that does not shrink is seen
+SLACK = 1e-9
 
 
-def _divergent_tail(dens: sp.Expr, x: sp.Symbol, s: sp.Set, screen: float | None) -> tuple[str, str] | None:
-    """("integrates to", "∞ (…)") when the screen found no finite mass and the density does not vanish at an
-    infinite end of ``s``: log p, in arbitrary precision, never decreases from |x| = 10³ to 10⁶ and
-    p(10³)·10³ > 1 (λ e^(−λx) on ℝ as x → −∞). Then ∫ p = ∞; the message names the end and the size of p."""
-    if screen is not None and math.isfinite(screen):
-        return None
-    lo, hi = float(s.inf), float(s.sup)
+def _divergent_end(dens: sp.Expr, x: sp.Symbol, s: sp.Set, discrete: bool = False) -> tuple[str, str] | None:
+    """(verb, "∞ (…)") when the mass near an end of ``s`` does not shrink decade by decade: p(x_k)·w_k, with
+    x_k at distance w_k = 10^k from 0 towards an infinite end (10^−k from a finite end, continuous data only),
+    never decreases over ten decades (log p in arbitrary precision). Then every decade holds at least as much
+    as the one before, and ∫ p = ∞: λe^(−λx) or 1/(1 + x) at an infinite end, 1/x² at 0.
+    The message names the end, the rate and the size of p at the last point."""
+    import mpmath
+
     try:
-        logp = log_density(safe_lambdify([x], dens, "mpmath"))
+        fmp = safe_lambdify([x], dens, "mpmath")
     except (*NUMERIC_FAILURES, SyntaxError):  # not printable for mpmath: no evidence
         return None
-    for sign, end in ((-1.0, lo), (1.0, hi)):
-        if not math.isinf(end):
+    logp = log_density(fmp)
+    verb = "sums to" if discrete else "integrates to"
+    for end, sign in ((s.inf, -1), (s.sup, 1)):
+        infinite = end in (sp.oo, -sp.oo)
+        if not infinite and (discrete or not end.is_finite):
             continue
-        logs = [logp(sign * d) for d in TAIL_POINTS]
-        if all(math.isfinite(v) for v in logs) and all(a <= b for a, b in zip(logs, logs[1:])) \
-                and logs[0] + math.log(TAIL_POINTS[0]) > 0:
-            far = sign * TAIL_POINTS[-1]
-            return "integrates to", (f"∞ (the density does not vanish as {x} → {'-' if sign < 0 else ''}∞: "
-                                     f"p ≈ 10^{logs[-1] / math.log(10):.0f} at {x} = {far:g})")
+        with mpmath.workdps(30):
+            widths = [mpmath.mpf(10) ** (k if infinite else -k) for k in DECADES]
+            points = [sign * w if infinite else mpmath.mpf(sp.Float(end, 30)) - sign * w for w in widths]
+            logs = [logp(t) + float(mpmath.log(w)) for t, w in zip(points, widths)]
+        if all(math.isfinite(v) for v in logs) and all(b >= a - SLACK * max(1.0, abs(a)) for a, b in zip(logs, logs[1:])):
+            near = f"{x} → {'-' if sign < 0 else ''}∞" if infinite else f"{x} → {end}"
+            rate = f"decay no faster than 1/|{x}|" if infinite else f"grow at least like 1/|{x - end}|"
+            size = (logs[-1] - float(mpmath.log(widths[-1]))) / math.log(10)
+            return verb, (f"∞ (its values {rate} as {near}: p ≈ 10^{size:.0f} at {x} = "
+                          f"{float(points[-1]):.12g})")
     return None
 
 
