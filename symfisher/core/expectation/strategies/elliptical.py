@@ -22,7 +22,7 @@ from dataclasses import dataclass
 import sympy as sp
 
 from symfisher.core.evidence import NUMERIC_FAILURES, numeric_expectation
-from symfisher.core.expectation.base import Context, Expectation, force_log
+from symfisher.core.expectation.base import Context, Expectation, force_log, linear_terms
 from symfisher.core.expectation.registry import register
 from symfisher.core.expectation.strategies import gaussian
 from symfisher.core.note import Note
@@ -113,6 +113,23 @@ def sphere_moment(alpha: tuple[int, ...]) -> sp.Expr:
                         / (sp.pi**sp.Rational(k, 2) * sp.gamma(sp.Rational(k + sum(alpha), 2))))
 
 
+def radial_shapes(g: sp.Expr, rho: sp.Symbol, u: tuple[sp.Symbol, ...]) -> dict[sp.Expr, sp.Expr] | None:
+    """E[g(ρ, u)] = Σ_h c_h E[h(R)] by the sphere moments: g = Σ κ(θ) h(ρ) u^α is split into terms, each u^α is
+    replaced by E[u^α], and the coefficients of one radial shape h are summed (shape → c_h, zero sums left out).
+    Few shapes recur across entries (ρ²/(ρ² + 1) in most of the bivariate t's), so each is expected once.
+    ``None`` when a term is not a monomial in u."""
+    shapes: dict[sp.Expr, sp.Expr] = {}
+    for kappa, atom in linear_terms(g, (rho, *u)):
+        h, direction = atom.as_independent(*u, as_Add=False)
+        powers = direction.as_powers_dict()
+        if not all(b in u and e.is_Integer and e >= 0 for b, e in powers.items() if b != 1):
+            return None
+        weight = sphere_moment(tuple(int(powers.get(v, 0)) for v in u))
+        if weight != 0:
+            shapes[h] = shapes.get(h, sp.Integer(0)) + weight * kappa
+    return {h: c for h, c in shapes.items() if sp.expand(c) != 0}
+
+
 def radial_form(ctx) -> Radial | None:
     """The change x = m + Mρu and the model of R, or ``None`` when log p is not a function of one quadratic form."""
     found = quadratic_form(ctx)
@@ -163,21 +180,21 @@ def elliptical(engine, f: sp.Expr) -> Expectation | None:
     g = radial(f.xreplace(form.substitution), form.directions)
     if g is None:
         return None
+    shapes = radial_shapes(g, form.rho, form.directions)
+    if shapes is None:
+        return None
     sub = engine.cached("elliptical-engine", lambda: engine.child(form.model, sibling_without="elliptical"))
     total, strategies, conditions = sp.Integer(0), [], []
-    for alpha, radial_part in sp.Poly(g, *form.directions).terms():
-        weight = sphere_moment(alpha)
-        if weight == 0:
-            continue
-        key = ("elliptical-radial", radial_part)  # a radial part met in several entries (10 of 58 for the bivariate t)
+    for shape, coeff in shapes.items():
+        key = ("elliptical-radial", shape)  # E[h(R)] of one radial shape serves every entry that meets it
         r = engine.memo.get(key)
         if r is None:
             with engine.within(TRY_SECONDS, hard=True):
-                r = sub.expect(radial_part)
+                r = sub.expect(shape)
         if not r.closed:
             return None
         engine.memo[key] = r
-        total += weight * r.value
+        total += coeff * r.value
         strategies += [s for s in r.strategies if s not in strategies]
         conditions += [c for c in r.conditions if c not in conditions]
     rho = form.model.to_user[form.rho]

@@ -15,7 +15,7 @@ import sympy as sp
 
 import symfisher as sf
 from _strategy_cases import apply, same
-from symfisher.core.expectation.strategies.elliptical import sphere_moment
+from symfisher.core.expectation.strategies.elliptical import radial_shapes, sphere_moment
 
 x1, x2, x3 = sp.symbols("x1 x2 x3", real=True)
 mu1, mu2 = sp.symbols("mu1 mu2", real=True)
@@ -78,3 +78,17 @@ def test_a_tilted_density_is_not_elliptical():
                                               ((2, 2, 0), sp.Rational(1, 15))])
 def test_sphere_moments(alpha, value):
     assert sphere_moment(alpha) == value
+
+
+def test_radial_shapes_sum_the_coefficients_of_each_shape_after_the_sphere_moments():
+    """a ρ²u₁²/(ρ² + 1) + b ρ²u₂²/(ρ² + 1) + c u₁ + u₁²u₂²: E[u₁²] = E[u₂²] = 1/2, E[u₁] = 0, E[u₁²u₂²] = 1/8 in ℝ²,
+    so two shapes are left, ρ²/(ρ² + 1) with (a + b)/2 and 1 with 1/8; a shape whose coefficients cancel is dropped."""
+    rho = sp.Symbol("rho", positive=True)
+    u = sp.symbols("u1 u2", real=True)
+    a, b, c = sp.symbols("a b c", positive=True)
+    shape = rho**2 / (rho**2 + 1)
+    g = a * shape * u[0]**2 + b * shape * u[1]**2 + c * u[0] + u[0]**2 * u[1]**2 + sp.log(rho) * (u[0]**2 - u[1]**2)
+    found = radial_shapes(g, rho, u)
+    assert set(found) == {shape, sp.Integer(1)}
+    assert sp.simplify(found[shape] - (a + b) / 2) == 0 and found[sp.Integer(1)] == sp.Rational(1, 8)
+    assert radial_shapes(sp.sin(u[0]) * rho, rho, u) is None
