@@ -17,6 +17,7 @@ import sympy as sp
 from mpmath.libmp import NoConvergence
 from sympy.utilities.lambdify import implemented_function
 
+from symfisher.core.polar import mode, polar_integral
 from symfisher.core.renaming import renamed
 from symfisher.core.series import is_summable, series_sum
 from symfisher.core.special_forms import ZetaDerivative, zeta_derivatives
@@ -222,10 +223,26 @@ def numeric_expectations(
         if leftover:
             raise ValueError(f"numeric expectation needs values for {sorted(map(str, leftover))}")
         sets = {x: s.subs(point) if hasattr(s, "subs") else s for x, s in support.items()}
-        # the ends as the same floats as in the integrand, so that x − lo is exactly t
-        ends = _from_the_ends(at, data[0], support[data[0]].subs(floats)) if len(data) == 1 else None
-        out.append(_expectation(_lambda(data, at), data, sets) if ends is None else ends)
+        if len(data) == 1:  # the ends as the same floats as in the integrand, so that x − lo is exactly t
+            value = _from_the_ends(at, data[0], support[data[0]].subs(floats))
+        else:
+            value = _polar(at, sp.sympify(density).subs(floats), data) if _on_plane(data, sets) else None
+        out.append(_expectation(_lambda(data, at), data, sets) if value is None else value)
     return out
+
+
+def _on_plane(data: list[sp.Symbol], sets: Mapping[sp.Symbol, sp.Set]) -> bool:
+    return len(data) == 2 and all(sets[x] == sp.S.Reals for x in data)
+
+
+def _polar(integrand: sp.Expr, density: sp.Expr, data: list[sp.Symbol]) -> float | None:
+    """∫ integrand over ℝ² in polar coordinates about the density's mode (:mod:`symfisher.core.polar`: heavy
+    tails that iterated quadrature misses); ``None`` when that quadrature does not vouch for its value."""
+    center = mode(_lambda(data, sp.expand_log(sp.log(density), force=True)))
+    if center is None:
+        return None
+    fn = _lambda(data, integrand)
+    return polar_integral(lambda a, b: _finite(fn, a, b), center)
 
 
 def _from_the_ends(integrand: sp.Expr, x: sp.Symbol, s: sp.Set) -> float | None:
