@@ -34,9 +34,9 @@ if TYPE_CHECKING:
 NORMALIZATION_TOL = 1e-6
 NUMERIC_SECONDS = 20.0
 CUBATURE_SECONDS = 1.0  # per point, for several data variables: iterated quadrature over a simplex with a density
-# singular at its faces (Dirichlet), over the plane with heavy tails (multivariate t) or a triple sum (negative
-# multinomial) ran 15-18 s a point and rarely finished; where the mass is found (the other joint families of
-# sympy.stats), it takes 0.01-0.45 s
+# singular at its faces (Dirichlet) or a triple sum (negative multinomial) ran 15-18 s a point and rarely finished;
+# where the mass is found (the other joint families of sympy.stats; the plane, in polar coordinates, since the
+# bivariate t's mass took 1 s and more by iterated quadrature), it takes 0.01-0.45 s
 NOT_NORMALIZED = (
     "model {name}: the density is not normalized: it {verb} {mass} over {support} at {point}; "
     "a density must integrate (a mass function sum) to 1 for every parameter value"
