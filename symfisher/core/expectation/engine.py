@@ -79,6 +79,11 @@ class Engine:
         self.failures_sent = 0  # how many of them the pipeline has reported
 
     @property
+    def failing_fast(self) -> bool:
+        """The entries left open have used ``Config.open_timeout``: cheap strategies only, a short time each."""
+        return self._clock.failing_fast
+
+    @property
     def budget(self) -> Budget:
         """The derivation's budget, cut to the current entry's ``Config.entry_timeout``."""
         entry = self._clock.deadline
@@ -232,7 +237,7 @@ class Engine:
             if name in tried or ((not expensive or self._clock.failing_fast) and name in registry.EXPENSIVE):
                 continue
             tried.add(name)
-            outer, self.cheap_pass = self.cheap_pass, not expensive
+            outer, self.cheap_pass = self.cheap_pass, not expensive or self._clock.failing_fast
             try:
                 result = self._try(name, strategy, g)
             finally:

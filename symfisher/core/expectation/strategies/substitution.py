@@ -351,6 +351,8 @@ def substitution(engine, g: sp.Expr) -> Expectation | None:
         return None
     x = ctx.data[0]
     for kind, expensive in PASSES:
+        if expensive and engine.failing_fast:  # no expensive strategy runs then: the pass would repeat the cheap one
+            continue
         for label, u, inverse, even_only, sub in _substitutions(engine, kind):
             if even_only and sp.expand(g.xreplace({x: -x}) - g) != 0:
                 continue

@@ -185,6 +185,29 @@ def test_an_expression_strategy_that_only_left_entries_open_is_skipped_once_the_
     assert calls == []
 
 
+def test_atom_strategies_run_as_in_the_cheap_pass_once_the_entries_fail_fast(monkeypatch):
+    """Failing fast, an atom strategy sees ``cheap_pass`` even in the expensive pass (the Mellin transform defers
+    SymPy's integrate then: 0.3 s an entry of the ex-Gaussian, every one left open), and a substitution skips its
+    expensive passes, which would repeat the cheap ones."""
+    from symfisher.core.deadline import Budget
+    from symfisher.core.expectation import Context, Engine
+
+    seen: dict[sp.Expr, bool] = {}
+
+    def spy(engine, g):
+        if engine.top:  # not the engines of substituted models
+            seen.setdefault(g, engine.cheap_pass)
+        return None
+
+    monkeypatch.setitem(registry._REGISTERED, "atom", {**registry._REGISTERED["atom"], "parity": spy})
+    engine = Engine(Context.of(EXPONENTIAL), Budget.of(30), Config())
+    before, after = sp.log(1 + engine.ctx.data[0] ** 3), sp.log(2 + engine.ctx.data[0] ** 3)
+    engine.atom(before, expensive=True)
+    engine._clock.failing_fast = True
+    engine.atom(after, expensive=True)
+    assert (seen[before], seen[after]) == (False, True)
+
+
 def test_shared_work_extends_an_entry_by_at_most_a_quarter_of_its_time(monkeypatch):
     """Work for the whole model that gives a result is not charged to the entry, but the entry still ends by
     1.25 times its time: with 0.6 s of such work an entry of 1 s ended at 1.6 s before."""
