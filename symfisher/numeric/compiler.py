@@ -101,7 +101,7 @@ _RUNTIME_NAMES = ("series_sum", "SERIES_BLOCK", "SERIES_MAX_TERMS", "SERIES_RTOL
                   "_stick_breaking", "_CHUNK", "NEGLIGIBLE", "EXPECT_SECONDS", "FALLBACK_RTOL", "_late",
                   "_expect_until", "NESTED_OUTER", "CHAIN_WIDE", "_rule", "_chunked", "_segment_sum",
                   "gauss_kronrod_batch", "_sum_integers_batch", "mode_scale_batch", "expect_1d_batch", "_batch_part",
-                  "zeta_derivative", "_EULER_MACLAURIN")
+                  "zeta_derivative", "_EULER_MACLAURIN", "WHOLE_LINE", "_in_polar")
 _RESERVED = {"time", "numpy", "scipy", "out", "shape", "point", "fn", "lo", "hi", *_RUNTIME_NAMES, "logpdf", "score",
              "hessian", "fisher", "neg_expected_hessian", "_logpdf_kernel", "_score_kernel",
              "_hessian_kernel", "_fisher_kernel", "_neh_kernel", "_support_kernel", "_score_full", "_hessian_full",

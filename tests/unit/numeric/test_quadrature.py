@@ -98,6 +98,25 @@ def test_two_dimensional_product_support_by_nested_quadrature(mixture_2d):
     np.testing.assert_allclose(f.neg_expected_hessian(0.3, 1.0), got[0], rtol=1e-8, atol=1e-12)
 
 
+def test_the_whole_plane_is_integrated_along_rays_from_the_mode():
+    """Bivariate t, ν = 2.7, scale [[1.3, 0.4], [0.4, 1]], location (0.7, −1.2): the mass is 1, E[(x₁ − μ₁)²] =
+    ν/(ν − 2)·1.3 and E[(x₁ − μ₁)⁴] = ∞ (ν < 4). In nested x₁, x₂ the inner axis sat at the outer mode's scale,
+    flat far out: the mass and the second moment came out inf."""
+    nu, mu = 2.7, (0.7, -1.2)
+    inverse = np.linalg.inv(np.array([[1.3, 0.4], [0.4, 1.0]]))
+    const = gammaln((nu + 2) / 2) - gammaln(nu / 2) - np.log(nu * np.pi * np.sqrt(1.3 - 0.16))
+
+    def logpdf(a, b):
+        u, v = a - mu[0], b - mu[1]
+        return const - (nu + 2) / 2 * np.log1p((inverse[0, 0] * u * u + 2 * inverse[0, 1] * u * v
+                                                + inverse[1, 1] * v * v) / nu)
+
+    moments = lambda a, b: np.stack([np.ones_like(a), (a - mu[0]) ** 2, (a - mu[0]) ** 4], axis=-1)  # noqa: E731
+    value, error = quadrature.expect(moments, logpdf, [quadrature.WHOLE_LINE] * 2)
+    np.testing.assert_allclose(value[:2], [1.0, nu / (nu - 2) * 1.3], rtol=1e-10)
+    assert np.all(error[:2] < 1e-6) and value[2] == np.inf and error[2] == np.inf
+
+
 def _opened(d, matrix):
     """``d`` with I(θ) and −E[H] made unevaluated (a Sum added): forces the numeric path of every entry."""
     unevaluated = sp.ImmutableMatrix(matrix.rows, matrix.cols, lambda i, j: matrix[i, j] + sp.Sum(0 * x, (x, 0, 1)))
