@@ -470,7 +470,8 @@ def _divergent_end(dens: sp.Expr, x: sp.Symbol, s: sp.Set, discrete: bool = Fals
             widths = [mpmath.mpf(10) ** (k if infinite else -k) for k in DECADES]
             points = [sign * w if infinite else mpmath.mpf(sp.Float(end, 30)) - sign * w for w in widths]
             logs = [logp(t) + float(mpmath.log(w)) for t, w in zip(points, widths)]
-        if all(math.isfinite(v) for v in logs) and all(b >= a - SLACK * max(1.0, abs(a)) for a, b in zip(logs, logs[1:])):
+        growing = all(b >= a - SLACK * max(1.0, abs(a)) for a, b in zip(logs, logs[1:]))
+        if growing and all(math.isfinite(v) for v in logs):
             near = f"{x} → {'-' if sign < 0 else ''}∞" if infinite else f"{x} → {end}"
             rate = f"decay no faster than 1/|{x}|" if infinite else f"grow at least like 1/|{x - end}|"
             size = (logs[-1] - float(mpmath.log(widths[-1]))) / math.log(10)

@@ -382,7 +382,8 @@ def expect(fn, logpdf, axes, rtol=None, indicator=None, seconds=EXPECT_SECONDS):
     at a face of a simplex), refinement would otherwise chase it for ever, and the rule's estimate cannot see it:
     Dirichlet(0.7, 1.3, 0.6) is 4.5e-7 off, its own estimate 7.8e-8, the distance 9.6e-4.
     A component that diverges (on any axis: :func:`_chains`) is ±inf (NaN where inner integrals diverged to
-    both signs), with error inf. Returns (value, error), both of shape (m,).
+    both signs), with error inf. The whole plane (two axes on ℝ, no indicator) is integrated in polar coordinates
+    about the mode (:func:`_in_polar`). Returns (value, error), both of shape (m,).
 
     >>> import numpy
     >>> normal = lambda x, y: -(x * x + y * y) / 2 - numpy.log(2 * numpy.pi)
@@ -394,7 +395,7 @@ def expect(fn, logpdf, axes, rtol=None, indicator=None, seconds=EXPECT_SECONDS):
     d = len(axes)
     rtol = DEFAULT_RTOL.get(d, 1e-8) if rtol is None else rtol
     centers = _centers(logpdf, axes)  # shared by both tries
-    if indicator is None and d == 2 and all(a == WHOLE_LINE for a in axes):
+    if indicator is None and d == 2 and all(a[3] is None and tuple(a[:3]) == WHOLE_LINE[:3] for a in axes):
         return expect(*_in_polar(fn, logpdf, [c for c, _ in centers]), rtol=rtol, seconds=seconds)
     if seconds is None:
         return _expect_until(fn, logpdf, axes, centers, rtol, indicator, None)
