@@ -473,8 +473,10 @@ def _divergent_end(dens: sp.Expr, x: sp.Symbol, s: sp.Set, discrete: bool = Fals
         growing = all(b >= a - SLACK * max(1.0, abs(a)) for a, b in zip(logs, logs[1:]))
         if growing and all(math.isfinite(v) for v in logs):
             near = f"{x} → {'-' if sign < 0 else ''}∞" if infinite else f"{x} → {end}"
-            rate = f"decay no faster than 1/|{x}|" if infinite else f"grow at least like 1/|{x - end}|"
             size = (logs[-1] - float(mpmath.log(widths[-1]))) / math.log(10)
+            first = (logs[0] - float(mpmath.log(widths[0]))) / math.log(10)
+            rate = ("grow" if size > first else f"decay no faster than 1/|{x}|") if infinite \
+                else f"grow at least like 1/|{x - end}|"
             return verb, (f"∞ (its values {rate} as {near}: p ≈ 10^{size:.0f} at {x} = "
                           f"{float(points[-1]):.12g})")
     return None

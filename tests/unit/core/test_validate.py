@@ -80,15 +80,15 @@ INVALID = {
     "twice normal times Poisson": ((2 * _normal(mu, 1) * lam**n * sp.exp(-lam) / sp.factorial(n), [x, n], [mu, lam],
                                     {x: sp.S.Reals, n: sp.S.Naturals0}, None), r"it integrates to 2 "),
     "an exponential density on the whole line": ((lam * sp.exp(-lam * x), x, [lam], sp.S.Reals, None),
-                                                 r"it integrates to ∞ \(its values decay no faster than 1/\|x\| as "
-                                                 r"x → -∞: p ≈ 10\^\d+ at x = -1e\+12\) "),
+                                                 r"it integrates to ∞ \(its values grow as x → -∞: "
+                                                 r"p ≈ 10\^\d+ at x = -1e\+12\) "),
     "1/(1 + x) times a scale": ((mu / (1 + x), x, [mu], sp.Interval.open(0, sp.oo), {mu: sp.Interval.open(0, 1)}),
                                 r"it integrates to ∞ \(its values decay no faster than 1/\|x\| as x → ∞: "
                                 r"p ≈ 10\^-12 at x = 1e\+12\) "),
     "a pole of order 2 at an end": ((mu / (x - 1) ** 2, x, [mu], sp.Interval.open(1, 2), {mu: sp.Interval.open(0, 1)}),
                                     r"it integrates to ∞ \(its values grow at least like 1/\|x - 1\| as x → 1: "),
     "a geometric law on all integers": ((lam * sp.exp(-lam * n), n, [lam], sp.S.Integers, None),
-                                        r"it sums to ∞ \(its values decay no faster than 1/\|n\| as n → -∞"),
+                                        r"it sums to ∞ \(its values grow as n → -∞"),
     "negative somewhere": (((x - mu + 1) * _normal(mu, 1), x, [mu], sp.S.Reals, None),
                            r"the density is negative or not real \(.*\) at x=.* with mu=.*"),
 }
