@@ -187,25 +187,40 @@ def test_an_expression_strategy_that_only_left_entries_open_is_skipped_once_the_
 
 def test_atom_strategies_run_as_in_the_cheap_pass_once_the_entries_fail_fast(monkeypatch):
     """Failing fast, an atom strategy sees ``cheap_pass`` even in the expensive pass (the Mellin transform defers
-    SymPy's integrate then: 0.3 s an entry of the ex-Gaussian, every one left open), and a substitution skips its
-    expensive passes, which would repeat the cheap ones."""
+    SymPy's integrate then: 0.3 s an entry of the ex-Gaussian, every one left open)."""
     from symfisher.core.deadline import Budget
     from symfisher.core.expectation import Context, Engine
 
     seen: dict[sp.Expr, bool] = {}
 
     def spy(engine, g):
-        if engine.top:  # not the engines of substituted models
-            seen.setdefault(g, engine.cheap_pass)
+        seen.setdefault(g, engine.cheap_pass)
         return None
 
-    monkeypatch.setitem(registry._REGISTERED, "atom", {**registry._REGISTERED["atom"], "parity": spy})
+    monkeypatch.setattr(registry, "ORDER", {**registry.ORDER, "atom": ("parity",)})  # the spy alone: no time spent
+    monkeypatch.setitem(registry._REGISTERED, "atom", {"parity": spy})
     engine = Engine(Context.of(EXPONENTIAL), Budget.of(30), Config())
     before, after = sp.log(1 + engine.ctx.data[0] ** 3), sp.log(2 + engine.ctx.data[0] ** 3)
     engine.atom(before, expensive=True)
     engine._clock.failing_fast = True
     engine.atom(after, expensive=True)
     assert (seen[before], seen[after]) == (False, True)
+
+
+def test_a_substitution_skips_its_expensive_passes_once_the_entries_fail_fast(monkeypatch):
+    """Its expensive passes differ from the cheap ones only by the expensive strategies, which do not run then."""
+    from symfisher.core.deadline import Budget
+    from symfisher.core.expectation import Context, Engine
+    from symfisher.core.expectation.strategies import substitution as module
+
+    passes: list[bool] = []
+    monkeypatch.setattr(module, "_expect_after", lambda *args: passes.append(args[-1]))
+    for failing_fast, expected in ((False, {False, True}), (True, {False})):
+        engine = Engine(Context.of(EXPONENTIAL), Budget.of(30), Config())
+        engine._clock.failing_fast = failing_fast
+        passes.clear()
+        assert module.substitution(engine, sp.log(1 + engine.ctx.data[0] ** 3)) is None
+        assert set(passes) == expected
 
 
 def test_shared_work_extends_an_entry_by_at_most_a_quarter_of_its_time(monkeypatch):
