@@ -225,9 +225,11 @@ def numeric_expectations(
         sets = {x: s.subs(point) if hasattr(s, "subs") else s for x, s in support.items()}
         if len(data) == 1:  # the ends as the same floats as in the integrand, so that x − lo is exactly t
             value = _from_the_ends(at, data[0], support[data[0]].subs(floats))
-        else:
-            value = _polar(at, sp.sympify(density).subs(floats), data) if _on_plane(data, sets) else None
-        out.append(_expectation(_lambda(data, at), data, sets) if value is None else value)
+            out.append(_expectation(_lambda(data, at), data, sets) if value is None else value)
+            continue
+        fn = _lambda(data, at)  # compiled once for both the polar quadrature and the iterated one
+        value = _polar(fn, sp.sympify(density).subs(floats), data) if _on_plane(data, sets) else None
+        out.append(_expectation(fn, data, sets) if value is None else value)
     return out
 
 
@@ -235,13 +237,12 @@ def _on_plane(data: list[sp.Symbol], sets: Mapping[sp.Symbol, sp.Set]) -> bool:
     return len(data) == 2 and all(sets[x] == sp.S.Reals for x in data)
 
 
-def _polar(integrand: sp.Expr, density: sp.Expr, data: list[sp.Symbol]) -> float | None:
-    """∫ integrand over ℝ² in polar coordinates about the density's mode (:mod:`symfisher.core.polar`: heavy
-    tails that iterated quadrature misses); ``None`` when that quadrature does not vouch for its value."""
+def _polar(fn, density: sp.Expr, data: list[sp.Symbol]) -> float | None:
+    """∫ fn over ℝ² in polar coordinates about the density's mode (:mod:`symfisher.core.polar`: heavy tails that
+    iterated quadrature misses); ``None`` when that quadrature does not vouch for its value."""
     center = mode(_lambda(data, sp.expand_log(sp.log(density), force=True)))
     if center is None:
         return None
-    fn = _lambda(data, integrand)
     return polar_integral(lambda a, b: _finite(fn, a, b), center)
 
 
