@@ -5,6 +5,7 @@ from __future__ import annotations
 import contextlib
 import math
 import os
+import random
 import time
 import traceback
 from dataclasses import dataclass
@@ -13,6 +14,7 @@ from typing import Callable, Iterator
 import sympy as sp
 
 from symfisher.core.deadline import Budget, run_with_deadline
+from symfisher.core.points import domain_of, draw
 from symfisher.core.simplify import exp_as_rational
 from symfisher.core.evidence import NUMERIC_FAILURES, numeric_expectation, numeric_value
 from symfisher.config import Config
@@ -320,10 +322,15 @@ class Engine:
     def spot_check(self, g: sp.Expr, value: sp.Expr, seed: int = 3,
                    conditions: tuple[sp.Basic, ...] = ()) -> bool | None:
         """Compare a closed form of E[g] with quadrature at a random point where its ``conditions`` hold (a closed
-        form valid for k > 1 says nothing at k = 0.4, where the integral diverges); ``None``: undecided."""
+        form valid for k > 1 says nothing at k = 0.4, where the integral diverges); ``None``: undecided. Symbols of
+        ``g`` that the model does not know (a location and scale the standardized model no longer has, kept as
+        coefficients by its caller) are drawn from their domains too: the identity holds for all of their values."""
         point = self._point_where(conditions, self.config.seed + seed)
         if point is None:
             return None
+        foreign = sorted((g.free_symbols | value.free_symbols) - set(point) - set(self.ctx.data), key=str)
+        rng = random.Random(self.config.seed + seed)
+        point.update({s: draw(self.ctx.domains.get(s, domain_of(s)), rng, bool(s.is_integer)) for s in foreign})
         try:
             closed = numeric_value(value, point, 20)
             numeric = numeric_expectation(g, self.ctx.density, self.ctx.support, point)

@@ -31,12 +31,14 @@ ORDER: Mapping[str, tuple[str, ...]] = {
         "inner-variable",      # strategies/inner.py (t = g(x) when the score sees x only through g)
         "atoms-first",         # strategies/atoms_first.py (the cheap atom strategies, for a short time, before the
                                # support map's change of variables)
+        "trigonometric",       # strategies/trigonometric.py (f·p a trigonometric polynomial: before the linear split)
         "support-map",         # strategies/support.py
     ),
     "atom": (
         "exponential-family",  # strategies/expfamily.py
         "dirac",               # strategies/dirac.py
         "symmetry",            # strategies/symmetry.py
+        "trigonometric",       # strategies/trigonometric.py (a trigonometric polynomial in one angle on an interval)
         "euler-integral",      # strategies/euler.py
         "transform",           # strategies/transform.py
         "substitution",        # strategies/substitution.py

@@ -23,4 +23,5 @@ from symfisher.core.expectation.strategies import (  # noqa: F401
     support,
     symmetry,
     transform,
+    trigonometric,
 )

@@ -28,28 +28,36 @@ def _tidy(expr: sp.Expr, y: sp.Symbol) -> sp.Expr:
 def _candidates(ctx):
     real = [p for p in ctx.params if p.is_real and not p.is_positive]
     pos = [p for p in ctx.params if p.is_positive]
-    s = next(iter(ctx.support.values()))
     for loc in real + [None]:
         for scale in pos + [None]:
-            if loc is None and scale is None:
-                continue
-            if loc is not None and s != sp.S.Reals:
-                continue
-            yield loc, scale
+            if loc is not None or scale is not None:
+                yield loc, scale
+
+
+def standard_support(s: sp.Interval, mu: sp.Expr, sig: sp.Expr, params) -> sp.Interval | None:
+    """The support of y = (x − μ)/σ for x in the interval ``s``, or ``None`` when it still depends on a parameter
+    (the raised-cosine law's [μ − s, μ + s] becomes [−1, 1]; a location on (0, ∞) moves the end)."""
+    ends = [e if e.is_infinite else sp.cancel((e - mu) / sig) for e in (s.inf, s.sup)]
+    if any(e.free_symbols & set(params) for e in ends):
+        return None
+    return sp.Interval(*ends, s.left_open, s.right_open)
 
 
 def find(ctx):
     """(location, scale, standardized Context) or ``None``."""
-    if not ctx.univariate or ctx.discrete or ctx.support_depends_on_params:
+    if not ctx.univariate or ctx.discrete:
         return None
     x = ctx.data[0]
     s = ctx.support[x]
-    if s not in (sp.S.Reals, sp.Interval.open(0, sp.oo), sp.Interval(0, sp.oo)):
+    if not isinstance(s, sp.Interval):
         return None
     for loc, scale in _candidates(ctx):
-        y = sp.Dummy("y", real=True) if s == sp.S.Reals else sp.Dummy("y", positive=True)
         mu = loc if loc is not None else sp.Integer(0)
         sig = scale if scale is not None else sp.Integer(1)
+        support = standard_support(s, mu, sig, ctx.params)
+        if support is None:
+            continue
+        y = sp.Dummy("y", real=True, **({"positive": True} if support.inf.is_nonnegative else {}))
         std = force_log(ctx.logpdf.xreplace({x: mu + sig * y}) + sp.log(sig))
         std = sp.expand(std, power_exp=False, mul=True, multinomial=False, log=False)
         gone = {p for p in (loc, scale) if p is not None}
@@ -64,7 +72,7 @@ def find(ctx):
         density = sp.powsimp(sp.expand(sp.exp(std), power_exp=True, deep=False))
         sub = Context(
             data=(y,), to_user={y: sp.Symbol("y", real=True)}, logpdf=std, density=density,
-            support={y: s}, params=params, others=tuple(sorted(std.free_symbols - {y} - set(params), key=str)),
+            support={y: support}, params=params, others=tuple(sorted(std.free_symbols - {y} - set(params), key=str)),
             domains=ctx.domains, label=f"standardized {ctx.label}",
         )
         return loc, scale, sub
