@@ -484,6 +484,25 @@ def _integral(model, expr: sp.Expr, point: dict) -> float | None:
     return numeric_expectation(expr, model.density, model.support_map, point)
 
 
+def _continuous_joint(model) -> bool:
+    """Several data symbols, one of them continuous: a cubature per entry costs seconds (a Dirichlet's over its
+    simplex 8 s), where the numeric layer's quadrature gives every entry at once."""
+    from symfisher.core.points import is_discrete_set
+
+    return len(model.data) > 1 and not all(is_discrete_set(s) for _, s in model.support)
+
+
+def _numeric_layer_means(d, point: dict) -> dict[tuple, float]:
+    """E[s_i s_j] and E[−H_ij] at ``point`` from one quadrature of all entries over the support, by the numeric layer
+    (lambdified score and Hessian, nested / polar / stick-breaking quadrature: :func:`symfisher.numeric.crosscheck
+    .cross_check`) — the closed forms are not used for the estimates."""
+    from symfisher.numeric.crosscheck import cross_check
+
+    known = set(d.model.params) | set(d.model.given)
+    report = cross_check(d, {s: float(v) for s, v in point.items() if s in known}, method="quadrature")
+    return {(e.quantity, *e.index): e.estimate for e in report.entries if e.quantity != "mean_score"}
+
+
 def entry_errors(d, count: int = 2, seed: int = 20261125) -> dict[tuple, float]:
     """Relative error of every closed entry of I(θ) and −E[H] against quadrature / summation of
     E[s_i s_j] and E[−H_ij] at ``count`` random points where the density is a density.
@@ -499,6 +518,7 @@ def entry_errors(d, count: int = 2, seed: int = 20261125) -> dict[tuple, float]:
         raise ValueError(f"{model.name}: no parameter point where the density integrates to 1")
     k = len(model.params)
     out: dict[tuple, float] = {}
+    at_once = [_numeric_layer_means(d, point) for point in points] if _continuous_joint(model) else None
     for name, closed, integrand in (("fisher", d.fisher, lambda i, j: d.score[i] * d.score[j]),
                                     ("neg_expected_hessian", d.neg_expected_hessian, lambda i, j: -d.hessian[i, j])):
         for i in range(k):
@@ -507,9 +527,9 @@ def entry_errors(d, count: int = 2, seed: int = 20261125) -> dict[tuple, float]:
                 if e.has(sp.Integral, sp.Sum, sp.oo, -sp.oo) or integrand(i, j).has(sp.DiracDelta):
                     continue  # open, infinite, or distributional (Laplace's −E[H]: no quadrature of a δ)
                 worst = 0.0
-                for point in points:
+                for n, point in enumerate(points):
                     value = numeric_value(e, point)
-                    numeric = numeric_mean(model, integrand(i, j), point)
+                    numeric = at_once[n][(name, i, j)] if at_once else numeric_mean(model, integrand(i, j), point)
                     if isinstance(value, complex) or not math.isfinite(value) or numeric is None \
                             or not math.isfinite(numeric):  # a NaN would compare as agreeing
                         worst = math.inf

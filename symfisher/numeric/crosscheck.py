@@ -3,16 +3,18 @@
 ``cross_check`` is evidence, not proof: it compares the closed-form matrices of a derivation, entry by
 entry, with
 
-* **quadrature** (one data symbol): E[f(X)] = ∫ f p dx by adaptive quadrature, or Σ f p over a discrete
-  support; an entry passes when ``|estimate − closed| ≤ rtol·scale`` (rtol = 1e-6; scale = ``|closed|``, at
+* **quadrature**: E[f(X)] = ∫ f p dx by adaptive quadrature, or Σ f p over a discrete support; an entry passes when ``|estimate − closed| ≤ rtol·scale`` (rtol = 1e-6; scale = ``|closed|``, at
   least √(I_ii I_jj) so that zero entries get a meaningful tolerance);
 * **Monte Carlo**: n samples drawn from the model itself — numeric inversion of the CDF for continuous
   one-dimensional data (SciPy's ``NumericalInversePolynomial``, with a grid-based inversion as
   fallback), a cumulative table for discrete data — and the sample means of s sᵀ, −H and s with their
   standard errors; an entry passes when ``|z| < 5``.
 
-``method="auto"`` uses quadrature for one-dimensional data (both continuous and discrete); models
-with several data symbols have no sampler or quadrature yet (``NotSupportedError``).
+``method="auto"`` uses quadrature. With several data symbols (2 or 3 continuous axes, any number of discrete
+ones) quadrature is the only method: nested adaptive quadrature over the box of the support, the plane in polar
+coordinates, the simplex {x_i > 0, Σ x_i < c} after the stick-breaking map, and the exact sum over a finite joint
+support (:func:`symfisher.numeric.quadrature.expect_on_support`, the routine of entries with no closed form); there
+is no sampler for them (``NotSupportedError`` for ``method="monte-carlo"``).
 """
 
 from __future__ import annotations
@@ -285,12 +287,29 @@ def _closed(d: Any, num: Any, pos: list[float], kw: dict[str, float]) -> tuple[n
 
 
 def _quadrature_mean(num: Any, pos: list[float], kw: dict[str, float]) -> np.ndarray:
-    from symfisher.numeric._runtime import expect_1d
+    ns, given = num.namespace, [kw[g] for g in num.given]
+
+    def score(*xs: np.ndarray) -> np.ndarray:
+        return ns["_score_full"](*xs, *pos, *given).reshape(np.size(xs[0]), -1)
+
+    return _expectation(num, score, pos, kw)
+
+
+def _expectation(num: Any, fn: Callable, pos: list[float], kw: dict[str, float]) -> np.ndarray:
+    """E[fn(X)] by quadrature over the model's support at one parameter point, for one data symbol or several."""
+    from symfisher.numeric.quadrature import expect_1d, expect_on_support
 
     ns, given = num.namespace, [kw[g] for g in num.given]
-    lo, hi, values = _support(num, pos, kw)
-    return expect_1d(lambda x: ns["_score_full"](x, *pos, *given), lambda x: ns["_logpdf_kernel"](x, *pos, *given)[0],
-                     lo, hi, ns["DISCRETE"], values)
+    if len(num.data) == 1:
+        lo, hi, values = _support(num, pos, kw)
+        return expect_1d(fn, lambda x: ns["_logpdf_kernel"](x, *pos, *given)[0], lo, hi, ns["DISCRETE"], values)
+    if ns["OPEN_UNSUPPORTED"] is not None:
+        raise NotSupportedError(f"model {num.name}: no quadrature over its support: {ns['OPEN_UNSUPPORTED']}")
+    point = [*pos, *given]
+    value, _ = expect_on_support(fn, ns["_logpdf_factory"](point), point, ns["_support_kernel"], ns["SUPPORT_AXES"],
+                                 ns.get("_points_kernel", ns["SUPPORT_POINTS"]), ns.get("_indicator_factory"),
+                                 ns["SUPPORT_SIMPLEX"])
+    return value
 
 
 def _labels(num: Any) -> list[tuple[str, str, tuple[int, ...]]]:
@@ -341,10 +360,10 @@ def cross_check(derivation: Any, params: Mapping[Any, Any], n: int = 10**6, seed
         raise ModelError(f"method must be 'auto', 'monte-carlo' or 'quadrature', got {method!r}")
     if not (isinstance(n, (int, np.integer)) and n >= 2):
         raise ModelError(f"n must be an integer ≥ 2, got {n!r}")
-    if len(model.data) != 1:
-        raise NotSupportedError(f"model {model.name}: cross_check needs one data symbol (no sampler or quadrature "
-                                f"for {len(model.data)} data symbols yet)")
     method = "quadrature" if method == "auto" else ("monte-carlo" if method == "mc" else method)
+    if len(model.data) > 1 and method == "monte-carlo":
+        raise NotSupportedError(f"model {model.name}: no sampler for {len(model.data)} data symbols; "
+                                f"use method='quadrature'")
     num = derivation.lambdify()
     pos, kw = _floats(model, *resolve_point(model, params))
     fisher, neh, mean = _closed(derivation, num, pos, kw)
@@ -354,11 +373,12 @@ def cross_check(derivation: Any, params: Mapping[Any, Any], n: int = 10**6, seed
     given = [kw[g] for g in num.given]
     ns = num.namespace
 
-    def terms(x: np.ndarray) -> np.ndarray:
+    def terms(*xs: np.ndarray) -> np.ndarray:
         with np.errstate(all="ignore"):
-            s = ns["_score_full"](x, *pos, *given)
-            h = ns["_hessian_full"](x, *pos, *given)
-        return _stack_terms(s.reshape(len(x), k), h.reshape(len(x), k, k))
+            s = ns["_score_full"](*xs, *pos, *given)
+            h = ns["_hessian_full"](*xs, *pos, *given)
+        n = np.size(xs[0])
+        return _stack_terms(s.reshape(n, k), h.reshape(n, k, k))
 
     diag = np.sqrt(np.abs(np.diag(fisher)))
     scales = np.concatenate([np.maximum(np.abs(fisher[iu]), diag[iu[0]] * diag[iu[1]]),
@@ -366,13 +386,9 @@ def cross_check(derivation: Any, params: Mapping[Any, Any], n: int = 10**6, seed
     labels = _labels(num)
     entries = []
     if method == "quadrature":
-        from symfisher.numeric._runtime import expect_1d
-
-        lo, hi, values = _support(num, pos, kw)
         with warnings.catch_warnings():
             warnings.simplefilter("ignore")
-            est = expect_1d(terms, lambda x: ns["_logpdf_kernel"](x, *pos, *given)[0], lo, hi, ns["DISCRETE"],
-                            values)
+            est = _expectation(num, terms, pos, kw)
         for (q, lab, idx), c, e, sc in zip(labels, closed, est, scales):
             rel = abs(e - c) / sc if sc > 0 else abs(e - c)
             entries.append(CheckEntry(q, lab, idx, float(c), float(e), 0.0, float(rel),

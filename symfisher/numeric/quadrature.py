@@ -872,6 +872,24 @@ def _batch_part(weighted, logpdf, part, a, b, discrete, rtol):
     return gauss_kronrod_batch(mapped, len(part), -1.0, 1.0, rtol)
 
 
+def expect_on_support(fn, logpdf, point, support, axes, points=None, indicator_factory=None, simplex=False):
+    """E[fn(X)] and its error estimate at one parameter ``point`` (a list of floats), over the support that ``support``,
+    ``axes``, ``points``, ``indicator_factory`` and ``simplex`` describe as in :func:`open_entries`: the exact sum over
+    the points of a finite joint support, the simplex through :func:`_stick_breaking`, else the box of the axes (with
+    the indicator of a ConditionSet)."""
+    if points is not None:
+        rows = numpy.reshape(numpy.ravel([numpy.asarray(v, dtype=float) for v in points(*point)]), (-1, len(
+            axes))) if callable(points) else points
+        return expect_points(fn, logpdf, rows)
+    bounds = numpy.ravel([numpy.asarray(b, dtype=float) for b in support(*point)])
+    if simplex:
+        fn, logpdf = _stick_breaking(fn, logpdf, float(bounds[-1]))
+        box = [(0.0, 1.0, False, None)] * len(axes)
+    else:
+        box = [(float(bounds[2 * n]), float(bounds[2 * n + 1]), bool(a[0]), a[1]) for n, a in enumerate(axes)]
+    return expect(fn, logpdf, box, indicator=None if indicator_factory is None else indicator_factory(point))
+
+
 def open_entries(out, err, entries, shape, point_args, fn_factory, logpdf_factory, support, axes, points=None,
                  indicator_factory=None, simplex=False):
     """Fill ``out[..., i, j]`` and its error estimate ``err[..., i, j]`` for the ``entries`` (i, j) at every
@@ -921,20 +939,9 @@ def open_entries(out, err, entries, shape, point_args, fn_factory, logpdf_factor
         point = [float(c[idx]) for c in cols]
         if any(numpy.isnan(point)):
             vals = errs = numpy.full(len(entries), numpy.nan)
-        elif points is not None:
-            rows = numpy.reshape(numpy.ravel([numpy.asarray(v, dtype=float) for v in points(*point)]), (-1, len(
-                axes))) if callable(points) else points
-            vals, errs = expect_points(fn_factory(point), logpdf_factory(point), rows)
         else:
-            bounds = numpy.ravel([numpy.asarray(b, dtype=float) for b in support(*point)])
-            fn, logpdf = fn_factory(point), logpdf_factory(point)
-            if simplex:
-                fn, logpdf = _stick_breaking(fn, logpdf, float(bounds[-1]))
-                box = [(0.0, 1.0, False, None)] * len(axes)
-            else:
-                box = [(float(bounds[2 * n]), float(bounds[2 * n + 1]), bool(a[0]), a[1]) for n, a in enumerate(axes)]
-            vals, errs = expect(fn, logpdf, box,
-                                indicator=None if indicator_factory is None else indicator_factory(point))
+            vals, errs = expect_on_support(fn_factory(point), logpdf_factory(point), point, support, axes, points,
+                                           indicator_factory, simplex)
         for (i, j), v, e in zip(entries, vals, errs):
             out[idx + (i, j)] = out[idx + (j, i)] = v
             err[idx + (i, j)] = err[idx + (j, i)] = e

@@ -91,9 +91,14 @@ def test_multivariate_data():
     score = sp.ImmutableMatrix([sp.diff(model.logpdf, mu)])
     d = sf.Derivation(model, score, sp.ImmutableMatrix([[sp.diff(score[0], mu)]]), sp.ImmutableMatrix([[2]]),
                       sp.ImmutableMatrix([[2]]), Verdict("proved", "by hand"), sp.ImmutableMatrix([0]))
-    with pytest.raises(NotSupportedError, match=r"^model two-normals: cross_check needs one data symbol \(no sampler "
-                                                r"or quadrature for 2 data symbols yet\)$"):
-        cross_check(d, {"mu": 0.0})
+    report = cross_check(d, {"mu": 0.3})  # quadrature over the plane
+    assert report.method == "quadrature" and report.passed, report
+    assert [e.estimate for e in report.entries] == pytest.approx([2.0, 2.0, 0.0], abs=1e-12)
+    with pytest.raises(NotSupportedError, match=r"^model two-normals: no sampler for 2 data symbols; "
+                                                r"use method='quadrature'$"):
+        cross_check(d, {"mu": 0.0}, method="monte-carlo")
+    wrong = dataclasses.replace(d, fisher=sp.ImmutableMatrix([[3]]))
+    assert [e.passed for e in cross_check(wrong, {"mu": 0.3}).entries] == [False, True, True]
     num = d.lambdify()
     x = np.array([[0.5, 1.5], [1.0, -1.0], [0.0, 0.0]])
     np.testing.assert_allclose(num.score(x, 0.25), [[1.5], [-0.5], [-0.5]], rtol=1e-15)
@@ -107,3 +112,35 @@ def test_multivariate_data():
     open_num = open_d.lambdify()  # open entries over two data axes: nested quadrature (symfisher.numeric.quadrature)
     np.testing.assert_allclose(open_num.fisher([0.0, 1.5]), [[[2.0]]] * 2, rtol=1e-10)
     assert np.all(open_num.fisher_error(0.0) < 1e-9)
+
+
+def test_several_data_symbols_on_a_simplex_and_on_finitely_many_points():
+    """A Dirichlet (α₁, α₂, α₃) on {x₁, x₂ > 0, x₁ + x₂ < 1}: I = diag ψ′(α_i) − ψ′(α₀) 11ᵀ, checked over the simplex
+    (stick-breaking quadrature, the edge singularity x^(α−1) with α < 1 included); a trinomial with n = 4 on the points
+    x₁ + x₂ ≤ 4 of its joint support, I = n(diag(1/p) + 1 1ᵀ/p₃)."""
+    import symfisher as sf
+
+    a = sp.symbols("alpha1:4", positive=True)
+    x = sp.symbols("x1:3", positive=True)
+    density = sp.gamma(sum(a)) / sp.Mul(*map(sp.gamma, a)) * x[0] ** (a[0] - 1) * x[1] ** (a[1] - 1) \
+        * (1 - x[0] - x[1]) ** (a[2] - 1)
+    dirichlet = sf.derive(sf.Model.from_pdf(density, list(x), list(a), sf.Model.simplex(x, 1)))
+    report = cross_check(dirichlet, {"alpha1": 0.7, "alpha2": 1.3, "alpha3": 2.1})
+    assert report.passed and max(e.score for e in report.entries) < 1e-10, report
+    estimate = {e.label: e.estimate for e in report.entries}
+    psi1 = lambda v: float(sp.polygamma(1, v))  # noqa: E731
+    assert estimate["I[alpha1, alpha1]"] == pytest.approx(psi1(0.7) - psi1(4.1), rel=1e-10)
+    assert estimate["I[alpha1, alpha2]"] == pytest.approx(-psi1(4.1), rel=1e-10)
+
+    n, p1, p2 = 4, *sp.symbols("p1 p2", positive=True)
+    k1, k2 = sp.symbols("k1 k2", integer=True, nonnegative=True)
+    pmf = sp.factorial(n) / (sp.factorial(k1) * sp.factorial(k2) * sp.factorial(n - k1 - k2)) \
+        * p1**k1 * p2**k2 * (1 - p1 - p2) ** (n - k1 - k2)
+    points = sp.FiniteSet(*[sp.Tuple(i, j) for i in range(n + 1) for j in range(n + 1 - i)])
+    trinomial = sf.derive(sf.Model.from_pdf(pmf, [k1, k2], [p1, p2], points, domain={p1: sp.Interval.open(0, 0.5),
+                                                                                      p2: sp.Interval.open(0, 0.5)}))
+    report = cross_check(trinomial, {"p1": 0.2, "p2": 0.3})
+    assert report.passed, report
+    estimate = {e.label: e.estimate for e in report.entries}
+    assert estimate["I[p1, p1]"] == pytest.approx(n * (1 / 0.2 + 1 / 0.5), rel=1e-12)
+    assert estimate["I[p1, p2]"] == pytest.approx(n / 0.5, rel=1e-12)
