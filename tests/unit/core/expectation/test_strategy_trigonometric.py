@@ -4,6 +4,7 @@ and on one atom."""
 
 from __future__ import annotations
 
+import numpy as np
 import pytest
 import sympy as sp
 from scipy.integrate import quad
@@ -13,7 +14,9 @@ from symfisher.config import Config
 from symfisher.core.deadline import Budget
 from symfisher.core.expectation import Context, Engine
 from symfisher.core.expectation.strategies.standardize import find
-from symfisher.core.expectation.strategies.trigonometric import one_angle, trigonometric_polynomial
+from symfisher.core.model import Model
+from symfisher.core.expectation.strategies.trigonometric import (circle_integral, integral, one_angle,
+                                                                  trigonometric_polynomial)
 
 u = sp.Symbol("u", real=True)
 C, S = sp.symbols("C S")
@@ -21,7 +24,8 @@ C, S = sp.symbols("C S")
 RAISED = model((1 + sp.cos(sp.pi * (xr - mu) / sigma)) / (2 * sigma), xr, [mu, sigma],
                sp.Interval(mu - sigma, mu + sigma), "raised-cosine")
 # the cardioid law on [−π, π]: a constant plus a cosine, θ ∈ (0, 1/2)
-CARDIOID = model((1 + 2 * theta * sp.cos(xr)) / (2 * sp.pi), xr, [theta], sp.Interval(-sp.pi, sp.pi), "cardioid")
+CARDIOID = Model.from_pdf((1 + 2 * theta * sp.cos(xr)) / (2 * sp.pi), xr, [theta], sp.Interval(-sp.pi, sp.pi),
+                          domain={theta: sp.Interval.open(0, sp.Rational(1, 2))}, name="cardioid", validate=False)
 tan_half = sp.sin(sp.pi * u) / (1 + sp.cos(sp.pi * u))  # tan(πu/2)
 
 
@@ -71,12 +75,45 @@ def test_a_support_that_moves_with_the_parameters():
     assert same(r.value, sp.pi**2 / sigma**2)
 
 
-def test_the_cardioid_score():
-    """E[cos X] = θ under the cardioid law; its score cos x/(π(1 + 2θ cos x))·… has a denominator that does not cancel:
-    declined (no trigonometric polynomial)."""
+def test_the_cardioid_by_residues():
+    """E[cos X] = θ under the cardioid law (a trigonometric polynomial); its score 2cos x/(1 + 2θ cos x) keeps a
+    denominator in cos x: over the whole period [−π, π], by residues at z = (√(1 − 4θ²) − 1)/(2θ), inside the unit
+    circle for θ < 1/2: I(θ) = (1/√(1 − 4θ²) − 1)/θ², here against quadrature at θ = 0.3."""
     assert same(apply("atom", "trigonometric", CARDIOID, sp.cos(xr)).value, theta)
     score = 2 * sp.cos(xr) / (1 + 2 * theta * sp.cos(xr))
-    assert apply("atom", "trigonometric", CARDIOID, score**2) is None
+    r = apply("expression", "trigonometric", CARDIOID, score**2)
+    assert same(r.value, (1 / sp.sqrt(1 - 4 * theta**2) - 1) / theta**2)
+    assert "residues" in str(r.detail)
+    f = sp.lambdify(xr, (score**2 * (1 + 2 * theta * sp.cos(xr)) / (2 * sp.pi)).subs(theta, 0.3))
+    assert float(r.value.subs(theta, 0.3)) == pytest.approx(quad(f, -np.pi, np.pi)[0], rel=1e-12)
+
+
+def test_the_wrapped_cauchy_law():
+    """The wrapped Cauchy law (1 − ρ²)/(2π(1 + ρ² − 2ρ cos(x − μ))) on [−π, π]: I = diag(2ρ², 2)/(1 − ρ²)², the
+    information of Kent and Tyler (1988, J. Appl. Statist. 15), from the whole derivation, and against quadrature."""
+    import symfisher as sf
+
+    rho = sp.Symbol("rho", positive=True)
+    density = (1 - rho**2) / (2 * sp.pi * (1 + rho**2 - 2 * rho * sp.cos(xr - mu)))
+    m = sf.Model.from_pdf(density, xr, [mu, rho], sp.Interval(-sp.pi, sp.pi), domain={rho: sp.Interval.open(0, 1)})
+    d = sf.derive(m)
+    assert same(d.fisher[0, 0], 2 * rho**2 / (1 - rho**2) ** 2) and d.fisher[0, 1] == 0
+    assert same(d.fisher[1, 1], 2 / (1 - rho**2) ** 2)
+    assert d.equality.status == "proved" and "trigonometric" in d.strategies[("fisher", 1, 1)]
+    p = sp.lambdify(xr, density.subs({mu: 0.4, rho: 0.6}))
+    s_rho = sp.lambdify(xr, sp.diff(sp.log(density), rho).subs({mu: 0.4, rho: 0.6}))
+    assert quad(lambda v: s_rho(v) ** 2 * p(v), -np.pi, np.pi)[0] == pytest.approx(2 / 0.64**2, rel=1e-10)
+
+
+def test_circle_integral_places_the_poles_by_the_parameter_points():
+    """The Poisson kernel ∫ dφ/(1 − 2r cos φ + r²) = 2π/(1 − r²) for |r| < 1; a pole that moves across the circle
+    between the points, or lies on it, gives no answer."""
+    r = sp.Symbol("r", positive=True)
+    kernel = 1 / (1 - 2 * r * C + r**2)
+    assert same(circle_integral(kernel, C, S, [{r: 0.3}, {r: 0.9}]), 2 * sp.pi / (1 - r**2))
+    assert same(circle_integral(kernel, C, S, [{r: 2.0}, {r: 3.0}]), 2 * sp.pi / (r**2 - 1))
+    assert circle_integral(kernel, C, S, [{r: 0.5}, {r: 2.0}]) is None
+    assert circle_integral(kernel, C, S, [{r: 1.0}]) is None
 
 
 @pytest.mark.parametrize("f", [
@@ -105,3 +142,11 @@ def test_the_conjugate_clears_a_sine_from_the_denominator():
     x = sp.Symbol("x")
     assert trigonometric_polynomial(S / (1 + S), x, C, S) is None
     assert trigonometric_polynomial(C**2 / (1 + S), x, C, S) == 1 - S
+
+
+def test_no_residues_for_an_essential_singularity():
+    """exp(κ cos φ) = exp(κ(z + 1/z)/2) has an essential singularity at z = 0: not a rational function of cos φ, so
+    the von Mises law's E[1] is not summed by residues."""
+    kappa = sp.Symbol("kappa", positive=True)
+    density = sp.exp(kappa * sp.cos(xr)) / (2 * sp.pi * sp.besseli(0, kappa))
+    assert integral(density, xr, -sp.pi, sp.pi, [{kappa: 0.5}, {kappa: 2.0}]) is None
