@@ -94,7 +94,8 @@ __all__ = ["Backend", "Expit", "Log1p", "NumericModel", "NumericPrinter", "Softp
 
 _RUNTIME_NAMES = ("series_sum", "SERIES_BLOCK", "SERIES_MAX_TERMS", "SERIES_RTOL", "SERIES_ZERO_BLOCKS",
                   "_TRIGAMMA_SERIES", "trigamma", "stack", "expect_1d", "mode_scale", "_XGK", "_WGK", "_WG", "gauss_kronrod",
-                  "as_arrays", "split_data", "open_entries", "expect_on_support", "_EPS", "NESTED_POINTS", "NESTED_INITIAL", "DEFAULT_RTOL",
+                  "as_arrays", "split_data", "open_entries", "expect_on_support", "_EPS", "NESTED_POINTS",
+                  "NESTED_INITIAL", "DEFAULT_RTOL",
                   "gauss_kronrod_error", "SINGULAR_START", "SINGULAR_ROUNDS", "SINGULAR_RATIO",
                   "SINGULAR_INTERVALS", "CHAIN_ROUNDS", "CHAIN_NOISE", "_kronrod", "_steady", "_stuck", "_chains",
                   "_combined", "_diverged", "_sum_integers", "_axis", "_centers", "expect", "expect_points",

@@ -3,8 +3,9 @@
 ``cross_check`` is evidence, not proof: it compares the closed-form matrices of a derivation, entry by
 entry, with
 
-* **quadrature**: E[f(X)] = ∫ f p dx by adaptive quadrature, or Σ f p over a discrete support; an entry passes when ``|estimate − closed| ≤ rtol·scale`` (rtol = 1e-6; scale = ``|closed|``, at
-  least √(I_ii I_jj) so that zero entries get a meaningful tolerance);
+* **quadrature**: E[f(X)] = ∫ f p dx by adaptive quadrature, or Σ f p over a discrete support; an entry passes
+  when ``|estimate − closed| ≤ rtol·scale`` (rtol = 1e-6; scale = ``|closed|``, at least √(I_ii I_jj) so that zero
+  entries get a meaningful tolerance);
 * **Monte Carlo**: n samples drawn from the model itself — numeric inversion of the CDF for continuous
   one-dimensional data (SciPy's ``NumericalInversePolynomial``, with a grid-based inversion as
   fallback), a cumulative table for discrete data — and the sample means of s sᵀ, −H and s with their

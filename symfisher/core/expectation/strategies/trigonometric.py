@@ -8,8 +8,9 @@ numerator and denominator modulo S² + C² − 1, and clearing S from the denomi
 and S, R is a trigonometric polynomial times powers of x, whose integral over an interval SymPy writes in
 closed form term by term. When D keeps C or S, x appears only through φ and the interval holds whole periods of φ
 (a circular law on [−π, π]), z = e^{iφ} turns the integral into one around the unit circle, summed by residues at the
-poles inside (:func:`circle_integral`; the wrapped Cauchy law's I_ρρ = 2/(1 − ρ²)²). Tried on the whole E[f] (whose parts need not be integrable one by one) and on each
-atom of its linear split. The raised-cosine law's E[tan²(φ/2)]: sin²φ/(1 + cos φ)² · (1 + cos φ)/2 = (1 − cos φ)/2.
+poles inside (:func:`circle_integral`; the wrapped Cauchy law's I_ρρ = 2/(1 − ρ²)²). Tried on the whole E[f] (whose
+parts need not be integrable one by one) and on each atom of its linear split. The raised-cosine law's E[tan²(φ/2)]:
+sin²φ/(1 + cos φ)² · (1 + cos φ)/2 = (1 − cos φ)/2.
 
 SymPy's ``integrate`` finds the same values from the unreduced integrand, but in 2–3 s each (against 0.05–0.3 s),
 and the atoms of one entry do not fit in its time.
@@ -170,7 +171,7 @@ def _expected(engine, f: sp.Expr) -> Expectation | None:
 @register("trigonometric", "expression")
 def trigonometric_expectation(engine, f: sp.Expr) -> Expectation | None:
     """E[f] as a whole, before the linear split, whose parts need not be integrable one by one (the raised-cosine
-    law's E[s_σ²] splits into E[1/(1 + cos πY)] and others, each ∞)."""
+    law's E[s_σ²] splits into E[1/(1 + cos πY)²] = ∞ and others)."""
     return _expected(engine, f)
 
 
