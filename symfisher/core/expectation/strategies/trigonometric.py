@@ -22,7 +22,7 @@ import sympy as sp
 
 from symfisher.core.expectation.base import Expectation
 from symfisher.core.expectation.registry import register
-from symfisher.core.note import Note
+from symfisher.core.note import Note, eq
 
 _TRIG = (sp.sin, sp.cos, sp.tan, sp.cot, sp.sec, sp.csc)
 #: seconds to reduce the integrand and integrate the trigonometric polynomial (or sum the residues)
@@ -164,7 +164,7 @@ def _expected(engine, f: sp.Expr) -> Expectation | None:
     detail = (Note.of("with sin² = 1 − cos², f·p is a trigonometric polynomial in ", angle, " times powers of X",
                       rule="trigonometric") if how == "polynomial" else
               Note.of("f·p is a rational function of cos and sin of ", angle, " over whole periods: residues inside "
-                      "the unit circle, z = exp(i", angle, ")", rule="trigonometric"))
+                      "the unit circle, ", eq(sp.Symbol("z"), sp.exp(sp.I * angle)), rule="trigonometric"))
     return Expectation(value, ("trigonometric",), detail=detail)
 
 
