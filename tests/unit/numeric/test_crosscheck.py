@@ -144,3 +144,23 @@ def test_several_data_symbols_on_a_simplex_and_on_finitely_many_points():
     estimate = {e.label: e.estimate for e in report.entries}
     assert estimate["I[p1, p1]"] == pytest.approx(n * (1 / 0.2 + 1 / 0.5), rel=1e-12)
     assert estimate["I[p1, p2]"] == pytest.approx(n / 0.5, rel=1e-12)
+
+
+def test_several_data_symbols_without_a_quadrature_say_why():
+    """A law on the unit disc (tilted by e^{θx₁}): a continuous joint support that is not a simplex has no reliable
+    quadrature (the box with the disc's indicator): cross_check says so in one line instead of returning a number."""
+    import symfisher as sf
+    from symfisher.core.verdict import Verdict
+
+    x1, x2 = sp.symbols("x1 x2", real=True)
+    theta = sp.Symbol("theta", positive=True)
+    disc = sp.ConditionSet(sp.Tuple(x1, x2), x1**2 + x2**2 < 1, sp.Interval(-1, 1) * sp.Interval(-1, 1))
+    model = sf.Model.from_logpdf(theta * x1 - sp.log(2 * sp.besseli(1, theta) / theta) - sp.log(sp.pi), [x1, x2],
+                                 [theta], disc, name="disc", validate=False)
+    one = sp.ImmutableMatrix([[1]])
+    d = sf.Derivation(model, sp.ImmutableMatrix([sp.diff(model.logpdf, theta)]),
+                      sp.ImmutableMatrix([[sp.diff(model.logpdf, theta, 2)]]), one, one,
+                      Verdict("inconclusive", "by hand"), sp.ImmutableMatrix([0]))
+    with pytest.raises(NotSupportedError, match=r"^model disc: no quadrature over its support: the continuous joint "
+                                                r"support .* is not a simplex"):
+        cross_check(d, {"theta": 0.5})
