@@ -102,7 +102,23 @@ def _shortest(expr: sp.Expr) -> sp.Expr:
         forms = _forms(expr)
     except (RuntimeError, StopIteration, RecursionError, TypeError, ValueError, AttributeError, NotImplementedError):
         return expr  # SymPy's simplify failed on it (a Sum up to floor(x/2) raises StopIteration): keep it as is
-    return min(forms, key=lambda e: (sp.count_ops(e), len(sp.srepr(e))))
+    best = min(forms, key=lambda e: (sp.count_ops(e), len(sp.srepr(e))))
+    rationalized = one_root_rationalized(best)
+    return rationalized if rationalized is not None and sp.count_ops(rationalized) < sp.count_ops(best) else best
+
+
+def one_root_rationalized(expr: sp.Expr) -> sp.Expr | None:
+    """``expr`` with its denominator rationalized and cancelled, when it holds the square root of one expression in
+    symbols (r = √P, so r² = P is used): simplify leaves (4θ² + r − 1)/r, which is 1 − r for r = √(1 − 4θ²) (the
+    cardioid law's I_μμ); ``None`` when there is no such root, or several.
+
+    >>> t = sp.Symbol("theta", positive=True)
+    >>> r = sp.sqrt(1 - 4 * t**2)
+    >>> one_root_rationalized((4 * t**2 + r - 1) / r)
+    1 - sqrt(1 - 4*theta**2)
+    """
+    roots = {p.base for p in expr.atoms(sp.Pow) if abs(p.exp) == sp.S.Half and not p.base.is_number}
+    return sp.cancel(sp.radsimp(expr)) if len(roots) == 1 else None
 
 
 def already_simple(expr: sp.Expr) -> bool:

@@ -107,3 +107,15 @@ def test_tidy_factors_a_denominator_that_simplify_multiplies_out():
     theta = sp.Symbol("theta", positive=True)
     value = (3 * theta**2 + 8 * theta + 6) / (theta * (theta**4 + 6 * theta**3 + 13 * theta**2 + 12 * theta + 4))
     assert tidy(value) == (3 * theta**2 + 8 * theta + 6) / (theta * (theta + 1) ** 2 * (theta + 2) ** 2)
+
+
+def test_tidy_rationalizes_one_square_root():
+    """The cardioid law's I_μμ: simplify leaves (4θ² + √(1 − 4θ²) − 1)/√(1 − 4θ²); with r² = 1 − 4θ² it is 1 − r. An
+    expression that the rationalization makes longer (I_θθ = (1/r − 1)/θ²) keeps its form."""
+    from symfisher.core.simplify import tidy
+
+    theta = sp.Symbol("theta", positive=True)
+    r = sp.sqrt(1 - 4 * theta**2)
+    assert tidy((4 * theta**2 + r - 1) / r) == 1 - r
+    kept = tidy(-1 / theta**2 + 1 / (theta**2 * r))
+    assert sp.count_ops(kept) <= sp.count_ops(-1 / theta**2 + 1 / (theta**2 * r)) and kept.has(1 / r)
