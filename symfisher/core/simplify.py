@@ -102,9 +102,28 @@ def _shortest(expr: sp.Expr) -> sp.Expr:
         forms = _forms(expr)
     except (RuntimeError, StopIteration, RecursionError, TypeError, ValueError, AttributeError, NotImplementedError):
         return expr  # SymPy's simplify failed on it (a Sum up to floor(x/2) raises StopIteration): keep it as is
-    best = min(forms, key=lambda e: (sp.count_ops(e), len(sp.srepr(e))))
-    rationalized = one_root_rationalized(best)
-    return rationalized if rationalized is not None and sp.count_ops(rationalized) < sp.count_ops(best) else best
+    return min(forms, key=lambda e: (sp.count_ops(e), len(sp.srepr(e))))
+
+
+#: seconds for rationalizing one square root (:func:`one_root_rationalized`); SymPy's radsimp took 3.2 s on a sum of
+#: four fractions with √(1 − 4a² + b) in their denominators, and did not finish in 300 s on nineteen
+ROOT_SECONDS = 1.0
+
+
+def _symbolic_roots(expr: sp.Expr) -> set[sp.Expr]:
+    return {p.base for p in expr.atoms(sp.Pow) if abs(p.exp) == sp.S.Half and not p.base.is_number}
+
+
+def _rationalized_if_shorter(expr: sp.Expr) -> sp.Expr:
+    """:func:`one_root_rationalized` when it is shorter, within :data:`ROOT_SECONDS` (else ``expr``: the tidy form
+    found before is kept whatever the rationalization does)."""
+    if len(_symbolic_roots(expr)) != 1:
+        return expr
+    try:
+        rationalized = run_with_deadline(one_root_rationalized, (expr,), ROOT_SECONDS)
+    except BudgetExceeded:
+        return expr
+    return rationalized if rationalized is not None and sp.count_ops(rationalized) < sp.count_ops(expr) else expr
 
 
 def one_root_rationalized(expr: sp.Expr) -> sp.Expr | None:
@@ -117,8 +136,7 @@ def one_root_rationalized(expr: sp.Expr) -> sp.Expr | None:
     >>> one_root_rationalized((4 * t**2 + r - 1) / r)
     1 - sqrt(1 - 4*theta**2)
     """
-    roots = {p.base for p in expr.atoms(sp.Pow) if abs(p.exp) == sp.S.Half and not p.base.is_number}
-    return sp.cancel(sp.radsimp(expr)) if len(roots) == 1 else None
+    return sp.cancel(sp.radsimp(expr)) if len(_symbolic_roots(expr)) == 1 else None
 
 
 def already_simple(expr: sp.Expr) -> bool:
@@ -154,6 +172,7 @@ def tidy(expr: sp.Expr, seconds: float = 5.0) -> sp.Expr:
         found = run_with_deadline(_shortest, (expr,), seconds)
     except BudgetExceeded:
         return expr
+    found = _rationalized_if_shorter(found)
     if memo is not None:
         memo[expr] = found
     return found
