@@ -94,6 +94,9 @@ def _forms(expr: sp.Expr, zero_test: bool = False) -> list[sp.Expr]:
         out.append(sp.cancel(sp.powsimp(sp.expand(s.rewrite(sp.exp)))))
     if s.has(*_GAMMA_LIKE):
         out.append(sp.simplify(sp.gammasimp(s.rewrite(sp.gamma))))
+    if any(p.base.is_Symbol and p.exp.is_Rational and p.exp.q == 2 for p in s.atoms(sp.Pow)):
+        # simplify puts b^{29/2} and b^14 over b^16 when √b meets powers of b (the Benini law's entries)
+        out.append(sp.factor_terms(sp.expand(s)))
     return out
 
 

@@ -37,7 +37,6 @@ FAST = {"Normal", "Exponential", "Poisson", "Bernoulli", "Binomial", "Uniform", 
 
 # the engine does not close these yet: what blocks each (the unevaluated expectations of the benchmark)
 KNOWN_GAPS: dict[str, str] = {
-    "Benini": "E[1/(α + 2β log(x/σ))^k] and with log(x)^2: the score's rational function of log x",
     "BetaNoncentral": "the density is an infinite Sum over k: atoms are sums of Beta integrals",
     "ChiNoncentral": "E[x² I_{−1/2}(λx)²/I_{1/2}(λx)²]: ratios of Bessel functions",
     "ExGaussian": "E[exp(−z²)/erfc(z)²]-type atoms (Mills ratio of the Gaussian cdf)",

@@ -27,8 +27,9 @@ ORDER: Mapping[str, tuple[str, ...]] = {
         "elliptical",          # strategies/elliptical.py (p a function of one quadratic form: radius and direction)
         "exponential-family",  # strategies/expfamily.py
         "piecewise",           # strategies/piecewise.py (a density defined on intervals: the pieces one by one)
+        "inner-variable",      # strategies/inner.py (t = g(x) when the score sees x only through g; before location-scale,
+                               # whose standardized model would still see log(x/σ): the Benini law closes in t only)
         "location-scale",      # strategies/standardize.py
-        "inner-variable",      # strategies/inner.py (t = g(x) when the score sees x only through g)
         "atoms-first",         # strategies/atoms_first.py (the cheap atom strategies, for a short time, before the
                                # support map's change of variables)
         "trigonometric",       # strategies/trigonometric.py (f·p a trigonometric polynomial: before the linear split)
@@ -39,7 +40,10 @@ ORDER: Mapping[str, tuple[str, ...]] = {
         "dirac",               # strategies/dirac.py
         "symmetry",            # strategies/symmetry.py
         "trigonometric",       # strategies/trigonometric.py (a trigonometric polynomial in one angle on an interval)
+        "polylogarithm",       # strategies/polylog.py (polynomial × rational function of e^{−λx}: only with a factor
+                               # 1 + c·e^{−λx}, c ≠ 0, so Euler integrals stay with the next strategy)
         "euler-integral",      # strategies/euler.py
+        "gaussian-tail",       # strategies/gaussian_tail.py (rational × exp(quadratic) on a half-line: incomplete Γ)
         "transform",           # strategies/transform.py
         "substitution",        # strategies/substitution.py
         "parametric",          # strategies/parametric.py (log h·g as ∂/∂t E[h^t g] at t = 0: after the direct ones)

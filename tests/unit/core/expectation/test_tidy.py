@@ -119,3 +119,16 @@ def test_tidy_rationalizes_one_square_root():
     assert tidy((4 * theta**2 + r - 1) / r) == 1 - r
     kept = tidy(-1 / theta**2 + 1 / (theta**2 * r))
     assert sp.count_ops(kept) <= sp.count_ops(-1 / theta**2 + 1 / (theta**2 * r)) and kept.has(1 / r)
+
+
+def test_tidy_does_not_leave_large_powers_beside_a_square_root():
+    """The Benini law's I_αβ: simplify writes (−a b¹⁴ E₁(z) + 2√π b^{29/2} erfc(w)) e^z/(4b¹⁶); expanded and with common
+    factors taken out, the powers of b are b² and b^{3/2}."""
+    from symfisher.core.simplify import tidy
+
+    a, b = sp.symbols("a b", positive=True)
+    z, w = a**2 / (4 * b), a / (2 * sp.sqrt(b))
+    messy = (-a * b**14 * sp.expint(1, z) + 2 * sp.sqrt(sp.pi) * b**sp.Rational(29, 2) * sp.erfc(w)) * sp.exp(z) / (4 * b**16)
+    tidied = tidy(messy)
+    assert sp.simplify(tidied - messy) == 0
+    assert not tidied.has(b**14) and not tidied.has(b**16)

@@ -1,0 +1,130 @@
+"""Gaussian tails: E[g] on a half-line when g·p = R(x)·exp(−a x² + b x + c), R rational with poles only at the vertex
+x₀ = b/(2a) of the quadratic (the Benini law in t = log(x/σ): (α + 2βt) e^{−αt − βt²}, and 1/(α + 2βt) in its score).
+
+With v = x − x₀ the exponent is −a v² + c + b²/(4a), and partial fractions in v leave powers vʲ (j an integer). On
+(l, ∞), v₀ = l − x₀:
+
+* j ≥ 0, any real v₀ (a truncated normal law's vertex μ lies on either side of its end): by parts,
+  ∫_{v₀}^∞ e^{−a v²} dv = ½√(π/a) erfc(√a v₀), ∫_{v₀}^∞ v e^{−a v²} dv = e^{−a v₀²}/(2a), and
+  ∫_{v₀}^∞ vʲ e^{−a v²} dv = ((j − 1) ∫_{v₀}^∞ v^{j−2} e^{−a v²} dv + v₀^{j−1} e^{−a v₀²})/(2a);
+* j < 0, v₀ > 0 proved on the parameter domain (the pole at v = 0 outside the interval):
+  ∫_{v₀}^∞ vʲ e^{−a v²} dv = ½ a^{−(j+1)/2} Γ((j + 1)/2, a v₀²), written down to √π erfc and E₁ (:func:`upper_gamma`).
+
+(−∞, h) is mirrored onto (−h, ∞). Every value is spot-checked by quadrature.
+"""
+
+from __future__ import annotations
+
+from typing import Callable
+
+import sympy as sp
+
+from symfisher.core.expectation.base import Expectation
+from symfisher.core.expectation.registry import register
+from symfisher.core.note import Note, eq
+
+SECONDS = 2.0  # partial fractions and the incomplete-Gamma forms, in a worker of their own
+
+
+def upper_gamma(s: sp.Rational, z: sp.Expr) -> sp.Expr:
+    """Γ(s, z) for s an integer or a half-integer, through Γ(s + 1, z) = sΓ(s, z) + zˢe^{−z} down (or up) to
+    Γ(½, z) = √π erfc(√z) or Γ(0, z) = E₁(z): the forms the literature prints, where ``expand_func`` writes 1 − erf and
+    −Ei(−z).
+
+    >>> z = sp.Symbol("z", positive=True)
+    >>> upper_gamma(sp.Rational(3, 2), z)
+    sqrt(z)*exp(-z) + sqrt(pi)*erfc(sqrt(z))/2
+    """
+    if s == sp.S.Half:
+        return sp.sqrt(sp.pi) * sp.erfc(sp.sqrt(z))
+    if s == 0:
+        return sp.expint(1, z)
+    if s > 0:
+        return (s - 1) * upper_gamma(s - 1, z) + z ** (s - 1) * sp.exp(-z)
+    return (upper_gamma(s + 1, z) - z**s * sp.exp(-z)) / s
+
+
+def _power_integral(j: int, a: sp.Expr, v0: sp.Expr, side: int) -> sp.Expr | None:
+    """∫_{v₀}^∞ vʲ e^{−a v²} dv; ``side``: the sign of v₀ (0 when unknown), needed only for j < 0, where v₀ > 0 keeps
+    the pole at v = 0 outside (``None`` otherwise). For j ≥ 0, by parts, valid for every real v₀:
+    I₀ = ½√(π/a) erfc(√a v₀), I₁ = e^{−a v₀²}/(2a), I_j = ((j − 1) I_{j−2} + v₀^{j−1} e^{−a v₀²})/(2a)."""
+    if j < 0:
+        return a ** sp.Rational(j + 1, -2) * upper_gamma(sp.Rational(j + 1, 2), a * v0**2) / 2 if side > 0 else None
+    if j == 0:
+        return sp.sqrt(sp.pi / a) * sp.erfc(sp.sqrt(a) * v0) / 2
+    if j == 1:
+        return sp.exp(-a * v0**2) / (2 * a)
+    return ((j - 1) * _power_integral(j - 2, a, v0, side) + v0 ** (j - 1) * sp.exp(-a * v0**2)) / (2 * a)
+
+
+def quadratic_exponent(integrand: sp.Expr, x: sp.Symbol) -> tuple[sp.Expr, sp.Expr] | None:
+    """(Q, R) with integrand = R(x)·exp(Q(x)), Q a quadratic polynomial and R rational in x; ``None`` otherwise.
+    Cheap: the strategy asks it before starting a worker."""
+    combined = sp.powsimp(sp.expand_power_base(integrand, force=True), combine="exp")
+    factors = sp.Mul.make_args(combined)
+    exps = [f for f in factors if isinstance(f, sp.exp) and f.has(x)]
+    if len(exps) != 1:
+        return None
+    exponent = sp.expand(exps[0].args[0])
+    rational = sp.Mul(*[f for f in factors if f is not exps[0]])
+    if not exponent.is_polynomial(x) or sp.degree(exponent, x) != 2 or not rational.is_rational_function(x):
+        return None
+    return exponent, rational
+
+
+def tail_integral(integrand: sp.Expr, x: sp.Symbol, lo: sp.Expr,
+                  sign: Callable[[sp.Expr], int]) -> tuple[sp.Expr, sp.Expr] | None:
+    """(∫_lo^∞ integrand dx, the vertex x₀) when the integrand is R(x)·exp(quadratic) as above; ``sign`` gives the sign of
+    an expression in θ on the parameter domain (0 when unknown)."""
+    found = quadratic_exponent(integrand, x)
+    if found is None:
+        return None
+    exponent, rational = found
+    minus_a, b, c = sp.Poly(exponent, x).all_coeffs()
+    a = -minus_a
+    if sign(a) != 1:
+        return None
+    vertex = sp.cancel(b / (2 * a))
+    v = sp.Dummy("v")
+    v0 = sp.cancel(lo - vertex)
+    side = sign(v0)
+    const, shifted = sp.cancel(rational.xreplace({x: v + vertex})).as_independent(v, as_Add=False)
+    total = sp.Integer(0)
+    for term in sp.Add.make_args(sp.apart(shifted, v)):
+        coeff, power = term.as_independent(v, as_Add=False)
+        base, j = power.as_base_exp() if power != 1 else (v, sp.Integer(0))
+        if base != v or not j.is_Integer:
+            return None
+        value = _power_integral(int(j), a, v0, side)
+        if value is None:
+            return None
+        total += coeff * value
+    value = const * sp.exp(c + b**2 / (4 * a)) * total
+    return value, vertex
+
+
+@register("gaussian-tail", "atom")
+def gaussian_tail(engine, g: sp.Expr) -> Expectation | None:
+    """E[g] as incomplete Gamma functions (error functions, exponential integrals) of the vertex's distance to the end."""
+    ctx = engine.ctx
+    if not ctx.univariate or ctx.discrete:
+        return None
+    x = ctx.data[0]
+    s = ctx.support[x]
+    integrand = g * ctx.density
+    if not isinstance(s, sp.Interval) or not integrand.has(sp.exp) or (s.inf is -sp.oo) == (s.sup is sp.oo):
+        return None
+    if g.has(sp.DiracDelta, sp.Heaviside, sp.Piecewise, sp.Abs, sp.sign):
+        return None
+    left = s.inf is -sp.oo  # (−∞, h): mirrored onto (−h, ∞)
+    mirrored, lo = (integrand.xreplace({x: -x}), -s.sup) if left else (integrand, s.inf)
+    if quadratic_exponent(mirrored, x) is None:  # no worker for the atoms of other shapes
+        return None
+    found = engine.hard(tail_integral, mirrored, x, lo, ctx.sign, seconds=SECONDS)
+    if found is None or found[0].has(sp.nan, sp.zoo, sp.oo, -sp.oo) or engine.spot_check(g, found[0]) is not True:
+        return None
+    value, vertex = found
+    X = sp.Symbol("X")
+    detail = Note.of("the exponent is a quadratic in X with its vertex at ", eq(X, -vertex if left else vertex),
+                     ": incomplete Gamma functions of the distance from the vertex to the end", rule="gaussian-tail")
+    return Expectation(value, ("gaussian-tail",), detail=detail)

@@ -1,0 +1,130 @@
+"""Strategy "polylogarithm" (strategies/polylog.py): a polynomial in x times a rational function of e^{−λx} on a
+half-line or ℝ (a polynomial in log x times a rational function of x on (0, 1)), by partial fractions in u = e^{−λx}
+and ∫₀¹ logᵏu (1 + cu)^{−m} du in polylogarithms."""
+
+from __future__ import annotations
+
+import math
+
+import mpmath
+import pytest
+import sympy as sp
+from scipy.integrate import quad
+
+import symfisher as sf
+from _strategy_cases import model, same, sigma, strategy
+from symfisher.config import Config
+from symfisher.core.deadline import Budget
+from symfisher.core.expectation import Context, Engine
+from symfisher.core.expectation.strategies.polylog import _C, integral, log_power_integral
+
+y = sp.Symbol("y", positive=True)
+yr = sp.Symbol("y", real=True)
+a = sp.Symbol("a", positive=True)
+lam = sp.Symbol("lambda", positive=True)
+HALF_LOGISTIC = 2 * sp.exp(-y) / (1 + sp.exp(-y)) ** 2  # on (0, ∞)
+
+
+def _positive(e: sp.Expr) -> bool:
+    return bool(e.is_positive)
+
+
+def _quad(f, lo, hi) -> float:
+    return float(mpmath.quad(sp.lambdify(y, f, "mpmath"), [lo, hi]))
+
+
+@pytest.mark.parametrize("k, m, c", [(0, 1, 3), (2, 1, 1), (2, 2, 1), (2, 4, 1), (1, 3, sp.Rational(-1, 2)),
+                                     (3, 2, sp.Rational(1, 3)), (1, 2, sp.Rational(-9, 10))])
+def test_the_kernel_agrees_with_quadrature(k, m, c):
+    value = sp.N(log_power_integral(k, m).subs(_C, c), 30)
+    numeric = mpmath.quad(lambda u: mpmath.log(u) ** k / (1 + c * u) ** m, [0, 1])
+    assert float(value) == pytest.approx(float(numeric), rel=1e-12)
+
+
+@pytest.mark.parametrize("integrand, expected", [
+    pytest.param(y * HALF_LOGISTIC, 2 * sp.log(2), id="half-logistic-mean"),
+    pytest.param(y**2 * sp.exp(y) / (sp.exp(y) + 1) ** 2 * HALF_LOGISTIC, sp.pi**2 / 18 - sp.Rational(1, 3),
+                 id="half-logistic-atom"),
+    pytest.param(y * sp.exp(-3 * y / 2) / (1 + sp.exp(-y / 2)) ** 2, None, id="rates-3/2-and-1/2"),
+    pytest.param(y**3 / (sp.exp(y) - 1), sp.pi**4 / 15, id="bose-einstein"),  # Γ(4)ζ(4)
+])
+def test_half_line_integrals(integrand, expected):
+    value, change = integral(integrand, y, sp.S.Zero, sp.oo, _positive)
+    if expected is not None:
+        assert same(value, expected)
+    assert float(value) == pytest.approx(_quad(integrand, 0, mpmath.inf), rel=1e-12)
+    assert change.has(sp.exp)
+
+
+def test_on_the_real_line_each_half_is_mapped():
+    value, _ = integral(yr**2 * sp.exp(-yr) / (1 + sp.exp(-yr)) ** 2, yr, -sp.oo, sp.oo, _positive)
+    assert same(value, sp.pi**2 / 3)  # the standard logistic law's variance
+
+
+def test_on_the_unit_interval_logarithms_are_the_powers():
+    value, change = integral(sp.log(y) ** 2 / (1 + y) ** 2, y, sp.S.Zero, sp.S.One, _positive)
+    assert same(value, sp.pi**2 / 6) and change == y
+
+
+def test_a_parameter_in_the_linear_factor_keeps_its_polylogarithm():
+    """The exponential-logarithmic law's E[X² e^{−2λX}/(1 − (1 − a)e^{−λX})²]: c = a − 1 > −1 because a > 0."""
+    density = lam * (1 - a) * sp.exp(-lam * y) / (-sp.log(a) * (1 - (1 - a) * sp.exp(-lam * y)))
+    g = y**2 * sp.exp(-2 * lam * y) / (1 - (1 - a) * sp.exp(-lam * y)) ** 2
+    value, _ = integral(g * density, y, sp.S.Zero, sp.oo, _positive)
+    assert value.has(sp.polylog)
+    point = {a: sp.Rational(3, 10), lam: sp.Rational(7, 5)}
+    assert float(value.subs(point)) == pytest.approx(_quad((g * density).subs(point), 0, mpmath.inf), rel=1e-10)
+
+
+@pytest.mark.parametrize("integrand, lo, hi", [
+    pytest.param(y**2 * sp.exp(-y), 0, sp.oo, id="a-Gamma-integral-is-left-to-euler"),
+    pytest.param(y * sp.exp(-y) / (1 + sp.exp(-sp.sqrt(2) * y)), 0, sp.oo, id="rates-without-a-common-lambda"),
+    pytest.param(sp.exp(-y) / (1 + sp.exp(-y) + sp.exp(-2 * y)), 0, sp.oo, id="a-quadratic-factor"),
+    pytest.param(sp.log(y) ** 2 / (1 - 2 * y) ** 2, 0, 1, id="a-pole-inside-the-interval"),
+    pytest.param(sp.log(y) / (1 - y) ** 2, 0, 1, id="a-pole-at-1-not-cancelled"),
+    pytest.param(y * sp.exp(y) / (1 + sp.exp(-y)), 0, sp.oo, id="a-pole-at-u-0-diverges"),
+    pytest.param(sp.exp(-y**2) / (1 + sp.exp(-y)), 0, sp.oo, id="a-quadratic-exponent"),
+    pytest.param(sp.log(y) / (1 + y), 0, 2, id="another-interval"),
+])
+def test_it_declines(integrand, lo, hi):
+    assert integral(integrand, y, sp.sympify(lo), hi, _positive) is None
+
+
+def test_the_atom_strategy_spot_checks_and_records_the_change():
+    m = model(HALF_LOGISTIC.subs(y, y / sigma) / sigma, y, [sigma], sp.Interval.open(0, sp.oo), "half-logistic")
+    ctx = Context.of(m)
+    r = strategy("atom", "polylogarithm")(Engine(ctx, Budget.of(10), Config()), ctx.data[0])
+    assert same(r.value, 2 * sigma * sp.log(2)) and r.strategies == ("polylogarithm",)
+    assert "partial fractions in" in r.detail and r.detail.rule == "polylogarithm"
+
+
+def test_the_half_logistic_law_closes():
+    """I(σ) = (π² + 3)/(9σ²) for the half-logistic law 2e^{−x/σ}/(σ(1 + e^{−x/σ})²); the equality is proved."""
+    x = sp.Symbol("x", positive=True)
+    m = sf.Model.from_pdf(2 * sp.exp(-x / sigma) / (sigma * (1 + sp.exp(-x / sigma)) ** 2), x, [sigma],
+                          sp.Interval.open(0, sp.oo), name="half-logistic")
+    d = sf.derive(m, timeout=30)
+    assert d.fisher == sp.Matrix([[(sp.pi**2 + 3) / (9 * sigma**2)]])
+    assert d.equality.status == "proved" and "polylogarithm" in d.strategies[("fisher", 0, 0)]
+    score = sp.lambdify(x, sp.diff(m.logpdf, sigma).subs(sigma, 1) ** 2 * m.density.subs(sigma, 1))
+    assert float((sp.pi**2 + 3) / 9) == pytest.approx(quad(score, 0, math.inf)[0], rel=1e-10)
+
+
+@pytest.mark.slow
+def test_the_exponential_logarithmic_law_closes():
+    """Tahmasbi & Rezaei (2008), CSDA 52: I_λλ = −dilog(p)/(λ² log p) with Maple's dilog(p) = Li₂(1 − p); every entry
+    against quadrature."""
+    x = sp.Symbol("x", positive=True)
+    density = -(1 - a) * lam * sp.exp(-lam * x) / (sp.log(a) * (1 - (1 - a) * sp.exp(-lam * x)))
+    m = sf.Model.from_pdf(density, x, [lam, a], sp.Interval.open(0, sp.oo), name="exponential-logarithmic",
+                          domain={a: sp.Interval.open(0, 1)})
+    d = sf.derive(m, timeout=30)
+    assert d.closed and d.equality.status == "proved"
+    assert same(d.fisher[0, 0], -sp.polylog(2, 1 - a) / (lam**2 * sp.log(a)))
+    point = {lam: 1.3, a: 0.35}
+    s = [sp.lambdify(x, sp.diff(m.logpdf, t).subs(point)) for t in (lam, a)]
+    p = sp.lambdify(x, density.subs(point))
+    for i in range(2):
+        for j in range(2):
+            numeric = quad(lambda v: s[i](v) * s[j](v) * p(v), 0, math.inf)[0]
+            assert float(d.fisher[i, j].subs(point)) == pytest.approx(numeric, rel=1e-9)
