@@ -94,6 +94,9 @@ def _forms(expr: sp.Expr, zero_test: bool = False) -> list[sp.Expr]:
         out.append(sp.cancel(sp.powsimp(sp.expand(s.rewrite(sp.exp)))))
     if s.has(*_GAMMA_LIKE):
         out.append(sp.simplify(sp.gammasimp(s.rewrite(sp.gamma))))
+    if s.has(sp.log):  # simplify's logcombine packs (a + 1) log a into log(a·a^a): expanded, collected per logarithm
+        logs = sorted(sp.expand_log(s).atoms(sp.log), key=sp.default_sort_key)
+        out.append(sp.collect(sp.expand_log(s), logs, sp.factor))
     if any(p.base.is_Symbol and p.exp.is_Rational and p.exp.q == 2 for p in s.atoms(sp.Pow)):
         # simplify puts b^{29/2} and b^14 over b^16 when √b meets powers of b (the Benini law's entries)
         out.append(sp.factor_terms(sp.expand(s)))
@@ -105,7 +108,15 @@ def _shortest(expr: sp.Expr) -> sp.Expr:
         forms = _forms(expr)
     except (RuntimeError, StopIteration, RecursionError, TypeError, ValueError, AttributeError, NotImplementedError):
         return expr  # SymPy's simplify failed on it (a Sum up to floor(x/2) raises StopIteration): keep it as is
-    return min(forms, key=lambda e: (sp.count_ops(e), len(sp.srepr(e))))
+    return min(forms, key=lambda e: (sp.count_ops(e) + packed_logs(e), len(sp.srepr(e))))
+
+
+def packed_logs(expr: sp.Expr) -> int:
+    """The logarithms of ``expr`` holding a power with a symbolic exponent that its assumptions let expand
+    (log(a·a^a) = (a + 1) log a for a > 0), each counted as one more operation when the shortest form is chosen: a
+    reader should not have to unpack them. A product of symbols, log(βx), is not counted."""
+    return sum(1 for lg in expr.atoms(sp.log)
+               if any(not p.exp.is_number for p in lg.args[0].atoms(sp.Pow)) and sp.expand_log(lg) != lg)
 
 
 #: seconds for rationalizing one square root (:func:`one_root_rationalized`); SymPy's radsimp took 3.2 s on a sum of

@@ -132,3 +132,14 @@ def test_tidy_does_not_leave_large_powers_beside_a_square_root():
     tidied = tidy(messy)
     assert sp.simplify(tidied - messy) == 0
     assert not tidied.has(b**14) and not tidied.has(b**16)
+
+
+def test_tidy_does_not_pack_a_sum_of_logarithms_into_one():
+    """The exponential-logarithmic law's I_pp: simplify's logcombine writes (p + 1) log p as log(p·p^p); a logarithm the
+    assumptions let expand counts one operation more, so the collected form is chosen."""
+    from symfisher.core.simplify import packed_logs, tidy
+
+    p = sp.Symbol("p", positive=True)
+    packed = (-p + sp.log(p * p**p) / 2 + 1) / (p**2 * (p - 1) * sp.log(p) ** 2)
+    assert packed_logs(packed) == 1 and packed_logs(sp.log(2 * p) + sp.log(p**2)) == 0
+    assert tidy(packed) == (-p + (p + 1) * sp.log(p) / 2 + 1) / (p**2 * (p - 1) * sp.log(p) ** 2)
