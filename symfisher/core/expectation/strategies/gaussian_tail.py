@@ -89,8 +89,12 @@ def tail_integral(integrand: sp.Expr, x: sp.Symbol, lo: sp.Expr,
     v0 = sp.cancel(lo - vertex)
     side = sign(v0)
     const, shifted = sp.cancel(rational.xreplace({x: v + vertex})).as_independent(v, as_Add=False)
+    try:
+        terms = sp.Add.make_args(sp.apart(shifted, v))
+    except (sp.PolynomialError, NotImplementedError):  # a coefficient apart cannot take as a constant
+        return None
     total = sp.Integer(0)
-    for term in sp.Add.make_args(sp.apart(shifted, v)):
+    for term in terms:
         coeff, power = term.as_independent(v, as_Add=False)
         base, j = power.as_base_exp() if power != 1 else (v, sp.Integer(0))
         if base != v or not j.is_Integer:

@@ -79,7 +79,11 @@ def unit_interval_integral(pieces: list[sp.Expr], u: sp.Symbol, L: sp.Symbol,
         if log_power != 1 and (log_power.as_base_exp()[0] != L or not (k.is_Integer and k > 0)) \
                 or not ratio.is_rational_function(u):
             return None
-        for part in sp.Add.make_args(sp.apart(ratio, u)):
+        try:
+            parts = sp.Add.make_args(sp.apart(ratio, u))
+        except (sp.PolynomialError, NotImplementedError):  # a coefficient apart cannot take as a constant
+            return None
+        for part in parts:
             found = _power_term(int(k), part, u, positive)
             if found is None:
                 return None
@@ -133,7 +137,7 @@ def integral(integrand: sp.Expr, x: sp.Symbol, lo: sp.Expr, hi: sp.Expr,
     if (lo, hi) == (0, 1):
         if not integrand.has(sp.log):
             return None
-        moved = [(sp.expand_log(integrand, force=True).xreplace({x: u}).replace(
+        moved = [(sp.expand_log(integrand).xreplace({x: u}).replace(  # not forced: log(a·x) with a of unknown sign stays
             lambda e: isinstance(e, sp.log) and e.args[0] == u, lambda e: L), None)]
     elif hi is sp.oo and lo.is_finite:
         moved = [_tail(integrand, x, lo, u, L, positive)]

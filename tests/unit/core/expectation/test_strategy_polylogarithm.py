@@ -85,6 +85,7 @@ def test_a_parameter_in_the_linear_factor_keeps_its_polylogarithm():
     pytest.param(y * sp.exp(y) / (1 + sp.exp(-y)), 0, sp.oo, id="a-pole-at-u-0-diverges"),
     pytest.param(sp.exp(-y**2) / (1 + sp.exp(-y)), 0, sp.oo, id="a-quadratic-exponent"),
     pytest.param(sp.log(y) / (1 + y), 0, 2, id="another-interval"),
+    pytest.param(sp.log(sp.Symbol("c", real=True) * y) ** 2 / (1 + y), 0, 1, id="log-of-a-product-of-unknown-sign"),
 ])
 def test_it_declines(integrand, lo, hi):
     assert integral(integrand, y, sp.sympify(lo), hi, _positive) is None
