@@ -80,11 +80,13 @@ def _exp_rates(density: sp.Expr, x: sp.Symbol) -> list[sp.Expr]:
 
 def _exp_image(s: sp.Set, c: sp.Expr) -> sp.Interval | None:
     """The image of the support under u = e^{cx}: (0, ∞) from ℝ; (e^{ca}, ∞) from a half-line (a, ∞) with c > 0
-    (Gompertz: u = e^{bx} from (0, ∞) onto (1, ∞), a shifted exponential); ``None`` for other supports."""
+    (Gompertz: u = e^{bx} from (0, ∞) onto (1, ∞), a shifted exponential), (0, e^{ca}) with c < 0 (the exponentiated
+    exponential law α(1 − e^{−x})^{α−1}e^{−x}: u = e^{−x} from (0, ∞) onto (0, 1), a Beta(1, α) law); ``None`` for
+    other supports."""
     if s == sp.S.Reals:
         return sp.Interval.open(0, sp.oo)
-    if isinstance(s, sp.Interval) and s.sup is sp.oo and s.inf.is_finite and c.is_positive:
-        return sp.Interval.open(sp.exp(c * s.inf), sp.oo)
+    if isinstance(s, sp.Interval) and s.sup is sp.oo and s.inf.is_finite and (c.is_positive or c.is_negative):
+        return sp.Interval.open(sp.exp(c * s.inf), sp.oo) if c.is_positive else sp.Interval.open(0, sp.exp(c * s.inf))
     return None
 
 

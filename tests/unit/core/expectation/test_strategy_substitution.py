@@ -79,3 +79,27 @@ def test_the_piecewise_uniform_is_never_proved():
     assert same(d.neg_expected_hessian[0, 0], -1 / theta**2)
     assert same(d.mean_score[0], -1 / theta)
     assert d.equality.status == "refuted"
+
+
+def test_a_decaying_exponential_on_a_half_line_maps_onto_the_unit_interval():
+    """The exponentiated exponential law α(1 − e^{−x})^{α−1}e^{−x} (Gupta & Kundu 2001): u = e^{−x} maps (0, ∞) onto
+    (0, 1), where it is a Beta(1, α) law, so E[X] = ψ(α + 1) − ψ(1); the whole I(α, σ) closes and agrees with
+    quadrature."""
+    import math
+
+    from scipy.integrate import quad
+
+    alpha = sp.Symbol("alpha", positive=True)
+    std = model(alpha * (1 - sp.exp(-x)) ** (alpha - 1) * sp.exp(-x), x, [alpha], POS, "exponentiated-exponential")
+    assert same(apply("atom", "substitution", std, x).value, sp.polygamma(0, alpha + 1) + sp.EulerGamma)
+    scaled = sf.Model.from_pdf(alpha / sigma * (1 - sp.exp(-x / sigma)) ** (alpha - 1) * sp.exp(-x / sigma), x,
+                               [alpha, sigma], POS, name="exponentiated-exponential")
+    d = sf.derive(scaled, timeout=30)
+    assert d.closed and d.equality.status == "proved"
+    point = {alpha: 2.7, sigma: 1.4}
+    score = [sp.lambdify(x, sp.diff(scaled.logpdf, t).subs(point)) for t in (alpha, sigma)]
+    density = sp.lambdify(x, scaled.density.subs(point))
+    for i in range(2):
+        for j in range(2):
+            numeric = quad(lambda v: score[i](v) * score[j](v) * density(v), 0, math.inf)[0]
+            assert float(d.fisher[i, j].subs(point)) == pytest.approx(numeric, rel=1e-9)
