@@ -12,7 +12,12 @@ c = −1 with k ≥ m, where the values are ζ(s) = Li_s(1), s ≥ 2: the Bose�
 Li_s(−1) = −(1 − 2^{1−s}) ζ(s), so the half-logistic law's values are rational combinations of log 2, π² and ζ(3);
 with c a parameter they keep Li_s(−c), the form the literature prints (Tahmasbi & Rezaei 2008). A pole at u = 0
 (the integral diverges at x = ∞) or in [0, 1], a factor of the denominator that is not linear in u, or a rate that
-is not one λ times integers: the strategy does not apply. Every value is spot-checked by quadrature.
+is not one λ times integers: the strategy does not apply. Hyperbolic functions are written with exponentials first;
+when the integrand in u is even (sech²(x/2) gives 1 + u² with u = e^{−x/2}), w = u² is tried, where the factor is
+1 + w. A numeric factor 1 + u² that stays (the hyperbolic secant law) splits over ±i: c = ±i is no pole on [0, 1], and
+the conjugate terms' imaginary parts cancel, Li₂(±i) = −π²/48 ± iG (Catalan's constant) and Li₃(±i) = −3ζ(3)/32 ±
+iπ³/32; an order whose Dirichlet beta has no closed form (β(4)) leaves it open. Every value is spot-checked by
+quadrature.
 """
 
 from __future__ import annotations
@@ -24,6 +29,7 @@ import sympy as sp
 
 from symfisher.core.expectation.base import Expectation
 from symfisher.core.expectation.registry import register
+from symfisher.core.expectation.strategies.substitution import HYPERBOLIC
 from symfisher.core.note import Note, eq
 
 SECONDS = 2.0  # partial fractions and the derivatives in c, in a worker of their own
@@ -59,10 +65,27 @@ def _power_term(k: int, term: sp.Expr, u: sp.Symbol,
     if at_zero == 0:
         return None
     c = sp.cancel(slope / at_zero)
-    if c != -1 and not positive(1 + c):
+    if c != -1 and not (c.is_number and c.is_real is False) and not positive(1 + c):  # a non-real c: no pole on [0, 1]
         return None
     value = log_power_integral(k, int(-e)).xreplace({_C: c})  # at c = −1: ζ values, finite for k ≥ m
     return None if value.has(sp.zoo, sp.oo, -sp.oo, sp.nan) else (coeff * at_zero ** e * value, True)
+
+
+def _bases(parts, u: sp.Symbol):
+    for part in parts:
+        base = part.as_independent(u, as_Add=False)[1].as_base_exp()[0]
+        if base.has(u) and base.is_polynomial(u):
+            yield base
+
+
+def _at_unit_imaginary(e: sp.Expr) -> sp.Expr:
+    """Li_s(±i) = 2^{−s} Li_s(−1) ± i β(s) for odd s (β(3) = π³/32, β(5) = 5π⁵/1536: Dirichlet's beta, Euler); SymPy
+    evaluates s ≤ 2 itself (Li₂(i) = −π²/48 + iG, G Catalan's constant)."""
+    s, z = e.args
+    beta = {3: sp.pi**3 / 32, 5: 5 * sp.pi**5 / 1536}
+    if z in (sp.I, -sp.I) and s in beta:
+        return sp.Rational(1, 2**s) * sp.polylog(s, -1) + (1 if z == sp.I else -1) * sp.I * beta[s]
+    return e
 
 
 def unit_interval_integral(pieces: list[sp.Expr], u: sp.Symbol, L: sp.Symbol,
@@ -81,6 +104,8 @@ def unit_interval_integral(pieces: list[sp.Expr], u: sp.Symbol, L: sp.Symbol,
             return None
         try:
             parts = sp.Add.make_args(sp.apart(ratio, u))
+            if any(sp.degree(b, u) > 1 for b in _bases(parts, u)) and not ratio.free_symbols - {u}:
+                parts = sp.Add.make_args(sp.expand_mul(sp.apart(ratio, u, full=True).doit()))  # 1 + u² = (1 + iu)(1 − iu)
         except (sp.PolynomialError, NotImplementedError):  # a coefficient apart cannot take as a constant
             return None
         for part in parts:
@@ -91,6 +116,12 @@ def unit_interval_integral(pieces: list[sp.Expr], u: sp.Symbol, L: sp.Symbol,
     if not linear:
         return None
     total = sp.expand_func(total).replace(lambda e: isinstance(e, sp.dirichlet_eta), lambda e: e.rewrite(sp.zeta))
+    if total.has(sp.I):  # conjugate roots: the imaginary parts cancel
+        total = sp.expand(sp.expand_func(total.replace(lambda e: isinstance(e, sp.polylog), _at_unit_imaginary)))
+        real, imaginary = total.as_real_imag()
+        if total.has(sp.polylog) or sp.simplify(imaginary) != 0:
+            return None
+        total = real
     return sp.nsimplify(total) if total.is_number and total.is_rational else total
 
 
@@ -112,8 +143,9 @@ def _rate(integrand: sp.Expr, x: sp.Symbol, positive: Callable[[sp.Expr], bool])
 
 
 def _tail(integrand: sp.Expr, x: sp.Symbol, lo: sp.Expr, u: sp.Symbol, L: sp.Symbol,
-          positive: Callable[[sp.Expr], bool]) -> sp.Expr | None:
-    """∫_lo^∞ integrand dx as ∫₀¹ … du after x = lo − L/λ, u = e^{−λ(x − lo)} (L = log u); ``None`` without a rate."""
+          positive: Callable[[sp.Expr], bool]) -> tuple[sp.Expr, sp.Expr] | None:
+    """(the integrand of ∫₀¹ … du, λ) for ∫_lo^∞ integrand dx after x = lo − L/λ, u = e^{−λ(x − lo)} (L = log u);
+    ``None`` without a rate."""
     rate = _rate(integrand, x, positive)
     if rate is None:
         return None
@@ -150,10 +182,24 @@ def integral(integrand: sp.Expr, x: sp.Symbol, lo: sp.Expr, hi: sp.Expr,
         return None
     if any(m is None or m[0].has(x) for m in moved):
         return None
-    value = unit_interval_integral([m[0] for m in moved], u, L, positive)
+    pieces = [m[0] for m in moved]
+    value = unit_interval_integral(pieces, u, L, positive)
     rate, left = moved[0][1], lo is -sp.oo and hi.is_finite
+    if value is None and rate is not None:  # even in u (sech, tanh: e^{x} + e^{−x} = (1 + u²)/u): w = u², log u = log(w)/2
+        squared = [_in_square(p, u, L) for p in pieces]
+        if all(p is not None for p in squared):
+            value, rate = unit_interval_integral(squared, u, L, positive), 2 * rate
     change = x if rate is None else sp.exp(rate * (x - hi)) if left else sp.exp(-rate * (x - (0 if lo is -sp.oo else lo)))
     return None if value is None else (value, change)
+
+
+def _in_square(piece: sp.Expr, u: sp.Symbol, L: sp.Symbol) -> sp.Expr | None:
+    """The integrand in w = u² (written with the same symbols u and L = log w) of ∫₀¹ piece du, when it is rational in
+    w: piece(√w)/(2√w), log u = (log w)/2; ``None`` when a square root of w stays."""
+    w = sp.Dummy("w", positive=True)
+    moved = sp.powsimp(sp.expand(piece.xreplace({u: sp.sqrt(w), L: L / 2}) / (2 * sp.sqrt(w))))
+    return moved.xreplace({w: u}) if not moved.has(sp.sqrt(w)) and all(
+        e.is_Integer for b, e in (p.as_base_exp() for p in moved.atoms(sp.Pow)) if b == w) else None
 
 
 def _has_denominator(integrand: sp.Expr, x: sp.Symbol) -> bool:
@@ -173,6 +219,8 @@ def polylogarithm(engine, g: sp.Expr) -> Expectation | None:
     if not isinstance(s, sp.Interval) or g.has(sp.DiracDelta, sp.Heaviside, sp.Piecewise, sp.Abs, sp.sign):
         return None
     integrand = g * ctx.density
+    if integrand.has(*HYPERBOLIC):  # sech(x) = 2/(eˣ + e⁻ˣ): the hyperbolic secant law's atoms
+        integrand = integrand.rewrite(sp.exp)
     if not _has_denominator(integrand, x):  # no worker for the atoms without a factor 1 + c·u
         return None
     found = engine.hard(integral, integrand, x, s.inf, s.sup, lambda e: ctx.sign(e) == 1, seconds=SECONDS)

@@ -61,6 +61,39 @@ def test_on_the_real_line_each_half_is_mapped():
     assert same(value, sp.pi**2 / 3)  # the standard logistic law's variance
 
 
+def test_an_integrand_even_in_u_is_taken_in_u_squared():
+    """sech²(x/2)/4, the logistic density written with a hyperbolic function: the common rate ½ gives 1 + u² with
+    u = e^{−x/2}; in w = u² = e^{−x} the factor is 1 + w."""
+    value, change = integral((yr**2 * sp.sech(yr / 2) ** 2 / 4).rewrite(sp.exp), yr, -sp.oo, sp.oo, _positive)
+    assert same(value, sp.pi**2 / 3) and change == sp.exp(-yr)
+
+
+@pytest.mark.parametrize("integrand, expected", [
+    pytest.param(sp.log(y) / (1 + y**2), -sp.Catalan, id="catalan"),  # Li₂(±i) = −π²/48 ± iG
+    pytest.param(sp.log(y) ** 2 / (1 + y**2), sp.pi**3 / 16, id="dirichlet-beta-3"),  # Li₃(±i): β(3) = π³/32
+])
+def test_conjugate_roots_give_real_values(integrand, expected):
+    value, _ = integral(integrand, y, sp.S.Zero, sp.S.One, _positive)
+    assert same(value, expected)
+
+
+def test_an_order_without_a_closed_dirichlet_beta_declines():
+    """∫₀¹ log³u/(1 + u²)² du needs Im Li₄(i) = β(4), which has no closed form."""
+    assert integral(sp.log(y) ** 3 / (1 + y**2) ** 2, y, sp.S.Zero, sp.S.One, _positive) is None
+
+
+def test_the_hyperbolic_secant_law_closes():
+    """sech(π(x − μ)/(2σ))/(2σ): 1 + u² with u = e^{−πx/2σ} splits over ±i; I(μ, σ) = diag(π²/8, π²/8)/σ², proved,
+    and E[Y tanh(πY/2) sech(πY/2)/2] = 2/π (against quadrature)."""
+    f = (yr * sp.tanh(sp.pi * yr / 2) * sp.sech(sp.pi * yr / 2) / 2).rewrite(sp.exp)
+    value, _ = integral(f, yr, -sp.oo, sp.oo, _positive)
+    assert same(value, 2 / sp.pi)
+    mu, s = sp.Symbol("mu", real=True), sp.Symbol("s", positive=True)
+    m = sf.Model.from_pdf(sp.sech(sp.pi * (yr - mu) / (2 * s)) / (2 * s), yr, [mu, s], sp.Reals, name="hyperbolic-secant")
+    d = sf.derive(m, timeout=30)
+    assert d.fisher == sp.diag(sp.pi**2 / (8 * s**2), sp.pi**2 / (8 * s**2)) and d.equality.status == "proved"
+
+
 def test_on_the_unit_interval_logarithms_are_the_powers():
     value, change = integral(sp.log(y) ** 2 / (1 + y) ** 2, y, sp.S.Zero, sp.S.One, _positive)
     assert same(value, sp.pi**2 / 6) and change == y
