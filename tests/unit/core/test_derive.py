@@ -146,11 +146,13 @@ def test_open_entries_get_quadrature_evidence():
 
 
 def test_hyperbolic_secant_location_closes_through_u_equals_exp():
-    """p(x | μ) = ½ sech(π(x − μ)/2): E[s²] = (π²/4) E[tanh²] = π²/8; u = e^{−πy/2} makes Y half-Cauchy in u."""
+    """p(x | μ) = ½ sech(π(x − μ)/2): E[s²] = (π²/4) E[tanh²] = π²/8; with u = e^{−πy/2} the atoms are rational in u
+    (partial fractions over 1 + u² = (1 + iu)(1 − iu): the polylogarithm strategy, before the substitution's half-Cauchy
+    law in u)."""
     m = sf.Model.from_pdf(sp.sech(sp.pi * (x - mu) / 2) / 2, x, [mu], sp.S.Reals, name="hyperbolic-secant")
     d = sf.derive(m, timeout=30)
     assert d.fisher == sp.Matrix([[sp.pi**2 / 8]]) and d.equality.status == "proved"
-    assert "substitution" in d.strategies[("fisher", 0, 0)]
+    assert "polylogarithm" in d.strategies[("fisher", 0, 0)]
     assert "u = exp(" in next(s.detail for s in d.steps if s.stage == "fisher")
     from benchmarks.bench import spot_check
 
