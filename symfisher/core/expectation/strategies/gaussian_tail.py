@@ -77,9 +77,12 @@ def tail_integral(integrand: sp.Expr, x: sp.Symbol, lo: sp.Expr,
     """(∫_lo^∞ integrand dx, the vertex x₀) when the integrand is R(x)·exp(quadratic) as above; ``sign`` gives the sign of
     an expression in θ on the parameter domain (0 when unknown)."""
     found = quadratic_exponent(integrand, x)
-    if found is None:
-        return None
-    exponent, rational = found
+    return None if found is None else _tail_of(*found, x, lo, sign)
+
+
+def _tail_of(exponent: sp.Expr, rational: sp.Expr, x: sp.Symbol, lo: sp.Expr,
+             sign: Callable[[sp.Expr], int]) -> tuple[sp.Expr, sp.Expr] | None:
+    """:func:`tail_integral` of R(x)·exp(Q(x)) given as (Q, R) by :func:`quadratic_exponent`."""
     minus_a, b, c = sp.Poly(exponent, x).all_coeffs()
     a = -minus_a
     if sign(a) != 1:
@@ -122,9 +125,10 @@ def gaussian_tail(engine, g: sp.Expr) -> Expectation | None:
         return None
     left = s.inf is -sp.oo  # (−∞, h): mirrored onto (−h, ∞)
     mirrored, lo = (integrand.xreplace({x: -x}), -s.sup) if left else (integrand, s.inf)
-    if quadratic_exponent(mirrored, x) is None:  # no worker for the atoms of other shapes
+    shape = quadratic_exponent(mirrored, x)  # cheap, in-process: no worker for the atoms of other shapes
+    if shape is None:
         return None
-    found = engine.hard(tail_integral, mirrored, x, lo, ctx.sign, seconds=SECONDS)
+    found = engine.hard(_tail_of, *shape, x, lo, ctx.sign, seconds=SECONDS)
     if found is None or found[0].has(sp.nan, sp.zoo, sp.oo, -sp.oo) or engine.spot_check(g, found[0]) is not True:
         return None
     value, vertex = found
