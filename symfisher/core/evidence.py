@@ -341,7 +341,7 @@ def numeric_value(expr: sp.Expr, point: Mapping[sp.Symbol, sp.Expr], digits: int
         if value.free_symbols or value.has(sp.Integral, sp.Sum):
             return math.nan
         c = complex(value)
-    except (TypeError, ValueError, ZeroDivisionError, OverflowError):
+    except (TypeError, ValueError, ZeroDivisionError, OverflowError, NoConvergence):  # mpmath's ₃F₃ at −z, z ≫ 1
         return math.nan
     return c.real if abs(c.imag) <= 1e-20 * max(1.0, abs(c.real)) else c
 

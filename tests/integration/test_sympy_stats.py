@@ -40,8 +40,6 @@ KNOWN_GAPS: dict[str, str] = {
     "BetaNoncentral": "the density is an infinite Sum over k: atoms are sums of Beta integrals",
     "ChiNoncentral": "E[x² I_{−1/2}(λx)²/I_{1/2}(λx)²]: ratios of Bessel functions",
     "ExGaussian": "E[exp(−z²)/erfc(z)²]-type atoms (Mills ratio of the Gaussian cdf)",
-    "Gompertz": "E[x], E[x e^{bx}], E[x²]: with u = e^{bx} − 1 ~ Exp(η), E[log(1 + u)] = e^η E₁(η) (SymPy's "
-                "integrate answers it with exp_polar) and E[log²(1 + u)] (a Meijer-G form); E[s_η] and I_ηη close",
     "ShiftedGompertz": "E[1/(η(1 − e^{−bx}) + 1)^k], E[e^{−2bx}/(η(1 − e^{−bx}) + 1)^k]",
     "Hermite": "the pmf is a Sum over j ≤ x/2: atoms are ratios of such Sums (open, evaluated numerically)",
     "NegativeBinomial": "E[ψ(r + x)], E[ψ(r + x)²], E[ψ'(r + x)] for the shape r",

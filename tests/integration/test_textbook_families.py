@@ -38,6 +38,26 @@ class Family:
     points: tuple[dict, ...]  # parameter points for the quadrature checks
     equality: str = "proved"
     open_entries: frozenset = frozenset()  # entries still left to quadrature (see the family's comment)
+    quadrature_end: float | None = None  # where the quadrature stops instead of ∞ (a double-exponential tail)
+
+
+def _truncated_normal_fisher() -> sp.Matrix:
+    """I(mu, s) of the normal truncated to x > 0, from the moments of T = (x, x²) (see the family's comment)."""
+    mills = sp.sqrt(2 / sp.pi) * sp.exp(-mu**2 / (2 * s**2)) / (1 + sp.erf(mu / (sp.sqrt(2) * s)))
+    m = [sp.S.One, mu + s * mills]
+    for order in (2, 3, 4):
+        m.append((order - 1) * s**2 * m[order - 2] + mu * m[order - 1])
+    cov = sp.Matrix([[m[2] - m[1] ** 2, m[3] - m[1] * m[2]], [m[3] - m[1] * m[2], m[4] - m[2] ** 2]])
+    jacobian = sp.Matrix([[1 / s**2, -2 * mu / s**3], [0, 1 / s**3]])  # ∂(mu/s², -1/(2s²))/∂(mu, s)
+    return jacobian.T * cov * jacobian
+
+
+def _gompertz_fisher() -> sp.Matrix:
+    """I(b, eta) of the Gompertz law from Lenart's first two moments (see the family's comment)."""
+    first = sp.exp(lam) * sp.expint(1, lam) / b
+    second = sp.exp(lam) * ((G + sp.log(lam)) ** 2 + sp.pi**2 / 6 - 2 * lam * sp.hyper([1, 1, 1], [2, 2, 2], -lam)) / b**2
+    cross = (1 / b + first) / lam
+    return sp.Matrix([[1 / b**2 + 2 * first / b + second, cross], [cross, 1 / lam**2]])
 
 
 FAMILIES = {
@@ -100,16 +120,37 @@ FAMILIES = {
                                [alpha, s], POS, name="frechet"),
         sp.Matrix([[((1 - G) ** 2 + sp.pi**2 / 6) / alpha**2, (1 - G) / s], [(1 - G) / s, alpha**2 / s**2]]),
         ({alpha: 2.5, s: 1.3}, {alpha: 1.2, s: 0.5})),
+    # Gompertz with shape eta and rate b: E[X] = e^eta E1(eta)/b and E[X²] = e^eta ((gamma + log eta)² + pi²/6
+    # - 2 eta 3F3(1, 1, 1; 2, 2, 2; -eta))/b², Lenart (2014), "The moments of the Gompertz distribution and maximum
+    # likelihood estimation of its parameters", Scandinavian Actuarial Journal 2014(3), 255-277. With U = e^{bX},
+    # the score identities E[s_b] = 0 and ∂E[X]/∂b = E[X s_b] give E[XU] = (1/b + E[X])/eta and
+    # eta E[X²U] = 2E[X]/b + E[X²], so I_bb = 1/b² + eta E[X²U] and I_b,eta = E[XU].
+    "gompertz": Family(
+        lambda: Model.from_pdf(b * lam * sp.exp(b * x + lam - lam * sp.exp(b * x)), x, [b, lam], POS, name="gompertz"),
+        _gompertz_fisher(),
+        ({b: 1.3, lam: 0.7}, {b: 0.4, lam: 2.5}),
+        quadrature_end=60.0),  # exp(-eta e^{bx}) below e^{-10^9} there; mpmath's exp of e^{bx} at x = 10^30 never ends
+    # Normal (mu, s) truncated to x > 0. In the natural parameters eta = (mu/s², -1/(2s²)) of T = (x, x²),
+    # I = Jᵀ Cov(T) J (J = ∂eta/∂theta); the moments follow Cohen (1991), "Truncated and Censored Samples",
+    # Marcel Dekker, Section 2.2: m1 = mu + s·lambda with lambda = phi(mu/s)/Phi(mu/s) the inverse Mills ratio
+    # (Johnson, Kotz & Balakrishnan 1994, Section 10.1, eq. 13.134), and m_k = (k - 1)s²m_{k-2} + mu·m_{k-1}
+    # for k >= 2 at the truncation point 0.
+    "truncated-normal": Family(
+        lambda: Model.from_pdf(sp.exp(-(x - mu) ** 2 / (2 * s**2)) / (sp.sqrt(2 * sp.pi) * s)
+                               / ((1 + sp.erf(mu / (sp.sqrt(2) * s))) / 2), x, [mu, s], POS, name="truncated-normal"),
+        _truncated_normal_fisher(),
+        ({mu: 0.4, s: 1.3}, {mu: -1.5, s: 0.7})),
 }
 
 
-def _quadrature_fisher(model: Model, point: dict) -> sp.Matrix:
+def _quadrature_fisher(model: Model, point: dict, end: float | None = None) -> sp.Matrix:
     """E[s sᵀ] at the point by mpmath quadrature of the score's outer product against the density."""
     (data, support), = model.support
     score = [sp.diff(model.logpdf, q).subs(point) for q in model.params]
     density = sp.lambdify(data, model.density.subs(point), "mpmath")
     fns = [sp.lambdify(data, si, "mpmath") for si in score]
     lo, hi = (float(e) if e.is_finite else (mpmath.inf if e > 0 else -mpmath.inf) for e in (support.inf, support.sup))
+    hi = hi if end is None else end
     cut = [lo, hi] if support.inf != -sp.oo else [lo, point.get(mu, 0), hi]
     n = len(score)
     out = sp.zeros(n, n)
@@ -130,7 +171,7 @@ def test_literature_matrix_agrees_with_quadrature(name: str) -> None:
     model = fam.model()
     for point in fam.points:
         lit = _matrix_at(fam.fisher, point)
-        num = _quadrature_fisher(model, point)
+        num = _quadrature_fisher(model, point, fam.quadrature_end)
         for i in range(lit.rows):
             for j in range(lit.cols):
                 assert float(lit[i, j]) == pytest.approx(float(num[i, j]), rel=1e-7, abs=1e-10), (name, point, i, j)

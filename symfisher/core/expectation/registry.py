@@ -33,6 +33,8 @@ ORDER: Mapping[str, tuple[str, ...]] = {
         "atoms-first",         # strategies/atoms_first.py (the cheap atom strategies, for a short time, before the
                                # support map's change of variables)
         "trigonometric",       # strategies/trigonometric.py (f·p a trigonometric polynomial: before the linear split)
+        "incomplete-gamma",    # strategies/incomplete_gamma.py (f·p = Σ C uˢ logᵏu e^{−ηu} on (a, ∞): before the support
+                               # map moves it elsewhere)
         "support-map",         # strategies/support.py
     ),
     "atom": (
@@ -44,6 +46,8 @@ ORDER: Mapping[str, tuple[str, ...]] = {
                                # 1 + c·e^{−λx}, c ≠ 0, so Euler integrals stay with the next strategy)
         "euler-integral",      # strategies/euler.py
         "gaussian-tail",       # strategies/gaussian_tail.py (rational × exp(quadratic) on a half-line: incomplete Γ)
+        "incomplete-gamma",    # strategies/incomplete_gamma.py (uˢ logᵏu e^{−ηu} on (a, ∞) or (0, a), a > 0: ∂ᵏ/∂sᵏ of
+                               # an incomplete Γ, hypergeometric functions; the Gompertz law after u = e^{bx})
         "transform",           # strategies/transform.py
         "substitution",        # strategies/substitution.py
         "parametric",          # strategies/parametric.py (log h·g as ∂/∂t E[h^t g] at t = 0: after the direct ones)

@@ -13,6 +13,7 @@ from symfisher.core.expectation.strategies import (  # noqa: F401
     finite,
     gaussian,
     gaussian_tail,
+    incomplete_gamma,
     inner,
     joint,
     meijerg,

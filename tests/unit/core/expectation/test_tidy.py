@@ -143,3 +143,43 @@ def test_tidy_does_not_pack_a_sum_of_logarithms_into_one():
     packed = (-p + sp.log(p * p**p) / 2 + 1) / (p**2 * (p - 1) * sp.log(p) ** 2)
     assert packed_logs(packed) == 1 and packed_logs(sp.log(2 * p) + sp.log(p**2)) == 0
     assert tidy(packed) == (-p + (p + 1) * sp.log(p) / 2 + 1) / (p**2 * (p - 1) * sp.log(p) ** 2)
+
+
+def _equal_at(left: sp.Expr, right: sp.Expr, point: dict) -> bool:
+    return abs(complex(sp.N((left - right).subs(point), 30))) < 1e-25
+
+
+def test_entries_cancel_over_their_exponential_erf_and_pi_generators():
+    """The normal truncated to x > 0: its I_μμ as simplify leaves it (94 operations: e^{μ²/σ²} inside, e^{−μ²/σ²}
+    outside, π^{5/2} and π³ over π³) is a short rational function of g = e^{−μ²/(2σ²)}, E = erf(μ/√2σ) + 1 and √π."""
+    from symfisher.core.simplify import over_generators, tidy
+
+    mu, s = sp.Symbol("mu", real=True), sp.Symbol("sigma", positive=True)
+    e, half = sp.erf(sp.sqrt(2) * mu / (2 * s)), sp.exp(mu**2 / (2 * s**2))
+    raw = (-sp.sqrt(2) * sp.pi ** sp.Rational(5, 2) * mu * half * (e + 1) + sp.pi**3 * s * half**2 * (e + 1) ** 2
+           - 2 * sp.pi**2 * s) * sp.exp(-mu**2 / s**2) / (sp.pi**3 * s**3 * (e + 1) ** 2)
+    short = over_generators(raw)
+    assert short is not None and sp.count_ops(short) <= 55 < sp.count_ops(sp.simplify(raw))
+    assert not any(p.base == sp.pi and abs(p.exp) > 1 for p in short.atoms(sp.Pow))  # π^{5/2}/π³ cancelled
+    assert _equal_at(short, raw, {mu: sp.Rational(3, 10), s: sp.Rational(17, 10)})
+    assert sp.count_ops(tidy(raw)) <= 55
+
+
+@pytest.mark.parametrize("value", [
+    (sp.pi ** sp.Rational(5, 2) * a + sp.pi**3) / sp.pi ** sp.Rational(11, 2),  # powers of √π
+    (sp.exp(a) + sp.exp(2 * a)) * sp.exp(-3 * a) / (1 + a),                     # e^{-a} as the generator
+    (sp.erf(a) ** 2 + 2 * sp.erf(a) + 1 + a) / (sp.erf(a) + 1) ** 2,             # E = erf(a) + 1 taken whole
+])
+def test_generator_forms_are_shorter_and_equal(value):
+    from symfisher.core.simplify import over_generators
+
+    short = over_generators(value)
+    assert short is not None and sp.count_ops(short) < sp.count_ops(value)
+    assert _equal_at(short, value, {a: sp.Rational(7, 10)})
+
+
+@pytest.mark.parametrize("value", [a / (a + 1), sp.exp(a) + sp.exp(sp.sqrt(2) * a), sp.Integral(sp.exp(-a * b), (b, 0, 1))])
+def test_no_generator_form_without_generators_or_a_shorter_result(value):
+    from symfisher.core.simplify import over_generators
+
+    assert over_generators(value) is None

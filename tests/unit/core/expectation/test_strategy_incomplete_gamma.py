@@ -1,0 +1,98 @@
+"""Strategy "incomplete-gamma" (strategies/incomplete_gamma.py): Σ C·uˢ·logᵏu·e^{−ηu} on (a, ∞) or (0, a), a > 0, as
+derivatives in s of incomplete Gamma functions: exponential integrals, and ₘFₘ(1, …; 2, …; −aη) from m = 3 on."""
+
+from __future__ import annotations
+
+import mpmath
+import pytest
+import sympy as sp
+
+from _strategy_cases import model, same, strategy
+from symfisher.config import Config
+from symfisher.core.deadline import Budget
+from symfisher.core.expectation import Context, Engine
+from symfisher.core.expectation.strategies.incomplete_gamma import (
+    incomplete_gamma_integral,
+    log_power_terms,
+    series,
+)
+
+u = sp.Symbol("u", positive=True)
+eta, a = sp.symbols("eta a", positive=True)
+GOMPERTZ_U = eta * sp.exp(eta * (1 - u))  # the Gompertz law in u = e^{bx}, on (1, ∞)
+POINT = {eta: sp.Rational(7, 10), a: sp.Rational(9, 4)}
+
+
+def _sign(e: sp.Expr) -> int:
+    return 1 if e.is_positive else -1 if e.is_negative else 0
+
+
+def _quad(f: sp.Expr, lo: sp.Expr, hi: sp.Expr) -> float:
+    """At 30 digits: a logarithm times u^{−1/2} at 0 costs double precision its last eight."""
+    with mpmath.workdps(30):
+        ends = [mpmath.mpf(str(e.subs(POINT).evalf(35))) if e is not sp.oo else mpmath.inf for e in (lo, hi)]
+        return float(mpmath.quad(sp.lambdify(u, f.subs(POINT), "mpmath"), ends))
+
+
+@pytest.mark.parametrize("m, j", [(0, 0), (1, 0), (2, 0), (3, 0), (1, 2), (2, 1), (3, 1), (3, 2), (4, 1)])
+def test_series_agrees_with_its_definition(m, j):
+    z = sp.Rational(13, 10)
+    direct = mpmath.nsum(lambda n: (-1.3) ** n / (mpmath.factorial(n) * (n + j + 1) ** m), [0, mpmath.inf])
+    value = series(m, j, z)
+    assert complex(value.evalf(30)).real == pytest.approx(float(direct), rel=1e-13, abs=1e-15)
+    assert all(set(h.ap) == {1} and set(h.bq) == {2} for h in value.atoms(sp.hyper))  # j = 0 only, one per order
+
+
+@pytest.mark.parametrize("g", [sp.log(u), sp.log(u) ** 2, u * sp.log(u) ** 2, u**2 * sp.log(u) ** 2, u**2 * sp.log(u),
+                               sp.sqrt(u) * sp.log(u) ** 2, sp.log(u) ** 3 / sp.sqrt(u), sp.log(3 * u) ** 2, u**3])
+def test_the_gompertz_law_in_u(g):
+    terms = log_power_terms(g * GOMPERTZ_U, u)
+    value = incomplete_gamma_integral(terms, sp.S.One, sp.oo, _sign)
+    assert value is not None and not value.has(sp.exp_polar, sp.I)
+    assert float(value.subs(POINT).evalf(30)) == pytest.approx(_quad(g * GOMPERTZ_U, sp.S.One, sp.oo), rel=1e-11)
+
+
+def test_the_gompertz_mean_is_the_exponential_integral():
+    """E[X] = e^η E₁(η)/b (Lenart 2014, "The moments of the Gompertz distribution and maximum likelihood estimation
+    of its parameters", Scand. Actuarial J.): E[log U] in u = e^{bx}; E[log² U] holds one ₃F₃(1, 1, 1; 2, 2, 2; −η)."""
+    mean = incomplete_gamma_integral(log_power_terms(sp.log(u) * GOMPERTZ_U, u), sp.S.One, sp.oo, _sign)
+    assert same(mean, sp.exp(eta) * sp.expint(1, eta))
+    second = incomplete_gamma_integral(log_power_terms(sp.log(u) ** 2 * GOMPERTZ_U, u), sp.S.One, sp.oo, _sign)
+    literature = sp.exp(eta) * ((sp.EulerGamma + sp.log(eta)) ** 2 + sp.pi**2 / 6
+                                - 2 * eta * sp.hyper([1, 1, 1], [2, 2, 2], -eta))
+    assert same(second, literature)
+
+
+@pytest.mark.parametrize("integrand, lo, hi", [
+    pytest.param(sp.log(u) ** 2 * u * sp.exp(-eta * u), sp.S.Zero, a, id="finite-end-a"),
+    pytest.param(sp.log(u) * sp.exp(-eta * u) / sp.sqrt(u), sp.S.Zero, a, id="s-above-minus-one"),
+    pytest.param(sp.log(u) ** 2 * sp.exp(-eta * u), a, sp.oo, id="tail-from-a"),
+    pytest.param(u**2 * sp.exp(-eta * u), a, sp.oo, id="no-logarithm"),
+])
+def test_other_ends(integrand, lo, hi):
+    value = incomplete_gamma_integral(log_power_terms(integrand, u), lo, hi, _sign)
+    assert float(value.subs(POINT).evalf(30)) == pytest.approx(_quad(integrand, lo, hi), rel=1e-11)
+
+
+@pytest.mark.parametrize("integrand, lo, hi", [
+    pytest.param(sp.log(u) * sp.exp(-eta * u) / u**2, sp.S.Zero, a, id="s-not-above-minus-one"),
+    pytest.param(sp.log(u) * sp.exp(eta * u), sp.S.One, sp.oo, id="a-growing-exponential"),
+])
+def test_it_declines_what_diverges(integrand, lo, hi):
+    assert incomplete_gamma_integral(log_power_terms(integrand, u), lo, hi, _sign) is None
+
+
+@pytest.mark.parametrize("integrand", [sp.log(1 + u) * sp.exp(-eta * u), sp.exp(-eta * u) / (1 + u),
+                                       sp.log(u) * sp.exp(-eta * u**2), sp.log(u)])
+def test_other_shapes_are_not_parsed(integrand):
+    assert log_power_terms(integrand, u) is None
+
+
+def test_the_whole_expectation_closes_before_the_support_map():
+    """The Gompertz law's E[X e^{bX}]·b in u = e^{bx}: E[U log U], as a whole (the support map spent 4 s first)."""
+    m = model(GOMPERTZ_U, u, [eta], sp.Interval.open(1, sp.oo), "gompertz-in-u")
+    ctx = Context.of(m)
+    v = ctx.data[0]
+    r = strategy("expression", "incomplete-gamma")(Engine(ctx, Budget.of(10), Config()), v * sp.log(v))
+    assert r.strategies == ("incomplete-gamma",) and r.detail.rule == "incomplete-gamma"
+    assert same(r.value, (1 + sp.exp(eta) * sp.expint(1, eta)) / eta)  # E[s_b] = 0: (1/b + E[X])/η, times b
