@@ -36,7 +36,18 @@ def _linear(expr: sp.Expr, u: sp.Symbol) -> tuple[sp.Expr, sp.Expr] | None:
 
 def log_power_terms(integrand: sp.Expr, u: sp.Symbol) -> list[tuple[sp.Expr, sp.Expr, int, sp.Expr]] | None:
     """The terms (C, s, k, η) of integrand = Σ C·uˢ·logᵏu·e^{−ηu}, with C, s and η free of u; ``None`` for another
-    shape. Cheap: the strategy asks it before starting a worker."""
+    shape. Cheap: the strategy asks it before starting a worker. A rational factor of u that cancels against the
+    density (the shifted Gompertz law's 1 + η(1 − u) in u = e^{−bx}) is cancelled first."""
+    terms = _terms(integrand, u)
+    if terms is None and any(p.exp.is_negative and p.base.has(u) for p in integrand.atoms(sp.Pow)):
+        try:
+            terms = _terms(sp.cancel(integrand), u)
+        except (sp.PolynomialError, NotImplementedError):
+            return None
+    return terms
+
+
+def _terms(integrand: sp.Expr, u: sp.Symbol) -> list[tuple[sp.Expr, sp.Expr, int, sp.Expr]] | None:
     expanded = sp.expand(sp.powsimp(sp.expand_log(integrand), combine="exp"), power_base=False, log=False)
     terms = []
     for term in sp.Add.make_args(expanded):

@@ -96,3 +96,10 @@ def test_the_whole_expectation_closes_before_the_support_map():
     r = strategy("expression", "incomplete-gamma")(Engine(ctx, Budget.of(10), Config()), v * sp.log(v))
     assert r.strategies == ("incomplete-gamma",) and r.detail.rule == "incomplete-gamma"
     assert same(r.value, (1 + sp.exp(eta) * sp.expint(1, eta)) / eta)  # E[s_b] = 0: (1/b + E[X])/η, times b
+
+
+def test_a_rational_factor_that_cancels_against_the_density_is_cancelled():
+    """The shifted Gompertz law in u = e^{−bx}: its score's 1/(1 + η(1 − u)) meets the density's 1 + η(1 − u)."""
+    integrand = u * sp.log(u) / (u * eta - eta - 1) * sp.exp(-eta * u) * (1 + eta - eta * u)
+    assert log_power_terms(integrand, u) == [(-1, 1, 1, eta)]
+    assert log_power_terms(sp.log(u) * sp.exp(-eta * u) / (1 + eta - eta * u), u) is None  # one that stays
