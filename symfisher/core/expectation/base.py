@@ -15,6 +15,8 @@ from symfisher.core.renaming import rebuilt, renamed
 from symfisher.core.points import domain_of, draw, is_discrete_set
 
 NO_CLOSED_FORM = "numeric, no closed form"  # the strategy label of an entry left open: evaluated by quadrature
+#: functions that make an integrand kinked or defined by cases: the closed-form integral strategies leave them alone
+KINKED = (sp.DiracDelta, sp.Heaviside, sp.Piecewise, sp.Abs, sp.sign)
 
 if TYPE_CHECKING:
     from symfisher.core.model import Model
@@ -124,6 +126,14 @@ class Context:
     @property
     def univariate(self) -> bool:
         return len(self.data) == 1
+
+    @property
+    def interval(self) -> tuple[sp.Symbol, sp.Interval] | None:
+        """(x, its support) for one continuous variable whose support is an interval; ``None`` otherwise."""
+        if not self.univariate or self.discrete:
+            return None
+        x = self.data[0]
+        return (x, self.support[x]) if isinstance(self.support[x], sp.Interval) else None
 
     @property
     def support_depends_on_params(self) -> bool:

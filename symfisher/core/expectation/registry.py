@@ -33,8 +33,8 @@ ORDER: Mapping[str, tuple[str, ...]] = {
         "atoms-first",         # strategies/atoms_first.py (the cheap atom strategies, for a short time, before the
                                # support map's change of variables)
         "trigonometric",       # strategies/trigonometric.py (f·p a trigonometric polynomial: before the linear split)
-        "incomplete-gamma",    # strategies/incomplete_gamma.py (f·p = Σ C uˢ logᵏu e^{−ηu} on (a, ∞): before the support
-                               # map moves it elsewhere)
+        "incomplete-gamma",    # strategies/incomplete_gamma.py (f·p = Σ C uˢ logᵏu e^{−ηu} on (a, ∞): before the
+                               # support map moves it elsewhere)
         "support-map",         # strategies/support.py
     ),
     "atom": (

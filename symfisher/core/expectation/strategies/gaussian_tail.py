@@ -19,7 +19,7 @@ from typing import Callable
 
 import sympy as sp
 
-from symfisher.core.expectation.base import Expectation
+from symfisher.core.expectation.base import KINKED, Expectation
 from symfisher.core.expectation.registry import register
 from symfisher.core.note import Note, eq
 
@@ -114,14 +114,11 @@ def _tail_of(exponent: sp.Expr, rational: sp.Expr, x: sp.Symbol, lo: sp.Expr,
 def gaussian_tail(engine, g: sp.Expr) -> Expectation | None:
     """E[g] as incomplete Gamma functions (error functions, exponential integrals) of the vertex's distance to the end."""
     ctx = engine.ctx
-    if not ctx.univariate or ctx.discrete:
+    if ctx.interval is None or g.has(*KINKED):
         return None
-    x = ctx.data[0]
-    s = ctx.support[x]
+    x, s = ctx.interval
     integrand = g * ctx.density
-    if not isinstance(s, sp.Interval) or not integrand.has(sp.exp) or (s.inf is -sp.oo) == (s.sup is sp.oo):
-        return None
-    if g.has(sp.DiracDelta, sp.Heaviside, sp.Piecewise, sp.Abs, sp.sign):
+    if not integrand.has(sp.exp) or (s.inf is -sp.oo) == (s.sup is sp.oo):
         return None
     left = s.inf is -sp.oo  # (−∞, h): mirrored onto (−h, ∞)
     mirrored, lo = (integrand.xreplace({x: -x}), -s.sup) if left else (integrand, s.inf)

@@ -19,7 +19,7 @@ from typing import Callable
 
 import sympy as sp
 
-from symfisher.core.expectation.base import Expectation
+from symfisher.core.expectation.base import KINKED, Expectation
 from symfisher.core.expectation.registry import register
 from symfisher.core.note import Note
 
@@ -161,15 +161,10 @@ def incomplete_gamma_integral(terms, lo: sp.Expr, hi: sp.Expr, sign: Callable[[s
 def _expected(engine, g: sp.Expr) -> Expectation | None:
     """E[g] as incomplete Gamma functions and their derivatives in the order (hypergeometric functions)."""
     ctx = engine.ctx
-    if not ctx.univariate or ctx.discrete:
+    if ctx.interval is None or not ctx.density.has(sp.exp) or g.has(*KINKED):
         return None
-    u = ctx.data[0]
-    s = ctx.support[u]
-    if not isinstance(s, sp.Interval) or not ctx.density.has(sp.exp):
-        return None
+    u, s = ctx.interval
     if not ((s.sup is sp.oo and ctx.sign(s.inf) == 1) or (s.inf == 0 and ctx.sign(s.sup) == 1 and s.sup.is_finite)):
-        return None
-    if g.has(sp.DiracDelta, sp.Heaviside, sp.Piecewise, sp.Abs, sp.sign):
         return None
     terms = log_power_terms(g * ctx.density, u)  # cheap, in-process: no worker for the atoms of other shapes
     if terms is None:

@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import sympy as sp
 
-from symfisher.core.expectation.base import Expectation, settle_conditions, with_conditions
+from symfisher.core.expectation.base import KINKED, Expectation, settle_conditions, with_conditions
 from symfisher.core.expectation.registry import register
 from symfisher.core.note import Note
 
@@ -32,12 +32,9 @@ def _meijerg(expr: sp.Expr, x: sp.Symbol, lo: sp.Expr, hi: sp.Expr):
 def meijer_g(engine, g: sp.Expr) -> Expectation | None:
     """E[g] as one Meijer G-function integral, when SymPy finds it within :data:`SECONDS`."""
     ctx = engine.ctx
-    if engine.depth > 0 or not ctx.univariate or ctx.discrete or ctx.support_depends_on_params:
+    if engine.depth > 0 or ctx.interval is None or ctx.support_depends_on_params or g.has(*KINKED):
         return None
-    x = ctx.data[0]
-    s = ctx.support[x]
-    if not isinstance(s, sp.Interval) or g.has(sp.DiracDelta, sp.Heaviside, sp.Piecewise, sp.Abs, sp.sign):
-        return None
+    x, s = ctx.interval
     found = engine.hard(_meijerg, g * ctx.density, x, s.inf, s.sup, seconds=min(SECONDS, engine.config.atom_timeout))
     if found is None:
         return None

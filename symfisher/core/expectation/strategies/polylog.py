@@ -27,7 +27,7 @@ from typing import Callable
 
 import sympy as sp
 
-from symfisher.core.expectation.base import Expectation
+from symfisher.core.expectation.base import KINKED, Expectation
 from symfisher.core.expectation.registry import register
 from symfisher.core.expectation.strategies.substitution import HYPERBOLIC
 from symfisher.core.note import Note, eq
@@ -212,12 +212,9 @@ def _has_denominator(integrand: sp.Expr, x: sp.Symbol) -> bool:
 def polylogarithm(engine, g: sp.Expr) -> Expectation | None:
     """E[g] by partial fractions in u = e^{−λx} (or u = x on (0, 1)) and polylogarithms."""
     ctx = engine.ctx
-    if not ctx.univariate or ctx.discrete or ctx.support_depends_on_params:
+    if ctx.interval is None or ctx.support_depends_on_params or g.has(*KINKED):
         return None
-    x = ctx.data[0]
-    s = ctx.support[x]
-    if not isinstance(s, sp.Interval) or g.has(sp.DiracDelta, sp.Heaviside, sp.Piecewise, sp.Abs, sp.sign):
-        return None
+    x, s = ctx.interval
     integrand = g * ctx.density
     if integrand.has(*HYPERBOLIC):  # sech(x) = 2/(eˣ + e⁻ˣ): the hyperbolic secant law's atoms
         integrand = integrand.rewrite(sp.exp)

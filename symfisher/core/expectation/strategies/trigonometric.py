@@ -143,11 +143,10 @@ def integral(integrand: sp.Expr, x: sp.Symbol, lo: sp.Expr, hi: sp.Expr,
 
 def _expected(engine, f: sp.Expr) -> Expectation | None:
     ctx = engine.ctx
-    if not ctx.univariate or ctx.discrete:
+    if ctx.interval is None:
         return None
-    x = ctx.data[0]
-    s = ctx.support[x]
-    if not isinstance(s, sp.Interval) or not (s.inf.is_finite and s.sup.is_finite):
+    x, s = ctx.interval
+    if not (s.inf.is_finite and s.sup.is_finite):
         return None
     integrand = f * ctx.density
     key = ("trigonometric", f)  # an entry that is one atom comes back at the atom level: not tried twice

@@ -178,7 +178,8 @@ def test_generator_forms_are_shorter_and_equal(value):
     assert _equal_at(short, value, {a: sp.Rational(7, 10)})
 
 
-@pytest.mark.parametrize("value", [a / (a + 1), sp.exp(a) + sp.exp(sp.sqrt(2) * a), sp.Integral(sp.exp(-a * b), (b, 0, 1))])
+@pytest.mark.parametrize("value", [a / (a + 1), sp.exp(a) + sp.exp(sp.sqrt(2) * a),
+                                   sp.Integral(sp.exp(-a * b), (b, 0, 1))])
 def test_no_generator_form_without_generators_or_a_shorter_result(value):
     from symfisher.core.simplify import over_generators
 
