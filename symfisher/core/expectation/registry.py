@@ -48,6 +48,7 @@ ORDER: Mapping[str, tuple[str, ...]] = {
         "gaussian-tail",       # strategies/gaussian_tail.py (rational × exp(quadratic) on a half-line: incomplete Γ)
         "incomplete-gamma",    # strategies/incomplete_gamma.py (uˢ logᵏu e^{−ηu} on (a, ∞) or (0, a), a > 0: ∂ᵏ/∂sᵏ of
                                # an incomplete Γ, hypergeometric functions; the Gompertz law after u = e^{bx})
+        "bessel-k",            # strategies/bessel_k.py (xˢ e^{−ax − b/x} on (0, ∞): K_s, elementary at half-integer s)
         "transform",           # strategies/transform.py
         "substitution",        # strategies/substitution.py
         "parametric",          # strategies/parametric.py (log h·g as ∂/∂t E[h^t g] at t = 0: after the direct ones)
