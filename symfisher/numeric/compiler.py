@@ -431,6 +431,14 @@ class NumericPrinter(CheckedPrinter, SciPyPrinter):
     def _print_Log1p(self, expr: sp.Expr) -> str:
         return f"numpy.log1p({self._print(expr.args[0])})"
 
+    def _print_expint(self, expr: sp.Expr) -> str:  # Eₙ(z): E₁ in the Gompertz and Benini laws' information
+        nu, z = expr.args
+        if nu == 1:
+            return f"scipy.special.exp1({self._print(z)})"
+        if nu.is_Integer and nu >= 0:
+            return f"scipy.special.expn({int(nu)}, {self._print(z)})"
+        return self._print_not_supported(expr)
+
     def _print_zeta(self, expr: sp.Expr) -> str:  # Riemann ζ(s), Hurwitz ζ(s, a)
         return f"scipy.special.zeta({', '.join(map(self._print, expr.args))})"
 

@@ -198,3 +198,17 @@ def test_derivation_closes_and_matches_literature(name: str) -> None:
         assert d.strategies[("neg_expected_hessian", 0, 0)] == "linearity+substitution+transform:mellin+data-free"
         assert d.conditions == ()
 
+
+
+@pytest.mark.slow
+def test_the_gompertz_numeric_functions_evaluate_the_closed_forms():
+    """E₁ compiles to scipy.special.exp1; ₃F₃ has no SciPy form, so I_bb alone is integrated numerically (with an error
+    estimate), and both agree with the closed forms."""
+    import numpy as np
+
+    d = sf.derive(FAMILIES["gompertz"].model())
+    f = d.lambdify()
+    assert tuple(f.fisher_open) == ((0, 0),)
+    at = {b: 1.3, lam: 0.7}
+    np.testing.assert_allclose(f.fisher(at[b], at[lam]), np.array(_matrix_at(d.fisher, at).tolist(), dtype=float),
+                               rtol=1e-8)

@@ -172,9 +172,16 @@ def test_unknown_backend():
     ("log(factorial(x))", "scipy.special.gammaln(x + 1)"),
     ("pi", "numpy.pi"),
     ("erf(x)", "scipy.special.erf(x)"),
+    ("expint(1, eta)", "scipy.special.exp1(eta)"),  # the Gompertz law's I_bη holds e^η E₁(η)
+    ("expint(3, eta)", "scipy.special.expn(3, eta)"),
 ])
 def test_printer(expr, code):
     assert NumericPrinter().doprint(sp.sympify(expr)) == code
+
+
+def test_an_exponential_integral_of_noninteger_order_has_no_numpy_form():
+    with pytest.raises(Exception):
+        NumericPrinter().doprint(sp.expint(sp.Symbol("nu"), sp.Symbol("eta")))
 
 
 def test_trigamma_is_accurate():
