@@ -335,6 +335,34 @@ def _assumptions_of(e: sp.Expr) -> dict[str, bool]:
     return out
 
 
+def split_product(term: sp.Expr, x: sp.Symbol) -> tuple[sp.Expr, sp.Expr, sp.Expr, list[sp.Expr]]:
+    """(C, s, E, rest) with term = C·xˢ·e^{E}·Π rest: C and s free of x, E the summed exponents of the exponentials
+    that hold x, rest the other factors (for the strategies that read an integrand term by term).
+
+    >>> x, a = sp.symbols("x a", positive=True)
+    >>> split_product(3 * a * x**2 * sp.exp(-a * x) * sp.log(x), x)
+    (3*a, 2, -a*x, [log(x)])
+    """
+    coeff, power, exponent, rest = sp.Integer(1), sp.Integer(0), sp.Integer(0), []
+    for f in sp.Mul.make_args(sp.powsimp(term, combine="exp")):
+        base, e = f.as_base_exp()
+        if not f.has(x):
+            coeff *= f
+        elif base == x and not e.has(x):
+            power += e
+        elif isinstance(f, sp.exp):
+            exponent += f.args[0]
+        else:
+            rest.append(f)
+    return coeff, power, exponent, rest
+
+
+def confirmed(engine, g: sp.Expr, value: sp.Expr | None) -> bool:
+    """A closed form of E[g] worth returning: finite (no nan, zoo, ±∞) and agreeing with quadrature at a random
+    point (``engine.spot_check``)."""
+    return value is not None and not value.has(sp.nan, sp.zoo, sp.oo, -sp.oo) and engine.spot_check(g, value) is True
+
+
 def linear_terms(f: sp.Expr, data: Iterable[sp.Symbol]) -> list[tuple[sp.Expr, sp.Expr]]:
     """Split f = Σ c_i(θ)·g_i(x) into pairs (c_i, g_i), the g_i distinct and monic.
 

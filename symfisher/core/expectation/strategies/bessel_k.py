@@ -16,7 +16,7 @@ from __future__ import annotations
 
 import sympy as sp
 
-from symfisher.core.expectation.base import KINKED, Expectation
+from symfisher.core.expectation.base import KINKED, Expectation, confirmed, split_product
 from symfisher.core.expectation.registry import register
 from symfisher.core.note import Note
 
@@ -45,24 +45,16 @@ def gig_terms(integrand: sp.Expr, x: sp.Symbol) -> list[tuple[sp.Expr, sp.Expr, 
                          log=False)
     terms = []
     for term in sp.Add.make_args(expanded):
-        coeff, s, exponent = sp.Integer(1), sp.Integer(1), sp.Integer(0)
-        for f in sp.Mul.make_args(sp.powsimp(term, combine="exp")):
-            base, e = f.as_base_exp()
-            if not f.has(x):
-                coeff *= f
-            elif base == x and not e.has(x):
-                s += e
-            elif isinstance(f, sp.exp):
-                exponent += f.args[0]
-            else:
-                return None
+        coeff, power, exponent, rest = split_product(term, x)
+        if rest:
+            return None
         times_x = sp.expand(exponent * x)
         if not times_x.is_polynomial(x) or sp.degree(times_x, x) != 2:
             return None
         minus_a, c, minus_b = sp.Poly(times_x, x).all_coeffs()
         if minus_b == 0:
             return None
-        terms.append((coeff * sp.exp(c), s, -minus_a, -minus_b))
+        terms.append((coeff * sp.exp(c), power + 1, -minus_a, -minus_b))
     return terms
 
 
@@ -95,7 +87,7 @@ def bessel_k_atom(engine, g: sp.Expr) -> Expectation | None:
     if terms is None:
         return None
     value = engine.hard(gig_integral, terms, ctx.sign, seconds=SECONDS)
-    if value is None or value.has(sp.nan, sp.zoo, sp.oo, -sp.oo) or engine.spot_check(g, value) is not True:
+    if not confirmed(engine, g, value):
         return None
     detail = Note.of("∫ x^{s−1} e^{−ax − b/x} dx = 2(b/a)^{s/2} K_s(2√(ab)), elementary at half-integer s",
                      rule="bessel-k")

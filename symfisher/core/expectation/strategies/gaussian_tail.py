@@ -19,7 +19,7 @@ from typing import Callable
 
 import sympy as sp
 
-from symfisher.core.expectation.base import KINKED, Expectation
+from symfisher.core.expectation.base import KINKED, Expectation, confirmed
 from symfisher.core.expectation.registry import register
 from symfisher.core.note import Note, eq
 
@@ -126,7 +126,7 @@ def gaussian_tail(engine, g: sp.Expr) -> Expectation | None:
     if shape is None:
         return None
     found = engine.hard(_tail_of, *shape, x, lo, ctx.sign, seconds=SECONDS)
-    if found is None or found[0].has(sp.nan, sp.zoo, sp.oo, -sp.oo) or engine.spot_check(g, found[0]) is not True:
+    if found is None or not confirmed(engine, g, found[0]):
         return None
     value, vertex = found
     X = sp.Symbol("X")

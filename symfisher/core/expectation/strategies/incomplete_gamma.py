@@ -19,19 +19,20 @@ from typing import Callable
 
 import sympy as sp
 
-from symfisher.core.expectation.base import KINKED, Expectation
+from symfisher.core.expectation.base import KINKED, Expectation, confirmed, split_product
 from symfisher.core.expectation.registry import register
 from symfisher.core.note import Note
 
 SECONDS = 2.0  # the derivatives in s and hyperexpand, in a worker of their own
 
 
-def _linear(expr: sp.Expr, u: sp.Symbol) -> tuple[sp.Expr, sp.Expr] | None:
-    """(slope, constant) when ``expr`` is linear in u with a nonzero slope."""
+def _linear(expr: sp.Expr, u: sp.Symbol) -> tuple[sp.Expr | None, sp.Expr | None]:
+    """(slope, constant) when ``expr`` is linear in u with a nonzero slope; (None, None) otherwise."""
     expr = sp.expand(expr)
     if not expr.is_polynomial(u) or sp.degree(expr, u) != 1:
-        return None
-    return sp.Poly(expr, u).all_coeffs()
+        return None, None
+    slope, const = sp.Poly(expr, u).all_coeffs()
+    return slope, const
 
 
 def log_power_terms(integrand: sp.Expr, u: sp.Symbol) -> list[tuple[sp.Expr, sp.Expr, int, sp.Expr]] | None:
@@ -51,21 +52,14 @@ def _terms(integrand: sp.Expr, u: sp.Symbol) -> list[tuple[sp.Expr, sp.Expr, int
     expanded = sp.expand(sp.powsimp(sp.expand_log(integrand), combine="exp"), power_base=False, log=False)
     terms = []
     for term in sp.Add.make_args(expanded):
-        coeff, s, k, rate = sp.Integer(1), sp.Integer(0), 0, sp.Integer(0)
-        for f in sp.Mul.make_args(sp.powsimp(term, combine="exp")):
-            base, e = f.as_base_exp()
-            if not f.has(u):
-                coeff *= f
-            elif base == u and not e.has(u):
-                s += e
-            elif isinstance(base, sp.log) and base.args[0] == u and e.is_Integer and e > 0:
-                k += int(e)
-            elif isinstance(f, sp.exp) and _linear(f.args[0], u) is not None:
-                slope, const = _linear(f.args[0], u)
-                rate, coeff = rate - slope, coeff * sp.exp(const)
-            else:
-                return None
-        terms.append((coeff, s, k, rate))
+        coeff, s, exponent, rest = split_product(term, u)
+        logs = [f.as_base_exp() for f in rest]
+        if not all(isinstance(b, sp.log) and b.args[0] == u and e.is_Integer and e > 0 for b, e in logs):
+            return None
+        slope, const = _linear(exponent, u) if exponent.has(u) else (sp.Integer(0), exponent)
+        if slope is None:
+            return None
+        terms.append((coeff * sp.exp(const), s, sum(int(e) for _, e in logs), -slope))
     return terms if any(rate != 0 for *_, rate in terms) else None
 
 
@@ -170,7 +164,7 @@ def _expected(engine, g: sp.Expr) -> Expectation | None:
     if terms is None:
         return None
     value = engine.hard(incomplete_gamma_integral, terms, s.inf, s.sup, ctx.sign, seconds=SECONDS)
-    if value is None or value.has(sp.nan, sp.zoo, sp.oo, -sp.oo) or engine.spot_check(g, value) is not True:
+    if not confirmed(engine, g, value):
         return None
     detail = Note.of("∫ uˢ logᵏu e^{−ηu} du = ∂ᵏ/∂sᵏ of an incomplete Gamma function: hypergeometric series",
                      rule="incomplete-gamma")
