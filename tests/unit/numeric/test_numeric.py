@@ -180,7 +180,9 @@ def test_printer(expr, code):
 
 
 def test_an_exponential_integral_of_noninteger_order_has_no_numpy_form():
-    with pytest.raises(Exception):
+    from sympy.printing.codeprinter import PrintMethodNotImplementedError
+
+    with pytest.raises(PrintMethodNotImplementedError, match="expint"):
         NumericPrinter().doprint(sp.expint(sp.Symbol("nu"), sp.Symbol("eta")))
 
 
