@@ -135,16 +135,18 @@ def _readable(value: sp.Expr) -> sp.Expr:
 
 def incomplete_gamma_integral(terms, lo: sp.Expr, hi: sp.Expr, sign: Callable[[sp.Expr], int]) -> sp.Expr | None:
     """Σ C ∫ uˢ logᵏu e^{−ηu} du over (lo, hi), one end 0 and the other a > 0 (∞ on (a, ∞)); ``sign`` gives the sign of
-    an expression in θ on the parameter domain (0 when unknown). ``None`` when s > −1 (or η > 0 on (a, ∞)) is not
-    proved."""
+    an expression in θ on the parameter domain (0 when unknown). ``None`` when η > 0 on (a, ∞), or s > −1 where a
+    term has a logarithm or the end 0, is not proved."""
     upper = hi is sp.oo
     a = lo if upper else hi
     total = sp.Integer(0)
     for coeff, s, k, rate in terms:
-        if sign(s + 1) != 1 or (upper and sign(rate) != 1):
+        if upper and sign(rate) != 1:
             return None
-        if upper and k == 0:
+        if upper and k == 0:  # any s: the end a > 0 keeps the pole of uˢ at 0 outside
             part = rate ** (-s - 1) * sp.uppergamma(s + 1, a * rate)
+        elif sign(s + 1) != 1:
+            return None
         else:
             part = _lower(k, s, a, rate)
             part = _complete(k, s, rate) - part if upper else part

@@ -68,6 +68,7 @@ def test_the_gompertz_mean_is_the_exponential_integral():
     pytest.param(sp.log(u) * sp.exp(-eta * u) / sp.sqrt(u), sp.S.Zero, a, id="s-above-minus-one"),
     pytest.param(sp.log(u) ** 2 * sp.exp(-eta * u), a, sp.oo, id="tail-from-a"),
     pytest.param(u**2 * sp.exp(-eta * u), a, sp.oo, id="no-logarithm"),
+    pytest.param(sp.exp(-eta * u) / u**3, a, sp.oo, id="no-logarithm-any-power"),  # η²Γ(−2, aη): s ≤ −1 is fine
 ])
 def test_other_ends(integrand, lo, hi):
     value = incomplete_gamma_integral(log_power_terms(integrand, u), lo, hi, _sign)
