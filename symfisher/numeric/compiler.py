@@ -102,7 +102,8 @@ _RUNTIME_NAMES = ("series_sum", "SERIES_BLOCK", "SERIES_MAX_TERMS", "SERIES_RTOL
                   "_stick_breaking", "_CHUNK", "NEGLIGIBLE", "EXPECT_SECONDS", "FALLBACK_RTOL", "_late",
                   "_expect_until", "NESTED_OUTER", "CHAIN_WIDE", "_rule", "_chunked", "_segment_sum",
                   "gauss_kronrod_batch", "_sum_integers_batch", "mode_scale_batch", "expect_1d_batch", "_batch_part",
-                  "zeta_derivative", "_EULER_MACLAURIN", "WHOLE_LINE", "_in_polar")
+                  "zeta_derivative", "_EULER_MACLAURIN", "WHOLE_LINE", "_in_polar", "unit_hyper",
+                  "_GAMMA_DERIVATIVES_AT_ONE", "_LAGUERRE")
 _RESERVED = {"time", "numpy", "scipy", "out", "shape", "point", "fn", "lo", "hi", *_RUNTIME_NAMES, "logpdf", "score",
              "hessian", "fisher", "neg_expected_hessian", "_logpdf_kernel", "_score_kernel",
              "_hessian_kernel", "_fisher_kernel", "_neh_kernel", "_support_kernel", "_score_full", "_hessian_full",
@@ -439,6 +440,12 @@ class NumericPrinter(CheckedPrinter, SciPyPrinter):
             return f"scipy.special.expn({int(nu)}, {self._print(z)})"
         return self._print_not_supported(expr)
 
+    def _print_hyper(self, expr: sp.Expr) -> str:  # ₘFₘ(1, …; 2, …; w), the incomplete-gamma strategy's form
+        m = len(expr.ap)
+        if m == len(expr.bq) and 1 <= m <= 5 and set(expr.ap) == {1} and set(expr.bq) == {2}:
+            return f"unit_hyper({m}, {self._print(expr.argument)})"
+        return self._print_not_supported(expr)
+
     def _print_zeta(self, expr: sp.Expr) -> str:  # Riemann ζ(s), Hurwitz ζ(s, a)
         return f"scipy.special.zeta({', '.join(map(self._print, expr.args))})"
 
@@ -535,7 +542,7 @@ def _numpy_namespace() -> dict[str, Any]:
     import scipy.special  # noqa: F401 - printed as scipy.special.<name>
 
     return {"numpy": np, "scipy": scipy, "trigamma": _runtime.trigamma, "zeta_derivative": _runtime.zeta_derivative,
-            "series_sum": series.series_sum}
+            "unit_hyper": _runtime.unit_hyper, "series_sum": series.series_sum}
 
 
 def _numpy_broadcast(value: Any, shape: tuple[int, ...]) -> np.ndarray:
@@ -552,7 +559,7 @@ def _numpy_stack(entries: Sequence[Any], layout: tuple[int, ...]) -> np.ndarray:
 
 
 NUMPY = Backend("numpy", "NumPy/SciPy", NumericPrinter, _numpy_namespace, _numpy_stack, _numpy_broadcast,
-                ("numpy", "scipy", "trigamma", "zeta_derivative", "series_sum"))
+                ("numpy", "scipy", "trigamma", "zeta_derivative", "unit_hyper", "series_sum"))
 BACKENDS = ("numpy", "jax", "torch")
 
 

@@ -174,9 +174,32 @@ def test_unknown_backend():
     ("erf(x)", "scipy.special.erf(x)"),
     ("expint(1, eta)", "scipy.special.exp1(eta)"),  # the Gompertz law's I_bη holds e^η E₁(η)
     ("expint(3, eta)", "scipy.special.expn(3, eta)"),
+    ("hyper((1, 1, 1), (2, 2, 2), -eta)", "unit_hyper(3, -eta)"),  # the Gompertz law's I_bb
 ])
 def test_printer(expr, code):
     assert NumericPrinter().doprint(sp.sympify(expr)) == code
+
+
+@pytest.mark.parametrize("m", [1, 2, 3, 4, 5])
+def test_unit_hyper_agrees_with_its_integral(m):
+    """ₘFₘ(1, …; 2, …; w) = ∫₀¹ (−log t)^{m−1} e^{wt} dt/(m − 1)!, by mpmath at 30 digits (its own series stalls at
+    w = −3000), on both sides of the switch at w = −8."""
+    import mpmath
+
+    from symfisher.numeric._runtime import unit_hyper
+
+    w = np.array([-1e4, -300.0, -8.5, -8.0, -0.7, 0.0, 2.0, 25.0])
+    with mpmath.workdps(30):
+        exact = [float(mpmath.quad(lambda t: (-mpmath.log(t)) ** (m - 1) * mpmath.exp(v * t),
+                                   [0, mpmath.mpf(1) / max(1.0, abs(v)), 1]) / mpmath.factorial(m - 1)) for v in w]
+    np.testing.assert_allclose(unit_hyper(m, w), exact, rtol=1e-13)
+
+
+def test_other_hypergeometric_functions_have_no_numpy_form():
+    from sympy.printing.codeprinter import PrintMethodNotImplementedError
+
+    with pytest.raises(PrintMethodNotImplementedError, match="hyper"):
+        NumericPrinter().doprint(sp.hyper([1, 2], [3, 3], sp.Symbol("eta")))
 
 
 def test_an_exponential_integral_of_noninteger_order_has_no_numpy_form():
