@@ -10,6 +10,7 @@ status 1; the other families are still written.
 from __future__ import annotations
 
 import argparse
+import multiprocessing
 import os
 import sys
 from concurrent.futures import ProcessPoolExecutor
@@ -79,7 +80,11 @@ def main(argv: Sequence[str] | None = None) -> int:
         out.mkdir(parents=True, exist_ok=True)
     failed, stale = [], []
     work = [(n, args.timeout) for n in names]
-    with ProcessPoolExecutor(max(1, args.jobs)) as pool:
+    # the start method symfisher's own workers use: a pool forked from a process that runs JAX's threads inherits them,
+    # and its derivations' workers then failed with "No child processes" (the proofs test after the backend tests)
+    from symfisher.core.deadline import start_method
+
+    with ProcessPoolExecutor(max(1, args.jobs), mp_context=multiprocessing.get_context(start_method())) as pool:
         for name, files, error in pool.map(_one, work):
             if files is None:
                 failed.append(name)
