@@ -37,15 +37,22 @@ def _linear(expr: sp.Expr, u: sp.Symbol) -> tuple[sp.Expr | None, sp.Expr | None
 
 def log_power_terms(integrand: sp.Expr, u: sp.Symbol) -> list[tuple[sp.Expr, sp.Expr, int, sp.Expr]] | None:
     """The terms (C, s, k, η) of integrand = Σ C·uˢ·logᵏu·e^{−ηu}, with C, s and η free of u; ``None`` for another
-    shape. Cheap: the strategy asks it before starting a worker. A rational factor of u that cancels against the
-    density (the shifted Gompertz law's 1 + η(1 − u) in u = e^{−bx}) is cancelled first."""
+    shape. A rational factor of u that cancels against the density (the shifted Gompertz law's 1 + η(1 − u) in
+    u = e^{−bx}) is cancelled when the plain reading fails; the strategy reads the plain shape in-process and cancels
+    under its time limit."""
     terms = _terms(integrand, u)
-    if terms is None and any(p.exp.is_negative and p.base.has(u) for p in integrand.atoms(sp.Pow)):
-        try:
-            terms = _terms(sp.cancel(integrand), u)
-        except (sp.PolynomialError, NotImplementedError):
-            return None
-    return terms
+    return terms if terms is not None or not _divides_by(integrand, u) else _cancelled_terms(integrand, u)
+
+
+def _divides_by(integrand: sp.Expr, u: sp.Symbol) -> bool:
+    return any(p.exp.is_negative and p.base.has(u) for p in integrand.atoms(sp.Pow))
+
+
+def _cancelled_terms(integrand: sp.Expr, u: sp.Symbol) -> list[tuple[sp.Expr, sp.Expr, int, sp.Expr]] | None:
+    try:
+        return _terms(sp.cancel(integrand), u)
+    except (sp.PolynomialError, NotImplementedError):
+        return None
 
 
 def _terms(integrand: sp.Expr, u: sp.Symbol) -> list[tuple[sp.Expr, sp.Expr, int, sp.Expr]] | None:
@@ -162,7 +169,10 @@ def _expected(engine, g: sp.Expr) -> Expectation | None:
     u, s = ctx.interval
     if not ((s.sup is sp.oo and ctx.sign(s.inf) == 1) or (s.inf == 0 and ctx.sign(s.sup) == 1 and s.sup.is_finite)):
         return None
-    terms = log_power_terms(g * ctx.density, u)  # cheap, in-process: no worker for the atoms of other shapes
+    integrand = g * ctx.density
+    terms = _terms(integrand, u)  # cheap, in-process: no worker for the atoms of other shapes
+    if terms is None and _divides_by(integrand, u):  # cancel can take seconds on a large integrand: under the limit
+        terms = engine.hard(_cancelled_terms, integrand, u, seconds=SECONDS)
     if terms is None:
         return None
     value = engine.hard(incomplete_gamma_integral, terms, s.inf, s.sup, ctx.sign, seconds=SECONDS)
