@@ -130,6 +130,18 @@ FAMILIES = {
         _gompertz_fisher(),
         ({b: 1.3, lam: 0.7}, {b: 0.4, lam: 2.5}),
         quadrature_end=60.0),  # exp(-eta e^{bx}) below e^{-10^9} there; mpmath's exp of e^{bx} at x = 10^30 never ends
+    # Birnbaum-Saunders with shape alpha and scale beta: I = diag(2/alpha², (1 + alpha(2 pi)^(-1/2) h(alpha))/(alpha² beta²)),
+    # h(alpha) = alpha sqrt(pi/2) - pi e^(2/alpha²)(1 - Phi(2/alpha)), Lemonte, Cribari-Neto & Vasconcellos (2007),
+    # "Improved statistical inference for the two-parameter Birnbaum-Saunders distribution", Computational
+    # Statistics & Data Analysis 51, 4656-4681. X and beta²/X have the same law: the harmonic terms close over
+    # w = sqrt(x/beta) - sqrt(beta/x), which is N(0, alpha²).
+    "birnbaum-saunders": Family(
+        lambda: Model.from_pdf((sp.sqrt(x / beta) + sp.sqrt(beta / x)) / (2 * alpha * x * sp.sqrt(2 * sp.pi))
+                               * sp.exp(-(x / beta + beta / x - 2) / (2 * alpha**2)), x, [alpha, beta], POS,
+                               name="birnbaum-saunders"),
+        sp.diag(2 / alpha**2, (1 + alpha / sp.sqrt(2 * sp.pi) * (alpha * sp.sqrt(sp.pi / 2) - sp.pi * sp.exp(2 / alpha**2)
+                                                                * sp.erfc(sp.sqrt(2) / alpha) / 2)) / (alpha**2 * beta**2)),
+        ({alpha: 0.7, beta: 1.3}, {alpha: 1.8, beta: 0.6})),
     # Normal (mu, s) truncated to x > 0. In the natural parameters eta = (mu/s², -1/(2s²)) of T = (x, x²),
     # I = Jᵀ Cov(T) J (J = ∂eta/∂theta); the moments follow Cohen (1991), "Truncated and Censored Samples",
     # Marcel Dekker, Section 2.2: m1 = mu + s·lambda with lambda = phi(mu/s)/Phi(mu/s) the inverse Mills ratio

@@ -22,6 +22,7 @@ from symfisher.core.expectation.strategies import (  # noqa: F401
     parity,
     piecewise,
     polylog,
+    reciprocal,
     standardize,
     substitution,
     support,
