@@ -135,6 +135,28 @@ _GAMMA_DERIVATIVES_AT_ONE = (1.0, -0.5772156649015329, 1.978111990655945, -5.444
 _LAGUERRE = numpy.polynomial.laguerre.laggauss(32)
 
 
+def upper_gamma(a, x):
+    """Γ(a, x) = ∫ₓ^∞ t^{a−1} e^{−t} dt for real a and x > 0, vectorized (the Nadarajah–Haghighi law's Γ(1 − 2/α, 1)).
+
+    SciPy's ``gammaincc`` takes a ≥ 0 only: for a > 0, Γ(a)·Q(a, x); at a = 0, E₁(x); for a < 0, from the order
+    a + n in (0, 1] (or 0 for an integer a) down by Γ(o − 1, x) = (Γ(o, x) − x^{o−1}e^{−x})/(o − 1).
+
+    >>> print(f"{float(upper_gamma(-1.0, 1.0)):.12f}")  # Γ(−1, 1) = e^{−1} − E₁(1)
+    0.148495506776
+    """
+    a, x = numpy.broadcast_arrays(numpy.asarray(a, dtype=float), numpy.asarray(x, dtype=float))
+    with numpy.errstate(all="ignore"):
+        steps = numpy.where(a > 0, 0.0, numpy.ceil(-a))
+        top = a + steps
+        positive = numpy.where(top > 0, top, 1.0)
+        value = numpy.where(top > 0, scipy.special.gamma(positive) * scipy.special.gammaincc(positive, x),
+                            scipy.special.exp1(x))
+        for i in range(int(numpy.max(steps, initial=0.0))):
+            order = top - (i + 1)
+            value = numpy.where(i < steps, (value - x**order * numpy.exp(-x)) / order, value)
+    return value[()] if value.ndim == 0 else value
+
+
 def unit_hyper(m, w):
     """ₘFₘ(1, …, 1; 2, …, 2; w) = Σₙ wⁿ/(n! (n + 1)ᵐ) for 1 ≤ m ≤ 5, vectorized over real w (the Gompertz law's
     ₃F₃(1, 1, 1; 2, 2, 2; −η)).

@@ -102,7 +102,7 @@ _RUNTIME_NAMES = ("series_sum", "SERIES_BLOCK", "SERIES_MAX_TERMS", "SERIES_RTOL
                   "_stick_breaking", "_CHUNK", "NEGLIGIBLE", "EXPECT_SECONDS", "FALLBACK_RTOL", "_late",
                   "_expect_until", "NESTED_OUTER", "CHAIN_WIDE", "_rule", "_chunked", "_segment_sum",
                   "gauss_kronrod_batch", "_sum_integers_batch", "mode_scale_batch", "expect_1d_batch", "_batch_part",
-                  "zeta_derivative", "_EULER_MACLAURIN", "WHOLE_LINE", "_in_polar", "unit_hyper",
+                  "zeta_derivative", "_EULER_MACLAURIN", "WHOLE_LINE", "_in_polar", "unit_hyper", "upper_gamma",
                   "_GAMMA_DERIVATIVES_AT_ONE", "_LAGUERRE")
 _RESERVED = {"time", "numpy", "scipy", "out", "shape", "point", "fn", "lo", "hi", *_RUNTIME_NAMES, "logpdf", "score",
              "hessian", "fisher", "neg_expected_hessian", "_logpdf_kernel", "_score_kernel",
@@ -446,6 +446,9 @@ class NumericPrinter(CheckedPrinter, SciPyPrinter):
             return f"unit_hyper({m}, {self._print(expr.argument)})"
         return self._print_not_supported(expr)
 
+    def _print_uppergamma(self, expr: sp.Expr) -> str:  # Γ(a, x) for any real a (SciPy's gammaincc: a ≥ 0 only)
+        return f"upper_gamma({self._print(expr.args[0])}, {self._print(expr.args[1])})"
+
     def _print_zeta(self, expr: sp.Expr) -> str:  # Riemann ζ(s), Hurwitz ζ(s, a)
         return f"scipy.special.zeta({', '.join(map(self._print, expr.args))})"
 
@@ -542,7 +545,7 @@ def _numpy_namespace() -> dict[str, Any]:
     import scipy.special  # noqa: F401 - printed as scipy.special.<name>
 
     return {"numpy": np, "scipy": scipy, "trigamma": _runtime.trigamma, "zeta_derivative": _runtime.zeta_derivative,
-            "unit_hyper": _runtime.unit_hyper, "series_sum": series.series_sum}
+            "unit_hyper": _runtime.unit_hyper, "upper_gamma": _runtime.upper_gamma, "series_sum": series.series_sum}
 
 
 def _numpy_broadcast(value: Any, shape: tuple[int, ...]) -> np.ndarray:
@@ -559,7 +562,7 @@ def _numpy_stack(entries: Sequence[Any], layout: tuple[int, ...]) -> np.ndarray:
 
 
 NUMPY = Backend("numpy", "NumPy/SciPy", NumericPrinter, _numpy_namespace, _numpy_stack, _numpy_broadcast,
-                ("numpy", "scipy", "trigamma", "zeta_derivative", "unit_hyper", "series_sum"))
+                ("numpy", "scipy", "trigamma", "zeta_derivative", "unit_hyper", "upper_gamma", "series_sum"))
 BACKENDS = ("numpy", "jax", "torch")
 
 

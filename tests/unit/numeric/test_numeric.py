@@ -175,6 +175,7 @@ def test_unknown_backend():
     ("expint(1, eta)", "scipy.special.exp1(eta)"),  # the Gompertz law's I_bη holds e^η E₁(η)
     ("expint(3, eta)", "scipy.special.expn(3, eta)"),
     ("hyper((1, 1, 1), (2, 2, 2), -eta)", "unit_hyper(3, -eta)"),  # the Gompertz law's I_bb
+    ("uppergamma(1 - 2/alpha, 1)", "upper_gamma(1 - 2/alpha, 1)"),  # the Nadarajah–Haghighi law's I_λλ
 ])
 def test_printer(expr, code):
     assert NumericPrinter().doprint(sp.sympify(expr)) == code
@@ -193,6 +194,19 @@ def test_unit_hyper_agrees_with_its_integral(m):
         exact = [float(mpmath.quad(lambda t: (-mpmath.log(t)) ** (m - 1) * mpmath.exp(v * t),
                                    [0, mpmath.mpf(1) / max(1.0, abs(v)), 1]) / mpmath.factorial(m - 1)) for v in w]
     np.testing.assert_allclose(unit_hyper(m, w), exact, rtol=1e-13)
+
+
+def test_upper_gamma_takes_every_real_order():
+    """Γ(a, x) for a ≤ 0 too (SciPy's gammaincc: a ≥ 0 only), against mpmath; x = 1 is the Nadarajah–Haghighi law's."""
+    import mpmath
+
+    from symfisher.numeric._runtime import upper_gamma
+
+    a = np.array([-3.5, -3.0, -2.33, -1.0, -0.33, 0.0, 0.5, 1.0, 2.7, 7.2])
+    for x, rtol in ((0.3, 1e-13), (1.0, 1e-13), (5.0, 1e-12), (20.0, 1e-10)):  # the recurrence down cancels for x ≫ 1
+        exact = [float(mpmath.gammainc(v, x, mpmath.inf)) for v in a]
+        np.testing.assert_allclose(upper_gamma(a, x), exact, rtol=rtol)
+    assert upper_gamma(-1.0, 1.0) == pytest.approx(math.exp(-1) - float(mpmath.e1(1)), rel=1e-14)
 
 
 def test_other_hypergeometric_functions_have_no_numpy_form():

@@ -108,6 +108,47 @@ def _complete(k: int, s: sp.Expr, rate: sp.Expr) -> sp.Expr:
     return sp.diff(rate ** (-t - 1) * sp.gamma(t + 1), t, k).subs(t, s)
 
 
+def _upper_in_order(k: int, s: sp.Expr, a: sp.Expr, rate: sp.Expr) -> sp.Expr:
+    """∫ₐ^∞ uˢ logᵏu e^{−ηu} du = ∂ᵏ/∂sᵏ [η^{−s−1} Γ(s + 1, aη)] = Σᵢ C(k, i) (−log η)^{k−i} η^{−s−1} Jᵢ(s + 1) for any s,
+    Jᵢ(o) = ∂ⁱΓ(o, z)/∂oⁱ at z = aη: regular where s is a negative integer, where the split into a complete and a lower
+    part has poles. Each Jᵢ is written at one base order b (:func:`base_order`) through :func:`order_derivative`."""
+    z = a * rate
+    return sum(sp.binomial(k, i) * (-sp.log(rate)) ** (k - i) * rate ** (-s - 1) * order_derivative(i, s + 1, z)
+               for i in range(k + 1))
+
+
+def base_order(order: sp.Expr) -> tuple[sp.Expr, int]:
+    """(b, n) with order = b + n, n an integer and b's rational part in (0, 1] (1 − 1/α for 3 − 1/α, −1/α and
+    1 − 1/α alike), so that every Γ(·, z) of one class of orders is written through the same Γ(b, z)."""
+    c = order if order.is_Rational else order.as_coeff_Add()[0] if order.is_Add else sp.S.Zero
+    if not c.is_Rational:
+        return order, 0
+    n = int(sp.ceiling(c)) - 1
+    return order - n, n
+
+
+def order_derivative(k: int, order: sp.Expr, z: sp.Expr) -> sp.Expr:
+    """Jₖ(o) = ∂ᵏΓ(o, z)/∂oᵏ, through Jᵢ(b) (i ≤ k) at the base order b of o by Γ(o + 1, z) = oΓ(o, z) + zᵒe^{−z}
+    differentiated k times: Jₖ(o + 1) = o Jₖ(o) + k Jₖ₋₁(o) + logᵏz zᵒ e^{−z}. SymPy writes Jᵢ(b), i ≥ 1, with
+    Meijer G-functions G^{i+1,0}_{i,i+1}(z | 1, …; 0, …, b)."""
+    b, n = base_order(order)
+    t = sp.Dummy("t")
+    if order.is_Integer:  # Γ(n, z) is elementary: nothing to gain
+        return sp.diff(sp.uppergamma(t, z), t, k).subs(t, order)
+    J = [sp.diff(sp.uppergamma(t, z), t, i).subs(t, b) for i in range(k + 1)]
+    o = b
+    for _ in range(max(n, 0)):
+        J = [o * J[i] + i * (J[i - 1] if i else 0) + sp.log(z) ** i * z**o * sp.exp(-z) for i in range(k + 1)]
+        o += 1
+    for _ in range(max(-n, 0)):  # Jₖ(o − 1) = (Jₖ(o) − k Jₖ₋₁(o − 1) − logᵏz z^{o−1} e^{−z})/(o − 1), i upwards
+        o -= 1
+        down: list[sp.Expr] = []
+        for i in range(k + 1):
+            down.append((J[i] - i * (down[i - 1] if i else 0) - sp.log(z) ** i * z**o * sp.exp(-z)) / o)
+        J = down
+    return J[k]
+
+
 def _on_the_negative_axis(e: sp.Expr) -> sp.Expr | None:
     """z for an argument z·e^{iπ} (SymPy's polar form of −z), else ``None``."""
     z = e / sp.exp_polar(sp.I * sp.pi)
@@ -143,15 +184,16 @@ def _readable(value: sp.Expr) -> sp.Expr:
 def incomplete_gamma_integral(terms, lo: sp.Expr, hi: sp.Expr, sign: Callable[[sp.Expr], int]) -> sp.Expr | None:
     """Σ C ∫ uˢ logᵏu e^{−ηu} du over (lo, hi), one end 0 and the other a > 0 (∞ on (a, ∞)); ``sign`` gives the sign of
     an expression in θ on the parameter domain (0 when unknown). ``None`` when η > 0 on (a, ∞), or s > −1 where a
-    term has a logarithm or the end 0, is not proved."""
+    term has the end 0, is not proved; on (a, ∞) a term with a logarithm and s > −1 not proved is a derivative of
+    Γ(s + 1, aη) in its order (Meijer G-functions, :func:`_upper_in_order`)."""
     upper = hi is sp.oo
     a = lo if upper else hi
     total = sp.Integer(0)
     for coeff, s, k, rate in terms:
         if upper and sign(rate) != 1:
             return None
-        if upper and k == 0:  # any s: the end a > 0 keeps the pole of uˢ at 0 outside
-            part = rate ** (-s - 1) * sp.uppergamma(s + 1, a * rate)
+        if upper and (k == 0 or s.free_symbols or sign(s + 1) != 1):  # any s: the order derivative of Γ(s + 1, aη)
+            part = _upper_in_order(k, s, a, rate)  # (the split at 0 has poles at negative integers s)
         elif sign(s + 1) != 1:
             return None
         else:

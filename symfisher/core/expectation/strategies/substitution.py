@@ -32,7 +32,8 @@ def simplify_powers(e: sp.Expr) -> sp.Expr:
     if not e.has(sp.exp) and all(p.exp.is_Integer for p in e.atoms(sp.Pow)):
         return e
     e = sp.powsimp(sp.expand_power_base(sp.powdenest(e, force=True), force=True), force=True)
-    return e.replace(lambda w: w.is_Pow and not w.exp.is_number, lambda w: w.base ** sp.cancel(w.exp))
+    e = e.replace(lambda w: w.is_Pow and not w.exp.is_number, lambda w: w.base ** sp.cancel(w.exp))
+    return e.replace(lambda w: w.is_Pow and w.exp == 1, lambda w: w.base)  # powsimp can leave b**1 unevaluated
 
 
 def _power_exponents(density: sp.Expr, x: sp.Symbol):
@@ -96,7 +97,7 @@ def _even(ctx, x) -> bool:
 
 
 def _candidates(engine):
-    """(label, u, x(u), support of u, even_only) for each applicable change of variables."""
+    """(label, u, x(u), support of u, even_only[, |dx/du|]) for each applicable change of variables."""
     ctx = engine.ctx
     x = ctx.data[0]
     s = ctx.support[x]
@@ -114,6 +115,8 @@ def _candidates(engine):
         for k in dict.fromkeys(_power_exponents(ctx.density, x)):
             u = sp.Dummy("u", positive=True)
             yield Note.of(eq(v, xu ** k)), u, u ** (1 / k), sp.Interval.open(0, sp.oo), False
+    if isinstance(s, sp.Interval):  # before the binomial maps: the exponent's own variable is the natural one
+        yield from _inner_candidates(engine, x, s, xu, v)
     yield from _binomial_candidates(ctx.density, x, s, xu, v)
 
 
@@ -150,6 +153,48 @@ def _binomial_candidates(density, x, s, xu, v):
                    sp.Interval.open(0, 1), False)
         elif unit and lam == -1 and k != 1 and k.is_positive:
             yield Note.of(eq(v, xu**k)), u, u ** (1 / k), sp.Interval.open(0, 1), False
+
+
+def _exponent_inner_functions(density: sp.Expr, x: sp.Symbol):
+    """The functions h(x) of the terms c·h(x) in the density's exponents that are a power of a sum or an exponential:
+    (1 + λx)^α in exp(1 − (1 + λx)^α) (Nadarajah–Haghighi), e^{x^β} in exp(x^β + λ − λe^{x^β}) (Chen). Powers of x
+    itself have their own candidates."""
+    for e in density.atoms(sp.exp):
+        for term in sp.Add.make_args(sp.expand(e.args[0], power_exp=False)):
+            _, h = term.as_independent(x, as_Add=False)
+            if h.has(x) and (h.is_Pow and h.base.is_Add or isinstance(h, sp.exp) and sp.diff(h.args[0], x, 2) != 0):
+                yield h  # (e^{cx} has its own candidate)
+
+
+def _monotone_inverse(h: sp.Expr, x: sp.Symbol, s: sp.Interval, u: sp.Symbol):
+    """(x(u), image of s) when h is strictly monotone on s (its derivative of one sign by the assumptions) and
+    u = h(x) has one solution; else ``None``."""
+    slope = sp.diff(h, x)
+    if not (slope.is_positive or slope.is_negative):
+        return None
+    ends = [sp.limit(h, x, s.inf, "+"), sp.limit(h, x, s.sup, "-")]
+    if any(e.has(sp.Limit, sp.nan, sp.zoo) for e in ends):
+        return None
+    solutions = [r for r in sp.solve(sp.Eq(h, u), x) if not r.has(sp.I)]
+    if len(solutions) != 1:
+        return None
+    lo, hi = ends if slope.is_positive else ends[::-1]
+    inverse = solutions[0]
+    jacobian = sp.diff(inverse, u) * (1 if slope.is_positive else -1)  # |dx/du|, its sign known: no Abs
+    return inverse, sp.Interval.open(lo, hi), jacobian
+
+
+def _inner_candidates(engine, x, s, xu, v):
+    """u = h(x) for an inner function h of the exponents (:func:`_exponent_inner_functions`), strictly monotone on
+    the support: exp(1 − (1 + λx)^α) becomes e^{1−u} on (1, ∞), exp(λ − λe^{x^β}) becomes λe^{λ(1−u)} on (1, ∞)."""
+    for h in dict.fromkeys(_exponent_inner_functions(engine.ctx.density, x)):
+        u = sp.Dummy("u", positive=True)
+        try:
+            found = engine.hard(_monotone_inverse, h, x, s, u, seconds=engine.config.atom_timeout)
+        except (BudgetExceeded, NotImplementedError, ValueError, TypeError):
+            continue
+        if found is not None:
+            yield Note.of(eq(v, h.xreplace({x: xu}))), u, found[0], found[1], False, found[2]
 
 
 ELEMENTARY = (sp.exp, sp.log, sp.sin, sp.cos, sp.tan, sp.cot, sp.sec, sp.csc, sp.asin, sp.acos, sp.atan, *HYPERBOLIC)
@@ -332,8 +377,8 @@ def _substitutions(engine, kind: str):
     pending = engine.cached(f"substitutions-{kind}-pending",
                             lambda: _candidates(engine) if kind == "cheap" else _cdf_candidate(engine))
     yield from list(built)
-    for label, u, inverse, target, even_only in pending:
-        sub_ctx = substituted(engine.ctx, u, inverse, target, even_only)
+    for label, u, inverse, target, even_only, *jacobian in pending:
+        sub_ctx = substituted(engine.ctx, u, inverse, target, even_only, *jacobian)
         if sub_ctx is not None:
             built.append((label, u, inverse, even_only, engine.child(sub_ctx)))
             yield built[-1]

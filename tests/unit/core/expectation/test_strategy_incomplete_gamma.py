@@ -12,8 +12,10 @@ from symfisher.config import Config
 from symfisher.core.deadline import Budget
 from symfisher.core.expectation import Context, Engine
 from symfisher.core.expectation.strategies.incomplete_gamma import (
+    base_order,
     incomplete_gamma_integral,
     log_power_terms,
+    order_derivative,
     series,
 )
 
@@ -104,3 +106,35 @@ def test_a_rational_factor_that_cancels_against_the_density_is_cancelled():
     integrand = u * sp.log(u) / (u * eta - eta - 1) * sp.exp(-eta * u) * (1 + eta - eta * u)
     assert log_power_terms(integrand, u) == [(-1, 1, 1, eta)]
     assert log_power_terms(sp.log(u) * sp.exp(-eta * u) / (1 + eta - eta * u), u) is None  # one that stays
+
+
+alpha = sp.Symbol("alpha", positive=True)
+
+
+@pytest.mark.parametrize("order, base, n", [(3 - 1 / alpha, 1 - 1 / alpha, 2), (-1 / alpha, 1 - 1 / alpha, -1),
+                                            (1 - 1 / alpha, 1 - 1 / alpha, 0), (sp.Rational(5, 2), sp.S.Half, 2),
+                                            (alpha + sp.Rational(1, 3), alpha + sp.Rational(1, 3), 0)])
+def test_every_order_of_a_class_has_one_base(order, base, n):
+    assert base_order(order) == (base, n)
+
+
+@pytest.mark.parametrize("k", [0, 1, 2])
+@pytest.mark.parametrize("order", [3 - 1 / alpha, -1 / alpha - 1, 2 - 2 / alpha])
+def test_the_order_recurrence_agrees_with_mpmath(k, order):
+    """∂ᵏΓ(o, z)/∂oᵏ written through the base order agrees with mpmath's derivative of Γ(o, z) in o."""
+    z, at = sp.Rational(13, 10), {alpha: sp.Rational(7, 10)}
+    o = float(order.subs(at))
+    expected = mpmath.diff(lambda t: mpmath.gammainc(t, 1.3, mpmath.inf), o, k)
+    assert float(order_derivative(k, order, z).subs(at).evalf(30)) == pytest.approx(float(expected), rel=1e-10)
+    assert not order_derivative(k, order, z).has(sp.uppergamma(order.subs(at), z))
+
+
+@pytest.mark.parametrize("alpha_value", [sp.Rational(1, 2), sp.Integer(1), sp.Rational(5, 2)])
+def test_a_logarithm_on_the_tail_with_any_power(alpha_value):
+    """∫₁^∞ u^{−1/α} log u e^{−u} du for α = 1/2 (s = −2), α = 1 (s = −1: the split at 0 has a pole there) and
+    α = 5/2: the order derivative of Γ(1 − 1/α, 1) is regular at each."""
+    integrand = u ** (-1 / alpha) * sp.log(u) * sp.exp(-u)
+    value = incomplete_gamma_integral(log_power_terms(integrand, u), sp.S.One, sp.oo, _sign)
+    assert value.has(sp.meijerg) and not value.has(sp.uppergamma(2 - 1 / alpha, 1))
+    numeric = mpmath.quad(lambda t: t ** (-1 / float(alpha_value)) * mpmath.log(t) * mpmath.exp(-t), [1, mpmath.inf])
+    assert float(value.subs(alpha, alpha_value).evalf(30)) == pytest.approx(float(numeric), rel=1e-12)

@@ -103,3 +103,58 @@ def test_a_decaying_exponential_on_a_half_line_maps_onto_the_unit_interval():
         for j in range(2):
             numeric = quad(lambda v: score[i](v) * score[j](v) * density(v), 0, math.inf)[0]
             assert float(d.fisher[i, j].subs(point)) == pytest.approx(numeric, rel=1e-9)
+
+
+def test_the_inner_function_of_an_exponent_is_a_candidate():
+    """exp(1 − (1 + λx)^α) (Nadarajah & Haghighi 2011): u = (1 + λx)^α maps (0, ∞) onto (1, ∞), where the law is
+    e^{1−u}; exp(λ − λe^{x^β}) (Chen 2000): u = e^{x^β} maps it onto (1, ∞), where it is λe^{λ(1−u)}."""
+    from symfisher.config import Config
+    from symfisher.core.deadline import Budget
+    from symfisher.core.expectation import Context, Engine
+    from symfisher.core.expectation.strategies.substitution import _candidates, substituted
+
+    alpha, beta, lam = sp.symbols("alpha beta lambda", positive=True)
+    cases = [(alpha * lam * (1 + lam * x) ** (alpha - 1) * sp.exp(1 - (1 + lam * x) ** alpha), [alpha, lam],
+              (1 + lam * x) ** alpha, lambda v: sp.exp(1 - v)),
+             (lam * beta * x ** (beta - 1) * sp.exp(x**beta + lam * (1 - sp.exp(x**beta))), [lam, beta],
+              sp.exp(x**beta), lambda v: lam * sp.exp(lam * (1 - v)))]
+    for density, params, h, law in cases:
+        ctx = Context.of(model(density, x, params, POS, "inner"))
+        h = h.xreplace({x: ctx.data[0]})
+        found = [(u, inverse, target, rest) for _, u, inverse, target, _, *rest in
+                 _candidates(Engine(ctx, Budget.of(20), Config())) if rest]  # |dx/du| known: only these
+        (u, inverse, target, rest), = found
+        assert target == sp.Interval.open(1, sp.oo)
+        assert same(sp.powdenest(h.subs(ctx.data[0], inverse), force=True), u)
+        sub = substituted(ctx, u, inverse, target, False, *rest)
+        assert same(sub.density, law(u))
+
+
+@pytest.mark.slow
+def test_the_nadarajah_haghighi_law_closes():
+    """α λ (1 + λx)^{α−1} exp(1 − (1 + λx)^α) (Nadarajah & Haghighi 2011): every entry closes (incomplete Gamma functions
+    of order 1 − 1/α and 1 − 2/α and their order derivatives, after u = (1 + λx)^α), the identity is proved, I(θ)
+    agrees with quadrature, and at α = 1 (the exponential law with rate λ) I_λλ = 1/λ²."""
+    import math
+
+    from scipy.integrate import quad
+
+    alpha, lam = sp.symbols("alpha lambda", positive=True)
+    m = sf.Model.from_pdf(alpha * lam * (1 + lam * x) ** (alpha - 1) * sp.exp(1 - (1 + lam * x) ** alpha), x,
+                          [alpha, lam], POS, name="nadarajah-haghighi")
+    d = sf.derive(m, timeout=60)
+    assert d.closed and d.equality.status == "proved", d.strategies
+    assert all("substitution" in v for v in d.strategies.values() if v != "data-free")
+    for point in ({alpha: 2.3, lam: 0.8}, {alpha: 0.6, lam: 1.7}):
+        score = [sp.lambdify(x, sp.diff(m.logpdf, t).subs(point)) for t in (alpha, lam)]
+        density = sp.lambdify(x, m.density.subs(point))
+        for i in range(2):
+            for j in range(i, 2):
+                numeric = quad(lambda v: score[i](v) * score[j](v) * density(v), 0, math.inf, limit=200)[0]
+                assert float(d.fisher[i, j].subs(point).evalf(30)) == pytest.approx(numeric, rel=1e-8), (point, i, j)
+    assert same(d.fisher[1, 1].subs(alpha, 1), 1 / lam**2)
+    numeric = d.lambdify().fisher(0.6, 1.7)  # Γ(1 − 2/α, 1) at a negative order, in NumPy code
+    expected = d.fisher.subs({alpha: 0.6, lam: 1.7}).evalf(30)
+    for i in range(2):
+        for j in range(2):
+            assert float(numeric[i][j]) == pytest.approx(float(expected[i, j]), rel=1e-12)
