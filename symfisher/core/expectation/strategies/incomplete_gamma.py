@@ -48,6 +48,18 @@ def _divides_by(integrand: sp.Expr, u: sp.Symbol) -> bool:
     return any(p.exp.is_negative and p.base.has(u) for p in integrand.atoms(sp.Pow))
 
 
+def _gamma_kernel(density: sp.Expr, u: sp.Symbol) -> bool:
+    """Whether an exponential of the density has an exponent linear in u (e^{−ηu}; not the e^{α log(1 + u)} of a
+    standardized Beta-prime law, whose atoms the Euler integrals and the Mellin transform take)."""
+    return any(e.args[0].is_polynomial(u) and sp.degree(e.args[0], u) == 1 for e in density.atoms(sp.exp) if e.has(u))
+
+
+def _linear_denominator(integrand: sp.Expr, u: sp.Symbol) -> bool:
+    """Whether a factor a·u + b stands in a denominator to an integer power (cheap: asked before a worker starts)."""
+    return any(p.exp.is_Integer and p.exp < 0 and p.base.is_polynomial(u) and sp.degree(p.base, u) == 1
+               for p in integrand.atoms(sp.Pow) if p.base.has(u))
+
+
 def _cancelled_terms(integrand: sp.Expr, u: sp.Symbol) -> list[tuple[sp.Expr, sp.Expr, int, sp.Expr]] | None:
     try:
         return _terms(sp.cancel(integrand), u)
@@ -56,10 +68,12 @@ def _cancelled_terms(integrand: sp.Expr, u: sp.Symbol) -> list[tuple[sp.Expr, sp
 
 
 def _terms(integrand: sp.Expr, u: sp.Symbol) -> list[tuple[sp.Expr, sp.Expr, int, sp.Expr]] | None:
-    expanded = sp.expand(sp.powsimp(sp.expand_log(integrand), combine="exp"), power_base=False, log=False)
+    # the factor free of u kept aside: expand would take 1/(θ + 1)·e^{−θu} into a denominator θe^{θu} + e^{θu}
+    constant, varying = integrand.as_independent(u, as_Add=False)
+    expanded = sp.expand(sp.powsimp(sp.expand_log(varying), combine="exp"), power_base=False, log=False)
     terms = []
     for term in sp.Add.make_args(expanded):
-        coeff, s, exponent, rest = split_product(term, u)
+        coeff, s, exponent, rest = split_product(constant * term, u)
         logs = [f.as_base_exp() for f in rest]
         if not all(isinstance(b, sp.log) and b.args[0] == u and e.is_Integer and e > 0 for b, e in logs):
             return None
@@ -133,9 +147,13 @@ def order_derivative(k: int, order: sp.Expr, z: sp.Expr) -> sp.Expr:
     Meijer G-functions G^{i+1,0}_{i,i+1}(z | 1, …; 0, …, b)."""
     b, n = base_order(order)
     t = sp.Dummy("t")
-    if order.is_Integer:  # Γ(n, z) is elementary: nothing to gain
-        return sp.diff(sp.uppergamma(t, z), t, k).subs(t, order)
-    J = [sp.diff(sp.uppergamma(t, z), t, i).subs(t, b) for i in range(k + 1)]
+    if order.is_Integer and order > 0 and k == 0:  # Γ(n, z): SymPy's own elementary form (at n ≤ 0 it writes −Ei(−z))
+        return sp.uppergamma(order, z)
+    if order.is_Integer:
+        b, n = (order, 0) if order > 0 else (sp.S.Zero, int(order))
+        J = [_integer_order_derivative(i, b, z) for i in range(k + 1)]
+    else:
+        J = [sp.diff(sp.uppergamma(t, z), t, i).subs(t, b) for i in range(k + 1)]
     o = b
     for _ in range(max(n, 0)):
         J = [o * J[i] + i * (J[i - 1] if i else 0) + sp.log(z) ** i * z**o * sp.exp(-z) for i in range(k + 1)]
@@ -147,6 +165,57 @@ def order_derivative(k: int, order: sp.Expr, z: sp.Expr) -> sp.Expr:
             down.append((J[i] - i * (down[i - 1] if i else 0) - sp.log(z) ** i * z**o * sp.exp(-z)) / o)
         J = down
     return J[k]
+
+
+def _integer_order_derivative(k: int, order: sp.Expr, z: sp.Expr) -> sp.Expr:
+    """Jₖ(o) = ∂ᵏΓ(o, z)/∂oᵏ at an integer o ≥ 0 with the module's series (Meijer G-functions at integer orders are
+    degenerate: mpmath evaluates them by perturbation, seconds each). For o ≥ 1, ∂ᵏΓ(o) minus ∂ᵏγ(o, z) =
+    ∫₀ᶻ t^{o−1} logᵏt e^{−t} dt; at o = 0, from Γ(s) − 1/s = (Γ(s + 1) − 1)/s and e^{−t} − 1 expanded,
+    Jₖ(0) = (Γ^{(k+1)}(1) − log^{k+1}z)/(k + 1) + z Σᵢ C(k, i)(−1)ⁱ i! log^{k−i}z Φ_{i+2,0}(z) (J₀(0) = E₁(z))."""
+    if order > 0:
+        return _complete(k, order - 1, sp.S.One) - _lower(k, order - 1, z, sp.S.One)
+    t = sp.Dummy("t")
+    head = (sp.diff(sp.gamma(t), t, k + 1).subs(t, 1) - sp.log(z) ** (k + 1)) / (k + 1)
+    return sp.expand_func(head) + z * sum(sp.binomial(k, i) * (-1) ** i * sp.factorial(i) * sp.log(z) ** (k - i)
+                                          * series(i + 2, 0, z) for i in range(k + 1))
+
+
+def stieltjes_terms(integrand: sp.Expr, u: sp.Symbol):
+    """(terms, c) when integrand = Σ C·uˢ·logᵏu·e^{−ηu}/(u + c) with c free of u (one linear factor of u in the
+    denominator, after cancelling); ``None`` for another shape."""
+    constant, varying = integrand.as_independent(u, as_Add=False)
+    try:
+        num, den = sp.fraction(sp.cancel(sp.together(varying)))
+        den = sp.factor(den)
+    except (sp.PolynomialError, NotImplementedError):
+        return None
+    linear = sp.Mul(*[f for f in sp.Mul.make_args(den) if f.has(u) and f.is_polynomial(u)])
+    slope, const = _linear(linear, u) if linear.has(u) else (None, None)
+    if slope is None:
+        return None
+    terms = _terms(constant * num * linear / (den * slope), u)
+    return None if terms is None else (terms, const / slope)
+
+
+def stieltjes_integral(terms, c: sp.Expr, sign: Callable[[sp.Expr], int]) -> sp.Expr | None:
+    """Σ C ∫₀^∞ uˢ logᵏu e^{−ηu}/(u + c) du = Σ C ∂ᵏ/∂sᵏ [Γ(s + 1) cˢ e^{cη} Γ(−s, cη)] (the Stieltjes transform of
+    the Gamma kernel; s = 0: e^{cη}E₁(cη)), for c > 0, η > 0 and s > −1 proved; else ``None``."""
+    if sign(c) != 1:
+        return None
+    t = sp.Dummy("t")
+    total = sp.Integer(0)
+    for coeff, s, k, rate in terms:
+        if sign(rate) != 1 or sign(s + 1) != 1:
+            return None
+        outer = [sp.diff(sp.gamma(t + 1) * c**t, t, i).subs(t, s) for i in range(k + 1)]  # ∂ⁱ[Γ(s + 1)cˢ]
+        total += coeff * sp.exp(c * rate) * sum(sp.binomial(k, j) * outer[k - j] * (-1) ** j
+                                                * order_derivative(j, -s, c * rate) for j in range(k + 1))
+    return total
+
+
+def _stieltjes_value(integrand: sp.Expr, u: sp.Symbol, sign: Callable[[sp.Expr], int]) -> sp.Expr | None:
+    found = stieltjes_terms(integrand, u)
+    return None if found is None else stieltjes_integral(*found, sign)
 
 
 def _on_the_negative_axis(e: sp.Expr) -> sp.Expr | None:
@@ -189,6 +258,10 @@ def incomplete_gamma_integral(terms, lo: sp.Expr, hi: sp.Expr, sign: Callable[[s
     upper = hi is sp.oo
     a = lo if upper else hi
     total = sp.Integer(0)
+    if upper and lo == 0:  # the complete integrals ∂ᵏ/∂sᵏ [η^{−s−1} Γ(s + 1)], η > 0 and s > −1
+        if any(sign(rate) != 1 or sign(s + 1) != 1 for _, s, _, rate in terms):
+            return None
+        return sp.Add(*[coeff * _complete(k, s, rate) for coeff, s, k, rate in terms])
     for coeff, s, k, rate in terms:
         if upper and sign(rate) != 1:
             return None
@@ -203,21 +276,27 @@ def incomplete_gamma_integral(terms, lo: sp.Expr, hi: sp.Expr, sign: Callable[[s
     return _readable(total)
 
 
-def _expected(engine, g: sp.Expr) -> Expectation | None:
-    """E[g] as incomplete Gamma functions and their derivatives in the order (hypergeometric functions)."""
+def _expected(engine, g: sp.Expr, half_line: bool = False) -> Expectation | None:
+    """E[g] as incomplete Gamma functions and their derivatives in the order (hypergeometric functions); with
+    ``half_line``, also on (0, ∞) as complete ones (a rational factor of g cancelled against the density first: the
+    power Lindley law's u log u/(1 + u) against (1 + u)e^{−θu})."""
     ctx = engine.ctx
     if ctx.interval is None or not ctx.density.has(sp.exp) or g.has(*KINKED):
         return None
     u, s = ctx.interval
-    if not ((s.sup is sp.oo and ctx.sign(s.inf) == 1) or (s.inf == 0 and ctx.sign(s.sup) == 1 and s.sup.is_finite)):
+    if not ((s.sup is sp.oo and ctx.sign(s.inf) == 1) or (s.inf == 0 and ctx.sign(s.sup) == 1 and s.sup.is_finite)
+            or (half_line and s.inf == 0 and s.sup is sp.oo and _gamma_kernel(ctx.density, u))):
         return None
     integrand = g * ctx.density
     terms = _terms(integrand, u)  # cheap, in-process: no worker for the atoms of other shapes
     if terms is None and _divides_by(integrand, u):  # cancel can take seconds on a large integrand: under the limit
         terms = engine.hard(_cancelled_terms, integrand, u, seconds=SECONDS)
-    if terms is None:
+    if terms is None and half_line and s.inf == 0 and s.sup is sp.oo and _linear_denominator(integrand, u):
+        value = engine.hard(_stieltjes_value, integrand, u, ctx.sign, seconds=SECONDS)
+    elif terms is None:
         return None
-    value = engine.hard(incomplete_gamma_integral, terms, s.inf, s.sup, ctx.sign, seconds=SECONDS)
+    else:
+        value = engine.hard(incomplete_gamma_integral, terms, s.inf, s.sup, ctx.sign, seconds=SECONDS)
     if not confirmed(engine, g, value):
         return None
     detail = Note.of("∫ uˢ logᵏu e^{−ηu} du = ∂ᵏ/∂sᵏ of an incomplete Gamma function: hypergeometric series",
@@ -234,5 +313,5 @@ def incomplete_gamma_expectation(engine, f: sp.Expr) -> Expectation | None:
 
 @register("incomplete-gamma", "atom")
 def incomplete_gamma_atom(engine, g: sp.Expr) -> Expectation | None:
-    """E[g] for one atom g of the linear split."""
-    return _expected(engine, g)
+    """E[g] for one atom g of the linear split (on (0, ∞) too: after the Euler integrals, which take the plain ones)."""
+    return _expected(engine, g, half_line=True)

@@ -17,6 +17,8 @@ from symfisher.core.expectation.strategies.incomplete_gamma import (
     log_power_terms,
     order_derivative,
     series,
+    stieltjes_integral,
+    stieltjes_terms,
 )
 
 u = sp.Symbol("u", positive=True)
@@ -138,3 +140,44 @@ def test_a_logarithm_on_the_tail_with_any_power(alpha_value):
     assert value.has(sp.meijerg) and not value.has(sp.uppergamma(2 - 1 / alpha, 1))
     numeric = mpmath.quad(lambda t: t ** (-1 / float(alpha_value)) * mpmath.log(t) * mpmath.exp(-t), [1, mpmath.inf])
     assert float(value.subs(alpha, alpha_value).evalf(30)) == pytest.approx(float(numeric), rel=1e-12)
+
+
+@pytest.mark.parametrize("k", [1, 2, 3])
+@pytest.mark.parametrize("order", [-2, -1, 0, 1, 3])
+def test_integer_orders_need_no_meijer_g(k, order):
+    """At an integer order the derivative is written with ψ-constants, E₁ and ₘFₘ(1, …; 2, …; −z) (mpmath evaluates
+    SymPy's degenerate Meijer G-functions there by perturbation, seconds each)."""
+    value = order_derivative(k, sp.Integer(order), sp.Rational(13, 10))
+    assert not value.has(sp.meijerg)
+    expected = mpmath.diff(lambda t: mpmath.gammainc(t, 1.3, mpmath.inf), order, k)
+    assert float(value.evalf(30)) == pytest.approx(float(expected), rel=1e-12)
+
+
+@pytest.mark.parametrize("integrand", [
+    pytest.param(sp.exp(-eta * u) / (u + a), id="e1"),
+    pytest.param(u**2 * sp.log(u) ** 2 * sp.exp(-eta * u) / (1 + u), id="power-lindley-atom"),
+    pytest.param(sp.sqrt(u) * sp.log(u) * sp.exp(-eta * u) / (2 * u + 3), id="half-integer-power"),
+])
+def test_the_stieltjes_transform_of_the_gamma_kernel(integrand):
+    """∫₀^∞ uˢ logᵏu e^{−ηu}/(u + c) du = ∂ᵏ/∂sᵏ [Γ(s + 1) cˢ e^{cη} Γ(−s, cη)]; s = 0: e^{cη}E₁(cη)."""
+    value = stieltjes_integral(*stieltjes_terms(integrand, u), _sign)
+    assert float(value.subs(POINT).evalf(30)) == pytest.approx(_quad(integrand, sp.S.Zero, sp.oo), rel=1e-11)
+    if integrand.has(a):
+        assert same(value, sp.exp(a * eta) * sp.expint(1, a * eta))
+
+
+def test_a_gamma_kernel_on_the_half_line_after_cancelling():
+    """The power Lindley law in u = x^α is a Lindley law θ²(1 + u)e^{−θu}/(θ + 1): E[u log u/(1 + u)] cancels to a
+    complete Gamma integral, E[u² log²u/(1 + u)²] to a Stieltjes one (Ghitany et al. 2013's I_αα)."""
+    theta = sp.Symbol("theta", positive=True)
+    lindley = theta**2 * (1 + u) * sp.exp(-theta * u) / (theta + 1)
+    m = model(lindley, u, [theta], sp.Interval.open(0, sp.oo), "lindley-in-u")
+    ctx = Context.of(m)
+    v = ctx.data[0]
+    engine = Engine(ctx, Budget.of(20), Config())
+    for g in (v * sp.log(v) / (1 + v), v**2 * sp.log(v) ** 2 / (1 + v) ** 2, sp.log(v)):
+        r = strategy("atom", "incomplete-gamma")(engine, g)
+        assert r is not None and r.strategies == ("incomplete-gamma",)
+        at = {theta: sp.Rational(9, 10)}
+        numeric = mpmath.quad(sp.lambdify(u, (g * lindley).xreplace({v: u}).subs(at), "mpmath"), [0, 1, mpmath.inf])
+        assert float(r.value.subs(at).evalf(30)) == pytest.approx(float(numeric), rel=1e-11)
