@@ -193,7 +193,15 @@ def _shortest(expr: sp.Expr) -> sp.Expr:
         forms = _forms(expr)
     except (RuntimeError, StopIteration, RecursionError, TypeError, ValueError, AttributeError, NotImplementedError):
         return expr  # SymPy's simplify failed on it (a Sum up to floor(x/2) raises StopIteration): keep it as is
-    return min(forms, key=lambda e: (sp.count_ops(e) + packed_logs(e), len(sp.srepr(e))))
+    return unpacked_logs(min(forms, key=lambda e: (sp.count_ops(e) + packed_logs(e), len(sp.srepr(e)))))
+
+
+def unpacked_logs(expr: sp.Expr) -> sp.Expr:
+    """Each logarithm that :func:`packed_logs` counts expanded where it stands (log(θ^{θ+2}) → (θ + 2) log θ): the
+    shortest form may still hold one, when the forms that unpack it are longer elsewhere."""
+    packed = {lg: sp.expand_log(lg) for lg in expr.atoms(sp.log)
+              if any(not p.exp.is_number for p in lg.args[0].atoms(sp.Pow)) and sp.expand_log(lg) != lg}
+    return expr.xreplace(packed) if packed else expr
 
 
 def packed_logs(expr: sp.Expr) -> int:

@@ -145,6 +145,19 @@ def test_tidy_does_not_pack_a_sum_of_logarithms_into_one():
     assert tidy(packed) == (-p + (p + 1) * sp.log(p) / 2 + 1) / (p**2 * (p - 1) * sp.log(p) ** 2)
 
 
+def test_a_packed_logarithm_left_in_the_shortest_form_is_unpacked_where_it_stands():
+    """The power Lindley law's I_αθ: the shortest form of its sum of Gamma-integral terms held log(θ^{θ+2}); it is
+    written (θ + 2) log θ without changing the rest."""
+    from symfisher.core.simplify import unpacked_logs
+
+    theta, alpha = sp.symbols("theta alpha", positive=True)
+    packed = (-sp.EulerGamma * theta + theta - sp.log(theta ** (theta + 2)) + 3) / (alpha * theta * (theta + 1))
+    assert unpacked_logs(packed) == (-sp.EulerGamma * theta + theta - (theta + 2) * sp.log(theta) + 3) \
+        / (alpha * theta * (theta + 1))
+    x = sp.Symbol("x", real=True)  # not known positive: log(x^x) stays
+    assert unpacked_logs(sp.log(x**x)) == sp.log(x**x)
+
+
 def _equal_at(left: sp.Expr, right: sp.Expr, point: dict) -> bool:
     return abs(complex(sp.N((left - right).subs(point), 30))) < 1e-25
 
