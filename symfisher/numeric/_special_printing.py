@@ -3,7 +3,8 @@
 Each backend's printer names where a function lives (the library's special-function module, or the
 tested helpers the backend ships under :data:`HELPERS` where the library has none or an inaccurate one);
 this mixin prints the functions both backends write the same way: log Γ and the logs of Γ, n!, B and
-binomial coefficients, the lower and upper incomplete Γ, erf, erfc, erf⁻¹, Hurwitz ζ, principal-branch
+binomial coefficients, the lower and upper incomplete Γ (the upper one for every real order,
+through the backend's helper), erf, erfc, erf⁻¹, Hurwitz ζ, principal-branch
 Lambert W, Heaviside and the Dirac delta.
 """
 
@@ -74,9 +75,8 @@ class SpecialFunctionPrinting:
         a, x = expr.args
         return f"({self._call(self.GAMMA, a)}*{self._call(f'{self.SPECIAL}.gammainc', a, x)})"
 
-    def _print_uppergamma(self, expr: sp.Expr) -> str:
-        a, x = expr.args
-        return f"({self._call(self.GAMMA, a)}*{self._call(f'{self.SPECIAL}.gammaincc', a, x)})"
+    def _print_uppergamma(self, expr: sp.Expr) -> str:  # every real order: the helper recurs below a ≤ 0
+        return self._call(f"{HELPERS}.upper_gamma", *expr.args)
 
     def _print_erf(self, expr: sp.Expr) -> str:
         return self._call(f"{self.SPECIAL}.erf", expr.args[0])

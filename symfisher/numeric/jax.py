@@ -144,6 +144,26 @@ def _lambertw(x: Any) -> Any:
     return jnp.where(x < -1.0 / math.e, jnp.nan, w)
 
 
+UPPER_GAMMA_STEPS = 40  # orders down to −40 (jit needs a fixed number of steps)
+
+
+def _upper_gamma(a: Any, x: Any) -> Any:
+    """Γ(a, x) for real a ≥ −40 and x > 0 (``gammaincc`` takes a > 0 only): Γ(a)·Q(a, x) from the order a + n in
+    (0, 1], or E₁(x) from 0, then down by Γ(o − 1, x) = (Γ(o, x) − x^{o−1}e^{−x})/(o − 1); nan below −40."""
+    import jax.numpy as jnp
+    import jax.scipy.special as jss
+
+    a, x = jnp.broadcast_arrays(jnp.asarray(a, dtype=float), jnp.asarray(x, dtype=float))
+    steps = jnp.where(a > 0, 0.0, jnp.ceil(-a))
+    top = a + steps
+    positive = jnp.where(top > 0, top, 1.0)
+    value = jnp.where(top > 0, jss.gamma(positive) * jss.gammaincc(positive, x), jss.exp1(x))
+    for i in range(UPPER_GAMMA_STEPS):
+        order = jnp.where(i < steps, top - (i + 1), 1.0)
+        value = jnp.where(i < steps, (value - x**order * jnp.exp(-x)) / order, value)
+    return jnp.where(steps > UPPER_GAMMA_STEPS, jnp.nan, value)
+
+
 def _heaviside(x: Any, h0: Any) -> Any:
     """H(x): 0 for x < 0, ``h0`` at 0, 1 for x > 0 (nan for nan)."""
     import jax.numpy as jnp
@@ -161,7 +181,7 @@ def _dirac_delta(x: Any) -> Any:
 
 
 SPECIAL = types.SimpleNamespace(beta=_beta, betaln=_betaln, besseli_int=_besseli_int, lambertw=_lambertw,
-                                heaviside=_heaviside, dirac_delta=_dirac_delta)
+                                heaviside=_heaviside, dirac_delta=_dirac_delta, upper_gamma=_upper_gamma)
 
 
 def namespace() -> dict[str, Any]:

@@ -253,6 +253,25 @@ def _expn(n: int, x: Any) -> Any:
         x, math.inf if n <= 1 else 1.0 / nm1), out))
 
 
+UPPER_GAMMA_STEPS = 40  # orders down to −40 (a fixed number of steps, differentiable by autograd)
+
+
+def _upper_gamma(a: Any, x: Any) -> Any:
+    """Γ(a, x) for real a ≥ −40 and x > 0 (``gammaincc`` takes a > 0 only): Γ(a)·Q(a, x) from the order a + n in
+    (0, 1], or E₁(x) from 0, then down by Γ(o − 1, x) = (Γ(o, x) − x^{o−1}e^{−x})/(o − 1); nan below −40."""
+    import torch
+
+    a, x = torch.broadcast_tensors(_t(a), _t(x))
+    steps = torch.where(a > 0, torch.zeros_like(a), torch.ceil(-a))
+    top = a + steps
+    positive = torch.where(top > 0, top, torch.ones_like(top))
+    value = torch.where(top > 0, _gamma(positive) * torch.special.gammaincc(positive, x), _expn(1, x))
+    for i in range(UPPER_GAMMA_STEPS):
+        order = torch.where(i < steps, top - (i + 1), torch.ones_like(top))
+        value = torch.where(i < steps, (value - x**order * torch.exp(-x)) / order, value)
+    return torch.where(steps > UPPER_GAMMA_STEPS, torch.full_like(value, float("nan")), value)
+
+
 def _lambertw(x: Any) -> Any:
     """Principal branch W₀(x) for real x ≥ −1/e (nan below): w·e^w = x by Halley's iteration (fixed length,
     differentiable by autograd)."""
@@ -302,7 +321,7 @@ def _maximum(a: Any, b: Any) -> Any:
 
 SPECIAL = types.SimpleNamespace(polygamma=_polygamma, gamma=_gamma, beta=_beta, betaln=_betaln, zeta=_zeta, besseli_int=_besseli_int,
                                 expn=_expn, lambertw=_lambertw, heaviside=_heaviside, dirac_delta=_dirac_delta,
-                                minimum=_minimum, maximum=_maximum)
+                                minimum=_minimum, maximum=_maximum, upper_gamma=_upper_gamma)
 
 
 def namespace() -> dict[str, Any]:

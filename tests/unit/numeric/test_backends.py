@@ -53,6 +53,8 @@ SPECIAL = [
     (sp.erfc(t), {t: 1.7}), (sp.erfinv(t), {t: 0.3}), (sp.zeta(a), {a: 2.5}), (sp.zeta(a, b), {a: 3.5, b: 1.7}),
     (sp.besseli(0, a), {a: 1.3}), (sp.besseli(1, a), {a: 2.2}), (sp.besseli(2, a), {a: 2.2}),
     (sp.besseli(3, a), {a: 4.0}), (sp.lowergamma(a, b), {a: 2.5, b: 1.2}), (sp.uppergamma(a, b), {a: 2.5, b: 1.2}),
+    (sp.uppergamma(t, b), {t: -2.33, b: 1.0}), (sp.uppergamma(t, b), {t: -1.0, b: 1.3}),  # below 0: the recurrence
+    # (from E₁ at the order 0 for an integer order)
     (sp.expint(1, a), {a: 0.4}), (sp.expint(1, a), {a: 3.5}), (sp.expint(3, a), {a: 0.6}),
     (sp.expint(2, a), {a: 7.5}), (sp.LambertW(a), {a: 0.8}), (sp.LambertW(a), {a: 40.0}),
     (sp.LambertW(t), {t: -0.3}), (sp.Heaviside(t), {t: -2.0}), (sp.Heaviside(t), {t: 0.0}),
