@@ -44,6 +44,8 @@ ORDER: Mapping[str, tuple[str, ...]] = {
         "trigonometric",       # strategies/trigonometric.py (a trigonometric polynomial in one angle on an interval)
         "polylogarithm",       # strategies/polylog.py (polynomial × rational function of e^{−λx}: only with a factor
                                # 1 + c·e^{−λx}, c ≠ 0, so Euler integrals stay with the next strategy)
+        "hurwitz-zeta",        # strategies/hurwitz.py (xˢ e^{ρx}/(e^{γx} − 1) on (0, ∞), rates not commensurate:
+                               # Γ(s + 1)γ^{−s−1}ζ(s + 1, 1 − ρ/γ), polygamma at integer s; the weighted exponential law)
         "euler-integral",      # strategies/euler.py
         "gaussian-tail",       # strategies/gaussian_tail.py (rational × exp(quadratic) on a half-line: incomplete Γ)
         "incomplete-gamma",    # strategies/incomplete_gamma.py (uˢ logᵏu e^{−ηu} on (a, ∞) or (0, a), a > 0: ∂ᵏ/∂sᵏ of

@@ -14,6 +14,7 @@ from symfisher.core.expectation.strategies import (  # noqa: F401
     finite,
     gaussian,
     gaussian_tail,
+    hurwitz,
     incomplete_gamma,
     inner,
     joint,
