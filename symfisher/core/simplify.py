@@ -202,8 +202,7 @@ def _shortest(expr: sp.Expr) -> sp.Expr:
 def unpacked_logs(expr: sp.Expr) -> sp.Expr:
     """Each logarithm that :func:`packed_logs` counts expanded where it stands (log(θ^{θ+2}) → (θ + 2) log θ): the
     shortest form may still hold one, when the forms that unpack it are longer elsewhere."""
-    packed = {lg: sp.expand_log(lg) for lg in expr.atoms(sp.log)
-              if any(not p.exp.is_number for p in lg.args[0].atoms(sp.Pow)) and sp.expand_log(lg) != lg}
+    packed = _packed_logs(expr)
     return expr.xreplace(packed) if packed else expr
 
 
@@ -211,8 +210,14 @@ def packed_logs(expr: sp.Expr) -> int:
     """The logarithms of ``expr`` holding a power with a symbolic exponent that its assumptions let expand
     (log(a·a^a) = (a + 1) log a for a > 0), each counted as one more operation when the shortest form is chosen: a
     reader should not have to unpack them. A product of symbols, log(βx), is not counted."""
-    return sum(1 for lg in expr.atoms(sp.log)
-               if any(not p.exp.is_number for p in lg.args[0].atoms(sp.Pow)) and sp.expand_log(lg) != lg)
+    return len(_packed_logs(expr))
+
+
+def _packed_logs(expr: sp.Expr) -> dict[sp.Expr, sp.Expr]:
+    """{log: its expansion} for the logarithms :func:`packed_logs` counts."""
+    expanded = {lg: sp.expand_log(lg) for lg in expr.atoms(sp.log)
+                if any(not p.exp.is_number for p in lg.args[0].atoms(sp.Pow))}
+    return {lg: e for lg, e in expanded.items() if e != lg}
 
 
 #: seconds for rationalizing one square root (:func:`one_root_rationalized`); SymPy's radsimp took 3.2 s on a sum of

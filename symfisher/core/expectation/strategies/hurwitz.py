@@ -95,11 +95,12 @@ def _value(integrand: sp.Expr, x: sp.Symbol, sign: Callable[[sp.Expr], int]) -> 
 
 
 def _minus_one_of_an_exponential(expr: sp.Expr, x: sp.Symbol) -> bool:
-    """Whether some sum holds 1 and an exponential of x (1 − e^{−γx}): cheap, asked before a worker starts."""
-    return any(a.is_Add and any(t.is_number for t in a.args) and any(isinstance(t, sp.exp) or t.is_Mul and
-                                                                     any(isinstance(f, sp.exp) for f in t.args)
-                                                                     for t in a.args)
-               for a in sp.preorder_traversal(expr) if isinstance(a, sp.Add) and a.has(x))
+    """Whether some sum holds a number and an exponential of x (1 − e^{−γx}): cheap, asked before a worker starts."""
+    def shape(a: sp.Expr) -> bool:
+        return any(t.is_number for t in a.args) and any(isinstance(f, sp.exp) and f.has(x) for t in a.args
+                                                         for f in sp.Mul.make_args(t))
+
+    return any(shape(a) for a in sp.preorder_traversal(expr) if a.is_Add and a.has(x))
 
 
 @register("hurwitz-zeta", "atom")

@@ -8,9 +8,19 @@ On (0, a), for s > −1 and any η, expanding e^{−ηu} gives F(s) = a^{s+1} Σ
 
 (the hypergeometric function has i + 1 upper parameters s + 1 and i + 1 lower ones s + 2, from (s + 1)ₙ/(s + 2)ₙ =
 (s + 1)/(s + 1 + n)). On (a, ∞), η > 0: the complete integral ∂ᵏ/∂sᵏ [η^{−s−1} Γ(s + 1)], which gives ψ and log η,
-minus the part on (0, a). With k = 0 it is η^{−s−1} Γ(s + 1, aη) itself. SymPy's ``hyperexpand`` writes ₁F₁ and ₂F₂
-with exponential integrals where it can; ₃F₃(1, 1, 1; 2, 2, 2; −η) has no such form (Lenart 2014 prints the Gompertz
-moments with it). Every value is spot-checked by quadrature.
+minus the part on (0, a), for an integer s ≥ 0. SymPy's ``hyperexpand`` writes ₁F₁ and ₂F₂ with exponential integrals
+where it can; ₃F₃(1, 1, 1; 2, 2, 2; −η) has no such form (Lenart 2014 prints the Gompertz moments with it). For any
+other s (s ≤ −1 included, where that split has poles) it is ∂ᵏ/∂sᵏ [η^{−s−1} Γ(s + 1, aη)], the derivatives of Γ(o, z)
+in its order through one base order per class of orders (:func:`order_derivative`; the Nadarajah–Haghighi law in
+u = (1 + λx)^α).
+
+On (0, ∞) (atoms only, after the Euler integrals): the complete integrals once a rational factor of g cancels against
+the density, and with one factor 1/(u + c) left the Stieltjes transform of the Gamma kernel,
+
+    ∫₀^∞ uˢ logᵏu e^{−ηu}/(u + c) du = ∂ᵏ/∂sᵏ [Γ(s + 1) cˢ e^{cη} Γ(−s, cη)],     c, η > 0, s > −1
+
+(s = 0: e^{cη}E₁(cη); the power Lindley law in u = x^α, a Lindley law (1 + u)e^{−θu}). Every value is spot-checked by
+quadrature.
 """
 
 from __future__ import annotations
@@ -145,14 +155,14 @@ def order_derivative(k: int, order: sp.Expr, z: sp.Expr) -> sp.Expr:
     """Jₖ(o) = ∂ᵏΓ(o, z)/∂oᵏ, through Jᵢ(b) (i ≤ k) at the base order b of o by Γ(o + 1, z) = oΓ(o, z) + zᵒe^{−z}
     differentiated k times: Jₖ(o + 1) = o Jₖ(o) + k Jₖ₋₁(o) + logᵏz zᵒ e^{−z}. SymPy writes Jᵢ(b), i ≥ 1, with
     Meijer G-functions G^{i+1,0}_{i,i+1}(z | 1, …; 0, …, b)."""
-    b, n = base_order(order)
-    t = sp.Dummy("t")
     if order.is_Integer and order > 0 and k == 0:  # Γ(n, z): SymPy's own elementary form (at n ≤ 0 it writes −Ei(−z))
         return sp.uppergamma(order, z)
-    if order.is_Integer:
+    if order.is_Integer:  # up from 0 would divide by 0: integers ≥ 1 directly, the others down from 0
         b, n = (order, 0) if order > 0 else (sp.S.Zero, int(order))
         J = [_integer_order_derivative(i, b, z) for i in range(k + 1)]
     else:
+        b, n = base_order(order)
+        t = sp.Dummy("t")
         J = [sp.diff(sp.uppergamma(t, z), t, i).subs(t, b) for i in range(k + 1)]
     o = b
     for _ in range(max(n, 0)):
@@ -291,16 +301,17 @@ def _expected(engine, g: sp.Expr, half_line: bool = False) -> Expectation | None
     terms = _terms(integrand, u)  # cheap, in-process: no worker for the atoms of other shapes
     if terms is None and _divides_by(integrand, u):  # cancel can take seconds on a large integrand: under the limit
         terms = engine.hard(_cancelled_terms, integrand, u, seconds=SECONDS)
+    how = "∫ uˢ logᵏu e^{−ηu} du = ∂ᵏ/∂sᵏ of an incomplete Gamma function: hypergeometric series"
     if terms is None and half_line and s.inf == 0 and s.sup is sp.oo and _linear_denominator(integrand, u):
         value = engine.hard(_stieltjes_value, integrand, u, ctx.sign, seconds=SECONDS)
+        how = "∫₀^∞ uˢ logᵏu e^{−ηu}/(u + c) du = ∂ᵏ/∂sᵏ [Γ(s + 1) cˢ e^{cη} Γ(−s, cη)] (Stieltjes transform)"
     elif terms is None:
         return None
     else:
         value = engine.hard(incomplete_gamma_integral, terms, s.inf, s.sup, ctx.sign, seconds=SECONDS)
     if not confirmed(engine, g, value):
         return None
-    detail = Note.of("∫ uˢ logᵏu e^{−ηu} du = ∂ᵏ/∂sᵏ of an incomplete Gamma function: hypergeometric series",
-                     rule="incomplete-gamma")
+    detail = Note.of(how, rule="incomplete-gamma")
     return Expectation(value, ("incomplete-gamma",), detail=detail)
 
 

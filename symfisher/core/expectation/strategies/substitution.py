@@ -167,8 +167,8 @@ def _exponent_inner_functions(density: sp.Expr, x: sp.Symbol):
 
 
 def _monotone_inverse(h: sp.Expr, x: sp.Symbol, s: sp.Interval, u: sp.Symbol):
-    """(x(u), image of s) when h is strictly monotone on s (its derivative of one sign by the assumptions) and
-    u = h(x) has one solution; else ``None``."""
+    """(x(u), image of s, |dx/du|) when h is strictly monotone on s (its derivative of one sign by the assumptions)
+    and u = h(x) has one solution; else ``None``."""
     slope = sp.diff(h, x)
     if not (slope.is_positive or slope.is_negative):
         return None
