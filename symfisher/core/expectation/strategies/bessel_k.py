@@ -18,9 +18,13 @@ import sympy as sp
 
 from symfisher.core.expectation.base import KINKED, Expectation, confirmed, split_product
 from symfisher.core.expectation.registry import register
-from symfisher.core.note import Note
+from symfisher.core.note import Note, eq
 
 SECONDS = 2.0  # the sum of closed forms, in a worker of its own
+_x, _s, _a, _b = sp.symbols("x s a b", positive=True)
+#: the identity the strategy uses, as the proofs show it (Gradshteyn & Ryzhik 3.471.9)
+KERNEL = eq(sp.Integral(_x ** (_s - 1) * sp.exp(-_a * _x - _b / _x), (_x, 0, sp.oo)),
+            2 * (_b / _a) ** (_s / 2) * sp.besselk(_s, 2 * sp.sqrt(_a * _b)))
 
 
 def bessel_k(order: sp.Expr, z: sp.Expr) -> sp.Expr:
@@ -89,6 +93,5 @@ def bessel_k_atom(engine, g: sp.Expr) -> Expectation | None:
     value = engine.hard(gig_integral, terms, ctx.sign, seconds=SECONDS)
     if not confirmed(engine, g, value):
         return None
-    detail = Note.of("∫ x^{s−1} e^{−ax − b/x} dx = 2(b/a)^{s/2} K_s(2√(ab)), elementary at half-integer s",
-                     rule="bessel-k")
+    detail = Note.of(KERNEL, ", elementary at half-integer s", rule="bessel-k")
     return Expectation(value, ("bessel-k",), detail=detail)

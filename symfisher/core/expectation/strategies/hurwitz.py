@@ -18,9 +18,13 @@ import sympy as sp
 
 from symfisher.core.expectation.base import KINKED, Expectation, confirmed, split_product
 from symfisher.core.expectation.registry import register
-from symfisher.core.note import Note
+from symfisher.core.note import Note, eq
 
 SECONDS = 2.0  # the cancel and the sum of closed forms, in a worker of their own
+_x, _s, _rho, _gamma = sp.symbols("x s rho gamma", positive=True)
+#: the identity the strategy uses, as the proofs show it
+KERNEL = eq(sp.Integral(_x**_s * sp.exp(_rho * _x) / (sp.exp(_gamma * _x) - 1), (_x, 0, sp.oo)),
+            sp.gamma(_s + 1) * _gamma ** (-_s - 1) * sp.zeta(_s + 1, 1 - _rho / _gamma))
 
 
 def _exponential_minus_one(factor: sp.Expr, x: sp.Symbol) -> tuple[sp.Expr, sp.Expr] | None:
@@ -118,6 +122,5 @@ def hurwitz_zeta(engine, g: sp.Expr) -> Expectation | None:
     value = engine.hard(_value, integrand, x, ctx.sign, seconds=SECONDS)
     if not confirmed(engine, g, value):
         return None
-    detail = Note.of("∫₀^∞ xˢ e^{ρx}/(e^{γx} − 1) dx = Γ(s + 1) γ^{−s−1} ζ(s + 1, 1 − ρ/γ), ζ(k + 1, q) = "
-                     "(−1)^{k+1} ψ⁽ᵏ⁾(q)/k!", rule="hurwitz-zeta")
+    detail = Note.of(KERNEL, ", at integer s a polygamma function", rule="hurwitz-zeta")
     return Expectation(value, ("hurwitz-zeta",), detail=detail)

@@ -31,9 +31,14 @@ import sympy as sp
 
 from symfisher.core.expectation.base import KINKED, Expectation, confirmed, split_product
 from symfisher.core.expectation.registry import register
-from symfisher.core.note import Note
+from symfisher.core.note import Note, eq
 
 SECONDS = 2.0  # the derivatives in s and hyperexpand, in a worker of their own
+_u, _s, _c, _eta = sp.symbols("u s c eta", positive=True)
+_k = sp.Symbol("k", integer=True, nonnegative=True)
+#: the identity of the Stieltjes case, as the proofs show it
+STIELTJES = eq(sp.Integral(_u**_s * sp.log(_u) ** _k * sp.exp(-_eta * _u) / (_u + _c), (_u, 0, sp.oo)),
+               sp.Derivative(sp.gamma(_s + 1) * _c**_s * sp.exp(_c * _eta) * sp.uppergamma(-_s, _c * _eta), (_s, _k)))
 
 
 def _linear(expr: sp.Expr, u: sp.Symbol) -> tuple[sp.Expr | None, sp.Expr | None]:
@@ -304,7 +309,7 @@ def _expected(engine, g: sp.Expr, half_line: bool = False) -> Expectation | None
     how = "∫ uˢ logᵏu e^{−ηu} du = ∂ᵏ/∂sᵏ of an incomplete Gamma function: hypergeometric series"
     if terms is None and half_line and s.inf == 0 and s.sup is sp.oo and _linear_denominator(integrand, u):
         value = engine.hard(_stieltjes_value, integrand, u, ctx.sign, seconds=SECONDS)
-        how = "∫₀^∞ uˢ logᵏu e^{−ηu}/(u + c) du = ∂ᵏ/∂sᵏ [Γ(s + 1) cˢ e^{cη} Γ(−s, cη)] (Stieltjes transform)"
+        how = Note.of(STIELTJES, " (the Stieltjes transform of the Gamma kernel)")
     elif terms is None:
         return None
     else:

@@ -141,7 +141,8 @@ def reciprocal_symmetry(engine, g: sp.Expr) -> Expectation | None:
     if not r.closed or engine.spot_check(g, r.value, conditions=r.conditions) is False:
         return None
     xu, v = ctx.to_user.get(x, x), sp.Symbol("w")
-    detail = Note.of("X and ", c / xu, " have the same law: E[g(X)] = E[(g(X) + g(", c / xu, "))/2], taken over ",
+    detail = Note.of(xu, " and ", c / xu, " have the same law: E[g(", xu, ")] = E[(g(", xu, ") + g(", c / xu, "))/2], "
+                     "taken over ",
                      eq(v, sp.sqrt(xu) - sp.sqrt(c) / sp.sqrt(xu)), " with density ",
                      sub_ctx.density.xreplace({w: v}), *(("; ", r.detail) if r.detail else ()),
                      rule="reciprocal-symmetry")
