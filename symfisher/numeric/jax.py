@@ -153,7 +153,7 @@ def _upper_gamma(a: Any, x: Any) -> Any:
     import jax.numpy as jnp
     import jax.scipy.special as jss
 
-    a, x = jnp.broadcast_arrays(jnp.asarray(a, dtype=float), jnp.asarray(x, dtype=float))
+    a, x = jnp.broadcast_arrays(jnp.asarray(a) * 1.0, jnp.asarray(x) * 1.0)  # floats of the configured precision
     steps = jnp.where(a > 0, 0.0, jnp.ceil(-a))
     top = a + steps
     positive = jnp.where(top > 0, top, 1.0)
