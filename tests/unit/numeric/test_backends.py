@@ -19,6 +19,7 @@ import numpy as np
 import pytest
 import sympy as sp
 
+import symfisher as sf
 import symfisher.catalog as catalog
 from symfisher.core.points import domain_of, draw, parameter_points
 from symfisher.errors import NotSupportedError
@@ -55,6 +56,8 @@ SPECIAL = [
     (sp.besseli(3, a), {a: 4.0}), (sp.lowergamma(a, b), {a: 2.5, b: 1.2}), (sp.uppergamma(a, b), {a: 2.5, b: 1.2}),
     (sp.uppergamma(t, b), {t: -2.33, b: 1.0}), (sp.uppergamma(t, b), {t: -1.0, b: 1.3}),  # below 0: the recurrence
     # (from E₁ at the order 0 for an integer order)
+    (sp.hyper([1, 1, 1], [2, 2, 2], t), {t: -1.3}), (sp.hyper([1, 1], [2, 2], t), {t: -20.0}),  # JAX: unit_hyper,
+    (sp.hyper([1, 1, 1, 1], [2, 2, 2, 2], t), {t: 3.5}),  # both sides of its switch at −8
     (sp.expint(1, a), {a: 0.4}), (sp.expint(1, a), {a: 3.5}), (sp.expint(3, a), {a: 0.6}),
     (sp.expint(2, a), {a: 7.5}), (sp.LambertW(a), {a: 0.8}), (sp.LambertW(a), {a: 40.0}),
     (sp.LambertW(t), {t: -0.3}), (sp.Heaviside(t), {t: -2.0}), (sp.Heaviside(t), {t: 0.0}),
@@ -66,7 +69,7 @@ SPECIAL = [
     (sp.Ei(a), {a: 1.4}), (sp.sinc(t), {t: 0.9}),
 ]
 # what a library lacks (a NotSupportedError naming the function when compiled)
-MISSING = {"jax": {"besselk"}, "torch": {"Ei"}}
+MISSING = {"jax": {"besselk"}, "torch": {"Ei", "hyper"}}
 
 
 def _id(case):
@@ -292,6 +295,25 @@ def test_unsupported_orders_are_named(backend):
     printer = get_backend(backend).printer()
     with pytest.raises(NotSupportedError, match=r"^polygamma of order 1/2 has no .* form \(integer orders only\)$"):
         printer.doprint(sp.polygamma(sp.Rational(1, 2), a))
+
+
+def test_other_hypergeometric_functions_have_no_jax_form():
+    _lib("jax")
+    with pytest.raises(NotSupportedError, match=r"^hyper\(\(1, 2\), \(3, 3\), a\) has no JAX form \(only mFm"):
+        get_backend("jax").printer().doprint(sp.hyper([1, 2], [3, 3], a))
+
+
+@pytest.mark.slow
+def test_the_gompertz_information_on_jax_matches_numpy():
+    """The Gompertz law's I(b, η) holds E₁(η) and ₃F₃(1, 1, 1; 2, 2, 2; −η): JAX evaluates both (exp1, unit_hyper) and
+    agrees with the NumPy functions, on both sides of unit_hyper's switch at −8."""
+    _lib("jax")
+    x = sp.Symbol("x", positive=True)
+    model = sf.Model.from_pdf(a * b * sp.exp(a * x + b - b * sp.exp(a * x)), x, [a, b], sp.Interval.open(0, sp.oo))
+    d = sf.derive(model, timeout=60)
+    jax_fn, numpy_fn = d.lambdify(backend="jax"), d.lambdify()
+    for point in ((1.3, 0.7), (0.4, 12.5)):
+        np.testing.assert_allclose(_np(jax_fn.fisher(*point)), np.asarray(numpy_fn.fisher(*point)), rtol=1e-12)
 
 
 # ---------------------------------------------------------------------------------------------- engine derivations
