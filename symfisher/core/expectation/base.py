@@ -119,6 +119,18 @@ class Context:
             joint=model.joint_support.xreplace(sub) if model.joint_support is not None else None,
         )
 
+    def in_variable(self, var: sp.Symbol, density: sp.Expr, support: sp.Set, shown: sp.Symbol, label: str,
+                    logpdf: sp.Expr | None = None) -> Context:
+        """The context of one new variable ``var`` (shown to users as ``shown``) with ``density`` on ``support``, after a
+        change of variables: its parameters and other symbols read from ``logpdf`` when given, else from the density
+        (``logpdf`` then log of the density, its logarithms expanded); the parameters' domains kept."""
+        source = density if logpdf is None else logpdf
+        logpdf = force_log(sp.log(density)) if logpdf is None else logpdf
+        params = tuple(p for p in self.params if source.has(p))
+        return Context(data=(var,), to_user={var: shown}, logpdf=logpdf, density=density, support={var: support},
+                       params=params, others=tuple(sorted(source.free_symbols - {var} - set(params), key=str)),
+                       domains=self.domains, label=label)
+
     @property
     def discrete(self) -> bool:
         return all(is_discrete_set(s) for s in self.support.values())

@@ -153,11 +153,7 @@ def radial_form(ctx) -> Radial | None:
     log_r = force_log(sp.log(area) + (k - 1) * sp.log(rho) + log_det + in_z)
     density = sp.powsimp(sp.expand(sp.exp(log_r), power_exp=True, deep=False))
     support = sp.Interval.open(0, sp.oo)
-    params = tuple(p for p in ctx.params if log_r.has(p))
-    model = Context(data=(rho,), to_user={rho: sp.Symbol("rho", positive=True)}, logpdf=log_r, density=density,
-                    support={rho: support}, params=params,
-                    others=tuple(sorted(log_r.free_symbols - {rho} - set(params), key=str)),
-                    domains=ctx.domains, label=f"{ctx.label}: radius ρ")
+    model = ctx.in_variable(rho, density, support, sp.Symbol("rho", positive=True), f"{ctx.label}: radius ρ", log_r)
     try:
         mass = numeric_expectation(sp.Integer(1), density, {rho: support}, ctx.point(CHECK_SEED))
     except NUMERIC_FAILURES:

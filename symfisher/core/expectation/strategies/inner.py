@@ -21,7 +21,7 @@ import math
 import sympy as sp
 
 from symfisher.core.evidence import NUMERIC_FAILURES, numeric_expectation, numeric_value
-from symfisher.core.expectation.base import Context, Expectation, refined_symbol, force_log, linear_terms
+from symfisher.core.expectation.base import Expectation, refined_symbol, force_log, linear_terms
 from symfisher.core.expectation.registry import register
 from symfisher.core.note import Note, eq
 
@@ -142,14 +142,10 @@ def change(ctx, g: sp.Expr):
     if lo.is_number and hi.is_number:  # t with the assumptions of its support
         refined = refined_symbol(t, image)
         inverse, logq, t = inverse.xreplace({t: refined}), logq.xreplace({t: refined}), refined
-    params = tuple(p for p in ctx.params if logq.has(p))
     density = sp.powsimp(sp.expand(sp.exp(logq), power_exp=True, deep=False))
     if not _checked(ctx, g, x, t, inverse, density, image):
         return None
-    sub = Context(data=(t,), to_user={t: sp.Symbol("t", real=True)}, logpdf=force_log(logq), density=density,
-                  support={t: image}, params=params,
-                  others=tuple(sorted(logq.free_symbols - {t} - set(params), key=str)),
-                  domains=ctx.domains, label=f"{ctx.label} in t = g(x)")
+    sub = ctx.in_variable(t, density, image, sp.Symbol("t", real=True), f"{ctx.label} in t = g(x)", force_log(logq))
     return t, inverse, sub
 
 

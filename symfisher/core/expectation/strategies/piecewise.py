@@ -19,7 +19,7 @@ import math
 
 import sympy as sp
 
-from symfisher.core.expectation.base import Context, Expectation, force_log
+from symfisher.core.expectation.base import Expectation
 from symfisher.core.expectation.registry import register
 from symfisher.core.expectation.strategies.substitution import canonical_in
 from symfisher.core.evidence import numeric_value
@@ -146,11 +146,7 @@ def _pieces(engine):
         if mapped is None:
             return None
         inverse, q, target = mapped
-        params = tuple(t for t in ctx.params if q.has(t))
-        sub = Context(data=(u,), to_user={u: sp.Symbol("u", positive=True)}, logpdf=force_log(sp.log(q)), density=q,
-                      support={u: target}, params=params,
-                      others=tuple(sorted(q.free_symbols - {u} - set(params), key=str)), domains=ctx.domains,
-                      label=f"{ctx.label}, piece {k + 1}")
+        sub = ctx.in_variable(u, q, target, sp.Symbol("u", positive=True), f"{ctx.label}, piece {k + 1}")
         built.append((cond, interval, mass, inverse, engine.child(sub)))
     return built
 

@@ -109,11 +109,7 @@ def _context(engine, c: sp.Expr) -> tuple[Context, sp.Symbol] | None:
         q = sp.factor_terms(in_w(ctx.density * 2 * x ** sp.Rational(3, 2) / (x + sp.sqrt(c)), x, c, w))
     except (_NotInvariant, sp.PolynomialError, NotImplementedError, TypeError, ValueError):
         return None
-    params = tuple(p for p in ctx.params if q.has(p))
-    sub = Context(data=(w,), to_user={w: sp.Symbol("w", real=True)}, logpdf=force_log(sp.log(q)), density=q,
-                  support={w: sp.S.Reals}, params=params, others=tuple(sorted(q.free_symbols - {w} - set(params), key=str)),
-                  domains=ctx.domains, label=f"{ctx.label} in w = √x − √c/√x")
-    return sub, w
+    return ctx.in_variable(w, q, sp.S.Reals, sp.Symbol("w", real=True), f"{ctx.label} in w = √x − √c/√x"), w
 
 
 @register("reciprocal-symmetry", "atom")

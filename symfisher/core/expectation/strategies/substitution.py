@@ -17,7 +17,7 @@ import sympy as sp
 
 from symfisher.core.deadline import run_with_deadline
 from symfisher.errors import BudgetExceeded
-from symfisher.core.expectation.base import Context, Expectation, force_log
+from symfisher.core.expectation.base import Expectation
 from symfisher.core.expectation.registry import register
 from symfisher.core.simplify import on_domains
 from symfisher.core.special_forms import simplify_value
@@ -363,12 +363,7 @@ def substituted(ctx, u, inverse, target, even_only=False, jacobian=None):
     q = on_domains(factored_bases(q, u, target, ctx.domains), ctx.domains)
     if q.has(x):
         return None
-    logq = force_log(sp.log(q))
-    params = tuple(p for p in ctx.params if q.has(p))
-    return Context(data=(u,), to_user={u: sp.Symbol("u", positive=True)}, logpdf=logq, density=q,
-                   support={u: target}, params=params,
-                   others=tuple(sorted(q.free_symbols - {u} - set(params), key=str)),
-                   domains=ctx.domains, label=f"{ctx.label} after substitution")
+    return ctx.in_variable(u, q, target, sp.Symbol("u", positive=True), f"{ctx.label} after substitution")
 
 
 def _substitutions(engine, kind: str):
