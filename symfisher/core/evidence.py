@@ -18,7 +18,7 @@ from mpmath.libmp import NoConvergence
 from sympy.utilities.lambdify import implemented_function
 
 from symfisher.core.polar import mode, polar_integral
-from symfisher.core.renaming import renamed
+from symfisher.core.renaming import as_plain_arguments, renamed
 from symfisher.core.series import is_summable, series_sum
 from symfisher.core.special_forms import ZetaDerivative, zeta_derivatives
 
@@ -50,7 +50,7 @@ _BLOCK = 2_000
 
 
 def safe_lambdify(args: Sequence[sp.Symbol], expr: sp.Expr, modules=_MODULES, cse: bool = False):
-    """``lambdify`` with the arguments renamed to fresh dummies first.
+    """``lambdify`` with the arguments renamed to plain fresh symbols first (:func:`as_plain_arguments`).
 
     lambdify puts every argument into the generated function's namespace under its name, so a data
     symbol called ``gamma`` or ``beta`` would shadow the gamma/beta functions in the same expression.
@@ -60,8 +60,7 @@ def safe_lambdify(args: Sequence[sp.Symbol], expr: sp.Expr, modules=_MODULES, cs
     subexpressions computed once (several expressions compiled into one function). A series Σ_{k=a}^{b} t(k)
     is evaluated by :func:`~symfisher.core.series.series_sum` (with NumPy/SciPy modules).
     """
-    fresh = [sp.Dummy(f"arg{i}") for i in range(len(args))]
-    expr = renamed(sp.sympify(expr), dict(zip(args, fresh)))
+    fresh, expr = as_plain_arguments(args, sp.sympify(expr))
     if modules == _MODULES and expr.has(sp.Sum):
         calls: dict[sp.Sum, sp.Expr] = {}
         expr = expr.replace(is_summable, lambda s: calls.get(s) or calls.setdefault(s, _series_call(s)))

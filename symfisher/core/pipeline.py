@@ -23,7 +23,7 @@ import sympy as sp
 
 from symfisher.core.deadline import Background, Budget
 from symfisher.core.renaming import renamed
-from symfisher.core.simplify import already_simple, is_zero, on_domains, signed_symbols
+from symfisher.core.simplify import already_simple, is_zero, monomial_form, on_domains, signed_symbols
 from symfisher.config import Config
 from symfisher.core.expectation import Context, Engine
 from symfisher.core.expectation.base import Expectation
@@ -73,7 +73,8 @@ def pipeline(model: Model, config: Config, budget: Budget) -> Iterator[tuple[str
         yield "timing", ("differentiate", time.perf_counter() - t0)
         yield from _expectations_by_chain_rule(model, predictors, config, budget)
         return
-    small = _small(model)
+    score = [sp.diff(model.logpdf, p) for p in model.params] if k <= SMALL_PARAMS else None
+    small = _small(model, score)
     if not small:
         # The expectations differentiate ctx.logpdf themselves, so differentiating log p for the result (1.2 s of
         # a six-parameter log-gamma series) runs meanwhile in a worker of its own.
@@ -81,20 +82,22 @@ def pipeline(model: Model, config: Config, budget: Budget) -> Iterator[tuple[str
             yield from _expectations(model, config, budget, small)
             yield from derivatives
         return
-    yield from _derivatives(model, config, simplify=False)
+    yield "score", score  # unsimplified first: if time runs out, the parent differentiates only H (as the rows do)
     yield "timing", ("differentiate", time.perf_counter() - t0)
     # The expectations differentiate ctx.logpdf themselves, so simplifying s and H (a third to a half of the
     # work on small models) is independent of them: it runs meanwhile, one worker per row (s_i, then H_ij, j ≥ i).
     with contextlib.ExitStack() as stack:
-        rows = [stack.enter_context(Background(_simplified_row, (model, config, i), budget.left())) for i in range(k)]
+        rows = [stack.enter_context(Background(_simplified_row, (model, config, i, score[i]), budget.left()))
+                for i in range(k)]
         yield from _expectations(model, config, budget, small)
         yield from _collect_rows(model, rows)
 
 
-def _simplified_row(model: Model, config: Config, i: int) -> Iterator[tuple[Any, sp.Expr]]:
-    """s_i simplified, then H_ij = ∂s_i/∂θ_j (j ≥ i) of that simplified s_i, simplified: ((i,) or (i, j), value)."""
+def _simplified_row(model: Model, config: Config, i: int, score: sp.Expr) -> Iterator[tuple[Any, sp.Expr]]:
+    """s_i (``score``) simplified, then H_ij = ∂s_i/∂θ_j (j ≥ i) of that simplified s_i, simplified: ((i,) or (i, j),
+    value)."""
     params = model.params
-    score = _simplify_derivative(sp.diff(model.logpdf, params[i]), config)
+    score = _simplify_derivative(score, config)
     yield (i,), score
     for j in range(i, len(params)):
         yield (i, j), _simplify_derivative(sp.diff(score, params[j]), config)
@@ -112,9 +115,16 @@ def _collect_rows(model: Model, rows: list[Background]) -> Iterator[tuple[str, A
                       else sp.diff(score[i], params[j]) for i, j in entries(k)}
 
 
-def _small(model: Model) -> bool:
-    """Few parameters and short scores: worth a ``simplify`` (under its own time limit) per entry."""
-    return len(model.params) <= 3 and sum(sp.count_ops(sp.diff(model.logpdf, p)) for p in model.params) < 400
+SMALL_PARAMS = 3
+
+
+def _small(model: Model, score: list[sp.Expr] | None = None) -> bool:
+    """Few parameters and short scores (``score``, when already differentiated): worth a ``simplify`` (under its own
+    time limit) per entry."""
+    if len(model.params) > SMALL_PARAMS:
+        return False
+    score = score if score is not None else [sp.diff(model.logpdf, p) for p in model.params]
+    return sum(sp.count_ops(e) for e in score) < 400
 
 
 def _derivatives(model: Model, config: Config, simplify: bool = True) -> Iterator[tuple[str, Any]]:
@@ -295,20 +305,30 @@ class _Simplifying:
         self.ctx, self.config, self.budget, self.small = ctx, config, budget, small
         self.workers: dict[sp.Expr, Background] = {}
         self.waiting: list[tuple[str, Any, Entry]] = []
+        self.notes: dict[int, tuple[Note, Note]] = {}  # id(note) → (note, in the user's symbols): one strategy's
+        # note is often shared by all its entries (the exponential family's), and printing it again costs ms
 
     def __call__(self, r: Expectation, key: str, index: Any) -> Entry:
         if not (self.small and r.closed):
             return _finish(r, self.ctx, self.small, self.config)
-        detail = r.detail.xreplace(dict(self.ctx.to_user)) if isinstance(r.detail, Note) else r.detail
+        detail = self._user_note(r.detail) if isinstance(r.detail, Note) else r.detail
         value = to_user(r.value, self.ctx)
         entry = Entry(value, r.strategy, detail, r.conditions)
         if already_simple(value):  # nothing to simplify
             return entry
+        monomial = monomial_form(value)
+        if monomial is not None:  # found here: no worker
+            return entry._replace(value=monomial)
         if value not in self.workers:
             self.workers[value] = Background(_simplified_stream, (value, self.config, self.ctx.domains),
                                              self.budget.left())
         self.waiting.append((key, index, entry))
         return entry
+
+    def _user_note(self, note: Note) -> Note:
+        if id(note) not in self.notes:
+            self.notes[id(note)] = (note, note.xreplace(dict(self.ctx.to_user)))
+        return self.notes[id(note)][1]
 
     def simplified(self) -> Iterator[tuple[str, Any]]:
         """(key, (index, entry)) for every entry waiting, its value simplified (as found where time ran out)."""
@@ -560,6 +580,9 @@ def _simplified(value: sp.Expr, config: Config, domains: Mapping[sp.Symbol, sp.S
 
     simplify likes 1/(4 cosh²(η/2)) for e^η/(1 + e^η)²; users compare with the exponential form.
     """
+    monomial = monomial_form(value)
+    if monomial is not None:
+        return monomial
     signs = signed_symbols(value.free_symbols, domains)
     if signs:
         return _simplified(value.xreplace(signs), config).xreplace({d: s for s, d in signs.items()})

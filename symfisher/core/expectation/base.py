@@ -11,7 +11,7 @@ from typing import TYPE_CHECKING, Callable, Iterable, Mapping
 import mpmath
 import sympy as sp
 
-from symfisher.core.renaming import rebuilt, renamed
+from symfisher.core.renaming import as_plain_arguments, rebuilt, renamed
 from symfisher.core.points import domain_of, draw, is_discrete_set
 
 NO_CLOSED_FORM = "numeric, no closed form"  # the strategy label of an entry left open: evaluated by quadrature
@@ -274,7 +274,7 @@ def _complex_value(expr: sp.Expr, symbols: list[sp.Symbol]) -> Callable[[Mapping
         TypeError, ValueError: The value is not a number there.
     """
     try:
-        compiled = sp.lambdify(symbols, expr, modules="mpmath")
+        compiled = sp.lambdify(*as_plain_arguments(symbols, expr), modules="mpmath")
     except (NameError, KeyError, TypeError, SyntaxError):
         compiled = None
 

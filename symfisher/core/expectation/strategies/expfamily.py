@@ -67,10 +67,12 @@ def _detect(ctx, logpdf: sp.Expr, trig: bool = False) -> ExpFamily | None:
     J = sp.Matrix(m, len(ctx.params), lambda j, i: sp.diff(naturals[j], ctx.params[i]))
     for cols in itertools.combinations(range(len(ctx.params)), m):
         block = J.extract(list(range(m)), list(cols))
-        det = sp.simplify(block.det())
+        # a rational block: factor decides det = 0 exactly; functions (cos² + sin² = 1) need simplify
+        tidy = sp.simplify if block.atoms(sp.Function) else sp.factor
+        det = tidy(block.det())
         if det == 0 or det.is_zero:
             continue
-        jinv = sp.simplify(block.inv())  # rows: chosen params, cols: j  (∂θ_i/∂η_j)
+        jinv = block.inv().applyfunc(tidy)  # rows: chosen params, cols: j  (∂θ_i/∂η_j)
         return ExpFamily(tuple(stats), tuple(naturals), A, tuple(ctx.params[c] for c in cols), jinv, trig)
     return None
 
@@ -169,7 +171,7 @@ def whole_expression(engine, f: sp.Expr) -> Expectation | None:
         if r is None:
             return None
         total += coeff * r.value
-    return Expectation(total, ("exponential-family",), detail=_describe(fam, engine.ctx))
+    return Expectation(total, ("exponential-family",), detail=_description(engine, fam))
 
 
 @register("exponential-family", "atom")
@@ -182,10 +184,19 @@ def exponential_family_atom(engine, g: sp.Expr) -> Expectation | None:
     idx = decompose(g, fam.stats)
     if idx is None:
         return None
-    return Expectation(moment(engine, fam, idx), ("exponential-family",), detail=_describe(fam, engine.ctx))
+    return Expectation(moment(engine, fam, idx), ("exponential-family",), detail=_description(engine, fam))
 
 
 ETA, STAT, LOG_PARTITION = sp.Symbol("η"), sp.Symbol("T"), sp.Symbol("A")
+
+
+def _description(engine, fam: ExpFamily) -> Note:
+    """The note of every exponential-family result of the model, written once (printing it costs 2 ms; a
+    model asks for it once per expectation)."""
+    key = ("expfamily-note",)
+    if key not in engine.memo:
+        engine.memo[key] = _describe(fam, engine.ctx)
+    return engine.memo[key]
 
 
 def _describe(fam: ExpFamily, ctx) -> Note:
