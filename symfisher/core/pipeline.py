@@ -578,7 +578,8 @@ def _simplified(value: sp.Expr, config: Config, domains: Mapping[sp.Symbol, sp.S
     """``simplify`` under the time limit, keeping exponentials where it would bring in cosh/sinh/tanh; with the
     signs the parameters' ``domains`` imply (log(1/r) + log(r) = 0 for r ∈ (1, ∞)).
 
-    simplify likes 1/(4 cosh²(η/2)) for e^η/(1 + e^η)²; users compare with the exponential form.
+    simplify likes 1/(4 cosh²(η/2)) for e^η/(1 + e^η)²; users compare with the exponential form. An entry that
+    expands to a monomial (:func:`~symfisher.core.simplify.monomial_form`) is that monomial, without simplify.
     """
     monomial = monomial_form(value)
     if monomial is not None:

@@ -69,6 +69,12 @@ def as_plain_arguments(args: Sequence[sp.Symbol], expr: sp.Basic) -> tuple[list[
     """``args`` renamed to plain symbols ``_sf_arg0``, ``_sf_arg1``, … in ``expr``, for ``lambdify``: no argument
     then shadows a function of its namespace (a parameter called ``gamma``), and none is a ``Dummy``, which
     makes ``lambdify`` rename every argument again, rebuilding the whole expression once per argument. The renamed
-    expression is a copy for printing, not evaluated again."""
+    expression is a copy for printing, not evaluated again.
+
+    >>> x, g = sp.Dummy("x"), sp.Symbol("gamma", positive=True)
+    >>> names, e = as_plain_arguments([x, g], x * sp.gamma(g))
+    >>> names, e, float(sp.lambdify(names, e)(2.0, 3.0))
+    ([_sf_arg0, _sf_arg1], _sf_arg0*gamma(_sf_arg1), 4.0)
+    """
     plain = [sp.Symbol(f"_sf_arg{i}") for i in range(len(args))]
     return plain, renamed(expr, dict(zip(args, plain)), evaluate=False)

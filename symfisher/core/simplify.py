@@ -14,6 +14,7 @@ import sympy as sp
 from symfisher.core.deadline import in_worker, run_with_deadline
 from symfisher.core.points import domain_of, draw
 from symfisher.core.special_forms import canonical_polygammas, shift_betas
+from symfisher.core.size import more_nodes_than
 from symfisher.errors import BudgetExceeded
 
 _HYPERBOLIC = (sp.cosh, sp.sinh, sp.tanh, sp.coth, sp.sech, sp.csch)
@@ -282,10 +283,13 @@ def monomial_form(expr: sp.Expr) -> sp.Expr | None:
     >>> monomial_form((sp.digamma(k) - m)**2 - sp.digamma(k)*(sp.digamma(k) - 2*m) + sp.polygamma(1, k) - m**2)
     polygamma(1, k)
     """
-    if expr.has(sp.Piecewise, sp.Integral, sp.Sum):
+    if more_nodes_than(expr, MONOMIAL_NODES) or expr.has(sp.Piecewise, sp.Integral, sp.Sum):
         return None
     expanded = sp.expand(expr)
     return expanded if all(_plain_factor(f) for f in sp.Mul.make_args(expanded)) else None
+
+
+MONOMIAL_NODES = 400  # larger entries are left to simplify in a worker (expanding them can take longer than a fork)
 
 
 def _plain_factor(f: sp.Expr) -> bool:
