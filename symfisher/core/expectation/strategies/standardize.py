@@ -13,6 +13,7 @@ import sympy as sp
 from symfisher.core.expectation.base import Context, Expectation, force_log
 from symfisher.core.expectation.registry import register
 from symfisher.core.note import Note, eq
+from symfisher.core.simplify import numerically_nonzero
 
 
 def _tidy(expr: sp.Expr, y: sp.Symbol) -> sp.Expr:
@@ -62,6 +63,8 @@ def find(ctx):
         std = sp.expand(std, power_exp=False, mul=True, multinomial=False, log=False)
         gone = {p for p in (loc, scale) if p is not None}
         if std.free_symbols & gone:
+            if any(numerically_nonzero(sp.diff(std, p)) for p in std.free_symbols & gone):
+                continue  # the log-density still varies with it: no simplify removes it
             try:
                 std = sp.simplify(std)
             except ValueError:  # piecewise_simplify builds Max(nan, ·) from indicator densities (Max(0, sign(θ − |x|)))
