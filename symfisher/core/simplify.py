@@ -282,11 +282,25 @@ def monomial_form(expr: sp.Expr) -> sp.Expr | None:
     (0, None)
     >>> monomial_form((sp.digamma(k) - m)**2 - sp.digamma(k)*(sp.digamma(k) - 2*m) + sp.polygamma(1, k) - m**2)
     polygamma(1, k)
+    >>> monomial_form(k * sp.sin(m)**2 * sp.besseli(1, k) + k * sp.cos(m)**2 * sp.besseli(1, k))
+    k*besseli(1, k)
     """
     if more_nodes_than(expr, MONOMIAL_NODES) or expr.has(sp.Piecewise, sp.Integral, sp.Sum):
         return None
     expanded = sp.expand(expr)
-    return expanded if all(_plain_factor(f) for f in sp.Mul.make_args(expanded)) else None
+    if not _monomial(expanded) and expanded.has(sp.sin):  # sin²(a) + cos²(a) = 1 (the von Mises law's E[s_μ])
+        expanded = sp.expand(expanded.xreplace(_even_sine_powers(expanded)))
+    return expanded if _monomial(expanded) else None
+
+
+def _monomial(expr: sp.Expr) -> bool:
+    return all(_plain_factor(f) for f in sp.Mul.make_args(expr))
+
+
+def _even_sine_powers(expr: sp.Expr) -> dict[sp.Expr, sp.Expr]:
+    """sin^{2k}(a) → (1 − cos²(a))^k for every even power of a sine in ``expr``."""
+    return {w: (1 - sp.cos(w.base.args[0]) ** 2) ** (w.exp // 2) for w in expr.atoms(sp.Pow)
+            if isinstance(w.base, sp.sin) and w.exp.is_Integer and w.exp > 0 and w.exp % 2 == 0}
 
 
 MONOMIAL_NODES = 400  # larger entries are left to simplify in a worker (expanding them can take longer than a fork)
