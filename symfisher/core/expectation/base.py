@@ -148,6 +148,12 @@ class Context:
         return (x, self.support[x]) if isinstance(self.support[x], sp.Interval) else None
 
     @property
+    def positive_half_line(self) -> sp.Symbol | None:
+        """x for one continuous variable on (0, ∞); ``None`` otherwise."""
+        found = self.interval
+        return found[0] if found is not None and found[1].inf == 0 and found[1].sup is sp.oo else None
+
+    @property
     def support_depends_on_params(self) -> bool:
         if self.joint is not None and self.joint.free_symbols & set(self.params):
             return True

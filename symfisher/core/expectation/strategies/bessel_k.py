@@ -82,10 +82,8 @@ def _reciprocal_in_exponent(density: sp.Expr, x: sp.Symbol) -> bool:
 def bessel_k_atom(engine, g: sp.Expr) -> Expectation | None:
     """E[g] as Bessel functions K_s (elementary at half-integer orders) of 2√(ab)."""
     ctx = engine.ctx
-    if ctx.interval is None or g.has(*KINKED):
-        return None
-    x, s = ctx.interval
-    if s.inf != 0 or s.sup is not sp.oo or not _reciprocal_in_exponent(ctx.density, x):
+    x = ctx.positive_half_line
+    if x is None or g.has(*KINKED) or not _reciprocal_in_exponent(ctx.density, x):
         return None
     terms = gig_terms(g * ctx.density, x)  # cheap, in-process: no worker for the atoms of other shapes
     if terms is None:

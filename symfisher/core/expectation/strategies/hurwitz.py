@@ -112,10 +112,8 @@ def _minus_one_of_an_exponential(expr: sp.Expr, x: sp.Symbol) -> bool:
 def hurwitz_zeta(engine, g: sp.Expr) -> Expectation | None:
     """E[g] as Hurwitz zeta functions (polygamma at integer powers of x)."""
     ctx = engine.ctx
-    if ctx.interval is None or g.has(*KINKED):
-        return None
-    x, s = ctx.interval
-    if s.inf != 0 or s.sup is not sp.oo:
+    x = ctx.positive_half_line
+    if x is None or g.has(*KINKED):
         return None
     integrand = g * ctx.density
     if not _minus_one_of_an_exponential(integrand, x):

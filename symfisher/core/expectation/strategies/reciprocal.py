@@ -116,10 +116,8 @@ def _context(engine, c: sp.Expr) -> tuple[Context, sp.Symbol] | None:
 def reciprocal_symmetry(engine, g: sp.Expr) -> Expectation | None:
     """E[g(X)] = E[(g(X) + g(c/X))/2] for a law invariant under x → c/x, taken over w = √x − √c/√x."""
     ctx = engine.ctx
-    if engine.depth > 1 or ctx.interval is None or ctx.support_depends_on_params or g.has(*KINKED, sp.DiracDelta):
-        return None
-    x, s = ctx.interval
-    if s.inf != 0 or s.sup is not sp.oo:
+    x = ctx.positive_half_line
+    if engine.depth > 1 or x is None or g.has(*KINKED, sp.DiracDelta):
         return None
     c = engine.cached("reciprocal-centre", lambda: centre(engine))
     if c is None:
