@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import sympy as sp
 
-from symfisher.core.expectation.base import Context, Expectation, force_log
+from symfisher.core.expectation.base import Expectation, force_log
 from symfisher.core.expectation.registry import register
 from symfisher.core.note import Note, eq
 from symfisher.core.simplify import numerically_nonzero
@@ -71,13 +71,8 @@ def find(ctx):
                 continue
             if std.free_symbols & gone:
                 continue
-        params = tuple(p for p in ctx.params if p not in gone and std.has(p))
         density = sp.powsimp(sp.expand(sp.exp(std), power_exp=True, deep=False))
-        sub = Context(
-            data=(y,), to_user={y: sp.Symbol("y", real=True)}, logpdf=std, density=density,
-            support={y: support}, params=params, others=tuple(sorted(std.free_symbols - {y} - set(params), key=str)),
-            domains=ctx.domains, label=f"standardized {ctx.label}",
-        )
+        sub = ctx.in_variable(y, density, support, sp.Symbol("y", real=True), f"standardized {ctx.label}", std)
         return loc, scale, sub
     return None
 
