@@ -18,7 +18,7 @@ import sympy as sp
 
 from symfisher.core.expectation.base import KINKED, Expectation, confirmed, split_product
 from symfisher.core.expectation.registry import register
-from symfisher.core.expectation.strategies.incomplete_gamma import _linear
+from symfisher.core.expectation.strategies.incomplete_gamma import linear_in
 from symfisher.core.note import Note, eq
 
 SECONDS = 2.0  # the cancel and the sum of closed forms, in a worker of their own
@@ -34,7 +34,7 @@ def _exponential_minus_one(factor: sp.Expr, x: sp.Symbol) -> tuple[sp.Expr, sp.E
     if len(exps) != 1 or not factor.is_Add:
         return None
     (e,) = exps
-    c, const = _linear(e.args[0], x)
+    c, const = linear_in(e.args[0], x)
     if c is None or const != 0:
         return None
     b, rest = sp.expand(factor).as_independent(x, as_Add=True)  # factor = b' + B e^{cx}
@@ -69,7 +69,7 @@ def hurwitz_terms(integrand: sp.Expr, x: sp.Symbol):
     terms = []
     for term in sp.Add.make_args(sp.expand(sp.powsimp(num * sp.exp(shift) * sign / (rest * b), combine="exp"))):
         coeff, s, exponent, others = split_product(constant * term, x)
-        rho, const = _linear(exponent, x) if exponent.has(x) else (sp.Integer(0), exponent)
+        rho, const = linear_in(exponent, x) if exponent.has(x) else (sp.Integer(0), exponent)
         if others or rho is None:
             return None
         terms.append((coeff * sp.exp(const), s, rho))

@@ -41,7 +41,7 @@ STIELTJES = eq(sp.Integral(_u**_s * sp.log(_u) ** _k * sp.exp(-_eta * _u) / (_u 
                sp.Derivative(sp.gamma(_s + 1) * _c**_s * sp.exp(_c * _eta) * sp.uppergamma(-_s, _c * _eta), (_s, _k)))
 
 
-def _linear(expr: sp.Expr, u: sp.Symbol) -> tuple[sp.Expr | None, sp.Expr | None]:
+def linear_in(expr: sp.Expr, u: sp.Symbol) -> tuple[sp.Expr | None, sp.Expr | None]:
     """(slope, constant) when ``expr`` is linear in u with a nonzero slope; (None, None) otherwise."""
     expr = sp.expand(expr)
     if not expr.is_polynomial(u) or sp.degree(expr, u) != 1:
@@ -92,7 +92,7 @@ def _terms(integrand: sp.Expr, u: sp.Symbol) -> list[tuple[sp.Expr, sp.Expr, int
         logs = [f.as_base_exp() for f in rest]
         if not all(isinstance(b, sp.log) and b.args[0] == u and e.is_Integer and e > 0 for b, e in logs):
             return None
-        slope, const = _linear(exponent, u) if exponent.has(u) else (sp.Integer(0), exponent)
+        slope, const = linear_in(exponent, u) if exponent.has(u) else (sp.Integer(0), exponent)
         if slope is None:
             return None
         terms.append((coeff * sp.exp(const), s, sum(int(e) for _, e in logs), -slope))
@@ -205,7 +205,7 @@ def stieltjes_terms(integrand: sp.Expr, u: sp.Symbol):
     except (sp.PolynomialError, NotImplementedError):
         return None
     linear = sp.Mul(*[f for f in sp.Mul.make_args(den) if f.has(u) and f.is_polynomial(u)])
-    slope, const = _linear(linear, u) if linear.has(u) else (None, None)
+    slope, const = linear_in(linear, u) if linear.has(u) else (None, None)
     if slope is None:
         return None
     terms = _terms(constant * num * linear / (den * slope), u)
