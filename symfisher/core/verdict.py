@@ -13,6 +13,7 @@ from typing import Literal, Mapping, Sequence
 
 import sympy as sp
 
+from symfisher.core.deadline import Background
 from symfisher.core.simplify import is_zero, signed_symbols, tidy
 from symfisher.core.evidence import numeric_value
 from symfisher.core.indicators import non_numbers
@@ -170,12 +171,17 @@ def matrices_equal(
     back = {d: s for s, d in signs.items()}
     differences = {ij: (left[ij] - right[ij]).xreplace(signs) for ij in cells}
     zero = {ij: is_zero(differences[ij], simplify_seconds) for ij in cells}
-    upper = {ij: sp.Integer(0) if z else simplify_within(differences[ij], simplify_seconds).xreplace(back)
-             for ij, z in zero.items()}
-    residual = sp.ImmutableMatrix(left.rows, left.cols, lambda i, j: upper[(i, j) if (i, j) in upper else (j, i)])
     if all(zero.values()):
+        residual = sp.ImmutableMatrix.zeros(left.rows, left.cols)
         return Verdict("proved", Note.of(what, ": the residual simplifies to the zero matrix"), residual, facts=facts)
-    evidence, witness = compare_numerically(left, right, points)
+    nonzero = {ij: differences[ij] for ij, z in zero.items() if not z}
+    # the residual's short forms (for the reader) in a worker while the points are evaluated here
+    with Background(_simplified_cells, (nonzero, simplify_seconds), simplify_seconds * len(nonzero)) as simplified:
+        evidence, witness = compare_numerically(left, right, points)
+        short = dict(simplified)
+    upper = {ij: short.get(ij, d).xreplace(back) for ij, d in nonzero.items()}
+    residual = sp.ImmutableMatrix(left.rows, left.cols, lambda i, j: upper.get((i, j) if j >= i or not symmetric
+                                                                               else (j, i), sp.Integer(0)))
     if witness is not None:
         at = listed([eq(k, v) if isinstance(v, (sp.Basic, int)) else f"{k} = {v}" for k, v in witness.point.items()])
         reason = Note.of(what, ": they differ at ", *at, f" by up to {witness.max_abs_diff:.6g}")
@@ -185,6 +191,12 @@ def matrices_equal(
     return Verdict("inconclusive", Note.of(what, ": the residual does not simplify to zero but vanishes numerically "
                    f"at {len(evidence)} random points (", _tried(evidence), "; evidence, not proof)"), residual,
                    tuple(evidence), facts=facts)
+
+
+def _simplified_cells(cells: Mapping[tuple[int, int], sp.Expr], seconds: float):
+    """(cell, a short form of its expression), cell by cell, each within ``seconds``."""
+    for ij, expr in cells.items():
+        yield ij, simplify_within(expr, seconds)
 
 
 def _tried(evidence: Sequence[Evidence]) -> Note:
