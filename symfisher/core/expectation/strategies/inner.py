@@ -16,12 +16,11 @@ by quadrature in t.
 
 from __future__ import annotations
 
-import math
-
 import sympy as sp
 
-from symfisher.core.evidence import NUMERIC_FAILURES, numeric_expectation, numeric_value
+from symfisher.core.evidence import NUMERIC_FAILURES, numeric_expectation
 from symfisher.core.expectation.base import Expectation, refined_symbol, force_log, linear_terms
+from symfisher.core.expectation.inverse import inverse_on
 from symfisher.core.expectation.registry import register
 from symfisher.core.note import Note, eq
 
@@ -97,18 +96,8 @@ def _slope_sign(inverse: sp.Expr, t: sp.Symbol, image: tuple[sp.Expr, sp.Expr]) 
     return slope, 0
 
 
-def _checked(ctx, g, x, t, inverse, density, image) -> bool:
-    """The map checked by numbers at a random parameter point: g(x(t)) = t at points of the image, and
-    the density of T integrates to 1 over it (a wrong inverse or image would show in one or the other)."""
-    point = ctx.point(CHECK_SEED)
-    lo, hi = (float(numeric_value(e, point)) for e in (image.inf, image.sup))
-    inside = [lo + w * (hi - lo) for w in (0.2, 0.5, 0.7)] if math.isfinite(hi - lo) else (
-        [lo + w for w in (0.3, 1.0, 2.5)] if math.isfinite(lo) else [hi - w for w in (0.3, 1.0, 2.5)]
-        if math.isfinite(hi) else [-1.3, 0.2, 1.7])
-    for v in inside:
-        back = numeric_value(g.xreplace({x: inverse.xreplace({t: v})}), point)
-        if isinstance(back, complex) or not abs(back - v) <= 1e-9 * max(1.0, abs(v)):
-            return False
+def _normalized(t, density, image, point) -> bool:
+    """The density of T integrates to 1 over its image at ``point`` (a wrong image or Jacobian would show)."""
     try:
         mass = numeric_expectation(sp.Integer(1), density, {t: image}, point)
     except NUMERIC_FAILURES:
@@ -127,10 +116,10 @@ def change(ctx, g: sp.Expr):
     if any(e.has(sp.Limit, sp.nan, sp.zoo, sp.AccumBounds) or e.is_extended_real is False for e in ends):
         return None
     t = sp.Dummy("t", real=True)
-    solutions = [r for r in sp.solve(sp.Eq(g, t), x) if not r.has(sp.I, sp.nan, sp.zoo, sp.LambertW)]
-    if len(solutions) != 1:
+    point = ctx.point(CHECK_SEED)
+    inverse = inverse_on(g, x, t, s, ends, point, avoid=(sp.LambertW,))
+    if inverse is None:
         return None
-    inverse = solutions[0]
     slope, sign = _slope_sign(inverse, t, ends)
     if sign == 0:
         return None
@@ -143,7 +132,7 @@ def change(ctx, g: sp.Expr):
         refined = refined_symbol(t, image)
         inverse, logq, t = inverse.xreplace({t: refined}), logq.xreplace({t: refined}), refined
     density = sp.powsimp(sp.expand(sp.exp(logq), power_exp=True, deep=False))
-    if not _checked(ctx, g, x, t, inverse, density, image):
+    if not _normalized(t, density, image, point):
         return None
     sub = ctx.in_variable(t, density, image, sp.Symbol("t", real=True), f"{ctx.label} in t = g(x)", force_log(logq))
     return t, inverse, sub

@@ -18,6 +18,7 @@ import sympy as sp
 from symfisher.core.deadline import run_with_deadline
 from symfisher.errors import BudgetExceeded
 from symfisher.core.expectation.base import Expectation
+from symfisher.core.expectation.inverse import inverse_on
 from symfisher.core.expectation.registry import register
 from symfisher.core.simplify import on_domains
 from symfisher.core.special_forms import simplify_value
@@ -166,22 +167,24 @@ def _exponent_inner_functions(density: sp.Expr, x: sp.Symbol):
                 yield h  # (e^{cx} has its own candidate)
 
 
-def _monotone_inverse(h: sp.Expr, x: sp.Symbol, s: sp.Interval, u: sp.Symbol):
+def _monotone_inverse(h: sp.Expr, x: sp.Symbol, s: sp.Interval, u: sp.Symbol, point: dict):
     """(x(u), image of s, |dx/du|) when h is strictly monotone on s (its derivative of one sign by the assumptions)
-    and u = h(x) has one solution; else ``None``."""
+    and u = h(x) has one solution (checked by numbers at ``point``); else ``None``."""
     slope = sp.diff(h, x)
     if not (slope.is_positive or slope.is_negative):
         return None
     ends = [sp.limit(h, x, s.inf, "+"), sp.limit(h, x, s.sup, "-")]
     if any(e.has(sp.Limit, sp.nan, sp.zoo) for e in ends):
         return None
-    solutions = [r for r in sp.solve(sp.Eq(h, u), x) if not r.has(sp.I)]
-    if len(solutions) != 1:
+    inverse = inverse_on(h, x, u, s, ends, point)
+    if inverse is None:
         return None
     lo, hi = ends if slope.is_positive else ends[::-1]
-    inverse = solutions[0]
     jacobian = sp.diff(inverse, u) * (1 if slope.is_positive else -1)  # |dx/du|, its sign known: no Abs
     return inverse, sp.Interval.open(lo, hi), jacobian
+
+
+INVERSE_SEED = 13  # the parameter point at which a solution of u = h(x) is checked
 
 
 def _inner_candidates(engine, x, s, xu, v):
@@ -190,7 +193,8 @@ def _inner_candidates(engine, x, s, xu, v):
     for h in dict.fromkeys(_exponent_inner_functions(engine.ctx.density, x)):
         u = sp.Dummy("u", positive=True)
         try:
-            found = engine.hard(_monotone_inverse, h, x, s, u, seconds=engine.config.atom_timeout)
+            found = engine.hard(_monotone_inverse, h, x, s, u, engine.ctx.point(INVERSE_SEED),
+                                seconds=engine.config.atom_timeout)
         except (BudgetExceeded, NotImplementedError, ValueError, TypeError):
             continue
         if found is not None:
