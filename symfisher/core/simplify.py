@@ -285,15 +285,24 @@ def monomial_form(expr: sp.Expr) -> sp.Expr | None:
     >>> monomial_form(k * sp.sin(m)**2 * sp.besseli(1, k) + k * sp.cos(m)**2 * sp.besseli(1, k))
     k*besseli(1, k)
     """
+    expanded = expanded_form(expr)
+    return expanded if expanded is not None and is_monomial(expanded) else None
+
+
+def expanded_form(expr: sp.Expr) -> sp.Expr | None:
+    """``expr`` expanded, even powers of sines written through cosines first when it has any (sin²(a) + cos²(a) = 1:
+    the von Mises law's E[s_μ]); ``None`` for an entry over :data:`MONOMIAL_NODES` nodes or holding a Piecewise, an
+    Integral or a Sum."""
     if more_nodes_than(expr, MONOMIAL_NODES) or expr.has(sp.Piecewise, sp.Integral, sp.Sum):
         return None
     expanded = sp.expand(expr)
-    if not _monomial(expanded) and expanded.has(sp.sin):  # sin²(a) + cos²(a) = 1 (the von Mises law's E[s_μ])
+    if expanded.has(sp.sin) and not is_monomial(expanded):
         expanded = sp.expand(expanded.xreplace(_even_sine_powers(expanded)))
-    return expanded if _monomial(expanded) else None
+    return expanded
 
 
-def _monomial(expr: sp.Expr) -> bool:
+def is_monomial(expr: sp.Expr) -> bool:
+    """A product c·Π fᵢ^nᵢ of numbers, symbols and functions of symbols and numbers (Γ-like ones excepted)."""
     return all(_plain_factor(f) for f in sp.Mul.make_args(expr))
 
 
