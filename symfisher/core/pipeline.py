@@ -24,7 +24,7 @@ import sympy as sp
 from symfisher.core.deadline import Background, Budget
 from symfisher.core.renaming import renamed
 from symfisher.core.simplify import (already_simple, expanded_form, is_monomial, is_zero, monomial_form, on_domains,
-                                     signed_symbols)
+                                     signed_symbols, simplify_start)
 from symfisher.config import Config
 from symfisher.core.expectation import Context, Engine
 from symfisher.core.expectation.base import Expectation
@@ -575,11 +575,6 @@ def _simplify_derivative(e: sp.Expr, config: Config) -> sp.Expr:
 HYPERBOLIC = (sp.cosh, sp.sinh, sp.tanh)
 
 
-EXPANDED_SHORTER = 0.3  # an expanded entry this much shorter than found is what simplify starts from: over 521 entries
-# of sympy.stats's laws, the 30 with such cancellations came out the same, in half the time (larger ratios: 4 of 58
-# came out in other forms, one of them longer)
-
-
 def _simplified(value: sp.Expr, config: Config, domains: Mapping[sp.Symbol, sp.Set] | None = None) -> sp.Expr:
     """``simplify`` under the time limit, keeping exponentials where it would bring in cosh/sinh/tanh; with the
     signs the parameters' ``domains`` imply (log(1/r) + log(r) = 0 for r ∈ (1, ∞)).
@@ -590,8 +585,7 @@ def _simplified(value: sp.Expr, config: Config, domains: Mapping[sp.Symbol, sp.S
     expanded = expanded_form(value)
     if expanded is not None and is_monomial(expanded):
         return expanded
-    if expanded is not None and sp.count_ops(expanded) <= EXPANDED_SHORTER * sp.count_ops(value):
-        value = expanded  # terms cancelled: simplify starts from the short sum (half the time, same forms)
+    value = simplify_start(value, expanded)
     signs = signed_symbols(value.free_symbols, domains)
     if signs:
         return _simplified(value.xreplace(signs), config).xreplace({d: s for s, d in signs.items()})

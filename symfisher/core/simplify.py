@@ -301,6 +301,29 @@ def expanded_form(expr: sp.Expr) -> sp.Expr | None:
     return expanded
 
 
+SHORTER_START = 0.3  # a form with at most this share of an entry's operations is what simplify starts from
+
+
+def simplify_start(expr: sp.Expr, expanded: sp.Expr | None) -> sp.Expr:
+    """What ``simplify`` should start from: a form of ``expr`` in which most of it cancelled (at most
+    :data:`SHORTER_START` of its operations), else ``expr``. The forms tried: ``expanded`` (:func:`expanded_form`), then,
+    for a rational function of symbols, ``cancel``. The exponential family's moments of the multinomial law come as
+    81 operations that cancel to −3/(p₁ + p₂ − 1).
+
+    Over the 477 distinct entries simplified in deriving sympy.stats's laws, the 60 that start from such a form (31
+    expanded, 29 cancelled) came out as before, and their simplify took 0.60 s instead of 2.66 s; looking for the start
+    costs about 3 ms an entry. Expanded forms with less cancellation (0.46–0.89 of the operations) came out otherwise
+    in 4 of 58, one of them longer."""
+    most = SHORTER_START * sp.count_ops(expr)
+    if expanded is not None and sp.count_ops(expanded) <= most:
+        return expanded
+    if expanded is not None and not expr.atoms(sp.Function) and expr.is_rational_function():
+        cancelled = sp.cancel(expr)
+        if sp.count_ops(cancelled) <= most:
+            return cancelled
+    return expr
+
+
 def is_monomial(expr: sp.Expr) -> bool:
     """A product c·Π fᵢ^nᵢ of numbers, symbols and functions of symbols and numbers (Γ-like ones excepted)."""
     return all(_plain_factor(f) for f in sp.Mul.make_args(expr))
