@@ -364,12 +364,11 @@ def _mapped_mass(density: sp.Expr, support, point: dict) -> float | None:
     fn = safe_lambdify(data, sp.sympify(density).subs(point))
 
     def integrand(*t):
-        with np.errstate(all="ignore"):
-            v = float(np.real(fn(*(m[1](u) for m, u in zip(maps, t)))))
+        v = float(np.real(fn(*(m[1](u) for m, u in zip(maps, t)))))
         jac = math.prod(m[2](u) for m, u in zip(maps, t))
         return v * jac if math.isfinite(v * jac) else 0.0
 
-    with warnings.catch_warnings():
+    with warnings.catch_warnings(), np.errstate(all="ignore"):
         warnings.simplefilter("ignore")
         value, _err = integrate.nquad(integrand, [m[0] for m in maps], opts={"limit": 100})
     return float(value)
