@@ -46,6 +46,12 @@ class SpecialFunctionPrinting:
         """log of anything else: the base printer's."""
         return super()._print_log(expr)  # type: ignore[misc]
 
+    def _print_hyper(self, expr: sp.Expr) -> str:  # ₘFₘ(1, …; 2, …; w): the incomplete-gamma strategy's form
+        m = len(expr.ap)
+        if m == len(expr.bq) and 1 <= m <= 5 and set(expr.ap) == {1} and set(expr.bq) == {2}:
+            return self._call(f"{HELPERS}.unit_hyper", str(m), expr.argument)
+        raise self._unsupported(sp.sstr(expr), "only mFm(1, ..., 1; 2, ..., 2; w), m <= 5")
+
     def _print_loggamma(self, expr: sp.Expr) -> str:
         return self._call(f"{self.SPECIAL}.gammaln", expr.args[0])
 

@@ -25,6 +25,7 @@ import sympy as sp
 from sympy.printing.numpy import JaxPrinter
 
 from symfisher.errors import NotSupportedError
+from symfisher.numeric._array_special import unit_hyper
 from symfisher.numeric._special_printing import HELPERS, SpecialFunctionPrinting
 from symfisher.numeric.compiler import Backend, CheckedPrinter
 
@@ -79,12 +80,6 @@ class JaxNumericPrinter(SpecialFunctionPrinting, CheckedPrinter, JaxPrinter):
 
     def _print_Ei(self, expr: sp.Expr) -> str:
         return self._call(f"{_S}.expi", expr.args[0])
-
-    def _print_hyper(self, expr: sp.Expr) -> str:  # ₘFₘ(1, …; 2, …; w): the incomplete-gamma strategy's form
-        m = len(expr.ap)
-        if m == len(expr.bq) and 1 <= m <= 5 and set(expr.ap) == {1} and set(expr.bq) == {2}:
-            return self._call(f"{HELPERS}.unit_hyper", str(m), expr.argument)
-        raise NotSupportedError(f"{sp.sstr(expr)} has no JAX form (only mFm(1, ..., 1; 2, ..., 2; w), m <= 5)")
 
     # Bessel
     def _print_besseli(self, expr: sp.Expr) -> str:
@@ -170,30 +165,11 @@ def _upper_gamma(a: Any, x: Any) -> Any:
     return jnp.where(steps > UPPER_GAMMA_STEPS, jnp.nan, value)
 
 
-UNIT_HYPER_TERMS = 160  # series terms: enough for w ≤ 50 (the NumPy runtime takes 2w + 60); nan above
-
-
 def _unit_hyper(m: int, w: Any) -> Any:
-    """ₘFₘ(1, …, 1; 2, …, 2; w) for 1 ≤ m ≤ 5, as the NumPy runtime's ``unit_hyper`` computes it (the series for
-    w ≥ −8; below, the complete log-Gamma moments minus a 32-point Gauss–Laguerre tail), with a fixed number of
-    series terms (jit); nan for w > 50."""
+    """ₘFₘ(1, …, 1; 2, …, 2; w), 1 ≤ m ≤ 5 (:func:`~symfisher.numeric._array_special.unit_hyper`)."""
     import jax.numpy as jnp
 
-    from symfisher.numeric._runtime import _GAMMA_DERIVATIVES_AT_ONE, _LAGUERRE
-
-    w = jnp.asarray(w) * 1.0
-    near = jnp.where(w >= -8.0, w, 0.0)
-    total, term = jnp.zeros_like(w), jnp.ones_like(w)
-    for n in range(UNIT_HYPER_TERMS):
-        total = total + term / (n + 1.0) ** m
-        term = term * near / (n + 1.0)
-    z = jnp.where(w < -8.0, -w, 9.0)
-    lz = jnp.log(z)
-    head = sum(math.comb(m - 1, i) * lz ** (m - 1 - i) * (-1.0) ** i * _GAMMA_DERIVATIVES_AT_ONE[i] for i in range(m))
-    u, weight = (jnp.asarray(a) for a in _LAGUERRE)
-    tail = jnp.exp(-z) * jnp.sum(weight * (-jnp.log1p(u / z[..., None])) ** (m - 1), axis=-1)
-    far = (head - tail) / (math.factorial(m - 1) * z)
-    return jnp.where(w > 50.0, jnp.nan, jnp.where(w >= -8.0, total, far))
+    return unit_hyper(jnp, lambda v: jnp.asarray(v) * 1.0, m, w)
 
 
 def _heaviside(x: Any, h0: Any) -> Any:

@@ -6,7 +6,8 @@ uses for ``backend="torch"``.
 Special functions map to ``torch.special`` (ψ and ψ⁽ⁿ⁾ of any integer order, log Γ, erf, erfc, erf⁻¹, ζ and
 Hurwitz ζ, I₀ and I₁, K₀ and K₁, the regularized incomplete Γ). Where torch has none, a small implementation
 here: Γ (sign times e^{log Γ}), B and log B, n!, Iₙ of integer order n ≥ 2 (recurrence from I₀, I₁), E₁ and
-Eₙ (series and continued fraction), the principal branch of Lambert W (Halley's iteration), Heaviside and the
+Eₙ (series and continued fraction), Γ(a, x) of every real order (recurrence), ₘFₘ(1, …; 2, …; w) for m ≤ 5 (series,
+and a Gauss–Laguerre form for w < −8), the principal branch of Lambert W (Halley's iteration), Heaviside and the
 Dirac delta (zero off the origin). Bessel functions of symbolic order, Ei and other branches of W raise
 :class:`~symfisher.errors.NotSupportedError`.
 
@@ -24,6 +25,7 @@ import sympy as sp
 from sympy.printing.pytorch import TorchPrinter
 
 from symfisher.errors import NotSupportedError
+from symfisher.numeric._array_special import unit_hyper
 from symfisher.numeric._special_printing import HELPERS, SpecialFunctionPrinting
 from symfisher.numeric.compiler import Backend, CheckedPrinter
 
@@ -272,6 +274,13 @@ def _upper_gamma(a: Any, x: Any) -> Any:
     return torch.where(steps > UPPER_GAMMA_STEPS, torch.full_like(value, float("nan")), value)
 
 
+def _unit_hyper(m: int, w: Any) -> Any:
+    """ₘFₘ(1, …, 1; 2, …, 2; w), 1 ≤ m ≤ 5 (:func:`~symfisher.numeric._array_special.unit_hyper`)."""
+    import torch
+
+    return unit_hyper(torch, _t, m, w)
+
+
 def _lambertw(x: Any) -> Any:
     """Principal branch W₀(x) for real x ≥ −1/e (nan below): w·e^w = x by Halley's iteration (fixed length,
     differentiable by autograd)."""
@@ -321,7 +330,8 @@ def _maximum(a: Any, b: Any) -> Any:
 
 SPECIAL = types.SimpleNamespace(polygamma=_polygamma, gamma=_gamma, beta=_beta, betaln=_betaln, zeta=_zeta, besseli_int=_besseli_int,
                                 expn=_expn, lambertw=_lambertw, heaviside=_heaviside, dirac_delta=_dirac_delta,
-                                minimum=_minimum, maximum=_maximum, upper_gamma=_upper_gamma)
+                                minimum=_minimum, maximum=_maximum, upper_gamma=_upper_gamma,
+                                unit_hyper=_unit_hyper)
 
 
 def namespace() -> dict[str, Any]:

@@ -69,7 +69,7 @@ SPECIAL = [
     (sp.Ei(a), {a: 1.4}), (sp.sinc(t), {t: 0.9}),
 ]
 # what a library lacks (a NotSupportedError naming the function when compiled)
-MISSING = {"jax": {"besselk"}, "torch": {"Ei", "hyper"}}
+MISSING = {"jax": {"besselk"}, "torch": {"Ei"}}
 
 
 def _id(case):
@@ -297,23 +297,25 @@ def test_unsupported_orders_are_named(backend):
         printer.doprint(sp.polygamma(sp.Rational(1, 2), a))
 
 
-def test_other_hypergeometric_functions_have_no_jax_form():
-    _lib("jax")
-    with pytest.raises(NotSupportedError, match=r"^hyper\(\(1, 2\), \(3, 3\), a\) has no JAX form \(only mFm"):
-        get_backend("jax").printer().doprint(sp.hyper([1, 2], [3, 3], a))
+@pytest.mark.parametrize("backend, library", [("jax", "JAX"), ("torch", "PyTorch")])
+def test_other_hypergeometric_functions_have_no_array_form(backend, library):
+    _lib(backend)
+    with pytest.raises(NotSupportedError, match=rf"^hyper\(\(1, 2\), \(3, 3\), a\) has no {library} form \(only mFm"):
+        get_backend(backend).printer().doprint(sp.hyper([1, 2], [3, 3], a))
 
 
 @pytest.mark.slow
-def test_the_gompertz_information_on_jax_matches_numpy():
-    """The Gompertz law's I(b, η) holds E₁(η) and ₃F₃(1, 1, 1; 2, 2, 2; −η): JAX evaluates both (exp1, unit_hyper) and
-    agrees with the NumPy functions, on both sides of unit_hyper's switch at −8."""
-    _lib("jax")
+@pytest.mark.parametrize("backend", BACKENDS)
+def test_the_gompertz_information_on_the_backends_matches_numpy(backend):
+    """The Gompertz law's I(b, η) holds E₁(η) and ₃F₃(1, 1, 1; 2, 2, 2; −η): JAX and PyTorch evaluate both (E₁,
+    unit_hyper) and agree with the NumPy functions, on both sides of unit_hyper's switch at −8."""
+    _lib(backend)
     x = sp.Symbol("x", positive=True)
     model = sf.Model.from_pdf(a * b * sp.exp(a * x + b - b * sp.exp(a * x)), x, [a, b], sp.Interval.open(0, sp.oo))
     d = sf.derive(model, timeout=60)
-    jax_fn, numpy_fn = d.lambdify(backend="jax"), d.lambdify()
+    array_fn, numpy_fn = d.lambdify(backend=backend), d.lambdify()
     for point in ((1.3, 0.7), (0.4, 12.5)):
-        np.testing.assert_allclose(_np(jax_fn.fisher(*point)), np.asarray(numpy_fn.fisher(*point)), rtol=1e-12)
+        np.testing.assert_allclose(_np(array_fn.fisher(*point)), np.asarray(numpy_fn.fisher(*point)), rtol=1e-12)
 
 
 # ---------------------------------------------------------------------------------------------- engine derivations
