@@ -34,10 +34,12 @@ def inverse_on(g: sp.Expr, x: sp.Symbol, t: sp.Symbol, support: sp.Interval, end
     """The one solution x(t) of g(x) = t that maps the image between ``ends`` (g at the ends of the support) into
     ``support`` and back, or ``None`` (no solution in closed form, or several branches). Solutions holding I, nan,
     zoo or a function in ``avoid`` are not considered."""
-    try:
-        found = sp.solve(sp.Eq(g, t), x, check=False)
-    except NotImplementedError:  # "no algorithms are implemented to solve equation ...": no closed form
-        return None
+    found = _through_logs(g, x, t)
+    if found is None:
+        try:
+            found = sp.solve(sp.Eq(g, t), x, check=False)
+        except NotImplementedError:  # "no algorithms are implemented to solve equation ...": no closed form
+            return None
     solutions = [r for r in found if not r.has(sp.I, sp.nan, sp.zoo, *avoid)]
     if not solutions:
         return None
@@ -57,3 +59,26 @@ def _maps_back(g: sp.Expr, x: sp.Symbol, xv: sp.Expr, v: float, lo, hi, point) -
         return False
     back = numeric_value(g.xreplace({x: xv}), point)
     return not isinstance(back, complex) and abs(back - v) <= ROUND_TRIP_RTOL * max(1.0, abs(v))
+
+
+def _through_logs(g: sp.Expr, x: sp.Symbol, t: sp.Symbol) -> list[sp.Expr] | None:
+    """The roots of g(x) = t when g = c + Σ nᵢ log qᵢ(x) with integers nᵢ and polynomials qᵢ of degree ≤ 2 in all:
+    e^{t − c} = Π qᵢ^{nᵢ} = N/D, so N − e^{t − c} D = 0 is a polynomial in x of degree ≤ 2 (the logit log x − log(1 − x),
+    log x, log(1 + x²)). ``None`` for another g (then ``solve``, which checks its solutions symbolically even when
+    told not to: 0.19 s of 0.29 s for the logit)."""
+    const, num, den = sp.Integer(0), sp.Integer(1), sp.Integer(1)
+    for term in sp.Add.make_args(sp.expand_log(g, force=True)):
+        coeff, rest = term.as_independent(x, as_Add=False)
+        if not rest.has(x):
+            const += term
+            continue
+        if not (isinstance(rest, sp.log) and coeff.is_Integer and rest.args[0].is_polynomial(x)):
+            return None
+        if coeff > 0:
+            num *= rest.args[0] ** int(coeff)
+        else:
+            den *= rest.args[0] ** int(-coeff)
+    poly = sp.Poly(sp.expand(num - sp.exp(t - const) * den), x)
+    if poly.degree() < 1 or poly.degree() > 2:
+        return None
+    return list(sp.roots(poly, x, multiple=True))

@@ -84,15 +84,19 @@ def rational_in(h: sp.Expr, t: sp.Symbol) -> sp.Expr | None:
 
 
 def _slope_sign(inverse: sp.Expr, t: sp.Symbol, image: tuple[sp.Expr, sp.Expr]) -> tuple[sp.Expr, int]:
-    """(dx/dt, its sign on the image: +1, −1, or 0 when SymPy proves neither)."""
-    slope = sp.simplify(sp.diff(inverse, t))
+    """(dx/dt, its sign on the image: +1, −1, or 0 when SymPy proves neither). The derivative is factored over one
+    denominator first (eᵗ/(eᵗ + 1)² for the logit: a sign SymPy reads off), and simplified only when that leaves the
+    sign open (``simplify`` took 0.28 s of the logit's 0.53 s)."""
+    derivative = sp.diff(inverse, t)
     lo, hi = sorted(image, key=float) if all(e.is_number for e in image) else image
-    tries = [slope]
-    if lo.is_number and hi.is_number:  # t with the assumptions of its interval (positive on (0, ∞) ...)
-        tries.append(slope.xreplace({t: refined_symbol(t, sp.Interval.open(lo, hi))}))
-    for s in tries:
-        if s.is_positive or s.is_negative:
-            return slope, 1 if s.is_positive else -1
+    for tidy in (lambda e: sp.factor(sp.together(e)), sp.simplify):
+        slope = tidy(derivative)
+        tries = [slope]
+        if lo.is_number and hi.is_number:  # t with the assumptions of its interval (positive on (0, ∞) ...)
+            tries.append(slope.xreplace({t: refined_symbol(t, sp.Interval.open(lo, hi))}))
+        for s in tries:
+            if s.is_positive or s.is_negative:
+                return slope, 1 if s.is_positive else -1
     return slope, 0
 
 

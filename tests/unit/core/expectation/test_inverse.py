@@ -32,3 +32,16 @@ def test_no_closed_form_gives_none():
 def test_image_points_lie_inside():
     for lo, hi in ((0.0, 1.0), (2.0, float("inf")), (float("-inf"), -1.0), (float("-inf"), float("inf"))):
         assert all(lo < v < hi for v in image_points(lo, hi))
+
+
+def test_sums_of_logarithms_are_inverted_as_polynomials():
+    """g = c + Σ nᵢ log qᵢ(x): e^{t − c} = Π qᵢ^{nᵢ} is a polynomial equation of degree ≤ 2, no solve."""
+    from symfisher.core.expectation.inverse import _through_logs
+
+    p = sp.Symbol("p", positive=True)
+    (root,) = _through_logs(sp.log(p) - sp.log(1 - p) + 2, p, t)
+    assert sp.simplify(root - sp.exp(t - 2) / (sp.exp(t - 2) + 1)) == 0
+    assert len(_through_logs(sp.log(1 + p**2), p, t)) == 2  # ±√(eᵗ − 1): the support picks one
+    assert inverse_on(sp.log(1 + x**2), x, t, sp.Interval.open(0, sp.oo), (0, sp.oo), {}) == sp.sqrt(sp.exp(t) - 1)
+    assert _through_logs(sp.log(p) * p, p, t) is None  # not a sum of logarithms
+    assert _through_logs(sp.log(p**3 + 1), p, t) is None  # degree 3: left to solve
