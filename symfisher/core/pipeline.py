@@ -580,7 +580,9 @@ def _simplified(value: sp.Expr, config: Config, domains: Mapping[sp.Symbol, sp.S
     signs the parameters' ``domains`` imply (log(1/r) + log(r) = 0 for r ∈ (1, ∞)).
 
     simplify likes 1/(4 cosh²(η/2)) for e^η/(1 + e^η)²; users compare with the exponential form. An entry that
-    expands to a monomial (:func:`~symfisher.core.simplify.monomial_form`) is that monomial, without simplify.
+    expands to a monomial (:func:`~symfisher.core.simplify.monomial_form`) is that monomial, without simplify; one
+    that mostly cancels when expanded or put over one denominator is simplified from that shorter form
+    (:func:`~symfisher.core.simplify.simplify_start`).
     """
     expanded = expanded_form(value)
     if expanded is not None and is_monomial(expanded):

@@ -317,7 +317,7 @@ def simplify_start(expr: sp.Expr, expanded: sp.Expr | None) -> sp.Expr:
     most = SHORTER_START * sp.count_ops(expr)
     if expanded is not None and sp.count_ops(expanded) <= most:
         return expanded
-    if expanded is not None and not expr.atoms(sp.Function) and expr.is_rational_function():
+    if expanded is not None and not expr.atoms(sp.Function) and expr.is_rational_function():  # (None: too large)
         cancelled = sp.cancel(expr)
         if sp.count_ops(cancelled) <= most:
             return cancelled
