@@ -517,6 +517,21 @@ def satisfies(conditions: tuple) -> Callable[[Mapping], bool] | None:
     return holds
 
 
+def _abs_linear_set(c: sp.Basic, sym: sp.Symbol) -> sp.Set | None:
+    """The set where |α·sym + β| < k (or ≤ k) holds, α, β, k numbers, α ≠ 0: an interval, without ``as_set``'s
+    inequality solver (0.1 s for the negative binomial's |p − 1| < 1); ``None`` for another condition."""
+    if not isinstance(c, (sp.StrictLessThan, sp.LessThan)) or not isinstance(c.lhs, sp.Abs) or not c.rhs.is_number:
+        return None
+    inner = sp.expand(c.lhs.args[0])
+    alpha, beta = inner.coeff(sym), inner.subs(sym, 0)
+    if not (alpha.is_number and beta.is_number and alpha.is_real and beta.is_real and alpha != 0
+            and inner == alpha * sym + beta):
+        return None
+    ends = sorted(((-c.rhs - beta) / alpha, (c.rhs - beta) / alpha), key=float)
+    strict = isinstance(c, sp.StrictLessThan)
+    return sp.Interval(*ends, left_open=strict, right_open=strict)
+
+
 def settle_conditions(conditions: tuple[sp.Basic, ...], domains) -> tuple[str, tuple[sp.Basic, ...]]:
     """"converges" (every condition holds on the parameter domain), "diverges" (one holds nowhere
     there) or "conditional" with the conditions that remain.
@@ -535,7 +550,7 @@ def settle_conditions(conditions: tuple[sp.Basic, ...], domains) -> tuple[str, t
             sym = next(iter(syms))
             domain = domains.get(sym) or domain_of(sym)
             try:
-                where = c.as_set()
+                where = _abs_linear_set(c, sym) or c.as_set()
                 if domain.is_subset(where):
                     continue
                 if where.intersect(domain) is sp.S.EmptySet:

@@ -89,3 +89,7 @@ def test_sympy_convergence_conditions_are_kept_and_decided_on_the_domain():
     assert settle_conditions((nu > 1,), {}) == ("conditional", (nu > 1,))
     assert settle_conditions((sp.Abs(p - 1) < 1,), {p: sp.Interval.open(0, 1)}) == ("converges", ())
     assert settle_conditions((p < 0,), {})[0] == "diverges"
+    # |α·p + β| < k is read as an interval directly (no inequality solver): (0, 2) here, not all of p > 0
+    assert settle_conditions((sp.Abs(p - 1) < 1,), {}) == ("conditional", (sp.Abs(p - 1) < 1,))
+    assert settle_conditions((sp.Abs(3 * p - 9) <= 1,), {p: sp.Interval.open(0, 1)})[0] == "diverges"
+    assert settle_conditions((sp.Abs(2 - 3 * p) <= 1,), {p: sp.Interval(sp.Rational(1, 2), 1)}) == ("converges", ())

@@ -70,7 +70,59 @@ def _integrate(expr, x, lo, hi):
 
 
 def _sum(expr, x, lo, hi):
-    return with_conditions(sp.summation(expr, (x, lo, hi)))
+    """Σ expr over x = lo, …, hi: a hypergeometric series in closed form (:func:`hypergeometric_sum`) where it is one,
+    else SymPy's ``summation``."""
+    found = hypergeometric_sum(expr, x) if lo == 0 and hi is sp.oo else None
+    return found if found is not None else with_conditions(sp.summation(expr, (x, lo, hi)))
+
+
+def hypergeometric_sum(term: sp.Expr, x: sp.Symbol) -> tuple[sp.Expr, tuple[sp.Basic, ...]] | None:
+    """Σ_{x ≥ 0} term(x) when the term ratio is rational, term(x + 1)/term(x) = c·Π(x + aᵢ)/((x + 1)·Π(x + bⱼ)):
+    then the sum is term(0)·pFq(a; b; c), in closed form by ``hyperexpand``, for |c| < 1 when p = q + 1 (the
+    negative binomial's pgf: 1F0(r; ; (1 − p)z) = (1 − (1 − p)z)^(−r)). ``None`` when the ratio is not rational
+    with linear factors, the series diverges (p > q + 1), or hyperexpand leaves pFq. SymPy's ``summation`` finds
+    the same series after trying other methods first (0.24 s for the negative binomial's pgf)."""
+    first = term.subs(x, 0)
+    if first == 0 or first.has(sp.nan, sp.zoo, sp.oo, -sp.oo):
+        return None
+    ratio = sp.Mul(*[_step_ratio(f, x) for f in sp.Mul.make_args(term) if f.has(x)])
+    if ratio.has(x) and not ratio.is_rational_function(x):
+        return None
+    num, den = sp.fraction(sp.factor(sp.together(ratio)))
+    tops, bottoms = _linear_roots(num, x), _linear_roots(den, x)
+    if tops is None or bottoms is None:
+        return None
+    c = sp.Poly(num, x).LC() / sp.Poly(den, x).LC()
+    a, b = [-r for r in tops], [-r for r in bottoms]
+    if 1 in b:
+        b.remove(1)  # the (x + 1) of the series' x!
+    else:
+        a.append(sp.Integer(1))
+    if len(a) > len(b) + 1 or any(v.is_integer and v.is_nonpositive for v in b):
+        return None
+    if not b and len(a) <= 1:  # e^c and the binomial series (1 − c)^(−a): no formula table (hyperexpand builds
+        value = sp.exp(c) if not a else (1 - c) ** (-a[0])  # one per process, 0.27 s, lost with a worker)
+    else:
+        value = sp.hyperexpand(sp.hyper(a, b, c))
+    if value.has(sp.hyper, sp.meijerg):
+        return None
+    return first * value, (sp.Abs(c) < 1,) if len(a) == len(b) + 1 else ()
+
+
+def _step_ratio(f: sp.Expr, x: sp.Symbol) -> sp.Expr:
+    """f(x + 1)/f(x) for one factor of a term: b^{e(x+1) − e(x)} for a power b^{e(x)} with b free of x (whatever the sign
+    of b: (z(1 − p))^x steps by z(1 − p)), else by ``combsimp`` (binomials, factorials, Γ)."""
+    base, e = f.as_base_exp()
+    if not base.has(x):
+        return base ** sp.expand(e.subs(x, x + 1) - e)
+    return sp.combsimp(f.subs(x, x + 1) / f)
+
+
+def _linear_roots(p: sp.Expr, x: sp.Symbol) -> list[sp.Expr] | None:
+    """The roots of the polynomial p in x with multiplicity, when it splits into linear factors; else ``None``."""
+    poly = sp.Poly(p, x)
+    roots = sp.roots(poly, x, multiple=True)
+    return roots if len(roots) == poly.degree() else None
 
 
 def _generating_function(engine, kind: str, direct: bool = True):

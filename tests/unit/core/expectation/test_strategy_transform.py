@@ -44,3 +44,32 @@ def test_detail_states_the_generating_function():
 ])
 def test_does_not_apply(m, g):
     assert apply("atom", "transform", m, g) is None
+
+
+z = sp.Symbol("z", positive=True)
+p, r = sp.Symbol("p", positive=True), sp.Symbol("r", positive=True)
+
+
+@pytest.mark.parametrize("term, expected, conditions", [
+    pytest.param(sp.binomial(n + r - 1, n) * p**r * (1 - p)**n * z**n, p**r * (1 - (1 - p) * z) ** (-r),
+                 (sp.Abs(z * (1 - p)) < 1,), id="negative-binomial-pgf"),  # 1F0(r; ; (1 − p)z)
+    pytest.param(sp.exp(-lam) * lam**n * z**n / sp.factorial(n), sp.exp(lam * (z - 1)), (), id="poisson-pgf"),  # 0F0
+    pytest.param(p * (1 - p)**n * z**n, p / (1 - (1 - p) * z), (sp.Abs(z * (1 - p)) < 1,), id="geometric-pgf"),
+])
+def test_hypergeometric_sums(term, expected, conditions):
+    from symfisher.core.expectation.strategies.transform import hypergeometric_sum
+
+    value, conds = hypergeometric_sum(term, n)
+    assert same(value, expected)
+    assert [sp.simplify(c.lhs - d.lhs) == 0 for c, d in zip(conds, conditions)] == [True] * len(conditions)
+
+
+@pytest.mark.parametrize("term", [
+    pytest.param(sp.factorial(n) * z**n, id="divergent: 2F0"),
+    pytest.param(z ** (n**2), id="ratio not rational"),
+    pytest.param(n * z**n, id="zero first term"),
+])
+def test_hypergeometric_sums_left_to_summation(term):
+    from symfisher.core.expectation.strategies.transform import hypergeometric_sum
+
+    assert hypergeometric_sum(term, n) is None
