@@ -14,7 +14,7 @@ UNIT_HYPER_TERMS = 160  # series terms: enough for w ≤ 50 (the NumPy runtime t
 
 def unit_hyper(xp: Any, asarray: Callable[[Any], Any], m: int, w: Any) -> Any:
     """ₘFₘ(1, …, 1; 2, …, 2; w) for 1 ≤ m ≤ 5, as the NumPy runtime's ``unit_hyper`` computes it: the series
-    Σ wⁿ/(n!(n + 1)^m) for w ≥ −8; below, with z = −w, ∫₀^∞ (log-moments of Γ) minus a 32-point Gauss–Laguerre
+    Σ wⁿ/(n!(n + 1)^m) for w ≥ −8; below, with z = −w, the complete log-Γ moments minus a 32-point Gauss–Laguerre
     tail, (Σᵢ C(m−1, i) log^{m−1−i}(z) (−1)ⁱ Γ⁽ⁱ⁾(1) − e^{−z} Σ wₖ (−log(1 + uₖ/z))^{m−1}) / ((m − 1)! z);
     nan for w > 50. ``asarray`` casts to the library's float64 array."""
     w = asarray(w)
