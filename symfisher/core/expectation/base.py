@@ -517,15 +517,22 @@ def satisfies(conditions: tuple) -> Callable[[Mapping], bool] | None:
     return holds
 
 
+def linear_in(expr: sp.Expr, u: sp.Symbol) -> tuple[sp.Expr | None, sp.Expr | None]:
+    """(slope, constant) when ``expr`` is linear in u with a nonzero slope; (None, None) otherwise."""
+    expr = sp.expand(expr)
+    if not expr.is_polynomial(u) or sp.degree(expr, u) != 1:
+        return None, None
+    slope, const = sp.Poly(expr, u).all_coeffs()
+    return slope, const
+
+
 def _abs_linear_set(c: sp.Basic, sym: sp.Symbol) -> sp.Set | None:
     """The set where |α·sym + β| < k (or ≤ k) holds, α, β, k numbers, α ≠ 0: an interval, without ``as_set``'s
     inequality solver (0.1 s for the negative binomial's |p − 1| < 1); ``None`` for another condition."""
     if not isinstance(c, (sp.StrictLessThan, sp.LessThan)) or not isinstance(c.lhs, sp.Abs) or not c.rhs.is_number:
         return None
-    inner = sp.expand(c.lhs.args[0])
-    alpha, beta = inner.coeff(sym), inner.subs(sym, 0)
-    if not (alpha.is_number and beta.is_number and alpha.is_real and beta.is_real and alpha != 0
-            and inner == alpha * sym + beta):
+    alpha, beta = linear_in(c.lhs.args[0], sym)
+    if alpha is None or not (alpha.is_number and beta.is_number and alpha.is_real and beta.is_real):
         return None
     ends = sorted(((-c.rhs - beta) / alpha, (c.rhs - beta) / alpha), key=float)
     strict = isinstance(c, sp.StrictLessThan)

@@ -16,9 +16,8 @@ from typing import Callable
 
 import sympy as sp
 
-from symfisher.core.expectation.base import KINKED, Expectation, confirmed, split_product
+from symfisher.core.expectation.base import KINKED, Expectation, confirmed, linear_in, split_product
 from symfisher.core.expectation.registry import register
-from symfisher.core.expectation.strategies.incomplete_gamma import linear_in
 from symfisher.core.note import Note, eq
 
 SECONDS = 2.0  # the cancel and the sum of closed forms, in a worker of their own

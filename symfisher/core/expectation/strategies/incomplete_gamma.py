@@ -29,7 +29,7 @@ from typing import Callable
 
 import sympy as sp
 
-from symfisher.core.expectation.base import KINKED, Expectation, confirmed, split_product
+from symfisher.core.expectation.base import KINKED, Expectation, confirmed, linear_in, split_product
 from symfisher.core.expectation.registry import register
 from symfisher.core.note import Note, eq
 
@@ -39,15 +39,6 @@ _k = sp.Symbol("k", integer=True, nonnegative=True)
 #: the identity of the Stieltjes case, as the proofs show it
 STIELTJES = eq(sp.Integral(_u**_s * sp.log(_u) ** _k * sp.exp(-_eta * _u) / (_u + _c), (_u, 0, sp.oo)),
                sp.Derivative(sp.gamma(_s + 1) * _c**_s * sp.exp(_c * _eta) * sp.uppergamma(-_s, _c * _eta), (_s, _k)))
-
-
-def linear_in(expr: sp.Expr, u: sp.Symbol) -> tuple[sp.Expr | None, sp.Expr | None]:
-    """(slope, constant) when ``expr`` is linear in u with a nonzero slope; (None, None) otherwise."""
-    expr = sp.expand(expr)
-    if not expr.is_polynomial(u) or sp.degree(expr, u) != 1:
-        return None, None
-    slope, const = sp.Poly(expr, u).all_coeffs()
-    return slope, const
 
 
 def log_power_terms(integrand: sp.Expr, u: sp.Symbol) -> list[tuple[sp.Expr, sp.Expr, int, sp.Expr]] | None:
