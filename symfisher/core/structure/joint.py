@@ -18,7 +18,7 @@ import itertools
 import math
 import random
 import warnings
-from typing import Iterable, Iterator, Mapping, Sequence
+from typing import Any, Callable, Iterable, Iterator, Mapping, Sequence
 
 import numpy as np
 import sympy as sp
@@ -300,7 +300,8 @@ def _linear_bounds(cond: sp.Basic, data: Sequence[sp.Symbol], boxes: list[tuple[
         relations.append((coeffs, float(poly.coeff_monomial(1))))
 
     def limits(j: int):
-        def fn(*outer):  # outer: values of data[j-1], …, data[0] (nquad passes the outer variables in order)
+        def fn(*outer):  # outer: values of data[j-1], …, data[0] (nquad passes the outer variables in order);
+            # floats or arrays of them (np.minimum and np.maximum serve both)
             values = dict(zip(range(j - 1, -1, -1), outer))
             lo, hi = boxes[j]
             for coeffs, c in relations:
@@ -313,10 +314,10 @@ def _linear_bounds(cond: sp.Basic, data: Sequence[sp.Symbol], boxes: list[tuple[
                     rest += min(coeffs[i] * lo_i, coeffs[i] * hi_i) if coeffs[i] else 0.0
                 bound = -rest / a
                 if a > 0:
-                    hi = min(hi, bound)
+                    hi = np.minimum(hi, bound)
                 else:
-                    lo = max(lo, bound)
-            return (lo, max(lo, hi))
+                    lo = np.maximum(lo, bound)
+            return (lo, np.maximum(lo, hi))
         return fn
 
     conjuncts = cond.args if isinstance(cond, sp.And) else (cond,)
@@ -350,6 +351,10 @@ def joint_mass(density: sp.Expr, joint: sp.Set, data: Sequence[sp.Symbol], suppo
         boxes.append((float(s.inf), float(s.sup)))
     limits, exact = _linear_bounds(cond, data, boxes)
     fn = safe_lambdify(data, dens if exact else dens * indicator(joint, data))
+    if exact and len(data) == 2 and all(math.isfinite(v) for box in boxes for v in box):
+        found = _tanh_sinh_mass(fn, limits, len(data))
+        if found is not None:
+            return found
     # nquad: func(x0, …, xn) with x0 innermost; ranges[i] gets (x_{i+1}, …, x_n). Innermost = data[-1].
     order = list(range(len(data) - 1, -1, -1))
 
@@ -365,6 +370,49 @@ def joint_mass(density: sp.Expr, joint: sp.Set, data: Sequence[sp.Symbol], suppo
         warnings.simplefilter("ignore")
         value, _err = integrate.nquad(integrand, ranges, opts={"limit": 30, "epsabs": 1e-7, "epsrel": 1e-5})
     return float(value)
+
+
+TANH_SINH_RTOL = 1e-10
+
+
+def _tanh_sinh_mass(fn: Callable[..., Any], limits: Sequence[Callable[..., Any]], n: int) -> float | None:
+    """∫ fn over a bounded set described by iterated ``limits`` (data[0] outermost), by nested tanh-sinh quadrature
+    (``scipy.integrate.tanhsinh``), each level vectorised over all the nodes of the levels outside it; ``None`` where
+    a level does not converge to :data:`TANH_SINH_RTOL`.
+
+    Tanh-sinh takes integrable singularities at the ends of each range in its stride, which QUADPACK's adaptive
+    ``nquad`` does not: a Dirichlet density on the 2-simplex took nquad 90 000 calls and 0.1 s, and takes tanh-sinh
+    67 vectorised calls and 5 ms, to 1e-15. Only a screen: a mass other than 1 is confirmed by a second estimate
+    before a model is rejected. Used in two dimensions: nested three deep, the inner levels are redone at every
+    refinement of the outer ones (16 s for a Dirichlet law on the 3-simplex).
+    """
+    from scipy.integrate import tanhsinh
+
+    class _NotConverged(Exception):
+        pass
+
+    def level(j: int, outer: tuple) -> np.ndarray:  # outer: arrays of data[0], …, data[j-1]
+        lo, hi = limits[j](*reversed(outer))
+
+        def f(x, *o):
+            if j < n - 1:
+                return level(j + 1, (*o, x))
+            v = np.broadcast_to(np.real(np.asarray(fn(*o, x), dtype=complex)), np.shape(x))
+            return np.where(np.isfinite(v), v, 0.0)
+
+        r = tanhsinh(f, lo, hi, args=outer, rtol=TANH_SINH_RTOL)
+        # the outermost level must converge; an inner one may stop at tanhsinh's finest level (status −2), as it
+        # does at nodes where its range shrinks to a point at a corner of the simplex, not on a non-finite value
+        if np.any(r.status != 0) if j == 0 else np.any((r.status != 0) & (r.status != -2)):
+            raise _NotConverged
+        return r.integral
+
+    try:
+        with warnings.catch_warnings(), np.errstate(all="ignore"):
+            warnings.simplefilter("ignore")
+            return float(level(0, ()))
+    except _NotConverged:
+        return None
 
 
 def iter_assignments(joint: sp.FiniteSet, data: Sequence[sp.Symbol]) -> Iterator[dict[sp.Symbol, sp.Expr]]:

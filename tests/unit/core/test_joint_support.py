@@ -6,6 +6,7 @@ import pytest
 import sympy as sp
 
 from symfisher import Model, ModelError
+from symfisher.core.structure import joint
 from symfisher.core.structure.joint import joint_mass, simplex
 
 x, y = sp.symbols("x y", real=True)
@@ -71,6 +72,29 @@ def test_joint_mass_is_one_on_the_simplex_and_on_the_counts():
     point = {p1: sp.Rational(1, 5), p2: sp.Rational(1, 3), n: 7}
     assert joint_mass(c.density, c.joint_support, c.data, c.support_map, point) == pytest.approx(1, abs=1e-12)
     assert c.constants == (n,)
+
+
+def test_the_mass_over_a_simplex_comes_from_tanh_sinh_to_rounding(monkeypatch):
+    """Shapes below 1 make the density singular on the faces: nested tanh-sinh gets the mass to 2e-10 (the screen
+    needs 1e-6) where nquad's adaptive rules needed 10⁵ calls for 1e-8; nquad is not called at all."""
+    monkeypatch.setattr("scipy.integrate.nquad", lambda *a, **k: pytest.fail("nquad called"))
+    m = Model.from_pdf(DIRICHLET, (u, v), list(a), Model.simplex([u, v]), validate=False)
+    for shapes in ((sp.Rational(1, 2), sp.Rational(7, 10), sp.Rational(3, 5)), (3, 2, 5)):
+        point = dict(zip(a, map(sp.Integer, shapes) if isinstance(shapes[0], int) else shapes))
+        assert joint_mass(m.density, m.joint_support, m.data, m.support_map, point) == pytest.approx(1, abs=1e-9)
+
+
+def test_a_mass_tanh_sinh_cannot_settle_falls_back_to_nquad(monkeypatch):
+    monkeypatch.setattr(joint, "_tanh_sinh_mass", lambda *args: None)
+    m = Model.from_pdf(DIRICHLET, (u, v), list(a), Model.simplex([u, v]), validate=False)
+    point = {a[0]: sp.Rational(3, 2), a[1]: sp.Rational(7, 5), a[2]: sp.Rational(9, 4)}
+    assert joint_mass(m.density, m.joint_support, m.data, m.support_map, point) == pytest.approx(1, abs=1e-6)
+
+
+def test_a_dirichlet_density_twice_too_large_is_refused_with_its_mass():
+    with pytest.raises(ModelError, match=r"^model twice: the density is not normalized: it integrates to 2 over "
+                                         r"\(u, v\) ∈ .* with u \+ v < 1 at alpha1="):
+        Model.from_pdf(2 * DIRICHLET, (u, v), list(a), Model.simplex([u, v]), name="twice")
 
 
 # ---------------------------------------------------------------------------------------------- bad input

@@ -86,7 +86,7 @@ def _running(pid: int) -> bool:
         return True
 
 
-def _slow_probe(model, point):
+def _slow_probe(model, point, compiled=None):
     time.sleep(60)
 
 

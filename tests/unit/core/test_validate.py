@@ -3,6 +3,7 @@ unnormalized ones, with a true one-line statement about a named parameter point.
 
 from __future__ import annotations
 
+import dataclasses
 import re
 
 import pytest
@@ -207,3 +208,29 @@ def test_a_narrowed_domain_on_which_the_density_is_still_not_normalized_is_an_er
     text = str(info.value)
     assert "\n" not in text and "not normalized" in text and "it integrates to 2" in text, text
     assert float(re.search(r"a=(\d+/\d+|\d+)", text).group(1).split("/")[0]) > 0, text
+
+
+def test_one_compiled_density_serves_every_point_and_never_decides_a_rejection():
+    """The density compiled once over (data, parameters) answers "nothing negative here"; a probe it cannot
+    evaluate, or a value it finds wrong, sends the point to the check compiled at that point, which alone reports."""
+    from symfisher.core import validation
+
+    model = sf.Model.from_pdf(_normal(mu, sigma), x, [mu, sigma], sp.Reals)
+    symbols = (mu, sigma)
+    compiled = validation._compiled_density(model, symbols)
+    point = {mu: sp.Rational(1, 3), sigma: sp.Rational(7, 5)}
+    assert compiled(point)(0.5) == pytest.approx(float(_normal(mu, sigma).subs(point).subs(x, 0.5)), rel=1e-14)
+    assert validation._negative_at(model, point, compiled) is None
+    assert compiled({mu: sp.pi, sigma: 1}) is None  # not a rational point: the exact check takes it
+
+    wrong = dataclasses.replace(model, density_expr=(x - mu) * _normal(mu, sigma))  # negative for x < μ
+    exact = validation._negative_at(wrong, point)
+    assert exact is not None and exact[0] < 0 and exact[1][x] < 1 / 3
+    assert validation._negative_at(wrong, point, validation._compiled_density(wrong, symbols)) == exact
+
+    def failing(_point):
+        def fn(*_x):
+            raise NotImplementedError("no numeric form")
+        return fn
+    assert validation._negative_at(model, point, failing) is None  # fell back to the exact check
+    assert validation._negative_at(wrong, point, failing) == exact
