@@ -23,7 +23,7 @@ import sympy as sp
 from symfisher.core.deadline import Background, Budget
 from symfisher.core.renaming import renamed
 from symfisher.core.simplify import (already_simple, expanded_form, is_monomial, is_zero, monomial_form, on_domains,
-                                     signed_symbols, simplify_start)
+                                     rational_form, signed_symbols, simplify_start)
 from symfisher.config import Config
 from symfisher.core.expectation import Context, Engine
 from symfisher.core.expectation.base import Expectation
@@ -580,10 +580,17 @@ def _simplified(value: sp.Expr, config: Config, domains: Mapping[sp.Symbol, sp.S
     signs the parameters' ``domains`` imply (log(1/r) + log(r) = 0 for r ∈ (1, ∞)).
 
     simplify likes 1/(4 cosh²(η/2)) for e^η/(1 + e^η)²; users compare with the exponential form. An entry that
-    expands to a monomial (:func:`~symfisher.core.simplify.monomial_form`) is that monomial, without simplify; one
+    expands to a monomial (:func:`~symfisher.core.simplify.monomial_form`) is that monomial, without simplify; an
+    entry rational in the parameters (and their logarithms) is in lowest terms, factored
+    (:func:`~symfisher.core.simplify.rational_form`); one
     that mostly cancels when expanded or put over one denominator is simplified from that shorter form
     (:func:`~symfisher.core.simplify.simplify_start`).
     """
+    if domains is not None and value.free_symbols <= set(domains):  # an entry: a function of the parameters alone
+        signs = signed_symbols(value.free_symbols, domains)
+        rational = rational_form(value.xreplace(signs), config.simplify_timeout)
+        if rational is not None:
+            return rational.xreplace({d: s for s, d in signs.items()})
     expanded = expanded_form(value)
     if expanded is not None and is_monomial(expanded):
         return expanded

@@ -197,7 +197,76 @@ def _shortest(expr: sp.Expr) -> sp.Expr:
         forms = _forms(expr)
     except (RuntimeError, StopIteration, RecursionError, TypeError, ValueError, AttributeError, NotImplementedError):
         return expr  # SymPy's simplify failed on it (a Sum up to floor(x/2) raises StopIteration): keep it as is
-    return unpacked_logs(min(forms, key=lambda e: (sp.count_ops(e) + packed_logs(e), len(sp.srepr(e)))))
+    return unpacked_logs(min(forms, key=_length))
+
+
+def _length(expr: sp.Expr) -> tuple[int, int]:
+    """What the shortest form minimises: operations (a packed logarithm counting one more), then printed length."""
+    return sp.count_ops(expr) + packed_logs(expr), len(sp.srepr(expr))
+
+
+def rational_form(expr: sp.Expr, seconds: float = 5.0) -> sp.Expr | None:
+    """For a rational function of symbols and logarithms of their monomials (log a, log(b/a)), with rational
+    coefficients: the shortest of ``expr``, its lowest terms factored (each factor's logarithms combined: log b − log a
+    = log(b/a) for positive a, b), and that form with a negative coefficient taken into an odd power of a sum (r/(p²(1
+    − p)), as the literature prints it, not −r/(p²(p − 1))); ``None`` for anything else, or when time runs out.
+
+    ``simplify`` on such a function comes down to ``cancel`` and ``factor``, after rules for trigonometric, gamma
+    and other functions that find nothing: over the 53 rational entries of I(θ) met in deriving the sympy.stats laws
+    this gives simplify's form in 45, a shorter one with the sign taken in the 8 others, and takes 0.90 s instead of
+    4.17 s (with ``factor(cancel(·))``; ``factor`` alone takes a third of that). On the reciprocal law's entries it
+    gives (log(b/a) − 1)/(a² log(b/a)²) where simplify gave (log(b/a)² + log(a/b))/(a² log(b/a)³), in 0.06 s instead
+    of 0.71 s. Only for functions of the parameters: on a score, simplify keeps (x − μ)² whole where this expands it.
+    """
+    functions = expr.atoms(sp.Function)
+    if expr.atoms(sp.NumberSymbol, sp.Float) or not all(isinstance(f, sp.log) and _symbols_monomial(f.args[0])
+                                                        for f in functions):
+        return None
+    if not expr.xreplace({f: sp.Dummy() for f in functions}).is_rational_function():
+        return None
+    try:
+        return run_with_deadline(_lowest_terms, (expr,), seconds)
+    except BudgetExceeded:
+        return None
+
+
+def _symbols_monomial(expr: sp.Expr) -> bool:
+    """A product of powers of symbols with rational exponents (b/a, √σ)."""
+    return all(f.as_base_exp()[0].is_Symbol and f.as_base_exp()[1].is_Rational for f in sp.Mul.make_args(expr))
+
+
+def _lowest_terms(expr: sp.Expr) -> sp.Expr:
+    logs = {g: sp.Dummy() for g in expr.atoms(sp.log)}  # generators as they stand: factor would expand log(b/a)
+    factored = sp.factor(expr.xreplace(logs)).xreplace({d: g for g, d in logs.items()})
+    # in lowest terms already: the factors of numerator and denominator are canonical, so common ones cancel; the
+    # same forms as factor(cancel(·)) on the 159 rational entries, in 0.57 s instead of 1.52 s
+    if logs:  # combined first (a sign taken into log b − log a would give log(a/b)), and only where a factor holds
+        # several logarithms (logcombine writes 2 − log(b/a) as log(a/b) + 2)
+        factored = sp.Mul(*[sp.logcombine(f) if len(f.atoms(sp.log)) > 1 else f for f in sp.Mul.make_args(factored)])
+        factored = factored.xreplace(_oriented_as_written(factored, expr))
+    return min((expr, factored, *_sign_taken_in(factored)), key=_length)
+
+
+def _oriented_as_written(found: sp.Expr, expr: sp.Expr) -> dict[sp.Expr, sp.Expr]:
+    """log(a/b) → −log(b/a) for each logarithm of ``found`` whose reciprocal is the one ``expr`` writes (log(b/a), or
+    log b − log a, whichever sign factor chose for the sum)."""
+    written = set().union(*(sp.logcombine(s).atoms(sp.log) for s in expr.atoms(sp.Add) if len(s.atoms(sp.log)) > 1))
+    args = {g.args[0] for g in written | expr.atoms(sp.log)}
+    return {g: -sp.log(1 / g.args[0]) for g in found.atoms(sp.log) if g.args[0] not in args and 1 / g.args[0] in args}
+
+
+def _sign_taken_in(expr: sp.Expr) -> list[sp.Expr]:
+    """c·Π fᵢ with c < 0, once for each odd power of a sum among the fᵢ: −c·Π fᵢ with that sum negated."""
+    c, rest = expr.as_coeff_Mul()
+    if not c.is_negative:
+        return []
+    factors = sp.Mul.make_args(rest)
+    out = []
+    for k, f in enumerate(factors):
+        base, e = f.as_base_exp()
+        if base.is_Add and e.is_Integer and e % 2:
+            out.append(sp.Mul(-c, *factors[:k], sp.Pow(-base, e), *factors[k + 1:]))
+    return out
 
 
 def unpacked_logs(expr: sp.Expr) -> sp.Expr:

@@ -14,7 +14,7 @@ from typing import Literal, Mapping, Sequence
 import sympy as sp
 
 from symfisher.core.deadline import Background
-from symfisher.core.simplify import is_zero, signed_symbols, tidy
+from symfisher.core.simplify import is_zero, rational_form, signed_symbols, tidy
 from symfisher.core.evidence import numeric_value
 from symfisher.core.indicators import non_numbers
 from symfisher.core.note import Note, eq, listed
@@ -194,9 +194,12 @@ def matrices_equal(
 
 
 def _simplified_cells(cells: Mapping[tuple[int, int], sp.Expr], seconds: float):
-    """(cell, a short form of its expression), cell by cell, each within ``seconds``."""
+    """(cell, a short form of its expression), cell by cell, each within ``seconds``: a rational function of the
+    parameters (and their logarithms) in lowest terms (:func:`~symfisher.core.simplify.rational_form`), else
+    :func:`simplify_within`."""
     for ij, expr in cells.items():
-        yield ij, simplify_within(expr, seconds)
+        rational = rational_form(expr, seconds)
+        yield ij, rational if rational is not None else simplify_within(expr, seconds)
 
 
 def _tried(evidence: Sequence[Evidence]) -> Note:

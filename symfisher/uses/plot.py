@@ -139,7 +139,7 @@ def plot_information(family: str, param: str | None = None, *, fixed: Mapping[st
 
     >>> r = plot_information("bernoulli")
     >>> r["expr"], bool(np.allclose(r["information"], 1 / (r["theta"] * (1 - r["theta"]))))
-    (-1/(p*(p - 1)), True)
+    (1/(p*(1 - p)), True)
     """
     import symfisher.catalog as derivations
 

@@ -197,3 +197,49 @@ def test_no_generator_form_without_generators_or_a_shorter_result(value):
     from symfisher.core.simplify import over_generators
 
     assert over_generators(value) is None
+
+
+p, r, p1, p2, q = sp.symbols("p r p1 p2 q", positive=True)
+x = sp.Symbol("x", real=True)
+
+
+@pytest.mark.parametrize("value, expected", [
+    (1 / (1 - p) + 1 / p, 1 / (p * (1 - p))),                                       # Bernoulli: the sign taken in
+    ((-r + r / p) / (1 - p) ** 2 + r / p**2, r / (p**2 * (1 - p))),                  # negative binomial
+    (-3 * p1 / (1 - p1 - p2) ** 2 - 3 * p2 / (1 - p1 - p2) ** 2 + 3 / (1 - p1 - p2) ** 2, 3 / (1 - p1 - p2)),
+    (p**2 + 2 * p + 1, (p + 1) ** 2),                                                # factored where shorter
+    (1 / (a**2 * (sp.log(b) - sp.log(a))) - 1 / (a**2 * (sp.log(b) - sp.log(a)) ** 2),   # reciprocal law, −E[H]
+     (sp.log(b / a) - 1) / (a**2 * sp.log(b / a) ** 2)),
+    (1 / (a**2 * sp.log(b / a) ** 2) - (sp.log(b / a) - 1) / (a**2 * sp.log(b / a) ** 2),  # its residual
+     (2 - sp.log(b / a)) / (a**2 * sp.log(b / a) ** 2)),
+])
+def test_a_rational_entry_comes_in_lowest_terms_factored_with_the_sign_taken_in(value, expected):
+    from symfisher.core.simplify import rational_form
+
+    out = rational_form(value)
+    assert out == expected
+    assert sp.simplify(out - value) == 0
+
+
+@pytest.mark.parametrize("value", [
+    sp.gamma(p) / p,                    # a function other than a logarithm
+    sp.log(p + 1) / p,                  # the logarithm of a sum
+    sp.pi / p**2,                       # a constant simplify may rewrite
+    sp.Float(0.5) / p,
+    sp.sqrt(p) + 1 / p,                 # not rational
+])
+def test_anything_else_is_left_to_simplify(value):
+    from symfisher.core.simplify import rational_form
+
+    assert rational_form(value) is None
+
+
+def test_the_pipeline_uses_it_for_entries_but_not_for_scores():
+    """simplify keeps (x − μ)² whole in a score, where the rational form would expand it."""
+    from symfisher.config import Config
+    from symfisher.core.pipeline import _simplified
+
+    score = -1 / q + (x - p) ** 2 / q**3
+    assert _simplified(score, Config.defaults()) == (-q**2 + (p - x) ** 2) / q**3
+    entry = (1 - p) / (p * (p - 1) ** 2)
+    assert _simplified(entry, Config.defaults(), {p: sp.Interval.open(0, 1)}) == 1 / (p * (1 - p))
