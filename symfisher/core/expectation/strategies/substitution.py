@@ -276,9 +276,11 @@ def rational_on_unit(h: sp.Expr, u: sp.Symbol) -> sp.Expr:
     w = h.xreplace({sp.log(u): L1, sp.log(1 - u): L2})
     if w.has(u) and not w.is_rational_function(u, L1, L2) or w.has(sp.log):
         return h
-    num, den = sp.fraction(sp.cancel(sp.together(w)))  # together first: cancel alone expands the nested products
-    den = sp.factor(den).replace(lambda e: e.is_Pow and sp.expand(e.base - (u - 1)) == 0 and e.exp.is_Integer,
-                                 lambda e: (-1) ** e.exp * (1 - u) ** e.exp)
+    # lowest terms by factor of one fraction (together first), not cancel: the same 139 forms over the atoms of eight
+    # laws on (0, 1), in 1.7 s instead of 3.0 s (cancel expands numerator and denominator before it divides)
+    num, den = sp.fraction(sp.factor(sp.together(w)))
+    den = den.replace(lambda e: e.is_Pow and sp.expand(e.base - (u - 1)) == 0 and e.exp.is_Integer,
+                      lambda e: (-1) ** e.exp * (1 - u) ** e.exp)
     if any(sp.expand(f - (u - 1)) == 0 for f in sp.Mul.make_args(den)):  # a bare u − 1: −(1 − u) would
         den, num = den.xreplace({u - 1: 1 - u}), -num  # re-evaluate to u − 1, so move its sign to the numerator
     return (sp.expand(num) / den).xreplace({L1: sp.log(u), L2: sp.log(1 - u)})
@@ -417,8 +419,9 @@ def _expect_after(engine, sub, g, x, u, inverse, label: str, expensive: bool) ->
     h = canonical_in(h, u, sub.ctx.support[u])
     sub.expensive = expensive
     r = sub.expect(h)
-    if r.closed:
-        value = simplify_value(r.value)
+    if r.closed:  # simplify only ψ⁽ⁿ⁾ values here: the entry is simplified whole, in a worker, once it is found
+        # (simplify on every substituted atom, in the engine's process, took 0.44 s of the Gompertz law's 1.65 s)
+        value = simplify_value(r.value) if r.value.has(sp.polygamma) else r.value
         if engine.spot_check(g, value, conditions=r.conditions) is False:
             return None
         detail = Note.of("substitution ", label, ", density ", sub.ctx.density.xreplace({u: sp.Symbol("u")}),
