@@ -82,15 +82,17 @@ def _negative_at(model: Model, point: dict, compiled: Callable[[dict], Callable 
     """A data point (and value) where the density is negative or not real, else ``None``.
 
     ``compiled``: point → the density there as a function of the data, from one function of the data and the
-    parameters compiled for all the points tried (:func:`_compiled_density`). Where it evaluates at every probe and
-    finds nothing wrong, that is the answer; otherwise the density at this point is compiled on its own, with the
-    point's exact values substituted first, and only that check reports a value.
+    parameters compiled for all the points tried (:func:`_compiled_density`); where it evaluates at every probe, its
+    answer stands (a value to report comes from the check without it: the density compiled at this point on its own,
+    with the point's exact values substituted first).
     """
     data = list(model.data)
     combos = list(_probes(model, point))
     fast = compiled(point) if compiled is not None else None
-    if fast is not None and _first_bad(fast, combos, strict=True) is None:
-        return None
+    if fast is not None:
+        bad = _first_bad(fast, combos, strict=True)
+        if bad is not _UNEVALUATED:
+            return None if bad is None else (bad[0], dict(zip(data, bad[1])))
     try:
         fn = safe_lambdify(data, model.density.subs(point))
     except (*NUMERIC_FAILURES, SyntaxError):  # lambdify cannot print it: checked symbolically later
@@ -210,6 +212,8 @@ def _validate(model: Model, points: int, seed: int, budget: Budget, declared: bo
     compiled = _compiled_density(model, symbols)
     for point in candidates:
         bad = _negative_at(model, point, compiled)
+        if bad is not None and (declared or first_bad is None):  # a value that may be reported: checked exactly
+            bad = _negative_at(model, point)
         if bad is None:
             good.append(point)
             if not declared and (len(good) >= points and any(_negatives(pt) == 0 for pt in good)

@@ -210,14 +210,14 @@ def test_a_narrowed_domain_on_which_the_density_is_still_not_normalized_is_an_er
     assert float(re.search(r"a=(\d+/\d+|\d+)", text).group(1).split("/")[0]) > 0, text
 
 
-def test_one_compiled_density_serves_every_point_and_never_decides_a_rejection():
-    """The density compiled once over (data, parameters) answers "nothing negative here"; a probe it cannot
-    evaluate, or a value it finds wrong, sends the point to the check compiled at that point, which alone reports."""
+def test_one_compiled_density_serves_every_point_and_the_exact_check_reports():
+    """The density compiled once over (data, parameters) says where a point is good or bad; a probe it cannot
+    evaluate sends the point to the check compiled at that point, and a value that is reported comes from that
+    check, at the point's exact values."""
     from symfisher.core import validation
 
     model = sf.Model.from_pdf(_normal(mu, sigma), x, [mu, sigma], sp.Reals)
-    symbols = (mu, sigma)
-    compiled = validation._compiled_density(model, symbols)
+    compiled = validation._compiled_density(model, (mu, sigma))
     point = {mu: sp.Rational(1, 3), sigma: sp.Rational(7, 5)}
     assert compiled(point)(0.5) == pytest.approx(float(_normal(mu, sigma).subs(point).subs(x, 0.5)), rel=1e-14)
     assert validation._negative_at(model, point, compiled) is None
@@ -226,7 +226,8 @@ def test_one_compiled_density_serves_every_point_and_never_decides_a_rejection()
     wrong = dataclasses.replace(model, density_expr=(x - mu) * _normal(mu, sigma))  # negative for x < μ
     exact = validation._negative_at(wrong, point)
     assert exact is not None and exact[0] < 0 and exact[1][x] < 1 / 3
-    assert validation._negative_at(wrong, point, validation._compiled_density(wrong, symbols)) == exact
+    fast = validation._negative_at(wrong, point, validation._compiled_density(wrong, (mu, sigma)))
+    assert fast[1] == exact[1] and fast[0] == pytest.approx(exact[0], rel=1e-14)
 
     def failing(_point):
         def fn(*_x):
@@ -234,3 +235,5 @@ def test_one_compiled_density_serves_every_point_and_never_decides_a_rejection()
         return fn
     assert validation._negative_at(model, point, failing) is None  # fell back to the exact check
     assert validation._negative_at(wrong, point, failing) == exact
+    with pytest.raises(sf.ModelError, match=r"^model w: the density is negative or not real \(-0\.0\d+\) at x=-3\.1 "):
+        validation.validate_model(dataclasses.replace(wrong, name="w"))
