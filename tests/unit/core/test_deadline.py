@@ -86,3 +86,13 @@ def test_a_stream_outlives_the_thread_that_started_it():
     starter.join(30)
     assert first == [0]
     assert list(gen) == [1, 2]
+
+
+def test_a_worker_inherits_the_heap_frozen_and_the_parent_keeps_its_own_unfrozen():
+    """The worker's collections skip what it inherited (no walk writing to every object's header, no page copied
+    for it); the parent's garbage stays collectable."""
+    import gc
+
+    assert gc.get_freeze_count() == 0
+    assert run_with_deadline(gc.get_freeze_count, (), 10) > 1000
+    assert gc.get_freeze_count() == 0
