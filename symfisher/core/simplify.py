@@ -179,7 +179,8 @@ def _forms(expr: sp.Expr, zero_test: bool = False) -> list[sp.Expr]:
         out.append(sp.simplify(sp.gammasimp(s.rewrite(sp.gamma))))
     if s.has(sp.polygamma):  # simplify multiplies (α + 1)³ψ″(1/α) out over one denominator: collected, factored
         num, den = sp.fraction(sp.together(s))
-        out.append(sp.collect(sp.expand(num), sorted(s.atoms(sp.polygamma), key=sp.default_sort_key), sp.factor) / den)
+        out.append(sp.collect(sp.expand(num), sorted(s.atoms(sp.polygamma), key=sp.default_sort_key), sp.factor)
+                   / sp.factor(den))  # the Fisher z law's 4(d₁ + d₂)(d₁ + d₂ + 2), not 4d₁² + 8d₁d₂ + 8d₁ + 4d₂² + 8d₂
     if s.has(sp.log):  # simplify's logcombine packs (a + 1) log a into log(a·a^a): expanded, collected per logarithm
         logs = sorted(sp.expand_log(s).atoms(sp.log), key=sp.default_sort_key)
         out.append(sp.collect(sp.expand_log(s), logs, sp.factor))
