@@ -247,8 +247,8 @@ def _generator(f: sp.Expr) -> bool:
 
 def _lowest_terms(expr: sp.Expr) -> sp.Expr:
     polygammas = sorted(expr.atoms(sp.polygamma), key=sp.default_sort_key)
-    generators = {g: sp.Dummy() for g in (*expr.atoms(sp.log), *polygammas)}  # as they stand: factor would expand
-    # log(b/a) and ψ(a + 1)
+    # the generators kept as they stand (factor would expand log(b/a) and ψ(a + 1))
+    generators = {g: sp.Dummy() for g in (*expr.atoms(sp.log), *polygammas)}
     back = {d: g for g, d in generators.items()}
     factored = sp.factor(expr.xreplace(generators))
     # in lowest terms already: the factors of numerator and denominator are canonical, so common ones cancel; the
@@ -265,6 +265,7 @@ def _lowest_terms(expr: sp.Expr) -> sp.Expr:
 
 
 def _logs_combined(found: sp.Expr, expr: sp.Expr) -> sp.Expr:
+    """``found`` with the logarithms of each factor holding several combined, oriented as ``expr`` writes them."""
     combined = sp.Mul(*[sp.logcombine(f) if len(f.atoms(sp.log)) > 1 else f for f in sp.Mul.make_args(found)])
     return combined.xreplace(_oriented_as_written(combined, expr))
 

@@ -127,7 +127,7 @@ _UNEVALUATED = (math.nan, ())  # a strict scan's report of a probe where the fun
 def _first_bad(fn: Callable, combos, strict: bool = False) -> tuple[float | complex, tuple] | None:
     """(value, probe) of the first probe where ``fn(*probe)`` is negative, not real or NaN; ``None`` when there is
     none. A probe where it raises an arithmetic error is skipped, or, with ``strict``, reported as
-    :data:`_UNEVALUATED` (any failure then: the caller checks the point again by other means)."""
+    :data:`_UNEVALUATED`, as is a NaN then (any failure: the caller checks the point again by other means)."""
     skipped = (ValueError, TypeError, ZeroDivisionError, OverflowError)
     with warnings.catch_warnings(), np.errstate(all="ignore"):
         warnings.simplefilter("ignore")
@@ -142,7 +142,11 @@ def _first_bad(fn: Callable, combos, strict: bool = False) -> tuple[float | comp
                 if strict:
                     return _UNEVALUATED
                 raise
-            if math.isnan(v.real) or math.isnan(v.imag) or abs(v.imag) > 1e-12 or v.real < -1e-12:
+            if math.isnan(v.real) or math.isnan(v.imag):
+                if strict:  # in floats, not necessarily at the exact point (Γ overflowing in a ratio)
+                    return _UNEVALUATED
+                return v.real, combo
+            if abs(v.imag) > 1e-12 or v.real < -1e-12:
                 return (v if abs(v.imag) > 1e-12 else v.real), combo
     return None
 
