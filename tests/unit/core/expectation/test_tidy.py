@@ -243,3 +243,22 @@ def test_the_pipeline_uses_it_for_entries_but_not_for_scores():
     assert _simplified(score, Config.defaults()) == (-q**2 + (p - x) ** 2) / q**3
     entry = (1 - p) / (p * (p - 1) ** 2)
     assert _simplified(entry, Config.defaults(), {p: sp.Interval.open(0, 1)}) == 1 / (p * (1 - p))
+
+
+def test_a_score_linear_in_the_data_is_put_in_lowest_terms_without_simplify(monkeypatch):
+    """The multinomial and geometric laws' scores and Hessians: degree 1 in the data over a denominator free of
+    them; a score of higher degree still goes to simplify."""
+    from symfisher.config import Config
+    from symfisher.core import pipeline
+
+    k = sp.Symbol("k", integer=True, nonnegative=True)
+    score = sp.diff(k * sp.log(1 - p) + sp.log(p), p)  # the geometric law's: 1/p − k/(1 − p)
+    hessian = sp.diff(sp.together(score), p)
+    called = []
+    monkeypatch.setattr(pipeline, "_simplified", lambda e, config, domains=None: called.append(e) or e)
+    out = pipeline._simplify_derivative(hessian, Config.defaults(), (k,))
+    assert out == (-k * p**2 - p**2 + 2 * p - 1) / (p**2 * (p - 1) ** 2)  # from 21 operations to 12
+    assert sp.simplify(out - hessian) == 0 and called == []
+    quadratic = -1 / q + (k - p) ** 2 / q**3
+    pipeline._simplify_derivative(quadratic, Config.defaults(), (k,))
+    assert called == [quadratic]
