@@ -280,7 +280,7 @@ def _complex_value(expr: sp.Expr, symbols: list[sp.Symbol]) -> Callable[[Mapping
         TypeError, ValueError: The value is not a number there.
     """
     try:
-        compiled = sp.lambdify(*as_plain_arguments(symbols, expr), modules="mpmath")
+        compiled = sp.lambdify(*as_plain_arguments(symbols, expr), modules="mpmath", docstring_limit=0)
     except (NameError, KeyError, TypeError, SyntaxError):
         compiled = None
 
