@@ -346,9 +346,8 @@ def _start(ctx: Any, child: Any, parent: Any, fn: Callable[..., Any], args: tupl
     pdeathsig = _PDEATHSIG and (server or not stream or threading.current_thread() is threading.main_thread())
     proc = _server_process(ctx)(target=_child, args=(child, parent, fn, args, stream, top, os.getpid(), pdeathsig,
                                             _WATCH_PERIOD), daemon=False)
-    with warnings.catch_warnings(), _frozen_heap():  # Python >= 3.12 warns on fork with threads; a worker's is the
-        # idle watchdog
-        if _IN_WORKER:
+    with warnings.catch_warnings(), _frozen_heap():
+        if _IN_WORKER:  # Python >= 3.12 warns on fork with threads; a worker's is the idle watchdog
             warnings.simplefilter("ignore", DeprecationWarning)
         proc.start()
     return proc

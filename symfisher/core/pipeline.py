@@ -602,9 +602,8 @@ def _simplified(value: sp.Expr, config: Config, domains: Mapping[sp.Symbol, sp.S
     simplify likes 1/(4 cosh²(η/2)) for e^η/(1 + e^η)²; users compare with the exponential form. An entry that
     expands to a monomial (:func:`~symfisher.core.simplify.monomial_form`) is that monomial, without simplify; an
     entry rational in the parameters (and their logarithms) is in lowest terms, factored
-    (:func:`~symfisher.core.simplify.rational_form`); one
-    that mostly cancels when expanded or put over one denominator is simplified from that shorter form
-    (:func:`~symfisher.core.simplify.simplify_start`).
+    (:func:`~symfisher.core.simplify.rational_form`); one that mostly cancels when expanded or put over one
+    denominator is simplified from that shorter form (:func:`~symfisher.core.simplify.simplify_start`).
     """
     if domains is not None and value.free_symbols <= set(domains):  # an entry: a function of the parameters alone
         signs = signed_symbols(value.free_symbols, domains)

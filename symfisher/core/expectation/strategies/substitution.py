@@ -419,8 +419,9 @@ def _expect_after(engine, sub, g, x, u, inverse, label: str, expensive: bool) ->
     h = canonical_in(h, u, sub.ctx.support[u])
     sub.expensive = expensive
     r = sub.expect(h)
-    if r.closed:  # simplify only ψ⁽ⁿ⁾ values here: the entry is simplified whole, in a worker, once it is found
-        # (simplify on every substituted atom, in the engine's process, took 0.44 s of the Gompertz law's 1.65 s)
+    if r.closed:  # simplified here only with ψ⁽ⁿ⁾, Γ or B (ratios that cancel: the Fisher z law's verdict needs them
+        # cancelled); the entry is simplified whole in a worker once found (simplify on every substituted atom, in the
+        # engine's process, took 0.44 s of the Gompertz law's 1.65 s)
         value = simplify_value(r.value) if r.value.has(sp.polygamma, sp.gamma, sp.beta) else r.value
         if engine.spot_check(g, value, conditions=r.conditions) is False:
             return None
