@@ -109,6 +109,16 @@ def _normalized(t, density, image, point) -> bool:
     return abs(mass - 1) <= 1e-6
 
 
+def _limit(g: sp.Expr, x: sp.Symbol, at: sp.Expr, side: str) -> sp.Expr:
+    """lim g(x) as x → ``at`` from ``side``: the sum of the terms' limits where each is real or ±∞ and no two
+    diverge to opposite infinities (for log x − log(1 − x) at 0: 0.4 ms, SymPy's limit of the sum 28 ms), else
+    SymPy's limit of the whole."""
+    parts = [sp.limit(a, x, at, side) for a in sp.Add.make_args(g)]
+    usable = all(v in (sp.oo, -sp.oo) or (v.is_finite and v.is_extended_real) for v in parts) \
+        and not any(v.has(sp.Limit, sp.AccumBounds) for v in parts)
+    return sp.Add(*parts) if usable and not {sp.oo, -sp.oo} <= set(parts) else sp.limit(g, x, at, side)
+
+
 def change(ctx, g: sp.Expr):
     """(t, x(t), the Context of T = g(X)) or ``None`` when g has no inverse in closed form, is not
     proved monotone, or the density of T keeps x."""
@@ -116,7 +126,7 @@ def change(ctx, g: sp.Expr):
     s = ctx.support[x]
     if not isinstance(s, sp.Interval):
         return None
-    ends = (sp.limit(g, x, s.inf, "+"), sp.limit(g, x, s.sup, "-"))
+    ends = (_limit(g, x, s.inf, "+"), _limit(g, x, s.sup, "-"))
     if any(e.has(sp.Limit, sp.nan, sp.zoo, sp.AccumBounds) or e.is_extended_real is False for e in ends):
         return None
     t = sp.Dummy("t", real=True)

@@ -83,3 +83,12 @@ def test_a_wrong_map_is_refused_by_the_numeric_check():
     ctx = Context.of(model(a * u**(a - 1), u, [a], UNIT, "power function"))
     found = change(ctx, sp.log(ctx.data[0]))
     assert found is not None and found[2].support[found[0]] == sp.Interval.open(-sp.oo, 0)
+
+
+def test_the_ends_of_the_map_are_limits_taken_term_by_term_unless_infinities_cancel():
+    from symfisher.core.expectation.strategies.inner import _limit
+
+    v = sp.Dummy("v", positive=True)
+    assert _limit(sp.log(v) - sp.log(1 - v), v, 0, "+") == -sp.oo
+    assert _limit(sp.log(v) - sp.log(1 - v), v, 1, "-") == sp.oo
+    assert _limit(sp.log(v) - sp.log(2 * v) + v, v, 0, "+") == -sp.log(2)  # ∞ − ∞: SymPy's limit of the whole
