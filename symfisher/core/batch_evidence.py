@@ -14,6 +14,11 @@ is cut where a Piecewise condition, or the argument of Abs, sign or Heaviside, c
 piece is smooth inside. A value is kept only where it is converged: the same within
 :data:`TOLERANCE` at half the nodes and with the outermost nodes left out (a divergent integral, such as
 E[s²] = ∞, fails the second test); else it is ``nan``, no evidence.
+
+For one discrete variable on a run of integers (a ``Range``, ℕ₀) the integrands are compiled the same way, once,
+and summed by :func:`~symfisher.core.series.series_sum` at every point at once; a sum that does not settle there
+(a term that overflows, a power-law tail) is done again by :func:`~symfisher.core.evidence.numeric_expectations`
+at that point alone. On the negative binomial law's three open entries at two points: one compilation instead of six.
 """
 
 from __future__ import annotations
@@ -25,7 +30,9 @@ from typing import Mapping, Sequence
 import numpy as np
 import sympy as sp
 
-from symfisher.core.evidence import NUMERIC_FAILURES, safe_lambdify
+from symfisher.core.evidence import NUMERIC_FAILURES, numeric_expectations, safe_lambdify
+from symfisher.core.points import is_discrete_set
+from symfisher.core.series import series_sum
 
 
 def numeric_expectations_many(
@@ -37,14 +44,16 @@ def numeric_expectations_many(
     """``[[E_θ[f] at each point] for f in exprs]``, or ``None`` where this route does not apply: data that
     are not one variable on an interval, a value that is not a float, symbols the points leave free (the
     caller then takes :func:`~symfisher.core.evidence.numeric_expectations` one by one)."""
-    if len(support) != 1 or not exprs:
+    if len(support) != 1 or not exprs or not points:
         return None
     (x, s), = support.items()
-    if not isinstance(s, sp.Interval) or not points:
-        return None
     syms = sorted(set(points[0]), key=sp.default_sort_key)
     integrands = [sp.sympify(f) * density for f in exprs]
     if any(g.free_symbols - set(syms) - {x} for g in integrands) or (s.free_symbols - set(syms)):
+        return None
+    if is_discrete_set(s):
+        return _sums(exprs, integrands, density, x, s, syms, points)
+    if not isinstance(s, sp.Interval):
         return None
     pieces = _Pieces(integrands, x, s, syms)
     try:
@@ -54,6 +63,46 @@ def numeric_expectations_many(
     except NUMERIC_FAILURES:
         return None
     return [[float(column[k]) for column in columns] for k in range(len(exprs))]
+
+
+BATCH_TERMS = 2_000  # terms summed at once; a sum not settled by then (a power-law tail) is done by itself
+
+
+def _sums(exprs, integrands, density, x, s, syms, points) -> list[list[float]] | None:
+    """The discrete case of :func:`numeric_expectations_many`: Σ over k from s.inf to s.sup, every integrand at every
+    point in one call per block of k (``None`` unless ``s`` is a run of integers with a finite first element)."""
+    run = s if isinstance(s, sp.Range) else sp.Range(s.inf, sp.oo) if s in (sp.S.Naturals, sp.S.Naturals0) else None
+    if run is None or run.step != 1 or not (run.inf.is_Integer and (run.sup is sp.oo or run.sup.is_finite)):
+        return None
+    term = safe_lambdify([x, *syms], sp.Tuple(*integrands), cse=True)
+    stop = safe_lambdify(syms, run.sup) if run.sup is not sp.oo else (lambda *v: np.inf)
+    values = [np.array([float(point[v]) for point in points]) for v in syms]
+
+    def block(k: np.ndarray, _rows: np.ndarray, *v: np.ndarray) -> np.ndarray:  # (k, integrand, point)
+        shape = (k.shape[0], 1, len(points))
+        parts = [np.broadcast_to(np.asarray(e), shape) for e in term(k, *v)]
+        if any(np.iscomplexobj(e) and np.any(e.imag[np.isfinite(e)] != 0) for e in parts):
+            raise TypeError("a complex value of a term")
+        return np.concatenate([e.real for e in parts], axis=1)
+
+    try:
+        with warnings.catch_warnings(), np.errstate(all="ignore"):
+            warnings.simplefilter("ignore")
+            last = np.broadcast_to(np.asarray(stop(*values), dtype=float), (len(points),))
+            sums = series_sum(block, int(run.inf), last, np.zeros((len(integrands), 1)), *values,
+                              max_terms=BATCH_TERMS)
+    except NUMERIC_FAILURES:
+        return None
+    return [[float(v) if math.isfinite(v) else _one(f, density, x, s, point) for v, point in zip(row, points)]
+            for f, row in zip(exprs, sums)]
+
+
+def _one(f: sp.Expr, density: sp.Expr, x: sp.Symbol, s: sp.Set, point: Mapping[sp.Symbol, sp.Expr]) -> float:
+    """E[f] at one point by :func:`~symfisher.core.evidence.numeric_expectations` (``nan``: no value there)."""
+    try:
+        return numeric_expectations(f, density, {x: s}, [point])[0]
+    except NUMERIC_FAILURES:
+        return math.nan
 
 
 class _Pieces:

@@ -13,6 +13,7 @@ from typing import Iterator, Mapping, Sequence
 
 import mpmath
 import numpy as np
+import scipy.special
 import sympy as sp
 from mpmath.libmp import NoConvergence
 from sympy.utilities.lambdify import implemented_function
@@ -45,6 +46,7 @@ def _warm() -> None:
 
 
 _warm()
+_binomial_call = implemented_function(sp.Function("binom"), scipy.special.binom)  # finite where the Γ ratio overflows
 _MAX_TERMS = 200_000
 _BLOCK = 2_000
 
@@ -61,6 +63,8 @@ def safe_lambdify(args: Sequence[sp.Symbol], expr: sp.Expr, modules=_MODULES, cs
     is evaluated by :func:`~symfisher.core.series.series_sum` (with NumPy/SciPy modules).
     """
     fresh, expr = as_plain_arguments(args, sp.sympify(expr))
+    if modules == _MODULES and expr.has(sp.binomial):  # SciPy's printer writes Γ(n + 1)/(Γ(k + 1)Γ(n − k + 1)): inf/inf
+        expr = expr.replace(lambda e: isinstance(e, sp.binomial), lambda e: _binomial_call(*e.args))  # from n ≈ 170
     if modules == _MODULES and expr.has(sp.Sum):
         calls: dict[sp.Sum, sp.Expr] = {}
         expr = expr.replace(is_summable, lambda s: calls.get(s) or calls.setdefault(s, _series_call(s)))

@@ -30,7 +30,7 @@ SERIES_RTOL = 1e-16  # a block adds less than this, relative to the partial sum:
 SERIES_ZERO_BLOCKS = 16  # so many blocks of exact zeros before a sum of zeros counts as 0
 
 
-def series_sum(term, start, stop, *args):
+def series_sum(term, start, stop, *args, max_terms=SERIES_MAX_TERMS):
     """Σ_{k=start}^{stop} term(k, *args), elementwise over the broadcast shape of ``args`` and ``stop``
     (``numpy.inf`` for an infinite series; an array for a limit such as ⌊x/2⌋ that varies elementwise).
 
@@ -39,7 +39,7 @@ def series_sum(term, start, stop, *args):
     its partial sum and its terms no longer grow (so Poisson weights far below their peak, all tiny, do not
     end the sum early). Terms that are all exactly zero (an underflow, as x^k at a tiny x, or of a weight e^(−λ/2) that the later terms make
     up for) count as a sum of 0 only after :data:`SERIES_ZERO_BLOCKS` blocks. An element is ``nan`` where a
-    term is not finite or the sum has not converged after :data:`SERIES_MAX_TERMS` terms: no value, rather
+    term is not finite or the sum has not converged after ``max_terms`` terms: no value, rather
     than a wrong one.
 
     >>> from scipy.special import factorial
@@ -56,7 +56,7 @@ def series_sum(term, start, stop, *args):
     done = numpy.broadcast_to(stop < start, shape).copy()
     zeros = numpy.zeros(shape, dtype=int)  # blocks of exact zeros so far, while the partial sum is 0
     with numpy.errstate(all="ignore"):
-        for first in range(int(start), int(start) + SERIES_MAX_TERMS, SERIES_BLOCK):
+        for first in range(int(start), int(start) + max_terms, SERIES_BLOCK):
             k = first + ks
             inside = k <= stop
             terms = numpy.where(inside, numpy.broadcast_to(numpy.asarray(term(k, *arrays), dtype=float),

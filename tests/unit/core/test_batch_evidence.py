@@ -74,10 +74,41 @@ def test_not_applicable_gives_none():
     lam = sp.Symbol("lambda", positive=True)
     two = numeric_expectations_many([x * y], sp.exp(-x - y), {x: sp.Interval(0, sp.oo), y: sp.Interval(0, sp.oo)},
                                     [{}])
-    discrete = numeric_expectations_many([k], lam**k * sp.exp(-lam) / sp.factorial(k), {k: sp.Range(0, sp.oo)},
-                                         [{lam: 2}])
+    integers = numeric_expectations_many([k], sp.exp(-abs(k)) * (1 - sp.exp(-1)) / (1 + sp.exp(-1)),
+                                         {k: sp.S.Integers}, [{}])  # Σ in both directions: the one-by-one route
     free = numeric_expectations_many([x * a], sp.exp(-x), {x: sp.Interval(0, sp.oo)}, [{}])
-    assert two is None and discrete is None and free is None
+    assert two is None and integers is None and free is None
+
+
+k = sp.Symbol("k", integer=True, nonnegative=True)
+
+
+def test_sums_over_the_integers_match_the_exact_moments_at_every_point():
+    """Poisson moments on ℕ₀, and binomial ones on {0, …, n} with n a parameter: every sum at every point at once."""
+    lam, n, p = sp.Symbol("lambda", positive=True), sp.Symbol("n", positive=True, integer=True), sp.Symbol("p")
+    exprs = [sp.Integer(1), k, k**2]
+    poisson = numeric_expectations_many(exprs, lam**k * sp.exp(-lam) / sp.factorial(k), {k: sp.Range(0, sp.oo)},
+                                        [{lam: sp.Rational(3, 2)}, {lam: 7}])
+    assert poisson == [pytest.approx([1, 1], rel=1e-13), pytest.approx([1.5, 7], rel=1e-13),
+                       pytest.approx([1.5 + 1.5**2, 7 + 49], rel=1e-13)]
+    binomial = numeric_expectations_many(exprs, sp.binomial(n, k) * p**k * (1 - p)**(n - k), {k: sp.Range(0, n + 1)},
+                                         [{n: 5, p: sp.Rational(1, 3)}, {n: 12, p: sp.Rational(4, 5)}])
+    assert binomial[1] == pytest.approx([5 / 3, 12 * 0.8], rel=1e-13)
+    assert binomial[2] == pytest.approx([5 / 3 * 2 / 3 + (5 / 3)**2, 12 * 0.8 * 0.2 + 9.6**2], rel=1e-13)
+
+
+def test_a_large_binomial_coefficient_and_a_power_law_tail_still_sum():
+    """binomial(k + r − 1, k) at r ≈ 561 (Γ(k + r)/Γ(r) is inf/inf in floats; SciPy's binom is not), and a zeta law's
+    E[log²(k + 1)], whose power-law tail outlasts the batch and is summed again with its tail at that point."""
+    r, p, s = sp.Symbol("r", positive=True), sp.Symbol("p", positive=True), sp.Symbol("s", positive=True)
+    negative_binomial = sp.binomial(k + r - 1, k) * p**r * (1 - p)**k
+    mean = numeric_expectations_many([k], negative_binomial, {k: sp.Naturals0}, [{r: 561, p: sp.Rational(49, 50)}])
+    assert mean == [pytest.approx([561 * (1 / 50) / (49 / 50)], rel=1e-12)]
+    zeta = (k + 1)**-s / sp.zeta(s)
+    point = [{s: sp.Rational(12, 5)}]
+    many = numeric_expectations_many([sp.log(k + 1)**2], zeta, {k: sp.Range(0, sp.oo)}, point)
+    assert many == [pytest.approx(numeric_expectations(sp.log(k + 1)**2, zeta, {k: sp.Range(0, sp.oo)}, point),
+                                  rel=1e-12)]
 
 
 @pytest.mark.slow
