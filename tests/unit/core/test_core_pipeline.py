@@ -191,3 +191,20 @@ def test_large_model_differentiates_in_a_worker_meanwhile():
     assert sorted(hessian) == entries(4) and sp.simplify(hessian[(0, 0)] + 1 / a**2) == 0
     timings = dict(v for key, v in stream if key == "timing")
     assert set(timings) == {"differentiate", "regularity", "fisher", "neg_expected_hessian"}
+
+
+def test_a_score_that_is_a_plain_sum_once_the_logarithms_are_expanded_is_not_simplified(monkeypatch):
+    """The Beta score from log(Γ(a + b)/(Γ(a)Γ(b)) x^(a−1) (1 − x)^(b−1)) is log x − ψ(a) + ψ(a + b) once the logarithm
+    is expanded: the rows take it (and its Hessian −ψ′(a) + ψ′(a + b)) as they stand, with no simplify."""
+    import symfisher.core.pipeline as pl
+
+    a, b, u = sp.Symbol("a", positive=True), sp.Symbol("b", positive=True), sp.Symbol("u", positive=True)
+    beta = Model(sp.log(sp.gamma(a + b) / (sp.gamma(a) * sp.gamma(b)) * u ** (a - 1) * (1 - u) ** (b - 1)), (u,),
+                 (a, b), ((u, sp.Interval.open(0, 1)),), name="beta")
+    monkeypatch.setattr(pl, "_simplified", lambda *args, **kw: pytest.fail("simplify was called"))
+    ctx = pl.Context.of(beta)
+    expanded = [sp.diff(ctx.logpdf, p).xreplace(dict(ctx.to_user)) for p in beta.params]
+    rows = dict(pl._simplified_rows(beta, Config.defaults(), [sp.diff(beta.logpdf, p) for p in beta.params], expanded))
+    assert rows[(0,)] == sp.log(u) - sp.polygamma(0, a) + sp.polygamma(0, a + b)
+    assert rows[(1,)] == sp.log(1 - u) - sp.polygamma(0, b) + sp.polygamma(0, a + b)
+    assert rows[(0, 0)] == -sp.polygamma(1, a) + sp.polygamma(1, a + b) and rows[(0, 1)] == sp.polygamma(1, a + b)

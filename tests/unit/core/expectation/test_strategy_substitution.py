@@ -158,3 +158,17 @@ def test_the_nadarajah_haghighi_law_closes():
     for i in range(2):
         for j in range(2):
             assert float(numeric[i][j]) == pytest.approx(float(expected[i, j]), rel=1e-12)
+
+
+def test_a_density_in_u_reaches_its_euler_form_without_simplify():
+    """exp(c·log b) is b^c by definition: the Lomax density after u = y/(1 + y) becomes α(1 − u)^(α − 1), a form the
+    Euler integrals read (and ``simplify`` is skipped); a density with another factor of u is not taken as ready."""
+    from symfisher.core.expectation.strategies.substitution import _euler_ready, simplify_powers
+    from symfisher.core.simplify import logs_as_powers
+
+    u, a = sp.Symbol("u", positive=True), sp.Symbol("alpha", positive=True)
+    q = simplify_powers(logs_as_powers(a * sp.exp(a * sp.log(1 - u)) / (1 - u)))
+    assert q == a * (1 - u) ** (a - 1) and _euler_ready(q, u)
+    assert logs_as_powers(sp.exp(2 * sp.log(u) - u + 3)) == u**2 * sp.exp(3 - u)
+    assert _euler_ready(u ** (a - 1) * sp.exp(-a * u**2) / sp.gamma(a), u)
+    assert not _euler_ready(sp.exp(-u) / (1 + u**2), u) and not _euler_ready(sp.log(u) * u, u)
