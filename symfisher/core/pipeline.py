@@ -99,8 +99,9 @@ def _simplified_rows(model: Model, config: Config, score: list[sp.Expr],
                      expanded: list[sp.Expr] | None = None) -> Iterator[tuple[Any, sp.Expr]]:
     """For each row i: s_i (``score[i]``) simplified, then H_ij = ∂s_i/∂θ_j (j ≥ i) of that simplified s_i,
     simplified: ((i,) or (i, j), value). Where s_i differentiated from log p with its logarithms expanded
-    (``expanded[i]``, from the engine's checked expansion) is a plain sum already, it is taken as it stands: the Dirichlet
-    score log x₁ − ψ(α₁) + ψ(α₁ + α₂ + α₃), which simplify took 0.07-0.14 s to find from ∂ log(Γ(α₀)/Π Γ(αᵢ) …)."""
+    (``expanded[i]``, from the engine's checked expansion) is a plain sum already, it is taken as it stands: the
+    Dirichlet score log x₁ − ψ(α₁) + ψ(α₁ + α₂ + α₃), which simplify took 0.07-0.14 s to find from
+    ∂ log(Γ(α₀)/Π Γ(αᵢ) …)."""
     params, data = model.params, model.data
     for i, s_i in enumerate(score):
         plain = expanded is not None and already_simple(expanded[i])

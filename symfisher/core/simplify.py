@@ -404,9 +404,9 @@ def _plain_product(expr: sp.Expr) -> bool:
 
 
 def _plain_sum(expr: sp.Expr) -> bool:
-    """A term or a sum of rational multiples of symbols, of at most one logarithm of a linear form and of polygammas ψ⁽ⁿ⁾ of
-    linear forms no two of which differ by a number (ψ(a + 1) − ψ(a) = 1/a would shorten): a Dirichlet score
-    log x₁ − ψ(α₁) + ψ(α₁ + α₂ + α₃), which ``simplify`` returns unchanged after 0.07-0.14 s."""
+    """A term or a sum of rational multiples of symbols, of at most one logarithm of a linear form and of polygammas
+    ψ⁽ⁿ⁾ of linear forms no two of which differ by a number (ψ(a + 1) − ψ(a) = 1/a would shorten): a Dirichlet
+    score log x₁ − ψ(α₁) + ψ(α₁ + α₂ + α₃), which ``simplify`` returns unchanged after 0.07-0.14 s."""
     logs, polygammas = 0, []
     for term in sp.Add.make_args(expr):
         c, f = term.as_coeff_Mul()

@@ -161,8 +161,8 @@ def test_the_nadarajah_haghighi_law_closes():
 
 
 def test_a_density_in_u_reaches_its_euler_form_without_simplify():
-    """exp(c·log b) is b^c by definition: the Lomax density after u = y/(1 + y) becomes α(1 − u)^(α − 1), a form the
-    Euler integrals read (and ``simplify`` is skipped); a density with another factor of u is not taken as ready."""
+    """exp(c·log b) is b^c by definition: the Lomax density after u = y/(1 + y) becomes α(1 − u)^(α − 1), a form
+    the Euler integrals read (and ``simplify`` is skipped); a density with another factor of u is not taken as ready."""
     from symfisher.core.expectation.strategies.substitution import _euler_ready, simplify_powers
     from symfisher.core.simplify import logs_as_powers
 
