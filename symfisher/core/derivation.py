@@ -339,6 +339,9 @@ def _assemble(model: Model, config: Config, results: dict, start: float) -> Deri
         verdict = _bounded_verdict(model, config, fisher, negH, mean_m, timed_out, conditions,  # margin: reaping
                                    config.timeout * 0.97 - (time.perf_counter() - start), S, H)  # workers
     timings = dict(results["timings"], verdict=time.perf_counter() - t0, total=time.perf_counter() - start)
+    if verdict.status == "proved" and (verdict.residual is None or all(e == 0 for e in verdict.residual)):
+        fis, neh = _shared_forms(fis, neh)
+        fisher, negH = square(lambda ij: fis[ij][0]), square(lambda ij: neh[ij][0])
 
     n = model.n_obs
     if n != 1:
@@ -355,6 +358,22 @@ def _assemble(model: Model, config: Config, results: dict, start: float) -> Deri
     return Derivation(model, S, H, fisher, negH, verdict, mean_m, tuple(steps), timings, strategies, conditions,
                       tuple(results["failures"]), kron.scaled(n) if kron is not None and n != 1 else kron,
                       entry_conditions)
+
+
+def _shared_forms(fis: dict, neh: dict) -> tuple[dict, dict]:
+    """With I = −E[H] proved, each entry in the shorter of its two closed forms, on both sides: the Gumbel law's
+    I_ββ = (γ² − 2γ + 1 + π²/6)/β² and −E[H]_ββ = ((1 − γ)² + π²/6)/β², simplified from different expressions, both
+    become ((1 − γ)² + π²/6)/β²."""
+    def size(e: sp.Expr) -> tuple[int, int]:
+        return sp.count_ops(e), len(sp.srepr(e))
+
+    fis, neh = dict(fis), dict(neh)
+    for ij, a in fis.items():
+        b = neh[ij]
+        if a.value != b.value and not (a.value.has(sp.Integral, sp.Sum) or b.value.has(sp.Integral, sp.Sum)):
+            best = min((a.value, b.value), key=size)
+            fis[ij], neh[ij] = a._replace(value=best), b._replace(value=best)
+    return fis, neh
 
 
 def _sample_sums(model: Model, S, H, n):

@@ -375,6 +375,8 @@ def already_simple(expr: sp.Expr) -> bool:
     (True, True, True)
     >>> already_simple(sp.exp((a - b) / s) / s**2), already_simple((a + 1) / (a - 1)), already_simple(sp.log(a) / a)
     (True, False, False)
+    >>> already_simple(-(2 * a - 2 * b) / (2 * s**2)), already_simple((b - a) / s**2), already_simple((a - b) / -s**2)
+    (False, True, False)
     """
     if expr.is_Atom or (expr.is_number and expr.is_Rational):
         return True
@@ -387,9 +389,12 @@ def _plain_product(expr: sp.Expr) -> bool:
     """c·Π fᵢ with c rational and each fᵢ a symbol, an integer power of a symbol or of one linear form, or the
     exponential of a linear form or of such a product: the Gumbel law's ∂²ℓ/∂β² = −exp((μ − x)/β)/β², which
     ``simplify`` returns unchanged after 0.09 s."""
-    sums = 0
+    sums, coefficient = 0, sp.S.One
     for f in sp.Mul.make_args(expr):
-        if f.is_Rational or f.is_Symbol:
+        if f.is_Rational:
+            coefficient *= f
+            continue
+        if f.is_Symbol:
             continue
         if isinstance(f, sp.exp):
             if not (_linear_form(f.args[0]) or f.args[0].is_Mul and not f.args[0].has(sp.exp)
@@ -400,7 +405,8 @@ def _plain_product(expr: sp.Expr) -> bool:
         if not (base.is_Symbol or base.is_Add and _linear_form(base)):
             return False
         sums += base.is_Add
-    return sums <= 1  # (x + 1)(x − 1) may well be shorter as x² − 1
+    # (x + 1)(x − 1) may well be shorter as x² − 1, and −(μ − x) as x − μ
+    return sums == 0 or sums == 1 and coefficient > 0
 
 
 def _plain_sum(expr: sp.Expr) -> bool:
@@ -426,9 +432,11 @@ def _plain_sum(expr: sp.Expr) -> bool:
 
 
 def _linear_form(e: sp.Expr) -> bool:
-    """A symbol, or a sum of rational multiples of symbols and a rational constant (α₁ + α₂ + α₃, 1 − x₁ − x₂)."""
+    """A symbol, or a sum of rational multiples of symbols and a rational constant without a common factor
+    (α₁ + α₂ + α₃, 1 − x₁ − x₂; not 2μ − 2x, where simplify takes the 2 out)."""
     return all(t.is_Rational or t.is_Symbol or (t.is_Mul and len(t.args) == 2 and t.args[0].is_Rational
-                                                 and t.args[1].is_Symbol) for t in sp.Add.make_args(e))
+                                                 and t.args[1].is_Symbol) for t in sp.Add.make_args(e)) \
+        and (not e.is_Add or e.as_content_primitive()[0] == 1)
 
 
 def monomial_form(expr: sp.Expr) -> sp.Expr | None:

@@ -157,3 +157,16 @@ def test_hyperbolic_secant_location_closes_through_u_equals_exp():
     from benchmarks.bench import spot_check
 
     assert spot_check(d).startswith("ok")  # quadrature of s² p at a random μ
+
+
+def test_with_the_equality_proved_both_matrices_show_each_entry_in_its_shorter_form():
+    """The Gumbel law's I_ββ and −E[H]_ββ are simplified from different expressions ((γ² − 2γ + 1 + π²/6)/β² and
+    ((1 − γ)² + π²/6)/β²); once I = −E[H] is proved both show the shorter, the literature's form (Johnson, Kotz &
+    Balakrishnan, Continuous Univariate Distributions 2, ch. 22)."""
+    beta = sp.Symbol("beta", positive=True)
+    z = (x - mu) / beta
+    d = sf.derive(sf.Model.from_logpdf(-sp.log(beta) - z - sp.exp(-z), x, [mu, beta], sp.Reals, name="Gumbel"))
+    assert d.equality.status == "proved"
+    assert d.fisher == d.neg_expected_hessian
+    assert d.fisher[1, 1] == ((1 - sp.EulerGamma) ** 2 + sp.pi**2 / 6) / beta**2
+    assert d.fisher[0, 1] == (sp.EulerGamma - 1) / beta**2
