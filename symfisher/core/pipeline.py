@@ -612,11 +612,13 @@ def _simplified(value: sp.Expr, config: Config, domains: Mapping[sp.Symbol, sp.S
     expands to a monomial (:func:`~symfisher.core.simplify.monomial_form`) is that monomial, without simplify; an
     entry rational in the parameters (and their logarithms) is in lowest terms, factored
     (:func:`~symfisher.core.simplify.rational_form`); one that mostly cancels when expanded or put over one
-    denominator is simplified from that shorter form (:func:`~symfisher.core.simplify.simplify_start`). Exponentials
-    of logarithms come as powers first (exp(a log H) = H^a: :func:`~symfisher.core.simplify.logs_as_powers`).
+    denominator is simplified from that shorter form (:func:`~symfisher.core.simplify.simplify_start`). In an entry,
+    exponentials of logarithms come as powers first (exp(a log H) = H^a:
+    :func:`~symfisher.core.simplify.logs_as_powers`); not in a score or Hessian, where the powers of the data it makes
+    (the Benini law's (x/σ)^(−α)) gave no shorter form.
     """
-    value = logs_as_powers(value)
     if domains is not None and value.free_symbols <= set(domains):  # an entry: a function of the parameters alone
+        value = logs_as_powers(value)
         signs = signed_symbols(value.free_symbols, domains)
         rational = rational_form(value.xreplace(signs), config.simplify_timeout)
         if rational is not None:
