@@ -17,7 +17,7 @@ E[s²] = ∞, fails the second test); else it is ``nan``, no evidence.
 
 For one discrete variable on a run of integers (a ``Range``, ℕ₀) the integrands are compiled the same way, once,
 and summed by :func:`~symfisher.core.series.series_sum` at every point at once; a sum that does not settle there
-(a term that overflows, a power-law tail) is done again by :func:`~symfisher.core.evidence.numeric_expectations`
+(a term that overflows, a power-law tail) is done again by :func:`~symfisher.core.evidence.numeric_expectation_or_nan`
 at that point alone. On the negative binomial law's three open entries at two points: one compilation instead of six.
 """
 
@@ -30,7 +30,7 @@ from typing import Mapping, Sequence
 import numpy as np
 import sympy as sp
 
-from symfisher.core.evidence import NUMERIC_FAILURES, numeric_expectations, safe_lambdify
+from symfisher.core.evidence import NUMERIC_FAILURES, numeric_expectation_or_nan, safe_lambdify
 from symfisher.core.points import is_discrete_set
 from symfisher.core.series import series_sum
 
@@ -93,16 +93,8 @@ def _sums(exprs, integrands, density, x, s, syms, points) -> list[list[float]] |
                               max_terms=BATCH_TERMS)
     except NUMERIC_FAILURES:
         return None
-    return [[float(v) if math.isfinite(v) else _one(f, density, x, s, point) for v, point in zip(row, points)]
-            for f, row in zip(exprs, sums)]
-
-
-def _one(f: sp.Expr, density: sp.Expr, x: sp.Symbol, s: sp.Set, point: Mapping[sp.Symbol, sp.Expr]) -> float:
-    """E[f] at one point by :func:`~symfisher.core.evidence.numeric_expectations` (``nan``: no value there)."""
-    try:
-        return numeric_expectations(f, density, {x: s}, [point])[0]
-    except NUMERIC_FAILURES:
-        return math.nan
+    return [[float(v) if math.isfinite(v) else numeric_expectation_or_nan(f, density, {x: s}, point)
+             for v, point in zip(row, points)] for f, row in zip(exprs, sums)]
 
 
 class _Pieces:

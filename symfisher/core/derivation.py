@@ -26,6 +26,7 @@ from symfisher.core.model import Model
 from symfisher.core.note import (FISHER, MEAN_SCORE, NEG_HESSIAN, OUTER, THETA, ExpectedValue, Note, eq, listed,
                                  member)
 from symfisher.core.pipeline import Entry, entries, expand_batches, pipeline, to_user
+from symfisher.core.simplify import form_length
 from symfisher.core.structure.kronecker import Kronecker
 from symfisher.core.verdict import Verdict, matrices_equal
 
@@ -362,16 +363,13 @@ def _assemble(model: Model, config: Config, results: dict, start: float) -> Deri
 
 def _shared_forms(fis: dict, neh: dict) -> tuple[dict, dict]:
     """With I = −E[H] proved, each entry in the shorter of its two closed forms, on both sides: the Gumbel law's
-    I_ββ = (γ² − 2γ + 1 + π²/6)/β² and −E[H]_ββ = ((1 − γ)² + π²/6)/β², simplified from different expressions, both
-    become ((1 − γ)² + π²/6)/β²."""
-    def size(e: sp.Expr) -> tuple[int, int]:
-        return sp.count_ops(e), len(sp.srepr(e))
-
+    I_ββ = (γ² − 2γ + 1 + π²/6)/β² and −E[H]_ββ = ((1 − γ)² + π²/6)/β², simplified from different expressions,
+    both become ((1 − γ)² + π²/6)/β² (shorter as :func:`~symfisher.core.simplify.form_length` measures it)."""
     fis, neh = dict(fis), dict(neh)
     for ij, a in fis.items():
         b = neh[ij]
         if a.value != b.value and not (a.value.has(sp.Integral, sp.Sum) or b.value.has(sp.Integral, sp.Sum)):
-            best = min((a.value, b.value), key=size)
+            best = min((a.value, b.value), key=form_length)
             fis[ij], neh[ij] = a._replace(value=best), b._replace(value=best)
     return fis, neh
 
@@ -472,7 +470,7 @@ def _quadrature_evidence(model: Model, score, hessian, fisher, negH, points) -> 
     entries by quadrature of s_i s_j p and −H_ij p: all integrands at once where the data are one variable on
     an interval (``numeric_expectations_many``), else each compiled once for all the points."""
     from symfisher.core.batch_evidence import numeric_expectations_many
-    from symfisher.core.evidence import NUMERIC_FAILURES, numeric_expectations, numeric_value
+    from symfisher.core.evidence import NUMERIC_FAILURES, numeric_expectation_or_nan, numeric_expectations, numeric_value
     from symfisher.core.verdict import Evidence
 
     k = fisher.rows
@@ -489,13 +487,7 @@ def _quadrature_evidence(model: Model, score, hessian, fisher, negH, points) -> 
         try:
             return numeric_expectations(integrand, model.density, model.support_map, points)
         except NUMERIC_FAILURES:  # point by point: one failing is no evidence either way, the others stand
-            return [at(integrand, p) for p in points]
-
-    def at(integrand: sp.Expr, point) -> float:
-        try:
-            return numeric_expectations(integrand, model.density, model.support_map, [point])[0]
-        except NUMERIC_FAILURES:
-            return float("nan")
+            return [numeric_expectation_or_nan(integrand, model.density, model.support_map, p) for p in points]
 
     together = numeric_expectations_many(wanted, model.density, model.support_map, points)
     numeric = dict(zip(wanted, together)) if together is not None else {g: one_by_one(g) for g in wanted}

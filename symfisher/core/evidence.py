@@ -210,6 +210,15 @@ def numeric_expectation(
     return numeric_expectations(expr, density, support, [point])[0]
 
 
+def numeric_expectation_or_nan(expr: sp.Expr, density: sp.Expr, support: Mapping[sp.Symbol, sp.Set],
+                               point: Mapping[sp.Symbol, sp.Expr]) -> float:
+    """:func:`numeric_expectation`, or ``nan`` where it cannot be done at that point (no evidence either way)."""
+    try:
+        return numeric_expectation(expr, density, support, point)
+    except NUMERIC_FAILURES:
+        return math.nan
+
+
 def numeric_expectations(
     expr: sp.Expr,
     density: sp.Expr,

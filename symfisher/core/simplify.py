@@ -123,22 +123,25 @@ def over_generators(expr: sp.Expr) -> sp.Expr | None:
     return best if best is not expr else None
 
 
-def logs_as_powers(expr: sp.Expr) -> sp.Expr:
+def logs_as_powers(expr: sp.Expr, expand: bool = False) -> sp.Expr:
     """exp(c·log b + r) → b^c·exp(r), the definition of b^c (so for every b): α·exp(α log(1 − u))/(1 − u), a density
-    after a change of variables, becomes α(1 − u)^(α − 1), and an entry's exp(a log H) becomes H^a.
+    after a change of variables, becomes α(1 − u)^(α − 1), and an entry's exp(a log H) becomes H^a. ``expand``: the
+    exponent multiplied out first, so that exp(a(log H − log L)) becomes H^a L^(−a) too (standardized densities).
 
     >>> a, h, u = sp.symbols("a H u", positive=True)
     >>> logs_as_powers(a * sp.exp(a * sp.log(1 - u) - u)), logs_as_powers(sp.exp(-a * sp.log(h)) / a)
     (a*(1 - u)**a*exp(-u), 1/(H**a*a))
+    >>> logs_as_powers(sp.exp(a * (sp.log(h) - sp.log(u)))), logs_as_powers(sp.exp(a * (sp.log(h) - sp.log(u))), True)
+    (exp(a*(log(H) - log(u))), H**a/u**a)
     """
     def split(e: sp.Expr) -> sp.Expr:
         powers, rest = [], []
-        for term in sp.Add.make_args(e.args[0]):
+        for term in sp.Add.make_args(sp.expand(e.args[0]) if expand else e.args[0]):
             c, logs = term.as_independent(sp.log, as_Add=False)
             (powers.append(logs.args[0] ** c) if isinstance(logs, sp.log) else rest.append(term))
         return sp.Mul(*powers) * sp.exp(sp.Add(*rest)) if powers else e
 
-    return expr.replace(lambda e: isinstance(e, sp.exp) and e.has(sp.log), split)
+    return expr.replace(lambda e: isinstance(e, sp.exp) and e.has(sp.log), split) if expr.has(sp.log) else expr
 
 
 def on_domains(expr: sp.Expr, domains) -> sp.Expr:
@@ -216,10 +219,10 @@ def _shortest(expr: sp.Expr) -> sp.Expr:
         forms = _forms(expr)
     except (RuntimeError, StopIteration, RecursionError, TypeError, ValueError, AttributeError, NotImplementedError):
         return expr  # SymPy's simplify failed on it (a Sum up to floor(x/2) raises StopIteration): keep it as is
-    return unpacked_logs(min(forms, key=_length))
+    return unpacked_logs(min(forms, key=form_length))
 
 
-def _length(expr: sp.Expr) -> tuple[int, int]:
+def form_length(expr: sp.Expr) -> tuple[int, int]:
     """What the shortest form minimises: operations (a packed logarithm counting one more), then printed length."""
     return sp.count_ops(expr) + packed_logs(expr), len(sp.srepr(expr))
 
@@ -279,7 +282,7 @@ def _lowest_terms(expr: sp.Expr) -> sp.Expr:
     if expr.has(sp.log):  # combined first (a sign taken into log b − log a would give log(a/b)), and only where a
         # factor holds several logarithms (logcombine writes 2 − log(b/a) as log(a/b) + 2)
         forms = [_logs_combined(f, expr) for f in forms]
-    return min((expr, *forms, *(g for f in forms for g in _sign_taken_in(f))), key=_length)
+    return min((expr, *forms, *(g for f in forms for g in _sign_taken_in(f))), key=form_length)
 
 
 def _logs_combined(found: sp.Expr, expr: sp.Expr) -> sp.Expr:

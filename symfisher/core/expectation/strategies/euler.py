@@ -89,26 +89,11 @@ def _factors(expr: sp.Expr, x: sp.Symbol):
     return const, a, b, sp.expand(exp_arg), next(iter(binomials.items()), None)
 
 
-def _exp_log_to_power(e: sp.Expr) -> sp.Expr:
-    """exp(c·log B + r) → B^c·exp(r): standardized densities often carry powers in that form."""
-    def fix(w):
-        keep, powers = [], []
-        for term in sp.Add.make_args(sp.expand(w.args[0])):
-            c, rest = term.as_independent(sp.log, as_Add=False)
-            if isinstance(rest, sp.log):
-                powers.append(rest.args[0] ** c)
-            else:
-                keep.append(term)
-        return sp.Mul(*powers) * sp.exp(sp.Add(*keep)) if powers else w
-
-    return e.replace(lambda w: w.func is sp.exp and w.args[0].has(sp.log), fix) if e.has(sp.log) else e
-
-
 def euler_integral(integrand: sp.Expr, x: sp.Symbol, lo: sp.Expr, hi: sp.Expr,
                    lo_positive: bool = False) -> EulerResult | None:
     """∫_lo^hi integrand dx when it is an Euler (Beta/Gamma/Gaussian) or power integral, else ``None``;
     ``lo_positive``: the caller proved lo > 0 on the parameter domain (lo may be a parameter)."""
-    parts = _factors(sp.powsimp(_exp_log_to_power(integrand), combine="exp"), x)
+    parts = _factors(sp.powsimp(logs_as_powers(integrand, expand=True), combine="exp"), x)
     if parts is None:
         return None
     const, a, b, arg, binomial = parts
@@ -199,6 +184,7 @@ def positive_relation(c: sp.Expr) -> sp.Basic:
 from symfisher.core.expectation.base import Expectation  # noqa: E402
 from symfisher.core.expectation.registry import register  # noqa: E402
 from symfisher.core.note import Note, listed  # noqa: E402
+from symfisher.core.simplify import logs_as_powers  # noqa: E402
 
 
 @register("euler-integral", "atom")

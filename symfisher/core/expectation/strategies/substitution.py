@@ -22,7 +22,7 @@ from symfisher.core.expectation.inverse import inverse_on
 from symfisher.core.expectation.registry import register
 from symfisher.core.simplify import logs_as_powers, on_domains
 from symfisher.core.special_forms import simplify_value
-from symfisher.core.expectation.strategies.euler import _binomial, _exp_log_to_power
+from symfisher.core.expectation.strategies.euler import _binomial
 from symfisher.core.note import Note, eq
 
 
@@ -125,7 +125,7 @@ def _binomial_bases(density: sp.Expr, x: sp.Symbol):
     """(L, K) for every factor (c + c·L·x^K)^e of the density, read after exp(e·log B) → B^e and factoring
     (standardized densities carry (1 + y)^α as exp(α·log(1 + y)), sums of such terms as y·e^… + e^…)."""
     try:
-        d = sp.powsimp(sp.factor(_exp_log_to_power(density)))
+        d = sp.powsimp(sp.factor(logs_as_powers(density, expand=True)))
     except (sp.PolynomialError, NotImplementedError, TypeError, ValueError):
         return
     for w in sp.Mul.make_args(d):
