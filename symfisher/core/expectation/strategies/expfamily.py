@@ -1,9 +1,12 @@
 """Exponential families: moments of the sufficient statistic from the log-partition, no integral.
 
-If log p = Σ_j η_j(θ) T_j(x) − A(θ) + h(x) with the support free of θ, then for every polynomial
+If log p = Σ_j η_j(θ) T_j(x) − A(θ) + h(x, θ_R) with the support free of θ, then for every polynomial
 m(T)   E[T_j m(T)] = ∂E[m]/∂η_j + (∂A/∂η_j) E[m],
-where ∂/∂η_j = Σ_i (J_S⁻¹)_{ij} ∂/∂θ_{S_i} for a set S of parameters whose Jacobian block
+where ∂/∂η_j = Σ_i (J_S⁻¹)_{ij} ∂/∂θ_{S_i} for a set S of parameters, outside R, whose Jacobian block
 J_S = ∂η/∂θ_S is invertible. Atoms that are monomials in the T_j then need no integration.
+
+The carrier h may hold parameters θ_R (the negative multinomial's log Γ(k₀ + Σx)): at fixed θ_R the law
+is an exponential family in θ_S, and the recursion only differentiates along θ_S, where h is constant.
 """
 
 from __future__ import annotations
@@ -30,6 +33,7 @@ class ExpFamily:
     chosen: tuple[sp.Symbol, ...]  # S
     jinv: sp.Matrix  # J_S⁻¹, rows: S, columns: j
     trig: bool = False  # statistics found after expanding trigonometric sums
+    held: tuple[sp.Symbol, ...] = ()  # R: parameters of the carrier h, fixed by the recursion
 
     def d(self, j: int, F: sp.Expr) -> sp.Expr:
         """∂F/∂η_j."""
@@ -40,11 +44,13 @@ def detect(ctx) -> ExpFamily | None:
     """The exponential-family structure of the model, or ``None``.
 
     A log-density with trigonometric terms in x − θ (von Mises: κ cos(x − μ)) is tried again with
-    the angle-sum formulas expanded, which exposes T = (cos x, sin x).
+    the angle-sum formulas expanded, which exposes T = (cos x, sin x) with no parameter held.
     """
     found = _detect(ctx, ctx.logpdf)
-    if found is None and ctx.logpdf.has(sp.cos, sp.sin):
-        found = _detect(ctx, sp.expand(ctx.logpdf, trig=True), trig=True)
+    if (found is None or found.held) and ctx.logpdf.has(sp.cos, sp.sin):  # κ cos(x − μ) holds μ; expanded, not
+        expanded = _detect(ctx, sp.expand(ctx.logpdf, trig=True), trig=True)
+        if expanded is not None and (found is None or len(expanded.held) < len(found.held)):
+            found = expanded
     return found
 
 
@@ -52,20 +58,23 @@ def _detect(ctx, logpdf: sp.Expr, trig: bool = False) -> ExpFamily | None:
     if ctx.support_depends_on_params:
         return None
     params = set(ctx.params)
+    terms = linear_terms(logpdf, ctx.data)
+    # R: the parameters inside a data-dependent factor (log Γ(k₀ + Σx), x^k); at fixed θ_R such a factor is a
+    # statistic (with a coefficient in θ_S) or a part of the carrier h
+    held = {p for _, atom in terms for p in atom.free_symbols & params}
     stats, naturals, A = [], [], sp.Integer(0)
-    for coeff, atom in linear_terms(logpdf, ctx.data):
-        if atom.free_symbols & params:
-            return None
+    for coeff, atom in terms:
         if atom == 1:
             A -= coeff
-        elif coeff.free_symbols & params:
+        elif coeff.free_symbols & (params - held):
             stats.append(atom)
             naturals.append(coeff)
+    free = [p for p in ctx.params if p not in held]
     m = len(stats)
-    if m == 0 or m > len(ctx.params):
+    if m == 0 or m > len(free):
         return None
-    J = sp.Matrix(m, len(ctx.params), lambda j, i: sp.diff(naturals[j], ctx.params[i]))
-    for cols in itertools.combinations(range(len(ctx.params)), m):
+    J = sp.Matrix(m, len(free), lambda j, i: sp.diff(naturals[j], free[i]))
+    for cols in itertools.combinations(range(len(free)), m):
         block = J.extract(list(range(m)), list(cols))
         # a rational block: factor decides det = 0 exactly; functions (cos² + sin² = 1) need simplify
         tidy = sp.simplify if block.atoms(sp.Function) else sp.factor
@@ -73,7 +82,8 @@ def _detect(ctx, logpdf: sp.Expr, trig: bool = False) -> ExpFamily | None:
         if det == 0 or det.is_zero:
             continue
         jinv = block.inv().applyfunc(tidy)  # rows: chosen params, cols: j  (∂θ_i/∂η_j)
-        return ExpFamily(tuple(stats), tuple(naturals), A, tuple(ctx.params[c] for c in cols), jinv, trig)
+        return ExpFamily(tuple(stats), tuple(naturals), A, tuple(free[c] for c in cols), jinv, trig,
+                         tuple(p for p in ctx.params if p in held))
     return None
 
 
@@ -106,8 +116,9 @@ def decompose(atom: sp.Expr, stats: tuple[sp.Expr, ...]) -> tuple[int, ...] | No
         for k, v in b.items():
             have = sp.sympify(out.get(k, 0))
             left = have - v
-            # the remaining exponent must shrink towards 0 without changing sign (x⁻² = x⁻¹·x⁻¹)
-            if not (left.is_number and have.is_number and (left == 0 or (left * have > 0 and abs(left) < abs(have)))):
+            # the remaining exponent must shrink towards 0 without changing sign (x⁻² = x⁻¹·x⁻¹, x^{2k} = x^k·x^k)
+            ratio = left / have if have != 0 else None
+            if not (left == 0 or (ratio is not None and ratio.is_number and 0 < ratio < 1)):
                 return None
             if left == 0:
                 out.pop(k, None)
@@ -203,5 +214,6 @@ def _describe(fam: ExpFamily, ctx) -> Note:
     user = ctx.to_user
     pairs = [piece for k, (n, t) in enumerate(zip(fam.naturals, fam.stats))
              for piece in (", " if k else "", eq(ETA, n), ", ", eq(STAT, t.xreplace(user)))]
-    return Note.of("exponential family (", *pairs, "; log-partition ", eq(LOG_PARTITION, fam.log_partition), ")",
-                   rule="exponential family")
+    held = (f" at fixed {', '.join(str(p.xreplace(user)) for p in fam.held)}",) if fam.held else ()
+    return Note.of("exponential family", *held, " (", *pairs, "; log-partition ", eq(LOG_PARTITION, fam.log_partition),
+                   ")", rule="exponential family")

@@ -6,8 +6,8 @@ from __future__ import annotations
 import pytest
 import sympy as sp
 
-from _strategy_cases import (BERNOULLI, EXPONENTIAL, LAPLACE, NORMAL, POISSON, UNIFORM, apply, lam, mu, n, p, same,
-                             sigma, x, xr)
+from _strategy_cases import (BERNOULLI, EXPONENTIAL, LAPLACE, NORMAL, POISSON, POS, UNIFORM, apply, b, k, lam, model,
+                             mu, n, p, same, sigma, x, xr)
 
 
 @pytest.mark.parametrize("model, f, expected", [
@@ -53,3 +53,32 @@ def test_atom_closed_forms(model, g, expected):
 ])
 def test_does_not_apply(level, model, f):
     assert apply(level, "exponential-family", model, f) is None
+
+
+# Laws that are exponential families only at a fixed value of some parameters θ_R (the carrier h(x, θ_R)):
+# the recursion differentiates along the other parameters only.
+r = sp.Symbol("r", positive=True)
+NEGATIVE_BINOMIAL = model(sp.gamma(r + n) / (sp.gamma(r) * sp.factorial(n)) * p**r * (1 - p)**n, n, [r, p],
+                          sp.S.Naturals0, "negative-binomial")  # log Γ(r + n): r is held
+WEIBULL = model(k / lam * (x / lam)**(k - 1) * sp.exp(-(x / lam)**k), x, [k, lam], POS, "weibull")  # T = x^k
+
+
+@pytest.mark.parametrize("law, f, expected", [
+    pytest.param(NEGATIVE_BINOMIAL, n, r * (1 - p) / p, id="negative-binomial-mean"),
+    pytest.param(NEGATIVE_BINOMIAL, n**2, r * (1 - p) / p**2 + (r * (1 - p) / p)**2, id="negative-binomial-second"),
+    pytest.param(NEGATIVE_BINOMIAL, (r / p - n / (1 - p))**2, r / (p**2 * (1 - p)), id="negative-binomial-I_pp"),
+    pytest.param(LAPLACE, sp.Abs(xr - mu), b, id="laplace-at-fixed-location"),
+    pytest.param(WEIBULL, x**(2 * k), 2 * lam**(2 * k), id="weibull-at-fixed-shape"),
+])
+def test_exponential_family_at_fixed_carrier_parameters(law, f, expected):
+    r_ = apply("expression", "exponential-family", law, f)
+    assert r_ is not None and r_.strategies == ("exponential-family",)
+    assert same(r_.value, expected)
+    held = {NEGATIVE_BINOMIAL: "r", LAPLACE: "mu", WEIBULL: "k"}[law]
+    assert r_.detail.startswith(f"exponential family at fixed {held} (")
+
+
+def test_a_statistic_of_a_held_parameter_is_not_differentiated_along_it():
+    """E[log Γ(r + n)] needs ∂/∂r, where the carrier moves: not this strategy's."""
+    assert apply("expression", "exponential-family", NEGATIVE_BINOMIAL, sp.loggamma(r + n)) is None
+    assert apply("atom", "exponential-family", NEGATIVE_BINOMIAL, sp.polygamma(0, r + n)) is None
