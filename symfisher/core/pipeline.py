@@ -645,6 +645,39 @@ def _tidy(value: sp.Expr) -> sp.Expr:
     return rational_tidy(value)
 
 
+OPEN_TIDY_MAX_OPS = 400  # open entries whose closed part is larger are left as the engine wrote them
+
+
+def _outermost_open_parts(value: sp.Basic) -> set:
+    """The unevaluated integrals and sums of ``value`` that are not inside another one (their insides unread)."""
+    if isinstance(value, (sp.Integral, sp.Sum)):
+        return {value}
+    return set().union(*(_outermost_open_parts(a) for a in value.args))
+
+
+def _open_tidy(value: sp.Expr) -> sp.Expr:
+    """An open entry as Σ_k c_k(θ) U_k + c₀(θ) over its unevaluated integrals and sums U_k, each c_k cancelled
+    in-process (no simplify: see :func:`_finish`). The negative multinomial's I_{k₀p₁} holds
+    k₀p₁(log p₀/p₁ − ψ(k₀)/p₁)/p₀ − k₀ log p₀/p₀ + k₀ψ(k₀)/p₀, which is 0."""
+    # each outermost open part as a symbol: expand and collect never reach inside it, and sizes are of the rest
+    opens = {u: sp.Dummy("U") for u in _outermost_open_parts(value)}
+    skeleton = value.xreplace(opens)
+    size = sp.count_ops(skeleton)
+    if not opens or size > OPEN_TIDY_MAX_OPS:
+        return value
+    symbols = list(opens.values())
+    try:
+        parts = sp.collect(sp.expand(skeleton), symbols, evaluate=False)
+    except (sp.PolynomialError, NotImplementedError, TypeError, ValueError, RecursionError):
+        return value
+    if not set(parts) <= {*symbols, sp.S.One} or any(c.has(*symbols) for c in parts.values()):
+        return value  # an open part in a power or a function: not linear in them
+    # expanded, like terms have cancelled already; the closed part c₀ over one denominator, the coefficients of
+    # the open parts as they are (tidying each cost up to 50 ms in the multivariate Laplace law, for nothing)
+    out = sp.Add(*[(_tidy(c) if u == 1 else c) * u for u, c in parts.items()])
+    return out.xreplace({d: u for u, d in opens.items()}) if sp.count_ops(out) <= size else value
+
+
 def _finish(r, ctx: Context, simplify: bool, config: Config) -> Entry:
     """An engine result as an Entry in the user's symbols; only closed forms are simplified.
 
@@ -657,5 +690,7 @@ def _finish(r, ctx: Context, simplify: bool, config: Config) -> Entry:
         value = _simplified(value, config, ctx.domains)
     elif r.closed and not value.has(*KINKS, sp.exp):  # many parameters: no fork per entry (exp: tidied by the engine)
         value = _tidy(value)
+    elif not r.closed:
+        value = _open_tidy(value)
     detail = r.detail.xreplace(dict(ctx.to_user)) if isinstance(r.detail, Note) else r.detail
     return Entry(value, r.strategy, detail, r.conditions)

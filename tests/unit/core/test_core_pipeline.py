@@ -207,3 +207,19 @@ def test_a_score_that_is_a_plain_sum_once_the_logarithms_are_expanded_is_not_sim
     assert rows[(0,)] == sp.log(u) - sp.polygamma(0, a) + sp.polygamma(0, a + b)
     assert rows[(1,)] == sp.log(1 - u) - sp.polygamma(0, b) + sp.polygamma(0, a + b)
     assert rows[(0, 0)] == -sp.polygamma(1, a) + sp.polygamma(1, a + b) and rows[(0, 1)] == sp.polygamma(1, a + b)
+
+
+def test_an_open_entry_is_collected_over_its_unevaluated_sums():
+    """The closed part of an open entry is cancelled, each unevaluated sum keeps one coefficient (the negative
+    multinomial's I_{k₀p₁}: the logarithms cancel), and nothing inside the sums is touched."""
+    from symfisher.core.pipeline import _open_tidy
+
+    k, p, q, x = sp.symbols("k p q x", positive=True)
+    S = sp.Sum(p**x * sp.polygamma(0, k + x) / sp.factorial(x), (x, 0, sp.oo))
+    T = sp.Sum(x * p**x * sp.polygamma(0, k + x) / sp.factorial(x), (x, 0, sp.oo))
+    messy = (k * p * (sp.log(q) / p - sp.polygamma(0, k) / p) / q - k * sp.log(q) / q + k * sp.polygamma(0, k) / q
+             - k * S / q + T / p + (1 / p - 1 / p) * T)
+    tidy = _open_tidy(messy)
+    assert tidy == -k * S / q + T / p
+    assert _open_tidy(sp.log(1 + S)) == sp.log(1 + S)  # not linear in the sum: left as it is
+    assert _open_tidy(k / q - 1 / q) == k / q - 1 / q  # closed: not this function's
