@@ -366,15 +366,6 @@ def _metric(d: Any, source: Any, params: list[InternalParameter],
     return M, tuple(swapped), exact
 
 
-def _expanded_logpdf(model: Any) -> sp.Expr:
-    """log p with logarithms of products and powers expanded where the support allows it (the engine's form):
-    log((1 − y)^(b−1)) becomes (b − 1)·log(1 − y), finite where (1 − y)^(b−1) underflows."""
-    from symfisher.core.expectation.base import Context
-
-    ctx = Context.of(model)
-    return ctx.logpdf.xreplace(ctx.to_user)
-
-
 def _closed_mean(model: Any, seconds: float) -> sp.Expr | None:
     """E[y] in the user parameters, by the expectation engine (None when it does not close in time)."""
     from symfisher.core.deadline import run_with_deadline
@@ -544,6 +535,7 @@ class _Kernels:
 
     def __init__(self, d: Any, params: tuple[InternalParameter, ...], metric_expr: sp.ImmutableMatrix,
                  consts: Mapping[sp.Symbol, float]) -> None:
+        from symfisher.core.expectation.base import expanded_logpdf
         from symfisher.numeric.compiler import compile_function
 
         model = d.model
@@ -562,7 +554,7 @@ class _Kernels:
         # d_score without common-subexpression elimination: for the normal it then computes (μ − y)/σ² and
         # 1 − (μ − y)²/σ² with the very operations of NGBoost's Normal (bit-identical natural gradients, hence the
         # same trees: a one-ulp change of the gradient can flip a near-tied split)
-        self.nll = compile_function(args, in_user(-_expanded_logpdf(model)), name="nll")
+        self.nll = compile_function(args, in_user(-expanded_logpdf(model)), name="nll")
         self.grad = compile_function(args, [in_user(-s) for s in d.score], name="d_score", cse=False)
         self.metric = compile_function(args[1:], metric_expr.applyfunc(in_user), name="metric")
         self.to_user = compile_function(etas, [ip.inverse for ip in params], name="to_user")

@@ -80,7 +80,7 @@ from sympy.printing.precedence import PRECEDENCE
 
 from symfisher.core.display import readable_logpdf
 from symfisher.core.special_forms import zeta_derivatives
-from symfisher.core.expectation.base import NO_CLOSED_FORM
+from symfisher.core.expectation.base import NO_CLOSED_FORM, expanded_logpdf
 from symfisher.core.points import domain_of, is_discrete_set
 from symfisher.core.structure.joint import indicator, membership
 from symfisher.errors import ModelError, NotSupportedError
@@ -970,7 +970,7 @@ def module_source(d: Any) -> str:
         return prepare(e).xreplace(sub)
 
     up = _upper(k)
-    logp = prep(model.logpdf)
+    logp = prep(expanded_logpdf(model))  # log Γ(k₀ + x₁ + x₂) − log x₁!, not the log of their overflowing ratio
     kron = _kron_closed(d, printer)  # I = A ⊗ ccᵀ (softmax regression): kernels for the small factors only,
     # written in the predictors η (short), which the wrappers compute first (η = Σ_r θ_ar c_r, numerically)
     src_s, src_h, src_f, src_n = ([kron.in_predictors(n) for n in ("score", "hessian", "fisher", "neg_expected_hessian")]

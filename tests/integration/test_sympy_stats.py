@@ -47,7 +47,8 @@ KNOWN_GAPS: dict[str, str] = {
     "YuleSimon": "E[ψ(ρ + x + 1)], E[ψ(ρ + x + 1)²], E[ψ'(ρ + x + 1)]",
     "MultivariateLaplace": "Bessel-K density: E of ratios K_{ν±1}/K_ν of √(xᵀΣ⁻¹x)",
     "GeneralizedMultivariateLogGamma": "the density is an infinite Sum over n: atoms are sums of Gamma integrals",
-    "NegativeMultinomial": "E[ψ(k0 + x1 + x2 + x3)], E[x_i ψ(k0 + Σx)], and the moments E[x_i x_j] are not closed",
+    "NegativeMultinomial": "E[ψ(k0 + Σx)], E[ψ(k0 + Σx)²], E[x_i ψ(k0 + Σx)] for the shape k0 (the block of the "
+                           "probabilities is closed: see the test below)",
 }
 
 
@@ -206,3 +207,45 @@ def test_the_ewens_sampling_formula_matches_the_literature() -> None:
     literature = sum(j / (theta * (theta + j) ** 2) for j in (1, 2))
     assert sp.simplify(d.fisher[0, 0] - literature) == 0
     assert d.equality.status == "proved"
+
+
+def test_the_negative_multinomial_probabilities_match_the_literature() -> None:
+    """Johnson, Kotz & Balakrishnan, *Discrete Multivariate Distributions* (1997), ch. 36: for
+    p(x) = Γ(k₀ + Σx)/(Γ(k₀) Π x_i!) p₀^k₀ Π p_i^x_i with p₀ = 1 − Σp, E[x_i] = k₀p_i/p₀, so the information in the
+    probabilities is I_ij = (k₀/p₀)(δ_ij/p_i + 1/p₀). At fixed k₀ the law is an exponential family in p (the
+    carrier Γ(k₀ + Σx) holds k₀); the entries in k₀ need E[ψ(k₀ + Σx)] and stay open. Checked against the series
+    E[s_i s_j] summed directly over x ∈ ℕ₀² at one point."""
+    from sympy.stats import NegativeMultinomial
+
+    k0 = sp.Symbol("k0", positive=True)
+    p1, p2 = sp.symbols("p1 p2", positive=True)
+    d = sf.derive(sf.Model.from_stats(NegativeMultinomial("X", k0, [p1, p2]), [k0, p1, p2]), timeout=30)
+    p0 = 1 - p1 - p2
+    literature = sp.Matrix(2, 2, lambda i, j: k0 / p0 * ((1 / (p1, p2)[i] if i == j else 0) + 1 / p0))
+    for matrix in (d.fisher, d.neg_expected_hessian):
+        assert (matrix[1:, 1:] - literature).applyfunc(sp.simplify).is_zero_matrix
+    assert all(d.strategies[("fisher", i, j)] == "exponential-family" for i, j in ((1, 1), (1, 2), (2, 2)))
+    assert not d.fisher[1, 2].has(sp.Sum) and d.fisher[0, 1].has(sp.Sum)  # k₀ is held: its entries stay open
+    assert d.equality.status == "inconclusive"
+
+    k, a, b = 2.5, 0.2, 0.3
+    x = np.arange(400)
+    X1, X2 = np.meshgrid(x, x, indexing="ij")
+    from scipy.special import gammaln
+
+    logp = (gammaln(k + X1 + X2) - gammaln(k) - gammaln(X1 + 1) - gammaln(X2 + 1) + k * np.log(1 - a - b)
+            + X1 * np.log(a) + X2 * np.log(b))
+    w = np.exp(logp)
+    s = [X1 / a - k / (1 - a - b), X2 / b - k / (1 - a - b)]
+    series = np.array([[np.sum(w * s[i] * s[j]) for j in range(2)] for i in range(2)])
+    closed = np.array(d.fisher[1:, 1:].subs({k0: k, p1: a, p2: b}).evalf(), dtype=float)
+    np.testing.assert_allclose(closed, series, rtol=1e-10)
+
+    # the open I_k₀k₀ = Var ψ(k₀ + x₁ + x₂) numerically, where Σx is negative binomial (k₀, p₀): summed over ℕ₀²
+    # with log Γ(k₀ + Σx) − log x₁! − log x₂! in the weights (their ratio overflows from Σx ≈ 170)
+    from scipy.special import digamma
+    from scipy.stats import nbinom
+
+    total = np.arange(4000)
+    variance = np.sum(nbinom.pmf(total, k, 1 - a - b) * (np.log(1 - a - b) + digamma(k + total) - digamma(k))**2)
+    np.testing.assert_allclose(d.lambdify().fisher(k, a, b)[0, 0], variance, rtol=1e-9)

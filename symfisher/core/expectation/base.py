@@ -71,6 +71,14 @@ def force_log(expr: sp.Expr) -> sp.Expr:
     return out.xreplace({d: s for s, d in opaque.items()}) if opaque else out
 
 
+def expanded_logpdf(model: Model) -> sp.Expr:
+    """log p in the user's symbols with the logarithms of products and powers expanded where the check of
+    :meth:`Context.of` allows it: log((1 − p₁ − p₂)^k₀ Γ(k₀ + x₁ + x₂)/(x₁! x₂!)) becomes k₀ log(1 − p₁ − p₂) +
+    log Γ(k₀ + x₁ + x₂) − log x₁! − log x₂!, finite where the product overflows (x ≈ 170)."""
+    ctx = Context.of(model)
+    return ctx.logpdf.xreplace(ctx.to_user)
+
+
 @dataclass(frozen=True)
 class Context:
     """A model seen by the engine: data replaced by dummies that carry their support's assumptions.
