@@ -231,8 +231,9 @@ class Model:
 
         Args:
             mean: μ, a k-vector of SymPy expressions.
-            cov: Σ, a k×k symmetric matrix of SymPy expressions, or a ``sympy.FunctionMatrix`` (a kernel
-                over k inputs; for k > 6 Σ⁻¹ stays a matrix expression, evaluated numerically by Cholesky).
+            cov: Σ, a k×k symmetric matrix of SymPy expressions (for k ≤ 6 Σ⁻¹ in closed form), or a
+                ``sympy.FunctionMatrix`` (a kernel over k inputs: Σ⁻¹ stays a matrix expression at every k,
+                evaluated numerically by Cholesky; write a small Σ out as a matrix for a closed form).
             data: The k data symbols.
             params: θ.
             given: Covariates z.
