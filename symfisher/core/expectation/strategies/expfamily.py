@@ -214,6 +214,8 @@ def _describe(fam: ExpFamily, ctx) -> Note:
     user = ctx.to_user
     pairs = [piece for k, (n, t) in enumerate(zip(fam.naturals, fam.stats))
              for piece in (", " if k else "", eq(ETA, n), ", ", eq(STAT, t.xreplace(user)))]
-    held = (f" at fixed {', '.join(str(p.xreplace(user)) for p in fam.held)}",) if fam.held else ()
-    return Note.of("exponential family", *held, " (", *pairs, "; log-partition ", eq(LOG_PARTITION, fam.log_partition),
-                   ")", rule="exponential family")
+    held = [piece for k, p in enumerate(fam.held) for piece in (", " if k else " at fixed ", p)]
+    expanded = sp.expand(fam.log_partition)  # (k − 1) log λ − log k + log λ as k log λ − log k
+    A = expanded if sp.count_ops(expanded) < sp.count_ops(fam.log_partition) else fam.log_partition
+    return Note.of("exponential family", *held, " (", *pairs, "; log-partition ", eq(LOG_PARTITION, A), ")",
+                   rule="exponential family")
