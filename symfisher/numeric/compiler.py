@@ -95,7 +95,7 @@ __all__ = ["Backend", "Expit", "Log1p", "NumericModel", "NumericPrinter", "Softp
 _RUNTIME_NAMES = ("series_sum", "SERIES_BLOCK", "SERIES_MAX_TERMS", "SERIES_RTOL", "SERIES_ZERO_BLOCKS",
                   "_TRIGAMMA_SERIES", "trigamma", "stack", "expect_1d", "mode_scale", "_XGK", "_WGK", "_WG", "gauss_kronrod",
                   "as_arrays", "split_data", "open_entries", "expect_on_support", "_EPS", "NESTED_POINTS",
-                  "NESTED_INITIAL", "DEFAULT_RTOL",
+                  "NESTED_INITIAL", "DEFAULT_RTOL", "_TINY", "_weighted",
                   "gauss_kronrod_error", "SINGULAR_START", "SINGULAR_ROUNDS", "SINGULAR_RATIO",
                   "SINGULAR_INTERVALS", "CHAIN_ROUNDS", "CHAIN_NOISE", "_kronrod", "_steady", "_stuck", "_chains",
                   "_combined", "_diverged", "_sum_integers", "_axis", "_centers", "expect", "expect_points",
@@ -457,21 +457,51 @@ class NumericPrinter(CheckedPrinter, SciPyPrinter):
 
 
 # ---------------------------------------------------------------------------------------------- helpers
+_GAMMA_LIKE = (sp.gamma, sp.binomial, sp.factorial, sp.beta, sp.RisingFactorial, sp.FallingFactorial)
+
+
 def _tame_logs(expr: sp.Expr) -> sp.Expr:
-    """log(b**e) → e·log(b) and log(Π b_i**e_i) → Σ e_i·log(b_i) when the bases are positive."""
+    """log(b**e) → e·log(b) and log(Π b_i**e_i) → Σ e_i·log(b_i) when the bases are positive; a logarithm of
+    Gamma functions (binomials, factorials, Beta functions) → Σ e_i·log Γ(a_i) (:func:`_log_gamma_product`)."""
 
     def bad(e: sp.Expr) -> bool:
-        return isinstance(e, sp.log) and e.args[0].has(sp.Pow) and any(
-            isinstance(p, sp.Pow) and not p.exp.is_number for p in sp.preorder_traversal(e.args[0]))
+        if not isinstance(e, sp.log):
+            return False
+        arg = e.args[0]
+        return arg.has(*_GAMMA_LIKE) or (arg.has(sp.Pow) and any(
+            isinstance(p, sp.Pow) and not p.exp.is_number for p in sp.preorder_traversal(arg)))
 
     def fix(e: sp.Expr) -> sp.Expr:
         arg = e.args[0]
-        if isinstance(arg, sp.Pow) and arg.base.is_positive:
+        if isinstance(arg, sp.Pow) and arg.base.is_positive and not arg.base.has(*_GAMMA_LIKE):
             return arg.exp * sp.log(arg.base)
-        out = sp.expand_log(e, force=False)
-        return out if not bad(out) else e
+        gammas = _log_gamma_product(arg)
+        if gammas is not None:
+            return gammas
+        out = sp.expand_log(e, force=False)  # log(w·Γ(r)) = log w + log Γ(r), then each piece
+        return e if out == e else out.replace(lambda a: a != e and bad(a), fix)
 
     return expr.replace(bad, fix) if isinstance(expr, sp.Basic) else expr
+
+
+def _log_gamma_product(arg: sp.Expr) -> sp.Expr | None:
+    """log(Π Γ(a_i)^e_i · Π b_j^f_j) = Σ e_i log Γ(a_i) + Σ f_j log b_j for b_j > 0, else ``None``.
+
+    log Γ is printed as ``gammaln`` = log|Γ|, so the sum is the logarithm wherever the logarithm is real: a density's
+    log binomial(r + x − 1, x) stays finite where Γ(r + x) overflows (x ≈ 170), where the ratio gave inf/inf = nan.
+    """
+    product = arg.rewrite(sp.gamma)
+    terms = []
+    for base, exp in product.as_powers_dict().items():
+        if not exp.is_real:
+            return None
+        if isinstance(base, sp.gamma):
+            terms.append(exp * sp.loggamma(base.args[0]))
+        elif base.is_positive and not base.has(*_GAMMA_LIKE):
+            terms.append(exp * sp.log(base))
+        else:
+            return None
+    return sp.Add(*terms)
 
 
 def _safe_name(sym: sp.Symbol, taken: set[str]) -> str:

@@ -53,6 +53,7 @@ _WGK = (0.022935322010529224963732008058970, 0.063092092629978553290700663189204
 _WG = (0.129484966168869693270611432679082, 0.279705391489276667901467771423780, 0.381830050505118944950369775488975,
        0.417959183673469387755102040816327)
 _EPS = 2.220446049250313e-16
+_TINY = numpy.finfo(float).tiny  # the smallest normal float, 2.2e-308
 NESTED_POINTS = 1 << 20  # points evaluated at once by nested sums (three axes of 4096 terms had asked for 512 GiB)
 NESTED_OUTER = 1 << 12  # outer points whose inner integrals are refined together (a Dirichlet through the
 # stick-breaking map had asked for 24 GB: 30 M inner nodes × 13 components)
@@ -366,6 +367,17 @@ def _centers(logpdf, axes):
     return out
 
 
+def _weighted(p, f):
+    """p·f row by row (p: shape (N,), f: (N, m)), 0 where p = 0 (0·inf at the edge of the support is not nan) and
+    where p is below the smallest normal float while p·f is not finite: there f overflowed in its own arithmetic
+    (the Skellam law's score holds 1/I_x(z), which is inf from x ≈ 200 where p ≈ 1e-310), not in the product, which
+    is negligible."""
+    with numpy.errstate(all="ignore"):
+        out = p[:, None] * f
+        lost = (p == 0)[:, None] | ((p < _TINY)[:, None] & ~numpy.isfinite(out))
+        return numpy.where(lost, 0.0, out)
+
+
 def expect(fn, logpdf, axes, rtol=None, indicator=None, seconds=EXPECT_SECONDS):
     """E[fn(X)] and its absolute error estimate, for X on a box of ``len(axes)`` coordinates (1 to 3).
 
@@ -441,10 +453,9 @@ def _expect_until(fn, logpdf, axes, centers, rtol, indicator, deadline):
         with numpy.errstate(all="ignore"):
             p = numpy.exp(numpy.asarray(logpdf(*xs), dtype=float)) * numpy.ones_like(xs[0])
             f = numpy.asarray(fn(*xs), dtype=float).reshape(len(xs[0]), -1)
-            keep = p != 0
             if indicator is not None:
-                keep = keep & (numpy.asarray(indicator(*xs), dtype=float) * numpy.ones_like(xs[0]) != 0)
-            out = numpy.where(keep[:, None], p[:, None] * f, 0.0)
+                p = numpy.where(numpy.asarray(indicator(*xs), dtype=float) * numpy.ones_like(xs[0]) != 0, p, 0.0)
+            out = _weighted(p, f)
         width[0] = out.shape[1]
         return out
 
@@ -514,7 +525,7 @@ def expect_points(fn, logpdf, points):
     with numpy.errstate(all="ignore"):
         p = numpy.exp(numpy.asarray(logpdf(*xs), dtype=float)) * numpy.ones(len(pts))
         f = numpy.asarray(fn(*xs), dtype=float).reshape(len(pts), -1)
-        terms = numpy.where((p == 0)[:, None], 0.0, p[:, None] * f)
+        terms = _weighted(p, f)
     return terms.sum(axis=0), (numpy.log2(len(pts) + 1.0) + 2) * _EPS * numpy.abs(terms).sum(axis=0)
 
 
@@ -819,7 +830,7 @@ def expect_1d_batch(fn, logpdf, lo, hi, discrete, values=None, rtol=1e-11):
             p = numpy.exp(numpy.asarray(logpdf(x, owner), dtype=float))
             p = p * (numpy.ones_like(x) if jac is None else jac)
             f = numpy.asarray(fn(x, owner), dtype=float).reshape(len(x), -1)
-            return numpy.where((p != 0)[:, None], p[:, None] * f, 0.0)
+            return _weighted(p, f)
 
     if values is not None:
         vals = numpy.asarray(values, dtype=float)

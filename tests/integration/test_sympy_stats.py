@@ -249,3 +249,29 @@ def test_the_negative_multinomial_probabilities_match_the_literature() -> None:
     total = np.arange(4000)
     variance = np.sum(nbinom.pmf(total, k, 1 - a - b) * (np.log(1 - a - b) + digamma(k + total) - digamma(k))**2)
     np.testing.assert_allclose(d.lambdify().fisher(k, a, b)[0, 0], variance, rtol=1e-9)
+
+
+@pytest.mark.parametrize("name", ["NegativeBinomial", "Skellam"])
+def test_open_entries_of_discrete_laws_evaluate_to_the_series(name: str) -> None:
+    """Open entries are numbers: summed with the log-density as log Γ terms (log binomial(r + x − 1, x) as a ratio of
+    Gamma functions overflowed from x ≈ 170: the negative binomial's I_rr was nan) and without the terms where p is
+    below the smallest float and the score overflowed (the Skellam law's 1/I_x(z) at |x| ≈ 200: I was inf).
+    Against the series summed here with SciPy's own mass functions (Bessel ratios from the scaled ``ive``)."""
+    from scipy.special import digamma, ive
+    from scipy.stats import nbinom, skellam
+
+    num = derived(name).lambdify()
+    if name == "NegativeBinomial":  # the score in r: log p + ψ(r + x) − ψ(r)
+        r, p = 2.204, 0.681
+        x = np.arange(20000)
+        expected = np.sum(nbinom.pmf(x, r, p) * (np.log(p) + digamma(r + x) - digamma(r))**2)
+        np.testing.assert_allclose(num.fisher(r, p)[0, 0], expected, rtol=1e-10)
+    else:
+        m1, m2 = 2.204, 2.04
+        x = np.arange(-150, 151)
+        z = 2 * np.sqrt(m1 * m2)
+        ratio = (ive(x - 1, z) + ive(x + 1, z)) / (2 * ive(x, z))
+        s = [-1 + x / (2 * m1) + np.sqrt(m2 / m1) * ratio, -1 - x / (2 * m2) + np.sqrt(m1 / m2) * ratio]
+        w = skellam.pmf(x, m1, m2)
+        expected = np.array([[np.sum(w * s[i] * s[j]) for j in range(2)] for i in range(2)])
+        np.testing.assert_allclose(num.fisher(m1, m2), expected, rtol=1e-9)

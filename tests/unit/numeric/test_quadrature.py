@@ -532,3 +532,11 @@ def test_nested_sums_of_a_heavy_tail_keep_the_time_budget_with_their_tail_in_the
     assert time.monotonic() - start < 3.0
     exact = np.array([1.0, (1 + 2 ** -2.5 + 3 ** -2.5) / zeta(2.5)])
     assert np.all(np.abs(value - exact) <= error) and np.all(error < 1e-3)
+
+
+def test_terms_below_the_smallest_float_with_an_overflowed_factor_count_zero():
+    """p·f is 0 where p = 0, and where p is subnormal while f overflowed in its own arithmetic (1/I_x(z)); a
+    non-finite f at a normal p still counts (a divergent expectation stays divergent)."""
+    p = np.array([0.0, 1e-310, 0.5, 0.25])
+    f = np.array([[np.inf], [np.inf], [np.inf], [2.0]])
+    np.testing.assert_array_equal(quadrature._weighted(p, f)[:, 0], [0.0, 0.0, np.inf, 0.5])
