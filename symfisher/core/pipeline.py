@@ -26,7 +26,7 @@ from symfisher.core.simplify import (already_simple, expanded_form, is_monomial,
                                      on_domains, rational_form, signed_symbols, simplify_start)
 from symfisher.config import Config
 from symfisher.core.expectation import Context, Engine
-from symfisher.core.expectation.base import Expectation
+from symfisher.core.expectation.base import Expectation, expanded_logpdf
 from symfisher.core.structure.gaussian import GaussianStructure, derive_gaussian, find_gaussian, gaussian_derivatives
 from symfisher.core.structure.independence import independent_blocks
 from symfisher.core.structure.kronecker import Kronecker, kronecker_layout
@@ -136,9 +136,13 @@ def _small(model: Model, score: list[sp.Expr] | None = None) -> bool:
 
 
 def _derivatives(model: Model, config: Config, simplify: bool = True) -> Iterator[tuple[str, Any]]:
-    """s = ∇θ log p and H = ∇²θ log p (upper triangle), simplified entry by entry when small (and ``simplify``)."""
+    """s = ∇θ log p and H = ∇²θ log p (upper triangle), simplified entry by entry when small (and ``simplify``);
+    unsimplified, from log p with its logarithms expanded (the engine's checked expansion): the negative
+    multinomial's s_k₀ = log p₀ + ψ(k₀ + Σx) − ψ(k₀), not ∂ log(p₀^k₀ Γ(k₀ + Σx)/Π x_i!) as a ratio of Gamma functions
+    that overflows from Σx ≈ 170 in the numeric functions."""
     params, k = model.params, len(model.params)
-    score = [sp.diff(model.logpdf, p) for p in params]
+    logpdf = model.logpdf if simplify else expanded_logpdf(model)
+    score = [sp.diff(logpdf, p) for p in params]
     hessian = {(i, j): sp.diff(score[i], params[j]) for i, j in entries(k)}
     yield "score", score  # unsimplified first: if time runs out, the parent need not differentiate again
     yield "hessian", hessian

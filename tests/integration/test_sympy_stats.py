@@ -275,3 +275,22 @@ def test_open_entries_of_discrete_laws_evaluate_to_the_series(name: str) -> None
         w = skellam.pmf(x, m1, m2)
         expected = np.array([[np.sum(w * s[i] * s[j]) for j in range(2)] for i in range(2)])
         np.testing.assert_allclose(num.fisher(m1, m2), expected, rtol=1e-9)
+
+
+def test_a_score_of_many_parameters_is_differentiated_from_the_expanded_log_density() -> None:
+    """Four parameters: the score is not simplified, so it is ∂ of log p with its logarithms expanded, not of
+    log(p₀^k₀ Γ(k₀ + Σx)/Π x_i!), whose derivative is a ratio of Gamma functions: the numeric I_k₀k₀ was nan after
+    40 s; it is Var ψ(k₀ + Σx) over the negative binomial total, in under a second."""
+    from scipy.special import digamma
+    from scipy.stats import nbinom
+
+    d = derived("NegativeMultinomial")
+    k0, p1, p2, p3 = d.model.params
+    x1, x2, x3 = d.model.data
+    assert d.score[0] == sp.log(1 - p1 - p2 - p3) - sp.polygamma(0, k0) + sp.polygamma(0, k0 + x1 + x2 + x3)
+    assert d.hessian[0, 0] == sp.polygamma(1, k0 + x1 + x2 + x3) - sp.polygamma(1, k0)
+    point = (2.5, 0.1, 0.2, 0.15)
+    total = np.arange(4000)
+    p0 = 1 - sum(point[1:])
+    variance = np.sum(nbinom.pmf(total, point[0], p0) * (np.log(p0) + digamma(point[0] + total) - digamma(point[0]))**2)
+    np.testing.assert_allclose(d.lambdify().fisher(*point)[0, 0], variance, rtol=1e-9)
