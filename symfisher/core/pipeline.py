@@ -26,7 +26,7 @@ from symfisher.core.simplify import (already_simple, expanded_form, is_monomial,
                                      on_domains, rational_form, signed_symbols, simplify_start)
 from symfisher.config import Config
 from symfisher.core.expectation import Context, Engine
-from symfisher.core.expectation.base import Expectation, expanded_logpdf
+from symfisher.core.expectation.base import Expectation
 from symfisher.core.structure.gaussian import GaussianStructure, derive_gaussian, find_gaussian, gaussian_derivatives
 from symfisher.core.structure.independence import independent_blocks
 from symfisher.core.structure.kronecker import Kronecker, kronecker_layout
@@ -77,9 +77,11 @@ def pipeline(model: Model, config: Config, budget: Budget) -> Iterator[tuple[str
     small = _small(model, score)
     if not small:
         # The expectations differentiate ctx.logpdf themselves, so differentiating log p for the result (1.2 s of
-        # a six-parameter log-gamma series) runs meanwhile in a worker of its own.
-        with Background(_timed_derivatives, (model, config), budget.left()) as derivatives:
-            yield from _expectations(model, config, budget, small)
+        # a six-parameter log-gamma series) runs meanwhile in a worker of its own, from that same expansion.
+        ctx = Context.of(model)
+        expanded = ctx.logpdf.xreplace(dict(ctx.to_user))
+        with Background(_timed_derivatives, (model, config, expanded), budget.left()) as derivatives:
+            yield from _expectations(model, config, budget, small, ctx)
             yield from derivatives
         return
     yield "score", score  # unsimplified first: if time runs out, the parent differentiates only H (as the rows do)
@@ -135,14 +137,14 @@ def _small(model: Model, score: list[sp.Expr] | None = None) -> bool:
     return sum(sp.count_ops(e) for e in score) < 400
 
 
-def _derivatives(model: Model, config: Config, simplify: bool = True) -> Iterator[tuple[str, Any]]:
-    """s = ∇θ log p and H = ∇²θ log p (upper triangle), simplified entry by entry when small (and ``simplify``);
-    unsimplified, from log p with its logarithms expanded (the engine's checked expansion): the negative
+def _derivatives(model: Model, config: Config, simplify: bool = True,
+                 logpdf: sp.Expr | None = None) -> Iterator[tuple[str, Any]]:
+    """s = ∇θ log p and H = ∇²θ log p (upper triangle), simplified entry by entry when small (and ``simplify``).
+    ``logpdf``: log p with its logarithms expanded (the engine's checked expansion), when given: the negative
     multinomial's s_k₀ = log p₀ + ψ(k₀ + Σx) − ψ(k₀), not ∂ log(p₀^k₀ Γ(k₀ + Σx)/Π x_i!) as a ratio of Gamma functions
     that overflows from Σx ≈ 170 in the numeric functions."""
     params, k = model.params, len(model.params)
-    logpdf = model.logpdf if simplify else expanded_logpdf(model)
-    score = [sp.diff(logpdf, p) for p in params]
+    score = [sp.diff(model.logpdf if logpdf is None else logpdf, p) for p in params]
     hessian = {(i, j): sp.diff(score[i], params[j]) for i, j in entries(k)}
     yield "score", score  # unsimplified first: if time runs out, the parent need not differentiate again
     yield "hessian", hessian
@@ -150,10 +152,10 @@ def _derivatives(model: Model, config: Config, simplify: bool = True) -> Iterato
         yield from _simplified_derivatives(model, config)
 
 
-def _timed_derivatives(model: Model, config: Config) -> Iterator[tuple[str, Any]]:
-    """:func:`_derivatives` unsimplified, then the seconds they took."""
+def _timed_derivatives(model: Model, config: Config, logpdf: sp.Expr) -> Iterator[tuple[str, Any]]:
+    """:func:`_derivatives` of ``logpdf`` (log p, its logarithms expanded) unsimplified, then the seconds they took."""
     t0 = time.perf_counter()
-    yield from _derivatives(model, config, simplify=False)
+    yield from _derivatives(model, config, simplify=False, logpdf=logpdf)
     yield "timing", ("differentiate", time.perf_counter() - t0)
 
 
