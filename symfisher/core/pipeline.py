@@ -654,19 +654,13 @@ def _tidy(value: sp.Expr) -> sp.Expr:
 OPEN_TIDY_MAX_OPS = 400  # open entries whose closed part is larger are left as the engine wrote them
 
 
-def _outermost_open_parts(value: sp.Basic) -> set:
-    """The unevaluated integrals and sums of ``value`` that are not inside another one (their insides unread)."""
-    if isinstance(value, (sp.Integral, sp.Sum)):
-        return {value}
-    return set().union(*(_outermost_open_parts(a) for a in value.args))
-
-
 def _open_tidy(value: sp.Expr) -> sp.Expr:
     """An open entry as Σ_k c_k(θ) U_k + c₀(θ) over its unevaluated integrals and sums U_k, each c_k cancelled
     in-process (no simplify: see :func:`_finish`). The negative multinomial's I_{k₀p₁} holds
     k₀p₁(log p₀/p₁ − ψ(k₀)/p₁)/p₀ − k₀ log p₀/p₀ + k₀ψ(k₀)/p₀, which is 0."""
-    # each outermost open part as a symbol: expand and collect never reach inside it, and sizes are of the rest
-    opens = {u: sp.Dummy("U") for u in _outermost_open_parts(value)}
+    # each open part as a symbol, as force_log holds them: xreplace replaces the outermost ones (nested ones are
+    # never reached), so expand and collect do not see inside them, and sizes are of the rest
+    opens = {u: sp.Dummy("U") for u in value.atoms(sp.Integral, sp.Sum)}
     skeleton = value.xreplace(opens)
     size = sp.count_ops(skeleton)
     if not opens or size > OPEN_TIDY_MAX_OPS:
