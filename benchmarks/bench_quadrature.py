@@ -1,7 +1,7 @@
 """Benchmark of the entries with no closed form: ``python -m benchmarks.bench_quadrature``.
 
 ``NumericModel.fisher`` at 1, 10, 100 and 1000 parameter points, all points in one call (quadrature vectorised
-over θ: :func:`symfisher.numeric.quadrature.expect_1d_batch`) against the per-point loop (one call per point,
+over θ: :func:`symfisher.core.quadrature.expect_1d_batch`) against the per-point loop (one call per point,
 as a user without vectorisation would write it), side by side in one run (best of ``repeat``): seconds per call,
 the speed-up, and the largest |difference| between the two next to the largest summed error estimate
 (|vectorised − loop| ≤ err_vectorised + err_loop must hold).

@@ -24,6 +24,7 @@ at that point alone. On the negative binomial law's three open entries at two po
 from __future__ import annotations
 
 import math
+import time
 import warnings
 from typing import Mapping, Sequence
 
@@ -32,6 +33,8 @@ import sympy as sp
 
 from symfisher.core.evidence import NUMERIC_FAILURES, numeric_expectation_or_nan, safe_lambdify
 from symfisher.core.points import is_discrete_set
+from symfisher.core.quadrature import expect
+from symfisher.core.special_forms import tame_logs
 from symfisher.core.series import series_sum
 
 
@@ -40,17 +43,26 @@ def numeric_expectations_many(
     density: sp.Expr,
     support: Mapping[sp.Symbol, sp.Set],
     points: Sequence[Mapping[sp.Symbol, sp.Expr]],
+    logpdf: sp.Expr | None = None,
+    deadline: float | None = None,
 ) -> list[list[float]] | None:
     """``[[E_θ[f] at each point] for f in exprs]``, or ``None`` where this route does not apply: data that
-    are not one variable on an interval, a value that is not a float, symbols the points leave free (the
-    caller then takes :func:`~symfisher.core.evidence.numeric_expectations` one by one)."""
-    if len(support) != 1 or not exprs or not points:
+    are not one variable on an interval or a box of 2–3 axes, a value that is not a float, symbols the points
+    leave free (the caller then takes :func:`~symfisher.core.evidence.numeric_expectations` one by one).
+    ``logpdf``: log p written so that it stays finite where p underflows (the engine's checked expansion); used by
+    the box route, else log of ``density``. ``deadline`` (``time.monotonic()``): the box route starts no point that
+    would end after it (such points are ``nan``)."""
+    if not exprs or not points:
         return None
-    (x, s), = support.items()
     syms = sorted(set(points[0]), key=sp.default_sort_key)
-    integrands = [sp.sympify(f) * density for f in exprs]
-    if any(g.free_symbols - set(syms) - {x} for g in integrands) or (s.free_symbols - set(syms)):
+    free = set(syms) | set(support)
+    if any(sp.sympify(f * density).free_symbols - free for f in exprs) or \
+            any(s.free_symbols - set(syms) for s in support.values()):
         return None
+    if len(support) != 1:
+        return _nested(exprs, density, support, syms, points, logpdf, deadline)
+    (x, s), = support.items()
+    integrands = [sp.sympify(f) * density for f in exprs]
     if is_discrete_set(s):
         return _sums(exprs, integrands, density, x, s, syms, points)
     if not isinstance(s, sp.Interval):
@@ -95,6 +107,69 @@ def _sums(exprs, integrands, density, x, s, syms, points) -> list[list[float]] |
         return None
     return [[float(v) if math.isfinite(v) else numeric_expectation_or_nan(f, density, {x: s}, point)
              for v, point in zip(row, points)] for f, row in zip(exprs, sums)]
+
+
+NESTED_AXES = (2, 3)  # data axes of the box route (core.quadrature.expect nests 1–3 axes)
+
+
+def _nested(exprs, density, support, syms, points, logpdf, deadline) -> list[list[float]] | None:
+    """The box route of :func:`numeric_expectations_many`: 2–3 data axes, each an interval or a run of integers
+    whose ends are numbers at each point, all integrands of a point in one nested quadrature
+    (:func:`symfisher.core.quadrature.expect`: the inner axes vectorised over the nodes of the outer ones, the
+    plane in polar coordinates, a sum in blocks until its terms are negligible), the mass ∫p with them. A value
+    whose error estimate is above :data:`NESTED_RTOL` of it is ``nan``, no evidence, and so is every value at a
+    point where the mass is not 1 (the density is no density there, or the quadrature missed where it lies)."""
+    data = list(support)
+    if len(data) not in NESTED_AXES or not all(isinstance(s, sp.Interval) or is_discrete_set(s)
+                                               for s in support.values()):
+        return None
+    logp = tame_logs(sp.log(density) if logpdf is None else logpdf)
+    f = safe_lambdify([*data, *syms], sp.Tuple(sp.Integer(1), *exprs), cse=True)  # the mass first
+    log_p = safe_lambdify([*data, *syms], logp)
+    columns, last = [], NESTED_SECONDS
+    try:
+        with warnings.catch_warnings(), np.errstate(all="ignore"):
+            warnings.simplefilter("ignore")
+            for point in points:
+                start = time.monotonic()
+                if deadline is not None and start + last > deadline:  # as long as the last point took
+                    columns.append(np.full(len(exprs), np.nan))
+                    continue
+                theta = [np.float64(point[v]) for v in syms]
+                axes = [_axis(s.subs(point)) for s in support.values()]
+                if None in axes:
+                    return None
+
+                def fn(*xs: np.ndarray, theta=theta) -> np.ndarray:
+                    return np.stack([np.broadcast_to(np.asarray(v, dtype=float), xs[0].shape)
+                                     for v in f(*xs, *theta)], axis=-1)
+
+                value, error = expect(fn, lambda *xs, theta=theta: log_p(*xs, *theta), axes,
+                                      seconds=NESTED_SECONDS)
+                good = np.isfinite(value) & (error <= NESTED_RTOL * np.maximum(1.0, np.abs(value)))
+                mass_found = good[0] and abs(value[0] - 1.0) <= MASS_TOLERANCE  # else the quadrature missed mass
+                columns.append(np.where(good[1:] & mass_found, value[1:], np.nan))
+                last = max(NESTED_SECONDS, time.monotonic() - start)
+    except NUMERIC_FAILURES:
+        return None
+    return [[float(column[k]) for column in columns] for k in range(len(exprs))]
+
+
+NESTED_SECONDS = 1.5  # per point (half at rtol 1e-11, then 1e-7: core.quadrature.expect)
+NESTED_RTOL = 1e-4  # a value is kept where its error estimate is below this, relative (the kink of a Laplace law's
+# density at its centre leaves 1e-5 after 1.5 s); both sides of an entry come from the same nodes
+MASS_TOLERANCE = 1e-6  # |∫p − 1| at most this, or none of the point's values is kept (no mass missed, p a density)
+
+
+def _axis(s: sp.Set) -> tuple[float, float, bool, np.ndarray | None] | None:
+    """(lo, hi, discrete, finitely many values or None) of one axis of a box (core.quadrature's axes)."""
+    if isinstance(s, sp.FiniteSet):
+        values = np.array(sorted(float(v) for v in s.args))
+        return float(values[0]), float(values[-1]), True, values
+    lo, hi = s.inf, s.sup
+    if not (lo.is_number and hi.is_number):
+        return None
+    return float(lo), float(hi), bool(is_discrete_set(s)), None
 
 
 class _Pieces:

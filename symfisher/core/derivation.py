@@ -7,6 +7,7 @@ returns: entries that were not reached stay unevaluated expectations and the ver
 
 from __future__ import annotations
 
+import math
 import time
 from dataclasses import dataclass, field, replace
 from typing import Any, Literal, Mapping
@@ -16,11 +17,11 @@ import sympy as sp
 from symfisher.core import outer
 from symfisher.core.display import readable_logpdf, readable_score, render
 from symfisher.core.deadline import Budget, run_with_deadline, stream_with_deadline
-from symfisher.core.points import spread_points
+from symfisher.core.points import is_discrete_set, parameter_points, spread_points
 from symfisher.config import Config
 from symfisher.errors import BudgetExceeded, ModelError, NotSupportedError, SymfisherError
 from symfisher.core.expectation import Context
-from symfisher.core.expectation.base import NO_CLOSED_FORM, satisfies, strongest
+from symfisher.core.expectation.base import NO_CLOSED_FORM, expanded_logpdf, satisfies, strongest
 from symfisher.core.indicators import non_numbers, theta_indicators
 from symfisher.core.model import Model
 from symfisher.core.note import (FISHER, MEAN_SCORE, NEG_HESSIAN, OUTER, THETA, ExpectedValue, Note, eq, listed,
@@ -425,14 +426,15 @@ def _regularity_verdict(model, config, fisher, negH, timed_out, score, hessian, 
     verdict = matrices_equal(fisher, negH, points, Note.of(OUTER, " versus ", NEG_HESSIAN), config.simplify_timeout,
                              irregular, tuple(facts), symmetric=True, domains=model.domain_map)
     if verdict.status == "inconclusive" and not verdict.evidence and score is not None and hessian is not None:
-        seconds = QUADRATURE_EVIDENCE_SECONDS if len(model.data) == 1 else JOINT_EVIDENCE_SECONDS
+        seconds = QUADRATURE_EVIDENCE_SECONDS if len(model.data) == 1 else \
+            BOX_EVIDENCE_SECONDS if _on_a_box(model) else JOINT_EVIDENCE_SECONDS
         if any(sp.oo in (lo, hi) for series in score.atoms(sp.Sum) for _, lo, hi in series.limits):
             # each integrand holds several series, summed term by term at every node: 7 s for the noncentral beta
             evidence, missing = None, f"was not tried: the integrands hold infinite series (too slow for {seconds:g} s)"
         else:
             try:
                 evidence = run_with_deadline(_quadrature_evidence,
-                                             (model, score, hessian, fisher, negH, points[::2][:2]), seconds)
+                                             (model, score, hessian, fisher, negH, points, seconds), seconds)
                 missing = "had no sampled point where every entry converged (one may be infinite)" \
                     if evidence == [] else ""
             except BudgetExceeded:
@@ -461,14 +463,67 @@ def _regularity_verdict(model, config, fisher, negH, timed_out, score, hessian, 
 
 MAX_QUADRATURE_ENTRIES = 10
 QUADRATURE_EVIDENCE_SECONDS = 3.0  # all the open entries at two points: 0.1-2 s on one data variable
-JOINT_EVIDENCE_SECONDS = 1.0  # several data variables, a cubature per entry: on the open joint families of sympy.stats
-# (Laplace, negative multinomial, Dirichlet, multivariate Beta) it did not finish within 10 s, so a longer wait buys none
+BOX_EVIDENCE_SECONDS = 5.0  # 2–3 data variables on a box: one nested quadrature of all integrands per point, 1.5-3 s
+# (the multivariate Laplace law's 20 integrands; each integrand alone by cubature had not finished within 10 s)
+JOINT_EVIDENCE_SECONDS = 1.0  # other joint supports (a simplex), a cubature per entry: on the open joint families of
+# sympy.stats it did not finish within 10 s, so a longer wait buys none
+EVIDENCE_POINTS = 2
+EVIDENCE_MARGIN = 0.5  # seconds kept for the closed entries at the points and the way back from the worker
 
 
-def _quadrature_evidence(model: Model, score, hessian, fisher, negH, points) -> list | None:
+def _quadrature_evidence(model: Model, score, hessian, fisher, negH, points, seconds: float) -> list | None:
     """Both sides at each point where every entry has a value (``None``: too many entries, not tried), open
     entries by quadrature of s_i s_j p and −H_ij p: all integrands at once where the data are one variable on
-    an interval (``numeric_expectations_many``), else each compiled once for all the points."""
+    an interval or a box of 2–3 axes (``numeric_expectations_many``), else each compiled once for all the points.
+
+    One data variable: at two of ``points`` (one of ordinary size, one far out). Several: at two where p is a
+    density at a probe point of the support (:func:`_has_density`), those of ordinary size first, then drawn ones
+    (a negative multinomial law's p₁ + p₂ > 1 is allowed by its parameters' domains); a point where the mass is not
+    1 there gives no values either (``numeric_expectations_many``), nor one that would end after ``seconds``."""
+    if len(model.data) == 1:
+        return _evidence_at(model, score, hessian, fisher, negH, points[::2][:EVIDENCE_POINTS])
+    deadline = time.monotonic() + seconds - EVIDENCE_MARGIN
+    ordinary_first = points[::3] + [p for n, p in enumerate(points) if n % 3]
+    chosen = [p for p in ordinary_first if _has_density(model, p)][:EVIDENCE_POINTS]
+    if len(chosen) < EVIDENCE_POINTS:
+        chosen += parameter_points(list(points[0]) if points else [], model.domain_map, EVIDENCE_POINTS - len(chosen),
+                                   len(points), lambda p: _has_density(model, p))
+    return _evidence_at(model, score, hessian, fisher, negH, chosen, deadline)
+
+
+def _on_a_box(model: Model) -> bool:
+    """Whether the data are 2–3 variables on a box of intervals and runs of integers (the route of one nested
+    quadrature for all integrands in ``numeric_expectations_many``)."""
+    from symfisher.core.batch_evidence import NESTED_AXES
+
+    return model.joint_support is None and len(model.data) in NESTED_AXES and all(
+        isinstance(s, sp.Interval) or is_discrete_set(s) for s in model.support_map.values())
+
+
+def _has_density(model: Model, point: Mapping) -> bool:
+    """Whether p(x₀ | point) is a non-negative real number at one data point x₀ of the support (a discrete axis at
+    its first value, a continuous one inside): a cheap test before a quadrature. The negative multinomial law's
+    (1 − p₁ − p₂)^k₀ is complex where p₁ + p₂ > 1, a region its parameters' own domains do not exclude."""
+    from symfisher.core.evidence import NUMERIC_FAILURES, numeric_value
+
+    at = dict(point)
+    for x, s in model.support_map.items():
+        s = s.subs(point)
+        lo, hi = s.inf, s.sup
+        if is_discrete_set(s):
+            at[x] = lo if lo.is_finite else hi if hi.is_finite else sp.Integer(0)
+        else:  # inside: an end may be a pole or a zero of p
+            at[x] = (lo + hi) / 2 if lo.is_finite and hi.is_finite else lo + 1 if lo.is_finite else \
+                hi - 1 if hi.is_finite else sp.Rational(3, 7)  # off the points where densities are singular
+    try:
+        value = numeric_value(model.density, at)
+    except NUMERIC_FAILURES:
+        return False
+    return isinstance(value, float) and math.isfinite(value) and value >= 0
+
+
+def _evidence_at(model: Model, score, hessian, fisher, negH, points, deadline: float | None = None) -> list | None:
+    """:func:`_quadrature_evidence` at each of ``points`` (those the box route reaches before ``deadline``)."""
     from symfisher.core.batch_evidence import numeric_expectations_many
     from symfisher.core.evidence import NUMERIC_FAILURES, numeric_expectation_or_nan, numeric_expectations, numeric_value
     from symfisher.core.verdict import Evidence
@@ -489,7 +544,8 @@ def _quadrature_evidence(model: Model, score, hessian, fisher, negH, points) -> 
         except NUMERIC_FAILURES:  # point by point: one failing is no evidence either way, the others stand
             return [numeric_expectation_or_nan(integrand, model.density, model.support_map, p) for p in points]
 
-    together = numeric_expectations_many(wanted, model.density, model.support_map, points)
+    logpdf = expanded_logpdf(model) if len(model.data) > 1 else None  # the box route's log p (finite where p underflows)
+    together = numeric_expectations_many(wanted, model.density, model.support_map, points, logpdf, deadline)
     numeric = dict(zip(wanted, together)) if together is not None else {g: one_by_one(g) for g in wanted}
 
     def values(closed: sp.Expr, integrand: sp.Expr) -> list[float]:

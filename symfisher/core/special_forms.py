@@ -1,6 +1,6 @@
 """Canonical forms for values in Γ, Beta and ψ⁽ⁿ⁾: integer shifts of their arguments written out, so that
-results come out in the form the literature prints and two routes to one entry cancel exactly; and ζ⁽ⁿ⁾(s) as one
-function that numbers can be given to."""
+results come out in the form the literature prints and two routes to one entry cancel exactly; ζ⁽ⁿ⁾(s) as one
+function that numbers can be given to; and logarithms of Γ products as sums of log Γ (finite where Γ overflows)."""
 
 from __future__ import annotations
 
@@ -180,3 +180,52 @@ def canonical_polygammas(value: sp.Expr) -> sp.Expr:
         one = sp.factor(sp.cancel(sp.together(out)))
         out = one if sp.count_ops(one) <= sp.count_ops(out) else out
     return out
+
+
+_GAMMA_LIKE = (sp.gamma, sp.binomial, sp.factorial, sp.beta, sp.RisingFactorial, sp.FallingFactorial)
+
+
+def tame_logs(expr: sp.Expr) -> sp.Expr:
+    """log(b**e) → e·log(b) and log(Π b_i**e_i) → Σ e_i·log(b_i) when the bases are positive; a logarithm of
+    Gamma functions (binomials, factorials, Beta functions) → Σ e_i·log Γ(a_i) (:func:`log_gamma_product`).
+
+    For numeric code: a density's log binomial(r + x − 1, x) stays finite where Γ(r + x) overflows."""
+
+    def bad(e: sp.Expr) -> bool:
+        if not isinstance(e, sp.log):
+            return False
+        arg = e.args[0]
+        return arg.has(*_GAMMA_LIKE) or (arg.has(sp.Pow) and any(
+            isinstance(p, sp.Pow) and not p.exp.is_number for p in sp.preorder_traversal(arg)))
+
+    def fix(e: sp.Expr) -> sp.Expr:
+        arg = e.args[0]
+        if isinstance(arg, sp.Pow) and arg.base.is_positive and not arg.base.has(*_GAMMA_LIKE):
+            return arg.exp * sp.log(arg.base)
+        gammas = log_gamma_product(arg)
+        if gammas is not None:
+            return gammas
+        out = sp.expand_log(e, force=False)  # log(w·Γ(r)) = log w + log Γ(r), then each piece
+        return e if out == e else out.replace(lambda a: a != e and bad(a), fix)
+
+    return expr.replace(bad, fix) if isinstance(expr, sp.Basic) else expr
+
+
+def log_gamma_product(arg: sp.Expr) -> sp.Expr | None:
+    """log(Π Γ(a_i)^e_i · Π b_j^f_j) = Σ e_i log Γ(a_i) + Σ f_j log b_j for b_j > 0, else ``None``.
+
+    log Γ is printed as ``gammaln`` = log|Γ|, so the sum is the logarithm wherever the logarithm is real: a density's
+    log binomial(r + x − 1, x) stays finite where Γ(r + x) overflows (x ≈ 170), where the ratio gave inf/inf = nan.
+    """
+    product = arg.rewrite(sp.gamma)
+    terms = []
+    for base, exp in product.as_powers_dict().items():
+        if not exp.is_real:
+            return None
+        if isinstance(base, sp.gamma):
+            terms.append(exp * sp.loggamma(base.args[0]))
+        elif base.is_positive and not base.has(*_GAMMA_LIKE):
+            terms.append(exp * sp.log(base))
+        else:
+            return None
+    return sp.Add(*terms)

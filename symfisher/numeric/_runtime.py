@@ -9,8 +9,8 @@ from __future__ import annotations
 import numpy
 import scipy.special
 
-# The quadrature of entries without a closed form lives in symfisher.numeric.quadrature (copied next to this).
-from symfisher.numeric.quadrature import expect_1d, gauss_kronrod, mode_scale  # noqa: F401 - re-exported
+# The quadrature of entries without a closed form lives in symfisher.core.quadrature (copied next to this).
+from symfisher.core.quadrature import expect_1d, gauss_kronrod, mode_scale  # noqa: F401 - re-exported
 
 # Bernoulli numbers B_2 … B_20 of the asymptotic series ψ1(z) ~ 1/z + 1/(2z²) + Σ_j B_2j / z^(2j+1).
 _TRIGAMMA_SERIES = (1 / 6, -1 / 30, 1 / 42, -1 / 30, 5 / 66, -691 / 2730, 7 / 6, -3617 / 510, 43867 / 798,

@@ -47,7 +47,7 @@ Conventions of every :class:`NumericModel` method:
   (``NumericModel.fisher_from_neh`` lists them; :func:`~symfisher.numeric.crosscheck.cross_check` tests exactly
   this by sampling E[s sᵀ]).
 * Remaining unevaluated expectations (labelled "numeric, no closed form" in ``Derivation.strategies``) are
-  evaluated per parameter point by :mod:`symfisher.numeric.quadrature`: adaptive Gauss–Kronrod quadrature of
+  evaluated per parameter point by :mod:`symfisher.core.quadrature`: adaptive Gauss–Kronrod quadrature of
   E[s_i s_j] (resp. E[−H_ij]) over the support, nested over 2–3 data axes of a product support, summation
   over discrete axes, the exact sum over a finite joint support (a FiniteSet of Tuples), a continuous simplex
   {x_i > 0, Σ x_i < c} mapped onto the unit box (stick-breaking), and for discrete data the box of the
@@ -79,13 +79,14 @@ from sympy.printing.numpy import SciPyPrinter
 from sympy.printing.precedence import PRECEDENCE
 
 from symfisher.core.display import readable_logpdf
-from symfisher.core.special_forms import zeta_derivatives
+from symfisher.core.special_forms import tame_logs, zeta_derivatives
 from symfisher.core.expectation.base import NO_CLOSED_FORM, expanded_logpdf
 from symfisher.core.points import domain_of, is_discrete_set
 from symfisher.core.structure.joint import indicator, membership
 from symfisher.errors import ModelError, NotSupportedError
 from symfisher.core import renaming, series
-from symfisher.numeric import _runtime, quadrature
+from symfisher.core import quadrature
+from symfisher.numeric import _runtime
 
 __all__ = ["Backend", "Expit", "Log1p", "NumericModel", "NumericPrinter", "Softplus", "check_names",
            "compile_function", "compiled_source", "docstring_literal", "docstring_text", "get_backend",
@@ -457,53 +458,6 @@ class NumericPrinter(CheckedPrinter, SciPyPrinter):
 
 
 # ---------------------------------------------------------------------------------------------- helpers
-_GAMMA_LIKE = (sp.gamma, sp.binomial, sp.factorial, sp.beta, sp.RisingFactorial, sp.FallingFactorial)
-
-
-def _tame_logs(expr: sp.Expr) -> sp.Expr:
-    """log(b**e) → e·log(b) and log(Π b_i**e_i) → Σ e_i·log(b_i) when the bases are positive; a logarithm of
-    Gamma functions (binomials, factorials, Beta functions) → Σ e_i·log Γ(a_i) (:func:`_log_gamma_product`)."""
-
-    def bad(e: sp.Expr) -> bool:
-        if not isinstance(e, sp.log):
-            return False
-        arg = e.args[0]
-        return arg.has(*_GAMMA_LIKE) or (arg.has(sp.Pow) and any(
-            isinstance(p, sp.Pow) and not p.exp.is_number for p in sp.preorder_traversal(arg)))
-
-    def fix(e: sp.Expr) -> sp.Expr:
-        arg = e.args[0]
-        if isinstance(arg, sp.Pow) and arg.base.is_positive and not arg.base.has(*_GAMMA_LIKE):
-            return arg.exp * sp.log(arg.base)
-        gammas = _log_gamma_product(arg)
-        if gammas is not None:
-            return gammas
-        out = sp.expand_log(e, force=False)  # log(w·Γ(r)) = log w + log Γ(r), then each piece
-        return e if out == e else out.replace(lambda a: a != e and bad(a), fix)
-
-    return expr.replace(bad, fix) if isinstance(expr, sp.Basic) else expr
-
-
-def _log_gamma_product(arg: sp.Expr) -> sp.Expr | None:
-    """log(Π Γ(a_i)^e_i · Π b_j^f_j) = Σ e_i log Γ(a_i) + Σ f_j log b_j for b_j > 0, else ``None``.
-
-    log Γ is printed as ``gammaln`` = log|Γ|, so the sum is the logarithm wherever the logarithm is real: a density's
-    log binomial(r + x − 1, x) stays finite where Γ(r + x) overflows (x ≈ 170), where the ratio gave inf/inf = nan.
-    """
-    product = arg.rewrite(sp.gamma)
-    terms = []
-    for base, exp in product.as_powers_dict().items():
-        if not exp.is_real:
-            return None
-        if isinstance(base, sp.gamma):
-            terms.append(exp * sp.loggamma(base.args[0]))
-        elif base.is_positive and not base.has(*_GAMMA_LIKE):
-            terms.append(exp * sp.log(base))
-        else:
-            return None
-    return sp.Add(*terms)
-
-
 def _safe_name(sym: sp.Symbol, taken: set[str]) -> str:
     """A fresh Python identifier for ``sym`` in generated code (NFKC form, other characters → ``_``)."""
     raw = unicodedata.normalize("NFKC", str(sym.name))
@@ -626,7 +580,7 @@ def prepare(expr: Any) -> sp.Expr:
         expr = renaming.renamed(expr, {sp.zoo: sp.nan})
     if expr.has(sp.Derivative):
         expr = zeta_derivatives(expr)
-    return stabilize(_tame_logs(expr))
+    return stabilize(tame_logs(expr))
 
 
 def kernel_source(name: str, args: Sequence[sp.Symbol], exprs: Any, backend: Backend | None = None, *,
@@ -846,7 +800,7 @@ def _set_bounds(s: sp.Set) -> tuple[sp.Expr, sp.Expr, tuple[float, ...] | None]:
 
 def _quadrature_support(model: Any, prep: Callable[[sp.Expr], sp.Expr], data_args: Sequence[sp.Symbol],
                         theta_args: Sequence[sp.Symbol]) -> tuple[list[str], dict[str, Any]]:
-    """The kernels and constants the quadrature of open entries needs (:func:`~symfisher.numeric.quadrature.open_entries`).
+    """The kernels and constants the quadrature of open entries needs (:func:`~symfisher.core.quadrature.open_entries`).
 
     ``_support_kernel(θ)`` gives the bounds lo_1, hi_1, … of the data axes and ``SUPPORT_AXES`` their
     (discrete, finite values); a FiniteSet of Tuples gives ``SUPPORT_POINTS`` (``_points_kernel(θ)`` when its

@@ -14,7 +14,7 @@ entry, with
 ``method="auto"`` uses quadrature. With several data symbols (2 or 3 continuous axes, any number of discrete
 ones) quadrature is the only method: nested adaptive quadrature over the box of the support, the plane in polar
 coordinates, the simplex {x_i > 0, Σ x_i < c} after the stick-breaking map, and the exact sum over a finite joint
-support (:func:`symfisher.numeric.quadrature.expect_on_support`, the routine of entries with no closed form); there
+support (:func:`symfisher.core.quadrature.expect_on_support`, the routine of entries with no closed form); there
 is no sampler for them (``NotSupportedError`` for ``method="monte-carlo"``).
 """
 
@@ -298,7 +298,7 @@ def _quadrature_mean(num: Any, pos: list[float], kw: dict[str, float]) -> np.nda
 
 def _expectation(num: Any, fn: Callable, pos: list[float], kw: dict[str, float]) -> np.ndarray:
     """E[fn(X)] by quadrature over the model's support at one parameter point, for one data symbol or several."""
-    from symfisher.numeric.quadrature import expect_1d, expect_on_support
+    from symfisher.core.quadrature import expect_1d, expect_on_support
 
     ns, given = num.namespace, [kw[g] for g in num.given]
     if len(num.data) == 1:

@@ -69,15 +69,35 @@ def test_an_end_whose_finiteness_sympy_cannot_tell():
 
 
 def test_not_applicable_gives_none():
-    y = sp.Symbol("y", real=True)
+    y, z, w = sp.symbols("y z w", real=True)
     k = sp.Symbol("k", integer=True, nonnegative=True)
-    lam = sp.Symbol("lambda", positive=True)
-    two = numeric_expectations_many([x * y], sp.exp(-x - y), {x: sp.Interval(0, sp.oo), y: sp.Interval(0, sp.oo)},
-                                    [{}])
+    four = numeric_expectations_many([x * y], sp.exp(-x - y - z - w), dict.fromkeys((x, y, z, w), sp.Interval(0, sp.oo)),
+                                     [{}])  # nested quadrature has 1–3 axes
     integers = numeric_expectations_many([k], sp.exp(-abs(k)) * (1 - sp.exp(-1)) / (1 + sp.exp(-1)),
                                          {k: sp.S.Integers}, [{}])  # Σ in both directions: the one-by-one route
     free = numeric_expectations_many([x * a], sp.exp(-x), {x: sp.Interval(0, sp.oo)}, [{}])
-    assert two is None and integers is None and free is None
+    assert four is None and integers is None and free is None
+
+
+def test_a_box_of_two_or_three_axes_is_one_nested_quadrature():
+    """Independent exponential and Poisson coordinates: E[x y] = 1/(λμ), E[x²] = 2/λ², E[k] = ν; three Poisson counts
+    over ℕ₀³: E[k₁k₂k₃] = ν₁ν₂ν₃. Where p is no density (the mass is not 1) no value is kept."""
+    y = sp.Symbol("y", real=True)
+    lam, mu, nu = sp.symbols("lambda mu nu", positive=True)
+    pdf = lam * mu * sp.exp(-lam * x - mu * y)
+    half = {x: sp.Interval(0, sp.oo), y: sp.Interval(0, sp.oo)}
+    point = {lam: sp.Rational(3, 2), mu: sp.Rational(2, 5)}
+    many = numeric_expectations_many([x * y, x**2], pdf, half, [point, {lam: 2, mu: 5}])
+    assert many[0] == pytest.approx([1 / (1.5 * 0.4), 1 / 10], rel=1e-9)
+    assert many[1] == pytest.approx([2 / 1.5**2, 2 / 4], rel=1e-9)
+    assert numeric_expectations_many([x], 2 * pdf, half, [point]) == [[pytest.approx(float("nan"), nan_ok=True)]]
+
+    k1, k2, k3 = sp.symbols("k1:4", integer=True, nonnegative=True)
+    rates = sp.symbols("nu1:4", positive=True)
+    poisson = sp.Mul(*(r**c * sp.exp(-r) / sp.factorial(c) for r, c in zip(rates, (k1, k2, k3))))
+    at = dict(zip(rates, (sp.Rational(7, 5), sp.Rational(3, 10), sp.Integer(4))))
+    many = numeric_expectations_many([k1 * k2 * k3, k3**2], poisson, dict.fromkeys((k1, k2, k3), sp.Naturals0), [at])
+    assert many == [[pytest.approx(1.4 * 0.3 * 4, rel=1e-9)], [pytest.approx(4 + 16, rel=1e-9)]]
 
 
 k = sp.Symbol("k", integer=True, nonnegative=True)

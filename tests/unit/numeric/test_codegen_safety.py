@@ -257,7 +257,8 @@ def test_every_name_the_generated_module_defines_is_reserved():
     import inspect
 
     from symfisher.core import series
-    from symfisher.numeric import _runtime, compiler, quadrature
+    from symfisher.core import quadrature
+    from symfisher.numeric import _runtime, compiler
 
     sections = [(_runtime, "# Bernoulli numbers"), (series, "# ---- series"), (quadrature, "# ---- quadrature and")]
     defined = {"time", "numpy", "scipy"}

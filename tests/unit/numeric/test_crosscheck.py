@@ -109,7 +109,7 @@ def test_multivariate_data():
     t = sp.Symbol("t", real=True)
     integral = sp.ImmutableMatrix([[sp.Integral(sp.exp(-t**2) * mu**2, (t, 0, 1))]])
     open_d = dataclasses.replace(d, fisher=integral, neg_expected_hessian=integral)
-    open_num = open_d.lambdify()  # open entries over two data axes: nested quadrature (symfisher.numeric.quadrature)
+    open_num = open_d.lambdify()  # open entries over two data axes: nested quadrature (symfisher.core.quadrature)
     np.testing.assert_allclose(open_num.fisher([0.0, 1.5]), [[[2.0]]] * 2, rtol=1e-10)
     assert np.all(open_num.fisher_error(0.0) < 1e-9)
 

@@ -1,4 +1,4 @@
-"""Entries with no closed form: numeric values with an error estimate (symfisher.numeric.quadrature).
+"""Entries with no closed form: numeric values with an error estimate (symfisher.core.quadrature).
 
 Derivations run with a short time budget so that the entries stay open ("numeric, no closed form (time
 budget)") and the numeric path is exercised cheaply; values are checked against an independent quadrature
@@ -19,7 +19,7 @@ from symfisher.core.expectation.base import NO_CLOSED_FORM
 from symfisher.errors import NotSupportedError
 from symfisher.export.code import export_code
 from symfisher.export.latex import derivation_to_latex, derivation_to_markdown
-from symfisher.numeric import quadrature
+from symfisher.core import quadrature
 from symfisher.numeric.compiler import lambdify_derivation
 
 x = sp.Symbol("x", real=True)
@@ -346,7 +346,7 @@ def test_discrete_sums_per_point_with_their_own_ranges_and_tails():
 def test_nested_sums_evaluate_a_bounded_number_of_points_at_once():
     """Three count axes with infinite ranges (the negative multinomial law): each sum's block multiplies the points of
     the axes inside it, and blocks of 4096 at every level had asked for 512 GiB."""
-    from symfisher.numeric.quadrature import NESTED_POINTS, expect
+    from symfisher.core.quadrature import NESTED_POINTS, expect
 
     rows = []
 

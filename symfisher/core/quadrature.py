@@ -28,7 +28,9 @@ Every result comes with an absolute error estimate per entry:
   geometric ``|t_N|·r/(1 − r)`` and the power-law ``N·|t_N|/(a − 1)`` estimates, plus round-off;
 * a finite sum: round-off only, (log₂ n + 2)·ε·Σ|t| (NumPy sums pairwise).
 
-The code needs NumPy only and imports nothing from symfisher: :func:`symfisher.export.code.export_code`
+The same routine gives the verdict its numeric evidence for open entries over a box of 2–3 data axes
+(:mod:`symfisher.core.batch_evidence`), which is why it lives in the core. The code needs NumPy only and imports
+nothing from symfisher: :func:`symfisher.export.code.export_code`
 copies this module's functions verbatim into the modules it writes, so lambdified and exported code
 compute the same floats (and the same error estimates).
 """
