@@ -543,8 +543,9 @@ def entry_errors(d, count: int = 2, seed: int = 20261125) -> dict[tuple, float]:
                 for n, point in enumerate(points):
                     value = numeric_value(e, point)
                     numeric = at_once[n][(name, i, j)] if at_once else numeric_mean(model, integrand(i, j), point)
-                    if isinstance(value, complex) or not math.isfinite(value) or numeric is None \
-                            or not math.isfinite(numeric):  # a NaN would compare as agreeing
+                    if numeric is None or math.isnan(numeric):  # quadrature did not converge (within its time)
+                        raise ValueError(f"no numeric value of {name} ({i + 1}, {j + 1})")
+                    if isinstance(value, complex) or not math.isfinite(value) or not math.isfinite(numeric):
                         worst = math.inf
                         break
                     worst = max(worst, abs(value - numeric) / max(1.0, abs(numeric)))
