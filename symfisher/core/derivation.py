@@ -483,12 +483,18 @@ def _quadrature_evidence(model: Model, score, hessian, fisher, negH, points, sec
     if len(model.data) == 1:
         return _evidence_at(model, score, hessian, fisher, negH, points[::2][:EVIDENCE_POINTS])
     deadline = time.monotonic() + seconds - EVIDENCE_MARGIN
+    return _evidence_at(model, score, hessian, fisher, negH, _density_points(model, points), deadline)
+
+
+def _density_points(model: Model, points: list) -> list:
+    """:data:`EVIDENCE_POINTS` of ``points`` where p is a density at a probe point (:func:`_has_density`), those of
+    ordinary size (every third of :func:`spread_points`) first, then drawn ones where none of ``points`` is."""
     ordinary_first = points[::3] + [p for n, p in enumerate(points) if n % 3]
     chosen = [p for p in ordinary_first if _has_density(model, p)][:EVIDENCE_POINTS]
     if len(chosen) < EVIDENCE_POINTS:
         chosen += parameter_points(list(points[0]) if points else [], model.domain_map, EVIDENCE_POINTS - len(chosen),
                                    len(points), lambda p: _has_density(model, p))
-    return _evidence_at(model, score, hessian, fisher, negH, chosen, deadline)
+    return chosen
 
 
 def _on_a_box(model: Model) -> bool:
@@ -768,17 +774,31 @@ def _as_matrix(claimed, model: Model) -> sp.ImmutableMatrix:
 
 
 def _check_by_quadrature(model, d, claimed, points) -> Verdict:
-    """Derived entries with no closed form: compare the claim against quadrature (evidence only)."""
+    """Derived entries with no closed form: compare the claim against quadrature (evidence only); 2–3 data variables
+    on a box by one nested quadrature of all entries per point (``numeric_expectations_many``)."""
+    from symfisher.core.batch_evidence import numeric_expectations_many
     from symfisher.core.evidence import NUMERIC_FAILURES, numeric_expectation, numeric_value
     from symfisher.core.verdict import Evidence
 
     evidence, witness = [], None
     score = list(d.score)
-    for point in points:
+    products = [score[i] * score[j] for i in range(len(score)) for j in range(len(score))]
+
+    def one_by_one(point) -> list[float] | None:
         try:
-            num = [numeric_expectation(score[i] * score[j], model.density, model.support_map, point)
-                   for i in range(len(score)) for j in range(len(score))]
+            return [numeric_expectation(g, model.density, model.support_map, point) for g in products]
         except NUMERIC_FAILURES:  # quadrature failing at a point is no evidence either way
+            return None
+
+    if _on_a_box(model):  # all products in one nested quadrature per point, where p is a density
+        points = _density_points(model, points)
+        columns = numeric_expectations_many(products, model.density, model.support_map, points, expanded_logpdf(model))
+        found = [None if any(math.isnan(v) for v in c) else list(c) for c in zip(*columns)] if columns else None
+    else:
+        found = None
+    for n, point in enumerate(points):
+        num = found[n] if found is not None else one_by_one(point)
+        if num is None:
             continue
         cl = [numeric_value(e, point) for e in claimed]
         diff = max(abs(a - b) for a, b in zip(cl, num))

@@ -312,3 +312,24 @@ def test_open_joint_laws_get_numeric_evidence_at_points_where_p_is_a_density(nam
         assert all(math.isfinite(v) for v in (*e.left, *e.right))
         if name == "NegativeMultinomial":
             assert sum(v for s, v in e.point.items() if s.name.startswith("p")) < 1
+
+
+@pytest.mark.slow
+def test_a_wrong_claim_on_an_open_joint_law_is_refuted_by_nested_quadrature() -> None:
+    """``check`` of a claim against a law whose k₀ entries stay open compares it with E[s_i s_j] by quadrature: over
+    ℕ₀² all entries in one nested sum per point, where p is a density (p₁ + p₂ < 1). One entry per cubature had
+    used up the 60 s and left the verdict inconclusive; the claim I_k₀k₀ = 1/k₀² (the other k₀ entries 0, the
+    probability block the literature's) is refuted in seconds."""
+    from sympy.stats import NegativeMultinomial
+
+    k0 = sp.Symbol("k0", positive=True)
+    p1, p2 = sp.symbols("p1 p2", positive=True)
+    model = sf.Model.from_stats(NegativeMultinomial("X", k0, [p1, p2]), [k0, p1, p2])
+    p0 = 1 - p1 - p2
+    claim = sp.Matrix(3, 3, lambda i, j: 1 / k0**2 if i == j == 0 else 0 if 0 in (i, j) else
+                      k0 / p0 * ((1 / (p1, p2)[i - 1] if i == j else 0) + 1 / p0))
+    verdict = sf.check(model, claim, timeout=60)
+    assert verdict.status == "refuted"
+    point = verdict.counterexample
+    assert point[p1] + point[p2] < 1
+    assert verdict.evidence and verdict.evidence[0].max_abs_diff > 0.1
