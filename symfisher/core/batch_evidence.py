@@ -112,6 +112,12 @@ def _sums(exprs, integrands, density, x, s, syms, points) -> list[list[float]] |
 NESTED_AXES = (2, 3)  # data axes of the box route (core.quadrature.expect nests 1–3 axes)
 
 
+def is_box(support: Mapping[sp.Symbol, sp.Set]) -> bool:
+    """Whether the support is a box of 2–3 axes, each an interval or a set of integers (the box route)."""
+    return len(support) in NESTED_AXES and all(isinstance(s, sp.Interval) or is_discrete_set(s)
+                                               for s in support.values())
+
+
 def _nested(exprs, density, support, syms, points, logpdf, deadline) -> list[list[float]] | None:
     """The box route of :func:`numeric_expectations_many`: 2–3 data axes, each an interval or a run of integers
     whose ends are numbers at each point, all integrands of a point in one nested quadrature
@@ -120,8 +126,7 @@ def _nested(exprs, density, support, syms, points, logpdf, deadline) -> list[lis
     whose error estimate is above :data:`NESTED_RTOL` of it is ``nan``, no evidence, and so is every value at a
     point where the mass is not 1 (the density is no density there, or the quadrature missed where it lies)."""
     data = list(support)
-    if len(data) not in NESTED_AXES or not all(isinstance(s, sp.Interval) or is_discrete_set(s)
-                                               for s in support.values()):
+    if not is_box(support):
         return None
     logp = tame_logs(sp.log(density) if logpdf is None else logpdf)
     f = safe_lambdify([*data, *syms], sp.Tuple(sp.Integer(1), *exprs), cse=True)  # the mass first

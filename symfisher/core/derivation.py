@@ -500,10 +500,9 @@ def _density_points(model: Model, points: list) -> list:
 def _on_a_box(model: Model) -> bool:
     """Whether the data are 2–3 variables on a box of intervals and runs of integers (the route of one nested
     quadrature for all integrands in ``numeric_expectations_many``)."""
-    from symfisher.core.batch_evidence import NESTED_AXES
+    from symfisher.core.batch_evidence import is_box
 
-    return model.joint_support is None and len(model.data) in NESTED_AXES and all(
-        isinstance(s, sp.Interval) or is_discrete_set(s) for s in model.support_map.values())
+    return model.joint_support is None and is_box(model.support_map)
 
 
 def _has_density(model: Model, point: Mapping) -> bool:
