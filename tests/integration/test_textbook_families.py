@@ -25,6 +25,7 @@ xr = sp.Symbol("x", real=True)
 a, b, c, k, p, s, lam = sp.symbols("a b c k p s lambda", positive=True)
 alpha, beta = sp.symbols("alpha beta", positive=True)
 mu = sp.Symbol("mu", real=True)
+m, z = sp.symbols("m z", real=True)  # a known offset, a covariate
 UNIT, POS = sp.Interval.open(0, 1), sp.Interval.open(0, sp.oo)
 psi = lambda z: sp.polygamma(0, z)  # noqa: E731
 psi1 = lambda z: sp.polygamma(1, z)  # noqa: E731
@@ -152,6 +153,30 @@ FAMILIES = {
                                / ((1 + sp.erf(mu / (sp.sqrt(2) * s))) / 2), x, [mu, s], POS, name="truncated-normal"),
         _truncated_normal_fisher(),
         ({mu: 0.4, s: 1.3}, {mu: -1.5, s: 0.7})),
+    # Regressions whose location is no parameter but an expression in a covariate or a known offset: the
+    # location-scale strategy reads it off log p (x − βz, x − m). Linear regression with t errors, ν = 5 known:
+    # I_ββ = (ν + 1)z²/((ν + 3)s²), I_ss = 2ν/((ν + 3)s²), I_βs = 0, Lange, Little & Taylor (1989), "Robust
+    # statistical modeling using the t distribution", JASA 84, 881-896, Section 3 (their scale is s²).
+    "t5-regression": Family(
+        lambda: Model.from_pdf(sp.gamma(3) / (sp.sqrt(5 * sp.pi) * sp.gamma(sp.Rational(5, 2)) * s)
+                               * (1 + ((xr - beta * z) / s) ** 2 / 5) ** -3, xr, [beta, s], sp.Reals, given=[z],
+                               name="t5-regression"),
+        sp.diag(3 * z**2 / (4 * s**2), 5 / (4 * s**2)),
+        ({beta: 0.7, s: 1.3, z: 1.8}, {beta: -1.2, s: 0.6, z: -0.5})),
+    # Logistic errors about mu + m, m a known offset: the logistic law's location-scale information
+    # diag(1/(3s²), (3 + π²)/(9s²)), Johnson, Kotz & Balakrishnan (1995), "Continuous Univariate Distributions",
+    # Vol. 2, Chapter 23, Section 7 (Antle, Klimko & Harkness 1970, Biometrika 57, 397-402).
+    "logistic-with-offset": Family(
+        lambda: Model.from_pdf(sp.exp(-(xr - mu - m) / s) / (s * (1 + sp.exp(-(xr - mu - m) / s)) ** 2), xr, [mu, s],
+                               sp.Reals, given=[m], name="logistic-with-offset"),
+        sp.diag(1 / (3 * s**2), (3 + sp.pi**2) / (9 * s**2)),
+        ({mu: 0.3, s: 1.1, m: 2.0}, {mu: -0.8, s: 0.5, m: -1.5})),
+    # The exponential power law of order 4 about a known offset m: Nadarajah (2005) above, I_ss = beta/s² at beta = 4.
+    "power-4-with-offset": Family(
+        lambda: Model.from_pdf(2 / (s * sp.gamma(sp.Rational(1, 4))) * sp.exp(-(((xr - m) / s) ** 4)), xr, [s],
+                               sp.Reals, given=[m], name="power-4-with-offset"),
+        sp.Matrix([[4 / s**2]]),
+        ({s: 1.3, m: 0.5}, {s: 0.6, m: -2.0})),
 }
 
 
@@ -163,7 +188,7 @@ def _quadrature_fisher(model: Model, point: dict, end: float | None = None) -> s
     fns = [sp.lambdify(data, si, "mpmath") for si in score]
     lo, hi = (float(e) if e.is_finite else (mpmath.inf if e > 0 else -mpmath.inf) for e in (support.inf, support.sup))
     hi = hi if end is None else end
-    cut = [lo, hi] if support.inf != -sp.oo else [lo, point.get(mu, 0), hi]
+    cut = [lo, hi] if support.inf != -sp.oo else [lo, point.get(mu, 0) + point.get(m, 0), hi]
     n = len(score)
     out = sp.zeros(n, n)
     for i in range(n):

@@ -2,11 +2,16 @@
 
 A parameter μ is a location when p(x | θ) depends on x and μ only through x − μ, and σ a scale when
 p(x | θ) = f((x − μ)/σ)/σ. Both are checked by substitution: p(μ + σy)·σ must be free of μ and σ.
+The location may also be an expression c read off a sum a·x + b inside log p (c = −b/a, with 1/a as a
+scale when a > 0): a covariate or a known constant (x − m), a regression's μz, a heteroscedastic
+(x − μ)/(σz); then p(c + σy)·σ must be free of every symbol of c and σ.
 The standardized model (shape parameters kept) gets an engine of its own, so its atoms are
 integrals of fixed functions instead of θ-dependent ones.
 """
 
 from __future__ import annotations
+
+import itertools
 
 import sympy as sp
 
@@ -14,6 +19,8 @@ from symfisher.core.expectation.base import Expectation, force_log
 from symfisher.core.expectation.registry import register
 from symfisher.core.note import Note, eq
 from symfisher.core.simplify import numerically_nonzero
+
+MAX_READ_OFF = 6  # locations read off the sums of log p (each costs a substitution and an expansion)
 
 
 def _tidy(expr: sp.Expr, y: sp.Symbol) -> sp.Expr:
@@ -26,13 +33,40 @@ def _tidy(expr: sp.Expr, y: sp.Symbol) -> sp.Expr:
     return expr.replace(lambda e: e.is_Pow and e.base.has(y) and e.base.is_Add, fix)
 
 
-def _candidates(ctx):
+def _read_off(ctx, x) -> list[tuple[sp.Expr, sp.Expr | None]]:
+    """(c, 1/a or ``None``) from the sums a·x + b (a, b free of x, b ≠ 0) inside log p: the location c = −b/a and,
+    when a is positive, its scale 1/a (at most ``MAX_READ_OFF`` of them, parameters left out)."""
+    found: list = []
+    for node in sp.preorder_traversal(ctx.logpdf):
+        if len(found) >= MAX_READ_OFF:
+            break
+        if not (node.is_Add and node.has(x)):
+            continue
+        b = sp.Add(*(t for t in node.args if not t.has(x)))
+        a = sp.cancel((node - b) / x)
+        if b == 0 or a.has(x) or a == 0:
+            continue
+        c = sp.cancel(-b / a)
+        if c in ctx.params or not c.free_symbols or c.is_real is False or c in (f for f, _ in found):
+            continue
+        found.append((c, sp.cancel(1 / a) if a.is_positive and a != 1 else None))
+    return found
+
+
+def _candidates(ctx, x):
+    """(location, scale) pairs to try, those that standardize most first: a parameter location and a parameter
+    scale, a location read off log p with a scale, then a location or a scale alone."""
     real = [p for p in ctx.params if p.is_real and not p.is_positive]
     pos = [p for p in ctx.params if p.is_positive]
-    for loc in real + [None]:
-        for scale in pos + [None]:
-            if loc is not None or scale is not None:
-                yield loc, scale
+    read = _read_off(ctx, x)
+    yield from itertools.product(real, pos)
+    for c, inverse_slope in read:
+        yield from ((c, p) for p in pos if p != inverse_slope)
+        if inverse_slope is not None:
+            yield c, inverse_slope
+    yield from ((loc, None) for loc in real)
+    yield from ((None, scale) for scale in pos)
+    yield from ((c, None) for c, _ in read)
 
 
 def standard_support(s: sp.Interval, mu: sp.Expr, sig: sp.Expr, params) -> sp.Interval | None:
@@ -45,14 +79,15 @@ def standard_support(s: sp.Interval, mu: sp.Expr, sig: sp.Expr, params) -> sp.In
 
 
 def find(ctx):
-    """(location, scale, standardized Context) or ``None``."""
+    """(location, scale, standardized Context) or ``None``; the location a parameter (or none) before one read
+    off a sum in log p."""
     if not ctx.univariate or ctx.discrete:
         return None
     x = ctx.data[0]
     s = ctx.support[x]
     if not isinstance(s, sp.Interval):
         return None
-    for loc, scale in _candidates(ctx):
+    for loc, scale in _candidates(ctx, x):
         mu = loc if loc is not None else sp.Integer(0)
         sig = scale if scale is not None else sp.Integer(1)
         support = standard_support(s, mu, sig, ctx.params)
@@ -61,7 +96,7 @@ def find(ctx):
         y = sp.Dummy("y", real=True, **({"positive": True} if support.inf.is_nonnegative else {}))
         std = force_log(ctx.logpdf.xreplace({x: mu + sig * y}) + sp.log(sig))
         std = sp.expand(std, power_exp=False, mul=True, multinomial=False, log=False)
-        gone = {p for p in (loc, scale) if p is not None}
+        gone = {p for e in (loc, scale) if e is not None for p in e.free_symbols}
         if std.free_symbols & gone:
             if any(numerically_nonzero(sp.diff(std, p)) for p in std.free_symbols & gone):
                 continue  # the log-density still varies with it: no simplify removes it
@@ -91,6 +126,8 @@ def location_scale(engine, f: sp.Expr) -> Expectation | None:
     sig = scale if scale is not None else 1
     g = _tidy(sp.expand_log(f.xreplace({x: mu + sig * y}), force=True), y)
     inner = sub.expect(g)
+    if not inner.closed and not (loc is None or loc in engine.ctx.params):
+        return None  # a location read off log p: the other strategies may still close E[f] in x
     what: list = []
     for kind, p in (("location", loc), ("scale", scale)):
         if p is not None:

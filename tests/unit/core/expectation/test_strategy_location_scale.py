@@ -6,8 +6,22 @@ from __future__ import annotations
 import pytest
 import sympy as sp
 
-from _strategy_cases import (BERNOULLI, EXPONENTIAL, LAPLACE, NORMAL, NORMAL_SCALE, apply, b, engine_for, mu, n,
-                             same, sigma, strategy, x, xr)
+from _strategy_cases import (BERNOULLI, EXPONENTIAL, LAPLACE, NORMAL, NORMAL_SCALE, apply, b, engine_for, model, mu,
+                             n, same, sigma, strategy, x, xr)
+
+m = sp.Symbol("m", real=True)  # a covariate or a known constant
+z = sp.Symbol("z", positive=True)
+
+
+def power4(location, scale, params):
+    """The exponential-power law of order 4, 2/(s Γ(1/4)) exp(−((x − c)/s)⁴), in no catalog."""
+    density = 2 / (scale * sp.gamma(sp.Rational(1, 4))) * sp.exp(-(((xr - location) / scale) ** 4))
+    return model(density, xr, params, sp.S.Reals, "power-4")
+
+
+OFFSET = power4(m, sigma, [sigma])  # x − m, m known
+REGRESSION = power4(mu * m, sigma, [mu, sigma])  # one coefficient: no linear predictor of two parameters
+HETEROSCEDASTIC = power4(mu, sigma * z, [mu, sigma])  # (x − μ)/(σz): the scale read off as 1/a
 
 
 @pytest.mark.parametrize("model, f, expected", [
@@ -23,6 +37,32 @@ def test_closed_forms(model, f, expected):
     assert r.strategies[0] == "location-scale" and len(r.strategies) > 1  # then what the standardized engine used
     assert r.closed
     assert same(r.value, expected)
+
+
+@pytest.mark.parametrize("model, f, expected", [
+    # E[(x − c)⁴] = s⁴ Γ(5/4)/Γ(1/4) = s⁴/4, E[(x − c)²] = s² Γ(3/4)/Γ(1/4) for the order-4 law
+    pytest.param(OFFSET, (xr - m) ** 4, sigma**4 / 4, id="known-offset"),
+    pytest.param(OFFSET, xr, m, id="known-offset-mean"),
+    pytest.param(REGRESSION, (xr - mu * m) ** 2 * m**2, m**2 * sigma**2 * sp.gamma(sp.Rational(3, 4))
+                 / sp.gamma(sp.Rational(1, 4)), id="coefficient-times-covariate"),
+    pytest.param(HETEROSCEDASTIC, (xr - mu) ** 2, sigma**2 * z**2 * sp.gamma(sp.Rational(3, 4))
+                 / sp.gamma(sp.Rational(1, 4)), id="scale-times-covariate"),
+])
+def test_locations_read_off_log_p(model, f, expected):
+    """A location that is no parameter (x − m, x − μm) is read off a sum a·x + b inside log p."""
+    r = apply("expression", "location-scale", model, f)
+    assert r is not None and r.closed and r.strategies[0] == "location-scale"
+    assert same(r.value, expected)
+
+
+def test_a_location_read_off_names_the_expression():
+    r = apply("expression", "location-scale", REGRESSION, xr)
+    assert r.detail.startswith("location m*mu and scale sigma: x = m*mu + sigma*y"), r.detail
+
+
+def test_a_location_read_off_gives_way_when_the_standardized_expectation_stays_open():
+    """E[log log(2 + (x − m)²)] has no closed form: "None", so that the later strategies still get E[f] in x."""
+    assert apply("expression", "location-scale", OFFSET, sp.log(sp.log(2 + (xr - m) ** 2))) is None
 
 
 def test_detail_names_the_location_and_the_scale():
