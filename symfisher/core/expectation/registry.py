@@ -27,6 +27,7 @@ ORDER: Mapping[str, tuple[str, ...]] = {
         "elliptical",          # strategies/elliptical.py (p a function of one quadratic form: radius and direction)
         "exponential-family",  # strategies/expfamily.py
         "piecewise",           # strategies/piecewise.py (a density defined on intervals: the pieces one by one)
+        "point-masses",        # strategies/point_masses.py (a count law with Eq(k, c) branches: zero-inflated laws)
         "inner-variable",      # strategies/inner.py (t = g(x) when the score sees x only through g; before location-scale,
                                # whose standardized model would still see log(x/σ): the Benini law closes in t only)
         "location-scale",      # strategies/standardize.py

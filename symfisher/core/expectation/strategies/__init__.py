@@ -22,6 +22,7 @@ from symfisher.core.expectation.strategies import (  # noqa: F401
     parametric,
     parity,
     piecewise,
+    point_masses,
     polylog,
     reciprocal,
     standardize,

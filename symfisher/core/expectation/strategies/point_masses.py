@@ -1,0 +1,97 @@
+"""Point masses on a count law: E[f(K)] = Σ_j f(c_j) p(c_j) + w·E_q[f_d(K)] − Σ_j f_d(c_j) p_d(c_j).
+
+A mass function written as p(k) = p_j for k = c_j (``Eq(k, c_j)`` branches of a ``Piecewise``) and p_d(k)
+otherwise (the zero-inflated and zero-modified Poisson, negative binomial, … laws) is a mixture of its point
+masses and of the "otherwise" branch, extended to the whole support: with w = Σ_{k∈S} p_d(k) and q = p_d/w,
+Σ_{k∉C} f_d p_d = w·E_q[f_d] − Σ_j f_d(c_j) p_d(c_j), where f_d is f's "otherwise" branch (each ``Piecewise`` of
+f taken under the same conditions, as the score's are). E_q comes from the whole engine, one level deeper, on the
+count law q (the Poisson law for the zero-inflated Poisson). w follows from Σ p = 1, w = 1 − Σ_j (p_j − p_d(c_j)),
+and is checked against a numeric Σ_{k∈S} p_d(k) at sampled parameter points.
+"""
+
+from __future__ import annotations
+
+import sympy as sp
+
+from symfisher.core.expectation.base import Expectation
+from symfisher.core.expectation.registry import register
+from symfisher.core.expectation.strategies.piecewise import SAMPLE_SEEDS, _branch, _number
+from symfisher.core.note import Note
+from symfisher.core.points import is_discrete_set
+
+MAX_POINTS = 8  # point masses handled one by one
+
+
+def _split(engine):
+    """([(c_j, condition, p_j)], p_d, w, engine of q = p_d/w) of the context's mass function, or None."""
+    ctx = engine.ctx
+    k = ctx.data[0]
+    p, support = ctx.density, ctx.support[k]
+    if not isinstance(p, sp.Piecewise) or isinstance(support, sp.FiniteSet) or p.args[-1][1] != sp.true:
+        return None
+    points = []
+    for value, cond in p.args[:-1]:
+        if not isinstance(cond, sp.Eq) or value.has(sp.Piecewise):
+            return None
+        c = sp.solve(cond, k)
+        if len(c) != 1 or c[0].has(k) or any(c[0] == q for q, _, _ in points):
+            return None
+        points.append((c[0], cond, value))
+    default = p.args[-1][0]
+    if not points or len(points) > MAX_POINTS or default.has(sp.Piecewise):
+        return None
+    w = sp.simplify(1 - sp.Add(*[pj.subs(k, c) - default.subs(k, c) for c, _, pj in points]))  # Σ p = 1
+    if w == 0:
+        return None
+    for seed in SAMPLE_SEEDS:  # the c_j lie in the support, and Σ_{k∈S} p_d(k) = w numerically
+        point = engine.ctx.point(engine.config.seed + seed)
+        at = [_number(c, point) for c, _, _ in points]
+        if any(v is None or v != round(v) or support.contains(int(v)) is not sp.true for v in at):
+            return None
+        expected = _number(w, point)
+        summed = engine.hard(_numeric_sum, default.subs(point), k, support.inf, support.sup)
+        if expected is None or summed is None or abs(summed - expected) > 1e-9 * max(1.0, abs(expected)):
+            return None
+    q = sp.powsimp(sp.cancel(default / w))
+    sub = ctx.in_variable(k, q, support, ctx.to_user[k], f"{ctx.label}, the law of its last branch")
+    return points, default, w, engine.child(sub)
+
+
+def _numeric_sum(term: sp.Expr, k: sp.Symbol, lo: sp.Expr, hi: sp.Expr) -> float | None:
+    """Σ_{k=lo}^{hi} term numerically (SymPy's ``Sum.evalf``), None when it gives no real number."""
+    value = sp.Sum(term, (k, lo, hi)).evalf(20)
+    return float(value) if value.is_real and value.is_finite else None
+
+
+@register("point-masses", "expression")
+def point_masses(engine, f: sp.Expr) -> Expectation | None:
+    ctx = engine.ctx
+    if not ctx.univariate or not ctx.discrete or engine.depth > 0 or not isinstance(ctx.density, sp.Piecewise):
+        return None
+    found = engine.cached("point-masses", lambda: _split(engine))
+    if found is None:
+        return None
+    points, default, w, sub = found
+    k = ctx.data[0]
+    fd = _branch(f, sp.true) if f.has(sp.Piecewise) else f
+    if fd is None:
+        return None
+    r = sub.expect(fd)
+    if not r.closed or r.value in (sp.oo, -sp.oo, sp.zoo, sp.nan):
+        return None
+    total = w * r.value
+    for c, cond, pj in points:
+        fj = _branch(f, cond) if f.has(sp.Piecewise) else f
+        if fj is None:
+            return None
+        at_c = (fj * pj - fd * default).subs(k, c)
+        if at_c.has(sp.nan, sp.zoo, sp.oo, -sp.oo):
+            return None
+        total += at_c
+    k_user = ctx.to_user[k]
+    masses = Note.join(", ", [Note.of(sp.Eq(k_user, c), " (mass ", pj, ")") for c, _, pj in points])
+    detail = Note.of("point masses ", masses, "; the last branch, summed over the whole support, has mass ", w,
+                     " and, divided by it, the law ", sub.ctx.density.xreplace({k: k_user}), ": ", r.detail or "closed",
+                     rule="point masses")
+    return Expectation(sp.simplify(total) if sp.count_ops(total) < 200 else total, ("point-masses", *r.strategies),
+                       detail=detail, conditions=r.conditions)
