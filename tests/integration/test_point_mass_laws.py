@@ -28,9 +28,9 @@ LAWS = {
         sp.Matrix([[(1 - sp.exp(-lam)) / ((1 - w) * P0), -sp.exp(-lam) / P0],
                    [-sp.exp(-lam) / P0, (1 - w) / lam - w * (1 - w) * sp.exp(-lam) / P0]])),
     # Hurdle Poisson: Mullahy (1986), "Specification and testing of some modified count data models", Journal of
-    # Econometrics 33, 341-365: the likelihood factors into the binary part (I_ww = 1/(w(1 − w))) and (1 − w) times the
-    # zero-truncated Poisson's information Var(K)/λ², the truncated law's variance given by Johnson, Kemp & Kotz
-    # (2005), "Univariate Discrete Distributions", Section 4.10.1.
+    # Econometrics 33, 341-365: the likelihood factors into the binary part (I_ww = 1/(w(1 − w))) and (1 − w)
+    # times the zero-truncated Poisson's information Var(K)/λ², the truncated law's variance given by Johnson,
+    # Kemp & Kotz (2005), "Univariate Discrete Distributions", Section 4.10.1.
     "hurdle-poisson": (
         lambda: Model.from_pdf(sp.Piecewise((w, sp.Eq(k, 0)), ((1 - w) * POISSON / (1 - sp.exp(-lam)), True)), k,
                                [w, lam], sp.S.Naturals0, domain=UNIT, name="hurdle-poisson"),

@@ -33,14 +33,14 @@ def _split(engine):
     for value, cond in p.args[:-1]:
         if not isinstance(cond, sp.Eq) or value.has(sp.Piecewise):
             return None
-        c = sp.solve(cond, k)
-        if len(c) != 1 or c[0].has(k) or any(c[0] == q for q, _, _ in points):
+        c = cond.rhs if cond.lhs == k else cond.lhs if cond.rhs == k else None
+        if c is None or c.has(k) or any(c == q for q, _, _ in points):
             return None
-        points.append((c[0], cond, value))
+        points.append((c, cond, value))
     default = p.args[-1][0]
     if not points or len(points) > MAX_POINTS or default.has(sp.Piecewise):
         return None
-    w = sp.simplify(1 - sp.Add(*[pj.subs(k, c) - default.subs(k, c) for c, _, pj in points]))  # Σ p = 1
+    w = sp.factor(sp.cancel(1 - sp.Add(*[pj.subs(k, c) - default.subs(k, c) for c, _, pj in points])))  # Σ p = 1
     if w == 0:
         return None
     for seed in SAMPLE_SEEDS:  # the c_j lie in the support, and Σ_{k∈S} p_d(k) = w numerically
@@ -93,5 +93,4 @@ def point_masses(engine, f: sp.Expr) -> Expectation | None:
     detail = Note.of("point masses ", masses, "; the last branch, summed over the whole support, has mass ", w,
                      " and, divided by it, the law ", sub.ctx.density.xreplace({k: k_user}), ": ", r.detail or "closed",
                      rule="point masses")
-    return Expectation(sp.simplify(total) if sp.count_ops(total) < 200 else total, ("point-masses", *r.strategies),
-                       detail=detail, conditions=r.conditions)
+    return Expectation(total, ("point-masses", *r.strategies), detail=detail, conditions=r.conditions)

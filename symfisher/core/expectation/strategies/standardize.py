@@ -2,9 +2,9 @@
 
 A parameter μ is a location when p(x | θ) depends on x and μ only through x − μ, and σ a scale when
 p(x | θ) = f((x − μ)/σ)/σ. Both are checked by substitution: p(μ + σy)·σ must be free of μ and σ.
-The location may also be an expression c read off a sum a·x + b inside log p (c = −b/a, with 1/a as a
-scale when a > 0): a covariate or a known constant (x − m), a regression's μz, a heteroscedastic
-(x − μ)/(σz); then p(c + σy)·σ must be free of every symbol of c and σ.
+The location may also be an expression c in a covariate or a known constant, read off a sum a·x + b inside
+log p (c = −b/a, with 1/a as a scale when a > 0): an offset x − m, a regression's μz with one coefficient, a
+precision τ in τx − τm; then p(c + σy)·σ must be free of every symbol of c and σ.
 The standardized model (shape parameters kept) gets an engine of its own, so its atoms are
 integrals of fixed functions instead of θ-dependent ones.
 """
@@ -35,7 +35,8 @@ def _tidy(expr: sp.Expr, y: sp.Symbol) -> sp.Expr:
 
 def _read_off(ctx, x) -> list[tuple[sp.Expr, sp.Expr | None]]:
     """(c, 1/a or ``None``) from the sums a·x + b (a, b free of x, b ≠ 0) inside log p: the location c = −b/a and,
-    when a is positive, its scale 1/a (at most ``MAX_READ_OFF`` of them, parameters left out)."""
+    when a is positive, its scale 1/a; only a c that holds a covariate or a known constant (at most
+    ``MAX_READ_OFF`` of them)."""
     found: list = []
     for node in sp.preorder_traversal(ctx.logpdf):
         if len(found) >= MAX_READ_OFF:
@@ -47,8 +48,8 @@ def _read_off(ctx, x) -> list[tuple[sp.Expr, sp.Expr | None]]:
         if b == 0 or a.has(x) or a == 0:
             continue
         c = sp.cancel(-b / a)
-        if c in ctx.params or not c.free_symbols or c.is_real is False or c in (f for f, _ in found):
-            continue
+        if not c.free_symbols & set(ctx.others) or c.is_real is False or c in (f for f, _ in found):
+            continue  # in parameters alone, c is one (tried before) or a linear predictor's business
         found.append((c, sp.cancel(1 / a) if a.is_positive and a != 1 else None))
     return found
 

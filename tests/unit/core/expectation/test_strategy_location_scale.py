@@ -10,7 +10,6 @@ from _strategy_cases import (BERNOULLI, EXPONENTIAL, LAPLACE, NORMAL, NORMAL_SCA
                              n, same, sigma, strategy, x, xr)
 
 m = sp.Symbol("m", real=True)  # a covariate or a known constant
-z = sp.Symbol("z", positive=True)
 
 
 def power4(location, scale, params):
@@ -21,7 +20,9 @@ def power4(location, scale, params):
 
 OFFSET = power4(m, sigma, [sigma])  # x − m, m known
 REGRESSION = power4(mu * m, sigma, [mu, sigma])  # one coefficient: no linear predictor of two parameters
-HETEROSCEDASTIC = power4(mu, sigma * z, [mu, sigma])  # (x − μ)/(σz): the scale read off as 1/a
+tau = sp.Symbol("tau", positive=True)
+PRECISION = model(2 * tau / sp.gamma(sp.Rational(1, 4)) * sp.exp(-((tau * xr - tau * m) ** 4)), xr, [tau], sp.S.Reals,
+                  "power-4-precision")  # τx − τm: the location m and the scale 1/τ read off as −b/a and 1/a
 
 
 @pytest.mark.parametrize("model, f, expected", [
@@ -45,8 +46,7 @@ def test_closed_forms(model, f, expected):
     pytest.param(OFFSET, xr, m, id="known-offset-mean"),
     pytest.param(REGRESSION, (xr - mu * m) ** 2 * m**2, m**2 * sigma**2 * sp.gamma(sp.Rational(3, 4))
                  / sp.gamma(sp.Rational(1, 4)), id="coefficient-times-covariate"),
-    pytest.param(HETEROSCEDASTIC, (xr - mu) ** 2, sigma**2 * z**2 * sp.gamma(sp.Rational(3, 4))
-                 / sp.gamma(sp.Rational(1, 4)), id="scale-times-covariate"),
+    pytest.param(PRECISION, (xr - m) ** 4, 1 / (4 * tau**4), id="precision"),
 ])
 def test_locations_read_off_log_p(model, f, expected):
     """A location that is no parameter (x − m, x − μm) is read off a sum a·x + b inside log p."""
@@ -58,6 +58,8 @@ def test_locations_read_off_log_p(model, f, expected):
 def test_a_location_read_off_names_the_expression():
     r = apply("expression", "location-scale", REGRESSION, xr)
     assert r.detail.startswith("location m*mu and scale sigma: x = m*mu + sigma*y"), r.detail
+    r = apply("expression", "location-scale", PRECISION, xr)
+    assert r.detail.startswith("location m and scale 1/tau: x = m + y/tau"), r.detail
 
 
 def test_a_location_read_off_gives_way_when_the_standardized_expectation_stays_open():
