@@ -74,14 +74,31 @@ def test_derivation_closes_by_point_masses_and_matches_the_literature(name):
     assert difference == sp.zeros(2, 2), difference
 
 
-def test_masses_at_zero_and_one_close_and_agree_with_a_numeric_sum():
-    """Zero-and-one inflated Poisson (two point masses): the derived I(θ) against the numeric sum."""
-    p0, p1 = w / 2 + (1 - w) * sp.exp(-lam), w / 2 + (1 - w) * lam * sp.exp(-lam)
-    model = Model.from_pdf(sp.Piecewise((p0, sp.Eq(k, 0)), (p1, sp.Eq(k, 1)), ((1 - w) * POISSON, True)), k, [w, lam],
-                           sp.S.Naturals0, domain=UNIT, name="zero-one-inflated-poisson")
+q = sp.Symbol("q", positive=True)
+NO_LITERATURE = {  # checked against the numeric sum only
+    # two point masses
+    "zero-and-one-inflated-poisson": (sp.Piecewise((w / 2 + (1 - w) * sp.exp(-lam), sp.Eq(k, 0)),
+                                                   (w / 2 + (1 - w) * lam * sp.exp(-lam), sp.Eq(k, 1)),
+                                                   ((1 - w) * POISSON, True)), [w, lam], POINTS),
+    # q^(1−k)·(q^(k−1) + …) in the score's last branch: closes once the product is distributed
+    "hurdle-geometric": (sp.Piecewise((w, sp.Eq(k, 0)), ((1 - w) * (1 - q) * q ** (k - 1), True)), [w, q],
+                         ({w: sp.Rational(3, 10), q: sp.Rational(2, 5)}, {w: sp.Rational(4, 5), q: sp.Rational(3, 4)})),
+    "zero-inflated-negative-binomial-3": (sp.Piecewise((w + (1 - w) * (1 - q) ** 3, sp.Eq(k, 0)),
+                                                       ((1 - w) * sp.binomial(k + 2, k) * (1 - q) ** 3 * q**k, True)),
+                                          [w, q], ({w: sp.Rational(3, 10), q: sp.Rational(2, 5)},
+                                                   {w: sp.Rational(1, 5), q: sp.Rational(7, 10)})),
+}
+
+
+@pytest.mark.parametrize("name", sorted(NO_LITERATURE))
+def test_more_point_mass_laws_close_and_agree_with_a_numeric_sum(name):
+    mass, params, points = NO_LITERATURE[name]
+    model = Model.from_pdf(mass, k, params, sp.S.Naturals0,
+                           domain={s: sp.Interval.open(0, 1) for s in params if s in (w, q)}, name=name)
     d = sf.derive(model)
     assert d.equality.status == "proved", d.equality.reason
-    for point in POINTS:
+    assert all(s.startswith("point-masses") for s in d.strategies.values()), dict(d.strategies)
+    for point in points:
         with mpmath.workdps(30):
             numeric = _summed_fisher(model, point)
         derived = d.fisher.subs(point).evalf(20)

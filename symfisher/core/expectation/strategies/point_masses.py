@@ -52,7 +52,7 @@ def _split(engine):
         summed = engine.hard(_numeric_sum, default.subs(point), k, support.inf, support.sup)
         if expected is None or summed is None or abs(summed - expected) > 1e-9 * max(1.0, abs(expected)):
             return None
-    q = sp.powsimp(sp.cancel(default / w))
+    q = sp.powsimp(default / w)  # the branch's own factors: (1 − q)³qᵏ, not expanded (exponential families stay visible)
     sub = ctx.in_variable(k, q, support, ctx.to_user[k], f"{ctx.label}, the law of its last branch")
     return points, default, w, engine.child(sub)
 
@@ -77,6 +77,9 @@ def point_masses(engine, f: sp.Expr) -> Expectation | None:
     if fd is None:
         return None
     r = sub.expect(fd)
+    if not r.closed:  # q^(1−k)·(q^(k−1) + …) from the branches of the score: the powers meet once distributed
+        distributed = sp.powsimp(sp.expand_mul(fd))
+        r = sub.expect(distributed) if distributed != fd else r
     if not r.closed or r.value in (sp.oo, -sp.oo, sp.zoo, sp.nan):
         return None
     total = w * r.value
