@@ -83,6 +83,11 @@ NO_LITERATURE = {  # checked against the numeric sum only
     # q^(1−k)·(q^(k−1) + …) in the score's last branch: closes once the product is distributed
     "hurdle-geometric": (sp.Piecewise((w, sp.Eq(k, 0)), ((1 - w) * (1 - q) * q ** (k - 1), True)), [w, q],
                          ({w: sp.Rational(3, 10), q: sp.Rational(2, 5)}, {w: sp.Rational(4, 5), q: sp.Rational(3, 4)})),
+    # (k + 1)qᵏ(…)/(q²ᵏ(k + 1)²) in the square of the score's last branch: closes once cancelled
+    "zero-inflated-negative-binomial-2": (sp.Piecewise((w + (1 - w) * (1 - q) ** 2, sp.Eq(k, 0)),
+                                                       ((1 - w) * (k + 1) * (1 - q) ** 2 * q**k, True)),
+                                          [w, q], ({w: sp.Rational(3, 10), q: sp.Rational(2, 5)},
+                                                   {w: sp.Rational(1, 5), q: sp.Rational(7, 10)})),
     "zero-inflated-negative-binomial-3": (sp.Piecewise((w + (1 - w) * (1 - q) ** 3, sp.Eq(k, 0)),
                                                        ((1 - w) * sp.binomial(k + 2, k) * (1 - q) ** 3 * q**k, True)),
                                           [w, q], ({w: sp.Rational(3, 10), q: sp.Rational(2, 5)},

@@ -76,10 +76,16 @@ def point_masses(engine, f: sp.Expr) -> Expectation | None:
     fd = _branch(f, sp.true) if f.has(sp.Piecewise) else f
     if fd is None:
         return None
-    r = sub.expect(fd)
-    if not r.closed:  # q^(1−k)·(q^(k−1) + …) from the branches of the score: the powers meet once distributed
-        distributed = sp.powsimp(sp.expand_mul(fd))
-        r = sub.expect(distributed) if distributed != fd else r
+    # the branches of the score hold p_d'/p_d unreduced: qᵏ(k + 1)(…)/(q²ᵏ(k + 1)²) cancels to a rational function
+    # of k; q^(1−k)·(q^(k−1) + …) reduces once distributed
+    r, tried = None, []
+    for form in (sp.cancel, lambda g: g, lambda g: sp.powsimp(sp.expand_mul(g))):
+        g = form(fd)
+        if g not in tried:
+            tried.append(g)
+            r = sub.expect(g)
+            if r.closed:
+                break
     if not r.closed or r.value in (sp.oo, -sp.oo, sp.zoo, sp.nan):
         return None
     total = w * r.value
