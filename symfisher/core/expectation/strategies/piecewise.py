@@ -48,7 +48,7 @@ def _bounds(cond, x):
     return (lower[0] if lower else None), (upper[0] if upper else None)
 
 
-def _number(e, point) -> float | None:
+def real_number(e, point) -> float | None:
     """The real value of ``e`` at ``point`` (:func:`~symfisher.core.evidence.numeric_value`), None if it has none."""
     v = numeric_value(e, point, 20)
     return v if isinstance(v, float) and not math.isnan(v) else None
@@ -58,13 +58,13 @@ def _segments(branches, support, point):
     """The data interval of each branch at one parameter point, as numbers: its condition's interval within the
     support, less those of the branches before it (a Piecewise takes the first true condition); None for an
     empty one, and None overall when one is not a single interval."""
-    edge = (_number(support.inf, point), _number(support.sup, point))
+    edge = (real_number(support.inf, point), real_number(support.sup, point))
     if None in edge:
         return None
     covered, out = [], []
     for _, _, lo, hi in branches:
-        lo_v = edge[0] if lo is None else _number(lo, point)
-        hi_v = edge[1] if hi is None else _number(hi, point)
+        lo_v = edge[0] if lo is None else real_number(lo, point)
+        hi_v = edge[1] if hi is None else real_number(hi, point)
         if lo_v is None or hi_v is None:
             return None
         parts = [(max(lo_v, edge[0]), min(hi_v, edge[1]))]
@@ -89,7 +89,7 @@ def _pieces_at(branches, support, points):
 
     def end(k, side):
         for e in candidates:
-            values = [_number(e, point) for point in points]
+            values = [real_number(e, point) for point in points]
             if all(v is not None and n[k] is not None and (v == n[k][side] or math.isfinite(v) and abs(
                     v - n[k][side]) <= 1e-9 * max(1.0, abs(v))) for v, n in zip(values, numeric)):
                 return e
@@ -136,7 +136,7 @@ def _pieces(engine):
         if mass != 0:  # a piece that carries no probability adds nothing
             out.append((cond, sp.Interval.open(lo, hi), sp.factor(mass), value))
     for point in points:  # the pieces carry all the mass
-        total = _number(sp.Add(*[m for _, _, m, _ in out]), point) if out else None
+        total = real_number(sp.Add(*[m for _, _, m, _ in out]), point) if out else None
         if total is None or abs(total - 1) > 1e-9:
             return None
     built = []
@@ -172,7 +172,7 @@ def _onto_standard(density, interval, x, u):
     return None
 
 
-def _branch(f: sp.Expr, cond) -> sp.Expr | None:
+def branch_under(f: sp.Expr, cond) -> sp.Expr | None:
     """f on the piece where ``cond`` holds: each ``Piecewise`` replaced by its branch under ``cond`` (None when one
     has no such branch)."""
     missing = []
@@ -199,7 +199,7 @@ def piecewise(engine, f: sp.Expr) -> Expectation | None:
     total, used, notes, conditions, signs = sp.Integer(0), [], [], [], set()
     x, u = ctx.data[0], pieces[0][4].ctx.data[0]
     for cond, interval, mass, inverse, sub in pieces:
-        fk = _branch(f, cond)
+        fk = branch_under(f, cond)
         if fk is None:
             return None
         h = canonical_in(fk.xreplace({x: inverse}), u, sub.ctx.support[u])

@@ -15,9 +15,8 @@ import sympy as sp
 
 from symfisher.core.expectation.base import Expectation
 from symfisher.core.expectation.registry import register
-from symfisher.core.expectation.strategies.piecewise import SAMPLE_SEEDS, _branch, _number
+from symfisher.core.expectation.strategies.piecewise import SAMPLE_SEEDS, branch_under, real_number
 from symfisher.core.note import Note
-from symfisher.core.points import is_discrete_set
 
 MAX_POINTS = 8  # point masses handled one by one
 
@@ -45,10 +44,10 @@ def _split(engine):
         return None
     for seed in SAMPLE_SEEDS:  # the c_j lie in the support, and Σ_{k∈S} p_d(k) = w numerically
         point = engine.ctx.point(engine.config.seed + seed)
-        at = [_number(c, point) for c, _, _ in points]
+        at = [real_number(c, point) for c, _, _ in points]
         if any(v is None or v != round(v) or support.contains(int(v)) is not sp.true for v in at):
             return None
-        expected = _number(w, point)
+        expected = real_number(w, point)
         summed = engine.hard(_numeric_sum, default.subs(point), k, support.inf, support.sup)
         if expected is None or summed is None or abs(summed - expected) > 1e-9 * max(1.0, abs(expected)):
             return None
@@ -73,7 +72,7 @@ def point_masses(engine, f: sp.Expr) -> Expectation | None:
         return None
     points, default, w, sub = found
     k = ctx.data[0]
-    fd = _branch(f, sp.true) if f.has(sp.Piecewise) else f
+    fd = branch_under(f, sp.true) if f.has(sp.Piecewise) else f
     if fd is None:
         return None
     # the branches of the score hold p_d'/p_d unreduced: qᵏ(k + 1)(…)/(q²ᵏ(k + 1)²) cancels to a rational function
@@ -90,7 +89,7 @@ def point_masses(engine, f: sp.Expr) -> Expectation | None:
         return None
     total = w * r.value
     for c, cond, pj in points:
-        fj = _branch(f, cond) if f.has(sp.Piecewise) else f
+        fj = branch_under(f, cond) if f.has(sp.Piecewise) else f
         if fj is None:
             return None
         at_c = (fj * pj - fd * default).subs(k, c)
