@@ -143,3 +143,30 @@ def _extreme(pick, a: sp.Expr, b: sp.Expr) -> sp.Expr | None:
     """``max(a, b)`` / ``min(a, b)`` when SymPy can decide it from the assumptions, else ``None``."""
     value = pick(a, b)
     return value if not isinstance(value, (sp.Max, sp.Min)) else None
+
+
+def deltas_as_branches(density: sp.Expr, data: Sequence[sp.Symbol]) -> sp.Expr:
+    """A mass function written with ``KroneckerDelta(k, c)`` (c free of k) as the ``Piecewise`` of its point masses:
+    ``Piecewise((p(c₁), Eq(k, c₁)), …, (p with every δ = 0, True))``, the form whose point masses the engine splits
+    off (zero-inflated laws); any other density unchanged.
+
+    >>> k, w = sp.Symbol("k", integer=True, nonnegative=True), sp.Symbol("w", positive=True)
+    >>> deltas_as_branches(w * sp.KroneckerDelta(k, 0) + (1 - w) * 2**-(k + 1), [k])
+    Piecewise((w/2 + 1/2, Eq(k, 0)), (2**(-k - 1)*(1 - w), True))
+    """
+    if len(data) != 1:
+        return density
+    k = data[0]
+    deltas = sorted((d for d in density.atoms(sp.KroneckerDelta) if d.has(k)), key=sp.default_sort_key)
+    points: list[sp.Expr] = []
+    for delta in deltas:
+        i, j = delta.args
+        c = j if i == k else i if j == k else None
+        if c is None or c.has(k):
+            return density
+        if c not in points:
+            points.append(c)
+    if not points:
+        return density
+    rest = density.xreplace({d: sp.S.Zero for d in deltas})
+    return sp.Piecewise(*[(density.subs(k, c), sp.Eq(k, c)) for c in points], (rest, True))

@@ -59,6 +59,7 @@ FUNCTIONS: Mapping[str, tuple[Callable[..., sp.Expr], int, int | None]] = {
     "abs": (_abs, 1, 1),
     "sign": (sp.sign, 1, 1),
     "Heaviside": (sp.Heaviside, 1, 2),
+    "KroneckerDelta": (sp.KroneckerDelta, 2, 2),
     "Min": (sp.Min, 1, None),
     "Max": (sp.Max, 1, None),
     "floor": (sp.floor, 1, 1),

@@ -39,6 +39,20 @@ def test_discrete_support_refines_data_symbol_to_integer():
 DIRICHLET = "gamma(a+b+c)/(gamma(a)*gamma(b)*gamma(c))*x^(a-1)*y^(b-1)*(1-x-y)^(c-1)"
 
 
+def test_point_masses_from_text_with_kronecker_delta():
+    """The zero-inflated Poisson as text: KroneckerDelta(k, 0) becomes an Eq(k, 0) branch, whose point mass the
+    engine splits off; I_ww = (1 − e^(−λ))/((1 − w)(w + (1 − w)e^(−λ))) (van den Broek 1995)."""
+    m = sf.Model.from_string("KroneckerDelta(k, 0)*(w + (1 - w)*exp(-lam)) + (1 - KroneckerDelta(k, 0))*(1 - w)"
+                             "*exp(-lam)*lam^k/factorial(k)", "k:nonnegative_integer", "w:(0, 1) lam:positive",
+                             "Naturals0", name="zip")
+    k, (w, lam) = m.data[0], m.params
+    assert isinstance(m.density, sp.Piecewise) and m.density.args[0][1] == sp.Eq(k, 0)
+    d = sf.derive(m, timeout=60)
+    assert d.equality.status == "proved"
+    p0 = w + (1 - w) * sp.exp(-lam)
+    assert sp.simplify(d.fisher[0, 0] - (1 - sp.exp(-lam)) / ((1 - w) * p0)) == 0
+
+
 def test_simplex_support_from_text_gives_the_dirichlet_information():
     """'simplex': the free coordinates of a Dirichlet, I = diag ψ′(α_i) − ψ′(α₀) (Ng, Tian & Tang 2011, §2.1)."""
     m = sf.Model.from_string(DIRICHLET, "x y", "a:positive b:positive c:positive", "simplex", name="dirichlet")

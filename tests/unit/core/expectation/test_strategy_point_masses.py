@@ -43,3 +43,20 @@ def test_detail_names_the_point_masses_and_the_law_of_the_rest():
 ])
 def test_does_not_apply(m):
     assert apply("expression", "point-masses", m, n) is None
+
+
+def test_kronecker_deltas_become_point_mass_branches():
+    """Model.from_pdf on a discrete support writes KroneckerDelta(k, c) as Eq(k, c) branches (indicators.py)."""
+    written = p * sp.KroneckerDelta(n, 0) + (1 - sp.KroneckerDelta(n, 0)) * (
+        (1 - p) * sp.exp(-lam) * lam**n / sp.factorial(n) / (1 - sp.exp(-lam)))
+    m = model(written, n, [p, lam], sp.S.Naturals0, "hurdle-poisson-with-deltas")
+    assert m.density == sp.Piecewise((p, sp.Eq(n, 0)), ((1 - p) * sp.exp(-lam) * lam**n / sp.factorial(n)
+                                                          / (1 - sp.exp(-lam)), True))
+    r = apply("expression", "point-masses", m, n)
+    assert r is not None and same(r.value, (1 - p) * lam / (1 - sp.exp(-lam)))
+
+
+def test_kronecker_deltas_stay_on_a_continuous_support():
+    xr, mu = sp.Symbol("x", real=True), sp.Symbol("mu", real=True)
+    density = (1 + sp.KroneckerDelta(xr, 0)) * sp.exp(-(xr - mu) ** 2 / 2) / sp.sqrt(2 * sp.pi)
+    assert model(density, xr, [mu], sp.S.Reals, "continuous").density == density
