@@ -563,6 +563,10 @@ def numerically_nonzero(expr: sp.Expr, seed: int = 5) -> bool:
 def _zero_forms(expr: sp.Expr) -> bool:
     if sp.expand(expr) == 0 or exp_as_rational(expr) == 0:
         return True
+    if expr.has(sp.gamma):  # Γ(c + k) through Γ(c) inside sums, which gammasimp misses (the t law's I_νν by its score)
+        expr = expr.replace(lambda e: isinstance(e, sp.gamma), sp.expand_func)
+        if sp.cancel(sp.together(expr)) == 0:
+            return True
     if expr.has(sp.polygamma):  # ψ⁽ⁿ⁾(c + k) through ψ⁽ⁿ⁾(c), which simplify does not do: ψ′(a) − ψ′(a + 3) is rational
         canonical = canonical_polygammas(shift_betas(expr))
         if canonical == 0 or sp.cancel(sp.together(canonical)) == 0:

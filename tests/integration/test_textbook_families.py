@@ -163,6 +163,18 @@ FAMILIES = {
                                name="t5-regression"),
         sp.diag(3 * z**2 / (4 * s**2), 5 / (4 * s**2)),
         ({beta: 0.7, s: 1.3, z: 1.8}, {beta: -1.2, s: 0.6, z: -0.5})),
+    # The same with ν free: I_νν = ¼(ψ′(ν/2) − ψ′((ν + 1)/2)) − (ν + 5)/(2ν(ν + 1)(ν + 3)), I_sν = −2/(s(ν + 1)(ν + 3)),
+    # Lange, Little & Taylor (1989), Section 3. The score route gives I_νν with Γ(ν/2 + 1/2)/Γ(ν/2 + 5/2): proved once
+    # the zero test shifts Γ arguments by integers.
+    "t-regression-free-nu": Family(
+        lambda: Model.from_pdf(sp.gamma((k + 1) / 2) / (sp.sqrt(k * sp.pi) * sp.gamma(k / 2) * s)
+                               * (1 + ((xr - beta * z) / s) ** 2 / k) ** (-(k + 1) / 2), xr, [beta, s, k], sp.Reals,
+                               given=[z], name="t-regression-free-nu"),
+        sp.Matrix([[(k + 1) * z**2 / ((k + 3) * s**2), 0, 0],
+                   [0, 2 * k / ((k + 3) * s**2), -2 / (s * (k + 1) * (k + 3))],
+                   [0, -2 / (s * (k + 1) * (k + 3)),
+                    (psi1(k / 2) - psi1((k + 1) / 2)) / 4 - (k + 5) / (2 * k * (k + 1) * (k + 3))]]),
+        ({beta: 0.7, s: 1.3, k: 4.5, z: 1.8}, {beta: -1.2, s: 0.6, k: 2.2, z: -0.5})),
     # Logistic errors about mu + m, m a known offset: the logistic law's location-scale information
     # diag(1/(3s²), (3 + π²)/(9s²)), Johnson, Kotz & Balakrishnan (1995), "Continuous Univariate Distributions",
     # Vol. 2, Chapter 23, Section 7 (Antle, Klimko & Harkness 1970, Biometrika 57, 397-402).

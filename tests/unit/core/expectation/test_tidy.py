@@ -86,6 +86,21 @@ def test_the_zero_test_writes_shifted_polygammas_through_one():
     assert is_zero(residual + 1 / c**3) is False
 
 
+def test_gammas_whose_arguments_differ_by_integers_cancel_inside_sums():
+    """Student-t errors about βz with ν free: the score route gave I_νν with Γ(ν/2 + 1/2)/Γ(ν/2 + 5/2) inside a sum,
+    the Hessian route the rational form; gammasimp missed Γ(ν/2 + 5/2) = (ν + 1)(ν + 3)/4·Γ(ν/2 + 1/2), so the
+    verdict said "does not simplify to zero"."""
+    from symfisher.core.simplify import is_zero
+
+    nu = sp.Symbol("nu", positive=True)
+    half = sp.Rational(1, 2)
+    trigammas = nu * (nu + 1) * (nu + 3) * (sp.polygamma(1, nu / 2) - sp.polygamma(1, nu / 2 + half))
+    by_score = (sp.gamma(nu / 2 + half) * (trigammas - 2 * (nu + 5))) / (16 * nu * sp.gamma(nu / 2 + 5 * half))
+    by_hessian = (trigammas - 2 * nu - 10) / (4 * nu * (nu + 1) * (nu + 3))
+    assert is_zero(by_score - by_hessian) is True
+    assert is_zero(by_score - by_hessian + 1 / nu) is False
+
+
 def test_polygammas_whose_arguments_differ_by_integers_share_one_generator():
     """ψ(ν/2 + 3/2) = ψ(ν/2 + 1/2) + 2/(ν + 1): the Student-t's two routes to I_νν then cancel in the verdict;
     ψ′(5/2) = ψ′(1/2) − 4 − 4/9 = π²/2 − 40/9 (SymPy knows ψ⁽ⁿ⁾ at 1/2): the Moyal law's."""
