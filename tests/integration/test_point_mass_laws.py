@@ -39,15 +39,16 @@ LAWS = {
 POINTS = ({w: sp.Rational(3, 10), lam: sp.Rational(17, 10)}, {w: sp.Rational(4, 5), lam: sp.Rational(1, 2)})
 
 
-def _summed_fisher(model: Model, point: dict) -> sp.Matrix:
-    """E[s sᵀ] at the point by summing the score's outer product against the mass function (mpmath)."""
+def _summed_fisher(model: Model, point: dict, terms: int = 200) -> sp.Matrix:
+    """E[s sᵀ] at the point by summing the score's outer product against the mass function over k < ``terms``
+    (mpmath)."""
     score = [sp.lambdify(k, sp.diff(model.logpdf, q).subs(point), "mpmath") for q in model.params]
     mass = sp.lambdify(k, model.density.subs(point), "mpmath")
     n = len(score)
     out = sp.zeros(n, n)
     for i in range(n):
         for j in range(i, n):
-            v = sum(score[i](t) * score[j](t) * mass(t) for t in range(200))
+            v = sum(score[i](t) * score[j](t) * mass(t) for t in range(terms))
             out[i, j] = out[j, i] = float(v)
     return out
 
@@ -132,3 +133,26 @@ def test_zero_inflated_poisson_regression_is_the_chain_rule_of_the_literature_ma
                 expected = float(literature[i, j].subs(point))
                 assert float(d.fisher[i, j].subs(point)) == pytest.approx(expected, rel=1e-12)
                 assert float(numeric[i, j]) == pytest.approx(expected, rel=1e-12)
+
+
+def test_zero_inflated_binomial_with_a_symbolic_number_of_trials():
+    """Zero-inflated binomial on {0, …, n}, n a symbol (Hall 2000, Biometrics 56, 1030-1039): I_ww =
+    (1 − (1 − q)ⁿ)/((1 − w)(w + (1 − w)(1 − q)ⁿ)), the zero-inflated Poisson's with e^(−λ) → (1 − q)ⁿ; the whole
+    matrix at n = 6 against the numeric sum."""
+    n = sp.Symbol("n", integer=True, positive=True)
+    binomial = sp.binomial(n, k) * q**k * (1 - q) ** (n - k)
+    mass = sp.Piecewise((w + (1 - w) * (1 - q) ** n, sp.Eq(k, 0)), ((1 - w) * binomial, True))
+    model = Model.from_pdf(mass, k, [w, q], sp.Range(0, n + 1), domain={w: sp.Interval.open(0, 1),
+                                                                         q: sp.Interval.open(0, 1)}, name="zib")
+    d = sf.derive(model)
+    assert d.equality.status == "proved", d.equality.reason
+    zero = w + (1 - w) * (1 - q) ** n
+    assert sp.simplify(d.fisher[0, 0] - (1 - (1 - q) ** n) / ((1 - w) * zero)) == 0
+    at_six = Model.from_pdf(mass.subs(n, 6), k, [w, q], sp.Range(0, 7), domain={w: sp.Interval.open(0, 1),
+                                                                                q: sp.Interval.open(0, 1)}, name="zib6")
+    for point in ({w: sp.Rational(3, 10), q: sp.Rational(2, 5)}, {w: sp.Rational(4, 5), q: sp.Rational(1, 10)}):
+        with mpmath.workdps(30):
+            numeric = _summed_fisher(at_six, point, terms=7)
+        derived = d.fisher.subs(n, 6).subs(point).evalf(20)
+        assert all(float(derived[i, j]) == pytest.approx(float(numeric[i, j]), rel=1e-12)
+                   for i in range(2) for j in range(2))

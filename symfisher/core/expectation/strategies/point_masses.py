@@ -44,11 +44,12 @@ def _split(engine):
         return None
     for seed in SAMPLE_SEEDS:  # the c_j lie in the support, and Σ_{k∈S} p_d(k) = w numerically
         point = engine.ctx.point(engine.config.seed + seed)
+        here = support.subs(point)  # Range(0, n + 1) at a drawn n
         at = [real_number(c, point) for c, _, _ in points]
-        if any(v is None or v != round(v) or support.contains(int(v)) is not sp.true for v in at):
+        if any(v is None or v != round(v) or here.contains(int(v)) is not sp.true for v in at):
             return None
         expected = real_number(w, point)
-        summed = engine.hard(_numeric_sum, default.subs(point), k, support.inf, support.sup)
+        summed = engine.hard(_numeric_sum, default.subs(point), k, here.inf, here.sup)
         if expected is None or summed is None or abs(summed - expected) > 1e-9 * max(1.0, abs(expected)):
             return None
     q = sp.powsimp(default / w)  # the branch's own factors: (1 − q)³qᵏ, not expanded (exponential families stay visible)
