@@ -7,6 +7,7 @@ returns: entries that were not reached stay unevaluated expectations and the ver
 
 from __future__ import annotations
 
+import itertools
 import math
 import time
 from dataclasses import dataclass, field, replace
@@ -17,19 +18,20 @@ import sympy as sp
 from symfisher.core import outer
 from symfisher.core.display import readable_logpdf, readable_score, render
 from symfisher.core.deadline import Budget, run_with_deadline, stream_with_deadline
-from symfisher.core.points import is_discrete_set, parameter_points, spread_points
+from symfisher.core.points import MAX_FINITE_POINTS, finite_points, is_discrete_set, parameter_points, spread_points
 from symfisher.config import Config
 from symfisher.errors import BudgetExceeded, ModelError, NotSupportedError, SymfisherError
 from symfisher.core.expectation import Context
 from symfisher.core.expectation.base import NO_CLOSED_FORM, expanded_logpdf, satisfies, strongest
+from symfisher.core.breakpoints import hessian_entry
 from symfisher.core.indicators import non_numbers, theta_indicators
 from symfisher.core.model import Model
 from symfisher.core.note import (FISHER, MEAN_SCORE, NEG_HESSIAN, OUTER, THETA, ExpectedValue, Note, eq, listed,
                                  member)
 from symfisher.core.pipeline import Entry, entries, expand_batches, pipeline, to_user
-from symfisher.core.simplify import form_length
+from symfisher.core.simplify import form_length, is_zero
 from symfisher.core.structure.kronecker import Kronecker
-from symfisher.core.verdict import Verdict, matrices_equal
+from symfisher.core.verdict import Verdict, compare_numerically, matrices_equal
 
 __all__ = ["Derivation", "Step", "derive", "fisher_information"]
 
@@ -301,7 +303,8 @@ def _assemble(model: Model, config: Config, results: dict, start: float) -> Deri
     params, k = model.params, len(model.params)
     expand_batches(results)  # many-parameter linear predictors: entries sent as a few reduced ones
     score = results.get("score") or [sp.diff(model.logpdf, p) for p in params]
-    hess = results.get("hessian") or {(i, j): sp.diff(score[i], params[j]) for i, j in entries(k)}
+    hess = results.get("hessian") or {(i, j): hessian_entry(score[i], params[j], model.data, model.density, params)
+                                      for i, j in entries(k)}
     timed_out = not ("neh" in results and len(results["neh"]) == len(entries(k)))
 
     contexts: list[Context] = []  # built only when an entry is open (it costs up to ~1 s), then once
@@ -423,8 +426,14 @@ def _irregular(support: list, params: list, mean: sp.Eq) -> Note:
 
 def _regularity_verdict(model, config, fisher, negH, timed_out, score, hessian, irregular, facts, points,
                         indicators) -> Verdict:
-    verdict = matrices_equal(fisher, negH, points, Note.of(OUTER, " versus ", NEG_HESSIAN), config.simplify_timeout,
+    normalized = not indicators and not irregular and _sums_to_one(model, config, fisher, negH)
+    verdict = matrices_equal(fisher, negH, points, Note.of(OUTER, " versus ", NEG_HESSIAN),
+                             NORMALIZED_SIMPLIFY_SECONDS if normalized else config.simplify_timeout,
                              irregular, tuple(facts), symmetric=True, domains=model.domain_map)
+    if normalized and verdict.status == "inconclusive" and verdict.evidence:  # vanishes at every point
+        why = Note.of(eq(FISHER, OUTER), " equals ", NEG_HESSIAN, ": ", BY_NORMALIZATION,
+                      f"; the closed forms agree at {len(verdict.evidence)} points; ", Note.join("; ", facts))
+        return Verdict("proved", why, None, verdict.evidence, facts=tuple(facts))
     if verdict.status == "inconclusive" and not verdict.evidence and score is not None and hessian is not None:
         seconds = QUADRATURE_EVIDENCE_SECONDS if len(model.data) == 1 else \
             BOX_EVIDENCE_SECONDS if _on_a_box(model) else JOINT_EVIDENCE_SECONDS
@@ -459,6 +468,26 @@ def _regularity_verdict(model, config, fisher, negH, timed_out, score, hessian, 
         return Verdict("inconclusive", Note.of("the time budget ran out before every expectation was found; ",
                        verdict.reason), verdict.residual, verdict.evidence, facts=tuple(facts))
     return verdict
+
+
+def _sums_to_one(model, config, fisher, negH) -> bool:
+    """The support is finite and Σ_x p(x | θ) = 1 identically, so E[s sᵀ] + E[H] = Σ_x ∂²p/∂θ∂θᵀ = ∂²/∂θ∂θᵀ Σ_x p
+    = 0: the equality holds whether or not the residual of the two closed forms simplifies (the beta-binomial's sums
+    of rational functions did not in 18 s)."""
+    if model.joint_support is not None or fisher.has(sp.Integral, sp.Sum) or negH.has(sp.Integral, sp.Sum):
+        return False
+    sets = [finite_points(s) for _, s in model.support]
+    if any(s is None for s in sets) or math.prod(len(s) for s in sets) > MAX_FINITE_POINTS:
+        return False
+    total = sp.Add(*[model.density.xreplace(dict(zip(model.data, at))) for at in itertools.product(*sets)])
+    return is_zero(total - 1, config.simplify_timeout) is True
+
+
+NORMALIZED_SIMPLIFY_SECONDS = 1.0  # per entry, where the equality already follows from Σ_x p = 1
+
+
+BY_NORMALIZATION = Note.of("the support is finite and Σ_x p(x | θ) = 1 identically, so ", OUTER,
+                           " + E[H] = Σ_x ∂²p/∂θ∂θᵀ = ∂²/∂θ∂θᵀ Σ_x p = 0")
 
 
 MAX_QUADRATURE_ENTRIES = 10

@@ -19,6 +19,8 @@ from typing import Sequence
 
 import sympy as sp
 
+from symfisher.core.breakpoints import continuous_at_breaks
+
 INDICATORS = (sp.Heaviside, sp.Piecewise, sp.sign, sp.Max, sp.Min, sp.floor, sp.ceiling, sp.DiracDelta,
               sp.frac, sp.KroneckerDelta)
 
@@ -26,7 +28,8 @@ INDICATORS = (sp.Heaviside, sp.Piecewise, sp.sign, sp.Max, sp.Min, sp.floor, sp.
 def theta_indicators(expr: sp.Expr, data: Sequence[sp.Symbol], params: Sequence[sp.Symbol]) -> list[sp.Expr]:
     """The indicator-like sub-expressions (Heaviside, Piecewise, sign, Max, Min, …) of ``expr`` that
     involve both a data symbol and a parameter (a Piecewise: in its conditions): places where the effective support
-    may move with θ."""
+    may move with θ. A Piecewise whose two branches meet continuously at a break point y₀(θ) (the two-piece normal)
+    moves no support and is not listed: its Hessian carries the jump terms (:mod:`symfisher.core.breakpoints`)."""
     data_set, param_set = set(data), set(params)
 
     def where(f):  # a Piecewise switches where its conditions do (θ in a branch's value moves no boundary)
@@ -34,7 +37,8 @@ def theta_indicators(expr: sp.Expr, data: Sequence[sp.Symbol], params: Sequence[
             return set().union(*(c.free_symbols for _, c in f.args))
         return f.free_symbols
 
-    found = [f for f in expr.atoms(*INDICATORS) if where(f) & data_set and where(f) & param_set]
+    found = [f for f in expr.atoms(*INDICATORS) if where(f) & data_set and where(f) & param_set
+             and not (isinstance(f, sp.Piecewise) and continuous_at_breaks(f, tuple(data), tuple(params)))]
     return sorted(found, key=sp.default_sort_key)
 
 

@@ -46,6 +46,17 @@ def symbol_tuple(symbols: sp.Symbol | Iterable[sp.Symbol] | None, role: str) -> 
     return out
 
 
+def log_of(density: sp.Expr) -> sp.Expr:
+    """log p with its logarithms expanded; a density that is one ``Piecewise`` (its factors moved into the branches)
+    with no zero branch gives the ``Piecewise`` of the branches' logarithms, so that the score reads branch by
+    branch (the asymmetric Laplace's s_μ = Piecewise((κ, x ≥ μ), (−1/κ, True)), not p′/p as two Piecewise)."""
+    if density.has(sp.Piecewise):
+        folded = sp.piecewise_fold(density)
+        if isinstance(folded, sp.Piecewise) and all(v != 0 for v, _ in folded.args):
+            return sp.Piecewise(*[(sp.expand_log(sp.log(v), force=False), c) for v, c in folded.args])
+    return sp.expand_log(sp.log(density), force=False)
+
+
 def _as_set(value: object, sym: sp.Symbol) -> sp.Set:
     if isinstance(value, sp.Set):
         return value
@@ -126,8 +137,7 @@ class Model:
         sets = list(support.values()) if isinstance(support, Mapping) else [support]
         if len(sets) == 1 and isinstance(sets[0], sp.Set) and is_discrete_set(sets[0]):  # KroneckerDelta(k, 0)
             density = deltas_as_branches(density, [data] if isinstance(data, sp.Symbol) else list(data))
-        logpdf = sp.expand_log(sp.log(density), force=False)
-        return cls._build(logpdf, density, data, params, support, given, domain, name, validate, timeout)
+        return cls._build(log_of(density), density, data, params, support, given, domain, name, validate, timeout)
 
     @classmethod
     def from_logpdf(
@@ -411,7 +421,7 @@ class Model:
         absorbed = absorb_indicators(density, data_t, sup, params_t)
         if absorbed is not None:  # indicator factors are support: Heaviside(θ − x)/θ on (0, ∞) is 1/θ on (0, θ)
             density, sup = absorbed
-            logpdf = sp.expand_log(sp.log(density), force=False)
+            logpdf = log_of(density)
         dom = tuple((p, _as_set(s, p)) for p, s in (domain or {}).items())
         model = cls(logpdf=logpdf, data=data_t, params=params_t, support=sup, given=given_t, domain=dom,
                     name=name, density_expr=density, joint_support=joint)

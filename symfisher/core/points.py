@@ -48,6 +48,19 @@ def is_discrete_set(s: sp.Set) -> bool:
     return False
 
 
+MAX_FINITE_POINTS = 64  # a support summed point by point
+
+
+def finite_points(support: sp.Set) -> tuple | None:
+    """The points of a finite support: a ``FiniteSet``, or a ``Range`` with numeric ends (the beta-binomial's
+    Range(0, n + 1) at a number n), at most ``MAX_FINITE_POINTS``; None otherwise."""
+    if isinstance(support, sp.FiniteSet):
+        return support.args
+    if isinstance(support, sp.Range) and support.size.is_number and support.size <= MAX_FINITE_POINTS:
+        return tuple(support)
+    return None
+
+
 def draw(domain: sp.Set, rng: random.Random, integer: bool = False) -> sp.Rational:
     """One exact rational value well inside ``domain`` (away from its edges)."""
     if integer or isinstance(domain, (sp.Range,)) or domain in (sp.S.Naturals, sp.S.Naturals0, sp.S.Integers):

@@ -146,6 +146,10 @@ def integer_shift(arg: sp.Expr) -> tuple[int, sp.Expr] | None:
     return (int(whole), base) if whole != 0 and abs(whole) <= 8 else None
 
 
+ONE_DENOMINATOR_OPS = 200  # larger: cancel over one denominator is unbounded (a beta-binomial entry, 298 operations
+# summed over 6 points: 71 s); the largest met in the catalog and the textbook families has 78
+
+
 def canonical_polygammas(value: sp.Expr) -> sp.Expr:
     """ψ⁽ⁿ⁾(c + k), k a nonzero integer (|k| ≤ 8) and c the representative of the argument modulo integers
     (rational part in [0, 1): ψ(ν/2 + 3/2) through ψ(ν/2 + 1/2), ψ′(5/2) through ψ′(1/2) = π²/2), written
@@ -176,7 +180,7 @@ def canonical_polygammas(value: sp.Expr) -> sp.Expr:
     if not rep:
         return value
     out = value.xreplace(rep)
-    if len(out.free_symbols) <= 4:
+    if len(out.free_symbols) <= 4 and sp.count_ops(out) <= ONE_DENOMINATOR_OPS:
         one = sp.factor(sp.cancel(sp.together(out)))
         out = one if sp.count_ops(one) <= sp.count_ops(out) else out
     return out

@@ -19,6 +19,7 @@ import sympy as sp
 
 import symfisher as sf
 from symfisher import Model
+from symfisher.core.breakpoints import break_of
 
 x = sp.Symbol("x", positive=True)
 xr = sp.Symbol("x", real=True)
@@ -189,6 +190,51 @@ FAMILIES = {
                                sp.Reals, given=[m], name="power-4-with-offset"),
         sp.Matrix([[4 / s**2]]),
         ({s: 1.3, m: 0.5}, {s: 0.6, m: -2.0})),
+    # Topp–Leone, 2ν(1 − x)(x(2 − x))^(ν − 1) on (0, 1): an exponential family in ν with one statistic written as two
+    # logarithms, T = log x + log(2 − x) (they share η = ν − 1). The MLE ν̂ = −n/Σ log(x_i(2 − x_i)) has asymptotic
+    # variance ν²/n, so I(ν) = 1/ν²: Ghitany, Kotz & Xie (2005), "On some reliability measures and their stochastic
+    # orderings for the Topp–Leone distribution", Journal of Applied Statistics 32, 715-722, Section 5.
+    "topp-leone": Family(
+        lambda: Model.from_pdf(2 * a * (1 - x) * (x * (2 - x)) ** (a - 1), x, [a], UNIT, name="topp-leone"),
+        sp.Matrix([[1 / a**2]]),
+        ({a: 0.7}, {a: 2.6})),
+    # Laws written as two branches that meet at a break point which moves with θ (the piecewise strategy; the
+    # Hessian carries the score's jump at the break point, −(s₊ − s₋)·∂y₀/∂θ·δ(x − y₀), as SymPy's |x − μ| does).
+    # The two-piece normal, σ₁ = a below μ and σ₂ = b above: each half has mass σᵢ/(a + b) and is a half-normal
+    # with E|Z| = √(2/π), EZ² = 1, E|Z|³ = 2√(2/π), EZ⁴ = 3 (Johnson, Kotz & Balakrishnan 1994, "Continuous
+    # Univariate Distributions", Vol. 1, Section 13.10.2), which gives the matrix below term by term, with
+    # I_μμ = 1/(ab) as in Wallis (2014), "The two-piece normal, binormal, or double Gaussian distribution", Statistical
+    # Science 29, 106-112. The density is continuous at μ and so is the score: no jump term, the law is regular.
+    "two-piece-normal": Family(
+        lambda: Model.from_pdf(sp.sqrt(2 / sp.pi) / (a + b) * sp.Piecewise(
+            (sp.exp(-(xr - mu) ** 2 / (2 * a**2)), xr < mu), (sp.exp(-(xr - mu) ** 2 / (2 * b**2)), True)),
+            xr, [mu, a, b], sp.Reals, name="two-piece-normal"),
+        sp.Matrix([[1 / (a * b), -2 * sp.sqrt(2 / sp.pi) / (a * (a + b)), 2 * sp.sqrt(2 / sp.pi) / (b * (a + b))],
+                   [-2 * sp.sqrt(2 / sp.pi) / (a * (a + b)), (2 * a + 3 * b) / (a * (a + b) ** 2), -1 / (a + b) ** 2],
+                   [2 * sp.sqrt(2 / sp.pi) / (b * (a + b)), -1 / (a + b) ** 2, (3 * a + 2 * b) / (b * (a + b) ** 2)]]),
+        ({mu: 0.3, a: 0.7, b: 1.6}, {mu: -1.1, a: 2.2, b: 0.5})),
+    # The asymmetric Laplace AL*(θ, κ, σ), density (√2/σ)κ/(1 + κ²)·exp(−√2κ(x − θ)/σ) above θ and
+    # exp(√2(x − θ)/(σκ)) below: Kotz, Kozubowski & Podgórski (2001), "The Laplace Distribution and Generalizations",
+    # Birkhäuser, Chapter 3 (I_θθ = 2/σ², I_κκ = 1/κ² + 4/(1 + κ²)², I_σσ = 1/σ², I_θσ = 0). The score jumps at θ:
+    # −E[H_θθ] comes from the δ term alone, (√2/σ)(κ + 1/κ)·p(θ) = 2/σ².
+    "asymmetric-laplace": Family(
+        lambda: Model.from_pdf(sp.sqrt(2) / s * k / (1 + k**2) * sp.Piecewise(
+            (sp.exp(-sp.sqrt(2) * k / s * (xr - mu)), xr >= mu), (sp.exp(sp.sqrt(2) / (s * k) * (xr - mu)), True)),
+            xr, [mu, k, s], sp.Reals, name="asymmetric-laplace"),
+        sp.Matrix([[2 / s**2, -2 * sp.sqrt(2) / (s * (1 + k**2)), 0],
+                   [-2 * sp.sqrt(2) / (s * (1 + k**2)), 1 / k**2 + 4 / (1 + k**2) ** 2, (k**2 - 1) / (s * k * (1 + k**2))],
+                   [0, (k**2 - 1) / (s * k * (1 + k**2)), 1 / s**2]]),
+        ({mu: 0.3, k: 0.7, s: 1.6}, {mu: -1.1, k: 2.2, s: 0.5})),
+    # Quantile regression: the asymmetric Laplace likelihood of the τ-quantile, τ(1 − τ)/s·exp(−ρ_τ((x − βz)/s)),
+    # ρ_τ(u) = u(τ − 1{u < 0}), at τ = 1/4. P(x < βz) = τ, so I_ββ = (τ²(1 − τ) + (1 − τ)²τ)z²/s² = τ(1 − τ)z²/s²,
+    # I_ss = 1/s², I_βs = 0: Yu & Zhang (2005), "A three-parameter asymmetric Laplace distribution and its
+    # extension", Communications in Statistics - Theory and Methods 34, 1867-1879, Section 3.
+    "quantile-regression": Family(
+        lambda: Model.from_pdf(sp.Rational(3, 16) / s * sp.Piecewise(
+            (sp.exp(-(xr - beta * z) / (4 * s)), xr >= beta * z), (sp.exp(3 * (xr - beta * z) / (4 * s)), True)),
+            xr, [beta, s], sp.Reals, given=[z], name="quantile-regression"),
+        sp.diag(sp.Rational(3, 16) * z**2 / s**2, 1 / s**2),
+        ({beta: 0.7, s: 1.3, z: 1.8}, {beta: -1.2, s: 0.6, z: -0.5})),
 }
 
 
@@ -200,7 +246,9 @@ def _quadrature_fisher(model: Model, point: dict, end: float | None = None) -> s
     fns = [sp.lambdify(data, si, "mpmath") for si in score]
     lo, hi = (float(e) if e.is_finite else (mpmath.inf if e > 0 else -mpmath.inf) for e in (support.inf, support.sup))
     hi = hi if end is None else end
-    cut = [lo, hi] if support.inf != -sp.oo else [lo, point.get(mu, 0) + point.get(m, 0), hi]
+    found = break_of(model.density, data)  # a kink of the integrand: quadrature splits there
+    inner = float(found.point.subs(point)) if found is not None else point.get(mu, 0) + point.get(m, 0)
+    cut = [lo, hi] if support.inf != -sp.oo else [lo, inner, hi]
     n = len(score)
     out = sp.zeros(n, n)
     for i in range(n):

@@ -13,6 +13,7 @@ from typing import TYPE_CHECKING, Sequence
 
 import sympy as sp
 
+from symfisher.core.derivation import BY_NORMALIZATION
 from symfisher.export.latex.appendix import appendix_blocks
 from symfisher.export.latex.blocks import Block, Display, Seg, formula, join_names, label_prefix, note_segments, prose
 from symfisher.export.latex.layout import LINE_EM, tex_width
@@ -237,9 +238,10 @@ class Proof:
                 for j in range(i, self.k):
                     self.eq(rf"\mathcal{{I}}_{self.sub(i, j)}", math_latex(self.d.fisher[i, j]),
                             rf"\mathcal{{J}}_{self.sub(i, j)}", label=f"eq{i}{j}")
+            why = [prose(" (the residual simplifies to the zero matrix).")] if v.residual is not None else \
+                [prose(": "), *note_segments(BY_NORMALIZATION), prose(" (the closed forms agree numerically).")]
             self.para(prose("Hence "), formula(r"\mathcal{I}(\theta) = -\mathbb{E}[H]"),
-                      prose(": the information equality is proved (the residual simplifies to the zero matrix)."),
-                      Seg("raw", r"\hfill$\square$"))
+                      prose(": the information equality is proved"), *why, Seg("raw", r"\hfill$\square$"))
             return
         if v.status == "refuted":
             self.para(prose("The information equality "), formula(r"\mathcal{I}(\theta) = -\mathbb{E}[H]"),

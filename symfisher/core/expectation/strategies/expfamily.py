@@ -67,8 +67,12 @@ def _detect(ctx, logpdf: sp.Expr, trig: bool = False) -> ExpFamily | None:
         if atom == 1:
             A -= coeff
         elif coeff.free_symbols & (params - held):
-            stats.append(atom)
-            naturals.append(coeff)
+            j = next((j for j, eta in enumerate(naturals) if sp.cancel(coeff / eta).is_number), None)
+            if j is None:
+                stats.append(atom)
+                naturals.append(coeff)
+            else:  # the same natural parameter: one statistic, (a − 1)(log x + log(2 − x)) of the Topp–Leone law
+                stats[j] += sp.cancel(coeff / naturals[j]) * atom
     free = [p for p in ctx.params if p not in held]
     m = len(stats)
     if m == 0 or m > len(free):
@@ -177,12 +181,36 @@ def whole_expression(engine, f: sp.Expr) -> Expectation | None:
     total = sp.Integer(0)
     if fam.trig:
         f = sp.expand(f, trig=True)
-    for coeff, atom in linear_terms(f, engine.ctx.data):
-        r = exponential_family_atom(engine, atom)
-        if r is None:
+    f, stats = _through_sums(f, fam.stats)
+    if f is None:
+        return None
+    for coeff, atom in linear_terms(f, (*engine.ctx.data, *stats)):
+        if atom == 1:
+            total += coeff
+            continue
+        idx = decompose(atom, stats)
+        if idx is None:
             return None
-        total += coeff * r.value
+        total += coeff * moment(engine, fam, idx)
     return Expectation(total, ("exponential-family",), detail=_description(engine, fam))
+
+
+def _through_sums(f: sp.Expr, stats: tuple[sp.Expr, ...]) -> tuple[sp.Expr | None, tuple[sp.Expr, ...]]:
+    """f with each statistic that is a sum, T = Σ c_k u_k(x), written as a symbol, and the statistics with those
+    symbols: u₁ = (T − Σ_{k>1} c_k u_k)/c₁ substituted, the other u_k must cancel (f sees x through T only: the
+    score of the Topp–Leone law, 1/a + log x + log(2 − x)). None when one does not cancel."""
+    out = list(stats)
+    for j, t in enumerate(stats):
+        if not isinstance(t, sp.Add):
+            continue
+        symbol = sp.Dummy(f"T{j}")
+        c, first = t.args[0].as_coeff_Mul()
+        rest = t - t.args[0]
+        f = sp.expand(f.xreplace({first: (symbol - rest) / c}))
+        if any(f.has(u) for u in (first, *(term.as_coeff_Mul()[1] for term in sp.Add.make_args(rest)))):
+            return None, stats
+        out[j] = symbol
+    return f, tuple(out)
 
 
 @register("exponential-family", "atom")

@@ -9,20 +9,20 @@ import sympy as sp
 from symfisher.core.expectation.base import Expectation
 from symfisher.core.expectation.registry import register
 from symfisher.core.note import Note
+from symfisher.core.points import MAX_FINITE_POINTS, finite_points
 
 
 @register("finite-support", "expression")
 def finite_support(engine, f: sp.Expr) -> Expectation | None:
     ctx = engine.ctx
-    sets = [ctx.support[x] for x in ctx.data]
-    if not all(isinstance(s, sp.FiniteSet) for s in sets):
-        return None
-    if sum(len(s) for s in sets) > 64:
+    sets = [finite_points(ctx.support[x]) for x in ctx.data]
+    if any(s is None for s in sets) or sum(len(s) for s in sets) > MAX_FINITE_POINTS:
         return None
     total = sp.Integer(0)
-    for combo in itertools.product(*[s.args for s in sets]):
+    for combo in itertools.product(*sets):
         sub = dict(zip(ctx.data, combo))
         total += (f * ctx.density).xreplace(sub)
     n = "·".join(str(len(s)) for s in sets)
     return Expectation(total, ("finite-support",),
                        detail=Note(f"summing over the {n} support points", rule="finite sum"))
+

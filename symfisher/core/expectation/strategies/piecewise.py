@@ -106,13 +106,24 @@ def _pieces_at(branches, support, points):
     return raw or None
 
 
+def as_piecewise(density: sp.Expr) -> sp.Piecewise | None:
+    """The density as one ``Piecewise`` (factors and terms outside moved into its branches: c·Piecewise((e₁, c₁),
+    (e₂, True)) is Piecewise((c e₁, c₁), (c e₂, True))), or None when it has no ``Piecewise``."""
+    if isinstance(density, sp.Piecewise):
+        return density
+    if not density.has(sp.Piecewise):
+        return None
+    folded = sp.piecewise_fold(density)
+    return folded if isinstance(folded, sp.Piecewise) else None
+
+
 def _pieces(engine):
     """[(condition, interval (l, r), probability P_k, x(u), engine of the piece's density in u on (0, 1) or (0, ∞))]
     of the context's density, or None."""
     ctx = engine.ctx
     x = ctx.data[0]
-    p, support = ctx.density, ctx.support[x]
-    if not isinstance(p, sp.Piecewise) or not isinstance(support, sp.Interval):
+    p, support = as_piecewise(ctx.density), ctx.support[x]
+    if p is None or not isinstance(support, sp.Interval):
         return None
     branches = []  # (condition, value, lower bound or None, upper bound or None), in the Piecewise's order
     for value, cond in p.args:
@@ -191,11 +202,18 @@ def branch_under(f: sp.Expr, cond) -> sp.Expr | None:
 @register("piecewise", "expression")
 def piecewise(engine, f: sp.Expr) -> Expectation | None:
     ctx = engine.ctx
-    if not ctx.univariate or ctx.discrete or engine.depth > 0 or not isinstance(ctx.density, sp.Piecewise):
+    if not ctx.univariate or ctx.discrete or engine.depth > 0 or not ctx.density.has(sp.Piecewise):
         return None
     pieces = engine.cached("piecewise-pieces", lambda: _pieces(engine))
     if not pieces:
         return None
+    if f.has(sp.DiracDelta):  # a break point's jump term (δ at a piece's end): sifted by the engine, not by pieces
+        terms = sp.Add.make_args(f)
+        at_breaks = sp.Add(*[t for t in terms if t.has(sp.DiracDelta)])
+        rest = f - at_breaks
+        if rest == 0:
+            return None
+        return _sum(piecewise(engine, rest), engine.expect(at_breaks))
     total, used, notes, conditions, signs = sp.Integer(0), [], [], [], set()
     x, u = ctx.data[0], pieces[0][4].ctx.data[0]
     for cond, interval, mass, inverse, sub in pieces:
@@ -222,3 +240,13 @@ def piecewise(engine, f: sp.Expr) -> Expectation | None:
     detail = Note.of("piecewise density, E = Σ_k P_k E_k over its pieces: ", Note.join("; ", notes),
                      rule="piecewise density")
     return Expectation(value, ("piecewise", *used), detail=detail, conditions=tuple(conditions))
+
+
+def _sum(a: Expectation | None, b: Expectation) -> Expectation | None:
+    """E[f + g] from E[f] (piece by piece) and E[g] (a break point's δ terms), when both close."""
+    if a is None or not b.closed:
+        return None
+    strategies = list(dict.fromkeys((*a.strategies, *b.strategies)))
+    conditions = tuple(dict.fromkeys((*a.conditions, *b.conditions)))
+    return Expectation(a.value + b.value, tuple(strategies), conditions=conditions,
+                       detail=Note.of(a.detail or "closed", "; at the break point: ", b.detail or "closed"))

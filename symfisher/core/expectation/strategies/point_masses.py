@@ -16,7 +16,7 @@ import sympy as sp
 from symfisher.core.evidence import total_mass
 from symfisher.core.expectation.base import Expectation
 from symfisher.core.expectation.registry import register
-from symfisher.core.expectation.strategies.piecewise import SAMPLE_SEEDS, branch_under, real_number
+from symfisher.core.expectation.strategies.piecewise import SAMPLE_SEEDS, as_piecewise, branch_under, real_number
 from symfisher.core.note import Note
 
 MAX_POINTS = 8  # point masses handled one by one
@@ -26,8 +26,8 @@ def _split(engine):
     """([(c_j, condition, p_j)], p_d, w, engine of q = p_d/w) of the context's mass function, or None."""
     ctx = engine.ctx
     k = ctx.data[0]
-    p, support = ctx.density, ctx.support[k]
-    if not isinstance(p, sp.Piecewise) or isinstance(support, sp.FiniteSet) or p.args[-1][1] != sp.true:
+    p, support = as_piecewise(ctx.density), ctx.support[k]
+    if p is None or isinstance(support, sp.FiniteSet) or p.args[-1][1] != sp.true:
         return None
     points = []
     for value, cond in p.args[:-1]:
@@ -61,7 +61,7 @@ def _split(engine):
 @register("point-masses", "expression")
 def point_masses(engine, f: sp.Expr) -> Expectation | None:
     ctx = engine.ctx
-    if not ctx.univariate or not ctx.discrete or engine.depth > 0 or not isinstance(ctx.density, sp.Piecewise):
+    if not ctx.univariate or not ctx.discrete or engine.depth > 0 or not ctx.density.has(sp.Piecewise):
         return None
     found = engine.cached("point-masses", lambda: _split(engine))
     if found is None:

@@ -82,3 +82,20 @@ def test_a_statistic_of_a_held_parameter_is_not_differentiated_along_it():
     """E[log Γ(r + n)] needs ∂/∂r, where the carrier moves: not this strategy's."""
     assert apply("expression", "exponential-family", NEGATIVE_BINOMIAL, sp.loggamma(r + n)) is None
     assert apply("atom", "exponential-family", NEGATIVE_BINOMIAL, sp.polygamma(0, r + n)) is None
+
+
+TOPP_LEONE = model(2 * b * (1 - x) * (x * (2 - x)) ** (b - 1), x, [b], sp.Interval.open(0, 1), "topp-leone")
+
+
+def test_terms_with_one_natural_parameter_are_one_statistic():
+    """(b − 1)(log x + log(2 − x)) of the Topp–Leone law: one statistic T = log x + log(2 − x), η = b − 1, A = −log b;
+    the score 1/b + T has E = 0 and E[s²] = Var T = A″ = 1/b², with no integral."""
+    s = 1 / b + sp.log(x) + sp.log(2 - x)
+    assert same(apply("expression", "exponential-family", TOPP_LEONE, s).value, 0)
+    r = apply("expression", "exponential-family", TOPP_LEONE, s**2)
+    assert same(r.value, 1 / b**2)
+    assert "T = log(x) + log(2 - x)" in r.detail
+
+
+def test_an_expression_that_sees_one_term_of_a_summed_statistic_alone_does_not_apply():
+    assert apply("expression", "exponential-family", TOPP_LEONE, sp.log(x) ** 2) is None

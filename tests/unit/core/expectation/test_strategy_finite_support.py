@@ -42,3 +42,17 @@ def test_detail_counts_the_points():
 ])
 def test_does_not_apply(model, f):
     assert apply("expression", "finite-support", model, f) is None
+
+
+a, b = sp.symbols("a b", positive=True)
+BETA_BINOMIAL_2 = Model.from_pdf(sp.binomial(2, y) * sp.beta(y + a, 2 - y + b) / sp.beta(a, b), y, [a, b],
+                                 sp.Range(0, 3), name="beta-binomial-2", validate=False)
+
+
+def test_a_range_with_numeric_ends_is_summed_point_by_point():
+    """Range(0, 3): E[Y] = 2a/(a + b) and E[Y²] = 2a(2a + b + 2)/((a + b)(a + b + 1)) for the beta-binomial, n = 2."""
+    r = apply("expression", "finite-support", BETA_BINOMIAL_2, y)
+    assert r.strategies == ("finite-support",) and same(r.value, 2 * a / (a + b))
+    assert same(apply("expression", "finite-support", BETA_BINOMIAL_2, y**2).value,
+                2 * a * (2 * a + b + 2) / ((a + b) * (a + b + 1)))
+    assert r.detail == "summing over the 3 support points"
