@@ -24,10 +24,11 @@ squared-exponential GP: ∂_vΣ = (Σ − τ²I)/v and ∂_τ²Σ = I are "a Σ 
 n³/3 (``sygst``'s n³ is the two-sided solve tr(Σ⁻¹∂_ℓΣ Σ⁻¹∂_ℓΣ) needs; tr G² = tr Σ⁻² and
 tr(G B_ℓ) = tr(Σ⁻²∂_ℓΣ) need G itself, hence ``lauum``), plus n(n + 1)/2 exponentials for Σ and ∂_ℓΣ
 together. Measured at n = 500 (``python -m benchmarks.bench_gaussian --rows gp --repeat 10``, 2 cores,
-OpenBLAS, best of 10): ``fisher`` 13.2 ms beside SciPy ``cho_factor`` 1.86 ms (7.1×); alone, ``potrf``
-1.72 + ``sygst`` 4.79 + ``trtri`` 1.72 + ``lauum`` 1.39 = 9.62 ms (5.2× ``cho_factor``: these routines run
-at about ``potrf``'s rate per flop) and Σ, ∂Σ 1.7–3.3 ms, so the call is at its floor and the issue's
-≤ 5× is below what exact arithmetic with these four calls allows on this machine.
+OpenBLAS, best of 10, 2026-12-05): ``fisher`` 6.57 ms beside SciPy ``cho_factor`` 1.22 ms (5.4×); alone,
+``potrf`` 1.12 + ``sygst`` 2.66 + ``trtri`` 0.96 + ``lauum`` 0.76 = 5.50 ms (4.5× ``cho_factor``: these routines
+run at about ``potrf``'s rate per flop) and Σ, ∂Σ 0.51 ms (4.9× with them): the issue's ≤ 5× (6.10 ms) leaves
+0.09 ms beyond the four calls and the kernel entries, where the call spends 0.56 ms (copies, traces, the Python
+between the calls).
 
 The functions accept arrays of parameter values (broadcast together) and return shape (..., k, k).
 """

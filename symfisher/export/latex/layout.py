@@ -117,18 +117,20 @@ def tex_width(tex: str) -> float:
     return _Width(tex).seq()
 
 
+BRACKET_WORDS = ((r"\left", 1), (r"\right", -1), (r"\begin", 1), (r"\end", -1))  # open/close a level
+
+
 def split_terms(tex: str) -> list[str]:
-    """Top-level summands of a LaTeX expression, each but the first starting with its sign."""
+    r"""Top-level summands of a LaTeX expression, each but the first starting with its sign (never inside
+    ``\left…\right``, braces, or an environment such as the ``cases`` of a Piecewise)."""
     terms, depth, start, i = [], 0, 0, 0
     n = len(tex)
     while i < n:
-        if tex.startswith(r"\left", i) and not tex[i + 5:i + 6].isalpha():
-            depth += 1
-            i += 5
-            continue
-        if tex.startswith(r"\right", i) and not tex[i + 6:i + 7].isalpha():
-            depth -= 1
-            i += 6
+        bracket = next(((w, step) for w, step in BRACKET_WORDS
+                        if tex.startswith(w, i) and not tex[i + len(w):i + len(w) + 1].isalpha()), None)
+        if bracket is not None:
+            depth += bracket[1]
+            i += len(bracket[0])
             continue
         c = tex[i]
         if c == "\\":

@@ -162,6 +162,17 @@ def test_split_terms_respects_brackets():
     assert layout.split_terms(tex) == [r"y \left(\alpha - \beta\right)", r"+ e^{- \alpha - \beta}", "- 1"]
 
 
+def test_split_terms_keeps_the_cases_of_a_piecewise_whole():
+    """A long log-likelihood written by branches (the asymmetric Laplace's) is broken between terms, never inside the
+    cases environment, where a line break had made LaTeX stop at an extra alignment tab."""
+    y = sp.Symbol("y")
+    branches = sp.Piecewise((-a - b * y - sp.log(3) + sp.log(2), y >= a), (a + 3 * b * y - sp.log(5), True))
+    tex = L.math_latex(sp.log(b) + branches)
+    terms = layout.split_terms(tex)
+    assert len(terms) == 2
+    assert all(t.count(r"\begin{cases}") == t.count(r"\end{cases}") for t in terms)
+
+
 # ---------------------------------------------------------------------------------------------- derivations used below
 @pytest.fixture(scope="module")
 def exponential():
