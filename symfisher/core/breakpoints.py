@@ -19,6 +19,7 @@ from typing import NamedTuple, Sequence
 
 import sympy as sp
 
+from symfisher.core.points import is_discrete_set
 from symfisher.core.simplify import is_zero, tidy
 
 RELATIONS = (sp.StrictLessThan, sp.LessThan, sp.StrictGreaterThan, sp.GreaterThan)
@@ -70,22 +71,24 @@ def distributional_diff(expr: sp.Expr, theta: sp.Symbol, x: sp.Symbol) -> sp.Exp
 
 
 @functools.lru_cache(maxsize=64)
-def continuous_at_breaks(density: sp.Expr, data: tuple[sp.Symbol, ...], params: tuple[sp.Symbol, ...]) -> bool:
-    """The density is one ``Piecewise`` with a break point y₀(θ) in its only data symbol, where its two branches
-    agree: the break point moves no support (E[s] = 0 stays provable), and the Hessian's jump terms make it
-    regular."""
-    if len(data) != 1:
+def continuous_at_breaks(density: sp.Expr, support: tuple[tuple[sp.Symbol, sp.Set], ...],
+                         params: tuple[sp.Symbol, ...]) -> bool:
+    """The density of one continuous data symbol (``support``: its (symbol, set) pair) is one ``Piecewise`` with a
+    break point y₀(θ) where its two branches agree: the break point moves no support (E[s] = 0 stays provable), and
+    the Hessian's jump terms make it regular. (Count data have no density at a point: never.)"""
+    if len(support) != 1 or is_discrete_set(support[0][1]):
         return False
-    found = break_of(density, data[0])
+    x = support[0][0]
+    found = break_of(density, x)
     if found is None or not found.point.free_symbols & set(params):
         return False
-    return bool(is_zero((found.above - found.below).subs(data[0], found.point), SECONDS))
+    return bool(is_zero((found.above - found.below).subs(x, found.point), SECONDS))
 
 
-def hessian_entry(score_i: sp.Expr, theta: sp.Symbol, data: Sequence[sp.Symbol], density: sp.Expr,
-                  params: Sequence[sp.Symbol]) -> sp.Expr:
+def hessian_entry(score_i: sp.Expr, theta: sp.Symbol, support: Sequence[tuple[sp.Symbol, sp.Set]],
+                  density: sp.Expr, params: Sequence[sp.Symbol]) -> sp.Expr:
     """H_ij = ∂s_i/∂θ_j; where the density is continuous at a break point y₀(θ) (:func:`continuous_at_breaks`), with
     the jump term of s_i there. (A density that jumps is irregular: its derivatives stay the pointwise ones.)"""
-    if continuous_at_breaks(density, tuple(data), tuple(params)):
-        return distributional_diff(score_i, theta, data[0])
+    if continuous_at_breaks(density, tuple(support), tuple(params)):
+        return distributional_diff(score_i, theta, support[0][0])
     return sp.diff(score_i, theta)

@@ -25,11 +25,13 @@ INDICATORS = (sp.Heaviside, sp.Piecewise, sp.sign, sp.Max, sp.Min, sp.floor, sp.
               sp.frac, sp.KroneckerDelta)
 
 
-def theta_indicators(expr: sp.Expr, data: Sequence[sp.Symbol], params: Sequence[sp.Symbol]) -> list[sp.Expr]:
+def theta_indicators(expr: sp.Expr, data: Sequence[sp.Symbol], params: Sequence[sp.Symbol],
+                     support: Sequence[tuple[sp.Symbol, sp.Set]] = ()) -> list[sp.Expr]:
     """The indicator-like sub-expressions (Heaviside, Piecewise, sign, Max, Min, …) of ``expr`` that
     involve both a data symbol and a parameter (a Piecewise: in its conditions): places where the effective support
     may move with θ. A Piecewise whose two branches meet continuously at a break point y₀(θ) (the two-piece normal)
-    moves no support and is not listed: its Hessian carries the jump terms (:mod:`symfisher.core.breakpoints`)."""
+    moves no support and is not listed: its Hessian carries the jump terms (:mod:`symfisher.core.breakpoints`);
+    ``support``, the (data symbol, set) pairs, tells continuous data (where that holds) from counts."""
     data_set, param_set = set(data), set(params)
 
     def where(f):  # a Piecewise switches where its conditions do (θ in a branch's value moves no boundary)
@@ -38,7 +40,7 @@ def theta_indicators(expr: sp.Expr, data: Sequence[sp.Symbol], params: Sequence[
         return f.free_symbols
 
     found = [f for f in expr.atoms(*INDICATORS) if where(f) & data_set and where(f) & param_set
-             and not (isinstance(f, sp.Piecewise) and continuous_at_breaks(f, tuple(data), tuple(params)))]
+             and not (isinstance(f, sp.Piecewise) and continuous_at_breaks(f, tuple(support), tuple(params)))]
     return sorted(found, key=sp.default_sort_key)
 
 

@@ -15,6 +15,7 @@ AL_SCORE = sp.Piecewise((a, y >= mu), (-1 / a, True))  # s_μ of the asymmetric 
 AL = sp.Piecewise((sp.exp(-a * (y - mu)), y >= mu), (sp.exp((y - mu) / a), True)) / (a + 1 / a)
 TWO_PIECE = sp.sqrt(2 / sp.pi) / (a + b) * sp.Piecewise((sp.exp(-(y - mu) ** 2 / (2 * a**2)), y < mu),
                                                         (sp.exp(-(y - mu) ** 2 / (2 * b**2)), True))
+LINE = ((y, sp.Reals),)
 JUMPS = sp.Piecewise((sp.exp(-(y - mu)) / 2, y >= mu), (sp.exp(2 * (y - mu)), True))  # ½ above μ, 1 below
 
 
@@ -45,12 +46,20 @@ def test_a_score_continuous_at_the_break_point_has_no_jump_term():
 
 
 def test_continuity_of_the_density_decides_which_derivative_the_hessian_takes():
-    assert continuous_at_breaks(AL, (y,), (mu, a)) and continuous_at_breaks(TWO_PIECE, (y,), (mu, a, b))
-    assert not continuous_at_breaks(JUMPS, (y,), (mu,))
-    assert not continuous_at_breaks(sp.Piecewise((1, y < 1), (2, True)), (y,), (mu,))  # no θ in the break point
-    assert hessian_entry(AL_SCORE, mu, (y,), AL, (mu, a)).has(sp.DiracDelta)
+    assert continuous_at_breaks(AL, LINE, (mu, a)) and continuous_at_breaks(TWO_PIECE, LINE, (mu, a, b))
+    assert not continuous_at_breaks(JUMPS, LINE, (mu,))
+    assert not continuous_at_breaks(sp.Piecewise((1, y < 1), (2, True)), LINE, (mu,))  # no θ in the break point
+    assert hessian_entry(AL_SCORE, mu, LINE, AL, (mu, a)).has(sp.DiracDelta)
     jump_score = sp.Piecewise((1, y >= mu), (-2, True))
-    assert hessian_entry(jump_score, mu, (y,), JUMPS, (mu,)) == 0  # irregular: the pointwise derivative
+    assert hessian_entry(jump_score, mu, LINE, JUMPS, (mu,)) == 0  # irregular: the pointwise derivative
+
+
+def test_count_data_have_no_break_point_terms():
+    """k ≥ μ for integer k: no density at a point, so no jump term and the Piecewise stays a θ-indicator."""
+    k = sp.Symbol("k", integer=True)
+    counts = sp.Piecewise((sp.exp(-(k - mu)), k >= mu), (sp.exp(k - mu), True))
+    assert not continuous_at_breaks(counts, ((k, sp.S.Naturals0),), (mu,))
+    assert hessian_entry(sp.Piecewise((1, k >= mu), (-1, True)), mu, ((k, sp.S.Naturals0),), counts, (mu,)) == 0
 
 
 def test_the_asymmetric_laplace_is_proved_with_its_score_read_branch_by_branch():
