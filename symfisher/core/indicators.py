@@ -176,3 +176,36 @@ def deltas_as_branches(density: sp.Expr, data: Sequence[sp.Symbol]) -> sp.Expr:
         return density
     rest = density.xreplace({d: sp.S.Zero for d in deltas})
     return sp.Piecewise(*[(density.subs(k, c), sp.Eq(k, c)) for c in points], (rest, True))
+
+
+def steps_as_branches(density: sp.Expr, data: Sequence[sp.Symbol]) -> sp.Expr:
+    """A density written with unit steps ``Heaviside(±(x − c))`` at one break point c (free of x), nonzero on both
+    sides, as ``Piecewise((p above c, x >= c), (p below c, True))``: the form the piecewise strategy splits (the
+    asymmetric Laplace as text, e^{−a(y−μ)}H(y − μ) + e^{(y−μ)/a}H(μ − y), over a + 1/a). H(c − x) = 1 − H(x − c)
+    away from c, which no expectation sees. Any other density unchanged (a single step that cuts the support off,
+    Heaviside(θ − x)/θ, is left to :func:`absorb_indicators`).
+
+    >>> x, m = sp.Symbol("x", real=True), sp.Symbol("m", real=True)
+    >>> steps_as_branches(sp.exp(-(x - m)) * sp.Heaviside(x - m) / 2 + sp.exp(x - m) * sp.Heaviside(m - x) / 2, [x])
+    Piecewise((exp(m - x)/2, m <= x), (exp(-m + x)/2, True))
+    """
+    if len(data) != 1:
+        return density
+    x = data[0]
+    steps = [h for h in density.atoms(sp.Heaviside) if h.has(x)]
+    found = set()
+    for h in steps:
+        arg = sp.expand(h.args[0])
+        slope = arg.coeff(x)
+        if not slope.is_number or slope == 0 or (arg - slope * x).has(x):
+            return density
+        found.add((-(arg - slope * x) / slope, bool(slope > 0)))
+    if len({c for c, _ in found}) != 1:
+        return density
+    c = next(iter(found))[0]
+    up = sp.Dummy("H")
+    stepped = density.xreplace({h: up if bool(sp.expand(h.args[0]).coeff(x) > 0) else 1 - up for h in steps})
+    above, below = stepped.subs(up, 1), stepped.subs(up, 0)
+    if above == 0 or below == 0:
+        return density
+    return sp.Piecewise((above, x >= c), (below, True))

@@ -18,7 +18,7 @@ import sympy as sp
 from symfisher.core.display import readable_logpdf
 from symfisher.core.points import domain_of, is_discrete_set
 from symfisher.errors import ModelError
-from symfisher.core.indicators import absorb_indicators, deltas_as_branches
+from symfisher.core.indicators import absorb_indicators, deltas_as_branches, steps_as_branches
 from symfisher.core.structure import joint as _joint
 
 __all__ = ["Model"]
@@ -135,8 +135,11 @@ class Model:
         """
         density = cls._sympify(density, "density")
         sets = list(support.values()) if isinstance(support, Mapping) else [support]
+        symbols = [data] if isinstance(data, sp.Symbol) else list(data)
         if len(sets) == 1 and isinstance(sets[0], sp.Set) and is_discrete_set(sets[0]):  # KroneckerDelta(k, 0)
-            density = deltas_as_branches(density, [data] if isinstance(data, sp.Symbol) else list(data))
+            density = deltas_as_branches(density, symbols)
+        elif len(sets) == 1 and isinstance(sets[0], sp.Set):  # Heaviside(y − μ) on both sides of a break point
+            density = steps_as_branches(density, symbols)
         return cls._build(log_of(density), density, data, params, support, given, domain, name, validate, timeout)
 
     @classmethod

@@ -77,3 +77,15 @@ def test_a_density_that_jumps_at_a_moving_break_point_is_refuted():
     assert d.equality.status == "refuted", d.equality.reason
     assert d.mean_score[0] == sp.Rational(-1, 2)
     assert d.fisher[0, 0] == sp.Rational(5, 2) and d.neg_expected_hessian[0, 0] == 0
+
+
+def test_unit_steps_on_both_sides_of_one_point_become_one_piecewise():
+    from symfisher.core.indicators import steps_as_branches
+
+    two_sided = sp.exp(-a * (y - mu)) * sp.Heaviside(2 * y - 2 * mu) + sp.exp((y - mu) / a) * sp.Heaviside(mu - y)
+    assert steps_as_branches(two_sided, [y]) == sp.Piecewise((sp.exp(-a * (y - mu)), y >= mu),
+                                                             (sp.exp((y - mu) / a), True))
+    cut = sp.Heaviside(mu - y) * sp.exp(y - mu)  # one side zero: a support, left to absorb_indicators
+    assert steps_as_branches(cut, [y]) == cut
+    two_points = sp.Heaviside(y - mu) * sp.exp(-y) + sp.Heaviside(1 - y) * sp.exp(y)
+    assert steps_as_branches(two_points, [y]) == two_points

@@ -53,6 +53,18 @@ def test_point_masses_from_text_with_kronecker_delta():
     assert sp.simplify(d.fisher[0, 0] - (1 - sp.exp(-lam)) / ((1 - w) * p0)) == 0
 
 
+def test_a_break_point_from_text_with_unit_steps():
+    """The asymmetric Laplace as text, written with Heaviside steps on both sides of μ: one Piecewise with the break
+    point μ, proved (it had been inconclusive, every entry open); I_μμ = 1, I_aa = 1/a² + 4/(1 + a²)²."""
+    m = sf.Model.from_string("(exp(-a*(y - mu))*Heaviside(y - mu) + exp((y - mu)/a)*Heaviside(mu - y))/(a + 1/a)",
+                             "y:real", "mu:real a:positive", "Reals", name="asymmetric-laplace")
+    y, (mu, a) = m.data[0], m.params
+    assert isinstance(m.density, sp.Piecewise) and m.density.args[0][1] in (y >= mu, mu <= y)
+    d = sf.derive(m, timeout=60)
+    assert d.equality.status == "proved", d.equality.reason
+    assert d.fisher[0, 0] == 1 and sp.simplify(d.fisher[1, 1] - (1 / a**2 + 4 / (1 + a**2) ** 2)) == 0
+
+
 def test_simplex_support_from_text_gives_the_dirichlet_information():
     """'simplex': the free coordinates of a Dirichlet, I = diag ψ′(α_i) − ψ′(α₀) (Ng, Tian & Tang 2011, §2.1)."""
     m = sf.Model.from_string(DIRICHLET, "x y", "a:positive b:positive c:positive", "simplex", name="dirichlet")
