@@ -651,8 +651,8 @@ def _simplified(value: sp.Expr, config: Config, domains: Mapping[sp.Symbol, sp.S
 
 
 def _tidy(value: sp.Expr) -> sp.Expr:
-    """A cheap in-process tidy for large entries (no fork): cancel, then factor if that helps. An entry of more than
-    ``TIDY_IN_PROCESS_OPS`` operations gets the shortest of its normal forms instead, in a worker under
+    """The tidy of an entry of a large model: in-process (no fork), cancel, then factor if that helps. An entry of
+    more than ``TIDY_IN_PROCESS_OPS`` operations gets the shortest of its normal forms instead, in a worker under
     ``TIDY_SECONDS`` (:func:`~symfisher.core.simplify.tidy`): the GB2 law's I_aa, 891 operations over six polygamma
     generators, had not finished cancelling in 290 s; its shortest form, 48 operations, takes 2 s."""
     from symfisher.core.expectation.engine import rational_tidy
