@@ -36,7 +36,7 @@ class Break(NamedTuple):
 
 def break_of(expr: sp.Expr, x: sp.Symbol) -> Break | None:
     """The break point of ``expr`` when it is (after folding) ``Piecewise((v, c), (w, True))`` with c a relation
-    linear in x with a numeric slope; None otherwise."""
+    linear in x whose slope has a known sign; None otherwise."""
     if not expr.has(sp.Piecewise):
         return None
     folded = expr if isinstance(expr, sp.Piecewise) else sp.piecewise_fold(expr)
@@ -48,9 +48,9 @@ def break_of(expr: sp.Expr, x: sp.Symbol) -> Break | None:
     d = sp.expand(cond.lhs - cond.rhs)  # the condition is d < 0 or d > 0 (or with equality)
     slope = d.coeff(x)
     rest = d - slope * x
-    if not slope.is_number or slope == 0 or rest.has(x):
+    if rest.has(x) or slope == 0 or slope.is_positive is None and slope.is_negative is None:
         return None
-    holds_above = isinstance(cond, (sp.StrictGreaterThan, sp.GreaterThan)) == bool(slope > 0)
+    holds_above = isinstance(cond, (sp.StrictGreaterThan, sp.GreaterThan)) == bool(slope.is_positive)
     below, above = (other, first) if holds_above else (first, other)
     return Break(-rest / slope, below, above)
 

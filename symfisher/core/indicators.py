@@ -178,12 +178,13 @@ def deltas_as_branches(density: sp.Expr, data: Sequence[sp.Symbol]) -> sp.Expr:
     return sp.Piecewise(*[(density.subs(k, c), sp.Eq(k, c)) for c in points], (rest, True))
 
 
-def steps_as_branches(density: sp.Expr, data: Sequence[sp.Symbol]) -> sp.Expr:
-    """A density written with unit steps ``Heaviside(±(x − c))`` at one break point c (free of x), nonzero on both
-    sides, as ``Piecewise((p above c, x >= c), (p below c, True))``: the form the piecewise strategy splits (the
-    asymmetric Laplace as text, e^{−a(y−μ)}H(y − μ) + e^{(y−μ)/a}H(μ − y), over a + 1/a). H(c − x) = 1 − H(x − c)
-    away from c, which no expectation sees. Any other density unchanged (a single step that cuts the support off,
-    Heaviside(θ − x)/θ, is left to :func:`absorb_indicators`).
+def steps_as_branches(density: sp.Expr, data: Sequence[sp.Symbol], log: bool = False) -> sp.Expr:
+    """A density written with unit steps ``Heaviside(a(x − c))`` at one break point c (free of x, the sign of a
+    known), nonzero on both sides, as ``Piecewise((p above c, x >= c), (p below c, True))``: the form the piecewise
+    strategy splits (the asymmetric Laplace as text, e^{−a(y−μ)}H(y − μ) + e^{(y−μ)/a}H(μ − y), over a + 1/a).
+    H(c − x) = 1 − H(x − c) away from c, which no expectation sees. Any other density unchanged (a single step that
+    cuts the support off, Heaviside(θ − x)/θ, is left to :func:`absorb_indicators`). ``log``: ``density`` is a
+    log-density, where a side may be 0 (quantile regression's check loss, log p = c − u(τ − H(−u)), u = (y − μ)/σ).
 
     >>> x, m = sp.Symbol("x", real=True), sp.Symbol("m", real=True)
     >>> steps_as_branches(sp.exp(-(x - m)) * sp.Heaviside(x - m) / 2 + sp.exp(x - m) * sp.Heaviside(m - x) / 2, [x])
@@ -194,18 +195,20 @@ def steps_as_branches(density: sp.Expr, data: Sequence[sp.Symbol]) -> sp.Expr:
     x = data[0]
     steps = [h for h in density.atoms(sp.Heaviside) if h.has(x)]
     found = set()
+    rising = {}
     for h in steps:
         arg = sp.expand(h.args[0])
         slope = arg.coeff(x)
-        if not slope.is_number or slope == 0 or (arg - slope * x).has(x):
+        if (arg - slope * x).has(x) or slope.is_positive is None and slope.is_negative is None or slope == 0:
             return density
-        found.add((-(arg - slope * x) / slope, bool(slope > 0)))
-    if len({c for c, _ in found}) != 1:
+        found.add(sp.cancel(-(arg - slope * x) / slope))
+        rising[h] = bool(slope.is_positive)
+    if len(found) != 1:
         return density
-    c = next(iter(found))[0]
+    c = found.pop()
     up = sp.Dummy("H")
-    stepped = density.xreplace({h: up if bool(sp.expand(h.args[0]).coeff(x) > 0) else 1 - up for h in steps})
+    stepped = density.xreplace({h: up if rising[h] else 1 - up for h in steps})
     above, below = stepped.subs(up, 1), stepped.subs(up, 0)
-    if above == 0 or below == 0:
+    if not log and (above == 0 or below == 0):
         return density
     return sp.Piecewise((above, x >= c), (below, True))

@@ -164,6 +164,9 @@ class Model:
         (x,)
         """
         logpdf = cls._sympify(logpdf, "log-density")
+        sets = list(support.values()) if isinstance(support, Mapping) else [support]
+        if len(sets) == 1 and isinstance(sets[0], sp.Set) and not is_discrete_set(sets[0]):  # a check loss
+            logpdf = steps_as_branches(logpdf, [data] if isinstance(data, sp.Symbol) else list(data), log=True)
         return cls._build(logpdf, sp.exp(logpdf), data, params, support, given, domain, name, validate, timeout)
 
     @classmethod

@@ -89,3 +89,18 @@ def test_unit_steps_on_both_sides_of_one_point_become_one_piecewise():
     assert steps_as_branches(cut, [y]) == cut
     two_points = sp.Heaviside(y - mu) * sp.exp(-y) + sp.Heaviside(1 - y) * sp.exp(y)
     assert steps_as_branches(two_points, [y]) == two_points
+
+
+def test_the_check_loss_of_quantile_regression_as_a_log_density():
+    """log p = log(τ(1 − τ)/s) − u(τ − H(−u)), u = (y − μ)/s, τ = 1/4: the step's slope −1/s has a known sign, and a
+    log-density may be 0 on a side. Proved, I = diag(τ(1 − τ)/s², 1/s²) (Yu & Zhang 2005); it had been inconclusive,
+    with δ(y − μ)² in its open entries."""
+    s = sp.Symbol("s", positive=True)
+    tau = sp.Rational(1, 4)
+    u = (y - mu) / s
+    model = sf.Model.from_logpdf(sp.log(tau * (1 - tau) / s) - u * (tau - sp.Heaviside(-u)), y, [mu, s], sp.Reals)
+    assert isinstance(model.logpdf, sp.Piecewise)
+    assert break_of(model.logpdf, y).point == mu
+    d = sf.derive(model)
+    assert d.equality.status == "proved", d.equality.reason
+    assert d.fisher == sp.diag(tau * (1 - tau) / s**2, 1 / s**2)
