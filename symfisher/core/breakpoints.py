@@ -33,26 +33,48 @@ class Break(NamedTuple):
     below: sp.Expr
     above: sp.Expr
 
+    def gap(self, x: sp.Symbol) -> sp.Expr:
+        """above − below at the break point (x the data symbol): 0 where the two sides meet."""
+        return (self.above - self.below).subs(x, self.point)
 
-def break_of(expr: sp.Expr, x: sp.Symbol) -> Break | None:
-    """The break point of ``expr`` when it is (after folding) ``Piecewise((v, c), (w, True))`` with c a relation
-    linear in x whose slope has a known sign; None otherwise."""
+
+def as_piecewise(expr: sp.Expr) -> sp.Piecewise | None:
+    """``expr`` as one ``Piecewise`` (factors and terms outside moved into its branches: c·Piecewise((e₁, c₁),
+    (e₂, True)) is Piecewise((c e₁, c₁), (c e₂, True))), or None when it has no ``Piecewise``."""
+    if isinstance(expr, sp.Piecewise):
+        return expr
     if not expr.has(sp.Piecewise):
         return None
-    folded = expr if isinstance(expr, sp.Piecewise) else sp.piecewise_fold(expr)
-    if not isinstance(folded, sp.Piecewise) or len(folded.args) != 2 or folded.args[1].cond != sp.true:
-        return None
-    (first, cond), (other, _) = folded.args
-    if not isinstance(cond, RELATIONS) or any(v.has(sp.Piecewise, sp.nan, sp.zoo) for v in (first, other)):
-        return None  # nan: the score 0/0 off a support written as Piecewise((g, c), (0, True))
-    d = sp.expand(cond.lhs - cond.rhs)  # the condition is d < 0 or d > 0 (or with equality)
+    folded = sp.piecewise_fold(expr)
+    return folded if isinstance(folded, sp.Piecewise) else None
+
+
+def linear_root(expr: sp.Expr, x: sp.Symbol) -> tuple[sp.Expr, bool] | None:
+    """(c, rising) for expr = a·(x − c) with a free of x and of known sign (rising: a > 0); None otherwise."""
+    d = sp.expand(expr)
     slope = d.coeff(x)
     rest = d - slope * x
     if rest.has(x) or slope == 0 or slope.is_positive is None and slope.is_negative is None:
         return None
-    holds_above = isinstance(cond, (sp.StrictGreaterThan, sp.GreaterThan)) == bool(slope.is_positive)
+    return -rest / slope, bool(slope.is_positive)
+
+
+def break_of(expr: sp.Expr, x: sp.Symbol) -> Break | None:
+    """The break point of ``expr`` when it is (after folding) ``Piecewise((v, c), (w, True))`` with c a relation
+    linear in x whose slope has a known sign; None otherwise."""
+    folded = as_piecewise(expr)
+    if folded is None or len(folded.args) != 2 or folded.args[1].cond != sp.true:
+        return None
+    (first, cond), (other, _) = folded.args
+    if not isinstance(cond, RELATIONS) or any(v.has(sp.Piecewise, sp.nan, sp.zoo) for v in (first, other)):
+        return None  # nan: the score 0/0 off a support written as Piecewise((g, c), (0, True))
+    root = linear_root(cond.lhs - cond.rhs, x)  # the condition is d < 0 or d > 0 (or with equality)
+    if root is None:
+        return None
+    point, rising = root
+    holds_above = isinstance(cond, (sp.StrictGreaterThan, sp.GreaterThan)) == rising
     below, above = (other, first) if holds_above else (first, other)
-    return Break(-rest / slope, below, above)
+    return Break(point, below, above)
 
 
 def distributional_diff(expr: sp.Expr, theta: sp.Symbol, x: sp.Symbol) -> sp.Expr:
@@ -64,7 +86,7 @@ def distributional_diff(expr: sp.Expr, theta: sp.Symbol, x: sp.Symbol) -> sp.Exp
     moves = sp.diff(found.point, theta)
     if moves == 0:
         return out
-    jump = (found.above - found.below).subs(x, found.point)
+    jump = found.gap(x)
     if jump.has(sp.nan, sp.zoo, sp.oo, -sp.oo) or is_zero(jump, SECONDS):
         return out
     return out - tidy(jump * moves, SECONDS) * sp.DiracDelta(x - found.point)
@@ -82,13 +104,16 @@ def continuous_at_breaks(density: sp.Expr, support: tuple[tuple[sp.Symbol, sp.Se
     found = break_of(density, x)
     if found is None or not found.point.free_symbols & set(params):
         return False
-    return bool(is_zero((found.above - found.below).subs(x, found.point), SECONDS))
+    return bool(is_zero(found.gap(x), SECONDS))
 
 
-def hessian_entry(score_i: sp.Expr, theta: sp.Symbol, support: Sequence[tuple[sp.Symbol, sp.Set]],
-                  density: sp.Expr, params: Sequence[sp.Symbol]) -> sp.Expr:
-    """H_ij = ∂s_i/∂θ_j; where the density is continuous at a break point y₀(θ) (:func:`continuous_at_breaks`), with
-    the jump term of s_i there. (A density that jumps is irregular: its derivatives stay the pointwise ones.)"""
-    if continuous_at_breaks(density, tuple(support), tuple(params)):
-        return distributional_diff(score_i, theta, support[0][0])
-    return sp.diff(score_i, theta)
+def jump_variable(support: Sequence[tuple[sp.Symbol, sp.Set]], density: sp.Expr,
+                  params: Sequence[sp.Symbol]) -> sp.Symbol | None:
+    """The data symbol at whose break point the Hessian carries jump terms (:func:`continuous_at_breaks`), else None
+    (a density that jumps there is irregular: its derivatives stay the pointwise ones)."""
+    return support[0][0] if continuous_at_breaks(density, tuple(support), tuple(params)) else None
+
+
+def hessian_entry(score_i: sp.Expr, theta: sp.Symbol, x: sp.Symbol | None) -> sp.Expr:
+    """H_ij = ∂s_i/∂θ_j, with the jump term of s_i at its break point in ``x`` (:func:`jump_variable`; None: none)."""
+    return sp.diff(score_i, theta) if x is None else distributional_diff(score_i, theta, x)

@@ -23,7 +23,7 @@ from symfisher.config import Config
 from symfisher.errors import BudgetExceeded, ModelError, NotSupportedError, SymfisherError
 from symfisher.core.expectation import Context
 from symfisher.core.expectation.base import NO_CLOSED_FORM, expanded_logpdf, satisfies, strongest
-from symfisher.core.breakpoints import hessian_entry
+from symfisher.core.breakpoints import hessian_entry, jump_variable
 from symfisher.core.indicators import non_numbers, theta_indicators
 from symfisher.core.model import Model
 from symfisher.core.note import (FISHER, MEAN_SCORE, NEG_HESSIAN, OUTER, THETA, ExpectedValue, Note, eq, listed,
@@ -303,8 +303,10 @@ def _assemble(model: Model, config: Config, results: dict, start: float) -> Deri
     params, k = model.params, len(model.params)
     expand_batches(results)  # many-parameter linear predictors: entries sent as a few reduced ones
     score = results.get("score") or [sp.diff(model.logpdf, p) for p in params]
-    hess = results.get("hessian") or {(i, j): hessian_entry(score[i], params[j], model.support, model.density, params)
-                                      for i, j in entries(k)}
+    hess = results.get("hessian")
+    if not hess:
+        jumps = jump_variable(model.support, model.density, params)
+        hess = {(i, j): hessian_entry(score[i], params[j], jumps) for i, j in entries(k)}
     timed_out = not ("neh" in results and len(results["neh"]) == len(entries(k)))
 
     contexts: list[Context] = []  # built only when an entry is open (it costs up to ~1 s), then once

@@ -19,7 +19,7 @@ from typing import Sequence
 
 import sympy as sp
 
-from symfisher.core.breakpoints import continuous_at_breaks
+from symfisher.core.breakpoints import continuous_at_breaks, linear_root
 
 INDICATORS = (sp.Heaviside, sp.Piecewise, sp.sign, sp.Max, sp.Min, sp.floor, sp.ceiling, sp.DiracDelta,
               sp.frac, sp.KroneckerDelta)
@@ -194,15 +194,11 @@ def steps_as_branches(density: sp.Expr, data: Sequence[sp.Symbol], log: bool = F
         return density
     x = data[0]
     steps = [h for h in density.atoms(sp.Heaviside) if h.has(x)]
-    found = set()
-    rising = {}
-    for h in steps:
-        arg = sp.expand(h.args[0])
-        slope = arg.coeff(x)
-        if (arg - slope * x).has(x) or slope.is_positive is None and slope.is_negative is None or slope == 0:
-            return density
-        found.add(sp.cancel(-(arg - slope * x) / slope))
-        rising[h] = bool(slope.is_positive)
+    roots = {h: linear_root(h.args[0], x) for h in steps}
+    if any(r is None for r in roots.values()):
+        return density
+    found = {sp.cancel(c) for c, _ in roots.values()}
+    rising = {h: up for h, (_, up) in roots.items()}
     if len(found) != 1:
         return density
     c = found.pop()

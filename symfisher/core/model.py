@@ -18,6 +18,7 @@ import sympy as sp
 from symfisher.core.display import readable_logpdf
 from symfisher.core.points import domain_of, is_discrete_set
 from symfisher.errors import ModelError
+from symfisher.core.breakpoints import as_piecewise
 from symfisher.core.indicators import absorb_indicators, deltas_as_branches, steps_as_branches
 from symfisher.core.structure import joint as _joint
 
@@ -50,10 +51,9 @@ def log_of(density: sp.Expr) -> sp.Expr:
     """log p with its logarithms expanded; a density that is one ``Piecewise`` (its factors moved into the branches)
     with no zero branch gives the ``Piecewise`` of the branches' logarithms, so that the score reads branch by
     branch (the asymmetric Laplace's s_μ = Piecewise((κ, x ≥ μ), (−1/κ, True)), not p′/p as two Piecewise)."""
-    if density.has(sp.Piecewise):
-        folded = sp.piecewise_fold(density)
-        if isinstance(folded, sp.Piecewise) and all(v != 0 for v, _ in folded.args):
-            return sp.Piecewise(*[(sp.expand_log(sp.log(v), force=False), c) for v, c in folded.args])
+    folded = as_piecewise(density)
+    if folded is not None and all(v != 0 for v, _ in folded.args):
+        return sp.Piecewise(*[(sp.expand_log(sp.log(v), force=False), c) for v, c in folded.args])
     return sp.expand_log(sp.log(density), force=False)
 
 

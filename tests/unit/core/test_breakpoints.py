@@ -5,7 +5,8 @@ from __future__ import annotations
 import sympy as sp
 
 import symfisher as sf
-from symfisher.core.breakpoints import Break, break_of, continuous_at_breaks, distributional_diff, hessian_entry
+from symfisher.core.breakpoints import (Break, break_of, continuous_at_breaks, distributional_diff, hessian_entry,
+                                       jump_variable)
 
 y = sp.Symbol("y", real=True)
 mu = sp.Symbol("mu", real=True)
@@ -49,9 +50,9 @@ def test_continuity_of_the_density_decides_which_derivative_the_hessian_takes():
     assert continuous_at_breaks(AL, LINE, (mu, a)) and continuous_at_breaks(TWO_PIECE, LINE, (mu, a, b))
     assert not continuous_at_breaks(JUMPS, LINE, (mu,))
     assert not continuous_at_breaks(sp.Piecewise((1, y < 1), (2, True)), LINE, (mu,))  # no θ in the break point
-    assert hessian_entry(AL_SCORE, mu, LINE, AL, (mu, a)).has(sp.DiracDelta)
+    assert hessian_entry(AL_SCORE, mu, jump_variable(LINE, AL, (mu, a))).has(sp.DiracDelta)
     jump_score = sp.Piecewise((1, y >= mu), (-2, True))
-    assert hessian_entry(jump_score, mu, LINE, JUMPS, (mu,)) == 0  # irregular: the pointwise derivative
+    assert hessian_entry(jump_score, mu, jump_variable(LINE, JUMPS, (mu,))) == 0  # irregular: the pointwise derivative
 
 
 def test_count_data_have_no_break_point_terms():
@@ -59,7 +60,8 @@ def test_count_data_have_no_break_point_terms():
     k = sp.Symbol("k", integer=True)
     counts = sp.Piecewise((sp.exp(-(k - mu)), k >= mu), (sp.exp(k - mu), True))
     assert not continuous_at_breaks(counts, ((k, sp.S.Naturals0),), (mu,))
-    assert hessian_entry(sp.Piecewise((1, k >= mu), (-1, True)), mu, ((k, sp.S.Naturals0),), counts, (mu,)) == 0
+    assert hessian_entry(sp.Piecewise((1, k >= mu), (-1, True)), mu,
+                         jump_variable(((k, sp.S.Naturals0),), counts, (mu,))) == 0
 
 
 def test_the_asymmetric_laplace_is_proved_with_its_score_read_branch_by_branch():

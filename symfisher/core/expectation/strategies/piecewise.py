@@ -22,6 +22,7 @@ import sympy as sp
 from symfisher.core.expectation.base import Expectation
 from symfisher.core.expectation.registry import register
 from symfisher.core.expectation.strategies.substitution import canonical_in
+from symfisher.core.breakpoints import as_piecewise
 from symfisher.core.evidence import numeric_value
 from symfisher.core.note import Note
 
@@ -104,17 +105,6 @@ def _pieces_at(branches, support, points):
             return None
         raw.append((cond, value, lo, hi))
     return raw or None
-
-
-def as_piecewise(density: sp.Expr) -> sp.Piecewise | None:
-    """The density as one ``Piecewise`` (factors and terms outside moved into its branches: c·Piecewise((e₁, c₁),
-    (e₂, True)) is Piecewise((c e₁, c₁), (c e₂, True))), or None when it has no ``Piecewise``."""
-    if isinstance(density, sp.Piecewise):
-        return density
-    if not density.has(sp.Piecewise):
-        return None
-    folded = sp.piecewise_fold(density)
-    return folded if isinstance(folded, sp.Piecewise) else None
 
 
 def _pieces(engine):

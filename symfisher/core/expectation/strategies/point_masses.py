@@ -16,7 +16,8 @@ import sympy as sp
 from symfisher.core.evidence import total_mass
 from symfisher.core.expectation.base import Expectation
 from symfisher.core.expectation.registry import register
-from symfisher.core.expectation.strategies.piecewise import SAMPLE_SEEDS, as_piecewise, branch_under, real_number
+from symfisher.core.breakpoints import as_piecewise
+from symfisher.core.expectation.strategies.piecewise import SAMPLE_SEEDS, branch_under, real_number
 from symfisher.core.note import Note
 
 MAX_POINTS = 8  # point masses handled one by one
