@@ -70,7 +70,7 @@ def _cmd_list(args) -> int:
     return 0
 
 
-TEXT_ONLY = ("data", "params", "support", "given")  # options that describe a density given as text
+TEXT_ONLY = ("data", "params", "support", "given", "constants")  # options that describe a density given as text
 
 
 def _check_derive_args(args) -> None:
@@ -108,7 +108,7 @@ def _model_from_args(args):
 
     kind = "pdf" if args.density is not None else "logpdf"
     return Model.from_string(text, args.data or "x", args.params, args.support, kind, args.given,
-                             name=args.name, timeout=args.timeout)
+                             constants=args.constants, name=args.name, timeout=args.timeout)
 
 
 def _cmd_derive(args) -> int:
@@ -275,6 +275,8 @@ def build_parser() -> argparse.ArgumentParser:
                    "several data symbols: \"x: (0, oo); y: (0, 1)\", or \"simplex\" / \"simplex(n)\" for "
                    "{x_i > 0, Σ x_i < 1} (counts: Σ k_i ≤ n) (default: from the data declaration)")
     p.add_argument("--given", help="covariates with assumptions or intervals, e.g. \"z:real\"")
+    p.add_argument("--constants", help="known constants left symbolic, with assumptions or intervals, e.g. "
+                                       "\"tau:(0,1)\" (a quantile level)")
     p.add_argument("--name", help="model name for the output (default: the family, or the density text)")
     p.add_argument("--timeout", type=float, default=60.0,
                    help="hard time limit in seconds for validating and deriving (default 60)")

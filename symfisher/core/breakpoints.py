@@ -1,13 +1,17 @@
-"""Break points that move with θ: a ``Piecewise`` in the data whose two branches meet at x = y₀(θ).
+"""Break points that move with θ: a ``Piecewise`` in the data whose branches meet at points x = y₀(θ).
 
 The two-piece normal and the asymmetric Laplace of quantile regression are written as p₋(x) below y₀(θ) and
-p₊(x) above. SymPy differentiates a ``Piecewise`` branch by branch, which is the derivative almost everywhere.
-In the distributional sense (the one SymPy uses for |x − μ|, ∂²|x − μ|/∂μ² = 2δ(x − μ)), f = f₋ + (f₊ − f₋)·H(x − y₀)
+p₊(x) above; Huber's least favourable density has a Gaussian centre and exponential tails, with break points at
+μ ± k. A ``Piecewise`` whose branches are intervals in x (relations linear in x, slopes of known sign, ends in an
+order that holds for every θ) splits the line into segments, and each end between two segments is a break point.
+SymPy differentiates a ``Piecewise`` branch by branch, which is the derivative almost everywhere. In the
+distributional sense (the one SymPy uses for |x − μ|, ∂²|x − μ|/∂μ² = 2δ(x − μ)), f = f₋ + (f₊ − f₋)·H(x − y₀)
 has one more term:
 
     ∂f/∂θ = (∂f/∂θ branch by branch) − (f₊ − f₋)(y₀)·∂y₀/∂θ·δ(x − y₀).
 
-Applied to the score, the term is the jump of s at the break point. It is what makes −E[H] equal E[s sᵀ] for
+With several break points there is one such term for each. Applied to the score, the term is the jump of s at the
+break point. It is what makes −E[H] equal E[s sᵀ] for
 the asymmetric Laplace (whose score jumps at x = μ); it vanishes for the two-piece normal (whose score does not).
 Applied to a continuous density it vanishes (:func:`continuous_at_breaks`): such a break point moves no support.
 """
@@ -59,52 +63,132 @@ def linear_root(expr: sp.Expr, x: sp.Symbol) -> tuple[sp.Expr, bool] | None:
     return -rest / slope, bool(slope.is_positive)
 
 
-def break_of(expr: sp.Expr, x: sp.Symbol) -> Break | None:
-    """The break point of ``expr`` when it is (after folding) ``Piecewise((v, c), (w, True))`` with c a relation
-    linear in x whose slope has a known sign; None otherwise."""
+def interval_of(cond, x: sp.Symbol) -> tuple[sp.Expr | None, sp.Expr | None] | None:
+    """(lower end or None, upper end or None) of a condition that is an interval in x: ``True``, or a relation (an
+    ``And`` of at most one per side) linear in x with a slope of known sign; None otherwise."""
+    if cond == sp.true:
+        return None, None
+    ends: dict[bool, sp.Expr] = {}
+    for rel in cond.args if isinstance(cond, sp.And) else (cond,):
+        if not isinstance(rel, RELATIONS):
+            return None
+        root = linear_root(rel.lhs - rel.rhs, x)  # the relation is d < 0 or d > 0 (or with equality)
+        if root is None:
+            return None
+        point, rising = root
+        holds_above = isinstance(rel, (sp.StrictGreaterThan, sp.GreaterThan)) == rising
+        if holds_above in ends:
+            return None
+        ends[holds_above] = sp.expand(point)  # μ − kσ, not σ(−k + μ/σ)
+    return ends.get(True), ends.get(False)
+
+
+def _ordered(points: list[sp.Expr]) -> list[sp.Expr] | None:
+    """The distinct points in increasing order, when every difference has a sign known for all θ; None otherwise."""
+    distinct: list[sp.Expr] = []
+    for point in points:
+        if all(sp.expand(point - q) != 0 for q in distinct):
+            distinct.append(point)
+    for i, p_i in enumerate(distinct):
+        for p_j in distinct[i + 1:]:
+            d = sp.expand(p_j - p_i)
+            if d.is_positive is None and d.is_negative is None:
+                return None
+    return sorted(distinct, key=functools.cmp_to_key(lambda p, q: -1 if sp.expand(q - p).is_positive else 1))
+
+
+def breaks_of(expr: sp.Expr, x: sp.Symbol) -> tuple[Break, ...] | None:
+    """The break points of ``expr``, in increasing order, when it is (after folding) a ``Piecewise`` whose branches are
+    intervals in x (:func:`interval_of`; ``Eq`` branches have measure zero and are dropped), each side of every break
+    point on a branch that holds there (the first true condition wins); None otherwise."""
     folded = as_piecewise(expr)
-    if folded is None or len(folded.args) != 2 or folded.args[1].cond != sp.true:
+    if folded is None:
         return None
-    (first, cond), (other, _) = folded.args
-    if not isinstance(cond, RELATIONS) or any(v.has(sp.Piecewise, sp.nan, sp.zoo) for v in (first, other)):
-        return None  # nan: the score 0/0 off a support written as Piecewise((g, c), (0, True))
-    root = linear_root(cond.lhs - cond.rhs, x)  # the condition is d < 0 or d > 0 (or with equality)
-    if root is None:
+    branches = []
+    for value, cond in folded.args:
+        if isinstance(cond, sp.Eq):
+            continue
+        ends = interval_of(cond, x)
+        if ends is None or value.has(sp.Piecewise, sp.nan, sp.zoo):
+            return None  # nan: the score 0/0 off a support written as Piecewise((g, c), (0, True))
+        branches.append((value, ends))
+    points = _ordered([e for _, ends in branches for e in ends if e is not None])
+    if not points:
         return None
-    point, rising = root
-    holds_above = isinstance(cond, (sp.StrictGreaterThan, sp.GreaterThan)) == rising
-    below, above = (other, first) if holds_above else (first, other)
-    return Break(point, below, above)
+    index = {point: i for i, point in enumerate(points)}
+
+    def on_segment(j: int) -> sp.Expr | None:  # segment j: between points[j - 1] and points[j] (−∞, ∞ at the ends)
+        for value, (lo, hi) in branches:
+            if (lo is None or _position(lo, index) <= j - 1) and (hi is None or _position(hi, index) >= j):
+                return value
+        return None
+
+    values = [on_segment(j) for j in range(len(points) + 1)]
+    if any(v is None for v in values):
+        return None
+    return tuple(Break(point, values[j], values[j + 1]) for j, point in enumerate(points) if values[j] != values[j + 1])
+
+
+def _position(point: sp.Expr, index: dict) -> int:
+    """The rank of ``point`` among the ordered break points (equal up to expansion)."""
+    return next(i for q, i in index.items() if sp.expand(point - q) == 0)
+
+
+def break_of(expr: sp.Expr, x: sp.Symbol) -> Break | None:
+    """The break point of ``expr`` when it has exactly one (:func:`breaks_of`); None otherwise."""
+    found = breaks_of(expr, x)
+    return found[0] if found and len(found) == 1 else None
 
 
 def distributional_diff(expr: sp.Expr, theta: sp.Symbol, x: sp.Symbol) -> sp.Expr:
-    """∂expr/∂θ with the term −(f₊ − f₋)(y₀)·∂y₀/∂θ·δ(x − y₀) of a break point y₀(θ) (none where f does not jump)."""
-    out = sp.diff(expr, theta)
-    found = break_of(expr, x)
-    if found is None:
-        return out
-    moves = sp.diff(found.point, theta)
-    if moves == 0:
-        return out
-    jump = found.gap(x)
-    if jump.has(sp.nan, sp.zoo, sp.oo, -sp.oo) or is_zero(jump, SECONDS):
-        return out
-    return out - tidy(jump * moves, SECONDS) * sp.DiracDelta(x - found.point)
+    """∂expr/∂θ with a term −(f₊ − f₋)(y₀)·∂y₀/∂θ·δ(x − y₀) for each break point y₀(θ) (none where f does not jump)."""
+    out = deltas_off_their_branch(sp.diff(expr, theta), x)
+    for found in breaks_of(expr, x) or ():
+        moves = sp.diff(found.point, theta)
+        if moves == 0:
+            continue
+        jump = found.gap(x)
+        if jump.has(sp.nan, sp.zoo, sp.oo, -sp.oo) or is_zero(jump, SECONDS):
+            continue
+        out -= tidy(jump * moves, SECONDS) * sp.DiracDelta(x - found.point)
+    return out
+
+
+def deltas_off_their_branch(expr: sp.Expr, x: sp.Symbol) -> sp.Expr:
+    """``expr`` with each δ(x − y₀) (and its derivatives) removed from a ``Piecewise`` branch that does not hold at
+    x = y₀ (an earlier condition is true there, or its own is false): SymPy's ∂²|x − μ|/∂μ² = 2δ(x − μ) in the branch
+    |x − μ| > k of Huber's ρ is 0 as a distribution, since x = μ lies in the branch before it."""
+    if not (expr.has(sp.Piecewise) and expr.has(sp.DiracDelta)):
+        return expr
+
+    def sift(pw: sp.Piecewise) -> sp.Piecewise:
+        branches = []
+        for i, (value, cond) in enumerate(pw.args):
+            off = {}
+            for delta in value.atoms(sp.DiracDelta):
+                root = linear_root(delta.args[0], x)
+                if root is None:
+                    continue
+                at = root[0]
+                if cond.subs(x, at) == sp.false or any(c.subs(x, at) == sp.true for _, c in pw.args[:i]):
+                    off[delta] = sp.S.Zero
+            branches.append((value.xreplace(off) if off else value, cond))
+        return sp.Piecewise(*branches)
+
+    return expr.replace(lambda e: isinstance(e, sp.Piecewise), sift)
 
 
 @functools.lru_cache(maxsize=64)
 def continuous_at_breaks(density: sp.Expr, support: tuple[tuple[sp.Symbol, sp.Set], ...],
                          params: tuple[sp.Symbol, ...]) -> bool:
-    """The density of one continuous data symbol (``support``: its (symbol, set) pair) is one ``Piecewise`` with a
-    break point y₀(θ) where its two branches agree: the break point moves no support (E[s] = 0 stays provable), and
-    the Hessian's jump terms make it regular. (Count data have no density at a point: never.)"""
+    """The density of one continuous data symbol (``support``: its (symbol, set) pair) is one ``Piecewise`` with break
+    points, some moving with θ, where its branches agree: they move no support (E[s] = 0 stays provable), and the
+    Hessian's jump terms make it regular. (Count data have no density at a point: never.)"""
     if len(support) != 1 or is_discrete_set(support[0][1]):
         return False
     x = support[0][0]
-    found = break_of(density, x)
-    if found is None or not found.point.free_symbols & set(params):
-        return False
-    return bool(is_zero(found.gap(x), SECONDS))
+    moving = [b for b in breaks_of(density, x) or () if b.point.free_symbols & set(params)]
+    return bool(moving) and all(is_zero(b.gap(x), SECONDS) for b in moving)
 
 
 def jump_variable(support: Sequence[tuple[sp.Symbol, sp.Set]], density: sp.Expr,

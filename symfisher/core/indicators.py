@@ -208,3 +208,47 @@ def steps_as_branches(density: sp.Expr, data: Sequence[sp.Symbol], log: bool = F
     if not log and (above == 0 or below == 0):
         return density
     return sp.Piecewise((above, x >= c), (below, True))
+
+
+def abs_conditions_as_intervals(expr: sp.Expr, data: Sequence[sp.Symbol]) -> sp.Expr:
+    """Each ``Piecewise`` condition |g| ≤ c (or <), g linear in the one data symbol x with a slope of known sign and
+    c free of x, written as the interval −c ≤ g ≤ c, which the break points and the piecewise strategy read (Huber's
+    ρ(u) = u²/2 for |u| ≤ k, k|u| − k²/2 otherwise); a first branch on |g| > c (or ≥) of a two-branch ``Piecewise``
+    swaps places with the "otherwise" branch, on the interval. Any other ``Piecewise`` is unchanged.
+
+    >>> x, m = sp.Symbol("x", real=True), sp.Symbol("m", real=True)
+    >>> abs_conditions_as_intervals(sp.Piecewise((1, sp.Abs(x - m) > 2), (x, True)), [x])
+    Piecewise((x, (m - x >= -2) & (m - x <= 2)), (1, True))
+    """
+    if len(data) != 1 or not expr.has(sp.Abs):
+        return expr
+    x = data[0]
+
+    def interval(cond) -> tuple[sp.Basic, bool] | None:  # (the interval, whether cond is its complement)
+        if not isinstance(cond, (sp.StrictLessThan, sp.LessThan, sp.StrictGreaterThan, sp.GreaterThan)):
+            return None
+        small, large = cond.lts, cond.gts
+        outside = _scaled_abs(large, x) is not None and not small.has(x)
+        if not (outside or _scaled_abs(small, x) is not None and not large.has(x)):
+            return None
+        g, c = (_scaled_abs(large, x), small) if outside else (_scaled_abs(small, x), large)
+        if linear_root(g, x) is None:
+            return None
+        strict = isinstance(cond, (sp.StrictLessThan, sp.StrictGreaterThan)) != outside  # |g| ≥ c: −c < g < c
+        lower, upper = (sp.StrictGreaterThan, sp.StrictLessThan) if strict else (sp.GreaterThan, sp.LessThan)
+        return sp.And(lower(g, -c), upper(g, c)), outside
+
+    def rewrite(pw: sp.Piecewise) -> sp.Piecewise:
+        found = [interval(c) for _, c in pw.args]
+        if len(pw.args) == 2 and pw.args[1].cond == sp.true and found[0] is not None and found[0][1]:
+            return sp.Piecewise((pw.args[1].expr, found[0][0]), (pw.args[0].expr, True))
+        return sp.Piecewise(*[(v, f[0] if f is not None and not f[1] else c)
+                              for (v, c), f in zip(pw.args, found)])
+
+    return expr.replace(lambda e: isinstance(e, sp.Piecewise), rewrite)
+
+
+def _scaled_abs(e: sp.Expr, x: sp.Symbol) -> sp.Expr | None:
+    """g with e = |g|: e an ``Abs`` times a positive factor free of x (|x − μ|/σ = |(x − μ)/σ|); None otherwise."""
+    factor, rest = e.as_independent(x, as_Add=False)
+    return factor * rest.args[0] if isinstance(rest, sp.Abs) and factor.is_positive else None

@@ -19,7 +19,8 @@ from symfisher.core.display import readable_logpdf
 from symfisher.core.points import domain_of, is_discrete_set
 from symfisher.errors import ModelError
 from symfisher.core.breakpoints import as_piecewise
-from symfisher.core.indicators import absorb_indicators, deltas_as_branches, steps_as_branches
+from symfisher.core.indicators import (abs_conditions_as_intervals, absorb_indicators, deltas_as_branches,
+                                      steps_as_branches)
 from symfisher.core.structure import joint as _joint
 
 __all__ = ["Model"]
@@ -57,6 +58,18 @@ def log_of(density: sp.Expr) -> sp.Expr:
     return sp.expand_log(sp.log(density), force=False)
 
 
+def _one_set(support: object, symbols: Sequence[sp.Symbol]) -> sp.Set | None:
+    """The support of a single data symbol as given (a set, or a one-entry mapping), or, when none is given, the set its
+    assumptions say (real: ℝ, integer and nonnegative: ℕ₀); None for several data symbols or nothing to read."""
+    if len(symbols) != 1:
+        return None
+    given = list(support.values()) if isinstance(support, Mapping) else [support]
+    if len(given) == 1 and isinstance(given[0], sp.Set):
+        return given[0]
+    x = symbols[0]
+    return domain_of(x) if support is None and (x.is_real is not None or x.is_integer is not None) else None
+
+
 def _as_set(value: object, sym: sp.Symbol) -> sp.Set:
     if isinstance(value, sp.Set):
         return value
@@ -82,7 +95,8 @@ class Model:
         params: Parameters θ (the rows of the Fisher matrix).
         support: Pairs (data symbol, SymPy Set); bounds may depend on θ.
         given: Covariates, conditioned on (not integrated over).
-        domain: Pairs (parameter, Set) of parameter domains.
+        domain: Pairs (symbol, Set): domains of parameters, covariates and known constants (a quantile level
+            τ ∈ (0, 1) left symbolic).
         n_obs: Number of i.i.d. observations (a number or a Symbol).
         name: A label for messages and output.
         joint_support: The set of data points when the data are constrained jointly (``support`` then
@@ -134,12 +148,12 @@ class Model:
         (lambda,)
         """
         density = cls._sympify(density, "density")
-        sets = list(support.values()) if isinstance(support, Mapping) else [support]
         symbols = [data] if isinstance(data, sp.Symbol) else list(data)
-        if len(sets) == 1 and isinstance(sets[0], sp.Set) and is_discrete_set(sets[0]):  # KroneckerDelta(k, 0)
+        one_set = _one_set(support, symbols)
+        if one_set is not None and is_discrete_set(one_set):  # KroneckerDelta(k, 0)
             density = deltas_as_branches(density, symbols)
-        elif len(sets) == 1 and isinstance(sets[0], sp.Set):  # Heaviside(y − μ) on both sides of a break point
-            density = steps_as_branches(density, symbols)
+        elif one_set is not None:  # Heaviside(y − μ) on both sides of a break point
+            density = abs_conditions_as_intervals(steps_as_branches(density, symbols), symbols)
         return cls._build(log_of(density), density, data, params, support, given, domain, name, validate, timeout)
 
     @classmethod
@@ -164,9 +178,10 @@ class Model:
         (x,)
         """
         logpdf = cls._sympify(logpdf, "log-density")
-        sets = list(support.values()) if isinstance(support, Mapping) else [support]
-        if len(sets) == 1 and isinstance(sets[0], sp.Set) and not is_discrete_set(sets[0]):  # a check loss
-            logpdf = steps_as_branches(logpdf, [data] if isinstance(data, sp.Symbol) else list(data), log=True)
+        symbols = [data] if isinstance(data, sp.Symbol) else list(data)
+        one_set = _one_set(support, symbols)
+        if one_set is not None and not is_discrete_set(one_set):  # a check loss, Huber's ρ
+            logpdf = abs_conditions_as_intervals(steps_as_branches(logpdf, symbols, log=True), symbols)
         return cls._build(logpdf, sp.exp(logpdf), data, params, support, given, domain, name, validate, timeout)
 
     @classmethod
@@ -491,6 +506,7 @@ class Model:
         kind: str = "pdf",
         given: str | None = None,
         *,
+        constants: str | None = None,
         name: str | None = None,
         timeout: float = 20.0,
     ) -> Model:
@@ -506,6 +522,7 @@ class Model:
                 data assumptions.
             kind: ``"pdf"`` or ``"logpdf"``.
             given: Covariates, e.g. ``"z:real"``.
+            constants: Known constants left symbolic, with their domains, e.g. ``"tau:(0,1)"``.
             name: A label for messages (default: the density text, shortened).
             timeout: Hard bound in seconds on validating the model.
 
@@ -518,7 +535,8 @@ class Model:
         """
         from symfisher.core import outer
 
-        return outer.model_from_string(pdf, data, params, support, kind, given, name=name, timeout=timeout)
+        return outer.model_from_string(pdf, data, params, support, kind, given, constants=constants, name=name,
+                                       timeout=timeout)
 
 
 def _stats_density(dist, mass, x: sp.Symbol, random_symbol) -> sp.Expr:
@@ -679,8 +697,9 @@ def _check_structure(m: Model) -> None:
     if m.param_groups:
         _check_groups(m)
     for p, s in m.domain:
-        if p not in m.params and p not in m.given:
-            raise ModelError(f"model {name}: domain given for {p}, which is not a parameter")
+        if p not in m.params and p not in m.given and p not in m.constants:
+            raise ModelError(f"model {name}: domain given for {p}, which is neither a parameter, a covariate nor a "
+                             "known constant of the density")
         if not isinstance(s, sp.Set):
             raise ModelError(f"model {name}: the domain of {p} must be a SymPy Set, got {s!r:.60}")
     n = m.n_obs

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import random
 
+import mpmath
 import sympy as sp
 
 from symfisher.core.deadline import in_worker, run_with_deadline
@@ -49,6 +50,50 @@ def exp_as_rational(expr: sp.Expr) -> sp.Expr | None:
     if rational.has(sp.exp):
         return None
     return sp.factor(sp.cancel(rational)).xreplace({w: back})
+
+
+def exp_monomials(expr: sp.Expr) -> tuple[dict, dict] | None:
+    """exp(Σ c_m·m) → Π w_m^{c_m·d_m} (c_m rational, m a monomial of the expanded exponent, w_m = exp(m/d_m) with d_m
+    the common denominator of m's coefficients), and w_m → exp(m/d_m) to put back; None without exponentials. The
+    exponentials of a truncated normal law, exp(−μ²/(2s²)) and exp(−(1 − μ)²/(2s²)), become products of powers of
+    exp(μ²/s²), exp(μ/s²) and exp(1/s²), so ``cancel`` sees every relation among them."""
+    atoms = expr.atoms(sp.exp)
+    if not atoms:
+        return None
+    split = {}
+    for e in atoms:
+        terms = [t.as_coeff_Mul() for t in sp.Add.make_args(sp.expand(e.args[0]))]
+        if not all(c.is_Rational for c, _ in terms):
+            return None
+        split[e] = terms
+    dens: dict[sp.Expr, int] = {}
+    for terms in split.values():
+        for c, m in terms:
+            dens[m] = sp.ilcm(dens.get(m, 1), c.q)
+    gens = {m: sp.Dummy("w", positive=True) for m in dens}
+    mapping = {e: sp.Mul(*[gens[m] ** (c * dens[m]) for c, m in terms]) for e, terms in split.items()}
+    return mapping, {w: sp.exp(m / dens[m]) for m, w in gens.items()}
+
+
+def _canonical_erf(expr: sp.Expr) -> sp.Expr:
+    """erf and erfc with expanded arguments of canonical sign: erf(−z) = −erf(z), erfc(z) = 1 − erf(z)."""
+    def one(e):
+        z = sp.expand(e.args[0])
+        value = -sp.erf(-z) if z.could_extract_minus_sign() else sp.erf(z)
+        return value if isinstance(e, sp.erf) else 1 - value
+    return expr.replace(lambda e: isinstance(e, (sp.erf, sp.erfc)), one)
+
+
+def zero_over_generators(expr: sp.Expr) -> bool:
+    """Whether ``expr`` cancels to 0 as a rational function of its transcendental atoms once the exponentials are powers
+    of independent generators (:func:`exp_monomials`), error functions have canonical arguments and constant powers
+    such as π^{7/2} are powers of one root (:func:`_constant_roots`)."""
+    expr = _canonical_erf(expr)
+    found = exp_monomials(expr)
+    if found is not None:
+        expr = expr.xreplace(found[0])
+    roots, _ = _constant_roots(expr)
+    return sp.cancel(sp.together(expr.xreplace(roots))) == 0
 
 
 def _constant_roots(expr: sp.Expr) -> tuple[dict, dict]:
@@ -544,24 +589,49 @@ def tidy(expr: sp.Expr, seconds: float = 5.0) -> sp.Expr:
     return found
 
 
+LARGE_NODES = 1500  # above it, numbers from a compiled mpmath function (N walks the tree at adaptive precision)
+
+
 def numerically_nonzero(expr: sp.Expr, seed: int = 5) -> bool:
     """Whether ``expr`` is clearly not 0 (|value| > 1e-15 at 30 digits) at one of two random points of its symbols'
     domains: a cheap proof that it is not identically zero."""
     rng = random.Random(seed)
     syms = sorted(expr.free_symbols, key=str)
+    large = more_nodes_than(expr, LARGE_NODES)
     for _ in range(2):
         point = {s: draw(domain_of(s), rng, bool(s.is_integer)) for s in syms}
         try:
-            v = complex(sp.N(expr.subs(point), 30))
-        except (TypeError, ValueError, ArithmeticError, NotImplementedError):  # no number there: no evidence
+            v = _fixed_precision_value(expr, syms, point) if large else complex(sp.N(expr.subs(point), 30))
+        except (TypeError, ValueError, ArithmeticError, NotImplementedError, ZeroDivisionError):  # no evidence
             return False
-        if abs(v) > 1e-15:
+        if v is not None and abs(v) > 1e-15:
             return True
     return False
 
 
+def _mp(v: sp.Expr, digits: int):
+    """A SymPy number as an mpmath number at the working precision."""
+    v = sp.sympify(v)
+    return mpmath.mpf(v.p) / v.q if v.is_Rational else mpmath.mpmathify(sp.N(v, digits + 10))
+
+
+def _fixed_precision_value(expr: sp.Expr, syms: list, point: dict) -> complex | None:
+    """``expr`` at ``point`` by mpmath at 30 and at 60 digits (a compiled function: ``N`` of a residual of 3,600
+    operations, the truncated normal law's I_σσ, takes 1.3 s, this 0.2 s); None when the two disagree (cancellation
+    ate the digits: no evidence)."""
+    f = sp.lambdify(syms, expr, "mpmath")
+    values = []
+    for digits in (30, 60):
+        with mpmath.workdps(digits):
+            values.append(complex(f(*[_mp(point[s], digits) for s in syms])))
+    low, high = values
+    return high if abs(low - high) <= 1e-3 * abs(high) else None
+
+
 def _zero_forms(expr: sp.Expr) -> bool:
     if sp.expand(expr) == 0 or exp_as_rational(expr) == 0:
+        return True
+    if expr.has(sp.exp, sp.erf, sp.erfc) and zero_over_generators(expr):
         return True
     if expr.has(sp.gamma):  # Γ(c + k) through Γ(c) inside sums, which gammasimp misses (the t law's I_νν by its score)
         expr = expr.replace(lambda e: isinstance(e, sp.gamma), sp.expand_func)

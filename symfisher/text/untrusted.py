@@ -53,6 +53,7 @@ def model_from_string(
     kind: str = "pdf",
     given: str | None = None,
     *,
+    constants: str | None = None,
     name: str | None = None,
     timeout: float = 20.0,
 ) -> Model:
@@ -66,6 +67,8 @@ def model_from_string(
             data assumptions (real → (-∞, ∞), positive → (0, ∞), nonnegative_integer → ℕ₀).
         kind: ``"pdf"`` or ``"logpdf"``.
         given: Covariates (conditioned on, not integrated over), e.g. ``"z:real"``.
+        constants: Known constants left symbolic, with their domains, e.g. ``"tau:(0,1)"`` (a quantile level):
+            neither differentiated nor integrated over.
         name: A label for messages; default the density text in one line, shortened to 40 characters
             (so messages read ``model lam*exp(-lam*x): ...``).
         timeout: Hard bound in seconds on parsing, building and validating.
@@ -84,7 +87,7 @@ def model_from_string(
     for value, role in ((pdf, "the density"), (data, "data"), (params, "params")):
         if not isinstance(value, str):
             raise ModelError(f"{role} must be given as text (str), got {type(value).__name__}")
-    for value, role in ((support, "support"), (given, "given")):
+    for value, role in ((support, "support"), (given, "given"), (constants, "constants")):
         if value is not None and not isinstance(value, str):
             raise ModelError(f"{role} must be given as text (str) or None, got {type(value).__name__}")
     if kind not in ("pdf", "logpdf"):
@@ -97,7 +100,7 @@ def model_from_string(
     seconds = max(0.05, min(timeout * 0.95, timeout - 0.1))  # leave time to kill and reap the worker
     budget = Budget.of(seconds)
     try:
-        return run_with_deadline(_build, (pdf, data, params, support, kind, given, name, budget), seconds)
+        return run_with_deadline(_build, (pdf, data, params, support, kind, given, constants, name, budget), seconds)
     except BudgetExceeded as exc:
         if str(exc).startswith(f"model {name}:"):
             raise
@@ -122,21 +125,23 @@ def text_label(text: str, width: int = 40) -> str:
     return (one_line if len(one_line) <= width else one_line[:width - 1] + "…") or "model"
 
 
-def _build(pdf: str, data: str, params: str, support: str | None, kind: str, given: str | None, name: str,
-           budget: Budget) -> Model:
+def _build(pdf: str, data: str, params: str, support: str | None, kind: str, given: str | None,
+           constants: str | None, name: str, budget: Budget) -> Model:
     data_d, params_d, given_d = parse_domains(data), parse_domains(params), parse_domains(given or "")
-    data_s, params_s, given_s = list(data_d), list(params_d), list(given_d)
+    constants_d = parse_domains(constants or "")
+    data_s, params_s, given_s, constants_s = list(data_d), list(params_d), list(given_d), list(constants_d)
     if not data_s:
         raise ModelError(f"model {name}: no data symbol declared (data={data!r})")
     if not params_s:
         raise ModelError(f"model {name}: no parameter declared (params={params!r})")
     roles = {}
-    for role, symbols in (("data", data_s), ("a parameter", params_s), ("a covariate", given_s)):
+    for role, symbols in (("data", data_s), ("a parameter", params_s), ("a covariate", given_s),
+                          ("a constant", constants_s)):
         for s in symbols:
             if s.name in roles:
                 raise ModelError(f"model {name}: symbol {s.name!r} is declared as both {roles[s.name]} and {role}")
             roles[s.name] = role
-    outer = {s.name: s for s in (*params_s, *given_s)}
+    outer = {s.name: s for s in (*params_s, *given_s, *constants_s)}
     declared = {x.name: d for x, d in data_d.items() if d != domain_of(x)}  # beyond its assumptions: x:(0,1)
     total = _simplex_total(support, outer, name)
     if total is not None:  # the free coordinates of a simplex: each on (0, total) (counts: 0 … total), Σ < total
@@ -149,14 +154,19 @@ def _build(pdf: str, data: str, params: str, support: str | None, kind: str, giv
             sets = _declared_supports(sets, data_s, declared, name)
     if sets is not None:
         data_s = [_refine(x, sets[x.name], name) for x in data_s]
-    symbols = {s.name: s for s in (*data_s, *params_s, *given_s)}
+    symbols = {s.name: s for s in (*data_s, *params_s, *given_s, *constants_s)}
     expr = parse_expression(pdf, symbols)
+    unused = [c.name for c in constants_s if not expr.has(c) and not any(
+        c in sets[x.name].free_symbols for x in data_s if sets is not None and x.name in sets)]
+    if unused:
+        raise ModelError(f"model {name}: constant {unused[0]} is declared but appears neither in the density nor in "
+                         "the support")
     support_map = None if sets is None else {x: sets[x.name] for x in data_s}
     if total is not None:
         support_map = Model.simplex(data_s, total, discrete=discrete)
     build = Model.from_pdf if kind == "pdf" else Model.from_logpdf
-    model = build(expr, data_s, params_s, support_map, given_s or None, domain={**params_d, **given_d}, name=name,
-                  validate=False)
+    model = build(expr, data_s, params_s, support_map, given_s or None, domain={**params_d, **given_d, **constants_d},
+                  name=name, validate=False)
     validate_model(model, timeout=max(0.1, budget.left() - 0.1), declared=True)  # every declared value must work
     return model
 

@@ -19,7 +19,7 @@ import sympy as sp
 
 import symfisher as sf
 from symfisher import Model
-from symfisher.core.breakpoints import break_of
+from symfisher.core.breakpoints import breaks_of
 
 x = sp.Symbol("x", positive=True)
 xr = sp.Symbol("x", real=True)
@@ -61,6 +61,8 @@ def _gompertz_fisher() -> sp.Matrix:
     cross = (1 / b + first) / lam
     return sp.Matrix([[1 / b**2 + 2 * first / b + second, cross], [cross, 1 / lam**2]])
 
+
+_HUBER_C = sp.sqrt(2 * sp.pi) * sp.erf(k / sp.sqrt(2)) + 2 * sp.exp(-k**2 / 2) / k  # ∫ e^{−ρ_k(u)} du
 
 FAMILIES = {
     # Jones (2009), "Kumaraswamy's distribution: a beta-type distribution with some tractability advantages",
@@ -235,6 +237,20 @@ FAMILIES = {
             xr, [beta, s], sp.Reals, given=[z], name="quantile-regression"),
         sp.diag(sp.Rational(3, 16) * z**2 / s**2, 1 / s**2),
         ({beta: 0.7, s: 1.3, z: 1.8}, {beta: -1.2, s: 0.6, z: -0.5})),
+    # Huber's least favourable law (a Gaussian centre, exponential tails; break points μ ± kσ, three pieces), written
+    # as the textbook writes ρ, with |u| in the condition and in the tails: p = exp(−ρ_k(u))/(σC), u = (x − μ)/σ,
+    # C = √(2π) erf(k/√2) + 2e^{−k²/2}/k. Huber (1964), "Robust estimation of a location parameter", Annals of
+    # Mathematical Statistics 35, 73-101: I_μμ = E[ψ_k'(u)]/σ² = (1 − ε)(2Φ(k) − 1)/σ² with 1 − ε = √(2π)/C.
+    # I_σσ = E[(uψ_k(u) − 1)²]/σ² term by term: ∫_{−k}^{k}(u² − 1)²e^{−u²/2}du = 2M₀ − 2k e − 2k³e (M₀ = √(2π) erf(k/√2),
+    # e = e^{−k²/2}, the truncated normal moments), each tail e(k⁴ + 1)/k, so I_σσ = (2 − 2e(k + 1/k)/C)/σ²; I_μσ = 0
+    # by symmetry. The score is continuous at both break points: no jump terms, the law is regular.
+    "huber-least-favourable": Family(
+        lambda: Model.from_logpdf(-sp.Piecewise((((xr - mu) / s) ** 2 / 2, sp.Abs((xr - mu) / s) <= k),
+                                                (k * sp.Abs((xr - mu) / s) - k**2 / 2, True)) - sp.log(s * _HUBER_C),
+                                  xr, [mu, s], sp.Reals, name="huber-least-favourable"),
+        sp.diag(sp.sqrt(2 * sp.pi) * sp.erf(k / sp.sqrt(2)) / (_HUBER_C * s**2),
+                (2 - 2 * sp.exp(-k**2 / 2) * (k + 1 / k) / _HUBER_C) / s**2),
+        ({mu: 0.3, s: 1.6, k: 1.345}, {mu: -1.1, s: 0.5, k: 0.7})),
 }
 
 
@@ -246,9 +262,9 @@ def _quadrature_fisher(model: Model, point: dict, end: float | None = None) -> s
     fns = [sp.lambdify(data, si, "mpmath") for si in score]
     lo, hi = (float(e) if e.is_finite else (mpmath.inf if e > 0 else -mpmath.inf) for e in (support.inf, support.sup))
     hi = hi if end is None else end
-    found = break_of(model.density, data)  # a kink of the integrand: quadrature splits there
-    inner = float(found.point.subs(point)) if found is not None else point.get(mu, 0) + point.get(m, 0)
-    cut = [lo, hi] if support.inf != -sp.oo else [lo, inner, hi]
+    found = breaks_of(model.density, data) or ()  # kinks of the integrand: quadrature splits there
+    inner = [float(b.point.subs(point)) for b in found] or [point.get(mu, 0) + point.get(m, 0)]
+    cut = [lo, hi] if support.inf != -sp.oo else [lo, *inner, hi]
     n = len(score)
     out = sp.zeros(n, n)
     for i in range(n):

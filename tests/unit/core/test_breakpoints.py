@@ -5,8 +5,8 @@ from __future__ import annotations
 import sympy as sp
 
 import symfisher as sf
-from symfisher.core.breakpoints import (Break, break_of, continuous_at_breaks, distributional_diff, hessian_entry,
-                                       jump_variable)
+from symfisher.core.breakpoints import (Break, break_of, breaks_of, continuous_at_breaks, deltas_off_their_branch,
+                                       distributional_diff, hessian_entry, jump_variable)
 
 y = sp.Symbol("y", real=True)
 mu = sp.Symbol("mu", real=True)
@@ -106,3 +106,77 @@ def test_the_check_loss_of_quantile_regression_as_a_log_density():
     d = sf.derive(model)
     assert d.equality.status == "proved", d.equality.reason
     assert d.fisher == sp.diag(tau * (1 - tau) / s**2, 1 / s**2)
+
+
+k = sp.Symbol("k", positive=True)
+HUBER_RHO = sp.Piecewise((k * (mu - y) - k**2 / 2, y < mu - k), ((y - mu) ** 2 / 2, y <= mu + k),
+                         (k * (y - mu) - k**2 / 2, True))  # Huber's ρ_k(y − μ): three branches, breaks at μ ± k
+
+
+def test_several_break_points_are_read_in_order():
+    assert breaks_of(HUBER_RHO, y) == (Break(mu - k, k * (mu - y) - k**2 / 2, (y - mu) ** 2 / 2),
+                                       Break(mu + k, (y - mu) ** 2 / 2, k * (y - mu) - k**2 / 2))
+    assert break_of(HUBER_RHO, y) is None  # not one break point
+    interval_first = sp.Piecewise((1, (y > mu) & (y < mu + 1)), (2, True))  # an And: two ends, "otherwise" around
+    assert breaks_of(interval_first, y) == (Break(mu, 2, 1), Break(mu + 1, 1, 2))
+    assert breaks_of(sp.Piecewise((1, y < 0), (2, y < mu), (3, True)), y) is None  # 0 < μ unknown: no order
+
+
+def test_continuity_at_every_moving_break_point():
+    density = sp.exp(-HUBER_RHO)  # continuous at μ ± k
+    assert continuous_at_breaks(density, LINE, (mu,))
+    hessian = hessian_entry(sp.diff(-HUBER_RHO, mu), mu, jump_variable(LINE, density, (mu,)))
+    assert not hessian.has(sp.DiracDelta)  # the score −ρ'(y − μ)·(−1) is continuous too
+    jumps_once = sp.Piecewise((sp.exp(y - mu), y < mu), (sp.exp(mu - y) / 2, y < mu + 1), (sp.exp(mu - y), True))
+    assert not continuous_at_breaks(jumps_once, LINE, (mu,))  # continuous at μ, not at μ + 1
+
+
+def test_a_delta_off_its_branch_is_zero():
+    """SymPy's ∂²(k|y − μ|)/∂μ² = 2kδ(y − μ) in the branch |y − μ| > k: y = μ lies in the branch before it."""
+    inside = (y - mu >= -k) & (y - mu <= k)
+    h = sp.Piecewise((-1, inside), (-2 * k * sp.DiracDelta(y - mu), True))
+    assert deltas_off_their_branch(h, y) == sp.Piecewise((-1, inside), (0, True))
+    kept = sp.Piecewise((-2 * k * sp.DiracDelta(y - mu), inside), (0, True))  # δ at μ, inside its own branch
+    assert deltas_off_their_branch(kept, y) == kept
+
+
+def test_huber_written_with_absolute_values_is_proved():
+    """ρ_k with |u| in the condition and in the tails (the textbook form), u = y − μ, k = 3/2: the condition becomes
+    an interval, the δ of |u|'' off its branch drops, and I_μμ = √(2π) erf(k/√2)/C (Huber 1964), proved."""
+    kk = sp.Rational(3, 2)
+    u = y - mu
+    norm = sp.sqrt(2 * sp.pi) * sp.erf(kk / sp.sqrt(2)) + 2 * sp.exp(-kk**2 / 2) / kk
+    rho = sp.Piecewise((u**2 / 2, sp.Abs(u) <= kk), (kk * sp.Abs(u) - kk**2 / 2, True))
+    d = sf.derive(sf.Model.from_logpdf(-rho - sp.log(norm), y, [mu]))  # no support given: ℝ from y's assumptions
+    assert d.equality.status == "proved", d.equality.reason
+    assert not d.hessian[0, 0].has(sp.DiracDelta)
+    assert sp.simplify(d.fisher[0, 0] - sp.sqrt(2 * sp.pi) * sp.erf(kk / sp.sqrt(2)) / norm) == 0
+
+
+def test_absolute_value_conditions_become_intervals():
+    from symfisher.core.indicators import abs_conditions_as_intervals
+
+    s = sp.Symbol("s", positive=True)
+    inside = sp.Piecewise((1, sp.Abs((y - mu) / s) <= k), (2, True))  # |u|/s: a positive factor outside |·|
+    got = abs_conditions_as_intervals(inside, [y])
+    assert breaks_of(got, y) == (Break(mu - k * s, 2, 1), Break(mu + k * s, 1, 2))
+    outside = sp.Piecewise((2, sp.Abs(y - mu) > k), (1, True))  # the complement first: the branches swap
+    assert breaks_of(abs_conditions_as_intervals(outside, [y]), y) == (Break(mu - k, 2, 1), Break(mu + k, 1, 2))
+    for unchanged in (sp.Piecewise((1, sp.Abs(y**2 - mu) <= k), (2, True)),  # not linear in y
+                      sp.Piecewise((1, sp.Abs(y - mu) <= y), (2, True)),  # y on both sides
+                      sp.Piecewise((2, sp.Abs(y - mu) > k), (1, y < 0), (3, True))):  # a complement among three
+        assert abs_conditions_as_intervals(unchanged, [y]) == unchanged
+
+
+def test_quantile_regression_at_a_symbolic_quantile_level():
+    """τ a known constant with its range given, domain={τ: (0, 1)}: the pieces decay at the rates τ/s and (1 − τ)/s,
+    which the masses see with τ = 1/(1 + t), t > 0. I = diag(τ(1 − τ)/s², 1/s²) (Yu & Zhang 2005), proved; without
+    the range, τ(1 − τ) > 0 is unknown and the entries stay open."""
+    s, tau = sp.symbols("s tau", positive=True)
+    u = (y - mu) / s
+    logpdf = sp.log(tau * (1 - tau) / s) - u * (tau - sp.Heaviside(-u))
+    model = sf.Model.from_logpdf(logpdf, y, [mu, s], sp.Reals, domain={tau: sp.Interval.open(0, 1)})
+    assert model.constants == (tau,) and dict(model.domain)[tau] == sp.Interval.open(0, 1)
+    d = sf.derive(model)
+    assert d.equality.status == "proved", d.equality.reason
+    assert sp.simplify(d.fisher - sp.diag(tau * (1 - tau) / s**2, 1 / s**2)) == sp.zeros(2, 2)

@@ -66,7 +66,8 @@ INVALID = [
                  r"model exponential: the support of x \(Interval\(0, x\)\) depends on the data",
                  id="support-depends-on-data"),
     pytest.param(dict(domain=((mu, sp.S.Reals),)),
-                 r"model exponential: domain given for mu, which is not a parameter", id="domain-non-parameter"),
+                 r"model exponential: domain given for mu, which is neither a parameter, a covariate nor a known "
+                 r"constant of the density", id="domain-non-parameter"),
     pytest.param(dict(domain=((lam, "R"),)), r"model exponential: the domain of lambda must be a SymPy Set, got 'R'",
                  id="domain-not-a-set"),
     pytest.param(dict(n_obs=sp.Integer(0)),

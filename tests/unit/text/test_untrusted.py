@@ -65,6 +65,37 @@ def test_a_break_point_from_text_with_unit_steps():
     assert d.fisher[0, 0] == 1 and sp.simplify(d.fisher[1, 1] - (1 / a**2 + 4 / (1 + a**2) ** 2)) == 0
 
 
+CHECK_LOSS = "log(tau*(1-tau)/s) - (y-mu)/s*(tau - Heaviside(-(y-mu)/s))"
+
+
+def test_a_known_constant_with_its_domain_from_text():
+    """Quantile regression's check loss at a symbolic level τ, declared with ``constants="tau:(0,1)"``: τ is not
+    differentiated, its domain tells the engine τ(1 − τ) > 0; proved, I = diag(τ(1 − τ)/s², 1/s²)."""
+    m = sf.Model.from_string(CHECK_LOSS, "y:real", "mu:real s:positive", "Reals", "logpdf", constants="tau:(0,1)")
+    (tau,), (mu, s) = m.constants, m.params
+    assert dict(m.domain)[tau] == sp.Interval.open(0, 1)
+    d = sf.derive(m, timeout=60)
+    assert d.equality.status == "proved", d.equality.reason
+    assert sp.simplify(d.fisher - sp.diag(tau * (1 - tau) / s**2, 1 / s**2)) == sp.zeros(2, 2)
+
+
+@pytest.mark.parametrize("constants, message", [
+    ("tau:(0,1) c:positive", r"constant c is declared but appears neither in the density nor in the support"),
+    ("mu:(0,1) tau:(0,1)", r"symbol 'mu' is declared as both a parameter and a constant"),
+])
+def test_constants_from_text_errors_name_the_problem(constants, message):
+    with pytest.raises(sf.ModelError, match=message):
+        sf.Model.from_string(CHECK_LOSS, "y:real", "mu:real s:positive", "Reals", "logpdf", constants=constants)
+
+
+def test_the_cli_takes_constants_next_to_a_density_only(capsys):
+    assert main(["derive", "--logdensity", CHECK_LOSS, "--data", "y:real", "--params", "mu:real s:positive",
+                 "--constants", "tau:(0,1)", "--support", "(-oo, oo)"]) == 0
+    assert "proved" in capsys.readouterr().out
+    assert main(["derive", "normal", "--constants", "tau:(0,1)"]) == 3
+    assert "--constants describes a density given with --density/--logdensity" in capsys.readouterr().err
+
+
 def test_simplex_support_from_text_gives_the_dirichlet_information():
     """'simplex': the free coordinates of a Dirichlet, I = diag ψ′(α_i) − ψ′(α₀) (Ng, Tian & Tang 2011, §2.1)."""
     m = sf.Model.from_string(DIRICHLET, "x y", "a:positive b:positive c:positive", "simplex", name="dirichlet")

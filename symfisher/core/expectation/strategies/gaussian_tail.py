@@ -10,7 +10,10 @@ With v = x − x₀ the exponent is −a v² + c + b²/(4a), and partial fractio
 * j < 0, v₀ > 0 proved on the parameter domain (the pole at v = 0 outside the interval):
   ∫_{v₀}^∞ vʲ e^{−a v²} dv = ½ a^{−(j+1)/2} Γ((j + 1)/2, a v₀²), written down to √π erfc and E₁ (:func:`upper_gamma`).
 
-(−∞, h) is mirrored onto (−h, ∞). Every value is spot-checked by quadrature.
+(−∞, h) is mirrored onto (−h, ∞). A bounded interval (l, h) is the difference of two tails, ∫_l^∞ − ∫_h^∞
+(a truncated normal law, the middle piece of Huber's least favourable density), erfc(·) − erfc(·) written as
+erf(·) − erf(·); with a pole (j < 0) both ends must lie on one side of the vertex (mirrored when it is the left
+side). Every value is spot-checked by quadrature.
 """
 
 from __future__ import annotations
@@ -110,26 +113,52 @@ def _tail_of(exponent: sp.Expr, rational: sp.Expr, x: sp.Symbol, lo: sp.Expr,
     return value, vertex
 
 
+def _between(shape: tuple[sp.Expr, sp.Expr], x: sp.Symbol, lo: sp.Expr, hi: sp.Expr,
+             sign: Callable[[sp.Expr], int]) -> tuple[sp.Expr, sp.Expr] | None:
+    """(∫_lo^hi R(x)·exp(Q(x)) dx, the vertex) for (Q, R) of :func:`quadratic_exponent`, as ∫_lo^∞ − ∫_hi^∞; when a
+    pole keeps a tail from closing, the mirror image ∫_{−hi}^{−lo} of the integrand at −x."""
+    for (exponent, rational), (a, b), flip in (
+            (shape, (lo, hi), 1), ((shape[0].xreplace({x: -x}), shape[1].xreplace({x: -x})), (-hi, -lo), -1)):
+        upper, lower = _tail_of(exponent, rational, x, a, sign), _tail_of(exponent, rational, x, b, sign)
+        if upper is not None and lower is not None:
+            return sp.expand((upper[0] - lower[0]).rewrite(sp.erf)), flip * upper[1]
+    return None
+
+
+def interval_integral(integrand: sp.Expr, x: sp.Symbol, lo: sp.Expr, hi: sp.Expr,
+                      sign: Callable[[sp.Expr], int]) -> sp.Expr | None:
+    """∫_lo^hi integrand dx for R(x)·exp(quadratic) on a bounded interval (:func:`_between`), else None."""
+    shape = quadratic_exponent(integrand, x)
+    found = None if shape is None else _between(shape, x, lo, hi, sign)
+    return None if found is None else found[0]
+
+
 @register("gaussian-tail", "atom")
 def gaussian_tail(engine, g: sp.Expr) -> Expectation | None:
-    """E[g] as incomplete Gamma functions (error functions, exponential integrals) of the vertex's distance to the end."""
+    """E[g] as incomplete Gamma functions (error functions, exponential integrals) of the vertex's distance to the end
+    (to both ends, on a bounded interval)."""
     ctx = engine.ctx
     if ctx.interval is None or g.has(*KINKED):
         return None
     x, s = ctx.interval
     integrand = g * ctx.density
-    if not integrand.has(sp.exp) or (s.inf is -sp.oo) == (s.sup is sp.oo):
+    if not integrand.has(sp.exp) or (s.inf is -sp.oo and s.sup is sp.oo):
         return None
+    bounded = s.inf is not -sp.oo and s.sup is not sp.oo
     left = s.inf is -sp.oo  # (−∞, h): mirrored onto (−h, ∞)
     mirrored, lo = (integrand.xreplace({x: -x}), -s.sup) if left else (integrand, s.inf)
     shape = quadratic_exponent(mirrored, x)  # cheap, in-process: no worker for the atoms of other shapes
     if shape is None:
         return None
-    found = engine.hard(_tail_of, *shape, x, lo, ctx.sign, seconds=SECONDS)
+    if bounded:
+        found = engine.hard(_between, shape, x, s.inf, s.sup, ctx.sign, seconds=SECONDS)
+    else:
+        found = engine.hard(_tail_of, *shape, x, lo, ctx.sign, seconds=SECONDS)
     if found is None or not confirmed(engine, g, found[0]):
         return None
     value, vertex = found
     X = sp.Symbol("X")
+    ends = "both ends" if bounded else "the end"
     detail = Note.of("the exponent is a quadratic in X with its vertex at ", eq(X, -vertex if left else vertex),
-                     ": incomplete Gamma functions of the distance from the vertex to the end", rule="gaussian-tail")
+                     f": incomplete Gamma functions of the distance from the vertex to {ends}", rule="gaussian-tail")
     return Expectation(value, ("gaussian-tail",), detail=detail)

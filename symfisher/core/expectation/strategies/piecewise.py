@@ -21,32 +21,14 @@ import sympy as sp
 
 from symfisher.core.expectation.base import Expectation
 from symfisher.core.expectation.registry import register
+from symfisher.core.expectation.strategies.gaussian_tail import interval_integral
 from symfisher.core.expectation.strategies.substitution import canonical_in
-from symfisher.core.breakpoints import as_piecewise
+from symfisher.core.breakpoints import as_piecewise, interval_of
 from symfisher.core.evidence import numeric_value
+from symfisher.core.indicators import abs_conditions_as_intervals
 from symfisher.core.note import Note
 
 SAMPLE_SEEDS = (5, 6, 7)  # parameter points where the pieces are checked: ordered, in the support, of mass 1
-
-
-def _bounds(cond, x):
-    """(lower, upper) bound on x of a condition that is an interval in x (an ``And`` of relations linear in x with
-    a numeric slope; None for a missing side), or None when it is not one."""
-    rels = cond.args if isinstance(cond, sp.And) else (cond,)
-    lower, upper = [], []
-    for rel in rels:
-        if not isinstance(rel, (sp.StrictLessThan, sp.LessThan, sp.StrictGreaterThan, sp.GreaterThan)):
-            return None
-        d = sp.expand(rel.lhs - rel.rhs)  # rel: d < 0 or d > 0 (or with equality)
-        slope = d.coeff(x)
-        if not slope.is_number or slope == 0 or (d - slope * x).has(x):
-            return None
-        bound = -(d - slope * x) / slope
-        below = isinstance(rel, (sp.StrictLessThan, sp.LessThan)) == bool(slope > 0)  # x below the bound
-        (upper if below else lower).append(bound)
-    if len(lower) > 1 or len(upper) > 1:
-        return None
-    return (lower[0] if lower else None), (upper[0] if upper else None)
 
 
 def real_number(e, point) -> float | None:
@@ -56,9 +38,10 @@ def real_number(e, point) -> float | None:
 
 
 def _segments(branches, support, point):
-    """The data interval of each branch at one parameter point, as numbers: its condition's interval within the
-    support, less those of the branches before it (a Piecewise takes the first true condition); None for an
-    empty one, and None overall when one is not a single interval."""
+    """The data intervals of each branch at one parameter point, as numbers: its condition's interval within the
+    support, less those of the branches before it (a Piecewise takes the first true condition), as a list of parts
+    (none for an empty branch; two for an "otherwise" between two others: Huber's tails |u| > k); None when an end
+    has no real value."""
     edge = (real_number(support.inf, point), real_number(support.sup, point))
     if None in edge:
         return None
@@ -72,38 +55,41 @@ def _segments(branches, support, point):
         for c_lo, c_hi in covered:  # remove what an earlier branch took
             parts = [q for a, b in parts for q in ((a, min(b, c_lo)), (max(a, c_hi), b))]
         parts = [(a, b) for a, b in parts if b - a > 1e-9 * max([1.0] + [abs(v) for v in (a, b) if math.isfinite(v)])]
-        if len(parts) > 1:
-            return None
-        out.append(parts[0] if parts else None)
+        out.append(parts)
         covered.append((lo_v, hi_v))
     return out
 
 
 def _pieces_at(branches, support, points):
-    """[(condition, value, lower end, upper end)] of the branches that hold part of the support, the ends as
-    expressions (bounds of the conditions or of the support) that give the numeric segments of
-    :func:`_segments` at every sampled point; None when no such choice exists."""
+    """[(condition, value, lower end, upper end)] of the parts of the branches that hold part of the support, the ends
+    as expressions (bounds of the conditions or of the support) that give the numeric parts of :func:`_segments` at
+    every sampled point; None when no such choice exists (or a branch has a different number of parts at two
+    points)."""
     numeric = [_segments(branches, support, point) for point in points]
     if any(n is None for n in numeric):
         return None
     candidates = list(dict.fromkeys([support.inf, support.sup, *(e for b in branches for e in b[2:] if e is not None)]))
 
-    def end(k, side):
+    def end(k, q, side):
         for e in candidates:
             values = [real_number(e, point) for point in points]
-            if all(v is not None and n[k] is not None and (v == n[k][side] or math.isfinite(v) and abs(
-                    v - n[k][side]) <= 1e-9 * max(1.0, abs(v))) for v, n in zip(values, numeric)):
+            if all(v is not None and (v == n[k][q][side] or math.isfinite(v) and abs(
+                    v - n[k][q][side]) <= 1e-9 * max(1.0, abs(v))) for v, n in zip(values, numeric)):
                 return e
         return None
 
     raw = []
     for k, (cond, value, _, _) in enumerate(branches):
-        if all(n[k] is None for n in numeric) or value == 0:
-            continue
-        lo, hi = end(k, 0), end(k, 1)
-        if lo is None or hi is None:
+        counts = {len(n[k]) for n in numeric}
+        if len(counts) > 1:
             return None
-        raw.append((cond, value, lo, hi))
+        if value == 0:
+            continue
+        for q in range(counts.pop()):
+            lo, hi = end(k, q, 0), end(k, q, 1)
+            if lo is None or hi is None:
+                return None
+            raw.append((cond, value, lo, hi))
     return raw or None
 
 
@@ -121,7 +107,7 @@ def _pieces(engine):
             return None
         if isinstance(cond, sp.Eq):  # measure zero
             continue
-        bounds = (None, None) if cond == sp.true else _bounds(cond, x)
+        bounds = interval_of(cond, x)  # relations linear in x, slopes of known sign
         if bounds is None:
             return None
         branches.append((cond, value, *bounds))
@@ -130,26 +116,47 @@ def _pieces(engine):
     if raw is None:
         return None
     out = []
-    for cond, value, lo, hi in raw:
-        mass = engine.hard(sp.integrate, value, (x, lo, hi))
-        if mass.has(sp.Integral):
-            return None
-        if mass != 0:  # a piece that carries no probability adds nothing
-            out.append((cond, sp.Interval.open(lo, hi), sp.factor(mass), value))
-    for point in points:  # the pieces carry all the mass
-        total = real_number(sp.Add(*[m for _, _, m, _ in out]), point) if out else None
-        if total is None or abs(total - 1) > 1e-9:
-            return None
-    built = []
     u = sp.Dummy("u", positive=True)
-    for k, (cond, interval, mass, value) in enumerate(out):
-        mapped = _onto_standard(value / mass, interval, x, u)
+    for cond, value, lo, hi in raw:
+        interval = sp.Interval.open(sp.expand(lo), sp.expand(hi))
+        mapped = _onto_standard(value, interval, x, u)  # on u > 0, |x − μ| and sign(x − μ) of a piece resolve
         if mapped is None:
             return None
         inverse, q, target = mapped
-        sub = ctx.in_variable(u, q, target, sp.Symbol("u", positive=True), f"{ctx.label}, piece {k + 1}")
+        mass = None
+        if target.sup == 1:  # ∫₀¹ e^{−a u² + b u} du in erf, which SymPy leaves unevaluated (after 2 s) for symbolic a, b
+            mass = engine.hard(interval_integral, q, u, sp.S.Zero, sp.S.One, ctx.sign)
+        if mass is None:
+            mass = engine.hard(integrate_on_domains, q, u, target, ctx.domains)
+        if mass.has(sp.Integral):
+            return None
+        if mass != 0:  # a piece that carries no probability adds nothing
+            out.append((cond, interval, sp.factor(mass), inverse, q, target))
+    for point in points:  # the pieces carry all the mass
+        total = real_number(sp.Add(*[piece[2] for piece in out]), point) if out else None
+        if total is None or abs(total - 1) > 1e-9:
+            return None
+    built = []
+    for k, (cond, interval, mass, inverse, q, target) in enumerate(out):
+        sub = ctx.in_variable(u, sp.factor(q / mass), target, sp.Symbol("u", positive=True),
+                              f"{ctx.label}, piece {k + 1}")
         built.append((cond, interval, mass, inverse, engine.child(sub)))
     return built
+
+
+def integrate_on_domains(q: sp.Expr, u: sp.Symbol, target: sp.Interval, domains) -> sp.Expr:
+    """∫ q du over ``target``, each symbol of q with a bounded domain (l, h) written l + (h − l)/(1 + t), t > 0 (a
+    bijection of (0, ∞) onto (l, h), where both p − l and h − p are evidently positive: the pieces of quantile
+    regression at a symbolic τ ∈ (0, 1) decay at the rates τ/σ and (1 − τ)/σ), and put back."""
+    forward, back = {}, {}
+    for p in q.free_symbols - {u}:
+        dom = domains.get(p)
+        if isinstance(dom, sp.Interval) and dom.inf.is_finite and dom.sup.is_finite and not p.is_integer:
+            t = sp.Dummy(f"t_{p}", positive=True)
+            forward[p] = dom.inf + (dom.sup - dom.inf) / (1 + t)
+            back[t] = (dom.sup - p) / (p - dom.inf)
+    value = sp.integrate(q.xreplace(forward) if forward else q, (u, target.inf, target.sup))
+    return sp.factor(value.xreplace(back)) if forward else value
 
 
 def _onto_standard(density, interval, x, u):
@@ -173,14 +180,23 @@ def _onto_standard(density, interval, x, u):
     return None
 
 
-def branch_under(f: sp.Expr, cond) -> sp.Expr | None:
-    """f on the piece where ``cond`` holds: each ``Piecewise`` replaced by its branch under ``cond`` (None when one
-    has no such branch)."""
+def branch_under(f: sp.Expr, cond, x: sp.Symbol | None = None) -> sp.Expr | None:
+    """f on the piece where ``cond`` holds: each ``Piecewise`` replaced by its branch under ``cond`` or (given the data
+    symbol x) under a condition on the same interval of x (None when one has no such branch)."""
     missing = []
+    interval = None if x is None else interval_of(cond, x)
+
+    def same(c) -> bool:
+        if c == cond:
+            return True
+        other = None if interval is None else interval_of(c, x)
+        return interval is not None and other is not None and cond != sp.true and all(
+            (e is None and o is None) or (e is not None and o is not None and sp.expand(e - o) == 0)
+            for e, o in zip(interval, other))
 
     def pick(pw):
         for value, c in pw.args:
-            if c == cond:
+            if same(c):
                 return value
         missing.append(pw)
         return pw
@@ -206,8 +222,9 @@ def piecewise(engine, f: sp.Expr) -> Expectation | None:
         return _sum(piecewise(engine, rest), engine.expect(at_breaks))
     total, used, notes, conditions, signs = sp.Integer(0), [], [], [], set()
     x, u = ctx.data[0], pieces[0][4].ctx.data[0]
+    f = abs_conditions_as_intervals(f, [x])  # |u| ≤ k as the density's model wrote it
     for cond, interval, mass, inverse, sub in pieces:
-        fk = branch_under(f, cond)
+        fk = branch_under(f, cond, x)
         if fk is None:
             return None
         h = canonical_in(fk.xreplace({x: inverse}), u, sub.ctx.support[u])

@@ -231,12 +231,16 @@ def _cdf_candidate(engine):
 
 
 def unit_interval(expr: sp.Expr, u: sp.Symbol) -> sp.Expr:
-    """Canonical form for u ∈ (0, 1): |u − 1| → 1 − u and log(±u^a (u−1)^b) → a log u + b log(1 − u)."""
+    """Canonical form for u ∈ (0, 1): |u − 1| → 1 − u (|g| of g linear in u whose sign is the same at both ends: no
+    root inside) and log(±u^a (u−1)^b) → a log u + b log(1 − u)."""
     def fix_abs(e):
         inner = e.args[0]
         if sp.Poly(inner, u).degree() == 1 if inner.is_polynomial(u) else False:
-            mid = inner.subs(u, sp.Rational(1, 2))
-            return inner if mid > 0 else -inner
+            ends = (inner.subs(u, 0), inner.subs(u, 1))
+            if all(v.is_nonnegative for v in ends):
+                return inner
+            if all(v.is_nonpositive for v in ends):
+                return -inner
         return e
 
     def fix_log(e):

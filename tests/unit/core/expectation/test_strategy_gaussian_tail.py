@@ -1,4 +1,4 @@
-"""Strategy "gaussian-tail" (strategies/gaussian_tail.py): R(x)·exp(−a x² + b x + c) on a half-line, R rational with
+"""Strategy "gaussian-tail" (strategies/gaussian_tail.py): R(x)·exp(−a x² + b x + c) on a half-line (or a bounded interval), R rational with
 poles only at the vertex b/(2a), as incomplete Gamma functions (erfc, E₁) of the vertex's distance to the end."""
 
 from __future__ import annotations
@@ -11,7 +11,7 @@ from _strategy_cases import model, same, strategy
 from symfisher.config import Config
 from symfisher.core.deadline import Budget
 from symfisher.core.expectation import Context, Engine
-from symfisher.core.expectation.strategies.gaussian_tail import tail_integral, upper_gamma
+from symfisher.core.expectation.strategies.gaussian_tail import interval_integral, tail_integral, upper_gamma
 
 t = sp.Symbol("t", positive=True)
 xr = sp.Symbol("x", real=True)
@@ -93,3 +93,35 @@ def test_a_support_that_ends_on_the_right_is_mirrored():
     r = strategy("atom", "gaussian-tail")(Engine(ctx, Budget.of(10), Config()), ctx.data[0])
     assert r.strategies == ("gaussian-tail",) and r.detail.rule == "gaussian-tail"
     assert same(r.value, -sigma * sp.sqrt(2 / sp.pi))
+
+
+@pytest.mark.parametrize("integrand, lo, hi", [
+    pytest.param(t**2 * sp.exp(-(t - 2) ** 2 / 2), 0, 3, id="vertex-inside"),
+    pytest.param(sp.exp(-t**2 + 3 * t), 2, 5, id="vertex-below"),
+    pytest.param(t**3 * sp.exp(-t**2), sp.Rational(1, 2), 1, id="odd-power"),
+    pytest.param(sp.exp(-t**2 + t) / (2 * t - 1) ** 2, 1, 2, id="a-pole-below-the-interval"),
+    pytest.param(sp.exp(-t**2 + t) / (2 * t - 1) ** 2, -3, -1, id="a-pole-above-the-interval-mirrored"),
+])
+def test_a_bounded_interval_is_the_difference_of_two_tails(integrand, lo, hi):
+    """∫_l^h = ∫_l^∞ − ∫_h^∞, in erf differences (the truncated normal; Huber's Gaussian centre)."""
+    value = interval_integral(integrand, t, sp.sympify(lo), sp.sympify(hi), _sign)
+    assert not value.has(sp.erfc)
+    assert float(value) == pytest.approx(_quad(integrand, lo, hi), rel=1e-12)
+
+
+def test_a_bounded_interval_declines_a_pole_inside():
+    assert interval_integral(sp.exp(-t**2) / (t - 1), t, sp.S.Zero, sp.S(2), _sign) is None
+
+
+def test_the_truncated_normal_on_a_bounded_interval():
+    """E[X²] of N(μ, 1) truncated to (−1, 2): the strategy on the model, value against quadrature at two means."""
+    body = sp.exp(-(xr - mu) ** 2 / 2)
+    mass = sp.sqrt(sp.pi / 2) * (sp.erf((2 - mu) / sp.sqrt(2)) - sp.erf((-1 - mu) / sp.sqrt(2)))
+    m = model(body / mass, xr, [mu], sp.Interval.open(-1, 2), "truncated-normal")
+    ctx = Context.of(m)
+    X = ctx.data[0]
+    r = strategy("atom", "gaussian-tail")(Engine(ctx, Budget.of(10), Config()), X**2)
+    assert r is not None and "both ends" in str(r.detail)
+    for m_ in (-0.4, 1.3):
+        num = mpmath.quad(lambda v: v**2 * mpmath.exp(-(v - m_) ** 2 / 2), [-1, 2]) / float(mass.subs(mu, m_))
+        assert float(r.value.subs(mu, m_)) == pytest.approx(float(num), rel=1e-12)

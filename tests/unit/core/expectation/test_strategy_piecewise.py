@@ -94,3 +94,23 @@ def test_moments_of_the_triangular_law(f, expected):
     Balakrishnan, Continuous Univariate Distributions 2, ch. 26)."""
     r = apply("expression", "piecewise", TRIANGULAR, f)
     assert same(r.value, expected)
+
+
+def test_an_otherwise_branch_on_both_sides_and_ends_with_a_symbolic_slope():
+    """Huber's least favourable law with location μ and scale σ: the conditions |x − μ| ≤ kσ have slope 1/σ, and the
+    "otherwise" branch (the exponential tails) holds on two parts, each its own piece. P(|u| ≤ k) = √(2π) erf(k/√2)/C
+    (Huber 1964) and E[u²] by the pieces, against quadrature."""
+    k = sp.Symbol("k", positive=True)
+    u = (xr - mu) / s1
+    norm = sp.sqrt(2 * sp.pi) * sp.erf(k / sp.sqrt(2)) + 2 * sp.exp(-k**2 / 2) / k
+    rho = sp.Piecewise((u**2 / 2, sp.Abs(u) <= k), (k * sp.Abs(u) - k**2 / 2, True))
+    huber = sf.Model.from_logpdf(-rho - sp.log(s1 * norm), xr, [mu, s1], sp.Reals, name="huber")
+    centre = apply("expression", "piecewise", huber, sp.Piecewise((1, sp.Abs(u) <= k), (0, True)))
+    assert same(centre.value, sp.sqrt(2 * sp.pi) * sp.erf(k / sp.sqrt(2)) / norm)
+    point = {mu: 0.4, s1: 1.7, k: 1.2}
+    r = apply("expression", "piecewise", huber, u**2)
+    pdf = sp.lambdify(xr, sp.exp(-rho - sp.log(s1 * norm)).subs(point))
+    ends = [0.4 - 1.2 * 1.7, 0.4 + 1.2 * 1.7]
+    quad = sum(integrate.quad(lambda t: ((t - 0.4) / 1.7) ** 2 * pdf(t), lo, hi, epsabs=1e-13)[0]
+               for lo, hi in ((-np.inf, ends[0]), tuple(ends), (ends[1], np.inf)))
+    assert float(r.value.subs(point)) == pytest.approx(quad, rel=1e-10)

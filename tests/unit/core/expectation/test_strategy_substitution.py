@@ -172,3 +172,16 @@ def test_a_density_in_u_reaches_its_euler_form_without_simplify():
     assert logs_as_powers(sp.exp(2 * sp.log(u) - u + 3)) == u**2 * sp.exp(3 - u)
     assert _euler_ready(u ** (a - 1) * sp.exp(-a * u**2) / sp.gamma(a), u)
     assert not _euler_ready(sp.exp(-u) / (1 + u**2), u) and not _euler_ready(sp.log(u) * u, u)
+
+
+def test_an_absolute_value_on_the_unit_interval_drops_only_without_a_root_inside():
+    """|u − 1| = 1 − u on (0, 1), but |2u − 1| changes sign at u = ½ and stays (it had become 1 − 2u, which sent
+    E[|x − μ|/σ] of Huber's Gaussian centre, mapped onto (0, 1), to 0)."""
+    from symfisher.core.expectation.strategies.substitution import unit_interval
+
+    u = sp.Symbol("u", positive=True)
+    kk = sp.Symbol("k", positive=True)
+    assert unit_interval(sp.Abs(u - 1), u) == 1 - u
+    assert unit_interval(sp.Abs(kk * u + kk), u) == kk * u + kk
+    assert unit_interval(sp.Abs(2 * u - 1), u) == sp.Abs(2 * u - 1)
+    assert unit_interval(sp.Abs(kk * u - 1), u) == sp.Abs(kk * u - 1)  # a root at 1/k: inside for k > 1
