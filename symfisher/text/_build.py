@@ -50,6 +50,8 @@ _BOUNDED = (sp.sin, sp.cos, sp.tanh, sp.erf, sp.erfc, sp.asin, sp.acos, sp.atan,
             sp.atan2, sp.sign, sp.Heaviside)
 
 _LOG10_2 = math.log10(2)
+#: The relations of a Piecewise condition.
+_RELATION = {ast.Lt: sp.StrictLessThan, ast.LtE: sp.LessThan, ast.Gt: sp.StrictGreaterThan, ast.GtE: sp.GreaterThan}
 #: Numeric sub-expressions whose arguments are bounded by 10**this are evaluated (to
 #: 15 digits) to replace the structural magnitude bound by the actual magnitude.
 _REFINE_DIGITS = 15.0
@@ -173,7 +175,24 @@ class Builder:
                 return self.symbols[node.id]
             return CONSTANTS[node.id]
         assert isinstance(node, ast.Call) and isinstance(node.func, ast.Name)
+        if node.func.id == "Piecewise":
+            return self.piecewise(node)
         return self.call(node, node.func.id, [self.build(a) for a in node.args])
+
+    def piecewise(self, node: ast.Call) -> sp.Expr:
+        """``Piecewise((value, condition), …)``; a chain a <= x < b is the ``And`` of its links."""
+        branches = []
+        for branch in node.args:
+            assert isinstance(branch, ast.Tuple)
+            value, condition = branch.elts
+            if isinstance(condition, ast.Constant):
+                branches.append((self.build(value), sp.true))
+                continue
+            assert isinstance(condition, ast.Compare)
+            operands = [self.build(o) for o in (condition.left, *condition.comparators)]
+            links = [_RELATION[type(op)](a, b) for op, a, b in zip(condition.ops, operands, operands[1:])]
+            branches.append((self.build(value), sp.And(*links)))
+        return self.check(node, sp.Piecewise(*branches))
 
     def binary(self, node: ast.BinOp, left: sp.Expr, right: sp.Expr) -> sp.Expr:
         fail = self.source.fail

@@ -28,6 +28,7 @@ _BINARY_OPERATORS: Mapping[type[ast.operator], str] = {
 }
 _ALLOWED_BINARY = (ast.Add, ast.Sub, ast.Mult, ast.Div, ast.Pow, ast.BitXor)
 _POWERS = (ast.Pow, ast.BitXor)
+_RELATIONS = (ast.Lt, ast.LtE, ast.Gt, ast.GtE)  # in a Piecewise condition only
 _UNARY_OPERATORS: Mapping[type[ast.unaryop], str] = {
     ast.UAdd: "+", ast.USub: "-", ast.Not: "not", ast.Invert: "~",
 }
@@ -168,8 +169,29 @@ class Validator:
         if node.keywords:
             fail(node.keywords[0], "a keyword argument")
         self.arity(node, node.func.id)
+        if node.func.id == "Piecewise":
+            self.branches(node, depth)
+            return
         for argument in node.args:
             self.visit(argument, depth + 1)
+
+    def branches(self, node: ast.Call, depth: int) -> None:
+        """The (value, condition) pairs of a ``Piecewise``: a condition is a chain of <, <=, >, >= or ``True``."""
+        fail = self.source.fail
+        for branch in node.args:
+            if not isinstance(branch, ast.Tuple) or len(branch.elts) != 2:
+                fail(branch, "a Piecewise branch that is not a pair (value, condition)")
+            value, condition = branch.elts
+            self.visit(value, depth + 2)
+            if isinstance(condition, ast.Constant) and condition.value is True:
+                continue
+            if not isinstance(condition, ast.Compare):
+                fail(condition, "a Piecewise condition that is not a comparison (<, <=, >, >=) or True")
+            for operator in condition.ops:
+                if not isinstance(operator, _RELATIONS):
+                    fail(condition, "a Piecewise condition with an operator other than <, <=, >, >=")
+            for operand in (condition.left, *condition.comparators):
+                self.visit(operand, depth + 2)
 
     def arity(self, node: ast.Call, name: str) -> None:
         _, low, high = FUNCTIONS[name]

@@ -19,7 +19,11 @@ The accepted language, after lexing (``^`` is ``**``)::
     unary      = ( "+" | "-" ) unary | power ;
     power      = atom [ "**" unary ] ;                   (* right-associative: 2^3^2 = 2^9 *)
     atom       = number | name | call | "(" expression ")" ;
-    call       = function "(" arguments ")" ;            (* arity as in FUNCTIONS *)
+    call       = function "(" arguments ")"              (* arity as in FUNCTIONS *)
+               | "Piecewise" "(" branch { "," branch } [ "," ] ")" ;
+    branch     = "(" expression "," condition ")" ;      (* the first true condition wins *)
+    condition  = expression relation expression { relation expression } | "True" ;
+    relation   = "<" | "<=" | ">" | ">=" ;               (* a chain a <= x < b is an interval *)
     arguments  = expression { "," expression } [ "," ] ;
     name       = declared symbol | constant ;
     function   = ? a key of FUNCTIONS ? ;               (* see symfisher.text.vocabulary *)

@@ -64,6 +64,7 @@ FUNCTIONS: Mapping[str, tuple[Callable[..., sp.Expr], int, int | None]] = {
     "Max": (sp.Max, 1, None),
     "floor": (sp.floor, 1, 1),
     "ceiling": (sp.ceiling, 1, 1),
+    "Piecewise": (sp.Piecewise, 1, 16),  # (value, condition) pairs: see symfisher.text.expressions
 }
 
 #: Named constants.  ``I`` is deliberately absent: models are real-valued.

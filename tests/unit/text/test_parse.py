@@ -309,3 +309,38 @@ def test_parse_set_rejects(text: str, message: str) -> None:
 def test_parse_set_non_integer_range() -> None:
     with pytest.raises(ModelError, match=r"^range bounds must be integers or oo, got 'theta' in 'range\(0, theta\)'$"):
         parse_set("range(0, theta)", SYMBOLS)
+
+
+def test_piecewise_branches_and_chained_conditions() -> None:
+    """``Piecewise((value, condition), …)``: a condition is a chain of <, <=, >, >= (an interval: its links joined by
+    And) or True; the values are expressions of the same grammar."""
+    got = parse("Piecewise(((x-mu)^2/2, abs(x-mu) <= sigma), (sigma*abs(x-mu) - sigma^2/2, True))")
+    assert got == sp.Piecewise(((x - mu) ** 2 / 2, sp.Abs(x - mu) <= sigma),
+                               (sigma * sp.Abs(x - mu) - sigma**2 / 2, True))
+    assert parse("Piecewise((1, mu - sigma <= x < mu + sigma), (0, True))") == sp.Piecewise(
+        (1, (mu - sigma <= x) & (x < mu + sigma)), (0, True))
+    assert parse("Piecewise((2, 1 < 2), (3, True))") == 2  # a numeric condition decides at once
+
+
+@pytest.mark.parametrize(("text", "message"), [
+    ("Piecewise((1, x == mu), (0, True))",
+     not_allowed("a Piecewise condition with an operator other than <, <=, >, >=", "x == mu", 15)),
+    ("Piecewise((1, x in mu), (0, True))",
+     not_allowed("a Piecewise condition with an operator other than <, <=, >, >=", "x in mu", 15)),
+    ("Piecewise((1, x), (0, True))",
+     not_allowed("a Piecewise condition that is not a comparison (<, <=, >, >=) or True", "x", 15)),
+    ("Piecewise((1, x < mu or x > 1), (0, True))",
+     not_allowed("a Piecewise condition that is not a comparison (<, <=, >, >=) or True", "x < mu or x > 1", 15)),
+    ("Piecewise((1, False))",
+     not_allowed("a Piecewise condition that is not a comparison (<, <=, >, >=) or True", "False", 15)),
+    ("Piecewise(1, 2)", not_allowed("a Piecewise branch that is not a pair (value, condition)", "1", 11)),
+    ("Piecewise((1, x < 1, 2))",
+     not_allowed("a Piecewise branch that is not a pair (value, condition)", "(1, x < 1, 2)", 11)),
+    ("Piecewise((__import__('os'), x < 1))", not_allowed("the dunder name '__import__'", "__import__", 12)),
+    ("Piecewise((1, x.real < 1))", not_allowed("attribute access", "x.real", 15)),
+    ("Piecewise", not_allowed("the function name 'Piecewise' without a call", "Piecewise", 1)),
+    ("x < 1", not_allowed("a comparison", "x < 1", 1)),  # only inside a Piecewise
+    ("(1, True)", not_allowed("a tuple", "(1, True)", 1)),
+])
+def test_piecewise_rejections(text: str, message: str) -> None:
+    rejects(text, message)

@@ -65,6 +65,27 @@ def test_a_break_point_from_text_with_unit_steps():
     assert d.fisher[0, 0] == 1 and sp.simplify(d.fisher[1, 1] - (1 / a**2 + 4 / (1 + a**2) ** 2)) == 0
 
 
+def test_huber_from_text_with_a_piecewise_and_absolute_values():
+    """Huber's ρ_k as the textbook writes it, ``Piecewise(((x-mu)^2/2, Abs(x-mu) <= k), (k*Abs(x-mu) - k^2/2, True))``,
+    at k = 3/2 as text: proved, I = √(2π) erf(k/√2)/C (Huber 1964)."""
+    norm = "sqrt(2*pi)*erf(3/(2*sqrt(2))) + 4*exp(-9/8)/3"
+    text = f"-Piecewise(((x-mu)^2/2, Abs(x-mu) <= 3/2), (3/2*Abs(x-mu) - 9/8, True)) - log({norm})"
+    m = sf.Model.from_string(text, "x:real", "mu:real", "Reals", "logpdf", name="huber")
+    d = sf.derive(m, timeout=60)
+    assert d.equality.status == "proved", d.equality.reason
+    k = sp.Rational(3, 2)
+    expected = sp.sqrt(2 * sp.pi) * sp.erf(k / sp.sqrt(2)) / (sp.sqrt(2 * sp.pi) * sp.erf(k / sp.sqrt(2))
+                                                              + 2 * sp.exp(-k**2 / 2) / k)
+    assert sp.simplify(d.fisher[0, 0] - expected) == 0
+
+
+def test_a_uniform_written_as_a_piecewise_in_text_is_refuted():
+    """The moving support of U(−θ, θ) written as a Piecewise with a chained condition: never proved."""
+    m = sf.Model.from_string("Piecewise((1/(2*theta), -theta < x < theta), (0, True))", "x:real", "theta:positive",
+                             "Reals")
+    assert sf.derive(m, timeout=60).equality.status == "refuted"
+
+
 CHECK_LOSS = "log(tau*(1-tau)/s) - (y-mu)/s*(tau - Heaviside(-(y-mu)/s))"
 
 
