@@ -16,6 +16,7 @@ from typing import TYPE_CHECKING, Mapping
 import sympy as sp
 
 from symfisher.core.special_forms import canonical_polygammas, integer_shift
+from symfisher.core.valid_domain import written_interval
 
 if TYPE_CHECKING:
     from symfisher.core.derivation import Derivation
@@ -213,7 +214,8 @@ def render(d: Derivation) -> str:
     params = d.params
     lines = [f"Model: {d.model.name}    θ = ({', '.join(map(str, params))})", "",
              labelled("log p = ", readable_logpdf(d.model)),
-             *(f"Domain: {v.note()}" for v in d.model.inferred_domains), "", "Score s(θ) = ∇θ log p:"]
+             *(f"Domain: {v.note()}" for v in d.model.inferred_domains), *_constants_line(d.model), "",
+             "Score s(θ) = ∇θ log p:"]
     lines += [labelled(f"  ∂/∂{pretty(p)}: ", readable_score(e)) for p, e in zip(params, d.score)]
     lines += ["", "Fisher information I(θ) = E[s sᵀ]:", pretty(d.fisher), ""]
     lines += block_lines(d)
@@ -225,6 +227,12 @@ def render(d: Derivation) -> str:
                      + ", ".join(f"({i + 1},{i + 1})" for i in range(len(params)) if d.fisher[i, i] == sp.oo))
     lines.append(f"Information equality: {d.equality.status} — {d.equality.reason}")
     return "\n".join(lines)
+
+
+def _constants_line(model) -> list[str]:
+    """["Constants: tau ∈ (0, 1)"] for the known constants with a declared domain (none: [])."""
+    declared = [(c, dom) for c, dom in model.domain if c in model.constants]
+    return [f"Constants: {', '.join(f'{c} ∈ {written_interval(dom)}' for c, dom in declared)}"] if declared else []
 
 
 def validity(d: Derivation) -> str:

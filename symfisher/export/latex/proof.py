@@ -120,6 +120,12 @@ class Proof:
         if m.given:
             self.para(prose("The covariates "), formula(", ".join(math_latex(g) for g in m.given)),
                       prose(" are conditioned on (not integrated over)."))
+        constants = [(c, d) for c, d in m.domain if c in m.constants]
+        if constants:  # known constants left symbolic, with a declared domain (a quantile level τ ∈ (0, 1))
+            self.para(prose("The known constant" + ("s " if len(constants) > 1 else " ")),
+                      formula(", ".join(f"{latex_name(c.name)} \\in {math_latex(d)}" for c, d in constants)),
+                      prose(" are not differentiated; the derivation uses their domains." if len(constants) > 1
+                            else " is not differentiated; the derivation uses its domain."))
         if m.support_depends_on_params:
             self.para(prose("The support depends on the parameter, so the model is not regular."))
         else:

@@ -98,6 +98,7 @@ def test_a_known_constant_with_its_domain_from_text():
     d = sf.derive(m, timeout=60)
     assert d.equality.status == "proved", d.equality.reason
     assert sp.simplify(d.fisher - sp.diag(tau * (1 - tau) / s**2, 1 / s**2)) == sp.zeros(2, 2)
+    assert r"The known constant $\tau \in \left(0, 1\right)$ is not differentiated" in d.to_latex()
 
 
 @pytest.mark.parametrize("constants, message", [
@@ -112,7 +113,8 @@ def test_constants_from_text_errors_name_the_problem(constants, message):
 def test_the_cli_takes_constants_next_to_a_density_only(capsys):
     assert main(["derive", "--logdensity", CHECK_LOSS, "--data", "y:real", "--params", "mu:real s:positive",
                  "--constants", "tau:(0,1)", "--support", "(-oo, oo)"]) == 0
-    assert "proved" in capsys.readouterr().out
+    out = capsys.readouterr().out
+    assert "proved" in out and "Constants: tau ∈ (0, 1)" in out
     assert main(["derive", "normal", "--constants", "tau:(0,1)"]) == 3
     assert "--constants describes a density given with --density/--logdensity" in capsys.readouterr().err
 

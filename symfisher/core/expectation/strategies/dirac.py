@@ -44,8 +44,9 @@ def dirac_atom(engine, g: sp.Expr) -> Expectation | None:
     h, a, c = parts
     x0 = -c / a
     s = ctx.support[x]
-    inside = sp.And(x0 > s.inf, x0 < s.sup) if s.inf.is_finite or s.sup.is_finite else sp.true
-    if s != sp.S.Reals and inside is not sp.true:
+    inside = all(end is None or ctx.sign(end) == 1 for end in (x0 - s.inf if s.inf.is_finite else None,
+                                                                s.sup - x0 if s.sup.is_finite else None))
+    if s != sp.S.Reals and not inside:  # the root strictly inside, by the assumptions or the parameters' domains
         return None
     if not a.is_nonzero:
         return None

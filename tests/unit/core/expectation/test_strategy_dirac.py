@@ -61,3 +61,20 @@ def test_a_vanishing_power_at_the_root_is_zero_under_its_condition(g, expected, 
 ])
 def test_an_infinite_value_at_the_root_is_declined(g):
     assert apply("atom", "dirac", LAPLACE, g) is None
+
+
+def test_a_root_inside_a_bounded_support_by_the_parameter_domain():
+    """The Laplace law truncated to [−1, 1] with its location μ ∈ (−1, 1) declared as a domain (no assumption says
+    it): the root μ is inside, so E[δ(x − μ)] = p(μ) = 1/Z. Before, only assumptions were read and the strategy
+    declined: the truncated Laplace was inconclusive; it is proved, I(0.3) = 0.9668662929666 as quadrature gives."""
+    import symfisher as sf
+
+    mass = 2 - sp.exp(-(1 + mu)) - sp.exp(-(1 - mu))
+    density = sp.Piecewise((sp.exp(-(xr - mu)), xr >= mu), (sp.exp(xr - mu), True)) / mass
+    m = sf.Model.from_pdf(density, xr, [mu], sp.Interval(-1, 1), domain={mu: sp.Interval.open(-1, 1)})
+    r = apply("atom", "dirac", m, sp.DiracDelta(xr - mu))
+    assert r is not None and same(r.value, 1 / mass)
+    assert apply("atom", "dirac", m, sp.DiracDelta(xr - mu - 3)) is None  # μ + 3 > 1: outside
+    d = sf.derive(m)
+    assert d.equality.status == "proved", d.equality.reason
+    assert float(d.fisher[0, 0].subs(mu, sp.Rational(3, 10))) == pytest.approx(0.96686629296663, rel=1e-12)
