@@ -29,7 +29,7 @@ def theta_indicators(expr: sp.Expr, data: Sequence[sp.Symbol], params: Sequence[
                      support: Sequence[tuple[sp.Symbol, sp.Set]] = ()) -> list[sp.Expr]:
     """The indicator-like sub-expressions (Heaviside, Piecewise, sign, Max, Min, …) of ``expr`` that
     involve both a data symbol and a parameter (a Piecewise: in its conditions): places where the effective support
-    may move with θ. A Piecewise whose two branches meet continuously at a break point y₀(θ) (the two-piece normal)
+    may move with θ. A Piecewise whose branches meet continuously at its break points y₀(θ) (the two-piece normal)
     moves no support and is not listed: its Hessian carries the jump terms (:mod:`symfisher.core.breakpoints`);
     ``support``, the (data symbol, set) pairs, tells continuous data (where that holds) from counts."""
     data_set, param_set = set(data), set(params)

@@ -48,7 +48,8 @@ ORDER: Mapping[str, tuple[str, ...]] = {
         "hurwitz-zeta",        # strategies/hurwitz.py (xˢ e^{ρx}/(e^{γx} − 1) on (0, ∞), rates not commensurate:
                                # Γ(s + 1)γ^{−s−1}ζ(s + 1, 1 − ρ/γ), polygamma at integer s; the weighted exponential law)
         "euler-integral",      # strategies/euler.py
-        "gaussian-tail",       # strategies/gaussian_tail.py (rational × exp(quadratic) on a half-line: incomplete Γ)
+        "gaussian-tail",       # strategies/gaussian_tail.py (rational × exp(quadratic) on a half-line or a bounded
+                               # interval: incomplete Γ)
         "incomplete-gamma",    # strategies/incomplete_gamma.py (uˢ logᵏu e^{−ηu} on (a, ∞) or (0, a), a > 0: ∂ᵏ/∂sᵏ of
                                # an incomplete Γ, hypergeometric functions; the Gompertz law after u = e^{bx})
         "bessel-k",            # strategies/bessel_k.py (xˢ e^{−ax − b/x} on (0, ∞): K_s, elementary at half-integer s)
