@@ -97,10 +97,12 @@ def _ordered(points: list[sp.Expr]) -> list[sp.Expr] | None:
     return sorted(distinct, key=functools.cmp_to_key(lambda p, q: -1 if sp.expand(q - p).is_positive else 1))
 
 
+@functools.lru_cache(maxsize=256)
 def breaks_of(expr: sp.Expr, x: sp.Symbol) -> tuple[Break, ...] | None:
     """The break points of ``expr``, in increasing order, when it is (after folding) a ``Piecewise`` whose branches are
     intervals in x (:func:`interval_of`; ``Eq`` branches have measure zero and are dropped), each side of every break
-    point on a branch that holds there (the first true condition wins); None otherwise."""
+    point on a branch that holds there (the first true condition wins); None otherwise. Cached: the Hessian asks it
+    of the same score s_i once for every θ_j."""
     folded = as_piecewise(expr)
     if folded is None:
         return None
