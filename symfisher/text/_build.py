@@ -248,7 +248,7 @@ class Builder:
         fail = self.source.fail
         if name in _GAMMA_FAMILY:
             for argument in args:
-                if argument.is_Number and abs(argument) > MAX_GAMMA_ARGUMENT:
+                if argument.is_Number and argument is not sp.oo and abs(argument) > MAX_GAMMA_ARGUMENT:  # Γ(∞) = ∞
                     fail(node, f"a numeric argument beyond {MAX_GAMMA_ARGUMENT} in absolute value to {name!r}")
         if name == "polygamma" and args[0].is_Number and abs(args[0]) > MAX_POLYGAMMA_ORDER:
             fail(node, f"a polygamma order beyond {MAX_POLYGAMMA_ORDER}")

@@ -344,3 +344,11 @@ def test_piecewise_branches_and_chained_conditions() -> None:
 ])
 def test_piecewise_rejections(text: str, message: str) -> None:
     rejects(text, message)
+
+
+def test_gamma_of_infinity_is_infinity_not_a_large_argument() -> None:
+    """Γ(log Γ(−2)) = Γ(∞) = ∞, which SymPy gives at once; the guard against costly large arguments refused it as
+    "beyond 200" (found by the property test). Finite large arguments and −∞ stay refused."""
+    assert parse("gamma(lgamma(-(2)))") == sp.oo and parse("factorial(oo)") == sp.oo
+    rejects("gamma(1000)", not_allowed("a numeric argument beyond 200 in absolute value to 'gamma'", "gamma(1000)", 1))
+    rejects("gamma(-oo)", not_allowed("a numeric argument beyond 200 in absolute value to 'gamma'", "gamma(-oo)", 1))
