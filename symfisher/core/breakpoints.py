@@ -24,10 +24,12 @@ from typing import NamedTuple, Sequence
 import sympy as sp
 
 from symfisher.core.points import is_discrete_set
+from symfisher.core.signs import sign_on
 from symfisher.core.simplify import is_zero, tidy
 
 RELATIONS = (sp.StrictLessThan, sp.LessThan, sp.StrictGreaterThan, sp.GreaterThan)
 SECONDS = 2.0  # for deciding that a jump is zero
+Domains = tuple[tuple[sp.Symbol, sp.Set], ...]  # the parameters' declared domains, as (symbol, set) pairs
 
 
 class Break(NamedTuple):
@@ -83,26 +85,32 @@ def interval_of(cond, x: sp.Symbol) -> tuple[sp.Expr | None, sp.Expr | None] | N
     return ends.get(True), ends.get(False)
 
 
-def _ordered(points: list[sp.Expr]) -> list[sp.Expr] | None:
-    """The distinct points in increasing order, when every difference has a sign known for all θ; None otherwise."""
+def _ordered(points: list[sp.Expr], domains: Domains = ()) -> list[sp.Expr] | None:
+    """The distinct points in increasing order, when every difference has a sign known for all θ (from the
+    assumptions, or on the declared ``domains``: 0 < c < 1 for a mode c ∈ (0, 1)); None otherwise."""
     distinct: list[sp.Expr] = []
     for point in points:
         if all(sp.expand(point - q) != 0 for q in distinct):
             distinct.append(point)
+    where = dict(domains)
+    above: dict[tuple[int, int], bool] = {}  # (i, j): point j lies above point i
     for i, p_i in enumerate(distinct):
-        for p_j in distinct[i + 1:]:
-            d = sp.expand(p_j - p_i)
-            if d.is_positive is None and d.is_negative is None:
+        for j in range(i + 1, len(distinct)):
+            sign = sign_on(sp.expand(distinct[j] - p_i), where)
+            if sign == 0:
                 return None
-    return sorted(distinct, key=functools.cmp_to_key(lambda p, q: -1 if sp.expand(q - p).is_positive else 1))
+            above[i, j], above[j, i] = sign > 0, sign < 0
+    order = sorted(range(len(distinct)), key=functools.cmp_to_key(lambda i, j: 1 if above[j, i] else -1))
+    return [distinct[i] for i in order]
 
 
 @functools.lru_cache(maxsize=256)
-def breaks_of(expr: sp.Expr, x: sp.Symbol) -> tuple[Break, ...] | None:
+def breaks_of(expr: sp.Expr, x: sp.Symbol, domains: Domains = ()) -> tuple[Break, ...] | None:
     """The break points of ``expr``, in increasing order, when it is (after folding) a ``Piecewise`` whose branches are
-    intervals in x (:func:`interval_of`; ``Eq`` branches have measure zero and are dropped), each side of every break
-    point on a branch that holds there (the first true condition wins); None otherwise. Cached: the Hessian asks it
-    of the same score s_i once for every θ_j."""
+    intervals in x (:func:`interval_of`; ``Eq`` branches have measure zero and are dropped) with ends in an order that
+    holds on the parameters' ``domains`` (:func:`_ordered`), each side of every break point on a branch that holds
+    there (the first true condition wins); None otherwise. Cached: the Hessian asks it of the same score s_i once
+    for every θ_j."""
     folded = as_piecewise(expr)
     if folded is None:
         return None
@@ -111,10 +119,12 @@ def breaks_of(expr: sp.Expr, x: sp.Symbol) -> tuple[Break, ...] | None:
         if isinstance(cond, sp.Eq):
             continue
         ends = interval_of(cond, x)
-        if ends is None or value.has(sp.Piecewise, sp.nan, sp.zoo):
-            return None  # nan: the score 0/0 off a support written as Piecewise((g, c), (0, True))
+        if ends is None or value.has(sp.Piecewise):
+            return None
+        if value.has(sp.nan, sp.zoo):  # the score 0/0 where the density is 0, off its support: no value, no jump
+            value = sp.nan
         branches.append((value, ends))
-    points = _ordered([e for _, ends in branches for e in ends if e is not None])
+    points = _ordered([e for _, ends in branches for e in ends if e is not None], domains)
     if not points:
         return None
     index = {point: i for i, point in enumerate(points)}
@@ -136,16 +146,16 @@ def _position(point: sp.Expr, index: dict) -> int:
     return next(i for q, i in index.items() if sp.expand(point - q) == 0)
 
 
-def break_of(expr: sp.Expr, x: sp.Symbol) -> Break | None:
+def break_of(expr: sp.Expr, x: sp.Symbol, domains: Domains = ()) -> Break | None:
     """The break point of ``expr`` when it has exactly one (:func:`breaks_of`); None otherwise."""
-    found = breaks_of(expr, x)
+    found = breaks_of(expr, x, domains)
     return found[0] if found and len(found) == 1 else None
 
 
-def distributional_diff(expr: sp.Expr, theta: sp.Symbol, x: sp.Symbol) -> sp.Expr:
+def distributional_diff(expr: sp.Expr, theta: sp.Symbol, x: sp.Symbol, domains: Domains = ()) -> sp.Expr:
     """∂expr/∂θ with a term −(f₊ − f₋)(y₀)·∂y₀/∂θ·δ(x − y₀) for each break point y₀(θ) (none where f does not jump)."""
     out = deltas_off_their_branch(sp.diff(expr, theta), x)
-    for found in breaks_of(expr, x) or ():
+    for found in breaks_of(expr, x, domains) or ():
         moves = sp.diff(found.point, theta)
         if moves == 0:
             continue
@@ -182,24 +192,34 @@ def deltas_off_their_branch(expr: sp.Expr, x: sp.Symbol) -> sp.Expr:
 
 @functools.lru_cache(maxsize=64)
 def continuous_at_breaks(density: sp.Expr, support: tuple[tuple[sp.Symbol, sp.Set], ...],
-                         params: tuple[sp.Symbol, ...]) -> bool:
+                         params: tuple[sp.Symbol, ...], domains: Domains = ()) -> bool:
     """The density of one continuous data symbol (``support``: its (symbol, set) pair) is one ``Piecewise`` with break
     points, some moving with θ, where its branches agree: they move no support (E[s] = 0 stays provable), and the
     Hessian's jump terms make it regular. (Count data have no density at a point: never.)"""
     if len(support) != 1 or is_discrete_set(support[0][1]):
         return False
     x = support[0][0]
-    moving = [b for b in breaks_of(density, x) or () if b.point.free_symbols & set(params)]
+    moving = [b for b in breaks_of(density, x, domains) or () if b.point.free_symbols & set(params)]
     return bool(moving) and all(is_zero(b.gap(x), SECONDS) for b in moving)
 
 
-def jump_variable(support: Sequence[tuple[sp.Symbol, sp.Set]], density: sp.Expr,
-                  params: Sequence[sp.Symbol]) -> sp.Symbol | None:
-    """The data symbol at whose break point the Hessian carries jump terms (:func:`continuous_at_breaks`), else None
-    (a density that jumps there is irregular: its derivatives stay the pointwise ones)."""
-    return support[0][0] if continuous_at_breaks(density, tuple(support), tuple(params)) else None
+class Jumps(NamedTuple):
+    """Where the Hessian carries jump terms: the data symbol ``x``, and the ``domains`` that order its break points."""
+
+    x: sp.Symbol
+    domains: Domains
 
 
-def hessian_entry(score_i: sp.Expr, theta: sp.Symbol, x: sp.Symbol | None) -> sp.Expr:
-    """H_ij = ∂s_i/∂θ_j, with the jump term of s_i at its break point in ``x`` (:func:`jump_variable`; None: none)."""
-    return sp.diff(score_i, theta) if x is None else distributional_diff(score_i, theta, x)
+def jump_variable(support: Sequence[tuple[sp.Symbol, sp.Set]], density: sp.Expr, params: Sequence[sp.Symbol],
+                  domains: Domains = ()) -> Jumps | None:
+    """The data symbol at whose break points the Hessian carries jump terms (:func:`continuous_at_breaks`), with the
+    domains that order them; None where it has none (a density that jumps there is irregular: its derivatives stay the
+    pointwise ones)."""
+    domains = tuple(domains)
+    return Jumps(support[0][0], domains) if continuous_at_breaks(density, tuple(support), tuple(params), domains) \
+        else None
+
+
+def hessian_entry(score_i: sp.Expr, theta: sp.Symbol, jumps: Jumps | None) -> sp.Expr:
+    """H_ij = ∂s_i/∂θ_j, with the jump terms of s_i at its break points (:func:`jump_variable`; None: none)."""
+    return sp.diff(score_i, theta) if jumps is None else distributional_diff(score_i, theta, *jumps)

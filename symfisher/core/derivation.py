@@ -305,7 +305,7 @@ def _assemble(model: Model, config: Config, results: dict, start: float) -> Deri
     score = results.get("score") or [sp.diff(model.logpdf, p) for p in params]
     hess = results.get("hessian")
     if not hess:
-        jumps = jump_variable(model.support, model.density, params)
+        jumps = jump_variable(model.support, model.density, params, model.domain)
         hess = {(i, j): hessian_entry(score[i], params[j], jumps) for i, j in entries(k)}
     timed_out = not ("neh" in results and len(results["neh"]) == len(entries(k)))
 
@@ -392,7 +392,7 @@ def _verdict(model: Model, config: Config, fisher, negH, mean, timed_out: bool, 
     facts = [Note.of("the closed forms hold for ", *listed(conditions, " and "), " (convergence)")] \
         if conditions else []
     irregular = Note()
-    indicators = theta_indicators(model.density, model.data, model.params, model.support)
+    indicators = theta_indicators(model.density, model.data, model.params, model.support, model.domain)
     mean_row = eq(MEAN_SCORE, sp.ImmutableMatrix(1, len(mean), list(mean)))
     if indicators:
         facts.append(Note.of("the density contains ", *listed(indicators[:3]), ", which ties the data to ", THETA,
@@ -742,7 +742,7 @@ def check(model: Model, claimed: sp.Matrix | Any, timeout: float = 60.0) -> Verd
         verdict = Verdict("inconclusive", Note(f"the time budget ({timeout:g} s) ran out while comparing the claim "
                           "with the derived Fisher information"))
     if verdict.status == "proved" and d.equality.status != "proved" and theta_indicators(
-            model.density, model.data, model.params, model.support):
+            model.density, model.data, model.params, model.support, model.domain):
         verdict = Verdict("inconclusive", Note.of(verdict.reason, ", but the derivation rests on a density with "
                           "indicators of ", THETA, " (", d.equality.reason, ")"), verdict.residual,
                           facts=d.equality.facts)

@@ -26,12 +26,14 @@ INDICATORS = (sp.Heaviside, sp.Piecewise, sp.sign, sp.Max, sp.Min, sp.floor, sp.
 
 
 def theta_indicators(expr: sp.Expr, data: Sequence[sp.Symbol], params: Sequence[sp.Symbol],
-                     support: Sequence[tuple[sp.Symbol, sp.Set]] = ()) -> list[sp.Expr]:
+                     support: Sequence[tuple[sp.Symbol, sp.Set]] = (),
+                     domains: Sequence[tuple[sp.Symbol, sp.Set]] = ()) -> list[sp.Expr]:
     """The indicator-like sub-expressions (Heaviside, Piecewise, sign, Max, Min, …) of ``expr`` that
     involve both a data symbol and a parameter (a Piecewise: in its conditions): places where the effective support
     may move with θ. A Piecewise whose branches meet continuously at its break points y₀(θ) (the two-piece normal)
     moves no support and is not listed: its Hessian carries the jump terms (:mod:`symfisher.core.breakpoints`);
-    ``support``, the (data symbol, set) pairs, tells continuous data (where that holds) from counts."""
+    ``support``, the (data symbol, set) pairs, tells continuous data (where that holds) from counts; ``domains``, the
+    parameters' declared domains, may order the break points."""
     data_set, param_set = set(data), set(params)
 
     def where(f):  # a Piecewise switches where its conditions do (θ in a branch's value moves no boundary)
@@ -39,8 +41,11 @@ def theta_indicators(expr: sp.Expr, data: Sequence[sp.Symbol], params: Sequence[
             return set().union(*(c.free_symbols for _, c in f.args))
         return f.free_symbols
 
+    def moves_no_support(f):
+        return isinstance(f, sp.Piecewise) and continuous_at_breaks(f, tuple(support), tuple(params), tuple(domains))
+
     found = [f for f in expr.atoms(*INDICATORS) if where(f) & data_set and where(f) & param_set
-             and not (isinstance(f, sp.Piecewise) and continuous_at_breaks(f, tuple(support), tuple(params)))]
+             and not moves_no_support(f)]
     return sorted(found, key=sp.default_sort_key)
 
 

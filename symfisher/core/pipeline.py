@@ -106,7 +106,7 @@ def _simplified_rows(model: Model, config: Config, score: list[sp.Expr],
     Dirichlet score log x₁ − ψ(α₁) + ψ(α₁ + α₂ + α₃), which simplify took 0.07-0.14 s to find from
     ∂ log(Γ(α₀)/Π Γ(αᵢ) …)."""
     params, data = model.params, model.data
-    jumps = jump_variable(model.support, model.density, params)
+    jumps = jump_variable(model.support, model.density, params, model.domain)
     for i, s_i in enumerate(score):
         plain = expanded is not None and already_simple(expanded[i])
         s_i = expanded[i] if plain else _simplify_derivative(s_i, config, data)
@@ -124,7 +124,7 @@ def _collect_rows(model: Model, rows: Iterable[tuple[Any, sp.Expr]]) -> Iterator
     score = [found.get((i,)) for i in range(k)]
     score = [e if e is not None else sp.diff(model.logpdf, p) for e, p in zip(score, params)]
     yield "score", score
-    jumps = jump_variable(model.support, model.density, params)
+    jumps = jump_variable(model.support, model.density, params, model.domain)
     yield "hessian", {(i, j): found[(i, j)] if (i, j) in found and found.get((i,)) is not None
                       else hessian_entry(score[i], params[j], jumps) for i, j in entries(k)}
 
@@ -149,7 +149,7 @@ def _derivatives(model: Model, config: Config, simplify: bool = True,
     that overflows from Σx ≈ 170 in the numeric functions."""
     params, k = model.params, len(model.params)
     score = [sp.diff(model.logpdf if logpdf is None else logpdf, p) for p in params]
-    jumps = jump_variable(model.support, model.density, params)
+    jumps = jump_variable(model.support, model.density, params, model.domain)
     hessian = {(i, j): hessian_entry(score[i], params[j], jumps) for i, j in entries(k)}
     yield "score", score  # unsimplified first: if time runs out, the parent need not differentiate again
     yield "hessian", hessian
@@ -169,7 +169,7 @@ def _simplified_derivatives(model: Model, config: Config) -> Iterator[tuple[str,
     params, k = model.params, len(model.params)
     score = [_simplify_derivative(sp.diff(model.logpdf, p), config, model.data) for p in params]
     yield "score", score
-    jumps = jump_variable(model.support, model.density, params)
+    jumps = jump_variable(model.support, model.density, params, model.domain)
     hessian = {(i, j): _simplify_derivative(hessian_entry(score[i], params[j], jumps), config, model.data)
                for i, j in entries(k)}
     yield "hessian", hessian
@@ -181,7 +181,7 @@ def _derivatives_by_chain_rule(model: Model, lp: LinearPredictors, config: Confi
     s_phi = [sp.diff(lp.logpdf, p) for p in lp.symbols]
     small = m <= 3 and sum(sp.count_ops(e) for e in s_phi) < 400
     s_phi = [_simplify_derivative(e, config) if small else e for e in s_phi]
-    jumps = jump_variable(model.support, lp.density, lp.symbols)
+    jumps = jump_variable(model.support, lp.density, lp.symbols, model.domain)
     h_phi = {(a, b): hessian_entry(s_phi[a], lp.symbols[b], jumps) for a, b in entries(m)}
     h_phi = {ab: _simplify_derivative(e, config) if small else e for ab, e in h_phi.items()}
     s_phi = [e.xreplace(lp.back) for e in s_phi]
@@ -288,7 +288,8 @@ def _expectations(model: Model, config: Config, budget: Budget, small: bool,
     # The engine differentiates the log-density with its logarithms expanded (ctx.logpdf, checked
     # equal to log p): log(exp(q)) stays a polynomial q, so Gaussian/exp-family structure is visible.
     s_d = [sp.diff(ctx.logpdf, p) for p in model.params]
-    jumps = jump_variable(tuple((x, ctx.support[x]) for x in ctx.data), ctx.density, model.params)
+    jumps = jump_variable(tuple((x, ctx.support[x]) for x in ctx.data), ctx.density, model.params,
+                          tuple(ctx.domains.items()))
     h_d = {(i, j): hessian_entry(s_d[i], model.params[j], jumps) for i, j in entries(k)}
     means = []
     with _Simplifying(ctx, config, budget, small) as finish:
@@ -487,7 +488,8 @@ def _expectations_by_chain_rule(model: Model, lp: LinearPredictors, config: Conf
     yield "timing", ("fisher", time.perf_counter() - t0)
 
     t0 = time.perf_counter()
-    jumps = jump_variable(tuple((x, ctx.support[x]) for x in ctx.data), ctx.density, lp.symbols)
+    jumps = jump_variable(tuple((x, ctx.support[x]) for x in ctx.data), ctx.density, lp.symbols,
+                          tuple(ctx.domains.items()))
     neh = {(a, b): _finish(engine.expect(-hessian_entry(s_d[a], lp.symbols[b], jumps)), ctx, small, config)
            for a, b in entries(m)}
     closed = not any(v.value.has(sp.Integral, sp.Sum) for v in (*fisher.values(), *neh.values()))

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import itertools
 import math
 import random
 from dataclasses import dataclass, field
@@ -13,6 +12,7 @@ import sympy as sp
 
 from symfisher.core.renaming import as_plain_arguments, rebuilt, renamed
 from symfisher.core.points import domain_of, draw, is_discrete_set
+from symfisher.core.signs import sign_on
 
 NO_CLOSED_FORM = "numeric, no closed form"  # the strategy label of an entry left open: evaluated by quadrature
 #: functions that make an integrand kinked or defined by cases: the closed-form integral strategies leave them alone
@@ -167,11 +167,9 @@ class Context:
             return True
         return any(s.free_symbols & set(self.params) for s in self.support.values())
 
-    def sign(self, expr: sp.Expr, factored: bool = False) -> int:
-        """+1 (−1) where SymPy proves ``expr``, a function of θ, positive (negative) on the whole parameter domain:
-        from the assumptions, else with each parameter whose domain is an interval (l, u) written l + t or u − t for
-        a positive t (either covers the domain, so a sign proved for every t > 0 holds on it), factor by factor of a
-        product (after ``factor``, once); else 0.
+    def sign(self, expr: sp.Expr) -> int:
+        """+1 (−1) where SymPy proves ``expr``, a function of θ, positive (negative) on the whole parameter domain
+        (:func:`~symfisher.core.signs.sign_on`); else 0.
 
         >>> a, c = sp.symbols("a c", real=True)
         >>> ctx = Context((), {}, sp.S.Zero, sp.S.One, {}, (a, c), (), {a: sp.Interval.open(-sp.oo, 0),
@@ -179,28 +177,7 @@ class Context:
         >>> ctx.sign(1 / (a - c)**2), ctx.sign(a - c), ctx.sign(c - 1 / 2), ctx.sign(1 / (c - 2)**2)
         (1, -1, 0, 1)
         """
-        if expr.is_positive or expr.is_negative:
-            return 1 if expr.is_positive else -1
-        if isinstance(expr, sp.Mul):  # factor by factor: each may need its own writing of the parameters
-            signs = [self.sign(f, factored) for f in expr.args]
-            return math.prod(signs)
-        if isinstance(expr, sp.Pow) and expr.exp.is_Integer:
-            base = self.sign(expr.base, factored)
-            return base if int(expr.exp) % 2 else abs(base)
-        choices = []  # per parameter: its writings l + t, u − t (both, for a bounded interval)
-        for p in sorted(expr.free_symbols, key=str):
-            dom, t = self.domains.get(p), sp.Dummy("t", positive=True)
-            if isinstance(dom, sp.Interval):
-                ends = [dom.inf + t] if dom.inf.is_finite else []
-                choices.append([(p, e) for e in ends + ([dom.sup - t] if dom.sup.is_finite else [])] or [(p, p)])
-        for combo in itertools.islice(itertools.product(*choices), 16):
-            shifted = expr.xreplace(dict(combo))
-            if shifted.is_positive or shifted.is_negative:
-                return 1 if shifted.is_positive else -1
-        if not factored:  # an expanded square, (a + b − c − d)² written out
-            product = sp.factor(expr)
-            return self.sign(product, True) if product != expr else 0
-        return 0
+        return sign_on(expr, self.domains)
 
     def point(self, seed: int) -> dict[sp.Symbol, sp.Expr]:
         """A random value for every parameter, covariate and free constant."""

@@ -122,6 +122,24 @@ def test_several_break_points_are_read_in_order():
     assert breaks_of(sp.Piecewise((1, y < 0), (2, y < mu), (3, True)), y) is None  # 0 < μ unknown: no order
 
 
+def test_break_points_ordered_by_declared_domains():
+    """0 < μ holds on μ's declared domain (0, 1) though not by its assumptions; 1 − μ > 0 needs the domain's upper
+    end. A domain on both sides of 0 orders nothing."""
+    three = sp.Piecewise((1, y < 0), (2, y < mu), (3, y < 1), (4, True))
+    assert breaks_of(three, y, ((mu, sp.Interval.open(0, 1)),)) == (Break(0, 1, 2), Break(mu, 2, 3), Break(1, 3, 4))
+    reversed_ends = sp.Piecewise((1, y < 1), (2, y < mu), (3, True))  # μ > 1 on (1, 2): the second branch is void
+    assert breaks_of(reversed_ends, y, ((mu, sp.Interval.open(1, 2)),)) == (Break(1, 1, 2), Break(mu, 2, 3))
+    assert breaks_of(three, y, ((mu, sp.Interval.open(-1, 1)),)) is None
+
+
+def test_a_score_undefined_off_the_support_has_no_jump_there():
+    """The score of a density written Piecewise((g, y < μ), (0, True)) is 0/0 above μ: that branch has no value
+    (nan), and the break point at μ carries no jump term (the density itself jumps there: the support moves)."""
+    score = sp.Piecewise((-1 / mu, y < mu), (sp.nan, True))
+    assert breaks_of(score, y) == (Break(mu, -1 / mu, sp.nan),)
+    assert distributional_diff(score, mu, y) == sp.diff(score, mu)
+
+
 def test_continuity_at_every_moving_break_point():
     density = sp.exp(-HUBER_RHO)  # continuous at μ ± k
     assert continuous_at_breaks(density, LINE, (mu,))

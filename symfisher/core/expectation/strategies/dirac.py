@@ -15,6 +15,7 @@ import sympy as sp
 from symfisher.core.expectation.base import Expectation
 from symfisher.core.expectation.registry import register
 from symfisher.core.note import ExpectedValue, Note, eq
+from symfisher.core.signs import settle_relations
 
 
 def _split(g: sp.Expr, x: sp.Symbol):
@@ -50,7 +51,7 @@ def dirac_atom(engine, g: sp.Expr) -> Expectation | None:
         return None
     if not a.is_nonzero:
         return None
-    value, conditions = _value_at(h * ctx.density, x, x0)
+    value, conditions = _value_at(h * ctx.density, x, x0, ctx.domains)
     if value is None:
         return None
     value = value / sp.Abs(a)
@@ -61,9 +62,10 @@ def dirac_atom(engine, g: sp.Expr) -> Expectation | None:
                                       eq(xu, x0.xreplace(ctx.to_user)), rule="sifting property"))
 
 
-def _value_at(g: sp.Expr, x: sp.Symbol, x0: sp.Expr) -> tuple[sp.Expr | None, tuple[sp.Basic, ...]]:
-    """g(x₀) and the conditions on θ under which it holds, where g = |x − x₀|^e·r(x) near x₀; ``None``: unknown."""
-    direct = g.subs(x, x0)
+def _value_at(g: sp.Expr, x: sp.Symbol, x0: sp.Expr, domains) -> tuple[sp.Expr | None, tuple[sp.Basic, ...]]:
+    """g(x₀) and the conditions on θ under which it holds, where g = |x − x₀|^e·r(x) near x₀; ``None``: unknown.
+    Branch conditions at x₀ (a mode c ∈ (0, 1): c ≤ 1) are decided on the parameters' ``domains``."""
+    direct = settle_relations(g.subs(x, x0), domains)
     if _finite(direct):
         return direct, ()
     e, rest = _power_part(sp.expand_power_base(g), x, x0)
