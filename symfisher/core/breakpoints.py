@@ -104,41 +104,56 @@ def _ordered(points: list[sp.Expr], domains: Domains = ()) -> list[sp.Expr] | No
     return [distinct[i] for i in order]
 
 
-@functools.lru_cache(maxsize=256)
-def breaks_of(expr: sp.Expr, x: sp.Symbol, domains: Domains = ()) -> tuple[Break, ...] | None:
-    """The break points of ``expr``, in increasing order, when it is (after folding) a ``Piecewise`` whose branches are
-    intervals in x (:func:`interval_of`; ``Eq`` branches have measure zero and are dropped) with ends in an order that
-    holds on the parameters' ``domains`` (:func:`_ordered`), each side of every break point on a branch that holds
-    there (the first true condition wins); None otherwise. Cached: the Hessian asks it of the same score s_i once
-    for every θ_j."""
-    folded = as_piecewise(expr)
-    if folded is None:
-        return None
+class Segments(NamedTuple):
+    """The line cut at the ordered ``points``; segment j lies between points[j − 1] and points[j] (−∞ and ∞ at the
+    ends), and the ``Piecewise`` takes its branch ``branch[j]`` (an index into its arguments) there."""
+
+    points: list[sp.Expr]
+    branch: list[int]
+
+
+def segments(pw: sp.Piecewise, x: sp.Symbol, domains: Domains = ()) -> Segments | None:
+    """The segments of a ``Piecewise`` whose branches are intervals in x (:func:`interval_of`; ``Eq`` branches have
+    measure zero and are skipped) with ends in an order that holds on the parameters' ``domains`` (:func:`_ordered`),
+    each on the first branch that holds there; None otherwise (or without a break point)."""
     branches = []
-    for value, cond in folded.args:
+    for i, (value, cond) in enumerate(pw.args):
         if isinstance(cond, sp.Eq):
             continue
         ends = interval_of(cond, x)
-        if ends is None or value.has(sp.Piecewise):
+        if ends is None:
             return None
-        if value.has(sp.nan, sp.zoo):  # the score 0/0 where the density is 0, off its support: no value, no jump
-            value = sp.nan
-        branches.append((value, ends))
+        branches.append((i, ends))
     points = _ordered([e for _, ends in branches for e in ends if e is not None], domains)
     if not points:
         return None
     index = {point: i for i, point in enumerate(points)}
 
-    def on_segment(j: int) -> sp.Expr | None:  # segment j: between points[j - 1] and points[j] (−∞, ∞ at the ends)
-        for value, (lo, hi) in branches:
+    def on_segment(j: int) -> int | None:
+        for i, (lo, hi) in branches:
             if (lo is None or _position(lo, index) <= j - 1) and (hi is None or _position(hi, index) >= j):
-                return value
+                return i
         return None
 
-    values = [on_segment(j) for j in range(len(points) + 1)]
-    if any(v is None for v in values):
+    found = [on_segment(j) for j in range(len(points) + 1)]
+    return None if any(i is None for i in found) else Segments(points, found)
+
+
+@functools.lru_cache(maxsize=256)
+def breaks_of(expr: sp.Expr, x: sp.Symbol, domains: Domains = ()) -> tuple[Break, ...] | None:
+    """The break points of ``expr``, in increasing order, when it is (after folding) a ``Piecewise`` with
+    :func:`segments`: each with the values on its two sides; None otherwise. Cached: the Hessian asks it of the same
+    score s_i once for every θ_j."""
+    folded = as_piecewise(expr)
+    if folded is None or any(value.has(sp.Piecewise) for value, _ in folded.args):
         return None
-    return tuple(Break(point, values[j], values[j + 1]) for j, point in enumerate(points) if values[j] != values[j + 1])
+    found = segments(folded, x, domains)
+    if found is None:
+        return None
+    # the score 0/0 where the density is 0, off its support: no value, no jump
+    values = [sp.nan if v.has(sp.nan, sp.zoo) else v for v in (folded.args[i].expr for i in found.branch)]
+    return tuple(Break(point, values[j], values[j + 1]) for j, point in enumerate(found.points)
+                 if values[j] != values[j + 1])
 
 
 def _position(point: sp.Expr, index: dict) -> int:

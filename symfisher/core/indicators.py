@@ -19,7 +19,8 @@ from typing import Sequence
 
 import sympy as sp
 
-from symfisher.core.breakpoints import continuous_at_breaks, linear_root
+from symfisher.core.breakpoints import continuous_at_breaks, linear_root, segments
+from symfisher.core.signs import sign_on
 
 INDICATORS = (sp.Heaviside, sp.Piecewise, sp.sign, sp.Max, sp.Min, sp.floor, sp.ceiling, sp.DiracDelta,
               sp.frac, sp.KroneckerDelta)
@@ -251,6 +252,53 @@ def abs_conditions_as_intervals(expr: sp.Expr, data: Sequence[sp.Symbol]) -> sp.
                               for (v, c), f in zip(pw.args, found)])
 
     return expr.replace(lambda e: isinstance(e, sp.Piecewise), rewrite)
+
+
+def abs_resolved_on_branches(expr: sp.Expr, data: Sequence[sp.Symbol],
+                             domains: Sequence[tuple[sp.Symbol, sp.Set]] = ()) -> sp.Expr:
+    """Each |g| and sign(g), g linear in the one data symbol x, inside a ``Piecewise`` branch on which g keeps one sign
+    (every segment of the line where that branch holds lies on one side of g's root: :func:`segments`), written
+    without the bars: ±g and ±1. The asymmetric Laplace written with |x − μ| in both branches, broken at μ, then has
+    the derivatives of its textbook form, where SymPy's ∂sign(x − μ)/∂μ = −2δ(x − μ) would sit inside a branch and
+    the sign at the break point would be sign(0) = 0.
+
+    >>> x, m = sp.Symbol("x", real=True), sp.Symbol("m", real=True)
+    >>> abs_resolved_on_branches(sp.Piecewise((sp.Abs(x - m), x < m), (2 * sp.Abs(x - m), True)), [x])
+    Piecewise((m - x, m > x), (-2*m + 2*x, True))
+    """
+    if len(data) != 1 or not expr.has(sp.Abs, sp.sign) or not expr.has(sp.Piecewise):
+        return expr
+    x, where = data[0], dict(domains)
+
+    def at_least(a: sp.Expr, b: sp.Expr) -> bool:  # a ≥ b for every θ
+        return sp.expand(a - b) == 0 or sign_on(sp.expand(a - b), where) == 1
+
+    def side(root: sp.Expr, found, i: int) -> int:  # +1: branch i lies above the root, −1: below, 0: unknown
+        spans = [j for j, b in enumerate(found.branch) if b == i]
+        ends = found.points
+        if spans and all(j > 0 and at_least(ends[j - 1], root) for j in spans):
+            return 1
+        if spans and all(j < len(ends) and at_least(root, ends[j]) for j in spans):
+            return -1
+        return 0
+
+    def resolve(pw: sp.Piecewise) -> sp.Piecewise:
+        found = segments(pw, x, tuple(domains))
+        if found is None:
+            return pw
+        out = []
+        for i, (value, cond) in enumerate(pw.args):
+            known = {}
+            for f in value.atoms(sp.Abs, sp.sign):
+                root = linear_root(f.args[0], x)
+                where_sign = side(root[0], found, i) if root is not None else 0
+                if where_sign:
+                    sign = where_sign if root[1] else -where_sign  # the sign of g on the branch
+                    known[f] = sign * f.args[0] if isinstance(f, sp.Abs) else sp.Integer(sign)
+            out.append((value.xreplace(known) if known else value, cond))
+        return sp.Piecewise(*out)
+
+    return expr.replace(lambda e: isinstance(e, sp.Piecewise), resolve)
 
 
 def _scaled_abs(e: sp.Expr, x: sp.Symbol) -> sp.Expr | None:

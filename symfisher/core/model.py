@@ -19,8 +19,8 @@ from symfisher.core.display import readable_logpdf
 from symfisher.core.points import domain_of, is_discrete_set
 from symfisher.errors import ModelError
 from symfisher.core.breakpoints import as_piecewise
-from symfisher.core.indicators import (abs_conditions_as_intervals, absorb_indicators, deltas_as_branches,
-                                      steps_as_branches)
+from symfisher.core.indicators import (abs_conditions_as_intervals, abs_resolved_on_branches, absorb_indicators,
+                                      deltas_as_branches, steps_as_branches)
 from symfisher.core.structure import joint as _joint
 
 __all__ = ["Model"]
@@ -56,6 +56,13 @@ def log_of(density: sp.Expr) -> sp.Expr:
     if folded is not None and all(v != 0 for v, _ in folded.args):
         return sp.Piecewise(*[(sp.expand_log(sp.log(v), force=False), c) for v, c in folded.args])
     return sp.expand_log(sp.log(density), force=False)
+
+
+def _branches_as_intervals(expr: sp.Expr, symbols: Sequence[sp.Symbol],
+                           domain: Mapping[sp.Symbol, sp.Set] | None) -> sp.Expr:
+    """A density's ``Piecewise`` conditions |g| ≤ c read as intervals, and |g|, sign(g) resolved on the branches where
+    g keeps one sign (:mod:`symfisher.core.indicators`)."""
+    return abs_resolved_on_branches(abs_conditions_as_intervals(expr, symbols), symbols, tuple((domain or {}).items()))
 
 
 def _one_set(support: object, symbols: Sequence[sp.Symbol]) -> sp.Set | None:
@@ -153,7 +160,7 @@ class Model:
         if one_set is not None and is_discrete_set(one_set):  # KroneckerDelta(k, 0)
             density = deltas_as_branches(density, symbols)
         elif one_set is not None:  # Heaviside(y − μ) on both sides of a break point
-            density = abs_conditions_as_intervals(steps_as_branches(density, symbols), symbols)
+            density = _branches_as_intervals(steps_as_branches(density, symbols), symbols, domain)
         return cls._build(log_of(density), density, data, params, support, given, domain, name, validate, timeout)
 
     @classmethod
@@ -181,7 +188,7 @@ class Model:
         symbols = [data] if isinstance(data, sp.Symbol) else list(data)
         one_set = _one_set(support, symbols)
         if one_set is not None and not is_discrete_set(one_set):  # a check loss, Huber's ρ
-            logpdf = abs_conditions_as_intervals(steps_as_branches(logpdf, symbols, log=True), symbols)
+            logpdf = _branches_as_intervals(steps_as_branches(logpdf, symbols, log=True), symbols, domain)
         return cls._build(logpdf, sp.exp(logpdf), data, params, support, given, domain, name, validate, timeout)
 
     @classmethod

@@ -198,3 +198,32 @@ def test_quantile_regression_at_a_symbolic_quantile_level():
     d = sf.derive(model)
     assert d.equality.status == "proved", d.equality.reason
     assert sp.simplify(d.fisher - sp.diag(tau * (1 - tau) / s**2, 1 / s**2)) == sp.zeros(2, 2)
+
+
+def test_absolute_values_on_branches_where_their_sign_is_known():
+    """|x − μ| and sign(x − μ) inside a branch that lies on one side of μ lose their bars; where the branch holds on
+    both sides of the root (Huber's "otherwise" around μ ± k), or the order is unknown, they stay."""
+    from symfisher.core.indicators import abs_resolved_on_branches
+
+    two_sided = sp.Piecewise((sp.Abs(y - mu) + sp.sign(mu - y), y < mu), (2 * sp.Abs(y - mu), True))
+    assert abs_resolved_on_branches(two_sided, [y]) == sp.Piecewise((mu - y + 1, y < mu), (2 * (y - mu), True))
+    shifted = sp.Piecewise((sp.Abs(y - mu), y > mu + k), (0, True))  # above μ + k > μ, with k positive
+    assert abs_resolved_on_branches(shifted, [y]) == sp.Piecewise((y - mu, y > mu + k), (0, True))
+    huber = sp.Piecewise((sp.Abs(y - mu), y < mu - k), (1, y <= mu + k), (k * sp.Abs(y - mu), True))
+    assert abs_resolved_on_branches(huber, [y]) == sp.Piecewise((mu - y, y < mu - k), (1, y <= mu + k),
+                                                                (k * (y - mu), True))
+    for unchanged in (sp.Piecewise((sp.Abs(y - mu), y < a), (1, True)),  # a − μ of unknown sign
+                      sp.Piecewise((1, y < mu - k), (sp.Abs(y - mu), y <= mu + k), (2, True))):  # root inside
+        assert abs_resolved_on_branches(unchanged, [y]) == unchanged
+
+
+def test_the_asymmetric_laplace_written_with_absolute_values_is_the_same_law():
+    """ρ_τ written as τ|x − μ| above μ and (1 − τ)|x − μ| below it, as some texts do: SymPy's ∂|x − μ|/∂μ inside the
+    branches would hold sign(0) = 0 at the break point and δ(x − μ) in the branch above it, and −E[H] had stayed an
+    open integral holding δ; with the bars resolved on each side, I = diag(τ(1 − τ)/σ², 1/σ²) is proved."""
+    tau, s = sp.Rational(1, 4), sp.Symbol("s", positive=True)
+    pdf = tau * (1 - tau) / s * sp.Piecewise((sp.exp(-(1 - tau) * sp.Abs(y - mu) / s), y < mu),
+                                             (sp.exp(-tau * sp.Abs(y - mu) / s), True))
+    d = sf.derive(sf.Model.from_pdf(pdf, y, [mu, s], sp.Reals, name="al-abs"))
+    assert d.equality.status == "proved", d.equality.reason
+    assert d.fisher == sp.diag(tau * (1 - tau) / s**2, 1 / s**2) == d.neg_expected_hessian
