@@ -18,10 +18,6 @@ from sympy.core.mul import _keep_coeff
 from sympy.polys.rings import PolyElement, ring
 
 
-class _NotPolynomial(Exception):
-    pass
-
-
 def factored_lowest_terms(expr: sp.Expr) -> sp.Expr | None:
     """``expr``, built from its symbols and rational numbers by +, ×, and integer powers, as c·Π p_k^e_k / Π q_k^f_k
     in lowest terms, numerator and denominator factored over ℚ; ``None`` for any other expression (a non-integer

@@ -43,6 +43,9 @@ class Family:
     quadrature_end: float | None = None  # where the quadrature stops instead of ∞ (a double-exponential tail)
 
 
+_LN3_W = sp.exp(-mu + s**2 / 2)  # E[1/(x − γ)] of the three-parameter log-normal
+
+
 def _truncated_normal_fisher() -> sp.Matrix:
     """I(mu, s) of the normal truncated to x > 0, from the moments of T = (x, x²) (see the family's comment)."""
     mills = sp.sqrt(2 / sp.pi) * sp.exp(-mu**2 / (2 * s**2)) / (1 + sp.erf(mu / (sp.sqrt(2) * s)))
@@ -251,6 +254,20 @@ FAMILIES = {
         sp.diag(sp.sqrt(2 * sp.pi) * sp.erf(k / sp.sqrt(2)) / (_HUBER_C * s**2),
                 (2 - 2 * sp.exp(-k**2 / 2) * (k + 1 / k) / _HUBER_C) / s**2),
         ({mu: 0.3, s: 1.6, k: 1.345}, {mu: -1.1, s: 0.5, k: 0.7})),
+    # The three-parameter log-normal, log(x − γ) ~ N(μ, σ²) on x > γ with the threshold γ a parameter: the support
+    # moves with γ, but the density vanishes there with all its derivatives, so the law is regular (Hill 1963, "The
+    # three-parameter lognormal distribution and Bayesian analysis of a point-source epidemic", JASA 58, 72-84).
+    # With z = (log(x − γ) − μ)/σ the γ-score is (1 + z/σ)e^{−μ−σz}, and E[zʲe^{−cσz}] from the normal moment
+    # generating function (E[e^{−σz}] = e^{σ²/2}, E[ze^{−σz}] = −σe^{σ²/2}, E[z²e^{−σz}] = (1 + σ²)e^{σ²/2}, and at 2σ)
+    # gives I_μγ = w/σ², I_σγ = −2w/σ with w = e^{−μ+σ²/2}, I_γγ = e^{2(σ²−μ)}(1 + σ²)/σ²; I_μμ = 1/σ², I_σσ = 2/σ²,
+    # I_μσ = 0.
+    # Closed by the shift x = γ + y, then t = log y and the square completed.
+    "three-parameter-log-normal": Family(
+        lambda: Model.from_pdf(sp.exp(-(sp.log(x - c) - mu) ** 2 / (2 * s**2)) / ((x - c) * s * sp.sqrt(2 * sp.pi)),
+                               x, [mu, s, c], sp.Interval(c, sp.oo), name="three-parameter-log-normal"),
+        sp.Matrix([[1 / s**2, 0, _LN3_W / s**2], [0, 2 / s**2, -2 * _LN3_W / s],
+                   [_LN3_W / s**2, -2 * _LN3_W / s, sp.exp(2 * (s**2 - mu)) * (1 + s**2) / s**2]]),
+        ({mu: 0.3, s: 0.6, c: 1.5}, {mu: -0.4, s: 1.1, c: 0.2})),
 }
 
 
@@ -260,7 +277,8 @@ def _quadrature_fisher(model: Model, point: dict, end: float | None = None) -> s
     score = [sp.diff(model.logpdf, q).subs(point) for q in model.params]
     density = sp.lambdify(data, model.density.subs(point), "mpmath")
     fns = [sp.lambdify(data, si, "mpmath") for si in score]
-    lo, hi = (float(e) if e.is_finite else (mpmath.inf if e > 0 else -mpmath.inf) for e in (support.inf, support.sup))
+    lo, hi = (float(e.subs(point)) if e.is_finite else (mpmath.inf if e > 0 else -mpmath.inf)
+              for e in (support.inf, support.sup))
     hi = hi if end is None else end
     found = breaks_of(model.density, data) or ()  # kinks of the integrand: quadrature splits there
     inner = [float(b.point.subs(point)) for b in found] or [point.get(mu, 0) + point.get(m, 0)]

@@ -40,6 +40,7 @@ ORDER: Mapping[str, tuple[str, ...]] = {
     ),
     "atom": (
         "exponential-family",  # strategies/expfamily.py
+        "gaussian-mgf",        # strategies/gaussian_mgf.py (q(x)·e^{cx} under one normal law: the square completed)
         "dirac",               # strategies/dirac.py
         "symmetry",            # strategies/symmetry.py
         "trigonometric",       # strategies/trigonometric.py (a trigonometric polynomial in one angle on an interval)

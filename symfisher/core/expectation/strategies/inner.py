@@ -9,7 +9,7 @@ have no closed form, their sum has. With g strictly monotone on the support and 
 
 and the model of T (a normal law, a Cauchy law) goes to the whole engine again. Candidates for g:
 the data part of a score component ∂_i log p = a(θ) + b(θ) g(x), and the θ-free arguments of the
-logarithms in log p. A candidate is used only when F = f∘g⁻¹ is rational in t and dg⁻¹/dt has one
+logarithms in log p. A candidate is used only when F = f∘g⁻¹ is rational in t and e^{ct} and dg⁻¹/dt has one
 sign, proved by SymPy; the map is checked by numbers (g(x(t)) = t, q integrates to 1) and the value
 by quadrature in t.
 """
@@ -75,12 +75,18 @@ def canonical(e: sp.Expr) -> sp.Expr:
 
 
 def rational_in(h: sp.Expr, t: sp.Symbol) -> sp.Expr | None:
-    """h as a rational function of t, or ``None``; common exponential factors of sums are cancelled
-    first (e⁻ᵗ/(α e⁻ᵗ + 2β t e⁻ᵗ) → 1/(α + 2β t), the Benini score in t = log x)."""
-    if h.is_rational_function(t):
+    """h as a rational function of t and of exponentials e^{ct} (c free of t: a moment E[X^c] of a log-normal law in
+    t = log x), or ``None``; common exponential factors of sums are cancelled first (e⁻ᵗ/(α e⁻ᵗ + 2β t e⁻ᵗ) →
+    1/(α + 2β t), the Benini score in t = log x)."""
+    if _rational_with_exponentials(h, t):
         return h
     h = sp.powsimp(h.replace(lambda e: e.is_Add and e.has(sp.exp), sp.factor_terms))
-    return h if h.is_rational_function(t) else None
+    return h if _rational_with_exponentials(h, t) else None
+
+
+def _rational_with_exponentials(h: sp.Expr, t: sp.Symbol) -> bool:
+    linear = {e: sp.Dummy() for e in h.atoms(sp.exp) if _affine(e.args[0], t)}
+    return h.xreplace(linear).is_rational_function(t)
 
 
 def _slope_sign(inverse: sp.Expr, t: sp.Symbol, image: tuple[sp.Expr, sp.Expr]) -> tuple[sp.Expr, int]:

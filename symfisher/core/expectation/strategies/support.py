@@ -21,8 +21,10 @@ from symfisher.core.note import Note, eq
 CANONICAL = (sp.Interval.open(0, 1), sp.Interval(0, 1), sp.Interval.open(0, sp.oo), sp.Interval(0, sp.oo), sp.S.Reals)
 
 
-def _maps(s: sp.Set):
-    """(label, u, x(u), target support, |x'(u)|) for each applicable map, best first."""
+def _maps(s: sp.Set, density: sp.Expr, data: sp.Symbol):
+    """(label, u, x(u), target support, |x'(u)|) for each applicable map, best first. On (a, ∞) with a > 0, x = a/u
+    comes first (Pareto-type tails), unless the density is a function of x − a alone: a threshold model (the
+    three-parameter log-normal), which the shift x = a + y turns into its two-parameter law."""
     lo, hi = s.inf, s.sup
     unit, half = sp.Interval.open(0, 1), sp.Interval.open(0, sp.oo)
     u = sp.Dummy("u", positive=True)
@@ -30,9 +32,14 @@ def _maps(s: sp.Set):
     if lo.is_finite and hi.is_finite:  # hi − lo > 0 on a support that is not empty: the Jacobian without Abs
         yield Note.of(eq(x, lo + (hi - lo) * v)), u, lo + (hi - lo) * u, unit, hi - lo
     elif lo.is_finite and hi is sp.oo:
+        shift = (Note.of(eq(x, lo + y)), u, lo + u, half, sp.Integer(1))
+        threshold = not density.xreplace({data: lo + u}).free_symbols & lo.free_symbols
+        if threshold:
+            yield shift
         if lo.is_positive:
             yield Note.of(eq(x, lo / v)), u, lo / u, unit, lo / u**2
-        yield Note.of(eq(x, lo + y)), u, lo + u, half, sp.Integer(1)
+        if not threshold:
+            yield shift
     elif lo is -sp.oo and hi.is_finite:
         yield Note.of(eq(x, hi - y)), u, hi - u, half, sp.Integer(1)
 
@@ -57,10 +64,10 @@ def support_map(engine, f: sp.Expr) -> Expectation | None:
 
     def build():
         out = []
-        for label, u, inverse, target, jacobian in _maps(s):
+        for label, u, inverse, target, jacobian in _maps(s, ctx.density, x):
             sub_ctx = substituted(ctx, u, inverse, target, jacobian=jacobian)
             if sub_ctx is not None:
-                out.append((label, u, inverse, engine.child(sub_ctx)))
+                out.append((label, u, inverse, engine.child(sub_ctx, sibling_without="support-map")))
         return out
 
     for label, u, inverse, sub in engine.cached("support-maps", build):
