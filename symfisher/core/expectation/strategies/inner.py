@@ -9,7 +9,8 @@ have no closed form, their sum has. With g strictly monotone on the support and 
 
 and the model of T (a normal law, a Cauchy law) goes to the whole engine again. Candidates for g:
 the data part of a score component ∂_i log p = a(θ) + b(θ) g(x), and the θ-free arguments of the
-logarithms in log p. A candidate is used only when F = f∘g⁻¹ is rational in t and e^{ct} and dg⁻¹/dt has one
+logarithms in log p. A candidate is used only when F = f∘g⁻¹ is rational in t (times e^{ct} where T is normal) and
+dg⁻¹/dt has one
 sign, proved by SymPy; the map is checked by numbers (g(x(t)) = t, q integrates to 1) and the value
 by quadrature in t.
 """
@@ -22,6 +23,7 @@ from symfisher.core.evidence import NUMERIC_FAILURES, numeric_expectation
 from symfisher.core.expectation.base import Expectation, refined_symbol, force_log, linear_terms
 from symfisher.core.expectation.inverse import inverse_on
 from symfisher.core.expectation.registry import register
+from symfisher.core.expectation.strategies.gaussian_mgf import normal_law
 from symfisher.core.note import Note, eq
 
 MAX_CANDIDATES = 4
@@ -74,19 +76,20 @@ def canonical(e: sp.Expr) -> sp.Expr:
     return force_log(e.replace(lambda a: isinstance(a, sp.log), lambda a: sp.log(sp.factor(sp.together(a.args[0])))))
 
 
-def rational_in(h: sp.Expr, t: sp.Symbol) -> sp.Expr | None:
-    """h as a rational function of t and of exponentials e^{ct} (c free of t: a moment E[X^c] of a log-normal law in
-    t = log x), or ``None``; common exponential factors of sums are cancelled first (e⁻ᵗ/(α e⁻ᵗ + 2β t e⁻ᵗ) →
-    1/(α + 2β t), the Benini score in t = log x)."""
-    if _rational_with_exponentials(h, t):
+def rational_in(h: sp.Expr, t: sp.Symbol, exponentials: bool = False) -> sp.Expr | None:
+    """h as a rational function of t (with ``exponentials``: of t and of e^{ct}, c free of t), or ``None``; common
+    exponential factors of sums are cancelled first (e⁻ᵗ/(α e⁻ᵗ + 2β t e⁻ᵗ) → 1/(α + 2β t), the Benini score in
+    t = log x)."""
+    if _rational(h, t, exponentials):
         return h
     h = sp.powsimp(h.replace(lambda e: e.is_Add and e.has(sp.exp), sp.factor_terms))
-    return h if _rational_with_exponentials(h, t) else None
+    return h if _rational(h, t, exponentials) else None
 
 
-def _rational_with_exponentials(h: sp.Expr, t: sp.Symbol) -> bool:
-    linear = {e: sp.Dummy() for e in h.atoms(sp.exp) if _affine(e.args[0], t)}
-    return h.xreplace(linear).is_rational_function(t)
+def _rational(h: sp.Expr, t: sp.Symbol, exponentials: bool) -> bool:
+    if exponentials:
+        h = h.xreplace({e: sp.Dummy() for e in h.atoms(sp.exp) if _affine(e.args[0], t)})
+    return h.is_rational_function(t)
 
 
 def _slope_sign(inverse: sp.Expr, t: sp.Symbol, image: tuple[sp.Expr, sp.Expr]) -> tuple[sp.Expr, int]:
@@ -174,7 +177,10 @@ def inner_variable(engine, f: sp.Expr) -> Expectation | None:
         if found is None:
             continue
         t, inverse, sub_ctx = found
-        h = rational_in(canonical(f.xreplace({x: inverse})), t)
+        # e^{ct} too where T is normal, which completes the square (a log-normal law's E[X^c] in t = log x); on other
+        # laws of T such terms had cost the log-logistic law its proof and the Benini law its closed forms
+        normal = engine.cached(("inner-normal", g), lambda: normal_law(sub_ctx) is not None)
+        h = rational_in(canonical(f.xreplace({x: inverse})), t, exponentials=normal)
         if h is None:
             continue
         sub = engine.cached(("inner-engine", g), lambda: engine.child(sub_ctx, sibling_without="inner-variable"))
