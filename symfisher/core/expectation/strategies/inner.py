@@ -9,10 +9,9 @@ have no closed form, their sum has. With g strictly monotone on the support and 
 
 and the model of T (a normal law, a Cauchy law) goes to the whole engine again. Candidates for g:
 the data part of a score component ∂_i log p = a(θ) + b(θ) g(x), and the θ-free arguments of the
-logarithms in log p. A candidate is used only when F = f∘g⁻¹ is rational in t (times e^{ct} where T is normal) and
-dg⁻¹/dt has one
-sign, proved by SymPy; the map is checked by numbers (g(x(t)) = t, q integrates to 1) and the value
-by quadrature in t.
+logarithms in log p. A candidate is used only when F = f∘g⁻¹ is rational in t (times e^{ct} where T is
+normal) and dg⁻¹/dt has one sign, proved by SymPy; the map is checked by numbers (g(x(t)) = t, q integrates
+to 1) and the value by quadrature in t.
 """
 
 from __future__ import annotations
