@@ -16,13 +16,15 @@ import sympy as sp
 
 from symfisher.core.expectation.base import Expectation
 from symfisher.core.expectation.registry import register
+from symfisher.core.expectation.strategies.gaussian import coefficients
 from symfisher.core.note import Note
 
 RULE = "completing the square"
 
 
 def normal_law(ctx) -> tuple[sp.Expr, sp.Expr] | None:
-    """(m, v) when the model is N(m, v) in its one continuous variable on ℝ (log p quadratic in x, α < 0 proved)."""
+    """(m, v) when the model is N(m, v) in its one continuous variable on ℝ (log p quadratic in x, −½P x² + bx + c
+    with P > 0 proved: m = b/P, v = 1/P)."""
     if not ctx.univariate or ctx.discrete:
         return None
     x = ctx.data[0]
@@ -31,10 +33,10 @@ def normal_law(ctx) -> tuple[sp.Expr, sp.Expr] | None:
     poly = sp.Poly(ctx.logpdf, x)
     if poly.degree() != 2:
         return None
-    alpha, beta = poly.coeff_monomial(x**2), poly.coeff_monomial(x)
-    if ctx.sign(alpha) != -1:
+    (precision,), (b,) = coefficients(poly, 1)  # log p = −½ P x² + b x + c, as for several Gaussian variables
+    if ctx.sign(precision) != 1:
         return None
-    return -beta / (2 * alpha), -1 / (2 * alpha)
+    return b / precision, 1 / precision
 
 
 def normal_moment(j: int, mean: sp.Expr, variance: sp.Expr) -> sp.Expr:
