@@ -13,7 +13,8 @@ integrable singularity at the end keeps its mass: tanh-sinh nodes reach t = e^(�
 is cut where a Piecewise condition, or the argument of Abs, sign or Heaviside, changes sign in x, so each
 piece is smooth inside. A value is kept only where it is converged: the same within
 :data:`TOLERANCE` at half the nodes and with the outermost nodes left out (a divergent integral, such as
-E[s²] = ∞, fails the second test); else it is ``nan``, no evidence.
+E[s²] = ∞, fails the second test); else it is ``nan``, no evidence. A value that is not finite where p is 0
+counts as no mass, and a point where ∫p converges to a value other than 1 gives no values.
 
 For one discrete variable on a run of integers (a ``Range``, ℕ₀) the integrands are compiled the same way, once,
 and summed by :func:`~symfisher.core.series.series_sum` at every point at once; a sum that does not settle there
@@ -67,14 +68,22 @@ def numeric_expectations_many(
         return _sums(exprs, integrands, density, x, s, syms, points)
     if not isinstance(s, sp.Interval):
         return None
-    pieces = _Pieces(integrands, x, s, syms)
+    pieces = _Pieces([*integrands, density], x, s, syms)  # p last: where it is 0 there is no mass, and ∫p = 1
     try:
         with warnings.catch_warnings(), np.errstate(all="ignore"):
             warnings.simplefilter("ignore")
-            columns = [pieces.integrate([np.float64(point[v]) for v in syms]) for point in points]
+            columns = [_mass_checked(pieces.integrate([np.float64(point[v]) for v in syms])) for point in points]
     except NUMERIC_FAILURES:
         return None
     return [[float(column[k]) for column in columns] for k in range(len(exprs))]
+
+
+def _mass_checked(column: np.ndarray) -> np.ndarray:
+    """The integrals of a column whose last entry is ∫p: all ``nan`` where ∫p converged to a value other than 1
+    (the quadrature missed where p lies: the exponentiated Weibull law at a = 3·10⁴, a spike of width 1/a)."""
+    mass = column[-1]
+    return column[:-1] if not math.isfinite(mass) or abs(mass - 1.0) <= MASS_TOLERANCE else \
+        np.full(column.size - 1, np.nan)
 
 
 BATCH_TERMS = 2_000  # terms summed at once; a sum not settled by then (a power-law tail) is done by itself
@@ -178,8 +187,8 @@ def _axis(s: sp.Set) -> tuple[float, float, bool, np.ndarray | None] | None:
 
 
 class _Pieces:
-    """The integrands compiled for the pieces of the support: from the lower end in t = x − lo, from the
-    upper end in t = hi − x, and in x between the cuts."""
+    """The integrands, the density p last, compiled for the pieces of the support: from the lower end in
+    t = x − lo, from the upper end in t = hi − x, and in x between the cuts."""
 
     def __init__(self, integrands: list[sp.Expr], x: sp.Symbol, s: sp.Interval, syms: list[sp.Symbol]) -> None:
         t = sp.Dummy("t", nonnegative=True)
@@ -225,6 +234,7 @@ class _Pieces:
 # tanh-sinh on (0, 1): s = σ(π sinh u), u on a grid of STEP up to ±REACH (σ(−π sinh 6) = e^(−634))
 STEP, REACH, SHORT_REACH = 1 / 64, 6.0, 5.0
 FAR = 30.0  # beyond this distance from a piece's start a non-finite value counts as no mass
+NEGLIGIBLE = 1e-100  # nor where p's share of the mass is below this, relative: f·p matters there only if |f| > 1e93
 TOLERANCE = 1e-7  # relative to ∫|f|: half the nodes, and the reach cut to SHORT_REACH, agree this well
 _U = np.arange(-REACH, REACH + STEP / 2, STEP)
 _S = 1 / (1 + np.exp(-np.pi * np.sinh(_U)))  # σ(z)
@@ -253,9 +263,13 @@ def _segment(fn, values: list[float], start: float, sign: float, length: float) 
                 raise TypeError("a complex value of the integrand")
             rows.append(e.real.astype(float))
         out = np.array(rows) * jacobian
-        # no mass where a value is not finite at the outermost nodes (a pole met at an end) or far out (an
-        # overflow in a tail, |v − start| > FAR as for QUADPACK); elsewhere it stays nan: no evidence
-        negligible = ~_SHORT | (np.abs(v - start) > FAR)
+        # no mass where a value is not finite at the outermost nodes (a pole met at an end), far out (an overflow
+        # in a tail, |v − start| > FAR as for QUADPACK), or where p (the last row) is negligible: its node's share of
+        # ∫p at most NEGLIGIBLE of the largest (the exponentiated Weibull law: 0/0 where x^a underflows beside 0,
+        # inf/inf where e^(x^a) overflows in the tail, where p is below 1e-150); elsewhere nan stays: no evidence
+        share = np.abs(out[-1]) * _W
+        tiny = share <= NEGLIGIBLE * np.max(share, initial=0.0, where=np.isfinite(share))
+        negligible = ~_SHORT | (np.abs(v - start) > FAR) | tiny
         return np.where(np.isfinite(out) | ~negligible, out, 0.0)
 
     if math.isinf(length):

@@ -507,12 +507,20 @@ def _quadrature_evidence(model: Model, score, hessian, fisher, negH, points, sec
     entries by quadrature of s_i s_j p and −H_ij p: all integrands at once where the data are one variable on
     an interval or a box of 2–3 axes (``numeric_expectations_many``), else each compiled once for all the points.
 
-    One data variable: at two of ``points`` (one of ordinary size, one far out). Several: at two where p is a
-    density at a probe point of the support (:func:`_has_density`), those of ordinary size first, then drawn ones
-    (a negative multinomial law's p₁ + p₂ > 1 is allowed by its parameters' domains); a point where the mass is not
-    1 there gives no values either (``numeric_expectations_many``), nor one that would end after ``seconds``."""
+    One data variable: at two of ``points`` (one of ordinary size, one far out), and where one of them gives no
+    values (the exponentiated Weibull law at a = 3·10⁴, a spike of width 1/a), at the next two if that fits in
+    ``seconds``. Several: at two where p is a density at a probe point of the support (:func:`_has_density`), those
+    of ordinary size first, then drawn ones (a negative multinomial law's p₁ + p₂ > 1 is allowed by its parameters'
+    domains); a point where the mass is not 1 there gives no values either (``numeric_expectations_many``), nor one
+    that would end after ``seconds``."""
     if len(model.data) == 1:
-        return _evidence_at(model, score, hessian, fisher, negH, points[::2][:EVIDENCE_POINTS])
+        start, candidates = time.monotonic(), points[::2]
+        found = _evidence_at(model, score, hessian, fisher, negH, candidates[:EVIDENCE_POINTS])
+        took = time.monotonic() - start
+        if found is None or len(found) == EVIDENCE_POINTS or 2 * took > seconds - EVIDENCE_MARGIN:
+            return found
+        more = _evidence_at(model, score, hessian, fisher, negH, candidates[EVIDENCE_POINTS:2 * EVIDENCE_POINTS])
+        return found + (more or [])[:EVIDENCE_POINTS - len(found)]
     deadline = time.monotonic() + seconds - EVIDENCE_MARGIN
     return _evidence_at(model, score, hessian, fisher, negH, _density_points(model, points), deadline)
 

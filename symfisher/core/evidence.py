@@ -21,7 +21,7 @@ from sympy.utilities.lambdify import implemented_function
 from symfisher.core.polar import mode, polar_integral
 from symfisher.core.renaming import as_plain_arguments, renamed
 from symfisher.core.series import is_summable, series_sum
-from symfisher.core.special_forms import ZetaDerivative, zeta_derivatives
+from symfisher.core.special_forms import ZetaDerivative, exp_minus_one, zeta_derivatives
 
 _MODULES = ["scipy", "numpy"]
 
@@ -63,6 +63,8 @@ def safe_lambdify(args: Sequence[sp.Symbol], expr: sp.Expr, modules=_MODULES, cs
     is evaluated by :func:`~symfisher.core.series.series_sum` (with NumPy/SciPy modules).
     """
     fresh, expr = as_plain_arguments(args, sp.sympify(expr))
+    if modules == _MODULES:  # 1 − e^u → −expm1(u): no 0/0 where u rounds to 0 beside 1
+        expr = exp_minus_one(expr)
     if modules == _MODULES and expr.has(sp.binomial):  # SciPy's printer writes Γ(n + 1)/(Γ(k + 1)Γ(n − k + 1)): inf/inf
         expr = expr.replace(lambda e: isinstance(e, sp.binomial), lambda e: _binomial_call(*e.args))  # from n ≈ 170
     if modules == _MODULES and expr.has(sp.Sum):

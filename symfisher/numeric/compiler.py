@@ -24,7 +24,7 @@ How the code is generated:
 * Overflow-prone forms are rewritten before printing (:func:`stabilize`): log(1 + e^u) →
   ``numpy.logaddexp(0, u)``, e^u/(1 + e^u) and 1/(1 + e^-u) → ``scipy.special.expit(u)``,
   e^u/(1 + e^u)² → expit(u)·expit(−u), log(1 + y) → ``numpy.log1p(y)`` (logistic regression stays finite
-  at ``|η| = 800``).
+  at ``|η| = 800``); c(1 − e^u) → −c·``numpy.expm1(u)`` (no 0/0 where e^u rounds to 1).
 * User text (model name, symbol names, formulas, labels) enters the source only as string literals made
   by :func:`py_literal` or :func:`docstring_literal`; argument names are identifiers made from the symbol
   names, and :class:`NumericPrinter` refuses to print any other symbol name.
@@ -79,7 +79,7 @@ from sympy.printing.numpy import SciPyPrinter
 from sympy.printing.precedence import PRECEDENCE
 
 from symfisher.core.display import readable_logpdf
-from symfisher.core.special_forms import tame_logs, zeta_derivatives
+from symfisher.core.special_forms import exp_minus_one, tame_logs, zeta_derivatives
 from symfisher.core.expectation.base import NO_CLOSED_FORM, expanded_logpdf
 from symfisher.core.points import domain_of, is_discrete_set
 from symfisher.core.structure.joint import indicator, membership
@@ -569,7 +569,8 @@ def get_backend(name: str) -> Backend:
 
 
 def prepare(expr: Any) -> sp.Expr:
-    """The form of ``expr`` that is printed: log(b**e) → e·log(b) for b > 0, then :func:`stabilize`.
+    """The form of ``expr`` that is printed: log(b**e) → e·log(b) for b > 0, c(1 − e^u) → −c·expm1(u), then
+    :func:`stabilize`.
 
     >>> u = sp.Symbol("u", real=True)
     >>> prepare(sp.log(1 + sp.exp(u)))
@@ -580,7 +581,7 @@ def prepare(expr: Any) -> sp.Expr:
         expr = renaming.renamed(expr, {sp.zoo: sp.nan})
     if expr.has(sp.Derivative):
         expr = zeta_derivatives(expr)
-    return stabilize(tame_logs(expr))
+    return stabilize(exp_minus_one(tame_logs(expr)))
 
 
 def kernel_source(name: str, args: Sequence[sp.Symbol], exprs: Any, backend: Backend | None = None, *,

@@ -81,6 +81,9 @@ class TorchNumericPrinter(SpecialFunctionPrinting, CheckedPrinter, TorchPrinter)
     def _print_Log1p(self, expr: sp.Expr) -> str:
         return f"{self._module_format('torch.log1p')}({self._print(expr.args[0])})"
 
+    def _print_expm1(self, expr: sp.Expr) -> str:
+        return f"{self._module_format('torch.expm1')}({self._print(expr.args[0])})"
+
     # Γ family
     def _print_polygamma(self, expr: sp.Expr) -> str:
         n, z = expr.args

@@ -145,3 +145,20 @@ def test_a_divergent_open_entry_leaves_the_verdict_without_numbers_and_says_why(
     assert d.equality.status == "inconclusive" and d.equality.evidence == ()
     assert "had no sampled point where every entry converged (one may be infinite) (no numeric evidence)" \
         in d.equality.reason
+
+
+def test_no_mass_where_p_underflows_and_no_values_where_the_mass_is_missed():
+    """The exponentiated Weibull law's E[s_a²]: the integrand is 0/0 where t^a underflows beside t = 0 and inf/inf
+    where e^(t^a) overflows, where p is below 1e-150, and there it counts as no mass (the same value as QUADPACK
+    one by one). At a = 3·10⁴ p is a spike of width 1/a that the nodes miss: ∫p ≠ 1, so no values, not wrong ones."""
+    t, al, be = sp.Symbol("t", positive=True), *sp.symbols("a b", positive=True)
+    pdf = al * be * t ** (al - 1) * (1 - sp.exp(-t**al)) ** (be - 1) * sp.exp(-t**al)
+    score = (al * (t**al * (be - 1) - (t**al - 1) * (sp.exp(t**al) - 1)) * sp.log(t) + sp.exp(t**al) - 1) / (
+        al * (sp.exp(t**al) - 1))  # as the engine writes ∂ log p/∂a
+    support = {t: sp.Interval.open(0, sp.oo)}
+    ordinary, spike = {al: sp.Rational(10, 3), be: sp.Rational(11, 4)}, {al: 30000, be: 60000}
+    values = numeric_expectations_many([score**2, sp.Integer(1)], pdf, support, [ordinary, spike])
+    plain = sp.diff(sp.expand_log(sp.log(pdf), force=True), al) ** 2  # the same function, as QUADPACK can take it
+    assert values[0][0] == pytest.approx(numeric_expectations(plain, pdf, support, [ordinary])[0], rel=1e-9)
+    assert values[1][0] == pytest.approx(1.0, rel=1e-12)
+    assert math.isnan(values[0][1]) and math.isnan(values[1][1])

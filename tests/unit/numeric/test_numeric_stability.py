@@ -174,3 +174,15 @@ def test_a_logarithm_of_gamma_functions_is_printed_as_a_sum_of_log_gammas():
     w = sp.Symbol("w", real=True)  # a factor of unknown sign is split off only as SymPy allows (Γ(r) > 0)
     assert prepare(sp.log(w * sp.gamma(r))) == sp.log(w) + sp.loggamma(r)
     assert prepare(sp.log(w**r * sp.gamma(r + w))) == sp.log(w**r * sp.gamma(r + w))
+
+
+def test_one_minus_an_exponential_is_printed_as_expm1():
+    """c(1 − e^u) → −c·expm1(u): x/(1 − e^(−x)) is 1 at x = 1e-20, where 1 − e^(−x) rounds to 0."""
+    from symfisher.numeric.compiler import compile_function, prepare
+
+    x = sp.Symbol("x", positive=True)
+    assert NumericPrinter().doprint(prepare(2 - 2 * sp.exp(-x))) == "-2*numpy.expm1(-x)"
+    assert compile_function([x], [x / (1 - sp.exp(-x))])(1e-20)[0] == 1.0
+    torch = pytest.importorskip("torch")
+    assert float(compile_function([x], [x / (1 - sp.exp(-x))], backend="torch")(torch.tensor(1e-20))[0]) == 1.0
+
