@@ -54,6 +54,7 @@ from typing import Any, Callable, Mapping
 import numpy as np
 import sympy as sp
 
+from symfisher.core.note import written_set
 from symfisher.errors import BudgetExceeded, ModelError, NotSupportedError, RegularityError
 
 __all__ = ["DistributionType", "InternalParameter", "MetricWarning", "default_transform", "distribution",
@@ -112,8 +113,8 @@ def default_transform(param: sp.Symbol, domain: sp.Set) -> sp.Expr:
         if a.is_finite and b.is_finite:
             u = (param - a) / (b - a)
             return sp.log(u / (1 - u))
-    raise ModelError(f"parameter {param} has domain {domain}: NGBoost needs a continuous parameter on an open "
-                     f"interval, mapped onto ℝ by a transform")
+    raise ModelError(f"parameter {param} has domain {written_set(domain)}: NGBoost needs a continuous parameter on an "
+                     f"open interval, mapped onto ℝ by a transform")
 
 
 def _candidates(solution: sp.Set) -> list[sp.Expr]:
@@ -150,31 +151,32 @@ def _analyse(param: sp.Symbol, domain: sp.Set, g: sp.Expr, eta: sp.Symbol) -> tu
         if ok:
             valid.append(c)
     if len(_candidates(solution) if solution is not None else []) > 1 and len(valid) != 1:
-        return "error", f"{where} is not invertible on the domain {domain} of {param} (g(θ) = η has several " \
-                        f"solutions: {sp.sstr(solution)})"
+        return "error", f"{where} is not invertible on the domain {written_set(domain)} of {param} (g(θ) = η has " \
+                        f"several solutions: {sp.sstr(solution)})"
     dg = sp.diff(g, param)
     try:
         zeros = sp.solveset(dg, param, domain)
     except (NotImplementedError, ValueError, TypeError):
         zeros = None
     if isinstance(zeros, sp.FiniteSet) and zeros != sp.S.EmptySet:
-        return "error", f"{where} is not invertible with a differentiable inverse on {domain}: its derivative " \
-                        f"{sp.sstr(dg)} vanishes at {param} = {sp.sstr(zeros.args[0])}"
+        return "error", f"{where} is not invertible with a differentiable inverse on {written_set(domain)}: its " \
+                        f"derivative {sp.sstr(dg)} vanishes at {param} = {sp.sstr(zeros.args[0])}"
     try:
         smooth = continuous_domain(dg, param, domain)
     except (NotImplementedError, ValueError, TypeError):
         smooth = None
     if smooth is None or dg.has(sp.sign, sp.Heaviside, sp.DiracDelta, sp.Abs, sp.Piecewise) or smooth != domain:
         gap = "" if smooth is None else f" (its derivative {sp.sstr(dg)} is continuous only on {smooth})"
-        return "error", f"{where} is not differentiable on the domain {domain} of {param}{gap}"
+        return "error", f"{where} is not differentiable on the domain {written_set(domain)} of {param}{gap}"
     if zeros != sp.S.EmptySet:
-        return "error", f"{where}: could not prove that its derivative {sp.sstr(dg)} has no zero on {domain}"
+        return "error", (f"{where}: could not prove that its derivative {sp.sstr(dg)} has no zero on "
+                         f"{written_set(domain)}")
     try:
         image = function_range(g, param, domain)
     except (NotImplementedError, ValueError, TypeError):
         image = None
     if image != sp.S.Reals:
-        seen = "could not be determined" if image is None else f"is {image}"
+        seen = "could not be determined" if image is None else f"is {written_set(image)}"
         return "error", f"{where}: its image {seen}, not all of ℝ; NGBoost's internal parameters take any real " \
                         f"value (use e.g. log for a positive parameter)"
     if len(valid) != 1:
@@ -231,8 +233,8 @@ def internal_parameter(param: sp.Symbol, domain: sp.Set, transform: Any = None, 
     label = f"{fn.__name__}_{param.name}" if fn is not None and fn.__name__.isidentifier() else f"eta_{param.name}"
     if g == param:
         return InternalParameter(param, param, g, param) if domain == sp.S.Reals else _raise(
-            ModelError(f"parameter {param} has domain {domain}, but NGBoost's internal parameters take any real "
-                       f"value: give it a transform onto ℝ (e.g. internal={{{param}: sympy.log}})"))
+            ModelError(f"parameter {param} has domain {written_set(domain)}, but NGBoost's internal parameters take "
+                       f"any real value: give it a transform onto ℝ (e.g. internal={{{param}: sympy.log}})"))
     eta = sp.Symbol(label, real=True)
     try:
         status, value = run_with_deadline(_analyse, (param, domain, g, eta), seconds)
@@ -421,7 +423,8 @@ def _given_bounds(model: Any, params: list[InternalParameter], bounds: Mapping |
                 raise ModelError(f"model {model.name}: a bound of {ip.param} must be a real number or None, got "
                                  f"{v!r}") from None
             if not math.isfinite(x) or domain.contains(sp.Float(x)) is not sp.true:
-                raise ModelError(f"model {model.name}: the bound {v!r} of {ip.param} is not inside its domain {domain}")
+                raise ModelError(f"model {model.name}: the bound {v!r} of {ip.param} is not inside its domain "
+                                 f"{written_set(domain)}")
             eta.append(float(ip.transform.subs(ip.param, sp.Float(x))))
         if pair[0] is not None and pair[1] is not None and not float(pair[0]) < float(pair[1]):
             raise ModelError(f"model {model.name}: the bounds of {ip.param} must satisfy low < high, got {tuple(pair)}")

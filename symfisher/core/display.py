@@ -16,7 +16,7 @@ from typing import TYPE_CHECKING, Mapping
 import sympy as sp
 
 from symfisher.core.special_forms import canonical_polygammas, integer_shift
-from symfisher.core.valid_domain import written_interval
+from symfisher.core.note import written_set
 
 if TYPE_CHECKING:
     from symfisher.core.derivation import Derivation
@@ -232,7 +232,7 @@ def render(d: Derivation) -> str:
 def _constants_line(model) -> list[str]:
     """["Constants: tau ∈ (0, 1)"] for the known constants with a declared domain (none: [])."""
     declared = [(c, dom) for c, dom in model.domain if c in model.constants]
-    return [f"Constants: {', '.join(f'{c} ∈ {written_interval(dom)}' for c, dom in declared)}"] if declared else []
+    return [f"Constants: {', '.join(f'{c} ∈ {written_set(dom)}' for c, dom in declared)}"] if declared else []
 
 
 def validity(d: Derivation) -> str:

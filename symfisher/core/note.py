@@ -119,7 +119,7 @@ def member(x: object, s: sp.Set) -> sp.Contains:
     """``x ∈ s`` as an unevaluated ``Contains``.
 
     >>> plain(member(sp.Symbol("x", positive=True), sp.Interval.open(0, sp.oo)))
-    'x ∈ Interval.open(0, oo)'
+    'x ∈ (0, oo)'
     """
     return sp.Contains(_basic(x), s, evaluate=False)
 
@@ -163,7 +163,31 @@ def plain(part: Part) -> str:
         return plain(part.lhs) + (" = " if isinstance(part, sp.Eq) else " ≠ ") + plain(part.rhs)
     if isinstance(part, sp.Contains):
         return plain(part.args[0]) + " ∈ " + plain(part.args[1])
+    if isinstance(part, sp.Set):
+        return written_set(part)
     return sp.sstr(part, order="none" if more_nodes_than(part, SORTED_PRINT_NODES) else None)
+
+
+def written_set(s: sp.Set) -> str:
+    """A set as a declaration writes it: ``(0, oo)``, ``[0, 1)``, ``{0, 1, …, n}``, ``(0, 1) ∪ (2, 3)``,
+    ``(0, 1) × (0, 1)``; other sets (ℕ₀ is ``Naturals0``) as SymPy prints them.
+
+    >>> written_set(sp.Interval.Lopen(0, sp.Symbol("theta"))), written_set(sp.Range(0, sp.Symbol("n") + 1))
+    ('(0, theta]', '{0, 1, …, n}')
+    """
+    if isinstance(s, sp.Interval):
+        return f"{'(' if s.left_open else '['}{plain(s.inf)}, {plain(s.sup)}{')' if s.right_open else ']'}"
+    if isinstance(s, sp.Union):
+        return " ∪ ".join(written_set(a) for a in s.args)
+    if isinstance(s, sp.Range) and s.step == 1 and s.start.is_finite and not (s.stop - s.start).is_number:
+        return f"{{{plain(s.start)}, {plain(s.start + 1)}, …, {plain(s.stop - 1)}}}"
+    if isinstance(s, sp.Range) and s.step == 1 and s.start.is_finite and (s.stop - s.start > 4) is sp.true:
+        return f"{{{plain(s.start)}, {plain(s.start + 1)}, …{'' if s.stop is sp.oo else ', ' + plain(s.stop - 1)}}}"
+    if isinstance(s, (sp.FiniteSet, sp.Range)) and s.is_finite_set:
+        return "{" + ", ".join(plain(a) for a in s) + "}"
+    if isinstance(s, sp.ProductSet):
+        return " × ".join(written_set(a) for a in s.args)
+    return sp.sstr(s)
 
 
 #: expressions up to this many nodes print with their terms sorted (SymPy's default order), larger ones as stored

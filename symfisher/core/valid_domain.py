@@ -20,7 +20,9 @@ from typing import Callable, Sequence
 import numpy as np
 import sympy as sp
 
-__all__ = ["ValidInterval", "valid_interval", "written_interval"]
+from symfisher.core.note import written_set
+
+__all__ = ["ValidInterval", "valid_interval"]
 
 SNAP_TOLERANCE = 1e-7
 BISECTIONS = 60
@@ -49,7 +51,7 @@ class ValidInterval:
     def note(self) -> str:
         """The sentence a result shows for the inference."""
         return (f"{self.describe()} inferred: the assumptions on {self.param} allow "
-                f"{written_interval(self.assumed)}, but at {self.param} = {self.witness} the density is negative or "
+                f"{written_set(self.assumed)}, but at {self.param} = {self.witness} the density is negative or "
                 "not real")
 
     def describe(self) -> str:
@@ -58,13 +60,6 @@ class ValidInterval:
             return f"{self.param} ∈ ({self.interval.inf}, {self.interval.sup})"
         lo, hi = self.numeric
         return f"{self.param} ∈ ({lo:.9g}, {hi:.9g})"
-
-
-def written_interval(s: sp.Set) -> str:
-    """``(0, oo)``, ``[0, 1)``: an interval as written in a declaration; other sets as SymPy prints them."""
-    if not isinstance(s, sp.Interval):
-        return str(s)
-    return f"{'(' if s.left_open else '['}{s.inf}, {s.sup}{')' if s.right_open else ']'}"
 
 
 def _grid(domain: sp.Set) -> list[float]:

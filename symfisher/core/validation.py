@@ -26,7 +26,8 @@ from symfisher.core.evidence import (NUMERIC_FAILURES, levin_sum, log_density, p
                                      total_mass)
 from symfisher.errors import BudgetExceeded, ModelError
 from symfisher.core.structure import joint as _joint
-from symfisher.core.valid_domain import ValidInterval, valid_interval, written_interval
+from symfisher.core.note import written_set
+from symfisher.core.valid_domain import ValidInterval, valid_interval
 
 if TYPE_CHECKING:
     from symfisher.core.model import Model
@@ -302,10 +303,10 @@ def _raise_outside_declared(model: Model, point: dict, bad: tuple[float, dict], 
     where one parameter's valid interval can be found, that interval."""
     value, where = bad
     where_s = ", ".join(f"{k}={v:g}" for k, v in where.items())
-    domains = "; ".join(f"{p} ∈ {written_interval(d)}" for p, d in model.domain_map.items() if p in point)
+    domains = "; ".join(f"{p} ∈ {written_set(d)}" for p, d in model.domain_map.items() if p in point)
     found = [v for v in _valid_intervals(model, point) if v.interval is not None]
     advice = (f"it is a density for {found[0].describe()}: declare "
-              f"{found[0].param}:{written_interval(found[0].interval)}" if found
+              f"{found[0].param}:{written_set(found[0].interval)}" if found
               else f"declare the interval where it is a density, e.g. {model.params[0]}:(low, high)")
     raise ModelError(NEGATIVE.format(name=model.name, value=value, where=f"{where_s} with {_fmt(point)}")
                      + f", inside the {label} domain ({domains}); {advice}")
@@ -343,7 +344,7 @@ def _inferred_domains(model: Model, point: dict) -> tuple[ValidInterval, ...]:
     for v in found:
         if v.interval is None:
             raise ModelError(NOT_AN_INTERVAL.format(name=model.name, interval=v.describe(), p=v.param,
-                                                    domain=written_interval(model.domain_map[v.param]),
+                                                    domain=written_set(model.domain_map[v.param]),
                                                     witness=v.witness))
     return tuple(found)
 

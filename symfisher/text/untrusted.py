@@ -30,6 +30,7 @@ import math
 
 import sympy as sp
 
+from symfisher.core.note import written_set
 from symfisher.core.deadline import Budget, run_with_deadline
 from symfisher.errors import BudgetExceeded, ModelError, SymfisherError
 from symfisher.core.model import Model, is_discrete_set
@@ -180,8 +181,8 @@ def _declared_supports(sets: dict[str, sp.Set] | None, data: list[sp.Symbol], de
         if x.name not in declared:
             continue
         if x.name in out and out[x.name] != declared[x.name]:
-            raise ModelError(f"model {name}: data symbol {x.name} is declared on {declared[x.name]} but its support "
-                             f"is given as {out[x.name]}; give one of them")
+            raise ModelError(f"model {name}: data symbol {x.name} is declared on {written_set(declared[x.name])} but "
+                             f"its support is given as {written_set(out[x.name])}; give one of them")
         out[x.name] = declared[x.name]
     if len(out) != len(data):  # some data symbols without an interval: their support from assumptions
         out.update({x.name: domain_of(x) for x in data if x.name not in out})

@@ -44,6 +44,7 @@ from typing import Any, Callable, Literal, Mapping, Sequence
 import numpy as np
 import sympy as sp
 
+from symfisher.core.note import written_set
 from symfisher.core.points import domain_of, is_discrete_set
 from symfisher.errors import ModelError, NotSupportedError, RegularityError
 from symfisher.numeric.compiler import compile_function
@@ -215,13 +216,6 @@ def _name_of(key: Any) -> str:
     return key.name if isinstance(key, sp.Symbol) else str(key)
 
 
-def _set_text(s: sp.Set) -> str:
-    """An interval as (a, b], other sets as SymPy prints them."""
-    if isinstance(s, sp.Interval):
-        return f"{'(' if s.left_open else '['}{s.start}, {s.end}{')' if s.right_open else ']'}"
-    return sp.sstr(s)
-
-
 def _real(value: Any, what: str, model: str) -> float:
     try:
         v = float(value)
@@ -273,7 +267,7 @@ class _Problem:
                 all(dom.contains(sp.Integer(v)) == sp.true for v in range(math.ceil(lo), math.floor(hi) + 1))
             if inside is not True:
                 raise ModelError(f"model {self.name}: design region [{lo:g}, {hi:g}] of covariate {name} is outside "
-                                 f"its domain {_set_text(dom)}")
+                                 f"its domain {written_set(dom)}")
             if is_discrete_set(dom) and math.ceil(lo) > math.floor(hi):
                 raise ModelError(f"model {self.name}: design region [{lo:g}, {hi:g}] of integer covariate {name} "
                                  "holds no integer")
@@ -298,7 +292,7 @@ class _Problem:
             fv = _real(v, f"{'parameter' if s in self.params else 'value of'} {s}", self.name)
             dom = dmap.get(s)
             if dom is not None and dom.contains(sp.Float(fv)) == sp.false and dom.contains(v) == sp.false:
-                raise ModelError(f"model {self.name}: parameter {s} = {fv:g} is outside its domain {_set_text(dom)}")
+                raise ModelError(f"model {self.name}: parameter {s} = {fv:g} is outside its domain {written_set(dom)}")
         self.at = {s: float(v) for s, v in point.items()}
         fisher = self._closed_fisher(d)
         info = sp.Matrix(fisher).xreplace(point)

@@ -18,7 +18,7 @@ import sympy as sp
 from symfisher.core.display import readable_logpdf
 from symfisher.core.points import domain_of, parameter_points
 from symfisher.core.deadline import run_with_deadline
-from symfisher.core.note import Note, eq, listed
+from symfisher.core.note import Note, eq, listed, written_set
 from symfisher.config import Config
 from symfisher.errors import BudgetExceeded, ModelError
 
@@ -90,7 +90,7 @@ def _check_domains(model: Model, sub: dict, new: tuple, domain: Mapping) -> None
             if inside is sp.false:
                 at = ", ".join(f"{k} = {v}" for k, v in pt.items())
                 raise ModelError(f"model {model.name}: the reparametrization maps {at} to {old} = "
-                                 f"{sp.N(value, 6)}, outside its domain {old_domains[old]}")
+                                 f"{sp.N(value, 6)}, outside its domain {written_set(old_domains[old])}")
 
 
 def _simplify_all(mats: tuple) -> tuple:

@@ -23,6 +23,7 @@ from typing import Any, Callable, Iterable, Iterator, Mapping, Sequence
 import numpy as np
 import sympy as sp
 
+from symfisher.core.note import written_set
 from symfisher.core.points import is_discrete_set
 from symfisher.errors import ModelError
 
@@ -166,10 +167,10 @@ def check_joint(joint: sp.Set, data: tuple[sp.Symbol, ...], support: Mapping[sp.
 def describe(data: Sequence[sp.Symbol], pairs: Iterable[tuple[sp.Symbol, sp.Set]], joint: sp.Set | None) -> str:
     """The support as one line of text: ``x ∈ A, y ∈ B`` or ``(x, y) ∈ joint``."""
     if joint is None:
-        return ", ".join(f"{x} ∈ {s}" for x, s in pairs)
+        return ", ".join(f"{x} ∈ {written_set(s)}" for x, s in pairs)
     if isinstance(joint, sp.ConditionSet):
-        return f"{_data_text(data)} ∈ {joint.base_set} with {joint.condition}"
-    return f"{_data_text(data)} ∈ {joint}"
+        return f"{_data_text(data)} ∈ {written_set(joint.base_set)} with {joint.condition}"
+    return f"{_data_text(data)} ∈ {written_set(joint)}"
 
 
 # ---------------------------------------------------------------------------------------------- symbolic use

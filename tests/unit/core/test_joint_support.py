@@ -61,7 +61,7 @@ def test_simplex_helper_and_its_model():
     assert Model.simplex([k1, k2], n) == sp.ConditionSet(sp.Tuple(k1, k2), k1 + k2 <= n, sp.Range(0, n + 1) ** 2)
     m = Model.from_pdf(DIRICHLET, (u, v), list(a), Model.simplex([u, v]))
     assert m.joint_support.condition == (u + v < 1)
-    assert "(u, v) ∈ ProductSet(Interval.open(0, 1), Interval.open(0, 1)) with u + v < 1" in str(m)
+    assert "(u, v) ∈ (0, 1) × (0, 1) with u + v < 1" in str(m)
 
 
 def test_joint_mass_is_one_on_the_simplex_and_on_the_counts():
@@ -131,7 +131,7 @@ def test_a_dirichlet_on_a_box_is_refused_with_a_pointer_to_the_simplex():
 def test_counts_that_do_not_sum_to_one_are_refused_with_the_joint_support_named():
     wrong = MULTINOMIAL.subs(n, 4) * 2
     with pytest.raises(ModelError, match=r"^model twice: the density is not normalized: it sums to 2 over \(k1, k2\) "
-                                         r"∈ ProductSet\(Range\(0, 5, 1\), Range\(0, 5, 1\)\) with k1 \+ k2 <= 4 at "):
+                                         r"∈ \{0, 1, …, 4\} × \{0, 1, …, 4\} with k1 \+ k2 <= 4 at "):
         Model.from_pdf(wrong, (k1, k2), [p1, p2], Model.simplex([k1, k2], 4), name="twice")
 
 

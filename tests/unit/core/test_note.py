@@ -85,7 +85,7 @@ def test_math_join_and_xreplace():
 @pytest.mark.parametrize("part, text", [
     (eq(sp.Symbol("A"), mu**2 / 2), "A = mu**2/2"),
     (sp.Ne(mu, 0, evaluate=False), "mu ≠ 0"),
-    (member(x, sp.Interval.open(0, theta)), "x ∈ Interval.open(0, theta)"),
+    (member(x, sp.Interval.open(0, theta)), "x ∈ (0, theta)"),
     (sp.Gt(sp.Symbol("k"), sp.Rational(1, 2)), "k > 1/2"),
     (sp.ImmutableMatrix([[0, -1 / theta]]), "[0, -1/theta]"),
     (sp.ImmutableMatrix([[1, 2], [3, 4]]), "[[1, 2], [3, 4]]"),

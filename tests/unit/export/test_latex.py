@@ -229,7 +229,7 @@ def test_refuted_document_shows_counterexample():
     assert "is refuted" in tex and "Counterexample: at" in tex and r"\toprule" in tex
     assert r"support $x \in \left(0, \theta\right)$ depends on $\theta$" in tex
     fact = d.equality.facts[0]  # a Note: the support and the parameter are SymPy objects, not text
-    assert isinstance(fact, Note) and fact == "support x ∈ Interval.open(0, theta) depends on theta"
+    assert isinstance(fact, Note) and fact == "support x ∈ (0, theta) depends on theta"
     assert [type(p).__name__ for p in fact.parts] == ["str", "Contains", "str", "Symbol"]
     md = d.to_markdown()
     assert "Counterexample: at $\\theta = " in md and "| point | entries of I | entries of J | max \\|difference\\| |" in md

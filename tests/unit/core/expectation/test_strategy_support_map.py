@@ -28,7 +28,7 @@ def test_closed_forms(m, f, expected):
 
 def test_uniform_maps_onto_the_unit_interval():
     r = apply("expression", "support-map", UNIFORM, x)
-    assert r.detail.startswith("support map x = ") and "density 1 on Interval.open(0, 1)" in r.detail
+    assert r.detail.startswith("support map x = ") and "density 1 on (0, 1)" in r.detail
 
 
 @pytest.mark.parametrize("m, f", [
