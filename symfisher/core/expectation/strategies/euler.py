@@ -76,6 +76,9 @@ def _factors(expr: sp.Expr, x: sp.Symbol):
             a += e
         elif sp.expand(base - (1 - x)) == 0:
             b += e
+        elif e.is_Integer and sp.expand(base + (1 - x)) == 0:  # (x − 1)^n = (−1)^n (1 − x)^n
+            const *= (-1) ** e
+            b += e
         elif base.func is sp.exp:
             exp_arg += base.args[0] * e
         elif (bi := _binomial(base, x)) is not None:
@@ -93,6 +96,15 @@ def euler_integral(integrand: sp.Expr, x: sp.Symbol, lo: sp.Expr, hi: sp.Expr,
                    lo_positive: bool = False) -> EulerResult | None:
     """∫_lo^hi integrand dx when it is an Euler (Beta/Gamma/Gaussian) or power integral, else ``None``;
     ``lo_positive``: the caller proved lo > 0 on the parameter domain (lo may be a parameter)."""
+    found = _euler_integral(integrand, x, lo, hi, lo_positive)
+    if found is None:  # bases with a constant factor: (y − 1)(B − yB) = −B(1 − y)² in a standardized Beta law
+        tidy = sp.factor_terms(integrand)
+        found = _euler_integral(tidy, x, lo, hi, lo_positive) if tidy != integrand else None
+    return found
+
+
+def _euler_integral(integrand: sp.Expr, x: sp.Symbol, lo: sp.Expr, hi: sp.Expr,
+                    lo_positive: bool) -> EulerResult | None:
     parts = _factors(sp.powsimp(logs_as_powers(integrand, expand=True), combine="exp"), x)
     if parts is None:
         return None

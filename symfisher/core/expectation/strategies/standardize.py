@@ -33,6 +33,15 @@ def _tidy(expr: sp.Expr, y: sp.Symbol) -> sp.Expr:
     return expr.replace(lambda e: e.is_Pow and e.base.has(y) and e.base.is_Add, fix)
 
 
+def _log_contents(expr: sp.Expr) -> sp.Expr:
+    """log(σ − σy) → log(σ(1 − y)), so that expanding the logarithm splits off log σ; a sum with a number term
+    (log(1 + y²/ν), the standard form) is left as it is."""
+    def has_content(e: sp.Expr) -> bool:
+        return isinstance(e, sp.log) and e.args[0].is_Add and not any(t.is_Number for t in e.args[0].args)
+
+    return expr.replace(has_content, lambda e: sp.log(sp.factor_terms(e.args[0])))
+
+
 def _read_off(ctx, x) -> list[tuple[sp.Expr, sp.Expr | None]]:
     """(c, 1/a or ``None``) from the sums a·x + b (a, b free of x, b ≠ 0) inside log p: the location c = −b/a and,
     when a is positive, its scale 1/a; only a c that holds a covariate or a known constant (at most
@@ -121,11 +130,11 @@ def location_scale(engine, f: sp.Expr) -> Expectation | None:
     if found is None:
         return None
     loc, scale, sub_ctx = found
-    sub = engine.cached("location-scale-engine", lambda: engine.child(sub_ctx))
+    sub = engine.cached("location-scale-engine", lambda: engine.child(sub_ctx, sibling_without="location-scale"))
     x, y = engine.ctx.data[0], sub_ctx.data[0]
     mu = loc if loc is not None else 0
     sig = scale if scale is not None else 1
-    g = _tidy(sp.expand_log(f.xreplace({x: mu + sig * y}), force=True), y)
+    g = _tidy(sp.expand_log(_log_contents(f.xreplace({x: mu + sig * y})), force=True), y)
     inner = sub.expect(g)
     if not inner.closed and not (loc is None or loc in engine.ctx.params):
         return None  # a location read off log p: the other strategies may still close E[f] in x

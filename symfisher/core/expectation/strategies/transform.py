@@ -22,9 +22,11 @@ from symfisher.errors import BudgetExceeded
 
 
 def _mellin_parts(g: sp.Expr, x: sp.Symbol, unit: bool):
-    """(a, b, m, n) with g = x^a (1−x)^b log(x)^m log(1−x)^n, or ``None``."""
+    """(a, b, m, n, c) with g = c·x^a (1−x)^b log(x)^m log(1−x)^n, c = ±1, or ``None``; (x − 1)^k with k an integer
+    is (−1)^k (1 − x)^k (a standardized four-parameter Beta law's score holds 1/(y − 1))."""
     a = b = sp.Integer(0)
     m = n = 0
+    sign = sp.Integer(1)
     for factor in sp.Mul.make_args(g):
         base, e = factor.as_base_exp()
         if e.has(x):
@@ -33,6 +35,9 @@ def _mellin_parts(g: sp.Expr, x: sp.Symbol, unit: bool):
             a += e
         elif unit and sp.expand(base - (1 - x)) == 0:
             b += e
+        elif unit and e.is_Integer and sp.expand(base + (1 - x)) == 0:
+            b += e
+            sign *= (-1) ** e
         elif base.func is sp.log and e.is_Integer and e > 0:
             arg = base.args[0]
             if arg == x:
@@ -43,7 +48,7 @@ def _mellin_parts(g: sp.Expr, x: sp.Symbol, unit: bool):
                 return None
         else:
             return None
-    return a, b, m, n
+    return a, b, m, n, sign
 
 
 def _mgf_parts(g: sp.Expr, x: sp.Symbol):
@@ -229,7 +234,7 @@ def transform(engine, g: sp.Expr) -> Expectation | None:
         if gf is None:
             return None
         t, u, M, rule, euler = gf
-        a, b, m, n = parts
+        a, b, m, n, sign = parts
         status, conditions = _conditions_at(engine, _log_orders(euler, m, n), {t: a, u: b})
         if status in ("diverges", "unknown"):
             return None
@@ -237,7 +242,7 @@ def transform(engine, g: sp.Expr) -> Expectation | None:
         value = _continued(engine, value, ((t, a), (u, b)))
         if value is None:
             return None
-        value = simplify_value(value)
+        value = simplify_value(sign * value)
         name = "transform:mellin"
         X, tu, uu = sp.Symbol("X"), sp.Symbol("t"), sp.Symbol("u")
         moment = ExpectedValue(X**tu * (1 - X)**uu if s.sup == 1 else X**tu)

@@ -68,3 +68,19 @@ def test_a_divergent_positive_kernel_is_infinite():
 ])
 def test_does_not_apply(m, g):
     assert apply("atom", "euler-integral", m, g) is None
+
+
+def test_a_power_of_x_minus_one_is_a_signed_power_of_one_minus_x():
+    """Under Beta(a, b): E[1/(x − 1)] = −(a + b − 1)/(b − 1) and E[1/(x − 1)²] = B(a, b − 2)/B(a, b), as a
+    standardized four-parameter Beta law's score writes them, also with its density's constant B(a, b) inside a sum
+    (B − xB)."""
+    b = sp.Symbol("b", positive=True)
+    beta = model(x ** (a - 1) * (1 - x) ** (b - 1) / sp.beta(a, b), x, [a, b], sp.Interval.open(0, 1), "beta")
+    assert same(apply("atom", "euler-integral", beta, 1 / (x - 1)).value, -(a + b - 1) / (b - 1))
+    second = apply("atom", "euler-integral", beta, 1 / (x - 1) ** 2)
+    assert same(second.value, (a + b - 1) * (a + b - 2) / ((b - 1) * (b - 2)))
+    from symfisher.core.expectation.strategies.euler import euler_integral
+
+    B = sp.beta(a, b)
+    kernel = x ** (a - 1) * (1 - x) ** b / ((x - 1) ** 2 * (B - x * B))  # as the standardized law's integrand came
+    assert same(euler_integral(kernel, x, 0, 1).value, sp.beta(a, b - 2) / B)

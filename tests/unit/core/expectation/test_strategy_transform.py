@@ -73,3 +73,13 @@ def test_hypergeometric_sums_left_to_summation(term):
     from symfisher.core.expectation.strategies.transform import hypergeometric_sum
 
     assert hypergeometric_sum(term, n) is None
+
+
+def test_the_mellin_transform_takes_a_power_of_x_minus_one():
+    """E[log(x)/(x − 1)] under Beta(a, b) = −(a + b − 1)(ψ(a) − ψ(a + b − 1))/(b − 1): (x − 1)^k is (−1)^k (1 − x)^k
+    for an integer k (the four-parameter Beta law's score)."""
+    b = sp.Symbol("b", positive=True)
+    beta = model(x ** (a - 1) * (1 - x) ** (b - 1) / sp.beta(a, b), x, [a, b], sp.Interval.open(0, 1), "beta")
+    r = apply("atom", "transform", beta, sp.log(x) / (x - 1))
+    psi = lambda z: sp.polygamma(0, z)  # noqa: E731
+    assert r is not None and same(r.value, -(a + b - 1) * (psi(a) - psi(a + b - 1)) / (b - 1))
