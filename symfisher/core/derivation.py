@@ -454,10 +454,11 @@ def _regularity_verdict(model, config, fisher, negH, timed_out, score, hessian, 
             verdict = Verdict("inconclusive", Note.of(verdict.reason, f"; quadrature of the open entries {missing} "
                               "(no numeric evidence)"), verdict.residual, facts=verdict.facts)
         if evidence:
-            worst = max(e.max_abs_diff for e in evidence)
+            worst, relative = max(e.max_abs_diff for e in evidence), max(e.max_rel_diff for e in evidence)
+            size = f" (relative {relative:.2g})" if relative < worst else ""  # entries larger than 1
             verdict = Verdict("inconclusive", Note.of(verdict.reason, f"; by quadrature at {len(evidence)} point(s) "
-                              f"the two sides differ by at most {worst:.3g} (evidence, not proof)"), verdict.residual,
-                              tuple(evidence), facts=tuple(facts))
+                              f"the two sides differ by at most {worst:.3g}{size} (evidence, not proof)"),
+                              verdict.residual, tuple(evidence), facts=tuple(facts))
     if verdict.status == "proved" and indicators:
         return Verdict("inconclusive", Note.of(eq(FISHER, OUTER), " and ", NEG_HESSIAN, " agree symbolically, but ",
                        facts[-1], ", so differentiating under the integral sign is not justified"), verdict.residual,
@@ -508,19 +509,23 @@ def _quadrature_evidence(model: Model, score, hessian, fisher, negH, points, sec
     an interval or a box of 2–3 axes (``numeric_expectations_many``), else each compiled once for all the points.
 
     One data variable: at two of ``points`` (one of ordinary size, one far out), and where one of them gives no
-    values (the exponentiated Weibull law at a = 3·10⁴, a spike of width 1/a), at the next two if that fits in
-    ``seconds``. Several: at two where p is a density at a probe point of the support (:func:`_has_density`), those
-    of ordinary size first, then drawn ones (a negative multinomial law's p₁ + p₂ > 1 is allowed by its parameters'
-    domains); a point where the mass is not 1 there gives no values either (``numeric_expectations_many``), nor one
-    that would end after ``seconds``."""
+    values (the exponentiated Weibull law at a = 3·10⁴, a spike of width 1/a), at as many more of ordinary size
+    within the time left (the first values are kept if that runs out). Several: at two where p is a density at a
+    probe point of the support (:func:`_has_density`), those of ordinary size first, then drawn ones (a negative
+    multinomial law's p₁ + p₂ > 1 is allowed by its parameters' domains); a point where the mass is not 1 there gives
+    no values either (``numeric_expectations_many``), nor one that would end after ``seconds``."""
     if len(model.data) == 1:
         start, candidates = time.monotonic(), points[::2]
         found = _evidence_at(model, score, hessian, fisher, negH, candidates[:EVIDENCE_POINTS])
-        took = time.monotonic() - start
-        if found is None or len(found) == EVIDENCE_POINTS or 2 * took > seconds - EVIDENCE_MARGIN:
+        left = seconds - 2 * EVIDENCE_MARGIN - (time.monotonic() - start)
+        if found is None or len(found) == EVIDENCE_POINTS or left < EVIDENCE_MARGIN:
             return found
-        more = _evidence_at(model, score, hessian, fisher, negH, candidates[EVIDENCE_POINTS:2 * EVIDENCE_POINTS])
-        return found + (more or [])[:EVIDENCE_POINTS - len(found)]
+        ordinary = [p for p in points[::3] if p not in candidates[:EVIDENCE_POINTS]][:EVIDENCE_POINTS - len(found)]
+        try:
+            more = run_with_deadline(_evidence_at, (model, score, hessian, fisher, negH, ordinary), left)
+        except BudgetExceeded:
+            more = None
+        return found + (more or [])
     deadline = time.monotonic() + seconds - EVIDENCE_MARGIN
     return _evidence_at(model, score, hessian, fisher, negH, _density_points(model, points), deadline)
 
@@ -602,7 +607,7 @@ def _evidence_at(model: Model, score, hessian, fisher, negH, points, deadline: f
     out = []
     for n, point in enumerate(points):
         diffs = [abs(a[n] - b[n]) for a, b in zip(left, right)]
-        if all(d == d for d in diffs):  # no nan
+        if all(math.isfinite(d) for d in diffs):  # no nan, and no side infinite (a sum that overflowed)
             out.append(Evidence(dict(point), tuple(a[n] for a in left), tuple(b[n] for b in right), max(diffs)))
     return out
 

@@ -265,7 +265,7 @@ def _shortest(expr: sp.Expr) -> sp.Expr:
         forms = _forms(expr)
     except (RuntimeError, StopIteration, RecursionError, TypeError, ValueError, AttributeError, NotImplementedError):
         return expr  # SymPy's simplify failed on it (a Sum up to floor(x/2) raises StopIteration): keep it as is
-    return unpacked_logs(min(forms, key=form_length))
+    return unpacked_logs(one_minus_form(min(forms, key=form_length)))
 
 
 def form_length(expr: sp.Expr) -> tuple[int, int]:
@@ -331,7 +331,27 @@ def _lowest_terms(expr: sp.Expr) -> sp.Expr:
     if expr.has(sp.log):  # combined first (a sign taken into log b − log a would give log(a/b)), and only where a
         # factor holds several logarithms (logcombine writes 2 − log(b/a) as log(a/b) + 2)
         forms = [_logs_combined(f, expr) for f in forms]
-    return min((expr, *forms, *(g for f in forms for g in _sign_taken_in(f))), key=form_length)
+    return one_minus_form(min((expr, *forms, *(g for f in forms for g in _sign_taken_in(f))), key=form_length))
+
+
+def one_minus_form(expr: sp.Expr) -> sp.Expr:
+    """−c·(t − 1)^k·… → c·(1 − t)^k·… for k odd, the sign taken into the first odd power of a sum with a number term,
+    where that is no longer: n/(p(1 − p)) rather than −n/(p(p − 1)), (1 − e^(−2λ))/λ² rather than −(−1 + e^(−2λ))/λ².
+
+    >>> p = sp.Symbol("p", positive=True)
+    >>> one_minus_form(-3 / (p * (p - 1)))
+    3/(p*(1 - p))
+    """
+    c, rest = expr.as_coeff_Mul()
+    if not c.is_negative:
+        return expr
+    factors = sp.Mul.make_args(rest)
+    for k, f in enumerate(factors):
+        base, e = f.as_base_exp()
+        if base.is_Add and e.is_Integer and e % 2 and any(t.is_Number for t in base.args):
+            taken = sp.Mul(-c, *factors[:k], sp.Pow(-base, e), *factors[k + 1:])
+            return taken if form_length(taken) <= form_length(expr) else expr
+    return expr
 
 
 def _logs_combined(found: sp.Expr, expr: sp.Expr) -> sp.Expr:

@@ -33,9 +33,15 @@ class Evidence:
     right: tuple[float, ...]
     max_abs_diff: float
 
+    @property
+    def max_rel_diff(self) -> float:
+        """max |a − b| / max(|a|, |b|) over the entries (0 where both are 0): 0.0078 between entries of size 10¹³
+        is round-off."""
+        return max((abs(a - b) / max(abs(a), abs(b)) for a, b in zip(self.left, self.right) if a != b), default=0.0)
+
     def __str__(self) -> str:
         at = ", ".join(f"{k}={v}" for k, v in self.point.items())
-        return f"at {at}: max |difference| = {self.max_abs_diff:.3g}"
+        return f"at {at}: max |difference| = {self.max_abs_diff:.3g} (relative {self.max_rel_diff:.2g})"
 
 
 @dataclass(frozen=True)

@@ -87,7 +87,7 @@ def derivation_to_markdown(d: Derivation, *, appendix: bool = True) -> str:
     >>> x = sp.Symbol("x", positive=True); lam = sp.Symbol("lambda", positive=True)
     >>> d = derive(Model.from_pdf(lam * sp.exp(-lam * x), x, [lam], sp.Interval.open(0, sp.oo)))
     >>> derivation_to_markdown(d).splitlines()[0]
-    '# Fisher information of the model model'
+    '# Fisher information of the model'
     """
     text = "# " + _MD_SPECIAL.sub(r"\\\1", title(d)) + "\n\n"
     return text + render_markdown(proof_blocks(d, appendix))

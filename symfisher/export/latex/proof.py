@@ -313,5 +313,12 @@ def proof_blocks(d: Derivation, appendix: bool) -> list[Block]:
 
 
 def title(d: Derivation) -> str:
-    """The document title: ``Fisher information of the <model> model``."""
-    return f"Fisher information of the {d.model.name} model"
+    """The document title: ``Fisher information of the <model> model``, or of "the model" where the name is the
+    default or a formula (a density given as text is named by its text, which the proof shows as math)."""
+    name = d.model.name
+    if name == "model" or any(c in _FORMULA_CHARACTERS for c in name):
+        return "Fisher information of the model"
+    return f"Fisher information of the {name} model"
+
+
+_FORMULA_CHARACTERS = frozenset("()*/^=")

@@ -92,7 +92,9 @@ def test_compare_numerically_finds_the_first_witness():
     assert [e.point for e in evidence] == POINTS
     assert evidence[0].left == pytest.approx((2 / 3,)) and evidence[0].right == pytest.approx((4 / 3,))
     assert witness is evidence[0]
-    assert str(witness) == "at lambda=3/2: max |difference| = 0.667"
+    assert str(witness) == "at lambda=3/2: max |difference| = 0.667 (relative 0.5)"
+    assert Evidence({}, (4e13, 1.0), (4e13 + 0.0078, 1.0), 0.0078).max_rel_diff == pytest.approx(1.95e-16)
+    assert Evidence({}, (0.0,), (0.0,), 0.0).max_rel_diff == 0.0
 
 
 def test_compare_numerically_without_a_difference():

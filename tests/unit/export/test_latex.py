@@ -395,3 +395,16 @@ def test_proofs_generator_and_check(tmp_path, capsys):
     assert proofs.main(["exponential", "--out", str(tmp_path), "--jobs", "1", "--check"]) == 1
     assert f"proofs: stale: {tmp_path / 'exponential.md'}" in capsys.readouterr().err
     assert proofs.main(["no-such-family", "--out", str(tmp_path)]) == 2
+
+
+def test_a_model_named_by_its_formula_gets_a_plain_title():
+    """A density given as text without a name is named by its text (cut at 40 characters), the default is "model":
+    neither goes into the title, where the proof's first display shows the density as math."""
+    from dataclasses import replace
+
+    from symfisher.export.latex.proof import title
+
+    d = derive(derivations.get("exponential").model())
+    assert title(d) == "Fisher information of the exponential model"
+    for name in ("model", "lam*exp(-lam*x)", "exp(-(log(x-g)-mu)^2/(2*s^2))/((x-g)*s*…"):
+        assert title(replace(d, model=replace(d.model, name=name))) == "Fisher information of the model"

@@ -26,7 +26,7 @@ from symfisher.core.expectation.strategies.substitution import canonical_in
 from symfisher.core.breakpoints import as_piecewise, interval_of
 from symfisher.core.evidence import numeric_value
 from symfisher.core.indicators import abs_conditions_as_intervals
-from symfisher.core.note import Note
+from symfisher.core.note import PIECEWISE_MIXTURE, Note
 
 SAMPLE_SEEDS = (5, 6, 7)  # parameter points where the pieces are checked: ordered, in the support, of mass 1
 
@@ -244,7 +244,7 @@ def piecewise(engine, f: sp.Expr) -> Expectation | None:
     if len(signs) > 1:
         return None
     value = signs.pop() if signs else total
-    detail = Note.of("piecewise density, E = Σ_k P_k E_k over its pieces: ", Note.join("; ", notes),
+    detail = Note.of("piecewise density, ", PIECEWISE_MIXTURE, " over its pieces: ", Note.join("; ", notes),
                      rule="piecewise density")
     return Expectation(value, ("piecewise", *used), detail=detail, conditions=tuple(conditions))
 
