@@ -13,7 +13,8 @@ integrable singularity at the end keeps its mass: tanh-sinh nodes reach t = e^(�
 is cut where a Piecewise condition, or the argument of Abs, sign or Heaviside, changes sign in x, so each
 piece is smooth inside. A value is kept only where it is converged: the same within
 :data:`TOLERANCE` at half the nodes and with the outermost nodes left out (a divergent integral, such as
-E[s²] = ∞, fails the second test); else it is ``nan``, no evidence. A value that is not finite where p is 0
+E[s²] = ∞, fails the second test); else it is ``nan``, no evidence. The density is integrated beside them: a
+value that is not finite where p's share of the mass is negligible (p below 1e-150, say, where x^a underflows)
 counts as no mass, and a point where ∫p converges to a value other than 1 gives no values.
 
 For one discrete variable on a run of integers (a ``Range``, ℕ₀) the integrands are compiled the same way, once,
