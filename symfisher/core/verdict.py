@@ -35,8 +35,8 @@ class Evidence:
 
     @property
     def max_rel_diff(self) -> float:
-        """max |a − b| / max(|a|, |b|) over the entries (0 where both are 0): 0.0078 between entries of size 10¹³
-        is round-off."""
+        """``max |a − b| / max(|a|, |b|)`` over the entries (0 where both are 0): 0.0078 between entries of size
+        10¹³ is round-off."""
         return max((abs(a - b) / max(abs(a), abs(b)) for a, b in zip(self.left, self.right) if a != b), default=0.0)
 
     def __str__(self) -> str:
