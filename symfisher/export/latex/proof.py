@@ -96,7 +96,8 @@ class Proof:
         m = self.m
         self.h("Model")
         kind = "mass function" if m.discrete else "density"
-        self.para(prose("The model "), Seg("e", str(m.name)), prose(f" has the {kind}"))
+        self.para(*((prose("The model "), Seg("e", str(m.name)), prose(f" has the {kind}")) if named(m.name)
+                    else (prose(f"The model has the {kind}"),)))
         self.eq(self.density_lhs(), math_latex(m.density), label="density")
         sup = [formula(f"{math_latex(x)} \\in {math_latex(s)}") for x, s in m.support]
         segs: list[Seg] = [prose("on the support ")]
@@ -127,7 +128,8 @@ class Proof:
                       prose(" are not differentiated; the derivation uses their domains." if len(constants) > 1
                             else " is not differentiated; the derivation uses its domain."))
         if m.support_depends_on_params:
-            self.para(prose("The support depends on the parameter, so the model is not regular."))
+            self.para(prose("The support depends on the parameter, so the usual regularity conditions do not hold; "
+                            "whether the information equality still holds is decided below."))
         else:
             self.para(prose("The support does not depend on "), formula(r"\theta"), prose("."))
         if m.n_obs != 1:
@@ -316,9 +318,13 @@ def title(d: Derivation) -> str:
     """The document title: ``Fisher information of the <model> model``, or of "the model" where the name is the
     default or a formula (a density given as text is named by its text, which the proof shows as math)."""
     name = d.model.name
-    if name == "model" or any(c in _FORMULA_CHARACTERS for c in name):
-        return "Fisher information of the model"
-    return f"Fisher information of the {name} model"
+    return f"Fisher information of the {name} model" if named(name) else "Fisher information of the model"
+
+
+def named(name: str) -> bool:
+    """Whether a model's name is a name: not the default ``model``, nor a formula (a density given as text without a
+    name is named by its text, cut at 40 characters, which the proof shows as math instead)."""
+    return name != "model" and not any(c in _FORMULA_CHARACTERS for c in name)
 
 
 _FORMULA_CHARACTERS = frozenset("()*/^=")

@@ -408,3 +408,5 @@ def test_a_model_named_by_its_formula_gets_a_plain_title():
     assert title(d) == "Fisher information of the exponential model"
     for name in ("model", "lam*exp(-lam*x)", "exp(-(log(x-g)-mu)^2/(2*s^2))/((x-g)*s*…"):
         assert title(replace(d, model=replace(d.model, name=name))) == "Fisher information of the model"
+    tex = replace(d, model=replace(d.model, name="lam*exp(-lam*x)")).to_latex()
+    assert "The model has the density" in tex and "lam*exp" not in tex
