@@ -48,6 +48,8 @@ _LABELS = {
     "E[C_i h(C)] = Σ_j Σ_ij E[∂_j h(C)]": r"\mathbb{E}[C_i\, h(C)] = \sum_j \Sigma_{ij}\, \mathbb{E}[\partial_j h(C)]",
     "E[(P(x − m))_a h(x)] = E[∂h/∂x_a]": r"\mathbb{E}[(P(x - m))_a\, h(x)] = \mathbb{E}[\partial h / \partial x_a]",
     "E = Σ_k P_k E_k": r"\mathbb{E} = \sum_k P_k\, \mathbb{E}_k",
+    "E[q(X) e^{cX}] = e^{cm + c²v/2} E[q(Y)], Y ~ N(m + cv, v)":
+        r"\mathbb{E}[q(X)\, e^{cX}] = e^{cm + c^2 v/2}\, \mathbb{E}[q(Y)],\ Y \sim \mathcal{N}(m + cv, v)",
 }
 
 
@@ -106,6 +108,7 @@ REDUCED_NEG_HESSIAN = Label("−E[H_φ]")
 STEIN_IDENTITY = Label("E[C_i h(C)] = Σ_j Σ_ij E[∂_j h(C)]")  # C ~ N(0, Σ)
 GAUSSIAN_BY_PARTS = Label("E[(P(x − m))_a h(x)] = E[∂h/∂x_a]")  # x ~ N(m, P⁻¹)
 PIECEWISE_MIXTURE = Label("E = Σ_k P_k E_k")  # piece k with probability P_k and expectation E_k
+TILTED_NORMAL = Label("E[q(X) e^{cX}] = e^{cm + c²v/2} E[q(Y)], Y ~ N(m + cv, v)")  # X ~ N(m, v), q a polynomial
 
 
 def eq(lhs: object, rhs: object) -> sp.Eq:

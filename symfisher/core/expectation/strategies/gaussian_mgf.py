@@ -17,7 +17,7 @@ import sympy as sp
 from symfisher.core.expectation.base import Expectation
 from symfisher.core.expectation.registry import register
 from symfisher.core.expectation.strategies.gaussian import coefficients
-from symfisher.core.note import Note
+from symfisher.core.note import TILTED_NORMAL, Note
 
 RULE = "completing the square"
 
@@ -69,6 +69,6 @@ def gaussian_mgf(engine, g: sp.Expr) -> Expectation | None:
     tilted = m + c * v
     moments = sp.Add(*[coeff * normal_moment(j, tilted, v) for (j,), coeff in sp.Poly(rest, x).terms()])
     value = sp.exp(shift + c * m + c**2 * v / 2) * moments
-    detail = Note.of("X ~ N(", m, ", ", v, "): E[q(X) e^{cX}] = e^{cm + c²v/2} E[q(Y)] with Y ~ N(m + cv, v), c = ", c,
+    detail = Note.of("X normal with mean ", m, " and variance ", v, ": ", TILTED_NORMAL, ", ", sp.Eq(sp.Symbol("c"), c),
                      rule=RULE)
     return Expectation(value, ("gaussian-mgf",), detail=detail)

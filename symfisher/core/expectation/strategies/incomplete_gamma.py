@@ -34,8 +34,12 @@ from symfisher.core.expectation.registry import register
 from symfisher.core.note import Note, eq
 
 SECONDS = 2.0  # the derivatives in s and hyperexpand, in a worker of their own
-_u, _s, _c, _eta = sp.symbols("u s c eta", positive=True)
-_k = sp.Symbol("k", integer=True, nonnegative=True)
+_u, _s, _c, _eta, _a, _b = sp.symbols("u s c eta a b", positive=True)
+_k = sp.Symbol("j", integer=True, nonnegative=True)  # j: a model often calls its shape k
+#: the identity of the power-times-exponential case, as the proofs show it: ∂ᵏ/∂sᵏ of incomplete Gamma functions
+INCOMPLETE = eq(sp.Integral(_u**_s * sp.log(_u) ** _k * sp.exp(-_eta * _u), (_u, _a, _b)),
+                sp.Derivative(_eta ** (-_s - 1) * (sp.lowergamma(_s + 1, _eta * _b) - sp.lowergamma(_s + 1, _eta * _a)),
+                              (_s, _k)))
 #: the identity of the Stieltjes case, as the proofs show it
 STIELTJES = eq(sp.Integral(_u**_s * sp.log(_u) ** _k * sp.exp(-_eta * _u) / (_u + _c), (_u, 0, sp.oo)),
                sp.Derivative(sp.gamma(_s + 1) * _c**_s * sp.exp(_c * _eta) * sp.uppergamma(-_s, _c * _eta), (_s, _k)))
@@ -297,7 +301,7 @@ def _expected(engine, g: sp.Expr, half_line: bool = False) -> Expectation | None
     terms = _terms(integrand, u)  # cheap, in-process: no worker for the atoms of other shapes
     if terms is None and _divides_by(integrand, u):  # cancel can take seconds on a large integrand: under the limit
         terms = engine.hard(_cancelled_terms, integrand, u, seconds=SECONDS)
-    how = "∫ uˢ logᵏu e^{−ηu} du = ∂ᵏ/∂sᵏ of an incomplete Gamma function: hypergeometric series"
+    how = Note.of(INCOMPLETE, ", by hypergeometric series")
     if terms is None and half_line and s.inf == 0 and s.sup is sp.oo and _linear_denominator(integrand, u):
         value = engine.hard(_stieltjes_value, integrand, u, ctx.sign, seconds=SECONDS)
         how = Note.of(STIELTJES, " (the Stieltjes transform of the Gamma kernel)")
