@@ -48,6 +48,8 @@ _LABELS = {
     "E[C_i h(C)] = Σ_j Σ_ij E[∂_j h(C)]": r"\mathbb{E}[C_i\, h(C)] = \sum_j \Sigma_{ij}\, \mathbb{E}[\partial_j h(C)]",
     "E[(P(x − m))_a h(x)] = E[∂h/∂x_a]": r"\mathbb{E}[(P(x - m))_a\, h(x)] = \mathbb{E}[\partial h / \partial x_a]",
     "E = Σ_k P_k E_k": r"\mathbb{E} = \sum_k P_k\, \mathbb{E}_k",
+    "I_ij = ∂_iμᵀ Σ⁻¹ ∂_jμ + ½ tr(Σ⁻¹ ∂_iΣ Σ⁻¹ ∂_jΣ)": r"\mathcal{I}_{ij} = \partial_i\mu^{\top} \Sigma^{-1} \partial_j\mu"
+        r" + \tfrac{1}{2} \operatorname{tr}(\Sigma^{-1} \partial_i\Sigma\, \Sigma^{-1} \partial_j\Sigma)",
     "E[q(X) e^{cX}] = e^{cm + c²v/2} E[q(Y)], Y ~ N(m + cv, v)":
         r"\mathbb{E}[q(X)\, e^{cX}] = e^{cm + c^2 v/2}\, \mathbb{E}[q(Y)],\ Y \sim \mathcal{N}(m + cv, v)",
 }
@@ -108,6 +110,7 @@ REDUCED_NEG_HESSIAN = Label("−E[H_φ]")
 STEIN_IDENTITY = Label("E[C_i h(C)] = Σ_j Σ_ij E[∂_j h(C)]")  # C ~ N(0, Σ)
 GAUSSIAN_BY_PARTS = Label("E[(P(x − m))_a h(x)] = E[∂h/∂x_a]")  # x ~ N(m, P⁻¹)
 PIECEWISE_MIXTURE = Label("E = Σ_k P_k E_k")  # piece k with probability P_k and expectation E_k
+SLEPIAN_BANGS = Label("I_ij = ∂_iμᵀ Σ⁻¹ ∂_jμ + ½ tr(Σ⁻¹ ∂_iΣ Σ⁻¹ ∂_jΣ)")  # x ~ N(μ(θ), Σ(θ))
 TILTED_NORMAL = Label("E[q(X) e^{cX}] = e^{cm + c²v/2} E[q(Y)], Y ~ N(m + cv, v)")  # X ~ N(m, v), q a polynomial
 
 
@@ -127,6 +130,18 @@ def member(x: object, s: sp.Set) -> sp.Contains:
     'x ∈ (0, oo)'
     """
     return sp.Contains(_basic(x), s, evaluate=False)
+
+
+def superscript(n: int) -> str:
+    """``n`` in superscript digits, for prose such as ℝ³ (the LaTeX export types them as math).
+
+    >>> "ℝ" + superscript(12)
+    'ℝ¹²'
+    """
+    return str(n).translate(_SUPERSCRIPTS)
+
+
+_SUPERSCRIPTS = str.maketrans("0123456789", "⁰¹²³⁴⁵⁶⁷⁸⁹")
 
 
 def listed(items: Iterable[Part], separator: str = ", ") -> list[Part]:

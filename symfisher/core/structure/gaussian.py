@@ -35,7 +35,7 @@ from typing import Any, Callable, Sequence
 import numpy as np
 import sympy as sp
 
-from symfisher.core.note import Note, eq
+from symfisher.core.note import SLEPIAN_BANGS, Note, eq, superscript
 from symfisher.core.points import domain_of, draw
 from symfisher.errors import ModelError
 
@@ -151,11 +151,8 @@ class GaussianStructure:
                "precision": "precision P = Σ⁻¹ read off log p = −½ xᵀPx + bᵀx + c"
                             + (" (free of θ: no inverse needed)" if self.cov is None else ""),
                "matrix": "Σ⁻¹ kept as a matrix expression (evaluated numerically by Cholesky solves)"}[self.form]
-        return Note.of(f"Gaussian data x ∈ ℝ^{self.n}: x ~ N(μ(θ), Σ(θ)), {how}; Slepian–Bangs ",
+        return Note.of(f"Gaussian data x ∈ ℝ{superscript(self.n)}: x ∼ N(μ(θ), Σ(θ)), {how}; Slepian–Bangs ",
                        SLEPIAN_BANGS, rule="Slepian–Bangs")
-
-
-SLEPIAN_BANGS = sp.Symbol("I_ij = ∂_iμᵀ Σ⁻¹ ∂_jμ + ½ tr(Σ⁻¹ ∂_iΣ Σ⁻¹ ∂_jΣ)")
 
 
 # ---------------------------------------------------------------------------------------------- numeric Σ(θ)

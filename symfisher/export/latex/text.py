@@ -61,7 +61,9 @@ _UNICODE_MATH = {"≠": r"\neq", "∈": r"\in", "∉": r"\notin", "ᵀ": r"^{\to
                  "±": r"\pm", "∇": r"\nabla", "ℓ": r"\ell", "⊤": r"\top", "∅": r"\emptyset",
                  "₀": "_{0}", "₁": "_{1}", "₂": "_{2}", "₃": "_{3}", "ℝ": r"\mathbb{R}", "ℕ": r"\mathbb{N}",
                  "ℤ": r"\mathbb{Z}", "√": r"\surd", "∀": r"\forall", "∃": r"\exists", "⇒": r"\Rightarrow",
-                 "↦": r"\mapsto", "∘": r"\circ", "′": r"'"}
+                 "↦": r"\mapsto", "∘": r"\circ", "′": r"'", "∼": r"\sim", "⁰": "^{0}", "⁴": "^{4}", "⁵": "^{5}",
+                 "⁶": "^{6}", "⁷": "^{7}", "⁸": "^{8}", "⁹": "^{9}", "⁻": "^{-}",
+                 "½": r"\tfrac{1}{2}"}
 #: Unicode punctuation, as LaTeX text.
 _UNICODE_TEXT = {"—": "---", "–": "--", "…": r"\ldots{}", "’": "'", "‘": "`", "“": "``", "”": "''",
                  "\u00a0": "~", "°": r"\ensuremath{^\circ}", "§": r"\S{}"}

@@ -25,7 +25,7 @@ from symfisher.core.evidence import NUMERIC_FAILURES, numeric_expectation
 from symfisher.core.expectation.base import Context, Expectation, force_log, linear_terms
 from symfisher.core.expectation.registry import register
 from symfisher.core.expectation.strategies import gaussian
-from symfisher.core.note import Note
+from symfisher.core.note import Note, superscript
 
 FORM_SECONDS = 3.0  # to find the quadratic form and the density of R, in a worker
 TRY_SECONDS = 2.5  # per radial expectation in the model of R
@@ -194,6 +194,6 @@ def elliptical(engine, f: sp.Expr) -> Expectation | None:
         strategies += [s for s in r.strategies if s not in strategies]
         conditions += [c for c in r.conditions if c not in conditions]
     rho = form.model.to_user[form.rho]
-    detail = Note.of(f"radius and direction: x = m + M ρ u with u uniform on the sphere of ℝ^{k}, ρ with density ",
+    detail = Note.of(f"radius and direction: x = m + M ρ u with u uniform on the sphere of ℝ{superscript(k)}, ρ with density ",
                      form.model.density.xreplace({form.rho: rho}), rule="elliptical")
     return Expectation(total, ("elliptical", *strategies), detail=detail, conditions=tuple(conditions))
