@@ -70,7 +70,7 @@ def numeric_latex(d: Derivation) -> dict[tuple[int, int], str]:
             f = sp.lambdify(holders, e.xreplace(dict(zip(args, holders))), modules=["scipy", "numpy"], cse=True)
             try:
                 body = latexify.get_latex(f, reduce_assignments=True, use_math_symbols=True, use_signature=False,
-                                          identifiers={"_lambdifygenerated": f"I_{i}{j}"})
+                                          identifiers={"_lambdifygenerated": f"I_{i}{j}", "euler_gamma": "gamma"})
             except Exception:  # noqa: BLE001 - latexify cannot read some generated code; skip that entry
                 continue
             for n in reversed(range(len(args))):
