@@ -48,7 +48,8 @@ _LABELS = {
     "E[C_i h(C)] = Σ_j Σ_ij E[∂_j h(C)]": r"\mathbb{E}[C_i\, h(C)] = \sum_j \Sigma_{ij}\, \mathbb{E}[\partial_j h(C)]",
     "E[(P(x − m))_a h(x)] = E[∂h/∂x_a]": r"\mathbb{E}[(P(x - m))_a\, h(x)] = \mathbb{E}[\partial h / \partial x_a]",
     "E = Σ_k P_k E_k": r"\mathbb{E} = \sum_k P_k\, \mathbb{E}_k",
-    "I_ij = ∂_iμᵀ Σ⁻¹ ∂_jμ + ½ tr(Σ⁻¹ ∂_iΣ Σ⁻¹ ∂_jΣ)": r"\mathcal{I}_{ij} = \partial_i\mu^{\top} \Sigma^{-1} \partial_j\mu"
+    "I_ij = ∂_iμᵀ Σ⁻¹ ∂_jμ + ½ tr(Σ⁻¹ ∂_iΣ Σ⁻¹ ∂_jΣ)":
+        r"\mathcal{I}_{ij} = \partial_i\mu^{\top} \Sigma^{-1} \partial_j\mu"
         r" + \tfrac{1}{2} \operatorname{tr}(\Sigma^{-1} \partial_i\Sigma\, \Sigma^{-1} \partial_j\Sigma)",
     "E[q(X) e^{cX}] = e^{cm + c²v/2} E[q(Y)], Y ~ N(m + cv, v)":
         r"\mathbb{E}[q(X)\, e^{cX}] = e^{cm + c^2 v/2}\, \mathbb{E}[q(Y)],\ Y \sim \mathcal{N}(m + cv, v)",

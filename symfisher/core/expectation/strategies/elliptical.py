@@ -194,6 +194,6 @@ def elliptical(engine, f: sp.Expr) -> Expectation | None:
         strategies += [s for s in r.strategies if s not in strategies]
         conditions += [c for c in r.conditions if c not in conditions]
     rho = form.model.to_user[form.rho]
-    detail = Note.of(f"radius and direction: x = m + M ρ u with u uniform on the sphere of ℝ{superscript(k)}, ρ with density ",
-                     form.model.density.xreplace({form.rho: rho}), rule="elliptical")
+    detail = Note.of(f"radius and direction: x = m + M ρ u with u uniform on the sphere of ℝ{superscript(k)}, ρ with "
+                     "density ", form.model.density.xreplace({form.rho: rho}), rule="elliptical")
     return Expectation(total, ("elliptical", *strategies), detail=detail, conditions=tuple(conditions))

@@ -36,7 +36,7 @@ from symfisher.core.note import Note, eq
 SECONDS = 2.0  # the derivatives in s and hyperexpand, in a worker of their own
 _u, _s, _c, _eta, _a, _b = sp.symbols("u s c eta a b", positive=True)
 _k = sp.Symbol("j", integer=True, nonnegative=True)  # j: a model often calls its shape k
-#: the identity of the power-times-exponential case, as the proofs show it: ∂ᵏ/∂sᵏ of incomplete Gamma functions
+#: the identity of the power-times-exponential case, as the proofs show it: s-derivatives of incomplete Gamma functions
 INCOMPLETE = eq(sp.Integral(_u**_s * sp.log(_u) ** _k * sp.exp(-_eta * _u), (_u, _a, _b)),
                 sp.Derivative(_eta ** (-_s - 1) * (sp.lowergamma(_s + 1, _eta * _b) - sp.lowergamma(_s + 1, _eta * _a)),
                               (_s, _k)))
