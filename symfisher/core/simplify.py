@@ -342,16 +342,8 @@ def one_minus_form(expr: sp.Expr) -> sp.Expr:
     >>> one_minus_form(-3 / (p * (p - 1)))
     3/(p*(1 - p))
     """
-    c, rest = expr.as_coeff_Mul()
-    if not c.is_negative:
-        return expr
-    factors = sp.Mul.make_args(rest)
-    for k, f in enumerate(factors):
-        base, e = f.as_base_exp()
-        if base.is_Add and e.is_Integer and e % 2 and any(t.is_Number for t in base.args):
-            taken = sp.Mul(-c, *factors[:k], sp.Pow(-base, e), *factors[k + 1:])
-            return taken if form_length(taken) <= form_length(expr) else expr
-    return expr
+    taken = _sign_taken_in(expr, number_term=True)[:1]
+    return taken[0] if taken and form_length(taken[0]) <= form_length(expr) else expr
 
 
 def _logs_combined(found: sp.Expr, expr: sp.Expr) -> sp.Expr:
@@ -368,8 +360,9 @@ def _oriented_as_written(found: sp.Expr, expr: sp.Expr) -> dict[sp.Expr, sp.Expr
     return {g: -sp.log(1 / g.args[0]) for g in found.atoms(sp.log) if g.args[0] not in args and 1 / g.args[0] in args}
 
 
-def _sign_taken_in(expr: sp.Expr) -> list[sp.Expr]:
-    """c·Π fᵢ with c < 0, once for each odd power of a sum among the fᵢ: −c·Π fᵢ with that sum negated."""
+def _sign_taken_in(expr: sp.Expr, number_term: bool = False) -> list[sp.Expr]:
+    """c·Π fᵢ with c < 0, once for each odd power of a sum among the fᵢ (``number_term``: a sum with a number term):
+    −c·Π fᵢ with that sum negated."""
     c, rest = expr.as_coeff_Mul()
     if not c.is_negative:
         return []
@@ -377,7 +370,7 @@ def _sign_taken_in(expr: sp.Expr) -> list[sp.Expr]:
     out = []
     for k, f in enumerate(factors):
         base, e = f.as_base_exp()
-        if base.is_Add and e.is_Integer and e % 2:
+        if base.is_Add and e.is_Integer and e % 2 and (not number_term or any(t.is_Number for t in base.args)):
             out.append(sp.Mul(-c, *factors[:k], sp.Pow(-base, e), *factors[k + 1:]))
     return out
 
