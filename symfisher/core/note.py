@@ -26,6 +26,7 @@ from typing import Iterable, Mapping, NamedTuple, Union
 
 import sympy as sp
 from sympy.core.relational import Relational
+from sympy.printing.str import StrPrinter
 
 from symfisher.core.renaming import renamed
 from symfisher.core.size import more_nodes_than
@@ -186,7 +187,36 @@ def plain(part: Part) -> str:
         return plain(part.args[0]) + " ∈ " + plain(part.args[1])
     if isinstance(part, sp.Set):
         return written_set(part)
-    return sp.sstr(part, order="none" if more_nodes_than(part, SORTED_PRINT_NODES) else None)
+    return _NotePrinter({"order": "none" if more_nodes_than(part, SORTED_PRINT_NODES) else None}).doprint(part)
+
+
+class _NotePrinter(StrPrinter):
+    """``sp.sstr`` with integrals and derivatives as a formula is written, not as SymPy's constructors.
+
+    >>> u, s, j = sp.symbols("u s j")
+    >>> plain(eq(sp.Integral(u**s, (u, 0, 1)), sp.Derivative(1 / (s + 1), (s, j))))
+    '∫_0^1 u**s du = ∂^j/∂s^j (1/(s + 1))'
+    """
+
+    def _bound(self, e: sp.Expr) -> str:
+        text = self._print(e)
+        return text if e.is_Atom and not text.startswith("-") else f"({text})"
+
+    def _print_Integral(self, e: sp.Integral) -> str:
+        out = self._print(e.function)
+        out = f"({out})" if e.function.is_Add else out
+        for limit in e.limits:
+            x = self._print(limit[0])
+            bounds = f"_{self._bound(limit[1])}^{self._bound(limit[2])}" if len(limit) == 3 else ""
+            out = f"∫{bounds} {out} d{x}"
+        return out
+
+    def _print_Derivative(self, e: sp.Derivative) -> str:
+        total = sum(count for _, count in e.variable_count)
+        top = "∂" if total == 1 else f"∂^{self._print(total)}"
+        below = " ".join("∂" + self._print(v) + ("" if c == 1 else "^" + self._print(c)) for v, c in e.variable_count)
+        inner = self._print(e.expr)
+        return f"{top}/{below} " + (inner if e.expr.is_Atom or e.expr.is_Function else f"({inner})")
 
 
 def written_set(s: sp.Set) -> str:

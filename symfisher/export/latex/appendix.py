@@ -9,6 +9,7 @@ from typing import TYPE_CHECKING, Callable
 import sympy as sp
 
 from symfisher.export.latex.blocks import Block, Display, Seg, join_names, prose
+from symfisher.export.latex.printer import euler_constant_beside, euler_constant_latex
 from symfisher.export.latex.text import latex_name
 
 if TYPE_CHECKING:  # pragma: no cover
@@ -48,6 +49,7 @@ def numeric_functions(d: Derivation) -> dict[tuple[int, int], Callable]:
 
 
 _PLACEHOLDER = "symfisherarg{}"
+_EULER = "symfishereuler"  # numpy's euler_gamma in the generated code
 
 
 def numeric_latex(d: Derivation) -> dict[tuple[int, int], str]:
@@ -70,9 +72,10 @@ def numeric_latex(d: Derivation) -> dict[tuple[int, int], str]:
             f = sp.lambdify(holders, e.xreplace(dict(zip(args, holders))), modules=["scipy", "numpy"], cse=True)
             try:
                 body = latexify.get_latex(f, reduce_assignments=True, use_math_symbols=True, use_signature=False,
-                                          identifiers={"_lambdifygenerated": f"I_{i}{j}", "euler_gamma": "gamma"})
+                                          identifiers={"_lambdifygenerated": f"I_{i}{j}", "euler_gamma": _EULER})
             except Exception:  # noqa: BLE001 - latexify cannot read some generated code; skip that entry
                 continue
+            body = body.replace(r"\mathrm{" + _EULER + "}", euler_constant_latex())  # γ, or γ_E beside a γ
             for n in reversed(range(len(args))):
                 body = body.replace(r"\mathrm{" + _PLACEHOLDER.format(n) + "}", "{" + latex_name(args[n].name) + "}")
                 body = body.replace(_PLACEHOLDER.format(n), "{" + latex_name(args[n].name) + "}")
@@ -85,7 +88,8 @@ def numeric_latex(d: Derivation) -> dict[tuple[int, int], str]:
 def appendix_blocks(d: Derivation, pre: str) -> list[Block]:
     """The appendix's blocks; ``pre`` is the equation-label prefix of the proof."""
     blocks = [Block("h1", (prose("Numeric implementation"),))]
-    code = numeric_latex(d)
+    with euler_constant_beside(d.model.logpdf.free_symbols | set(d.params)):
+        code = numeric_latex(d)
     blocks.append(Block("p", (prose("The Fisher entries compile to NumPy/SciPy functions with "),
                               Seg("c", "sympy.lambdify"),
                               prose(" (common subexpressions eliminated); latexify-py reads the generated code back as "

@@ -2,13 +2,17 @@
 
 from __future__ import annotations
 
+from contextlib import contextmanager
+from contextvars import ContextVar
+from typing import Iterable, Iterator
+
 import sympy as sp
 from sympy.core.function import AppliedUndef
 from sympy.printing.latex import LatexPrinter
 
 from symfisher.export.latex.text import escape_text, latex_name
 
-__all__ = ["math_latex"]
+__all__ = ["math_latex", "euler_constant_beside", "euler_constant_latex"]
 
 
 class _Printer(LatexPrinter):
@@ -18,6 +22,11 @@ class _Printer(LatexPrinter):
         return latex_name(expr.name)
 
     _print_Dummy = _print_Symbol
+
+    def _print(self, expr, **kwargs) -> str:
+        if expr is sp.EulerGamma:  # its own ``_latex`` hook would win over a ``_print_EulerGamma``
+            return euler_constant_latex()
+        return super()._print(expr, **kwargs)
 
     def _print_polygamma(self, expr, exp=None):
         n, z = expr.args
@@ -45,6 +54,32 @@ class _Printer(LatexPrinter):
 
 
 _SETTINGS = {"ln_notation": False, "long_frac_ratio": None}
+
+_EULER = ContextVar("symfisher_euler_constant", default=r"\gamma")
+
+
+def euler_constant_latex() -> str:
+    r"""Euler's constant as the document being written types it: ``\gamma``, or ``\gamma_{\mathrm{E}}``
+    inside :func:`euler_constant_beside` symbols of which one is also typed γ."""
+    return _EULER.get()
+
+
+@contextmanager
+def euler_constant_beside(symbols: Iterable[sp.Symbol]) -> Iterator[None]:
+    r"""Within the block, Euler's constant is γ_E where one of ``symbols`` (a model's) prints as γ.
+
+    >>> with euler_constant_beside([sp.Symbol("gamma")]):
+    ...     math_latex(sp.EulerGamma + sp.Symbol("gamma"))
+    '\\gamma + \\gamma_{\\mathrm{E}}'
+    >>> math_latex(sp.EulerGamma)
+    '\\gamma'
+    """
+    clash = any(latex_name(s.name) == r"\gamma" for s in symbols)
+    token = _EULER.set(r"\gamma_{\mathrm{E}}" if clash else r"\gamma")
+    try:
+        yield
+    finally:
+        _EULER.reset(token)
 
 
 def math_latex(expr: object) -> str:

@@ -17,7 +17,7 @@ from symfisher.core.derivation import BY_NORMALIZATION
 from symfisher.export.latex.appendix import appendix_blocks
 from symfisher.export.latex.blocks import Block, Display, Seg, formula, join_names, label_prefix, note_segments, prose
 from symfisher.export.latex.layout import LINE_EM, tex_width
-from symfisher.export.latex.printer import math_latex
+from symfisher.export.latex.printer import euler_constant_beside, euler_constant_latex, math_latex
 from symfisher.export.latex.text import escape_text, latex_name
 
 if TYPE_CHECKING:  # pragma: no cover
@@ -207,6 +207,9 @@ class Proof:
         else:
             self.para(prose("In matrix form,"))
         self.eq(lhs if not fisher else lhs + r" = \mathbb{E}[s s^{\top}]", matrix=rows, label=f"{tag}mat")
+        if fisher and matrix.has(sp.EulerGamma):
+            self.para(prose("Here "), formula(euler_constant_latex() + r" \approx 0.5772"),
+                      prose(" is the Euler–Mascheroni constant."))
         if fisher and self.m.param_groups:
             self.block_equations(letter)
         if scale != 1:
@@ -307,8 +310,9 @@ def _num(value) -> str:
 
 def proof_blocks(d: Derivation, appendix: bool) -> list[Block]:
     """The proof's blocks, then the numeric appendix's when ``appendix``."""
-    proof = Proof(d)
-    blocks = proof.build()
+    with euler_constant_beside(d.model.logpdf.free_symbols | set(d.params)):
+        proof = Proof(d)
+        blocks = proof.build()
     if appendix:
         blocks += appendix_blocks(d, proof.pre)
     return blocks

@@ -86,9 +86,24 @@ def escape_text(text: str) -> str:
 
     >>> escape_text("50% of σ_1 ≠ {x}")
     '50\\% of $\\sigma$\\_1 $\\neq$ \\{x\\}'
+
+    A run of superscripts is one exponent: ``ℝ¹²`` is ``$\\mathbb{R}$$^{12}$``.
     """
+    text, pieces, last = str(text), [], 0
+    for run in _SUPERSCRIPT_RUN.finditer(text):
+        pieces += [_escape_chars(text[last:run.start()]), "$^{" + run.group().translate(_SUPERSCRIPT_DIGITS) + "}$"]
+        last = run.end()
+    return "".join(pieces) + _escape_chars(text[last:])
+
+
+_SUPERSCRIPT_DIGITS = str.maketrans("⁰¹²³⁴⁵⁶⁷⁸⁹⁻", "0123456789-")
+_SUPERSCRIPT_RUN = re.compile("[⁰¹²³⁴⁵⁶⁷⁸⁹⁻]{2,}")
+
+
+def _escape_chars(text: str) -> str:
+    """``escape_text`` character by character."""
     out = []
-    for ch in str(text):
+    for ch in text:
         if ch in _TEXT_SPECIAL:
             out.append(_TEXT_SPECIAL[ch])
         elif ch in "\n\r\t":

@@ -149,3 +149,12 @@ def test_detail_to_latex_typesets_parts_only():
     assert detail_to_latex(EXPFAM) == r"exponential family ($\eta = - \frac{1}{2 \sigma^{2}}$, $T = x^{2}$)"
     assert detail_to_latex(str(EXPFAM)) == r"exponential family ($\eta$ = -1/(2*sigma**2), T = x**2)"
     assert detail_to_latex(Note.of("E[s] = ", *listed([mu, sigma]))) == r"E[s] = $\mu$, $\sigma$"
+
+
+def test_integrals_and_derivatives_read_as_formulas():
+    from symfisher.core.expectation.strategies.incomplete_gamma import INCOMPLETE
+
+    assert plain(INCOMPLETE) == ("∫_a^b u**s*exp(-eta*u)*log(u)**j du = "
+                                 "∂^j/∂s^j (eta**(-s - 1)*(-lowergamma(s + 1, a*eta) + lowergamma(s + 1, b*eta)))")
+    assert plain(sp.Integral(x**2 + 1, (x, -sp.oo, sp.oo))) == "∫_(-oo)^oo (x**2 + 1) dx"
+    assert plain(sp.Derivative(sp.sin(x), x, x)) == "∂^2/∂x^2 sin(x)"

@@ -62,6 +62,7 @@ def test_latex_name(name, tex):
     ("x ∈ ℝ — fine…", r"x $\in$ $\mathbb{R}$ --- fine\ldots{}"),
     ("a < b | c", r"a \ensuremath{<} b \ensuremath{|} c"),
     ("汉", "?"),
+    ("x ∈ ℝ¹², Σ⁻¹, ℝ²", r"x $\in$ $\mathbb{R}$$^{12}$, $\Sigma$$^{-1}$, $\mathbb{R}$$^{2}$"),
 ])
 def test_escape_text(text, tex):
     assert L.escape_text(text) == tex
@@ -410,3 +411,15 @@ def test_a_model_named_by_its_formula_gets_a_plain_title():
         assert title(replace(d, model=replace(d.model, name=name))) == "Fisher information of the model"
     tex = replace(d, model=replace(d.model, name="lam*exp(-lam*x)")).to_latex()
     assert "The model has the density" in tex and "lam*exp" not in tex
+
+
+def test_euler_constant_is_told_apart_from_a_parameter_named_gamma():
+    x, g, b = sp.Symbol("x", real=True), sp.Symbol("gamma", real=True), sp.Symbol("beta", positive=True)
+    z = (x - g) / b
+    d = derive(Model.from_pdf(sp.exp(-z - sp.exp(-z)) / b, x, [g, b], sp.Reals, name="gumbel-gamma"))
+    tex = d.to_latex()
+    assert r"\frac{-1 + \gamma_{\mathrm{E}}}{\beta^{2}}" in tex  # the body
+    assert r"\mathcal{I}_{\gamma\beta}(\gamma, \beta) = \frac{-1 + \gamma_{\mathrm{E}}}{{\beta}^{2}}" in tex  # appendix
+    assert r"Here $\gamma_{\mathrm{E}} \approx 0.5772$ is the Euler--Mascheroni constant." in tex
+    gumbel = derive(derivations.get("gumbel").model()).to_latex()
+    assert r"\gamma_{\mathrm{E}}" not in gumbel and r"Here $\gamma \approx 0.5772$" in gumbel

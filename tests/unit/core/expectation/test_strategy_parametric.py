@@ -58,7 +58,7 @@ def test_closed_forms(m, g, expected, point):
 
 def test_detail_states_the_family():
     r = apply("atom", "parametric", LOMAX, sp.log(1 + x))
-    assert r.detail.startswith("parametric transform E[log(X + 1)] = Derivative(E[(X + 1)**t], t) at t = 0, with ")
+    assert r.detail.startswith("parametric transform E[log(X + 1)] = ∂/∂t E[(X + 1)**t] at t = 0, with ")
     assert r.detail.rule == "parametric transform"
 
 
