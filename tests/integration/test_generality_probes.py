@@ -62,3 +62,40 @@ def test_the_type_one_generalized_logistic_law_is_proved():
         for j in range(i, 3):
             want = mpmath.quad(lambda u: score[i](u) * score[j](u) * density(u), [-mpmath.inf, -0.4, mpmath.inf])
             assert float(got[i, j]) == pytest.approx(float(want), rel=1e-9, abs=1e-12), (i, j)
+
+
+@pytest.mark.slow
+def test_the_burr_type_xii_law_is_proved():
+    """c b x^{c−1}(1 + x^c)^{−b−1} on x > 0 (Burr 1942, type XII; the Singh–Maddala law with unit scale): closed through
+    u = x^c/(1 + x^c), Beta integrals and the Mellin transform; every entry agrees with quadrature."""
+    c = sp.Symbol("c", positive=True)
+    model = sf.Model.from_pdf(c * b * x ** (c - 1) * (1 + x**c) ** (-b - 1), x, [c, b], sp.Interval.open(0, sp.oo),
+                              name="burr-xii")
+    d = sf.derive(model)
+    assert d.equality.status == "proved" and d.closed, d.equality.reason
+    point = {c: sp.Rational(5, 2), b: sp.Rational(7, 4)}
+    expected = _quadrature_fisher(model, point)
+    got = d.fisher.subs(point).evalf(30)
+    for i in range(2):
+        for j in range(2):
+            assert float(got[i, j]) == pytest.approx(expected[i][j], rel=1e-9), (i, j)
+
+
+@pytest.mark.slow
+def test_the_hyperbolic_secant_law_is_proved():
+    """sech(π(x − μ)/(2s))/(2s) on ℝ: location-scale, then partial fractions in u = e^{−πy/2} and polylogarithms;
+    I = π²/(8s²)·1 (Fisher information for the location is π²/8 at unit scale), checked by quadrature."""
+    mu, xr, s = sp.Symbol("mu", real=True), sp.Symbol("x", real=True), sp.Symbol("s", positive=True)
+    model = sf.Model.from_pdf(sp.sech(sp.pi * (xr - mu) / (2 * s)) / (2 * s), xr, [mu, s], sp.S.Reals,
+                              name="hyperbolic-secant")
+    d = sf.derive(model)
+    assert d.equality.status == "proved" and d.closed, d.equality.reason
+    assert sp.simplify(d.fisher - sp.eye(2) * sp.pi**2 / (8 * s**2)) == sp.zeros(2, 2)
+    point = {mu: sp.Rational(1, 3), s: sp.Rational(7, 5)}
+    density = sp.lambdify(xr, model.density.subs(point), "mpmath")
+    score = [sp.lambdify(xr, sp.diff(model.logpdf, t).subs(point), "mpmath") for t in model.params]
+    mpmath.mp.dps = 30
+    for i in range(2):
+        for j in range(i, 2):
+            want = mpmath.quad(lambda u: score[i](u) * score[j](u) * density(u), [-mpmath.inf, 1 / 3, mpmath.inf])
+            assert float(d.fisher[i, j].subs(point)) == pytest.approx(float(want), rel=1e-9, abs=1e-12), (i, j)

@@ -283,6 +283,14 @@ FAMILIES = {
              [b / ((a - 1) * s), -1 / s, b * (a + b - 1) / ((a - 2) * s**2), (a + b - 1) / s**2],
              [1 / s, -a / ((b - 1) * s), (a + b - 1) / s**2, a * (a + b - 1) / ((b - 2) * s**2)]])),
         ({a: 3.5, b: 3.25, mu: -0.3, s: 2.5}, {a: 5.0, b: 2.5, mu: 1.2, s: 0.7})),
+    # The generalized Pareto law with a positive shape ξ (heavy tail), (1 + ξx/σ)^(−1/ξ−1)/σ on x > 0: Smith (1985),
+    # "Maximum likelihood estimating in a class of nonregular cases", Biometrika 72, 67-90, I = [[2, 1/σ],
+    # [1/σ, (1 + ξ)/σ²]]/((1 + ξ)(1 + 2ξ)) in (ξ, σ). Closed by scale, the substitution u = ξy/(1 + ξy) and Beta
+    # integrals, whose convergence conditions (1 + (1 − ξ)/ξ = 1/ξ > 0) hold for every ξ > 0: none is left.
+    "generalized-pareto": Family(
+        lambda: Model.from_pdf((1 + c * x / s) ** (-1 / c - 1) / s, x, [c, s], POS, name="generalized-pareto"),
+        sp.Matrix([[2, 1 / s], [1 / s, (1 + c) / s**2]]) / ((1 + c) * (1 + 2 * c)),
+        ({c: 0.3, s: 1.7}, {c: 0.8, s: 0.4})),
 }
 
 
@@ -340,6 +348,8 @@ def test_derivation_closes_and_matches_literature(name: str) -> None:
         d.fisher.tolist()
     assert d.equality.status == fam.equality, d.equality.reason
     assert seconds < 30, seconds
+    if name == "generalized-pareto":  # 1 + (1 − ξ)/ξ > 0 is 1/ξ > 0: no condition left to state
+        assert d.conditions == () and "valid only" not in d.equality.reason
     if name == "kumaraswamy":  # u = x^a, then Mellin; b > 0 suffices, as log factors widen the Beta strip
         assert d.strategies[("neg_expected_hessian", 0, 0)] == "linearity+substitution+transform:mellin+data-free"
         assert d.conditions == ()

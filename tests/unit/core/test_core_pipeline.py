@@ -209,6 +209,29 @@ def test_a_score_that_is_a_plain_sum_once_the_logarithms_are_expanded_is_not_sim
     assert rows[(0, 0)] == -sp.polygamma(1, a) + sp.polygamma(1, a + b) and rows[(0, 1)] == sp.polygamma(1, a + b)
 
 
+def test_an_error_function_below_is_simplified_term_by_term(monkeypatch):
+    """The skew-normal score has 1 + erf(a(x − μ)/(√2 s)) below: each term is simplified on its own (whole, simplify
+    would put the sum over (1 + erf)^k), and a term keeps its form unless simplify shortens it."""
+    import symfisher.core.pipeline as pl
+
+    mu, s, a = sp.Symbol("mu", real=True), sp.Symbol("s", positive=True), sp.Symbol("a", real=True)
+    y = sp.Symbol("y", real=True)
+    logpdf = -(y - mu) ** 2 / (2 * s**2) - sp.log(sp.sqrt(2 * sp.pi) * s) + sp.log(1 + sp.erf(a * (y - mu) / (sp.sqrt(2) * s)))
+    score_mu = sp.diff(logpdf, mu)
+    assert pl._error_function_below(score_mu, [y]) and not pl._error_function_below(score_mu, [sp.Symbol("z")])
+    seen = []
+    real_simplified = pl._simplified
+    monkeypatch.setattr(pl, "_simplified", lambda e, config, *rest: seen.append(e) or real_simplified(e, config, *rest))
+    out = pl._simplify_derivative(score_mu, Config.defaults(), [y])
+    assert seen == list(sp.Add.make_args(score_mu))  # term by term, never the whole sum
+    assert sp.count_ops(out) < sp.count_ops(score_mu)  # −(2μ − 2y)/(2s²) became (y − μ)/s²
+    assert (y - mu) / s**2 in sp.Add.make_args(out)
+    point = {y: 0.3, mu: -0.2, s: 1.7, a: 2.5}
+    assert float(out.subs(point)) == pytest.approx(float(score_mu.subs(point)), rel=1e-14)
+    rice = sp.log(y) - y**2 / (2 * s**2) + sp.log(sp.besseli(0, y * mu / s**2))  # a Bessel function keeps simplify
+    assert not pl._error_function_below(sp.diff(rice, mu), [y])
+
+
 def test_an_open_entry_is_collected_over_its_unevaluated_sums():
     """The closed part of an open entry is cancelled, each unevaluated sum keeps one coefficient (the negative
     multinomial's I_{k₀p₁}: the logarithms cancel), and nothing inside the sums is touched."""

@@ -165,16 +165,30 @@ def settle(result: EulerResult) -> tuple[str, tuple[sp.Basic, ...]]:
     >>> settle(euler_integral(x**-1 * sp.exp(-x), x, 0, sp.oo))[0]
     'diverges'
     """
-    requires = [c.is_positive for c in result.requires]
+    requires = [_is_positive(c) for c in result.requires]
     if any(r is False for r in requires):
         return "unknown", ()
-    conditions = [c.is_positive for c in result.conditions]
+    conditions = [_is_positive(c) for c in result.conditions]
     if any(c is False for c in conditions):
         return ("diverges", ()) if all(requires) and result.sign else ("unknown", ())
     pending = [c for c, ok in zip((*result.requires, *result.conditions), (*requires, *conditions)) if not ok]
     if not pending:
         return "converges", ()
     return "conditional", tuple(dict.fromkeys(positive_relation(c) for c in pending))
+
+
+def _is_positive(c: sp.Expr) -> bool | None:
+    """c > 0 from the symbols' assumptions, with a sum over one denominator first where that alone cannot tell:
+    1 + (1 − ξ)/ξ = 1/ξ > 0 for ξ > 0 (the generalized Pareto law's Beta integral).
+
+    >>> xi = sp.Symbol("xi", positive=True)
+    >>> (1 + (1 - xi) / xi).is_positive, _is_positive(1 + (1 - xi) / xi)
+    (None, True)
+    """
+    sign = c.is_positive
+    if sign is None and c.is_Add:
+        sign = sp.together(c).is_positive
+    return sign
 
 
 def positive_relation(c: sp.Expr) -> sp.Basic:

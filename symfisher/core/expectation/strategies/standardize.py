@@ -18,7 +18,7 @@ import sympy as sp
 from symfisher.core.expectation.base import Expectation, force_log
 from symfisher.core.expectation.registry import register
 from symfisher.core.note import Note, eq
-from symfisher.core.simplify import numerically_nonzero
+from symfisher.core.simplify import logs_as_powers, numerically_nonzero
 
 MAX_READ_OFF = 6  # locations read off the sums of log p (each costs a substitution and an expansion)
 
@@ -122,6 +122,24 @@ def find(ctx):
     return None
 
 
+#: densities up to this many operations are tidied for the note (factoring larger ones could take seconds)
+WRITTEN_OPS = 60
+
+
+def _written(density: sp.Expr) -> sp.Expr:
+    """The standard density as the note shows it: exp(c log b) as b^c, powers of one base merged, where that is
+    shorter — the generalized Pareto law's (ξy + 1)^(−1 − 1/ξ), not 1/(ξy e^(log(ξy + 1)/ξ) + e^(log(ξy + 1)/ξ)).
+
+    >>> xi, y = sp.symbols("xi y", positive=True)
+    >>> _written(1 / (xi * y * sp.exp(sp.log(xi * y + 1) / xi) + sp.exp(sp.log(xi * y + 1) / xi)))
+    (xi*y + 1)**(-1 - 1/xi)
+    """
+    if sp.count_ops(density) > WRITTEN_OPS:
+        return density
+    tidy = sp.powsimp(sp.factor(logs_as_powers(density)))
+    return tidy if sp.count_ops(tidy) < sp.count_ops(density) else density
+
+
 @register("location-scale", "expression")
 def location_scale(engine, f: sp.Expr) -> Expectation | None:
     if engine.depth > 0:
@@ -143,7 +161,8 @@ def location_scale(engine, f: sp.Expr) -> Expectation | None:
         if p is not None:
             what += [" and " if what else "", kind + " ", p]
     y_user = sp.Symbol("y")
+    standard = engine.cached("location-scale-density", lambda: _written(sub_ctx.density))
     detail = Note.of(*what, ": ", eq(sp.Symbol("x"), mu + sig * y_user), " with ", y_user, " from the standard density ",
-                     sub_ctx.density.xreplace({y: y_user}), *(("; ", inner.detail) if inner.detail else ()),
+                     standard.xreplace({y: y_user}), *(("; ", inner.detail) if inner.detail else ()),
                      rule="location-scale")
     return Expectation(inner.value, ("location-scale", *inner.strategies), inner.closed, detail, inner.conditions)
