@@ -217,9 +217,9 @@ def render(d: Derivation) -> str:
              *(f"Domain: {v.note()}" for v in d.model.inferred_domains), *_constants_line(d.model), "",
              "Score s(θ) = ∇θ log p:"]
     lines += [labelled(f"  ∂/∂{pretty(p)}: ", readable_score(e)) for p, e in zip(params, d.score)]
-    lines += ["", "Fisher information I(θ) = E[s sᵀ]:", pretty(d.fisher), ""]
+    lines += ["", "Fisher information I(θ) = E[s sᵀ]:", *matrix_lines(d, "fisher"), ""]
     lines += block_lines(d)
-    lines += ["−E[H]:", pretty(d.neg_expected_hessian), ""]
+    lines += ["−E[H]:", *matrix_lines(d, "neg_expected_hessian"), ""]
     if d.conditions:
         lines.append("Valid for: " + validity(d))
     if d.infinite:
@@ -227,6 +227,53 @@ def render(d: Derivation) -> str:
                      + ", ".join(f"({i + 1},{i + 1})" for i in range(len(params)) if d.fisher[i, i] == sp.oo))
     lines.append(f"Information equality: {d.equality.status} — {d.equality.reason}")
     return "\n".join(lines)
+
+
+_SUBSCRIPTS = str.maketrans("0123456789", "₀₁₂₃₄₅₆₇₈₉")
+
+
+def matrix_lines(d: Derivation, stage: str) -> list[str]:
+    """I(θ) (``stage`` "fisher") or −E[H] ("neg_expected_hessian") for the terminal. An entry with no closed form
+    (an integral or series left in it) is named in the matrix, I₁₂ or J₁₂, and stated below it as the expectation it
+    is, with its value by quadrature at the first point of the verdict's evidence: the integral itself, pretty-printed,
+    took thousands of lines for the skew-normal law."""
+    matrix = d.fisher if stage == "fisher" else d.neg_expected_hessian
+    k = matrix.rows
+    open_cells = [(i, j) for i in range(k) for j in range(i, k) if matrix[i, j].has(sp.Integral, sp.Sum)]
+    if not open_cells:
+        return [pretty(matrix)]
+    letter = "I" if stage == "fisher" else "J"
+    names = {cell: sp.Symbol(letter + (f"{cell[0] + 1}{cell[1] + 1}" if k < 10 else f"{cell[0] + 1},{cell[1] + 1}")
+                             .translate(_SUBSCRIPTS)) for cell in open_cells}
+    shown = sp.Matrix(k, k, lambda i, j: names.get((min(i, j), max(i, j)), matrix[i, j]))
+    value, point = _evidence_values(d, stage)
+    p = d.params
+    lines = [pretty(shown)]
+    for i, j in open_cells:
+        below = f"∂{p[i]}²" if i == j else f"∂{p[i]}∂{p[j]}"
+        what = f"E[s_{p[i]} s_{p[j]}]" if stage == "fisher" else f"−E[∂²log p/{below}]"
+        at = f"; ≈ {value[(i, j)]:.6g} at {point} (quadrature)" if (i, j) in value else ""
+        lines.append(f"  {names[(i, j)]} = {what}: no closed form{at}")
+    if stage == "fisher":
+        lines.append("  (the numeric functions, d.lambdify() or symfisher export, evaluate them by quadrature at any θ)")
+    return lines
+
+
+def _evidence_values(d: Derivation, stage: str) -> tuple[dict[tuple[int, int], float], str]:
+    """The entries' values at the first point of the verdict's evidence (the upper triangle, or the whole matrix,
+    row by row), and that point as text; ({}, "") without evidence."""
+    k = len(d.params)
+    for evidence in d.equality.evidence:
+        values = evidence.left if stage == "fisher" else evidence.right
+        if len(values) == k * (k + 1) // 2:
+            cells = [(i, j) for i in range(k) for j in range(i, k)]
+        elif len(values) == k * k:
+            cells = [(i, j) for i in range(k) for j in range(k)]
+        else:
+            continue
+        point = ", ".join(f"{s} = {float(v):.4g}" for s, v in evidence.point.items())
+        return {cell: float(v) for cell, v in zip(cells, values)}, point
+    return {}, ""
 
 
 def _constants_line(model) -> list[str]:

@@ -3,6 +3,7 @@
 
 from __future__ import annotations
 
+import pytest
 import sympy as sp
 
 from symfisher import Model, derive
@@ -108,3 +109,26 @@ def test_printed_score_keeps_a_polygamma_difference_that_does_not_cancel():
     score = sp.polygamma(0, a + k) - sp.polygamma(0, a) + sp.polygamma(0, a + b) - sp.polygamma(0, a + b + 3)
     assert readable_score(score) == score
     assert cancelled_polygammas(score) == score
+
+
+def test_an_entry_with_no_closed_form_is_named_and_valued_not_printed_as_its_integral():
+    """The Yule–Simon law's I(r) = E[(1/r + ψ(r + 1) − ψ(k + r + 1))²] is a series with no closed form: the terminal
+    names it I₁₁, says so, and gives its value at the evidence point (here checked against the partial sums)."""
+    import mpmath
+
+    from symfisher.core.display import matrix_lines
+
+    k, r = sp.Symbol("k", integer=True, positive=True), sp.Symbol("r", positive=True)
+    d = derive(Model.from_pdf(r * sp.beta(k, r + 1), k, [r], sp.Range(1, sp.oo), name="yule-simon"))
+    lines = matrix_lines(d, "fisher")
+    assert lines[0] == "[I₁₁]" and lines[1].startswith("  I₁₁ = E[s_r s_r]: no closed form; ≈ ")
+    assert "quadrature at any θ" in lines[2]
+    assert matrix_lines(d, "neg_expected_hessian")[1].startswith("  J₁₁ = −E[∂²log p/∂r²]: no closed form; ≈ ")
+    point = d.equality.evidence[0].point[r]
+    shown = float(lines[1].split("≈ ")[1].split(" at ")[0])
+    assert lines[1].split(" at ")[1] == f"r = {float(point):.4g} (quadrature)"
+    rr = mpmath.mpf(float(point))
+    exact = mpmath.nsum(lambda j: rr * mpmath.beta(j, rr + 1) * (1 / rr + mpmath.digamma(rr + 1)
+                                                                  - mpmath.digamma(j + rr + 1)) ** 2, [1, mpmath.inf])
+    assert shown == pytest.approx(float(exact), rel=1e-5)  # shown to 6 significant digits
+    assert "Integral" not in str(d) and "Sum(" not in str(d)
