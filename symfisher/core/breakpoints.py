@@ -23,9 +23,11 @@ from typing import NamedTuple, Sequence
 
 import sympy as sp
 
+from symfisher.core.deadline import run_with_deadline
 from symfisher.core.points import is_discrete_set
 from symfisher.core.signs import sign_on
 from symfisher.core.simplify import is_zero, tidy
+from symfisher.errors import BudgetExceeded
 
 RELATIONS = (sp.StrictLessThan, sp.LessThan, sp.StrictGreaterThan, sp.GreaterThan)
 SECONDS = 2.0  # for deciding that a jump is zero
@@ -40,8 +42,32 @@ class Break(NamedTuple):
     above: sp.Expr
 
     def gap(self, x: sp.Symbol) -> sp.Expr:
-        """above − below at the break point (x the data symbol): 0 where the two sides meet."""
-        return (self.above - self.below).subs(x, self.point)
+        """above − below at the break point (x the data symbol): 0 where the two sides meet. Where a side is not
+        defined at the point (sin(x − μ)/(x − μ) at x = μ), its one-sided limit; an unevaluated ``Limit`` where
+        SymPy cannot take it within :data:`SECONDS` (a jump never silently taken as absent)."""
+        jump = (self.above - self.below).subs(x, self.point)
+        if not jump.has(sp.nan, sp.zoo, sp.oo, -sp.oo):
+            return jump
+        sides = [(self.above, "+"), (self.below, "-")]
+        try:
+            above, below = run_with_deadline(_one_sided, (sides, x, self.point), SECONDS)
+        except BudgetExceeded:
+            above, below = (sp.Limit(e, x, self.point, d) for e, d in sides)
+        return above - below
+
+
+def _one_sided(sides: list[tuple[sp.Expr, str]], x: sp.Symbol, point: sp.Expr) -> list[sp.Expr]:
+    """The one-sided limit of each (expression, direction) at x → point; unevaluated where SymPy leaves it open."""
+    out = []
+    for e, direction in sides:
+        value = e.subs(x, point)
+        if value.has(sp.nan, sp.zoo, sp.oo, -sp.oo):
+            try:
+                value = sp.limit(e, x, point, direction)
+            except (NotImplementedError, ValueError, TypeError):
+                value = sp.Limit(e, x, point, direction)
+        out.append(value)
+    return out
 
 
 def as_piecewise(expr: sp.Expr) -> sp.Piecewise | None:

@@ -227,3 +227,16 @@ def test_the_asymmetric_laplace_written_with_absolute_values_is_the_same_law():
     d = sf.derive(sf.Model.from_pdf(pdf, y, [mu, s], sp.Reals, name="al-abs"))
     assert d.equality.status == "proved", d.equality.reason
     assert d.fisher == sp.diag(tau * (1 - tau) / s**2, 1 / s**2) == d.neg_expected_hessian
+
+
+def test_a_side_undefined_at_its_break_point_jumps_by_its_one_sided_limit():
+    """sin(x − μ)/(x − μ) below μ, 2 above: substituting x = μ gives nan, which had dropped the jump (and so the point
+    mass −δ(x − μ) of ∂/∂μ); the one-sided limit 1 gives the jump 2 − 1 = 1."""
+    xs, m = sp.Symbol("x", real=True), sp.Symbol("mu", real=True)
+    pw = sp.Piecewise((sp.sin(xs - m) / (xs - m), xs < m), (2, True))
+    (found,) = breaks_of(pw, xs)
+    assert found.gap(xs) == 1
+    derivative = distributional_diff(pw, m, xs)
+    assert derivative.coeff(sp.DiracDelta(xs - m)) == -1 or derivative.coeff(sp.DiracDelta(m - xs)) == -1
+    unknown = Break(m, sp.Function("f")(xs) / (xs - m), sp.Integer(2))  # no limit SymPy can take: kept unevaluated
+    assert unknown.gap(xs).has(sp.Limit)
