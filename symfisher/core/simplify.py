@@ -254,6 +254,9 @@ def _forms(expr: sp.Expr, zero_test: bool = False) -> list[sp.Expr]:
     if any(p.base.is_Symbol and p.exp.is_Rational and p.exp.q == 2 for p in s.atoms(sp.Pow)):
         # simplify puts b^{29/2} and b^14 over b^16 when √b meets powers of b (the Benini law's entries)
         out.append(sp.factor_terms(sp.expand(s)))
+    split = sp.expand_power_exp(s)
+    if split != s:  # p^(r+1) as p·p^r: factor then sees one generator p^r (the zero-truncated negative binomial's
+        out.append(sp.powsimp(sp.factor(split)))  # (p − 1)(p^r − 1)², which simplify leaves multiplied out)
     generators = over_generators(s)  # last: where it is no shorter, the forms above are kept
     if generators is not None:
         out.append(generators)

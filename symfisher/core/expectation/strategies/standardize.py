@@ -136,8 +136,8 @@ def _written(density: sp.Expr) -> sp.Expr:
     """
     if sp.count_ops(density) > WRITTEN_OPS:
         return density
-    tidy = sp.powsimp(sp.factor(logs_as_powers(density)))
-    return tidy if sp.count_ops(tidy) < sp.count_ops(density) else density
+    powers = logs_as_powers(density)
+    return min((density, sp.powsimp(powers), sp.powsimp(sp.factor(powers))), key=sp.count_ops)
 
 
 @register("location-scale", "expression")
