@@ -37,6 +37,12 @@ class _Printer(LatexPrinter):
         tex = head + r"\!\left(" + arg + r"\right)"
         return r"\left(" + tex + r"\right)^{" + exp + "}" if exp else tex
 
+    def _print_beta(self, expr, exp=None):
+        """B(a, b) with its arguments typeset (SymPy's printer writes them with ``str``: B(t + 1, u + 1/xi))."""
+        a, b = expr.args if len(expr.args) == 2 else (expr.args[0], expr.args[0])
+        tex = r"\operatorname{B}\left(" + self._print(a) + ", " + self._print(b) + r"\right)"
+        return r"\left(" + tex + r"\right)^{" + exp + "}" if exp else tex
+
     def _print_loggamma(self, expr, exp=None):
         tex = r"\log\Gamma\!\left(" + self._print(expr.args[0]) + r"\right)"
         return r"\left(" + tex + r"\right)^{" + exp + "}" if exp else tex

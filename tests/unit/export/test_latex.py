@@ -84,6 +84,8 @@ x = sp.Symbol("x", real=True)
     (sp.Interval.open(0, sp.oo), r"\left(0, \infty\right)"),
     (sp.Function("f_1")(x), r"\operatorname{f\_1}\left(x\right)"),
     (sp.Function("g")(x), r"g\left(x\right)"),
+    (sp.beta(a + 1, b + 1 / a), r"\operatorname{B}\left(\alpha + 1, \beta + \frac{1}{\alpha}\right)"),
+    (sp.beta(a, b) ** 2, r"\left(\operatorname{B}\left(\alpha, \beta\right)\right)^{2}"),
 ])
 def test_math_latex(expr, tex):
     assert L.math_latex(expr) == tex
