@@ -332,8 +332,15 @@ def main(argv: Sequence[str] | None = None) -> int:
     except BrokenPipeError:
         return _closed_pipe()
     except SymfisherError as exc:
-        print(f"symfisher: error: {exc}", file=sys.stderr)
+        print(f"symfisher: error: {exc}{_hint(exc, args)}", file=sys.stderr)
         return BAD_INPUT
+
+
+def _hint(exc: SymfisherError, args: argparse.Namespace) -> str:
+    """What to do about an undeclared name in a model given as text: declare it (the data symbol is x by default)."""
+    if "undeclared name" not in str(exc) or not (getattr(args, "density", None) or getattr(args, "logdensity", None)):
+        return ""
+    return " (declare names with --data, --params, --given or --constants; the data symbol is x unless --data says)"
 
 
 def _closed_pipe() -> int:

@@ -80,6 +80,14 @@ def test_text_model_errors_name_the_density_not_model_model(capsys):
                           "to 2 over x ∈ ")
 
 
+def test_an_undeclared_name_in_a_text_model_says_how_to_declare_it(capsys):
+    err = error_of(["derive", "--density", "lam*exp(-lam*y)", "--params", "lam:positive", "--support", "(0, oo)"],
+                   capsys)
+    assert err == ("symfisher: error: undeclared name 'y' in a model expression at column 14; declared symbols: lam, x"
+                   " (declare names with --data, --params, --given or --constants; the data symbol is x unless --data"
+                   " says)\n")
+
+
 def test_score_and_log_likelihood_are_pretty_with_psi(capsys):
     assert main(["derive", "gamma-rate"]) == 0
     out = capsys.readouterr().out
