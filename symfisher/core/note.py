@@ -52,6 +52,9 @@ _LABELS = {
     "I_ij = ∂_iμᵀ Σ⁻¹ ∂_jμ + ½ tr(Σ⁻¹ ∂_iΣ Σ⁻¹ ∂_jΣ)":
         r"\mathcal{I}_{ij} = \partial_i\mu^{\top} \Sigma^{-1} \partial_j\mu"
         r" + \tfrac{1}{2} \operatorname{tr}(\Sigma^{-1} \partial_i\Sigma\, \Sigma^{-1} \partial_j\Sigma)",
+    "E[erf(aZ + b)] = erf(b/√(1 + 2a²)), E[Z h(Z)] = E[h′(Z)], Z ~ N(0, 1)":
+        r"\mathbb{E}[\operatorname{erf}(aZ + b)] = \operatorname{erf}\big(b/\sqrt{1 + 2a^2}\big),\ "
+        r"\mathbb{E}[Z\, h(Z)] = \mathbb{E}[h'(Z)],\ Z \sim \mathcal{N}(0, 1)",
     "E[q(X) e^{cX}] = e^{cm + c²v/2} E[q(Y)], Y ~ N(m + cv, v)":
         r"\mathbb{E}[q(X)\, e^{cX}] = e^{cm + c^2 v/2}\, \mathbb{E}[q(Y)],\ Y \sim \mathcal{N}(m + cv, v)",
 }
@@ -113,6 +116,7 @@ STEIN_IDENTITY = Label("E[C_i h(C)] = Σ_j Σ_ij E[∂_j h(C)]")  # C ~ N(0, Σ)
 GAUSSIAN_BY_PARTS = Label("E[(P(x − m))_a h(x)] = E[∂h/∂x_a]")  # x ~ N(m, P⁻¹)
 PIECEWISE_MIXTURE = Label("E = Σ_k P_k E_k")  # piece k with probability P_k and expectation E_k
 SLEPIAN_BANGS = Label("I_ij = ∂_iμᵀ Σ⁻¹ ∂_jμ + ½ tr(Σ⁻¹ ∂_iΣ Σ⁻¹ ∂_jΣ)")  # x ~ N(μ(θ), Σ(θ))
+GAUSSIAN_ERF = Label("E[erf(aZ + b)] = erf(b/√(1 + 2a²)), E[Z h(Z)] = E[h′(Z)], Z ~ N(0, 1)")  # Stein's identity
 TILTED_NORMAL = Label("E[q(X) e^{cX}] = e^{cm + c²v/2} E[q(Y)], Y ~ N(m + cv, v)")  # X ~ N(m, v), q a polynomial
 
 

@@ -99,3 +99,44 @@ def test_the_hyperbolic_secant_law_is_proved():
         for j in range(i, 2):
             want = mpmath.quad(lambda u: score[i](u) * score[j](u) * density(u), [-mpmath.inf, 1 / 3, mpmath.inf])
             assert float(d.fisher[i, j].subs(point)) == pytest.approx(float(want), rel=1e-9, abs=1e-12), (i, j)
+
+
+def _skew_normal():
+    mu, xr, s, a = sp.Symbol("mu", real=True), sp.Symbol("x", real=True), sp.Symbol("s", positive=True), \
+        sp.Symbol("a", real=True)
+    pdf = sp.exp(-(xr - mu) ** 2 / (2 * s**2)) / (sp.sqrt(2 * sp.pi) * s) * (1 + sp.erf(a * (xr - mu) / (sp.sqrt(2) * s)))
+    return sf.Model.from_pdf(pdf, xr, [mu, s, a], sp.S.Reals, name="skew-normal")
+
+
+@pytest.mark.slow
+def test_the_skew_normal_equality_is_proved_though_its_entries_stay_open():
+    """Azzalini's skew-normal law: I(θ) has no closed form (its entries hold E[Z^k (φ(aZ)/Φ(aZ))²]), but
+    E[s sᵀ + H] = ∫ ∂²p/∂θ∂θᵀ dx is a sum of Gaussian integrals with an error function, 0 entry by entry, so
+    I(θ) = −E[H] is proved where both are finite; E[s] = 0 is proved too (the mean score's φ(aZ)/Φ(aZ) cancels)."""
+    d = sf.derive(_skew_normal())
+    v = d.equality
+    assert v.status == "proved" and v.reason.rule == "residual in expectation", v.reason
+    assert "E[s] = 0 (proved)" in v.reason and not d.closed
+    assert len(v.evidence) == 2 and max(e.max_rel_diff for e in v.evidence) < 1e-9
+    assert all("gaussian-erf" in d.strategies[("mean_score", i)] for i in range(3))
+
+
+@pytest.mark.slow
+def test_the_folded_normal_equality_is_proved_though_its_entries_stay_open():
+    """(φ((x − μ)/σ) + φ((x + μ)/σ))/σ on x > 0: its entries hold 1/(e^{…} + e^{…}) and stay open, while ∂²p is a sum
+    of Gaussian terms whose integrals over the half-line (incomplete Γ, erfc) cancel to 0."""
+    mu, s = sp.Symbol("mu", real=True), sp.Symbol("s", positive=True)
+    pdf = (sp.exp(-(x - mu) ** 2 / (2 * s**2)) + sp.exp(-(x + mu) ** 2 / (2 * s**2))) / (s * sp.sqrt(2 * sp.pi))
+    d = sf.derive(sf.Model.from_pdf(pdf, x, [mu, s], sp.Interval.open(0, sp.oo), name="folded-normal"))
+    assert d.equality.status == "proved" and d.equality.reason.rule == "residual in expectation", d.equality.reason
+    assert d.fisher.has(sp.Integral)
+
+
+def test_the_residual_route_is_only_for_a_density_without_kinks_or_pieces():
+    """sp.diff of a Piecewise or |·| leaves out the δ terms of ∂²p: such a density never gets the residual route."""
+    from symfisher.core.derivation import _smooth
+
+    mu, xr = sp.Symbol("mu", real=True), sp.Symbol("x", real=True)
+    assert _smooth(_skew_normal().density)
+    assert not _smooth(sp.exp(-sp.Abs(xr - mu)) / 2)
+    assert not _smooth(sp.Piecewise((sp.exp(xr - mu), xr < mu), (sp.exp(mu - xr), True)) / 2)

@@ -41,6 +41,8 @@ ORDER: Mapping[str, tuple[str, ...]] = {
     "atom": (
         "exponential-family",  # strategies/expfamily.py
         "gaussian-mgf",        # strategies/gaussian_mgf.py (q(x)·e^{cx} under one normal law: the square completed)
+        "gaussian-erf",        # strategies/gaussian_erf.py (q(x)·e^{Q(x)}·erf(αx + β) on ℝ: Stein's identity; the
+                               # skew-normal law's moments)
         "dirac",               # strategies/dirac.py
         "symmetry",            # strategies/symmetry.py
         "trigonometric",       # strategies/trigonometric.py (a trigonometric polynomial in one angle on an interval)

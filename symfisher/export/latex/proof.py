@@ -13,7 +13,7 @@ from typing import TYPE_CHECKING, Sequence
 
 import sympy as sp
 
-from symfisher.core.derivation import BY_NORMALIZATION
+from symfisher.core.derivation import BY_NORMALIZATION, BY_RESIDUAL
 from symfisher.export.latex.appendix import appendix_blocks
 from symfisher.export.latex.blocks import Block, Display, Seg, formula, join_names, label_prefix, note_segments, prose
 from symfisher.export.latex.layout import LINE_EM, tex_width
@@ -247,10 +247,16 @@ class Proof:
             self.para(prose("The two forms agree entry by entry:"))
             for i in range(self.k):
                 for j in range(i, self.k):
-                    self.eq(rf"\mathcal{{I}}_{self.sub(i, j)}", math_latex(self.d.fisher[i, j]),
-                            rf"\mathcal{{J}}_{self.sub(i, j)}", label=f"eq{i}{j}")
-            why = [prose(" (the residual simplifies to the zero matrix).")] if v.residual is not None else \
-                [prose(": "), *note_segments(BY_NORMALIZATION), prose(" (the closed forms agree numerically).")]
+                    entry = self.d.fisher[i, j]
+                    middle = () if entry.has(sp.Integral, sp.Sum) else (math_latex(entry),)  # open: by name only
+                    self.eq(rf"\mathcal{{I}}_{self.sub(i, j)}", *middle, rf"\mathcal{{J}}_{self.sub(i, j)}",
+                            label=f"eq{i}{j}")
+            if v.residual is not None:
+                why = [prose(" (the residual simplifies to the zero matrix).")]
+            elif getattr(v.reason, "rule", "") == BY_RESIDUAL.rule:
+                why = [prose(" wherever both sides are finite: "), *note_segments(BY_RESIDUAL), prose(".")]
+            else:
+                why = [prose(": "), *note_segments(BY_NORMALIZATION), prose(" (the closed forms agree numerically).")]
             self.para(prose("Hence "), formula(r"\mathcal{I}(\theta) = -\mathbb{E}[H]"),
                       prose(": the information equality is proved"), *why, Seg("raw", r"\hfill$\square$"))
             return

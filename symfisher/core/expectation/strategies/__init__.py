@@ -13,6 +13,7 @@ from symfisher.core.expectation.strategies import (  # noqa: F401
     expfamily,
     finite,
     gaussian,
+    gaussian_erf,
     gaussian_mgf,
     gaussian_tail,
     hurwitz,
