@@ -388,7 +388,7 @@ def _sample_sums(model: Model, S, H, n):
 
 
 def _verdict(model: Model, config: Config, fisher, negH, mean, timed_out: bool, conditions: tuple = (),
-             score: sp.Matrix | None = None, hessian: sp.Matrix | None = None) -> Verdict:
+             score: sp.Matrix | None = None, hessian: sp.Matrix | None = None, deadline: float | None = None) -> Verdict:
     facts = [Note.of("the closed forms hold for ", *listed(conditions, " and "), " (convergence)")] \
         if conditions else []
     irregular = Note()
@@ -417,7 +417,7 @@ def _verdict(model: Model, config: Config, fisher, negH, mean, timed_out: bool, 
     if _infinite_entries(fisher) or _infinite_entries(negH):
         return _infinite_verdict(fisher, negH, points, tuple(facts)).with_conditions(conditions)
     return _regularity_verdict(model, config, fisher, negH, timed_out, score, hessian, irregular, facts, points,
-                               indicators).with_conditions(conditions)
+                               indicators, deadline).with_conditions(conditions)
 
 
 def _irregular(support: list, params: list, mean: sp.Eq) -> Note:
@@ -427,7 +427,7 @@ def _irregular(support: list, params: list, mean: sp.Eq) -> Note:
 
 
 def _regularity_verdict(model, config, fisher, negH, timed_out, score, hessian, irregular, facts, points,
-                        indicators) -> Verdict:
+                        indicators, deadline: float | None = None) -> Verdict:
     normalized = not indicators and not irregular and _sums_to_one(model, config, fisher, negH)
     verdict = matrices_equal(fisher, negH, points, Note.of(OUTER, " versus ", NEG_HESSIAN),
                              NORMALIZED_SIMPLIFY_SECONDS if normalized else config.simplify_timeout,
@@ -438,7 +438,8 @@ def _regularity_verdict(model, config, fisher, negH, timed_out, score, hessian, 
         return Verdict("proved", why, None, verdict.evidence, facts=tuple(facts))
     open_entries = verdict.status == "inconclusive" and (fisher.has(sp.Integral, sp.Sum) or negH.has(sp.Integral, sp.Sum))
     wanted = open_entries and score is not None and not indicators and not irregular and _smooth(model.density)
-    with Background(_residual_vanishes, (model, config), RESIDUAL_SECONDS if wanted else 0) as residual:
+    left = RESIDUAL_SECONDS if deadline is None else min(RESIDUAL_SECONDS, deadline - time.monotonic() - 0.5)
+    with Background(_residual_vanishes, (model, config), left if wanted and left > 0.5 else 0) as residual:
         verdict = _with_evidence(model, verdict, score, hessian, fisher, negH, points, facts)
         agree = all(e.max_rel_diff < 1e-6 for e in verdict.evidence)  # numbers that differ outvote the proof
         if any(residual) and agree:  # read after the evidence, which ran meanwhile on the other core
@@ -683,8 +684,8 @@ def _bounded_verdict(model: Model, config: Config, fisher, negH, mean, timed_out
     entries = max(1, fisher.rows * (fisher.rows + 1) // 2)
     config = config.merge(simplify_timeout=max(0.05, min(config.simplify_timeout, seconds / (entries + 1))))
     try:
-        return run_with_deadline(_verdict, (model, config, fisher, negH, mean, timed_out, conditions, score, hessian),
-                                 seconds)
+        return run_with_deadline(_verdict, (model, config, fisher, negH, mean, timed_out, conditions, score, hessian,
+                                            time.monotonic() + seconds), seconds)
     except BudgetExceeded:
         return Verdict("inconclusive", Note.of("the time budget ran out while comparing ", OUTER, " with ", NEG_HESSIAN,
                                                f" ({seconds:.3g} s left)"))

@@ -32,7 +32,7 @@ def erf_moment(n: int, a: sp.Expr, b: sp.Expr) -> sp.Expr:
 
     >>> a, b = sp.symbols("a b", real=True)
     >>> erf_moment(0, a, 0), sp.simplify(erf_moment(1, a, 0))
-    (0, 2*a/sqrt(2*a**2 + 1))
+    (0, 2*sqrt(2)*a/sqrt(2*a**2 + 1))
     """
     if n == 0:
         return sp.sqrt(2 * sp.pi) * sp.erf(b / sp.sqrt(1 + 2 * a**2))
