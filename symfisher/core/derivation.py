@@ -438,7 +438,8 @@ def _regularity_verdict(model, config, fisher, negH, timed_out, score, hessian, 
         return Verdict("proved", why, None, verdict.evidence, facts=tuple(facts))
     open_entries = verdict.status == "inconclusive" and (fisher.has(sp.Integral, sp.Sum) or negH.has(sp.Integral, sp.Sum))
     wanted = open_entries and score is not None and not indicators and not irregular and _smooth(model.density)
-    left = RESIDUAL_SECONDS if deadline is None else min(RESIDUAL_SECONDS, deadline - time.monotonic() - 0.5)
+    allowed = RESIDUAL_SECONDS * config.try_scale
+    left = allowed if deadline is None else min(allowed, deadline - time.monotonic() - 0.5)
     with Background(_residual_vanishes, (model, config), left if wanted and left > 0.5 else 0) as residual:
         verdict = _with_evidence(model, verdict, score, hessian, fisher, negH, points, facts)
         agree = all(e.max_rel_diff < 1e-6 for e in verdict.evidence)  # numbers that differ outvote the proof
@@ -511,10 +512,11 @@ BY_NORMALIZATION = Note.of("the support is finite and Σ_x p(x | θ) = 1 identic
 
 BY_RESIDUAL = Note.of(OUTER, " + E[H] = E[(∂²p/∂θ∂θᵀ)/p] is 0 in closed form, entry by entry",
                       rule="residual in expectation")
-#: for E[s_i s_j + H_ij] over every entry: the skew-normal law's six took 1.3 s in their worker, the folded normal's
-#: three 1.4 s, sympy.stats' shifted Gompertz 1.1 s; where they do not close, the whole of it is spent (on the
-#: noncentral χ and the exponentially modified Gaussian laws, 3 s with 3 s allowed)
-RESIDUAL_SECONDS = 2.0
+#: for E[s_i s_j + H_ij] over every entry (times ``Config.try_scale``): the skew-normal law's six took 1.3 s in their
+#: worker on an idle machine and over 2 s beside the test suite, the folded normal's three 1.4 s, sympy.stats' shifted
+#: Gompertz 1.1 s; where they do not close, the whole of it is spent (the noncentral χ and the exponentially
+#: modified Gaussian laws)
+RESIDUAL_SECONDS = 3.0
 RESIDUAL_ATOM_SECONDS = 0.5  # for SymPy's integrate on one atom there: none of those closed needed it
 
 
@@ -534,7 +536,7 @@ def _residual_vanishes(model: Model, config: Config) -> Iterator[bool]:
     from symfisher.core.expectation import Engine
 
     ctx = Context.of(model)
-    engine = Engine(ctx, Budget.of(RESIDUAL_SECONDS), config.merge(atom_timeout=RESIDUAL_ATOM_SECONDS))
+    engine = Engine(ctx, Budget.of(RESIDUAL_SECONDS * config.try_scale), config.merge(atom_timeout=RESIDUAL_ATOM_SECONDS))
     back = {user: inner for inner, user in ctx.to_user.items()}
     params = [back.get(p, p) for p in model.params]
     for i, j in entries(len(params)):

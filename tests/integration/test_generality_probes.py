@@ -113,7 +113,7 @@ def test_the_skew_normal_equality_is_proved_though_its_entries_stay_open():
     """Azzalini's skew-normal law: I(θ) has no closed form (its entries hold E[Z^k (φ(aZ)/Φ(aZ))²]), but
     E[s sᵀ + H] = ∫ ∂²p/∂θ∂θᵀ dx is a sum of Gaussian integrals with an error function, 0 entry by entry, so
     I(θ) = −E[H] is proved where both are finite; E[s] = 0 is proved too (the mean score's φ(aZ)/Φ(aZ) cancels)."""
-    d = sf.derive(_skew_normal())
+    d = sf.derive(_skew_normal(), config=ROOMY)  # the residual's 3 s, cut short on a loaded machine
     v = d.equality
     assert v.status == "proved" and v.reason.rule == "residual in expectation", v.reason
     assert "E[s] = 0 (proved)" in v.reason and not d.closed
@@ -127,7 +127,7 @@ def test_the_folded_normal_equality_is_proved_though_its_entries_stay_open():
     of Gaussian terms whose integrals over the half-line (incomplete Γ, erfc) cancel to 0."""
     mu, s = sp.Symbol("mu", real=True), sp.Symbol("s", positive=True)
     pdf = (sp.exp(-(x - mu) ** 2 / (2 * s**2)) + sp.exp(-(x + mu) ** 2 / (2 * s**2))) / (s * sp.sqrt(2 * sp.pi))
-    d = sf.derive(sf.Model.from_pdf(pdf, x, [mu, s], sp.Interval.open(0, sp.oo), name="folded-normal"))
+    d = sf.derive(sf.Model.from_pdf(pdf, x, [mu, s], sp.Interval.open(0, sp.oo), name="folded-normal"), config=ROOMY)
     assert d.equality.status == "proved" and d.equality.reason.rule == "residual in expectation", d.equality.reason
     assert d.fisher.has(sp.Integral)
 
