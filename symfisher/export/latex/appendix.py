@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING, Callable
 
 import sympy as sp
 
-from symfisher.export.latex.blocks import Block, Display, Seg, join_names, prose
+from symfisher.export.latex.blocks import Block, Display, Seg, join_names, model_symbols, prose
 from symfisher.export.latex.printer import euler_constant_beside, euler_constant_latex
 from symfisher.export.latex.text import latex_name
 
@@ -88,7 +88,7 @@ def numeric_latex(d: Derivation) -> dict[tuple[int, int], str]:
 def appendix_blocks(d: Derivation, pre: str) -> list[Block]:
     """The appendix's blocks; ``pre`` is the equation-label prefix of the proof."""
     blocks = [Block("h1", (prose("Numeric implementation"),))]
-    with euler_constant_beside(d.model.logpdf.free_symbols | set(d.params)):
+    with euler_constant_beside(model_symbols(d)):
         code = numeric_latex(d)
     blocks.append(Block("p", (prose("The Fisher entries compile to NumPy/SciPy functions with "),
                               Seg("c", "sympy.lambdify"),

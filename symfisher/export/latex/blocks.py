@@ -80,6 +80,12 @@ def note_segments(note: str) -> list[Seg]:
     return out
 
 
+def model_symbols(d) -> set:
+    """The symbols a proof of the derivation ``d`` shows: its log p's and its parameters (for
+    :func:`~symfisher.export.latex.printer.euler_constant_beside`)."""
+    return d.model.logpdf.free_symbols | set(d.params)
+
+
 def join_names(first: str, second: str) -> str:
     """Two names side by side (``\\mu`` then ``b`` must not become ``\\mub``)."""
     return first + ("{}" if re.search(r"\\[A-Za-z]+$", first) and second[:1].isalpha() else "") + second

@@ -12,7 +12,7 @@ import sympy as sp
 
 from symfisher.core.note import Note
 from symfisher.export.latex.appendix import appendix_blocks
-from symfisher.export.latex.blocks import Block, Display, Seg, label_prefix, note_segments
+from symfisher.export.latex.blocks import Block, Display, Seg, label_prefix, model_symbols, note_segments
 from symfisher.export.latex.layout import (LINE_EM, fit_display, fit_inline, layout_lines, matrix_tex, matrix_width,
                                            tex_width)
 from symfisher.export.latex.printer import euler_constant_beside, math_latex
@@ -151,7 +151,7 @@ def derivation_repr_latex(d: Derivation) -> str:
     $$\begin{aligned} \mathcal{I}(\lambda) &= \mathbb{E}[s s^{\top}] = \begin{bmatrix} \dfrac{1}{\lambda^{2}} \end{bmatrix} \\ -\mathbb{E}[H] &= \begin{bmatrix} \dfrac{1}{\lambda^{2}} \end{bmatrix} \\ &\text{information equality: proved} \end{aligned}$$
     """
     theta = ", ".join(latex_name(p.name) for p in d.params)
-    with euler_constant_beside(d.model.logpdf.free_symbols | set(d.params)):
+    with euler_constant_beside(model_symbols(d)):
         fis = matrix_tex([[math_latex(e) for e in d.fisher.row(i)] for i in range(d.fisher.rows)])
         neh = matrix_tex([[math_latex(e) for e in d.neg_expected_hessian.row(i)] for i in range(d.fisher.rows)])
     return (rf"$$\begin{{aligned}} \mathcal{{I}}({theta}) &= \mathbb{{E}}[s s^{{\top}}] = {fis} \\ "

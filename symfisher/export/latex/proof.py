@@ -15,7 +15,8 @@ import sympy as sp
 
 from symfisher.core.derivation import BY_NORMALIZATION, BY_RESIDUAL
 from symfisher.export.latex.appendix import appendix_blocks
-from symfisher.export.latex.blocks import Block, Display, Seg, formula, join_names, label_prefix, note_segments, prose
+from symfisher.export.latex.blocks import (Block, Display, Seg, formula, join_names, label_prefix, model_symbols,
+                                           note_segments, prose)
 from symfisher.export.latex.layout import LINE_EM, tex_width
 from symfisher.export.latex.printer import euler_constant_beside, euler_constant_latex, math_latex
 from symfisher.export.latex.text import escape_text, latex_name
@@ -316,7 +317,7 @@ def _num(value) -> str:
 
 def proof_blocks(d: Derivation, appendix: bool) -> list[Block]:
     """The proof's blocks, then the numeric appendix's when ``appendix``."""
-    with euler_constant_beside(d.model.logpdf.free_symbols | set(d.params)):
+    with euler_constant_beside(model_symbols(d)):
         proof = Proof(d)
         blocks = proof.build()
     if appendix:
