@@ -439,8 +439,10 @@ def _regularity_verdict(model, config, fisher, negH, timed_out, score, hessian, 
     open_entries = verdict.status == "inconclusive" and (fisher.has(sp.Integral, sp.Sum) or negH.has(sp.Integral, sp.Sum))
     wanted = open_entries and score is not None and not indicators and not irregular and _smooth(model.density)
     allowed = RESIDUAL_SECONDS * config.try_scale
-    left = allowed if deadline is None else min(allowed, deadline - time.monotonic() - 0.5)
-    with Background(_residual_vanishes, (model, config), left if wanted and left > 0.5 else 0) as residual:
+    if deadline is not None:  # never the time the evidence needs: both share the cores
+        spare = deadline - time.monotonic() - 0.5
+        allowed = min(allowed, spare) if spare >= _evidence_seconds(model) + 1.0 else 0.0
+    with Background(_residual_vanishes, (model, config), allowed if wanted and allowed > 0.5 else 0) as residual:
         verdict = _with_evidence(model, verdict, score, hessian, fisher, negH, points, facts)
         agree = all(e.max_rel_diff < 1e-6 for e in verdict.evidence)  # numbers that differ outvote the proof
         if any(residual) and agree:  # read after the evidence, which ran meanwhile on the other core
@@ -465,8 +467,7 @@ def _regularity_verdict(model, config, fisher, negH, timed_out, score, hessian, 
 def _with_evidence(model, verdict, score, hessian, fisher, negH, points, facts) -> Verdict:
     """An inconclusive verdict with no evidence yet, with quadrature of the open entries at the points (or why not)."""
     if verdict.status == "inconclusive" and not verdict.evidence and score is not None and hessian is not None:
-        seconds = QUADRATURE_EVIDENCE_SECONDS if len(model.data) == 1 else \
-            BOX_EVIDENCE_SECONDS if _on_a_box(model) else JOINT_EVIDENCE_SECONDS
+        seconds = _evidence_seconds(model)
         if any(sp.oo in (lo, hi) for series in score.atoms(sp.Sum) for _, lo, hi in series.limits):
             # each integrand holds several series, summed term by term at every node: 7 s for the noncentral beta
             evidence, missing = None, f"was not tried: the integrands hold infinite series (too slow for {seconds:g} s)"
@@ -488,6 +489,13 @@ def _with_evidence(model, verdict, score, hessian, fisher, negH, points, facts) 
                               f"the two sides differ by at most {worst:.3g}{size} (evidence, not proof)"),
                               verdict.residual, tuple(evidence), facts=tuple(facts))
     return verdict
+
+
+def _evidence_seconds(model: Model) -> float:
+    """The time the quadrature evidence may take: one data variable, a box, or another joint support."""
+    if len(model.data) == 1:
+        return QUADRATURE_EVIDENCE_SECONDS
+    return BOX_EVIDENCE_SECONDS if _on_a_box(model) else JOINT_EVIDENCE_SECONDS
 
 
 def _sums_to_one(model, config, fisher, negH) -> bool:
