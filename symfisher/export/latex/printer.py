@@ -35,17 +35,17 @@ class _Printer(LatexPrinter):
         if head is None:
             head = r"\psi^{(" + self._print(n) + ")}"
         tex = head + r"\!\left(" + arg + r"\right)"
-        return r"\left(" + tex + r"\right)^{" + exp + "}" if exp else tex
+        return _powered(tex, exp)
 
     def _print_beta(self, expr, exp=None):
         """B(a, b) with its arguments typeset (SymPy's printer writes them with ``str``: B(t + 1, u + 1/xi))."""
         a, b = expr.args if len(expr.args) == 2 else (expr.args[0], expr.args[0])
         tex = r"\operatorname{B}\left(" + self._print(a) + ", " + self._print(b) + r"\right)"
-        return r"\left(" + tex + r"\right)^{" + exp + "}" if exp else tex
+        return _powered(tex, exp)
 
     def _print_loggamma(self, expr, exp=None):
         tex = r"\log\Gamma\!\left(" + self._print(expr.args[0]) + r"\right)"
-        return r"\left(" + tex + r"\right)^{" + exp + "}" if exp else tex
+        return _powered(tex, exp)
 
     def _print_Function(self, expr, exp=None):
         if isinstance(expr, AppliedUndef):
@@ -55,8 +55,13 @@ class _Printer(LatexPrinter):
             if len(name) == 1:
                 head = latex_name(name)
             tex = head + r"\left(" + ", ".join(self._print(a) for a in expr.args) + r"\right)"
-            return r"\left(" + tex + r"\right)^{" + exp + "}" if exp else tex
+            return _powered(tex, exp)
         return super()._print_Function(expr, exp)
+
+
+def _powered(tex: str, exp: str | None) -> str:
+    """``tex`` raised to SymPy's ``exp`` (a power of a function printed by a hook), in brackets; ``tex`` without one."""
+    return r"\left(" + tex + r"\right)^{" + exp + "}" if exp else tex
 
 
 _SETTINGS = {"ln_notation": False, "long_frac_ratio": None}
