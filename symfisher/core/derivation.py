@@ -547,9 +547,13 @@ def _residual_vanishes(model: Model, config: Config) -> Iterator[bool]:
     engine = Engine(ctx, Budget.of(RESIDUAL_SECONDS * config.try_scale), config.merge(atom_timeout=RESIDUAL_ATOM_SECONDS))
     back = {user: inner for inner, user in ctx.to_user.items()}
     params = [back.get(p, p) for p in model.params]
+    # a function's argument expanded as sp.expand writes it in each term, so that erfc(·)/erfc(·) cancels (the
+    # exponentially modified Gaussian law); exponentials stay: e^{a+b} would split into factors that do not cancel
+    density = ctx.density.replace(lambda e: isinstance(e, sp.Function) and not isinstance(e, sp.exp),
+                                  lambda e: e.func(*[sp.expand(a) for a in e.args]))
     for i, j in entries(len(params)):
         second = sp.expand(sp.diff(ctx.density, params[i], params[j]))
-        found = engine.expect(sp.Add(*[term / ctx.density for term in sp.Add.make_args(second)]))
+        found = engine.expect(sp.Add(*[term / density for term in sp.Add.make_args(second)]))
         if not found.closed or found.conditions or is_zero(found.value, config.simplify_timeout) is not True:
             return
     yield True

@@ -133,6 +133,19 @@ def test_the_folded_normal_equality_is_proved_though_its_entries_stay_open():
     assert d.fisher.has(sp.Integral)
 
 
+@pytest.mark.slow
+def test_the_ex_gaussian_equality_is_proved_though_its_entries_stay_open():
+    """sympy.stats' ExGaussian (N(μ, σ²) + Exp(λ)): its entries hold e^{−u²}/erfc(u)² and stay open, while ∂²p over p
+    is a sum of e^{−λx} erfc(·) and Gaussian terms: integrated by parts into Gaussian moments, 0 entry by entry."""
+    from sympy.stats import ExGaussian
+
+    mu, s, lam = sp.Symbol("mu", real=True), sp.Symbol("s", positive=True), sp.Symbol("lamda", positive=True)
+    d = sf.derive(sf.Model.from_stats(ExGaussian("x", mu, s, lam), [mu, s, lam]), config=ROOMY)
+    assert d.equality.status == "proved" and d.equality.reason.rule == "residual in expectation", d.equality.reason
+    assert not d.closed and "E[s] = 0 (proved)" in d.equality.reason
+    assert max(e.max_rel_diff for e in d.equality.evidence) < 1e-6
+
+
 def test_the_residual_route_is_only_for_a_density_without_kinks_or_pieces():
     """sp.diff of a Piecewise or |·| leaves out the δ terms of ∂²p: such a density never gets the residual route."""
     from symfisher.core.derivation import _smooth

@@ -4,7 +4,7 @@
 * on (0, ∞):  ∫ x^A exp(-L x^K) dx = Γ((A+1)/K) / (K L^((A+1)/K)),  for (A+1)/K > 0, L > 0, K > 0;
 * on (0, ∞):  ∫ x^A (1 + L x^K)^(-C) dx = L^(-s) B(s, C - s) / K with s = (A+1)/K,  for 0 < s < C
   (the Beta-prime integral: Student-t, Cauchy, F and log-logistic kernels);
-* on ℝ:       ∫ exp(-L x² + B x) dx = √(π/L) exp(B²/(4L)),  for L > 0;
+* on ℝ:       ∫ x^n exp(-L x² + B x) dx = ∂ⁿ/∂Bⁿ √(π/L) exp(B²/(4L)),  for L > 0 and n = 0, 1, 2, …;
 * on [l, h]:   ∫ x^A dx = (h^(A+1) − l^(A+1))/(A + 1), for 0 < l < h < ∞ and A ≠ −1 (A > −1 when l = 0): the
   power integral of truncated power laws (the bounded Pareto), whose ends may be parameters.
 
@@ -136,15 +136,25 @@ def _euler_integral(integrand: sp.Expr, x: sp.Symbol, lo: sp.Expr, hi: sp.Expr,
         lam = -coeff
         s = (a + 1) / k
         return EulerResult(const * sp.gamma(s) / (k * lam**s), (a + 1, lam), "Gamma integral", (k,), sign)
-    if lo is -sp.oo and hi is sp.oo and a == 0:
-        poly = sp.Poly(arg, x) if arg.is_polynomial(x) else None
-        if poly is None or poly.degree() != 2:
-            return None
-        c2, c1, c0 = poly.all_coeffs()
-        lam = -c2
-        return EulerResult(const * sp.exp(c0) * sp.sqrt(sp.pi / lam) * sp.exp(c1**2 / (4 * lam)), (lam,),
-                           "Gaussian integral", (), sign)
+    if lo is -sp.oo and hi is sp.oo and a.is_Integer and a >= 0:
+        return _gaussian_integral(const, a, arg, x, sign)
     return None
+
+
+def _gaussian_integral(const: sp.Expr, n: sp.Integer, arg: sp.Expr, x: sp.Symbol, sign: int) -> EulerResult | None:
+    """const·∫ x^n exp(−L x² + B x + C) dx on ℝ, for L > 0: a Gaussian moment (a mixture's ∂²p/∂μ² holds
+    x² e^{−x²/2 + μx}). An odd power has no sign: where L ≤ 0 the integral is not ±∞ but undefined.
+
+    >>> x, b = sp.symbols("x b", real=True)
+    >>> sp.factor(_gaussian_integral(sp.S.One, sp.Integer(2), -x**2 / 2 + b * x, x, 1).value)
+    sqrt(2)*sqrt(pi)*(b**2 + 1)*exp(b**2/2)
+    """
+    poly = sp.Poly(arg, x) if arg.is_polynomial(x) else None
+    if poly is None or poly.degree() != 2:
+        return None
+    c2, c1, c0 = poly.all_coeffs()
+    return EulerResult(const * gaussian_integral(int(n), -c2, c1, c0), (-c2,), "Gaussian integral", (),
+                       sign if n % 2 == 0 else 0)
 
 
 def _power_integral(const: sp.Expr, a: sp.Expr, lo: sp.Expr, hi: sp.Expr, sign: int) -> EulerResult:
@@ -208,6 +218,7 @@ def positive_relation(c: sp.Expr) -> sp.Basic:
 
 
 from symfisher.core.expectation.base import Expectation  # noqa: E402
+from symfisher.core.expectation.strategies.gaussian_mgf import gaussian_integral  # noqa: E402
 from symfisher.core.expectation.registry import register  # noqa: E402
 from symfisher.core.note import Note, listed  # noqa: E402
 from symfisher.core.simplify import logs_as_powers  # noqa: E402

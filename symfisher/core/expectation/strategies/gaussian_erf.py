@@ -8,6 +8,16 @@ With Q = c − (x − m)²/(2v) and x = m + √v·t, each power of t leaves J_n 
 the last integral a Gaussian moment. Terms without an error function are Gaussian moments too. This closes the
 moments of the skew-normal law 2φ(y)Φ(ay) = φ(y)(1 + erf(ay/√2)) (E[y] = √(2/π)·a/√(1 + a²)), which its mean
 score needs once φ(ay)/Φ(ay) has cancelled against the density.
+
+With a linear exponent, the terms e^{cx}(P(x) + R(x) erf(u)), u = αx + β, are integrable only together, as
+P e^{cx} erfc(u) where R = −P (1 − erf(u) = erfc(u)) or R e^{cx} erfc(−u) where R = P, and only where the exponential
+decays at the end where erfc tends to 2: sign c = sign α for erfc(αx + β). By parts (r(x)e^{cx} an antiderivative of
+q(x)e^{cx}, r = Σ_k (−1)^k q^{(k)}/c^{k+1}; the boundary terms vanish)
+
+    ∫ q(x) e^{cx} erfc(αx + β) dx = (2α/√π) ∫ r(x) e^{cx − (αx + β)²} dx,
+
+a Gaussian moment again: the moments of the exponentially modified Gaussian law
+λ/2·e^{λ(μ − x) + λ²σ²/2} erfc((μ + λσ² − x)/(√2σ)), e.g. E[x] = μ + 1/λ.
 """
 
 from __future__ import annotations
@@ -16,15 +26,10 @@ import sympy as sp
 
 from symfisher.core.expectation.base import Expectation
 from symfisher.core.expectation.registry import register
-from symfisher.core.expectation.strategies.gaussian_mgf import normal_moment
+from symfisher.core.expectation.strategies.gaussian_mgf import gaussian_integral
 from symfisher.core.note import GAUSSIAN_ERF, Note
 
 RULE = "Stein's identity"
-
-
-def gaussian_integral(j: int, a: sp.Expr, b: sp.Expr, c: sp.Expr) -> sp.Expr:
-    """∫ x^j e^{−a x² + b x + c} dx over ℝ (a > 0): e^{c + b²/(4a)} √(π/a) E[Y^j], Y ~ N(b/(2a), 1/(2a))."""
-    return sp.exp(c + b**2 / (4 * a)) * sp.sqrt(sp.pi / a) * normal_moment(j, b / (2 * a), 1 / (2 * a))
 
 
 def erf_moment(n: int, a: sp.Expr, b: sp.Expr) -> sp.Expr:
@@ -60,28 +65,85 @@ def _parts(term: sp.Expr, x: sp.Symbol) -> tuple[sp.Expr, sp.Expr, sp.Expr, sp.E
     return constant, polynomial, exponent, inside
 
 
-def _term_integral(engine, term: sp.Expr, x: sp.Symbol) -> sp.Expr | None:
-    parts = _parts(term, x)
-    if parts is None:
+def _coefficients(expr: sp.Expr, x: sp.Symbol, degree: int) -> list[sp.Expr] | None:
+    """The coefficients of expr, highest first, where it is a polynomial of exactly ``degree`` in x."""
+    if not expr.is_polynomial(x) or sp.degree(expr, x) != degree:
         return None
-    constant, polynomial, exponent, inside = parts
-    if not exponent.is_polynomial(x) or sp.degree(exponent, x) != 2:
-        return None
-    q = sp.Poly(exponent, x)
-    a, b, c = -q.coeff_monomial(x**2), q.coeff_monomial(x), q.coeff_monomial(1)
+    return sp.Poly(expr, x).all_coeffs()
+
+
+def _quadratic_integral(engine, constant, polynomial, exponent: list[sp.Expr], inside, x: sp.Symbol):
+    """constant·∫ q(x) e^{Q(x)} erf(αx + β) dx (or without erf) for a concave quadratic Q (coefficients)."""
+    a, b, c = -exponent[0], exponent[1], exponent[2]
     if engine.ctx.sign(a) != 1:
         return None
-    poly = sp.Poly(polynomial, x)
     if inside is None:
+        poly = sp.Poly(polynomial, x)
         return constant * sp.Add(*[k * gaussian_integral(j, a, b, c) for (j,), k in poly.terms()])
-    if not inside.is_polynomial(x) or sp.degree(inside, x) != 1:
+    line = _coefficients(inside, x, 1)
+    if line is None:
         return None
-    alpha, beta = sp.Poly(inside, x).all_coeffs()
+    alpha, beta = line
     m, root_v = b / (2 * a), 1 / sp.sqrt(2 * a)  # x = m + √v t, Q = c + b²/(4a) − t²/2
     t = sp.Dummy("t")
     in_t = sp.Poly(sp.expand(polynomial.subs(x, m + root_v * t)), t)
     moments = sp.Add(*[k * erf_moment(n, alpha * root_v, alpha * m + beta) for (n,), k in in_t.terms()])
     return constant * sp.exp(c + b**2 / (4 * a)) * root_v * moments
+
+
+def _by_parts(engine, polynomial, c: sp.Expr, alpha: sp.Expr, beta: sp.Expr, x: sp.Symbol) -> sp.Expr | None:
+    """∫ q(x) e^{cx} erfc(αx + β) dx by parts (module docstring), where sign c = sign α ≠ 0."""
+    if engine.ctx.sign(c) not in (1, -1) or engine.ctx.sign(c) != engine.ctx.sign(alpha):
+        return None
+    degree = sp.degree(polynomial, x)
+    r = sp.Poly(sp.expand(sum((-1) ** k * sp.diff(polynomial, x, k) / c ** (k + 1) for k in range(degree + 1))), x)
+    gaussian = sp.Add(*[k * gaussian_integral(j, alpha**2, c - 2 * alpha * beta, -beta**2) for (j,), k in r.terms()])
+    return 2 * alpha / sp.sqrt(sp.pi) * gaussian
+
+
+def _linear_integral(engine, plain: sp.Expr, with_erf: sp.Expr, c: sp.Expr, inside, x: sp.Symbol):
+    """∫ e^{cx}(P(x) + R(x) erf(u)) dx for P = ``plain`` and R = ``with_erf`` (module docstring)."""
+    line = _coefficients(inside, x, 1) if inside is not None else None
+    if line is None:
+        return None
+    alpha, beta = line
+    if sp.expand(plain + with_erf) == 0:
+        return _by_parts(engine, plain, c, alpha, beta, x)
+    if sp.expand(plain - with_erf) == 0:
+        return _by_parts(engine, with_erf, c, -alpha, -beta, x)
+    return None
+
+
+def _integral(engine, integrand: sp.Expr, x: sp.Symbol) -> sp.Expr | None:
+    """∫ integrand dx over ℝ, term by term where the exponent is quadratic, in pairs (P, R) where it is linear."""
+    total, linear = sp.S.Zero, {}
+    for term in sp.Add.make_args(integrand):
+        parts = _parts(term, x)
+        if parts is None:
+            return None
+        constant, polynomial, exponent, inside = parts
+        quadratic = _coefficients(exponent, x, 2)
+        if quadratic is not None:
+            value = _quadratic_integral(engine, constant, polynomial, quadratic, inside, x)
+            if value is None:
+                return None
+            total += value
+            continue
+        line = _coefficients(exponent, x, 1)
+        if line is None:
+            return None
+        c, d = line
+        plain, with_erf, seen = linear.get(c, (sp.S.Zero, sp.S.Zero, inside))
+        if inside is not None and seen is not None and inside != seen:
+            return None
+        weighted = constant * sp.exp(d) * polynomial
+        linear[c] = (plain, with_erf + weighted, inside) if inside is not None else (plain + weighted, with_erf, seen)
+    for c, (plain, with_erf, inside) in linear.items():
+        value = _linear_integral(engine, plain, with_erf, c, inside, x)
+        if value is None:
+            return None
+        total += value
+    return total
 
 
 @register("gaussian-erf", "atom")
@@ -97,11 +159,8 @@ def gaussian_erf(engine, g: sp.Expr) -> Expectation | None:
         integrand = sp.expand(sp.cancel(integrand))
     except (sp.PolynomialError, TypeError, ValueError):
         return None
-    values = []
-    for term in sp.Add.make_args(integrand):
-        value = _term_integral(engine, term, x)
-        if value is None:
-            return None
-        values.append(value)
+    value = _integral(engine, integrand, x)
+    if value is None:
+        return None
     detail = Note.of("Gaussian integrals with an error function: ", GAUSSIAN_ERF, rule=RULE)
-    return Expectation(sp.Add(*values), ("gaussian-erf",), detail=detail)
+    return Expectation(value, ("gaussian-erf",), detail=detail)

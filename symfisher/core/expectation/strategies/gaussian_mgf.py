@@ -45,6 +45,11 @@ def normal_moment(j: int, mean: sp.Expr, variance: sp.Expr) -> sp.Expr:
                     for i in range(0, j + 1, 2)])
 
 
+def gaussian_integral(j: int, a: sp.Expr, b: sp.Expr, c: sp.Expr) -> sp.Expr:
+    """∫ x^j e^{−a x² + b x + c} dx over ℝ (a > 0): e^{c + b²/(4a)} √(π/a) E[Y^j], Y ~ N(b/(2a), 1/(2a))."""
+    return sp.exp(c + b**2 / (4 * a)) * sp.sqrt(sp.pi / a) * normal_moment(j, b / (2 * a), 1 / (2 * a))
+
+
 @register("gaussian-mgf", "atom")
 def gaussian_mgf(engine, g: sp.Expr) -> Expectation | None:
     ctx = engine.ctx

@@ -84,3 +84,21 @@ def test_a_power_of_x_minus_one_is_a_signed_power_of_one_minus_x():
     B = sp.beta(a, b)
     kernel = x ** (a - 1) * (1 - x) ** b / ((x - 1) ** 2 * (B - x * B))  # as the standardized law's integrand came
     assert same(euler_integral(kernel, x, 0, 1).value, sp.beta(a, b - 2) / B)
+
+
+def test_gaussian_moments_of_a_mixture_component_agree_with_quadrature():
+    """Under ½N(μ, 1) + ½N(−μ, 1), the atom x^k e^{−x²/2 + μx}/(2√(2π) p) (a term of ∂²p/∂μ² over p) has
+    E = ∫ x^k e^{−x²/2 + μx} dx/(2√(2π)) = e^{μ²/2} E[(Z + μ)^k]/2, Z ~ N(0, 1): k = 0…4 at μ = 0.7, against
+    quadrature."""
+    import mpmath
+
+    mu = sp.Symbol("mu", real=True)
+    mixture = model((sp.exp(-(x - mu) ** 2 / 2) + sp.exp(-(x + mu) ** 2 / 2)) / (2 * sp.sqrt(2 * sp.pi)), x, [mu],
+                    sp.Reals, "two-normal-mixture")
+    for power in range(5):
+        g = x**power * sp.exp(-x**2 / 2 + mu * x) / (2 * sp.sqrt(2 * sp.pi) * mixture.density)
+        r = apply("atom", "euler-integral", mixture, g)
+        assert r.detail == "Gaussian integral" and r.conditions == ()
+        at = float(r.value.subs(mu, sp.Rational(7, 10)))
+        numeric = mpmath.quad(lambda t: t**power * mpmath.exp(-t**2 / 2 + 0.7 * t), [-mpmath.inf, mpmath.inf])
+        assert at == pytest.approx(float(numeric / (2 * mpmath.sqrt(2 * mpmath.pi))), rel=1e-12)

@@ -51,6 +51,45 @@ def test_the_recursion_against_quadrature(n):
     assert float(value) == pytest.approx(float(quad), rel=1e-12, abs=1e-14)
 
 
+lam, s = sp.Symbol("lamda", positive=True), sp.Symbol("s", positive=True)
+#: the exponentially modified Gaussian law X = N(μ, s²) + Exp(λ), as sympy.stats.ExGaussian writes it
+EX_GAUSSIAN = Model.from_pdf(lam / 2 * sp.exp(lam * (lam * s**2 + 2 * mu - 2 * y) / 2)
+                             * sp.erfc((lam * s**2 + mu - y) / (sp.sqrt(2) * s)), y, [mu, s, lam], sp.Reals,
+                             name="ex-gaussian")
+
+
+@pytest.mark.parametrize("g, expected", [
+    pytest.param(sp.Integer(1), 1, id="mass"),
+    pytest.param(y, mu + 1 / lam, id="mean"),
+    pytest.param(y**2, s**2 + 1 / lam**2 + (mu + 1 / lam) ** 2, id="second-moment"),
+    pytest.param((y - mu - 1 / lam) ** 3, 2 / lam**3, id="third-central-moment"),
+])
+def test_ex_gaussian_moments_by_parts(g, expected):
+    """The exponential's e^{−λy} times erfc, integrated by parts into Gaussian moments: the moments of a sum of
+    independent N(μ, s²) and Exp(λ) (mean μ + 1/λ, variance s² + 1/λ², third cumulant 2/λ³: Grushka 1972,
+    "Characterization of exponentially modified Gaussian peaks in chromatography", Anal. Chem. 44, 1733-1738)."""
+    r = apply("atom", "gaussian-erf", EX_GAUSSIAN, g)
+    assert r is not None and r.strategies == ("gaussian-erf",)
+    assert same(r.value, expected)
+
+
+def test_a_reflected_ex_gaussian_law_pairs_its_terms_the_other_way():
+    """p(−y): e^{λy}(1 + erf(·)) pairs as R e^{λy} erfc(−u); E[Y] = −(μ + 1/λ), against quadrature at a point."""
+    reflected = Model.from_pdf(EX_GAUSSIAN.density.subs(y, -y), y, [mu, s, lam], sp.Reals, name="reflected")
+    r = apply("atom", "gaussian-erf", reflected, y)
+    point = {mu: sp.Rational(3, 10), s: sp.Rational(4, 5), lam: sp.Rational(17, 10)}
+    density = sp.lambdify(y, y * reflected.density.subs(point), "mpmath")
+    assert float(r.value.subs(point)) == pytest.approx(float(mpmath.quad(density, [-mpmath.inf, 0, mpmath.inf])),
+                                                        rel=1e-12)
+
+
+def test_a_divergent_pair_is_declined():
+    """∫ e^{−λy} dy (P without its R = −P) diverges at −∞: no value, where its erfc would have one."""
+    assert apply("atom", "gaussian-erf", EX_GAUSSIAN, sp.exp(-lam * y) / EX_GAUSSIAN.density) is None
+    with_erfc = sp.exp(-lam * y) * sp.erfc(-y) / EX_GAUSSIAN.density  # ∫ e^{−λy} erfc(−y) dy = 2e^{λ²/4}/λ
+    assert same(apply("atom", "gaussian-erf", EX_GAUSSIAN, with_erfc).value, 2 * sp.exp(lam**2 / 4) / lam)
+
+
 @pytest.mark.parametrize("g", [
     pytest.param(sp.erf(a * y)**2, id="a-square-of-erf"),
     pytest.param(y**2 / (1 + sp.erf(a * y / sp.sqrt(2)))**2, id="erf-below-after-cancelling"),
