@@ -19,7 +19,7 @@ from symfisher.core.special_forms import canonical_polygammas, shift_betas
 from symfisher.core.size import more_nodes_than
 from symfisher.errors import BudgetExceeded
 
-_HYPERBOLIC = (sp.cosh, sp.sinh, sp.tanh, sp.coth, sp.sech, sp.csch)
+HYPERBOLIC = (sp.cosh, sp.sinh, sp.tanh, sp.coth, sp.sech, sp.csch)
 # functions that rewrite(gamma) turns into Γ ratios for gammasimp (ψ⁽ⁿ⁾ has no such form: the same simplify twice)
 _GAMMA_LIKE = (sp.beta, sp.gamma, sp.catalan, sp.factorial, sp.binomial)
 
@@ -240,7 +240,7 @@ def _forms(expr: sp.Expr, zero_test: bool = False) -> list[sp.Expr]:
     out.append(s)
     if s.is_rational_function():  # simplify leaves (θ + 1)²(θ + 2)² multiplied out in a denominator
         out.append(sp.factor(s))
-    if s.has(*_HYPERBOLIC) or expr.has(sp.exp):
+    if s.has(*HYPERBOLIC) or expr.has(sp.exp):
         out.append(sp.cancel(sp.powsimp(sp.expand(s.rewrite(sp.exp)))))
     if s.has(*_GAMMA_LIKE):
         out.append(sp.simplify(sp.gammasimp(s.rewrite(sp.gamma))))
@@ -635,19 +635,20 @@ def tidy(expr: sp.Expr, seconds: float = 5.0) -> sp.Expr:
     return found
 
 
-LARGE_NODES = 1500  # above it, numbers from a compiled mpmath function (N walks the tree at adaptive precision)
-
-
 def numerically_nonzero(expr: sp.Expr, seed: int = 5) -> bool:
-    """Whether ``expr`` is clearly not 0 (|value| > 1e-15 at 30 digits) at one of two random points of its symbols'
-    domains: a cheap proof that it is not identically zero."""
+    """Whether ``expr`` is clearly not 0 (|value| > 1e-15 at 30 and 60 digits) at one of two random points of its
+    symbols' domains: a cheap proof that it is not identically zero. By a compiled mpmath function at fixed precision,
+    ``N`` only where mpmath lacks a function: on a sum that is 0, ``N`` raises its precision until it gives up (1.1 s
+    for each of the folded normal law's residuals of 465 and 759 operations, this 0.05 s)."""
     rng = random.Random(seed)
     syms = sorted(expr.free_symbols, key=str)
-    large = more_nodes_than(expr, LARGE_NODES)
     for _ in range(2):
         point = {s: draw(domain_of(s), rng, bool(s.is_integer)) for s in syms}
         try:
-            v = _fixed_precision_value(expr, syms, point) if large else complex(sp.N(expr.subs(point), 30))
+            try:
+                v = _fixed_precision_value(expr, syms, point)
+            except (NameError, AttributeError, KeyError, sp.SympifyError):  # a function mpmath's printer does not know
+                v = complex(sp.N(expr.subs(point), 30))
         except (TypeError, ValueError, ArithmeticError, NotImplementedError, ZeroDivisionError):  # no evidence
             return False
         if v is not None and abs(v) > 1e-15:

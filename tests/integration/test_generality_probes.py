@@ -146,6 +146,24 @@ def test_the_ex_gaussian_equality_is_proved_though_its_entries_stay_open():
     assert max(e.max_rel_diff for e in d.equality.evidence) < 1e-6
 
 
+@pytest.mark.slow
+@pytest.mark.parametrize("name", ["folded-normal-cosh", "noncentral-chi-3"])
+def test_laws_written_with_cosh_and_sinh_are_proved(name):
+    """The folded normal law as textbooks write it, √(2/π)/σ e^{−(x² + μ²)/(2σ²)} cosh(μx/σ²), and the noncentral χ law
+    with 3 degrees of freedom, √(2/π) x sinh(λx) e^{−(x² + λ²)/2}/λ: the hyperbolic functions are sums of exponentials,
+    each a Gaussian tail on (0, ∞), so E[s] = 0 and the residual ∫ ∂²p dx = 0 close; the entries stay open."""
+    xp, mu, s, lam = (sp.Symbol(n, positive=True) for n in ("x", "mu", "s", "lamda"))
+    pdf, params = {
+        "folded-normal-cosh": (sp.sqrt(2 / sp.pi) / s * sp.exp(-(xp**2 + mu**2) / (2 * s**2)) * sp.cosh(mu * xp / s**2),
+                               [mu, s]),
+        "noncentral-chi-3": (sp.sqrt(2 / sp.pi) * xp * sp.sinh(lam * xp) * sp.exp(-(xp**2 + lam**2) / 2) / lam, [lam]),
+    }[name]
+    d = sf.derive(sf.Model.from_pdf(pdf, xp, params, sp.Interval.open(0, sp.oo), name=name), config=ROOMY)
+    assert d.equality.status == "proved" and d.equality.reason.rule == "residual in expectation", d.equality.reason
+    assert "E[s] = 0 (proved)" in d.equality.reason and not d.closed
+    assert all("gaussian-tail" in d.strategies[("mean_score", i)] for i in range(len(params)))
+
+
 def test_the_residual_route_is_only_for_a_density_without_kinks_or_pieces():
     """sp.diff of a Piecewise or |·| leaves out the δ terms of ∂²p: such a density never gets the residual route."""
     from symfisher.core.derivation import _smooth

@@ -22,6 +22,8 @@ ORDER: Mapping[str, tuple[str, ...]] = {
     "expression": (
         "joint-support",       # strategies/joint.py (only for data with a joint support; answers all of them)
         "finite-support",      # strategies/finite.py
+        "elementary-bessel",   # strategies/bessel_half.py (Bessel functions of half-integer order written out: then
+                               # every other strategy on the elementary model)
         "gaussian",            # strategies/gaussian.py
         "gaussian-parts",      # strategies/gaussian.py
         "elliptical",          # strategies/elliptical.py (p a function of one quadratic form: radius and direction)

@@ -10,6 +10,10 @@ With v = x − x₀ the exponent is −a v² + c + b²/(4a), and partial fractio
 * j < 0, v₀ > 0 proved on the parameter domain (the pole at v = 0 outside the interval):
   ∫_{v₀}^∞ vʲ e^{−a v²} dv = ½ a^{−(j+1)/2} Γ((j + 1)/2, a v₀²), written down to √π erfc and E₁ (:func:`upper_gamma`).
 
+Hyperbolic functions of x are exponentials, and a sum Σ R_k(x) e^{Q_k(x)} is integrated term by term: the
+noncentral χ law with 3 degrees of freedom, √(2/π) x sinh(λx) e^{−(x² + λ²)/2}/λ, whose mean score holds x coth(λx),
+and the folded normal law written with cosh(μx/σ²).
+
 (−∞, h) is mirrored onto (−h, ∞). A bounded interval (l, h) is the difference of two tails, ∫_l^∞ − ∫_h^∞
 (a truncated normal law, the middle piece of Huber's least favourable density), erfc(·) − erfc(·) written as
 erf(·) − erf(·); with a pole (j < 0) both ends must lie on one side of the vertex (mirrored when it is the left
@@ -24,7 +28,8 @@ import sympy as sp
 
 from symfisher.core.expectation.base import KINKED, Expectation, confirmed
 from symfisher.core.expectation.registry import register
-from symfisher.core.note import Note, eq
+from symfisher.core.note import Note, eq, listed
+from symfisher.core.simplify import HYPERBOLIC
 
 SECONDS = 2.0  # partial fractions and the incomplete-Gamma forms, in a worker of their own
 
@@ -73,6 +78,43 @@ def quadratic_exponent(integrand: sp.Expr, x: sp.Symbol) -> tuple[sp.Expr, sp.Ex
     if not exponent.is_polynomial(x) or sp.degree(exponent, x) != 2 or not rational.is_rational_function(x):
         return None
     return exponent, rational
+
+
+def exponential_terms(integrand: sp.Expr, x: sp.Symbol) -> list[tuple[sp.Expr, sp.Expr]] | None:
+    """[(Q_k, R_k)] with integrand = Σ R_k(x)·exp(Q_k(x)) as in :func:`quadratic_exponent`, one term per exponent, the
+    hyperbolic functions of x written with exponentials; ``None`` otherwise. Cheap, like it."""
+    single = quadratic_exponent(integrand, x)
+    if single is not None or not integrand.has(*HYPERBOLIC):
+        return None if single is None else [single]
+    as_sinh_cosh = integrand.replace(lambda e: isinstance(e, HYPERBOLIC) and e.has(x), _sinh_cosh)  # coth·sinh = cosh
+    rewritten = as_sinh_cosh.replace(lambda e: isinstance(e, HYPERBOLIC) and e.has(x), lambda e: e.rewrite(sp.exp))
+    terms: dict[sp.Expr, sp.Expr] = {}
+    for term in sp.Add.make_args(sp.expand(rewritten)):
+        shape = quadratic_exponent(term, x)
+        if shape is None:
+            return None
+        terms[shape[0]] = terms.get(shape[0], sp.S.Zero) + shape[1]
+    return list(terms.items())
+
+
+def _sinh_cosh(e: sp.Expr) -> sp.Expr:
+    """A hyperbolic function as a quotient of sinh and cosh, so that a density's factor cancels against an atom's."""
+    z = e.args[0]
+    quotients = {sp.tanh: sp.sinh(z) / sp.cosh(z), sp.coth: sp.cosh(z) / sp.sinh(z), sp.sech: 1 / sp.cosh(z),
+                 sp.csch: 1 / sp.sinh(z)}
+    return quotients.get(e.func, e)
+
+
+def _sum_of(integral: Callable, shapes: list[tuple[sp.Expr, sp.Expr]], *args) -> tuple[sp.Expr, list] | None:
+    """(Σ_k of ``integral`` over the terms (Q_k, R_k), [the vertices]), or ``None`` where one term has no value."""
+    found = [integral(shape, *args) for shape in shapes]
+    if any(f is None for f in found):
+        return None
+    return sp.Add(*[f[0] for f in found]), [f[1] for f in found]
+
+
+def _tail_of_shape(shape: tuple[sp.Expr, sp.Expr], *args) -> tuple[sp.Expr, sp.Expr] | None:
+    return _tail_of(*shape, *args)
 
 
 def tail_integral(integrand: sp.Expr, x: sp.Symbol, lo: sp.Expr,
@@ -127,9 +169,9 @@ def _between(shape: tuple[sp.Expr, sp.Expr], x: sp.Symbol, lo: sp.Expr, hi: sp.E
 
 def interval_integral(integrand: sp.Expr, x: sp.Symbol, lo: sp.Expr, hi: sp.Expr,
                       sign: Callable[[sp.Expr], int]) -> sp.Expr | None:
-    """∫_lo^hi integrand dx for R(x)·exp(quadratic) on a bounded interval (:func:`_between`), else None."""
-    shape = quadratic_exponent(integrand, x)
-    found = None if shape is None else _between(shape, x, lo, hi, sign)
+    """∫_lo^hi integrand dx for Σ R_k(x)·exp(Q_k(x)) on a bounded interval (:func:`_between`), else None."""
+    shapes = exponential_terms(integrand, x)
+    found = None if shapes is None else _sum_of(_between, shapes, x, lo, hi, sign)
     return None if found is None else found[0]
 
 
@@ -147,18 +189,23 @@ def gaussian_tail(engine, g: sp.Expr) -> Expectation | None:
     bounded = s.inf is not -sp.oo and s.sup is not sp.oo
     left = s.inf is -sp.oo  # (−∞, h): mirrored onto (−h, ∞)
     mirrored, lo = (integrand.xreplace({x: -x}), -s.sup) if left else (integrand, s.inf)
-    shape = quadratic_exponent(mirrored, x)  # cheap, in-process: no worker for the atoms of other shapes
-    if shape is None:
+    shapes = exponential_terms(mirrored, x)  # cheap, in-process: no worker for the atoms of other shapes
+    if shapes is None:
         return None
     if bounded:
-        found = engine.hard(_between, shape, x, s.inf, s.sup, ctx.sign, seconds=SECONDS)
+        found = engine.hard(_sum_of, _between, shapes, x, s.inf, s.sup, ctx.sign, seconds=SECONDS)
     else:
-        found = engine.hard(_tail_of, *shape, x, lo, ctx.sign, seconds=SECONDS)
+        found = engine.hard(_sum_of, _tail_of_shape, shapes, x, lo, ctx.sign, seconds=SECONDS)
     if found is None or not confirmed(engine, g, found[0]):
         return None
-    value, vertex = found
+    value, vertices = found
     X = sp.Symbol("X")
     ends = "both ends" if bounded else "the end"
-    detail = Note.of("the exponent is a quadratic in X with its vertex at ", eq(X, -vertex if left else vertex),
-                     f": incomplete Gamma functions of the distance from the vertex to {ends}", rule="gaussian-tail")
+    at = listed([eq(X, -v if left else v) for v in vertices])
+    if len(vertices) == 1:
+        detail = Note.of("the exponent is a quadratic in X with its vertex at ", *at,
+                         f": incomplete Gamma functions of the distance from the vertex to {ends}", rule="gaussian-tail")
+    else:
+        detail = Note.of("a sum of exponentials of quadratics in X with their vertices at ", *at,
+                         f": incomplete Gamma functions of the distance from each vertex to {ends}", rule="gaussian-tail")
     return Expectation(value, ("gaussian-tail",), detail=detail)

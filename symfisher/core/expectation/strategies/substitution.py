@@ -20,7 +20,7 @@ from symfisher.errors import BudgetExceeded
 from symfisher.core.expectation.base import Expectation
 from symfisher.core.expectation.inverse import inverse_on
 from symfisher.core.expectation.registry import register
-from symfisher.core.simplify import logs_as_powers, on_domains
+from symfisher.core.simplify import HYPERBOLIC, logs_as_powers, on_domains
 from symfisher.core.special_forms import simplify_value
 from symfisher.core.expectation.strategies.euler import _binomial
 from symfisher.core.note import Note, eq
@@ -60,8 +60,6 @@ def _cdf_inverse(density, x, lo):
     sols = [s for s in sp.solve(sp.Eq(F, u), x) if not s.has(sp.I, sp.nan, sp.zoo)]
     return (F, u, sols[0]) if len(sols) == 1 else None
 
-
-HYPERBOLIC = (sp.sinh, sp.cosh, sp.tanh, sp.coth, sp.sech, sp.csch)
 
 
 def _exponential_form(e: sp.Expr) -> sp.Expr:

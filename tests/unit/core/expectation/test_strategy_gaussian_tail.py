@@ -125,3 +125,25 @@ def test_the_truncated_normal_on_a_bounded_interval():
     for m_ in (-0.4, 1.3):
         num = mpmath.quad(lambda v: v**2 * mpmath.exp(-(v - m_) ** 2 / 2), [-1, 2]) / float(mass.subs(mu, m_))
         assert float(r.value.subs(mu, m_)) == pytest.approx(float(num), rel=1e-12)
+
+
+def test_hyperbolic_functions_become_a_sum_of_tails():
+    """The noncentral χ law with 3 degrees of freedom, √(2/π) x sinh(λx) e^{−(x² + λ²)/2}/λ on (0, ∞) (its mean score
+    holds x coth(λx)): E[X coth(λX)] = (λ² + 1)/λ, two tails with vertices at ±λ; E[X³ coth(λX)] against quadrature."""
+    lam, x = sp.Symbol("lamda", positive=True), sp.Symbol("x", positive=True)
+    m = model(sp.sqrt(2 / sp.pi) * x * sp.sinh(lam * x) * sp.exp(-(x**2 + lam**2) / 2) / lam, x, [lam],
+              sp.Interval.open(0, sp.oo), "noncentral-chi-3")
+    ctx = Context.of(m)
+    X = ctx.data[0]
+    engine = Engine(ctx, Budget.of(10), Config())
+    r = strategy("atom", "gaussian-tail")(engine, X * sp.coth(lam * X))
+    assert same(r.value, (lam**2 + 1) / lam)
+    assert str(r.detail).startswith("a sum of exponentials of quadratics in X with their vertices at X = ")
+    cubed = strategy("atom", "gaussian-tail")(engine, X**3 * sp.coth(lam * X))
+    integrand = sp.lambdify(x, (x**3 * sp.coth(x) * m.density).subs(lam, 1), "mpmath")
+    assert float(cubed.value.subs(lam, 1)) == pytest.approx(float(mpmath.quad(integrand, [0, mpmath.inf])), rel=1e-12)
+
+
+def test_a_hyperbolic_function_that_is_no_sum_of_exponentials_is_declined():
+    """tanh(x) = (eˣ − e⁻ˣ)/(eˣ + e⁻ˣ) is a quotient: no sum of R·e^Q, so no value."""
+    assert tail_integral(sp.tanh(t) * sp.exp(-t**2), t, sp.S.Zero, _sign) is None
