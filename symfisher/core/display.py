@@ -246,7 +246,8 @@ def matrix_lines(d: Derivation, stage: str) -> list[str]:
     names = {cell: sp.Symbol(letter + (f"{cell[0] + 1}{cell[1] + 1}" if k < 10 else f"{cell[0] + 1},{cell[1] + 1}")
                              .translate(_SUBSCRIPTS)) for cell in open_cells}
     shown = sp.Matrix(k, k, lambda i, j: names.get((min(i, j), max(i, j)), matrix[i, j]))
-    value, point = _evidence_values(d, stage)
+    value, at_point = evidence_values(d, stage)
+    point = ", ".join(f"{s} = {float(v):.4g}" for s, v in at_point.items())
     p = d.params
     lines = [pretty(shown)]
     for i, j in open_cells:
@@ -259,9 +260,9 @@ def matrix_lines(d: Derivation, stage: str) -> list[str]:
     return lines
 
 
-def _evidence_values(d: Derivation, stage: str) -> tuple[dict[tuple[int, int], float], str]:
+def evidence_values(d: Derivation, stage: str) -> tuple[dict[tuple[int, int], float], dict]:
     """The entries' values at the first point of the verdict's evidence (the upper triangle, or the whole matrix,
-    row by row), and that point as text; ({}, "") without evidence."""
+    row by row), and that point; ({}, {}) without evidence."""
     k = len(d.params)
     for evidence in d.equality.evidence:
         values = evidence.left if stage == "fisher" else evidence.right
@@ -271,9 +272,8 @@ def _evidence_values(d: Derivation, stage: str) -> tuple[dict[tuple[int, int], f
             cells = [(i, j) for i in range(k) for j in range(k)]
         else:
             continue
-        point = ", ".join(f"{s} = {float(v):.4g}" for s, v in evidence.point.items())
-        return {cell: float(v) for cell, v in zip(cells, values)}, point
-    return {}, ""
+        return {cell: float(v) for cell, v in zip(cells, values)}, dict(evidence.point)
+    return {}, {}
 
 
 def _constants_line(model) -> list[str]:

@@ -635,25 +635,37 @@ def tidy(expr: sp.Expr, seconds: float = 5.0) -> sp.Expr:
     return found
 
 
+LARGE_NODES = 200  # above it, numbers from a compiled mpmath function: on a sum that is 0, N raises its precision
+# until it gives up (1.1 s for each of the folded normal law's residuals of 465 and 759 operations, the compiled
+# function 0.05 s); below, N (0.6 ms a call against 1.4 ms, and a few ms for a zero of 10 operations)
+
+
 def numerically_nonzero(expr: sp.Expr, seed: int = 5) -> bool:
-    """Whether ``expr`` is clearly not 0 (|value| > 1e-15 at 30 and 60 digits) at one of two random points of its
-    symbols' domains: a cheap proof that it is not identically zero. By a compiled mpmath function at fixed precision,
-    ``N`` only where mpmath lacks a function: on a sum that is 0, ``N`` raises its precision until it gives up (1.1 s
-    for each of the folded normal law's residuals of 465 and 759 operations, this 0.05 s)."""
+    """Whether ``expr`` is clearly not 0 (|value| > 1e-15 at 30 digits) at one of two random points of its symbols'
+    domains: a cheap proof that it is not identically zero."""
     rng = random.Random(seed)
     syms = sorted(expr.free_symbols, key=str)
+    large = more_nodes_than(expr, LARGE_NODES)
     for _ in range(2):
         point = {s: draw(domain_of(s), rng, bool(s.is_integer)) for s in syms}
         try:
-            try:
-                v = _fixed_precision_value(expr, syms, point)
-            except (NameError, AttributeError, KeyError, sp.SympifyError):  # a function mpmath's printer does not know
-                v = complex(sp.N(expr.subs(point), 30))
+            v = _value(expr, syms, point, large)
         except (TypeError, ValueError, ArithmeticError, NotImplementedError, ZeroDivisionError):  # no evidence
             return False
         if v is not None and abs(v) > 1e-15:
             return True
     return False
+
+
+def _value(expr: sp.Expr, syms: list, point: dict, compiled: bool) -> complex | None:
+    """``expr`` at ``point``: by :func:`_fixed_precision_value` when ``compiled`` and mpmath has its functions, else
+    by ``N`` at 30 digits."""
+    if compiled:
+        try:
+            return _fixed_precision_value(expr, syms, point)
+        except (NameError, AttributeError, KeyError, TypeError, NotImplementedError):  # a function mpmath lacks
+            pass
+    return complex(sp.N(expr.subs(point), 30))
 
 
 def _mp(v: sp.Expr, digits: int):

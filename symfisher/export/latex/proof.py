@@ -14,6 +14,7 @@ from typing import TYPE_CHECKING, Sequence
 import sympy as sp
 
 from symfisher.core.derivation import BY_NORMALIZATION, BY_RESIDUAL
+from symfisher.core.display import evidence_values
 from symfisher.export.latex.appendix import appendix_blocks
 from symfisher.export.latex.blocks import (Block, Display, Seg, formula, join_names, label_prefix, model_symbols,
                                            note_segments, prose)
@@ -25,6 +26,8 @@ if TYPE_CHECKING:  # pragma: no cover
     from symfisher.core.derivation import Derivation
 
 __all__ = ["Proof", "proof_blocks", "title"]
+
+OPEN_ENTRY_LINES = 2  # an entry with no closed form longer than this many display lines is named, not printed
 
 
 def _strategy_text(strategy: str) -> str:
@@ -43,6 +46,7 @@ class Proof:
         self.pre = label_prefix(self.m.name)
         self.blocks: list[Block] = []
         self.seen: dict[tuple[str, str], str] = {}
+        self.first_open = ""  # the label of the first entry shown by name (no closed form)
         self.pn = [latex_name(s.name) for s in self.p]
 
     # -- helpers
@@ -182,12 +186,17 @@ class Proof:
             self.para(prose("Each entry "), formula(r"\mathcal{J}_{ij} = -\mathbb{E}[H_{ij}]"), prose(" is:"))
         letter = r"\mathcal{I}" if fisher else r"\mathcal{J}"
         tag = "f" if fisher else "j"
+        values, point = evidence_values(self.d, stage)
         for s in self.d.steps:
             if s.stage == stage and len(s.index) == 2:
                 i, j = s.index
                 mid = rf"\mathbb{{E}}\left[s_{self.sub(i)}\, s_{self.sub(j)}\right]" if fisher else \
                     rf"-\mathbb{{E}}\left[H_{self.sub(i, j)}\right]"
-                self.eq(f"{letter}_{self.sub(i, j)}", mid, math_latex(s.expr), label=f"{tag}{i}{j}")
+                tex = math_latex(s.expr)
+                if s.expr.has(sp.Integral, sp.Sum) and tex_width(tex) > OPEN_ENTRY_LINES * LINE_EM:
+                    self.open_entry(f"{letter}_{self.sub(i, j)}", mid, values.get((i, j)), point, f"{tag}{i}{j}")
+                else:
+                    self.eq(f"{letter}_{self.sub(i, j)}", mid, tex, label=f"{tag}{i}{j}")
                 self.strategy_note(s, f"{tag}{i}{j}")
         matrix = self.d.fisher if fisher else self.d.neg_expected_hessian
         n = self.m.n_obs
@@ -217,6 +226,20 @@ class Proof:
             self.para(prose("and for the sample of "), formula(math_latex(n)),
                       prose(" observations the information is "), formula(f"{math_latex(n)}\\, {letter}(\\theta)"),
                       prose("."))
+
+    def open_entry(self, name: str, mid: str, value: float | None, point: dict, label: str) -> None:
+        """An entry with no closed form whose integrals would fill lines: named, with its value by quadrature at the
+        verdict's first evidence point (the integral stays in the result, and the numeric functions evaluate it)."""
+        self.eq(name, mid + (rf" \approx {_num(value)}" if value is not None else ""), label=label)
+        if self.first_open:
+            self.para(prose("No closed form, as for "), Seg("r", self.first_open), prose("."))
+            return
+        self.first_open = self.pre + label
+        segs: list[Seg] = [prose("No closed form: the expectation stays an integral in the result")]
+        if value is not None:
+            at = ", ".join(f"{latex_name(str(p))} = {_num(float(v))}" for p, v in point.items())
+            segs += [prose("; its value above is by quadrature at "), formula(at)]
+        self.para(*segs, prose(", and the numeric functions evaluate it at any parameter value."))
 
     def block_equations(self, letter: str) -> None:
         """I(θ) by the model's named parameter groups: one display per block on or above the diagonal."""

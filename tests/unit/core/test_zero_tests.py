@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import sympy as sp
 
-from symfisher.core.simplify import exp_monomials, is_zero, numerically_nonzero, zero_over_generators
+from symfisher.core.simplify import LARGE_NODES, exp_monomials, is_zero, numerically_nonzero, zero_over_generators
+from symfisher.core.size import more_nodes_than
 
 mu = sp.Symbol("mu", real=True)
 s = sp.Symbol("s", positive=True)
@@ -32,15 +33,19 @@ def test_the_truncated_normal_mass_identity_cancels_over_generators():
 
 def test_a_large_nonzero_residual_is_found_nonzero_quickly_and_a_large_zero_one_is_not():
     big = sp.Add(*[sp.exp(-(j - mu) ** 2 / (2 * s**2)) * sp.erf((mu + j) / s) ** 2 for j in range(80)])
+    assert more_nodes_than(big, LARGE_NODES)  # through the compiled mpmath function
     assert numerically_nonzero(big)
     assert not numerically_nonzero(big - big.expand())
 
 
 def test_a_zero_sum_is_not_found_nonzero_and_a_function_mpmath_lacks_goes_to_n():
-    """erfc(z) + erf(z) − 1 written apart, times e^{z²}: 0 (by mpmath at 30 and 60 digits, where N would raise its
-    precision chasing the cancellation); an undefined function has no value, so no claim."""
+    """erfc(z) + erf(z) − 1 written apart, times e^{z²}: 0, small (by N) and large (by mpmath at 30 and 60 digits,
+    where N would raise its precision chasing the cancellation); an undefined function has no value, so no claim."""
     z = (mu + 1) / s
     zero = sp.exp(z**2) * (sp.erfc(z) + sp.erf(z) - 1) + sp.exp(mu) * (sp.erfc(-z) - sp.erf(z) - 1)
     assert not numerically_nonzero(zero)
+    large = sp.Add(*[zero.subs(mu, mu + j) for j in range(30)], evaluate=False)
+    assert more_nodes_than(large, LARGE_NODES) and not numerically_nonzero(large)
+    assert numerically_nonzero(large + sp.besselk(sp.Rational(1, 3), s) ** 2)
     assert numerically_nonzero(sp.Function("f")(mu) ** 2 + 1 + 0 * s) is False  # f unknown: no value, no claim
     assert numerically_nonzero(sp.lowergamma(s, mu**2) + 1)

@@ -425,3 +425,20 @@ def test_euler_constant_is_told_apart_from_a_parameter_named_gamma():
     assert r"Here $\gamma_{\mathrm{E}} \approx 0.5772$ is the Euler--Mascheroni constant." in tex
     gumbel = derive(derivations.get("gumbel").model()).to_latex()
     assert r"\gamma_{\mathrm{E}}" not in gumbel and r"Here $\gamma \approx 0.5772$" in gumbel
+
+
+@pytest.mark.slow
+def test_a_long_entry_with_no_closed_form_is_named_with_its_value_by_quadrature():
+    """A normal mixture w·N(0, 1) + (1 − w)·N(m, 1): I_mm holds an integral over 1/(w e^{…} + (1 − w) e^{…}) that
+    would fill lines; the proof names it, gives its value at the verdict's first evidence point (the terminal's), and
+    points to the integral in the result. Both sections name it, the second time by reference."""
+    x, w, m = sp.Symbol("x", real=True), sp.Symbol("w", positive=True), sp.Symbol("m", real=True)
+    pdf = (w * sp.exp(-x**2 / 2) + (1 - w) * sp.exp(-(x - m) ** 2 / 2)) / sp.sqrt(2 * sp.pi)
+    d = derive(Model.from_pdf(pdf, x, [m], sp.Reals, name="mixture"), timeout=20)
+    tex = L.derivation_to_latex(d)
+    evidence = d.equality.evidence[0]
+    assert rf"\mathcal{{I}}_{{mm}} = \mathbb{{E}}\left[s_{{m}}\, s_{{m}}\right] \approx {evidence.left[0]:.6g}" in tex
+    assert rf"\mathcal{{J}}_{{mm}} = -\mathbb{{E}}\left[H_{{mm}}\right] \approx {evidence.right[0]:.6g}" in tex
+    assert "No closed form: the expectation stays an integral in the result; its value above is by quadrature" in tex
+    assert r"No closed form, as for \eqref{eq:mixture:f00}." in tex
+    assert r"\int" not in tex.split(r"\section{Fisher information as")[1].split(r"\section{The information")[0]
