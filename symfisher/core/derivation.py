@@ -550,7 +550,7 @@ def _residual_vanishes(model: Model, config: Config) -> Iterator[bool]:
     # a function's argument expanded as sp.expand writes it in each term, so that erfc(·)/erfc(·) cancels (the
     # exponentially modified Gaussian law); exponentials stay: e^{a+b} would split into factors that do not cancel
     density = ctx.density.replace(lambda e: isinstance(e, sp.Function) and not isinstance(e, sp.exp),
-                                  lambda e: e.func(*[sp.expand(a) for a in e.args]))
+                                  lambda e: e.func(*[sp.expand(a) if isinstance(a, sp.Expr) else a for a in e.args]))
     for i, j in entries(len(params)):
         second = sp.expand(sp.diff(ctx.density, params[i], params[j]))
         found = engine.expect(sp.Add(*[term / density for term in sp.Add.make_args(second)]))
