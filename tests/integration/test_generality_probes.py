@@ -164,6 +164,27 @@ def test_laws_written_with_cosh_and_sinh_are_proved(name):
     assert all("gaussian-tail" in d.strategies[("mean_score", i)] for i in range(len(params)))
 
 
+@pytest.mark.slow
+def test_the_shifted_gompertz_information_about_eta_closes_by_exponential_integrals():
+    """sympy.stats' ShiftedGompertz(b, η) (Bemmaor 1994): in u = e^{−bx} its score's 1/(1 + η(1 − u)) leaves
+    ∫₀¹ R(u) e^{−ηu} du with a pole at (1 + η)/η > 1, so I_ηη = (η − 2 + 2e^{−η} + e^{−1−η}(Ei(1 + η) − Ei(1)))/η³;
+    the entries in b hold log u and stay open. Checked against quadrature of E[s_η²]."""
+    from sympy.stats import ShiftedGompertz
+
+    b, eta = sp.Symbol("b", positive=True), sp.Symbol("eta", positive=True)
+    model = sf.Model.from_stats(ShiftedGompertz("x", b, eta), [b, eta])
+    d = sf.derive(model, config=ROOMY)
+    expected = (eta - 2 + 2 * sp.exp(-eta) + sp.exp(-1 - eta) * (sp.Ei(1 + eta) - sp.Ei(1))) / eta**3
+    assert sp.simplify(d.fisher[1, 1] - expected) == 0 and d.neg_expected_hessian[1, 1] == d.fisher[1, 1]
+    assert "exponential-integral" in d.strategies[("fisher", 1, 1)]
+    x = model.data[0]
+    point = {b: 1.3, eta: 0.7}
+    score = sp.lambdify(x, sp.diff(sp.log(model.density), eta).subs(point), "mpmath")
+    density = sp.lambdify(x, model.density.subs(point), "mpmath")
+    numeric = mpmath.quad(lambda t: score(t) ** 2 * density(t), [0, mpmath.inf])
+    assert float(expected.subs(point)) == pytest.approx(float(numeric), rel=1e-10)
+
+
 def test_the_residual_route_is_only_for_a_density_without_kinks_or_pieces():
     """sp.diff of a Piecewise or |·| leaves out the δ terms of ∂²p: such a density never gets the residual route."""
     from symfisher.core.derivation import _smooth

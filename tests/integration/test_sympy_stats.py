@@ -41,7 +41,7 @@ KNOWN_GAPS: dict[str, str] = {
     "BetaNoncentral": "the density is an infinite Sum over k: atoms are sums of Beta integrals",
     "ChiNoncentral": "E[x³ cosh(λx)²/sinh(λx)] once I_{±1/2}, I_{3/2} are written out (coth² under a Gaussian)",
     "ExGaussian": "E[exp(−z²)/erfc(z)²]-type atoms (Mills ratio of the Gaussian cdf)",
-    "ShiftedGompertz": "E[1/(η(1 − e^{−bx}) + 1)^k], E[e^{−2bx}/(η(1 − e^{−bx}) + 1)^k]",
+    "ShiftedGompertz": "E[x^j e^{−kbx}/(η(1 − e^{−bx}) + 1)^m] for j ≥ 1 (I_ηη closes by exponential integrals)",
     "Hermite": "the pmf is a Sum over j ≤ x/2: atoms are ratios of such Sums (open, evaluated numerically)",
     "NegativeBinomial": "E[ψ(r + x)], E[ψ(r + x)²], E[ψ'(r + x)] for the shape r",
     "Skellam": "E[I_{x+1}(2√(μ1μ2))/I_x(2√(μ1μ2))]: ratios of Bessel functions over x ∈ ℤ",

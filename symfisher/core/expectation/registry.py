@@ -57,6 +57,8 @@ ORDER: Mapping[str, tuple[str, ...]] = {
                                # interval: incomplete Γ)
         "incomplete-gamma",    # strategies/incomplete_gamma.py (uˢ logᵏu e^{−ηu} on (a, ∞) or (0, a), a > 0: ∂ᵏ/∂sᵏ of
                                # an incomplete Γ, hypergeometric functions; the Gompertz law after u = e^{bx})
+        "exponential-integral",  # strategies/exponential_integral.py (R(u)·e^{λu} on a bounded interval, R's poles
+                                 # outside it: Ei; the shifted Gompertz law after u = e^{−bx})
         "bessel-k",            # strategies/bessel_k.py (xˢ e^{−ax − b/x} on (0, ∞): K_s, elementary at half-integer s)
         "reciprocal-symmetry", # strategies/reciprocal.py (a law invariant under x → c/x: the symmetrized integrand over
                                # w = √x − √c/√x; Birnbaum–Saunders becomes a Gaussian in w)

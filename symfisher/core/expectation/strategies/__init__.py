@@ -12,6 +12,7 @@ from symfisher.core.expectation.strategies import (  # noqa: F401
     elliptical,
     euler,
     expfamily,
+    exponential_integral,
     finite,
     gaussian,
     gaussian_erf,

@@ -1,0 +1,102 @@
+"""Exponential integrals: ∫_a^b R(u) e^{λu} du on a bounded interval, R rational with its real poles outside [a, b].
+
+Partial fractions leave powers uⁿ, whose integrals are elementary, and terms (u − c)^{−k}:
+
+    ∫_a^b e^{λu}/(u − c) du = e^{λc} (Ei(λ(b − c)) − Ei(λ(a − c)))        (c outside [a, b]: no pole on the way),
+    ∫_a^b e^{λu}(u − c)^{−k} du = [−e^{λu}(u − c)^{1−k}/(k − 1)]_a^b + λ/(k − 1) ∫_a^b e^{λu}(u − c)^{1−k} du.
+
+The shifted Gompertz law in u = e^{−bx}, density e^{−ηu}(1 + η − ηu) on (0, 1): its score's 1/(1 + η − ηu) gives
+E[1/(1 + η − ηu)²] = ∫₀¹ e^{−ηu}/(1 + η − ηu) du = e^{−1−η}(Ei(1 + η) − Ei(1))/η. Every value is checked by
+quadrature.
+"""
+
+from __future__ import annotations
+
+from typing import Callable
+
+import sympy as sp
+
+from symfisher.core.expectation.base import KINKED, Expectation, confirmed
+from symfisher.core.expectation.registry import register
+from symfisher.core.note import Note
+
+SECONDS = 2.0  # partial fractions with symbolic coefficients, in a worker of its own
+
+
+def _power(n: int, lam: sp.Expr, u: sp.Symbol, a: sp.Expr, b: sp.Expr) -> sp.Expr:
+    """∫_a^b uⁿ e^{λu} du = [e^{λu} Σ_k (−1)^k n!/(n − k)! u^{n−k}/λ^{k+1}]_a^b."""
+    antiderivative = sp.exp(lam * u) * sp.Add(*[(-1) ** k * sp.ff(n, k) * u ** (n - k) / lam ** (k + 1)
+                                                 for k in range(n + 1)])
+    return antiderivative.subs(u, b) - antiderivative.subs(u, a)
+
+
+def _pole(k: int, c: sp.Expr, lam: sp.Expr, a: sp.Expr, b: sp.Expr) -> sp.Expr:
+    """∫_a^b e^{λu}(u − c)^{−k} du for c outside [a, b] (module docstring)."""
+    if k == 1:
+        return sp.exp(lam * c) * (sp.Ei(lam * (b - c)) - sp.Ei(lam * (a - c)))
+    ends = -(sp.exp(lam * b) * (b - c) ** (1 - k) - sp.exp(lam * a) * (a - c) ** (1 - k)) / (k - 1)
+    return ends + lam / (k - 1) * _pole(k - 1, c, lam, a, b)
+
+
+def bounded_integral(rational: sp.Expr, lam: sp.Expr, u: sp.Symbol, a: sp.Expr, b: sp.Expr,
+                     sign: Callable[[sp.Expr], int]) -> sp.Expr | None:
+    """∫_a^b R(u) e^{λu} du, or ``None`` where a pole may lie in [a, b] (``sign``: of an expression in θ on the
+    parameter domain, 0 when unknown), a factor is not linear, or partial fractions fail.
+
+    >>> u, eta = sp.Symbol("u"), sp.Symbol("eta", positive=True)
+    >>> sign = lambda e: 1 if e.is_positive else -1 if e.is_negative else 0
+    >>> sp.factor(bounded_integral(1 / (1 + eta - eta * u), -eta, u, sp.S.Zero, sp.S.One, sign))
+    -(-Ei(eta + 1) + Ei(1))*exp(-1)*exp(-eta)/eta
+    """
+    try:
+        terms = sp.Add.make_args(sp.apart(sp.cancel(rational), u))
+    except (sp.PolynomialError, NotImplementedError):
+        return None
+    total = sp.S.Zero
+    for term in terms:
+        coeff, power = term.as_independent(u, as_Add=False)
+        base, k = power.as_base_exp() if power != 1 else (u, sp.S.Zero)
+        if not k.is_Integer or not base.is_polynomial(u) or sp.degree(base, u) != 1:
+            return None
+        slope, intercept = sp.Poly(base, u).all_coeffs()
+        if k >= 0:
+            total += coeff * sp.Add(*[m * _power(int(j), lam, u, a, b)
+                                      for (j,), m in sp.Poly(sp.expand(base**k), u).terms()])
+            continue
+        c = -intercept / slope
+        sides = {sign(a - c), sign(b - c)}
+        if sides not in ({1}, {-1}):
+            return None
+        total += coeff * slope ** k * _pole(int(-k), c, lam, a, b)
+    return total
+
+
+@register("exponential-integral", "atom")
+def exponential_integral(engine, g: sp.Expr) -> Expectation | None:
+    """E[g] when g·p is a rational function times e^{λu + μ} on a bounded interval, with a pole of the rational
+    function (else Euler and incomplete-Gamma integrals apply)."""
+    ctx = engine.ctx
+    if ctx.interval is None or ctx.support_depends_on_params or g.has(*KINKED):
+        return None
+    u, s = ctx.interval
+    if not (s.inf.is_finite and s.sup.is_finite):
+        return None
+    integrand = sp.powsimp(sp.expand_power_base(g * ctx.density, force=True), combine="exp")
+    exps = [f for f in sp.Mul.make_args(integrand) if isinstance(f, sp.exp) and f.has(u)]
+    if len(exps) != 1:
+        return None
+    exponent = sp.expand(exps[0].args[0])
+    if not exponent.is_polynomial(u) or sp.degree(exponent, u) != 1:
+        return None
+    lam, shift = sp.Poly(exponent, u).all_coeffs()
+    rational = sp.Mul(*[f for f in sp.Mul.make_args(integrand) if f is not exps[0]])
+    if not rational.is_rational_function(u) or not sp.denom(sp.together(rational)).has(u) \
+            or ctx.sign(lam) not in (1, -1):
+        return None
+    value = engine.hard(bounded_integral, rational, lam, u, s.inf, s.sup, ctx.sign, seconds=SECONDS)
+    value = None if value is None else sp.exp(shift) * value
+    if not confirmed(engine, g, value):
+        return None
+    detail = Note.of("a rational function times an exponential, in partial fractions: exponential integrals Ei",
+                     rule="exponential integral")
+    return Expectation(value, ("exponential-integral",), detail=detail)
