@@ -19,6 +19,7 @@ from symfisher.core.expectation.registry import register
 from symfisher.core.note import Note
 
 MAX_ORDER = 8  # |ν| ≤ 8½: the unrolled recurrence grows with the order
+_KINDS = (sp.besseli, sp.besselk, sp.besselj)
 
 
 def _half_integer(order: sp.Expr) -> bool:
@@ -26,7 +27,7 @@ def _half_integer(order: sp.Expr) -> bool:
 
 
 def _halves(e: sp.Basic) -> bool:
-    return isinstance(e, (sp.besseli, sp.besselk, sp.besselj)) and _half_integer(e.args[0])
+    return isinstance(e, _KINDS) and _half_integer(e.args[0])
 
 
 def elementary(order: sp.Rational, z: sp.Expr, kind: type) -> sp.Expr:
@@ -77,18 +78,14 @@ def written_out(expr: sp.Expr) -> sp.Expr:
 @register("elementary-bessel", "expression")
 def elementary_bessel(engine, f: sp.Expr) -> Expectation | None:
     ctx = engine.ctx
-    if not ctx.univariate or not (f.has(*_KINDS) or ctx.density.has(*_KINDS)):
-        return None
-    if not (any(_halves(e) for e in f.atoms(sp.Function)) or any(_halves(e) for e in ctx.density.atoms(sp.Function))):
+    if not ctx.univariate or not any(_halves(e) for e in f.atoms(*_KINDS) | ctx.density.atoms(*_KINDS)):
         return None
     x = ctx.data[0]
     sub_ctx = engine.cached("elementary-bessel-context", lambda: ctx.in_variable(
         x, sp.powsimp(written_out(ctx.density)), ctx.support[x], ctx.to_user[x], f"{ctx.label}, elementary"))
     sub = engine.cached("elementary-bessel-engine", lambda: engine.child(sub_ctx, sibling_without="elementary-bessel"))
     inner = sub.expect(written_out(f))
-    detail = Note.of("Bessel functions of half-integer order written with exponential and hyperbolic functions",
+    detail = Note.of("Bessel functions of half-integer order written out as elementary functions",
                      *(("; ", inner.detail) if inner.detail else ()), rule="elementary Bessel functions")
     return Expectation(inner.value, ("elementary-bessel", *inner.strategies), inner.closed, detail, inner.conditions)
 
-
-_KINDS = (sp.besseli, sp.besselk, sp.besselj)
