@@ -18,6 +18,7 @@ import sympy as sp
 
 from symfisher.core.expectation.base import KINKED, Expectation, confirmed
 from symfisher.core.expectation.registry import register
+from symfisher.core.expectation.strategies.gaussian_tail import quadratic_exponent
 from symfisher.core.note import Note
 
 SECONDS = 2.0  # partial fractions with symbolic coefficients, in a worker of its own
@@ -81,17 +82,12 @@ def exponential_integral(engine, g: sp.Expr) -> Expectation | None:
     u, s = ctx.interval
     if not (s.inf.is_finite and s.sup.is_finite):
         return None
-    integrand = sp.powsimp(sp.expand_power_base(g * ctx.density, force=True), combine="exp")
-    exps = [f for f in sp.Mul.make_args(integrand) if isinstance(f, sp.exp) and f.has(u)]
-    if len(exps) != 1:
+    shape = quadratic_exponent(g * ctx.density, u, degree=1)
+    if shape is None:
         return None
-    exponent = sp.expand(exps[0].args[0])
-    if not exponent.is_polynomial(u) or sp.degree(exponent, u) != 1:
-        return None
+    exponent, rational = shape
     lam, shift = sp.Poly(exponent, u).all_coeffs()
-    rational = sp.Mul(*[f for f in sp.Mul.make_args(integrand) if f is not exps[0]])
-    if not rational.is_rational_function(u) or not sp.denom(sp.together(rational)).has(u) \
-            or ctx.sign(lam) not in (1, -1):
+    if not sp.denom(sp.together(rational)).has(u) or ctx.sign(lam) not in (1, -1):
         return None
     value = engine.hard(bounded_integral, rational, lam, u, s.inf, s.sup, ctx.sign, seconds=SECONDS)
     value = None if value is None else sp.exp(shift) * value

@@ -65,9 +65,9 @@ def _power_integral(j: int, a: sp.Expr, v0: sp.Expr, side: int) -> sp.Expr | Non
     return ((j - 1) * _power_integral(j - 2, a, v0, side) + v0 ** (j - 1) * sp.exp(-a * v0**2)) / (2 * a)
 
 
-def quadratic_exponent(integrand: sp.Expr, x: sp.Symbol) -> tuple[sp.Expr, sp.Expr] | None:
-    """(Q, R) with integrand = R(x)·exp(Q(x)), Q a quadratic polynomial and R rational in x; ``None`` otherwise.
-    Cheap: the strategy asks it before starting a worker."""
+def quadratic_exponent(integrand: sp.Expr, x: sp.Symbol, degree: int = 2) -> tuple[sp.Expr, sp.Expr] | None:
+    """(Q, R) with integrand = R(x)·exp(Q(x)), Q a polynomial of ``degree`` (a quadratic) and R rational in x; ``None``
+    otherwise. Cheap: the strategy asks it before starting a worker."""
     combined = sp.powsimp(sp.expand_power_base(integrand, force=True), combine="exp")
     factors = sp.Mul.make_args(combined)
     exps = [f for f in factors if isinstance(f, sp.exp) and f.has(x)]
@@ -75,7 +75,7 @@ def quadratic_exponent(integrand: sp.Expr, x: sp.Symbol) -> tuple[sp.Expr, sp.Ex
         return None
     exponent = sp.expand(exps[0].args[0])
     rational = sp.Mul(*[f for f in factors if f is not exps[0]])
-    if not exponent.is_polynomial(x) or sp.degree(exponent, x) != 2 or not rational.is_rational_function(x):
+    if not exponent.is_polynomial(x) or sp.degree(exponent, x) != degree or not rational.is_rational_function(x):
         return None
     return exponent, rational
 
