@@ -47,6 +47,7 @@ def _warm() -> None:
 
 _warm()
 _binomial_call = implemented_function(sp.Function("binom"), scipy.special.binom)  # finite where the Γ ratio overflows
+_log_gamma_call = implemented_function(sp.Function("gammaln"), scipy.special.gammaln)  # SciPy's printer: log(gamma(z))
 _MAX_TERMS = 200_000
 _BLOCK = 2_000
 
@@ -142,29 +143,64 @@ def _values(s: sp.Set) -> np.ndarray | None:
     return None
 
 
-def _sum_1d(fn, s: sp.Set) -> float:
-    """Σ fn(k) over a discrete set; a series still not converged after :data:`_MAX_TERMS` terms (a power-law tail:
-    the zeta law's E[log² X] at s = 2.2 has 1e-4 of its value beyond 200,000 terms) gets its tail by
-    :func:`_euler_maclaurin_tail`."""
+def _sum_1d(fn, s: sp.Set, fmp=None) -> float:
+    """Σ fn(k) over a discrete set, outward from the largest term (:func:`_peak`) in both directions, each run until
+    its terms fall below 1e-18 of the sum and of the largest term, and no longer grow. Summed from the first value
+    instead, the terms of the generalized Poisson law at θ = 561, λ = 0.985 (mean 37,400) were 1e-244 and the sum
+    stopped at once. An upward run still not settled after :data:`_MAX_TERMS` terms (a power-law tail: the zeta
+    law's E[log² X] at s = 2.2 has 1e-4 of its value beyond 200,000 terms) gets its tail by
+    :func:`_euler_maclaurin_tail`. With ``fmp`` (the summand in mpmath) a term that overflows the floats is
+    recomputed in arbitrary precision (:func:`_terms`)."""
     vals = _values(s)
     if vals is not None:
-        return float(np.sum(np.asarray(fn(vals), dtype=float) * np.ones_like(vals)))
-    start = int(s.inf) if s.inf.is_finite else None
-    if start is None:  # Integers: sum both directions from 0
-        return _sum_1d(fn, sp.S.Naturals0) + _sum_1d(lambda k: fn(-k), sp.S.Naturals)
-    total, k = 0.0, start
-    while k - start < _MAX_TERMS:
-        ks = np.arange(k, k + _BLOCK, dtype=float)
+        return float(np.sum(_terms(fn, fmp, vals) if fmp else np.asarray(fn(vals), dtype=float) * np.ones_like(vals)))
+    step = abs(int(s.step)) if isinstance(s, sp.Range) else 1
+    if not s.inf.is_finite and not s.sup.is_finite:  # Integers: sum both directions from 0
+        flipped = None if fmp is None else (lambda k: fmp(-k))
+        return _sum_1d(fn, sp.S.Naturals0, fmp) + _sum_1d(lambda k: fn(-k), sp.S.Naturals, flipped)
+    if not s.inf.is_finite:  # a run down to −∞: the same sum in −k
+        flipped = None if fmp is None else (lambda k: fmp(-k))
+        return _sum_1d(lambda k: fn(-k), sp.Range(-int(s.sup), sp.oo, step), flipped)
+    start = int(s.inf)
+    peak = _peak(fn, start, step)
+    below, largest = _run(fn, fmp, peak - step, -step, (peak - start) // step, 0.0)[:2]
+    above, _, k, block = _run(fn, fmp, peak, step, _MAX_TERMS, largest)
+    if block is None or step != 1 or not math.isfinite(above):  # settled, or a divergent sum (terms grown to inf)
+        return below + above
+    return below + above + _euler_maclaurin_tail(fn, float(k), block)
+
+
+def _peak(fn, start: int, step: int) -> int:
+    """The first value plus the offset, among 0 and 1, 2, 5 × powers of ten up to :data:`_MAX_TERMS`, with the
+    largest finite |fn| (the first value where none is finite or every one is 0)."""
+    offsets = np.array([0.0, *(m * 10.0 ** e for e in range(6) for m in (1, 2, 5))])
+    offsets = offsets[offsets < _MAX_TERMS]
+    with np.errstate(all="ignore"):
+        size = np.abs(_real_or_nan(fn(start + step * offsets)) * np.ones_like(offsets))
+    size[~np.isfinite(size)] = 0.0
+    return start + step * int(offsets[int(np.argmax(size))]) if np.any(size > 0) else start
+
+
+def _run(fn, fmp, first: int, step: int, count: float, largest: float) -> tuple[float, float, float, np.ndarray | None]:
+    """Σ_{j<count} fn(first + step·j) in blocks: (sum, largest |term| so far, the next value, the last block where the
+    run is not settled after ``count`` terms, else ``None``). A term that is nan more than 50 values from ``first``
+    (inf/inf far out in a tail) counts as 0."""
+    total, j = 0.0, 0
+    block = None
+    while j < count:
+        n = int(min(_BLOCK, count - j))
+        ks = first + step * np.arange(j, j + n, dtype=float)
         with np.errstate(all="ignore"):
-            block = np.asarray(fn(ks), dtype=float) * np.ones_like(ks)
-        block = np.where(np.isnan(block) & (ks > start + 50), 0.0, block)
+            block = _terms(fn, fmp, ks) if fmp else np.asarray(fn(ks), dtype=float) * np.ones_like(ks)
+        block = np.where(np.isnan(block) & (np.abs(ks - first) > 50), 0.0, block)
         total += float(np.sum(block))
-        k += _BLOCK
-        if np.max(np.abs(block[-50:])) < 1e-300 or (np.max(np.abs(block[-50:])) < 1e-18 * max(1.0, abs(total))):
-            return total
-    if s.sup.is_finite and k > s.sup:
-        return total
-    return total + _euler_maclaurin_tail(fn, float(k), block)
+        j += n
+        size = np.abs(block)
+        largest = max(largest, float(np.max(size)))
+        tail = float(np.max(size[-50:]))
+        if tail < 1e-300 and largest == 0.0 or tail < 1e-18 * max(abs(total), largest) and size[-1] <= size[0]:
+            return total, largest, first + step * j, None
+    return total, largest, first + step * j, (block if j >= _MAX_TERMS else None)
 
 
 def _euler_maclaurin_tail(fn, k: float, last: np.ndarray) -> float:
@@ -239,6 +275,11 @@ def numeric_expectations(
         if leftover:
             raise ValueError(f"numeric expectation needs values for {sorted(map(str, leftover))}")
         sets = {x: s.subs(point) if hasattr(s, "subs") else s for x, s in support.items()}
+        if len(data) == 1 and _is_discrete(sets[data[0]]):
+            fn = _in_log_space(sp.sympify(expr).subs(floats), sp.sympify(density).subs(floats), data[0],
+                               sets[data[0]]) or _lambda(data, at)
+            out.append(_sum_1d(fn, sets[data[0]], _lazy_mpmath(data, at)))
+            continue
         if len(data) == 1:  # the ends as the same floats as in the integrand, so that x − lo is exactly t
             value = _from_the_ends(at, data[0], support[data[0]].subs(floats))
             out.append(_expectation(_lambda(data, at), data, sets) if value is None else value)
@@ -313,8 +354,63 @@ def _half_line(piece: sp.Expr, t: sp.Symbol) -> float:
     return log_value if log_err < err else value
 
 
-def _expectation(fn, data: list[sp.Symbol], sets: Mapping[sp.Symbol, sp.Set]) -> float:
-    """∫ fn over the sets (Σ for discrete ones): the quadrature of :func:`numeric_expectations` at one point."""
+def _in_log_space(f: sp.Expr, density: sp.Expr, k: sp.Symbol, s: sp.Set):
+    """k ↦ f(k)·exp(log p(k)) with log p expanded (powers and products split, log k! as log Γ(k + 1)): finite where
+    p's factors overflow, (θ + λk)^(k−1)/k! of the generalized Poisson law from k ≈ 170 on, so that a sum over
+    10⁵ terms needs no term in arbitrary precision. ``None`` unless it agrees with p to 1e-9 wherever p is a
+    float above 1e-300 at probe values of the set (the expansion assumed positive bases), or has no log to split."""
+    log_p = sp.expand_log(sp.log(density), force=True)
+    log_p = log_p.replace(lambda e: isinstance(e, sp.log) and isinstance(e.args[0], sp.factorial),
+                          lambda e: _log_gamma_call(e.args[0].args[0] + 1))
+    log_p = log_p.replace(lambda e: isinstance(e, sp.log) and isinstance(e.args[0], sp.gamma),
+                          lambda e: _log_gamma_call(e.args[0].args[0]))
+    if isinstance(log_p, sp.log):
+        return None
+    try:  # f and log p compiled apart: SymPy folds exp(−log Γ(k + 1)) back into 1/Γ(k + 1)
+        factor, log_term, plain = (safe_lambdify([k], e) for e in (f, log_p, density))
+        first = int(s.inf) if s.inf.is_finite else int(s.sup) if s.sup.is_finite else 0
+        step = abs(int(s.step)) if isinstance(s, sp.Range) else 1
+        sign = 1 if s.inf.is_finite or not s.sup.is_finite else -1
+        ks = first + sign * step * np.array([0.0, 1, 2, 3, 5, 8, 13, 21, 34, 55, 89, 144])
+        with np.errstate(all="ignore"):
+            p = np.asarray(plain(ks), dtype=float) * np.ones_like(ks)
+            q = np.exp(_real_or_nan(log_term(ks)))
+    except (*NUMERIC_FAILURES, SyntaxError):
+        return None
+    usable = np.isfinite(p) & (p > 1e-300)
+    if not np.any(usable) or not np.allclose(q[usable], p[usable], rtol=1e-9, atol=0.0):
+        return None
+    def term(ks: np.ndarray) -> np.ndarray:  # the log form where it is real (a log of a square at a negative base
+        f_k = _real_or_nan(factor(ks))        # is nan there), else the product as written
+        logs = _real_or_nan(log_term(ks))
+        return np.where(np.isnan(logs), f_k * _real_or_nan(plain(ks)), f_k * np.exp(logs))
+
+    return term
+
+
+def _real_or_nan(values) -> np.ndarray:
+    """Float values, ``nan`` where a value is complex (log p of a signed weight: log(1 − p) at p > 1)."""
+    values = np.asarray(values)
+    if np.iscomplexobj(values):
+        return np.where(values.imag == 0, values.real, np.nan)
+    return values.astype(float)
+
+
+def _lazy_mpmath(args: Sequence[sp.Symbol], expr: sp.Expr):
+    """``expr`` as an mpmath function, compiled at its first call (most sums never need it)."""
+    compiled: list = []
+
+    def evaluate(*values):
+        if not compiled:
+            compiled.append(safe_lambdify(args, expr, "mpmath"))
+        return compiled[0](*values)
+
+    return evaluate
+
+
+def _expectation(fn, data: list[sp.Symbol], sets: Mapping[sp.Symbol, sp.Set], fmp=None) -> float:
+    """∫ fn over the sets (Σ for discrete ones): the quadrature of :func:`numeric_expectations` at one point
+    (``fmp``, fn in mpmath, repairs the terms of a sum over one variable that overflow: :func:`_sum_1d`)."""
     from scipy import integrate
 
     discrete = [_is_discrete(sets[x]) for x in data]
@@ -332,7 +428,7 @@ def _expectation(fn, data: list[sp.Symbol], sets: Mapping[sp.Symbol, sp.Set]) ->
         warnings.simplefilter("ignore")
         if all(discrete):
             if len(data) == 1:
-                return _sum_1d(fn, sets[data[0]])
+                return _sum_1d(fn, sets[data[0]], fmp)
             grids = [_values(sets[x]) if _values(sets[x]) is not None else np.arange(0, 400.0) for x in data]
             return float(sum(fn(*combo) for combo in itertools.product(*grids)))
         if len(data) == 1:

@@ -2,6 +2,7 @@
 
 import math
 
+import pytest
 import sympy as sp
 
 from symfisher.core.evidence import safe_lambdify
@@ -53,3 +54,21 @@ def test_zeta_derivatives_have_numbers():
     assert abs(numeric_value(fisher, {s: sp.Rational(5, 2)}) - 0.350452487877413) < 1e-14
     fn = safe_lambdify([s], fisher)
     assert abs(float(fn(2.5)) - 0.350452487877413) < 1e-13
+
+
+# The generalized Poisson law (Consul): θ(θ + λk)^(k−1) e^(−θ−λk)/k! on k = 0, 1, …, a mass function for λ < 1.
+_theta, _lamda = sp.symbols("theta lamda", positive=True)
+_k = sp.Symbol("k", integer=True, nonnegative=True)
+_GENERALIZED_POISSON = _theta * (_theta + _lamda * _k) ** (_k - 1) * sp.exp(-_theta - _lamda * _k) / sp.factorial(_k)
+
+
+def test_terms_of_a_sum_that_overflow_the_floats_are_recomputed_in_arbitrary_precision():
+    """(θ + λk)^(k−1) is inf from k ≈ 170 on at λ = 0.4 while k! is still finite, so the float sum was inf. With
+    those terms in mpmath, E[s_θ²] = 1/θ − λ/(θ + 2λ): by k·p_θ(k) = (θ/θ′)(θ′ + λj)p_θ′(j) (j = k − 1,
+    θ′ = θ + λ) every E[k^a/(θ + λk)^b] in −E[H_θθ] reduces to E[1/(θ + λk)] = (θ + λ − λθ)/(θ(θ + λ))."""
+    from symfisher.core.evidence import numeric_expectation
+
+    score = (_k - 1) / (_theta + _lamda * _k) - 1 + 1 / _theta
+    for t, lam in ((1.3, 0.4), (0.7, 0.2), (2.5, 0.8)):
+        got = numeric_expectation(score**2, _GENERALIZED_POISSON, {_k: sp.Range(0, sp.oo)}, {_theta: t, _lamda: lam})
+        assert got == pytest.approx(1 / t - lam / (t + 2 * lam), rel=1e-12), (t, lam)

@@ -115,6 +115,25 @@ def test_the_named_point_is_one_where_the_claim_holds():
         sp.Rational(1, 2)
 
 
+def test_a_mass_that_is_one_on_part_of_the_domain_only_is_found_at_a_point_drawn_far_from_the_first_two():
+    """The generalized Poisson law θ(θ + λk)^(k−1)e^(−θ−λk)/k! sums to 1 for λ < 1 only (to 0.45 at θ = 1, λ = 2).
+    The first two points drawn had λ = 0.89 and 0.74, so the model was accepted for every λ > 0; the mass is now
+    also checked at the drawn point farthest from them, and the error names a λ > 1 and the sum there."""
+    theta, lamda = sp.symbols("theta lamda", positive=True)
+    density = theta * (theta + lamda * k) ** (k - 1) * sp.exp(-theta - lamda * k) / sp.factorial(k)
+    with pytest.raises(sf.ModelError) as info:
+        sf.Model.from_pdf(density, k, [theta, lamda], sp.Range(0, sp.oo))
+    text = str(info.value)
+    assert "\n" not in text and "not normalized" in text, text
+    point = dict(re.findall(r"(theta|lamda)=(\d+/\d+|\d+)", text))
+    at = {theta: sp.Rational(point["theta"]), lamda: sp.Rational(point["lamda"])}
+    assert at[lamda] > 1, text
+    mass = float(re.search(r"sums to ([0-9.]+)", text).group(1))
+    assert mass == pytest.approx(float(sp.Sum(density.subs(at), (k, 0, sp.oo)).evalf(20)), rel=1e-5)
+    model = sf.Model.from_pdf(density, k, [theta, lamda], sp.Range(0, sp.oo), domain={lamda: sp.Interval.open(0, 1)})
+    assert model.params == (theta, lamda)
+
+
 # ---------------------------------------------------------------- domains wider than where the density is one
 NARROWED = {
     "negative binomial, p positive": (_negbin(5), k, [p], sp.Range(0, sp.oo), (p, sp.Interval.open(0, 1))),
