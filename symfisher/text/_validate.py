@@ -16,8 +16,8 @@ import sympy as sp
 
 from symfisher.errors import ModelError
 from symfisher.text._syntax import chain, decimal_literal, literal_value
-from symfisher.text.lexer import MAX_EXPONENT, MAX_LITERAL_DIGITS, Source, snippet
-from symfisher.text.vocabulary import CONSTANTS, FUNCTIONS, is_dunder
+from symfisher.text.lexer import MAX_EXPONENT, MAX_LITERAL_DIGITS, NOT_ALLOWED, Source, snippet
+from symfisher.text.vocabulary import CONSTANTS, FUNCTIONS, is_dunder, suggestion
 
 __all__ = ["Validator", "FORBIDDEN"]
 
@@ -144,7 +144,9 @@ class Validator:
                 return
             if name in self.symbols or name in CONSTANTS:
                 fail(node, f"a call of {name!r}, which is not a function,")
-            fail(node, f"a call to {name!r}")
+            column, text = self.source.span(node)
+            raise ModelError(NOT_ALLOWED.format(what=f"a call to {name!r}", snippet=snippet(text), column=column)
+                             + suggestion(name))
         if name in self.symbols or name in CONSTANTS:
             return
         if name in FUNCTIONS:

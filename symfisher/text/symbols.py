@@ -170,9 +170,12 @@ def _interval_end(spec: str, i: int) -> int:
 def _declaration(item: str, column: int, default: str) -> tuple[sp.Symbol, sp.Set]:
     """The symbol and declared domain of one ``name[:assumption]`` or ``name:interval`` item."""
     name, colon, assumption = item.partition(":")
+    where = f"{snippet(item)} at column {column}"
     if not colon:
         assumption = default
-    where = f"{snippet(item)} at column {column}"
+        if name in ASSUMPTIONS:  # "n:positive integer" read as n:positive and a symbol called integer
+            raise ModelError(f"{name!r} is an assumption word, not a symbol name: {where}; an item is name:assumption "
+                             "with one word (positive_integer, nonnegative_integer) and items are separated by spaces")
     if assumption[:1] in ("(", "["):
         _check_name(name, where)
         domain = _domain_interval(assumption, name, where)

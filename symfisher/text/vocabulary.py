@@ -67,6 +67,25 @@ FUNCTIONS: Mapping[str, tuple[Callable[..., sp.Expr], int, int | None]] = {
     "Piecewise": (sp.Piecewise, 1, 16),  # (value, condition) pairs: see symfisher.text.expressions
 }
 
+#: Names other tools give to functions of :data:`FUNCTIONS` (suggested in the error, never accepted silently).
+OTHER_NAMES: Mapping[str, str] = {
+    "choose": "binomial", "comb": "binomial", "nCr": "binomial", "ln": "log", "log10": "log(x, 10)",
+    "psi": "digamma", "gammaln": "loggamma", "lbeta": "log(beta(a, b))", "min": "Min", "max": "Max",
+    "heaviside": "Heaviside", "step": "Heaviside", "absolute": "abs", "fabs": "abs", "pow": "the operator ** or ^",
+    "sech": "1/cosh", "csch": "1/sinh", "coth": "cosh/sinh", "iv": "besseli", "kv": "besselk", "jv": "besselj",
+    "erfcx": "exp(x**2)*erfc(x)", "expit": "1/(1 + exp(-x))", "logit": "log(p/(1 - p))",
+}
+
+
+def suggestion(name: str) -> str:
+    """``"; did you mean …?"`` for a name that is not a function here: another tool's name for one
+    (:data:`OTHER_NAMES`) or a near spelling of one, else ``""``."""
+    import difflib
+
+    close = OTHER_NAMES.get(name) or next(iter(difflib.get_close_matches(name, FUNCTIONS, n=1, cutoff=0.8)), None)
+    return f"; did you mean {close}?" if close else ""
+
+
 #: Named constants.  ``I`` is deliberately absent: models are real-valued.
 CONSTANTS: Mapping[str, sp.Expr] = {"pi": sp.pi, "E": sp.E, "oo": sp.oo}
 

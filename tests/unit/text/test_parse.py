@@ -99,6 +99,9 @@ def test_whitespace_and_line_breaks() -> None:
         ("f'{x}'", not_allowed("an f-string", "f'{x}'", 1)),
         ("open('f')", not_allowed("a call to 'open'", "open", 1)),
         ("eval('1')", not_allowed("a call to 'eval'", "eval", 1)),
+        ("choose(x, 2)", not_allowed("a call to 'choose'", "choose", 1) + "; did you mean binomial?"),
+        ("gammaln(x)", not_allowed("a call to 'gammaln'", "gammaln", 1) + "; did you mean loggamma?"),
+        ("x*sqr(mu)", not_allowed("a call to 'sqr'", "sqr", 3) + "; did you mean sqrt?"),
         ("__import__('os')", not_allowed("the dunder name '__import__'", "__import__", 1)),
         ("x + __builtins__", not_allowed("the dunder name '__builtins__'", "__builtins__", 5)),
         ("exp(x=1)", not_allowed("a keyword argument", "x=1", 5)),
@@ -248,6 +251,9 @@ def test_parse_symbols_assumptions() -> None:
         ("I", "symbol name 'I' is the name of a constant: 'I' at column 1"),
         ("a" * 31, f"symbol name {'a' * 31!r} is longer than 30 characters: {'a' * 31!r} at column 1"),
         ("mu, mu", "duplicate symbol 'mu' in symbol specification: 'mu' at column 5"),
+        ("n:positive integer", "'integer' is an assumption word, not a symbol name: 'integer' at column 12; an item is "
+                               "name:assumption with one word (positive_integer, nonnegative_integer) and items are "
+                               "separated by spaces"),
         ("\uff58", "symbol name '\uff58' is not in Unicode NFKC normal form: '\uff58' at column 1"),
     ],
 )
