@@ -193,3 +193,27 @@ def test_the_residual_route_is_only_for_a_density_without_kinks_or_pieces():
     assert _smooth(_skew_normal().density)
     assert not _smooth(sp.exp(-sp.Abs(xr - mu)) / 2)
     assert not _smooth(sp.Piecewise((sp.exp(xr - mu), xr < mu), (sp.exp(mu - xr), True)) / 2)
+
+
+@pytest.mark.slow
+def test_the_fgm_copula_information_closes_by_the_tower_rule_and_dilogarithms():
+    """1 + θ(1 − 2u)(1 − 2v) on the unit square (Farlie–Gumbel–Morgenstern): no strategy integrated over both
+    variables; E[· | v] by SymPy, then dilogarithms in v. I(θ) = Σ_m θ^{2m}/(2m + 3)² (the geometric series in
+    θ(1 − 2u)(1 − 2v), term by term), 1/9 at independence. The closed form is 0/0 at θ = 0 and cancels near it (its
+    float value at θ = 1e-6 is −27), so the numeric functions have no code for Li₂ and integrate numerically instead:
+    right at θ = 0 and beside it."""
+    u, v = sp.symbols("u v", positive=True)
+    theta = sp.Symbol("theta", real=True)
+    unit = sp.Interval.open(0, 1)
+    model = sf.Model.from_pdf(1 + theta * (1 - 2 * u) * (1 - 2 * v), [u, v], [theta], {u: unit, v: unit},
+                              domain={theta: sp.Interval.open(-1, 1)}, name="fgm-copula")
+    d = sf.derive(model)
+    assert d.equality.status == "proved" and d.closed, d.equality.reason
+    assert d.fisher[0, 0].has(sp.polylog) and d.strategies[("fisher", 0, 0)].startswith("conditional")
+    numeric = d.lambdify()
+    for t in (0.0, 1e-6, 0.5, -0.9):
+        series = sum(t ** (2 * m) / (2 * m + 3) ** 2 for m in range(400))
+        assert float(numeric.fisher(t)[0, 0]) == pytest.approx(series, rel=1e-9)
+        if t:
+            assert float(d.fisher[0, 0].subs(theta, sp.Float(t, 30)).evalf(30)) == pytest.approx(series, rel=1e-12)
+    assert r"The closed form of $\mathcal{I}_{\theta\theta}$ has no NumPy/SciPy code" in d.to_latex()

@@ -39,6 +39,8 @@ ORDER: Mapping[str, tuple[str, ...]] = {
         "incomplete-gamma",    # strategies/incomplete_gamma.py (f·p = Σ C uˢ logᵏu e^{−ηu} on (a, ∞): before the
                                # support map moves it elsewhere)
         "support-map",         # strategies/support.py
+        "conditional",         # strategies/conditional.py (two continuous data on a box: E[f] = E_y[E[f | y]], each
+                               # integral by the whole engine; the FGM copula)
     ),
     "atom": (
         "exponential-family",  # strategies/expfamily.py
@@ -59,6 +61,8 @@ ORDER: Mapping[str, tuple[str, ...]] = {
                                # an incomplete Γ, hypergeometric functions; the Gompertz law after u = e^{bx})
         "exponential-integral",  # strategies/exponential_integral.py (R(u)·e^{λu} on a bounded interval, R's poles
                                  # outside it: Ei; the shifted Gompertz law after u = e^{−bx})
+        "dilogarithm",         # strategies/dilogarithm.py (R(x)·log(α + βx) on a bounded interval, a pole of R outside
+                               # it or where the log vanishes: Li₂; the FGM copula's outer integral)
         "bessel-k",            # strategies/bessel_k.py (xˢ e^{−ax − b/x} on (0, ∞): K_s, elementary at half-integer s)
         "reciprocal-symmetry", # strategies/reciprocal.py (a law invariant under x → c/x: the symmetrized integrand over
                                # w = √x − √c/√x; Birnbaum–Saunders becomes a Gaussian in w)

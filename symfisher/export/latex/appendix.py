@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING, Callable
 
 import sympy as sp
 
-from symfisher.export.latex.blocks import Block, Display, Seg, join_names, model_symbols, prose
+from symfisher.export.latex.blocks import Block, Display, Seg, formula, join_names, model_symbols, prose
 from symfisher.export.latex.printer import euler_constant_beside, euler_constant_latex
 from symfisher.export.latex.text import latex_name
 
@@ -52,6 +52,19 @@ _PLACEHOLDER = "symfisherarg{}"
 _EULER = "symfishereuler"  # numpy's euler_gamma in the generated code
 
 
+def has_numeric_code(e: sp.Expr) -> bool:
+    """Whether the one compiler writes NumPy/SciPy code for the closed form ``e``; where it cannot (Li₂, which
+    SciPy has only as Spence's function, and whose closed forms cancel near their removable singularities), the
+    numeric functions integrate the entry instead."""
+    from symfisher.numeric.compiler import NumericPrinter
+
+    try:
+        NumericPrinter().doprint(e)
+    except Exception:  # noqa: BLE001 - SymPy's printers raise PrintMethodNotImplementedError (or others)
+        return False
+    return True
+
+
 def numeric_latex(d: Derivation) -> dict[tuple[int, int], str]:
     """The generated numeric functions rendered as math by latexify-py: ``{(i, j): "I_ij(θ) = ..."}``.
 
@@ -65,7 +78,7 @@ def numeric_latex(d: Derivation) -> dict[tuple[int, int], str]:
     for i in range(len(d.params)):
         for j in range(i, len(d.params)):
             e = d.fisher[i, j]
-            if e.has(sp.Integral, sp.Sum):
+            if e.has(sp.Integral, sp.Sum) or not has_numeric_code(e):
                 continue
             args = numeric_args(d, e)
             holders = [sp.Symbol(_PLACEHOLDER.format(n)) for n in range(len(args))]
@@ -97,6 +110,16 @@ def appendix_blocks(d: Derivation, pre: str) -> list[Block]:
     for (i, j), tex in code.items():
         lhs, _, rhs = tex.partition(" = ")
         blocks.append(Block("eq", eq=Display((lhs, rhs), f"{pre}code{i}{j}", True)))
-    if not code:
+    k = len(d.params)
+    uncompiled = [(i, j) for i in range(k) for j in range(i, k) if (i, j) not in code
+                  and not d.fisher[i, j].has(sp.Integral, sp.Sum) and not has_numeric_code(d.fisher[i, j])]
+    if uncompiled:
+        names = ", ".join(rf"\mathcal{{I}}_{{{join_names(*(latex_name(d.params[n].name) for n in cell))}}}"
+                          for cell in uncompiled)
+        one = len(uncompiled) == 1
+        blocks.append(Block("p", (prose("The closed form of " if one else "The closed forms of "), formula(names),
+                                  prose(f" {'has' if one else 'have'} no NumPy/SciPy code; the numeric functions "
+                                        f"integrate {'that entry' if one else 'those entries'} instead."),)))
+    if not code and not uncompiled:
         blocks.append(Block("p", (prose("No entry has a closed form, so no numeric function was generated."),)))
     return blocks

@@ -442,3 +442,13 @@ def test_a_long_entry_with_no_closed_form_is_named_with_its_value_by_quadrature(
     assert "No closed form: the expectation stays an integral in the result; its value above is by quadrature" in tex
     assert r"No closed form, as for \eqref{eq:mixture:f00}." in tex
     assert r"\int" not in tex.split(r"\section{Fisher information as")[1].split(r"\section{The information")[0]
+
+
+def test_the_appendix_shows_only_code_the_one_compiler_writes():
+    """sympy.lambdify prints Li₂ as a bare polylog(…) call that would not run; the numeric functions integrate such an
+    entry instead, so the appendix must not show code for it."""
+    from symfisher.export.latex.appendix import has_numeric_code
+
+    theta = sp.Symbol("theta", real=True)
+    assert not has_numeric_code((sp.polylog(2, theta) - sp.polylog(2, -theta)) / (2 * theta**3))
+    assert has_numeric_code(1 / theta**2 + sp.log(theta**2 + 1))

@@ -7,6 +7,8 @@ from symfisher.core.expectation.strategies import (  # noqa: F401
     atoms_first,
     bessel_half,
     bessel_k,
+    conditional,
+    dilogarithm,
     dirac,
     direct,
     elliptical,

@@ -16,7 +16,8 @@ from typing import Callable
 
 import sympy as sp
 
-from symfisher.core.expectation.base import KINKED, Expectation, confirmed
+from symfisher.core.expectation.base import Expectation, bounded_interval, confirmed
+from symfisher.core.expectation.partial_fractions import linear_partial_fractions
 from symfisher.core.expectation.registry import register
 from symfisher.core.expectation.strategies.gaussian_tail import quadratic_exponent
 from symfisher.core.note import Note
@@ -49,26 +50,15 @@ def bounded_integral(rational: sp.Expr, lam: sp.Expr, u: sp.Symbol, a: sp.Expr, 
     >>> sp.factor(bounded_integral(1 / (1 + eta - eta * u), -eta, u, sp.S.Zero, sp.S.One, sign))
     -(-Ei(eta + 1) + Ei(1))*exp(-1)*exp(-eta)/eta
     """
-    try:
-        terms = sp.Add.make_args(sp.apart(sp.cancel(rational), u))
-    except (sp.PolynomialError, NotImplementedError):
+    split = linear_partial_fractions(rational, u)
+    if split is None:
         return None
-    total = sp.S.Zero
-    for term in terms:
-        coeff, power = term.as_independent(u, as_Add=False)
-        base, k = power.as_base_exp() if power != 1 else (u, sp.S.Zero)
-        if not k.is_Integer or not base.is_polynomial(u) or sp.degree(base, u) != 1:
+    polynomial, poles = split
+    total = sp.Add(*[m * _power(int(j), lam, u, a, b) for (j,), m in sp.Poly(polynomial, u).terms()])
+    for pole in poles:
+        if {sign(a - pole.at), sign(b - pole.at)} not in ({1}, {-1}):
             return None
-        slope, intercept = sp.Poly(base, u).all_coeffs()
-        if k >= 0:
-            total += coeff * sp.Add(*[m * _power(int(j), lam, u, a, b)
-                                      for (j,), m in sp.Poly(sp.expand(base**k), u).terms()])
-            continue
-        c = -intercept / slope
-        sides = {sign(a - c), sign(b - c)}
-        if sides not in ({1}, {-1}):
-            return None
-        total += coeff * slope ** k * _pole(int(-k), c, lam, a, b)
+        total += pole.coefficient * _pole(pole.order, pole.at, lam, a, b)
     return total
 
 
@@ -77,11 +67,10 @@ def exponential_integral(engine, g: sp.Expr) -> Expectation | None:
     """E[g] when g·p is a rational function times e^{λu + μ} on a bounded interval, with a pole of the rational
     function (else Euler and incomplete-Gamma integrals apply)."""
     ctx = engine.ctx
-    if ctx.interval is None or ctx.support_depends_on_params or g.has(*KINKED):
+    found = bounded_interval(ctx, g)
+    if found is None:
         return None
-    u, s = ctx.interval
-    if not (s.inf.is_finite and s.sup.is_finite):
-        return None
+    u, s = found
     shape = quadratic_exponent(g * ctx.density, u, degree=1)
     if shape is None:
         return None
