@@ -278,7 +278,7 @@ def numeric_expectations(
         if len(data) == 1 and _is_discrete(sets[data[0]]):
             fn = _in_log_space(sp.sympify(expr).subs(floats), sp.sympify(density).subs(floats), data[0],
                                sets[data[0]]) or _lambda(data, at)
-            out.append(_sum_1d(fn, sets[data[0]], _lazy_mpmath(data, at)))
+            out.append(_expectation(fn, data, sets, _lazy_mpmath(data, at)))
             continue
         if len(data) == 1:  # the ends as the same floats as in the integrand, so that x − lo is exactly t
             value = _from_the_ends(at, data[0], support[data[0]].subs(floats))
@@ -380,8 +380,10 @@ def _in_log_space(f: sp.Expr, density: sp.Expr, k: sp.Symbol, s: sp.Set):
     usable = np.isfinite(p) & (p > 1e-300)
     if not np.any(usable) or not np.allclose(q[usable], p[usable], rtol=1e-9, atol=0.0):
         return None
-    def term(ks: np.ndarray) -> np.ndarray:  # the log form where it is real (a log of a square at a negative base
-        f_k = _real_or_nan(factor(ks))        # is nan there), else the product as written
+
+    def term(ks: np.ndarray) -> np.ndarray:
+        """The log form where it is real, else p as written (log (a − k)² = 2 log(a − k) is nan for k > a)."""
+        f_k = _real_or_nan(factor(ks))
         logs = _real_or_nan(log_term(ks))
         return np.where(np.isnan(logs), f_k * _real_or_nan(plain(ks)), f_k * np.exp(logs))
 

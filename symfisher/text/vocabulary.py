@@ -10,6 +10,7 @@ Nothing else is callable, and no name starting with ``__`` is accepted anywhere.
 
 from __future__ import annotations
 
+import difflib
 from collections.abc import Callable, Mapping
 
 import sympy as sp
@@ -80,8 +81,6 @@ OTHER_NAMES: Mapping[str, str] = {
 def suggestion(name: str) -> str:
     """``"; did you mean …?"`` for a name that is not a function here: another tool's name for one
     (:data:`OTHER_NAMES`) or a near spelling of one, else ``""``."""
-    import difflib
-
     close = OTHER_NAMES.get(name) or next(iter(difflib.get_close_matches(name, FUNCTIONS, n=1, cutoff=0.8)), None)
     return f"; did you mean {close}?" if close else ""
 

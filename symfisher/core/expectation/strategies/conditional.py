@@ -23,6 +23,9 @@ MARGINAL_OPERATIONS = 200  # a marginal density larger than this is not simplifi
 TRY_SECONDS = 4.0  # the two child engines of one order together (the FGM copula: 1.5 s)
 MAX_MISSES = 2  # entries an order may leave open before it is no longer tried (the FGM law with exponential margins)
 TIDY_SECONDS = 1.0  # E[f | y] on one denominator (:func:`over_one_denominator`)
+#: the functions a density may hold for SymPy to find its marginal: sympy.stats' multivariate Laplace law (Bessel K)
+#: and generalized multivariate log-gamma law (a series) had each cost a second in vain
+ELEMENTARY = (sp.exp, sp.log, sp.sin, sp.cos, sp.tan, sp.sinh, sp.cosh, sp.tanh)
 
 
 def _marginal(engine, inner: sp.Symbol, outer: sp.Symbol) -> sp.Expr | None:
@@ -75,7 +78,9 @@ def over_one_denominator(h: sp.Expr, y: sp.Symbol) -> sp.Expr:
 def conditional(engine, f: sp.Expr) -> Expectation | None:
     ctx = engine.ctx
     if engine.depth > 0 or len(ctx.data) != 2 or ctx.discrete or ctx.joint is not None \
-            or ctx.support_depends_on_params or not all(isinstance(s, sp.Interval) for s in ctx.support.values()):
+            or ctx.support_depends_on_params or not all(isinstance(s, sp.Interval) for s in ctx.support.values()) \
+            or ctx.density.has(sp.Sum, sp.Integral) \
+            or not all(isinstance(g, ELEMENTARY) for g in ctx.density.atoms(sp.Function)):
         return None
     misses = engine.cached("conditional-misses", dict)  # outer variable → entries it left open
     for outer in reversed(ctx.data):
@@ -92,16 +97,16 @@ def conditional(engine, f: sp.Expr) -> Expectation | None:
             outer, m, ctx.support[outer], ctx.to_user[outer], f"{ctx.label}, marginal of {ctx.to_user[outer]}"))
         with engine.within(TRY_SECONDS, hard=True):
             h = engine.child(given).expect(f)
-            if not h.closed:
+            if not h.closed or any(c.has(outer) for c in h.conditions):  # holds only for some y: not under m
                 continue
             r = engine.child(of_outer).expect(engine.hard(over_one_denominator, h.value, outer, seconds=TIDY_SECONDS))
-        if not r.closed:
+        conditions = (*h.conditions, *r.conditions)
+        if not r.closed or engine.spot_check(f, r.value, conditions=conditions) is False:  # the double integral
             continue
         misses[outer] -= 1
         y = ctx.to_user[outer]
         detail = Note.of("tower rule over ", y, ", marginal density ", eq(sp.Function("m")(y), m.xreplace(ctx.to_user)),
                          "; given ", y, ": ", *((h.detail,) if h.detail else ("closed",)),
                          "; then over ", y, ": ", *((r.detail,) if r.detail else ("closed",)), rule="tower rule")
-        return Expectation(r.value, ("conditional", *h.strategies, *r.strategies), detail=detail,
-                           conditions=(*h.conditions, *r.conditions))
+        return Expectation(r.value, ("conditional", *h.strategies, *r.strategies), detail=detail, conditions=conditions)
     return None
