@@ -217,3 +217,18 @@ def test_the_fgm_copula_information_closes_by_the_tower_rule_and_dilogarithms():
         if t:
             assert float(d.fisher[0, 0].subs(theta, sp.Float(t, 30)).evalf(30)) == pytest.approx(series, rel=1e-12)
     assert r"The closed form of $\mathcal{I}_{\theta\theta}$ has no NumPy/SciPy code" in d.to_latex()
+
+
+@pytest.mark.slow
+def test_the_fgm_law_with_exponential_margins_is_proved_by_the_residual_route():
+    """λ₁λ₂e^{−λ₁x₁−λ₂x₂}(1 + θ(1 − 2e^{−λ₁x₁})(1 − 2e^{−λ₂x₂})): its entries stay open, but ∫∂²p = 0 term by term.
+    The tower rule is not tried there: its marginal and child engines had taken the residual route's whole time."""
+    x1, x2 = sp.symbols("x1 x2", positive=True)
+    l1, l2 = sp.symbols("l1 l2", positive=True)
+    theta = sp.Symbol("theta", real=True)
+    half_line = sp.Interval.open(0, sp.oo)
+    density = l1 * l2 * sp.exp(-l1 * x1 - l2 * x2) * (1 + theta * (1 - 2 * sp.exp(-l1 * x1)) * (1 - 2 * sp.exp(-l2 * x2)))
+    model = sf.Model.from_pdf(density, [x1, x2], [l1, l2, theta], {x1: half_line, x2: half_line},
+                              domain={theta: sp.Interval.open(-1, 1)}, name="fgm-exponential")
+    d = sf.derive(model)
+    assert d.equality.status == "proved" and d.equality.reason.rule == "residual in expectation", d.equality.reason

@@ -6,6 +6,12 @@ from __future__ import annotations
 from typing import NamedTuple
 
 import sympy as sp
+from sympy.polys.polyerrors import BasePolynomialError
+
+#: What SymPy's ``apart`` (and ``Poly``) raise where they cannot split: PolynomialError for a coefficient taken as
+#: not constant, CoercionFailed for one that holds an exponential of a covariate (the FGM law with exponential
+#: margins given x₂: e^{λ₂x₂} in a coefficient), NotImplementedError for other domains.
+APART_FAILURES = (BasePolynomialError, NotImplementedError)
 
 
 class Pole(NamedTuple):
@@ -26,7 +32,7 @@ def linear_partial_fractions(rational: sp.Expr, x: sp.Symbol) -> tuple[sp.Expr, 
     """
     try:
         terms = sp.Add.make_args(sp.apart(sp.cancel(rational), x))
-    except (sp.PolynomialError, NotImplementedError):
+    except APART_FAILURES:
         return None
     polynomial, poles = sp.S.Zero, []
     for term in terms:

@@ -27,6 +27,7 @@ from typing import Callable
 import sympy as sp
 
 from symfisher.core.expectation.base import KINKED, Expectation, confirmed
+from symfisher.core.expectation.partial_fractions import APART_FAILURES
 from symfisher.core.expectation.registry import register
 from symfisher.core.note import Note, eq, listed
 from symfisher.core.simplify import HYPERBOLIC
@@ -139,7 +140,7 @@ def _tail_of(exponent: sp.Expr, rational: sp.Expr, x: sp.Symbol, lo: sp.Expr,
     const, shifted = sp.cancel(rational.xreplace({x: v + vertex})).as_independent(v, as_Add=False)
     try:
         terms = sp.Add.make_args(sp.apart(shifted, v))
-    except (sp.PolynomialError, NotImplementedError):  # a coefficient apart cannot take as a constant
+    except APART_FAILURES:  # a coefficient apart cannot take as a constant
         return None
     total = sp.Integer(0)
     for term in terms:

@@ -17,6 +17,7 @@ from typing import Callable
 import sympy as sp
 
 from symfisher.core.expectation.base import KINKED, Expectation, confirmed, linear_in, split_product
+from symfisher.core.expectation.partial_fractions import APART_FAILURES
 from symfisher.core.expectation.registry import register
 from symfisher.core.note import Note, eq
 
@@ -48,7 +49,7 @@ def hurwitz_terms(integrand: sp.Expr, x: sp.Symbol):
     try:
         num, den = sp.fraction(sp.cancel(sp.together(sp.powsimp(varying, combine="exp"))))
         den = sp.factor(den)
-    except (sp.PolynomialError, NotImplementedError):
+    except APART_FAILURES:
         return None
     found, rest = None, sp.Integer(1)
     for f in sp.Mul.make_args(den):

@@ -30,6 +30,7 @@ from typing import Callable
 import sympy as sp
 
 from symfisher.core.expectation.base import KINKED, Expectation, confirmed, linear_in, split_product
+from symfisher.core.expectation.partial_fractions import APART_FAILURES
 from symfisher.core.expectation.registry import register
 from symfisher.core.note import Note, eq
 
@@ -73,7 +74,7 @@ def _linear_denominator(integrand: sp.Expr, u: sp.Symbol) -> bool:
 def _cancelled_terms(integrand: sp.Expr, u: sp.Symbol) -> list[tuple[sp.Expr, sp.Expr, int, sp.Expr]] | None:
     try:
         return _terms(sp.cancel(integrand), u)
-    except (sp.PolynomialError, NotImplementedError):
+    except APART_FAILURES:
         return None
 
 
@@ -197,7 +198,7 @@ def stieltjes_terms(integrand: sp.Expr, u: sp.Symbol):
     try:
         num, den = sp.fraction(sp.cancel(sp.together(varying)))
         den = sp.factor(den)
-    except (sp.PolynomialError, NotImplementedError):
+    except APART_FAILURES:
         return None
     linear = sp.Mul(*[f for f in sp.Mul.make_args(den) if f.has(u) and f.is_polynomial(u)])
     slope, const = linear_in(linear, u) if linear.has(u) else (None, None)

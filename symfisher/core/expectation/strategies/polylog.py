@@ -28,6 +28,7 @@ from typing import Callable
 import sympy as sp
 
 from symfisher.core.expectation.base import KINKED, Expectation
+from symfisher.core.expectation.partial_fractions import APART_FAILURES
 from symfisher.core.expectation.registry import register
 from symfisher.core.expectation.strategies.substitution import HYPERBOLIC
 from symfisher.core.note import Note, eq
@@ -106,7 +107,7 @@ def unit_interval_integral(pieces: list[sp.Expr], u: sp.Symbol, L: sp.Symbol,
             parts = sp.Add.make_args(sp.apart(ratio, u))
             if any(sp.degree(b, u) > 1 for b in _bases(parts, u)) and not ratio.free_symbols - {u}:
                 parts = sp.Add.make_args(sp.expand_mul(sp.apart(ratio, u, full=True).doit()))  # 1 + u² = (1 + iu)(1 − iu)
-        except (sp.PolynomialError, NotImplementedError):  # a coefficient apart cannot take as a constant
+        except APART_FAILURES:  # a coefficient apart cannot take as a constant
             return None
         for part in parts:
             found = _power_term(int(k), part, u, positive)
