@@ -143,28 +143,25 @@ def _values(s: sp.Set) -> np.ndarray | None:
     return None
 
 
-def _sum_1d(fn, s: sp.Set, fmp=None) -> float:
+def _sum_1d(fn, s: sp.Set) -> float:
     """Σ fn(k) over a discrete set, outward from the largest term (:func:`_peak`) in both directions, each run until
     its terms fall below 1e-18 of the sum and of the largest term, and no longer grow. Summed from the first value
     instead, the terms of the generalized Poisson law at θ = 561, λ = 0.985 (mean 37,400) were 1e-244 and the sum
     stopped at once. An upward run still not settled after :data:`_MAX_TERMS` terms (a power-law tail: the zeta
     law's E[log² X] at s = 2.2 has 1e-4 of its value beyond 200,000 terms) gets its tail by
-    :func:`_euler_maclaurin_tail`. With ``fmp`` (the summand in mpmath) a term that overflows the floats is
-    recomputed in arbitrary precision (:func:`_terms`)."""
+    :func:`_euler_maclaurin_tail`. Terms that overflow the floats are the caller's: :func:`_in_log_space`."""
     vals = _values(s)
     if vals is not None:
-        return float(np.sum(_terms(fn, fmp, vals) if fmp else np.asarray(fn(vals), dtype=float) * np.ones_like(vals)))
+        return float(np.sum(np.asarray(fn(vals), dtype=float) * np.ones_like(vals)))
     step = abs(int(s.step)) if isinstance(s, sp.Range) else 1
     if not s.inf.is_finite and not s.sup.is_finite:  # Integers: sum both directions from 0
-        flipped = None if fmp is None else (lambda k: fmp(-k))
-        return _sum_1d(fn, sp.S.Naturals0, fmp) + _sum_1d(lambda k: fn(-k), sp.S.Naturals, flipped)
+        return _sum_1d(fn, sp.S.Naturals0) + _sum_1d(lambda k: fn(-k), sp.S.Naturals)
     if not s.inf.is_finite:  # a run down to −∞: the same sum in −k
-        flipped = None if fmp is None else (lambda k: fmp(-k))
-        return _sum_1d(lambda k: fn(-k), sp.Range(-int(s.sup), sp.oo, step), flipped)
+        return _sum_1d(lambda k: fn(-k), sp.Range(-int(s.sup), sp.oo, step))
     start = int(s.inf)
     peak = _peak(fn, start, step)
-    below, largest = _run(fn, fmp, peak - step, -step, (peak - start) // step, 0.0)[:2]
-    above, _, k, block = _run(fn, fmp, peak, step, _MAX_TERMS, largest)
+    below, largest = _run(fn, peak - step, -step, (peak - start) // step, 0.0)[:2]
+    above, _, k, block = _run(fn, peak, step, _MAX_TERMS, largest)
     if block is None or step != 1 or not math.isfinite(above):  # settled, or a divergent sum (terms grown to inf)
         return below + above
     return below + above + _euler_maclaurin_tail(fn, float(k), block)
@@ -181,7 +178,7 @@ def _peak(fn, start: int, step: int) -> int:
     return start + step * int(offsets[int(np.argmax(size))]) if np.any(size > 0) else start
 
 
-def _run(fn, fmp, first: int, step: int, count: float, largest: float) -> tuple[float, float, float, np.ndarray | None]:
+def _run(fn, first: int, step: int, count: float, largest: float) -> tuple[float, float, float, np.ndarray | None]:
     """Σ_{j<count} fn(first + step·j) in blocks: (sum, largest |term| so far, the next value, the last block where the
     run is not settled after ``count`` terms, else ``None``). A term that is nan more than 50 values from ``first``
     (inf/inf far out in a tail) counts as 0."""
@@ -191,7 +188,7 @@ def _run(fn, fmp, first: int, step: int, count: float, largest: float) -> tuple[
         n = int(min(_BLOCK, count - j))
         ks = first + step * np.arange(j, j + n, dtype=float)
         with np.errstate(all="ignore"):
-            block = _terms(fn, fmp, ks) if fmp else np.asarray(fn(ks), dtype=float) * np.ones_like(ks)
+            block = np.asarray(fn(ks), dtype=float) * np.ones_like(ks)
         block = np.where(np.isnan(block) & (np.abs(ks - first) > 50), 0.0, block)
         total += float(np.sum(block))
         j += n
@@ -278,7 +275,7 @@ def numeric_expectations(
         if len(data) == 1 and _is_discrete(sets[data[0]]):
             fn = _in_log_space(sp.sympify(expr).subs(floats), sp.sympify(density).subs(floats), data[0],
                                sets[data[0]]) or _lambda(data, at)
-            out.append(_expectation(fn, data, sets, _lazy_mpmath(data, at)))
+            out.append(_expectation(fn, data, sets))
             continue
         if len(data) == 1:  # the ends as the same floats as in the integrand, so that x − lo is exactly t
             value = _from_the_ends(at, data[0], support[data[0]].subs(floats))
@@ -398,21 +395,8 @@ def _real_or_nan(values) -> np.ndarray:
     return values.astype(float)
 
 
-def _lazy_mpmath(args: Sequence[sp.Symbol], expr: sp.Expr):
-    """``expr`` as an mpmath function, compiled at its first call (most sums never need it)."""
-    compiled: list = []
-
-    def evaluate(*values):
-        if not compiled:
-            compiled.append(safe_lambdify(args, expr, "mpmath"))
-        return compiled[0](*values)
-
-    return evaluate
-
-
-def _expectation(fn, data: list[sp.Symbol], sets: Mapping[sp.Symbol, sp.Set], fmp=None) -> float:
-    """∫ fn over the sets (Σ for discrete ones): the quadrature of :func:`numeric_expectations` at one point
-    (``fmp``, fn in mpmath, repairs the terms of a sum over one variable that overflow: :func:`_sum_1d`)."""
+def _expectation(fn, data: list[sp.Symbol], sets: Mapping[sp.Symbol, sp.Set]) -> float:
+    """∫ fn over the sets (Σ for discrete ones): the quadrature of :func:`numeric_expectations` at one point."""
     from scipy import integrate
 
     discrete = [_is_discrete(sets[x]) for x in data]
@@ -430,7 +414,7 @@ def _expectation(fn, data: list[sp.Symbol], sets: Mapping[sp.Symbol, sp.Set], fm
         warnings.simplefilter("ignore")
         if all(discrete):
             if len(data) == 1:
-                return _sum_1d(fn, sets[data[0]], fmp)
+                return _sum_1d(fn, sets[data[0]])
             grids = [_values(sets[x]) if _values(sets[x]) is not None else np.arange(0, 400.0) for x in data]
             return float(sum(fn(*combo) for combo in itertools.product(*grids)))
         if len(data) == 1:
