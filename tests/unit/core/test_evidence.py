@@ -62,13 +62,14 @@ _k = sp.Symbol("k", integer=True, nonnegative=True)
 _GENERALIZED_POISSON = _theta * (_theta + _lamda * _k) ** (_k - 1) * sp.exp(-_theta - _lamda * _k) / sp.factorial(_k)
 
 
-def test_terms_of_a_sum_that_overflow_the_floats_are_recomputed_in_arbitrary_precision():
-    """(θ + λk)^(k−1) is inf from k ≈ 170 on at λ = 0.4 while k! is still finite, so the float sum was inf. With
-    those terms in mpmath, E[s_θ²] = 1/θ − λ/(θ + 2λ): by k·p_θ(k) = (θ/θ′)(θ′ + λj)p_θ′(j) (j = k − 1,
-    θ′ = θ + λ) every E[k^a/(θ + λk)^b] in −E[H_θθ] reduces to E[1/(θ + λk)] = (θ + λ − λθ)/(θ(θ + λ))."""
+def test_a_sum_whose_terms_overflow_the_floats_is_taken_in_log_space():
+    """(θ + λk)^(k−1) is inf from k ≈ 170 on at λ = 0.4 while k! is still finite, so the float sum was inf. In log
+    space, and outward from its largest term (at θ = 561, λ = 0.985 the mass lies near k = 37,400), E[s_θ²] is
+    1/θ − λ/(θ + 2λ): by k·p_θ(k) = (θ/θ′)(θ′ + λj)p_θ′(j) (j = k − 1, θ′ = θ + λ) every E[k^a/(θ + λk)^b] in
+    −E[H_θθ] reduces to E[1/(θ + λk)] = (θ + λ − λθ)/(θ(θ + λ))."""
     from symfisher.core.evidence import numeric_expectation
 
     score = (_k - 1) / (_theta + _lamda * _k) - 1 + 1 / _theta
-    for t, lam in ((1.3, 0.4), (0.7, 0.2), (2.5, 0.8)):
+    for t, lam in ((1.3, 0.4), (0.7, 0.2), (2.5, 0.8), (561.0, 0.985)):
         got = numeric_expectation(score**2, _GENERALIZED_POISSON, {_k: sp.Range(0, sp.oo)}, {_theta: t, _lamda: lam})
         assert got == pytest.approx(1 / t - lam / (t + 2 * lam), rel=1e-12), (t, lam)
