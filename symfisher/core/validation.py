@@ -75,7 +75,26 @@ def _probes(model: Model, point: dict):
     if model.joint_support is not None:
         return _joint.joint_probes(model.joint_support, list(model.data), model.support_map, point)
     grids = [_data_probes(s, point) for _, s in model.support]
-    return zip(*grids) if len(grids) > 1 else ((g,) for g in grids[0])
+    if len(grids) > 1:
+        return zip(*grids)
+    (_, s), = model.support
+    return ((g,) for g in grids[0] + _dense_probes(s, point))
+
+
+DENSE_PROBES = 41  # evenly spread data points beside the five probes, for one continuous variable on an interval
+
+
+def _dense_probes(s: sp.Set, point: dict) -> list[float]:
+    """:data:`DENSE_PROBES` points across an interval's span (its first 20 units where it is a half-line, [−10, 10]
+    on ℝ), off any round grid: the cardioid law (1 + 2ρ cos(x − μ))/(2π) on (−π, π) is negative near x = μ ± π for
+    ρ > ½, which the five probes missed, so ρ ∈ (0, 0.59) was accepted."""
+    s = s.subs(point) if s.free_symbols else s
+    if not isinstance(s, sp.Interval) or is_discrete_set(s):
+        return []
+    lo, hi = float(s.inf), float(s.sup)
+    lo, hi = (lo, hi) if math.isfinite(lo) and math.isfinite(hi) else \
+        (lo, lo + 20.0) if math.isfinite(lo) else (hi - 20.0, hi) if math.isfinite(hi) else (-10.0, 10.0)
+    return [lo + (hi - lo) * f for f in np.linspace(0.0113, 0.9887, DENSE_PROBES)]
 
 
 def _negative_at(model: Model, point: dict, compiled: Callable[[dict], Callable | None] | None = None
