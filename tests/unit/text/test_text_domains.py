@@ -76,6 +76,18 @@ def test_positive_alone_is_refused_naming_the_declared_domain():
                         r"declare p:\(0, 1\)", text), text
 
 
+def test_a_declared_interval_is_checked_near_its_ends():
+    """The cardioid law is a density for ρ ≤ ½ only; parameter points are drawn in the middle 70 % of a declared
+    interval, so ρ ∈ (0, 0.59) had been accepted. Now ρ is also tried near each end, and the error names such a ρ."""
+    cardioid = "(1 + 2*rho*cos(x - mu))/(2*pi)"
+    with pytest.raises(ModelError) as info:
+        sf.Model.from_string(cardioid, "x:(-pi, pi)", "mu:real rho:(0, 0.59)", name="cardioid")
+    text = str(info.value)
+    rho = sp.Rational(re.search(r"rho=(\d+/\d+)", text).group(1))
+    assert rho > sp.Rational(1, 2) and "inside the declared domain" in text, text
+    assert sf.Model.from_string(cardioid, "x:(-pi, pi)", "mu:real rho:(0, 0.5)", name="cardioid").params
+
+
 def test_covariate_interval_is_a_domain_and_data_interval_is_a_support():
     m = sf.Model.from_string("exp(-(y-b*z)^2/2)/sqrt(2*pi)", "y", "b", "Reals", given="z:(0, 10]")
     (z,) = m.given
