@@ -232,7 +232,8 @@ def _validate(model: Model, points: int, seed: int, budget: Budget, declared: bo
     if not declared:
         narrowed = {s: _narrower(s, d, model) for s, d in domains.items()}
         candidates += parameter_points(symbols, narrowed, points * 6, seed + 1)
-    else:  # drawn points keep to the middle 70 % of an interval: its ends are the declaration's to answer for
+    elif label == "declared":  # drawn points keep to the middle 70 % of an interval: its ends are the user's to
+        # answer for (not an inferred interval's: one parameter's slice at a point, whose corners may hold no density)
         candidates += _near_the_ends(candidates[:points], {s: d for s, d in domains.items() if s in symbols})
     good, first_bad = [], None
     compiled = _compiled_density(model, symbols)
