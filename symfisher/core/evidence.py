@@ -365,10 +365,8 @@ def _in_log_space(f: sp.Expr, density: sp.Expr, k: sp.Symbol, s: sp.Set):
         return None
     try:  # f and log p compiled apart: SymPy folds exp(−log Γ(k + 1)) back into 1/Γ(k + 1)
         factor, log_term, plain = (safe_lambdify([k], e) for e in (f, log_p, density))
-        first = int(s.inf) if s.inf.is_finite else int(s.sup) if s.sup.is_finite else 0
-        step = abs(int(s.step)) if isinstance(s, sp.Range) else 1
-        sign = 1 if s.inf.is_finite or not s.sup.is_finite else -1
-        ks = first + sign * step * np.array([0.0, 1, 2, 3, 5, 8, 13, 21, 34, 55, 89, 144])
+        first, step, _ = _walk(s)
+        ks = first + step * np.array([0.0, 1, 2, 3, 5, 8, 13, 21, 34, 55, 89, 144])
         with np.errstate(all="ignore"):
             p = np.asarray(plain(ks), dtype=float) * np.ones_like(ks)
             q = np.exp(_real_or_nan(log_term(ks)))
@@ -714,7 +712,7 @@ def _nth(s: sp.Set, i: int) -> float:
 
 
 def _walk(s: sp.Set) -> tuple[int, int, bool]:
-    """(first value, step, two-sided) of an infinite discrete set."""
+    """(first value, step, two-sided) of a discrete set: from its lower end up, else from its upper end down."""
     step = abs(int(s.step)) if isinstance(s, sp.Range) else 1
     if s.inf.is_finite:
         return int(s.inf), step, False
