@@ -256,6 +256,7 @@ def _validate(model: Model, points: int, seed: int, budget: Budget, declared: bo
         hint = CONSTRAINED.format(data=tuple(model.data)) if len(model.data) > 1 and model.joint_support is None else ""
         raise ModelError(NEGATIVE.format(name=model.name, value=value, where=f"{where_s} with {_fmt(point)}") + hint)
     if not declared:
+        _check_given_ends(model, good[:points], compiled)
         inferred = _narrowed(model, good, points, seed, budget)
         if inferred:
             return inferred
@@ -294,6 +295,35 @@ def _near_the_ends(points: list[dict], domains: dict) -> list[dict]:
             for f in (NEAR_THE_END, 1 - NEAR_THE_END):
                 out.append({**point, s: sp.Rational(round((lo + (hi - lo) * f) * 10**6), 10**6)})
     return out
+
+
+def _check_given_ends(model: Model, good: list[dict], compiled) -> None:
+    """Raise where the density is negative near an end of a bounded interval given through ``domain=`` (the Python
+    API's declaration), the other parameters held at points where it is a density. Draws outside the middle 70 % of
+    such an interval are never made, and a draw where p < 0 is retried, so the cardioid law with
+    ``domain={rho: Interval.open(0, 1)}``, negative for ρ > ½, had been accepted.
+
+    Not where the edge moves with the other parameters: a joint constraint no interval can state (the negative
+    multinomial law's p₁ + p₂ + p₃ < 1, given as p_i ∈ (0, 1] each)."""
+    given = {s: d for s, d in model.domain if s in model.params or s in model.given}
+    for anchor in good:
+        for s, d in given.items():
+            for point in _near_the_ends([anchor], {s: d}):
+                bad = _negative_at(model, point, compiled)
+                if bad is not None:
+                    bad = _negative_at(model, point)  # checked exactly: a value to report
+                if bad is not None and cmath.isfinite(bad[0]) and _edge_is_fixed(model, s, good):
+                    _raise_outside_declared(model, point, bad, "given", anchor=anchor, param=s)
+
+
+def _edge_is_fixed(model: Model, param: sp.Symbol, anchors: list[dict]) -> bool:
+    """The valid interval of ``param`` is the same along every anchor's slice, a fact about ``param`` alone that its
+    domain can state (to 1 %, the data probes' resolution: the cardioid law's edge ½ reads 0.5000 and 0.5007 at two
+    values of μ)."""
+    found = [v.numeric for anchor in anchors for v in _valid_intervals(model, anchor, [param])]
+    if len(found) < len(anchors):  # valid all along some slice, bad near an end of another: the edge moves
+        return False
+    return all(math.isclose(a, b, rel_tol=1e-2, abs_tol=1e-9) for edges in found for a, b in zip(edges, found[0]))
 
 
 def _spread_point(model: Model, candidates: list[dict], chosen: list[dict], compiled) -> dict | None:
@@ -361,18 +391,38 @@ def _narrowed(model: Model, good: list[dict], points: int, seed: int, budget: Bu
     raise failure
 
 
-def _raise_outside_declared(model: Model, point: dict, bad: tuple[float, dict], label: str = "declared") -> None:
+def _raise_outside_declared(model: Model, point: dict, bad: tuple[float, dict], label: str = "declared", *,
+                            anchor: dict | None = None, param: sp.Symbol | None = None) -> None:
     """The density is negative at ``point`` of the declared domains: say so, naming those domains and,
-    where one parameter's valid interval can be found, that interval."""
+    where one parameter's valid interval can be found, that interval (of ``param`` alone, through ``anchor``, a
+    point where the density is one, when they are given)."""
     value, where = bad
     where_s = ", ".join(f"{k}={v:g}" for k, v in where.items())
-    domains = "; ".join(f"{p} ∈ {written_set(d)}" for p, d in model.domain_map.items() if p in point)
-    found = [v for v in _valid_intervals(model, point) if v.interval is not None]
-    advice = (f"it is a density for {found[0].describe()}: declare "
-              f"{found[0].param}:{written_set(found[0].interval)}" if found
-              else f"declare the interval where it is a density, e.g. {model.params[0]}:(low, high)")
+    named = dict(model.domain) if label == "given" else model.domain_map
+    domains = "; ".join(f"{p} ∈ {written_set(d)}" for p, d in named.items() if p in point)
+    along = _valid_intervals(model, anchor or point, [param] if param is not None else None)
+    if label == "given":  # through the Python API: edges that do not snap to rationals are worth passing too
+        if along:
+            v = along[0]
+            advice = f"it is a density for {v.describe()}: pass domain={{{v.param}: {_as_given(v)}}}"
+        else:
+            advice = ("pass the interval where it is a density, e.g. "
+                      f"domain={{{param or model.params[0]}: Interval(a, b)}}")
+    else:
+        found = [v for v in along if v.interval is not None]
+        advice = (f"it is a density for {found[0].describe()}: declare "
+                  f"{found[0].param}:{written_set(found[0].interval)}" if found
+                  else f"declare the interval where it is a density, e.g. {model.params[0]}:(low, high)")
     raise ModelError(NEGATIVE.format(name=model.name, value=value, where=f"{where_s} with {_fmt(point)}")
                      + f", inside the {label} domain ({domains}); {advice}")
+
+
+def _as_given(v: ValidInterval) -> sp.Interval:
+    """The valid interval as a ``domain=`` value: edges found numerically to 6 digits, an edge of the domain as it is."""
+    if v.interval is not None:
+        return v.interval
+    ends = [d if float(d) == e else sp.Float(e, 6) for e, d in zip(v.numeric, (v.assumed.inf, v.assumed.sup))]
+    return sp.Interval.open(*ends)
 
 
 def _valid_intervals(model: Model, point: dict, params=None) -> list[ValidInterval]:

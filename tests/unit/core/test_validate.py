@@ -145,6 +145,24 @@ def test_the_edge_of_a_periodic_density_is_found_between_the_five_probes():
     assert 0.5 <= edge < 0.51, str(info.value)
 
 
+
+@pytest.mark.parametrize("upper", [sp.Rational(59, 100), sp.Integer(1)])
+def test_the_ends_of_a_domain_given_through_the_api_are_checked(upper):
+    """A ``domain=`` interval is the user's declaration: the cardioid law with ρ ∈ (0, 1), negative for ρ > ½, had
+    been accepted (draws keep to the middle 70 % of an interval, and a draw where p < 0 is retried). The error names
+    the given domain and the interval to pass instead; ρ ∈ (0, ½) validates."""
+    rho = sp.Symbol("rho", positive=True)
+    pdf = (1 + 2 * rho * sp.cos(x - mu)) / (2 * sp.pi)
+    with pytest.raises(sf.ModelError) as info:
+        sf.Model.from_pdf(pdf, x, [mu, rho], sp.Interval.open(-sp.pi, sp.pi), domain={rho: sp.Interval.open(0, upper)})
+    message = str(info.value)
+    assert f"inside the given domain (rho ∈ (0, {upper}))" in message, message
+    edge = float(re.search(r"pass domain=\{rho: Interval\.open\(0, ([0-9.]+)\)\}", message).group(1))
+    assert 0.5 <= edge < 0.51, message
+    half = sp.Interval.open(0, sp.Rational(1, 2))
+    assert sf.Model.from_pdf(pdf, x, [mu, rho], sp.Interval.open(-sp.pi, sp.pi), domain={rho: half}).domain_map[rho] == half
+
+
 # ---------------------------------------------------------------- domains wider than where the density is one
 NARROWED = {
     "negative binomial, p positive": (_negbin(5), k, [p], sp.Range(0, sp.oo), (p, sp.Interval.open(0, 1))),
