@@ -273,8 +273,8 @@ def numeric_expectations(
             raise ValueError(f"numeric expectation needs values for {sorted(map(str, leftover))}")
         sets = {x: s.subs(point) if hasattr(s, "subs") else s for x, s in support.items()}
         if len(data) == 1 and _is_discrete(sets[data[0]]):
-            fn = _in_log_space(sp.sympify(expr).subs(floats), sp.sympify(density).subs(floats), data[0],
-                               sets[data[0]]) or _lambda(data, at)
+            fn = _in_log_space(*_gammas_moved(sp.sympify(expr).subs(floats), sp.sympify(density).subs(floats),
+                                              data[0]), data[0], sets[data[0]]) or _lambda(data, at)
             out.append(_expectation(fn, data, sets))
             continue
         if len(data) == 1:  # the ends as the same floats as in the integrand, so that x − lo is exactly t
@@ -349,6 +349,16 @@ def _half_line(piece: sp.Expr, t: sp.Symbol) -> float:
     in_log = piece.subs(t, sp.exp(u)) * sp.exp(u)
     log_value, log_err = _quad_with_error(_lambda([u], in_log), -math.inf, math.inf)
     return log_value if log_err < err else value
+
+
+def _gammas_moved(f: sp.Expr, density: sp.Expr, k: sp.Symbol) -> tuple[sp.Expr, sp.Expr]:
+    """(f, p) with f's factors Γ(k + c)ᵉ and (k + c)!ᵉ moved into p, where :func:`_in_log_space` takes their logs:
+    Γ(k + r + t)/Γ(k + r) under the negative binomial law is inf/inf from k ≈ 170 on."""
+    moved = [m for m in sp.Mul.make_args(f) if isinstance(m.as_base_exp()[0], (sp.gamma, sp.factorial))
+             and m.has(k) and m.as_base_exp()[1].is_number]
+    if not moved:
+        return f, density
+    return f / sp.Mul(*moved), density * sp.Mul(*moved)
 
 
 def _in_log_space(f: sp.Expr, density: sp.Expr, k: sp.Symbol, s: sp.Set):

@@ -533,30 +533,61 @@ def _abs_linear_set(c: sp.Basic, sym: sp.Symbol) -> sp.Set | None:
     return sp.Interval(*ends, left_open=strict, right_open=strict)
 
 
+def _decided(c: sp.Basic, domains) -> sp.Basic:
+    """A condition in one parameter as ``true`` where it holds on the whole domain, ``false`` where it holds nowhere
+    there, else as it is."""
+    sym = next(iter(c.free_symbols))
+    domain = domains.get(sym) or domain_of(sym)
+    try:
+        where = _abs_linear_set(c, sym) or c.as_set()
+        if domain.is_subset(where):
+            return sp.true
+        if where.intersect(domain) is sp.S.EmptySet:
+            return sp.false
+    except (NotImplementedError, TypeError, ValueError, AttributeError):
+        pass
+    return c
+
+
+def _by_sign(c: sp.Basic) -> sp.Basic:
+    """A relation in several parameters as ``true`` or ``false`` where the sign of lhs − rhs, on one denominator,
+    follows from the symbols' assumptions (αw/(αw + 1) < 1 is −1/(αw + 1) < 0 for α, w > 0), else as it is."""
+    if not isinstance(c, (sp.StrictLessThan, sp.LessThan, sp.StrictGreaterThan, sp.GreaterThan)):
+        return c
+    d = sp.together(c.lts - c.gts)  # "smaller side" minus "greater side": the relation says d < 0 (or ≤)
+    strict = isinstance(c, (sp.StrictLessThan, sp.StrictGreaterThan))
+    if d.is_negative or (not strict and d.is_nonpositive):
+        return sp.true
+    if d.is_positive or (strict and d.is_nonnegative):
+        return sp.false
+    return c
+
+
 def settle_conditions(conditions: tuple[sp.Basic, ...], domains) -> tuple[str, tuple[sp.Basic, ...]]:
     """"converges" (every condition holds on the parameter domain), "diverges" (one holds nowhere
     there) or "conditional" with the conditions that remain.
 
     A condition in one parameter is decided against that parameter's domain (|p − 1| < 1 holds on
-    p ∈ (0, 1)); others are kept as they are.
+    p ∈ (0, 1)), and so is each relation in one parameter inside a condition in several: SymPy's sum of the
+    negative binomial law's E[Γ(k + r + t)/Γ(k + r)] holds for (r ≥ 1 ∧ |p − 1| < 1) ∨ (r < 1 ∧ |p − 1| ≤ 1),
+    which is r ≥ 1 ∨ r < 1 on p ∈ (0, 1), true. A relation in several parameters is decided where the sign of
+    its two sides' difference follows from their assumptions (:func:`_by_sign`). Others are kept as they are.
     """
     pending = []
     for c in conditions:
+        if len(c.free_symbols) > 1 and isinstance(c, (sp.And, sp.Or, sp.core.relational.Relational)):
+            c = c.replace(lambda e: isinstance(e, sp.core.relational.Relational),
+                          lambda e: _decided(e, domains) if len(e.free_symbols) == 1 else _by_sign(e))
         if c is sp.true:
             continue
         if c is sp.false:
             return "diverges", ()
         syms = c.free_symbols
         if len(syms) == 1:
-            sym = next(iter(syms))
-            domain = domains.get(sym) or domain_of(sym)
-            try:
-                where = _abs_linear_set(c, sym) or c.as_set()
-                if domain.is_subset(where):
-                    continue
-                if where.intersect(domain) is sp.S.EmptySet:
-                    return "diverges", ()
-            except (NotImplementedError, TypeError, ValueError, AttributeError):
-                pass
+            decided = _decided(c, domains)
+            if decided is sp.true:
+                continue
+            if decided is sp.false:
+                return "diverges", ()
         pending.append(c)
     return ("conditional", tuple(pending)) if pending else ("converges", ())

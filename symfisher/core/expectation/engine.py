@@ -325,12 +325,9 @@ class Engine:
         form valid for k > 1 says nothing at k = 0.4, where the integral diverges); ``None``: undecided. Symbols of
         ``g`` that the model does not know (a location and scale the standardized model no longer has, kept as
         coefficients by its caller) are drawn from their domains too: the identity holds for all of their values."""
-        point = self._point_where(conditions, self.config.seed + seed)
+        point = self._point_where(conditions, self.config.seed + seed, g.free_symbols | value.free_symbols)
         if point is None:
             return None
-        foreign = sorted((g.free_symbols | value.free_symbols) - set(point) - set(self.ctx.data), key=str)
-        rng = random.Random(self.config.seed + seed)
-        point.update({s: draw(self.ctx.domains.get(s, domain_of(s)), rng, bool(s.is_integer)) for s in foreign})
         try:
             closed = numeric_value(value, point, 20)
             numeric = numeric_expectation(g, self.ctx.density, self.ctx.support, point)
@@ -340,11 +337,17 @@ class Engine:
             return None
         return abs(closed - numeric) <= SPOT_CHECK_RTOL * max(1.0, abs(numeric)) + 1e-9
 
-    def _point_where(self, conditions: tuple[sp.Basic, ...], seed: int, tries: int = 20) -> dict | None:
-        """A random parameter point where every condition holds (the first of ``tries`` draws), else ``None``."""
+    def _point_where(self, conditions: tuple[sp.Basic, ...], seed: int, symbols: set = frozenset(),
+                     tries: int = 20) -> dict | None:
+        """A random parameter point where every condition holds (the first of ``tries`` draws), else ``None``; the
+        ``symbols`` the model does not know are drawn from their domains with it (a condition a − t > 0 on the
+        parametric family's t)."""
         holds = satisfies(conditions)
         for n in range(tries if holds else 1):
             point = self.ctx.point(seed + 1000 * n)
+            foreign = sorted(set(symbols) - set(point) - set(self.ctx.data), key=str)
+            rng = random.Random(seed + 1000 * n)
+            point.update({s: draw(self.ctx.domains.get(s, domain_of(s)), rng, bool(s.is_integer)) for s in foreign})
             if holds is None or holds(point):
                 return point
         return None

@@ -68,6 +68,8 @@ ORDER: Mapping[str, tuple[str, ...]] = {
                                # w = √x − √c/√x; Birnbaum–Saunders becomes a Gaussian in w)
         "transform",           # strategies/transform.py
         "substitution",        # strategies/substitution.py
+        "digamma",             # strategies/digamma.py (ψ(x + c)·g as ∂/∂t E[Γ(x + c + t)/Γ(x + c)·g] at t = 0: the
+                               # negative binomial law's E[ψ(k + r)] = ψ(r) − log p)
         "parametric",          # strategies/parametric.py (log h·g as ∂/∂t E[h^t g] at t = 0: after the direct ones)
         "parity",              # strategies/parity.py (odd atoms "symmetry" could not bound: E[sign·g] finite)
         "integrate",           # strategies/direct.py

@@ -8,6 +8,7 @@ from symfisher.core.expectation.strategies import (  # noqa: F401
     bessel_half,
     bessel_k,
     conditional,
+    digamma,
     dilogarithm,
     dirac,
     direct,

@@ -98,6 +98,18 @@ def _direct(expr, limits, discrete):
     return with_conditions(r)
 
 
+def _for_summation(summand: sp.Expr, data) -> tuple[sp.Expr, dict]:
+    """The summand in the forms SymPy's ``summation`` knows, and the map back: a beta function of a count as gamma
+    functions, and each exponential of the parameters alone as one positive symbol (the negative binomial
+    regression's (αe^η/(αe^η + 1))^y is summed as (αw/(αw + 1))^y, which SymPy does not do with e^{β₀ + β₁z})."""
+    summand = summand.replace(lambda e: isinstance(e, sp.beta) and e.has(*data),
+                              lambda e: sp.gamma(e.args[0]) * sp.gamma(e.args[-1]) / sp.gamma(e.args[0] + e.args[-1]))
+    powers = sorted((e for e in summand.atoms(sp.exp) if not e.has(*data) and e.is_positive and e.free_symbols),
+                    key=sp.default_sort_key)
+    named = {e: sp.Dummy("w", positive=True) for e in powers}
+    return summand.xreplace(named), {w: e for e, w in named.items()}
+
+
 @register("integrate", "atom")
 def integrate(engine, g: sp.Expr) -> Expectation | None:
     ctx = engine.ctx
@@ -107,10 +119,11 @@ def integrate(engine, g: sp.Expr) -> Expectation | None:
     g, density = _series_evaluated(engine, g), _series_evaluated(engine, ctx.density)
     if g is None or density is None:
         return None
-    found = engine.hard(_direct, g * density, limits, ctx.discrete)
+    summand, back = (_for_summation(g * density, ctx.data) if ctx.discrete else (g * density, {}))
+    found = engine.hard(_direct, summand, limits, ctx.discrete)
     if found is None:
         return None
-    value, conditions = found
+    value, conditions = (found[0].xreplace(back), tuple(c.xreplace(back) for c in found[1]))
     value = principal(value)
     status, conditions = settle_conditions(conditions, ctx.domains)
     if status == "diverges" or value.has(sp.nan, sp.zoo) or value in (sp.oo, -sp.oo):

@@ -48,7 +48,7 @@ def log_factor(g: sp.Expr, x: sp.Symbol) -> tuple[sp.Expr, int, sp.Expr] | None:
     return h, found[h], sp.Mul(*rest, *others)
 
 
-def _at_zero(engine, value: sp.Expr, t: sp.Symbol) -> sp.Expr | None:
+def at_zero(engine, value: sp.Expr, t: sp.Symbol) -> sp.Expr | None:
     """value at t = 0, or its limit there when the formula is 0/0 (``None``: no finite value)."""
     at = value.subs(t, 0)
     if not at.has(sp.nan, sp.zoo, sp.oo, -sp.oo):
@@ -64,7 +64,7 @@ def _at_zero(engine, value: sp.Expr, t: sp.Symbol) -> sp.Expr | None:
     return None if found is None or found.has(sp.nan, sp.zoo, sp.oo, -sp.oo, sp.Limit) else found
 
 
-def _conditions_at_zero(engine, conditions, t: sp.Symbol) -> tuple[str, tuple[sp.Basic, ...]]:
+def conditions_at_zero(engine, conditions, t: sp.Symbol) -> tuple[str, tuple[sp.Basic, ...]]:
     """The conditions of E[h^t g] at t = 0, as conditions on θ ("diverges" when one fails there)."""
     there = []
     for c in conditions:
@@ -97,10 +97,10 @@ def parametric(engine, g: sp.Expr) -> Expectation | None:
         engine.parametric_level = level
     if not r.closed or r.value.has(sp.Piecewise) or r.value in (sp.oo, -sp.oo):
         return None
-    status, conditions = _conditions_at_zero(engine, r.conditions, t)
+    status, conditions = conditions_at_zero(engine, r.conditions, t)
     if status == "diverges":
         return None
-    value = _at_zero(engine, sp.diff(r.value, t, m), t)
+    value = at_zero(engine, sp.diff(r.value, t, m), t)
     if value is None or value.has(t):
         return None
     tu, X = sp.Symbol("t"), sp.Symbol("X")

@@ -1,0 +1,71 @@
+"""Strategy "digamma" (strategies/digamma.py): E[ψ(x + c)·g] = ∂/∂t E[Γ(x + c + t)/Γ(x + c)·g] at t = 0, the family
+computed by the engine itself. Every closed form is also checked against a sum at a point."""
+
+from __future__ import annotations
+
+import mpmath
+import pytest
+import sympy as sp
+
+from _strategy_cases import apply, model, n, p, same
+from symfisher.core.expectation.strategies.digamma import digamma_factor
+from symfisher.core.model import Model
+
+r = sp.Symbol("r", positive=True)
+a = sp.Symbol("a", positive=True)
+b = sp.Symbol("b", positive=True)
+
+NEGATIVE_BINOMIAL = Model.from_pdf(sp.gamma(n + r) / (sp.factorial(n) * sp.gamma(r)) * p**r * (1 - p) ** n, n, [r, p],
+                                   sp.S.Naturals0, domain={p: sp.Interval.open(0, 1)}, name="negative-binomial",
+                                   validate=False)
+BETA_GEOMETRIC = model(sp.beta(a + 1, b + n - 1) / sp.beta(a, b), n, [a, b], sp.Range(1, sp.oo), "beta-geometric")
+
+
+def series(m, g, point) -> float:
+    """E[g] under m at the parameter point, by mpmath's sum over the support."""
+    (data, support), = m.support
+    term = sp.lambdify(data, (g * m.density).subs(point), "mpmath")
+    return float(mpmath.nsum(term, [int(support.inf), mpmath.inf]))
+
+
+CASES = [
+    # E[ψ(Y + r)] = ψ(r) − log p: the score of r has mean zero (Lawless 1987, Canad. J. Statist. 15, §2)
+    pytest.param(NEGATIVE_BINOMIAL, sp.polygamma(0, n + r), sp.polygamma(0, r) - sp.log(p), {r: 2.3, p: 0.35},
+                 id="negative-binomial"),
+    # E[Y ψ(Y + r)] = ∂/∂r E[Y] + (ψ(r) − log p) E[Y], E[Y] = r(1 − p)/p
+    pytest.param(NEGATIVE_BINOMIAL, n * sp.polygamma(0, n + r),
+                 (1 - p) / p + (sp.polygamma(0, r) - sp.log(p)) * r * (1 - p) / p, {r: 0.6, p: 0.7},
+                 id="negative-binomial-times-the-count"),
+    # E[ψ(K + b − 1)] = ψ(b) + 1/a under the beta-geometric law (the beta function of the count as gammas)
+    pytest.param(BETA_GEOMETRIC, sp.polygamma(0, n + b - 1), sp.polygamma(0, b) + 1 / a, {a: 6.5, b: 1.4},
+                 id="beta-geometric"),
+]
+
+
+@pytest.mark.parametrize("m, g, expected, point", CASES)
+def test_closed_forms(m, g, expected, point):
+    found = apply("atom", "digamma", m, g)
+    assert found is not None and found.strategies[0] == "digamma" and len(found.strategies) > 1
+    assert not found.conditions, found.conditions  # SymPy's (r ≥ 1 ∧ |p − 1| < 1) ∨ (r < 1 ∧ …) holds on p ∈ (0, 1)
+    assert same(found.value, expected)
+    assert float(found.value.subs(point)) == pytest.approx(series(m, g, point), rel=1e-9)
+
+
+def test_detail_states_the_family():
+    found = apply("atom", "digamma", NEGATIVE_BINOMIAL, sp.polygamma(0, n + r))
+    assert "digamma as a derivative" in str(found.detail)
+
+
+@pytest.mark.parametrize("g", [
+    pytest.param(sp.polygamma(0, n + r) ** 2, id="a-square"),
+    pytest.param(sp.polygamma(1, n + r), id="trigamma"),
+    pytest.param(sp.polygamma(0, 2 * n + r), id="a-slope-other-than-one"),
+    pytest.param(sp.polygamma(0, n + r) * sp.polygamma(0, n + 1), id="two-digammas"),
+])
+def test_declines(g):
+    assert apply("atom", "digamma", NEGATIVE_BINOMIAL, g) is None
+
+
+def test_digamma_factor():
+    assert digamma_factor(n**2 * sp.polygamma(0, n + r), n) == (n + r, n**2)
+    assert digamma_factor(sp.polygamma(0, r), n) is None
