@@ -16,7 +16,7 @@ from typing import TYPE_CHECKING, Mapping
 import sympy as sp
 
 from symfisher.core.special_forms import canonical_polygammas, integer_shift
-from symfisher.core.note import written_set
+from symfisher.core.note import ExpectedValue, written_set
 
 if TYPE_CHECKING:
     from symfisher.core.derivation import Derivation
@@ -170,7 +170,7 @@ def _printer_class():
     from sympy.printing.pretty.pretty import PrettyPrinter
 
     class TerminalPrinter(PrettyPrinter):
-        """SymPy's Unicode pretty printer with ψ, ψ′, ψ″ for polygamma and log Γ for loggamma."""
+        """SymPy's Unicode pretty printer with ψ, ψ′, ψ″ for polygamma, log Γ for loggamma and E[g] for an expectation."""
 
         def _print_polygamma(self, e):
             order, arg = e.args
@@ -180,6 +180,11 @@ def _printer_class():
 
         def _print_loggamma(self, e):
             return self._print_Function(e, func_name="log Γ")
+
+        def _print_ExpectedValue(self, e):
+            from sympy.printing.pretty.stringpict import prettyForm
+
+            return prettyForm(*prettyForm(*self._print(e.args[0]).parens("[", "]")).left("E"))
 
     return TerminalPrinter
 
@@ -254,10 +259,29 @@ def matrix_lines(d: Derivation, stage: str) -> list[str]:
         below = f"∂{p[i]}²" if i == j else f"∂{p[i]}∂{p[j]}"
         what = f"E[s_{p[i]} s_{p[j]}]" if stage == "fisher" else f"−E[∂²log p/{below}]"
         at = f"; ≈ {value[(i, j)]:.6g} at {point} (quadrature)" if (i, j) in value else ""
+        part = _open_part_named(matrix[i, j], d.model.density)
+        if part is not None:  # a closed form around one expectation: ψ′(r) − E[ψ′(k + r)]
+            (left,) = part.atoms(ExpectedValue)
+            lines.append(f"  {names[(i, j)]} = {what} = {pretty(part)}: no closed form for {pretty(left)}{at}")
+            continue
         lines.append(f"  {names[(i, j)]} = {what}: no closed form{at}")
     if stage == "fisher":
         lines.append("  (the numeric functions, d.lambdify() or symfisher export, evaluate them by quadrature at any θ)")
     return lines
+
+
+def _open_part_named(entry: sp.Expr, density: sp.Expr) -> sp.Expr | None:
+    """The entry with its one series or integral of g·p written E[g], where that leaves more than E[g] on one line;
+    else ``None``."""
+    series = entry.atoms(sp.Sum, sp.Integral)
+    if len(series) != 1:
+        return None
+    (one,) = series
+    g = one.function / density
+    if g.has(sp.Sum, sp.Integral):
+        return None
+    shown = entry.xreplace({one: ExpectedValue(g)})
+    return None if isinstance(shown, ExpectedValue) or "\n" in pretty(shown) else shown
 
 
 def evidence_values(d: Derivation, stage: str) -> tuple[dict[tuple[int, int], float], dict]:

@@ -167,6 +167,12 @@ def matrices_equal(
                        "number (a derivative of an indicator or an undefined value), so nothing can be proved"),
                        facts=facts)
     if left.has(sp.Integral, sp.Sum) or right.has(sp.Integral, sp.Sum):
+        shared = _shared_open_parts(left, right, simplify_seconds, symmetric)
+        if shared:
+            return Verdict("proved", Note.of(what, ": the residual simplifies to the zero matrix, the unevaluated "
+                                             "expectations ", *listed(shared), " cancelling in it: the two sides are "
+                                             "equal wherever these are finite"),
+                           sp.ImmutableMatrix.zeros(left.rows, left.cols), facts=facts)
         open_entries = [f"({i + 1},{j + 1})" for i in range(left.rows) for j in range(left.cols)
                         if left[i, j].has(sp.Integral, sp.Sum) or right[i, j].has(sp.Integral, sp.Sum)]
         return Verdict("inconclusive", Note.of(what, f": entries {', '.join(open_entries)} have no closed form "
@@ -197,6 +203,21 @@ def matrices_equal(
     return Verdict("inconclusive", Note.of(what, ": the residual does not simplify to zero but vanishes numerically "
                    f"at {len(evidence)} random points (", _tried(evidence), "; evidence, not proof)"), residual,
                    tuple(evidence), facts=facts)
+
+
+def _shared_open_parts(left: sp.Matrix, right: sp.Matrix, seconds: float, symmetric: bool) -> list[sp.Expr]:
+    """The unevaluated expectations (``Sum``, ``Integral``) of both sides when each cell's residual, with every one
+    of them as a symbol, simplifies to zero (they cancel: the negative binomial law's I_rr and −E[H]_rr are both
+    ψ′(r) − E[ψ′(K + r)]); else empty."""
+    unevaluated = sorted({a for m in (left, right) for e in m for a in e.atoms(sp.Sum, sp.Integral)},
+                         key=sp.default_sort_key)
+    named = {a: sp.Dummy("E") for a in unevaluated}
+    for i in range(left.rows):
+        for j in range(i if symmetric else 0, left.cols):
+            difference = sp.expand((left[i, j] - right[i, j]).xreplace(named))
+            if difference.free_symbols & set(named.values()) or is_zero(difference, seconds) is not True:
+                return []
+    return unevaluated
 
 
 def _simplified_cells(cells: Mapping[tuple[int, int], sp.Expr], seconds: float):

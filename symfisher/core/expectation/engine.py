@@ -177,6 +177,9 @@ class Engine:
                 details.append(r.detail)
         strategies = tuple(used) if len(used) <= 1 and used else ("linearity", *used)
         detail = Note.join("; ", dict.fromkeys(details))
+        if not closed and not total.has(sp.Sum, sp.Integral) \
+                and all(r.closed or r.value.has(sp.Sum, sp.Integral) for r in results.values()):
+            closed = True  # the open parts cancel: E[ψ(u)²·g] = ∂²F − E[ψ′(u)·g] beside E[ψ′(u)·g] (strategy digamma)
         infinite = [(c, results[g]) for c, g in terms if results[g].value in (sp.oo, -sp.oo)]
         if infinite:
             return self._divergent(f, infinite, closed, strategies, detail, strongest(conditions))

@@ -113,6 +113,19 @@ def test_matrices_equal_proved_on_a_1x1():
     assert verdict.evidence == ()
 
 
+def test_matrices_equal_proved_where_the_same_open_series_cancels():
+    """ψ′(λ) − E[ψ′(K + λ)] on both sides (the negative binomial law's I_rr): the series cancels in the residual, and
+    the reason says the equality holds wherever it is finite; twice the series on one side is not proved."""
+    k = sp.Symbol("k", integer=True, nonnegative=True)
+    series = sp.Sum(sp.polygamma(1, k + lam) * lam**k * sp.exp(-lam) / sp.factorial(k), (k, 0, sp.oo))
+    left = sp.Matrix([[sp.polygamma(1, lam) - series]])
+    proved = matrices_equal(left, sp.Matrix([[-(series - sp.polygamma(1, lam))]]), POINTS, "I = -E[H]")
+    assert proved.status == "proved" and proved.residual == sp.zeros(1, 1)
+    assert "wherever these are finite" in str(proved.reason)
+    other = matrices_equal(left, sp.Matrix([[sp.polygamma(1, lam) - 2 * series]]), POINTS, "I = -E[H]")
+    assert other.status == "inconclusive" and "no closed form" in str(other.reason)
+
+
 def test_matrices_equal_proved_on_a_symmetric_2x2():
     """Normal (μ, σ): diag(1/σ², 2/σ²) against the same matrix written differently."""
     left = sp.Matrix([[1 / sigma**2, 0], [0, 2 / sigma**2]])

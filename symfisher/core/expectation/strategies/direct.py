@@ -123,7 +123,11 @@ def integrate(engine, g: sp.Expr) -> Expectation | None:
     found = engine.hard(_direct, summand, limits, ctx.discrete)
     if found is None:
         return None
-    value, conditions = (found[0].xreplace(back), tuple(c.xreplace(back) for c in found[1]))
+    value, conditions = found
+    if back:  # bases on one denominator while w is a positive symbol: (1 − αw/(αw + 1))^(−s) is (αw + 1)^s
+        value = value.replace(lambda e: isinstance(e, sp.Pow) and e.base.is_Add and e.base.has(*back),
+                              lambda e: sp.Pow(sp.together(e.base), e.exp))
+    value, conditions = value.xreplace(back), tuple(c.xreplace(back) for c in conditions)
     value = principal(value)
     status, conditions = settle_conditions(conditions, ctx.domains)
     if status == "diverges" or value.has(sp.nan, sp.zoo) or value in (sp.oo, -sp.oo):

@@ -57,7 +57,7 @@ def test_detail_states_the_family():
 
 
 @pytest.mark.parametrize("g", [
-    pytest.param(sp.polygamma(0, n + r) ** 2, id="a-square"),
+    pytest.param(sp.polygamma(0, n + r) ** 3, id="a-cube"),
     pytest.param(sp.polygamma(1, n + r), id="trigamma"),
     pytest.param(sp.polygamma(0, 2 * n + r), id="a-slope-other-than-one"),
     pytest.param(sp.polygamma(0, n + r) * sp.polygamma(0, n + 1), id="two-digammas"),
@@ -66,6 +66,22 @@ def test_declines(g):
     assert apply("atom", "digamma", NEGATIVE_BINOMIAL, g) is None
 
 
+def test_a_square_is_the_second_derivative_less_the_trigamma_expectation():
+    """E[ψ(Y + r)²] = ∂²/∂t² E[Γ(Y + r + t)/Γ(Y + r)] − E[ψ′(Y + r)] = ψ′(r) + (ψ(r) − log p)² − E[ψ′(Y + r)]; the last
+    has no closed form (Lawless 1987 writes I_rr with it), so the value keeps it as a series, summed here."""
+    g = sp.polygamma(0, n + r) ** 2
+    found = apply("atom", "digamma", NEGATIVE_BINOMIAL, g)
+    assert found is not None and not found.closed and found.strategies[0] == "digamma"
+    (series_left,) = found.value.atoms(sp.Sum)
+    assert same(found.value + series_left, sp.polygamma(1, r) + (sp.polygamma(0, r) - sp.log(p)) ** 2)
+    assert series_left.function / NEGATIVE_BINOMIAL.density == sp.polygamma(1, n + r)
+    point = {r: 1.7, p: 0.45}
+    closed_part = float((found.value + series_left).subs(point))
+    assert closed_part - series(NEGATIVE_BINOMIAL, sp.polygamma(1, n + r), point) == pytest.approx(
+        series(NEGATIVE_BINOMIAL, g, point), rel=1e-9)
+
+
 def test_digamma_factor():
-    assert digamma_factor(n**2 * sp.polygamma(0, n + r), n) == (n + r, n**2)
+    assert digamma_factor(n**2 * sp.polygamma(0, n + r), n) == (n + r, 1, n**2)
+    assert digamma_factor(sp.polygamma(0, n + r) ** 2 / (n + 1), n) == (n + r, 2, 1 / (n + 1))
     assert digamma_factor(sp.polygamma(0, r), n) is None
