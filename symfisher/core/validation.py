@@ -376,7 +376,7 @@ def _narrowed(model: Model, good: list[dict], points: int, seed: int, budget: Bu
     """
     failure = None
     for point in sorted(good, key=_negatives):
-        inferred = _inferred_domains(model, point)
+        inferred = _inferred_domains(model, point, good)
         if not inferred:
             if failure is None:
                 return ()
@@ -449,12 +449,29 @@ NOT_AN_INTERVAL = ("model {name}: the density is a density only for {interval} (
                    "declare the domain, e.g. domain={{{p}: Interval.open(a, b)}}")
 
 
-def _inferred_domains(model: Model, point: dict) -> tuple[ValidInterval, ...]:
+MOVING_EDGE = ("model {name}: the density is a density only for {interval} at {point}, and that interval moves with "
+               "the other symbols, so no interval of {p} is what is missing: declare the domains of {others} "
+               "(e.g. domain={{symbol: Interval.open(0, 1)}} for a weight or a probability)")
+
+
+def _inferred_domains(model: Model, point: dict, good: Sequence[dict] = ()) -> tuple[ValidInterval, ...]:
     """Intervals for the parameters whose domain comes from assumptions only and is wider than where the
-    density is a density (p positive in p^x (1 − p)^(1 − x): p ∈ (0, 1))."""
+    density is a density (p positive in p^x (1 − p)^(1 − x): p ∈ (0, 1)).
+
+    Raises:
+        ModelError: An interval's edges are not numbers SymPy can name; where they also move with the other symbols
+            (among the ``good`` points), an interval of that parameter is not what is missing, another symbol's
+            domain is (a mixture's weight p declared positive only: the edges of a rate move with p).
+    """
     explicit = dict(model.domain)
     found = _valid_intervals(model, point, [p for p in model.params if p not in explicit])
     for v in found:
+        anchors = [point, *(g for g in good if g is not point)][:2]
+        if v.interval is None and len(anchors) == 2 and not _edge_is_fixed(model, v.param, anchors):
+            undeclared = [s for s in point if s != v.param and s not in explicit]
+            undeclared = [s for s in undeclared if s not in model.params] or undeclared  # a free constant first
+            raise ModelError(MOVING_EDGE.format(name=model.name, interval=v.describe(), p=v.param, point=_fmt(point),
+                                                others=", ".join(map(str, undeclared)) or "the other symbols"))
         if v.interval is None:
             raise ModelError(NOT_AN_INTERVAL.format(name=model.name, interval=v.describe(), p=v.param,
                                                     domain=written_set(model.domain_map[v.param]),

@@ -285,3 +285,15 @@ def test_one_compiled_density_serves_every_point_and_the_exact_check_reports():
     assert validation._negative_at(wrong, point, failing) == exact
     with pytest.raises(sf.ModelError, match=r"^model w: the density is negative or not real \(-0\.0\d+\) at x=-3\.1 "):
         validation.validate_model(dataclasses.replace(wrong, name="w"))
+
+
+def test_an_edge_that_moves_with_an_undeclared_constant_names_the_constant():
+    """The mixture p·a e^{−ax} + (1 − p)·b e^{−bx} with the weight p only positive: at p > 1 the valid rates a form an
+    interval whose edges move with p and b. The error had advised an interval of a; it names p now, whose domain is
+    what is missing, and with p ∈ (0, 1) the model validates."""
+    x_, a, b, w = sp.Symbol("x", positive=True), *sp.symbols("a b p", positive=True)
+    mixture = w * a * sp.exp(-a * x_) + (1 - w) * b * sp.exp(-b * x_)
+    with pytest.raises(sf.ModelError, match=r"moves with the other symbols, so no interval of a is what is missing: "
+                                            r"declare the domains of p \("):
+        sf.Model.from_pdf(mixture, x_, [a, b], sp.Interval.open(0, sp.oo))
+    assert sf.Model.from_pdf(mixture, x_, [a, b], sp.Interval.open(0, sp.oo), domain={w: sp.Interval.open(0, 1)})
