@@ -262,7 +262,8 @@ def matrix_lines(d: Derivation, stage: str) -> list[str]:
         part = _open_part_named(matrix[i, j], d.model.density)
         if part is not None:  # a closed form around one expectation: ψ′(r) − E[ψ′(k + r)]
             (left,) = part.atoms(ExpectedValue)
-            lines.append(f"  {names[(i, j)]} = {what} = {pretty(part)}: no closed form for {pretty(left)}{at}")
+            lines.append(f"  {names[(i, j)]} = {what} = {_closed_part_first(part)}: no closed form for "
+                         f"{pretty(left)}{at}")
             continue
         lines.append(f"  {names[(i, j)]} = {what}: no closed form{at}")
     if stage == "fisher":
@@ -282,6 +283,16 @@ def _open_part_named(entry: sp.Expr, density: sp.Expr) -> sp.Expr | None:
         return None
     shown = entry.xreplace({one: ExpectedValue(g)})
     return None if isinstance(shown, ExpectedValue) or "\n" in pretty(shown) else shown
+
+
+def _closed_part_first(expr: sp.Expr) -> str:
+    """``expr`` on one line with its terms free of E[·] first: ψ′(r) − E[ψ′(k + r)], as the literature writes it."""
+    terms = sp.Add.make_args(expr)
+    closed = sp.Add(*(t for t in terms if not t.has(ExpectedValue)))
+    rest = sp.Add(*(t for t in terms if t.has(ExpectedValue)))
+    if closed == 0:
+        return pretty(expr)
+    return f"{pretty(closed)} − {pretty(-rest)}" if rest.could_extract_minus_sign() else f"{pretty(closed)} + {pretty(rest)}"
 
 
 def evidence_values(d: Derivation, stage: str) -> tuple[dict[tuple[int, int], float], dict]:

@@ -13,7 +13,7 @@ from typing import TYPE_CHECKING, Sequence
 
 import sympy as sp
 
-from symfisher.core.derivation import BY_NORMALIZATION, BY_RESIDUAL
+from symfisher.core.derivation import BY_NORMALIZATION, BY_RESIDUAL, BY_SHARED_PARTS
 from symfisher.core.display import evidence_values
 from symfisher.export.latex.appendix import appendix_blocks
 from symfisher.export.latex.blocks import (Block, Display, Seg, formula, join_names, label_prefix, model_symbols,
@@ -275,7 +275,9 @@ class Proof:
                     middle = () if entry.has(sp.Integral, sp.Sum) else (math_latex(entry),)  # open: by name only
                     self.eq(rf"\mathcal{{I}}_{self.sub(i, j)}", *middle, rf"\mathcal{{J}}_{self.sub(i, j)}",
                             label=f"eq{i}{j}")
-            if v.residual is not None:
+            if getattr(v.reason, "rule", "") == BY_SHARED_PARTS.rule:
+                why = [prose(" wherever both sides are finite: "), *note_segments(BY_SHARED_PARTS), prose(".")]
+            elif v.residual is not None:
                 why = [prose(" (the residual simplifies to the zero matrix).")]
             elif getattr(v.reason, "rule", "") == BY_RESIDUAL.rule:
                 why = [prose(" wherever both sides are finite: "), *note_segments(BY_RESIDUAL), prose(".")]

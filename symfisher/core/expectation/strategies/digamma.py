@@ -75,10 +75,11 @@ def digamma(engine, g: sp.Expr) -> Expectation | None:
     r = family.atom(sp.gamma(u + t) / sp.gamma(u) * rest)
     if not r.closed or r.value.has(sp.Piecewise) or r.value in (sp.oo, -sp.oo):
         return None
+    family_form = sp.powsimp(r.value)  # pʳ·p^(−r−t) as p^(−t)
     status, conditions = conditions_at_zero(engine, r.conditions, t)
     if status == "diverges":
         return None
-    value = at_zero(engine, sp.diff(r.value, t, m), t)
+    value = at_zero(engine, sp.diff(family_form, t, m), t)
     if value is None or value.has(t):
         return None
     tu, X = sp.Symbol("t"), sp.Symbol("X")
@@ -94,7 +95,7 @@ def digamma(engine, g: sp.Expr) -> Expectation | None:
                     sp.Derivative(family_value, (tu, 2)))
     else:
         stated = eq(ExpectedValue(sp.polygamma(0, uu) * ru), sp.Derivative(family_value, tu))
-    detail = Note.of("digamma as a derivative ", stated, " at t = 0, with ", eq(family_value, r.value.xreplace({t: tu})),
+    detail = Note.of("digamma as a derivative ", stated, " at t = 0, with ", eq(family_value, family_form.xreplace({t: tu})),
                      *(("; ", r.detail) if r.detail else ()), rule="digamma as a derivative")
     return Expectation(value, strategies, closed, detail=detail, conditions=conditions)
 
