@@ -6,6 +6,9 @@ E[Γ(k + r + t)/Γ(k + r)] = Γ(r + t)/(Γ(r)pᵗ), so E[ψ(k + r)] = ψ(r) − 
 The scores of laws with a count inside a gamma function (negative binomial, beta-binomial, beta-geometric) hold
 such atoms.
 
+Where the law holds Γ(u) in its denominator instead (the Yule–Simon law ρB(k, ρ + 1) = ρΓ(ρ + 1)Γ(k)/Γ(k + ρ + 1)),
+the family is Γ(u)/Γ(u + t) ~ u^(−t), and ψ(u) = −∂/∂t of it at t = 0 (:data:`FAMILIES`).
+
 The second derivative gives E[(ψ(u)² + ψ′(u))·rest] (Γ″/Γ = ψ² + ψ′), so E[ψ(u)²·rest] is that less E[ψ′(u)·rest],
 which the engine may leave open: E[ψ′(k + r)] has no closed form under the negative binomial law, and then both
 I_rr = E[s_r²] and −E[H]_rr read ψ′(r) − E[ψ′(K + r)], an identity the verdict sees.
@@ -55,10 +58,16 @@ def digamma_factor(g: sp.Expr, x: sp.Symbol) -> tuple[sp.Expr, int, sp.Expr] | N
     return u, int(m), rest
 
 
+#: the two families, ratio(u, t) and the sign σ with ψ(u) = σ·∂/∂t ratio at t = 0 and ψ(u)² = ∂²/∂t² ratio − σψ′(u):
+#: Γ(u + t)/Γ(u) ~ uᵗ where the law has Γ(u) above (negative binomial), Γ(u)/Γ(u + t) ~ u^(−t) where it has Γ(u)
+#: below (Yule–Simon: Σ ρΓ(ρ + 1)Γ(k)/Γ(k + ρ + 1 + t) is ρΓ(ρ + 1)/((ρ + t)Γ(ρ + 1 + t)))
+FAMILIES = ((lambda u, t: sp.gamma(u + t) / sp.gamma(u), 1), (lambda u, t: sp.gamma(u) / sp.gamma(u + t), -1))
+
+
 @register("digamma", "atom")
 def digamma(engine, g: sp.Expr) -> Expectation | None:
-    """E[ψ(x + c)·rest] = ∂/∂t E[Γ(x + c + t)/Γ(x + c)·rest] at t = 0, E[…] from the whole engine; for ψ(x + c)²
-    the second derivative, less E[ψ′(x + c)·rest] (by the engine, open where it has no closed form)."""
+    """E[ψ(x + c)·rest] = ±∂/∂t E[ratio·rest] at t = 0 for the first of :data:`FAMILIES` the whole engine closes; for
+    ψ(x + c)² the second derivative, less ±E[ψ′(x + c)·rest] (by the engine, open where it has no closed form)."""
     ctx = engine.ctx
     if not ctx.univariate or getattr(engine, "digamma_level", 0) or g.has(sp.DiracDelta):
         return None
@@ -72,7 +81,36 @@ def digamma(engine, g: sp.Expr) -> Expectation | None:
     t = engine.cached("digamma-t", lambda: sp.Dummy("t", positive=True))
     family = engine.child(replace(ctx, domains={**ctx.domains, t: T_NEAR_ZERO}))  # its spot checks draw t there
     family.digamma_level = 1
-    r = family.atom(sp.gamma(u + t) / sp.gamma(u) * rest)
+    for ratio, sign in FAMILIES:
+        found = _derivative_at_zero(engine, family.atom(ratio(u, t) * rest), t, m)
+        if found is not None:
+            break
+    else:
+        return None
+    r, family_form, value, conditions = found
+    tu, X = sp.Symbol("t"), sp.Symbol("X")
+    uu, ru = u.xreplace({x: X}), rest.xreplace({x: X})
+    family_value = ExpectedValue(ratio(uu, tu) * ru)
+    strategies, closed = ("digamma", *r.strategies), True
+    if m == 2:  # ψ² ± ψ′ = ∂²ratio at 0; E[ψ′(u)·rest] is finite, ψ′ being bounded on u ≥ u₀ > 0 (its value there)
+        trigamma = engine.atom(sp.polygamma(1, u) * rest)
+        value, closed = value - sign * trigamma.value, trigamma.closed
+        strategies += tuple(s for s in trigamma.strategies if s not in strategies)
+        conditions = (*conditions, *(c for c in trigamma.conditions if c not in conditions))
+        stated = eq(ExpectedValue((sp.polygamma(0, uu) ** 2 + sign * sp.polygamma(1, uu)) * ru),
+                    sp.Derivative(family_value, (tu, 2)))
+    else:
+        value = sign * value
+        stated = eq(ExpectedValue(sp.polygamma(0, uu) * ru), sign * sp.Derivative(family_value, tu))
+    detail = Note.of("digamma as a derivative ", stated, " at t = 0, with ", eq(family_value, family_form.xreplace({t: tu})),
+                     *(("; ", r.detail) if r.detail else ()), rule="digamma as a derivative")
+    return Expectation(value, strategies, closed, detail=detail, conditions=conditions)
+
+
+def _derivative_at_zero(engine, r: Expectation, t: sp.Symbol, m: int):
+    """(r, its value as shown, ∂ᵐ/∂tᵐ of it at t = 0, the conditions there) for a family's expectation r, or ``None``
+    where it is open, conditional at t = 0, or its derivative is not a closed form: SymPy sums the Yule–Simon law's
+    E[Γ(k + ρ + 1 + t)/Γ(k + ρ + 1)] as a ₃F₂ at 1, whose derivative in an upper parameter stays unevaluated."""
     if not r.closed or r.value.has(sp.Piecewise) or r.value in (sp.oo, -sp.oo):
         return None
     family_form = sp.powsimp(r.value)  # pʳ·p^(−r−t) as p^(−t)
@@ -80,24 +118,9 @@ def digamma(engine, g: sp.Expr) -> Expectation | None:
     if status == "diverges":
         return None
     value = at_zero(engine, sp.diff(family_form, t, m), t)
-    if value is None or value.has(t):
+    if value is None or value.has(t, sp.Derivative, sp.Subs):
         return None
-    tu, X = sp.Symbol("t"), sp.Symbol("X")
-    uu, ru = u.xreplace({x: X}), rest.xreplace({x: X})
-    family_value = ExpectedValue(sp.gamma(uu + tu) / sp.gamma(uu) * ru)
-    strategies, closed = ("digamma", *r.strategies), True
-    if m == 2:  # ψ² + ψ′ = Γ″(u)/Γ(u): E[ψ′(u)·rest] is finite, ψ′ being bounded on u ≥ u₀ > 0 (its value there)
-        trigamma = engine.atom(sp.polygamma(1, u) * rest)
-        value, closed = value - trigamma.value, trigamma.closed
-        strategies += tuple(s for s in trigamma.strategies if s not in strategies)
-        conditions = (*conditions, *(c for c in trigamma.conditions if c not in conditions))
-        stated = eq(ExpectedValue((sp.polygamma(0, uu) ** 2 + sp.polygamma(1, uu)) * ru),
-                    sp.Derivative(family_value, (tu, 2)))
-    else:
-        stated = eq(ExpectedValue(sp.polygamma(0, uu) * ru), sp.Derivative(family_value, tu))
-    detail = Note.of("digamma as a derivative ", stated, " at t = 0, with ", eq(family_value, family_form.xreplace({t: tu})),
-                     *(("; ", r.detail) if r.detail else ()), rule="digamma as a derivative")
-    return Expectation(value, strategies, closed, detail=detail, conditions=conditions)
+    return r, family_form, value, conditions
 
 
 def _bounded_below(u: sp.Expr, ctx) -> bool:

@@ -18,6 +18,7 @@ b = sp.Symbol("b", positive=True)
 NEGATIVE_BINOMIAL = Model.from_pdf(sp.gamma(n + r) / (sp.factorial(n) * sp.gamma(r)) * p**r * (1 - p) ** n, n, [r, p],
                                    sp.S.Naturals0, domain={p: sp.Interval.open(0, 1)}, name="negative-binomial",
                                    validate=False)
+YULE_SIMON = model(r * sp.beta(n, r + 1), n, [r], sp.Range(1, sp.oo), "yule-simon")
 BETA_GEOMETRIC = model(sp.beta(a + 1, b + n - 1) / sp.beta(a, b), n, [a, b], sp.Range(1, sp.oo), "beta-geometric")
 
 
@@ -36,6 +37,10 @@ CASES = [
     pytest.param(NEGATIVE_BINOMIAL, n * sp.polygamma(0, n + r),
                  (1 - p) / p + (sp.polygamma(0, r) - sp.log(p)) * r * (1 - p) / p, {r: 0.6, p: 0.7},
                  id="negative-binomial-times-the-count"),
+    # E[ψ(K + ρ + 1)] = ψ(ρ + 1) + 1/ρ under the Yule–Simon law (its score 1/ρ + ψ(ρ + 1) − ψ(K + ρ + 1) has mean
+    # zero): the family Γ(u)/Γ(u + t), Γ(u) being below in ρB(k, ρ + 1); Γ(u + t)/Γ(u) sums to a ₃F₂ at 1
+    pytest.param(YULE_SIMON, sp.polygamma(0, n + r + 1), sp.polygamma(0, r + 1) + 1 / r, {r: 4.5},
+                 id="yule-simon-by-the-falling-family"),
     # E[ψ(K + b − 1)] = ψ(b) + 1/a under the beta-geometric law (the beta function of the count as gammas)
     pytest.param(BETA_GEOMETRIC, sp.polygamma(0, n + b - 1), sp.polygamma(0, b) + 1 / a, {a: 6.5, b: 1.4},
                  id="beta-geometric"),
