@@ -13,10 +13,10 @@ The second derivative gives E[(ψ(u)² + ψ′(u))·rest] (Γ″/Γ = ψ² + ψ�
 which the engine may leave open: E[ψ′(k + r)] has no closed form under the negative binomial law, and then both
 I_rr = E[s_r²] and −E[H]_rr read ψ′(r) − E[ψ′(K + r)], an identity the verdict sees.
 
-Soundness, as for the parametric transform: the value is used only when every convergence condition of
-E[Γ(u + t)/Γ(u)·rest] holds strictly at t = 0. Then the sum or integral converges on a neighbourhood of t = 0
-(Γ(u + t)/Γ(u) ~ uᵗ for large u), is analytic there and may be differentiated under the sign, and a formula
-derived for t > 0 has the same derivative at 0 as the function itself.
+Soundness, as for the parametric transform: the value is used only when every convergence condition of the
+family's E[ratio·rest] holds strictly at t = 0. Then the sum or integral converges on a neighbourhood of t = 0
+(the ratio is u^(±t) for large u, up to a factor that tends to one), is analytic there and may be differentiated
+under the sign, and a formula derived for t > 0 has the same derivative at 0 as the function itself.
 """
 
 from __future__ import annotations
@@ -82,12 +82,12 @@ def digamma(engine, g: sp.Expr) -> Expectation | None:
     family = engine.child(replace(ctx, domains={**ctx.domains, t: T_NEAR_ZERO}))  # its spot checks draw t there
     family.digamma_level = 1
     for ratio, sign in FAMILIES:
-        found = _derivative_at_zero(engine, family.atom(ratio(u, t) * rest), t, m)
-        if found is not None:
+        derived = _derivative_at_zero(engine, family.atom(ratio(u, t) * rest), t, m)
+        if derived is not None:
             break
     else:
         return None
-    r, family_form, value, conditions = found
+    r, family_form, value, conditions = derived
     tu, X = sp.Symbol("t"), sp.Symbol("X")
     uu, ru = u.xreplace({x: X}), rest.xreplace({x: X})
     family_value = ExpectedValue(ratio(uu, tu) * ru)
@@ -102,8 +102,9 @@ def digamma(engine, g: sp.Expr) -> Expectation | None:
     else:
         value = sign * value
         stated = eq(ExpectedValue(sp.polygamma(0, uu) * ru), sign * sp.Derivative(family_value, tu))
-    detail = Note.of("digamma as a derivative ", stated, " at t = 0, with ", eq(family_value, family_form.xreplace({t: tu})),
-                     *(("; ", r.detail) if r.detail else ()), rule="digamma as a derivative")
+    detail = Note.of("digamma as a derivative ", stated, " at t = 0, with ",
+                     eq(family_value, family_form.xreplace({t: tu})), *(("; ", r.detail) if r.detail else ()),
+                     rule="digamma as a derivative")
     return Expectation(value, strategies, closed, detail=detail, conditions=conditions)
 
 
