@@ -306,14 +306,19 @@ def _check_given_ends(model: Model, good: list[dict], compiled) -> None:
     Not where the edge moves with the other parameters: a joint constraint no interval can state (the negative
     multinomial law's p₁ + p₂ + p₃ < 1, given as p_i ∈ (0, 1] each)."""
     given = {s: d for s, d in model.domain if s in model.params or s in model.given}
+    moving: set[sp.Symbol] = set()  # parameters whose edge moves: their other points need no look
     for anchor in good:
         for s, d in given.items():
-            for point in _near_the_ends([anchor], {s: d}):
+            for point in _near_the_ends([anchor], {s: d}) if s not in moving else ():
                 bad = _negative_at(model, point, compiled)
                 if bad is not None:
                     bad = _negative_at(model, point)  # checked exactly: a value to report
-                if bad is not None and cmath.isfinite(bad[0]) and _edge_is_fixed(model, s, good):
-                    _raise_outside_declared(model, point, bad, "given", anchor=anchor, param=s)
+                if bad is None or not cmath.isfinite(bad[0]):
+                    continue
+                if not _edge_is_fixed(model, s, good):
+                    moving.add(s)
+                    break
+                _raise_outside_declared(model, point, bad, "given", anchor=anchor, param=s)
 
 
 def _edge_is_fixed(model: Model, param: sp.Symbol, anchors: list[dict]) -> bool:
