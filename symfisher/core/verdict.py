@@ -13,11 +13,12 @@ from typing import Literal, Mapping, Sequence
 
 import sympy as sp
 
-from symfisher.core.deadline import Background
+from symfisher.core.deadline import Background, run_with_deadline
 from symfisher.core.simplify import is_zero, rational_form, signed_symbols, tidy
 from symfisher.core.evidence import numeric_value
 from symfisher.core.indicators import non_numbers
 from symfisher.core.note import Note, eq, listed
+from symfisher.errors import BudgetExceeded
 
 Status = Literal["proved", "refuted", "inconclusive"]
 REFUTE_RTOL = 1e-10  # closed forms at 30 digits: a relative difference above this is real
@@ -169,8 +170,8 @@ def matrices_equal(
     if left.has(sp.Integral, sp.Sum) or right.has(sp.Integral, sp.Sum):
         shared = _shared_open_parts(left, right, simplify_seconds, symmetric)
         if shared:
-            return Verdict("proved", Note.of(what, ": the residual simplifies to the zero matrix, the unevaluated "
-                                             "expectations ", *listed(shared), " cancelling in it: the two sides are "
+            return Verdict("proved", Note.of(what, f": the residual simplifies to the zero matrix, the {shared} "
+                                             "unevaluated expectation(s) of the two sides cancelling in it: they are "
                                              "equal wherever these are finite"),
                            sp.ImmutableMatrix.zeros(left.rows, left.cols), facts=facts)
         open_entries = [f"({i + 1},{j + 1})" for i in range(left.rows) for j in range(left.cols)
@@ -205,19 +206,30 @@ def matrices_equal(
                    tuple(evidence), facts=facts)
 
 
-def _shared_open_parts(left: sp.Matrix, right: sp.Matrix, seconds: float, symmetric: bool) -> list[sp.Expr]:
-    """The unevaluated expectations (``Sum``, ``Integral``) of both sides when each cell's residual, with every one
-    of them as a symbol, simplifies to zero (they cancel: the negative binomial law's I_rr and −E[H]_rr are both
-    ψ′(r) − E[ψ′(K + r)]); else empty."""
-    unevaluated = sorted({a for m in (left, right) for e in m for a in e.atoms(sp.Sum, sp.Integral)},
-                         key=sp.default_sort_key)
-    named = {a: sp.Dummy("E") for a in unevaluated}
+def _shared_open_parts(left: sp.Matrix, right: sp.Matrix, seconds: float, symmetric: bool) -> int:
+    """How many unevaluated expectations (``Sum``, ``Integral``) the two sides hold, where each cell's residual, with
+    every one of them as a symbol, expands to a form free of them that simplifies to zero (they cancel: the negative
+    binomial law's I_rr and −E[H]_rr are both ψ′(r) − E[ψ′(K + r)]); else 0."""
+    try:
+        differences = run_with_deadline(_without_open_parts, (left, right, symmetric), seconds)
+    except BudgetExceeded:
+        return 0
+    if differences is None or any(is_zero(d, seconds) is not True for d in differences):
+        return 0
+    return len({a for m in (left, right) for e in m for a in e.atoms(sp.Sum, sp.Integral)})
+
+
+def _without_open_parts(left: sp.Matrix, right: sp.Matrix, symmetric: bool) -> list[sp.Expr] | None:
+    """Each cell's residual expanded with the unevaluated expectations as symbols, or ``None`` where one is left."""
+    named = {a: sp.Dummy("E") for m in (left, right) for e in m for a in e.atoms(sp.Sum, sp.Integral)}
+    out = []
     for i in range(left.rows):
         for j in range(i if symmetric else 0, left.cols):
             difference = sp.expand((left[i, j] - right[i, j]).xreplace(named))
-            if difference.free_symbols & set(named.values()) or is_zero(difference, seconds) is not True:
-                return []
-    return unevaluated
+            if difference.free_symbols & set(named.values()):
+                return None
+            out.append(difference)
+    return out
 
 
 def _simplified_cells(cells: Mapping[tuple[int, int], sp.Expr], seconds: float):
