@@ -292,7 +292,9 @@ def _closed_part_first(expr: sp.Expr) -> str:
     rest = sp.Add(*(t for t in terms if t.has(ExpectedValue)))
     if closed == 0:
         return pretty(expr)
-    return f"{pretty(closed)} − {pretty(-rest)}" if rest.could_extract_minus_sign() else f"{pretty(closed)} + {pretty(rest)}"
+    if rest.could_extract_minus_sign():
+        return f"{pretty(closed)} − {pretty(-rest)}"
+    return f"{pretty(closed)} + {pretty(rest)}"
 
 
 def evidence_values(d: Derivation, stage: str) -> tuple[dict[tuple[int, int], float], dict]:
