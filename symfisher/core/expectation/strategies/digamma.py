@@ -115,6 +115,8 @@ def _derivative_at_zero(engine, r: Expectation, t: sp.Symbol, m: int):
     if not r.closed or r.value.has(sp.Piecewise) or r.value in (sp.oo, -sp.oo):
         return None
     family_form = sp.powsimp(r.value)  # pʳ·p^(−r−t) as p^(−t)
+    if family_form.has(sp.beta):  # Γ(a)Γ(b)/(B(a, b)Γ(a + b)) as 1: the beta-geometric law's family
+        family_form = sp.gammasimp(family_form.rewrite(sp.gamma))
     status, conditions = conditions_at_zero(engine, r.conditions, t)
     if status == "diverges":
         return None
