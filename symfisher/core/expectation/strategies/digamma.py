@@ -27,7 +27,7 @@ import sympy as sp
 
 from symfisher.core.expectation.base import Expectation
 from symfisher.core.expectation.registry import register
-from symfisher.core.expectation.strategies.parametric import at_zero, conditions_at_zero
+from symfisher.core.expectation.strategies.parametric import derivative_at_zero
 from symfisher.core.note import ExpectedValue, Note, eq
 
 T_NEAR_ZERO = sp.Interval.open(0, sp.Rational(1, 4))  # where t is drawn: the value at t = 0 is what is used
@@ -110,20 +110,21 @@ def digamma(engine, g: sp.Expr) -> Expectation | None:
 
 def _derivative_at_zero(engine, r: Expectation, t: sp.Symbol, m: int):
     """(r, its value as shown, ∂ᵐ/∂tᵐ of it at t = 0, the conditions there) for a family's expectation r, or ``None``
-    where it is open, conditional at t = 0, or its derivative is not a closed form: SymPy sums the Yule–Simon law's
-    E[Γ(k + ρ + 1 + t)/Γ(k + ρ + 1)] as a ₃F₂ at 1, whose derivative in an upper parameter stays unevaluated."""
-    if not r.closed or r.value.has(sp.Piecewise) or r.value in (sp.oo, -sp.oo):
+    where :func:`~symfisher.core.expectation.strategies.parametric.derivative_at_zero` gives none or the derivative is
+    not a closed form: SymPy sums the Yule–Simon law's E[Γ(k + ρ + 1 + t)/Γ(k + ρ + 1)] as a ₃F₂ at 1, whose
+    derivative in an upper parameter stays unevaluated."""
+    family_form = _shown(r.value) if r.closed else r.value
+    found = derivative_at_zero(engine, r, t, m, family_form)
+    if found is None or found[0].has(sp.Derivative, sp.Subs):
         return None
-    family_form = sp.powsimp(r.value)  # pʳ·p^(−r−t) as p^(−t)
-    if family_form.has(sp.beta):  # Γ(a)Γ(b)/(B(a, b)Γ(a + b)) as 1: the beta-geometric law's family
-        family_form = sp.gammasimp(family_form.rewrite(sp.gamma))
-    status, conditions = conditions_at_zero(engine, r.conditions, t)
-    if status == "diverges":
-        return None
-    value = at_zero(engine, sp.diff(family_form, t, m), t)
-    if value is None or value.has(t, sp.Derivative, sp.Subs):
-        return None
-    return r, family_form, value, conditions
+    return r, family_form, *found
+
+
+def _shown(value: sp.Expr) -> sp.Expr:
+    """A family's value with pʳ·p^(−r−t) as p^(−t), and beta functions in gamma form, simplified: the beta-geometric
+    law's Γ(a)Γ(b)/(B(a, b)Γ(a + b)) is 1."""
+    value = sp.powsimp(value)
+    return sp.gammasimp(value.rewrite(sp.gamma)) if value.has(sp.beta) else value
 
 
 def _bounded_below(u: sp.Expr, ctx) -> bool:

@@ -48,7 +48,7 @@ def log_factor(g: sp.Expr, x: sp.Symbol) -> tuple[sp.Expr, int, sp.Expr] | None:
     return h, found[h], sp.Mul(*rest, *others)
 
 
-def at_zero(engine, value: sp.Expr, t: sp.Symbol) -> sp.Expr | None:
+def _at_zero(engine, value: sp.Expr, t: sp.Symbol) -> sp.Expr | None:
     """value at t = 0, or its limit there when the formula is 0/0 (``None``: no finite value)."""
     at = value.subs(t, 0)
     if not at.has(sp.nan, sp.zoo, sp.oo, -sp.oo):
@@ -64,7 +64,7 @@ def at_zero(engine, value: sp.Expr, t: sp.Symbol) -> sp.Expr | None:
     return None if found is None or found.has(sp.nan, sp.zoo, sp.oo, -sp.oo, sp.Limit) else found
 
 
-def conditions_at_zero(engine, conditions, t: sp.Symbol) -> tuple[str, tuple[sp.Basic, ...]]:
+def _conditions_at_zero(engine, conditions, t: sp.Symbol) -> tuple[str, tuple[sp.Basic, ...]]:
     """The conditions of E[h^t g] at t = 0, as conditions on θ ("diverges" when one fails there)."""
     there = []
     for c in conditions:
@@ -74,6 +74,22 @@ def conditions_at_zero(engine, conditions, t: sp.Symbol) -> tuple[str, tuple[sp.
         if c0 is not sp.true:
             there.append(c0)
     return settle_conditions(tuple(there), engine.ctx.domains)
+
+
+def derivative_at_zero(engine, r, t: sp.Symbol, m: int, form: sp.Expr | None = None
+                       ) -> tuple[sp.Expr, tuple[sp.Basic, ...]] | None:
+    """(∂ᵐ/∂tᵐ at t = 0, the conditions there) of a family's expectation r (its value, or ``form``, the same value
+    written otherwise); ``None`` where r is open or infinite, one of its conditions fails at t = 0, or the derivative
+    has no finite value there."""
+    if not r.closed or r.value.has(sp.Piecewise) or r.value in (sp.oo, -sp.oo):
+        return None
+    status, conditions = _conditions_at_zero(engine, r.conditions, t)
+    if status == "diverges":
+        return None
+    value = _at_zero(engine, sp.diff(r.value if form is None else form, t, m), t)
+    if value is None or value.has(t):
+        return None
+    return value, conditions
 
 
 @register("parametric", "atom")
@@ -95,14 +111,10 @@ def parametric(engine, g: sp.Expr) -> Expectation | None:
         r = engine.atom(family, expensive=False)
     finally:
         engine.parametric_level = level
-    if not r.closed or r.value.has(sp.Piecewise) or r.value in (sp.oo, -sp.oo):
+    found = derivative_at_zero(engine, r, t, m)
+    if found is None:
         return None
-    status, conditions = conditions_at_zero(engine, r.conditions, t)
-    if status == "diverges":
-        return None
-    value = at_zero(engine, sp.diff(r.value, t, m), t)
-    if value is None or value.has(t):
-        return None
+    value, conditions = found
     tu, X = sp.Symbol("t"), sp.Symbol("X")
     hu = h.xreplace({x: X})
     detail = Note.of("parametric transform ", eq(ExpectedValue(sp.log(hu) ** m * rest.xreplace({x: X})),
