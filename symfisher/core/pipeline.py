@@ -23,6 +23,7 @@ import sympy as sp
 from symfisher.core.breakpoints import hessian_entry, jump_variable
 from symfisher.core.deadline import Background, Budget
 from symfisher.core.renaming import renamed
+from symfisher.core.special_forms import cancelled_polygammas
 from symfisher.core.simplify import (already_simple, expanded_form, is_monomial, is_zero, logs_as_powers, monomial_form,
                                      on_domains, rational_form, signed_symbols, simplify_start, tidy)
 from symfisher.config import Config
@@ -706,10 +707,12 @@ TIDY_SECONDS = 5.0
 OPEN_TIDY_MAX_OPS = 400  # open entries whose closed part is larger are left as the engine wrote them
 
 
-def _open_tidy(value: sp.Expr) -> sp.Expr:
-    """An open entry as Σ_k c_k(θ) U_k + c₀(θ) over its unevaluated integrals and sums U_k, each c_k cancelled
-    in-process (no simplify: see :func:`_finish`). The negative multinomial's I_{k₀p₁} holds
-    k₀p₁(log p₀/p₁ − ψ(k₀)/p₁)/p₀ − k₀ log p₀/p₀ + k₀ψ(k₀)/p₀, which is 0."""
+def _open_tidy(value: sp.Expr, closed_tidy=None) -> sp.Expr:
+    """An open entry as Σ_k c_k(θ) U_k + c₀(θ) over its unevaluated integrals and sums U_k, the closed part c₀
+    cancelled in-process (``closed_tidy`` instead, where given), polygammas whose arguments differ by integers first
+    cancelled (:func:`~symfisher.core.special_forms.cancelled_polygammas`; never simplify on U_k: see :func:`_finish`).
+    The negative multinomial's I_{k₀p₁} holds k₀p₁(log p₀/p₁ − ψ(k₀)/p₁)/p₀ − k₀ log p₀/p₀ + k₀ψ(k₀)/p₀, which is 0;
+    the beta-geometric law's I_aa holds (ψ(a) − ψ(a + 1))² + 2(ψ(a) − ψ(a + 1))/a + 2/a², which is 1/a²."""
     # each open part as a symbol, as force_log holds them: xreplace replaces the outermost ones (nested ones are
     # never reached), so expand and collect do not see inside them, and sizes are of the rest
     opens = {u: sp.Dummy("U") for u in value.atoms(sp.Integral, sp.Sum)}
@@ -726,7 +729,7 @@ def _open_tidy(value: sp.Expr) -> sp.Expr:
         return value  # an open part in a power or a function: not linear in them
     # expanded, like terms have cancelled already; the closed part c₀ over one denominator, the coefficients of
     # the open parts as they are (tidying each cost up to 50 ms in the multivariate Laplace law, for nothing)
-    out = sp.Add(*[(_tidy(c) if u == 1 else c) * u for u, c in parts.items()])
+    out = sp.Add(*[((closed_tidy or _tidy)(cancelled_polygammas(c)) if u == 1 else c) * u for u, c in parts.items()])
     return out.xreplace({d: u for u, d in opens.items()}) if sp.count_ops(out) <= size else value
 
 
@@ -743,6 +746,7 @@ def _finish(r, ctx: Context, simplify: bool, config: Config) -> Entry:
     elif r.closed and not value.has(*KINKS, sp.exp):  # many parameters: no fork per entry (exp: tidied by the engine)
         value = _tidy(value)
     elif not r.closed:
-        value = _open_tidy(value)
+        closed_tidy = functools.partial(_simplified, config=config, domains=ctx.domains) if simplify else None
+        value = _open_tidy(value, closed_tidy)
     detail = r.detail.xreplace(dict(ctx.to_user)) if isinstance(r.detail, Note) else r.detail
     return Entry(value, r.strategy, detail, r.conditions)

@@ -189,6 +189,40 @@ def canonical_polygammas(value: sp.Expr) -> sp.Expr:
     return out
 
 
+def cancelled_polygammas(expr: sp.Expr) -> sp.Expr:
+    """ψ⁽ⁿ⁾(c + k) (k a nonzero integer) written as ψ⁽ⁿ⁾(c) plus rational terms where that makes every ψ⁽ⁿ⁾ of the
+    class of c cancel: the bivariate t's −ψ(ν/2)/2 + ψ(ν/2 + 1)/2 − 1/ν is 0. Kept where some remains: ψ(a + b + 3) −
+    ψ(a + b) reads better than −1/(a + b) − 1/(a + b + 1) − 1/(a + b + 2), as the literature prints it.
+
+    >>> nu = sp.Symbol("nu", positive=True)
+    >>> cancelled_polygammas(sp.polygamma(0, nu/2 + 1)/2 - sp.polygamma(0, nu/2)/2 - 1/nu + nu)
+    nu
+    >>> cancelled_polygammas(sp.polygamma(0, nu + 3) - sp.polygamma(0, nu))
+    -polygamma(0, nu) + polygamma(0, nu + 3)
+    >>> cancelled_polygammas(sp.exp(nu) * (sp.polygamma(1, nu + 1) - sp.polygamma(1, nu) + 1/nu**2))
+    0
+    """
+    return expr.replace(lambda e: e.is_Add and len(e.atoms(sp.polygamma)) > 1, _cancelled_in_sum)
+
+
+def _cancelled_in_sum(expr: sp.Expr) -> sp.Expr:
+    """:func:`cancelled_polygammas` on one sum, class by class (ψ⁽ⁿ⁾ at arguments c + k for one n and c)."""
+    classes: dict[tuple[sp.Expr, sp.Expr], list[sp.Expr]] = {}
+    for g in expr.atoms(sp.polygamma):
+        n, arg = g.args[0], sp.expand(g.args[1])
+        shift = integer_shift(arg) if n.is_Integer and n >= 0 else None
+        classes.setdefault((n, shift[1] if shift else arg), []).append(g)
+    for (n, base), members in classes.items():
+        if len(members) < 2:
+            continue
+        rep = {g: canonical_polygammas(g) for g in members}
+        out = sp.expand(expr.xreplace(rep), power_base=False, power_exp=False, log=False)
+        gone = not out.has(sp.polygamma(n, base))
+        if gone and sp.count_ops(out) <= sp.count_ops(expr):
+            expr = out
+    return expr
+
+
 _GAMMA_LIKE = (sp.gamma, sp.binomial, sp.factorial, sp.beta, sp.RisingFactorial, sp.FallingFactorial)
 
 

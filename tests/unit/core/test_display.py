@@ -7,8 +7,8 @@ import pytest
 import sympy as sp
 
 from symfisher import Model, derive
-from symfisher.core.display import (cancelled_polygammas, pretty, readable_log, readable_logpdf, readable_score,
-                                    tidy_log_signs)
+from symfisher.core.display import pretty, readable_log, readable_logpdf, readable_score, tidy_log_signs
+from symfisher.core.special_forms import cancelled_polygammas
 
 x = sp.Symbol("x")
 u = sp.Symbol("u")

@@ -170,3 +170,53 @@ def test_the_negative_binomial_law_in_r_and_p_is_proved_with_its_open_series():
     numeric = d.lambdify()
     assert numeric.fisher(rv, pv)[0, 0] == pytest.approx(lawless, rel=1e-9)
     assert numeric.neg_expected_hessian(rv, pv)[0, 0] == pytest.approx(lawless, rel=1e-9)
+
+
+def _series_fisher(model: Model, point: dict) -> list[list[float]]:
+    """E[s_i s_j] at the point, by mpmath's Euler–Maclaurin sum over the support (terms that decay as a power of k)."""
+    import mpmath
+
+    (data, support), = model.support
+    score = [sp.diff(model.logpdf, t).subs(point) for t in model.params]
+    density = model.density.subs(point)
+    k = len(score)
+    with mpmath.workdps(20):
+        return [[float(mpmath.nsum(sp.lambdify(data, score[i] * score[j] * density, "mpmath"),
+                                   [int(support.inf), mpmath.inf], method="euler-maclaurin"))
+                 for j in range(k)] for i in range(k)]
+
+
+a_, b_ = sp.symbols("a b", positive=True)
+_n0, _n1 = sp.Symbol("k", integer=True, nonnegative=True), sp.Symbol("k", integer=True, positive=True)
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("model, point, closed_part", [
+    # Irwin's Waring law (J. R. Statist. Soc. A 126, 1963), Yule–Simon's with a second parameter: its scores hold
+    # ψ(k + a) and ψ(k + a + b + 1), whose product E[ψ(K + a)ψ(K + a + b + 1)] had stayed open
+    pytest.param(Model.from_pdf(b_ * sp.gamma(_n0 + a_) * sp.gamma(a_ + b_)
+                                / (sp.gamma(a_) * sp.gamma(_n0 + a_ + b_ + 1)), _n0, [a_, b_], sp.Range(0, sp.oo),
+                                name="waring"),
+                 {a_: sp.Rational(13, 10), b_: sp.Rational(42, 10)}, (1, 1, 1 / b_**2 - sp.polygamma(1, a_ + b_)),
+                 id="waring"),
+    # the beta-geometric law B(a + 1, k + b − 1)/B(a, b): I_aa's closed part (ψ(a) − ψ(a + 1))² + 2(ψ(a) − ψ(a + 1))/a
+    # + 2/a² − ψ′(a + b) is printed as 1/a² − ψ′(a + b)
+    pytest.param(Model.from_pdf(sp.beta(a_ + 1, _n1 + b_ - 1) / sp.beta(a_, b_), _n1, [a_, b_], sp.Range(1, sp.oo),
+                                name="beta-geometric"),
+                 {a_: sp.Rational(7, 2), b_: sp.Rational(17, 10)}, (0, 0, 1 / a_**2 - sp.polygamma(1, a_ + b_)),
+                 id="beta-geometric"),
+])
+def test_laws_with_two_digammas_of_the_count_are_proved_with_their_open_series(model, point, closed_part):
+    """E[ψ(u)ψ(v)] is ∂²/∂t∂s E[Γ(u + t)/Γ(u)·Γ(v)/Γ(v + s)] at 0 (strategy digamma), so I = E[s sᵀ] and −E[H] both
+    read as closed parts plus E[ψ′(K + c)] series, which cancel in the residual: proved (both were inconclusive). Every
+    entry, evaluated, equals the sum of s_i s_j p over the support."""
+    d = derive(model)
+    assert d.equality.status == "proved", d.equality.reason
+    assert d.equality.reason.rule == "open parts cancel"
+    i, j, closed = closed_part
+    entry = d.fisher[i, j]
+    assert entry.has(sp.Sum)
+    assert sp.expand(entry.xreplace({s: 0 for s in entry.atoms(sp.Sum)}) - closed) == 0, entry
+    expected = _series_fisher(model, point)
+    got = d.lambdify().fisher(*[float(point[t]) for t in model.params])
+    np.testing.assert_allclose(got, expected, rtol=1e-8)

@@ -13,14 +13,18 @@ The second derivative gives E[(ψ(u)² + ψ′(u))·rest] (Γ″/Γ = ψ² + ψ�
 which the engine may leave open: E[ψ′(k + r)] has no closed form under the negative binomial law, and then both
 I_rr = E[s_r²] and −E[H]_rr read ψ′(r) − E[ψ′(K + r)], an identity the verdict sees.
 
+A product of two, ψ(u)ψ(v) with u ≠ v, is the mixed derivative ∂²/∂t∂s of E[ratio(u, t)·ratio(v, s)·rest] at
+t = s = 0, with nothing left open (the Waring law's E[ψ(k + a)ψ(k + a + b + 1)], a ₂F₁ at 1 in t and s).
+
 Soundness, as for the parametric transform: the value is used only when every convergence condition of the
-family's E[ratio·rest] holds strictly at t = 0. Then the sum or integral converges on a neighbourhood of t = 0
+family's E[ratio·rest] holds strictly at t = 0 (t = s = 0 for a product). Then the sum or integral converges on a neighbourhood of t = 0
 (the ratio is u^(±t) for large u, up to a factor that tends to one), is analytic there and may be differentiated
 under the sign, and a formula derived for t > 0 has the same derivative at 0 as the function itself.
 """
 
 from __future__ import annotations
 
+import itertools
 from dataclasses import replace
 
 import sympy as sp
@@ -33,29 +37,28 @@ from symfisher.core.note import ExpectedValue, Note, eq
 T_NEAR_ZERO = sp.Interval.open(0, sp.Rational(1, 4))  # where t is drawn: the value at t = 0 is what is used
 
 
-def digamma_factor(g: sp.Expr, x: sp.Symbol) -> tuple[sp.Expr, int, sp.Expr] | None:
-    """(u, m, rest) with g = ψ(u)ᵐ·rest, m = 1 or 2, u = x + c (c free of x) and rest free of ψ(u); ``None``
-    otherwise.
+def digamma_factors(g: sp.Expr, x: sp.Symbol) -> tuple[tuple[tuple[sp.Expr, int], ...], sp.Expr] | None:
+    """(((u, m),), rest) with g = ψ(u)ᵐ·rest, m = 1 or 2, or (((u, 1), (v, 1)), rest) with g = ψ(u)ψ(v)·rest,
+    u ≠ v; u and v are x + c (c free of x) and rest is free of ψ, ψ′ and log Γ of them. ``None`` otherwise.
 
     >>> k, r = sp.Symbol("k", integer=True), sp.Symbol("r", positive=True)
-    >>> digamma_factor(k * sp.polygamma(0, k + r), k)
-    (k + r, 1, k)
+    >>> digamma_factors(k * sp.polygamma(0, k + r), k)
+    (((k + r, 1),), k)
     """
     found = []
     for factor in sp.Mul.make_args(g):
         base, m = factor.as_base_exp()
         if isinstance(base, sp.polygamma) and base.args[0] == 0 and base.has(x):
-            found.append((base, m))
-    if len(found) != 1 or found[0][1] not in (1, 2):
+            found.append((base.args[1], m))
+    powers = sorted(m for _, m in found)
+    if powers not in ([1], [2], [1, 1]):
         return None
-    (psi, m), = found
-    u = psi.args[1]
-    if not sp.expand(u - x).free_symbols.isdisjoint({x}):
+    if any(not sp.expand(u - x).free_symbols.isdisjoint({x}) for u, _ in found):
         return None
-    rest = g / psi**m
-    if rest.has(sp.polygamma(1, u)) or rest.has(sp.loggamma(u)):
+    rest = g / sp.Mul(*(sp.polygamma(0, u) ** m for u, m in found))
+    if any(rest.has(sp.polygamma(1, u)) or rest.has(sp.loggamma(u)) for u, _ in found):
         return None
-    return u, int(m), rest
+    return tuple((u, int(m)) for u, m in found), rest
 
 
 #: the two families, ratio(u, t) and the sign σ with ψ(u) = σ·∂/∂t ratio at t = 0 and ψ(u)² = ∂²/∂t² ratio − σψ′(u):
@@ -67,21 +70,23 @@ FAMILIES = ((lambda u, t: sp.gamma(u + t) / sp.gamma(u), 1), (lambda u, t: sp.ga
 @register("digamma", "atom")
 def digamma(engine, g: sp.Expr) -> Expectation | None:
     """E[ψ(x + c)·rest] = ±∂/∂t E[ratio·rest] at t = 0 for the first of :data:`FAMILIES` the whole engine closes; for
-    ψ(x + c)² the second derivative, less ±E[ψ′(x + c)·rest] (by the engine, open where it has no closed form)."""
+    ψ(x + c)² the second derivative, less ±E[ψ′(x + c)·rest] (by the engine, open where it has no closed form); for
+    ψ(u)ψ(v) (u ≠ v) the mixed derivative ±∂²/∂t∂s E[ratio(u, t)·ratio(v, s)·rest] at t = s = 0, whole."""
     ctx = engine.ctx
     if not ctx.univariate or getattr(engine, "digamma_level", 0) or g.has(sp.DiracDelta):
         return None
     x = ctx.data[0]
-    found = digamma_factor(g, x)
+    found = digamma_factors(g, x)
     if found is None:
         return None
-    u, m, rest = found
+    factors, rest = found
+    if len(factors) == 2:
+        return _product(engine, factors, rest)
+    (u, m), = factors
     if m == 2 and not _bounded_below(u, ctx):
         return None
-    t = engine.cached("digamma-t", lambda: sp.Dummy("t", positive=True))
-    family = engine.child(replace(ctx, domains={**ctx.domains, t: T_NEAR_ZERO}))  # its spot checks draw t there
-    family.digamma_level = 1
-    for ratio, sign in FAMILIES:
+    (t,), family = _family_engine(engine, "t")
+    for ratio, sign in _families(engine, u):
         derived = _derivative_at_zero(engine, family.atom(ratio(u, t) * rest), t, m)
         if derived is not None:
             break
@@ -102,9 +107,60 @@ def digamma(engine, g: sp.Expr) -> Expectation | None:
     else:
         value = sign * value
         stated = eq(ExpectedValue(sp.polygamma(0, uu) * ru), sign * sp.Derivative(family_value, tu))
-    detail = Note.of("digamma as a derivative ", stated, " at t = 0, with ",
-                     eq(family_value, family_form.xreplace({t: tu})), *(("; ", r.detail) if r.detail else ()),
-                     rule="digamma as a derivative")
+    return _found(value, strategies, closed, conditions, stated, family_value, family_form.xreplace({t: tu}), r)
+
+
+def _product(engine, factors, rest: sp.Expr) -> Expectation | None:
+    """E[ψ(u)ψ(v)·rest] = σ_uσ_v ∂²/∂t∂s E[ratio_u(t)·ratio_v(s)·rest] at t = s = 0, for the first pair of
+    :data:`FAMILIES` the engine closes (the Waring law's Γ(k + a) above and Γ(k + a + α + 1) below: rising in u,
+    falling in v). No ψ′ term: the mixed derivative of a product of two one-variable ratios has none."""
+    x = engine.ctx.data[0]
+    (u, _), (v, _) = factors
+    (t, s), family = _family_engine(engine, "t", "s")
+    for (ratio_u, sign_u), (ratio_v, sign_v) in itertools.product(_families(engine, u), _families(engine, v)):
+        derived = _derivative_at_zero(engine, family.atom(ratio_u(u, t) * ratio_v(v, s) * rest), (t, s), 1)
+        if derived is not None:
+            break
+    else:
+        return None
+    r, family_form, value, conditions = derived
+    tu, su, X = sp.Symbol("t"), sp.Symbol("s"), sp.Symbol("X")
+    uu, vu, ru = u.xreplace({x: X}), v.xreplace({x: X}), rest.xreplace({x: X})
+    family_value = ExpectedValue(ratio_u(uu, tu) * ratio_v(vu, su) * ru)
+    stated = eq(ExpectedValue(sp.polygamma(0, uu) * sp.polygamma(0, vu) * ru),
+                sign_u * sign_v * sp.Derivative(family_value, tu, su))
+    return _found(sign_u * sign_v * value, ("digamma", *r.strategies), True, conditions, stated, family_value,
+                  family_form.xreplace({t: tu, s: su}), r)
+
+
+def _families(engine, u: sp.Expr) -> tuple:
+    """:data:`FAMILIES`, the falling one first where the law holds Γ(u) below (in gamma form): there the rising one
+    is a hypergeometric sum of one order more (the beta negative binomial law's E[Γ(k + a + b + r + t)/Γ(k + a + b + r)]
+    is a ₃F₂ at 1, 2.6 s to leave unevaluated; Γ(k + a + b + r)/Γ(k + a + b + r + t) gives a ₂F₁ at 1 in 0.8 s)."""
+    below = engine.cached(("digamma-below", engine.ctx.density), lambda: _gammas_below(engine.ctx.density))
+    return FAMILIES[::-1] if sp.expand(u) in below else FAMILIES
+
+
+def _gammas_below(density: sp.Expr) -> frozenset:
+    """The (expanded) arguments of the gamma functions with a negative power in the density, beta functions and
+    binomials written as gammas."""
+    written = sp.powsimp(density.rewrite(sp.gamma), combine="exp")
+    return frozenset(sp.expand(base.args[0]) for base, e in (f.as_base_exp() for f in sp.Mul.make_args(written))
+                     if isinstance(base, sp.gamma) and e.is_negative)
+
+
+def _family_engine(engine, *names: str):
+    """(new positive symbols, a child engine whose spot checks draw them in :data:`T_NEAR_ZERO`)."""
+    ts = tuple(engine.cached(f"digamma-{name}", lambda name=name: sp.Dummy(name, positive=True)) for name in names)
+    family = engine.child(replace(engine.ctx, domains={**engine.ctx.domains, **{t: T_NEAR_ZERO for t in ts}}))
+    family.digamma_level = 1
+    return ts, family
+
+
+def _found(value, strategies, closed, conditions, stated, family_value, family_form, r) -> Expectation:
+    """The expectation with its detail: the derivative stated, and the family's value."""
+    detail = Note.of("digamma as a derivative ", stated, " at t = 0, with ", eq(family_value, family_form),
+                     *(("; ", r.detail) if r.detail else ()), rule="digamma as a derivative")
     return Expectation(value, strategies, closed, detail=detail, conditions=conditions)
 
 

@@ -48,27 +48,33 @@ def log_factor(g: sp.Expr, x: sp.Symbol) -> tuple[sp.Expr, int, sp.Expr] | None:
     return h, found[h], sp.Mul(*rest, *others)
 
 
-def _at_zero(engine, value: sp.Expr, t: sp.Symbol) -> sp.Expr | None:
-    """value at t = 0, or its limit there when the formula is 0/0 (``None``: no finite value)."""
-    at = value.subs(t, 0)
+def _at_zero(engine, value: sp.Expr, t: sp.Symbol | tuple[sp.Symbol, ...]) -> sp.Expr | None:
+    """value at t = 0 (every symbol of a tuple t), or its limit there when the formula is 0/0, taken one symbol at
+    a time (``None``: no finite value)."""
+    ts = t if isinstance(t, tuple) else (t,)
+    at = value.subs({u: 0 for u in ts})
     if not at.has(sp.nan, sp.zoo, sp.oo, -sp.oo):
         return at
 
     def limit(expr):
         try:
-            return sp.limit(expr, t, 0)
+            for u in ts:
+                expr = sp.limit(expr, u, 0)
+            return expr
         except (NotImplementedError, ValueError, TypeError):  # gruntz cannot decide: no value
             return None
 
-    found = engine.hard(limit, value, seconds=LIMIT_SECONDS)
+    found = engine.hard(limit, value, seconds=LIMIT_SECONDS * len(ts))
     return None if found is None or found.has(sp.nan, sp.zoo, sp.oo, -sp.oo, sp.Limit) else found
 
 
-def _conditions_at_zero(engine, conditions, t: sp.Symbol) -> tuple[str, tuple[sp.Basic, ...]]:
-    """The conditions of E[h^t g] at t = 0, as conditions on θ ("diverges" when one fails there)."""
+def _conditions_at_zero(engine, conditions, t: sp.Symbol | tuple[sp.Symbol, ...]) -> tuple[str, tuple[sp.Basic, ...]]:
+    """The conditions of E[h^t g] at t = 0 (every symbol of a tuple t), as conditions on θ ("diverges" when one
+    fails there)."""
+    zero = {u: 0 for u in (t if isinstance(t, tuple) else (t,))}
     there = []
     for c in conditions:
-        c0 = c.subs(t, 0)
+        c0 = c.subs(zero)
         if c0 is sp.false:
             return "diverges", ()
         if c0 is not sp.true:
@@ -76,18 +82,19 @@ def _conditions_at_zero(engine, conditions, t: sp.Symbol) -> tuple[str, tuple[sp
     return settle_conditions(tuple(there), engine.ctx.domains)
 
 
-def derivative_at_zero(engine, r, t: sp.Symbol, m: int, form: sp.Expr | None = None
+def derivative_at_zero(engine, r, t: sp.Symbol | tuple[sp.Symbol, ...], m: int, form: sp.Expr | None = None
                        ) -> tuple[sp.Expr, tuple[sp.Basic, ...]] | None:
     """(∂ᵐ/∂tᵐ at t = 0, the conditions there) of a family's expectation r (its value, or ``form``, the same value
-    written otherwise); ``None`` where r is open or infinite, one of its conditions fails at t = 0, or the derivative
-    has no finite value there."""
+    written otherwise); for a tuple t = (t₁, …), the mixed ∂/∂t₁⋯ once in each at t = 0 (``m`` unused). ``None``
+    where r is open or infinite, one of its conditions fails at t = 0, or the derivative has no finite value there."""
     if not r.closed or r.value.has(sp.Piecewise) or r.value in (sp.oo, -sp.oo):
         return None
     status, conditions = _conditions_at_zero(engine, r.conditions, t)
     if status == "diverges":
         return None
-    value = _at_zero(engine, sp.diff(r.value if form is None else form, t, m), t)
-    if value is None or value.has(t):
+    orders = t if isinstance(t, tuple) else ((t, m),)
+    value = _at_zero(engine, sp.diff(r.value if form is None else form, *orders), t)
+    if value is None or value.has(*(t if isinstance(t, tuple) else (t,))):
         return None
     return value, conditions
 
