@@ -17,9 +17,10 @@ A product of two, ψ(u)ψ(v) with u ≠ v, is the mixed derivative ∂²/∂t∂
 t = s = 0, with nothing left open (the Waring law's E[ψ(k + a)ψ(k + a + b + 1)], a ₂F₁ at 1 in t and s).
 
 Soundness, as for the parametric transform: the value is used only when every convergence condition of the
-family's E[ratio·rest] holds strictly at t = 0 (t = s = 0 for a product). Then the sum or integral converges on a neighbourhood of t = 0
-(the ratio is u^(±t) for large u, up to a factor that tends to one), is analytic there and may be differentiated
-under the sign, and a formula derived for t > 0 has the same derivative at 0 as the function itself.
+family's E[ratio·rest] holds strictly at t = 0 (t = s = 0 for a product). Then the sum or integral converges on a
+neighbourhood of t = 0 (the ratio is u^(±t) for large u, up to a factor that tends to one), is analytic there and
+may be differentiated under the sign, and a formula derived for t > 0 has the same derivative at 0 as the function
+itself.
 """
 
 from __future__ import annotations
