@@ -160,3 +160,31 @@ def test_zero_inflated_binomial_with_a_symbolic_number_of_trials():
         derived = d.fisher.subs(n, 6).subs(point).evalf(20)
         assert all(float(derived[i, j]) == pytest.approx(float(numeric[i, j]), rel=1e-12)
                    for i in range(2) for j in range(2))
+
+
+r = sp.Symbol("r", positive=True)
+NEGATIVE_BINOMIAL = sp.gamma(k + r) / (sp.factorial(k) * sp.gamma(r)) * q**r * (1 - q) ** k
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("name, mass", [
+    ("zero-inflated-negative-binomial", sp.Piecewise((w + (1 - w) * q**r, sp.Eq(k, 0)),
+                                                     ((1 - w) * NEGATIVE_BINOMIAL, True))),
+    ("hurdle-negative-binomial", sp.Piecewise((w, sp.Eq(k, 0)), ((1 - w) * NEGATIVE_BINOMIAL / (1 - q**r), True))),
+])
+def test_negative_binomial_point_mass_laws_with_the_size_unknown_are_proved(name, mass):
+    """(w, r, q): I_rr keeps the negative binomial law's series E_q[ψ′(K + r)] (no closed form: Lawless 1987) on
+    both sides, the point masses' strategy giving the open result of the last branch's law instead of nothing, so
+    that the two cancel in the residual (both laws were inconclusive); every entry equals the numeric sum."""
+    model = Model.from_pdf(mass, k, [w, r, q], sp.S.Naturals0, domain={w: sp.Interval.open(0, 1),
+                                                                       q: sp.Interval.open(0, 1)}, name=name)
+    d = sf.derive(model)
+    assert d.equality.status == "proved", d.equality.reason
+    assert d.equality.reason.rule == "open parts cancel"
+    assert [e.has(sp.Sum) for e in d.fisher] == [False] * 4 + [True] + [False] * 4  # I_rr alone
+    assert d.strategies[("fisher", 1, 1)].startswith("point-masses")
+    point = {w: sp.Rational(3, 10), r: sp.Rational(5, 2), q: sp.Rational(2, 5)}
+    with mpmath.workdps(30):
+        numeric = _summed_fisher(model, point, terms=400)
+    got = d.lambdify().fisher(*[float(point[t]) for t in model.params])
+    assert all(got[i, j] == pytest.approx(float(numeric[i, j]), rel=1e-9) for i in range(3) for j in range(3))

@@ -7,6 +7,7 @@ masses and of the "otherwise" branch, extended to the whole support: with w = Σ
 f taken under the same conditions, as the score's are). E_q comes from the whole engine, one level deeper, on the
 count law q (the Poisson law for the zero-inflated Poisson). w follows from Σ p = 1, w = 1 − Σ_j (p_j − p_d(c_j)),
 and is checked against the numeric Σ_{k∈S} p_d(k) of ``evidence.total_mass`` at sampled parameter points.
+An E_q that stays open is kept as it is (its series over q), unless the atoms of f under p itself close.
 """
 
 from __future__ import annotations
@@ -74,16 +75,23 @@ def point_masses(engine, f: sp.Expr) -> Expectation | None:
         return None
     # the branches of the score hold p_d'/p_d unreduced: qᵏ(k + 1)(…)/(q²ᵏ(k + 1)²) cancels to a rational function
     # of k; q^(1−k)·(q^(k−1) + …) reduces once distributed
+    # the first form's open result where none closes: the zero-inflated negative binomial law's E_q[ψ(K + r)²]
+    # keeps E_q[ψ′(K + r)], the series −E[H]_rr holds as well, so that the verdict sees the two cancel
     r, tried = None, []
     for form in (sp.cancel, lambda g: g, lambda g: sp.powsimp(sp.expand_mul(g))):
         g = form(fd)
         if g not in tried:
             tried.append(g)
-            r = sub.expect(g)
+            found = sub.expect(g)
+            r = found if r is None or found.closed else r
             if r.closed:
                 break
-    if not r.closed or r.value in (sp.oo, -sp.oo, sp.zoo, sp.nan):
+    if r.value in (sp.oo, -sp.oo, sp.zoo, sp.nan):
         return None
+    if not r.closed:  # the atoms of f under the mass function itself may still close (a direct sum)
+        whole = engine.by_linearity(f)
+        if whole.closed:
+            return whole
     total = w * r.value
     for c, cond, pj in points:
         fj = branch_under(f, cond) if f.has(sp.Piecewise) else f
@@ -98,4 +106,4 @@ def point_masses(engine, f: sp.Expr) -> Expectation | None:
     detail = Note.of("point masses ", masses, "; the last branch, summed over the whole support, has mass ", w,
                      " and, divided by it, the law ", sub.ctx.density.xreplace({k: k_user}), ": ", r.detail or "closed",
                      rule="point masses")
-    return Expectation(total, ("point-masses", *r.strategies), detail=detail, conditions=r.conditions)
+    return Expectation(total, ("point-masses", *r.strategies), r.closed, detail=detail, conditions=r.conditions)
