@@ -27,6 +27,7 @@ from __future__ import annotations
 
 import itertools
 from dataclasses import replace
+from typing import Sequence
 
 import sympy as sp
 
@@ -34,32 +35,41 @@ from symfisher.core.expectation.base import Expectation
 from symfisher.core.expectation.registry import register
 from symfisher.core.expectation.strategies.parametric import derivative_at_zero
 from symfisher.core.note import ExpectedValue, Note, eq
+from symfisher.core.points import domain_of
 
 T_NEAR_ZERO = sp.Interval.open(0, sp.Rational(1, 4))  # where t is drawn: the value at t = 0 is what is used
 
 
-def digamma_factors(g: sp.Expr, x: sp.Symbol) -> tuple[tuple[tuple[sp.Expr, int], ...], sp.Expr] | None:
+def digamma_factors(g: sp.Expr, x: sp.Symbol | Sequence[sp.Symbol]
+                    ) -> tuple[tuple[tuple[sp.Expr, int], ...], sp.Expr] | None:
     """(((u, m),), rest) with g = ψ(u)ᵐ·rest, m = 1 or 2, or (((u, 1), (v, 1)), rest) with g = ψ(u)ψ(v)·rest,
-    u ≠ v; u and v are x + c (c free of x) and rest is free of ψ, ψ′ and log Γ of them. ``None`` otherwise.
+    u ≠ v; u and v are x + c, or a sum of several of the data x plus c (c free of them), and rest is free of ψ, ψ′
+    and log Γ of them. ``None`` otherwise.
 
     >>> k, r = sp.Symbol("k", integer=True), sp.Symbol("r", positive=True)
     >>> digamma_factors(k * sp.polygamma(0, k + r), k)
     (((k + r, 1),), k)
     """
+    data = (x,) if isinstance(x, sp.Symbol) else tuple(x)
     found = []
     for factor in sp.Mul.make_args(g):
         base, m = factor.as_base_exp()
-        if isinstance(base, sp.polygamma) and base.args[0] == 0 and base.has(x):
+        if isinstance(base, sp.polygamma) and base.args[0] == 0 and base.has(*data):
             found.append((base.args[1], m))
     powers = sorted(m for _, m in found)
-    if powers not in ([1], [2], [1, 1]):
-        return None
-    if any(not sp.expand(u - x).free_symbols.isdisjoint({x}) for u, _ in found):
+    if powers not in ([1], [2], [1, 1]) or not all(_unit_sum(u, data) for u, _ in found):
         return None
     rest = g / sp.Mul(*(sp.polygamma(0, u) ** m for u, m in found))
     if any(rest.has(sp.polygamma(1, u)) or rest.has(sp.loggamma(u)) for u, _ in found):
         return None
     return tuple((u, int(m)) for u, m in found), rest
+
+
+def _unit_sum(u: sp.Expr, data: Sequence[sp.Symbol]) -> bool:
+    """u = c + Σ of some of the data, each with coefficient 1, c free of them."""
+    coefficients = [sp.expand(u).coeff(x) for x in data]
+    return (set(coefficients) <= {0, 1} and 1 in coefficients
+            and not sp.expand(u - sp.Add(*[c * x for c, x in zip(coefficients, data)])).has(*data))
 
 
 #: the two families, ratio(u, t) and the sign σ with ψ(u) = σ·∂/∂t ratio at t = 0 and ψ(u)² = ∂²/∂t² ratio − σψ′(u):
@@ -74,28 +84,31 @@ def digamma(engine, g: sp.Expr) -> Expectation | None:
     ψ(x + c)² the second derivative, less ±E[ψ′(x + c)·rest] (by the engine, open where it has no closed form); for
     ψ(u)ψ(v) (u ≠ v) the mixed derivative ±∂²/∂t∂s E[ratio(u, t)·ratio(v, s)·rest] at t = s = 0, whole."""
     ctx = engine.ctx
-    if not ctx.univariate or getattr(engine, "digamma_level", 0) or g.has(sp.DiracDelta):
+    if getattr(engine, "digamma_level", 0) or g.has(sp.DiracDelta):
         return None
-    x = ctx.data[0]
-    found = digamma_factors(g, x)
+    found = digamma_factors(g, ctx.data)
     if found is None:
         return None
     factors, rest = found
     if len(factors) == 2:
-        return _product(engine, factors, rest)
+        return _product(engine, factors, rest) if ctx.univariate else None
     (u, m), = factors
     if m == 2 and not _bounded_below(u, ctx):
         return None
     (t,), family = _family_engine(engine, "t")
     for ratio, sign in _families(engine, u):
-        derived = _derivative_at_zero(engine, family.atom(ratio(u, t) * rest), t, m)
+        r = _by_shift(engine, ratio(u, t), rest, u, t)
+        if r is None and ctx.univariate:  # the family summed (or integrated) by the whole engine
+            r = family.atom(ratio(u, t) * rest)
+        derived = None if r is None else _derivative_at_zero(engine, r, t, m)
         if derived is not None:
             break
     else:
         return None
     r, family_form, value, conditions = derived
     tu, X = sp.Symbol("t"), sp.Symbol("X")
-    uu, ru = u.xreplace({x: X}), rest.xreplace({x: X})
+    shown = {x: X for x in ctx.data} if ctx.univariate else {}
+    uu, ru = u.xreplace(shown), rest.xreplace(shown)
     family_value = ExpectedValue(ratio(uu, tu) * ru)
     strategies, closed = ("digamma", *r.strategies), True
     if m == 2:  # ψ² ± ψ′ = ∂²ratio at 0; E[ψ′(u)·rest] is finite, ψ′ being bounded on u ≥ u₀ > 0 (its value there)
@@ -150,6 +163,35 @@ def _gammas_below(density: sp.Expr) -> frozenset:
                      if isinstance(base, sp.gamma) and e.is_negative)
 
 
+def _by_shift(engine, ratio: sp.Expr, rest: sp.Expr, u: sp.Expr, t: sp.Symbol) -> Expectation | None:
+    """E[ratio·rest] = R(θ, t)·E[rest] at θ_j + t/a where one parameter θ_j, u = a·θ_j + …, absorbs the ratio:
+    ratio·p(x | θ) = R·p(x | θ_j + t/a) with R free of the data (Γ(k + r + t)/Γ(k + r) times the negative binomial
+    law NB(r, p) is Γ(r + t)p^(−t)/Γ(r) times NB(r + t, p); the negative multinomial law's Γ(k₀ + Σx + t)/Γ(k₀ + Σx)
+    in the same way, where its sum over ℕ₀³ is beyond SymPy). Only for θ_j in an open interval, where p(x | θ_j + t/a)
+    is a density for every small t; E[rest] from the engine, at the shifted parameter."""
+    ctx = engine.ctx
+    density = engine.cached(("digamma-gamma-form", ctx.density), lambda: ctx.density.rewrite(sp.gamma))
+    for theta in ctx.params:
+        a = sp.diff(u, theta)
+        domain = ctx.domains.get(theta) or domain_of(theta)
+        if a == 0 or not a.is_number or not (isinstance(domain, sp.Interval) and domain.left_open
+                                                 and domain.right_open):
+            continue
+        shift = {theta: theta + t / a}
+        absorbed = sp.powsimp(ratio * density / density.xreplace(shift), combine="exp")  # xᵃxᵇ = xᵃ⁺ᵇ for any x
+        if absorbed.has(*ctx.data) or absorbed.has(sp.nan, sp.zoo):
+            continue
+        moment = engine.atom(rest) if rest.has(*ctx.data) else Expectation(rest, ("data-free",))
+        if not moment.closed:
+            return None
+        detail = Note.of("the parameter ", theta, " absorbs the ratio: E[ratio·rest] = ", absorbed, " E[rest] at ",
+                         sp.Eq(theta, shift[theta]))
+        return Expectation(absorbed * moment.value.xreplace(shift), ("parameter-shift", *moment.strategies),
+                           detail=Note.join("; ", [detail, *([moment.detail] if moment.detail else [])]),
+                           conditions=tuple(c.xreplace(shift) for c in moment.conditions))
+    return None
+
+
 def _family_engine(engine, *names: str):
     """(new positive symbols, a child engine whose spot checks draw them in :data:`T_NEAR_ZERO`)."""
     ts = tuple(engine.cached(f"digamma-{name}", lambda name=name: sp.Dummy(name, positive=True)) for name in names)
@@ -185,7 +227,9 @@ def _shown(value: sp.Expr) -> sp.Expr:
 
 
 def _bounded_below(u: sp.Expr, ctx) -> bool:
-    """u ≥ u₀ > 0 on the support, so that ψ′(u) ≤ ψ′(u₀) is bounded: u = x + c with inf x + c > 0."""
-    x = ctx.data[0]
-    low = ctx.support[x].inf
-    return bool(low.is_finite and (u.xreplace({x: low}) > 0) is sp.true)
+    """u ≥ u₀ > 0 on the support, so that ψ′(u) ≤ ψ′(u₀) is bounded: u = Σx + c with Σ inf x + c > 0 (the data
+    held in u have finite lower ends)."""
+    lows = {x: ctx.support[x].inf for x in ctx.data if u.has(x)} if ctx.support else {}
+    if not lows or not all(low.is_finite for low in lows.values()):
+        return False
+    return bool((u.xreplace(lows) > 0) is sp.true)

@@ -113,6 +113,31 @@ def test_a_product_of_two_digammas_is_their_mixed_derivative(m, g, point):
     assert float(found.value.subs(point)) == pytest.approx(series(m, g, point, "euler-maclaurin"), rel=1e-9)
 
 
+def test_several_counts_by_a_shift_of_the_parameter_that_absorbs_the_ratio():
+    """The negative multinomial law Γ(k₀ + x₁ + x₂)/(Γ(k₀)x₁!x₂!)·p₀^k₀ p₁^x₁ p₂^x₂ (p₀ = 1 − p₁ − p₂): its total
+    x₁ + x₂ is negative binomial (k₀, p₀) (Johnson, Kotz & Balakrishnan 1997, ch. 36), so E[ψ(k₀ + x₁ + x₂)] =
+    ψ(k₀) − log p₀, and E[x₁ψ(k₀ + x₁ + x₂)] = ∂/∂t[Γ(k₀ + t)p₀^(−t)/Γ(k₀)·(k₀ + t)p₁/p₀] at 0. SymPy does not sum
+    the family over ℕ₀²; k₀ → k₀ + t turns Γ(k₀ + Σx) into Γ(k₀ + Σx + t), which absorbs the ratio."""
+    from sympy.stats import NegativeMultinomial
+
+    k0, p1, p2 = sp.Symbol("k0", positive=True), *sp.symbols("p1 p2", positive=True)
+    law = Model.from_stats(NegativeMultinomial("X", k0, [p1, p2]), [k0, p1, p2])
+    x1, x2 = law.data
+    p0 = 1 - p1 - p2
+    mean_log = sp.polygamma(0, k0) - sp.log(p0)
+    for g, expected in ((sp.polygamma(0, k0 + x1 + x2), mean_log),
+                        (x1 * sp.polygamma(0, k0 + x1 + x2), p1 / p0 + mean_log * k0 * p1 / p0)):
+        found = apply("atom", "digamma", law, g)
+        assert found is not None and found.closed and found.strategies[:2] == ("digamma", "parameter-shift")
+        assert same(found.value, expected), found.value
+        assert "absorbs the ratio" in str(found.detail)
+    # its square keeps E[ψ′(k₀ + x₁ + x₂)], a series over ℕ₀² with no closed form
+    square = apply("atom", "digamma", law, sp.polygamma(0, k0 + x1 + x2) ** 2)
+    assert square is not None and not square.closed
+    (series_left,) = square.value.atoms(sp.Sum)
+    assert same(square.value + series_left, mean_log**2 + sp.polygamma(1, k0))
+
+
 def test_digamma_factors():
     assert digamma_factors(n**2 * sp.polygamma(0, n + r), n) == (((n + r, 1),), n**2)
     assert digamma_factors(sp.polygamma(0, n + r) ** 2 / (n + 1), n) == (((n + r, 2),), 1 / (n + 1))
@@ -121,3 +146,6 @@ def test_digamma_factors():
                                                                                (((v, 1), (u, 1)), n))
     assert digamma_factors(sp.polygamma(0, r), n) is None
     assert digamma_factors(sp.polygamma(0, u) ** 2 * sp.polygamma(0, v), n) is None
+    m = sp.Symbol("m", integer=True, nonnegative=True)
+    assert digamma_factors(sp.polygamma(0, r + n + m), (n, m)) == (((r + n + m, 1),), 1)
+    assert digamma_factors(sp.polygamma(0, r + n - m), (n, m)) is None  # a coefficient other than 1
