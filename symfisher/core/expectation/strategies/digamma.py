@@ -171,7 +171,10 @@ def _by_shift(engine, ratio: sp.Expr, rest: sp.Expr, u: sp.Expr, t: sp.Symbol) -
     is a density for every small t; E[rest] from the engine, at the shifted parameter."""
     ctx = engine.ctx
     density = engine.cached(("digamma-gamma-form", ctx.density), lambda: ctx.density.rewrite(sp.gamma))
+    held = set().union(*(s.free_symbols for s in ctx.support.values()), ctx.joint.free_symbols if ctx.joint else set())
     for theta in ctx.params:
+        if theta in held:  # a support that moves with θ_j: p(x | θ_j + t/a) lives elsewhere
+            continue
         a = sp.diff(u, theta)
         domain = ctx.domains.get(theta) or domain_of(theta)
         if a == 0 or not a.is_number or not (isinstance(domain, sp.Interval) and domain.left_open
