@@ -55,6 +55,10 @@ _LABELS = {
     "E[erf(aZ + b)] = erf(b/√(1 + 2a²)), E[Z h(Z)] = E[h′(Z)], Z ~ N(0, 1)":
         r"\mathbb{E}[\operatorname{erf}(aZ + b)] = \operatorname{erf}\big(b/\sqrt{1 + 2a^2}\big),\ "
         r"\mathbb{E}[Z\, h(Z)] = \mathbb{E}[h'(Z)],\ Z \sim \mathcal{N}(0, 1)",
+    "E[s sᵀ + H] = ∫ ∂²p/∂θ∂θᵀ dx = [∂²F/∂θ∂θᵀ] between the ends":
+        r"\mathbb{E}[s s^{\top} + H] = \int \frac{\partial^2 p}{\partial\theta\, \partial\theta^{\top}}\, dx"
+        r" = \Big[\frac{\partial^2 F}{\partial\theta\, \partial\theta^{\top}}\Big]"
+        r"_{\text{lower end}}^{\text{upper end}}",
     "E[q(X) e^{cX}] = e^{cm + c²v/2} E[q(Y)], Y ~ N(m + cv, v)":
         r"\mathbb{E}[q(X)\, e^{cX}] = e^{cm + c^2 v/2}\, \mathbb{E}[q(Y)],\ Y \sim \mathcal{N}(m + cv, v)",
 }
@@ -117,6 +121,7 @@ GAUSSIAN_BY_PARTS = Label("E[(P(x − m))_a h(x)] = E[∂h/∂x_a]")  # x ~ N(m,
 PIECEWISE_MIXTURE = Label("E = Σ_k P_k E_k")  # piece k with probability P_k and expectation E_k
 SLEPIAN_BANGS = Label("I_ij = ∂_iμᵀ Σ⁻¹ ∂_jμ + ½ tr(Σ⁻¹ ∂_iΣ Σ⁻¹ ∂_jΣ)")  # x ~ N(μ(θ), Σ(θ))
 GAUSSIAN_ERF = Label("E[erf(aZ + b)] = erf(b/√(1 + 2a²)), E[Z h(Z)] = E[h′(Z)], Z ~ N(0, 1)")  # Stein's identity
+AT_THE_ENDS = Label("E[s sᵀ + H] = ∫ ∂²p/∂θ∂θᵀ dx = [∂²F/∂θ∂θᵀ] between the ends")  # F an antiderivative of p
 TILTED_NORMAL = Label("E[q(X) e^{cX}] = e^{cm + c²v/2} E[q(Y)], Y ~ N(m + cv, v)")  # X ~ N(m, v), q a polynomial
 
 

@@ -13,7 +13,7 @@ from typing import TYPE_CHECKING, Sequence
 
 import sympy as sp
 
-from symfisher.core.derivation import BY_NORMALIZATION, BY_RESIDUAL, BY_SHARED_PARTS
+from symfisher.core.derivation import BY_ANTIDERIVATIVE, BY_NORMALIZATION, BY_RESIDUAL, BY_SHARED_PARTS
 from symfisher.core.display import evidence_values
 from symfisher.export.latex.appendix import appendix_blocks
 from symfisher.export.latex.blocks import (Block, Display, Seg, formula, join_names, label_prefix, model_symbols,
@@ -279,8 +279,9 @@ class Proof:
                 why = [prose(" wherever both sides are finite: "), *note_segments(BY_SHARED_PARTS), prose(".")]
             elif v.residual is not None:
                 why = [prose(" (the residual simplifies to the zero matrix).")]
-            elif getattr(v.reason, "rule", "") == BY_RESIDUAL.rule:
-                why = [prose(" wherever both sides are finite: "), *note_segments(BY_RESIDUAL), prose(".")]
+            elif getattr(v.reason, "rule", "") in (BY_RESIDUAL.rule, BY_ANTIDERIVATIVE.rule):
+                by = BY_RESIDUAL if v.reason.rule == BY_RESIDUAL.rule else BY_ANTIDERIVATIVE
+                why = [prose(" wherever both sides are finite: "), *note_segments(by), prose(".")]
             else:
                 why = [prose(": "), *note_segments(BY_NORMALIZATION), prose(" (the closed forms agree numerically).")]
             self.para(prose("Hence "), formula(r"\mathcal{I}(\theta) = -\mathbb{E}[H]"),

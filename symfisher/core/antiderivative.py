@@ -1,0 +1,185 @@
+"""The information equality by the fundamental theorem of calculus, where the entries have no closed form.
+
+E[s_i s_j + H_ij] = ∫ ∂²p/∂θ_i∂θ_j dx, and where p has a closed antiderivative F in x (its CDF, up to a constant),
+∂_x G = ∂²p/∂θ_i∂θ_j for G = ∂²F/∂θ_i∂θ_j (F is smooth in x and θ, so the derivatives commute). On every [c, d]
+inside the support ∫_c^d ∂²p dx = G(d) − G(c); where E[s_i s_j] and E[H_ij] are finite, ∂²p = (s_i s_j + H_ij)·p is
+integrable, so the integral over the support is lim G at its upper end less lim G at its lower end, and the
+equality I = −E[H] holds where both are finite when the two limits agree for every entry.
+
+The exponentiated Weibull law a(k/λ)(x/λ)^(k−1)e^(−(x/λ)^k)(1 − e^(−(x/λ)^k))^(a−1): its entries hold
+E[log²(1 − e^(−(x/λ)^k))·…] with no closed form, but F = (1 − e^(−(x/λ)^k))^a, and each G tends to 0 at both ends.
+
+Limits: SymPy's ``limit`` in x, else in an inner variable y = w(x) of F, monotone on the support, the end mapped
+to w's limit there (x = λy^(1/k) for y = (x/λ)^k: gruntz raised RecursionError on the power with a symbolic exponent
+and takes 0.1–1.7 s in y). Guards: dF/dx − p is zero, and at a sampled θ, F(d) − F(c) equals quadrature of p on two
+intervals inside the support (an antiderivative with a jump, a branch of atan or log, fails that).
+"""
+
+from __future__ import annotations
+
+import random
+from typing import Iterator, Sequence
+
+import mpmath
+import sympy as sp
+from sympy.integrals.manualintegrate import manualintegrate
+
+from symfisher.core.deadline import run_with_deadline
+from symfisher.core.model import Model
+from symfisher.core.points import domain_of, draw
+from symfisher.core.simplify import is_zero
+from symfisher.errors import BudgetExceeded
+
+ANTIDERIVATIVE_SECONDS = 5.0  # one manualintegrate: 0.5–1 s in an inner variable, 1–5 s in x
+LIMIT_SECONDS = 4.0  # one limit at one end: 0.03–1.7 s in an inner variable, over 2 s beside a test run
+CHECK_TOLERANCE = 1e-8  # F(d) − F(c) against quadrature of p, relative
+
+
+def applies(model: Model) -> bool:
+    """One continuous datum on an interval that no parameter moves (where the route may be tried)."""
+    return _interval(model) is not None
+
+
+def residual_vanishes_at_the_ends(model: Model, entries: Sequence[tuple[int, int]],
+                                  simplify_seconds: float = 2.0) -> Iterator[sp.Expr]:
+    """Yields F once lim G at the two ends of the support agree for each of the ``entries`` (i, j), G =
+    ∂²F/∂θ_i∂θ_j; nothing where the model is not one continuous datum on an interval fixed in θ, F is not found or
+    fails a guard, or a limit is not found. Meant to run in a worker under a deadline
+    (:class:`~symfisher.core.deadline.Background`)."""
+    found = _interval(model)
+    if found is None:
+        return
+    x, low, high = found
+    F = _antiderivative(model.density, x, low, high, simplify_seconds)
+    if F is None or not _matches_quadrature(model, F, x, low, high):
+        return
+    inner = _inner_variables(F, x, low, high)
+    params = list(model.params)
+    for i, j in entries:
+        G = sp.diff(F, params[i], params[j])
+        ends = [_limit_at(G, x, end, side, inner) for end, side in ((high, "-"), (low, "+"))]
+        if any(e is None for e in ends) or is_zero(ends[0] - ends[1], simplify_seconds) is not True:
+            return
+    yield F
+
+
+def _interval(model: Model) -> tuple[sp.Symbol, sp.Expr, sp.Expr] | None:
+    """(x, lower end, upper end) for one continuous datum on an interval that no parameter moves."""
+    if len(model.data) != 1 or model.joint_support is not None:
+        return None
+    (x, support), = model.support
+    if not isinstance(support, sp.Interval) or support.free_symbols & set(model.params):
+        return None
+    return x, support.inf, support.sup
+
+
+def _antiderivative(p: sp.Expr, x: sp.Symbol, low: sp.Expr, high: sp.Expr, simplify_seconds: float
+                    ) -> sp.Expr | None:
+    """F with dF/dx = p (checked): by SymPy's manualintegrate in an inner variable y = w(x) of p, then in x, each under
+    a time limit. In y the exponentiated Weibull law is a(1 − e^(−y))^(a−1)e^(−y), 0.5 s where
+    manualintegrate in x took 5 s."""
+    tries = [(manualintegrate, _in_inner_variable(p, x, x_of_y, y), y, w) for w, x_of_y, y, _ in
+             _inner_variables(p, x, low, high)]
+    tries.append((manualintegrate, p, x, x))  # not integrate: 20 s on the gamma-Gompertz law, where this takes 4 s
+    for method, integrand, var, back in tries:
+        try:
+            F = run_with_deadline(method, (integrand, var), ANTIDERIVATIVE_SECONDS)
+        except (BudgetExceeded, NotImplementedError, ValueError, TypeError, RecursionError):
+            continue
+        if F is None or F.has(sp.Integral, sp.Piecewise, sp.nan, sp.zoo):
+            continue
+        F = F.xreplace({var: back})
+        if is_zero(sp.diff(F, x) - p, simplify_seconds) is True:
+            return F
+    return None
+
+
+def _in_inner_variable(p: sp.Expr, x: sp.Symbol, x_of_y: sp.Expr, y: sp.Symbol) -> sp.Expr:
+    """p(x(y))·x′(y), its powers expanded and their exponents cancelled (y^(−1 + (k − 1)/k + 1/k) is 1)."""
+    q = sp.powsimp(sp.expand_power_base(p.subs(x, x_of_y) * sp.diff(x_of_y, y)))
+    return q.replace(lambda e: e.is_Pow and not e.exp.is_number, lambda e: e.base ** sp.cancel(e.exp))
+
+
+def _matches_quadrature(model: Model, F: sp.Expr, x: sp.Symbol, low: sp.Expr, high: sp.Expr) -> bool:
+    """At a parameter point drawn from the domains, F(d) − F(c) equals the quadrature of p on two intervals [c, d]
+    inside the support."""
+    rng = random.Random(20261206)
+    point = {s: draw(model.domain_map.get(s, domain_of(s)), rng, bool(s.is_integer))
+             for s in (*model.params, *model.given, *model.constants)}
+    f, p = sp.lambdify(x, F.subs(point), "mpmath"), sp.lambdify(x, model.density.subs(point), "mpmath")
+    for c, d in _inside(low, high):
+        try:
+            expected = mpmath.quad(p, [c, d])
+            got = f(d) - f(c)
+        except (ValueError, TypeError, ZeroDivisionError, OverflowError):
+            return False
+        if not (mpmath.isfinite(got) and abs(got - expected) <= CHECK_TOLERANCE * abs(expected) + 1e-12):
+            return False
+    return True
+
+
+def _inside(low: sp.Expr, high: sp.Expr) -> list[tuple[float, float]]:
+    """Two intervals inside (low, high), one in its middle, one nearer an end."""
+    if low.is_finite and high.is_finite:
+        a, b = float(low), float(high)
+        return [(a + 0.3 * (b - a), a + 0.6 * (b - a)), (a + 0.05 * (b - a), a + 0.3 * (b - a))]
+    if low.is_finite:
+        return [(float(low) + 0.5, float(low) + 1.5), (float(low) + 1.5, float(low) + 4.0)]
+    if high.is_finite:
+        return [(float(high) - 1.5, float(high) - 0.5), (float(high) - 4.0, float(high) - 1.5)]
+    return [(-1.0, 0.5), (0.5, 2.5)]
+
+
+def _inner_variables(F: sp.Expr, x: sp.Symbol, low: sp.Expr, high: sp.Expr) -> list[tuple]:
+    """(w, x as a function of y, y, whether w increases) for each inner function w(x) of F that is a power of x with a
+    symbolic exponent or an exponential, solves uniquely for x and is monotone on the support (its derivative has one
+    sign there)."""
+    y = sp.Dummy("y", positive=True)
+    at = sp.Dummy("x", positive=True) if low.is_nonnegative else x
+    out = []
+    for w in sorted(F.atoms(sp.Pow, sp.exp), key=sp.default_sort_key):
+        power = isinstance(w, sp.Pow) and w.base.has(x) and not w.exp.has(x) and not w.exp.is_number
+        if not (power or isinstance(w, sp.exp) and w.has(x)):
+            continue
+        slope = sp.diff(w, x).xreplace({x: at})
+        if not (slope.is_positive or slope.is_negative):
+            continue
+        try:
+            solutions = sp.solve(sp.Eq(w, y), x)
+        except (NotImplementedError, ValueError, TypeError):
+            continue
+        if len(solutions) == 1 and not solutions[0].has(sp.LambertW):  # elementary inverses only
+            out.append((w, solutions[0], y, bool(slope.is_positive)))
+    return out
+
+
+def _limit_at(G: sp.Expr, x: sp.Symbol, end: sp.Expr, side: str, inner) -> sp.Expr | None:
+    """lim G as x tends to ``end`` from ``side``: in the first inner variable y = w(x) that gives one (y tends to w's
+    own limit there, from below where w increases towards an upper end or decreases towards a lower one), else in x;
+    at a finite end where G has a finite value, that value (G is continuous there, made of elementary functions)."""
+    if end.is_finite:
+        value = G.xreplace({x: end})
+        zero_base = any(power.base.is_zero is not False for power in value.atoms(sp.Pow) if not power.exp.is_number)
+        if not value.has(sp.nan, sp.zoo, sp.oo, -sp.oo) and not zero_base:  # 0^(k − 1) is ∞ for k < 1
+            return value
+    for w, x_of_y, y, increasing in inner:
+        w_end = _limit(w, x, end, side, finite=False)
+        if w_end is None:
+            continue
+        approach = "-" if increasing == (side == "-") else "+"
+        found = _limit(sp.powsimp(sp.expand_power_base(G.subs(x, x_of_y))), y, w_end, approach)
+        if found is not None:
+            return found
+    return _limit(G, x, end, side)
+
+
+def _limit(expr: sp.Expr, x: sp.Symbol, end: sp.Expr, side: str, finite: bool = True) -> sp.Expr | None:
+    """SymPy's limit under :data:`LIMIT_SECONDS` (``None``: none found, or not a finite number or expression; ±∞
+    allowed with ``finite=False``)."""
+    try:
+        found = run_with_deadline(sp.limit, (expr, x, end, side), LIMIT_SECONDS)
+    except (BudgetExceeded, NotImplementedError, ValueError, TypeError, RecursionError, AttributeError):
+        return None
+    if found.has(sp.Limit, sp.nan, sp.zoo, sp.AccumBounds) or found in (sp.oo, -sp.oo) and finite:
+        return None
+    return None if finite and found.has(sp.oo, -sp.oo) else found
