@@ -22,7 +22,6 @@ from typing import Iterator, Sequence
 
 import mpmath
 import sympy as sp
-from sympy.integrals.manualintegrate import manualintegrate
 
 from symfisher.core.deadline import run_with_deadline
 from symfisher.core.model import Model
@@ -78,6 +77,8 @@ def _antiderivative(p: sp.Expr, x: sp.Symbol, low: sp.Expr, high: sp.Expr, simpl
     """F with dF/dx = p (checked): by SymPy's manualintegrate in an inner variable y = w(x) of p, then in x, each under
     a time limit. In y the exponentiated Weibull law is a(1 − e^(−y))^(a−1)e^(−y), 0.5 s where
     manualintegrate in x took 5 s."""
+    from sympy.integrals.manualintegrate import manualintegrate  # 25 ms to import: not on derive's start-up path
+
     tries = [(manualintegrate, _in_inner_variable(p, x, x_of_y, y), y, w) for w, x_of_y, y, _ in
              _inner_variables(p, x, low, high)]
     tries.append((manualintegrate, p, x, x))  # not integrate: 20 s on the gamma-Gompertz law, where this takes 4 s
