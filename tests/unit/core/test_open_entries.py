@@ -7,7 +7,7 @@ the derivation must still say which entries are open and give working numeric fu
 import numpy as np
 import pytest
 import sympy as sp
-from scipy import integrate
+from scipy import integrate, special
 
 from symfisher import Config, Model, derive
 from symfisher.core.expectation.base import NO_CLOSED_FORM
@@ -174,18 +174,22 @@ def test_the_negative_binomial_law_in_r_and_p_is_proved_with_its_open_series():
     assert numeric.neg_expected_hessian(rv, pv)[0, 0] == pytest.approx(lawless, rel=1e-9)
 
 
-def _series_fisher(model: Model, point: dict) -> list[list[float]]:
-    """E[s_i s_j] at the point, by mpmath's Euler–Maclaurin sum over the support (terms that decay as a power of k)."""
-    import mpmath
-
+def _series_fisher(model: Model, point: dict, terms: int = 10**6) -> np.ndarray:
+    """E[s_i s_j] at the point, summed over the first ``terms`` counts of the support in floats, the mass function
+    from its logarithm with log Γ (Γ(k + a) overflows from k ≈ 170); the tail beyond decays as k^(−a−1), below 1e-18
+    here. (mpmath's Euler–Maclaurin sum agreed to 1e-10 and took 39 s.)"""
     (data, support), = model.support
-    score = [sp.diff(model.logpdf, t).subs(point) for t in model.params]
-    density = model.density.subs(point)
-    k = len(score)
-    with mpmath.workdps(20):
-        return [[float(mpmath.nsum(sp.lambdify(data, score[i] * score[j] * density, "mpmath"),
-                                   [int(support.inf), mpmath.inf], method="euler-maclaurin"))
-                 for j in range(k)] for i in range(k)]
+    log_mass = sp.expand_log(sp.log(model.density.rewrite(sp.gamma).subs(point)), force=True)
+    gammaln = sp.Function("gammaln")  # not sp.loggamma, which writes loggamma(k + 13/2) back as log(Γ(2k + 13)…)
+    log_mass = log_mass.replace(lambda e: isinstance(e, sp.log) and isinstance(e.args[0], sp.gamma),
+                                lambda e: gammaln(e.args[0].args[0]))
+    k = np.arange(int(support.inf), int(support.inf) + terms, dtype=float)
+    mass = np.exp(sp.lambdify(data, log_mass, [{"gammaln": special.gammaln}, "scipy"])(k))
+    # ψ as SciPy's digamma: its polygamma(0, x) also evaluates 0·ζ(1, x) and warns
+    modules = [{"polygamma": lambda n, z: special.digamma(z) if n == 0 else special.polygamma(n, z)}, "scipy"]
+    score = [np.broadcast_to(sp.lambdify(data, sp.diff(model.logpdf, t).subs(point), modules)(k), k.shape)
+             for t in model.params]
+    return np.array([[np.sum(mass * score[i] * score[j]) for j in range(len(score))] for i in range(len(score))])
 
 
 a_, b_ = sp.symbols("a b", positive=True)
