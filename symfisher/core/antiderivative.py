@@ -17,6 +17,7 @@ intervals inside the support (an antiderivative with a jump, a branch of atan or
 
 from __future__ import annotations
 
+import functools
 import random
 from typing import Iterator, Sequence
 
@@ -53,11 +54,14 @@ def residual_vanishes_at_the_ends(model: Model, entries: Sequence[tuple[int, int
     if F is None or not _matches_quadrature(model, F, x, low, high):
         return
     inner = _inner_variables(F, x, low, high)
+    # each end's inner limits once for every entry, and only where G has no finite value there
+    ends = [(end, side, functools.cache(functools.partial(_inner_at, inner, x, end, side)))
+            for end, side in ((high, "-"), (low, "+"))]
     params = list(model.params)
     for i, j in entries:
         G = sp.diff(F, params[i], params[j])
-        ends = [_limit_at(G, x, end, side, inner) for end, side in ((high, "-"), (low, "+"))]
-        if any(e is None for e in ends) or is_zero(ends[0] - ends[1], simplify_seconds) is not True:
+        limits = [_limit_at(G, x, end, side, at_end) for end, side, at_end in ends]
+        if any(e is None for e in limits) or is_zero(limits[0] - limits[1], simplify_seconds) is not True:
             return
     yield F
 
@@ -154,20 +158,28 @@ def _inner_variables(F: sp.Expr, x: sp.Symbol, low: sp.Expr, high: sp.Expr) -> l
     return out
 
 
-def _limit_at(G: sp.Expr, x: sp.Symbol, end: sp.Expr, side: str, inner) -> sp.Expr | None:
-    """lim G as x tends to ``end`` from ``side``: in the first inner variable y = w(x) that gives one (y tends to w's
-    own limit there, from below where w increases towards an upper end or decreases towards a lower one), else in x;
-    at a finite end where G has a finite value, that value (G is continuous there, made of elementary functions)."""
+def _inner_at(inner, x: sp.Symbol, end: sp.Expr, side: str) -> list[tuple]:
+    """(x as a function of y, y, w's limit at the end, the side y approaches it from) for each inner variable y = w(x)
+    whose limit there is found: from below where w increases towards an upper end or decreases towards a lower one.
+    Once per end, for every entry."""
+    out = []
+    for w, x_of_y, y, increasing in inner:
+        w_end = _limit(w, x, end, side, finite=False)
+        if w_end is not None:
+            out.append((x_of_y, y, w_end, "-" if increasing == (side == "-") else "+"))
+    return out
+
+
+def _limit_at(G: sp.Expr, x: sp.Symbol, end: sp.Expr, side: str, at_end) -> sp.Expr | None:
+    """lim G as x tends to ``end`` from ``side``: in the first inner variable y = w(x) of ``at_end()``
+    (:func:`_inner_at`) that gives one, else in x; at a finite end where G has a finite value, that value (G is
+    continuous there, made of elementary functions)."""
     if end.is_finite:
         value = G.xreplace({x: end})
         zero_base = any(power.base.is_zero is not False for power in value.atoms(sp.Pow) if not power.exp.is_number)
         if not value.has(sp.nan, sp.zoo, sp.oo, -sp.oo) and not zero_base:  # 0^(k − 1) is ∞ for k < 1
             return value
-    for w, x_of_y, y, increasing in inner:
-        w_end = _limit(w, x, end, side, finite=False)
-        if w_end is None:
-            continue
-        approach = "-" if increasing == (side == "-") else "+"
+    for x_of_y, y, w_end, approach in at_end():
         found = _limit(sp.powsimp(sp.expand_power_base(G.subs(x, x_of_y))), y, w_end, approach)
         if found is not None:
             return found
@@ -181,6 +193,6 @@ def _limit(expr: sp.Expr, x: sp.Symbol, end: sp.Expr, side: str, finite: bool = 
         found = run_with_deadline(sp.limit, (expr, x, end, side), LIMIT_SECONDS)
     except (BudgetExceeded, NotImplementedError, ValueError, TypeError, RecursionError, AttributeError):
         return None
-    if found.has(sp.Limit, sp.nan, sp.zoo, sp.AccumBounds) or found in (sp.oo, -sp.oo) and finite:
+    if found.has(sp.Limit, sp.nan, sp.zoo, sp.AccumBounds) or finite and found.has(sp.oo, -sp.oo):
         return None
-    return None if finite and found.has(sp.oo, -sp.oo) else found
+    return found

@@ -66,8 +66,8 @@ def test_limits_in_an_inner_variable():
     inner = at_the_ends._inner_variables(F, x, sp.S.Zero, sp.oo)
     assert any(w == (x / lam) ** k and increasing for w, _, _, increasing in inner)
     G = sp.diff(F, k, lam)
-    assert at_the_ends._limit_at(G, x, sp.oo, "-", inner) == 0
-    assert at_the_ends._limit_at(G, x, sp.S.Zero, "+", inner) == 0
+    for end, side in ((sp.oo, "-"), (sp.S.Zero, "+")):
+        assert at_the_ends._limit_at(G, x, end, side, lambda: at_the_ends._inner_at(inner, x, end, side)) == 0
 
 
 def test_only_one_continuous_datum_on_an_interval_fixed_in_theta():
