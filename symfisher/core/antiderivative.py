@@ -8,16 +8,19 @@ equality I = −E[H] holds where both are finite when the two limits agree for e
 
 The exponentiated Weibull law a(k/λ)(x/λ)^(k−1)e^(−(x/λ)^k)(1 − e^(−(x/λ)^k))^(a−1): its entries hold
 E[log²(1 − e^(−(x/λ)^k))·…] with no closed form, but F = (1 − e^(−(x/λ)^k))^a, and each G tends to 0 at both ends.
+Johnson's S_U law is φ(h(x))·h′(x) for h = γ + δ asinh((x − ξ)/λ), so F = Φ(h(x)).
 
 Limits: SymPy's ``limit`` in x, else in an inner variable y = w(x) of F, monotone on the support, the end mapped
 to w's limit there (x = λy^(1/k) for y = (x/λ)^k: gruntz raised RecursionError on the power with a symbolic exponent
-and takes 0.1–1.7 s in y). Guards: dF/dx − p is zero, and at a sampled θ, F(d) − F(c) equals quadrature of p on two
-intervals inside the support (an antiderivative with a jump, a branch of atan or log, fails that).
+and takes 0.1–1.7 s in y; x = ξ + λ sinh y for y = asinh((x − ξ)/λ): 0.1–0.7 s in y, 1–2 s in x). Guards: dF/dx − p
+is zero, and at a sampled θ, F(d) − F(c) equals quadrature of p on two intervals inside the support (an
+antiderivative with a jump, a branch of atan or log, fails that).
 """
 
 from __future__ import annotations
 
 import functools
+import itertools
 import random
 from typing import Iterator, Sequence
 
@@ -78,17 +81,18 @@ def _interval(model: Model) -> tuple[sp.Symbol, sp.Expr, sp.Expr] | None:
 
 def _antiderivative(p: sp.Expr, x: sp.Symbol, low: sp.Expr, high: sp.Expr, simplify_seconds: float
                     ) -> sp.Expr | None:
-    """F with dF/dx = p (checked): by SymPy's manualintegrate in an inner variable y = w(x) of p, then in x, each under
-    a time limit. In y the exponentiated Weibull law is a(1 − e^(−y))^(a−1)e^(−y), 0.5 s where
-    manualintegrate in x took 5 s."""
+    """F with dF/dx = p (checked): by SymPy's manualintegrate in an inner variable y = w(x) of p, then of g(y) where p
+    = g(h(x))·h′(x), then in x, each under a time limit, each tried only where the one before gave none. In y the
+    exponentiated Weibull law is a(1 − e^(−y))^(a−1)e^(−y), 0.5 s where manualintegrate in x took 5 s."""
     from sympy.integrals.manualintegrate import manualintegrate  # 25 ms to import: not on derive's start-up path
 
-    tries = [(manualintegrate, _in_inner_variable(p, x, x_of_y, y), y, w) for w, x_of_y, y, _ in
-             _inner_variables(p, x, low, high)]
-    tries.append((manualintegrate, p, x, x))  # not integrate: 20 s on the gamma-Gompertz law, where this takes 4 s
-    for method, integrand, var, back in tries:
+    tries = itertools.chain(
+        ((_in_inner_variable(p, x, x_of_y, y), y, w) for w, x_of_y, y, _ in _inner_variables(p, x, low, high)),
+        _outer_factors(p, x, simplify_seconds),
+        [(p, x, x)])  # not integrate: 20 s on the gamma-Gompertz law, where this takes 4 s
+    for integrand, var, back in tries:
         try:
-            F = run_with_deadline(method, (integrand, var), ANTIDERIVATIVE_SECONDS)
+            F = run_with_deadline(manualintegrate, (integrand, var), ANTIDERIVATIVE_SECONDS)
         except (BudgetExceeded, NotImplementedError, ValueError, TypeError, RecursionError):
             continue
         if F is None or F.has(sp.Integral, sp.Piecewise, sp.nan, sp.zoo):
@@ -99,10 +103,48 @@ def _antiderivative(p: sp.Expr, x: sp.Symbol, low: sp.Expr, high: sp.Expr, simpl
     return None
 
 
+def _outer_factors(p: sp.Expr, x: sp.Symbol, simplify_seconds: float
+                   ) -> Iterator[tuple[sp.Expr, sp.Symbol, sp.Expr]]:
+    """(g(y), y, h) for each inner function h(x) of p with p = g(h(x))·h′(x), g free of x: h an exponent of p, or the
+    base of a power in one. Johnson's S_U law is φ(h)h′ for h = γ + δ asinh((x − ξ)/λ), and the sinh–arcsinh law for
+    h = sinh(δ asinh x − ε): F = Φ(h(x)) with no inverse of h, where SymPy does not solve sinh(δ asinh x − ε) = y
+    uniquely for x."""
+    y = sp.Dummy("y", real=True)
+    inner = []
+    for e in sorted(p.atoms(sp.exp), key=sp.default_sort_key):
+        exponent = e.args[0]
+        inner.extend([exponent] + [f.base for t in sp.Add.make_args(exponent) for f in sp.Mul.make_args(t)
+                                   if f.is_Pow and f.base.has(x)])
+    for h in dict.fromkeys(h for h in inner if h.has(x) and h != x):
+        try:
+            g = run_with_deadline(sp.simplify, ((p / sp.diff(h, x)).xreplace({h: y}),), simplify_seconds)
+        except (BudgetExceeded, NotImplementedError, ValueError, TypeError, RecursionError):
+            continue
+        if not g.has(x):
+            yield g, y, h
+
+
 def _in_inner_variable(p: sp.Expr, x: sp.Symbol, x_of_y: sp.Expr, y: sp.Symbol) -> sp.Expr:
     """p(x(y))·x′(y), its powers expanded and their exponents cancelled (y^(−1 + (k − 1)/k + 1/k) is 1)."""
-    q = sp.powsimp(sp.expand_power_base(p.subs(x, x_of_y) * sp.diff(x_of_y, y)))
+    q = _in_y(p * sp.diff(x_of_y, y), x, x_of_y)
     return q.replace(lambda e: e.is_Pow and not e.exp.is_number, lambda e: e.base ** sp.cancel(e.exp))
+
+
+def _in_y(expr: sp.Expr, x: sp.Symbol, x_of_y: sp.Expr) -> sp.Expr:
+    """expr at x = x(y), its powers' bases expanded, and asinh(sinh u) = u, 1 + sinh²u = cosh²u for real u (what
+    x = ξ + λ sinh y leaves)."""
+    q = sp.powsimp(sp.expand_power_base(expr.subs(x, x_of_y)))
+    q = q.replace(lambda e: isinstance(e, sp.asinh) and isinstance(e.args[0], sp.sinh) and e.args[0].args[0].is_real,
+                  lambda e: e.args[0].args[0])
+    return q.replace(lambda e: e.is_Pow and _sinh_squared(e.base - 1) is not None,
+                     lambda e: sp.cosh(_sinh_squared(e.base - 1)) ** (2 * e.exp))
+
+
+def _sinh_squared(expr: sp.Expr) -> sp.Expr | None:
+    """u where expr is sinh(u)² with u real."""
+    if expr.is_Pow and expr.exp == 2 and isinstance(expr.base, sp.sinh) and expr.base.args[0].is_real:
+        return expr.base.args[0]
+    return None
 
 
 def _matches_quadrature(model: Model, F: sp.Expr, x: sp.Symbol, low: sp.Expr, high: sp.Expr) -> bool:
@@ -137,15 +179,15 @@ def _inside(low: sp.Expr, high: sp.Expr) -> list[tuple[float, float]]:
 
 def _inner_variables(F: sp.Expr, x: sp.Symbol, low: sp.Expr, high: sp.Expr) -> list[tuple]:
     """(w, x as a function of y, y, whether w increases) for each inner function w(x) of F that is a power of x with a
-    symbolic exponent or an exponential, solves uniquely for x and is monotone on the support (its derivative has one
-    sign there)."""
-    y = sp.Dummy("y", positive=True)
+    symbolic exponent, an exponential or an asinh, solves uniquely for x and is monotone on the support (its derivative
+    has one sign there). Johnson's S_U law in y = asinh((x − ξ)/λ), x = ξ + λ sinh y, is a Gaussian in y."""
     at = sp.Dummy("x", positive=True) if low.is_nonnegative else x
     out = []
-    for w in sorted(F.atoms(sp.Pow, sp.exp), key=sp.default_sort_key):
+    for w in sorted(F.atoms(sp.Pow, sp.exp, sp.asinh), key=sp.default_sort_key):
         power = isinstance(w, sp.Pow) and w.base.has(x) and not w.exp.has(x) and not w.exp.is_number
-        if not (power or isinstance(w, sp.exp) and w.has(x)):
+        if not (power or isinstance(w, (sp.exp, sp.asinh)) and w.has(x)):
             continue
+        y = sp.Dummy("y", real=True) if isinstance(w, sp.asinh) else sp.Dummy("y", positive=True)
         slope = sp.diff(w, x).xreplace({x: at})
         if not (slope.is_positive or slope.is_negative):
             continue
@@ -180,7 +222,7 @@ def _limit_at(G: sp.Expr, x: sp.Symbol, end: sp.Expr, side: str, at_end) -> sp.E
         if not value.has(sp.nan, sp.zoo, sp.oo, -sp.oo) and not zero_base:  # 0^(k − 1) is ∞ for k < 1
             return value
     for x_of_y, y, w_end, approach in at_end():
-        found = _limit(sp.powsimp(sp.expand_power_base(G.subs(x, x_of_y))), y, w_end, approach)
+        found = _limit(_in_y(G, x, x_of_y), y, w_end, approach)
         if found is not None:
             return found
     return _limit(G, x, end, side)

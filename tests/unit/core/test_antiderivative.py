@@ -39,13 +39,52 @@ def test_the_antiderivative_is_the_literature_cdf_up_to_a_constant(m, cdf):
     assert not sp.simplify(found - cdf).has(x)
 
 
+XR, XI = sp.Symbol("x", real=True), sp.Symbol("xi", real=True)
+D, G_ = sp.Symbol("delta", positive=True), sp.Symbol("gamma", real=True)
+EP = sp.Symbol("epsilon", real=True)
+#: Johnson (1949), Biometrika 36: γ + δ asinh((x − ξ)/λ) is standard normal, so F = Φ(γ + δ asinh((x − ξ)/λ))
+JOHNSON_SU = (Model.from_pdf(D / (lam * sp.sqrt(2 * sp.pi)) / sp.sqrt(1 + ((XR - XI) / lam) ** 2)
+                             * sp.exp(-(G_ + D * sp.asinh((XR - XI) / lam)) ** 2 / 2), XR, [G_, D, XI, lam], sp.S.Reals,
+                             name="johnson-su", validate=False), G_ + D * sp.asinh((XR - XI) / lam))
+#: Jones & Pewsey (2009), Biometrika 96: sinh(δ asinh x − ε) is standard normal
+SINH_ARCSINH = (Model.from_pdf(D * sp.cosh(D * sp.asinh(XR) - EP) / sp.sqrt(2 * sp.pi * (1 + XR**2))
+                               * sp.exp(-sp.sinh(D * sp.asinh(XR) - EP) ** 2 / 2), XR, [EP, D], sp.S.Reals,
+                               name="sinh-arcsinh", validate=False), sp.sinh(D * sp.asinh(XR) - EP))
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("m, normal", [JOHNSON_SU, SINH_ARCSINH], ids=["johnson-su", "sinh-arcsinh"])
+def test_a_transformed_normal_has_phi_of_its_normal_variable_as_antiderivative(m, normal):
+    """F = Φ(h(x)) = (1 + erf(h/√2))/2 up to a constant, and every ∂²F/∂θ_i∂θ_j tends to 0 at ±∞, taken in y =
+    asinh((x − ξ)/λ), where x = ξ + λ sinh y (gruntz in x takes 1–4 s a limit, or gives none)."""
+    (found,) = list(at_the_ends.residual_vanishes_at_the_ends(m, _all(m)))
+    assert sp.simplify(found - sp.erf(normal / sp.sqrt(2)) / 2).is_number
+
+
+def test_p_of_the_form_g_of_h_times_h_prime_needs_no_inverse_of_h():
+    """A normal variable γ + δ(x + x³/3), with no elementary inverse: p = φ(h)·h′, so g = φ is found with h by
+    dividing p by h′, and F = Φ(h) passes both guards."""
+    h = G_ + D * (XR + XR**3 / 3)
+    p = D * (1 + XR**2) * sp.exp(-h**2 / 2) / sp.sqrt(2 * sp.pi)
+    ((g, y, inner),) = list(at_the_ends._outer_factors(p, XR, 2.0))
+    assert inner == h and sp.simplify(g - sp.exp(-y**2 / 2) / sp.sqrt(2 * sp.pi)) == 0
+    F = at_the_ends._antiderivative(p, XR, -sp.oo, sp.oo, 2.0)
+    assert sp.simplify(F - sp.erf(h / sp.sqrt(2)) / 2).is_number
+    m = Model.from_pdf(p, XR, [G_, D], sp.S.Reals, name="cubic-normal", validate=False)
+    assert at_the_ends._matches_quadrature(m, F, XR, -sp.oo, sp.oo)
+
+
+def test_in_the_inner_variable_of_an_asinh_inverse_pairs_cancel():
+    """x = ξ + λ sinh y: asinh((x − ξ)/λ) is y and √(1 + ((x − ξ)/λ)²) is cosh y, for real y."""
+    y = sp.Dummy("y", real=True)
+    expr = sp.asinh((XR - XI) / lam) ** 2 / sp.sqrt(1 + ((XR - XI) / lam) ** 2)
+    assert at_the_ends._in_y(expr, XR, XI + lam * sp.sinh(y)) == y**2 / sp.cosh(y)
+
+
 def test_a_law_with_no_closed_antiderivative_gives_nothing():
-    """Johnson's S_U: manualintegrate leaves Φ's integral unevaluated."""
-    xr, mu = sp.Symbol("x", real=True), sp.Symbol("mu", real=True)
-    d, g = sp.symbols("delta gamma", positive=True)
-    m = Model.from_pdf(d / (lam * sp.sqrt(2 * sp.pi)) / sp.sqrt(1 + ((xr - mu) / lam) ** 2)
-                       * sp.exp(-(g + d * sp.asinh((xr - mu) / lam)) ** 2 / 2), xr, [g, d, mu, lam], sp.S.Reals,
-                       name="johnson-su", validate=False)
+    """The von Mises law e^{κ cos x}/(2π I₀(κ)): manualintegrate leaves its integral unevaluated."""
+    m = Model.from_pdf(sp.exp(k * sp.cos(XR - XI)) / (2 * sp.pi * sp.besseli(0, k)), XR, [XI, k],
+                       sp.Interval(-sp.pi, sp.pi), name="von-mises", validate=False)
     assert at_the_ends.applies(m)
     assert list(at_the_ends.residual_vanishes_at_the_ends(m, [(0, 0)])) == []
 
