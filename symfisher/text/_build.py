@@ -109,7 +109,7 @@ class Builder:
             return self._power_bound(math.log10(math.e), self.value_bound(args[0]))
         if isinstance(expr, _BOUNDED):
             return 1.0
-        if isinstance(expr, (sp.log, sp.loggamma)):
+        if isinstance(expr, (sp.log, sp.loggamma, sp.asinh)):  # |asinh x| ≤ log(2|x| + 1)
             return math.log10(self.bound(args[0]) * 2.31 + 1) + 1
         if isinstance(expr, (sp.Abs, sp.floor, sp.ceiling, sp.Min, sp.Max)):
             return max(self.bound(a) for a in args) + _LOG10_2

@@ -38,6 +38,9 @@ FUNCTIONS: Mapping[str, tuple[Callable[..., sp.Expr], int, int | None]] = {
     "sinh": (sp.sinh, 1, 1),
     "cosh": (sp.cosh, 1, 1),
     "tanh": (sp.tanh, 1, 1),
+    "asinh": (sp.asinh, 1, 1),  # Johnson's S_U and the sinh–arcsinh laws
+    "acosh": (sp.acosh, 1, 1),
+    "atanh": (sp.atanh, 1, 1),
     "asin": (sp.asin, 1, 1),
     "acos": (sp.acos, 1, 1),
     "atan": (sp.atan, 1, 1),
@@ -75,6 +78,8 @@ OTHER_NAMES: Mapping[str, str] = {
     "heaviside": "Heaviside", "step": "Heaviside", "absolute": "abs", "fabs": "abs", "pow": "the operator ** or ^",
     "sech": "1/cosh", "csch": "1/sinh", "coth": "cosh/sinh", "iv": "besseli", "kv": "besselk", "jv": "besselj",
     "erfcx": "exp(x**2)*erfc(x)", "expit": "1/(1 + exp(-x))", "logit": "log(p/(1 - p))",
+    "arcsinh": "asinh", "arsinh": "asinh", "arccosh": "acosh", "arcosh": "acosh", "arctanh": "atanh",
+    "artanh": "atanh", "arcsin": "asin", "arccos": "acos", "arctan": "atan", "arctan2": "atan2",
 }
 
 

@@ -67,6 +67,7 @@ def test_constants_functions_and_aliases() -> None:
     )
     assert parse("besselk(mu, x) * beta(x, mu)") == sp.besselk(mu, x) * sp.beta(x, mu)
     assert parse("Max(x, mu, 0)") == sp.Max(x, mu, 0)
+    assert parse("asinh(x - mu) + acosh(x + 2) + atanh(x/3)") == sp.asinh(x - mu) + sp.acosh(x + 2) + sp.atanh(x / 3)
 
 
 def test_function_name_as_declared_symbol_in_value_position() -> None:
@@ -102,6 +103,7 @@ def test_whitespace_and_line_breaks() -> None:
         ("choose(x, 2)", not_allowed("a call to 'choose'", "choose", 1) + "; did you mean binomial?"),
         ("gammaln(x)", not_allowed("a call to 'gammaln'", "gammaln", 1) + "; did you mean loggamma?"),
         ("x*sqr(mu)", not_allowed("a call to 'sqr'", "sqr", 3) + "; did you mean sqrt?"),
+        ("arcsinh(x)", not_allowed("a call to 'arcsinh'", "arcsinh", 1) + "; did you mean asinh?"),
         ("__import__('os')", not_allowed("the dunder name '__import__'", "__import__", 1)),
         ("x + __builtins__", not_allowed("the dunder name '__builtins__'", "__builtins__", 5)),
         ("exp(x=1)", not_allowed("a keyword argument", "x=1", 5)),

@@ -26,7 +26,7 @@ _LEAVES: list[Pair] = [
 
 _UNARY_FUNCTIONS: list[tuple[str, Callable[[sp.Expr], sp.Expr]]] = [
     ("exp", sp.exp), ("log", sp.log), ("sin", sp.sin), ("cos", sp.cos),
-    ("tanh", sp.tanh), ("erf", sp.erf), ("gamma", sp.gamma), ("lgamma", sp.loggamma),
+    ("tanh", sp.tanh), ("asinh", sp.asinh), ("erf", sp.erf), ("gamma", sp.gamma), ("lgamma", sp.loggamma),
     ("Abs", sp.Abs),
 ]
 
