@@ -449,9 +449,9 @@ def _regularity_verdict(model, config, fisher, negH, timed_out, score, hessian, 
         if found is not None and agree:
             by = BY_RESIDUAL if found is True else BY_ANTIDERIVATIVE
             if found is not True:  # the antiderivative F of p, a fact of the proof
-                F, x = sp.Symbol("F"), model.data[0]
-                facts = [*facts, Note.of("p has the antiderivative ", eq(F, found), ": ",
-                                         eq(sp.Derivative(F, x), sp.Symbol("p")), " (the difference simplifies to 0)")]
+                F, p, x = sp.Symbol("F"), sp.Symbol("p"), model.data[0]
+                facts = [*facts, Note.of(p, " has the antiderivative ", eq(F, found), ": ", eq(sp.Derivative(F, x), p),
+                                         " (the difference simplifies to 0)")]
             reason = Note.of(eq(FISHER, OUTER), " equals ", NEG_HESSIAN, " wherever both are finite, though some "
                              "entries have no closed form: ", by, "; ", Note.join("; ", facts), rule=by.rule)
             return Verdict("proved", reason, None, verdict.evidence, facts=tuple(facts))
@@ -548,8 +548,9 @@ BY_NORMALIZATION = Note.of("the support is finite and Σ_x p(x | θ) = 1 identic
 
 BY_RESIDUAL = Note.of(OUTER, " + E[H] = E[(∂²p/∂θ∂θᵀ)/p] is 0 in closed form, entry by entry",
                       rule="residual in expectation")
-BY_ANTIDERIVATIVE = Note.of(AT_THE_ENDS, ", F an antiderivative of p in the datum, is 0: the limits at the two ends "
-                            "of the support agree entry by entry", rule="antiderivative at the ends")
+BY_ANTIDERIVATIVE = Note.of(AT_THE_ENDS, ", ", sp.Symbol("F"), " an antiderivative of ", sp.Symbol("p"),
+                            " in the datum, is 0: the limits at the two ends of the support agree entry by entry",
+                            rule="antiderivative at the ends")
 BY_SHARED_PARTS = Note.of("the residual ", OUTER, " + E[H] simplifies to zero, the expectations with no closed form "
                           "cancelling in it", rule="open parts cancel")
 #: for E[s_i s_j + H_ij] over every entry (times ``Config.try_scale``): the skew-normal law's six took 1.3 s in their

@@ -81,6 +81,35 @@ def test_in_the_inner_variable_of_an_asinh_inverse_pairs_cancel():
     assert at_the_ends._in_y(expr, XR, XI + lam * sp.sinh(y)) == y**2 / sp.cosh(y)
 
 
+def test_a_power_of_a_monotone_base_that_starts_at_zero_is_monotone():
+    """(1 − e^(−λx))^a: SymPy does not decide the sign of its derivative, but its base increases from 0 at x = 0, so it
+    is positive inside and the power increases; solved as 1 − e^(−λx) = y^(1/a), where solve finds no x in the power,
+    and its log(−1/(y^(1/a) − 1)) written −log(1 − y^(1/a))."""
+    w = (1 - sp.exp(-lam * x)) ** a
+    at = sp.Dummy("x", positive=True)
+    assert at_the_ends._direction(w, x, at, sp.S.Zero, sp.oo) is True
+    assert at_the_ends._direction(1 / w, x, at, sp.S.Zero, sp.oo) is False
+    assert at_the_ends._direction((1 - sp.exp(-lam * x)) ** (a - 1), x, at, sp.S.Zero, sp.oo) is None  # sign of a − 1
+    ((found, x_of_y, y, increasing),) = [v for v in at_the_ends._inner_variables(w, x, sp.S.Zero, sp.oo) if v[0] == w]
+    assert increasing and x_of_y == -sp.log(1 - y ** (1 / a)) / lam
+
+
+def test_the_kumaraswamy_exponential_antiderivative_is_found_in_the_power():
+    """Cordeiro & de Castro (2011): F = 1 − (1 − (1 − e^(−λx))^a)^b. In y = (1 − e^(−λx))^a the density is
+    b(1 − y)^(b−1); in y = e^(−λx) and in x, manualintegrate found nothing (7 s for the two)."""
+    cdf = 1 - (1 - (1 - sp.exp(-lam * x)) ** a) ** b
+    found = at_the_ends._antiderivative(sp.diff(cdf, x), x, sp.S.Zero, sp.oo, 2.0)
+    assert found is not None and not sp.simplify(found - cdf).has(x)
+
+
+def test_terms_over_one_denominator_where_that_is_shorter():
+    y = sp.Symbol("y", positive=True)
+    S = sp.exp(-y)
+    two_terms = a * (1 - a) * S**2 / (1 - (1 - a) * S) ** 2 + a * S / (1 - (1 - a) * S)
+    assert sp.simplify(at_the_ends._over_one_denominator(two_terms) - a * sp.exp(y) / (a + sp.exp(y) - 1) ** 2) == 0
+    assert at_the_ends._over_one_denominator(a * sp.exp(-y)) == a * sp.exp(-y)
+
+
 def test_a_law_with_no_closed_antiderivative_gives_nothing():
     """The von Mises law e^{κ cos x}/(2π I₀(κ)): manualintegrate leaves its integral unevaluated."""
     m = Model.from_pdf(sp.exp(k * sp.cos(XR - XI)) / (2 * sp.pi * sp.besseli(0, k)), XR, [XI, k],
