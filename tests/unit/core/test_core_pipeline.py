@@ -246,3 +246,21 @@ def test_an_open_entry_is_collected_over_its_unevaluated_sums():
     assert tidy == -k * S / q + T / p
     assert _open_tidy(sp.log(1 + S)) == sp.log(1 + S)  # not linear in the sum: left as it is
     assert _open_tidy(k / q - 1 / q) == k / q - 1 / q  # closed: not this function's
+
+
+def test_a_long_closed_entry_of_a_large_model_is_tidied_in_a_worker_meanwhile():
+    """Where the model is not small (long scores) but has few parameters, a closed entry of more than
+    TIDY_IN_PROCESS_OPS operations is sent as found, and its tidy runs in a worker while the engine goes on (it had kept
+    the engine waiting 4 s on the Marshall–Olkin Weibull law); a short one is tidied in place, with no worker."""
+    import symfisher.core.pipeline as pl
+    from symfisher.core.expectation.base import Expectation
+
+    long_zero = sp.Add(*[(mu + i) ** 2 / (sigma + i) - (mu**2 + 2 * i * mu + i**2) / (sigma + i)
+                         for i in range(1, 40)])
+    assert sp.count_ops(long_zero) > pl.TIDY_IN_PROCESS_OPS
+    with pl._Simplifying(pl.Context.of(NORMAL), Config.defaults(), Budget.of(30), small=False) as finish:
+        found = finish(Expectation(long_zero, ("linearity",)), "fisher", (0, 0))
+        assert found.value == long_zero and len(finish.workers) == 1
+        short = finish(Expectation((mu**2 - 1) / (mu - 1), ("linearity",)), "fisher", (0, 1))
+        assert short.value == mu + 1 and len(finish.workers) == 1
+        assert list(finish.simplified()) == [("fisher", ((0, 0), found._replace(value=sp.S.Zero)))]
