@@ -234,9 +234,7 @@ def _direction(w: sp.Expr, x: sp.Symbol, at: sp.Symbol, low: sp.Expr, high: sp.E
     base_increasing = _direction(w.base, x, at, low, high)
     if base_increasing is None:
         return None
-    end, side = (low, "+") if base_increasing else (high, "-")
-    least = _value_at(w.base, x, end)
-    least = _limit(w.base, x, end, side) if least is None else least
+    least = _at_end(w.base, x, *((low, "+") if base_increasing else (high, "-")))
     if least is None or not least.is_nonnegative:
         return None
     return base_increasing == bool(w.exp.is_positive)
@@ -248,8 +246,7 @@ def _inner_at(inner, x: sp.Symbol, end: sp.Expr, side: str) -> list[tuple]:
     Once per end, for every entry."""
     out = []
     for w, x_of_y, y, increasing in inner:
-        w_end = _value_at(w, x, end)
-        w_end = _limit(w, x, end, side, finite=False) if w_end is None else w_end
+        w_end = _at_end(w, x, end, side, finite=False)
         if w_end is not None:
             out.append((x_of_y, y, w_end, "-" if increasing == (side == "-") else "+"))
     return out
@@ -268,6 +265,12 @@ def _limit_at(G: sp.Expr, x: sp.Symbol, end: sp.Expr, side: str, at_end) -> sp.E
         if found is not None:
             return found
     return _limit(G, x, end, side)
+
+
+def _at_end(expr: sp.Expr, x: sp.Symbol, end: sp.Expr, side: str, finite: bool = True) -> sp.Expr | None:
+    """expr's value at ``end`` where it has a finite one there (:func:`_value_at`), else its limit from ``side``."""
+    value = _value_at(expr, x, end)
+    return _limit(expr, x, end, side, finite) if value is None else value
 
 
 def _value_at(expr: sp.Expr, x: sp.Symbol, end: sp.Expr) -> sp.Expr | None:
