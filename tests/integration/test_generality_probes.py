@@ -248,7 +248,8 @@ def test_the_fgm_law_with_exponential_margins_is_proved_by_the_residual_route():
      ** (a - 1), [a, q, b]),
     # Gompertz–Makeham: hazard λ + αe^{βx}, survival e^{−λx − α(e^{βx} − 1)/β}
     ("gompertz-makeham", (p + a * sp.exp(b * x)) * sp.exp(-p * x - a / b * (sp.exp(b * x) - 1)), [p, a, b]),
-    # Cordeiro & de Castro (2011), J. Stat. Comput. Simul. 81: the Kumaraswamy-exponential CDF 1 − (1 − (1 − e^{−λx})^a)^b
+    # Cordeiro & de Castro (2011), J. Stat. Comput. Simul. 81: the Kumaraswamy-exponential CDF
+    # 1 − (1 − (1 − e^{−λx})^a)^b
     ("kumaraswamy-exponential", sp.diff(1 - (1 - (1 - sp.exp(-q * x)) ** a) ** b, x), [a, b, q]),
     # Marshall & Olkin (1997), Biometrika 84: survival αS/(1 − (1 − α)S), S = e^{−(x/λ)^k} Weibull
     ("marshall-olkin-weibull", sp.diff(-a * sp.exp(-(x / b) ** q) / (1 - (1 - a) * sp.exp(-(x / b) ** q)), x),
