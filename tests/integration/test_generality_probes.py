@@ -251,14 +251,11 @@ def test_the_fgm_law_with_exponential_margins_is_proved_by_the_residual_route():
     # Cordeiro & de Castro (2011), J. Stat. Comput. Simul. 81: the Kumaraswamy-exponential CDF
     # 1 − (1 − (1 − e^{−λx})^a)^b
     ("kumaraswamy-exponential", sp.diff(1 - (1 - (1 - sp.exp(-q * x)) ** a) ** b, x), [a, b, q]),
-    # Marshall & Olkin (1997), Biometrika 84: survival αS/(1 − (1 − α)S), S = e^{−(x/λ)^k} Weibull
-    ("marshall-olkin-weibull", sp.diff(-a * sp.exp(-(x / b) ** q) / (1 - (1 - a) * sp.exp(-(x / b) ** q)), x),
-     [a, q, b]),
-])
+])  # the Marshall–Olkin Weibull law (40 s here) in tests/unit/core/test_antiderivative.py, by its route alone
 def test_laws_with_a_closed_cdf_are_proved_at_the_ends_of_the_support(name, pdf, params):
     """Their entries have no closed form (8 or 9 of 9 stay open), and the residual E[s sᵀ + H] does not close term by
     term; but p has a closed antiderivative F, and ∂²F/∂θ_i∂θ_j has the same limit at 0 and at ∞ for every entry:
-    proved (all four were inconclusive). Every entry agrees with quadrature."""
+    proved (all three were inconclusive). Every entry agrees with quadrature."""
     model = sf.Model.from_pdf(pdf, x, params, sp.Interval.open(0, sp.oo), name=name)
     d = sf.derive(model)  # with 4 times the time (ROOMY) the Gompertz–Makeham residual closes term by term instead
     assert d.equality.status == "proved", d.equality.reason
@@ -284,13 +281,10 @@ xr, loc, skew = sp.Symbol("x", real=True), sp.Symbol("xi", real=True), sp.Symbol
     # Johnson (1949), Biometrika 36: γ + δ asinh((x − ξ)/λ) is standard normal
     ("johnson-su", a / (b * sp.sqrt(2 * sp.pi)) / sp.sqrt(1 + ((xr - loc) / b) ** 2)
      * sp.exp(-(skew + a * sp.asinh((xr - loc) / b)) ** 2 / 2), [skew, a, loc, b], (0.5, 1.5, 0.2, 1.2)),
-    # Jones & Pewsey (2009), Biometrika 96: sinh(δ asinh x − ε) is standard normal
-    ("sinh-arcsinh", a * sp.cosh(a * sp.asinh(xr) - skew) / sp.sqrt(2 * sp.pi * (1 + xr**2))
-     * sp.exp(-sp.sinh(a * sp.asinh(xr) - skew) ** 2 / 2), [skew, a], (0.4, 0.8)),
-])
+])  # the sinh–arcsinh law, F = Φ(sinh(δ asinh x − ε)), in tests/unit/core/test_antiderivative.py
 def test_transformed_normal_laws_are_proved_at_the_ends_of_the_support(name, pdf, params, values):
-    """Entries with no closed form (12 of 16, 4 of 4), and no residual term by term; but p = φ(h(x))h′(x), so F =
-    Φ(h(x)), whose ∂²F/∂θ_i∂θ_j tends to 0 at ±∞ in y = asinh(·) (both were inconclusive). Every entry agrees with
+    """Entries with no closed form (12 of 16), and no residual term by term; but p = φ(h(x))h′(x), so F = Φ(h(x)),
+    whose ∂²F/∂θ_i∂θ_j tends to 0 at ±∞ in y = asinh((x − ξ)/λ) (it was inconclusive). Every entry agrees with
     quadrature."""
     model = sf.Model.from_pdf(pdf, xr, params, sp.S.Reals, name=name)
     d = sf.derive(model)
