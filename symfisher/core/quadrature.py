@@ -275,6 +275,27 @@ def _diverged(value, error, signs):
         return numpy.where(signs != 0, signs * numpy.inf, value), numpy.where(signs != 0, numpy.inf, error)
 
 
+def _converged_overflow(terms, before):
+    """``terms`` (P, L, m) of P sums whose totals so far are ``before`` (P, m), with the terms that are not finite set
+    to 0 where they come after the sum converged: after 64 terms each below 1e-17 of the running total (at least 1),
+    that total not 0, which is where the sum stops when it is taken block by block. There f overflowed in its own
+    arithmetic, not the product: the Skellam law's −E[H] holds 1/I_x(z)², inf from x ≈ 170, where p ≈ 1e-250 and the
+    first block of 256 terms reaches. A term that is not finite before that point still makes the sum so."""
+    bad = ~numpy.all(numpy.isfinite(terms), axis=2)  # (P, L)
+    if not numpy.any(bad) or terms.shape[1] <= 64:
+        return terms
+    finite = numpy.where(numpy.isfinite(terms), terms, 0.0)
+    running = before[:, None, :] + numpy.cumsum(finite, axis=1)
+    scale = numpy.fmax(1.0, numpy.max(numpy.abs(running), axis=2))
+    loud = numpy.cumsum(bad | (numpy.max(numpy.abs(finite), axis=2) > 1e-17 * scale), axis=1)  # (P, L), counts
+    quiet = numpy.zeros_like(bad)
+    quiet[:, 64:] = (loud[:, 63:-1] - numpy.concatenate([numpy.zeros((len(bad), 1), dtype=loud.dtype),
+                                                        loud[:, :-65]], axis=1) == 0) \
+        & numpy.any(running[:, 63:-1] != 0, axis=2)  # the 64 terms before this one negligible, the mass seen
+    after = numpy.logical_or.accumulate(quiet, axis=1) & bad
+    return numpy.where(after[:, :, None], 0.0, terms)
+
+
 def _sum_integers(h, lo, hi, check=None, block=4096, max_block=numpy.inf, deadline=None):
     """Σ_{k=lo}^{hi} h(k) and its error estimate (round-off, and the tail when the sum is cut off: at negligible
     terms, after 5e7 terms or at ``deadline``); h is called on ``block`` integers at a time, doubling up to
@@ -284,6 +305,7 @@ def _sum_integers(h, lo, hi, check=None, block=4096, max_block=numpy.inf, deadli
     while start <= hi:
         ks = numpy.arange(start, min(start + block, hi + 1.0))
         terms = numpy.asarray(h(ks), dtype=float).reshape(len(ks), -1)
+        terms = _converged_overflow(terms[None], numpy.zeros((1, terms.shape[1])) if total is None else total[None])[0]
         total = terms.sum(axis=0) if total is None else total + terms.sum(axis=0)
         absum = numpy.abs(terms).sum(axis=0) if absum is None else absum + numpy.abs(terms).sum(axis=0)
         last, count = ks[-1], count + len(ks)
@@ -717,6 +739,7 @@ def _sum_integers_batch(h, lo, hi):
                 total, absum, last_terms = numpy.zeros((n, width)), numpy.zeros((n, width)), numpy.zeros((n, 64, width))
             terms = numpy.zeros(ks.shape + (width,))
             terms[valid] = flat
+            terms = _converged_overflow(terms, total[part])
             total[part] += terms.sum(axis=1)
             absum[part] += numpy.abs(terms).sum(axis=1)
             count[part] += valid_n

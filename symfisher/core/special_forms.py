@@ -1,9 +1,12 @@
 """Canonical forms for values in Γ, Beta and ψ⁽ⁿ⁾: integer shifts of their arguments written out, so that
 results come out in the form the literature prints and two routes to one entry cancel exactly; ζ⁽ⁿ⁾(s) as one
 function that numbers can be given to; logarithms of Γ products as sums of log Γ (finite where Γ overflows); and
-c(1 − e^u) as −c·expm1(u) (no cancellation where u is small)."""
+c(1 − e^u) as −c·expm1(u) (no cancellation where u is small); Bessel functions of the data's order through two
+adjacent orders."""
 
 from __future__ import annotations
+
+from typing import Iterable
 
 import mpmath
 import sympy as sp
@@ -187,6 +190,55 @@ def canonical_polygammas(value: sp.Expr) -> sp.Expr:
         one = sp.factor(sp.cancel(sp.together(out)))
         out = one if sp.count_ops(one) <= sp.count_ops(out) else out
     return out
+
+
+MAX_BESSEL_STEPS = 8  # orders further from the pair kept are left as they are (each step adds terms)
+#: the sign s in I_{m±1} = s·I_{m∓1} ∓ (2m/z)·s… : I_{m−1} − I_{m+1} = (2m/z)I_m (DLMF 10.29.1) and
+#: J_{m−1} + J_{m+1} = (2m/z)J_m (DLMF 10.6.1)
+_BESSEL_RECURRENCE_SIGN = {sp.besseli: 1, sp.besselj: -1}
+
+
+def adjacent_bessel_orders(expr: sp.Expr, data: Iterable[sp.Symbol], anchor: sp.Expr = sp.S.Zero) -> sp.Expr:
+    """Bessel functions I or J whose orders hold the data and differ from one another by integers, written through
+    two adjacent orders ν and ν + 1 by the three-term recurrence, run up or down:
+
+        B_{m+1}(z) = s·(B_{m−1}(z) − (2m/z)·B_m(z)),     B_{m−1}(z) = s·B_{m+1}(z) + (2m/z)·B_m(z),
+
+    s = 1 for I (DLMF 10.29.1) and −1 for J (DLMF 10.6.1), z free of the data. ν is the lowest such order that
+    ``anchor`` (the density) holds, else the lowest present. The Skellam law's score, with (I_{x−1} + I_{x+1})/I_x,
+    then holds I_{x+1}/I_x + x/z·…, and its information one open expectation, E[(I_{x+1}/I_x)²], not three.
+
+    >>> x, z = sp.Symbol("x", integer=True), sp.Symbol("z", positive=True)
+    >>> adjacent_bessel_orders(sp.besseli(x - 1, z), [x], anchor=sp.besseli(x, z))
+    2*x*besseli(x, z)/z + besseli(x + 1, z)
+    """
+    data = tuple(data)
+    classes, anchored = _bessel_classes(expr, data), _bessel_classes(anchor, data)
+    rep = {}
+    for key, shifts in classes.items():
+        func, nu, z = key
+        low = min(anchored.get(key, shifts))
+        sign = _BESSEL_RECURRENCE_SIGN[func]
+        kept = {low: func(nu + low, z), low + 1: func(nu + low + 1, z)}
+        for j in range(low + 2, min(max(shifts), low + 1 + MAX_BESSEL_STEPS) + 1):
+            kept[j] = sp.expand(sign * (kept[j - 2] - 2 * (nu + j - 1) / z * kept[j - 1]))
+        for j in range(low - 1, max(min(shifts), low - MAX_BESSEL_STEPS) - 1, -1):
+            kept[j] = sp.expand(sign * kept[j + 2] + 2 * (nu + j + 1) / z * kept[j + 1])
+        rep.update({func(nu + j, z): kept[j] for j in shifts if j in kept and j not in (low, low + 1)})
+    return expr.xreplace(rep) if rep else expr
+
+
+def _bessel_classes(expr: sp.Expr, data: tuple[sp.Symbol, ...]) -> dict[tuple, set[int]]:
+    """(B, ν, z) → the integer shifts j of the Bessel functions B_{ν+j}(z) in ``expr`` whose order holds the data."""
+    classes: dict[tuple, set[int]] = {}
+    for b in expr.atoms(sp.besseli, sp.besselj):
+        order, z = b.args
+        shifted = integer_shift(sp.expand(order)) if order.has(*data) and not z.has(*data) else None
+        if shifted is not None:
+            classes.setdefault((b.func, shifted[1], z), set()).add(shifted[0])
+        elif order.has(*data) and not z.has(*data):
+            classes.setdefault((b.func, sp.expand(order), z), set()).add(0)
+    return classes
 
 
 def cancelled_polygammas(expr: sp.Expr) -> sp.Expr:

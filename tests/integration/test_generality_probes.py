@@ -298,3 +298,26 @@ def test_transformed_normal_laws_are_proved_at_the_ends_of_the_support(name, pdf
     expected = [[integrate.quad(lambda u: score[i](u) * score[j](u) * density(u), -np.inf, np.inf, epsabs=1e-13,
                                 epsrel=1e-11, limit=400)[0] for j in range(k)] for i in range(k)]
     np.testing.assert_allclose(d.lambdify().fisher(*values), expected, rtol=1e-7)
+
+
+def test_a_bessel_law_on_the_integers_is_proved_with_one_open_expectation():
+    """p(x) = tˣ e^{−(z/2)(t + 1/t)} I_x(z) on ℤ (the Skellam law in t = √(μ1/μ2), z = 2√(μ1μ2), as a user writes it):
+    I_tt = z(t² + 1)/(2t³) and I_tz = (1 − 1/t²)/2 close by the generating function of I_k; I_zz keeps E[(I_{x+1}/I_x)²],
+    and the equality is proved. Every entry, the open one summed, against a direct sum of E[s sᵀ] at a point."""
+    k = sp.Symbol("x", integer=True)
+    t, z = sp.symbols("t z", positive=True)
+    model = sf.Model.from_pdf(t**k * sp.exp(-z * (t + 1 / t) / 2) * sp.besseli(k, z), k, [t, z], sp.S.Integers,
+                              name="bessel-tz")
+    d = sf.derive(model, config=ROOMY)
+    assert d.equality.status == "proved" and d.equality.reason.rule in WITH_OPEN_ENTRIES
+    assert sp.simplify(d.fisher[0, 0] - z * (t**2 + 1) / (2 * t**3)) == 0
+    assert sp.simplify(d.fisher[0, 1] - (1 - 1 / t**2) / 2) == 0
+    assert d.strategies[("fisher", 0, 1)].endswith("bessel-generating")
+    point = {t: 1.4, z: 2.25}
+    xs = np.arange(-60, 61)  # the terms beyond |x| = 40 are below 1e-40
+    scores = [sp.lambdify(k, sp.diff(model.logpdf, v).subs(point), "scipy")(xs) for v in (t, z)]
+    density = sp.lambdify(k, model.density.subs(point), "scipy")(xs)
+    numeric = d.lambdify().fisher(point[t], point[z])
+    for i in range(2):
+        for j in range(2):
+            assert numeric[i, j] == pytest.approx(float(np.sum(scores[i] * scores[j] * density)), rel=1e-9), (i, j)

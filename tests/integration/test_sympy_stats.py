@@ -44,7 +44,8 @@ KNOWN_GAPS: dict[str, str] = {
     "ShiftedGompertz": "E[x^j e^{−kbx}/(η(1 − e^{−bx}) + 1)^m] for j ≥ 1 (I_ηη closes by exponential integrals)",
     "Hermite": "the pmf is a Sum over j ≤ x/2: atoms are ratios of such Sums (open, evaluated numerically)",
     "NegativeBinomial": "E[ψ(r + x)], E[ψ(r + x)²], E[ψ'(r + x)] for the shape r",
-    "Skellam": "E[I_{x+1}(2√(μ1μ2))/I_x(2√(μ1μ2))]: ratios of Bessel functions over x ∈ ℤ",
+    "Skellam": "E[(I_{x+1}(z)/I_x(z))²] over x ∈ ℤ, z = 2√(μ1μ2) (the rest closes and the equality is proved: see "
+               "the test below)",
     "YuleSimon": "E[ψ(ρ + x + 1)], E[ψ(ρ + x + 1)²], E[ψ'(ρ + x + 1)]",
     "MultivariateLaplace": "Bessel-K density: E of ratios K_{ν±1}/K_ν of √(xᵀΣ⁻¹x)",
     "GeneralizedMultivariateLogGamma": "the density is an infinite Sum over n: atoms are sums of Gamma integrals",
@@ -279,6 +280,24 @@ def test_open_entries_of_discrete_laws_evaluate_to_the_series(name: str) -> None
         w = skellam.pmf(x, m1, m2)
         expected = np.array([[np.sum(w * s[i] * s[j]) for j in range(2)] for i in range(2)])
         np.testing.assert_allclose(num.fisher(m1, m2), expected, rtol=1e-9)
+
+
+def test_the_skellam_information_holds_one_open_expectation_and_the_equality_is_proved() -> None:
+    """With s_μ1 = x/μ1 − 1 + √(μ2/μ1)ρ, ρ = I_{x+1}(z)/I_x(z) (the recurrence I_{x−1} = I_{x+1} + (2x/z)I_x), and
+    E[X] = μ1 − μ2, Var X = μ1 + μ2 (Skellam 1946), E[ρ] = √(μ2/μ1), E[Xρ] = √(μ2/μ1)(μ1 − μ2 − 1) (the generating
+    function Σ tᵏ I_k(z) = e^{(z/2)(t + 1/t)}): I_μ1μ1 = (μ1 − μ2 − μ2²)/μ1² + (μ2/μ1)R, I_μ2μ2 = (μ1/μ2)R − 1 and
+    I_μ1μ2 = R − (μ2 + 1)/μ1, R = E[ρ²] and no other open part; the residual cancels R, so the equality is proved
+    (it was inconclusive)."""
+    d = derived("Skellam")
+    m1, m2 = d.model.params
+    opens = set().union(*(e.atoms(sp.Sum) for e in (*d.fisher, *d.neg_expected_hessian)))
+    assert len(opens) == 1
+    (r,) = opens
+    assert sp.simplify(d.fisher[0, 0] - ((m1 - m2 - m2**2) / m1**2 + m2 / m1 * r)) == 0
+    assert sp.simplify(d.fisher[1, 1] - (m1 / m2 * r - 1)) == 0  # s_μ2 = √(μ1/μ2)ρ − 1
+    assert sp.simplify(d.fisher[0, 1] - (r - (m2 + 1) / m1)) == 0
+    assert d.equality.status == "proved" and d.equality.reason.rule == "open parts cancel"
+    assert all(d.mean_score[i] == 0 for i in range(2))
 
 
 def test_a_score_of_many_parameters_is_differentiated_from_the_expanded_log_density() -> None:

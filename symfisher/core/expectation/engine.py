@@ -20,7 +20,8 @@ from symfisher.core.evidence import NUMERIC_FAILURES, numeric_expectation, numer
 from symfisher.config import Config
 from symfisher.errors import BudgetExceeded, StrategyBug, SymfisherError
 from symfisher.core.expectation import registry
-from symfisher.core.special_forms import canonical_polygammas, shift_betas, shift_gammas, shift_polygammas
+from symfisher.core.special_forms import (adjacent_bessel_orders, canonical_polygammas, shift_betas, shift_gammas,
+                                         shift_polygammas)
 from symfisher.core.expectation.base import (NO_CLOSED_FORM, Context, Expectation, almost_everywhere, depends_on,
                                              linear_terms, satisfies, strongest)
 from symfisher.core.note import ExpectedValue, Note
@@ -158,6 +159,8 @@ class Engine:
             raise BudgetExceeded(f"model {self.ctx.label}: expanding {text} would give about {size:.3g} terms, "
                                  f"more than the limit of {self.config.max_expression_ops} "
                                  "(Config.max_expression_ops)")
+        if f.has(sp.besseli, sp.besselj):  # one open ratio I_{x+1}/I_x, not I_{x−1}/I_x beside it (the Skellam law)
+            f = adjacent_bessel_orders(f, self.ctx.data, anchor=self.ctx.density)
         terms = [(c, almost_everywhere(g, self.ctx)) for c, g in linear_terms(f, self.ctx.data)]
         results = {g: self.atom(g, expensive=False) for _, g in terms}
         if not all(r.closed for r in results.values()) and self.expensive:

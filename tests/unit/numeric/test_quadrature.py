@@ -540,3 +540,22 @@ def test_terms_below_the_smallest_float_with_an_overflowed_factor_count_zero():
     p = np.array([0.0, 1e-310, 0.5, 0.25])
     f = np.array([[np.inf], [np.inf], [np.inf], [2.0]])
     np.testing.assert_array_equal(quadrature._weighted(p, f)[:, 0], [0.0, 0.0, np.inf, 0.5])
+
+
+@pytest.mark.parametrize("batch", [False, True])
+def test_an_overflow_after_the_sum_converged_is_dropped_and_one_before_it_is_not(batch):
+    """The block of terms evaluated at once reaches past where the sum stops: there a term that overflowed in f (the
+    Skellam law's 1/I_x(z)², inf from x ≈ 170 at p ≈ 1e-250) is dropped; one among terms that still count is not."""
+    def late(k):
+        return np.where(k < 150, 0.5 ** (k + 1), np.where(k < 170, 1e-250, np.inf))
+
+    def early(k):
+        return np.where(k == 5, np.inf, 0.5 ** (k + 1))
+
+    for h, expected in ((late, 1.0), (early, np.inf)):
+        if batch:
+            value, _ = quadrature._sum_integers_batch(lambda k, o: h(k)[:, None], np.zeros(1), np.full(1, np.inf))
+            value = value[0, 0]
+        else:
+            value = quadrature._sum_integers(lambda k: h(k), 0.0, np.inf)[0][0]
+        assert value == pytest.approx(expected, rel=1e-15) if np.isfinite(expected) else value == expected

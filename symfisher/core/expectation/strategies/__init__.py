@@ -7,6 +7,7 @@ from symfisher.core.expectation.strategies import (  # noqa: F401
     atoms_first,
     bessel_half,
     bessel_k,
+    bessel_series,
     conditional,
     digamma,
     dilogarithm,
