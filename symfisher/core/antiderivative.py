@@ -35,27 +35,39 @@ from symfisher.errors import BudgetExceeded
 
 ANTIDERIVATIVE_SECONDS = 5.0  # one manualintegrate: 0.5–1 s in an inner variable, 1–5 s in x
 LIMIT_SECONDS = 4.0  # one limit at one end: 0.03–1.7 s in an inner variable, over 2 s beside a test run
+SOLVE_SECONDS = 2.0  # one inverse x(y): 0.01–0.3 s where one is found; the Clayton copula's power took 1.8 s, for none
 CHECK_TOLERANCE = 1e-8  # F(d) − F(c) against quadrature of p, relative
 
 
 def applies(model: Model) -> bool:
-    """One continuous datum on an interval that no parameter moves (where the route may be tried)."""
-    return _interval(model) is not None
+    """Continuous data on an interval or a box that no parameter moves (where the route may be tried)."""
+    return bool(_axes(model))
 
 
 def residual_vanishes_at_the_ends(model: Model, entries: Sequence[tuple[int, int]],
-                                  simplify_seconds: float = 2.0) -> Iterator[sp.Expr]:
-    """Yields F once lim G at the two ends of the support agree for each of the ``entries`` (i, j), G =
-    ∂²F/∂θ_i∂θ_j; nothing where the model is not one continuous datum on an interval fixed in θ, F is not found or
-    fails a guard, or a limit is not found. Meant to run in a worker under a deadline
+                                  simplify_seconds: float = 2.0) -> Iterator[tuple[sp.Expr, sp.Symbol]]:
+    """Yields (F, x) once lim G at the two ends of x's range agree for each of the ``entries`` (i, j), G =
+    ∂²F/∂θ_i∂θ_j, F an antiderivative of p in the datum x; nothing where the data are not continuous on an interval
+    or a box fixed in θ, F is not found or fails a guard, or a limit is not found. On a box the other data are held
+    fixed: where the two limits agree for each of their values, ∫ ∂²p dx is 0 for each, and so is its integral over
+    them (Fubini: ∂²p is integrable where E[s_i s_j] and E[H_ij] are finite). The data are tried in turn (the
+    Clayton copula has F = ∂C/∂v in u). Meant to run in a worker under a deadline
     (:class:`~symfisher.core.deadline.Background`)."""
-    found = _interval(model)
-    if found is None:
-        return
-    x, low, high = found
+    for x, low, high in _axes(model):
+        F = _agreeing_at_the_ends(model, x, low, high, entries, simplify_seconds)
+        if F is not None:  # shown in the proof: the factor (−θ − 1)/(θ(−1 − 1/θ)) of the Clayton copula's F is 1
+            constant, varying = F.as_independent(*model.data, as_Add=False)
+            yield sp.cancel(constant) * varying, x
+            return
+
+
+def _agreeing_at_the_ends(model: Model, x: sp.Symbol, low: sp.Expr, high: sp.Expr, entries,
+                          simplify_seconds: float) -> sp.Expr | None:
+    """An antiderivative F of p in x whose G = ∂²F/∂θ_i∂θ_j has the same limit at both ends of x's range for each
+    entry; ``None`` where none is found."""
     F = _antiderivative(model.density, x, low, high, simplify_seconds)
     if F is None or not _matches_quadrature(model, F, x, low, high):
-        return
+        return None
     inner = _inner_variables(F, x, low, high)
     # each end's inner limits once for every entry, and only where G has no finite value there
     ends = [(end, side, functools.cache(functools.partial(_inner_at, inner, x, end, side)))
@@ -65,18 +77,21 @@ def residual_vanishes_at_the_ends(model: Model, entries: Sequence[tuple[int, int
         G = sp.diff(F, params[i], params[j])
         limits = [_limit_at(G, x, end, side, at_end) for end, side, at_end in ends]
         if any(e is None for e in limits) or is_zero(limits[0] - limits[1], simplify_seconds) is not True:
-            return
-    yield F
+            return None
+    return F
 
 
-def _interval(model: Model) -> tuple[sp.Symbol, sp.Expr, sp.Expr] | None:
-    """(x, lower end, upper end) for one continuous datum on an interval that no parameter moves."""
-    if len(model.data) != 1 or model.joint_support is not None:
-        return None
-    (x, support), = model.support
-    if not isinstance(support, sp.Interval) or support.free_symbols & set(model.params):
-        return None
-    return x, support.inf, support.sup
+def _axes(model: Model) -> list[tuple[sp.Symbol, sp.Expr, sp.Expr]]:
+    """(x, lower end, upper end) for each datum, where every datum is continuous on an interval that no parameter
+    and no other datum moves (one interval, or a box); else none."""
+    if model.joint_support is not None:
+        return []
+    out = []
+    for x, support in model.support:
+        if not isinstance(support, sp.Interval) or support.free_symbols & {*model.params, *model.data}:
+            return []
+        out.append((x, support.inf, support.sup))
+    return out
 
 
 def _antiderivative(p: sp.Expr, x: sp.Symbol, low: sp.Expr, high: sp.Expr, simplify_seconds: float
@@ -84,16 +99,17 @@ def _antiderivative(p: sp.Expr, x: sp.Symbol, low: sp.Expr, high: sp.Expr, simpl
     """F with dF/dx = p (checked): by SymPy's manualintegrate in an inner variable y = w(x) of p, then of g(y) where p
     = g(h(x))·h′(x), then in x, each under a time limit, each tried only where the one before gave none. In y the
     exponentiated Weibull law is a(1 − e^(−y))^(a−1)e^(−y), 0.5 s where manualintegrate in x took 5 s."""
-    from sympy.integrals.manualintegrate import manualintegrate  # 25 ms to import: not on derive's start-up path
-
-    in_inner = [(_in_inner_variable(p, x, x_of_y, y), y, w) for w, x_of_y, y, _ in _inner_variables(p, x, low, high)]
-    tries = itertools.chain(
-        ((_over_one_denominator(q), y, w) for q, y, w in sorted(in_inner, key=lambda found: sp.count_ops(found[0]))),
-        _outer_factors(p, x, simplify_seconds),
-        [(p, x, x)])  # not integrate: 20 s on the gamma-Gompertz law, where this takes 4 s
+    in_inner = [(_bounded(_over_one_denominator, q, simplify_seconds), y, w)
+                for q, y, w in ((_in_inner_variable(p, x, x_of_y, y), y, w)
+                                for w, x_of_y, y, _ in _inner_variables(p, x, low, high))]
+    # the shortest integrand first, whichever way it was found: the Clayton copula's g(y) = c·y^(−2−1/θ) takes 0.1 s,
+    # where its integrands in inner variables took 5 s each to give none
+    tries = itertools.chain(sorted(in_inner + list(_outer_factors(p, x, simplify_seconds)),
+                                   key=lambda found: sp.count_ops(found[0])),
+                            [(p, x, x)])  # not integrate: 20 s on the gamma-Gompertz law, where this takes 4 s
     for integrand, var, back in tries:
         try:
-            F = run_with_deadline(manualintegrate, (integrand, var), ANTIDERIVATIVE_SECONDS)
+            F = run_with_deadline(_integral, (integrand, var), ANTIDERIVATIVE_SECONDS)
         except (BudgetExceeded, NotImplementedError, ValueError, TypeError, RecursionError):
             continue
         if F is None or F.has(sp.Integral, sp.Piecewise, sp.nan, sp.zoo):
@@ -102,6 +118,29 @@ def _antiderivative(p: sp.Expr, x: sp.Symbol, low: sp.Expr, high: sp.Expr, simpl
         if is_zero(sp.diff(F, x) - p, simplify_seconds) is True:
             return F
     return None
+
+
+def _integral(q: sp.Expr, y: sp.Symbol) -> sp.Expr:
+    """An antiderivative of q in y: a rational function of y by SymPy's ``ratint``, its coefficients' functions of θ
+    held as symbols meanwhile (the Frank copula in y = e^(−θu) is c/(a + by)², 0.3 s, where manualintegrate gave none
+    in 10 s), else by ``manualintegrate``."""
+    from sympy.integrals.manualintegrate import manualintegrate  # 25 ms to import: not on derive's start-up path
+    from sympy.integrals.rationaltools import ratint
+
+    if not q.is_rational_function(y):
+        return manualintegrate(q, y)
+    held = {a: sp.Dummy() for a in q.atoms(sp.Function, sp.Pow) if not a.has(y) and not a.is_number}
+    F = ratint(q.xreplace(held), y)
+    return F.xreplace({d: a for a, d in held.items()})
+
+
+def _bounded(transform, q: sp.Expr, seconds: float) -> sp.Expr:
+    """transform(q) within ``seconds``, else q as it is (the Clayton copula's integrands over one denominator: 6 s
+    each)."""
+    try:
+        return run_with_deadline(transform, (q,), seconds)
+    except (BudgetExceeded, NotImplementedError, ValueError, TypeError, RecursionError):
+        return q
 
 
 def _outer_factors(p: sp.Expr, x: sp.Symbol, simplify_seconds: float
@@ -116,6 +155,9 @@ def _outer_factors(p: sp.Expr, x: sp.Symbol, simplify_seconds: float
         exponent = e.args[0]
         inner.extend([exponent] + [f.base for t in sp.Add.make_args(exponent) for f in sp.Mul.make_args(t)
                                    if f.is_Pow and f.base.has(x)])
+    # and the sums raised to a symbolic power: the Clayton copula is g(h)h′ for h = u^(−θ) + v^(−θ) − 1
+    inner.extend(w.base for w in sorted(p.atoms(sp.Pow), key=sp.default_sort_key)
+                 if w.base.is_Add and w.base.has(x) and not w.exp.is_number and not w.exp.has(x))
     for h in dict.fromkeys(h for h in inner if h.has(x) and h != x):
         try:
             g = run_with_deadline(sp.simplify, ((p / sp.diff(h, x)).xreplace({h: y}),), simplify_seconds)
@@ -140,9 +182,11 @@ def _over_one_denominator(q: sp.Expr) -> sp.Expr:
 
 
 def _in_y(expr: sp.Expr, x: sp.Symbol, x_of_y: sp.Expr) -> sp.Expr:
-    """expr at x = x(y), its powers' bases expanded, and asinh(sinh u) = u, 1 + sinh²u = cosh²u for real u (what
-    x = ξ + λ sinh y leaves)."""
-    q = sp.powsimp(sp.expand_power_base(expr.subs(x, x_of_y)))
+    """expr at x = x(y), its powers' bases expanded, exponents expanded (e^{−θ(v − log(y)/θ)} is y·e^{−θv}: the Frank
+    copula in y = e^{−θu}), and asinh(sinh u) = u, 1 + sinh²u = cosh²u for real u (what x = ξ + λ sinh y leaves)."""
+    q = expr.subs(x, x_of_y)
+    q = q.replace(lambda e: isinstance(e, sp.exp) and e.args[0].has(sp.log), lambda e: sp.exp(sp.expand(e.args[0])))
+    q = sp.powsimp(sp.expand_power_base(q))
     q = q.replace(lambda e: isinstance(e, sp.asinh) and isinstance(e.args[0], sp.sinh) and e.args[0].args[0].is_real,
                   lambda e: e.args[0].args[0])
     return q.replace(lambda e: e.is_Pow and _sinh_squared(e.base - 1) is not None,
@@ -157,11 +201,12 @@ def _sinh_squared(expr: sp.Expr) -> sp.Expr | None:
 
 
 def _matches_quadrature(model: Model, F: sp.Expr, x: sp.Symbol, low: sp.Expr, high: sp.Expr) -> bool:
-    """At a parameter point drawn from the domains, F(d) − F(c) equals the quadrature of p on two intervals [c, d]
-    inside the support."""
+    """At a parameter point drawn from the domains (and the other data from their ranges), F(d) − F(c) equals the
+    quadrature of p on two intervals [c, d] inside x's range."""
     rng = random.Random(20261206)
     point = {s: draw(model.domain_map.get(s, domain_of(s)), rng, bool(s.is_integer))
              for s in (*model.params, *model.given, *model.constants)}
+    point.update({y: draw(support, rng, False) for y, support in model.support if y != x})
     f, p = sp.lambdify(x, F.subs(point), "mpmath"), sp.lambdify(x, model.density.subs(point), "mpmath")
     for c, d in _inside(low, high):
         try:
@@ -201,8 +246,9 @@ def _inner_variables(F: sp.Expr, x: sp.Symbol, low: sp.Expr, high: sp.Expr) -> l
         if increasing is None:
             continue
         try:  # B^c = y as B = y^(1/c), B > 0: solve finds no x in (1 − e^(−λx))^a = y, and x = −log(1 − y^(1/a))/λ here
-            solutions = sp.solve(sp.Eq(w.base, y ** (1 / w.exp)) if power else sp.Eq(w, y), x)
-        except (NotImplementedError, ValueError, TypeError):
+            solutions = run_with_deadline(sp.solve, (sp.Eq(w.base, y ** (1 / w.exp)) if power else sp.Eq(w, y), x),
+                                          SOLVE_SECONDS)
+        except (BudgetExceeded, NotImplementedError, ValueError, TypeError, RecursionError):
             continue
         if len(solutions) == 1 and not solutions[0].has(sp.LambertW):  # elementary inverses only
             out.append((w, _reciprocal_logs(solutions[0]), y, increasing))
@@ -284,8 +330,13 @@ def _value_at(expr: sp.Expr, x: sp.Symbol, end: sp.Expr) -> sp.Expr | None:
 
 
 def _limit(expr: sp.Expr, x: sp.Symbol, end: sp.Expr, side: str, finite: bool = True) -> sp.Expr | None:
-    """SymPy's limit under :data:`LIMIT_SECONDS` (``None``: none found, or not a finite number or expression; ±∞
-    allowed with ``finite=False``)."""
+    """The limit by powers and logarithms (:func:`power_law_limit`) at ∞ or 0⁺, else SymPy's limit under
+    :data:`LIMIT_SECONDS` (``None``: none found, or not a finite number or expression; ±∞ allowed with
+    ``finite=False``)."""
+    if end is sp.oo or end == 0 and side == "+":
+        found = power_law_limit(expr, x, end)
+        if found is not None:
+            return found
     try:
         found = run_with_deadline(sp.limit, (expr, x, end, side), LIMIT_SECONDS)
     except (BudgetExceeded, NotImplementedError, ValueError, TypeError, RecursionError, AttributeError):
@@ -293,3 +344,86 @@ def _limit(expr: sp.Expr, x: sp.Symbol, end: sp.Expr, side: str, finite: bool = 
     if found.has(sp.Limit, sp.nan, sp.zoo, sp.AccumBounds) or finite and found.has(sp.oo, -sp.oo):
         return None
     return found
+
+
+POWER_LAW_OPS = 2000  # larger expressions are left to SymPy's limit (their expansion is the cost)
+POWER_LAW_TERMS = 400
+
+
+def power_law_limit(expr: sp.Expr, y: sp.Symbol, end: sp.Expr) -> sp.Expr | None:
+    """lim expr as y → ∞ (``end`` = oo) or y → 0⁺ (``end`` = 0) where each term, logarithms expanded, is
+    C·Π B_i^(e_i)·Π log(L_j)^(k_j) with polynomials B_i, L_j in y and e_i free of y: the term behaves as
+    y^a·(log y)^K, a = Σ e_i·d_i with d_i the degree of B_i (at 0⁺ the order of its zero there), so it tends to 0
+    where a < 0 (at 0⁺: a > 0) is proved, whatever K, and to C·Π c_i^(e_i) (c_i the leading coefficients) where a = 0
+    and no logarithm grows; ``None`` where a term is of another shape or undecided. Powers beat logarithms, which
+    SymPy's gruntz does not always see for a symbolic exponent: it gave ∞ for y·(y + c)^(−2−1/θ)·log y with θ > 0.
+
+    >>> y, theta = sp.Symbol("y", positive=True), sp.Symbol("theta", positive=True)
+    >>> power_law_limit(y * (y + 3) ** (-2 - 1 / theta) * sp.log(y) ** 2 + (2 * y + 1) / (y + 5), y, sp.oo)
+    2
+    """
+    if sp.count_ops(expr) > POWER_LAW_OPS:
+        return None
+    terms = sp.Add.make_args(sp.expand(sp.expand_log(expr, force=True), power_exp=False, multinomial=False))
+    if len(terms) > POWER_LAW_TERMS:
+        return None
+    total = sp.Integer(0)
+    for term in terms:
+        found = _term_power_law(term, y, end)
+        if found is None:
+            return None
+        total += found
+    return total
+
+
+def _term_power_law(term: sp.Expr, y: sp.Symbol, end: sp.Expr) -> sp.Expr | None:
+    """lim of one term C·Π B^e·Π log(L)^k of :func:`power_law_limit`; a sum of such raised to a positive integer
+    power, (−y·log y/θ + log v)², is expanded and its terms taken one by one."""
+    for factor in sp.Mul.make_args(term):
+        base, e = factor.as_base_exp()
+        if base.is_Add and base.has(y) and not base.is_polynomial(y) and e.is_Integer and e > 0:
+            rest = term / factor
+            parts = [_term_power_law(rest * t, y, end) for t in sp.Add.make_args(sp.expand(factor, power_exp=False))]
+            return None if any(v is None for v in parts) else sp.Add(*parts)
+    at_zero = end == 0
+    exponent, logs, lead = sp.Integer(0), 0, sp.Integer(1)
+    factors = list(sp.Mul.make_args(term))
+    while factors:
+        factor = factors.pop()
+        if not factor.has(y):
+            lead *= factor
+            continue
+        base, e = factor.as_base_exp()
+        if e.has(y):
+            return None
+        common = sp.factor_terms(base) if base.is_Add and not base.is_polynomial(y) and e.is_Integer else base
+        if common.is_Mul:  # θ²v·B^c + 2θv·B^c as θv·B^c·(θ + 2), raised to an integer power factor by factor
+            factors.extend(f**e for f in common.args)
+            continue
+        if isinstance(base, sp.log):
+            inner = base.args[0]
+            if not (e.is_Integer and e > 0 and inner.is_polynomial(y)):
+                return None
+            at_end = inner.subs(y, 0) if at_zero else None
+            if at_end is not None and at_end.is_positive:  # log(L) → log L(0), finite
+                lead *= sp.log(at_end) ** e
+            elif at_end is not None and not at_end.is_zero or not at_zero and sp.degree(inner, y) < 1:
+                return None
+            else:
+                logs += int(e)
+            continue
+        if not base.is_polynomial(y):
+            return None
+        poly = sp.Poly(base, y)
+        order = min(m[0] for m in poly.monoms()) if at_zero else poly.degree()
+        coeff = poly.coeff_monomial(y**order)
+        if not coeff.is_nonzero:
+            return None
+        exponent += e * order
+        lead *= coeff**e if coeff.is_positive or e.is_Integer else sp.nan
+    decays = (exponent.is_positive if at_zero else exponent.is_negative) is True
+    if decays:
+        return sp.Integer(0)
+    if exponent.is_zero and logs == 0 and not lead.has(sp.nan):
+        return lead
+    return None

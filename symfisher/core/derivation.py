@@ -449,9 +449,7 @@ def _regularity_verdict(model, config, fisher, negH, timed_out, score, hessian, 
         if found is not None and agree:
             by = BY_RESIDUAL if found is True else BY_ANTIDERIVATIVE
             if found is not True:  # the antiderivative F of p, a fact of the proof
-                F, p, x = sp.Symbol("F"), sp.Symbol("p"), model.data[0]
-                facts = [*facts, Note.of(p, " has the antiderivative ", eq(F, found), ": ", eq(sp.Derivative(F, x), p),
-                                         " (the difference simplifies to 0)")]
+                facts = [*facts, _antiderivative_fact(model, *found)]
             reason = Note.of(eq(FISHER, OUTER), " equals ", NEG_HESSIAN, " wherever both are finite, though some "
                              "entries have no closed form: ", by, "; ", Note.join("; ", facts), rule=by.rule)
             return Verdict("proved", reason, None, verdict.evidence, facts=tuple(facts))
@@ -469,6 +467,19 @@ def _regularity_verdict(model, config, fisher, negH, timed_out, score, hessian, 
         return Verdict("inconclusive", Note.of("the time budget ran out before every expectation was found; ",
                        verdict.reason), verdict.residual, verdict.evidence, facts=tuple(facts))
     return verdict
+
+
+def _antiderivative_fact(model: Model, found: sp.Expr, x: sp.Symbol) -> Note:
+    """"p has the antiderivative F = … in x", and on a box that the other data were held fixed."""
+    F, p = sp.Symbol("F"), sp.Symbol("p")
+    fact = Note.of(p, " has the antiderivative ", eq(F, found), ": ", eq(sp.Derivative(F, x), p),
+                   " (the difference simplifies to 0)")
+    others = [y for y in model.data if y != x]
+    if not others:
+        return fact
+    named = listed(others, " and ")
+    return Note.of(fact, "; the bracket is taken in ", x, " with ", *named, " held fixed: it is 0 at each value of ",
+                   *named, ", and so is its integral over ", *named)
 
 
 def _shared_open_parts_verdict(model, verdict, score, hessian, fisher, negH, points, facts) -> Verdict:
@@ -573,7 +584,7 @@ def _smooth(density: sp.Expr) -> bool:
 
 def _residual_vanishes(model: Model, config: Config) -> Iterator[bool | sp.Expr]:
     """E[s_i s_j + H_ij] = E[(∂²p/∂θ_i∂θ_j)/p] = ∫ ∂²p/∂θ_i∂θ_j dx is found in closed form and is 0 for every entry,
-    with no condition on θ left: yields ``True``, or the antiderivative F of p where the entries from one on were
+    with no condition on θ left: yields ``True``, or (F, x), F an antiderivative of p in x, where the entries from one on were
     shown 0 at the ends of the support instead (:mod:`~symfisher.core.antiderivative`). Each term of ∂²p over p is
     one atom whose p cancels against the density: what has no closed form on either side is not in it (the
     skew-normal law's (φ(ay)/Φ(ay))², the folded normal law's 1/(e^{−(x−μ)²/2σ²} + e^{−(x+μ)²/2σ²})). Where E[s_i²] and E[s_j²] are finite, so are E[s_i s_j] and E[H_ij], and

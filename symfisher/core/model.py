@@ -139,7 +139,7 @@ class Model:
         density: sp.Expr,
         data: sp.Symbol | Sequence[sp.Symbol],
         params: Sequence[sp.Symbol],
-        support: sp.Set | Mapping[sp.Symbol, sp.Set] | None = None,
+        support: sp.Set | Sequence[sp.Set] | Mapping[sp.Symbol, sp.Set] | None = None,
         given: Sequence[sp.Symbol] | None = None,
         *,
         domain: Mapping[sp.Symbol, sp.Set] | None = None,
@@ -390,7 +390,7 @@ class Model:
         """The free symbols of the support: those of every data symbol's range and of ``joint_support``.
 
         Every form of support a model accepts is stored as ranges plus, for data constrained jointly, a
-        joint set: one Set or a dict symbol → Set gives the ranges alone, a ProductSet its factors, a
+        joint set: one Set, a list of Sets or a dict symbol → Set gives the ranges alone, a ProductSet its factors, a
         FiniteSet of Tuples (one-hot or count vectors) and a ConditionSet over the data tuple (a simplex)
         also keep the joint set, whose symbols count here too. The data are never among them (a range may
         not mention them, a ConditionSet binds them); parameters among them make the model irregular
@@ -481,6 +481,9 @@ class Model:
                 raise ModelError(f"model {name}: support dict must have exactly the data symbols; "
                                  f"missing {missing}, unexpected {extra}")
             return tuple((x, _as_set(support[x], x)) for x in data_t)
+        if isinstance(support, (list, tuple)) and len(support) == len(data_t) > 1 \
+                and all(isinstance(s, sp.Set) for s in support):  # one set per data symbol, in their order
+            return tuple((x, _as_set(s, x)) for x, s in zip(data_t, support))
         if len(data_t) != 1:
             raise ModelError(f"model {name}: the support {support} does not fit the {len(data_t)} data symbols; "
                              + _joint.EXPECTED.format(data=_joint._data_text(data_t), k=len(data_t)))

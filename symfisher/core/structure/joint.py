@@ -35,7 +35,8 @@ MAX_CUBATURE_DIMS = 3  # a continuous joint support of more dimensions is not in
 
 EXPECTED = ("give the support of the data {data} as a ProductSet with one factor per data symbol "
             "(Interval(0, 1) * Interval(0, oo)), a FiniteSet of {k}-tuples aligned with them, a "
-            "ConditionSet over Tuple{data} (Model.simplex(data) for Σ x < 1), or a dict symbol → Set")
+            "ConditionSet over Tuple{data} (Model.simplex(data) for Σ x < 1), a list of {k} Sets in their order, "
+            "or a dict symbol → Set")
 
 
 def simplex(data: Sequence[sp.Symbol], total: sp.Expr | int = 1, *, discrete: bool | None = None) -> sp.ConditionSet:

@@ -100,7 +100,8 @@ def test_a_dirichlet_density_twice_too_large_is_refused_with_its_mass():
 # ---------------------------------------------------------------------------------------------- bad input
 EXPECTED = (r"give the support of the data \(k1, k2\) as a ProductSet with one factor per data symbol "
             r"\(Interval\(0, 1\) \* Interval\(0, oo\)\), a FiniteSet of 2-tuples aligned with them, a ConditionSet "
-            r"over Tuple\(k1, k2\) \(Model.simplex\(data\) for Σ x < 1\), or a dict symbol → Set$")
+            r"over Tuple\(k1, k2\) \(Model.simplex\(data\) for Σ x < 1\), a list of 2 Sets in their order, or a "
+            r"dict symbol → Set$")
 
 
 @pytest.mark.parametrize("support, message", [
