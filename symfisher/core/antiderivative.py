@@ -10,11 +10,15 @@ The exponentiated Weibull law a(k/λ)(x/λ)^(k−1)e^(−(x/λ)^k)(1 − e^(−(
 E[log²(1 − e^(−(x/λ)^k))·…] with no closed form, but F = (1 − e^(−(x/λ)^k))^a, and each G tends to 0 at both ends.
 Johnson's S_U law is φ(h(x))·h′(x) for h = γ + δ asinh((x − ξ)/λ), so F = Φ(h(x)).
 
-Limits: SymPy's ``limit`` in x, else in an inner variable y = w(x) of F, monotone on the support, the end mapped
-to w's limit there (x = λy^(1/k) for y = (x/λ)^k: gruntz raised RecursionError on the power with a symbolic exponent
-and takes 0.1–1.7 s in y; x = ξ + λ sinh y for y = asinh((x − ξ)/λ): 0.1–0.7 s in y, 1–2 s in x). Guards: dF/dx − p
+Limits: in an inner variable y = w(x) of F, monotone on the support, the end mapped to w's limit there, else in x
+(x = λy^(1/k) for y = (x/λ)^k: gruntz raised RecursionError on the power with a symbolic exponent and takes 0.1–1.7 s
+in y; x = ξ + λ sinh y for y = asinh((x − ξ)/λ): 0.1–0.7 s in y, 1–2 s in x); each by counting powers against
+logarithms where every term allows it (:func:`power_law_limit`), else by SymPy's ``limit``. Guards: dF/dx − p
 is zero, and at a sampled θ, F(d) − F(c) equals quadrature of p on two intervals inside the support (an
 antiderivative with a jump, a branch of atan or log, fails that).
+
+On a box the same is done in one datum, the others held fixed: the Clayton copula has F = ∂C/∂v in u, and where the
+bracket is 0 at every v, so is its integral over v.
 """
 
 from __future__ import annotations
@@ -96,9 +100,10 @@ def _axes(model: Model) -> list[tuple[sp.Symbol, sp.Expr, sp.Expr]]:
 
 def _antiderivative(p: sp.Expr, x: sp.Symbol, low: sp.Expr, high: sp.Expr, simplify_seconds: float
                     ) -> sp.Expr | None:
-    """F with dF/dx = p (checked): by SymPy's manualintegrate in an inner variable y = w(x) of p, then of g(y) where p
-    = g(h(x))·h′(x), then in x, each under a time limit, each tried only where the one before gave none. In y the
-    exponentiated Weibull law is a(1 − e^(−y))^(a−1)e^(−y), 0.5 s where manualintegrate in x took 5 s."""
+    """F with dF/dx = p (checked): by :func:`_integral` of p in an inner variable y = w(x) of p, or of g(y) where p =
+    g(h(x))·h′(x), the shortest of these integrands first, then of p in x, each under a time limit, each tried only
+    where the ones before gave none. In y the exponentiated Weibull law is a(1 − e^(−y))^(a−1)e^(−y), 0.5 s where
+    manualintegrate in x took 5 s."""
     in_inner = [(_bounded(_over_one_denominator, q, simplify_seconds), y, w)
                 for q, y, w in ((_in_inner_variable(p, x, x_of_y, y), y, w)
                                 for w, x_of_y, y, _ in _inner_variables(p, x, low, high))]

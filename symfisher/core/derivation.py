@@ -582,11 +582,11 @@ def _smooth(density: sp.Expr) -> bool:
     return not density.has(sp.Piecewise, sp.Abs, sp.sign, sp.Heaviside, sp.DiracDelta, sp.Min, sp.Max, sp.Sum)
 
 
-def _residual_vanishes(model: Model, config: Config) -> Iterator[bool | sp.Expr]:
+def _residual_vanishes(model: Model, config: Config) -> Iterator[bool | tuple[sp.Expr, sp.Symbol]]:
     """E[s_i s_j + H_ij] = E[(∂²p/∂θ_i∂θ_j)/p] = ∫ ∂²p/∂θ_i∂θ_j dx is found in closed form and is 0 for every entry,
-    with no condition on θ left: yields ``True``, or (F, x), F an antiderivative of p in x, where the entries from one on were
-    shown 0 at the ends of the support instead (:mod:`~symfisher.core.antiderivative`). Each term of ∂²p over p is
-    one atom whose p cancels against the density: what has no closed form on either side is not in it (the
+    with no condition on θ left: yields ``True``, or (F, x), F an antiderivative of p in x, where the entries from one
+    on were shown 0 at the ends of the support instead (:mod:`~symfisher.core.antiderivative`). Each term of ∂²p over
+    p is one atom whose p cancels against the density: what has no closed form on either side is not in it (the
     skew-normal law's (φ(ay)/Φ(ay))², the folded normal law's 1/(e^{−(x−μ)²/2σ²} + e^{−(x+μ)²/2σ²})). Where E[s_i²] and E[s_j²] are finite, so are E[s_i s_j] and E[H_ij], and
     E[s_i s_j] = −E[H_ij]; a diagonal E[s_i²] = ∞ has −E[H_ii] = ∞ beside it."""
     from symfisher.core.expectation import Engine

@@ -302,8 +302,8 @@ def test_transformed_normal_laws_are_proved_at_the_ends_of_the_support(name, pdf
 
 def test_a_bessel_law_on_the_integers_is_proved_with_one_open_expectation():
     """p(x) = tˣ e^{−(z/2)(t + 1/t)} I_x(z) on ℤ (the Skellam law in t = √(μ1/μ2), z = 2√(μ1μ2), as a user writes it):
-    I_tt = z(t² + 1)/(2t³) and I_tz = (1 − 1/t²)/2 close by the generating function of I_k; I_zz keeps E[(I_{x+1}/I_x)²],
-    and the equality is proved. Every entry, the open one summed, against a direct sum of E[s sᵀ] at a point."""
+    I_tt = z(t² + 1)/(2t³) and I_tz = (1 − 1/t²)/2 close by the generating function of I_k; I_zz keeps
+    E[(I_{x+1}/I_x)²], and the equality is proved. Every entry, the open one summed, against a direct sum of E[s sᵀ] at a point."""
     k = sp.Symbol("x", integer=True)
     t, z = sp.symbols("t z", positive=True)
     model = sf.Model.from_pdf(t**k * sp.exp(-z * (t + 1 / t) / 2) * sp.besseli(k, z), k, [t, z], sp.S.Integers,
