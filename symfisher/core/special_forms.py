@@ -193,7 +193,7 @@ def canonical_polygammas(value: sp.Expr) -> sp.Expr:
 
 
 MAX_BESSEL_STEPS = 8  # orders further from the pair kept are left as they are (each step adds terms)
-#: the sign s in I_{m±1} = s·I_{m∓1} ∓ (2m/z)·s… : I_{m−1} − I_{m+1} = (2m/z)I_m (DLMF 10.29.1) and
+#: s in the recurrences of :func:`adjacent_bessel_orders`, from I_{m−1} − I_{m+1} = (2m/z)I_m (DLMF 10.29.1) and
 #: J_{m−1} + J_{m+1} = (2m/z)J_m (DLMF 10.6.1)
 _BESSEL_RECURRENCE_SIGN = {sp.besseli: 1, sp.besselj: -1}
 
@@ -205,8 +205,8 @@ def adjacent_bessel_orders(expr: sp.Expr, data: Iterable[sp.Symbol], anchor: sp.
         B_{m+1}(z) = s·(B_{m−1}(z) − (2m/z)·B_m(z)),     B_{m−1}(z) = s·B_{m+1}(z) + (2m/z)·B_m(z),
 
     s = 1 for I (DLMF 10.29.1) and −1 for J (DLMF 10.6.1), z free of the data. ν is the lowest such order that
-    ``anchor`` (the density) holds, else the lowest present. The Skellam law's score, with (I_{x−1} + I_{x+1})/I_x,
-    then holds I_{x+1}/I_x + x/z·…, and its information one open expectation, E[(I_{x+1}/I_x)²], not three.
+    ``anchor`` (the density) holds, else the lowest present. In the Skellam law's score (I_{x−1} + I_{x+1})/I_x
+    becomes 2I_{x+1}/I_x + 2x/z, and its information holds one open expectation, E[(I_{x+1}/I_x)²], not three.
 
     >>> x, z = sp.Symbol("x", integer=True), sp.Symbol("z", positive=True)
     >>> adjacent_bessel_orders(sp.besseli(x - 1, z), [x], anchor=sp.besseli(x, z))

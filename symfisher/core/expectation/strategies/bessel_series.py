@@ -39,8 +39,9 @@ def on_integers(ctx) -> sp.Symbol | None:
 
 
 def bessel_terms(integrand: sp.Expr, x: sp.Symbol) -> list[tuple] | None:
-    """The terms (C, m, t, B, j, z) of integrand = Σ C·xᵐ·tˣ·B_{x+j}(z), C, t, j, z free of x, m ≥ 0 an integer,
-    B = besseli or besselj; ``None`` for another shape (no Bessel factor, two of them, a power of one).
+    """The terms (C, m, t, B, j, z) of integrand = Σ C·xᵐ·tˣ·B_{x+j}(z), C, t, z free of x, m ≥ 0 and j integers,
+    B = besseli or besselj; ``None`` for another shape (no Bessel factor, two of them, a power of one, an order
+    x + ν with ν not an integer).
 
     >>> x = sp.Symbol("x", integer=True)
     >>> a, z = sp.symbols("a z", positive=True)
@@ -82,7 +83,7 @@ def _one_term(term: sp.Expr, x: sp.Symbol) -> tuple | None:
             coeff, t = coeff * (-1) ** j, -t
     elif slope != 1:
         return None
-    return coeff, m, t, bessel.func, j, z
+    return (coeff, m, t, bessel.func, j, z) if j.is_integer else None  # Σ tᵏ I_{k+ν}: no generating function
 
 
 def bessel_sum(terms, nonzero) -> sp.Expr | None:

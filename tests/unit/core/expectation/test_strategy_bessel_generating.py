@@ -46,7 +46,8 @@ def test_a_negative_order_is_turned_round(func):
 
 @pytest.mark.parametrize("integrand", [t**k * sp.besseli(k, z) ** 2, t**k * sp.besseli(2 * k, z),
                                        t**k * sp.besseli(k, k * z), sp.log(k**2 + 1) * sp.besseli(k, z),
-                                       t**k * sp.besseli(k, z) / sp.besseli(k + 1, z), t**k * sp.besselk(k, z)])
+                                       t**k * sp.besseli(k, z) / sp.besseli(k + 1, z), t**k * sp.besselk(k, z),
+                                       t**k * sp.besseli(k + sp.Rational(1, 2), z), t**k * sp.besseli(k + z, z)])
 def test_other_shapes_are_not_parsed(integrand):
     assert bessel_terms(integrand, k) is None
 
