@@ -4,7 +4,7 @@ ones (special_forms.adjacent_bessel_orders)."""
 
 from __future__ import annotations
 
-import mpmath
+import numpy as np
 import pytest
 import sympy as sp
 
@@ -20,8 +20,10 @@ POINT = {mu1: sp.Rational(13, 10), mu2: sp.Rational(39, 10), t: sp.Rational(7, 5
 
 
 def _sum_over_integers(summand: sp.Expr, at: dict) -> float:
-    f = sp.lambdify(k, summand.subs(at), "mpmath")
-    return float(mpmath.nsum(lambda n: f(int(n)), [-mpmath.inf, mpmath.inf]))
+    """Σ over |x| ≤ 60 with SciPy's Bessel functions: at these points the terms beyond are below 1e-40 (mpmath's nsum
+    over ℤ took 20–35 s per sum beside the test suite)."""
+    xs = np.arange(-60.0, 61.0)  # floats: (−1)^(x−1) at negative x
+    return float(np.sum(sp.lambdify(k, summand.subs(at), "scipy")(xs)))
 
 
 def _nonzero(e: sp.Expr) -> bool:
@@ -30,7 +32,7 @@ def _nonzero(e: sp.Expr) -> bool:
 
 @pytest.mark.parametrize("func", [sp.besseli, sp.besselj])
 @pytest.mark.parametrize("m, j", [(0, 0), (1, 0), (2, 0), (0, 2), (1, -1), (3, 1)])
-def test_the_generating_function_sums_agree_with_mpmath(func, m, j):
+def test_the_generating_function_sums_agree_with_a_direct_sum(func, m, j):
     summand = k**m * t**k * func(k + j, z)
     value = bessel_sum(bessel_terms(summand, k), _nonzero)
     assert not value.has(sp.besseli, sp.besselj, sp.Sum)
