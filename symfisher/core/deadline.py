@@ -497,6 +497,18 @@ class Background:
         started, self._started = self._started, None
         yield from _items(_messages(self._gen_fn, self._args, self._seconds, True, started))
 
+    def within(self, seconds: float) -> Background:
+        """The same worker, read for at most ``seconds`` from now (never past its own deadline).
+
+        >>> with Background(range, (3,), 10.0) as items:
+        ...     list(items.within(5.0))
+        [0, 1, 2]
+        """
+        if self._started is not None:
+            proc, parent, top, deadline = self._started
+            self._started = (proc, parent, top, min(deadline, time.monotonic() + max(0.0, seconds)))
+        return self
+
     def close(self) -> None:
         """Kill the worker when nobody read it to the end."""
         if self._started is not None:

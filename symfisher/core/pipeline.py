@@ -96,7 +96,8 @@ def pipeline(model: Model, config: Config, budget: Budget) -> Iterator[tuple[str
     expanded = [sp.diff(ctx.logpdf, p).xreplace(dict(ctx.to_user)) for p in model.params]
     with Background(_simplified_rows, (model, config, score, expanded), budget.left()) as rows:
         yield from _expectations(model, config, budget, small, ctx)
-        yield from _collect_rows(model, rows)
+        # the rows' simplify is for display: once the expectations are done, it gets one simplify_timeout more
+        yield from _collect_rows(model, rows.within(config.simplify_timeout))
 
 
 def _simplified_rows(model: Model, config: Config, score: list[sp.Expr],
