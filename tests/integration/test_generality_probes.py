@@ -12,8 +12,9 @@ from scipy import integrate
 import symfisher as sf
 
 ROOMY = sf.Config.defaults().merge(entry_timeout=30.0, open_timeout=30.0, try_scale=4.0)  # as the elliptical tests
-#: for laws whose entries stay open and whose proof is the residual's: its time (try_scale) as ROOMY's, while the entries
-#: that never close get the default 4 s (ROOMY's 30 s on them had made each of these tests take 30–40 s, not 5–12 s)
+#: for laws whose entries stay open and whose proof is the residual's: its time (try_scale) as ROOMY's, while the
+#: entries that never close get the default 4 s (ROOMY's 30 s on them had made each of these tests take 30–40 s, not
+#: 5–12 s)
 ROOMY_PROOF = sf.Config.defaults().merge(try_scale=4.0)
 #: the three proofs of I(θ) = −E[H] with entries left open: E[s sᵀ + H] = ∫ ∂²p dx is 0 in closed form entry by entry,
 #: or the integrals both sides leave open are the same and cancel in the residual of the two sides (the folded normal
