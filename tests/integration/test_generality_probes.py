@@ -51,9 +51,7 @@ def test_the_generalized_beta_of_the_second_kind_is_proved():
     operations over six polygamma generators) never finishing an in-process cancel; now proved in about 20 s."""
     model = sf.Model.from_pdf(a * x ** (a * p - 1) / (b ** (a * p) * sp.beta(p, q) * (1 + (x / b) ** a) ** (p + q)),
                               x, [a, b, p, q], sp.Interval.open(0, sp.oo), name="gb2")
-    # the strategies' caps tuned for speed cut I_aa short on a loaded machine, and the verdict's simplify of its
-    # residual (ROOMY's 30 s per entry are for I_aa, which closes)
-    d = sf.derive(model, timeout=120, config=ROOMY.merge(simplify_timeout=15.0))
+    d = sf.derive(model, config=ROOMY)  # the strategies' caps tuned for speed cut I_aa short on a loaded machine
     assert d.equality.status == "proved", d.equality.reason
     assert not d.fisher.has(sp.Integral, sp.Sum)
     _agrees_with_quadrature(d, model, {a: sp.Rational(3, 2), b: sp.Rational(6, 5), p: sp.Rational(7, 4),
