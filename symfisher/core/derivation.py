@@ -510,11 +510,15 @@ def _with_evidence(model, verdict, score, hessian, fisher, negH, points, facts) 
         try:
             evidence = run_with_deadline(_quadrature_evidence,
                                          (model, score, hessian, fisher, negH, points, seconds), seconds)
-            missing = "had no sampled point where every entry converged (one may be infinite)" if evidence == [] \
-                else f"was not tried ({len(entries(fisher.rows))} entries, more than {MAX_QUADRATURE_ENTRIES})" \
-                if evidence is None else ""
         except BudgetExceeded:
             evidence, missing = None, f"did not finish within {seconds:g} s"
+        else:
+            if evidence is None:  # _evidence_at's only refusal: too many entries
+                missing = f"was not tried ({len(entries(fisher.rows))} entries, more than {MAX_QUADRATURE_ENTRIES})"
+            elif evidence == []:
+                missing = "had no sampled point where every entry converged (one may be infinite)"
+            else:
+                missing = ""
         if missing:
             verdict = Verdict("inconclusive", Note.of(verdict.reason, f"; quadrature of the open entries {missing} "
                               "(no numeric evidence)"), verdict.residual, facts=verdict.facts)
