@@ -338,6 +338,15 @@ def test_open_joint_laws_get_numeric_evidence_at_points_where_p_is_a_density(nam
 
 
 @pytest.mark.slow
+def test_an_open_law_with_too_many_entries_for_evidence_says_so() -> None:
+    """sympy.stats' generalized multivariate log-gamma law: six parameters, 21 entries, more than the evidence's 10;
+    the verdict says that its quadrature was not tried, and why (it had blamed the infinite series in its density)."""
+    d = sf.derive(fams.family("GeneralizedMultivariateLogGamma").model(), timeout=60)
+    assert d.equality.status == "inconclusive" and not d.equality.evidence
+    assert "quadrature of the open entries was not tried (21 entries, more than 10)" in d.equality.reason
+
+
+@pytest.mark.slow
 def test_a_wrong_claim_on_an_open_joint_law_is_refuted_by_nested_quadrature() -> None:
     """``check`` of a claim against a law whose k₀ entries stay open compares it with E[s_i s_j] by quadrature: over
     ℕ₀² all entries in one nested sum per point, where p is a density (p₁ + p₂ < 1). One entry per cubature had
