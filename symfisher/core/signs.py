@@ -44,6 +44,17 @@ def sign_on(expr: sp.Expr, domains: Mapping[sp.Symbol, sp.Set], factored: bool =
     return 0
 
 
+def positive_on(domains: Mapping[sp.Symbol, sp.Set], expr: sp.Expr) -> bool:
+    """Whether :func:`sign_on` proves ``expr`` positive on ``domains``: a test a worker can be handed (bound with
+    ``functools.partial``; a lambda cannot be sent to a fork server's worker)."""
+    return sign_on(expr, domains) == 1
+
+
+def signed_on(domains: Mapping[sp.Symbol, sp.Set], expr: sp.Expr) -> bool:
+    """Whether :func:`sign_on` proves a sign of ``expr`` on ``domains`` (see :func:`positive_on`)."""
+    return sign_on(expr, domains) != 0
+
+
 def settle_relations(expr: sp.Expr, domains: Mapping[sp.Symbol, sp.Set]) -> sp.Expr:
     """``expr`` with each relation between functions of θ decided (true or false) where the sign of its two sides'
     difference holds on the whole parameter domain (:func:`sign_on`); a ``Piecewise`` keeps the branches still open.

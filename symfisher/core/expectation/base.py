@@ -511,6 +511,22 @@ def satisfies(conditions: tuple) -> Callable[[Mapping], bool] | None:
     return holds
 
 
+def limits_in_turn(expr: sp.Expr, ends: tuple[tuple[sp.Symbol, sp.Expr], ...]) -> sp.Expr | None:
+    """The limit of ``expr`` as each (variable, end) of ``ends`` is taken in turn (a 0/0 formula's value there);
+    ``None`` where gruntz cannot decide. Module level, so that it can run in a fork server's worker.
+
+    >>> t = sp.Symbol("t")
+    >>> limits_in_turn(sp.sin(t) / t, ((t, 0),))
+    1
+    """
+    try:
+        for var, end in ends:
+            expr = sp.limit(expr, var, end) if expr.has(var) else expr
+    except (NotImplementedError, ValueError, TypeError):  # gruntz cannot decide: no value
+        return None
+    return expr
+
+
 def linear_in(expr: sp.Expr, u: sp.Symbol) -> tuple[sp.Expr | None, sp.Expr | None]:
     """(slope, constant) when ``expr`` is linear in u with a nonzero slope; (None, None) otherwise."""
     expr = sp.expand(expr)

@@ -96,3 +96,30 @@ def test_a_worker_inherits_the_heap_frozen_and_the_parent_keeps_its_own_unfrozen
     assert gc.get_freeze_count() == 0
     assert run_with_deadline(gc.get_freeze_count, (), 10) > 1000
     assert gc.get_freeze_count() == 0
+
+
+def test_every_function_handed_to_a_worker_can_be_imported_by_name():
+    """A fork server's worker (where JAX or CUDA runs threads: see ``start_method``) unpickles the function it runs and
+    its arguments, so neither may be a lambda or a function nested in another: each such call had failed there with
+    "Can't pickle local object" (the symmetry, polylogarithm, Bessel-series, conditional, parametric and transform
+    strategies). Checked on the source: every call of ``run_with_deadline``, ``stream_with_deadline``, ``Background``
+    and ``Engine.hard`` in the package."""
+    import ast
+    from pathlib import Path
+
+    import symfisher
+
+    handed = {"hard", "run_with_deadline", "stream_with_deadline", "Background"}
+    found = []
+    for path in Path(symfisher.__file__).parent.rglob("*.py"):
+        for fn in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            if not isinstance(fn, (ast.FunctionDef, ast.AsyncFunctionDef)):
+                continue
+            nested = {n.name for n in ast.walk(fn) if isinstance(n, (ast.FunctionDef, ast.AsyncFunctionDef))} - {fn.name}
+            for call in ast.walk(fn):
+                called = getattr(call, "func", None)
+                if isinstance(call, ast.Call) and getattr(called, "attr", getattr(called, "id", None)) in handed:
+                    if any(isinstance(n, ast.Lambda) or isinstance(n, ast.Name) and n.id in nested
+                           for a in call.args for n in ast.walk(a)):
+                        found.append(f"{path.name}:{call.lineno}")
+    assert not found, found

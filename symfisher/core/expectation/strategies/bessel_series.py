@@ -11,11 +11,14 @@ I_{−n} = I_n and J_{−n} = (−1)ⁿ J_n at integer n. Every value is spot-ch
 
 from __future__ import annotations
 
+from functools import partial
+
 import sympy as sp
 
 from symfisher.core.expectation.base import Expectation, confirmed, linear_in
 from symfisher.core.expectation.registry import register
 from symfisher.core.note import Note, eq, listed
+from symfisher.core.signs import signed_on
 
 SECONDS = 2.0  # the derivatives and the sum of closed forms, in a worker of their own
 _k = sp.Symbol("k", integer=True)
@@ -113,7 +116,7 @@ def bessel_generating(engine, g: sp.Expr) -> Expectation | None:
     terms = bessel_terms(integrand, x)  # cheap, in-process: no worker for the atoms of other shapes
     if terms is None:
         return None
-    value = engine.hard(bessel_sum, terms, lambda t: ctx.sign(t) != 0, seconds=SECONDS)
+    value = engine.hard(bessel_sum, terms, partial(signed_on, ctx.domains), seconds=SECONDS)
     if not confirmed(engine, g, value):
         return None
     kernels = [KERNELS[f] for f in sorted({term[3] for term in terms}, key=str)]

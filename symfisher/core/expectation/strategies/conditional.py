@@ -32,22 +32,23 @@ def _marginal(engine, inner: sp.Symbol, outer: sp.Symbol) -> sp.Expr | None:
     """m(y) = ∫ p dx over the inner variable's range, closed and of mass 1 at a drawn point; else ``None``."""
     ctx = engine.ctx
     s = ctx.support[inner]
-
-    def integral() -> sp.Expr | None:
-        value = sp.integrate(ctx.density, (inner, s.inf, s.sup), conds="none")
-        # a value on polar branches (the Clayton copula's, 8 KB of polar_lift) is not a density to go on with
-        if value.has(sp.Integral, sp.polar_lift, sp.exp_polar) or sp.count_ops(value) > MARGINAL_OPERATIONS:
-            return None
-        return sp.simplify(value)
-
     try:
-        m = engine.hard(integral, seconds=MARGINAL_SECONDS)
+        m = engine.hard(_integrated_out, ctx.density, inner, s.inf, s.sup, seconds=MARGINAL_SECONDS)
     except BudgetExceeded:  # no marginal for this order, remembered (cached) rather than tried again each entry
         return None
     if m is None or m.has(inner) or m.has(sp.nan, sp.zoo, sp.oo, -sp.oo):
         return None
     mass = total_mass(m, {outer: ctx.support[outer]}, ctx.point(engine.config.seed))
     return m if mass is not None and abs(mass - 1) < 1e-8 else None
+
+
+def _integrated_out(density: sp.Expr, inner: sp.Symbol, lo: sp.Expr, hi: sp.Expr) -> sp.Expr | None:
+    """∫_lo^hi p d(inner) by SymPy, simplified; ``None`` where it stays an integral, lies on polar branches (the
+    Clayton copula's, 8 KB of polar_lift: not a density to go on with) or is longer than MARGINAL_OPERATIONS."""
+    value = sp.integrate(density, (inner, lo, hi), conds="none")
+    if value.has(sp.Integral, sp.polar_lift, sp.exp_polar) or sp.count_ops(value) > MARGINAL_OPERATIONS:
+        return None
+    return sp.simplify(value)
 
 
 def _conditional_context(ctx: Context, inner: sp.Symbol, outer: sp.Symbol, density: sp.Expr) -> Context:

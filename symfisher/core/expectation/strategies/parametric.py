@@ -17,7 +17,7 @@ from __future__ import annotations
 
 import sympy as sp
 
-from symfisher.core.expectation.base import Expectation, settle_conditions
+from symfisher.core.expectation.base import Expectation, limits_in_turn, settle_conditions
 from symfisher.core.expectation.registry import register
 from symfisher.core.note import ExpectedValue, Note, eq
 
@@ -55,16 +55,7 @@ def _at_zero(engine, value: sp.Expr, t: sp.Symbol | tuple[sp.Symbol, ...]) -> sp
     at = value.subs({u: 0 for u in ts})
     if not at.has(sp.nan, sp.zoo, sp.oo, -sp.oo):
         return at
-
-    def limit(expr):
-        try:
-            for u in ts:
-                expr = sp.limit(expr, u, 0)
-            return expr
-        except (NotImplementedError, ValueError, TypeError):  # gruntz cannot decide: no value
-            return None
-
-    found = engine.hard(limit, value, seconds=LIMIT_SECONDS * len(ts))
+    found = engine.hard(limits_in_turn, value, tuple((u, 0) for u in ts), seconds=LIMIT_SECONDS * len(ts))
     return None if found is None or found.has(sp.nan, sp.zoo, sp.oo, -sp.oo, sp.Limit) else found
 
 

@@ -22,7 +22,7 @@ quadrature.
 
 from __future__ import annotations
 
-from functools import lru_cache
+from functools import lru_cache, partial
 from typing import Callable
 
 import sympy as sp
@@ -32,6 +32,7 @@ from symfisher.core.expectation.partial_fractions import APART_FAILURES
 from symfisher.core.expectation.registry import register
 from symfisher.core.expectation.strategies.substitution import HYPERBOLIC
 from symfisher.core.note import Note, eq
+from symfisher.core.signs import positive_on
 
 SECONDS = 2.0  # partial fractions and the derivatives in c, in a worker of their own
 _C = sp.Dummy("c")
@@ -221,7 +222,7 @@ def polylogarithm(engine, g: sp.Expr) -> Expectation | None:
         integrand = integrand.rewrite(sp.exp)
     if not _has_denominator(integrand, x):  # no worker for the atoms without a factor 1 + c·u
         return None
-    found = engine.hard(integral, integrand, x, s.inf, s.sup, lambda e: ctx.sign(e) == 1, seconds=SECONDS)
+    found = engine.hard(integral, integrand, x, s.inf, s.sup, partial(positive_on, ctx.domains), seconds=SECONDS)
     if found is None or found[0].has(sp.nan, sp.zoo, sp.oo, -sp.oo) or engine.spot_check(g, found[0]) is not True:
         return None
     value, change = found

@@ -15,30 +15,33 @@ def _even_density(ctx) -> bool:
     return sp.expand(p.xreplace({x: -x}) - p) == 0 or sp.simplify(p.xreplace({x: -x}) - p) == 0
 
 
+def _integrable_against(g: sp.Expr, p: sp.Expr, x: sp.Symbol) -> bool:
+    """The test of :func:`_absolutely_integrable`, in its worker (a module-level function: a fork server's worker
+    can only run what it can import)."""
+    from sympy.calculus.util import continuous_domain
+
+    try:
+        if continuous_domain(g, x, sp.S.Reals) != sp.S.Reals:
+            return False
+    except NotImplementedError:  # SymPy cannot find the domain of sign, DiracDelta, Heaviside ...
+        return False
+    if _bounded_rational(g, x):  # continuous on ℝ and O(1) at ±∞: |g| ≤ C, so E|g| ≤ C (no limit needed)
+        return True
+    try:
+        lim = sp.limit(x**2 * sp.Abs(g) * p, x, sp.oo)
+    except (ValueError, NotImplementedError) as exc:  # gruntz: "Result depends on the sign of" a symbol
+        if "depends on the sign" in str(exc):  # with no sign assumption (ValueError or NotImplementedError)
+            return False
+        raise
+    return bool(lim.is_finite)
+
+
 def _absolutely_integrable(engine, g: sp.Expr, x: sp.Symbol) -> bool:
     """|g|·p is continuous on ℝ and O(|x|^-2) at infinity (so ∫|g| p < ∞)."""
     ctx = engine.ctx
-    from sympy.calculus.util import continuous_domain
-
-    def check(g, p, x):
-        try:
-            if continuous_domain(g, x, sp.S.Reals) != sp.S.Reals:
-                return False
-        except NotImplementedError:  # SymPy cannot find the domain of sign, DiracDelta, Heaviside ...
-            return False
-        if _bounded_rational(g, x):  # continuous on ℝ and O(1) at ±∞: |g| ≤ C, so E|g| ≤ C (no limit needed)
-            return True
-        try:
-            lim = sp.limit(x**2 * sp.Abs(g) * p, x, sp.oo)
-        except (ValueError, NotImplementedError) as exc:  # gruntz: "Result depends on the sign of" a symbol
-            if "depends on the sign" in str(exc):  # with no sign assumption (ValueError or NotImplementedError)
-                return False
-            raise
-        return bool(lim.is_finite)
-
     # |sign(·)| ≤ 1: a bound for |g| without its sign factors is enough (g = sign(x) alone bounds by 1)
     g = sp.Mul(*[f for f in sp.Mul.make_args(g) if not isinstance(f, sp.sign)])
-    return bool(engine.hard(check, g, ctx.density, x, seconds=min(4.0, engine.config.atom_timeout)))
+    return bool(engine.hard(_integrable_against, g, ctx.density, x, seconds=min(4.0, engine.config.atom_timeout)))
 
 
 def _bounded_rational(g: sp.Expr, x: sp.Symbol) -> bool:

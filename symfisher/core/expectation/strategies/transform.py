@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import sympy as sp
 
-from symfisher.core.expectation.base import Expectation, settle_conditions, with_conditions
+from symfisher.core.expectation.base import Expectation, limits_in_turn, settle_conditions, with_conditions
 from symfisher.core.expectation.strategies.euler import EulerResult, euler_integral, settle
 from symfisher.core.expectation.registry import register
 from symfisher.core.special_forms import simplify_value
@@ -291,16 +291,7 @@ def _continued(engine, value: sp.Expr, point) -> sp.Expr | None:
     at = value.subs(dict(point))
     if not at.has(sp.nan, sp.zoo, sp.oo, -sp.oo):
         return at
-
-    def limits(expr):
-        try:
-            for var, to in point:
-                expr = sp.limit(expr, var, to) if expr.has(var) else expr
-        except (NotImplementedError, ValueError, TypeError):  # gruntz cannot decide: no value
-            return None
-        return expr
-
-    found = engine.hard(limits, value, seconds=1.0)
+    found = engine.hard(limits_in_turn, value, tuple(point), seconds=1.0)
     return None if found is None or found.has(sp.nan, sp.zoo, sp.oo, -sp.oo, sp.Limit) else found
 
 

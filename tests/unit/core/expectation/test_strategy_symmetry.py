@@ -32,3 +32,11 @@ def test_odd_integrands_have_mean_zero(model, g):
 ])
 def test_does_not_apply(model, g):
     assert apply("atom", "symmetry", model, g) is None
+
+
+def test_the_strategy_answers_where_workers_come_from_a_fork_server(monkeypatch):
+    """Where JAX's runtime runs, workers start from a fork server, which can only run a function it can import: the
+    integrability test, a function nested in the strategy, had failed there ("Can't pickle local object")."""
+    monkeypatch.setenv("SYMFISHER_START_METHOD", "forkserver")
+    r = apply("atom", "symmetry", NORMAL_SCALE, xr**3)
+    assert r is not None and r.value == 0
