@@ -13,6 +13,8 @@ import os
 import shutil
 import tempfile
 
+import pytest
+
 os.environ["SYMFISHER_STRICT"] = "1"
 
 # The derivation cache on disk (symfisher.cache) is off for the suite, so one test's result never
@@ -21,3 +23,28 @@ os.environ["SYMFISHER_STRICT"] = "1"
 os.environ["SYMFISHER_NO_CACHE"] = "1"
 os.environ["SYMFISHER_CACHE_DIR"] = tempfile.mkdtemp(prefix="symfisher-test-cache-")
 atexit.register(shutil.rmtree, os.environ["SYMFISHER_CACHE_DIR"], True)
+
+
+
+#: Tests that run alone, after the parallel part of CI (``-m serial`` in ``.ci/run``): each decides what a
+#: time-limited route of the engine finishes, with the second core to itself (derive simplifies and tries the
+#: residual route there). Beside the other half of a parallel run they failed on the routes' time, not their results:
+#: the generality probes (7 of 19 in one run), the fuzzing that bounds derive's lateness, the negative multinomial's
+#: box quadrature (two 3.6 s sums over N^3), and two limits that take 1 of their 2 s alone.
+ALONE = ("tests/integration/test_generality_probes.py::", "tests/integration/test_hypothesis.py::",
+         "tests/integration/test_sympy_stats.py::test_open_joint_laws_get_numeric_evidence",
+         "tests/unit/core/test_antiderivative.py::test_limits_in_an_inner_variable",
+         "tests/unit/core/expectation/test_strategy_dirac.py::test_a_root_inside_a_bounded_support")
+
+
+def pytest_collection_modifyitems(items):
+    """CI's parallel part (pytest-xdist ``-n 2 --dist loadgroup -m "not serial"``, ``.ci/run``) runs two halves side
+    by side, each in the serial order: the integration tests on one worker, the unit tests and doctests on the other.
+    Not a free mix: a test that initializes JAX (the numeric backends' tests) makes every later worker in its process
+    start from a fork server, and the core's tests after it would start cold. Then the tests in :data:`ALONE` run by
+    themselves (``-m serial``). A plain ``pytest`` runs everything in one process, as before."""
+    for item in items:
+        if item.nodeid.startswith(ALONE):
+            item.add_marker(pytest.mark.serial)
+        half = "integration" if item.nodeid.startswith("tests/integration/") else "unit"
+        item.add_marker(pytest.mark.xdist_group(half))

@@ -624,8 +624,9 @@ def _residual_vanishes(model: Model, config: Config) -> Iterator[bool | tuple[sp
 
 MAX_QUADRATURE_ENTRIES = 10
 QUADRATURE_EVIDENCE_SECONDS = 3.0  # all the open entries at two points: 0.1-2 s on one data variable
-BOX_EVIDENCE_SECONDS = 5.0  # 2–3 data variables on a box: one nested quadrature of all integrands per point, 1.5-3 s
-# (the multivariate Laplace law's 20 integrands; each integrand alone by cubature had not finished within 10 s)
+BOX_EVIDENCE_SECONDS = 10.0  # 2–3 data variables on a box: one nested quadrature of all integrands per point, 1.5-3 s
+# (the multivariate Laplace law's 20 integrands; each integrand alone by cubature had not finished within 10 s); a sum
+# over N^3 overruns its 1.5 s per point: the negative multinomial law's took 3.6 s at each of two points (was 5 s: none)
 #: a density written as an infinite series: each integrand holds several series, summed at every node (series_sum):
 #: the noncentral beta law's 12 integrands at two points took 4 s beside the test suite (where it was not tried, as
 #: too slow for the 3 s of one data variable, its verdict had no numbers)

@@ -52,13 +52,15 @@ def strategy(level: str, name: str):
     return found[name]
 
 
-def engine_for(m: Model) -> Engine:
-    return Engine(Context.of(m), Budget.of(10), Config())
+def engine_for(m: Model, config: Config | None = None, seconds: float = 10.0) -> Engine:
+    return Engine(Context.of(m), Budget.of(seconds), config or Config())
 
 
-def apply(level: str, name: str, m: Model, f: sp.Expr) -> Expectation | None:
-    """The strategy ``name`` on E[f] under ``m`` (f in the user's data symbols), value in the user's symbols."""
-    engine = engine_for(m)
+def apply(level: str, name: str, m: Model, f: sp.Expr, config: Config | None = None,
+          seconds: float = 10.0) -> Expectation | None:
+    """The strategy ``name`` on E[f] under ``m`` (f in the user's data symbols), value in the user's symbols;
+    ``config`` and ``seconds``: the engine's limits (default ``Config()``) and budget."""
+    engine = engine_for(m, config, seconds)
     to_dummy = {user: dummy for dummy, user in engine.ctx.to_user.items()}
     result = strategy(level, name)(engine, sp.sympify(f).xreplace(to_dummy))
     if result is None:
