@@ -40,14 +40,19 @@ ALONE = ("tests/integration/test_generality_probes.py::", "tests/integration/tes
          "tests/unit/core/expectation/test_strategy_dirac.py::test_a_root_inside_a_bounded_support")
 
 
+#: Unit test files that run in the integration half, after the integration tests, so that the halves take about as
+#: long: in one process the integration tests took 748 s, the unit tests and doctests 882 s, these two 66 s.
+WITH_THE_INTEGRATION_TESTS = ("tests/unit/core/test_soundness.py::", "tests/unit/core/test_soundness_attacks.py::")
+
+
 def pytest_collection_modifyitems(items):
     """CI's parallel part (pytest-xdist ``-n 2 --dist loadgroup -m "not serial"``, ``.ci/run``) runs two halves side
-    by side, each in the serial order: the integration tests on one worker, the unit tests and doctests on the other.
-    Not a free mix: a test that initializes JAX (the numeric backends' tests) makes every later worker in its process
+    by side, each in the serial order: the integration tests on one worker (and :data:`WITH_THE_INTEGRATION_TESTS`
+    after them), the unit tests and doctests on the other. Not a free mix: a test that initializes JAX (the numeric backends' tests) makes every later worker in its process
     start from a fork server, and the core's tests after it would start cold. Then the tests in :data:`ALONE` run by
     themselves (``-m serial``). A plain ``pytest`` runs everything in one process, as before."""
     for item in items:
         if item.nodeid.startswith(ALONE):
             item.add_marker(pytest.mark.serial)
-        half = "integration" if item.nodeid.startswith("tests/integration/") else "unit"
+        half = "integration" if item.nodeid.startswith(("tests/integration/", *WITH_THE_INTEGRATION_TESTS)) else "unit"
         item.add_marker(pytest.mark.xdist_group(half))
