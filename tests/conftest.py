@@ -25,7 +25,6 @@ os.environ["SYMFISHER_CACHE_DIR"] = tempfile.mkdtemp(prefix="symfisher-test-cach
 atexit.register(shutil.rmtree, os.environ["SYMFISHER_CACHE_DIR"], True)
 
 
-
 #: Tests that run alone, after the parallel part of CI (``-m serial`` in ``.ci/run``): each decides what a
 #: time-limited route of the engine finishes, with the second core to itself (derive simplifies and tries the
 #: residual route there). Beside the other half of a parallel run they failed on the routes' time, not their results:
@@ -48,9 +47,10 @@ WITH_THE_INTEGRATION_TESTS = ("tests/unit/core/test_soundness.py::", "tests/unit
 def pytest_collection_modifyitems(items):
     """CI's parallel part (pytest-xdist ``-n 2 --dist loadgroup -m "not serial"``, ``.ci/run``) runs two halves side
     by side, each in the serial order: the integration tests on one worker (and :data:`WITH_THE_INTEGRATION_TESTS`
-    after them), the unit tests and doctests on the other. Not a free mix: a test that initializes JAX (the numeric backends' tests) makes every later worker in its process
-    start from a fork server, and the core's tests after it would start cold. Then the tests in :data:`ALONE` run by
-    themselves (``-m serial``). A plain ``pytest`` runs everything in one process, as before."""
+    after them), the unit tests and doctests on the other. Not a free mix: a test that initializes JAX (the numeric
+    backends' tests) makes every later worker in its process start from a fork server, and the core's tests after it
+    would start cold. Then the tests in :data:`ALONE` run by themselves (``-m serial``). A plain ``pytest`` runs
+    everything in one process, as before."""
     for item in items:
         if item.nodeid.startswith(ALONE):
             item.add_marker(pytest.mark.serial)
