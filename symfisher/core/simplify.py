@@ -7,6 +7,7 @@ gamma functions rewritten). ``is_zero`` answers True only when some symbolic nor
 
 from __future__ import annotations
 
+import functools
 import random
 
 import mpmath
@@ -15,7 +16,8 @@ import sympy as sp
 from symfisher.core.deadline import in_worker, run_with_deadline
 from symfisher.core.lowest_terms import factored_lowest_terms, vanishes
 from symfisher.core.points import domain_of, draw
-from symfisher.core.special_forms import canonical_polygammas, shift_betas
+from symfisher.core.special_forms import (canonical_polygammas, rational_betas, shift_betas,
+                                          special_arguments_in_lowest_terms)
 from symfisher.core.size import more_nodes_than
 from symfisher.errors import BudgetExceeded
 
@@ -693,9 +695,25 @@ def zero_as_rational_function(expr: sp.Expr) -> bool:
     put over the least common multiple of its factored denominators in a polynomial ring
     (:func:`~symfisher.core.lowest_terms.vanishes`): the beta-binomial's residual E[s sᵀ] + E[H], sums
     of reciprocals of 15 linear factors, where ``expand`` ran out of its time."""
-    atoms = [*expr.atoms(sp.Function), *expr.atoms(sp.NumberSymbol),
-             *(p for p in expr.atoms(sp.Pow) if not p.exp.is_Integer)]
-    return vanishes(expr.xreplace({a: sp.Dummy() for a in atoms}))
+    atoms = [*expr.atoms(sp.Function), *expr.atoms(sp.NumberSymbol)]
+    powers = powers_of_one_generator([p for p in expr.atoms(sp.Pow) if not p.exp.is_Integer])
+    return vanishes(expr.xreplace({**{a: sp.Dummy() for a in atoms}, **powers}))
+
+
+def powers_of_one_generator(powers: list[sp.Pow]) -> dict[sp.Pow, sp.Expr]:
+    """Powers b^(c·t) of one base and one exponent term t (c rational) as integer powers of one indeterminate
+    g = b^(c₀·t), c₀ the greatest common divisor of the c: b^a, b^(2a), b^(−a) → g, g², g⁻¹ (the Dagum law's
+    residual, which does not vanish with each power an indeterminate of its own)."""
+    groups: dict[tuple[sp.Expr, sp.Expr], list[tuple[sp.Pow, sp.Rational]]] = {}
+    for power in powers:
+        c, t = power.exp.as_coeff_Mul()
+        c, t = (c, t) if c.is_Rational else (sp.S.One, power.exp)
+        groups.setdefault((power.base, t), []).append((power, c))
+    out = {}
+    for members in groups.values():
+        unit, g = functools.reduce(sp.gcd, [c for _, c in members]), sp.Dummy()
+        out.update({power: g ** int(c / unit) for power, c in members})
+    return out
 
 
 def _zero_forms(expr: sp.Expr) -> bool:
@@ -708,7 +726,7 @@ def _zero_forms(expr: sp.Expr) -> bool:
         if sp.cancel(sp.together(expr)) == 0:
             return True
     if expr.has(sp.polygamma):  # ψ⁽ⁿ⁾(c + k) through ψ⁽ⁿ⁾(c), which simplify does not do: ψ′(a) − ψ′(a + 3) is rational
-        canonical = canonical_polygammas(shift_betas(expr))
+        canonical = canonical_polygammas(shift_betas(rational_betas(special_arguments_in_lowest_terms(expr))))
         if canonical == 0 or zero_as_rational_function(canonical) or sp.cancel(sp.together(canonical)) == 0:
             return True
     return any(f == 0 for f in _forms(expr, zero_test=True))
@@ -716,14 +734,29 @@ def _zero_forms(expr: sp.Expr) -> bool:
 
 def is_zero(expr: sp.Expr, seconds: float = 5.0) -> bool | None:
     """True: some normal form is exactly 0. False: clearly nonzero at a point. None: undecided."""
+    return zero_test(expr, seconds)[0]
+
+
+def zero_test(expr: sp.Expr, seconds: float = 5.0) -> tuple[bool | None, bool]:
+    """:func:`is_zero`'s answer, and whether it is ``None`` because the normal forms ran out of time (a longer try
+    may still find 0) rather than because none of them is 0."""
     expr = sp.sympify(expr)
     if expr == 0:
-        return True
+        return True, False
     if expr.has(sp.Integral, sp.Sum):
-        return None
+        return None, False
     if expr.free_symbols and numerically_nonzero(expr):
-        return False
+        return False, False
     try:
-        return True if run_with_deadline(_zero_forms, (expr,), seconds) else None
+        return (True if run_with_deadline(_zero_forms, (expr,), seconds) else None), False
     except BudgetExceeded:
-        return None
+        return None, True
+
+
+def zero_forms_within(expr: sp.Expr, seconds: float) -> bool:
+    """Whether one of the normal forms of :func:`is_zero` is 0, found within ``seconds`` (in this process when
+    called in a worker)."""
+    try:
+        return bool(run_with_deadline(_zero_forms, (expr,), seconds))
+    except BudgetExceeded:
+        return False

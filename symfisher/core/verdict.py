@@ -7,14 +7,16 @@ everything else is "inconclusive", never "proved".
 
 from __future__ import annotations
 
+import itertools
 import math
+import time
 from dataclasses import dataclass, field, replace
 from typing import Literal, Mapping, Sequence
 
 import sympy as sp
 
 from symfisher.core.deadline import Background, run_with_deadline
-from symfisher.core.simplify import is_zero, rational_form, signed_symbols, tidy
+from symfisher.core.simplify import is_zero, rational_form, signed_symbols, tidy, zero_forms_within, zero_test
 from symfisher.core.evidence import numeric_value
 from symfisher.core.indicators import non_numbers
 from symfisher.core.note import Note, eq, listed
@@ -156,11 +158,14 @@ def matrices_equal(
     facts: tuple[str, ...] = (),
     symmetric: bool = False,
     domains: Mapping[sp.Symbol, sp.Set] | None = None,
+    second_look_seconds: float = 0.0,
 ) -> Verdict:
     """Decide ``left == right`` soundly: simplify the residual, else compare at random points.
 
     ``symmetric``: both sides are symmetric by construction, so the upper triangle decides. ``domains``: the
     parameters' domains; the residual is simplified with the sign each implies (log(1/r) + log(r) = 0 for r > 1).
+    ``second_look_seconds``: the time, shared, for a second zero test of the cells whose first one ran out of time,
+    taken only where no point tells the sides apart.
     """
     undefined = sorted({b for e in (*left, *right) for b in non_numbers(e)}, key=sp.sstr)
     if undefined:
@@ -183,15 +188,24 @@ def matrices_equal(
     signs = signed_symbols(left.free_symbols | right.free_symbols, domains)
     back = {d: s for s, d in signs.items()}
     differences = {ij: (left[ij] - right[ij]).xreplace(signs) for ij in cells}
-    zero = {ij: is_zero(differences[ij], simplify_seconds) for ij in cells}
-    if all(zero.values()):
-        residual = sp.ImmutableMatrix.zeros(left.rows, left.cols)
-        return Verdict("proved", Note.of(what, ": the residual simplifies to the zero matrix"), residual, facts=facts)
-    nonzero = {ij: differences[ij] for ij, z in zero.items() if not z}
-    # the residual's short forms (for the reader) in a worker while the points are evaluated here
-    with Background(_simplified_cells, (nonzero, simplify_seconds), simplify_seconds * len(nonzero)) as simplified:
+    tests = {ij: zero_test(differences[ij], simplify_seconds) for ij in cells}
+    proved = Verdict("proved", Note.of(what, ": the residual simplifies to the zero matrix"),
+                     sp.ImmutableMatrix.zeros(left.rows, left.cols), facts=facts)
+    if all(zero for zero, _ in tests.values()):
+        return proved
+    nonzero = {ij: differences[ij] for ij, (zero, _) in tests.items() if not zero}
+    late = {ij: differences[ij] for ij, (_, ran_out) in tests.items() if ran_out} if second_look_seconds > 0 else {}
+    # in a worker while the points are evaluated here: the residual's short forms (for the reader), then a second
+    # look at the cells whose zero test ran out of time (a loaded machine), each found 0 coming as the short form 0
+    with Background(_simplified_cells, (nonzero, simplify_seconds, late, second_look_seconds),
+                    simplify_seconds * len(nonzero) + (second_look_seconds if late else 0.0)) as simplified:
         evidence, witness = compare_numerically(left, right, points)
-        short = dict(simplified)
+        items = iter(simplified)
+        short = dict(itertools.islice(items, len(nonzero)))
+        if witness is None:  # a point where the sides differ decides: no second look
+            short.update(items)
+    if witness is None and all(short.get(ij) == 0 for ij in nonzero):
+        return proved
     upper = {ij: short.get(ij, d).xreplace(back) for ij, d in nonzero.items()}
     residual = sp.ImmutableMatrix(left.rows, left.cols, lambda i, j: upper.get((i, j) if j >= i or not symmetric
                                                                                else (j, i), sp.Integer(0)))
@@ -232,13 +246,21 @@ def _without_open_parts(left: sp.Matrix, right: sp.Matrix, symmetric: bool) -> l
     return out
 
 
-def _simplified_cells(cells: Mapping[tuple[int, int], sp.Expr], seconds: float):
+def _simplified_cells(cells: Mapping[tuple[int, int], sp.Expr], seconds: float,
+                      late: Mapping[tuple[int, int], sp.Expr] | None = None, late_seconds: float = 0.0):
     """(cell, a short form of its expression), cell by cell, each within ``seconds``: a rational function of the
     parameters (and their logarithms) in lowest terms (:func:`~symfisher.core.simplify.rational_form`), else
-    :func:`simplify_within`."""
+    :func:`simplify_within`; then (cell, 0) for each of the ``late`` cells whose normal forms
+    (:func:`~symfisher.core.simplify.zero_forms_within`) are found 0 within what is left of ``late_seconds``."""
     for ij, expr in cells.items():
         rational = rational_form(expr, seconds)
         yield ij, rational if rational is not None else simplify_within(expr, seconds)
+    end = time.monotonic() + late_seconds
+    for ij, expr in (late or {}).items():
+        if end - time.monotonic() <= 0.05:
+            return
+        if zero_forms_within(expr, end - time.monotonic()):
+            yield ij, sp.Integer(0)
 
 
 def _tried(evidence: Sequence[Evidence]) -> Note:

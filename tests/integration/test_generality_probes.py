@@ -52,13 +52,10 @@ def test_the_generalized_beta_of_the_second_kind_is_proved():
     model = sf.Model.from_pdf(a * x ** (a * p - 1) / (b ** (a * p) * sp.beta(p, q) * (1 + (x / b) ** a) ** (p + q)),
                               x, [a, b, p, q], sp.Interval.open(0, sp.oo), name="gb2")
     d = sf.derive(model, timeout=120, config=ROOMY)  # the strategies' caps tuned for speed cut I_aa short under load
-    # KNOWN FLAKY (2026-12-06): the proof needs the residual I − (−E[H]) to simplify to 0, and whether it does
-    # depends on the forms that time-limited simplification left the entries in. Of 10 derivations that day, 3 were
-    # proved, 5 ended "vanishes numerically" (one on an idle machine; the same code proved it in a run beside), 2 ran
-    # out of the 60 s budget beside other jobs. Until that is fixed, "vanishes numerically" passes too (never
-    # "refuted", never without the numbers); the entries themselves must close and match quadrature below.
-    v = d.equality
-    assert v.status == "proved" or v.status == "inconclusive" and "vanishes numerically at 8" in v.reason, v.reason
+    # Whether the residual I − (−E[H]) simplified to 0 had depended on the forms time-limited tidying left the entries
+    # in (2026-12-06: 3 of 10 derivations proved, 5 "vanishes numerically"): the zero test now puts the Beta and ψ
+    # arguments in lowest terms and b^a, b^(2a) over one generator, and proves it with every tidy cut short.
+    assert d.equality.status == "proved", d.equality.reason
     assert not d.fisher.has(sp.Integral, sp.Sum)
     _agrees_with_quadrature(d, model, {a: sp.Rational(3, 2), b: sp.Rational(6, 5), p: sp.Rational(7, 4),
                                        q: sp.Rational(5, 2)})

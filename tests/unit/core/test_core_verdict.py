@@ -7,6 +7,7 @@ import math
 import pytest
 import sympy as sp
 
+from symfisher.core import verdict as verdict_module
 from symfisher.core.verdict import Evidence, Verdict, clearly_differ, compare_numerically, matrices_equal
 
 lam = sp.Symbol("lambda", positive=True)
@@ -161,6 +162,26 @@ def test_matrices_equal_inconclusive_when_the_difference_is_below_rounding():
     assert verdict.reason == ("I = -E[H]: the residual does not simplify to zero but vanishes numerically at 2 "
                               "random points (tried lambda ∈ [1.5, 7]; evidence, not proof)")
     assert len(verdict.evidence) == 2 and verdict.counterexample is None
+
+
+def test_matrices_equal_proves_a_residual_whose_short_form_is_zero(monkeypatch):
+    """The zero test gave up (as on a loaded machine), yet the residual's short form for the reader is 0: proved."""
+    monkeypatch.setattr(verdict_module, "zero_test", lambda expr, seconds: (None, False))
+    verdict = matrices_equal(sp.Matrix([[1 / lam + 1 / (lam + 1)]]), sp.Matrix([[(2 * lam + 1) / (lam * (lam + 1))]]),
+                             POINTS, "I = -E[H]")
+    assert verdict.status == "proved" and verdict.residual == sp.zeros(1, 1)
+
+
+def test_matrices_equal_takes_a_second_look_where_the_zero_test_ran_out(monkeypatch):
+    """ψ(λ + 1) − ψ(λ) − 1/λ, whose short form keeps ψ: with the first zero test run out of time (simulated), the
+    second look proves it; without one, and where the cell's test finished undecided, it stays inconclusive."""
+    left = sp.Matrix([[sp.polygamma(0, lam + 1) + 1 / lam**2]])
+    right = sp.Matrix([[sp.polygamma(0, lam) + 1 / lam + 1 / lam**2]])
+    monkeypatch.setattr(verdict_module, "zero_test", lambda expr, seconds: (None, True))
+    assert matrices_equal(left, right, POINTS, "I", second_look_seconds=10.0).status == "proved"
+    assert matrices_equal(left, right, POINTS, "I").status == "inconclusive"
+    monkeypatch.setattr(verdict_module, "zero_test", lambda expr, seconds: (None, False))
+    assert matrices_equal(left, right, POINTS, "I", second_look_seconds=10.0).status == "inconclusive"
 
 
 @pytest.mark.parametrize("left, undefined", [

@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import sympy as sp
 
-from symfisher.core.simplify import LARGE_NODES, exp_monomials, is_zero, numerically_nonzero, zero_over_generators
+from symfisher.core.simplify import (LARGE_NODES, exp_monomials, is_zero, numerically_nonzero, powers_of_one_generator,
+                                     zero_as_rational_function, zero_over_generators, zero_test)
+from symfisher.core.special_forms import rational_betas, special_arguments_in_lowest_terms
 from symfisher.core.size import more_nodes_than
 
 mu = sp.Symbol("mu", real=True)
@@ -49,3 +51,38 @@ def test_a_zero_sum_is_not_found_nonzero_and_a_function_mpmath_lacks_goes_to_n()
     assert numerically_nonzero(large + sp.besselk(sp.Rational(1, 3), s) ** 2)
     assert numerically_nonzero(sp.Function("f")(mu) ** 2 + 1 + 0 * s) is False  # f unknown: no value, no claim
     assert numerically_nonzero(sp.lowergamma(s, mu**2) + 1)
+
+
+a, b, p = sp.symbols("a b p", positive=True)
+
+
+def _shifted(k: int) -> sp.Expr:
+    """p + k as an untidied entry leaves it: (a·p + k·a)/a."""
+    return (a * p + k * a) / a
+
+
+#: p B(p, 3) + 2p B(p + 1, 2) + p B(p + 2, 1) − 1 + ψ(p + 1) − ψ(p) − 1/p = 0, with the arguments not in lowest terms
+#: (the Dagum law's residual E[s_a²] − E[−H_aa] when a worker's time ran out before the entries were tidied)
+UNTIDIED = (p * sp.beta(p, 3) + 2 * p * sp.beta(_shifted(1), p + 3 - _shifted(1))
+            + p * sp.beta(_shifted(2), p + 3 - _shifted(2)) - 1 + sp.polygamma(0, _shifted(1)) - sp.polygamma(0, p) - 1 / p)
+
+
+def test_special_functions_of_arguments_not_in_lowest_terms_are_recognised_as_zero():
+    lowest = special_arguments_in_lowest_terms(UNTIDIED)
+    assert lowest.atoms(sp.beta) == {sp.beta(p, 3), sp.beta(p + 1, 2), sp.beta(p + 2, 1)}
+    assert sp.polygamma(0, p + 1) in lowest.atoms(sp.polygamma)
+    assert rational_betas(sp.beta(p + 2, 1) + sp.beta(2, p)) == 1 / (p + 2) + 1 / (p * (p + 1))
+    assert is_zero(UNTIDIED, 5.0) is True
+    assert zero_test(UNTIDIED + 1 / p**3, 5.0) == (False, False)  # 1/p³ left over: nonzero at a point, at once
+
+
+def test_powers_of_one_base_are_powers_of_one_generator():
+    """b^a, b^(2a), b^(−a) as g, g², g⁻¹ of one g: (b^(2a) − 1)/(b^a − 1) − b^a − 1 vanishes as a rational function of
+    g, not of three independent indeterminates; a power with a float coefficient keeps a generator of its own."""
+    mapping = powers_of_one_generator([b**a, b ** (2 * a), b ** (-a), sp.sqrt(b), b ** sp.Rational(3, 2)])
+    g, h = mapping[b**a], mapping[sp.sqrt(b)]
+    assert (mapping[b ** (2 * a)], mapping[b ** (-a)], mapping[b ** sp.Rational(3, 2)]) == (g**2, 1 / g, h**3)
+    assert zero_as_rational_function((b ** (2 * a) - 1) / (b**a - 1) - b**a - 1)
+    assert not zero_as_rational_function((b ** (2 * a) - 1) / (b**a - 1) - b**a)
+    floats = powers_of_one_generator([b ** (0.5 * a), b ** (1.5 * a)])
+    assert len(set(floats.values())) == 2 and all(v.is_Symbol for v in floats.values())
