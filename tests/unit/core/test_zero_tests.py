@@ -64,7 +64,8 @@ def _shifted(k: int) -> sp.Expr:
 #: p B(p, 3) + 2p B(p + 1, 2) + p B(p + 2, 1) − 1 + ψ(p + 1) − ψ(p) − 1/p = 0, with the arguments not in lowest terms
 #: (the Dagum law's residual E[s_a²] − E[−H_aa] when a worker's time ran out before the entries were tidied)
 UNTIDIED = (p * sp.beta(p, 3) + 2 * p * sp.beta(_shifted(1), p + 3 - _shifted(1))
-            + p * sp.beta(_shifted(2), p + 3 - _shifted(2)) - 1 + sp.polygamma(0, _shifted(1)) - sp.polygamma(0, p) - 1 / p)
+            + p * sp.beta(_shifted(2), p + 3 - _shifted(2)) - 1
+            + sp.polygamma(0, _shifted(1)) - sp.polygamma(0, p) - 1 / p)
 
 
 def test_special_functions_of_arguments_not_in_lowest_terms_are_recognised_as_zero():
