@@ -357,8 +357,6 @@ def test_derivation_closes_and_matches_literature(name: str) -> None:
         assert d.conditions == ()
 
 
-
-
 @pytest.mark.slow
 def test_the_dagum_verdict_does_not_rest_on_the_entries_being_tidied(monkeypatch):
     """With every tidy of the entries cut short (as a loaded machine's time limits do; in CI the verdict was then
@@ -374,6 +372,7 @@ def test_the_dagum_verdict_does_not_rest_on_the_entries_being_tidied(monkeypatch
     assert d.equality.status == "proved", d.equality.reason
     assert "the residual simplifies to zero" in d.equality.reason
     assert sp.count_ops(d.fisher[0, 0]) > 3 * sp.count_ops(FAMILIES["dagum"].fisher[0, 0])  # the tidy was cut
+
 
 @pytest.mark.slow
 def test_the_gompertz_numeric_functions_evaluate_the_closed_forms(tmp_path):
