@@ -751,12 +751,3 @@ def zero_test(expr: sp.Expr, seconds: float = 5.0) -> tuple[bool | None, bool]:
         return (True if run_with_deadline(_zero_forms, (expr,), seconds) else None), False
     except BudgetExceeded:
         return None, True
-
-
-def zero_forms_within(expr: sp.Expr, seconds: float) -> bool:
-    """Whether one of the normal forms of :func:`is_zero` is 0, found within ``seconds`` (in this process when
-    called in a worker)."""
-    try:
-        return bool(run_with_deadline(_zero_forms, (expr,), seconds))
-    except BudgetExceeded:
-        return False

@@ -16,7 +16,7 @@ from typing import Literal, Mapping, Sequence
 import sympy as sp
 
 from symfisher.core.deadline import Background, run_with_deadline
-from symfisher.core.simplify import is_zero, rational_form, signed_symbols, tidy, zero_forms_within, zero_test
+from symfisher.core.simplify import is_zero, rational_form, signed_symbols, tidy, zero_test
 from symfisher.core.evidence import numeric_value
 from symfisher.core.indicators import non_numbers
 from symfisher.core.note import Note, eq, listed
@@ -250,8 +250,8 @@ def _simplified_cells(cells: Mapping[tuple[int, int], sp.Expr], seconds: float,
                       late: Mapping[tuple[int, int], sp.Expr] | None = None, late_seconds: float = 0.0):
     """(cell, a short form of its expression), cell by cell, each within ``seconds``: a rational function of the
     parameters (and their logarithms) in lowest terms (:func:`~symfisher.core.simplify.rational_form`), else
-    :func:`simplify_within`; then (cell, 0) for each of the ``late`` cells whose normal forms
-    (:func:`~symfisher.core.simplify.zero_forms_within`) are found 0 within what is left of ``late_seconds``."""
+    :func:`simplify_within`; then (cell, 0) for each of the ``late`` cells found 0
+    (:func:`~symfisher.core.simplify.is_zero`) within what is left of ``late_seconds``."""
     for ij, expr in cells.items():
         rational = rational_form(expr, seconds)
         yield ij, rational if rational is not None else simplify_within(expr, seconds)
@@ -259,7 +259,7 @@ def _simplified_cells(cells: Mapping[tuple[int, int], sp.Expr], seconds: float,
     for ij, expr in (late or {}).items():
         if end - time.monotonic() <= 0.05:
             return
-        if zero_forms_within(expr, end - time.monotonic()):
+        if is_zero(expr, end - time.monotonic()) is True:
             yield ij, sp.Integer(0)
 
 
