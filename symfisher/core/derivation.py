@@ -561,7 +561,7 @@ def _sums_to_one(model, config, fisher, negH) -> bool:
 
 NORMALIZED_SIMPLIFY_SECONDS = 1.0  # per entry, where the equality already follows from Σ_x p = 1
 #: the second zero test of the residual's cells whose first one ran out (shared, times ``simplify_timeout``): the
-#: zero-inflated binomial's cells take 0.05 s each here, yet ran out of their 5 s in CI, and here once in four runs on
+#: zero-inflated binomial's cells take 0.05 s each here, yet ran out of their 5 s in CI, and here once in five runs on
 #: one loaded core with workers started from a fork server (the verdict then said "inconclusive")
 SECOND_LOOK_FACTOR = 2.0
 
