@@ -32,6 +32,7 @@ import mpmath
 import sympy as sp
 
 from symfisher.core.deadline import run_with_deadline
+from symfisher.core.gaussian_tails import gaussian_tail_limit
 from symfisher.core.model import Model
 from symfisher.core.points import domain_of, draw
 from symfisher.core.simplify import is_zero
@@ -335,11 +336,16 @@ def _value_at(expr: sp.Expr, x: sp.Symbol, end: sp.Expr) -> sp.Expr | None:
 
 
 def _limit(expr: sp.Expr, x: sp.Symbol, end: sp.Expr, side: str, finite: bool = True) -> sp.Expr | None:
-    """The limit by powers and logarithms (:func:`power_law_limit`) at ∞ or 0⁺, else SymPy's limit under
+    """The limit by powers and logarithms (:func:`power_law_limit`) at ∞ or 0⁺, or by a Gaussian factor
+    (:func:`~symfisher.core.gaussian_tails.gaussian_tail_limit`) at ±∞, else SymPy's limit under
     :data:`LIMIT_SECONDS` (``None``: none found, or not a finite number or expression; ±∞ allowed with
     ``finite=False``)."""
     if end is sp.oo or end == 0 and side == "+":
         found = power_law_limit(expr, x, end)
+        if found is not None:
+            return found
+    if end in (sp.oo, -sp.oo):
+        found = gaussian_tail_limit(expr, x, end)
         if found is not None:
             return found
     try:
