@@ -13,7 +13,8 @@ Johnson's S_U law is φ(h(x))·h′(x) for h = γ + δ asinh((x − ξ)/λ), so 
 Limits: in an inner variable y = w(x) of F, monotone on the support, the end mapped to w's limit there, else in x
 (x = λy^(1/k) for y = (x/λ)^k: gruntz raised RecursionError on the power with a symbolic exponent and takes 0.1–1.7 s
 in y; x = ξ + λ sinh y for y = asinh((x − ξ)/λ): 0.1–0.7 s in y, 1–2 s in x); each by counting powers against
-logarithms where every term allows it (:func:`power_law_limit`), else by SymPy's ``limit``. Guards: dF/dx − p
+logarithms where every term allows it (:func:`power_law_limit`), or a decaying exponential against slower factors
+(:mod:`~symfisher.core.exponential_tails`), in milliseconds, else by SymPy's ``limit``. Guards: dF/dx − p
 is zero, and at a sampled θ, F(d) − F(c) equals quadrature of p on two intervals inside the support (an
 antiderivative with a jump, a branch of atan or log, fails that).
 
@@ -32,7 +33,7 @@ import mpmath
 import sympy as sp
 
 from symfisher.core.deadline import run_with_deadline
-from symfisher.core.gaussian_tails import gaussian_tail_limit
+from symfisher.core.exponential_tails import exponential_tail_limit
 from symfisher.core.model import Model
 from symfisher.core.points import domain_of, draw
 from symfisher.core.simplify import is_zero
@@ -336,8 +337,8 @@ def _value_at(expr: sp.Expr, x: sp.Symbol, end: sp.Expr) -> sp.Expr | None:
 
 
 def _limit(expr: sp.Expr, x: sp.Symbol, end: sp.Expr, side: str, finite: bool = True) -> sp.Expr | None:
-    """The limit by powers and logarithms (:func:`power_law_limit`) at ∞ or 0⁺, or by a Gaussian factor
-    (:func:`~symfisher.core.gaussian_tails.gaussian_tail_limit`) at ±∞, else SymPy's limit under
+    """The limit by powers and logarithms (:func:`power_law_limit`) at ∞ or 0⁺, or by a decaying exponential
+    factor (:func:`~symfisher.core.exponential_tails.exponential_tail_limit`) at ±∞, else SymPy's limit under
     :data:`LIMIT_SECONDS` (``None``: none found, or not a finite number or expression; ±∞ allowed with
     ``finite=False``)."""
     if end is sp.oo or end == 0 and side == "+":
@@ -345,7 +346,7 @@ def _limit(expr: sp.Expr, x: sp.Symbol, end: sp.Expr, side: str, finite: bool = 
         if found is not None:
             return found
     if end in (sp.oo, -sp.oo):
-        found = gaussian_tail_limit(expr, x, end)
+        found = exponential_tail_limit(expr, x, end)
         if found is not None:
             return found
     try:
@@ -363,7 +364,8 @@ POWER_LAW_TERMS = 400
 
 def power_law_limit(expr: sp.Expr, y: sp.Symbol, end: sp.Expr) -> sp.Expr | None:
     """lim expr as y → ∞ (``end`` = oo) or y → 0⁺ (``end`` = 0) where each term, logarithms expanded, is
-    C·Π B_i^(e_i)·Π log(L_j)^(k_j) with polynomials B_i, L_j in y and e_i free of y: the term behaves as
+    C·Π B_i^(e_i)·Π log(L_j)^(k_j) with polynomials B_i, L_j in y (at 0⁺ also functions analytic there, by their
+    leading term c·yᵐ, c ≠ 0) and e_i free of y: the term behaves as
     y^a·(log y)^K, a = Σ e_i·d_i with d_i the degree of B_i (at 0⁺ the order of its zero there), so it tends to 0
     where a < 0 (at 0⁺: a > 0) is proved, whatever K, and to C·Π c_i^(e_i) (c_i the leading coefficients) where a = 0
     and no logarithm grows; ``None`` where a term is of another shape or undecided. Powers beat logarithms, which
@@ -405,15 +407,17 @@ def _term_power_law(term: sp.Expr, y: sp.Symbol, end: sp.Expr) -> sp.Expr | None
             lead *= factor
             continue
         base, e = factor.as_base_exp()
-        if e.has(y):
+        if e.has(y) and at_zero:  # e^{−y} → 1, by its leading term below
+            base, e = factor, sp.Integer(1)
+        elif e.has(y):
             return None
         common = sp.factor_terms(base) if base.is_Add and not base.is_polynomial(y) and e.is_Integer else base
         if common.is_Mul:  # θ²v·B^c + 2θv·B^c as θv·B^c·(θ + 2), raised to an integer power factor by factor
             factors.extend(f**e for f in common.args)
             continue
         if isinstance(base, sp.log):
-            inner = base.args[0]
-            if not (e.is_Integer and e > 0 and inner.is_polynomial(y)):
+            inner = _near_zero(base.args[0], y) if at_zero else base.args[0]
+            if not (e.is_Integer and e > 0 and inner is not None and inner.is_polynomial(y)):
                 return None
             at_end = inner.subs(y, 0) if at_zero else None
             if at_end is not None and at_end.is_positive:  # log(L) → log L(0), finite
@@ -423,7 +427,9 @@ def _term_power_law(term: sp.Expr, y: sp.Symbol, end: sp.Expr) -> sp.Expr | None
             else:
                 logs += int(e)
             continue
-        if not base.is_polynomial(y):
+        if at_zero:
+            base = _near_zero(base, y)
+        if base is None or not base.is_polynomial(y):
             return None
         poly = sp.Poly(base, y)
         order = min(m[0] for m in poly.monoms()) if at_zero else poly.degree()
@@ -438,3 +444,21 @@ def _term_power_law(term: sp.Expr, y: sp.Symbol, end: sp.Expr) -> sp.Expr | None
     if exponent.is_zero and logs == 0 and not lead.has(sp.nan):
         return lead
     return None
+
+
+@functools.lru_cache(maxsize=256)
+def _near_zero(base: sp.Expr, y: sp.Symbol) -> sp.Expr | None:
+    """base as it behaves at y → 0⁺ in :func:`_term_power_law`: itself where it is a polynomial, else its leading
+    term c·yᵐ where base is analytic there with c ≠ 0 (1 − e^{−y} as y, e^{−y} as 1: base^e = c^e·y^{me}·(1 + O(y))^e);
+    ``None`` where SymPy finds none of that shape."""
+    if base.is_polynomial(y):
+        return base
+    try:
+        term = base.as_leading_term(y)
+    except (NotImplementedError, ValueError, TypeError, sp.PoleError):
+        return None
+    coeff, power = term.as_independent(y, as_Add=False)
+    at, m = power.as_base_exp()
+    if not (power == 1 or at == y and m.is_Integer and m > 0) or not coeff.is_nonzero:
+        return None
+    return term

@@ -583,8 +583,9 @@ BY_SHARED_PARTS = Note.of("the residual ", OUTER, " + E[H] simplifies to zero, t
 #: modified Gaussian laws)
 RESIDUAL_SECONDS = 3.0
 RESIDUAL_ATOM_SECONDS = 0.5  # for SymPy's integrate on one atom there: none of those closed needed it
-#: more for the route by an antiderivative of p (one continuous datum on an interval): the exponentiated Weibull law's
-#: antiderivative takes 1 s in an inner variable and its twelve limits 5 s, 8 s in all beside the quadrature evidence
+#: more for the route by an antiderivative of p (one continuous datum on an interval): on an idle machine the whole
+#: route takes 4–6 s (Johnson's S_U law's 10 entries, the exponentiated Weibull law's 6), and took 11–15 s before
+#: their limits were decided by powers and exponentials instead of SymPy's limit (the S_U law then ran out in CI)
 AT_THE_ENDS_SECONDS = 15.0
 
 
