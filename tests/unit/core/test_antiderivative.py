@@ -208,6 +208,12 @@ Y = sp.Symbol("y", positive=True)
     ((-Y * sp.log(Y) / THETA + sp.log(V)) ** 2 * (Y + 1) ** (-1 - 1 / THETA), sp.oo, None),  # θ > 1: ∞
     (Y**sp.Symbol("c", real=True), sp.oo, None),  # the sign of the exponent is unknown
     (sp.exp(-Y), sp.oo, None),  # not a power law: left to SymPy's limit
+    # at 0⁺ an analytic factor as its leading term: 1 − e^{−y} as y, e^{−y} as 1 (the exponentiated Weibull law's)
+    (Y**2 * (1 - sp.exp(-Y)) ** (THETA - 1) * sp.exp(-Y) * sp.log(Y) / (1 - sp.exp(-Y)), 0, 0),  # y^θ·log y
+    (Y * (1 - sp.exp(-Y)) ** (THETA - 1) * sp.log(Y) / (1 - sp.exp(-Y)), 0, None),  # y^(θ−1)·log y: θ < 1 gives ∞
+    (Y ** 3 / (1 - sp.cos(Y)) * sp.log(1 - (1 - Y) ** THETA), 0, 0),  # 1 − cos y as y²/2, the log as log(θy)
+    (sp.sin(Y) / Y, 0, 1),
+    (((1 - THETA) * Y + Y**2) ** -1 * Y, 0, None),  # the leading coefficient 1 − θ may vanish
 ])
 def test_powers_beat_logarithms(expr, end, expected):
     found = at_the_ends.power_law_limit(expr, Y, end)
