@@ -62,10 +62,10 @@ def _vanishes(term: sp.Expr, y: sp.Symbol, end: sp.Expr) -> bool:
 
 def growth_order(expr: sp.Expr, y: sp.Symbol, end: sp.Expr) -> int | None:
     """An order o with |expr| ≤ A·e^{c|y|^o} as y → ``end`` (0: at most a power of y), or ``None``: constants,
-    polynomials, nonzero powers of a polynomial that is positive, logarithms of those, bounded functions (sin, cos,
-    tanh, atan, erf, erfc) of a real argument and powers of a base tending to a positive constant (0); sinh, cosh and
-    exp of a linear argument (1); sums, products and positive integer powers of these, and 1/f for f a non-constant
-    polynomial, cosh, or sinh of a non-constant linear argument (eventually at least 1 in size)."""
+    polynomials, real powers of a polynomial that is positive (also as e^{c·log L}), logarithms of those, bounded
+    functions (sin, cos, tanh, atan, erf, erfc) of a real argument and powers of a base tending to a positive constant
+    (0); sinh, cosh and exp of a linear argument (1); sums, products and positive integer powers of these, and 1/f for
+    f a non-constant polynomial, cosh, or sinh of a non-constant linear argument (eventually at least 1 in size)."""
     if not expr.has(y):
         return 0 if expr.is_finite is True else None
     if expr.is_polynomial(y):
@@ -91,7 +91,7 @@ def growth_order(expr: sp.Expr, y: sp.Symbol, end: sp.Expr) -> int | None:
         return growth_order(base, y, end)
     if e.is_negative is True and _eventually_large(base, y) and (e.is_Integer or base.is_positive is True):
         return 0
-    if e.is_positive is True and base.is_polynomial(y) and base.is_positive is True:  # √(1 + y²)
+    if e.is_extended_real is True and base.is_polynomial(y) and base.is_positive is True:  # √(1 + y²), y^(−1/θ)
         return 0
     return None
 

@@ -91,7 +91,9 @@ def test_the_hyperbolic_secant_law_closes():
     mu, s = sp.Symbol("mu", real=True), sp.Symbol("s", positive=True)
     m = sf.Model.from_pdf(sp.sech(sp.pi * (yr - mu) / (2 * s)) / (2 * s), yr, [mu, s], sp.Reals, name="hyperbolic-secant")
     d = sf.derive(m, timeout=30)
-    assert d.fisher == sp.diag(sp.pi**2 / (8 * s**2), sp.pi**2 / (8 * s**2)) and d.equality.status == "proved"
+    # by value: the form depends on how far the time-limited tidying got (CI's parallel part once cut it, twice)
+    assert (d.fisher - sp.diag(sp.pi**2 / (8 * s**2), sp.pi**2 / (8 * s**2))).applyfunc(sp.simplify).is_zero_matrix
+    assert d.equality.status == "proved"
 
 
 def test_on_the_unit_interval_logarithms_are_the_powers():
