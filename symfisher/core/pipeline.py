@@ -703,7 +703,9 @@ def _tidy(value: sp.Expr) -> sp.Expr:
     """The tidy of an entry of a large model: in-process (no fork), cancel, then factor if that helps. An entry of
     more than ``TIDY_IN_PROCESS_OPS`` operations gets the shortest of its normal forms instead, in a worker under
     ``TIDY_SECONDS`` (:func:`~symfisher.core.simplify.tidy`): the GB2 law's I_aa, 891 operations over six polygamma
-    generators, had not finished cancelling in 290 s; its shortest form, 48 operations, takes 2 s."""
+    generators, had not finished cancelling in 290 s; its shortest form, 48 operations, takes 2 s. Its −E[H_aa], 248
+    operations, is cancelled in-process flat (:func:`~symfisher.core.expectation.engine.flat_cancel`): 0.8 s, where
+    ``sp.cancel`` had taken 18–20 s of the derivation."""
     from symfisher.core.expectation.engine import rational_tidy
 
     if sp.count_ops(value) <= TIDY_IN_PROCESS_OPS:
