@@ -45,8 +45,8 @@ def _vanishes(term: sp.Expr, y: sp.Symbol, end: sp.Expr) -> bool:
         base, e = factor.as_base_exp()
         dominant = _dominant_exponent(base, y, end) if e.is_Integer and e < 0 else None
         if dominant is not None:  # 1/(e^y − 1) = e^{−y}·1/(1 − e^{−y})
-            exponent += e * dominant
-            rest.append(sp.expand(base * sp.exp(-dominant)) ** e)
+            exponent += e * dominant[0]
+            rest.append(dominant[1] ** e)
         else:
             rest.append(factor)
     powers = [t for t in sp.Add.make_args(sp.expand(exponent)) if not t.is_polynomial(y)]
@@ -96,15 +96,16 @@ def growth_order(expr: sp.Expr, y: sp.Symbol, end: sp.Expr) -> int | None:
     return None
 
 
-def _dominant_exponent(base: sp.Expr, y: sp.Symbol, end: sp.Expr) -> sp.Expr | None:
-    """Q for a sum base = e^{Q(y)}·B(y) with B tending to a positive constant (e^y − 1 = e^y·(1 − e^{−y})), so that
-    1/base = e^{−Q}·1/B with 1/B bounded; ``None`` where no exponential term of base is such."""
+def _dominant_exponent(base: sp.Expr, y: sp.Symbol, end: sp.Expr) -> tuple[sp.Expr, sp.Expr] | None:
+    """(Q, B) for a sum base = e^{Q(y)}·B(y) with B tending to a positive constant (e^y − 1 = e^y·(1 − e^{−y})), so
+    that 1/base = e^{−Q}·1/B with 1/B bounded; ``None`` where no exponential term of base is such."""
     if not isinstance(base, sp.Add):
         return None
     for term in base.args:
         exps = [f.args[0] for f in sp.Mul.make_args(term) if isinstance(f, sp.exp) and f.has(y)]
-        if len(exps) == 1 and _tends_to_positive(sp.expand(base * sp.exp(-exps[0])), y, end):
-            return exps[0]
+        rest = sp.expand(base * sp.exp(-exps[0])) if len(exps) == 1 else None
+        if rest is not None and _tends_to_positive(rest, y, end):
+            return exps[0], rest
     return None
 
 
