@@ -49,8 +49,9 @@ def _vanishes(term: sp.Expr, y: sp.Symbol, end: sp.Expr) -> bool:
             rest.append(dominant[1] ** e)
         else:
             rest.append(factor)
-    powers = [t for t in sp.Add.make_args(sp.expand(exponent)) if not t.is_polynomial(y)]
-    exponent = sp.expand(exponent) - sp.Add(*powers)
+    exponent = sp.expand(exponent)
+    powers = [t for t in sp.Add.make_args(exponent) if not t.is_polynomial(y)]
+    exponent -= sp.Add(*powers)
     rest += [sp.exp(t) for t in powers]  # e^{c·log y} = y^c, of order 0 (:func:`growth_order`)
     if not exponent.has(y):
         return False
@@ -119,8 +120,8 @@ def _tends_to_positive(base: sp.Expr, y: sp.Symbol, end: sp.Expr) -> bool:
 
 def _eventually_large(base: sp.Expr, y: sp.Symbol) -> bool:
     """|base| ≥ 1 for real y large in size, so that a negative power of it is bounded."""
-    if base.is_polynomial(y):
-        return sp.degree(base, y) >= 1
+    if base.is_polynomial(y):  # its leading coefficient nonzero: (a − 1)y is 0 at a = 1
+        return sp.degree(base, y) >= 1 and sp.Poly(base, y).LC().is_nonzero is True
     if isinstance(base, sp.cosh):
         return base.args[0].is_extended_real is True
     if isinstance(base, sp.sinh):

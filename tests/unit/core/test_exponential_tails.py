@@ -52,6 +52,7 @@ def test_an_exponential_factor_sends_terms_of_power_order_to_zero(expr):
     (sp.sqrt(y) * GAUSSIAN, sp.oo),  # √y is complex for y < 0
     (GAUSSIAN / sp.sinh(y ** 2 - 1), sp.oo),  # 1/sinh of a non-linear argument: not known to be bounded here
     (GAUSSIAN + 1, sp.oo),  # one term does not vanish
+    (GAUSSIAN / (sp.Symbol("c", real=True) * y), sp.oo),  # 1/(cy): c may be 0
     (sp.exp(-y), sp.Integer(0)),  # ±∞ only
 ])
 def test_other_shapes_are_left_to_sympy(expr, end):
