@@ -222,7 +222,8 @@ _BESSEL_RECURRENCE_SIGN = {sp.besseli: 1, sp.besselj: -1}
 
 
 def adjacent_bessel_orders(expr: sp.Expr, data: Iterable[sp.Symbol], anchor: sp.Expr = sp.S.Zero) -> sp.Expr:
-    """Bessel functions I or J whose orders hold the data and differ from one another by integers, written through
+    """Bessel functions I or J whose orders hold the data (or whose argument does) and differ from one another by
+    integers, written through
     two adjacent orders ν and ν + 1 by the three-term recurrence, run up or down:
 
         B_{m+1}(z) = s·(B_{m−1}(z) − (2m/z)·B_m(z)),     B_{m−1}(z) = s·B_{m+1}(z) + (2m/z)·B_m(z),
@@ -230,6 +231,8 @@ def adjacent_bessel_orders(expr: sp.Expr, data: Iterable[sp.Symbol], anchor: sp.
     s = 1 for I (DLMF 10.29.1) and −1 for J (DLMF 10.6.1), z free of the data. ν is the lowest such order that
     ``anchor`` (the density) holds, else the lowest present. In the Skellam law's score (I_{x−1} + I_{x+1})/I_x
     becomes 2I_{x+1}/I_x + 2x/z, and its information holds one open expectation, E[(I_{x+1}/I_x)²], not three.
+    The same holds for orders free of the data with one argument z that holds it: the noncentral χ law's score,
+    with I₀(λx) and I₂(λx) beside the density's I₁(λx), leaves one open expectation, of (I₂/I₁)².
 
     >>> x, z = sp.Symbol("x", integer=True), sp.Symbol("z", positive=True)
     >>> adjacent_bessel_orders(sp.besseli(x - 1, z), [x], anchor=sp.besseli(x, z))
@@ -261,6 +264,10 @@ def _bessel_classes(expr: sp.Expr, data: tuple[sp.Symbol, ...]) -> dict[tuple, s
             classes.setdefault((b.func, shifted[1], z), set()).add(shifted[0])
         elif order.has(*data) and not z.has(*data):
             classes.setdefault((b.func, sp.expand(order), z), set()).add(0)
+        elif z.has(*data) and not order.has(*data):  # orders free of the data, one argument that holds it
+            shifted = integer_shift(sp.expand(order))
+            base, shift = (shifted[1], shifted[0]) if shifted is not None else (sp.expand(order), 0)
+            classes.setdefault((b.func, base, z), set()).add(shift)
     return classes
 
 

@@ -64,6 +64,8 @@ ORDER: Mapping[str, tuple[str, ...]] = {
         "dilogarithm",         # strategies/dilogarithm.py (R(x)·log(α + βx) on a bounded interval, a pole of R outside
                                # it or where the log vanishes: Li₂; the FGM copula's outer integral)
         "bessel-k",            # strategies/bessel_k.py (xˢ e^{−ax − b/x} on (0, ∞): K_s, elementary at half-integer s)
+        "bessel-gaussian",     # strategies/bessel_gaussian.py (x^{μ−1} e^{−px²} I_ν(cx) or J_ν on (0, ∞): Weber's first
+                               # exponential integral, Kummer's function; the Rice law's moments)
         "bessel-generating",   # strategies/bessel_series.py (C·xᵐ·tˣ·I_{x+j}(z) or J over all of ℤ: Σ tᵏI_k(z) =
                                # e^{(z/2)(t+1/t)} differentiated term by term; the Skellam law)
         "reciprocal-symmetry", # strategies/reciprocal.py (a law invariant under x → c/x: the symmetrized integrand over

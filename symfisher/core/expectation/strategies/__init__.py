@@ -5,6 +5,7 @@ The order in which they are tried is ``registry.ORDER``, not the order of these 
 
 from symfisher.core.expectation.strategies import (  # noqa: F401
     atoms_first,
+    bessel_gaussian,
     bessel_half,
     bessel_k,
     bessel_series,

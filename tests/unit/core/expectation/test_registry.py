@@ -69,7 +69,7 @@ def test_a_strategy_in_order_but_never_registered_is_an_error(empty_registry):
     registry.register("integrate", "atom")(_noop)
     with pytest.raises(RuntimeError, match=r"^strategies exponential-family, gaussian-mgf, gaussian-erf, dirac, symmetry, trigonometric, polylogarithm, "
                        r"hurwitz-zeta, euler-integral, gaussian-tail, incomplete-gamma, exponential-integral, dilogarithm, bessel-k, "
-                       r"bessel-generating, reciprocal-symmetry, "
+                       r"bessel-gaussian, bessel-generating, reciprocal-symmetry, "
                        r"transform, substitution, digamma, parametric, parity, meijer-g are in registry\.ORDER but not "
                        r"registered; import "
                        r"symfisher\.core\.expectation\.strategies$"):
