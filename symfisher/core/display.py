@@ -213,6 +213,9 @@ def matrix_lines(d: Derivation, stage: str) -> list[str]:
     open_cells = [(i, j) for i in range(k) for j in range(i, k) if matrix[i, j].has(sp.Integral, sp.Sum)]
     if not open_cells:
         return [pretty(matrix)]
+    named = _open_expectations(d)
+    if named and not all(_open_part_named(matrix[cell], d.model.density) is not None for cell in open_cells):
+        return _lines_with_names(d, stage, named)
     letter = "I" if stage == "fisher" else "J"
     names = {cell: sp.Symbol(letter + (f"{cell[0] + 1}{cell[1] + 1}" if k < 10 else f"{cell[0] + 1},{cell[1] + 1}")
                              .translate(_SUBSCRIPTS)) for cell in open_cells}
@@ -235,6 +238,73 @@ def matrix_lines(d: Derivation, stage: str) -> list[str]:
     if stage == "fisher":
         lines.append("  (the numeric functions, d.lambdify() or symfisher export, evaluate them by quadrature at any θ)")
     return lines
+
+
+MAX_NAMED = 4  # more open expectations than this: each entry is named instead (I₁₂ = E[s_a s_b]: no closed form)
+
+
+def _open_expectations(d: Derivation) -> dict[sp.Expr, tuple[sp.Symbol, sp.Expr]]:
+    """Each series or integral left open in I(θ) and −E[H], of g·p, → (ε_k, g), numbered in the order the entries
+    hold them; {} where one is not E[g] of a g free of series and integrals, where there are more than
+    :data:`MAX_NAMED`, or where every open entry is one of them alone (then it is its own name: I₁₁ = E[s_r s_r])."""
+    cells = [m[i, j] for m in (d.fisher, d.neg_expected_hessian) for i in range(m.rows) for j in range(i, m.rows)]
+    ordered = list(dict.fromkeys(a for e in cells for a in sp.ordered(e.atoms(sp.Integral, sp.Sum))))
+    if not ordered or len(ordered) > MAX_NAMED or all(e in ordered for e in cells if e.has(sp.Integral, sp.Sum)):
+        return {}
+    found = {}
+    for k, one in enumerate(ordered, 1):
+        g = sp.powsimp(one.function / d.model.density, combine="exp")  # e^{−μ}·e^{μ} of a series' terms: 1
+        if g.has(sp.Integral, sp.Sum):
+            return {}
+        name = "ε" + (str(k).translate(_SUBSCRIPTS) if len(ordered) > 1 else "")
+        found[one] = (sp.Symbol(name), g)
+    return found
+
+
+def _lines_with_names(d: Derivation, stage: str, named: dict) -> list[str]:
+    """The matrix in full with its open expectations written ε_k, each stated below it as E[g] with its value at the
+    first point of the verdict's evidence, solved from the entries there (they are linear in the ε_k)."""
+    matrix = d.fisher if stage == "fisher" else d.neg_expected_hessian
+    shown = matrix.xreplace({one: name for one, (name, _) in named.items()})
+    lines = [pretty(shown)]
+    here = [one for one in named if matrix.has(one)]
+    before = [] if stage == "fisher" else [one for one in here if d.fisher.has(one)]
+    values, point = _expectation_values(d, stage, shown, [named[one][0] for one in here])
+    for one in here:
+        name, g = named[one]
+        if one in before:
+            continue
+        lines.append(labelled(f"  {name} = ", ExpectedValue(g)))
+        value = values.get(name)
+        at = f"; ≈ {value:.6g} at {point} (quadrature)" if value is not None else ""
+        lines.append(f"  no closed form for {name}{at}")
+    if before:
+        lines.append(f"  ({', '.join(str(named[one][0]) for one in before)} as above)")
+    if stage == "fisher":
+        lines.append("  (the numeric functions, d.lambdify() or symfisher export, evaluate them by quadrature at any θ)")
+    return lines
+
+
+def _expectation_values(d: Derivation, stage: str, shown: sp.Matrix, names: list[sp.Symbol]) -> tuple[dict, str]:
+    """The ε_k at the first evidence point, by least squares from the entries' values there (entry = A + Σ B_k ε_k);
+    ({}, "") where the entries are not linear in them or do not determine them."""
+    import numpy as np
+
+    value, at_point = evidence_values(d, stage)
+    rows, rhs = [], []
+    for (i, j), v in value.items():
+        entry = shown[i, j].subs(at_point)
+        if not entry.free_symbols & set(names):
+            continue
+        if any(sp.diff(entry, a, b) != 0 for a in names for b in names):
+            return {}, ""
+        rows.append([float(sp.diff(entry, n)) for n in names])
+        rhs.append(v - float(entry.subs({n: 0 for n in names})))
+    if not rows or np.linalg.matrix_rank(np.array(rows)) < len(names):
+        return {}, ""
+    solved = np.linalg.lstsq(np.array(rows), np.array(rhs), rcond=None)[0]
+    point = ", ".join(f"{s} = {float(v):.4g}" for s, v in at_point.items())
+    return dict(zip(names, map(float, solved))), point
 
 
 def _open_part_named(entry: sp.Expr, density: sp.Expr) -> sp.Expr | None:

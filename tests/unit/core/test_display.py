@@ -111,9 +111,10 @@ def test_printed_score_keeps_a_polygamma_difference_that_does_not_cancel():
     assert cancelled_polygammas(score) == score
 
 
-def test_an_entry_with_no_closed_form_is_named_and_valued_not_printed_as_its_integral():
-    """The Yule–Simon law's I(r) = E[(1/r + ψ(r + 1) − ψ(k + r + 1))²] is a series with no closed form: the terminal
-    names it I₁₁, says so, and gives its value at the evidence point (here checked against the partial sums)."""
+def test_an_expectation_with_no_closed_form_is_named_and_valued_not_printed_as_its_series():
+    """The Yule–Simon law's I(r) = 1/r² − ψ′(r + 1) + E[ψ′(k + r + 1)], the last a series with no closed form: the
+    terminal shows the entry with ε for it, states ε = E[ψ′(k + r + 1)] below, and gives its value at the evidence
+    point, solved from the entry's value there (here checked against the partial sums); −E[H] holds the same ε."""
     import mpmath
 
     from symfisher.core.display import matrix_lines
@@ -121,14 +122,36 @@ def test_an_entry_with_no_closed_form_is_named_and_valued_not_printed_as_its_int
     k, r = sp.Symbol("k", integer=True, positive=True), sp.Symbol("r", positive=True)
     d = derive(Model.from_pdf(r * sp.beta(k, r + 1), k, [r], sp.Range(1, sp.oo), name="yule-simon"))
     lines = matrix_lines(d, "fisher")
-    assert lines[0] == "[I₁₁]" and lines[1].startswith("  I₁₁ = E[s_r s_r]: no closed form; ≈ ")
-    assert "quadrature at any θ" in lines[2]
-    assert matrix_lines(d, "neg_expected_hessian")[1].startswith("  J₁₁ = −E[∂²log p/∂r²]: no closed form; ≈ ")
+    assert "ε - ψ′(r + 1)" in lines[0] and "  ε = E[ψ′(k + r + 1)]" in lines
+    assert "quadrature at any θ" in lines[-1]
+    assert matrix_lines(d, "neg_expected_hessian")[-1] == "  (ε as above)"
     point = d.equality.evidence[0].point[r]
-    shown = float(lines[1].split("≈ ")[1].split(" at ")[0])
-    assert lines[1].split(" at ")[1] == f"r = {float(point):.4g} (quadrature)"
+    (valued,) = [line for line in lines if line.startswith("  no closed form for ε; ≈ ")]
+    shown = float(valued.split("≈ ")[1].split(" at ")[0])
+    assert valued.split(" at ")[1] == f"r = {float(point):.4g} (quadrature)"
     rr = mpmath.mpf(float(point))
-    exact = mpmath.nsum(lambda j: rr * mpmath.beta(j, rr + 1) * (1 / rr + mpmath.digamma(rr + 1)
-                                                                  - mpmath.digamma(j + rr + 1)) ** 2, [1, mpmath.inf])
+    exact = mpmath.nsum(lambda j: rr * mpmath.beta(j, rr + 1) * mpmath.psi(1, j + rr + 1), [1, mpmath.inf])
     assert shown == pytest.approx(float(exact), rel=1e-5)  # shown to 6 significant digits
     assert "Integral" not in str(d) and "Sum(" not in str(d)
+
+
+def test_entries_that_are_each_one_open_expectation_alone_are_named_as_themselves():
+    """An entry that is one integral with nothing around it is its own name (I₁₁ = E[s_r s_r]: no closed form), not
+    ε: _open_expectations names nothing then, nor where an open part is not E[g] of a g free of integrals."""
+    from types import SimpleNamespace
+
+    from symfisher.core.display import _open_expectations
+
+    x, r = sp.Symbol("x", positive=True), sp.Symbol("r", positive=True)
+    density = r * sp.exp(-r * x)
+    bare = sp.Integral(sp.log(1 + x) ** 2 * density, (x, 0, sp.oo))
+    other = sp.Integral(sp.log(2 + x) * density, (x, 0, sp.oo))
+    model = SimpleNamespace(density=density)
+    alone = SimpleNamespace(fisher=sp.Matrix([[bare]]), neg_expected_hessian=sp.Matrix([[other]]), model=model)
+    assert _open_expectations(alone) == {}
+    around = SimpleNamespace(fisher=sp.Matrix([[bare / r]]), neg_expected_hessian=sp.Matrix([[other + 1]]), model=model)
+    assert [(str(n), g) for n, g in _open_expectations(around).values()] == [("ε₁", sp.log(1 + x) ** 2),
+                                                                            ("ε₂", sp.log(2 + x))]
+    nested = sp.Integral(sp.Integral(x, (x, 0, 1)) * x, (x, 0, sp.oo))
+    assert _open_expectations(SimpleNamespace(fisher=sp.Matrix([[nested + 1]]), neg_expected_hessian=sp.Matrix([[1]]),
+                                              model=model)) == {}
