@@ -22,10 +22,12 @@ from symfisher.core.note import Note, eq
 SECONDS = 2.0  # the sum of closed forms (hyperexpand), in a worker of its own
 BESSEL = (sp.besseli, sp.besselj)
 _x, _m, _nu, _p, _c = sp.symbols("x mu nu p c", positive=True)
-#: the identity the strategy uses, as the proofs show it (Gradshteyn & Ryzhik 6.631.1)
+#: the identity the strategy uses, as the proofs show it (Gradshteyn & Ryzhik 6.631.1), Kummer's function as M (its
+#: arguments on the note's line: ₁F₁ printed inline had made the identity wider than the page)
 KERNEL = eq(sp.Integral(_x ** (_m - 1) * sp.exp(-_p * _x**2) * sp.besselj(_nu, _c * _x), (_x, 0, sp.oo)),
-            _c**_nu * sp.gamma((_m + _nu) / 2) / (2 ** (_nu + 1) * _p ** ((_m + _nu) / 2) * sp.gamma(_nu + 1))
-            * sp.hyper([(_m + _nu) / 2], [_nu + 1], -_c**2 / (4 * _p)))
+            sp.Mul(sp.Symbol("M") * _c**_nu * sp.gamma((_m + _nu) / 2),
+                   sp.Pow(2 ** (_nu + 1) * _p ** ((_m + _nu) / 2) * sp.gamma(_nu + 1), -1, evaluate=False),
+                   evaluate=False))
 
 Term = tuple[sp.Expr, sp.Expr, sp.Expr, type | None, sp.Expr, sp.Expr]  # (C, μ, p, B, ν, c)
 
@@ -107,5 +109,6 @@ def bessel_gaussian(engine, g: sp.Expr) -> Expectation | None:
     value = engine.hard(weber_integral, terms, ctx.sign, seconds=SECONDS)
     if not confirmed(engine, g, value):
         return None
-    detail = Note.of(KERNEL, " with M = ₁F₁ (the argument +c²/(4p) for I_ν)", rule="bessel-gaussian")
+    detail = Note.of(KERNEL, ", M = ₁F₁((μ + ν)/2; ν + 1; −c²/(4p)); for I in place of J, +c²/(4p)",
+                     rule="bessel-gaussian")
     return Expectation(value, ("bessel-gaussian",), detail=detail)
