@@ -252,6 +252,34 @@ class Log1p(sp.Function):
         return self.elementary()._eval_evalf(prec)
 
 
+class ScaledBesselI(sp.Function):
+    """I_ν(z)·e^{−|z|} for real z; NumPy code ``scipy.special.ive(ν, z)`` (I_ν overflows beyond z ≈ 713)."""
+
+    nargs = 2
+
+    def elementary(self) -> sp.Expr:
+        """The same value written with I_ν."""
+        nu, z = self.args
+        return sp.besseli(nu, z) * sp.exp(-sp.Abs(z))
+
+    def _eval_evalf(self, prec: int) -> sp.Expr:
+        return self.elementary()._eval_evalf(prec)
+
+
+class ScaledBesselK(sp.Function):
+    """K_ν(z)·e^{z} for z > 0; NumPy code ``scipy.special.kve(ν, z)`` (K_ν underflows to 0 beyond z ≈ 705)."""
+
+    nargs = 2
+
+    def elementary(self) -> sp.Expr:
+        """The same value written with K_ν."""
+        nu, z = self.args
+        return sp.besselk(nu, z) * sp.exp(z)
+
+    def _eval_evalf(self, prec: int) -> sp.Expr:
+        return self.elementary()._eval_evalf(prec)
+
+
 # ---------------------------------------------------------------------------------------------- stable rewrites
 def _one_plus_exp(e: sp.Expr) -> sp.Expr | None:
     """u when ``e`` is 1 + e^u, else None."""
@@ -277,8 +305,25 @@ def _exp_ratio(w: sp.Expr, u: sp.Expr) -> sp.Expr | None:
     return a if a.is_number and a.is_real else None
 
 
+def _stable_bessel(e: sp.Expr) -> sp.Expr:
+    """I_ν(z) → ive(ν, z)·e^{|z|} and K_ν(z) → kve(ν, z)·e^{−z} for real z (z > 0 for K), so that the exponentials
+    merge with the others of a product and cancel in a ratio: the Rice law's score holds I₁(z)/I₀(z), inf/inf = nan
+    in floats beyond z ≈ 713, and its density e^{−(x² + ν²)/(2σ²)}·I₀(xν/σ²) becomes e^{−(x − ν)²/(2σ²)}·ive(0, ·)."""
+    nu, z = e.args
+    if isinstance(e, sp.besseli) and z.is_extended_real:
+        return ScaledBesselI(nu, z) * sp.exp(sp.Abs(z))
+    if isinstance(e, sp.besselk) and z.is_extended_positive:
+        return ScaledBesselK(nu, z) * sp.exp(-z)
+    return e
+
+
 def _stable_log(e: sp.log) -> sp.Expr:
     (a,) = e.args
+    if a.is_Mul and a.has(ScaledBesselI, ScaledBesselK):  # log(c·e^u) = log c + u for real u: no overflow of e^u
+        exps = [f for f in a.args if isinstance(f, sp.exp) and f.args[0].is_extended_real]
+        if exps:
+            rest = sp.Mul(*[f for f in a.args if f not in exps])
+            return sp.log(rest) + sp.Add(*[f.args[0] for f in exps])
     u = _one_plus_exp(a)
     if u is not None:  # log(1 + e^u) → softplus(u)
         return Softplus(u)
@@ -303,6 +348,8 @@ def _stable_mul(e: sp.Mul) -> sp.Expr:
     exps = [f for f in e.args if isinstance(f, sp.exp)]
     if not exps:
         return e
+    if len(exps) > 1 and e.has(ScaledBesselI, ScaledBesselK):  # e^{−(x² + ν²)/2σ²}·e^{xν/σ²} of a scaled I₀: one
+        return sp.Mul(*[f for f in e.args if f not in exps], sp.exp(sp.Add(*[f.args[0] for f in exps])))  # factor
     ex = exps[0]  # SymPy merges the exponentials of a product into one
     for f in e.args:
         base, b = (f.base, f.exp) if isinstance(f, sp.Pow) else (f, sp.S.One)
@@ -316,8 +363,24 @@ def _stable_mul(e: sp.Mul) -> sp.Expr:
     return e
 
 
+def _common_exp(e: sp.Add) -> sp.Expr | None:
+    """e^u where every term of ``e`` holds that one exponential (the scaled Bessel functions' e^{|z|}), else None."""
+    common = None
+    for term in e.args:
+        exps = [f for f in sp.Mul.make_args(term) if isinstance(f, sp.exp)]
+        if len(exps) != 1 or common not in (None, exps[0]):
+            return None
+        common = exps[0]
+    return common
+
+
 def _stable_add(e: sp.Add) -> sp.Expr:
-    """1 − expit(u) → expit(−u) (no cancellation)."""
+    """1 − expit(u) → expit(−u) (no cancellation); e^u·a + e^u·b → e^u·(a + b) beside scaled Bessel functions (I₁′ =
+    (I₀ + I₂)/2 in a Hessian: e^{z}(ive₀ + ive₂)/2, whose e^{z} then cancels the e^{−z} of a 1/I₀ instead of inf·0)."""
+    if e.has(ScaledBesselI, ScaledBesselK):
+        common = _common_exp(e)
+        if common is not None:
+            return sp.Mul(common, sp.Add(*[term / common for term in e.args]))
     if sp.S.One not in e.args:
         return e
     for t in e.args:
@@ -327,7 +390,8 @@ def _stable_add(e: sp.Add) -> sp.Expr:
     return e
 
 
-_STABLE_RULES = ((sp.log, _stable_log), (sp.Pow, _stable_pow), (sp.Mul, _stable_mul), (sp.Add, _stable_add))
+_STABLE_RULES = ((sp.log, _stable_log), (sp.Pow, _stable_pow), (sp.Mul, _stable_mul), (sp.Add, _stable_add),
+                 ((sp.besseli, sp.besselk), _stable_bessel))
 
 
 def stabilize(expr: Any) -> Any:
@@ -335,7 +399,9 @@ def stabilize(expr: Any) -> Any:
 
     log(1 + e^u) → :class:`Softplus` (u); (1 + e^u)^-b → :class:`Expit` (−u)^b, so e^u/(1 + e^u) → expit(u),
     1/(1 + e^-u) → expit(u) and e^u/(1 + e^u)² → expit(u)·expit(−u); log expit(u) → −softplus(−u);
-    1 − expit(u) → expit(−u); log(1 + y) → :class:`Log1p` (y). The value is unchanged.
+    1 − expit(u) → expit(−u); log(1 + y) → :class:`Log1p` (y); I_ν(z) → :class:`ScaledBesselI` (ν, z)·e^{|z|} and
+    K_ν(z) → :class:`ScaledBesselK` (ν, z)·e^{−z}, their exponentials merged with the others of a product, and
+    log(c·e^u) → log c + u beside them. The value is unchanged.
 
     >>> u = sp.Symbol("u", real=True)
     >>> stabilize(sp.exp(u) / (1 + sp.exp(u))**2 - sp.log(1 + sp.exp(u)))
@@ -433,6 +499,12 @@ class NumericPrinter(CheckedPrinter, SciPyPrinter):
 
     def _print_Log1p(self, expr: sp.Expr) -> str:
         return f"numpy.log1p({self._print(expr.args[0])})"
+
+    def _print_ScaledBesselI(self, expr: sp.Expr) -> str:
+        return f"scipy.special.ive({self._print(expr.args[0])}, {self._print(expr.args[1])})"
+
+    def _print_ScaledBesselK(self, expr: sp.Expr) -> str:
+        return f"scipy.special.kve({self._print(expr.args[0])}, {self._print(expr.args[1])})"
 
     def _print_expint(self, expr: sp.Expr) -> str:  # Eₙ(z): E₁ in the Gompertz and Benini laws' information
         nu, z = expr.args
@@ -611,7 +683,8 @@ def kernel_source(name: str, args: Sequence[sp.Symbol], exprs: Any, backend: Bac
         except NotSupportedError as exc:
             raise NotSupportedError(f"{label}: {exc}") from None
         except Exception:  # noqa: BLE001 - sympy raises PrintMethodNotImplementedError (or others) for no form
-            raise NotSupportedError(f"{label} has no {backend.title} form: {sp.sstr(e)}") from None
+            written = e.replace(lambda f: isinstance(f, (ScaledBesselI, ScaledBesselK)), lambda f: f.elementary())
+            raise NotSupportedError(f"{label} has no {backend.title} form: {sp.sstr(written)}") from None
     fn = sp.lambdify(list(args), exprs, modules=[{}], printer=printer, cse=cse, docstring_limit=0)
     src = inspect.getsource(fn)
     return helpers + src.replace("def _lambdifygenerated(", f"def {name}(", 1)

@@ -92,6 +92,15 @@ class JaxNumericPrinter(SpecialFunctionPrinting, CheckedPrinter, JaxPrinter):
             return self._call(f"{HELPERS}.besseli_int", str(abs(int(nu))), z)
         raise NotSupportedError(f"besseli of order {sp.sstr(nu)} has no JAX form (integer orders only)")
 
+    def _print_ScaledBesselI(self, expr: sp.Expr) -> str:  # Iₙ(z)e^{−|z|} (the compiler's stable form of Iₙ)
+        nu, z = expr.args
+        if nu.is_Integer:
+            return self._call(f"{HELPERS}.besseli_int_scaled", str(abs(int(nu))), z)
+        raise NotSupportedError(f"besseli of order {sp.sstr(nu)} has no JAX form (integer orders only)")
+
+    def _print_ScaledBesselK(self, expr: sp.Expr) -> str:  # as K_ν itself: no JAX form
+        return self._print(expr.elementary())
+
 
 # ---------------------------------------------------------------------------------------------- helpers
 def _beta(a: Any, b: Any) -> Any:
@@ -110,16 +119,22 @@ def _betaln(a: Any, b: Any) -> Any:
     return jss.gammaln(a) + jss.gammaln(b) - jss.gammaln(a + b)
 
 
-def _besseli_int(n: int, z: Any) -> Any:
-    """Iₙ(z) for an integer order n ≥ 0 by the recurrence I_{k+1} = I_{k−1} − (2k/z)·I_k from I₀, I₁."""
+def _besseli_int(n: int, z: Any, scaled: bool = False) -> Any:
+    """Iₙ(z) for an integer order n ≥ 0 by the recurrence I_{k+1} = I_{k−1} − (2k/z)·I_k from I₀, I₁; ``scaled``:
+    Iₙ(z)e^{−|z|}, the same recurrence from i0e, i1e (it is linear, so the factor carries through)."""
     import jax.scipy.special as jss
 
-    prev, cur = jss.i0(z), jss.i1(z)
+    prev, cur = (jss.i0e(z), jss.i1e(z)) if scaled else (jss.i0(z), jss.i1(z))
     if n == 0:
         return prev
     for k in range(1, n):
         prev, cur = cur, prev - (2.0 * k / z) * cur
     return cur
+
+
+def _besseli_int_scaled(n: int, z: Any) -> Any:
+    """Iₙ(z)e^{−|z|} (:func:`_besseli_int` scaled)."""
+    return _besseli_int(n, z, scaled=True)
 
 
 def _lambertw(x: Any) -> Any:
@@ -188,9 +203,9 @@ def _dirac_delta(x: Any) -> Any:
     return jnp.where(x == 0, jnp.inf, jnp.zeros_like(x))
 
 
-SPECIAL = types.SimpleNamespace(beta=_beta, betaln=_betaln, besseli_int=_besseli_int, lambertw=_lambertw,
-                                heaviside=_heaviside, dirac_delta=_dirac_delta, upper_gamma=_upper_gamma,
-                                unit_hyper=_unit_hyper)
+SPECIAL = types.SimpleNamespace(beta=_beta, betaln=_betaln, besseli_int=_besseli_int,
+                                besseli_int_scaled=_besseli_int_scaled, lambertw=_lambertw, heaviside=_heaviside,
+                                dirac_delta=_dirac_delta, upper_gamma=_upper_gamma, unit_hyper=_unit_hyper)
 
 
 def namespace() -> dict[str, Any]:

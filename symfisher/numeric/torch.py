@@ -116,6 +116,18 @@ class TorchNumericPrinter(SpecialFunctionPrinting, CheckedPrinter, TorchPrinter)
             return self._call(f"{_S}.modified_bessel_k{abs(int(nu))}", z)
         raise NotSupportedError(f"besselk of order {sp.sstr(nu)} has no PyTorch form (orders 0 and 1 only)")
 
+    def _print_ScaledBesselI(self, expr: sp.Expr) -> str:  # Iₙ(z)e^{−|z|} (the compiler's stable form of Iₙ)
+        nu, z = expr.args
+        if nu.is_Integer:
+            return self._call(f"{HELPERS}.besseli_int_scaled", str(abs(int(nu))), z)
+        raise NotSupportedError(f"besseli of order {sp.sstr(nu)} has no PyTorch form (integer orders only)")
+
+    def _print_ScaledBesselK(self, expr: sp.Expr) -> str:  # K_ν(z)e^{z}
+        nu, z = expr.args
+        if nu in (0, 1, -1):
+            return self._call(f"{_S}.scaled_modified_bessel_k{abs(int(nu))}", z)
+        raise NotSupportedError(f"besselk of order {sp.sstr(nu)} has no PyTorch form (orders 0 and 1 only)")
+
     # min/max
     def _print_Min(self, expr: sp.Expr) -> str:
         return self._fold(f"{HELPERS}.minimum", expr.args)
@@ -204,17 +216,23 @@ def _zeta(s: Any, q: Any) -> Any:
     return torch.special.zeta(s, q)
 
 
-def _besseli_int(n: int, z: Any) -> Any:
-    """Iₙ(z) for an integer order n ≥ 0 by the recurrence I_{k+1} = I_{k−1} − (2k/z)·I_k from I₀, I₁."""
+def _besseli_int(n: int, z: Any, scaled: bool = False) -> Any:
+    """Iₙ(z) for an integer order n ≥ 0 by the recurrence I_{k+1} = I_{k−1} − (2k/z)·I_k from I₀, I₁; ``scaled``:
+    Iₙ(z)e^{−|z|}, the same recurrence from i0e, i1e (it is linear, so the factor carries through)."""
     import torch
 
     z = _t(z)
-    prev, cur = torch.special.i0(z), torch.special.i1(z)
+    prev, cur = (torch.special.i0e(z), torch.special.i1e(z)) if scaled else (torch.special.i0(z), torch.special.i1(z))
     if n == 0:
         return prev
     for k in range(1, n):
         prev, cur = cur, prev - (2.0 * k / z) * cur
     return cur
+
+
+def _besseli_int_scaled(n: int, z: Any) -> Any:
+    """Iₙ(z)e^{−|z|} (:func:`_besseli_int` scaled)."""
+    return _besseli_int(n, z, scaled=True)
 
 
 _EULER = 0.57721566490153286061
@@ -331,10 +349,10 @@ def _maximum(a: Any, b: Any) -> Any:
     return torch.maximum(_t(a), _t(b))
 
 
-SPECIAL = types.SimpleNamespace(polygamma=_polygamma, gamma=_gamma, beta=_beta, betaln=_betaln, zeta=_zeta, besseli_int=_besseli_int,
-                                expn=_expn, lambertw=_lambertw, heaviside=_heaviside, dirac_delta=_dirac_delta,
-                                minimum=_minimum, maximum=_maximum, upper_gamma=_upper_gamma,
-                                unit_hyper=_unit_hyper)
+SPECIAL = types.SimpleNamespace(polygamma=_polygamma, gamma=_gamma, beta=_beta, betaln=_betaln, zeta=_zeta,
+                                besseli_int=_besseli_int, besseli_int_scaled=_besseli_int_scaled, expn=_expn,
+                                lambertw=_lambertw, heaviside=_heaviside, dirac_delta=_dirac_delta, minimum=_minimum,
+                                maximum=_maximum, upper_gamma=_upper_gamma, unit_hyper=_unit_hyper)
 
 
 def namespace() -> dict[str, Any]:

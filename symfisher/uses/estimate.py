@@ -23,7 +23,7 @@ import sympy as sp
 
 from symfisher.errors import ModelError, NotSupportedError, RegularityError
 from symfisher.numeric.sample import SampleModel
-from symfisher.uses.optimize import UpdateRule, newton_rule, scoring_rule, iterate
+from symfisher.uses.optimize import UpdateRule, damped_newton_rule, iterate, scoring_rule
 
 __all__ = ["MLEResult", "mle", "standard_errors", "wald_intervals"]
 
@@ -42,7 +42,7 @@ class MLEResult:
         expected_information: Σ_i I(θ̂; z_i), k×k (``None`` without a closed-form I(θ)).
         n: Sample size.
         iterations: Updates taken by the optimizer.
-        converged: Whether the optimizer met its tolerance.
+        converged: Whether the optimizer met its tolerance (after SciPy's, also at a strict local maximum).
         method: "fisher-scoring", "newton" or "scipy-<method>".
         model_name: The model's name.
     """
@@ -83,11 +83,27 @@ def _scipy_fit(num: SampleModel, cols, n, start) -> tuple[np.ndarray, int, bool,
     return np.asarray(res.x, dtype=float), int(res.nit), bool(res.success), "scipy-L-BFGS-B"
 
 
+def _stationary(num: SampleModel, theta: np.ndarray, cols, n: int) -> bool:
+    """Whether θ is a strict local maximum to the optimizer's precision: −H(θ) positive definite and the Newton
+    decrement gᵀ(−H)⁻¹g, twice the rise in ℓ a Newton step would bring, below 10⁻⁸(1 + |ℓ|). L-BFGS-B reports
+    success where its line search stalls (on the Rice law, at a point with a score of 300)."""
+    g, J = num.score(theta, cols, n), -num.hessian(theta, cols, n)
+    if not (np.all(np.isfinite(g)) and np.all(np.isfinite(J))):
+        return False
+    try:
+        factor = np.linalg.cholesky(J)
+    except np.linalg.LinAlgError:
+        return False
+    decrement = float(np.sum(np.linalg.solve(factor, g) ** 2))
+    return decrement <= 1e-8 * (1.0 + abs(num.loglik(theta, cols, n)))
+
+
 def mle(model_or_derivation: Any, data: Any, start: Sequence[float] | None = None, *,
         constants: Mapping | None = None, tol: float = 1e-10, max_iter: int = 500) -> MLEResult:
     """The maximum-likelihood estimate θ̂ = argmax_θ Σ_i log p(x_i | θ), numerically.
 
-    Fisher scoring θ ← θ + F(θ)⁻¹∇ℓ (with step halving) when I(θ) has a closed form, Newton otherwise;
+    Fisher scoring θ ← θ + F(θ)⁻¹∇ℓ (with step halving) when I(θ) has a closed form, Newton otherwise (damped
+    where −H is not positive definite, so that every step ascends);
     ``scipy.optimize.minimize`` (L-BFGS-B within the domain) when those do not converge.
 
     Args:
@@ -114,7 +130,8 @@ def mle(model_or_derivation: Any, data: Any, start: Sequence[float] | None = Non
     cols, n = num.arrays(data)
     start_v = num.default_start() if start is None else np.asarray(start, dtype=float).ravel()
     rule = UpdateRule("fisher-scoring", "θ + F(θ)⁻¹ ∇ℓ", 1.0, num, scoring_rule) if num.has_fisher \
-        else UpdateRule("newton", "θ − H(θ)⁻¹ ∇ℓ", 1.0, num, newton_rule)
+        else UpdateRule("newton", "θ + (μI − H(θ))⁻¹ ∇ℓ, μ ≥ 0 least with μI − H positive definite", 1.0, num,
+                        damped_newton_rule)
     try:
         r = iterate(rule, start_v, data, tol=tol, max_iter=max_iter)
         theta, its, ok, method = r.theta, r.iterations, r.converged, rule.name
@@ -122,6 +139,7 @@ def mle(model_or_derivation: Any, data: Any, start: Sequence[float] | None = Non
         theta, its, ok, method = start_v, 0, False, rule.name
     if not ok or not np.all(np.isfinite(theta)):
         theta, its, ok, method = _scipy_fit(num, cols, n, start_v)
+        ok = ok and _stationary(num, theta, cols, n)
     observed = -num.hessian(theta, cols, n)
     expected = num.fisher(theta, cols, n) if num.has_fisher else None
     return MLEResult(num.params, theta, num.loglik(theta, cols, n), observed, expected, n, its, ok, method,

@@ -81,6 +81,19 @@ def newton_rule(num, theta, cols, n, lr):
     return -_solve(num.hessian(theta, cols, n), num.score(theta, cols, n), "Hessian", num.model.name)
 
 
+def damped_newton_rule(num, theta, cols, n, lr):
+    """(−H + μI)⁻¹ g: Newton's step where −H is positive definite (μ = 0), else with the least shift μ that makes
+    −H + μI so, plus a margin of 10⁻³ of its scale (Levenberg 1944): always an ascent direction. Far from θ̂ the
+    observed information need not be positive definite (the Rice law's at its default start), and there the plain
+    Newton step descends."""
+    J, g = -num.hessian(theta, cols, n), num.score(theta, cols, n)
+    if np.all(np.isfinite(J)):
+        low = float(np.linalg.eigvalsh(J).min())
+        if low <= 0:
+            J = J + (1e-3 * max(1.0, float(np.abs(np.diag(J)).max())) - low) * np.eye(len(g))
+    return _solve(J, g, "Hessian", num.model.name)
+
+
 def _gradient(num, theta, cols, n, lr):
     return lr * num.score(theta, cols, n) / n
 
@@ -211,16 +224,26 @@ def iterate(rule: UpdateRule, theta0: Sequence[float] | None, data: Any, *, tol:
         step = rule.direction(theta, cols, n)
         if not np.all(np.isfinite(step)):
             break
+        small = np.linalg.norm(step) <= tol * (1 + np.linalg.norm(theta))
+        if not small and float(step @ num.score(theta, cols, n)) <= 0:
+            break  # not an ascent direction (Newton where −H is not positive definite): halving it would end in a
+            # step too small to see, taken for convergence (the Rice law's fit had stopped at its start)
         t = 1.0
         new = theta + step
         new_ll = num.loglik(new, cols, n) if num.inside(new) else -np.inf
+
+        def acceptable() -> bool:
+            return bool(num.inside(new) and np.isfinite(new_ll) and new_ll >= ll - 1e-12 * abs(ll))
+
         if line_search:
             for _ in range(60):
-                if num.inside(new) and np.isfinite(new_ll) and new_ll >= ll - 1e-12 * abs(ll):
+                if acceptable():
                     break
                 t /= 2
                 new = theta + t * step
                 new_ll = num.loglik(new, cols, n) if num.inside(new) else -np.inf
+            if not acceptable():  # no step along it keeps θ in the domain with ℓ not lower: no convergence either
+                break
         done = np.linalg.norm(new - theta) <= tol * (1 + np.linalg.norm(theta))
         theta, ll = new, new_ll
         if done:

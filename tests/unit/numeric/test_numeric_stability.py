@@ -19,6 +19,7 @@ from symfisher.numeric.sample import SampleModel
 u = sp.Symbol("u", real=True)
 y = sp.Symbol("y", real=True)
 z = sp.Symbol("z", real=True)
+R = sp.Symbol("R", positive=True)
 
 # (b0, b1, z): η = b0 + b1·z of ±800 (both ways of getting there), ±700 (normal floats) and ±30
 POINTS = [(800, 1, 0), (-800, 1, 0), (0, 400, 2), (0, 400, -2), (0, -400, 2), (700, 1, 0), (-700, 1, 0),
@@ -186,3 +187,30 @@ def test_one_minus_an_exponential_is_printed_as_expm1():
     torch = pytest.importorskip("torch")
     assert float(compile_function([x], [x / (1 - sp.exp(-x))], backend="torch")(torch.tensor(1e-20))[0]) == 1.0
 
+
+
+@pytest.mark.parametrize("expr, value", [
+    (sp.log(sp.besseli(0, z)), 1000.0),                   # I₀(1000) ≈ 10^432: log I₀ from ive
+    (sp.besseli(1, z) / sp.besseli(0, z), 1000.0),        # the Rice score's ratio: inf/inf before
+    (sp.besseli(1, z) ** 2 / sp.besseli(0, z) ** 2, 900.0),
+    ((sp.besseli(0, z) + sp.besseli(2, z)) / (2 * sp.besseli(0, z)), 800.0),  # I₁′/I₀: e^z(…)·e^{−z}, not inf·0
+    (sp.besselk(1, R) / sp.besselk(0, R), 800.0),         # K₀(800) ≈ 10^−349 underflows to 0 (K: for R > 0)
+    (sp.exp(-(z - 3) ** 2 / 2 - 3 * z) * sp.besseli(0, 3 * z), 2000.0),  # a Gaussian kernel times I₀: one exponential
+    (sp.besseli(0, z), 3.0), (sp.besselk(2, R), 0.5),      # ordinary arguments: the same values
+])
+def test_bessel_functions_of_large_arguments_are_finite_and_accurate(expr, value):
+    """I_ν(z) as ive(ν, z)·e^{|z|} and K_ν(z) as kve(ν, z)·e^{−z}, their exponentials merged with the product's and
+    cancelled in ratios, log(c·e^u) as log c + u: finite and accurate where I_ν overflows or K_ν underflows."""
+    from symfisher.numeric.compiler import compile_function
+
+    (arg,) = expr.free_symbols
+    got = float(compile_function([arg], expr)(value))
+    with mpmath.workdps(60):
+        want = float(sp.lambdify(arg, expr, "mpmath")(mpmath.mpf(value)))
+    assert np.isfinite(got) and got == pytest.approx(want, rel=1e-12)
+
+
+def test_bessel_functions_of_a_symbol_of_unknown_sign_are_left_as_they_are():
+    w = sp.Symbol("w")  # complex: |w| is not its real part, so the scaled forms do not apply
+    assert stabilize(sp.besseli(0, w)) == sp.besseli(0, w)
+    assert stabilize(sp.besselk(0, z)) == sp.besselk(0, z)  # K needs z > 0

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import math
 
 import numpy as np
@@ -108,3 +109,50 @@ def test_mle_refuses_a_response_outside_the_support_and_accepts_a_dataframe():
     with pytest.raises(sf.ModelError, match=r"^model poisson: row 2 of the data: x = 1.5 is outside the support "
                                             r"Naturals0 of x$"):
         mle(derived("poisson"), np.array([0.0, 3.0, 1.5]))
+
+
+@functools.lru_cache(maxsize=1)
+def _rice() -> sf.Derivation:
+    """The Rice law x/σ² e^{−(x² + ν²)/(2σ²)} I₀(xν/σ²): I(θ) holds an open expectation, so mle runs Newton."""
+    x = sp.Symbol("x", positive=True)
+    nu, sigma = sp.symbols("nu sigma", positive=True)
+    return sf.derive(sf.Model.from_pdf(x / sigma**2 * sp.exp(-(x**2 + nu**2) / (2 * sigma**2))
+                                       * sp.besseli(0, x * nu / sigma**2), x, [nu, sigma], sp.Interval(0, sp.oo),
+                                       name="rice"))
+
+
+@pytest.mark.parametrize("truth, start", [((2.0, 0.7), (1.5, 1.0)), ((2.0, 0.7), None),
+                                          ((300.0, 10.0), None), ((300.0, 10.0), (1.5, 1.0))])
+def test_the_rice_mle_from_starts_where_minus_h_is_not_positive_definite(truth, start):
+    """At (1.5, 1) and at the default start −H has a negative eigenvalue: the Newton step descended, was halved to
+    nothing and taken for convergence at the start. Damped Newton reaches θ̂ (the score vanishes there, and scipy's
+    own fit agrees where it does not overflow); at ν = 300, σ = 10 the arguments xν/σ² ≈ 900 overflow I₀ and I₁
+    unless scaled (ive)."""
+    d = _rice()
+    rng = np.random.default_rng(1)
+    data = np.hypot(rng.normal(truth[0], truth[1], 500), rng.normal(0.0, truth[1], 500))
+    fit = mle(d, data, start=start)
+    assert fit.converged and fit.method == "newton"
+    score = d.lambdify().score(data, *fit.estimate).sum(axis=0)
+    assert np.all(np.abs(score) <= 1e-6 * np.abs(np.diag(fit.observed_information)))
+    if truth[0] < 100:  # scipy's own fit overflows at ν = 300 (it ends near 0 there)
+        b, _, scale = stats.rice.fit(data, floc=0)
+        np.testing.assert_allclose(fit.estimate, [b * scale, scale], rtol=1e-4)  # scipy's optimizer stops earlier
+    np.testing.assert_allclose(fit.estimate, truth, rtol=0.1)
+    assert np.all(np.isfinite(wald_intervals(fit)))
+
+
+def test_a_fit_that_scipy_ends_away_from_a_maximum_is_not_converged():
+    """L-BFGS-B reports success where its line search stalls; mle checks the point: −H positive definite and a
+    Newton decrement below 10⁻⁸(1 + |ℓ|)."""
+    from symfisher.numeric.sample import SampleModel
+    from symfisher.uses.estimate import _stationary
+
+    d = _rice()
+    data = np.hypot(np.random.default_rng(1).normal(2.0, 0.7, 200), np.random.default_rng(2).normal(0.0, 0.7, 200))
+    num = SampleModel.of(d, None)
+    cols, n = num.arrays(data)
+    fit = mle(d, data)
+    assert _stationary(num, fit.estimate, cols, n)
+    assert not _stationary(num, np.array([1.529, 0.776]), cols, n)  # a score of about 100 there
+    assert not _stationary(num, np.array([1.5, 1.0]), cols, n)  # −H is not positive definite there
