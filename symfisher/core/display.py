@@ -221,7 +221,7 @@ def matrix_lines(d: Derivation, stage: str) -> list[str]:
                              .translate(_SUBSCRIPTS)) for cell in open_cells}
     shown = sp.Matrix(k, k, lambda i, j: names.get((min(i, j), max(i, j)), matrix[i, j]))
     value, at_point = evidence_values(d, stage)
-    point = ", ".join(f"{s} = {float(v):.4g}" for s, v in at_point.items())
+    point = _point_text(at_point)
     p = d.params
     lines = [pretty(shown)]
     for i, j in open_cells:
@@ -303,8 +303,12 @@ def _expectation_values(d: Derivation, stage: str, shown: sp.Matrix, names: list
     if not rows or np.linalg.matrix_rank(np.array(rows)) < len(names):
         return {}, ""
     solved = np.linalg.lstsq(np.array(rows), np.array(rhs), rcond=None)[0]
-    point = ", ".join(f"{s} = {float(v):.4g}" for s, v in at_point.items())
-    return dict(zip(names, map(float, solved))), point
+    return dict(zip(names, map(float, solved))), _point_text(at_point)
+
+
+def _point_text(point: Mapping) -> str:
+    """"a = 3.331, s = 2.754": a parameter point as the report states it."""
+    return ", ".join(f"{s} = {float(v):.4g}" for s, v in point.items())
 
 
 def _open_part_named(entry: sp.Expr, density: sp.Expr) -> sp.Expr | None:
