@@ -216,23 +216,24 @@ def canonical_polygammas(value: sp.Expr) -> sp.Expr:
 
 
 MAX_BESSEL_STEPS = 8  # orders further from the pair kept are left as they are (each step adds terms)
-#: s in the recurrences of :func:`adjacent_bessel_orders`, from I_{m−1} − I_{m+1} = (2m/z)I_m (DLMF 10.29.1) and
-#: J_{m−1} + J_{m+1} = (2m/z)J_m (DLMF 10.6.1)
-_BESSEL_RECURRENCE_SIGN = {sp.besseli: 1, sp.besselj: -1}
+#: (a, b) in B_{m+1}(z) = a·B_{m−1}(z) + b·(2m/z)·B_m(z), the recurrences of :func:`adjacent_bessel_orders`:
+#: I_{m−1} − I_{m+1} = (2m/z)I_m and K_{m−1} − K_{m+1} = −(2m/z)K_m (DLMF 10.29.1), J_{m−1} + J_{m+1} = (2m/z)J_m
+#: (DLMF 10.6.1); run down, B_{m−1} = a·(B_{m+1} − b·(2m/z)·B_m)
+_BESSEL_RECURRENCE = {sp.besseli: (1, -1), sp.besselj: (-1, 1), sp.besselk: (1, 1)}
 
 
 def adjacent_bessel_orders(expr: sp.Expr, data: Iterable[sp.Symbol], anchor: sp.Expr = sp.S.Zero) -> sp.Expr:
-    """Bessel functions I or J whose orders hold the data (or whose argument does) and differ from one another by
-    integers, written through
-    two adjacent orders ν and ν + 1 by the three-term recurrence, run up or down:
+    """Bessel functions I, J or K whose orders hold the data (or whose argument does) and differ from one another by
+    integers, written through two adjacent orders ν and ν + 1 by the three-term recurrence, run up or down:
 
-        B_{m+1}(z) = s·(B_{m−1}(z) − (2m/z)·B_m(z)),     B_{m−1}(z) = s·B_{m+1}(z) + (2m/z)·B_m(z),
+        B_{m+1}(z) = a·B_{m−1}(z) + b·(2m/z)·B_m(z),     B_{m−1}(z) = a·(B_{m+1}(z) − b·(2m/z)·B_m(z)),
 
-    s = 1 for I (DLMF 10.29.1) and −1 for J (DLMF 10.6.1), z free of the data. ν is the lowest such order that
-    ``anchor`` (the density) holds, else the lowest present. In the Skellam law's score (I_{x−1} + I_{x+1})/I_x
-    becomes 2I_{x+1}/I_x + 2x/z, and its information holds one open expectation, E[(I_{x+1}/I_x)²], not three.
-    The same holds for orders free of the data with one argument z that holds it: the noncentral χ law's score,
-    with I₀(λx) and I₂(λx) beside the density's I₁(λx), leaves one open expectation, of (I₂/I₁)².
+    (a, b) = (1, −1) for I, (1, 1) for K (DLMF 10.29.1) and (−1, 1) for J (DLMF 10.6.1), z free of the data. ν is
+    the lowest such order that ``anchor`` (the density) holds, else the lowest present. In the Skellam law's score
+    (I_{x−1} + I_{x+1})/I_x becomes 2I_{x+1}/I_x + 2x/z, and its information holds one open expectation,
+    E[(I_{x+1}/I_x)²], not three. The same holds for orders free of the data with one argument z that holds it: the
+    noncentral χ law's score, with I₀(λx) and I₂(λx) beside the density's I₁(λx), leaves one open expectation, of
+    (I₂/I₁)², and the K-distribution's, with K₀ and K₂ beside K₁, one of (K₂/K₁)².
 
     >>> x, z = sp.Symbol("x", integer=True), sp.Symbol("z", positive=True)
     >>> adjacent_bessel_orders(sp.besseli(x - 1, z), [x], anchor=sp.besseli(x, z))
@@ -244,12 +245,12 @@ def adjacent_bessel_orders(expr: sp.Expr, data: Iterable[sp.Symbol], anchor: sp.
     for key, shifts in classes.items():
         func, nu, z = key
         low = min(anchored.get(key, shifts))
-        sign = _BESSEL_RECURRENCE_SIGN[func]
+        a, b = _BESSEL_RECURRENCE[func]
         kept = {low: func(nu + low, z), low + 1: func(nu + low + 1, z)}
         for j in range(low + 2, min(max(shifts), low + 1 + MAX_BESSEL_STEPS) + 1):
-            kept[j] = sp.expand(sign * (kept[j - 2] - 2 * (nu + j - 1) / z * kept[j - 1]))
+            kept[j] = sp.expand(a * kept[j - 2] + b * 2 * (nu + j - 1) / z * kept[j - 1])
         for j in range(low - 1, max(min(shifts), low - MAX_BESSEL_STEPS) - 1, -1):
-            kept[j] = sp.expand(sign * kept[j + 2] + 2 * (nu + j + 1) / z * kept[j + 1])
+            kept[j] = sp.expand(a * (kept[j + 2] - b * 2 * (nu + j + 1) / z * kept[j + 1]))
         rep.update({func(nu + j, z): kept[j] for j in shifts if j in kept and j not in (low, low + 1)})
     return expr.xreplace(rep) if rep else expr
 
@@ -257,7 +258,7 @@ def adjacent_bessel_orders(expr: sp.Expr, data: Iterable[sp.Symbol], anchor: sp.
 def _bessel_classes(expr: sp.Expr, data: tuple[sp.Symbol, ...]) -> dict[tuple, set[int]]:
     """(B, ν, z) → the integer shifts j of the Bessel functions B_{ν+j}(z) in ``expr`` whose order holds the data."""
     classes: dict[tuple, set[int]] = {}
-    for b in expr.atoms(sp.besseli, sp.besselj):
+    for b in expr.atoms(*_BESSEL_RECURRENCE):
         order, z = b.args
         shifted = integer_shift(sp.expand(order)) if order.has(*data) and not z.has(*data) else None
         if shifted is not None:

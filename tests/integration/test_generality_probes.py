@@ -367,30 +367,40 @@ def test_the_clayton_copula_is_proved_in_one_datum_with_the_other_held_fixed():
 
 
 @pytest.mark.slow
-@pytest.mark.parametrize("name", ["rice", "noncentral-chi-squared-4"])
-def test_bessel_laws_in_a_gaussian_kernel_are_proved_with_one_open_expectation(name):
+@pytest.mark.parametrize("name", ["rice", "noncentral-chi-squared-4", "k-distribution-2"])
+def test_bessel_laws_are_proved_with_one_open_expectation(name):
     """The Rice law x/σ² e^{−(x² + ν²)/(2σ²)} I₀(xν/σ²) (Rice 1944) and the noncentral χ² law with 4 degrees of
     freedom as it is written, ½ e^{−(x + λ)/2} (x/λ)^{1/2} I₁(√(λx)): their moments close by Weber's integral
     (E[R²] = ν² + 2σ², E[R I₁/I₀] = ν), so I(θ) holds one open expectation, of the squared Bessel ratio
     (I_νν = (E[R²(I₁/I₀)²] − ν²)/σ⁴; I_λλ = E[X(I₂/I₁)²]/(4λ) − 1/4), and the equality is proved (it was
-    inconclusive, every entry open). Every entry, the open one by quadrature, against quadrature of E[s sᵀ]."""
+    inconclusive, every entry open). The K-distribution with shape 2, (2/x)(λx)^{3/2} K₁(2√(λx)) (Jakeman & Pusey
+    1976), likewise holds one open ratio, K₂/K₁, its K₀ written through K₁ and K₂. Every entry, the open one by
+    quadrature, against quadrature of E[s sᵀ]."""
     nu, sigma, lam = sp.symbols("nu sigma lamda", positive=True)
     pdf, params, point, end = {  # end: the mass beyond it is below 1e-20, and I_ν(z) below its overflow in floats
         "rice": (x / sigma**2 * sp.exp(-(x**2 + nu**2) / (2 * sigma**2)) * sp.besseli(0, x * nu / sigma**2),
                  [nu, sigma], {nu: sp.Rational(13, 10), sigma: sp.Rational(4, 5)}, 15),
         "noncentral-chi-squared-4": (sp.exp(-(x + lam) / 2) * sp.sqrt(x / lam) * sp.besseli(1, sp.sqrt(lam * x)) / 2,
                                      [lam], {lam: sp.Rational(9, 5)}, 150),
+        # the K-distribution with shape 2 (Jakeman & Pusey 1976): (2/x)(λx)^{3/2} K₁(2√(λx)), by a Mellin transform
+        "k-distribution-2": (2 / x * (lam * x) ** sp.Rational(3, 2) * sp.besselk(1, 2 * sp.sqrt(lam * x)), [lam],
+                             {lam: sp.Rational(9, 5)}, 150),
     }[name]
     model = sf.Model.from_pdf(pdf, x, params, sp.Interval.open(0, sp.oo), name=name)
     d = sf.derive(model, config=ROOMY_PROOF)
     assert d.equality.status == "proved" and d.equality.reason.rule in WITH_OPEN_ENTRIES, d.equality.reason
     assert len(d.fisher.atoms(sp.Integral)) == 1
-    assert any("bessel-gaussian" in d.strategies[("fisher", i, j)] for i in range(len(params)) for j in range(i + 1))
     (ratio,) = d.fisher.atoms(sp.Integral)
     if name == "rice":
         assert sp.simplify(d.fisher[0, 0] - (ratio - nu**2) / sigma**4) == 0
+    elif name == "k-distribution-2":  # one open ratio K₂/K₁: K₀ = K₂ − (2/z)K₁ (DLMF 10.29.1); E[x] = 2/λ closed
+        assert sp.simplify(d.fisher[0, 0] - (ratio / lam - 4 / lam**2)) == 0
+        z = 2 * sp.sqrt(lam * x)
+        assert ratio.function.atoms(sp.besselk) == {sp.besselk(1, z), sp.besselk(2, z)}
     else:
         assert sp.simplify(d.fisher[0, 0] - (ratio / (4 * lam) - sp.Rational(1, 4))) == 0
+    if name != "k-distribution-2":
+        assert any("bessel-gaussian" in d.strategies[("fisher", i, j)] for i in range(len(params)) for j in range(i + 1))
     density = sp.lambdify(x, pdf.subs(point), "scipy")  # in floats: 30 digits of the Bessel ratio took 60 s
     score = [sp.lambdify(x, sp.diff(model.logpdf, t).subs(point), "scipy") for t in params]
     expected = [[integrate.quad(lambda u: score[i](u) * score[j](u) * density(u), 0, end, epsabs=1e-13,

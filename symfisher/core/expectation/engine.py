@@ -159,7 +159,8 @@ class Engine:
             raise BudgetExceeded(f"model {self.ctx.label}: expanding {text} would give about {size:.3g} terms, "
                                  f"more than the limit of {self.config.max_expression_ops} "
                                  "(Config.max_expression_ops)")
-        if f.has(sp.besseli, sp.besselj):  # one open ratio I_{x+1}/I_x, not I_{x−1}/I_x beside it (the Skellam law)
+        if f.has(sp.besseli, sp.besselj, sp.besselk):  # one open ratio I_{x+1}/I_x, not I_{x−1}/I_x beside it (the
+            # Skellam law)
             f = adjacent_bessel_orders(f, self.ctx.data, anchor=self.ctx.density)
         terms = [(c, almost_everywhere(g, self.ctx)) for c, g in linear_terms(f, self.ctx.data)]
         results = {g: self.atom(g, expensive=False) for _, g in terms}

@@ -103,3 +103,15 @@ def test_orders_free_of_the_data_are_written_through_the_density_s_pair():
     assert written.atoms(sp.besseli) == {sp.besseli(1, z), sp.besseli(2, z)}
     assert float((written - sp.besseli(0, z) - sp.besseli(3, z)).subs({**POINT, x: 1.7})) == pytest.approx(0, abs=1e-12)
     assert adjacent_bessel_orders(sp.besseli(0, lam), [x], anchor=sp.besseli(1, lam)) == sp.besseli(0, lam)
+
+
+@pytest.mark.parametrize("bessel", [sp.besselj, sp.besselk])
+def test_the_recurrence_of_j_and_k_keeps_the_value(bessel):
+    """J_{m−1} + J_{m+1} = (2m/z)J_m (DLMF 10.6.1), K_{m−1} − K_{m+1} = −(2m/z)K_m (DLMF 10.29.1): orders 0 and 3
+    through the density's pair 1, 2 (the K-distribution's K₀, K₂ beside its K₁)."""
+    z = lam * sp.sqrt(x)
+    expr = bessel(0, z) + bessel(3, z) ** 2
+    written = adjacent_bessel_orders(expr, [x], anchor=bessel(1, z))
+    assert written.atoms(bessel) == {bessel(1, z), bessel(2, z)}
+    point = {**POINT, x: sp.Rational(17, 10)}
+    assert float((written - expr).subs(point).evalf(30)) == pytest.approx(0, abs=1e-20)
