@@ -375,6 +375,17 @@ def confirmed(engine, g: sp.Expr, value: sp.Expr | None) -> bool:
     return value is not None and not value.has(sp.nan, sp.zoo, sp.oo, -sp.oo) and engine.spot_check(g, value) is True
 
 
+def closed_by_terms(engine, g: sp.Expr, x: sp.Symbol, parse, integrate, seconds: float) -> sp.Expr | None:
+    """E[g] from ``parse(g·p, x)``, the terms of an integrand of a known shape (cheap, in-process: ``None`` for another
+    shape, and no worker started), then ``integrate(terms, sign)`` in a worker within ``seconds``; the value only where
+    :func:`confirmed` (the strategies that integrate term by term: generalized inverse Gaussian, Weber integrals)."""
+    terms = parse(g * engine.ctx.density, x)
+    if terms is None:
+        return None
+    value = engine.hard(integrate, terms, engine.ctx.sign, seconds=seconds)
+    return value if confirmed(engine, g, value) else None
+
+
 def linear_terms(f: sp.Expr, data: Iterable[sp.Symbol]) -> list[tuple[sp.Expr, sp.Expr]]:
     """Split f = Σ c_i(θ)·g_i(x) into pairs (c_i, g_i), the g_i distinct and monic.
 

@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import sympy as sp
 
-from symfisher.core.expectation.base import KINKED, Expectation, confirmed, split_product
+from symfisher.core.expectation.base import KINKED, Expectation, closed_by_terms, split_product
 from symfisher.core.expectation.registry import register
 from symfisher.core.note import Note, eq
 
@@ -103,11 +103,8 @@ def bessel_gaussian(engine, g: sp.Expr) -> Expectation | None:
     x = ctx.positive_half_line
     if x is None or g.has(*KINKED) or not ctx.density.has(*BESSEL):
         return None
-    terms = weber_terms(g * ctx.density, x)  # cheap, in-process: no worker for the atoms of other shapes
-    if terms is None:
-        return None
-    value = engine.hard(weber_integral, terms, ctx.sign, seconds=SECONDS)
-    if not confirmed(engine, g, value):
+    value = closed_by_terms(engine, g, x, weber_terms, weber_integral, SECONDS)
+    if value is None:
         return None
     detail = Note.of(KERNEL, ", M = ₁F₁((μ + ν)/2; ν + 1; −c²/(4p)); for I in place of J, +c²/(4p)",
                      rule="bessel-gaussian")

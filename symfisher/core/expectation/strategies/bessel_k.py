@@ -16,7 +16,7 @@ from __future__ import annotations
 
 import sympy as sp
 
-from symfisher.core.expectation.base import KINKED, Expectation, confirmed, split_product
+from symfisher.core.expectation.base import KINKED, Expectation, closed_by_terms, split_product
 from symfisher.core.expectation.registry import register
 from symfisher.core.note import Note, eq
 
@@ -85,11 +85,8 @@ def bessel_k_atom(engine, g: sp.Expr) -> Expectation | None:
     x = ctx.positive_half_line
     if x is None or g.has(*KINKED) or not _reciprocal_in_exponent(ctx.density, x):
         return None
-    terms = gig_terms(g * ctx.density, x)  # cheap, in-process: no worker for the atoms of other shapes
-    if terms is None:
-        return None
-    value = engine.hard(gig_integral, terms, ctx.sign, seconds=SECONDS)
-    if not confirmed(engine, g, value):
+    value = closed_by_terms(engine, g, x, gig_terms, gig_integral, SECONDS)
+    if value is None:
         return None
     detail = Note.of(KERNEL, ", elementary at half-integer s", rule="bessel-k")
     return Expectation(value, ("bessel-k",), detail=detail)
