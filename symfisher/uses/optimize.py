@@ -190,6 +190,9 @@ class IterationResult:
                 f"{self.iterations} iterations, converged={self.converged})")
 
 
+TINY_STEP = 2.0**-30  # a step halved below this fraction is checked for ascent (one more score evaluation)
+
+
 def iterate(rule: UpdateRule, theta0: Sequence[float] | None, data: Any, *, tol: float = 1e-8,
             max_iter: int = 10_000, line_search: bool = True) -> IterationResult:
     """Apply ``rule`` until ‖Δθ‖ ≤ tol·(1 + ‖θ‖), halving steps that leave the domain or lower ℓ.
@@ -224,10 +227,6 @@ def iterate(rule: UpdateRule, theta0: Sequence[float] | None, data: Any, *, tol:
         step = rule.direction(theta, cols, n)
         if not np.all(np.isfinite(step)):
             break
-        small = np.linalg.norm(step) <= tol * (1 + np.linalg.norm(theta))
-        if not small and float(step @ num.score(theta, cols, n)) <= 0:
-            break  # not an ascent direction (Newton where −H is not positive definite): halving it would end in a
-            # step too small to see, taken for convergence (the Rice law's fit had stopped at its start)
         t = 1.0
         new = theta + step
         new_ll = num.loglik(new, cols, n) if num.inside(new) else -np.inf
@@ -244,6 +243,9 @@ def iterate(rule: UpdateRule, theta0: Sequence[float] | None, data: Any, *, tol:
                 new_ll = num.loglik(new, cols, n) if num.inside(new) else -np.inf
             if not acceptable():  # no step along it keeps θ in the domain with ℓ not lower: no convergence either
                 break
+            if t < TINY_STEP and float(step @ num.score(theta, cols, n)) <= 0:
+                break  # not an ascent direction (Newton where −H is not positive definite): halved to a step too
+                # small to see, it had been taken for convergence (the Rice law's fit had stopped at its start)
         done = np.linalg.norm(new - theta) <= tol * (1 + np.linalg.norm(theta))
         theta, ll = new, new_ll
         if done:

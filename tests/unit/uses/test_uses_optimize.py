@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import numpy as np
 import pytest
+import sympy as sp
 from _uses_cache import derived
 from scipy import optimize, stats
 
@@ -68,3 +69,18 @@ def test_errors():
     with pytest.raises(sf.ModelError, match=r"^model gamma-rate: the start \[-1\.0, 1\.0\] is outside the parameter "
                        r"domain$"):
         iterate(fisher_scoring_step(derived("gamma-rate")), [-1.0, 1.0], np.ones(3))
+
+
+def test_a_newton_step_that_descends_is_not_taken_for_convergence():
+    """Plain Newton on the Rice law at (ν, σ) = (1.5, 1): −H has a negative eigenvalue and the step descends; halved
+    60 times it had changed θ by 10⁻¹², within the tolerance, and iterate said "converged" at the start."""
+    x = sp.Symbol("x", positive=True)
+    nu, sigma = sp.symbols("nu sigma", positive=True)
+    d = sf.derive(sf.Model.from_pdf(x / sigma**2 * sp.exp(-(x**2 + nu**2) / (2 * sigma**2))
+                                    * sp.besseli(0, x * nu / sigma**2), x, [nu, sigma], sp.Interval(0, sp.oo),
+                                    name="rice"))
+    rng = np.random.default_rng(1)
+    data = np.hypot(rng.normal(2.0, 0.7, 500), rng.normal(0.0, 0.7, 500))
+    r = iterate(newton_step(d), [1.5, 1.0], data)
+    assert not r.converged and r.iterations == 1
+    np.testing.assert_allclose(r.theta, [1.5, 1.0], rtol=1e-9)
