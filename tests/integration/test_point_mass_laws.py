@@ -148,7 +148,9 @@ def test_zero_inflated_binomial_with_a_symbolic_number_of_trials():
     mass = sp.Piecewise((w + (1 - w) * (1 - q) ** n, sp.Eq(k, 0)), ((1 - w) * binomial, True))
     model = Model.from_pdf(mass, k, [w, q], sp.Range(0, n + 1), domain={w: sp.Interval.open(0, 1),
                                                                          q: sp.Interval.open(0, 1)}, name="zib")
-    d = sf.derive(model)
+    # its residual's zero tests take 0.05 s a cell idle, yet ran out beside the parallel suite (a rerun in the last
+    # local CI-style run); the time limits doubled, the test is about the closed form and the verdict, not speed
+    d = sf.derive(model, config=sf.Config.defaults().merge(simplify_timeout=10.0, try_scale=2.0))
     assert d.equality.status == "proved", d.equality.reason
     zero = w + (1 - w) * (1 - q) ** n
     assert sp.simplify(d.fisher[0, 0] - (1 - (1 - q) ** n) / ((1 - w) * zero)) == 0
