@@ -236,10 +236,11 @@ def matrix_lines(d: Derivation, stage: str) -> list[str]:
             continue
         lines.append(f"  {names[(i, j)]} = {what}: no closed form{at}")
     if stage == "fisher":
-        lines.append("  (the numeric functions, d.lambdify() or symfisher export, evaluate them by quadrature at any θ)")
+        lines.append(QUADRATURE_NOTE)
     return lines
 
 
+QUADRATURE_NOTE = "  (the numeric functions, d.lambdify() or symfisher export, evaluate them by quadrature at any θ)"
 MAX_NAMED = 4  # more open expectations than this: each entry is named instead (I₁₂ = E[s_a s_b]: no closed form)
 
 
@@ -281,7 +282,7 @@ def _lines_with_names(d: Derivation, stage: str, named: dict) -> list[str]:
     if before:
         lines.append(f"  ({', '.join(str(named[one][0]) for one in before)} as above)")
     if stage == "fisher":
-        lines.append("  (the numeric functions, d.lambdify() or symfisher export, evaluate them by quadrature at any θ)")
+        lines.append(QUADRATURE_NOTE)
     return lines
 
 

@@ -253,7 +253,7 @@ class Log1p(sp.Function):
 
 
 class ScaledBesselI(sp.Function):
-    """I_ν(z)·e^{−|z|} for real z; NumPy code ``scipy.special.ive(ν, z)`` (I_ν overflows beyond z ≈ 713)."""
+    """I_ν(z)·e^{−abs z} for real z; NumPy code ``scipy.special.ive(ν, z)`` (I_ν overflows beyond z ≈ 713)."""
 
     nargs = 2
 
@@ -306,7 +306,7 @@ def _exp_ratio(w: sp.Expr, u: sp.Expr) -> sp.Expr | None:
 
 
 def _stable_bessel(e: sp.Expr) -> sp.Expr:
-    """I_ν(z) → ive(ν, z)·e^{|z|} and K_ν(z) → kve(ν, z)·e^{−z} for real z (z > 0 for K), so that the exponentials
+    """I_ν(z) → ive(ν, z)·e^{abs z} and K_ν(z) → kve(ν, z)·e^{−z} for real z (z > 0 for K), so that the exponentials
     merge with the others of a product and cancel in a ratio: the Rice law's score holds I₁(z)/I₀(z), inf/inf = nan
     in floats beyond z ≈ 713, and its density e^{−(x² + ν²)/(2σ²)}·I₀(xν/σ²) becomes e^{−(x − ν)²/(2σ²)}·ive(0, ·)."""
     nu, z = e.args
@@ -364,7 +364,7 @@ def _stable_mul(e: sp.Mul) -> sp.Expr:
 
 
 def _common_exp(e: sp.Add) -> sp.Expr | None:
-    """e^u where every term of ``e`` holds that one exponential (the scaled Bessel functions' e^{|z|}), else None."""
+    """e^u where every term of ``e`` holds that one exponential (the scaled Bessel functions' e^{abs z}), else None."""
     common = None
     for term in e.args:
         exps = [f for f in sp.Mul.make_args(term) if isinstance(f, sp.exp)]
@@ -399,7 +399,7 @@ def stabilize(expr: Any) -> Any:
 
     log(1 + e^u) → :class:`Softplus` (u); (1 + e^u)^-b → :class:`Expit` (−u)^b, so e^u/(1 + e^u) → expit(u),
     1/(1 + e^-u) → expit(u) and e^u/(1 + e^u)² → expit(u)·expit(−u); log expit(u) → −softplus(−u);
-    1 − expit(u) → expit(−u); log(1 + y) → :class:`Log1p` (y); I_ν(z) → :class:`ScaledBesselI` (ν, z)·e^{|z|} and
+    1 − expit(u) → expit(−u); log(1 + y) → :class:`Log1p` (y); I_ν(z) → :class:`ScaledBesselI` (ν, z)·e^{abs z} and
     K_ν(z) → :class:`ScaledBesselK` (ν, z)·e^{−z}, their exponentials merged with the others of a product, and
     log(c·e^u) → log c + u beside them. The value is unchanged.
 

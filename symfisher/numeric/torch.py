@@ -116,7 +116,7 @@ class TorchNumericPrinter(SpecialFunctionPrinting, CheckedPrinter, TorchPrinter)
             return self._call(f"{_S}.modified_bessel_k{abs(int(nu))}", z)
         raise NotSupportedError(f"besselk of order {sp.sstr(nu)} has no PyTorch form (orders 0 and 1 only)")
 
-    def _print_ScaledBesselI(self, expr: sp.Expr) -> str:  # Iₙ(z)e^{−|z|} (the compiler's stable form of Iₙ)
+    def _print_ScaledBesselI(self, expr: sp.Expr) -> str:  # Iₙ(z)e^{−abs z} (the compiler's stable form of Iₙ)
         nu, z = expr.args
         if nu.is_Integer:
             return self._call(f"{HELPERS}.besseli_int_scaled", str(abs(int(nu))), z)
@@ -218,7 +218,7 @@ def _zeta(s: Any, q: Any) -> Any:
 
 def _besseli_int(n: int, z: Any, scaled: bool = False) -> Any:
     """Iₙ(z) for an integer order n ≥ 0 by the recurrence I_{k+1} = I_{k−1} − (2k/z)·I_k from I₀, I₁; ``scaled``:
-    Iₙ(z)e^{−|z|}, the same recurrence from i0e, i1e (it is linear, so the factor carries through)."""
+    Iₙ(z)e^{−abs z}, the same recurrence from i0e, i1e (it is linear, so the factor carries through)."""
     import torch
 
     z = _t(z)
@@ -231,7 +231,7 @@ def _besseli_int(n: int, z: Any, scaled: bool = False) -> Any:
 
 
 def _besseli_int_scaled(n: int, z: Any) -> Any:
-    """Iₙ(z)e^{−|z|} (:func:`_besseli_int` scaled)."""
+    """Iₙ(z)e^{−abs z} (:func:`_besseli_int` scaled)."""
     return _besseli_int(n, z, scaled=True)
 
 
