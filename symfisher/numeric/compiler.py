@@ -204,7 +204,17 @@ def check_names(expr: Any) -> None:
 
 
 # ---------------------------------------------------------------------------------------------- stable functions
-class Softplus(sp.Function):
+class _Stable(sp.Function):
+    """A function the compiler prints as one library call; its value, and so its evalf, is :meth:`elementary`'s."""
+
+    def elementary(self) -> sp.Expr:  # pragma: no cover - every subclass defines it
+        raise NotImplementedError
+
+    def _eval_evalf(self, prec: int) -> sp.Expr:
+        return self.elementary()._eval_evalf(prec)
+
+
+class Softplus(_Stable):
     """softplus(u) = log(1 + e^u); NumPy code ``numpy.logaddexp(0, u)`` (no overflow of e^u)."""
 
     nargs = 1
@@ -216,11 +226,8 @@ class Softplus(sp.Function):
     def fdiff(self, argindex: int = 1) -> sp.Expr:
         return Expit(self.args[0])
 
-    def _eval_evalf(self, prec: int) -> sp.Expr:
-        return self.elementary()._eval_evalf(prec)
 
-
-class Expit(sp.Function):
+class Expit(_Stable):
     """The logistic function expit(u) = 1/(1 + e^-u); NumPy code ``scipy.special.expit(u)``."""
 
     nargs = 1
@@ -232,11 +239,8 @@ class Expit(sp.Function):
     def fdiff(self, argindex: int = 1) -> sp.Expr:
         return Expit(self.args[0]) * Expit(-self.args[0])
 
-    def _eval_evalf(self, prec: int) -> sp.Expr:
-        return self.elementary()._eval_evalf(prec)
 
-
-class Log1p(sp.Function):
+class Log1p(_Stable):
     """log1p(y) = log(1 + y); NumPy code ``numpy.log1p(y)`` (accurate for small y)."""
 
     nargs = 1
@@ -248,11 +252,8 @@ class Log1p(sp.Function):
     def fdiff(self, argindex: int = 1) -> sp.Expr:
         return 1 / (1 + self.args[0])
 
-    def _eval_evalf(self, prec: int) -> sp.Expr:
-        return self.elementary()._eval_evalf(prec)
 
-
-class ScaledBesselI(sp.Function):
+class ScaledBesselI(_Stable):
     """I_ν(z)·e^{−abs z} for real z; NumPy code ``scipy.special.ive(ν, z)`` (I_ν overflows beyond z ≈ 713)."""
 
     nargs = 2
@@ -262,11 +263,8 @@ class ScaledBesselI(sp.Function):
         nu, z = self.args
         return sp.besseli(nu, z) * sp.exp(-sp.Abs(z))
 
-    def _eval_evalf(self, prec: int) -> sp.Expr:
-        return self.elementary()._eval_evalf(prec)
 
-
-class ScaledBesselK(sp.Function):
+class ScaledBesselK(_Stable):
     """K_ν(z)·e^{z} for z > 0; NumPy code ``scipy.special.kve(ν, z)`` (K_ν underflows to 0 beyond z ≈ 705)."""
 
     nargs = 2
@@ -275,9 +273,6 @@ class ScaledBesselK(sp.Function):
         """The same value written with K_ν."""
         nu, z = self.args
         return sp.besselk(nu, z) * sp.exp(z)
-
-    def _eval_evalf(self, prec: int) -> sp.Expr:
-        return self.elementary()._eval_evalf(prec)
 
 
 # ---------------------------------------------------------------------------------------------- stable rewrites

@@ -37,12 +37,12 @@ def weber_terms(integrand: sp.Expr, x: sp.Symbol) -> list[Term] | None:
     (B ``None`` for a term without a Bessel factor), after u = xʰ where the Bessel arguments are c·xʰ; ``None`` for
     another shape, or where no term has a Bessel factor (the Gaussian moments alone are the Euler integrals').
     Cheap: asked before starting a worker."""
-    power = _argument_power(integrand, x)
-    if power is None:
+    h = _argument_power(integrand, x)
+    if h is None:
         return None
-    if power != 1:  # u = x^h: ∫ f(x) dx = ∫ f(u^{1/h}) u^{1/h − 1}/h du, the Bessel argument linear in u
+    if h != 1:  # u = xʰ: ∫ f(x) dx = ∫ f(u^{1/h}) u^{1/h − 1}/h du, the Bessel argument linear in u
         u = sp.Dummy("u", positive=True)
-        integrand, x = integrand.xreplace({x: u ** (1 / power)}) * u ** (1 / power - 1) / power, u
+        integrand, x = integrand.xreplace({x: u ** (1 / h)}) * u ** (1 / h - 1) / h, u
     expanded = sp.expand(sp.powsimp(sp.expand_power_base(integrand, force=True), combine="exp"), power_base=False,
                          log=False)
     terms = []
@@ -81,11 +81,12 @@ def _argument_power(integrand: sp.Expr, x: sp.Symbol) -> sp.Expr | None:
 
 def weber_integral(terms: list[Term], sign) -> sp.Expr | None:
     """Σ ∫₀^∞ C·x^{μ−1}·e^{−px²}·B_ν(cx) dx over the terms; ``None`` unless p > 0 and μ + ν > 0 are proved, and c > 0
-    where ν is not an integer (``sign``: the sign of an expression in θ on the parameter domain, 0 when unknown)."""
+    where ν is not an integer, and not for a negative ν (``sign``: the sign of an expression in θ on the parameter
+    domain, 0 when unknown)."""
     total = sp.Integer(0)
     for coeff, mu, p, kind, nu, c in terms:
-        if sign(p) != 1 or sign(mu + nu) != 1 or not (nu.is_integer or sign(c) == 1):
-            return None
+        if sign(p) != 1 or sign(mu + nu) != 1 or not (nu.is_integer or sign(c) == 1) or nu.is_negative:
+            return None  # (a negative order: Γ(ν + 1) and M's ν + 1 have poles; SymPy writes I₋ₙ as Iₙ anyway)
         if kind is None:  # the Gaussian moment Γ(μ/2)/(2p^{μ/2})
             total += coeff * sp.gamma(mu / 2) / (2 * p ** (mu / 2))
             continue

@@ -77,11 +77,12 @@ def test_other_shapes_are_not_parsed(integrand):
     assert weber_terms(integrand, x) is None
 
 
-def test_it_declines_unproved_signs_and_divergence_at_zero():
+def test_it_declines_unproved_signs_negative_orders_and_divergence_at_zero():
     c = sp.Symbol("c", real=True)
     assert weber_integral(weber_terms(x * sp.exp(-c * x**2) * sp.besseli(0, lam * x), x), _sign) is None
     assert weber_integral(weber_terms(sp.exp(-a * x**2) * sp.besseli(0, lam * x) / x, x), _sign) is None  # μ + ν = 0
     assert weber_integral(weber_terms(x * sp.exp(-a * x**2) * sp.besseli(sp.S.Half, c * x), x), _sign) is None
+    assert weber_integral(weber_terms(x * sp.exp(-a * x**2) * sp.besseli(-sp.S.Half, lam * x), x), _sign) is None
 
 
 def test_the_strategy_on_a_model():
