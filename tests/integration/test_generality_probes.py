@@ -72,7 +72,8 @@ def test_the_type_one_generalized_logistic_law_is_proved():
     z = (xr - mu) / s
     model = sf.Model.from_pdf(a * sp.exp(-z) / (s * (1 + sp.exp(-z)) ** (a + 1)), xr, [mu, s, a], sp.S.Reals,
                               name="generalized-logistic-I")
-    d = sf.derive(model)
+    # ROOMY as the other probes: with the default 4 s an entry, one entry was left open twice beside a test job
+    d = sf.derive(model, config=ROOMY)
     assert d.equality.status == "proved" and d.closed, d.equality.reason
     point = {mu: sp.Rational(-2, 5), s: sp.Rational(3, 2), a: sp.Rational(7, 3)}
     density = sp.lambdify(xr, model.density.subs(point), "mpmath")
