@@ -95,7 +95,7 @@ class JaxNumericPrinter(SpecialFunctionPrinting, CheckedPrinter, JaxPrinter):
     def _print_ScaledBesselI(self, expr: sp.Expr) -> str:  # Iₙ(z)e^{−abs z} (the compiler's stable form of Iₙ)
         nu, z = expr.args
         if nu.is_Integer:
-            return self._call(f"{HELPERS}.besseli_int_scaled", str(abs(int(nu))), z)
+            return self._call(f"{HELPERS}.besseli_int", str(abs(int(nu))), z, "True")
         raise NotSupportedError(f"besseli of order {sp.sstr(nu)} has no JAX form (integer orders only)")
 
     def _print_ScaledBesselK(self, expr: sp.Expr) -> str:  # as K_ν itself: no JAX form
@@ -130,11 +130,6 @@ def _besseli_int(n: int, z: Any, scaled: bool = False) -> Any:
     for k in range(1, n):
         prev, cur = cur, prev - (2.0 * k / z) * cur
     return cur
-
-
-def _besseli_int_scaled(n: int, z: Any) -> Any:
-    """Iₙ(z)e^{−abs z} (:func:`_besseli_int` scaled)."""
-    return _besseli_int(n, z, scaled=True)
 
 
 def _lambertw(x: Any) -> Any:
@@ -203,9 +198,9 @@ def _dirac_delta(x: Any) -> Any:
     return jnp.where(x == 0, jnp.inf, jnp.zeros_like(x))
 
 
-SPECIAL = types.SimpleNamespace(beta=_beta, betaln=_betaln, besseli_int=_besseli_int,
-                                besseli_int_scaled=_besseli_int_scaled, lambertw=_lambertw, heaviside=_heaviside,
-                                dirac_delta=_dirac_delta, upper_gamma=_upper_gamma, unit_hyper=_unit_hyper)
+SPECIAL = types.SimpleNamespace(beta=_beta, betaln=_betaln, besseli_int=_besseli_int, lambertw=_lambertw,
+                                heaviside=_heaviside, dirac_delta=_dirac_delta, upper_gamma=_upper_gamma,
+                                unit_hyper=_unit_hyper)
 
 
 def namespace() -> dict[str, Any]:

@@ -103,29 +103,29 @@ class TorchNumericPrinter(SpecialFunctionPrinting, CheckedPrinter, TorchPrinter)
             return self._call(f"{HELPERS}.expn", str(int(nu)), z)
         raise NotSupportedError(f"expint of order {sp.sstr(nu)} has no PyTorch form (integer orders only)")
 
-    # Bessel
+    # Bessel: Iₙ and K₀, K₁, and their scaled forms Iₙ(z)e^{−abs z}, K_ν(z)e^{z} (the compiler's stable forms)
     def _print_besseli(self, expr: sp.Expr) -> str:
+        return self._bessel_i(expr, scaled=False)
+
+    def _print_ScaledBesselI(self, expr: sp.Expr) -> str:
+        return self._bessel_i(expr, scaled=True)
+
+    def _bessel_i(self, expr: sp.Expr, scaled: bool) -> str:
         nu, z = expr.args
         if nu.is_Integer:
-            return self._call(f"{HELPERS}.besseli_int", str(abs(int(nu))), z)
+            return self._call(f"{HELPERS}.besseli_int", str(abs(int(nu))), z, *(("True",) if scaled else ()))
         raise NotSupportedError(f"besseli of order {sp.sstr(nu)} has no PyTorch form (integer orders only)")
 
     def _print_besselk(self, expr: sp.Expr) -> str:
+        return self._bessel_k(expr, "modified_bessel_k")
+
+    def _print_ScaledBesselK(self, expr: sp.Expr) -> str:
+        return self._bessel_k(expr, "scaled_modified_bessel_k")
+
+    def _bessel_k(self, expr: sp.Expr, name: str) -> str:
         nu, z = expr.args
         if nu in (0, 1, -1):
-            return self._call(f"{_S}.modified_bessel_k{abs(int(nu))}", z)
-        raise NotSupportedError(f"besselk of order {sp.sstr(nu)} has no PyTorch form (orders 0 and 1 only)")
-
-    def _print_ScaledBesselI(self, expr: sp.Expr) -> str:  # Iₙ(z)e^{−abs z} (the compiler's stable form of Iₙ)
-        nu, z = expr.args
-        if nu.is_Integer:
-            return self._call(f"{HELPERS}.besseli_int_scaled", str(abs(int(nu))), z)
-        raise NotSupportedError(f"besseli of order {sp.sstr(nu)} has no PyTorch form (integer orders only)")
-
-    def _print_ScaledBesselK(self, expr: sp.Expr) -> str:  # K_ν(z)e^{z}
-        nu, z = expr.args
-        if nu in (0, 1, -1):
-            return self._call(f"{_S}.scaled_modified_bessel_k{abs(int(nu))}", z)
+            return self._call(f"{_S}.{name}{abs(int(nu))}", z)
         raise NotSupportedError(f"besselk of order {sp.sstr(nu)} has no PyTorch form (orders 0 and 1 only)")
 
     # min/max
@@ -228,11 +228,6 @@ def _besseli_int(n: int, z: Any, scaled: bool = False) -> Any:
     for k in range(1, n):
         prev, cur = cur, prev - (2.0 * k / z) * cur
     return cur
-
-
-def _besseli_int_scaled(n: int, z: Any) -> Any:
-    """Iₙ(z)e^{−abs z} (:func:`_besseli_int` scaled)."""
-    return _besseli_int(n, z, scaled=True)
 
 
 _EULER = 0.57721566490153286061
@@ -350,7 +345,7 @@ def _maximum(a: Any, b: Any) -> Any:
 
 
 SPECIAL = types.SimpleNamespace(polygamma=_polygamma, gamma=_gamma, beta=_beta, betaln=_betaln, zeta=_zeta,
-                                besseli_int=_besseli_int, besseli_int_scaled=_besseli_int_scaled, expn=_expn,
+                                besseli_int=_besseli_int, expn=_expn,
                                 lambertw=_lambertw, heaviside=_heaviside, dirac_delta=_dirac_delta, minimum=_minimum,
                                 maximum=_maximum, upper_gamma=_upper_gamma, unit_hyper=_unit_hyper)
 
