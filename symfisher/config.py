@@ -16,6 +16,10 @@ STRICT_ENV = "SYMFISHER_STRICT"  # "1": strategies' unexpected exceptions are ra
 class Config:
     """Knobs of a derivation.
 
+    ``timeout`` is wall-clock time. The other limits are seconds of work: the steps they bound run in worker
+    processes, whose clocks count the CPU time they use (:func:`symfisher.core.deadline.now`), so a machine shared
+    with other jobs gives the same result, later, up to ``timeout``.
+
     Attributes:
         timeout: Hard wall-clock bound for a whole :func:`symfisher.derive`, in seconds.
         atom_timeout: Hard bound for one fallback integral/sum (run in a worker process).

@@ -34,6 +34,7 @@ from typing import Mapping, Sequence
 import numpy as np
 import sympy as sp
 
+from symfisher.core.deadline import now
 from symfisher.core.evidence import NUMERIC_FAILURES, numeric_expectation_or_nan, safe_lambdify
 from symfisher.core.points import is_discrete_set
 from symfisher.core.quadrature import expect
@@ -53,7 +54,7 @@ def numeric_expectations_many(
     are not one variable on an interval or a box of 2–3 axes, a value that is not a float, symbols the points
     leave free (the caller then takes :func:`~symfisher.core.evidence.numeric_expectations` one by one).
     ``logpdf``: log p written so that it stays finite where p underflows (the engine's checked expansion); used by
-    the box route, else log of ``density``. ``deadline`` (``time.monotonic()``): the box route starts no point that
+    the box route, else log of ``density``. ``deadline`` (``now()``): the box route starts no point that
     would end after it (such points are ``nan``)."""
     if not exprs or not points:
         return None
@@ -147,7 +148,7 @@ def _nested(exprs, density, support, syms, points, logpdf, deadline) -> list[lis
         with warnings.catch_warnings(), np.errstate(all="ignore"):
             warnings.simplefilter("ignore")
             for point in points:
-                start = time.monotonic()
+                start = now()
                 if deadline is not None and start + last > deadline:  # as long as the last point took
                     columns.append(np.full(len(exprs), np.nan))
                     continue
@@ -165,7 +166,7 @@ def _nested(exprs, density, support, syms, points, logpdf, deadline) -> list[lis
                 good = np.isfinite(value) & (error <= NESTED_RTOL * np.maximum(1.0, np.abs(value)))
                 mass_found = good[0] and abs(value[0] - 1.0) <= MASS_TOLERANCE  # else the quadrature missed mass
                 columns.append(np.where(good[1:] & mass_found, value[1:], np.nan))
-                last = max(NESTED_SECONDS, time.monotonic() - start)
+                last = max(NESTED_SECONDS, now() - start)
     except NUMERIC_FAILURES:
         return None
     return [[float(column[k]) for column in columns] for k in range(len(exprs))]

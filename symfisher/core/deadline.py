@@ -12,6 +12,13 @@ returns. Should a C-level loop ignore it, the enclosing worker is still killed a
 A fork and a pickled round trip cost ~50 ms each; the timer costs microseconds.
 ``SYMFISHER_NESTED_FORK=1`` in the environment makes nested limits fork as well.
 
+Limits inside a worker count work, not wall time (:func:`now`): a worker's clock is its caller's clock at the fork
+plus the CPU time the worker has used since, so a step limited to 4 s gets 4 s of computing whether the machine is
+idle or shared with three other jobs, and the same model gives the same verdict on a loaded machine. Its in-process
+limits use the CPU-time interval timer; a worker waiting on its own worker reads that worker's CPU time (Linux
+``/proc``; wall time elsewhere), behind a wall-clock backstop of :data:`WORK_SLACK` times the limit. The caller's
+own limits (``derive(timeout=…)``, the top of every chain of workers) stay wall-clock: nothing outlives them.
+
 :class:`Background` starts a worker at once and reads it later: independent work (simplifying the score while
 the expectations are taken) then runs on a second core, under the same guards.
 
@@ -36,6 +43,7 @@ from __future__ import annotations
 import _thread
 import contextlib
 import gc
+import math
 import multiprocessing as mp
 import os
 import pickle
@@ -61,6 +69,42 @@ START_COSTS = ("fork 11 ms, forkserver 25 ms per worker start (after a one-time 
 _CAN_ALARM = hasattr(signal, "setitimer")
 _IN_WORKER = False
 _REFIRE = 0.05
+#: A worker's limits count its CPU time (see the module docstring); waiting on its own worker it still gives up after
+#: this many times the limit in wall time (a step that sleeps, or a machine loaded more than this many times over).
+WORK_SLACK = 4.0
+_origin = [0.0, 0.0]  # in a worker: [its clock at the start, its CPU time then] (see :func:`now`)
+_TICK = os.sysconf("SC_CLK_TCK") if hasattr(os, "sysconf") and "SC_CLK_TCK" in os.sysconf_names else 100
+
+
+def now() -> float:
+    """The clock of every time limit, in seconds: ``time.monotonic()`` in the caller's process; in a worker, the
+    caller's clock when the worker started plus the CPU time the worker has used since (its work, whatever the
+    machine's load).
+
+    >>> abs(now() - time.monotonic()) < 1e-3
+    True
+    """
+    if not _IN_WORKER:
+        return time.monotonic()
+    return _origin[0] + time.process_time() - _origin[1]
+
+
+def _start_clock(origin: float) -> None:
+    """In a new worker: its clock goes on from ``origin`` (its caller's :func:`now` at the start)."""
+    _origin[:] = [origin, time.process_time()]
+
+
+def _cpu_seconds(pid: int) -> float | None:
+    """The CPU time (user + system) process ``pid`` has used, from ``/proc`` (Linux); None where it cannot be read."""
+    try:
+        with open(f"/proc/{pid}/stat", "rb") as f:
+            fields = f.read().rsplit(b")", 1)[1].split()
+        return (int(fields[11]) + int(fields[12])) / _TICK  # utime, stime: fields 14 and 15 of stat(5)
+    except (OSError, IndexError, ValueError):
+        return None
+
+
+_PROC_CPU = _cpu_seconds(os.getpid()) is not None  # whether a process's CPU time can be read (Linux)
 
 
 class _Alarm(BaseException):
@@ -72,25 +116,26 @@ _shield = [0]  # > 0 while the deadline stack is being changed: the alarm waits
 
 
 def _on_alarm(signum: int, frame: Any) -> None:
-    if not _shield[0] and _deadlines and time.monotonic() >= min(_deadlines):
+    if not _shield[0] and _deadlines and now() >= min(_deadlines):
         raise _Alarm()
 
 
 def _rearm() -> None:
+    """The CPU-time interval timer (a worker's limits count its work: :func:`now`) set for the nearest deadline."""
     if _deadlines:
-        signal.setitimer(signal.ITIMER_REAL, max(1e-3, min(_deadlines) - time.monotonic()), _REFIRE)
+        signal.setitimer(signal.ITIMER_PROF, max(1e-3, min(_deadlines) - now()), _REFIRE)
     else:
-        signal.setitimer(signal.ITIMER_REAL, 0)
+        signal.setitimer(signal.ITIMER_PROF, 0)
 
 
 def _run_in_process(fn: Callable[..., Any], args: tuple, seconds: float) -> Any:
-    """``fn(*args)`` in this process, interrupted by the interval timer at the deadline."""
-    deadline = time.monotonic() + seconds
+    """``fn(*args)`` in this worker, interrupted by the CPU-time interval timer at the deadline."""
+    deadline = now() + seconds
     alarmed, result = False, None
     _shield[0] += 1
     try:
-        if signal.getsignal(signal.SIGALRM) is not _on_alarm:
-            signal.signal(signal.SIGALRM, _on_alarm)
+        if signal.getsignal(signal.SIGPROF) is not _on_alarm:
+            signal.signal(signal.SIGPROF, _on_alarm)
         _deadlines.append(deadline)
         _rearm()
         _shield[0] -= 1
@@ -105,7 +150,7 @@ def _run_in_process(fn: Callable[..., Any], args: tuple, seconds: float) -> Any:
         _rearm()
         _shield[0] -= 1
     if alarmed:
-        if time.monotonic() >= deadline:
+        if now() >= deadline:
             raise BudgetExceeded(f"gave up after {seconds:.3g} s")
         raise _Alarm()  # an enclosing deadline: pass it on
     return result
@@ -113,16 +158,16 @@ def _run_in_process(fn: Callable[..., Any], args: tuple, seconds: float) -> Any:
 
 @dataclass(frozen=True)
 class Budget:
-    """A wall-clock deadline shared by the stages of one derivation."""
+    """A deadline shared by the stages of one derivation (on the clock of :func:`now`)."""
 
     deadline: float
 
     @classmethod
     def of(cls, seconds: float) -> Budget:
-        return cls(time.monotonic() + float(seconds))
+        return cls(now() + float(seconds))
 
     def left(self) -> float:
-        return max(0.0, self.deadline - time.monotonic())
+        return max(0.0, self.deadline - now())
 
     def slice(self, seconds: float) -> float:
         """``min(seconds, time left)``."""
@@ -304,8 +349,9 @@ def _die_with_parent(parent_pid: int, pdeathsig: bool, watch_period: float = _WA
 
 
 def _child(conn: Any, reader: Any, fn: Callable[..., Any], args: tuple, stream: bool, top: bool,
-           parent_pid: int, pdeathsig: bool, watch_period: float = _WATCH_PERIOD) -> None:
+           parent_pid: int, pdeathsig: bool, watch_period: float = _WATCH_PERIOD, origin: float = 0.0) -> None:
     global _IN_WORKER
+    _start_clock(origin)
     reader.close()  # the parent's end: once the parent is gone a write fails (EPIPE) instead of blocking
     if top:  # a process group of its own: the caller kills the whole group (nested workers too)
         try:
@@ -345,7 +391,7 @@ def _start(ctx: Any, child: Any, parent: Any, fn: Callable[..., Any], args: tupl
     server = ctx.get_start_method() != "fork"  # the server's single thread forks: the signal always applies
     pdeathsig = _PDEATHSIG and (server or not stream or threading.current_thread() is threading.main_thread())
     proc = _server_process(ctx)(target=_child, args=(child, parent, fn, args, stream, top, os.getpid(), pdeathsig,
-                                            _WATCH_PERIOD), daemon=False)
+                                            _WATCH_PERIOD, now()), daemon=False)
     with warnings.catch_warnings(), _frozen_heap():
         if _IN_WORKER:  # Python >= 3.12 warns on fork with threads; a worker's is the idle watchdog
             warnings.simplefilter("ignore", DeprecationWarning)
@@ -367,39 +413,89 @@ def _frozen_heap() -> Iterator[None]:
         gc.unfreeze()
 
 
-def _start_worker(fn: Callable[..., Any], args: tuple, stream: bool) -> tuple[Any, Any, bool]:
-    """Start the worker: (process, read end of its pipe, whether it leads a process group of its own)."""
-    ctx = _context(start_method())
-    parent, child = ctx.Pipe(duplex=False)
-    top = not _IN_WORKER
-    proc = _start(ctx, child, parent, fn, args, stream, top)
-    child.close()
-    return proc, parent, top
+@dataclass
+class _Worker:
+    """A running worker as its caller sees it: the process, the read end of its pipe, whether it leads a process
+    group of its own, and its deadline on the worker's own clock (:meth:`clock`) with a wall-clock backstop."""
+
+    proc: Any
+    pipe: Any
+    top: bool
+    deadline: float = math.inf
+    backstop: float = math.inf  # time.monotonic() value
+    origin: float = 0.0  # the caller's now() when the worker started: its clock's start
+    cpu: float = 0.0  # the worker's CPU time as last read
+
+    @classmethod
+    def start(cls, fn: Callable[..., Any], args: tuple, stream: bool, seconds: float) -> _Worker:
+        ctx = _context(start_method())
+        pipe, child = ctx.Pipe(duplex=False)
+        origin = now()
+        worker = cls(_start(ctx, child, pipe, fn, args, stream, not _IN_WORKER), pipe, not _IN_WORKER, origin=origin)
+        child.close()
+        return worker.limited(max(0.0, seconds))
+
+    @staticmethod
+    def _counts_work() -> bool:
+        """Whether its limit counts the worker's CPU time: inside a worker, where ``/proc`` tells it."""
+        return _IN_WORKER and _PROC_CPU
+
+    def clock(self) -> float:
+        """The worker's clock (:func:`now` there) as read from here; the wall clock at the caller's top level."""
+        if not self._counts_work():
+            return time.monotonic()
+        cpu = _cpu_seconds(self.proc.pid)
+        self.cpu = self.cpu if cpu is None else cpu  # gone: its last reading
+        return self.origin + self.cpu
+
+    def limited(self, seconds: float) -> _Worker:
+        """The same worker, given at most ``seconds`` more on its clock (and :data:`WORK_SLACK` times that in wall
+        time where the clock counts work)."""
+        slack = WORK_SLACK if self._counts_work() else 1.0
+        self.deadline = min(self.deadline, self.clock() + seconds)
+        self.backstop = min(self.backstop, time.monotonic() + slack * seconds)
+        return self
+
+    def left(self) -> float:
+        return min(self.deadline - self.clock(), self.backstop - time.monotonic())
+
+    def wait(self) -> bool:
+        """Whether a message came before the deadline. The worker's clock moves at most as fast as the wall clock
+        (one thread), so waiting for what is left never overshoots it."""
+        while True:
+            left = self.left()
+            if left <= 0:
+                return False
+            if self.pipe.poll(max(left, 1.0 / _TICK)):
+                return True
+
+    def stop(self) -> None:
+        """Kill the worker (and, when it leads one, its process group), reap it and close its pipe."""
+        _stop(self.proc, self.pipe, self.top)
 
 
 def _messages(fn: Callable[..., Any], args: tuple, seconds: float, stream: bool,
-              started: tuple[Any, Any, bool, float] | None = None) -> Iterator[tuple[str, Any]]:
+              started: _Worker | None = None) -> Iterator[tuple[str, Any]]:
     """The worker's messages until "done" or "error"; ``started``: a worker already running (see
-    :class:`Background`), with its absolute deadline."""
-    if started is None:
-        proc, parent, top = _start_worker(fn, args, stream)
-        deadline = time.monotonic() + max(0.0, seconds)
-    else:
-        proc, parent, top, deadline = started
+    :class:`Background`), with its deadline. A worker run in turn inside a worker (not beside it) charges its work
+    to the caller's clock, as if the caller had done it."""
+    worker = started or _Worker.start(fn, args, stream, seconds)
+    begun = worker.clock()
     try:
         while True:
-            left = deadline - time.monotonic()
-            if left <= 0 or not parent.poll(left):
+            if not worker.wait():
                 raise BudgetExceeded(f"gave up after {seconds:.3g} s")
             try:
-                kind, payload = pickle.loads(parent.recv_bytes())
+                kind, payload = pickle.loads(worker.pipe.recv_bytes())
             except EOFError:
                 raise BudgetExceeded("the worker process died (out of memory or killed)") from None
             yield kind, payload
             if kind in ("done", "error"):
                 return
     finally:
-        _stop(proc, parent, top)
+        if started is None and _IN_WORKER:
+            _origin[0] += max(0.0, worker.clock() - begun)
+        worker.stop()
 
 
 def _stop(proc: Any, parent: Any, top: bool) -> None:
@@ -420,7 +516,8 @@ def _raise(failure: _Failure) -> None:
 
 
 def run_with_deadline(fn: Callable[..., Any], args: tuple = (), seconds: float = 10.0) -> Any:
-    """``fn(*args)`` under a hard wall-clock limit.
+    """``fn(*args)`` under a hard limit: wall-clock at the caller's top level, the work done inside a worker
+    (:func:`now`).
 
     Raises:
         BudgetExceeded: The call did not finish in ``seconds`` (the worker was killed).
@@ -485,8 +582,7 @@ class Background:
         self._gen_fn, self._args = gen_fn, args
         self._started = None
         if _CAN_FORK and seconds > 0:
-            proc, parent, top = _start_worker(gen_fn, args, True)
-            self._started = (proc, parent, top, time.monotonic() + seconds)
+            self._started = _Worker.start(gen_fn, args, True, seconds)
         self._seconds = seconds
 
     def __iter__(self) -> Iterator[Any]:
@@ -505,16 +601,14 @@ class Background:
         [0, 1, 2]
         """
         if self._started is not None:
-            proc, parent, top, deadline = self._started
-            self._started = (proc, parent, top, min(deadline, time.monotonic() + max(0.0, seconds)))
+            self._started.limited(max(0.0, seconds))
         return self
 
     def close(self) -> None:
         """Kill the worker when nobody read it to the end."""
         if self._started is not None:
-            proc, parent, top, _ = self._started
-            self._started = None
-            _stop(proc, parent, top)
+            started, self._started = self._started, None
+            started.stop()
 
     def __enter__(self) -> Background:
         return self

@@ -17,7 +17,7 @@ import sympy as sp
 
 from symfisher.core import antiderivative as at_the_ends, outer
 from symfisher.core.display import readable_logpdf, readable_score, render
-from symfisher.core.deadline import Background, Budget, run_with_deadline, stream_with_deadline
+from symfisher.core.deadline import Background, Budget, now, run_with_deadline, stream_with_deadline
 from symfisher.core.points import MAX_FINITE_POINTS, finite_points, is_discrete_set, parameter_points, spread_points
 from symfisher.config import Config
 from symfisher.errors import BudgetExceeded, ModelError, NotSupportedError, SymfisherError
@@ -431,7 +431,7 @@ def _regularity_verdict(model, config, fisher, negH, timed_out, score, hessian, 
     normalized = not indicators and not irregular and _sums_to_one(model, config, fisher, negH)
     second_look = 0.0 if normalized else SECOND_LOOK_FACTOR * config.simplify_timeout
     if deadline is not None:
-        second_look = max(0.0, min(second_look, deadline - time.monotonic() - 1.0))
+        second_look = max(0.0, min(second_look, deadline - now() - 1.0))
     verdict = matrices_equal(fisher, negH, points, Note.of(OUTER, " versus ", NEG_HESSIAN),
                              NORMALIZED_SIMPLIFY_SECONDS if normalized else config.simplify_timeout,
                              irregular, tuple(facts), symmetric=True, domains=model.domain_map,
@@ -444,7 +444,7 @@ def _regularity_verdict(model, config, fisher, negH, timed_out, score, hessian, 
     wanted = open_entries and score is not None and not indicators and not irregular and _smooth(model.density)
     allowed = (RESIDUAL_SECONDS + (AT_THE_ENDS_SECONDS if at_the_ends.applies(model) else 0.0)) * config.try_scale
     if deadline is not None:  # never the time the evidence needs: both share the cores
-        spare = deadline - time.monotonic() - 0.5
+        spare = deadline - now() - 0.5
         allowed = min(allowed, spare) if spare >= _evidence_seconds(model) + 1.0 else 0.0
     with Background(_residual_vanishes, (model, config), allowed if wanted and allowed > 0.5 else 0) as residual:
         verdict = _with_evidence(model, verdict, score, hessian, fisher, negH, points, facts)
@@ -658,9 +658,9 @@ def _quadrature_evidence(model: Model, score, hessian, fisher, negH, points, sec
     multinomial law's p₁ + p₂ > 1 is allowed by its parameters' domains); a point where the mass is not 1 there gives
     no values either (``numeric_expectations_many``), nor one that would end after ``seconds``."""
     if len(model.data) == 1:
-        start, candidates = time.monotonic(), points[::2]
+        start, candidates = now(), points[::2]
         found = _evidence_at(model, score, hessian, fisher, negH, candidates[:EVIDENCE_POINTS])
-        left = seconds - 2 * EVIDENCE_MARGIN - (time.monotonic() - start)
+        left = seconds - 2 * EVIDENCE_MARGIN - (now() - start)
         if found is None or len(found) == EVIDENCE_POINTS or left < EVIDENCE_MARGIN:
             return found
         ordinary = [p for p in points[::3] if p not in candidates[:EVIDENCE_POINTS]][:EVIDENCE_POINTS - len(found)]
@@ -669,7 +669,7 @@ def _quadrature_evidence(model: Model, score, hessian, fisher, negH, points, sec
         except BudgetExceeded:
             more = None
         return found + (more or [])
-    deadline = time.monotonic() + seconds - EVIDENCE_MARGIN
+    deadline = now() + seconds - EVIDENCE_MARGIN
     return _evidence_at(model, score, hessian, fisher, negH, _density_points(model, points), deadline)
 
 
@@ -781,7 +781,7 @@ def _bounded_verdict(model: Model, config: Config, fisher, negH, mean, timed_out
     config = config.merge(simplify_timeout=max(0.05, min(config.simplify_timeout, seconds / (entries + 1))))
     try:
         return run_with_deadline(_verdict, (model, config, fisher, negH, mean, timed_out, conditions, score, hessian,
-                                            time.monotonic() + seconds), seconds)
+                                            now() + seconds), seconds)
     except BudgetExceeded:
         return Verdict("inconclusive", Note.of("the time budget ran out while comparing ", OUTER, " with ", NEG_HESSIAN,
                                                f" ({seconds:.3g} s left)"))

@@ -12,7 +12,6 @@ from __future__ import annotations
 
 import cmath
 import math
-import time
 import warnings
 from dataclasses import replace
 from typing import TYPE_CHECKING, Callable, Sequence
@@ -20,7 +19,7 @@ from typing import TYPE_CHECKING, Callable, Sequence
 import numpy as np
 import sympy as sp
 
-from symfisher.core.deadline import Budget, run_with_deadline
+from symfisher.core.deadline import Budget, now, run_with_deadline
 from symfisher.core.points import is_discrete_set, parameter_points
 from symfisher.core.evidence import (NUMERIC_FAILURES, levin_sum, log_density, partial_sum, safe_lambdify, scaled_mass,
                                      total_mass)
@@ -266,14 +265,14 @@ def _validate(model: Model, points: int, seed: int, budget: Budget, declared: bo
         seconds = min(NUMERIC_SECONDS, budget.left() - 0.25)
         if seconds <= 0:
             break
-        start = time.perf_counter()
+        start = now()
         failure = _mass_failure(model, point, seconds)
         if failure is not None:
             verb, mass = failure
             raise ModelError(NOT_NORMALIZED.format(
                 name=model.name, verb=verb, mass=_num(mass),
                 support=_joint.describe(model.data, model.support, model.joint_support), point=_fmt(point)))
-        if len(model.data) > 1 and time.perf_counter() - start >= CUBATURE_SECONDS:
+        if len(model.data) > 1 and now() - start >= CUBATURE_SECONDS:
             break  # the cubature ran out its time at this point (no evidence): at the next it would too
     return ()
 
@@ -507,7 +506,7 @@ def _mass_failure(model: Model, point: dict, seconds: float) -> tuple[str, float
     if model.joint_support is not None:
         return _joint_mass_failure(model, point, seconds)
     args = (model.density, model.support_map, point)
-    start = time.perf_counter()
+    start = now()
     try:  # 1-D quadrature and sums take milliseconds; only cubature over several variables can drag on
         mass = total_mass(*args) if len(model.data) == 1 else run_with_deadline(total_mass, args, seconds)
     except (*NUMERIC_FAILURES, BudgetExceeded):  # numeric failure or time-out is not evidence of a bad model...
@@ -521,7 +520,7 @@ def _mass_failure(model: Model, point: dict, seconds: float) -> tuple[str, float
         if mass is None or any(is_discrete_set(s) for _, s in model.support):
             return None if mass is None else (verb, mass)
         try:  # one cubature over unbounded ranges misses heavy tails: a second one, mapped, must agree
-            other = run_with_deadline(_mapped_mass, args, seconds - (time.perf_counter() - start))
+            other = run_with_deadline(_mapped_mass, args, seconds - (now() - start))
         except (*NUMERIC_FAILURES, BudgetExceeded):
             return None
         return (verb, other) if _agree(other, mass) and not _is_one(other) else None

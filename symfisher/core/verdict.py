@@ -15,7 +15,7 @@ from typing import Literal, Mapping, Sequence
 
 import sympy as sp
 
-from symfisher.core.deadline import Background, run_with_deadline
+from symfisher.core.deadline import Background, now, run_with_deadline
 from symfisher.core.simplify import is_zero, rational_form, signed_symbols, tidy, zero_test
 from symfisher.core.evidence import numeric_value
 from symfisher.core.indicators import non_numbers
@@ -255,11 +255,11 @@ def _simplified_cells(cells: Mapping[tuple[int, int], sp.Expr], seconds: float,
     for ij, expr in cells.items():
         rational = rational_form(expr, seconds)
         yield ij, rational if rational is not None else simplify_within(expr, seconds)
-    end = time.monotonic() + late_seconds
+    end = now() + late_seconds
     for ij, expr in (late or {}).items():
-        if end - time.monotonic() <= 0.05:
+        if end - now() <= 0.05:
             return
-        if is_zero(expr, end - time.monotonic()) is True:
+        if is_zero(expr, end - now()) is True:
             yield ij, sp.Integer(0)
 
 

@@ -13,7 +13,7 @@ from typing import Callable, Iterator
 
 import sympy as sp
 
-from symfisher.core.deadline import Budget, run_with_deadline
+from symfisher.core.deadline import Budget, now, run_with_deadline
 from symfisher.core.points import domain_of, draw
 from symfisher.core.simplify import exp_as_rational
 from symfisher.core.evidence import NUMERIC_FAILURES, numeric_expectation, numeric_value
@@ -107,14 +107,14 @@ class Engine:
         left = self.config.open_timeout - clock.open_spent  # what the entries left open have not yet used
         clock.failing_fast = clock.open_spent > 0 and left <= share  # only once an entry was left open
         seconds = min(self.config.entry_timeout, max(share, left)) if clock.open_spent else self.config.entry_timeout
-        start = time.monotonic()
+        start = now()
         clock.deadline, clock.cap = start + seconds, start + SHARED_WORK_CAP * seconds
         try:
             result = self._expect(f)
         finally:
             clock.deadline, clock.cap = math.inf, math.inf
         if not result.closed:
-            clock.open_spent += time.monotonic() - start
+            clock.open_spent += now() - start
         return result
 
     def _expect(self, f: sp.Expr) -> Expectation:
@@ -289,7 +289,7 @@ class Engine:
         transform that ran out its 4 s had doubled the first entry of the shifted Gompertz law to 10 s."""
         if key not in self.memo:
             clock = self._clock
-            deadline, start = clock.deadline, time.monotonic()
+            deadline, start = clock.deadline, now()
             free = 0.0 if clock.failing_fast else max(0.0, self.config.entry_timeout - clock.shared_spent)
             clock.deadline = min(deadline + free, self._budget.deadline, clock.cap)
             found = False
@@ -297,7 +297,7 @@ class Engine:
                 self.memo[key] = compute()
                 found = self.memo[key] is not None
             finally:
-                spent = time.monotonic() - start if found else 0.0
+                spent = now() - start if found else 0.0
                 clock.shared_spent += spent
                 clock.deadline = min(deadline + min(spent, free), clock.cap)
         return self.memo[key]
@@ -311,7 +311,7 @@ class Engine:
         ``Config.try_scale``."""
         clock = self._clock
         saved, saved_cap = clock.deadline, clock.cap
-        cut = clock.deadline = min(saved, time.monotonic() + seconds * self.config.try_scale)
+        cut = clock.deadline = min(saved, now() + seconds * self.config.try_scale)
         if hard:
             clock.cap = min(saved_cap, cut)
         try:

@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import os
+import signal
 import threading
 import time
 
 import pytest
 
-from symfisher.core.deadline import run_with_deadline, stream_with_deadline
+from symfisher.core.deadline import WORK_SLACK, Background, now, run_with_deadline, stream_with_deadline
 from symfisher.errors import BudgetExceeded
 
 
@@ -123,3 +125,74 @@ def test_every_function_handed_to_a_worker_can_be_imported_by_name():
                            for a in call.args for n in ast.walk(a)):
                         found.append(f"{path.name}:{call.lineno}")
     assert not found, found
+
+
+# ---- limits inside a worker count its work, not the wall clock (a loaded machine gives the same results)
+needs_proc = pytest.mark.skipif(not (hasattr(os, "sched_setaffinity") and os.path.exists(f"/proc/{os.getpid()}/stat")),
+                                reason="CPU affinity and /proc (Linux)")
+
+
+def _burn(seconds: float) -> str:
+    """``seconds`` of CPU time."""
+    start = time.process_time()
+    while time.process_time() - start < seconds:
+        pass
+    return "done"
+
+
+def _burn_stream(seconds: float):
+    yield _burn(seconds)
+
+
+def _on_a_shared_core(fn, *args) -> tuple[object, float]:
+    """``fn(*args)`` (its result or "budget") and its wall time, in this worker pinned to one core beside three
+    processes that spin there: the worker gets about a quarter of the core."""
+    core = min(os.sched_getaffinity(0))
+    os.sched_setaffinity(0, {core})
+    hogs = []
+    for _ in range(3):
+        pid = os.fork()
+        if pid == 0:  # pragma: no cover - the hog
+            while True:
+                pass
+        hogs.append(pid)
+    try:
+        start = time.monotonic()
+        try:
+            return fn(*args), time.monotonic() - start
+        except BudgetExceeded:
+            return "budget", time.monotonic() - start
+    finally:
+        for pid in hogs:
+            os.kill(pid, signal.SIGKILL)
+            os.waitpid(pid, 0)
+
+
+def _in_the_background(seconds: float, limit: float) -> list:
+    with Background(_burn_stream, (seconds,), limit) as items:
+        return list(items)
+
+
+@needs_proc
+def test_a_nested_limit_counts_the_work_done_not_the_time_the_machine_was_shared():
+    result, wall = run_with_deadline(_on_a_shared_core, (run_with_deadline, _burn, (0.4,), 1.0), 60)
+    assert result == "done" and wall > 1.0  # 0.4 s of work took longer than the 1 s limit on the wall clock
+
+
+@needs_proc
+def test_a_nested_limit_still_stops_work_that_runs_past_it_on_a_shared_core():
+    result, wall = run_with_deadline(_on_a_shared_core, (run_with_deadline, _burn, (30.0,), 0.4), 60)
+    assert result == "budget" and 0.4 <= wall < 0.4 * WORK_SLACK + 2.0
+
+
+@needs_proc
+def test_a_worker_started_by_a_worker_is_given_its_time_in_work():
+    result, wall = run_with_deadline(_on_a_shared_core, (_in_the_background, 0.4, 1.0), 60)
+    assert result == ["done"] and wall > 1.0
+    result, wall = run_with_deadline(_on_a_shared_core, (_in_the_background, 30.0, 0.4), 60)
+    assert result == [] and wall < 0.4 * WORK_SLACK + 2.0
+
+
+def test_the_clock_of_a_worker_goes_on_from_its_callers():
+    assert run_with_deadline(now, (), 10) - time.monotonic() < 1.0
+    assert abs(run_with_deadline(now, (), 10) - now()) < 1.0
