@@ -109,6 +109,24 @@ def test_a_bounded_interval_is_the_difference_of_two_tails(integrand, lo, hi):
     assert float(value) == pytest.approx(_quad(integrand, lo, hi), rel=1e-12)
 
 
+@pytest.mark.parametrize("power", [0, 1, 3])
+def test_a_linear_exponent_on_a_bounded_interval_is_integrated_by_parts(power):
+    """∫₀¹ uᵏ e^{(μ − 1)u} du for μ < 1 (the truncated Laplace law's pieces): e^{bu}·Σ (−1)^j (uᵏ)⁽ʲ⁾/b^{j+1} at the ends,
+    as SymPy integrates it, with no error function."""
+    u, m = sp.Symbol("u", positive=True), sp.Symbol("m", real=True)
+    integrand = (m + 1) * u**power * sp.exp((m - 1) * u)
+    value = interval_integral(integrand, u, sp.S.Zero, sp.S.One, lambda e: -1 if sp.simplify(e - (m - 1)) == 0 else 0)
+    assert value is not None and not value.has(sp.erf, sp.Integral)
+    assert sp.simplify(value - sp.integrate(integrand, (u, 0, 1), conds="none")) == 0
+    assert float(value.subs(m, sp.Rational(3, 10))) == pytest.approx(
+        float(mpmath.quad(lambda v: 1.3 * v**power * mpmath.exp(-0.7 * v), [0, 1])), rel=1e-13)
+
+
+def test_a_linear_exponent_of_unknown_sign_is_declined():
+    u, b = sp.Symbol("u", positive=True), sp.Symbol("b", real=True)
+    assert interval_integral(u * sp.exp(b * u), u, sp.S.Zero, sp.S.One, lambda e: 0) is None
+
+
 def test_a_bounded_interval_declines_a_pole_inside():
     assert interval_integral(sp.exp(-t**2) / (t - 1), t, sp.S.Zero, sp.S(2), _sign) is None
 
