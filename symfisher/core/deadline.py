@@ -311,7 +311,7 @@ def _orphaned(parent_pid: int) -> None:
 
 def _watch(parent_pid: int, period: float) -> None:
     """Watchdog thread: poll ``getppid()``; a new parent (init or a subreaper) means ours died."""
-    if hasattr(signal, "pthread_sigmask"):  # signals (the SIGALRM of nested limits) go to the main thread
+    if hasattr(signal, "pthread_sigmask"):  # signals (the SIGPROF of nested limits) go to the main thread
         signal.pthread_sigmask(signal.SIG_BLOCK, signal.valid_signals())
     while os.getppid() == parent_pid:
         time.sleep(period)
