@@ -27,7 +27,6 @@ from __future__ import annotations
 
 import functools
 import math
-import time
 import warnings
 from typing import Mapping, Sequence
 

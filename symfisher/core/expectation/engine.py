@@ -6,7 +6,6 @@ import contextlib
 import math
 import os
 import random
-import time
 import traceback
 from dataclasses import dataclass
 from typing import Callable, Iterator
