@@ -3,6 +3,7 @@ the catalog (literature, soundness, numeric, backends, uses) shares them."""
 
 from __future__ import annotations
 
+import os
 from functools import lru_cache
 
 import symfisher.catalog as derivations
@@ -19,4 +20,8 @@ def derive(model: sf.Model) -> sf.Derivation:
 
 @lru_cache(maxsize=None)
 def derived(name: str) -> sf.Derivation:
-    return derive(derivations.get(name).model())
+    """The family's derivation, from the run's shared cache when another test process derived it already."""
+    shared = os.environ.get("SYMFISHER_TEST_SHARED_CACHE")
+    if not shared:
+        return derive(derivations.get(name).model())
+    return sf.cache.derive_cached(derivations.get(name).model(), timeout=180.0, config=CONFIG, cache=shared)
