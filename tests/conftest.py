@@ -31,13 +31,14 @@ if "SYMFISHER_TEST_SHARED_CACHE" not in os.environ:
     atexit.register(shutil.rmtree, os.environ["SYMFISHER_TEST_SHARED_CACHE"], True)
 
 
-#: Tests that run alone, after the parallel part of CI (``-m serial`` in ``.ci/run``): each decides what a
-#: time-limited route of the engine finishes, with the second core to itself (derive simplifies and tries the
-#: residual route there). Beside the other half of a parallel run they failed on the routes' time, not their results:
-#: the generality probes (7 of 19 in one run), the fuzzing that bounds derive's lateness, the negative multinomial's
-#: box quadrature (two 3.6 s sums over N^3), the Birnbaum–Saunders law's I_ββ (3 s of its 4 s entry time alone; the
-#: test gives it 8 s, as it was once left open here, alone), sympy.stats' Benini law (11 s alone; beside the other
-#: half, 38 s and entries left open, twice in a row), and two limits that take 1 of their 2 s alone.
+#: Tests that run after the parallel part of CI, two at a time among themselves (``-m serial`` in ``.ci/run``): each
+#: decides what a time-limited route of the engine finishes, and beside the other half of a parallel run (a derive
+#: there has no second core for its simplification and residual route) they took longer than by themselves (dealt
+#: into the halves: 1486 s for the first part, against about 1250 s + 297 s). The engine's limits count work (a
+#: worker's CPU time), so they give the same results two at a time; before they did, 7 of 19 generality probes failed
+#: on time beside the other half. Here: the generality probes, the fuzzing that bounds derive's lateness, the negative
+#: multinomial's box quadrature (two 3.6 s sums over N^3), the Birnbaum–Saunders law's I_ββ (3 s of its 4 s entry time
+#: alone), sympy.stats' Benini law (11 s alone), and two limits that take 1 of their 2 s alone.
 ALONE = ("tests/integration/test_generality_probes.py::", "tests/integration/test_hypothesis.py::",
          "tests/integration/test_sympy_stats.py::test_open_joint_laws_get_numeric_evidence",
          "tests/integration/test_sympy_stats.py::test_closed_forms_match_quadrature_and_the_verdict_matches_the_numbers"
@@ -60,7 +61,7 @@ def pytest_collection_modifyitems(items):
     by side, each in the serial order: the integration tests on one worker (and :data:`WITH_THE_INTEGRATION_TESTS`
     after them), the unit tests and doctests on the other. Not a free mix: a test that initializes JAX (the numeric
     backends' tests) makes every later worker in its process start from a fork server, and the core's tests after it
-    would start cold. Then the tests in :data:`ALONE` run by themselves (``-m serial``). A plain ``pytest`` runs
+    would start cold. Then the tests in :data:`ALONE` run among themselves (``-m serial``). A plain ``pytest`` runs
     everything in one process, as before."""
     for item in items:
         if item.nodeid.startswith(ALONE):
