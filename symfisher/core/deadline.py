@@ -385,13 +385,14 @@ def _child(conn: Any, reader: Any, fn: Callable[..., Any], args: tuple, stream: 
             os._exit(0)
 
 
-def _start(ctx: Any, child: Any, parent: Any, fn: Callable[..., Any], args: tuple, stream: bool, top: bool) -> Any:
+def _start(ctx: Any, child: Any, parent: Any, fn: Callable[..., Any], args: tuple, stream: bool, top: bool,
+           origin: float) -> Any:
     """Fork the worker. The parent-death signal is tied to the forking thread, so a stream forked off
     the main thread (its generator may be resumed from another thread) relies on the watchdog."""
     server = ctx.get_start_method() != "fork"  # the server's single thread forks: the signal always applies
     pdeathsig = _PDEATHSIG and (server or not stream or threading.current_thread() is threading.main_thread())
     proc = _server_process(ctx)(target=_child, args=(child, parent, fn, args, stream, top, os.getpid(), pdeathsig,
-                                            _WATCH_PERIOD, now()), daemon=False)
+                                            _WATCH_PERIOD, origin), daemon=False)
     with warnings.catch_warnings(), _frozen_heap():
         if _IN_WORKER:  # Python >= 3.12 warns on fork with threads; a worker's is the idle watchdog
             warnings.simplefilter("ignore", DeprecationWarning)
@@ -430,8 +431,9 @@ class _Worker:
     def start(cls, fn: Callable[..., Any], args: tuple, stream: bool, seconds: float) -> _Worker:
         ctx = _context(start_method())
         pipe, child = ctx.Pipe(duplex=False)
-        origin = now()
-        worker = cls(_start(ctx, child, pipe, fn, args, stream, not _IN_WORKER), pipe, not _IN_WORKER, origin=origin)
+        origin = now()  # the worker's clock starts here
+        proc = _start(ctx, child, pipe, fn, args, stream, not _IN_WORKER, origin)
+        worker = cls(proc, pipe, not _IN_WORKER, origin=origin)
         child.close()
         return worker.limited(max(0.0, seconds))
 
