@@ -14,14 +14,12 @@ import symfisher as sf
 CONFIG = sf.Config.defaults().merge(atom_timeout=20.0, simplify_timeout=15.0)
 
 
-def derive(model: sf.Model) -> sf.Derivation:
-    return sf.derive(model, timeout=180.0, config=CONFIG)
+def derive(model: sf.Model, cache: bool | str = False) -> sf.Derivation:
+    """``symfisher.derive`` under :data:`CONFIG`; ``cache``: a folder to answer from and store in (False: none)."""
+    return sf.cache.derive_cached(model, timeout=180.0, config=CONFIG, cache=cache)
 
 
 @lru_cache(maxsize=None)
 def derived(name: str) -> sf.Derivation:
     """The family's derivation, from the run's shared cache when another test process derived it already."""
-    shared = os.environ.get("SYMFISHER_TEST_SHARED_CACHE")
-    if not shared:
-        return derive(derivations.get(name).model())
-    return sf.cache.derive_cached(derivations.get(name).model(), timeout=180.0, config=CONFIG, cache=shared)
+    return derive(derivations.get(name).model(), os.environ.get("SYMFISHER_TEST_SHARED_CACHE") or False)
