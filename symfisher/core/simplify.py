@@ -266,6 +266,8 @@ def _forms(expr: sp.Expr, zero_test: bool = False) -> list[sp.Expr]:
 
 
 def _shortest(expr: sp.Expr) -> sp.Expr:
+    if more_nodes_than(expr, LARGE_NODES) and not numerically_nonzero(expr) and zero_as_rational_function(expr):
+        return sp.S.Zero  # a long sum that cancels: ring arithmetic over the common denominator, not simplify
     try:
         forms = _forms(expr)
     except (RuntimeError, StopIteration, RecursionError, TypeError, ValueError, AttributeError, NotImplementedError):
