@@ -32,13 +32,13 @@ if "SYMFISHER_TEST_SHARED_CACHE" not in os.environ:
 
 
 #: Tests that run after the parallel part of CI, two at a time among themselves (``-m serial`` in ``.ci/run``): each
-#: decides what a time-limited route of the engine finishes, and beside the other half of a parallel run (a derive
-#: there has no second core for its simplification and residual route) they took longer than by themselves (dealt
-#: into the halves: 1486 s for the first part, against about 1250 s + 297 s). The engine's limits count work (a
+#: decides what a time-limited route of the engine finishes, and beside the other process of the parallel part (a
+#: derive there has no second core for its simplification and residual route) they took longer than by themselves
+#: (dealt into it: 1486 s for the first part, against about 1250 s + 297 s). The engine's limits count work (a
 #: worker's CPU time), so they give the same results two at a time; before they did, 7 of 19 generality probes failed
-#: on time beside the other half. Here: the generality probes, the fuzzing that bounds derive's lateness, the negative
-#: multinomial's box quadrature (two 3.6 s sums over N^3), the Birnbaum–Saunders law's I_ββ (3 s of its 4 s entry time
-#: alone), sympy.stats' Benini law (11 s alone), and two limits that take 1 of their 2 s alone.
+#: on time beside the other process. Here: the generality probes, the fuzzing that bounds derive's lateness, the
+#: negative multinomial's box quadrature (two 3.6 s sums over N^3), the Birnbaum–Saunders law's I_ββ (3 s of its 4 s
+#: entry time alone), sympy.stats' Benini law (11 s alone), and two limits that take 1 of their 2 s alone.
 ALONE = ("tests/integration/test_generality_probes.py::", "tests/integration/test_hypothesis.py::",
          "tests/integration/test_sympy_stats.py::test_open_joint_laws_get_numeric_evidence",
          "tests/integration/test_sympy_stats.py::test_closed_forms_match_quadrature_and_the_verdict_matches_the_numbers"
@@ -49,22 +49,24 @@ ALONE = ("tests/integration/test_generality_probes.py::", "tests/integration/tes
          "tests/unit/core/expectation/test_strategy_dirac.py::test_a_root_inside_a_bounded_support")
 
 
-#: Unit test files that run in the integration half, after the integration tests, so that the halves take about as
-#: long: in one process the integration tests took 748 s, the unit tests and doctests 882 s, the soundness files 66 s;
-#: in a parallel run on 2026-12-07 the halves' tests took 1090 s and 1230 s, the open entries' tests 73 s of the latter.
-WITH_THE_INTEGRATION_TESTS = ("tests/unit/core/test_soundness.py::", "tests/unit/core/test_soundness_attacks.py::",
-                              "tests/unit/core/test_open_entries.py::")
+#: Test files that run numeric code through JAX or PyTorch. Once JAX has started in a process, each later derivation
+#: worker of that process starts from a fork server (symfisher.core.deadline.start_method), cold: these files come
+#: last in the collection, so that a process of a parallel run that takes one takes nothing else after it.
+STARTS_JAX = ("tests/unit/numeric/", "tests/unit/export/test_export_code.py")
 
 
+@pytest.hookimpl(tryfirst=True)  # before pytest-xdist's own, which reads the groups (its plugin is registered later)
 def pytest_collection_modifyitems(items):
-    """CI's parallel part (pytest-xdist ``-n 2 --dist loadgroup -m "not serial"``, ``.ci/run``) runs two halves side
-    by side, each in the serial order: the integration tests on one worker (and :data:`WITH_THE_INTEGRATION_TESTS`
-    after them), the unit tests and doctests on the other. Not a free mix: a test that initializes JAX (the numeric
-    backends' tests) makes every later worker in its process start from a fork server, and the core's tests after it
-    would start cold. Then the tests in :data:`ALONE` run among themselves (``-m serial``). A plain ``pytest`` runs
-    everything in one process, as before."""
+    """CI's parallel part (pytest-xdist ``-n 2 --dist loadgroup --no-loadscope-reorder -m "not serial"``,
+    ``.ci/run``) hands out whole test files, in the collection's order, to whichever of its two processes is free
+    (a file's tests stay in one process, in order, with its module's caches). The order: the integration tests (the
+    longest files) first, then the unit tests and doctests, then :data:`STARTS_JAX`. In two fixed halves instead
+    (the integration tests on one core, the rest on the other), one half finished 80-160 s after the other. Then the
+    tests in :data:`ALONE` run among themselves (``-m serial``). A plain ``pytest`` runs everything in one process,
+    in the same order."""
     for item in items:
         if item.nodeid.startswith(ALONE):
             item.add_marker(pytest.mark.serial)
-        half = "integration" if item.nodeid.startswith(("tests/integration/", *WITH_THE_INTEGRATION_TESTS)) else "unit"
-        item.add_marker(pytest.mark.xdist_group(half))
+        item.add_marker(pytest.mark.xdist_group(item.nodeid.split("::")[0]))
+    items.sort(key=lambda item: (item.nodeid.startswith(STARTS_JAX),
+                                 not item.nodeid.startswith("tests/integration/")))
