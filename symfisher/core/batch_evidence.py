@@ -161,7 +161,7 @@ def _nested(exprs, density, support, syms, points, logpdf, deadline) -> list[lis
                                      for v in f(*xs, *theta)], axis=-1)
 
                 value, error = expect(fn, lambda *xs, theta=theta: log_p(*xs, *theta), axes,
-                                      seconds=NESTED_SECONDS)
+                                      seconds=NESTED_SECONDS, clock=now)
                 good = np.isfinite(value) & (error <= NESTED_RTOL * np.maximum(1.0, np.abs(value)))
                 mass_found = good[0] and abs(value[0] - 1.0) <= MASS_TOLERANCE  # else the quadrature missed mass
                 columns.append(np.where(good[1:] & mass_found, value[1:], np.nan))

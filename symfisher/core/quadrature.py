@@ -103,8 +103,9 @@ def gauss_kronrod_error(f, a, b, rtol=1e-11, initial=32, max_rounds=60, max_inte
     ``f`` maps an array of x (shape (N,)) to an array (N, m). An interval is accepted when its
     Kronrod–Gauss difference is below rtol·max|total|·(its share of [a, b]) or at round-off level; it stops
     when the error left in the open intervals is below rtol·max|total|/10, or at ``deadline`` (a
-    ``time.monotonic()`` value: the open intervals are then taken as they are, their errors counted). An interval
-    whose error is negligible in total (NEGLIGIBLE) is accepted whatever its width. Only the components where
+    ``time.monotonic()`` value, or one on another clock from :func:`expect`: the open intervals are then taken as
+    they are, their errors counted). An interval whose error is negligible in total (NEGLIGIBLE) is accepted whatever
+    its width. Only the components where
     ``check`` (a boolean mask of length m) is true steer the refinement; the others are integrated along.
     The error estimate of a component is the Kronrod–Gauss difference K − G in absolute value, summed over the
     intervals, and at least 50·ε·∫|f| on each. Where refinement is stuck at singular points (:func:`_stuck`), they
@@ -149,8 +150,17 @@ def gauss_kronrod_error(f, a, b, rtol=1e-11, initial=32, max_rounds=60, max_inte
 
 
 def _late(deadline):
-    """Whether the ``time.monotonic()`` value ``deadline`` (None: none) has passed."""
-    return deadline is not None and time.monotonic() > deadline
+    """Whether ``deadline`` (None: none) has passed: a ``time.monotonic()`` value, or a :class:`_Due` on its clock."""
+    return deadline is not None and getattr(deadline, "clock", time.monotonic)() > deadline
+
+
+class _Due(float):
+    """A deadline read on ``clock`` rather than ``time.monotonic`` (:func:`expect`'s ``clock``)."""
+
+    def __new__(cls, value, clock):
+        due = super().__new__(cls, value)
+        due.clock = clock
+        return due
 
 
 def _kronrod(f, lo, hi):
@@ -402,7 +412,7 @@ def _weighted(p, f):
         return numpy.where(lost, 0.0, out)
 
 
-def expect(fn, logpdf, axes, rtol=None, indicator=None, seconds=EXPECT_SECONDS):
+def expect(fn, logpdf, axes, rtol=None, indicator=None, seconds=EXPECT_SECONDS, clock=time.monotonic):
     """E[fn(X)] and its absolute error estimate, for X on a box of ``len(axes)`` coordinates (1 to 3).
 
     ``axes`` holds one ``(lo, hi, discrete, values)`` per coordinate: the range, whether it is summed, and its
@@ -411,7 +421,9 @@ def expect(fn, logpdf, axes, rtol=None, indicator=None, seconds=EXPECT_SECONDS):
     (a ConditionSet). Terms where p(x) = 0 count as 0 (so 0·inf at the edge of the support is not nan).
     The axes are nested, the first outermost; each inner axis is integrated for all nodes of the outer ones
     at once; ``rtol`` (default 1e-11, 1e-8 for three axes) is the relative tolerance of each quadrature.
-    Within ``seconds`` (None: no limit): a quadrature still refining at half of them stops (the intervals still open
+    Within ``seconds`` on ``clock`` (None: no limit; symfisher's verdict passes its work clock,
+    :func:`symfisher.core.deadline.now`, so that a loaded machine does not cut its evidence short): a quadrature still
+    refining at half of them stops (the intervals still open
     are taken as they are, their errors counted) and the whole is done again at rtol FALLBACK_RTOL with the rest of
     the time; per component, the result with the smaller error estimate is returned, its error at least the distance
     between the two results. Where the integrand's own round-off keeps the error above a tight rtol (x_K = c − Σ x_i
@@ -432,14 +444,15 @@ def expect(fn, logpdf, axes, rtol=None, indicator=None, seconds=EXPECT_SECONDS):
     rtol = DEFAULT_RTOL.get(d, 1e-8) if rtol is None else rtol
     centers = _centers(logpdf, axes)  # shared by both tries
     if indicator is None and d == 2 and all(a[3] is None and tuple(a[:3]) == WHOLE_LINE[:3] for a in axes):
-        return expect(*_in_polar(fn, logpdf, [c for c, _ in centers]), rtol=rtol, seconds=seconds)
+        return expect(*_in_polar(fn, logpdf, [c for c, _ in centers]), rtol=rtol, seconds=seconds, clock=clock)
     if seconds is None:
         return _expect_until(fn, logpdf, axes, centers, rtol, indicator, None)
-    start = time.monotonic()
-    value, error = _expect_until(fn, logpdf, axes, centers, rtol, indicator, start + seconds / 2)
-    if not _late(start + seconds / 2) or rtol >= FALLBACK_RTOL:
+    start = clock()
+    half, end = _Due(start + seconds / 2, clock), _Due(start + seconds, clock)
+    value, error = _expect_until(fn, logpdf, axes, centers, rtol, indicator, half)
+    if not _late(half) or rtol >= FALLBACK_RTOL:
         return value, error
-    loose, loose_error = _expect_until(fn, logpdf, axes, centers, FALLBACK_RTOL, indicator, start + seconds)
+    loose, loose_error = _expect_until(fn, logpdf, axes, centers, FALLBACK_RTOL, indicator, end)
     better = ~(error <= loose_error)  # NaN errors lose
     with numpy.errstate(invalid="ignore"):  # two estimates of one integral: neither is closer than they are apart
         apart = numpy.where(numpy.isfinite(value) & numpy.isfinite(loose), numpy.abs(value - loose), 0.0)

@@ -101,7 +101,7 @@ _RUNTIME_NAMES = ("series_sum", "SERIES_BLOCK", "SERIES_MAX_TERMS", "SERIES_RTOL
                   "SINGULAR_INTERVALS", "CHAIN_ROUNDS", "CHAIN_NOISE", "_kronrod", "_steady", "_stuck", "_chains",
                   "_combined", "_diverged", "_converged_overflow", "_sum_integers", "_axis", "_centers", "expect",
                   "expect_points",
-                  "_stick_breaking", "_CHUNK", "NEGLIGIBLE", "EXPECT_SECONDS", "FALLBACK_RTOL", "_late",
+                  "_stick_breaking", "_CHUNK", "NEGLIGIBLE", "EXPECT_SECONDS", "FALLBACK_RTOL", "_late", "_Due",
                   "_expect_until", "NESTED_OUTER", "CHAIN_WIDE", "_rule", "_chunked", "_segment_sum",
                   "gauss_kronrod_batch", "_sum_integers_batch", "mode_scale_batch", "expect_1d_batch", "_batch_part",
                   "zeta_derivative", "_EULER_MACLAURIN", "WHOLE_LINE", "_in_polar", "unit_hyper", "upper_gamma",
