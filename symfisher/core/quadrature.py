@@ -105,8 +105,8 @@ def gauss_kronrod_error(f, a, b, rtol=1e-11, initial=32, max_rounds=60, max_inte
     when the error left in the open intervals is below rtol·max|total|/10, or at ``deadline`` (a
     ``time.monotonic()`` value, or one on another clock from :func:`expect`: the open intervals are then taken as
     they are, their errors counted). An interval whose error is negligible in total (NEGLIGIBLE) is accepted whatever
-    its width. Only the components where
-    ``check`` (a boolean mask of length m) is true steer the refinement; the others are integrated along.
+    its width. Only the components where ``check`` (a boolean mask of length m) is true steer the refinement; the
+    others are integrated along.
     The error estimate of a component is the Kronrod–Gauss difference K − G in absolute value, summed over the
     intervals, and at least 50·ε·∫|f| on each. Where refinement is stuck at singular points (:func:`_stuck`), they
     are followed to the end (:func:`_chains`): a component that diverges there (∫_0 dx/x) is ±inf, its error inf.
@@ -423,11 +423,11 @@ def expect(fn, logpdf, axes, rtol=None, indicator=None, seconds=EXPECT_SECONDS, 
     at once; ``rtol`` (default 1e-11, 1e-8 for three axes) is the relative tolerance of each quadrature.
     Within ``seconds`` on ``clock`` (None: no limit; symfisher's verdict passes its work clock,
     :func:`symfisher.core.deadline.now`, so that a loaded machine does not cut its evidence short): a quadrature still
-    refining at half of them stops (the intervals still open
-    are taken as they are, their errors counted) and the whole is done again at rtol FALLBACK_RTOL with the rest of
-    the time; per component, the result with the smaller error estimate is returned, its error at least the distance
-    between the two results. Where the integrand's own round-off keeps the error above a tight rtol (x_K = c − Σ x_i
-    at a face of a simplex), refinement would otherwise chase it for ever, and the rule's estimate cannot see it:
+    refining at half of them stops (the intervals still open are taken as they are, their errors counted) and the
+    whole is done again at rtol FALLBACK_RTOL with the rest of the time; per component, the result with the smaller
+    error estimate is returned, its error at least the distance between the two results. Where the integrand's own
+    round-off keeps the error above a tight rtol (x_K = c − Σ x_i at a face of a simplex), refinement would otherwise
+    chase it for ever, and the rule's estimate cannot see it:
     Dirichlet(0.7, 1.3, 0.6) is 4.5e-7 off, its own estimate 7.8e-8, the distance 9.6e-4.
     A component that diverges (on any axis: :func:`_chains`) is ±inf (NaN where inner integrals diverged to
     both signs), with error inf. The whole plane (two axes on ℝ, no indicator) is integrated in polar coordinates

@@ -534,7 +534,6 @@ def test_nested_sums_of_a_heavy_tail_keep_the_time_budget_with_their_tail_in_the
     assert np.all(np.abs(value - exact) <= error) and np.all(error < 1e-3)
 
 
-
 def test_the_budget_is_read_on_the_clock_given():
     """The verdict's box evidence passes its work clock (symfisher.core.deadline.now), which in a worker on a loaded
     machine runs slower than the wall. Here a clock ten times as fast as the wall: the heavy tail's sums (above) with
@@ -552,6 +551,7 @@ def test_the_budget_is_read_on_the_clock_given():
                                      seconds=10.0, clock=lambda: 10 * time.monotonic())
     assert time.monotonic() - start < 3.0
     assert abs(value[0] - 1.0) <= error[0] < 1e-3
+
 
 def test_terms_below_the_smallest_float_with_an_overflowed_factor_count_zero():
     """p·f is 0 where p = 0, and where p is subnormal while f overflowed in its own arithmetic (1/I_x(z)); a
