@@ -1,5 +1,7 @@
 """The "Numeric implementation" appendix: the Fisher entries compiled with ``sympy.lambdify`` and read
-back as math by latexify-py, so the generated code can be checked against the derivation.
+back as math by latexify-py, so the generated code can be checked against the derivation. latexify-py prints a
+SciPy special function by its name, ``iv(1, κ)``; :func:`special_functions_as_math` writes I₁(κ), as the derivation
+does.
 """
 
 from __future__ import annotations
@@ -15,7 +17,7 @@ from symfisher.export.latex.text import latex_name
 if TYPE_CHECKING:  # pragma: no cover
     from symfisher.core.derivation import Derivation
 
-__all__ = ["numeric_functions", "numeric_latex", "numeric_args", "appendix_blocks"]
+__all__ = ["numeric_functions", "numeric_latex", "numeric_args", "appendix_blocks", "special_functions_as_math"]
 
 
 def numeric_args(d: Derivation, expr: sp.Expr) -> list[sp.Symbol]:
@@ -89,6 +91,7 @@ def numeric_latex(d: Derivation) -> dict[tuple[int, int], str]:
             except Exception:  # noqa: BLE001 - latexify cannot read some generated code; skip that entry
                 continue
             body = body.replace(r"\mathrm{" + _EULER + "}", euler_constant_latex())  # γ, or γ_E beside a γ
+            body = special_functions_as_math(body)
             for n in reversed(range(len(args))):
                 body = body.replace(r"\mathrm{" + _PLACEHOLDER.format(n) + "}", "{" + latex_name(args[n].name) + "}")
                 body = body.replace(_PLACEHOLDER.format(n), "{" + latex_name(args[n].name) + "}")
@@ -96,6 +99,68 @@ def numeric_latex(d: Derivation) -> dict[tuple[int, int], str]:
             pn = join_names(latex_name(d.params[i].name), latex_name(d.params[j].name))
             out[(i, j)] = rf"\mathcal{{I}}_{{{pn}}}({names}) = {body}"
     return out
+
+
+_OPEN, _CLOSE = r"\mathopen{}\left(", r"\mathclose{}\right)"  # latexify-py's parentheses of a call
+#: SciPy's special functions in the generated code, written as the derivation writes them: the LaTeX of the function
+#: of (order, argument) or of (argument). ``polygamma(0, x)`` is ψ(x), the digamma function.
+_ORDERED = {"iv": "I_{{{}}}", "kv": "K_{{{}}}", "jv": "J_{{{}}}", "yv": "Y_{{{}}}", "polygamma": r"\psi^{{({})}}"}
+_PLAIN = {"gammaln": r"\ln\Gamma", "erfc": r"\operatorname{erfc}", "erf": r"\operatorname{erf}",
+          "expit": r"\operatorname{expit}"}
+
+
+def special_functions_as_math(tex: str) -> str:
+    r"""latexify-py's ``\mathrm{iv} \left( ν, x \right)`` of the generated code as the math it computes, I_ν(x);
+    ``polygamma(n, x)`` as ψ⁽ⁿ⁾(x) (ψ(x) for n = 0), ``gammaln`` as ln Γ: the appendix is checked against the
+    derivation, which writes them so.
+
+    >>> special_functions_as_math(r"\mathrm{polygamma} \mathopen{}\left( 1, \mathrm{iv} \mathopen{}\left( 0, x "
+    ...                           r"\mathclose{}\right) \mathclose{}\right)")
+    '\\psi^{(1)} \\mathopen{}\\left( I_{0} \\mathopen{}\\left( x \\mathclose{}\\right) \\mathclose{}\\right)'
+    """
+    out, at = [], 0
+    while True:
+        found = [(tex.find(rf"\mathrm{{{name}}} {_OPEN}", at), name) for name in (*_ORDERED, *_PLAIN)]
+        start, name = min(((i, n) for i, n in found if i >= 0), default=(-1, ""))
+        if start < 0:
+            return "".join(out) + tex[at:]
+        inner = start + len(rf"\mathrm{{{name}}} {_OPEN}")
+        called = _call_arguments(tex, inner)
+        if called is None:  # unbalanced: the rest is left as it is
+            return "".join(out) + tex[at:]
+        args, end = called
+        out.append(tex[at:start])
+        if name in _PLAIN or len(args) != 2:
+            head, rest = _PLAIN.get(name, rf"\mathrm{{{name}}}"), args
+        else:
+            order = args[0].strip()
+            head = r"\psi" if (name, order) == ("polygamma", "0") else _ORDERED[name].format(order)
+            rest = args[1:]
+        out.append(f"{head} {_OPEN} {special_functions_as_math(', '.join(a.strip() for a in rest))} {_CLOSE}")
+        at = end
+
+
+def _call_arguments(tex: str, start: int) -> tuple[list[str], int] | None:
+    """The top-level comma-separated arguments of the call whose parentheses open just before ``start``, and the
+    index after its closing parenthesis (None where they do not close)."""
+    depth, args, begun, i = 0, [], start, start
+    while i < len(tex):
+        if tex.startswith(_OPEN, i) or tex[i] == "{":
+            depth += 1
+            i += len(_OPEN) if tex[i] != "{" else 1
+            continue
+        if tex.startswith(_CLOSE, i) or tex[i] == "}":
+            if depth == 0:
+                args.append(tex[begun:i])
+                return args, i + len(_CLOSE)
+            depth -= 1
+            i += len(_CLOSE) if tex[i] != "}" else 1
+            continue
+        if tex[i] == "," and depth == 0:
+            args.append(tex[begun:i])
+            begun = i + 1
+        i += 1
+    return None
 
 
 def appendix_blocks(d: Derivation, pre: str) -> list[Block]:

@@ -333,6 +333,23 @@ def test_numeric_latex_exact(exponential):
     assert L.numeric_latex(exponential) == {(0, 0): r"\mathcal{I}_{\lambda\lambda}(\lambda) = {\lambda}^{-2.0}"}
 
 
+def test_special_functions_in_the_appendix_read_as_the_derivation_writes_them():
+    """latexify-py prints SciPy's calls by name (iv(1, κ), polygamma(1, a)); the appendix writes the math they compute,
+    as the derivation does: I_1(κ), ψ⁽¹⁾(a), ψ for polygamma(0, ·), ln Γ for gammaln, nested calls too."""
+    kappa = (r"\mathcal{I}_{\mu\mu}(\mu, \kappa) = \frac{{\kappa} \cdot I_{1} \mathopen{}\left( {\kappa} "
+             r"\mathclose{}\right)}")
+    assert L.numeric_latex(derive(derivations.get("von-mises").model()))[(0, 0)].startswith(kappa)
+    beta = L.numeric_latex(derive(derivations.get("beta").model()))
+    assert beta[(0, 1)] == r"\mathcal{I}_{ab}(a, b) = -\psi^{(1)} \mathopen{}\left( {a} + {b} \mathclose{}\right)"
+    call = r"\mathrm{{{}}} \mathopen{{}}\left( {} \mathclose{{}}\right)".format
+    nested = call("polygamma", "0, " + call("gammaln", "x")) + " + " + call("kv", "2, y")
+    assert appendix.special_functions_as_math(nested) == (r"\psi \mathopen{}\left( \ln\Gamma \mathopen{}\left( x "
+                                                          r"\mathclose{}\right) \mathclose{}\right) + K_{2} "
+                                                          r"\mathopen{}\left( y \mathclose{}\right)")
+    unclosed = r"\mathrm{iv} \mathopen{}\left( 1, x"
+    assert appendix.special_functions_as_math(unclosed) == unclosed
+
+
 def test_unevaluated_entries_get_no_code():
     y, t = sp.Symbol("y", positive=True), sp.Symbol("t", positive=True)
     open_entry = sp.Integral(sp.exp(-t * y) * sp.log(y) ** 2, (y, 0, sp.oo))
