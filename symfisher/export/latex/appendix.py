@@ -6,6 +6,7 @@ does.
 
 from __future__ import annotations
 
+import re
 from typing import TYPE_CHECKING, Callable
 
 import sympy as sp
@@ -119,25 +120,25 @@ def special_functions_as_math(tex: str) -> str:
     '\\psi^{(1)} \\mathopen{}\\left( I_{0} \\mathopen{}\\left( x \\mathclose{}\\right) \\mathclose{}\\right)'
     """
     out, at = [], 0
-    while True:
-        found = [(tex.find(rf"\mathrm{{{name}}} {_OPEN}", at), name) for name in (*_ORDERED, *_PLAIN)]
-        start, name = min(((i, n) for i, n in found if i >= 0), default=(-1, ""))
-        if start < 0:
-            return "".join(out) + tex[at:]
-        inner = start + len(rf"\mathrm{{{name}}} {_OPEN}")
-        called = _call_arguments(tex, inner)
-        if called is None:  # unbalanced: the rest is left as it is
-            return "".join(out) + tex[at:]
-        args, end = called
-        out.append(tex[at:start])
+    while (call := _SPECIAL_CALL.search(tex, at)) is not None:
+        found = _call_arguments(tex, call.end())
+        if found is None:  # unbalanced: the rest is left as it is
+            break
+        args, end = found
+        name = call.group(1)
         if name in _PLAIN or len(args) != 2:
             head, rest = _PLAIN.get(name, rf"\mathrm{{{name}}}"), args
         else:
             order = args[0].strip()
             head = r"\psi" if (name, order) == ("polygamma", "0") else _ORDERED[name].format(order)
             rest = args[1:]
-        out.append(f"{head} {_OPEN} {special_functions_as_math(', '.join(a.strip() for a in rest))} {_CLOSE}")
+        inner = special_functions_as_math(", ".join(a.strip() for a in rest))
+        out += [tex[at:call.start()], f"{head} {_OPEN} {inner} {_CLOSE}"]
         at = end
+    return "".join(out) + tex[at:]
+
+
+_SPECIAL_CALL = re.compile(r"\\mathrm\{(" + "|".join((*_ORDERED, *_PLAIN)) + r")\} " + re.escape(_OPEN))
 
 
 def _call_arguments(tex: str, start: int) -> tuple[list[str], int] | None:
@@ -145,21 +146,19 @@ def _call_arguments(tex: str, start: int) -> tuple[list[str], int] | None:
     index after its closing parenthesis (None where they do not close)."""
     depth, args, begun, i = 0, [], start, start
     while i < len(tex):
-        if tex.startswith(_OPEN, i) or tex[i] == "{":
+        token = next((t for t in (_OPEN, _CLOSE) if tex.startswith(t, i)), tex[i])
+        if token == _CLOSE and depth == 0:
+            return [*args, tex[begun:i]], i + len(token)
+        if token in (_OPEN, "{"):
             depth += 1
-            i += len(_OPEN) if tex[i] != "{" else 1
-            continue
-        if tex.startswith(_CLOSE, i) or tex[i] == "}":
-            if depth == 0:
-                args.append(tex[begun:i])
-                return args, i + len(_CLOSE)
+        elif token in (_CLOSE, "}"):
+            if depth == 0:  # a brace closes outside the call
+                return None
             depth -= 1
-            i += len(_CLOSE) if tex[i] != "}" else 1
-            continue
-        if tex[i] == "," and depth == 0:
+        elif token == "," and depth == 0:
             args.append(tex[begun:i])
             begun = i + 1
-        i += 1
+        i += len(token)
     return None
 
 

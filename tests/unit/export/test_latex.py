@@ -346,8 +346,8 @@ def test_special_functions_in_the_appendix_read_as_the_derivation_writes_them():
     assert appendix.special_functions_as_math(nested) == (r"\psi \mathopen{}\left( \ln\Gamma \mathopen{}\left( x "
                                                           r"\mathclose{}\right) \mathclose{}\right) + K_{2} "
                                                           r"\mathopen{}\left( y \mathclose{}\right)")
-    unclosed = r"\mathrm{iv} \mathopen{}\left( 1, x"
-    assert appendix.special_functions_as_math(unclosed) == unclosed
+    for unclosed in (r"\mathrm{iv} \mathopen{}\left( 1, x", r"\frac{\mathrm{iv} \mathopen{}\left( 1, x}{2}"):
+        assert appendix.special_functions_as_math(unclosed) == unclosed
 
 
 def test_unevaluated_entries_get_no_code():
