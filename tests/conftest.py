@@ -55,6 +55,16 @@ ALONE = ("tests/integration/test_generality_probes.py::", "tests/integration/tes
 STARTS_JAX = ("tests/unit/numeric/", "tests/unit/export/test_export_code.py")
 
 
+def _group(item: pytest.Item) -> str:
+    """The test file, and in a :data:`STARTS_JAX` file the ``backend`` parameter too: the backends' tests (112 s on a
+    clean clone with PyTorch, handed out last) split into the JAX tests, the PyTorch tests and the rest, which the two
+    processes share instead of one taking them all at the end of the run."""
+    file = item.nodeid.split("::")[0]
+    callspec = getattr(item, "callspec", None)
+    backend = callspec.params.get("backend") if callspec is not None else None
+    return f"{file}[{backend}]" if backend and file.startswith(STARTS_JAX) else file
+
+
 @pytest.hookimpl(tryfirst=True)  # before pytest-xdist's own, which reads the groups (its plugin is registered later)
 def pytest_collection_modifyitems(items):
     """CI's parallel part (pytest-xdist ``-n 2 --dist loadgroup --no-loadscope-reorder -m "not serial"``,
@@ -68,6 +78,6 @@ def pytest_collection_modifyitems(items):
     for item in items:
         if item.nodeid.startswith(ALONE):
             item.add_marker(pytest.mark.serial)
-        item.add_marker(pytest.mark.xdist_group(item.nodeid.split("::")[0]))
+        item.add_marker(pytest.mark.xdist_group(_group(item)))
     items.sort(key=lambda item: (item.nodeid.startswith(STARTS_JAX),
                                  not item.nodeid.startswith("tests/integration/")))
