@@ -321,7 +321,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     """Entry point of the ``symfisher`` console script."""
     parser = build_parser()
     try:
-        args = parser.parse_args(argv)
+        args = parser.parse_args(_attached_texts(sys.argv[1:] if argv is None else argv))
     except SystemExit as exc:
         return BAD_INPUT if exc.code not in (0, None) else 0
     try:
@@ -334,6 +334,21 @@ def main(argv: Sequence[str] | None = None) -> int:
     except SymfisherError as exc:
         print(f"symfisher: error: {exc}{_hint(exc, args)}", file=sys.stderr)
         return BAD_INPUT
+
+
+#: options whose value is a formula, which may start with a minus sign
+FORMULA_OPTIONS = ("--density", "--logdensity")
+
+
+def _attached_texts(argv: Sequence[str]) -> list[str]:
+    """``argv`` with a formula that starts with a minus sign attached to its option: ``--density "-p**x/…"`` becomes
+    ``--density=-p**x/…`` (argparse takes a value that starts with "-" for an option and stops: "expected one
+    argument")."""
+    out = list(argv)
+    for n, (option, value) in enumerate(zip(argv, argv[1:])):
+        if option in FORMULA_OPTIONS and value.startswith("-") and not value.startswith("--"):
+            out[n], out[n + 1] = f"{option}={value}", None
+    return [a for a in out if a is not None]
 
 
 def _hint(exc: SymfisherError, args: argparse.Namespace) -> str:

@@ -18,16 +18,18 @@ from symfisher.core.simplify import exp_as_rational
 from symfisher.core.evidence import NUMERIC_FAILURES, numeric_expectation, numeric_value
 from symfisher.config import Config
 from symfisher.errors import BudgetExceeded, StrategyBug, SymfisherError
-from symfisher.core.expectation import registry
+from symfisher.core.expectation import continuation, registry
+from symfisher.core.expectation.continuation import open_conditions
 from symfisher.core.special_forms import (adjacent_bessel_orders, canonical_polygammas, shift_betas, shift_gammas,
                                          shift_polygammas)
 from symfisher.core.expectation.base import (NO_CLOSED_FORM, Context, Expectation, almost_everywhere, depends_on,
                                              linear_terms, satisfies, strongest)
-from symfisher.core.note import ExpectedValue, Note
+from symfisher.core.note import THETA, ExpectedValue, Note, listed
 from symfisher.core.size import more_nodes_than
 
 SPOT_CHECK_RTOL = 1e-6
 LEADING_TERM_SECONDS = 1.0  # for the behaviour of an integrand at an end of its support
+CONTINUATION_SECONDS = 3.0  # for the whole integrand's behaviour at the ends of the support (continuation)
 FAIL_FAST_SHARE = 0.1  # of Config.entry_timeout: an entry's time once the open entries have used Config.open_timeout
 #: an entry ends by this many times its own time, shared work included (the shifted Gompertz law's first entry took
 #: 5.7 s of a 4 s limit, extended by a transform built for the model, and was left open all the same)
@@ -186,7 +188,30 @@ class Engine:
         infinite = [(c, results[g]) for c, g in terms if results[g].value in (sp.oo, -sp.oo)]
         if infinite:
             return self._divergent(f, infinite, closed, strategies, detail, strongest(conditions))
-        return Expectation(total, strategies, closed, detail, strongest(conditions))
+        conditions = strongest(conditions)
+        if len(terms) > 1 and closed and open_conditions(conditions) and not total.has(sp.Integral, sp.Sum):
+            continued = self._continued(f, total, conditions)
+            if continued is not None:
+                detail, conditions = Note.join("; ", [n for n in (detail, continued) if n]), ()
+        return Expectation(total, strategies, closed, detail, conditions)
+
+    def _continued(self, f: sp.Expr, value: sp.Expr, conditions: tuple[sp.Basic, ...]) -> Note | None:
+        """Why E[f] = ``value``, found under ``conditions`` that make each part of f converge, holds on the whole
+        parameter domain (:mod:`~symfisher.core.expectation.continuation`), else ``None``."""
+        if self._point_where(conditions, self.config.seed) is None:  # the conditions hold on no open set
+            return None
+        try:
+            ends = self.hard(continuation.continued, self.ctx, f, value, seconds=CONTINUATION_SECONDS)
+        except BudgetExceeded:
+            return None
+        if ends is None:
+            return None
+        t = sp.Symbol("t", positive=True)
+        orders = [Note.of("o(|x|⁻²) towards ", end) if k is None else Note.of("order ", t**k, " at distance t from ",
+                                                                           end) for end, k in ends]
+        return Note.of("the parts converge for ", *listed(conditions, " and "), ", the whole integrand for every ",
+                       THETA, " (", Note.join(", ", orders), "): the closed form holds on the whole domain by "
+                       "analytic continuation")
 
     def _diverging_end(self, f: sp.Expr) -> int:
         """+1 (−1) when f·p near every finite end of the support where it is not integrable behaves as c·t^k,

@@ -80,6 +80,23 @@ def test_text_model_errors_name_the_density_not_model_model(capsys):
                           "to 2 over x ∈ ")
 
 
+def test_a_formula_that_starts_with_a_minus_sign_is_the_option_value(capsys):
+    """The logarithmic series law −pˣ/(x log(1 − p)): argparse takes "-p**x…" for an option ("expected one
+    argument") unless it is attached to --density; the command line attaches it. Its I(p) = Var(X)/p² is
+    −(p + log(1 − p))/(p(1 − p)² log²(1 − p)) (Johnson, Kemp & Kotz 2005, Univariate Discrete Distributions, §7.1)."""
+    assert cli._attached_texts(["derive", "--density", "-x", "--logdensity", "-y", "--data", "-z"]) == \
+        ["derive", "--density=-x", "--logdensity=-y", "--data", "-z"]
+    argv = ["derive", "--density", "-p**x/(x*log(1-p))", "--data", "x:positive_integer", "--params", "p:(0,1)",
+            "--support", "Naturals", "--no-cache"]
+    assert main(argv) == 0
+    out = capsys.readouterr().out
+    assert out.startswith("Model: -p**x/(x*log(1-p))    θ = (p)\n") and "Information equality: proved" in out
+    model = cli._model_from_args(cli.build_parser().parse_args(cli._attached_texts(argv)))
+    p = model.params[0]
+    log = sp.log(1 - p)
+    assert sp.simplify(symfisher.derive(model).fisher[0, 0] + (p + log) / (p * (1 - p)**2 * log**2)) == 0
+
+
 def test_an_undeclared_name_in_a_text_model_says_how_to_declare_it(capsys):
     err = error_of(["derive", "--density", "lam*exp(-lam*y)", "--params", "lam:positive", "--support", "(0, oo)"],
                    capsys)
