@@ -83,9 +83,11 @@ from symfisher.core.special_forms import exp_minus_one, tame_logs, zeta_derivati
 from symfisher.core.expectation.base import NO_CLOSED_FORM, expanded_logpdf
 from symfisher.core.points import domain_of, is_discrete_set
 from symfisher.core.structure.joint import indicator, membership
-from symfisher.errors import ModelError, NotSupportedError
+from symfisher.errors import BudgetExceeded, ModelError, NotSupportedError
 from symfisher.core import renaming, series
 from symfisher.core import quadrature
+from symfisher.core.deadline import run_with_deadline
+from symfisher.core.removable import candidate_points, removable_points_of
 from symfisher.numeric import _runtime
 
 __all__ = ["Backend", "Expit", "Log1p", "NumericModel", "NumericPrinter", "Softplus", "check_names",
@@ -1476,9 +1478,46 @@ def _guarded(value: sp.Expr, d: Any, key: tuple, diagonal: bool, prep: Callable)
     """``value`` where the conditions of its closed form (``d.entry_conditions[key]``) hold; outside them the integral
     diverges: +inf for a diagonal entry of I(θ) (E[s_i²] ≥ 0), else NaN (its sign is not known)."""
     conditions = getattr(d, "entry_conditions", {}).get(key, ())
+    filled = _filled(value, d, key, prep)
     if not conditions:
+        return filled
+    return sp.Piecewise((filled, sp.And(*[prep(c) for c in conditions])), (sp.oo if diagonal else sp.nan, True))
+
+
+REMOVABLE_SECONDS = 5.0  # for the limits at the removable singularities of all the entries of one derivation
+_REMOVABLE: dict[int, tuple[Any, dict]] = {}  # id(derivation) → (derivation, entry → its removable points); last 32
+
+
+def _removable(d: Any) -> dict:
+    """Each entry of I(θ) and −E[H] with removable singularities inside the domain → (p, r, limit) for each
+    (:mod:`symfisher.core.removable`), the limits of all entries taken in one worker under one time limit."""
+    hit = _REMOVABLE.get(id(d))
+    if hit is not None and hit[0] is d:
+        return hit[1]
+    domains = d.model.domain_map
+    entries = list(dict.fromkeys(e for M in (d.fisher, d.neg_expected_hessian) for i in range(M.rows)
+                                 for e in M.row(i)[i:] if candidate_points(e, domains)))
+    try:
+        found = run_with_deadline(removable_points_of, (tuple(entries), domains), REMOVABLE_SECONDS) if entries \
+            else ()
+    except BudgetExceeded:
+        found = ()
+    points = {e: p for e, p in zip(entries, found) if p}
+    if len(_REMOVABLE) >= 32:
+        _REMOVABLE.pop(next(iter(_REMOVABLE)))
+    _REMOVABLE[id(d)] = (d, points)
+    return points
+
+
+def _filled(value: sp.Expr, d: Any, key: tuple, prep: Callable) -> sp.Expr:
+    """``value`` with its removable singularities inside the domain filled by their limits (:func:`_removable`):
+    the exponentiated exponential law's I_ac, 0/0 at a = 1, is (π²/6 − 1)/c there."""
+    if not (hasattr(getattr(d, "model", None), "domain_map") and hasattr(d, "neg_expected_hessian")):
+        return value  # not a derivation (the compiler's own tests pass plain matrices)
+    points = _removable(d).get(getattr(d, key[0])[key[1], key[2]])
+    if not points:
         return value
-    return sp.Piecewise((value, sp.And(*[prep(c) for c in conditions])), (sp.oo if diagonal else sp.nan, True))
+    return sp.Piecewise(*[(prep(limit), sp.Eq(prep(p), r)) for p, r, limit in points], (value, True))
 
 
 def guarded_entries(d: Any, which: str) -> list[sp.Expr]:

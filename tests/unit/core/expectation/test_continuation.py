@@ -54,6 +54,17 @@ def test_the_pole_inside_the_domain_is_removable(exponentiated_exponential):
     assert sp.limit(i_cc, a, 2) == (4 * sp.zeta(3) - 3) / c**2
 
 
+def test_the_numeric_information_at_the_removable_points_is_the_limit(exponentiated_exponential):
+    """At a = 1 (the exponential law) I_ac is 0/0 as written, at a = 2 I_cc: the numeric functions give the limits,
+    (π²/6 − 1)/c and (4ζ(3) − 3)/c², not ±inf or NaN; beside them the closed form itself."""
+    fisher = exponentiated_exponential.lambdify().fisher
+    at_one, at_two = fisher(1.0, 1.3), fisher(2.0, 1.3)
+    assert at_one[0, 1] == pytest.approx(float(sp.pi**2 / 6 - 1) / 1.3, rel=1e-14)
+    assert at_two[1, 1] == pytest.approx(float(4 * sp.zeta(3) - 3) / 1.3**2, rel=1e-14)
+    assert fisher(2.5, 1.3)[1, 1] == pytest.approx(_quadrature(exponentiated_exponential, 1, 1, {a: 2.5, c: 1.3}),
+                                                   rel=1e-8)
+
+
 def test_parts_that_diverge_with_the_whole_keep_their_conditions():
     """E[1/u² + 1/u] under a·u^(a−1) on (0, 1): the parts hold for a > 2 and a > 1, and the whole integrand is of
     order u^(a − 3) at 0: it diverges for a ≤ 2 too, so the conditions stay."""
