@@ -206,12 +206,12 @@ class Engine:
             return None
         if ends is None:
             return None
-        t = sp.Symbol("t", positive=True)
-        orders = [Note.of("o(|x|⁻²) towards ", end) if k is None else Note.of("order ", t**k, " at distance t from ",
-                                                                           end) for end, k in ends]
+        t, x = sp.Symbol("t", positive=True), sp.Symbol("x")
+        orders = [Note.of("o(", 1 / x**2, ") towards ", end) if k is None else Note.of("of order ", t**k, " at ", end)
+                  for end, k in ends]
         return Note.of("the parts converge for ", *listed(conditions, " and "), ", the whole integrand for every ",
-                       THETA, " (", Note.join(", ", orders), "): the closed form holds on the whole domain by "
-                       "analytic continuation")
+                       THETA, " (", Note.join(", ", orders), ", ", t, " the distance to the end): the closed form "
+                       "holds on the whole domain by analytic continuation")
 
     def _diverging_end(self, f: sp.Expr) -> int:
         """+1 (−1) when f·p near every finite end of the support where it is not integrable behaves as c·t^k,
