@@ -7,8 +7,8 @@ E[s_c²] splits into parts that converge for a > 2 only, while s_c² p behaves a
 * the whole integrand f·p is integrable near every end of the support for every θ of the domain (near a finite
   end as c·t^k with k > −1, t the distance to the end; towards ±∞ as o(x⁻²)), and no denominator, logarithm or
   non-integer power of it has a zero inside the support, so E[f] is an analytic function of θ there, and
-* the closed form is meromorphic in θ near the real parameter domain (rational functions, exp, Γ, ψ⁽ⁿ⁾, ζ, B,
-  erf; logarithms and non-integer powers only of expressions positive on the domain),
+* the closed form is meromorphic in θ near the real parameter domain (rational functions, exp, Γ, ψ⁽ⁿ⁾ of a fixed
+  order, ζ, B, erf, sin, cos; logarithms and non-integer powers only of expressions positive on the domain),
 
 E[f] and the closed form agree on the open set where the conditions hold, hence on the whole connected domain
 (the identity theorem; a meromorphic function's poles do not disconnect it): the conditions are dropped. A pole
@@ -31,8 +31,9 @@ MEROMORPHIC = (sp.exp, sp.gamma, sp.polygamma, sp.beta, sp.erf, sp.erfc, sp.sin,
 ANALYTIC_FOR_POSITIVE = (sp.log, sp.loggamma, sp.besseli, sp.besselk, sp.uppergamma, sp.lowergamma, sp.expint)
 #: functions of the data with no singularity where their argument is finite
 ENTIRE = (sp.exp, sp.erf, sp.erfc, sp.sin, sp.cos, sp.sinh, sp.cosh)
-#: functions of the data whose singularities lie where their (last) argument is 0 or negative
-SINGULAR_AT_ZERO = (sp.log, sp.gamma, sp.loggamma, sp.polygamma, sp.besseli, sp.besselk)
+#: functions of the data singular only where their (last) argument is 0 (a negative argument of the logarithm would
+#: make the score complex on the support); Γ and ψ of the data, with poles at every negative integer, are not here
+SINGULAR_AT_ZERO = (sp.log, sp.besseli, sp.besselk)
 
 
 def open_conditions(conditions: tuple[sp.Basic, ...]) -> bool:
@@ -47,6 +48,9 @@ def meromorphic(value: sp.Expr, domains: Mapping[sp.Symbol, sp.Set]) -> bool:
             continue
         if isinstance(node, sp.Pow):
             if not (node.exp.is_Integer or sign_on(node.base, domains) == 1):
+                return False
+        elif isinstance(node, sp.polygamma):
+            if node.args[0].free_symbols:  # ψ⁽ⁿ⁾ with an order that depends on θ
                 return False
         elif isinstance(node, sp.zeta):
             if len(node.args) == 2 and sign_on(node.args[1], domains) != 1:

@@ -82,6 +82,7 @@ def test_only_meromorphic_closed_forms_are_continued():
     assert not meromorphic(sp.sqrt(a - 2), POSITIVE)
     assert not meromorphic(sp.Abs(a - 1), POSITIVE)
     assert not meromorphic(sp.Piecewise((a, a > 1), (1, True)), POSITIVE)
+    assert not meromorphic(sp.polygamma(a, 2), POSITIVE)  # an order that moves with θ
 
 
 def test_the_leading_order_is_found_factor_by_factor():
