@@ -55,6 +55,12 @@ ALONE = ("tests/integration/test_generality_probes.py::", "tests/integration/tes
 STARTS_JAX = ("tests/unit/numeric/", "tests/unit/export/test_export_code.py")
 
 
+#: The backends' own tests (JAX, PyTorch), the longest of :data:`STARTS_JAX`: last of all, so that the files before
+#: them derive in processes where no backend has started yet (first in that part, they made the code-generation tests'
+#: derivations cold: 15 s → 82 s).
+BACKENDS_LAST = "tests/unit/numeric/test_backends.py"
+
+
 def _group(item: pytest.Item) -> str:
     """The test file, and in a :data:`STARTS_JAX` file the ``backend`` parameter too: the backends' tests (112 s on a
     clean clone with PyTorch, handed out last) split into the JAX tests, the PyTorch tests and the rest, which the two
@@ -70,7 +76,8 @@ def pytest_collection_modifyitems(items):
     """CI's parallel part (pytest-xdist ``-n 2 --dist loadgroup --no-loadscope-reorder -m "not serial"``,
     ``.ci/run``) hands out whole test files, in the collection's order, to whichever of its two processes is free
     (a file's tests stay in one process, in order, with its module's caches). The order: the integration tests (the
-    longest files) first, then the unit tests and doctests, then :data:`STARTS_JAX`. The groups are set before
+    longest files) first, then the unit tests and doctests, then :data:`STARTS_JAX`, and last :data:`BACKENDS_LAST`
+    in three groups (:func:`_group`). The groups are set before
     pytest-xdist reads them (``tryfirst``); until 2026-12-07 they were set after, and tests were dealt one by one, so
     a module's cached derivations were made in both processes (part 1 on a clean clone: 1154 s, whole files 968 s;
     test time summed 2144 s, 1751 s). Then the tests in :data:`ALONE` run among themselves (``-m serial``).
@@ -80,4 +87,5 @@ def pytest_collection_modifyitems(items):
             item.add_marker(pytest.mark.serial)
         item.add_marker(pytest.mark.xdist_group(_group(item)))
     items.sort(key=lambda item: (item.nodeid.startswith(STARTS_JAX),
-                                 not item.nodeid.startswith("tests/integration/")))
+                                 not item.nodeid.startswith("tests/integration/"),
+                                 item.nodeid.startswith(BACKENDS_LAST)))
