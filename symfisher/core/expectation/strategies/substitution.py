@@ -321,8 +321,11 @@ def factored_bases(q: sp.Expr, u: sp.Symbol, target: sp.Set, domains) -> sp.Expr
 
     def split(w):
         base, e = w.as_base_exp()
-        c, factors = sp.factor_list(base)
-        theta, rest = sp.sympify(c), []
+        num, den = sp.fraction(sp.together(base))  # factor_list refuses u/s + 1: numerator and denominator apart
+        c, factors = sp.factor_list(num)
+        c_den, factors_den = sp.factor_list(den)
+        factors += [(f, -m) for f, m in factors_den]
+        theta, rest = sp.sympify(c) / c_den, []
         for f, m in factors:
             if not f.has(u):
                 theta *= f**m

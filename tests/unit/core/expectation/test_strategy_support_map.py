@@ -65,3 +65,39 @@ def test_power_function_law_on_a_moving_interval_closes_every_entry():
     score = [sp.diff(m.logpdf, p) for p in m.params]
     by_quadrature = numeric_expectation(score[1] * score[2], m.density, m.support_map, at)
     assert by_quadrature == pytest.approx(0.0, abs=1e-9)  # was −0.100 in x: mass below the float spacing near a
+
+
+def test_a_base_with_a_parameter_in_a_denominator_is_factored_not_refused():
+    """(1 + u/s)^(−a−1), the Lomax law moved by its support map: SymPy's ``factor_list`` refuses u/s + 1 ("a polynomial
+    expected"), which made the support map raise for every entry; numerator and denominator are factored apart."""
+    from symfisher.core.expectation.strategies.substitution import factored_bases
+
+    u = sp.Dummy("u", positive=True)
+    a, s = sp.symbols("a s", positive=True)
+    q = (1 + u / s) ** (-a - 1)
+    assert factored_bases(q, u, sp.Interval.open(0, sp.oo), {a: sp.Interval.open(0, sp.oo)}) == q
+    w = sp.sqrt(1 - u / s**2 + u**2 / s**2)  # numeric factors of u only: still refused, never raised
+    assert factored_bases(w, u, sp.Interval.open(0, 1), {s: sp.Interval.open(0, sp.oo)}) == w
+
+
+@pytest.mark.slow
+def test_lomax_law_on_a_shifted_support_closes_every_entry():
+    """a/s·(1 + (x − 1)/s)^(−a−1) on (1, ∞): the Lomax (Pareto II) law moved by one. With T = log(1 + (x − 1)/s) ~
+    Exp(a) and E[(1 + (x − 1)/s)^−k] = a/(a + k), its information is (by hand, as in Giles, Feng & Godwin 2013 for
+    the Lomax law) [[1/a², −1/(s(a + 1))], [·, a/(s²(a + 2))]]. The entries stayed open while the support map raised
+    on every one of them."""
+    import symfisher as sf
+    from symfisher.core.evidence import numeric_expectation
+
+    a, s = sp.symbols("a s", positive=True)
+    m = sf.Model.from_pdf(a / s * (1 + (xr - 1) / s) ** (-a - 1), xr, [a, s], sp.Interval.open(1, sp.oo),
+                          name="lomax-shifted")
+    d = sf.derive(m)
+    expected = sp.Matrix([[1 / a**2, -1 / (s * (a + 1))], [-1 / (s * (a + 1)), a / (s**2 * (a + 2))]])
+    assert d.failures == ()
+    assert (d.fisher - expected).applyfunc(sp.simplify) == sp.zeros(2, 2)
+    assert d.equality.status == "proved"
+    at = {a: sp.Rational(5, 2), s: sp.Rational(7, 5)}
+    score = [sp.diff(m.logpdf, p) for p in m.params]
+    by_quadrature = numeric_expectation(score[0] * score[1], m.density, m.support_map, at)
+    assert by_quadrature == pytest.approx(float(expected[0, 1].subs(at)), rel=1e-8)
