@@ -59,8 +59,9 @@ ORDER: Mapping[str, tuple[str, ...]] = {
                                # interval: incomplete Γ)
         "incomplete-gamma",    # strategies/incomplete_gamma.py (uˢ logᵏu e^{−ηu} on (a, ∞) or (0, a), a > 0: ∂ᵏ/∂sᵏ of
                                # an incomplete Γ, hypergeometric functions; the Gompertz law after u = e^{bx})
-        "exponential-integral",  # strategies/exponential_integral.py (R(u)·e^{λu} on a bounded interval, R's poles
-                                 # outside it: Ei; the shifted Gompertz law after u = e^{−bx})
+        "exponential-integral",  # strategies/exponential_integral.py (R(u)·e^{λu} on a bounded interval or a half-line,
+                                 # R's poles outside it: Ei, and Ci, Si at complex pairs; the shifted Gompertz law after
+                                 # u = e^{−bx}, the xgamma law)
         "dilogarithm",         # strategies/dilogarithm.py (R(x)·log(α + βx) on a bounded interval, a pole of R outside
                                # it or where the log vanishes: Li₂; the FGM copula's outer integral)
         "bessel-k",            # strategies/bessel_k.py (xˢ e^{−ax − b/x} on (0, ∞): K_s, elementary at half-integer s)
