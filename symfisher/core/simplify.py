@@ -259,10 +259,34 @@ def _forms(expr: sp.Expr, zero_test: bool = False) -> list[sp.Expr]:
     split = sp.expand_power_exp(s)
     if split != s:  # p^(r+1) as p·p^r: factor then sees one generator p^r (the zero-truncated negative binomial's
         out.append(sp.powsimp(sp.factor(split)))  # (p − 1)(p^r − 1)², which simplify leaves multiplied out)
+    for form in {expr, s}:
+        combined = rational_part_combined(form)
+        if combined is not None:
+            out.append(combined)
     generators = over_generators(s)  # last: where it is no shorter, the forms above are kept
     if generators is not None:
         out.append(generators)
     return out
+
+
+def rational_part_combined(expr: sp.Expr) -> sp.Expr | None:
+    """A sum with its terms that are rational functions of the symbols over one factored denominator and the others
+    as they are, where those hold a special function (not exp or log alone: a score's (μ − x)/s² stays apart from
+    its e^{(μ − x)/s} terms); ``None`` for fewer than two rational terms or no other term (``simplify`` keeps the
+    xgamma law's −1/(θ + 1)² − 1/(θ(θ + 1)) + 2/θ² + 1/(θ²(θ + 1)) apart beside its Ci and Si: it is
+    (4θ + 3)/(θ²(θ + 1)²)).
+
+    >>> t = sp.Symbol("t", positive=True)
+    >>> rational_part_combined(1 / t + 1 / (t + 1) + sp.Ci(t))
+    Ci(t) + (2*t + 1)/(t*(t + 1))
+    """
+    if not expr.is_Add:
+        return None
+    rational = [term for term in expr.args if term.is_rational_function()]
+    rest = sp.Add(*[t for t in expr.args if t not in rational])
+    if len(rational) < 2 or not any(not isinstance(f, (sp.exp, sp.log)) for f in rest.atoms(sp.Function)):
+        return None
+    return sp.factor(sp.cancel(sp.Add(*rational))) + rest
 
 
 def _shortest(expr: sp.Expr) -> sp.Expr:

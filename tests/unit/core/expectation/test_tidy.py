@@ -125,6 +125,20 @@ def test_tidy_factors_a_denominator_that_simplify_multiplies_out():
     assert tidy(value) == (3 * theta**2 + 8 * theta + 6) / (theta * (theta + 1) ** 2 * (theta + 2) ** 2)
 
 
+def test_tidy_puts_the_rational_terms_beside_a_special_function_over_one_denominator():
+    """The xgamma law's I(θ): simplify kept −1/(θ + 1)² − 1/(θ(θ + 1)) + 2/θ² + 1/(θ²(θ + 1)) apart beside the Ci, Si
+    term; they are (4θ + 3)/(θ²(θ + 1)²). Terms beside exponentials or logarithms alone (a score) stay apart."""
+    from symfisher.core.simplify import rational_part_combined, tidy
+
+    theta, x, s = sp.Symbol("theta", positive=True), sp.Symbol("x", real=True), sp.Symbol("s", positive=True)
+    special = sp.sin(sp.sqrt(2 * theta)) * sp.Ci(sp.sqrt(2 * theta)) / (sp.sqrt(theta) * (theta + 1))
+    value = -1 / (theta + 1) ** 2 - 1 / (theta * (theta + 1)) + 2 / theta**2 + 1 / (theta**2 * (theta + 1)) + special
+    assert tidy(value) == (4 * theta + 3) / (theta**2 * (theta + 1) ** 2) + special
+    score = -1 / s - (a - x) / s**2 + sp.exp((a - x) / s) / (s * (sp.exp((a - x) / s) + 1))
+    assert rational_part_combined(score) is None
+    assert rational_part_combined(1 / theta + special) is None  # one rational term: nothing to combine
+
+
 def test_tidy_rationalizes_one_square_root():
     """The cardioid law's I_μμ: simplify leaves (4θ² + √(1 − 4θ²) − 1)/√(1 − 4θ²); with r² = 1 − 4θ² it is 1 − r. An
     expression that the rationalization makes longer (I_θθ = (1/r − 1)/θ²) keeps its form."""
