@@ -251,6 +251,20 @@ def _real_forms(value: sp.Expr) -> sp.Expr:
     return value if out.has(sp.exp_polar, sp.I) else out
 
 
+def _real_on_the_negative_axis(value: sp.Expr) -> sp.Expr:
+    """E₁(−z) = −Ei(z) − iπ and log(−z) = log z + iπ for z > 0 (principal branches) written in: where the iπ cancel,
+    the real form (the exponential–Poisson law's ∫₀¹ e^{mu}… holds E₁(−m) + log(−m) = log m − Ei(m), which NumPy
+    evaluates as NaN); ``value`` itself where an imaginary part stays."""
+    out = value.replace(lambda e: isinstance(e, sp.expint) and e.args[0] == 1 and (-e.args[1]).is_positive,
+                        lambda e: -sp.Ei(-e.args[1]) - sp.I * sp.pi)
+    out = out.replace(lambda e: isinstance(e, sp.log) and (-e.args[0]).is_positive,
+                      lambda e: sp.log(-e.args[0]) + sp.I * sp.pi)
+    if out == value:
+        return value
+    out = sp.expand(out)
+    return value if out.has(sp.I) else out
+
+
 def _readable(value: sp.Expr) -> sp.Expr:
     """Hypergeometric functions SymPy can write with exponential integrals written so (₂F₂(1, 1; 2, 2; −z) =
     (E₁(z) + log z + γ)/z); the others kept."""
@@ -284,7 +298,7 @@ def incomplete_gamma_integral(terms, lo: sp.Expr, hi: sp.Expr, sign: Callable[[s
             part = _lower(k, s, a, rate)
             part = _complete(k, s, rate) - part if upper else part
         total += coeff * part
-    return _readable(total)
+    return _readable(_real_on_the_negative_axis(total))
 
 
 def _expected(engine, g: sp.Expr, half_line: bool = False) -> Expectation | None:

@@ -181,3 +181,37 @@ def test_a_gamma_kernel_on_the_half_line_after_cancelling():
         at = {theta: sp.Rational(9, 10)}
         numeric = mpmath.quad(sp.lambdify(u, (g * lindley).xreplace({v: u}).subs(at), "mpmath"), [0, 1, mpmath.inf])
         assert float(r.value.subs(at).evalf(30)) == pytest.approx(float(numeric), rel=1e-11)
+
+
+def test_a_growing_exponential_on_a_bounded_interval_comes_out_real():
+    """∫₀¹ log(u)·e^{mu} du: the rate −m < 0 gives Φ₂,₀(−m) = (E₁(−m) + log(−m) + γ)/(−m), whose iπ cancel; written as
+    (log m − Ei(m) + γ)/(−m) (NumPy gives NaN for log(−m)), and equal to quadrature."""
+    m = sp.Symbol("m", positive=True)
+    value = incomplete_gamma_integral(log_power_terms(sp.log(u) * sp.exp(m * u), u), sp.S.Zero, sp.S.One, _sign)
+    assert not value.has(sp.I) and not any((-e.args[0]).is_positive for e in value.atoms(sp.log))
+    assert value.has(sp.Ei)
+    at = sp.Rational(7, 5)
+    expected = mpmath.quad(lambda v: mpmath.log(v) * mpmath.exp(at * v), [0, 1])
+    assert float(value.subs(m, at)) == pytest.approx(float(expected), rel=1e-13)
+
+
+@pytest.mark.slow
+def test_the_exponential_poisson_law_has_real_numeric_information():
+    """The exponential–Poisson law (Kuş 2007, *Comput. Stat. Data Anal.* 51), density mβe^{−m−βx+m·e^{−βx}}/(1 − e^{−m})
+    on (0, ∞): in u = e^{−βx} its entries are integrals of e^{mu} on (0, 1). Its I_mβ and I_ββ held log(−m) + E₁(−m)
+    and the numeric code gave NaN; now log m − Ei(m), and every entry equals quadrature."""
+    import symfisher as sf
+
+    x = sp.Symbol("x", real=True)
+    m, beta = sp.symbols("m beta", positive=True)
+    density = m * beta / (1 - sp.exp(-m)) * sp.exp(-m - beta * x + m * sp.exp(-beta * x))
+    model_ = sf.Model.from_pdf(density, x, [m, beta], sp.Interval.open(0, sp.oo), name="exponential-poisson")
+    d = sf.derive(model_)
+    assert d.closed and d.equality.status == "proved" and not d.fisher.has(sp.I)
+    at = {m: sp.Rational(7, 5), beta: sp.Rational(13, 10)}
+    score = [sp.diff(model_.logpdf, p) for p in model_.params]
+    numeric = d.lambdify().fisher(1.4, 1.3)
+    for i, j in ((0, 0), (0, 1), (1, 1)):
+        f = sp.lambdify(x, (score[i] * score[j] * density).subs(at), "mpmath")
+        expected = float(mpmath.quad(f, [0, 1, 10, mpmath.inf]))
+        assert numeric[i, j] == pytest.approx(expected, rel=1e-10)
