@@ -51,8 +51,8 @@ def partial_fractions(rational: sp.Expr, x: sp.Symbol) -> Split | None:
                 return None
             polynomial += term
             continue
-        base, k = denominator.as_independent(x, as_Add=False)[1].as_base_exp()
-        scale = denominator.as_independent(x, as_Add=False)[0]
+        scale, power = denominator.as_independent(x, as_Add=False)
+        base, k = power.as_base_exp()
         if not k.is_Integer or k < 1 or not base.is_polynomial(x) or not numerator.is_polynomial(x):
             return None
         degree = sp.degree(base, x)

@@ -29,7 +29,7 @@ from symfisher.core.expectation.strategies.gaussian_tail import quadratic_expone
 from symfisher.core.note import Note
 
 SECONDS = 2.0  # partial fractions with symbolic coefficients, in a worker of its own
-PAIR_SECONDS = 4.0  # with a pair of complex poles: SymPy integrates each such term (about 0.5 s)
+PAIR_SECONDS = 4.0  # a denominator of degree 2 or more, where complex pairs may be: SymPy integrates each (~0.5 s)
 
 
 def _at_ends(antiderivative: Callable[[sp.Expr], sp.Expr], a: sp.Expr, b: sp.Expr) -> sp.Expr:
@@ -58,7 +58,7 @@ def _complex_pair(numerator: sp.Expr, q: sp.Expr, k: int, lam: sp.Expr, u: sp.Sy
     negative there); ``None`` otherwise or where SymPy leaves an integral or a Meijer G.
 
     k = 1 by SymPy's integrate (Ci, Si). k > 1 by parts first: with S ≡ −P/((k − 1)q′) mod q (q′ is invertible mod q,
-    q being irreducible), P/q^k = (e^{−λu}·(e^{λu}S/q^{k−1}))′ + T/q^{k−1}, T = (P + (k − 1)Sq′)/q − λS − S′ a
+    q being irreducible), e^{λu}P/q^k = (e^{λu}S/q^{k−1})′ + e^{λu}T/q^{k−1}, T = (P + (k − 1)Sq′)/q − λS − S′ a
     polynomial; SymPy answers the higher powers only with Meijer G functions."""
     alpha, beta, gamma = sp.Poly(q, u).all_coeffs()
     if sign(beta**2 - 4 * alpha * gamma) != -1:
