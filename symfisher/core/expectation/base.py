@@ -360,13 +360,20 @@ def split_product(term: sp.Expr, x: sp.Symbol) -> tuple[sp.Expr, sp.Expr, sp.Exp
     return coeff, power, exponent, rest
 
 
-def bounded_interval(ctx: Context, g: sp.Expr) -> tuple[sp.Symbol, sp.Interval] | None:
-    """(x, its support) where E[g] is an integral over a bounded interval that does not move with θ and g has no kink
-    (the bounded-interval strategies: exponential integrals, dilogarithms); else ``None``."""
+def fixed_interval(ctx: Context, g: sp.Expr) -> tuple[sp.Symbol, sp.Interval] | None:
+    """(x, its support) where E[g] is an integral over an interval that does not move with θ and g has no kink;
+    else ``None``."""
     found = ctx.interval
     if found is None or ctx.support_depends_on_params or g.has(*KINKED):
         return None
-    return found if found[1].inf.is_finite and found[1].sup.is_finite else None
+    return found
+
+
+def bounded_interval(ctx: Context, g: sp.Expr) -> tuple[sp.Symbol, sp.Interval] | None:
+    """:func:`fixed_interval` where the interval is bounded (the bounded-interval strategies: exponential integrals,
+    dilogarithms); else ``None``."""
+    found = fixed_interval(ctx, g)
+    return found if found is not None and found[1].inf.is_finite and found[1].sup.is_finite else None
 
 
 def confirmed(engine, g: sp.Expr, value: sp.Expr | None) -> bool:

@@ -22,7 +22,7 @@ from typing import Callable
 
 import sympy as sp
 
-from symfisher.core.expectation.base import KINKED, Expectation, confirmed
+from symfisher.core.expectation.base import Expectation, confirmed, fixed_interval
 from symfisher.core.expectation.partial_fractions import partial_fractions
 from symfisher.core.expectation.registry import register
 from symfisher.core.expectation.strategies.gaussian_tail import quadratic_exponent
@@ -104,22 +104,13 @@ def rational_exponential_integral(rational: sp.Expr, lam: sp.Expr, u: sp.Symbol,
     return total
 
 
-def _interval(ctx, g: sp.Expr) -> tuple[sp.Symbol, sp.Interval] | None:
-    """(u, its support) for one continuous variable on an interval that does not move with θ, bounded or a half-line
-    (a, ∞), with no kink in g."""
-    found = ctx.interval
-    if found is None or ctx.support_depends_on_params or g.has(*KINKED):
-        return None
-    return found if found[1].inf.is_finite and (found[1].sup.is_finite or found[1].sup is sp.oo) else None
-
-
 @register("exponential-integral", "atom")
 def exponential_integral(engine, g: sp.Expr) -> Expectation | None:
     """E[g] when g·p is a rational function with a pole times e^{λu + μ} on a bounded interval or on (a, ∞) with
     λ < 0 (without a pole, Euler and incomplete-Gamma integrals apply)."""
     ctx = engine.ctx
-    found = _interval(ctx, g)
-    if found is None:
+    found = fixed_interval(ctx, g)
+    if found is None or not found[1].inf.is_finite or not (found[1].sup.is_finite or found[1].sup is sp.oo):
         return None
     u, s = found
     shape = quadratic_exponent(g * ctx.density, u, degree=1)
@@ -127,11 +118,11 @@ def exponential_integral(engine, g: sp.Expr) -> Expectation | None:
         return None
     exponent, rational = shape
     lam, shift = sp.Poly(exponent, u).all_coeffs()
-    if not sp.denom(sp.together(rational)).has(u) or ctx.sign(lam) not in ((-1,) if s.sup is sp.oo else (1, -1)):
+    denominator = sp.denom(sp.together(rational))
+    if not denominator.has(u) or ctx.sign(lam) not in ((-1,) if s.sup is sp.oo else (1, -1)):
         return None
-    pairs = sp.degree(sp.denom(sp.together(rational)), u) > 1
     value = engine.hard(rational_exponential_integral, rational, lam, u, s.inf, s.sup, ctx.sign,
-                        seconds=PAIR_SECONDS if pairs else SECONDS)
+                        seconds=PAIR_SECONDS if sp.degree(denominator, u) > 1 else SECONDS)
     value = None if value is None else sp.exp(shift) * value
     if not confirmed(engine, g, value):
         return None
